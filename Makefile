@@ -1,0 +1,41 @@
+# SC-1 Commerce Suite. The two commands: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+.PHONY: run test stop build tools lint sqlx-prepare bench-build clean-data
+
+## Install what is missing, start the private database, migrate, load demo data once, serve :3000.
+run:
+	@scripts/run.sh
+
+## Every test: unit, database, HTTP and browser, against a throwaway database.
+test:
+	@scripts/test.sh
+
+## Stop the private database under .data/.
+stop:
+	@scripts/pg.sh stop .data/pg
+
+## Build the site (debug) without serving it.
+build: tools
+	@SQLX_OFFLINE=true cargo leptos build
+
+tools:
+	@scripts/tools.sh
+
+## Formatting and lints, as CI would judge them.
+lint:
+	cargo fmt --all -- --check
+	SQLX_OFFLINE=true cargo clippy --workspace --all-targets -- -D warnings
+
+## Regenerate .sqlx/ (the checked query data that lets builds run without a database).
+sqlx-prepare:
+	@scripts/sqlx-prepare.sh
+
+## Build timings and download sizes, recorded in docs/BENCHMARKS.md.
+bench-build:
+	@bench/build.sh
+
+## Stop the private database and delete its data (the demo data loads again on the next run).
+clean-data: stop
+	rm -rf .data

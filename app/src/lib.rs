@@ -1,0 +1,75 @@
+//! The four surfaces of SC-1 Commerce Suite — back office, storefront, vendor portal and POS —
+//! as Leptos pages rendered on the server and hydrated in the browser.
+
+pub mod api;
+mod components;
+pub mod error;
+mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+pub use error::AppError;
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#0f766e" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="bg-slate-50 text-slate-900 antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The routes of every surface.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    mark_hydrated();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/sc1.css" />
+        <Title formatter=|page: String| if page.is_empty() { "SC-1 Commerce Suite".to_owned() } else { format!("{page} · SC-1") } />
+        <Router>
+            <Routes fallback=components::NotFoundPage>
+                <Route path=path!("") view=pages::Landing ssr=SsrMode::Async />
+                <Route path=path!("/admin") view=pages::AdminHome ssr=SsrMode::Async />
+                <Route path=path!("/store/:slug") view=pages::StorefrontHome ssr=SsrMode::Async />
+                <Route path=path!("/vendor") view=pages::VendorHome ssr=SsrMode::Async />
+                <Route path=path!("/pos") view=pages::PosHome ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}
+
+/// Marks `<body data-hydrated>` once the browser has taken over the page, so that tests (and
+/// people debugging) can tell a live page from server-rendered HTML.
+fn mark_hydrated() {
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
+/// The browser's entry point: takes over the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

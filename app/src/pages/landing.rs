@@ -1,0 +1,118 @@
+use commerce::identity::{PlatformOverview, TenantMode, TenantSummary};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::load_platform_overview;
+use crate::components::{Badge, BadgeTone, EmptyState, Loaded};
+
+/// `/`: what the suite is, the way into each surface, and the demo businesses.
+#[component]
+pub fn Landing() -> impl IntoView {
+    let overview = Resource::new(|| (), |()| load_platform_overview());
+    view! {
+        <Title text="" />
+        <main class="mx-auto max-w-6xl px-4 py-10 sm:px-6 lg:py-16">
+            <section class="max-w-3xl">
+                <p class="eyebrow">"SC-1 Commerce Suite"</p>
+                <h1 class="mt-2 text-3xl font-bold tracking-tight text-slate-900 sm:text-5xl">
+                    "Your shop, your online store and your marketplace — one business, one set of books."
+                </h1>
+                <p class="mt-4 text-lg text-slate-600">
+                    "Sell at the counter even when the network drops, online without ever overselling, and through vendors on your own marketplace. Naira, VAT at 7.5%, cash, transfer and mobile money from day one."
+                </p>
+            </section>
+            <Loaded resource=overview let:overview>
+                <SurfaceCards overview=overview.clone() />
+                <DemoBusinesses tenants=overview.tenants />
+            </Loaded>
+        </main>
+    }
+}
+
+#[component]
+fn SurfaceCards(overview: PlatformOverview) -> impl IntoView {
+    let store_href = overview
+        .tenants
+        .iter()
+        .find(|t| t.mode != TenantMode::Marketplace)
+        .or(overview.tenants.first())
+        .map_or_else(
+            || "#businesses".to_owned(),
+            |t| format!("/store/{}", t.slug),
+        );
+    let surfaces = [
+        (
+            "/admin".to_owned(),
+            "Back office",
+            "Owners, managers and accountants: the live dashboard, catalog, stock, orders, invoices and settings.",
+        ),
+        (
+            store_href,
+            "Storefront",
+            "Shoppers browse, buy, track deliveries and collect loyalty points.",
+        ),
+        (
+            "/vendor".to_owned(),
+            "Vendor portal",
+            "Marketplace vendors list products, fulfil their orders and follow commission and payouts.",
+        ),
+        (
+            "/pos".to_owned(),
+            "Point of sale",
+            "Cashiers ring up sales on any phone or tablet, online or off; every sale syncs exactly once.",
+        ),
+    ];
+    view! {
+        <section class="mt-10 grid gap-4 sm:grid-cols-2 lg:grid-cols-4" aria-label="Surfaces">
+            {surfaces
+                .into_iter()
+                .map(|(href, title, text)| {
+                    view! {
+                        <a href=href class="card card-link">
+                            <h2 class="text-lg font-semibold text-slate-900">{title}</h2>
+                            <p class="mt-2 text-sm text-slate-600">{text}</p>
+                            <span class="mt-4 inline-block text-sm font-semibold text-brand-700">"Open →"</span>
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </section>
+    }
+}
+
+#[component]
+fn DemoBusinesses(tenants: Vec<TenantSummary>) -> impl IntoView {
+    view! {
+        <section id="businesses" class="mt-12">
+            <h2 class="text-xl font-semibold text-slate-900">"Demo businesses"</h2>
+            <p class="mt-1 text-sm text-slate-600">"Real data in a real database: open a storefront, or explore the back office."</p>
+            {if tenants.is_empty() {
+                view! { <EmptyState title="No businesses yet" message="Load the demo data with `server seed`, or sign up a business." /> }.into_any()
+            } else {
+                view! {
+                    <ul class="mt-4 grid gap-4 md:grid-cols-2">
+                        {tenants
+                            .into_iter()
+                            .map(|t| {
+                                view! {
+                                    <li class="card">
+                                        <div class="flex items-start justify-between gap-3">
+                                            <h3 class="font-semibold text-slate-900">{t.name.clone()}</h3>
+                                            <Badge tone=BadgeTone::Neutral text=t.mode.label() />
+                                        </div>
+                                        <p class="mt-2 text-sm text-slate-600">{t.tagline.clone()}</p>
+                                        <p class="mt-3 text-xs text-slate-500">
+                                            {format!("{} location{} · {} · VAT {}%", t.location_count, if t.location_count == 1 { "" } else { "s" }, t.currency.code(), t.vat_rate.normalize())}
+                                        </p>
+                                        <a class="btn btn-secondary mt-4" href=format!("/store/{}", t.slug)>"Visit the storefront"</a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}

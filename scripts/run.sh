@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `make run`: install what is missing, start the private database unless DATABASE_URL is set,
+# build, migrate, load the demo data once, and serve http://127.0.0.1:3000.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+
+scripts/tools.sh
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  scripts/pg.sh start .data/pg 54329
+  eval "$(scripts/pg.sh env .data/pg)"
+  echo "using the private Postgres in .data/pg (stop it with: make stop)"
+fi
+
+SQLX_OFFLINE=true cargo leptos build
+target/debug/server seed
+
+bind=${BIND_ADDR:-127.0.0.1:3000}
+base="http://$bind"
+cat <<TXT
+
+  SC-1 Commerce Suite is starting on $base (ready in $(( $(date +%s) - started )) s)
+
+    Start page      $base/
+    Back office     $base/admin
+    Storefront      $base/store/ojafresh      (shop, two locations)
+                    $base/store/gadgetmarket  (marketplace)
+    Vendor portal   $base/vendor
+    Point of sale   $base/pos
+
+  Health $base/healthz · readiness $base/readyz · metrics $base/metrics
+  Stop the server with Ctrl-C; stop the database with: make stop
+
+TXT
+exec target/debug/server serve --bind "$bind"

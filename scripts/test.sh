@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `make test`: every test against a throwaway Postgres that is removed afterwards; the
+# development data under .data/ is never touched.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/tools.sh test
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+export SQLX_OFFLINE=true
+
+pgdir=$(mktemp -d "${TMPDIR:-/tmp}/sc1-test-pg.XXXXXX")
+cleanup() {
+  scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true
+  rm -rf "$pgdir"
+}
+trap cleanup EXIT
+# Durability buys nothing for a database thrown away in minutes.
+PG_FSYNC=off PG_SYNC_COMMIT=off scripts/pg.sh start "$pgdir" $((55000 + RANDOM % 5000))
+eval "$(scripts/pg.sh env "$pgdir")"
+
+echo "== Rust tests (unit, database, HTTP)"
+# Each database test creates a database of its own, so the tests connect as the owner role.
+DATABASE_URL=$DATABASE_OWNER_URL cargo test --workspace --no-fail-fast
+
+echo "== Building the site for the browser tests"
+cargo leptos build
+
+echo "== Browser tests (Playwright, Debian's Chromium)"
+scripts/pg.sh createdb "$pgdir" commerce_e2e
+eval "$(scripts/pg.sh env "$pgdir" commerce_e2e)"
+target/debug/server seed
+port=$((45000 + RANDOM % 5000))
+E2E_PORT=$port npx playwright test --config end2end/playwright.config.ts

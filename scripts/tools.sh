@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, each only when missing or at the wrong version:
+# the wasm target, cargo-leptos, wasm-bindgen-cli (exactly the version in Cargo.lock), the npm
+# tools (Tailwind, wasm-opt, Playwright) and, with `test`, Debian's Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_LEPTOS_VERSION=0.3.11
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+command -v cargo >/dev/null || { echo "tools.sh: Rust (rustup) is needed: see README.md" >&2; exit 1; }
+command -v npm >/dev/null || { echo "tools.sh: Node.js and npm are needed: see README.md" >&2; exit 1; }
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
+
+scripts/install-cargo-leptos.sh "$CARGO_LEPTOS_VERSION"
+
+bindgen=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen" ]; then
+  echo "installing wasm-bindgen-cli $bindgen (must equal the wasm-bindgen in Cargo.lock)"
+  cargo install wasm-bindgen-cli --version "$bindgen" --force
+fi
+
+if [ ! -f node_modules/.installed ] || [ package-lock.json -nt node_modules/.installed ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+  touch node_modules/.installed
+fi
+
+if [ "${1:-}" = test ] && ! command -v chromium >/dev/null; then
+  echo "installing Debian's chromium for the browser tests"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+fi

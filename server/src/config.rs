@@ -1,0 +1,112 @@
+//! Typed configuration, read once at start-up from flags and environment variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use commerce::db::DbSettings;
+
+/// The command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "server",
+    version,
+    about = "SC-1 Commerce Suite: back office, storefront, vendor portal, POS and REST API"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub log: LogSettings,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What the binary does.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations, then serve pages, API and static files until stopped.
+    Serve(ServeSettings),
+    /// Apply pending database migrations and exit.
+    Migrate(DatabaseSettings),
+    /// Load the demo businesses (each part only once) and exit.
+    Seed(DatabaseSettings),
+}
+
+/// How to log.
+#[derive(Debug, Args)]
+pub struct LogSettings {
+    /// Which messages to keep, as a tracing filter (`info`, `warn,server=debug`).
+    #[arg(long, env = "LOG_LEVEL", default_value = "info", global = true)]
+    pub log_level: String,
+    /// Human-readable lines, or one JSON object per line for log collectors.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+}
+
+/// The shape of log lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event.
+    Text,
+    /// One JSON object per event.
+    Json,
+}
+
+/// Where the database is.
+#[derive(Clone, Debug, Args)]
+pub struct DatabaseSettings {
+    /// The application's connection (a role that does not own the tables).
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: String,
+    /// The role that owns the tables and runs migrations; defaults to DATABASE_URL.
+    #[arg(long, env = "DATABASE_OWNER_URL", hide_env_values = true)]
+    pub database_owner_url: Option<String>,
+    /// A read replica for dashboards and reports.
+    #[arg(long, env = "DATABASE_READ_URL", hide_env_values = true)]
+    pub database_read_url: Option<String>,
+    /// Connections per pool; defaults to four per processor core (at least 4, at most 32).
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS")]
+    pub database_max_connections: Option<u32>,
+    /// Seconds a request waits for a connection before it reports the database unavailable.
+    #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT", default_value_t = 3)]
+    pub database_acquire_timeout: u64,
+}
+
+impl DatabaseSettings {
+    /// The settings of the application's pools.
+    pub fn pools(&self) -> DbSettings {
+        let cores =
+            std::thread::available_parallelism().map_or(2, |n| u32::try_from(n.get()).unwrap_or(2));
+        DbSettings {
+            url: self.database_url.clone(),
+            read_url: self.database_read_url.clone(),
+            max_connections: self
+                .database_max_connections
+                .unwrap_or((cores * 4).clamp(4, 32)),
+            acquire_timeout: Duration::from_secs(self.database_acquire_timeout.max(1)),
+        }
+    }
+
+    /// The connection that migrates and seeds.
+    pub fn owner_url(&self) -> &str {
+        self.database_owner_url
+            .as_deref()
+            .unwrap_or(&self.database_url)
+    }
+}
+
+/// How to serve.
+#[derive(Clone, Debug, Args)]
+pub struct ServeSettings {
+    #[command(flatten)]
+    pub database: DatabaseSettings,
+    /// The address and port to listen on.
+    #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+    /// The folder of the built site: `pkg/` (script, wasm, CSS), the service worker, icons.
+    #[arg(long, env = "SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+    /// Seconds to let open requests finish after a stop signal.
+    #[arg(long, env = "SHUTDOWN_GRACE", default_value_t = 10)]
+    pub shutdown_grace: u64,
+}

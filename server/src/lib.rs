@@ -1,0 +1,11 @@
+//! The SC-1 Commerce Suite server: one axum router for the pages, the server functions, the REST
+//! API under `/api/v1`, the static files, health checks and metrics.
+
+pub mod config;
+pub mod health;
+pub mod observe;
+pub mod rest;
+pub mod startup;
+pub mod telemetry;
+
+pub use startup::{AppState, router};

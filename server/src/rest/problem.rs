@@ -1,0 +1,96 @@
+//! RFC 9457 problem details: the one place where domain errors become HTTP answers for the API.
+
+use axum::Json;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// A problem+json body.
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    /// A stable URI naming the kind of problem; clients branch on this.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// A short, fixed summary of the kind.
+    pub title: &'static str,
+    /// The HTTP status, repeated for clients that lose headers.
+    pub status: u16,
+    /// What went wrong this time, for a person.
+    pub detail: String,
+    /// The fields that were wrong, when the input was.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// One wrong field.
+#[derive(Debug, Serialize)]
+pub struct FieldError {
+    /// The field as the client sent it (`lines[2].quantity`).
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl From<commerce::Error> for Problem {
+    fn from(error: commerce::Error) -> Self {
+        use commerce::Error as E;
+        let detail = error.to_string();
+        let (kind, title, status, errors) = match error {
+            E::NotFound(_) => (
+                "/problems/not-found",
+                "Not found",
+                StatusCode::NOT_FOUND,
+                vec![],
+            ),
+            E::Forbidden(_) => (
+                "/problems/forbidden",
+                "Forbidden",
+                StatusCode::FORBIDDEN,
+                vec![],
+            ),
+            E::Invalid { field, message } => (
+                "/problems/invalid-input",
+                "Invalid input",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![FieldError { field, message }],
+            ),
+            E::Conflict(_) => (
+                "/problems/conflict",
+                "Conflict",
+                StatusCode::CONFLICT,
+                vec![],
+            ),
+            E::Unavailable => (
+                "/problems/unavailable",
+                "Service unavailable",
+                StatusCode::SERVICE_UNAVAILABLE,
+                vec![],
+            ),
+            E::Internal => (
+                "/problems/internal",
+                "Internal error",
+                StatusCode::INTERNAL_SERVER_ERROR,
+                vec![],
+            ),
+        };
+        Self {
+            kind,
+            title,
+            status: status.as_u16(),
+            detail,
+            errors,
+        }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            Json(self),
+        )
+            .into_response()
+    }
+}

@@ -1,0 +1,166 @@
+//! Building the application (state and router) and running the subcommands.
+
+use std::time::Duration;
+
+use app::{App, shell};
+use axum::Router;
+use axum::extract::FromRef;
+use axum::middleware;
+use axum::routing::get;
+use axum::serve::ListenerExt;
+use commerce::db::Db;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use metrics_exporter_prometheus::PrometheusHandle;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::config::{DatabaseSettings, ServeSettings};
+use crate::{health, observe, rest, telemetry};
+
+/// What every handler can reach. Cheap to clone: pools and handles are shared.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database pools.
+    pub db: Db,
+    /// Where the built site is and what its files are called.
+    pub leptos: LeptosOptions,
+    /// The metrics recorder `/metrics` renders.
+    pub metrics: PrometheusHandle,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+impl AppState {
+    /// State for a server whose site files are in `site_root`.
+    pub fn new(db: Db, site_root: &str) -> Self {
+        let leptos = LeptosOptions::builder()
+            .output_name("sc1")
+            .site_root(site_root)
+            .site_pkg_dir("pkg")
+            .build();
+        Self {
+            db,
+            leptos,
+            metrics: observe::recorder(),
+        }
+    }
+}
+
+/// The whole application: pages, server functions, REST, health, metrics and static files.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let db = state.db.clone();
+    let page_context = move || provide_context(db.clone());
+    let leptos = state.leptos.clone();
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(observe::render))
+        .nest("/api/v1", rest::router())
+        .leptos_routes_with_context(&state, routes, page_context.clone(), move || {
+            shell(leptos.clone())
+        })
+        .route_layer(middleware::from_fn(observe::label_route))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(page_context, shell))
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span))
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(middleware::from_fn(observe::record))
+                .layer(CompressionLayer::new()),
+        )
+}
+
+/// `serve`: migrate, then answer requests until Ctrl-C or SIGTERM, letting open ones finish.
+pub async fn serve(settings: ServeSettings) -> Result<(), String> {
+    migrate(&settings.database).await?;
+    let db = Db::connect_lazy(&settings.database.pools()).map_err(|e| e.to_string())?;
+    let site_root = settings.site_root.to_string_lossy().into_owned();
+    if !settings.site_root.join("pkg").is_dir() {
+        tracing::warn!(
+            site_root,
+            "no built site here (pkg/ is missing): pages will load without script or style"
+        );
+    }
+    let app = router(AppState::new(db, &site_root));
+    let listener = tokio::net::TcpListener::bind(settings.bind)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?
+        // Pages stream in several chunks; without this each waits for a delayed ACK (~40 ms).
+        .tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+    tracing::info!(address = %settings.bind, "serving http://{}", settings.bind);
+    let grace = Duration::from_secs(settings.shutdown_grace);
+    let server = axum::serve(listener, app).with_graceful_shutdown(stop_signal());
+    tokio::select! {
+        result = server => result.map_err(|e| format!("server failed: {e}"))?,
+        () = async { stop_signal().await; tokio::time::sleep(grace).await } => {
+            tracing::warn!("requests still open after {}s; stopping anyway", grace.as_secs());
+        }
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// `migrate`: apply pending migrations as the owner and grant the application's role its rights.
+pub async fn migrate(settings: &DatabaseSettings) -> Result<(), String> {
+    let app_role = commerce::db::role_of(&settings.database_url);
+    commerce::db::migrate(settings.owner_url(), app_role.as_deref())
+        .await
+        .map_err(|e| format!("migrating the database failed: {e}"))?;
+    tracing::info!("database migrated");
+    Ok(())
+}
+
+/// `seed`: load each part of the demo data that is not loaded yet.
+pub async fn seed(settings: &DatabaseSettings) -> Result<(), String> {
+    migrate(settings).await?;
+    let mut owner = settings.pools();
+    owner.url = settings.owner_url().to_owned();
+    let db = Db::connect_lazy(&owner).map_err(|e| e.to_string())?;
+    let applied = commerce::demo::load(db.primary())
+        .await
+        .map_err(|e| format!("loading demo data failed: {e}"))?;
+    if applied.is_empty() {
+        tracing::info!("demo data already loaded");
+    } else {
+        tracing::info!(steps = applied.len(), "demo data loaded");
+    }
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn stop_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("stop signal received; finishing open requests");
+}

@@ -1,0 +1,218 @@
+//! Tenants: the businesses on the platform, and the views of them that the surfaces show.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::Location;
+use crate::Currency;
+#[cfg(feature = "server")]
+use crate::Error;
+
+/// The id of a tenant (one business).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TenantId(pub Uuid);
+
+/// How a tenant sells: its own products, a marketplace of vendors, or both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TenantMode {
+    /// A single-vendor store: the tenant's own products.
+    SingleVendor,
+    /// A multi-vendor marketplace: products of approved vendors, with commission.
+    Marketplace,
+    /// Both its own products and a marketplace.
+    Both,
+}
+
+impl TenantMode {
+    /// The value stored in `tenants.mode`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::SingleVendor => "svm",
+            Self::Marketplace => "mvm",
+            Self::Both => "both",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "svm" => Some(Self::SingleVendor),
+            "mvm" => Some(Self::Marketplace),
+            "both" => Some(Self::Both),
+            _ => None,
+        }
+    }
+
+    /// What a person calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::SingleVendor => "Online store",
+            Self::Marketplace => "Marketplace",
+            Self::Both => "Store and marketplace",
+        }
+    }
+
+    /// Whether vendors can sell through this tenant.
+    pub fn has_marketplace(self) -> bool {
+        matches!(self, Self::Marketplace | Self::Both)
+    }
+}
+
+/// Whether a tenant may trade.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TenantStatus {
+    /// Trading normally.
+    Active,
+    /// Stopped by the platform; its surfaces are closed.
+    Suspended,
+}
+
+impl TenantStatus {
+    /// Reads the stored value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "active" => Some(Self::Active),
+            "suspended" => Some(Self::Suspended),
+            _ => None,
+        }
+    }
+}
+
+/// One business as lists and headers show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TenantSummary {
+    /// Its id.
+    pub id: TenantId,
+    /// The short name in its storefront's address, `/store/{slug}`.
+    pub slug: String,
+    /// The trading name.
+    pub name: String,
+    /// One line that says what it sells.
+    pub tagline: String,
+    /// How it sells.
+    pub mode: TenantMode,
+    /// Whether it may trade.
+    pub status: TenantStatus,
+    /// The currency its prices are in.
+    pub currency: Currency,
+    /// VAT in percent, 7.5 by default.
+    pub vat_rate: Decimal,
+    /// Whether shelf prices already include VAT.
+    pub prices_include_tax: bool,
+    /// The IANA time zone its times are shown in.
+    pub time_zone: String,
+    /// How many shops and warehouses it has.
+    pub location_count: i64,
+}
+
+/// The platform at a glance: every business and its totals.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlatformOverview {
+    /// Every tenant, by name.
+    pub tenants: Vec<TenantSummary>,
+    /// Shops and warehouses across all tenants.
+    pub location_count: i64,
+}
+
+impl PlatformOverview {
+    /// Tenants that run a marketplace.
+    pub fn marketplaces(&self) -> impl Iterator<Item = &TenantSummary> {
+        self.tenants.iter().filter(|t| t.mode.has_marketplace())
+    }
+}
+
+/// What a storefront's shell shows: the business and the shops a shopper can visit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Storefront {
+    /// The business.
+    pub tenant: TenantSummary,
+    /// Its shops (not warehouses), by name.
+    pub shops: Vec<Location>,
+}
+
+#[cfg(feature = "server")]
+struct TenantRow {
+    id: Uuid,
+    slug: String,
+    name: String,
+    tagline: String,
+    mode: String,
+    status: String,
+    currency: String,
+    vat_rate: Decimal,
+    prices_include_tax: bool,
+    time_zone: String,
+    location_count: Option<i64>,
+}
+
+#[cfg(feature = "server")]
+impl TryFrom<TenantRow> for TenantSummary {
+    type Error = Error;
+
+    fn try_from(row: TenantRow) -> Result<Self, Error> {
+        let corrupt = |what: &str, value: &str| {
+            tracing::error!(tenant = %row.id, what, value, "unreadable tenant row");
+            Error::Internal
+        };
+        Ok(Self {
+            id: TenantId(row.id),
+            mode: TenantMode::from_code(&row.mode).ok_or_else(|| corrupt("mode", &row.mode))?,
+            status: TenantStatus::from_code(&row.status)
+                .ok_or_else(|| corrupt("status", &row.status))?,
+            currency: Currency::from_code(&row.currency)
+                .ok_or_else(|| corrupt("currency", &row.currency))?,
+            slug: row.slug,
+            name: row.name,
+            tagline: row.tagline,
+            vat_rate: row.vat_rate,
+            prices_include_tax: row.prices_include_tax,
+            time_zone: row.time_zone,
+            location_count: row.location_count.unwrap_or(0),
+        })
+    }
+}
+
+/// Every business on the platform with its location count.
+#[cfg(feature = "server")]
+pub async fn platform_overview(db: &sqlx::PgPool) -> Result<PlatformOverview, Error> {
+    let rows = sqlx::query_as!(
+        TenantRow,
+        r#"SELECT t.id, t.slug, t.name, t.tagline, t.mode, t.status, t.currency, t.vat_rate,
+                  t.prices_include_tax, t.time_zone,
+                  (SELECT count(*) FROM locations l WHERE l.tenant_id = t.id) AS location_count
+             FROM tenants t
+            ORDER BY t.name, t.id"#
+    )
+    .fetch_all(db)
+    .await?;
+    let tenants = rows
+        .into_iter()
+        .map(TenantSummary::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    let location_count = tenants.iter().map(|t| t.location_count).sum();
+    Ok(PlatformOverview {
+        tenants,
+        location_count,
+    })
+}
+
+/// The storefront of the active business with this slug.
+#[cfg(feature = "server")]
+pub async fn storefront(db: &sqlx::PgPool, slug: &str) -> Result<Storefront, Error> {
+    let row = sqlx::query_as!(
+        TenantRow,
+        r#"SELECT t.id, t.slug, t.name, t.tagline, t.mode, t.status, t.currency, t.vat_rate,
+                  t.prices_include_tax, t.time_zone,
+                  (SELECT count(*) FROM locations l WHERE l.tenant_id = t.id) AS location_count
+             FROM tenants t
+            WHERE t.slug = $1 AND t.status = 'active'"#,
+        slug
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or_else(|| Error::not_found("store"))?;
+    let tenant = TenantSummary::try_from(row)?;
+    let shops = super::location::shops_of(db, tenant.id).await?;
+    Ok(Storefront { tenant, shops })
+}

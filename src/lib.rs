@@ -1,0 +1,16 @@
+//! The SC-1 Commerce Suite domain.
+//!
+//! One module per capability. The plain types (ids, money, views) compile everywhere, the
+//! browser included; everything that reads or writes Postgres sits behind the `server` feature.
+
+pub mod error;
+pub mod identity;
+pub mod money;
+
+#[cfg(feature = "server")]
+pub mod db;
+#[cfg(feature = "server")]
+pub mod demo;
+
+pub use error::Error;
+pub use money::{Currency, Money};

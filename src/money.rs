@@ -1,0 +1,170 @@
+//! Exact money: a decimal amount with its currency, rounded in one place.
+
+use std::fmt;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+/// A currency the suite can price in. Naira first; the others are neighbours merchants trade in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Currency {
+    /// Nigerian naira.
+    NGN,
+    /// Ghanaian cedi.
+    GHS,
+    /// Kenyan shilling.
+    KES,
+    /// South African rand.
+    ZAR,
+    /// US dollar.
+    USD,
+}
+
+impl Currency {
+    /// The ISO 4217 code, as stored in the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NGN => "NGN",
+            Self::GHS => "GHS",
+            Self::KES => "KES",
+            Self::ZAR => "ZAR",
+            Self::USD => "USD",
+        }
+    }
+
+    /// The sign printed before an amount.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::NGN => "₦",
+            Self::GHS => "GH₵",
+            Self::KES => "KSh ",
+            Self::ZAR => "R ",
+            Self::USD => "$",
+        }
+    }
+
+    /// Digits after the decimal point in the currency's smallest unit (kobo, pesewa, cent).
+    pub fn minor_digits(self) -> u32 {
+        2
+    }
+
+    /// Reads an ISO 4217 code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code.trim() {
+            "NGN" => Some(Self::NGN),
+            "GHS" => Some(Self::GHS),
+            "KES" => Some(Self::KES),
+            "ZAR" => Some(Self::ZAR),
+            "USD" => Some(Self::USD),
+            _ => None,
+        }
+    }
+}
+
+/// An amount of money in one currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Money {
+    /// The exact amount; never a float.
+    pub amount: Decimal,
+    /// What it is counted in.
+    pub currency: Currency,
+}
+
+impl Money {
+    /// Money of the given amount and currency, unrounded.
+    pub fn new(amount: Decimal, currency: Currency) -> Self {
+        Self { amount, currency }
+    }
+
+    /// An amount in naira.
+    pub fn ngn(amount: Decimal) -> Self {
+        Self::new(amount, Currency::NGN)
+    }
+
+    /// The amount rounded half-up (away from zero at the half) to the currency's minor unit:
+    /// the one rounding rule of the suite.
+    #[must_use]
+    pub fn rounded(self) -> Self {
+        let amount = self.amount.round_dp_with_strategy(
+            self.currency.minor_digits(),
+            RoundingStrategy::MidpointAwayFromZero,
+        );
+        Self { amount, ..self }
+    }
+}
+
+impl fmt::Display for Money {
+    /// `₦1,234,567.50`, `-₦20.00`: grouped thousands, always the minor digits.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rounded = self.rounded().amount;
+        let digits = self.currency.minor_digits() as usize;
+        let text = format!("{:.digits$}", rounded.abs());
+        let (whole, fraction) = text.split_once('.').unwrap_or((text.as_str(), ""));
+        let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
+            "-"
+        } else {
+            ""
+        };
+        let symbol = self.currency.symbol();
+        if fraction.is_empty() {
+            write!(f, "{sign}{symbol}{grouped}")
+        } else {
+            write!(f, "{sign}{symbol}{grouped}.{fraction}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+
+    fn naira(text: &str) -> Money {
+        Money::ngn(Decimal::from_str(text).unwrap_or_default())
+    }
+
+    #[test]
+    fn rounding_is_half_up_to_kobo() {
+        assert_eq!(naira("10.005").rounded(), naira("10.01"));
+        assert_eq!(naira("10.004").rounded(), naira("10.00"));
+        assert_eq!(naira("-10.005").rounded(), naira("-10.01"));
+    }
+
+    #[test]
+    fn naira_prints_with_grouped_thousands_and_kobo() {
+        assert_eq!(naira("1234567.5").to_string(), "₦1,234,567.50");
+        assert_eq!(naira("999").to_string(), "₦999.00");
+        assert_eq!(naira("0").to_string(), "₦0.00");
+        assert_eq!(naira("-20").to_string(), "-₦20.00");
+        assert_eq!(naira("100000").to_string(), "₦100,000.00");
+    }
+
+    #[test]
+    fn vat_on_a_price_is_exact() {
+        let vat =
+            (naira("1999.99").amount * Decimal::from_str("0.075").unwrap_or_default()).round_dp(4);
+        assert_eq!(Money::ngn(vat).rounded(), naira("150.00"));
+    }
+
+    #[test]
+    fn currency_codes_round_trip() {
+        for currency in [
+            Currency::NGN,
+            Currency::GHS,
+            Currency::KES,
+            Currency::ZAR,
+            Currency::USD,
+        ] {
+            assert_eq!(Currency::from_code(currency.code()), Some(currency));
+        }
+        assert_eq!(Currency::from_code("XYZ"), None);
+    }
+}
