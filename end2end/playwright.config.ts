@@ -31,6 +31,11 @@ export default defineConfig({
       ],
     },
   },
+  projects: [
+    { name: "surfaces", testIgnore: /recovery\.spec\.ts/ },
+    // Takes the database away, so it runs alone once the others are done.
+    { name: "recovery", testMatch: /recovery\.spec\.ts/, dependencies: ["surfaces"] },
+  ],
   webServer: {
     command: `target/debug/server serve --bind 127.0.0.1:${port}`,
     cwd: "..",

@@ -5,7 +5,7 @@ const CACHE = "sc1-pos-v1";
 const SHELL = [
   "/pos",
   "/pkg/sc1.js",
-  "/pkg/sc1_bg.wasm",
+  "/pkg/sc1.wasm",
   "/pkg/sc1.css",
   "/manifest.webmanifest",
   "/icons/icon.svg",

@@ -14,9 +14,10 @@ trap 'rm -rf "$work"' EXIT
 cp -r "$src/." "$work/"
 cd "$work"
 cargo update -p cargo-util-schemas --precise 0.14.1 >/dev/null 2>&1 || true
-# The tool's speed hardly matters; a lighter release profile cuts its build several-fold.
+# The tool only drives other tools, so its own speed hardly matters: building it unoptimised
+# takes about 3.5 minutes here instead of 17.5 with its release profile.
 CARGO_PROFILE_RELEASE_LTO=false \
-CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 \
+CARGO_PROFILE_RELEASE_OPT_LEVEL=0 \
 CARGO_PROFILE_RELEASE_DEBUG=false \
   cargo install --path . --locked --features no_downloads --root "${CARGO_HOME:-$HOME/.cargo}"

@@ -51,6 +51,7 @@ psql_super() {
 
 start() {
   local dir=$1 wanted=${2:-54329}
+  [ -n "$wanted" ] || wanted=54329
   ensure_binaries
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
@@ -72,7 +73,12 @@ start() {
   fi
   if ! as_pg "$(bin_dir)/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
     local port
-    port=$(free_port "$wanted")
+    # Keep the port of earlier runs so that connection strings stay valid across restarts.
+    if [ -f "$dir/port" ] && ! port_in_use "$(cat "$dir/port")"; then
+      port=$(cat "$dir/port")
+    else
+      port=$(free_port "$wanted")
+    fi
     echo "$port" | as_pg tee "$dir/port" >/dev/null
     as_pg "$(bin_dir)/pg_ctl" -D "$dir/data" -o "-p $port" -l "$dir/postgres.log" -w -t 60 start >/dev/null \
       || die "Postgres did not start; see $dir/postgres.log"

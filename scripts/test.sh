@@ -30,4 +30,4 @@ scripts/pg.sh createdb "$pgdir" commerce_e2e
 eval "$(scripts/pg.sh env "$pgdir" commerce_e2e)"
 target/debug/server seed
 port=$((45000 + RANDOM % 5000))
-E2E_PORT=$port npx playwright test --config end2end/playwright.config.ts
+E2E_PORT=$port E2E_PG_DIR=$pgdir npx playwright test --config end2end/playwright.config.ts

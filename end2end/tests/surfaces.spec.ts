@@ -45,9 +45,9 @@ test("a storefront shows its shops and opens their hours", async ({ page }) => {
   await waitForHydration(page);
   await expect(page.getByRole("heading", { level: 1, name: "Oja Fresh Supermarket" })).toBeVisible();
   await expect(page.getByText("14 Admiralty Way, Lekki, Lagos")).toBeVisible();
-  const hours = page.getByRole("button", { name: "Opening hours" }).first();
+  const lekki = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Lekki Phase 1" }) });
   await expect(page.getByText("Mon–Sat 8:00–21:00")).toBeHidden();
-  await hours.click();
+  await lekki.getByRole("button", { name: "Opening hours" }).click();
   await expect(page.getByText("Mon–Sat 8:00–21:00")).toBeVisible();
   await expect(page.getByText("VAT 7.5% included")).toBeVisible();
 });

@@ -36,7 +36,12 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct LogSettings {
     /// Which messages to keep, as a tracing filter (`info`, `warn,server=debug`).
-    #[arg(long, env = "LOG_LEVEL", default_value = "info", global = true)]
+    #[arg(
+        long,
+        env = "LOG_LEVEL",
+        default_value = "info,sqlx::postgres::notice=warn",
+        global = true
+    )]
     pub log_level: String,
     /// Human-readable lines, or one JSON object per line for log collectors.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
