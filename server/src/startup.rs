@@ -15,7 +15,8 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use crate::config::{DatabaseSettings, ServeSettings};
 use crate::{health, observe, rest, telemetry};
@@ -76,7 +77,11 @@ pub fn router(state: AppState) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-                .layer(TraceLayer::new_for_http().make_span_with(telemetry::request_span))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(telemetry::request_span)
+                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                )
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(middleware::from_fn(observe::record))
                 .layer(CompressionLayer::new()),
@@ -104,10 +109,18 @@ pub async fn serve(settings: ServeSettings) -> Result<(), String> {
         });
     tracing::info!(address = %settings.bind, "serving http://{}", settings.bind);
     let grace = Duration::from_secs(settings.shutdown_grace);
-    let server = axum::serve(listener, app).with_graceful_shutdown(stop_signal());
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        stop_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let server = axum::serve(listener, app).with_graceful_shutdown(stopped(stop_rx.clone()));
     tokio::select! {
         result = server => result.map_err(|e| format!("server failed: {e}"))?,
-        () = async { stop_signal().await; tokio::time::sleep(grace).await } => {
+        () = async { stopped(stop_rx).await; tokio::time::sleep(grace).await } => {
             tracing::warn!("requests still open after {}s; stopping anyway", grace.as_secs());
         }
     }
