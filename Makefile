@@ -27,6 +27,7 @@ tools:
 lint:
 	cargo fmt --all -- --check
 	SQLX_OFFLINE=true cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p app --target wasm32-unknown-unknown --no-default-features --features hydrate --target-dir target/front -- -D warnings
 
 ## Regenerate .sqlx/ (the checked query data that lets builds run without a database).
 sqlx-prepare:

@@ -40,7 +40,7 @@ impl Db {
             Ok(PgPoolOptions::new()
                 .max_connections(settings.max_connections)
                 .acquire_timeout(settings.acquire_timeout)
-                .idle_timeout(Duration::from_secs(300))
+                .idle_timeout(Duration::from_mins(5))
                 .connect_lazy_with(
                     options.log_slow_statements(log::LevelFilter::Warn, Duration::from_millis(500)),
                 ))

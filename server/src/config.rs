@@ -63,7 +63,7 @@ pub struct DatabaseSettings {
     /// The application's connection (a role that does not own the tables).
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: String,
-    /// The role that owns the tables and runs migrations; defaults to DATABASE_URL.
+    /// The role that owns the tables and runs migrations; defaults to `DATABASE_URL`.
     #[arg(long, env = "DATABASE_OWNER_URL", hide_env_values = true)]
     pub database_owner_url: Option<String>,
     /// A read replica for dashboards and reports.

@@ -28,7 +28,7 @@ async fn get(app: &Router, uri: &str) -> Answer {
     let bytes = body
         .collect()
         .await
-        .map(|b| b.to_bytes())
+        .map(http_body_util::Collected::to_bytes)
         .unwrap_or_default();
     Answer {
         status: parts.status,

@@ -73,6 +73,8 @@ pub struct ShopChoice {
 
 #[cfg(feature = "server")]
 struct LocationRow {
+    tenant_id: Uuid,
+    tenant_name: String,
     id: Uuid,
     name: String,
     kind: String,
@@ -108,64 +110,43 @@ impl TryFrom<LocationRow> for Location {
 /// The shops of one tenant, by name.
 #[cfg(feature = "server")]
 pub(super) async fn shops_of(db: &sqlx::PgPool, tenant: TenantId) -> Result<Vec<Location>, Error> {
-    sqlx::query_as!(
-        LocationRow,
-        "SELECT id, name, kind, address, city, state, phone, opening_hours
-           FROM locations
-          WHERE tenant_id = $1 AND kind = 'shop'
-          ORDER BY name, id",
-        tenant.0
-    )
-    .fetch_all(db)
-    .await?
-    .into_iter()
-    .map(Location::try_from)
-    .collect()
+    shop_rows(db, Some(tenant))
+        .await?
+        .into_iter()
+        .map(Location::try_from)
+        .collect()
 }
 
 /// Every shop of every active business, for choosing where a till opens.
 #[cfg(feature = "server")]
 pub async fn shops_for_registers(db: &sqlx::PgPool) -> Result<Vec<ShopChoice>, Error> {
-    struct Row {
-        tenant_id: Uuid,
-        tenant_name: String,
-        id: Uuid,
-        name: String,
-        kind: String,
-        address: String,
-        city: String,
-        state: String,
-        phone: String,
-        opening_hours: String,
-    }
-    let rows = sqlx::query_as!(
-        Row,
-        "SELECT t.id AS tenant_id, t.name AS tenant_name,
-                l.id, l.name, l.kind, l.address, l.city, l.state, l.phone, l.opening_hours
-           FROM locations l
-           JOIN tenants t ON t.id = l.tenant_id
-          WHERE l.kind = 'shop' AND t.status = 'active'
-          ORDER BY t.name, l.name, l.id"
-    )
-    .fetch_all(db)
-    .await?;
-    rows.into_iter()
+    shop_rows(db, None)
+        .await?
+        .into_iter()
         .map(|row| {
-            let location = Location::try_from(LocationRow {
-                id: row.id,
-                name: row.name,
-                kind: row.kind,
-                address: row.address,
-                city: row.city,
-                state: row.state,
-                phone: row.phone,
-                opening_hours: row.opening_hours,
-            })?;
+            let (tenant_id, tenant_name) = (TenantId(row.tenant_id), row.tenant_name.clone());
             Ok(ShopChoice {
-                tenant_id: TenantId(row.tenant_id),
-                tenant_name: row.tenant_name,
-                location,
+                tenant_id,
+                tenant_name,
+                location: Location::try_from(row)?,
             })
         })
         .collect()
+}
+
+/// The shops of active businesses (of one, when `tenant` is given), by business and name.
+#[cfg(feature = "server")]
+async fn shop_rows(db: &sqlx::PgPool, tenant: Option<TenantId>) -> Result<Vec<LocationRow>, Error> {
+    Ok(sqlx::query_as!(
+        LocationRow,
+        "SELECT l.tenant_id, t.name AS tenant_name, l.id, l.name, l.kind, l.address, l.city,
+                l.state, l.phone, l.opening_hours
+           FROM locations l
+           JOIN tenants t ON t.id = l.tenant_id
+          WHERE l.kind = 'shop' AND t.status = 'active' AND ($1::uuid IS NULL OR l.tenant_id = $1)
+          ORDER BY t.name, l.name, l.id",
+        tenant.map(|t| t.0)
+    )
+    .fetch_all(db)
+    .await?)
 }

@@ -176,20 +176,7 @@ impl TryFrom<TenantRow> for TenantSummary {
 /// Every business on the platform with its location count.
 #[cfg(feature = "server")]
 pub async fn platform_overview(db: &sqlx::PgPool) -> Result<PlatformOverview, Error> {
-    let rows = sqlx::query_as!(
-        TenantRow,
-        r#"SELECT t.id, t.slug, t.name, t.tagline, t.mode, t.status, t.currency, t.vat_rate,
-                  t.prices_include_tax, t.time_zone,
-                  (SELECT count(*) FROM locations l WHERE l.tenant_id = t.id) AS location_count
-             FROM tenants t
-            ORDER BY t.name, t.id"#
-    )
-    .fetch_all(db)
-    .await?;
-    let tenants = rows
-        .into_iter()
-        .map(TenantSummary::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
+    let tenants = summaries(db, None).await?;
     let location_count = tenants.iter().map(|t| t.location_count).sum();
     Ok(PlatformOverview {
         tenants,
@@ -200,19 +187,30 @@ pub async fn platform_overview(db: &sqlx::PgPool) -> Result<PlatformOverview, Er
 /// The storefront of the active business with this slug.
 #[cfg(feature = "server")]
 pub async fn storefront(db: &sqlx::PgPool, slug: &str) -> Result<Storefront, Error> {
-    let row = sqlx::query_as!(
+    let tenant = summaries(db, Some(slug))
+        .await?
+        .pop()
+        .ok_or_else(|| Error::not_found("store"))?;
+    let shops = super::location::shops_of(db, tenant.id).await?;
+    Ok(Storefront { tenant, shops })
+}
+
+/// Every tenant by name, or only the active one with `slug`.
+#[cfg(feature = "server")]
+async fn summaries(db: &sqlx::PgPool, slug: Option<&str>) -> Result<Vec<TenantSummary>, Error> {
+    sqlx::query_as!(
         TenantRow,
         r#"SELECT t.id, t.slug, t.name, t.tagline, t.mode, t.status, t.currency, t.vat_rate,
                   t.prices_include_tax, t.time_zone,
                   (SELECT count(*) FROM locations l WHERE l.tenant_id = t.id) AS location_count
              FROM tenants t
-            WHERE t.slug = $1 AND t.status = 'active'"#,
+            WHERE $1::text IS NULL OR (t.slug = $1 AND t.status = 'active')
+            ORDER BY t.name, t.id"#,
         slug
     )
-    .fetch_optional(db)
+    .fetch_all(db)
     .await?
-    .ok_or_else(|| Error::not_found("store"))?;
-    let tenant = TenantSummary::try_from(row)?;
-    let shops = super::location::shops_of(db, tenant.id).await?;
-    Ok(Storefront { tenant, shops })
+    .into_iter()
+    .map(TenantSummary::try_from)
+    .collect()
 }
