@@ -46,7 +46,7 @@ free_port() {
 
 psql_super() {
   local dir=$1; shift
-  as_pg "$(bin_dir)/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir/run" -p "$(cat "$dir/port")" -U postgres "$@"
+  PGOPTIONS="-c client_min_messages=warning" as_pg "$(bin_dir)/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir/run" -p "$(cat "$dir/port")" -U postgres "$@"
 }
 
 start() {

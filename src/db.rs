@@ -41,22 +41,14 @@ impl Db {
                 .max_connections(settings.max_connections)
                 .acquire_timeout(settings.acquire_timeout)
                 .idle_timeout(Duration::from_mins(5))
-                .connect_lazy_with(
-                    options.log_slow_statements(log::LevelFilter::Warn, Duration::from_millis(500)),
-                ))
+                .connect_lazy_with(options.log_slow_statements(log::LevelFilter::Warn, Duration::from_millis(500))))
         };
-        Ok(Self {
-            primary: pool(&settings.url)?,
-            read: settings.read_url.as_deref().map(pool).transpose()?,
-        })
+        Ok(Self { primary: pool(&settings.url)?, read: settings.read_url.as_deref().map(pool).transpose()? })
     }
 
     /// Wraps one pool used for both reads and writes (tests, tools).
     pub fn from_pool(pool: PgPool) -> Self {
-        Self {
-            primary: pool,
-            read: None,
-        }
+        Self { primary: pool, read: None }
     }
 
     /// The primary: every write, and reads that must see them.
@@ -71,41 +63,28 @@ impl Db {
 
     /// Answers whether the primary database responds, within the pool's acquire timeout.
     pub async fn ping(&self) -> Result<(), Error> {
-        sqlx::query_scalar!("SELECT 1 AS \"one!\"")
-            .fetch_one(&self.primary)
-            .await?;
+        sqlx::query_scalar!("SELECT 1 AS \"one!\"").fetch_one(&self.primary).await?;
         Ok(())
     }
 
     /// Connection counts of the primary pool: (open, idle, maximum).
     pub fn pool_state(&self) -> (u32, u32, u32) {
         let idle = u32::try_from(self.primary.num_idle()).unwrap_or(u32::MAX);
-        (
-            self.primary.size(),
-            idle,
-            self.primary.options().get_max_connections(),
-        )
+        (self.primary.size(), idle, self.primary.options().get_max_connections())
     }
 }
 
 /// Applies pending migrations as the owner role and lets `app_role` (when it is another role)
 /// read and write the tables without owning them, so row-level security binds it.
 pub async fn migrate(owner_url: &str, app_role: Option<&str>) -> Result<(), Error> {
-    let options: PgConnectOptions = owner_url
-        .parse()
-        .map_err(|_| Error::invalid("DATABASE_OWNER_URL", "is not a valid postgres:// URL"))?;
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .acquire_timeout(Duration::from_secs(10))
-        .connect_with(options)
-        .await?;
-    sqlx::migrate!("./migrations")
-        .run(&pool)
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "migration failed");
-            Error::Internal
-        })?;
+    let options: PgConnectOptions =
+        owner_url.parse().map_err(|_| Error::invalid("DATABASE_OWNER_URL", "is not a valid postgres:// URL"))?;
+    let pool =
+        PgPoolOptions::new().max_connections(1).acquire_timeout(Duration::from_secs(10)).connect_with(options).await?;
+    sqlx::migrate!("./migrations").run(&pool).await.map_err(|error| {
+        tracing::error!(%error, "migration failed");
+        Error::Internal
+    })?;
     if let Some(role) = app_role {
         grant_to(&pool, role).await?;
     }
@@ -114,9 +93,7 @@ pub async fn migrate(owner_url: &str, app_role: Option<&str>) -> Result<(), Erro
 }
 
 async fn grant_to(owner: &PgPool, role: &str) -> Result<(), Error> {
-    let owner_role: String = sqlx::query_scalar!("SELECT current_user AS \"name!\"")
-        .fetch_one(owner)
-        .await?;
+    let owner_role: String = sqlx::query_scalar!("SELECT current_user AS \"name!\"").fetch_one(owner).await?;
     if owner_role == role {
         return Ok(());
     }

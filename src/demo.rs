@@ -17,15 +17,9 @@ pub struct DemoTenant {
 }
 
 /// The shop with two locations.
-pub const SHOP: DemoTenant = DemoTenant {
-    slug: "ojafresh",
-    name: "Oja Fresh Supermarket",
-};
+pub const SHOP: DemoTenant = DemoTenant { slug: "ojafresh", name: "Oja Fresh Supermarket" };
 /// The marketplace with vendors.
-pub const MARKETPLACE: DemoTenant = DemoTenant {
-    slug: "gadgetmarket",
-    name: "Naija Gadget Market",
-};
+pub const MARKETPLACE: DemoTenant = DemoTenant { slug: "gadgetmarket", name: "Naija Gadget Market" };
 
 /// The steps in the order they are applied; append new ones, never rename or reorder.
 const STEPS: &[&str] = &["2026-11-25 tenants and locations"];
@@ -43,22 +37,16 @@ pub async fn load(db: &PgPool) -> Result<Vec<&'static str>, Error> {
     for name in STEPS {
         let mut tx = db.begin().await?;
         // One loader at a time: a second `seed` waits here, then sees the step done.
-        sqlx::query!("LOCK TABLE demo_data_steps IN EXCLUSIVE MODE")
-            .execute(&mut *tx)
-            .await?;
-        let done = sqlx::query_scalar!(
-            "SELECT EXISTS (SELECT 1 FROM demo_data_steps WHERE name = $1) AS \"done!\"",
-            name
-        )
-        .fetch_one(&mut *tx)
-        .await?;
+        sqlx::query!("LOCK TABLE demo_data_steps IN EXCLUSIVE MODE").execute(&mut *tx).await?;
+        let done =
+            sqlx::query_scalar!("SELECT EXISTS (SELECT 1 FROM demo_data_steps WHERE name = $1) AS \"done!\"", name)
+                .fetch_one(&mut *tx)
+                .await?;
         if done {
             continue;
         }
         apply(name, &mut tx).await?;
-        sqlx::query!("INSERT INTO demo_data_steps (name) VALUES ($1)", name)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!("INSERT INTO demo_data_steps (name) VALUES ($1)", name).execute(&mut *tx).await?;
         tx.commit().await?;
         tracing::info!(step = name, "demo data loaded");
         applied.push(*name);

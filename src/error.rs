@@ -9,6 +9,9 @@ pub enum Error {
     /// The thing asked for does not exist, or belongs to another tenant (the two look the same).
     #[error("{0} was not found")]
     NotFound(String),
+    /// Nobody is signed in, or the credentials are wrong; the message says which, for a person.
+    #[error("{0}")]
+    Unauthorized(String),
     /// The actor may not do this.
     #[error("you are not allowed to {0}")]
     Forbidden(String),
@@ -18,6 +21,9 @@ pub enum Error {
     /// The operation clashes with the current state (a duplicate, a stale version, a closed shift).
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts; the caller may try again after this many seconds.
+    #[error("too many attempts; try again in {retry_after} seconds")]
+    RateLimited { retry_after: u64 },
     /// The database could not be reached or did not answer in time; trying again later may work.
     #[error("the database is not reachable right now")]
     Unavailable,
@@ -34,10 +40,7 @@ impl Error {
 
     /// An `Invalid` naming the field and what is wrong with it.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Invalid {
-            field: field.into(),
-            message: message.into(),
-        }
+        Self::Invalid { field: field.into(), message: message.into() }
     }
 }
 
@@ -46,10 +49,7 @@ impl From<sqlx::Error> for Error {
     fn from(error: sqlx::Error) -> Self {
         match &error {
             sqlx::Error::RowNotFound => Self::NotFound("record".into()),
-            sqlx::Error::PoolTimedOut
-            | sqlx::Error::PoolClosed
-            | sqlx::Error::Io(_)
-            | sqlx::Error::Tls(_) => {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
                 tracing::warn!(%error, "database unavailable");
                 Self::Unavailable
             }

@@ -85,10 +85,8 @@ impl Money {
     /// the one rounding rule of the suite.
     #[must_use]
     pub fn rounded(self) -> Self {
-        let amount = self.amount.round_dp_with_strategy(
-            self.currency.minor_digits(),
-            RoundingStrategy::MidpointAwayFromZero,
-        );
+        let amount =
+            self.amount.round_dp_with_strategy(self.currency.minor_digits(), RoundingStrategy::MidpointAwayFromZero);
         Self { amount, ..self }
     }
 }
@@ -107,11 +105,7 @@ impl fmt::Display for Money {
             }
             grouped.push(c);
         }
-        let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
-            "-"
-        } else {
-            ""
-        };
+        let sign = if rounded.is_sign_negative() && !rounded.is_zero() { "-" } else { "" };
         let symbol = self.currency.symbol();
         if fraction.is_empty() {
             write!(f, "{sign}{symbol}{grouped}")
@@ -149,20 +143,13 @@ mod tests {
 
     #[test]
     fn vat_on_a_price_is_exact() {
-        let vat =
-            (naira("1999.99").amount * Decimal::from_str("0.075").unwrap_or_default()).round_dp(4);
+        let vat = (naira("1999.99").amount * Decimal::from_str("0.075").unwrap_or_default()).round_dp(4);
         assert_eq!(Money::ngn(vat).rounded(), naira("150.00"));
     }
 
     #[test]
     fn currency_codes_round_trip() {
-        for currency in [
-            Currency::NGN,
-            Currency::GHS,
-            Currency::KES,
-            Currency::ZAR,
-            Currency::USD,
-        ] {
+        for currency in [Currency::NGN, Currency::GHS, Currency::KES, Currency::ZAR, Currency::USD] {
             assert_eq!(Currency::from_code(currency.code()), Some(currency));
         }
         assert_eq!(Currency::from_code("XYZ"), None);

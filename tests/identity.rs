@@ -7,18 +7,9 @@ use sqlx::PgPool;
 #[sqlx::test]
 async fn demo_data_loads_once(db: PgPool) -> sqlx::Result<()> {
     let first = commerce::demo::load(&db).await;
-    assert!(
-        matches!(first.as_deref(), Ok([_, ..])),
-        "first load applies its steps: {first:?}"
-    );
-    assert_eq!(
-        commerce::demo::load(&db).await,
-        Ok(vec![]),
-        "a second load adds nothing"
-    );
-    let tenants: i64 = sqlx::query_scalar("SELECT count(*) FROM tenants")
-        .fetch_one(&db)
-        .await?;
+    assert!(matches!(first.as_deref(), Ok([_, ..])), "first load applies its steps: {first:?}");
+    assert_eq!(commerce::demo::load(&db).await, Ok(vec![]), "a second load adds nothing");
+    let tenants: i64 = sqlx::query_scalar("SELECT count(*) FROM tenants").fetch_one(&db).await?;
     assert_eq!(tenants, 2);
     Ok(())
 }
@@ -26,30 +17,17 @@ async fn demo_data_loads_once(db: PgPool) -> sqlx::Result<()> {
 #[sqlx::test]
 async fn the_overview_lists_every_business_with_its_locations(db: PgPool) {
     commerce::demo::load(&db).await.ok();
-    let overview = identity::platform_overview(&db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let names: Vec<_> = overview
-        .tenants
-        .iter()
-        .map(|t| (t.name.as_str(), t.mode, t.location_count))
-        .collect();
+    let overview = identity::platform_overview(&db).await.unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<_> = overview.tenants.iter().map(|t| (t.name.as_str(), t.mode, t.location_count)).collect();
     assert_eq!(
         names,
-        [
-            ("Naija Gadget Market", TenantMode::Marketplace, 1),
-            ("Oja Fresh Supermarket", TenantMode::SingleVendor, 2)
-        ]
+        [("Naija Gadget Market", TenantMode::Marketplace, 1), ("Oja Fresh Supermarket", TenantMode::SingleVendor, 2)]
     );
     assert_eq!(overview.location_count, 3);
     assert_eq!(overview.marketplaces().count(), 1);
     let shop = &overview.tenants[1];
     assert_eq!(
-        (
-            shop.currency.code(),
-            shop.vat_rate.to_string().as_str(),
-            shop.time_zone.as_str()
-        ),
+        (shop.currency.code(), shop.vat_rate.to_string().as_str(), shop.time_zone.as_str()),
         ("NGN", "7.5000", "Africa/Lagos")
     );
 }
@@ -57,52 +35,22 @@ async fn the_overview_lists_every_business_with_its_locations(db: PgPool) {
 #[sqlx::test]
 async fn a_storefront_shows_the_shops_but_not_the_warehouses(db: PgPool) {
     commerce::demo::load(&db).await.ok();
-    let store = identity::storefront(&db, "ojafresh")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let store = identity::storefront(&db, "ojafresh").await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(store.tenant.name, "Oja Fresh Supermarket");
-    let shops: Vec<_> = store
-        .shops
-        .iter()
-        .map(|s| (s.name.as_str(), s.kind))
-        .collect();
-    assert_eq!(
-        shops,
-        [
-            ("Ikeja GRA", LocationKind::Shop),
-            ("Lekki Phase 1", LocationKind::Shop)
-        ]
-    );
+    let shops: Vec<_> = store.shops.iter().map(|s| (s.name.as_str(), s.kind)).collect();
+    assert_eq!(shops, [("Ikeja GRA", LocationKind::Shop), ("Lekki Phase 1", LocationKind::Shop)]);
 
-    let market = identity::storefront(&db, "gadgetmarket")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert!(
-        market.shops.is_empty(),
-        "the marketplace has only a warehouse"
-    );
+    let market = identity::storefront(&db, "gadgetmarket").await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(market.shops.is_empty(), "the marketplace has only a warehouse");
 }
 
 #[sqlx::test]
 async fn unknown_and_suspended_storefronts_are_not_found(db: PgPool) -> sqlx::Result<()> {
     commerce::demo::load(&db).await.ok();
-    assert!(matches!(
-        identity::storefront(&db, "nope").await,
-        Err(Error::NotFound(_))
-    ));
-    sqlx::query("UPDATE tenants SET status = 'suspended' WHERE slug = 'ojafresh'")
-        .execute(&db)
-        .await?;
-    assert!(matches!(
-        identity::storefront(&db, "ojafresh").await,
-        Err(Error::NotFound(_))
-    ));
-    let tills = identity::shops_for_registers(&db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert!(
-        tills.is_empty(),
-        "a suspended business opens no till: {tills:?}"
-    );
+    assert!(matches!(identity::storefront(&db, "nope").await, Err(Error::NotFound(_))));
+    sqlx::query("UPDATE tenants SET status = 'suspended' WHERE slug = 'ojafresh'").execute(&db).await?;
+    assert!(matches!(identity::storefront(&db, "ojafresh").await, Err(Error::NotFound(_))));
+    let tills = identity::shops_for_registers(&db).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(tills.is_empty(), "a suspended business opens no till: {tills:?}");
     Ok(())
 }

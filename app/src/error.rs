@@ -28,7 +28,9 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Domain(commerce::Error::NotFound(_)) => 404,
+            Self::Domain(commerce::Error::Unauthorized(_)) => 401,
             Self::Domain(commerce::Error::Forbidden(_)) => 403,
+            Self::Domain(commerce::Error::RateLimited { .. }) => 429,
             Self::Domain(commerce::Error::Invalid { .. }) => 422,
             Self::Domain(commerce::Error::Conflict(_)) => 409,
             Self::Domain(commerce::Error::Unavailable) | Self::Transport(_) => 503,

@@ -36,12 +36,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct LogSettings {
     /// Which messages to keep, as a tracing filter (`info`, `warn,server=debug`).
-    #[arg(
-        long,
-        env = "LOG_LEVEL",
-        default_value = "info,sqlx::postgres::notice=warn",
-        global = true
-    )]
+    #[arg(long, env = "LOG_LEVEL", default_value = "info,sqlx::postgres::notice=warn", global = true)]
     pub log_level: String,
     /// Human-readable lines, or one JSON object per line for log collectors.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
@@ -80,23 +75,18 @@ pub struct DatabaseSettings {
 impl DatabaseSettings {
     /// The settings of the application's pools.
     pub fn pools(&self) -> DbSettings {
-        let cores =
-            std::thread::available_parallelism().map_or(2, |n| u32::try_from(n.get()).unwrap_or(2));
+        let cores = std::thread::available_parallelism().map_or(2, |n| u32::try_from(n.get()).unwrap_or(2));
         DbSettings {
             url: self.database_url.clone(),
             read_url: self.database_read_url.clone(),
-            max_connections: self
-                .database_max_connections
-                .unwrap_or((cores * 4).clamp(4, 32)),
+            max_connections: self.database_max_connections.unwrap_or((cores * 4).clamp(4, 32)),
             acquire_timeout: Duration::from_secs(self.database_acquire_timeout.max(1)),
         }
     }
 
     /// The connection that migrates and seeds.
     pub fn owner_url(&self) -> &str {
-        self.database_owner_url
-            .as_deref()
-            .unwrap_or(&self.database_url)
+        self.database_owner_url.as_deref().unwrap_or(&self.database_url)
     }
 }
 

@@ -41,16 +41,8 @@ impl FromRef<AppState> for LeptosOptions {
 impl AppState {
     /// State for a server whose site files are in `site_root`.
     pub fn new(db: Db, site_root: &str) -> Self {
-        let leptos = LeptosOptions::builder()
-            .output_name("sc1")
-            .site_root(site_root)
-            .site_pkg_dir("pkg")
-            .build();
-        Self {
-            db,
-            leptos,
-            metrics: observe::recorder(),
-        }
+        let leptos = LeptosOptions::builder().output_name("sc1").site_root(site_root).site_pkg_dir("pkg").build();
+        Self { db, leptos, metrics: observe::recorder() }
     }
 }
 
@@ -65,14 +57,9 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(observe::render))
         .nest("/api/v1", rest::router())
-        .leptos_routes_with_context(&state, routes, page_context.clone(), move || {
-            shell(leptos.clone())
-        })
+        .leptos_routes_with_context(&state, routes, page_context.clone(), move || shell(leptos.clone()))
         .route_layer(middleware::from_fn(observe::label_route))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(page_context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, shell))
         .with_state(state)
         .layer(
             ServiceBuilder::new()
@@ -94,10 +81,7 @@ pub async fn serve(settings: ServeSettings) -> Result<(), String> {
     let db = Db::connect_lazy(&settings.database.pools()).map_err(|e| e.to_string())?;
     let site_root = settings.site_root.to_string_lossy().into_owned();
     if !settings.site_root.join("pkg").is_dir() {
-        tracing::warn!(
-            site_root,
-            "no built site here (pkg/ is missing): pages will load without script or style"
-        );
+        tracing::warn!(site_root, "no built site here (pkg/ is missing): pages will load without script or style");
     }
     let app = router(AppState::new(db, &site_root));
     let listener = tokio::net::TcpListener::bind(settings.bind)
@@ -144,9 +128,7 @@ pub async fn seed(settings: &DatabaseSettings) -> Result<(), String> {
     let mut owner = settings.pools();
     owner.url = settings.owner_url().to_owned();
     let db = Db::connect_lazy(&owner).map_err(|e| e.to_string())?;
-    let applied = commerce::demo::load(db.primary())
-        .await
-        .map_err(|e| format!("loading demo data failed: {e}"))?;
+    let applied = commerce::demo::load(db.primary()).await.map_err(|e| format!("loading demo data failed: {e}"))?;
     if applied.is_empty() {
         tracing::info!("demo data already loaded");
     } else {

@@ -110,11 +110,7 @@ impl TryFrom<LocationRow> for Location {
 /// The shops of one tenant, by name.
 #[cfg(feature = "server")]
 pub(super) async fn shops_of(db: &sqlx::PgPool, tenant: TenantId) -> Result<Vec<Location>, Error> {
-    shop_rows(db, Some(tenant))
-        .await?
-        .into_iter()
-        .map(Location::try_from)
-        .collect()
+    shop_rows(db, Some(tenant)).await?.into_iter().map(Location::try_from).collect()
 }
 
 /// Every shop of every active business, for choosing where a till opens.
@@ -125,11 +121,7 @@ pub async fn shops_for_registers(db: &sqlx::PgPool) -> Result<Vec<ShopChoice>, E
         .into_iter()
         .map(|row| {
             let (tenant_id, tenant_name) = (TenantId(row.tenant_id), row.tenant_name.clone());
-            Ok(ShopChoice {
-                tenant_id,
-                tenant_name,
-                location: Location::try_from(row)?,
-            })
+            Ok(ShopChoice { tenant_id, tenant_name, location: Location::try_from(row)? })
         })
         .collect()
 }

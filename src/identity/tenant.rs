@@ -158,10 +158,8 @@ impl TryFrom<TenantRow> for TenantSummary {
         Ok(Self {
             id: TenantId(row.id),
             mode: TenantMode::from_code(&row.mode).ok_or_else(|| corrupt("mode", &row.mode))?,
-            status: TenantStatus::from_code(&row.status)
-                .ok_or_else(|| corrupt("status", &row.status))?,
-            currency: Currency::from_code(&row.currency)
-                .ok_or_else(|| corrupt("currency", &row.currency))?,
+            status: TenantStatus::from_code(&row.status).ok_or_else(|| corrupt("status", &row.status))?,
+            currency: Currency::from_code(&row.currency).ok_or_else(|| corrupt("currency", &row.currency))?,
             slug: row.slug,
             name: row.name,
             tagline: row.tagline,
@@ -178,19 +176,13 @@ impl TryFrom<TenantRow> for TenantSummary {
 pub async fn platform_overview(db: &sqlx::PgPool) -> Result<PlatformOverview, Error> {
     let tenants = summaries(db, None).await?;
     let location_count = tenants.iter().map(|t| t.location_count).sum();
-    Ok(PlatformOverview {
-        tenants,
-        location_count,
-    })
+    Ok(PlatformOverview { tenants, location_count })
 }
 
 /// The storefront of the active business with this slug.
 #[cfg(feature = "server")]
 pub async fn storefront(db: &sqlx::PgPool, slug: &str) -> Result<Storefront, Error> {
-    let tenant = summaries(db, Some(slug))
-        .await?
-        .pop()
-        .ok_or_else(|| Error::not_found("store"))?;
+    let tenant = summaries(db, Some(slug)).await?.pop().ok_or_else(|| Error::not_found("store"))?;
     let shops = super::location::shops_of(db, tenant.id).await?;
     Ok(Storefront { tenant, shops })
 }

@@ -7,9 +7,7 @@ use crate::AppError;
 fn set_status(status: u16) {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(
-            http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
-        );
+        response.set_status(http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
     }
     #[cfg(not(feature = "ssr"))]
     let _ = status;
@@ -43,16 +41,13 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
             "We can't reach our records right now",
             "Nothing you entered has been lost. Please try again in a moment.".to_owned(),
         ),
-        AppError::Domain(commerce::Error::Forbidden(_)) => {
-            ("You don't have access to this page", error.to_string())
-        }
+        AppError::Domain(commerce::Error::Forbidden(_)) => ("You don't have access to this page", error.to_string()),
         AppError::Domain(commerce::Error::Invalid { .. } | commerce::Error::Conflict(_)) => {
             ("That didn't work", error.to_string())
         }
         AppError::Domain(_) => (
             "Something went wrong on our side",
-            "We have logged the problem. Please try again; if it keeps happening, contact support."
-                .to_owned(),
+            "We have logged the problem. Please try again; if it keeps happening, contact support.".to_owned(),
         ),
     };
     view! {

@@ -80,10 +80,7 @@ impl BadgeTone {
 
 /// A short status word in a coloured pill; both may change while the page is open.
 #[component]
-pub fn Badge(
-    #[prop(into)] tone: Signal<BadgeTone>,
-    #[prop(into)] text: Signal<String>,
-) -> impl IntoView {
+pub fn Badge(#[prop(into)] tone: Signal<BadgeTone>, #[prop(into)] text: Signal<String>) -> impl IntoView {
     view! { <span class=move || tone.get().class()>{text}</span> }
 }
 

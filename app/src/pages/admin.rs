@@ -3,15 +3,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::load_platform_overview;
-use crate::components::{
-    Badge, BadgeTone, EmptyState, Loaded, NavLink, PageHeader, StatTile, Workspace,
-};
+use crate::components::{Badge, BadgeTone, EmptyState, Loaded, NavLink, PageHeader, StatTile, Workspace};
 
 /// The back office's pages, as its side navigation lists them.
-pub const ADMIN_NAV: &[NavLink] = &[NavLink {
-    href: "/admin",
-    label: "Overview",
-}];
+pub const ADMIN_NAV: &[NavLink] = &[NavLink { href: "/admin", label: "Overview" }];
 
 /// `/admin`: the back office's home, with the businesses on the platform and their figures.
 #[component]
@@ -32,11 +27,7 @@ pub fn AdminHome() -> impl IntoView {
 #[component]
 fn Figures(overview: PlatformOverview) -> impl IntoView {
     let marketplaces = overview.marketplaces().count();
-    let suspended = overview
-        .tenants
-        .iter()
-        .filter(|t| t.status == TenantStatus::Suspended)
-        .count();
+    let suspended = overview.tenants.iter().filter(|t| t.status == TenantStatus::Suspended).count();
     view! {
         <div class="grid grid-cols-1 gap-4 sm:grid-cols-3">
             <StatTile
@@ -59,11 +50,7 @@ fn BusinessTable(tenants: Vec<TenantSummary>) -> impl IntoView {
         let needle = filter.get().trim().to_lowercase();
         tenants.with_value(|all| {
             all.iter()
-                .filter(|t| {
-                    needle.is_empty()
-                        || t.name.to_lowercase().contains(&needle)
-                        || t.slug.contains(&needle)
-                })
+                .filter(|t| needle.is_empty() || t.name.to_lowercase().contains(&needle) || t.slug.contains(&needle))
                 .cloned()
                 .collect::<Vec<_>>()
         })
@@ -115,11 +102,7 @@ fn BusinessTable(tenants: Vec<TenantSummary>) -> impl IntoView {
 
 #[component]
 fn BusinessRow(tenant: TenantSummary) -> impl IntoView {
-    let tax = if tenant.prices_include_tax {
-        "incl."
-    } else {
-        "excl."
-    };
+    let tax = if tenant.prices_include_tax { "incl." } else { "excl." };
     view! {
         <tr>
             <td>

@@ -36,21 +36,14 @@ fn SurfaceCards(overview: PlatformOverview) -> impl IntoView {
         .iter()
         .find(|t| t.mode != TenantMode::Marketplace)
         .or(overview.tenants.first())
-        .map_or_else(
-            || "#businesses".to_owned(),
-            |t| format!("/store/{}", t.slug),
-        );
+        .map_or_else(|| "#businesses".to_owned(), |t| format!("/store/{}", t.slug));
     let surfaces = [
         (
             "/admin".to_owned(),
             "Back office",
             "Owners, managers and accountants: the live dashboard, catalog, stock, orders, invoices and settings.",
         ),
-        (
-            store_href,
-            "Storefront",
-            "Shoppers browse, buy, track deliveries and collect loyalty points.",
-        ),
+        (store_href, "Storefront", "Shoppers browse, buy, track deliveries and collect loyalty points."),
         (
             "/vendor".to_owned(),
             "Vendor portal",

@@ -66,11 +66,7 @@ fn TillPanel(
     let shops = StoredValue::new(shops);
     let current = move || {
         let id = chosen.get()?;
-        shops.with_value(|all| {
-            all.iter()
-                .find(|s| s.location.id.0.to_string() == id)
-                .cloned()
-        })
+        shops.with_value(|all| all.iter().find(|s| s.location.id.0.to_string() == id).cloned())
     };
     view! {
         {move || match current() {

@@ -10,10 +10,7 @@ use crate::components::{EmptyState, Loaded};
 #[component]
 pub fn StorefrontHome() -> impl IntoView {
     let params = use_params_map();
-    let store = Resource::new(
-        move || params.read().get("slug").unwrap_or_default(),
-        load_storefront,
-    );
+    let store = Resource::new(move || params.read().get("slug").unwrap_or_default(), load_storefront);
     view! {
         <Loaded resource=store let:store>
             <StorefrontView store />
@@ -29,11 +26,7 @@ fn StorefrontView(store: Storefront) -> impl IntoView {
         tenant.currency.symbol().trim(),
         tenant.currency.code(),
         tenant.vat_rate.normalize(),
-        if tenant.prices_include_tax {
-            "included"
-        } else {
-            "added at checkout"
-        }
+        if tenant.prices_include_tax { "included" } else { "added at checkout" }
     );
     view! {
         <Title text=tenant.name.clone() />
@@ -72,11 +65,7 @@ fn ShopCard(shop: Location) -> impl IntoView {
     let (hours_open, set_hours_open) = signal(false);
     let hours_id = format!("hours-{}", shop.id.0);
     let phone_href = format!("tel:{}", shop.phone.replace(' ', ""));
-    let hours = shop
-        .opening_hours
-        .lines()
-        .map(|line| view! { <li>{line.to_owned()}</li> })
-        .collect_view();
+    let hours = shop.opening_hours.lines().map(|line| view! { <li>{line.to_owned()}</li> }).collect_view();
     view! {
         <li class="card">
             <h3 class="font-semibold text-slate-900">{shop.name}</h3>

@@ -6,10 +6,7 @@ use crate::api::load_platform_overview;
 use crate::components::{EmptyState, Loaded, NavLink, PageHeader, Workspace};
 
 /// The vendor portal's pages, as its side navigation lists them.
-pub const VENDOR_NAV: &[NavLink] = &[NavLink {
-    href: "/vendor",
-    label: "Home",
-}];
+pub const VENDOR_NAV: &[NavLink] = &[NavLink { href: "/vendor", label: "Home" }];
 
 /// `/vendor`: the vendor portal's home, with the marketplaces a vendor can sell through.
 #[component]

@@ -36,61 +36,29 @@ impl From<commerce::Error> for Problem {
         use commerce::Error as E;
         let detail = error.to_string();
         let (kind, title, status, errors) = match error {
-            E::NotFound(_) => (
-                "/problems/not-found",
-                "Not found",
-                StatusCode::NOT_FOUND,
-                vec![],
-            ),
-            E::Forbidden(_) => (
-                "/problems/forbidden",
-                "Forbidden",
-                StatusCode::FORBIDDEN,
-                vec![],
-            ),
+            E::NotFound(_) => ("/problems/not-found", "Not found", StatusCode::NOT_FOUND, vec![]),
+            E::Unauthorized(_) => ("/problems/unauthorized", "Unauthorized", StatusCode::UNAUTHORIZED, vec![]),
+            E::Forbidden(_) => ("/problems/forbidden", "Forbidden", StatusCode::FORBIDDEN, vec![]),
+            E::RateLimited { .. } => {
+                ("/problems/rate-limited", "Too many requests", StatusCode::TOO_MANY_REQUESTS, vec![])
+            }
             E::Invalid { field, message } => (
                 "/problems/invalid-input",
                 "Invalid input",
                 StatusCode::UNPROCESSABLE_ENTITY,
                 vec![FieldError { field, message }],
             ),
-            E::Conflict(_) => (
-                "/problems/conflict",
-                "Conflict",
-                StatusCode::CONFLICT,
-                vec![],
-            ),
-            E::Unavailable => (
-                "/problems/unavailable",
-                "Service unavailable",
-                StatusCode::SERVICE_UNAVAILABLE,
-                vec![],
-            ),
-            E::Internal => (
-                "/problems/internal",
-                "Internal error",
-                StatusCode::INTERNAL_SERVER_ERROR,
-                vec![],
-            ),
+            E::Conflict(_) => ("/problems/conflict", "Conflict", StatusCode::CONFLICT, vec![]),
+            E::Unavailable => ("/problems/unavailable", "Service unavailable", StatusCode::SERVICE_UNAVAILABLE, vec![]),
+            E::Internal => ("/problems/internal", "Internal error", StatusCode::INTERNAL_SERVER_ERROR, vec![]),
         };
-        Self {
-            kind,
-            title,
-            status: status.as_u16(),
-            detail,
-            errors,
-        }
+        Self { kind, title, status: status.as_u16(), detail, errors }
     }
 }
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (
-            status,
-            [(header::CONTENT_TYPE, "application/problem+json")],
-            Json(self),
-        )
-            .into_response()
+        (status, [(header::CONTENT_TYPE, "application/problem+json")], Json(self)).into_response()
     }
 }
