@@ -30,6 +30,16 @@ cat <<TXT
     Vendor portal   $base/vendor
     Point of sale   $base/pos
 
+  Demo logins (password: naija-demo-2026)
+    Owner        owner@ojafresh.ng          (Oja Fresh Supermarket)
+    Manager      manager@ojafresh.ng
+    Accountant   accounts@ojafresh.ng
+    Cashier      cashier@ojafresh.ng        (signs in to the POS)
+    Owner        owner@gadgetmarket.ng      (Naija Gadget Market)
+    Vendor staff vendor@gadgetmarket.ng     (Slot Phones Hub, vendor portal)
+    Platform     admin@sc1.ng               (all businesses: $base/platform)
+  Sign in at $base/admin/login, or open a new business at $base/signup
+
   Health $base/healthz · readiness $base/readyz · metrics $base/metrics
   Stop the server with Ctrl-C; stop the database with: make stop
 

@@ -4,9 +4,28 @@
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{ConnectOptions, PgPool};
+use sqlx::{ConnectOptions, PgPool, Postgres, Transaction};
 
 use crate::Error;
+use crate::identity::TenantId;
+
+/// Begins a transaction in which row-level security shows and accepts only this tenant's rows.
+/// Every operation on tenant-owned data runs in one.
+pub async fn tenant_tx(db: &PgPool, tenant: TenantId) -> Result<Transaction<'static, Postgres>, Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query!("SELECT set_config('app.tenant_id', $1, true) AS \"setting!\"", tenant.0.to_string())
+        .fetch_one(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
+/// Maps a unique or check violation named `constraint` to a field error; other errors pass.
+pub fn field_error(error: sqlx::Error, constraint: &str, field: &str, message: &str) -> Error {
+    match &error {
+        sqlx::Error::Database(db) if db.constraint() == Some(constraint) => Error::invalid(field, message),
+        _ => Error::from(error),
+    }
+}
 
 /// Where the database is and how many connections to keep.
 #[derive(Clone, Debug)]
@@ -109,6 +128,15 @@ async fn grant_to(owner: &PgPool, role: &str) -> Result<(), Error> {
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// A pool on the same database as `pool`, connected as `role` once that role has been granted
+/// the application's rights: how tests act as the application's role, which row-level
+/// security binds.
+pub async fn pool_as_role(pool: &PgPool, role: &str) -> Result<PgPool, Error> {
+    grant_to(pool, role).await?;
+    let options = pool.connect_options().as_ref().clone().username(role);
+    Ok(PgPoolOptions::new().max_connections(4).connect_with(options).await?)
 }
 
 /// The user name in a connection string, if it has one.

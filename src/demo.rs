@@ -21,12 +21,42 @@ pub const SHOP: DemoTenant = DemoTenant { slug: "ojafresh", name: "Oja Fresh Sup
 /// The marketplace with vendors.
 pub const MARKETPLACE: DemoTenant = DemoTenant { slug: "gadgetmarket", name: "Naija Gadget Market" };
 
-/// The steps in the order they are applied; append new ones, never rename or reorder.
-const STEPS: &[&str] = &["2026-11-25 tenants and locations"];
+/// The password of every demo account.
+pub const PASSWORD: &str = "naija-demo-2026";
 
-async fn apply(step: &str, c: &mut PgConnection) -> Result<(), sqlx::Error> {
+/// A demo account: what it shows, and how to sign in.
+pub struct DemoLogin {
+    /// Who it is ("Owner, Oja Fresh Supermarket").
+    pub who: &'static str,
+    /// Its email address.
+    pub email: &'static str,
+}
+
+/// Every demo account, one for each role.
+pub const LOGINS: &[DemoLogin] = &[
+    DemoLogin { who: "Owner, Oja Fresh Supermarket", email: "owner@ojafresh.ng" },
+    DemoLogin { who: "Manager, Oja Fresh Supermarket", email: "manager@ojafresh.ng" },
+    DemoLogin { who: "Accountant, Oja Fresh Supermarket", email: "accounts@ojafresh.ng" },
+    DemoLogin { who: "Cashier, Oja Fresh Supermarket", email: "cashier@ojafresh.ng" },
+    DemoLogin { who: "Owner, Naija Gadget Market", email: "owner@gadgetmarket.ng" },
+    DemoLogin { who: "Vendor staff, Slot Phones Hub", email: "vendor@gadgetmarket.ng" },
+    DemoLogin { who: "Platform admin", email: "admin@sc1.ng" },
+];
+
+/// The demo accounts present in this database (none when the demo data was never loaded).
+pub async fn existing_logins(db: &PgPool) -> Result<Vec<&'static DemoLogin>, Error> {
+    let emails: Vec<String> = LOGINS.iter().map(|l| l.email.to_owned()).collect();
+    let present = sqlx::query_scalar!("SELECT email FROM users WHERE email = ANY($1)", &emails).fetch_all(db).await?;
+    Ok(LOGINS.iter().filter(|l| present.iter().any(|p| p == l.email)).collect())
+}
+
+/// The steps in the order they are applied; append new ones, never rename or reorder.
+const STEPS: &[&str] = &["2026-11-25 tenants and locations", "2026-11-25 people"];
+
+async fn apply(step: &str, c: &mut PgConnection) -> Result<(), Error> {
     match step {
-        "2026-11-25 tenants and locations" => tenants_and_locations(c).await,
+        "2026-11-25 tenants and locations" => Ok(tenants_and_locations(c).await?),
+        "2026-11-25 people" => people(c).await,
         _ => Ok(()),
     }
 }
@@ -145,5 +175,64 @@ async fn insert_tenant(
         .execute(&mut *c)
         .await?;
     }
+    Ok(())
+}
+
+/// Staff for every role, vendors of the marketplace, a platform admin and a shopper.
+async fn people(c: &mut PgConnection) -> Result<(), Error> {
+    let hash = crate::identity::password::hash(PASSWORD.to_owned()).await?;
+    let tenant = |slug: &'static str| sqlx::query_scalar!("SELECT id FROM tenants WHERE slug = $1", slug);
+    let shop = tenant(SHOP.slug).fetch_one(&mut *c).await?;
+    let market = tenant(MARKETPLACE.slug).fetch_one(&mut *c).await?;
+    let mut vendor_ids = Vec::new();
+    for name in ["Slot Phones Hub", "Ikeja Accessories Plaza", "Otigba Laptops & Repairs", "Lagos Gadget Outlet"] {
+        let id = Uuid::now_v7();
+        sqlx::query!("INSERT INTO vendors (tenant_id, id, name) VALUES ($1, $2, $3)", market, id, name)
+            .execute(&mut *c)
+            .await?;
+        vendor_ids.push(id);
+    }
+    let people: [(&str, &str, Option<(Uuid, &str)>, Option<Uuid>); 7] = [
+        ("Nkechi Okafor", "owner@ojafresh.ng", Some((shop, "owner")), None),
+        ("Tunde Bakare", "manager@ojafresh.ng", Some((shop, "manager")), None),
+        ("Amaka Eze", "accounts@ojafresh.ng", Some((shop, "accountant")), None),
+        ("Musa Ibrahim", "cashier@ojafresh.ng", Some((shop, "cashier")), None),
+        ("Chidi Nwosu", "owner@gadgetmarket.ng", Some((market, "owner")), None),
+        ("Bola Adeyemi", "vendor@gadgetmarket.ng", Some((market, "vendor")), vendor_ids.first().copied()),
+        ("Platform Operations", "admin@sc1.ng", None, None),
+    ];
+    for (name, email, membership, vendor) in people {
+        let user = Uuid::now_v7();
+        sqlx::query!(
+            "INSERT INTO users (id, email, name, password_hash, is_platform_admin) VALUES ($1, $2, $3, $4, $5)",
+            user,
+            email,
+            name,
+            hash,
+            membership.is_none()
+        )
+        .execute(&mut *c)
+        .await?;
+        if let Some((tenant, role)) = membership {
+            sqlx::query!(
+                "INSERT INTO memberships (tenant_id, user_id, role, vendor_id) VALUES ($1, $2, $3, $4)",
+                tenant,
+                user,
+                role,
+                vendor
+            )
+            .execute(&mut *c)
+            .await?;
+        }
+    }
+    sqlx::query!(
+        "INSERT INTO shoppers (tenant_id, id, email, name, phone, password_hash)
+         VALUES ($1, $2, 'shopper@example.ng', 'Funmi Adebayo', '+234 802 555 0123', $3)",
+        shop,
+        Uuid::now_v7(),
+        hash
+    )
+    .execute(&mut *c)
+    .await?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! One module per capability. The plain types (ids, money, views) compile everywhere, the
 //! browser included; everything that reads or writes Postgres sits behind the `server` feature.
 
+pub mod audit;
 pub mod error;
 pub mod identity;
 pub mod money;
@@ -11,6 +12,8 @@ pub mod money;
 pub mod db;
 #[cfg(feature = "server")]
 pub mod demo;
+#[cfg(feature = "server")]
+pub mod throttle;
 
 pub use error::Error;
 pub use money::{Currency, Money};

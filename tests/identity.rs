@@ -50,7 +50,5 @@ async fn unknown_and_suspended_storefronts_are_not_found(db: PgPool) -> sqlx::Re
     assert!(matches!(identity::storefront(&db, "nope").await, Err(Error::NotFound(_))));
     sqlx::query("UPDATE tenants SET status = 'suspended' WHERE slug = 'ojafresh'").execute(&db).await?;
     assert!(matches!(identity::storefront(&db, "ojafresh").await, Err(Error::NotFound(_))));
-    let tills = identity::shops_for_registers(&db).await.unwrap_or_else(|e| panic!("{e}"));
-    assert!(tills.is_empty(), "a suspended business opens no till: {tills:?}");
     Ok(())
 }

@@ -9,10 +9,26 @@ use serde::{Deserialize, Serialize};
 pub enum AppError {
     /// The domain refused or failed.
     #[error(transparent)]
-    Domain(#[from] commerce::Error),
+    Domain(commerce::Error),
     /// The request never got a proper answer (connection lost, server restarting).
     #[error("the server could not be reached: {0}")]
     Transport(String),
+}
+
+/// The one place a domain error becomes the page's or server function's answer. On the server it
+/// also sets the response's HTTP status (a wrong password is a 401, not the 500 that server
+/// functions answer for every error otherwise).
+impl From<commerce::Error> for AppError {
+    fn from(error: commerce::Error) -> Self {
+        let error = Self::Domain(error);
+        #[cfg(feature = "ssr")]
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(
+                http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
+        }
+        error
+    }
 }
 
 impl FromServerFnError for AppError {

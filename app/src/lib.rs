@@ -5,6 +5,7 @@ pub mod api;
 mod components;
 pub mod error;
 mod pages;
+pub mod session;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -12,6 +13,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 pub use error::AppError;
+pub use session::SiteSettings;
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -47,9 +49,16 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=components::NotFoundPage>
                 <Route path=path!("") view=pages::Landing ssr=SsrMode::Async />
+                <Route path=path!("/signup") view=pages::SignUpPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=pages::AdminHome ssr=SsrMode::Async />
+                <Route path=path!("/admin/login") view=pages::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/staff") view=pages::StaffPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/roles") view=pages::RolesPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/invite/:token") view=pages::InvitationPage ssr=SsrMode::Async />
+                <Route path=path!("/platform") view=pages::PlatformHome ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug") view=pages::StorefrontHome ssr=SsrMode::Async />
-                <Route path=path!("/vendor") view=pages::VendorHome ssr=SsrMode::Async />
+                <Route path=path!("/vendor") view=pages::VendorHomePage ssr=SsrMode::Async />
+                <Route path=path!("/vendor/login") view=pages::LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/pos") view=pages::PosHome ssr=SsrMode::Async />
             </Routes>
         </Router>

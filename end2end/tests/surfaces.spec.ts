@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { waitForHydration } from "./hydration";
+import { signIn } from "./session";
 
 test("the start page introduces the suite and lists the demo businesses", async ({ page }) => {
   const response = await page.goto("/");
@@ -9,15 +10,17 @@ test("the start page introduces the suite and lists the demo businesses", async 
   for (const surface of ["Back office", "Storefront", "Vendor portal", "Point of sale"]) {
     await expect(page.getByRole("heading", { name: surface })).toBeVisible();
   }
-  await expect(page.getByText("Oja Fresh Supermarket")).toBeVisible();
-  await expect(page.getByText("Naija Gadget Market")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Oja Fresh Supermarket" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Naija Gadget Market" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "cashier@ojafresh.ng" })).toBeVisible();
 });
 
-test("the back office filters its businesses as the merchant types", async ({ page }) => {
-  await page.goto("/admin");
-  await waitForHydration(page);
+test("the platform page filters its businesses as the admin types", async ({ page }) => {
+  await signIn(page, "admin@sc1.ng");
+  await expect(page).toHaveURL(/\/platform$/);
   const rows = page.locator("table tbody tr");
-  await expect(rows).toHaveCount(2);
+  await expect(rows.filter({ hasText: "Oja Fresh Supermarket" })).toHaveCount(1);
+  await expect(rows.filter({ hasText: "Naija Gadget Market" })).toHaveCount(1);
   await page.getByLabel("Filter businesses").fill("gadget");
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText("Naija Gadget Market");
@@ -27,8 +30,8 @@ test("the back office filters its businesses as the merchant types", async ({ pa
 
 test("on a phone the back office's navigation opens from the menu button", async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 740 });
-  await page.goto("/admin");
-  await waitForHydration(page);
+  await signIn(page, "owner@ojafresh.ng");
+  await expect(page).toHaveURL(/\/admin$/);
   const nav = page.locator("#side-nav");
   const menu = page.getByRole("button", { name: "Menu" });
   await expect(nav).toBeHidden();
@@ -61,20 +64,20 @@ test("an unknown storefront or address answers a friendly 404 page", async ({ pa
   }
 });
 
-test("the vendor portal lists the marketplaces and folds its navigation on phones", async ({ page }) => {
+test("vendor staff see their vendor and marketplace, with navigation folded on phones", async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 740 });
-  await page.goto("/vendor");
-  await waitForHydration(page);
+  await signIn(page, "vendor@gadgetmarket.ng", undefined, "/vendor/login");
+  await expect(page).toHaveURL(/\/vendor$/);
+  await expect(page.getByRole("heading", { name: "Slot Phones Hub" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Naija Gadget Market" })).toBeVisible();
-  await expect(page.getByRole("heading", { name: "Oja Fresh Supermarket" })).toHaveCount(0);
   const menu = page.getByRole("button", { name: "Menu" });
   await menu.click();
   await expect(page.locator("#side-nav").getByRole("link", { name: "Home" })).toBeVisible();
 });
 
 test("the till remembers its shop, shows the connection, and installs its service worker", async ({ page, context }) => {
-  await page.goto("/pos");
-  await waitForHydration(page);
+  await signIn(page, "cashier@ojafresh.ng");
+  await expect(page).toHaveURL(/\/pos$/);
   await expect(page.getByTestId("connection")).toHaveText("Online");
   await page.getByRole("button", { name: /Ikeja GRA/ }).click();
   await expect(page.getByRole("heading", { name: "Till at Ikeja GRA" })).toBeVisible();
@@ -107,11 +110,16 @@ test("the POS can be installed: its manifest and icons are served", async ({ req
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
-  test("every surface is readable from the server's HTML alone", async ({ page }) => {
+  test("pages are readable, and staff can sign in, from the server's HTML alone", async ({ page }) => {
     await page.goto("/store/ojafresh");
     await expect(page.getByRole("heading", { level: 1, name: "Oja Fresh Supermarket" })).toBeVisible();
     await page.goto("/admin");
-    await expect(page.getByRole("cell", { name: /Naija Gadget Market/ })).toBeVisible();
+    await expect(page).toHaveURL(/\/admin\/login\?next=\/admin$/);
+    await page.getByLabel("Email").fill("owner@ojafresh.ng");
+    await page.getByLabel("Password").fill("naija-demo-2026");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/admin$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Oja Fresh Supermarket" })).toBeVisible();
     await page.goto("/pos");
     await expect(page.getByRole("heading", { name: "Which shop is this till in?" })).toBeVisible();
   });

@@ -101,6 +101,13 @@ pub struct ServeSettings {
     /// The folder of the built site: `pkg/` (script, wasm, CSS), the service worker, icons.
     #[arg(long, env = "SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+    /// The address people reach this server at; used in links sent by email, and to set the
+    /// `Secure` flag on cookies when it is https. Defaults to http:// and the bind address.
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Proxies (comma-separated addresses) whose `X-Forwarded-For` names the real client.
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Seconds to let open requests finish after a stop signal.
     #[arg(long, env = "SHUTDOWN_GRACE", default_value_t = 10)]
     pub shutdown_grace: u64,

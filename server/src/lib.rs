@@ -2,6 +2,7 @@
 //! API under `/api/v1`, the static files, health checks and metrics.
 
 pub mod config;
+pub mod guard;
 pub mod health;
 pub mod observe;
 pub mod rest;

@@ -19,7 +19,9 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::config::{DatabaseSettings, ServeSettings};
+use crate::guard::{self, TrustedProxies};
 use crate::{health, observe, rest, telemetry};
+pub use app::SiteSettings;
 
 /// What every handler can reach. Cheap to clone: pools and handles are shared.
 #[derive(Clone)]
@@ -30,6 +32,10 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     /// The metrics recorder `/metrics` renders.
     pub metrics: PrometheusHandle,
+    /// The public address and cookie policy.
+    pub site: SiteSettings,
+    /// Proxies whose forwarded client addresses are believed.
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -39,18 +45,25 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
-    /// State for a server whose site files are in `site_root`.
-    pub fn new(db: Db, site_root: &str) -> Self {
+    /// State for a server whose site files are in `site_root`, reached at `public_url`.
+    pub fn new(db: Db, site_root: &str, public_url: &str) -> Self {
         let leptos = LeptosOptions::builder().output_name("sc1").site_root(site_root).site_pkg_dir("pkg").build();
-        Self { db, leptos, metrics: observe::recorder() }
+        let site = SiteSettings {
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            secure_cookies: public_url.starts_with("https://"),
+        };
+        Self { db, leptos, metrics: observe::recorder(), site, trusted_proxies: TrustedProxies::default() }
     }
 }
 
 /// The whole application: pages, server functions, REST, health, metrics and static files.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let db = state.db.clone();
-    let page_context = move || provide_context(db.clone());
+    let (db, site) = (state.db.clone(), state.site.clone());
+    let page_context = move || {
+        provide_context(db.clone());
+        provide_context(site.clone());
+    };
     let leptos = state.leptos.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -60,6 +73,8 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || shell(leptos.clone()))
         .route_layer(middleware::from_fn(observe::label_route))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, shell))
+        .layer(middleware::from_fn_with_state(state.clone(), guard::identify))
+        .layer(middleware::from_fn(guard::same_origin))
         .with_state(state)
         .layer(
             ServiceBuilder::new()
@@ -83,7 +98,10 @@ pub async fn serve(settings: ServeSettings) -> Result<(), String> {
     if !settings.site_root.join("pkg").is_dir() {
         tracing::warn!(site_root, "no built site here (pkg/ is missing): pages will load without script or style");
     }
-    let app = router(AppState::new(db, &site_root));
+    let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{}", settings.bind));
+    let mut state = AppState::new(db, &site_root, &public_url);
+    state.trusted_proxies = TrustedProxies(std::sync::Arc::new(settings.trusted_proxies.clone()));
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let listener = tokio::net::TcpListener::bind(settings.bind)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?

@@ -18,16 +18,26 @@ struct Answer {
 }
 
 async fn get(app: &Router, uri: &str) -> Answer {
-    let request = Request::get(uri).body(Body::empty()).unwrap_or_default();
+    send(app, Request::get(uri)).await
+}
+
+async fn send(app: &Router, request: axum::http::request::Builder) -> Answer {
+    send_body(app, request, String::new()).await
+}
+
+async fn send_body(app: &Router, request: axum::http::request::Builder, body: String) -> Answer {
+    let request = request.body(Body::from(body)).unwrap();
     let response = app.clone().oneshot(request).await.unwrap_or_else(|e| match e {});
     let (parts, body) = response.into_parts();
     let bytes = body.collect().await.map(http_body_util::Collected::to_bytes).unwrap_or_default();
     Answer { status: parts.status, headers: parts.headers, body: String::from_utf8_lossy(&bytes).into_owned() }
 }
 
-async fn app_with_demo_data(db: PgPool) -> Router {
-    commerce::demo::load(&db).await.unwrap_or_else(|e| panic!("demo data: {e}"));
-    router(AppState::new(Db::from_pool(db), "target/site"))
+/// The server on a database with the demo data, connected as the application's role.
+async fn app_with_demo_data(owner: PgPool) -> Router {
+    commerce::demo::load(&owner).await.unwrap_or_else(|e| panic!("demo data: {e}"));
+    let db = commerce::db::pool_as_role(&owner, "commerce_app").await.unwrap();
+    router(AppState::new(Db::from_pool(db), "target/site", "http://127.0.0.1:3000"))
 }
 
 /// A server whose database is not there: every connection attempt is refused.
@@ -39,7 +49,7 @@ fn app_without_database() -> Router {
         acquire_timeout: Duration::from_millis(500),
     };
     let db = Db::connect_lazy(&settings).unwrap_or_else(|e| panic!("{e}"));
-    router(AppState::new(db, "target/site"))
+    router(AppState::new(db, "target/site", "http://127.0.0.1:3000"))
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -53,18 +63,98 @@ async fn a_storefront_page_is_rendered_from_the_database(db: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn every_surface_answers(db: PgPool) {
+async fn public_pages_answer_and_staff_pages_ask_to_sign_in(db: PgPool) {
     let app = app_with_demo_data(db).await;
-    for (path, text) in [
-        ("/", "Demo businesses"),
-        ("/admin", "Naija Gadget Market"),
-        ("/vendor", "Naija Gadget Market"),
-        ("/pos", "Lekki Phase 1"),
-    ] {
+    for (path, text) in [("/", "Demo businesses"), ("/admin/login", "Sign in"), ("/signup", "Open an account")] {
         let page = get(&app, path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
         assert!(page.body.contains(text), "{path} shows {text}");
     }
+    for path in ["/admin", "/admin/staff", "/vendor", "/pos", "/platform"] {
+        let page = send(&app, Request::get(path).header(header::ACCEPT, "text/html")).await;
+        assert_eq!(page.status, StatusCode::FOUND, "{path}");
+        let location = page.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert_eq!(location, format!("/admin/login?next={path}"));
+    }
+}
+
+/// Signs in through the sign-in form as a browser on this site would; answers the cookie.
+async fn sign_in(app: &Router, email: &str) -> String {
+    let body = format!("email={}&password={}&next=", email.replace('@', "%40"), commerce::demo::PASSWORD);
+    let answer = send_body(
+        app,
+        Request::post("/rpc/log_in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html")
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::ORIGIN, "http://127.0.0.1:3000"),
+        body,
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::FOUND, "{email}: {}", answer.body);
+    let cookie = answer.headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    cookie.split(';').next().unwrap_or_default().to_owned()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn signed_in_staff_see_their_pages_and_only_those(db: PgPool) {
+    let app = app_with_demo_data(db).await;
+    let owner = sign_in(&app, "owner@ojafresh.ng").await;
+    let page = send(&app, Request::get("/admin").header(header::COOKIE, &owner)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Oja Fresh Supermarket") && page.body.contains("Lekki Phase 1"));
+    assert!(!page.body.contains("Naija Gadget Market"), "another business never shows");
+
+    let cashier = sign_in(&app, "cashier@ojafresh.ng").await;
+    let refused = send(&app, Request::get("/admin/staff").header(header::COOKIE, &cashier)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let till = send(&app, Request::get("/pos").header(header::COOKIE, &cashier)).await;
+    assert_eq!(till.status, StatusCode::OK);
+    assert!(till.body.contains("Ikeja GRA"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_post_from_another_site_is_refused(db: PgPool) {
+    let app = app_with_demo_data(db).await;
+    let owner = sign_in(&app, "owner@ojafresh.ng").await;
+    let forged = send_body(
+        &app,
+        Request::post("/rpc/invite_staff")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, &owner)
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::ORIGIN, "https://evil.example"),
+        "email=mallory%40evil.example&role=owner".into(),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let fetch_metadata = send_body(
+        &app,
+        Request::post("/rpc/invite_staff")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, &owner)
+            .header("sec-fetch-site", "cross-site"),
+        "email=mallory%40evil.example&role=owner".into(),
+    )
+    .await;
+    assert_eq!(fetch_metadata.status, StatusCode::FORBIDDEN);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_wrong_password_is_a_401_with_a_readable_reason(db: PgPool) {
+    let app = app_with_demo_data(db).await;
+    let answer = send_body(
+        &app,
+        Request::post("/rpc/log_in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::ORIGIN, "http://127.0.0.1:3000"),
+        "email=owner%40ojafresh.ng&password=guess-again-now&next=".into(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert!(answer.body.contains("The email or password is not right."), "{}", answer.body);
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -107,16 +107,21 @@ impl TryFrom<LocationRow> for Location {
     }
 }
 
-/// The shops of one tenant, by name.
+/// The locations of one tenant (only its shops, when `shops_only`), by name.
 #[cfg(feature = "server")]
-pub(super) async fn shops_of(db: &sqlx::PgPool, tenant: TenantId) -> Result<Vec<Location>, Error> {
-    shop_rows(db, Some(tenant)).await?.into_iter().map(Location::try_from).collect()
+pub(super) async fn locations_of(
+    db: &sqlx::PgPool,
+    tenant: TenantId,
+    shops_only: bool,
+) -> Result<Vec<Location>, Error> {
+    location_rows(db, tenant, shops_only).await?.into_iter().map(Location::try_from).collect()
 }
 
-/// Every shop of every active business, for choosing where a till opens.
+/// The shops of the actor's business where a till can be opened.
 #[cfg(feature = "server")]
-pub async fn shops_for_registers(db: &sqlx::PgPool) -> Result<Vec<ShopChoice>, Error> {
-    shop_rows(db, None)
+pub async fn shops_for_registers(db: &sqlx::PgPool, actor: &super::Actor) -> Result<Vec<ShopChoice>, Error> {
+    let tenant = actor.require(super::Permission::SellAtPos)?;
+    location_rows(db, tenant, true)
         .await?
         .into_iter()
         .map(|row| {
@@ -126,19 +131,23 @@ pub async fn shops_for_registers(db: &sqlx::PgPool) -> Result<Vec<ShopChoice>, E
         .collect()
 }
 
-/// The shops of active businesses (of one, when `tenant` is given), by business and name.
+/// The locations (or only the shops) of one active business, by name.
 #[cfg(feature = "server")]
-async fn shop_rows(db: &sqlx::PgPool, tenant: Option<TenantId>) -> Result<Vec<LocationRow>, Error> {
-    Ok(sqlx::query_as!(
+async fn location_rows(db: &sqlx::PgPool, tenant: TenantId, shops_only: bool) -> Result<Vec<LocationRow>, Error> {
+    let mut tx = crate::db::tenant_tx(db, tenant).await?;
+    let rows = sqlx::query_as!(
         LocationRow,
         "SELECT l.tenant_id, t.name AS tenant_name, l.id, l.name, l.kind, l.address, l.city,
                 l.state, l.phone, l.opening_hours
            FROM locations l
            JOIN tenants t ON t.id = l.tenant_id
-          WHERE l.kind = 'shop' AND t.status = 'active' AND ($1::uuid IS NULL OR l.tenant_id = $1)
-          ORDER BY t.name, l.name, l.id",
-        tenant.map(|t| t.0)
+          WHERE l.tenant_id = $1 AND (l.kind = 'shop' OR NOT $2) AND t.status = 'active'
+          ORDER BY l.name, l.id",
+        tenant.0,
+        shops_only
     )
-    .fetch_all(db)
-    .await?)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows)
 }

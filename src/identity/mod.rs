@@ -1,14 +1,36 @@
-//! Who the suite serves: tenants (one business each) and their locations.
-//!
-//! Staff, shoppers, vendors, sessions and roles join this module with access control.
+//! Who the suite serves and who may do what: tenants (one business each), their locations,
+//! staff and vendor staff, shoppers, sessions, invitations, roles and permissions.
 
+mod access;
 mod location;
+pub mod password;
+pub mod session;
 mod tenant;
 
+#[cfg(feature = "server")]
+mod login;
+#[cfg(feature = "server")]
+pub mod outbox;
+#[cfg(feature = "server")]
+mod signup;
+mod staff;
+#[cfg(feature = "server")]
+pub mod token;
+
+pub use access::{Access, Actor, ApiModule, Permission, Role, Scope, StaffMember};
 pub use location::{Location, LocationId, LocationKind, ShopChoice};
-pub use tenant::{PlatformOverview, Storefront, TenantId, TenantMode, TenantStatus, TenantSummary};
+pub use staff::{Invitation, InvitationPreview, StaffList, StaffRow};
+pub use tenant::{
+    BusinessHome, PlatformOverview, Storefront, TenantId, TenantMode, TenantStatus, TenantSummary, VendorHome, VendorId,
+};
 
 #[cfg(feature = "server")]
 pub use location::shops_for_registers;
 #[cfg(feature = "server")]
-pub use tenant::{platform_overview, storefront};
+pub use login::{LoggedIn, log_in, log_out};
+#[cfg(feature = "server")]
+pub use signup::{SignUp, sign_up};
+#[cfg(feature = "server")]
+pub use staff::{accept_invitation, invitation_preview, invite, list_staff, set_active};
+#[cfg(feature = "server")]
+pub use tenant::{business_home, platform_overview, storefront, vendor_home};

@@ -13,6 +13,10 @@ use crate::Error;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TenantId(pub Uuid);
 
+/// The id of a marketplace vendor, unique within its tenant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct VendorId(pub Uuid);
+
 /// How a tenant sells: its own products, a marketplace of vendors, or both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TenantMode {
@@ -131,6 +135,30 @@ pub struct Storefront {
     pub shops: Vec<Location>,
 }
 
+/// The back office's home: the business, its locations and its people.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BusinessHome {
+    /// The business.
+    pub tenant: TenantSummary,
+    /// Its shops and warehouses, by name.
+    pub locations: Vec<Location>,
+    /// Active members of staff.
+    pub staff: i64,
+    /// Invitations not yet accepted.
+    pub open_invitations: i64,
+}
+
+/// The vendor portal's home: which vendor, on which marketplace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VendorHome {
+    /// The vendor's name.
+    pub vendor: String,
+    /// Its approval status (`approved`, `pending`, `suspended`).
+    pub vendor_status: String,
+    /// The marketplace it sells through.
+    pub marketplace: TenantSummary,
+}
+
 #[cfg(feature = "server")]
 struct TenantRow {
     id: Uuid,
@@ -174,7 +202,7 @@ impl TryFrom<TenantRow> for TenantSummary {
 /// Every business on the platform with its location count.
 #[cfg(feature = "server")]
 pub async fn platform_overview(db: &sqlx::PgPool) -> Result<PlatformOverview, Error> {
-    let tenants = summaries(db, None).await?;
+    let tenants = summaries(db, Filter::default()).await?;
     let location_count = tenants.iter().map(|t| t.location_count).sum();
     Ok(PlatformOverview { tenants, location_count })
 }
@@ -182,27 +210,81 @@ pub async fn platform_overview(db: &sqlx::PgPool) -> Result<PlatformOverview, Er
 /// The storefront of the active business with this slug.
 #[cfg(feature = "server")]
 pub async fn storefront(db: &sqlx::PgPool, slug: &str) -> Result<Storefront, Error> {
-    let tenant = summaries(db, Some(slug)).await?.pop().ok_or_else(|| Error::not_found("store"))?;
-    let shops = super::location::shops_of(db, tenant.id).await?;
+    let tenant =
+        summaries(db, Filter { slug: Some(slug), id: None }).await?.pop().ok_or_else(|| Error::not_found("store"))?;
+    let shops = super::location::locations_of(db, tenant.id, true).await?;
     Ok(Storefront { tenant, shops })
 }
 
-/// Every tenant by name, or only the active one with `slug`.
+/// Which tenants [`summaries`] returns: all, the active one with a slug, or one by id.
 #[cfg(feature = "server")]
-async fn summaries(db: &sqlx::PgPool, slug: Option<&str>) -> Result<Vec<TenantSummary>, Error> {
+#[derive(Default)]
+struct Filter<'a> {
+    slug: Option<&'a str>,
+    id: Option<TenantId>,
+}
+
+/// Tenants by name, as the filter says.
+#[cfg(feature = "server")]
+async fn summaries(db: &sqlx::PgPool, filter: Filter<'_>) -> Result<Vec<TenantSummary>, Error> {
     sqlx::query_as!(
         TenantRow,
         r#"SELECT t.id, t.slug, t.name, t.tagline, t.mode, t.status, t.currency, t.vat_rate,
                   t.prices_include_tax, t.time_zone,
-                  (SELECT count(*) FROM locations l WHERE l.tenant_id = t.id) AS location_count
+                  c.locations AS location_count
              FROM tenants t
-            WHERE $1::text IS NULL OR (t.slug = $1 AND t.status = 'active')
+             LEFT JOIN location_counts() c ON c.tenant_id = t.id
+            WHERE ($1::text IS NULL OR (t.slug = $1 AND t.status = 'active'))
+              AND ($2::uuid IS NULL OR t.id = $2)
             ORDER BY t.name, t.id"#,
-        slug
+        filter.slug,
+        filter.id.map(|t| t.0)
     )
     .fetch_all(db)
     .await?
     .into_iter()
     .map(TenantSummary::try_from)
     .collect()
+}
+
+/// The back office's home for the actor's business.
+#[cfg(feature = "server")]
+pub async fn business_home(db: &sqlx::PgPool, actor: &super::Actor) -> Result<BusinessHome, Error> {
+    let tenant_id = actor.require(super::Permission::ViewDashboard)?;
+    let tenant = one(db, tenant_id).await?;
+    let locations = super::location::locations_of(db, tenant_id, false).await?;
+    let mut tx = crate::db::tenant_tx(db, tenant_id).await?;
+    let counts = sqlx::query!(
+        r#"SELECT (SELECT count(*) FROM memberships WHERE tenant_id = $1 AND active) AS "staff!",
+                  (SELECT count(*) FROM invitations
+                    WHERE tenant_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now())
+                  AS "invitations!""#,
+        tenant_id.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(BusinessHome { tenant, locations, staff: counts.staff, open_invitations: counts.invitations })
+}
+
+/// The vendor portal's home for the actor's vendor.
+#[cfg(feature = "server")]
+pub async fn vendor_home(db: &sqlx::PgPool, actor: &super::Actor) -> Result<VendorHome, Error> {
+    let tenant_id = actor.require(super::Permission::UseVendorPortal)?;
+    let super::Actor::Staff(super::StaffMember { vendor: Some(vendor), .. }) = actor else {
+        return Err(Error::Forbidden(super::Permission::UseVendorPortal.label().into()));
+    };
+    let marketplace = one(db, tenant_id).await?;
+    let mut tx = crate::db::tenant_tx(db, tenant_id).await?;
+    let row = sqlx::query!("SELECT name, status FROM vendors WHERE tenant_id = $1 AND id = $2", tenant_id.0, vendor.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::not_found("vendor"))?;
+    tx.commit().await?;
+    Ok(VendorHome { vendor: row.name, vendor_status: row.status, marketplace })
+}
+
+#[cfg(feature = "server")]
+async fn one(db: &sqlx::PgPool, tenant: TenantId) -> Result<TenantSummary, Error> {
+    summaries(db, Filter { slug: None, id: Some(tenant) }).await?.pop().ok_or_else(|| Error::not_found("business"))
 }

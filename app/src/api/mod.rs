@@ -1,11 +1,17 @@
 //! Server functions: thin adapters from a page to one domain function each.
 
+mod auth;
+mod home;
 mod platform;
 mod registers;
+mod staff;
 mod storefront;
 
+pub use auth::{LogIn, LogOut, SignUp, current_actor};
+pub use home::{load_business_home, load_demo_logins, load_vendor_home};
 pub use platform::load_platform_overview;
 pub use registers::load_register_shops;
+pub use staff::{AcceptInvitation, InviteStaff, SetStaffActive, load_invitation, load_staff};
 pub use storefront::load_storefront;
 
 /// The database handed to every request by the server.
@@ -13,6 +19,6 @@ pub use storefront::load_storefront;
 fn db() -> Result<commerce::db::Db, crate::AppError> {
     leptos::prelude::use_context::<commerce::db::Db>().ok_or_else(|| {
         tracing::error!("no database in the request context");
-        crate::AppError::Domain(commerce::Error::Internal)
+        crate::AppError::from(commerce::Error::Internal)
     })
 }

@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use crate::AppError;
 
 /// Sets the HTTP status of the page being rendered on the server; does nothing in the browser.
-fn set_status(status: u16) {
+pub(crate) fn set_status(status: u16) {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));

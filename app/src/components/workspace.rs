@@ -1,5 +1,8 @@
+use commerce::identity::{Actor, Permission};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+
+use crate::api::LogOut;
 
 /// One entry of a workspace's side navigation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -8,20 +11,41 @@ pub struct NavLink {
     pub href: &'static str,
     /// What it says.
     pub label: &'static str,
+    /// What the page needs; the link shows only to those who have it (`None`: platform admins).
+    pub needs: Option<Permission>,
 }
 
-/// The frame of the back office and the vendor portal: a top bar, a side navigation that folds
-/// away behind a menu button on phones, and the page.
+impl NavLink {
+    fn visible_to(&self, actor: &Actor) -> bool {
+        match self.needs {
+            Some(permission) => actor.can(permission),
+            None => actor.is_platform_admin(),
+        }
+    }
+}
+
+/// The frame of the back office, the vendor portal and the platform pages: a top bar with the
+/// person and a way out, a side navigation (only what they may open) that folds away behind a
+/// menu button on phones, and the page.
 #[component]
 pub fn Workspace(
     /// The surface's name in the top bar ("Back office", "Vendor portal").
     surface: &'static str,
     /// The pages this surface has, in order.
     nav: &'static [NavLink],
+    /// Who is signed in.
+    actor: Actor,
     children: Children,
 ) -> impl IntoView {
     let (menu_open, set_menu_open) = signal(false);
     let path = use_location().pathname;
+    let links: Vec<NavLink> = nav.iter().copied().filter(|l| l.visible_to(&actor)).collect();
+    let (who, business) = match &actor {
+        Actor::Staff(member) => (member.name.clone(), member.tenant_name.clone()),
+        Actor::PlatformAdmin { name, .. } => (name.clone(), "Platform".to_owned()),
+        Actor::Shopper { name, .. } | Actor::ApiClient { name, .. } => (name.clone(), String::new()),
+    };
+    let log_out = ServerAction::<LogOut>::new();
     view! {
         <div class="workspace">
             <header class="topbar">
@@ -39,9 +63,18 @@ pub fn Workspace(
                 </button>
                 <a href="/" class="brand">
                     <span class="brand-mark">"SC"</span>
-                    <span>"SC-1"</span>
+                    <span class="hidden sm:inline">"SC-1"</span>
                 </a>
                 <span class="topbar-surface">{surface}</span>
+                <div class="ml-auto flex items-center gap-3">
+                    <div class="hidden text-right text-sm leading-tight sm:block">
+                        <div class="font-medium text-slate-900" data-testid="signed-in-as">{who}</div>
+                        <div class="text-xs text-slate-500">{business}</div>
+                    </div>
+                    <ActionForm action=log_out>
+                        <button type="submit" class="btn btn-secondary btn-sm">"Sign out"</button>
+                    </ActionForm>
+                </div>
             </header>
             <div class="workspace-body">
                 <nav
@@ -50,8 +83,8 @@ pub fn Workspace(
                     class=move || if menu_open.get() { "side-nav side-nav-open" } else { "side-nav" }
                 >
                     <ul>
-                        {nav
-                            .iter()
+                        {links
+                            .into_iter()
                             .map(|link| {
                                 let href = link.href;
                                 view! {

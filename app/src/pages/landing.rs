@@ -2,7 +2,7 @@ use commerce::identity::{PlatformOverview, TenantMode, TenantSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::load_platform_overview;
+use crate::api::{load_demo_logins, load_platform_overview};
 use crate::components::{Badge, BadgeTone, EmptyState, Loaded};
 
 /// `/`: what the suite is, the way into each surface, and the demo businesses.
@@ -25,6 +25,7 @@ pub fn Landing() -> impl IntoView {
                 <SurfaceCards overview=overview.clone() />
                 <DemoBusinesses tenants=overview.tenants />
             </Loaded>
+            <DemoLogins />
         </main>
     }
 }
@@ -107,5 +108,35 @@ fn DemoBusinesses(tenants: Vec<TenantSummary>) -> impl IntoView {
                     .into_any()
             }}
         </section>
+    }
+}
+
+/// The demo accounts, one per role, when the demo data is loaded.
+#[component]
+fn DemoLogins() -> impl IntoView {
+    let logins = Resource::new(|| (), |()| load_demo_logins());
+    view! {
+        <Loaded resource=logins let:logins>
+            {let (password, logins) = logins;
+            (!logins.is_empty()).then(|| view! {
+                <section class="mt-12" aria-labelledby="demo-logins">
+                    <h2 id="demo-logins" class="text-xl font-semibold text-slate-900">"Demo logins"</h2>
+                    <p class="mt-1 text-sm text-slate-600">
+                        "Every demo account uses the password " <code class="rounded bg-slate-100 px-1.5 py-0.5">{password}</code>
+                        ". " <a class="font-semibold text-brand-700" href="/admin/login">"Sign in"</a> " or " <a class="font-semibold text-brand-700" href="/signup">"open your own business"</a> "."
+                    </p>
+                    <div class="card mt-4 p-0">
+                        <div class="table-wrap">
+                            <table class="table">
+                                <thead><tr><th>"Who"</th><th>"Email"</th></tr></thead>
+                                <tbody>
+                                    {logins.into_iter().map(|(who, email)| view! { <tr><td>{who}</td><td class="font-mono text-xs sm:text-sm">{email}</td></tr> }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    </div>
+                </section>
+            })}
+        </Loaded>
     }
 }

@@ -2,12 +2,14 @@
 
 mod admin;
 mod landing;
+mod platform;
 mod pos;
 mod store;
 mod vendor;
 
-pub use admin::AdminHome;
+pub use admin::{AdminHome, InvitationPage, LoginPage, RolesPage, SignUpPage, StaffPage};
 pub use landing::Landing;
+pub use platform::PlatformHome;
 pub use pos::PosHome;
 pub use store::StorefrontHome;
-pub use vendor::VendorHome;
+pub use vendor::VendorHomePage;

@@ -1,18 +1,28 @@
-use commerce::identity::ShopChoice;
+use commerce::identity::{Permission, ShopChoice};
 use leptos::ev;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::load_register_shops;
-use crate::components::{Badge, BadgeTone, EmptyState, Loaded};
+use crate::components::{Badge, BadgeTone, EmptyState, Gate, Loaded, Needs};
 
 /// Where the till remembers which shop it stands in, across reloads and offline.
 const SHOP_KEY: &str = "sc1.pos.shop";
 
-/// `/pos`: the point of sale. Picks the shop the till stands in, shows whether it is online, and
-/// installs the service worker that lets it work offline.
+/// `/pos`: the point of sale, for staff who may sell. Picks the shop the till stands in, shows
+/// whether it is online, and installs the service worker that lets it work offline.
 #[component]
 pub fn PosHome() -> impl IntoView {
+    view! {
+        <Title text="Point of sale" />
+        <Gate needs=Needs::Permission(Permission::SellAtPos) let:_actor>
+            <Till />
+        </Gate>
+    }
+}
+
+#[component]
+fn Till() -> impl IntoView {
     let shops = Resource::new(|| (), |()| load_register_shops());
     let online = connection_status();
     let (chosen, set_chosen) = signal(None::<String>);
@@ -30,7 +40,6 @@ pub fn PosHome() -> impl IntoView {
         set_chosen.set(id);
     };
     view! {
-        <Title text="Point of sale" />
         <div class="pos">
             <header class="pos-bar">
                 <a href="/" class="brand text-white">

@@ -1,50 +1,55 @@
-use commerce::identity::PlatformOverview;
+use commerce::identity::{Permission, VendorHome};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::load_platform_overview;
-use crate::components::{EmptyState, Loaded, NavLink, PageHeader, Workspace};
+use crate::api::load_vendor_home;
+use crate::components::{Badge, BadgeTone, Gate, Loaded, NavLink, Needs, PageHeader, Workspace};
 
 /// The vendor portal's pages, as its side navigation lists them.
-pub const VENDOR_NAV: &[NavLink] = &[NavLink { href: "/vendor", label: "Home" }];
+pub const VENDOR_NAV: &[NavLink] =
+    &[NavLink { href: "/vendor", label: "Home", needs: Some(Permission::UseVendorPortal) }];
 
-/// `/vendor`: the vendor portal's home, with the marketplaces a vendor can sell through.
+/// `/vendor`: the vendor portal's home for the signed-in vendor staff.
 #[component]
-pub fn VendorHome() -> impl IntoView {
-    let overview = Resource::new(|| (), |()| load_platform_overview());
+pub fn VendorHomePage() -> impl IntoView {
     view! {
         <Title text="Vendor portal" />
-        <Workspace surface="Vendor portal" nav=VENDOR_NAV>
-            <PageHeader title="Sell on SC-1 marketplaces" subtitle="List your products, fulfil your part of each order, and follow commission and payouts." />
-            <Loaded resource=overview let:overview>
-                <Marketplaces overview />
-            </Loaded>
-        </Workspace>
+        <Gate needs=Needs::Permission(Permission::UseVendorPortal) let:actor>
+            <Workspace surface="Vendor portal" nav=VENDOR_NAV actor>
+                <VendorPanel />
+            </Workspace>
+        </Gate>
     }
 }
 
 #[component]
-fn Marketplaces(overview: PlatformOverview) -> impl IntoView {
-    let marketplaces: Vec<_> = overview.marketplaces().cloned().collect();
-    if marketplaces.is_empty() {
-        return view! { <EmptyState title="No marketplaces yet" message="When a business opens a marketplace, it appears here for vendors to join." /> }.into_any();
-    }
+fn VendorPanel() -> impl IntoView {
+    let home = Resource::new(|| (), |()| load_vendor_home());
     view! {
-        <ul class="grid gap-4 md:grid-cols-2">
-            {marketplaces
-                .into_iter()
-                .map(|m| {
-                    view! {
-                        <li class="card">
-                            <h2 class="font-semibold text-slate-900">{m.name}</h2>
-                            <p class="mt-2 text-sm text-slate-600">{m.tagline}</p>
-                            <p class="mt-3 text-xs text-slate-500">{format!("Prices in {} · VAT {}%", m.currency.code(), m.vat_rate.normalize())}</p>
-                            <a class="btn btn-secondary mt-4" href=format!("/store/{}", m.slug)>"See the marketplace"</a>
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ul>
+        <Loaded resource=home let:home>
+            <VendorView home />
+        </Loaded>
     }
-    .into_any()
+}
+
+#[component]
+fn VendorView(home: VendorHome) -> impl IntoView {
+    let (tone, status) = match home.vendor_status.as_str() {
+        "approved" => (BadgeTone::Positive, "Approved"),
+        "pending" => (BadgeTone::Warning, "Waiting for approval"),
+        _ => (BadgeTone::Negative, "Suspended"),
+    };
+    let market = home.marketplace;
+    view! {
+        <PageHeader title=home.vendor subtitle=format!("Selling on {}", market.name) />
+        <section class="card max-w-2xl">
+            <div class="flex items-center justify-between gap-3">
+                <h2 class="font-semibold text-slate-900">{market.name.clone()}</h2>
+                <Badge tone text=status />
+            </div>
+            <p class="mt-2 text-sm text-slate-600">{market.tagline}</p>
+            <p class="mt-3 text-xs text-slate-500">{format!("Prices in {} · VAT {}%", market.currency.code(), market.vat_rate.normalize())}</p>
+            <a class="btn btn-secondary mt-4" href=format!("/store/{}", market.slug)>"See the marketplace"</a>
+        </section>
+    }
 }

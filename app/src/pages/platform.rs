@@ -3,24 +3,33 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::load_platform_overview;
-use crate::components::{Badge, BadgeTone, EmptyState, Loaded, NavLink, PageHeader, StatTile, Workspace};
+use crate::components::{Badge, BadgeTone, EmptyState, Gate, Loaded, NavLink, Needs, PageHeader, StatTile, Workspace};
 
-/// The back office's pages, as its side navigation lists them.
-pub const ADMIN_NAV: &[NavLink] = &[NavLink { href: "/admin", label: "Overview" }];
+/// The platform's pages, as its side navigation lists them.
+pub const PLATFORM_NAV: &[NavLink] = &[NavLink { href: "/platform", label: "Businesses", needs: None }];
 
-/// `/admin`: the back office's home, with the businesses on the platform and their figures.
+/// `/platform`: every business on the platform and their figures, for platform admins.
 #[component]
-pub fn AdminHome() -> impl IntoView {
+pub fn PlatformHome() -> impl IntoView {
+    view! {
+        <Title text="Platform" />
+        <Gate needs=Needs::PlatformAdmin let:actor>
+            <Workspace surface="Platform" nav=PLATFORM_NAV actor>
+                <PlatformOverviewPanel />
+            </Workspace>
+        </Gate>
+    }
+}
+
+#[component]
+fn PlatformOverviewPanel() -> impl IntoView {
     let overview = Resource::new(|| (), |()| load_platform_overview());
     view! {
-        <Title text="Back office" />
-        <Workspace surface="Back office" nav=ADMIN_NAV>
-            <PageHeader title="Overview" subtitle="Every business on the platform, live from the database." />
-            <Loaded resource=overview let:overview>
-                <Figures overview=overview.clone() />
-                <BusinessTable tenants=overview.tenants />
-            </Loaded>
-        </Workspace>
+        <PageHeader title="Businesses" subtitle="Every business on the platform, live from the database." />
+        <Loaded resource=overview let:overview>
+            <Figures overview=overview.clone() />
+            <BusinessTable tenants=overview.tenants />
+        </Loaded>
     }
 }
 

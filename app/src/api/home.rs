@@ -1,0 +1,29 @@
+use commerce::identity::{BusinessHome, VendorHome};
+use leptos::prelude::*;
+
+use crate::AppError;
+
+/// The back office's home for the signed-in person's business.
+#[server(prefix = "/rpc", endpoint = "load_business_home")]
+pub async fn load_business_home() -> Result<BusinessHome, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::identity::business_home(db.read(), &actor).await?)
+}
+
+/// The vendor portal's home for the signed-in vendor staff.
+#[server(prefix = "/rpc", endpoint = "load_vendor_home")]
+pub async fn load_vendor_home() -> Result<VendorHome, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::identity::vendor_home(db.read(), &actor).await?)
+}
+
+/// The demo accounts that exist in this database (who, email), and their shared password.
+#[server(prefix = "/rpc", endpoint = "load_demo_logins")]
+pub async fn load_demo_logins() -> Result<(String, Vec<(String, String)>), AppError> {
+    let db = super::db()?;
+    let accounts = commerce::demo::existing_logins(db.read()).await?;
+    Ok((
+        commerce::demo::PASSWORD.to_owned(),
+        accounts.into_iter().map(|l| (l.who.to_owned(), l.email.to_owned())).collect(),
+    ))
+}

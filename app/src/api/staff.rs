@@ -1,0 +1,49 @@
+use commerce::identity::{InvitationPreview, StaffList};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::AppError;
+
+/// Members of staff and open invitations.
+#[server(prefix = "/rpc", endpoint = "load_staff")]
+pub async fn load_staff() -> Result<StaffList, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::identity::list_staff(db.primary(), &actor).await?)
+}
+
+/// Invites someone; answers the link to hand them (it is also queued as an email).
+#[server(prefix = "/rpc", endpoint = "invite_staff")]
+pub async fn invite_staff(email: String, role: String) -> Result<String, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let role =
+        commerce::identity::Role::from_code(&role).ok_or_else(|| commerce::Error::invalid("role", "choose a role"))?;
+    let link = commerce::identity::invite(db.primary(), &actor, &email, role, None, &crate::session::site().public_url)
+        .await?;
+    Ok(link)
+}
+
+/// Lets a member sign in again, or stops them.
+#[server(prefix = "/rpc", endpoint = "set_staff_active")]
+pub async fn set_staff_active(user: Uuid, active: bool) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::identity::set_active(db.primary(), &actor, user, active).await?)
+}
+
+/// What an invitation link offers.
+#[server(prefix = "/rpc", endpoint = "load_invitation")]
+pub async fn load_invitation(token: String) -> Result<InvitationPreview, AppError> {
+    let db = super::db()?;
+    Ok(commerce::identity::invitation_preview(db.primary(), &token).await?)
+}
+
+/// Accepts an invitation and signs the person in.
+#[server(prefix = "/rpc", endpoint = "accept_invitation")]
+pub async fn accept_invitation(token: String, name: String, password: String) -> Result<(), AppError> {
+    let db = super::db()?;
+    let logged_in =
+        commerce::identity::accept_invitation(db.primary(), &token, &name, &password, &crate::session::client())
+            .await?;
+    crate::session::set_cookie(&logged_in.cookie_value);
+    leptos_axum::redirect(logged_in.home);
+    Ok(())
+}

@@ -1,0 +1,69 @@
+use leptos::prelude::*;
+
+use crate::AppError;
+
+/// The message for `field` when the last submission was refused because of it.
+fn message_for(error: Option<AppError>, field: &str) -> Option<String> {
+    match error? {
+        AppError::Domain(commerce::Error::Invalid { field: f, message }) if f == field => Some(message),
+        _ => None,
+    }
+}
+
+/// A labelled input with its error beneath it.
+#[component]
+pub fn Field(
+    /// What the label says.
+    label: &'static str,
+    /// The form field's name (and the input's id).
+    name: &'static str,
+    /// The last submission's error.
+    #[prop(into)]
+    error: Signal<Option<AppError>>,
+    /// The input type.
+    #[prop(default = "text")]
+    kind: &'static str,
+    /// The browser's autofill hint.
+    #[prop(default = "off")]
+    autocomplete: &'static str,
+    /// A line of help under the label.
+    #[prop(optional)]
+    hint: &'static str,
+    /// The value to start with.
+    #[prop(optional, into)]
+    value: String,
+) -> impl IntoView {
+    let message = move || message_for(error.get(), name);
+    let error_id = format!("{name}-error");
+    view! {
+        <div class="field">
+            <label class="label" for=name>{label}</label>
+            {(!hint.is_empty()).then(|| view! { <p class="field-hint">{hint}</p> })}
+            <input
+                class="input"
+                id=name
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                value=value
+                aria-invalid=move || message().is_some().to_string()
+                aria-describedby=error_id.clone()
+            />
+            <p class="field-error" id=error_id role="alert">{message}</p>
+        </div>
+    }
+}
+
+/// The refusal of the last submission when it is about the whole form, not one field.
+#[component]
+pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let text = move || match error.get()? {
+        AppError::Domain(commerce::Error::Invalid { .. }) => None,
+        other => Some(other.to_string()),
+    };
+    view! {
+        <Show when=move || text().is_some()>
+            <div class="form-alert" role="alert">{text}</div>
+        </Show>
+    }
+}

@@ -1,0 +1,73 @@
+use commerce::identity::{BusinessHome, Permission};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::ADMIN_NAV;
+use crate::api::load_business_home;
+use crate::components::{Gate, Loaded, Needs, PageHeader, StatTile, Workspace};
+
+/// `/admin`: the business at a glance.
+#[component]
+pub fn AdminHome() -> impl IntoView {
+    view! {
+        <Title text="Overview" />
+        <Gate needs=Needs::Permission(Permission::ViewDashboard) let:actor>
+            <Workspace surface="Back office" nav=ADMIN_NAV actor>
+                <HomePanel />
+            </Workspace>
+        </Gate>
+    }
+}
+
+#[component]
+fn HomePanel() -> impl IntoView {
+    let home = Resource::new(|| (), |()| load_business_home());
+    view! {
+        <Loaded resource=home let:home>
+            <HomeView home />
+        </Loaded>
+    }
+}
+
+#[component]
+fn HomeView(home: BusinessHome) -> impl IntoView {
+    let tenant = home.tenant;
+    let shops = home.locations.iter().filter(|l| l.kind == commerce::identity::LocationKind::Shop).count();
+    let warehouses = home.locations.len() - shops;
+    let tax = if tenant.prices_include_tax { "included in prices" } else { "added to prices" };
+    view! {
+        <PageHeader title=tenant.name.clone() subtitle=tenant.tagline.clone() />
+        <div class="grid grid-cols-1 gap-4 sm:grid-cols-3">
+            <StatTile label="Shops" value=shops.to_string() hint=format!("and {warehouses} warehouse{}", if warehouses == 1 { "" } else { "s" }) />
+            <StatTile label="Staff" value=home.staff.to_string() hint=format!("{} invitation{} open", home.open_invitations, if home.open_invitations == 1 { "" } else { "s" }) />
+            <StatTile label="Sells as" value=tenant.mode.label() hint=format!("/store/{}", tenant.slug) />
+        </div>
+        <div class="mt-6 grid gap-6 lg:grid-cols-3">
+            <section class="card lg:col-span-1">
+                <h2 class="font-semibold text-slate-900">"Business"</h2>
+                <dl class="mt-3 space-y-2 text-sm">
+                    <div class="flex justify-between gap-4"><dt class="text-slate-500">"Currency"</dt><dd>{tenant.currency.code()}</dd></div>
+                    <div class="flex justify-between gap-4"><dt class="text-slate-500">"VAT"</dt><dd>{format!("{}%, {tax}", tenant.vat_rate.normalize())}</dd></div>
+                    <div class="flex justify-between gap-4"><dt class="text-slate-500">"Time zone"</dt><dd>{tenant.time_zone}</dd></div>
+                </dl>
+            </section>
+            <section class="card p-0 lg:col-span-2">
+                <h2 class="border-b border-slate-200 p-4 font-semibold text-slate-900">"Locations"</h2>
+                <div class="table-wrap">
+                    <table class="table">
+                        <thead><tr><th>"Name"</th><th>"Kind"</th><th class="hidden sm:table-cell">"Address"</th></tr></thead>
+                        <tbody>
+                            {home.locations.into_iter().map(|l| view! {
+                                <tr>
+                                    <td class="font-medium">{l.name}</td>
+                                    <td>{l.kind.label()}</td>
+                                    <td class="hidden sm:table-cell">{[l.address, l.city, l.state].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(", ")}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </section>
+        </div>
+    }
+}

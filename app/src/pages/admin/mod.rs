@@ -1,0 +1,28 @@
+//! The back office: the business's home, its staff and roles, sign-in and sign-up.
+
+mod home;
+mod invite;
+mod login;
+mod roles;
+mod signup;
+mod staff;
+
+use commerce::identity::Permission;
+
+pub use home::AdminHome;
+pub use invite::InvitationPage;
+pub use login::LoginPage;
+pub use roles::RolesPage;
+pub use signup::SignUpPage;
+pub use staff::StaffPage;
+
+use crate::components::NavLink;
+
+/// The back office's pages, as its side navigation lists them; each shows only to those who
+/// may open it.
+pub const ADMIN_NAV: &[NavLink] = &[
+    NavLink { href: "/admin", label: "Overview", needs: Some(Permission::ViewDashboard) },
+    NavLink { href: "/admin/staff", label: "Staff", needs: Some(Permission::ViewStaff) },
+    NavLink { href: "/admin/roles", label: "Roles", needs: Some(Permission::ViewStaff) },
+    NavLink { href: "/platform", label: "Platform", needs: None },
+];

@@ -1,0 +1,49 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::SignUp;
+use crate::components::{Field, FormAlert};
+
+/// `/signup`: a new business opens its account; its owner is signed in straight away.
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let action = ServerAction::<SignUp>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let mode_error = move || match error.get() {
+        Some(crate::AppError::Domain(commerce::Error::Invalid { field, message })) if field == "mode" => Some(message),
+        _ => None,
+    };
+    view! {
+        <Title text="Open an account" />
+        <main class="auth-page">
+            <div class="auth-card max-w-lg">
+                <a href="/" class="brand"><span class="brand-mark">"SC"</span><span>"SC-1"</span></a>
+                <h1 class="mt-6 text-2xl font-bold text-slate-900">"Open an account for your business"</h1>
+                <p class="mt-1 text-sm text-slate-600">"Naira and VAT at 7.5% are set up for you; change them later in settings."</p>
+                <ActionForm action attr:class="mt-6 space-y-4">
+                    <Field label="Business name" name="business_name" autocomplete="organization" error />
+                    <Field label="Store address" name="slug" hint="Your storefront's address: letters, digits and dashes, such as mama-put-foods." error />
+                    <div class="field">
+                        <label class="label" for="mode">"How you sell"</label>
+                        <select class="input" id="mode" name="mode">
+                            <option value="svm">"My own products (online store)"</option>
+                            <option value="mvm">"Other vendors' products (marketplace)"</option>
+                            <option value="both">"Both"</option>
+                        </select>
+                        <p class="field-error" role="alert">{mode_error}</p>
+                    </div>
+                    <Field label="Your name" name="owner_name" autocomplete="name" error />
+                    <Field label="Your email" name="email" kind="email" autocomplete="email" error />
+                    <Field label="Password" name="password" kind="password" autocomplete="new-password" hint="At least 10 characters, not a common password." error />
+                    <FormAlert error />
+                    <button type="submit" class="btn btn-primary w-full" disabled=move || action.pending().get()>
+                        {move || if action.pending().get() { "Opening your account…" } else { "Open my account" }}
+                    </button>
+                </ActionForm>
+                <p class="mt-6 text-sm text-slate-600">
+                    "Already have an account? " <a class="font-semibold text-brand-700" href="/admin/login">"Sign in"</a>
+                </p>
+            </div>
+        </main>
+    }
+}

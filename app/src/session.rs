@@ -1,0 +1,88 @@
+//! The signed-in person as server functions see them, and the session cookie.
+
+/// The public address and cookie policy, handed to every request by the server.
+#[derive(Clone, Debug)]
+pub struct SiteSettings {
+    /// Where people reach the site, without a trailing slash (`https://shop.example.ng`).
+    pub public_url: String,
+    /// Whether cookies carry the `Secure` flag (the site is served over https).
+    pub secure_cookies: bool,
+}
+
+#[cfg(feature = "ssr")]
+pub use server::{actor, clear_cookie, client, cookie_value, require_actor, session_id, set_cookie, site};
+
+#[cfg(feature = "ssr")]
+mod server {
+    use commerce::identity::Actor;
+    use commerce::identity::session::{self, ClientInfo, Resolved};
+    use http::header::SET_COOKIE;
+    use http::{HeaderValue, request::Parts};
+    use leptos::prelude::use_context;
+    use leptos_axum::ResponseOptions;
+    use uuid::Uuid;
+
+    use super::SiteSettings;
+    use crate::AppError;
+
+    fn resolved() -> Option<Resolved> {
+        use_context::<Parts>()?.extensions.get::<Resolved>().cloned()
+    }
+
+    /// Who is signed in, if anyone.
+    pub fn actor() -> Option<Actor> {
+        resolved().map(|r| r.actor)
+    }
+
+    /// Who is signed in; `Unauthorized` when nobody is.
+    pub fn require_actor() -> Result<Actor, AppError> {
+        actor().ok_or_else(|| commerce::Error::Unauthorized("Please sign in.".into()).into())
+    }
+
+    /// The id of the session making this request.
+    pub fn session_id() -> Option<Uuid> {
+        resolved().map(|r| r.id)
+    }
+
+    /// The browser and address of this request.
+    pub fn client() -> ClientInfo {
+        use_context::<Parts>().and_then(|p| p.extensions.get::<ClientInfo>().cloned()).unwrap_or_default()
+    }
+
+    /// The site's settings.
+    pub fn site() -> SiteSettings {
+        use_context::<SiteSettings>()
+            .unwrap_or(SiteSettings { public_url: "http://127.0.0.1:3000".into(), secure_cookies: false })
+    }
+
+    /// The session cookie's value as this request sent it.
+    pub fn cookie_value() -> Option<String> {
+        let parts = use_context::<Parts>()?;
+        parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find_map(|(k, v)| (k == session::COOKIE).then(|| v.to_owned()))
+    }
+
+    fn write_cookie(value: &str, max_age: i64) {
+        let secure = if site().secure_cookies { "; Secure" } else { "" };
+        let cookie = format!("{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}", session::COOKIE);
+        if let (Some(response), Ok(header)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie)) {
+            response.append_header(SET_COOKIE, header);
+        }
+    }
+
+    /// Sends the cookie of a session that has just started.
+    pub fn set_cookie(value: &str) {
+        write_cookie(value, session::ABSOLUTE_SECONDS);
+    }
+
+    /// Tells the browser to forget the session cookie.
+    pub fn clear_cookie() {
+        write_cookie("", 0);
+    }
+}

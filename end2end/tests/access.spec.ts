@@ -1,0 +1,71 @@
+import { expect, test } from "@playwright/test";
+import { waitForHydration } from "./hydration";
+import { signIn } from "./session";
+
+test("a new business signs up, invites a cashier, and the cashier sees only what a cashier may", async ({ browser }) => {
+  const stamp = Date.now().toString(36);
+  const owner = await browser.newPage();
+  await owner.goto("/signup");
+  await waitForHydration(owner);
+  await owner.getByLabel("Business name").fill(`Chop Life Foods ${stamp}`);
+  await owner.getByLabel("Store address").fill(`chop-life-${stamp}`);
+  await owner.getByLabel("Your name").fill("Ifeoma Nnaji");
+  await owner.getByLabel("Your email").fill(`ifeoma+${stamp}@choplife.ng`);
+  await owner.getByLabel("Password").fill("pepper-soup-friday");
+  await owner.getByRole("button", { name: "Open my account" }).click();
+  await expect(owner).toHaveURL(/\/admin$/);
+  await expect(owner.getByRole("heading", { level: 1, name: `Chop Life Foods ${stamp}` })).toBeVisible();
+
+  await owner.getByRole("link", { name: "Staff" }).click();
+  await expect(owner).toHaveURL(/\/admin\/staff$/);
+  await waitForHydration(owner);
+  await owner.getByLabel("Email").fill(`kola+${stamp}@choplife.ng`);
+  await owner.getByLabel("Role").selectOption("cashier");
+  await owner.getByRole("button", { name: "Send invitation" }).click();
+  const link = await owner.getByTestId("invitation-link").inputValue();
+  expect(link).toMatch(/\/admin\/invite\/[A-Za-z0-9_-]{43}$/);
+  await expect(owner.getByText(`kola+${stamp}@choplife.ng`)).toBeVisible();
+
+  const cashier = await browser.newPage();
+  await cashier.goto(new URL(link).pathname);
+  await waitForHydration(cashier);
+  await expect(cashier.getByRole("heading", { name: `Join Chop Life Foods ${stamp}` })).toBeVisible();
+  await cashier.getByLabel("Your name").fill("Kola Ade");
+  await cashier.getByLabel("Choose a password").fill("short");
+  await cashier.getByRole("button", { name: "Join the team" }).click();
+  await expect(cashier.getByText("use at least 10 characters")).toBeVisible();
+  await cashier.getByLabel("Choose a password").fill("suya-by-the-roadside");
+  await cashier.getByRole("button", { name: "Join the team" }).click();
+  await expect(cashier).toHaveURL(/\/pos$/);
+  await expect(cashier.getByRole("heading", { name: "Which shop is this till in?" })).toBeVisible();
+
+  // Signed out and in again, the cashier's world is the till: the back office is not theirs.
+  await cashier.context().clearCookies();
+  await signIn(cashier, `kola+${stamp}@choplife.ng`, "suya-by-the-roadside");
+  await expect(cashier).toHaveURL(/\/pos$/);
+  const refused = await cashier.goto("/admin/staff");
+  expect(refused?.status()).toBe(403);
+  await expect(cashier.getByRole("heading", { name: "This page isn't available to you" })).toBeVisible();
+});
+
+test("each role's navigation lists only the pages it may open", async ({ page }) => {
+  await signIn(page, "accounts@ojafresh.ng");
+  const nav = page.locator("#side-nav");
+  await expect(nav.getByRole("link", { name: "Overview" })).toBeAttached();
+  await expect(nav.getByRole("link", { name: "Staff" })).toBeAttached();
+  await expect(nav.getByRole("link", { name: "Platform" })).toHaveCount(0);
+  await page.goto("/admin/staff");
+  await waitForHydration(page);
+  await expect(page.getByRole("button", { name: "Send invitation" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Deactivate" })).toHaveCount(0);
+});
+
+test("a wrong password is explained next to the form", async ({ page }) => {
+  await page.goto("/admin/login");
+  await waitForHydration(page);
+  await page.getByLabel("Email").fill("manager@ojafresh.ng");
+  await page.getByLabel("Password").fill("this-is-not-it");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "The email or password is not right." })).toBeVisible();
+  await expect(page).toHaveURL(/\/admin\/login/);
+});

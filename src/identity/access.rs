@@ -1,0 +1,409 @@
+//! Who may do what: roles, permissions, API scopes, and the one table that joins them.
+//!
+//! Every domain operation names the permission it needs and asks [`Actor::require`]; pages,
+//! server functions, REST handlers and the POS sync therefore obey the same rules.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{TenantId, VendorId};
+use crate::Error;
+
+/// A person's role in one business.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    /// Runs the business: everything, including staff, API clients and settings.
+    Owner,
+    /// Runs the day: catalog, stock, orders, settings, but not staff or API clients.
+    Manager,
+    /// Keeps the books: reports, invoices, expenses, the audit trail.
+    Accountant,
+    /// Sells at the till.
+    Cashier,
+    /// Works for one vendor of the marketplace.
+    Vendor,
+}
+
+impl Role {
+    /// Every role, in the order the back office lists them.
+    pub const ALL: [Self; 5] = [Self::Owner, Self::Manager, Self::Accountant, Self::Cashier, Self::Vendor];
+
+    /// The value stored in the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Manager => "manager",
+            Self::Accountant => "accountant",
+            Self::Cashier => "cashier",
+            Self::Vendor => "vendor",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// What a person calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Owner => "Owner",
+            Self::Manager => "Manager",
+            Self::Accountant => "Accountant",
+            Self::Cashier => "Cashier",
+            Self::Vendor => "Vendor staff",
+        }
+    }
+
+    /// Whether this role may do that: the one table of who may do what.
+    pub fn allows(self, permission: Permission) -> bool {
+        use Permission as P;
+        match self {
+            Self::Owner => !matches!(permission, P::UseVendorPortal),
+            Self::Manager => matches!(
+                permission,
+                P::ViewDashboard
+                    | P::ViewSettings
+                    | P::ManageSettings
+                    | P::ViewStaff
+                    | P::ViewAudit
+                    | P::ViewOutbox
+                    | P::SellAtPos
+            ),
+            Self::Accountant => matches!(permission, P::ViewDashboard | P::ViewSettings | P::ViewStaff | P::ViewAudit),
+            Self::Cashier => matches!(permission, P::SellAtPos),
+            Self::Vendor => matches!(permission, P::UseVendorPortal),
+        }
+    }
+
+    /// Where a person of this role starts after signing in.
+    pub fn home(self) -> &'static str {
+        match self {
+            Self::Cashier => "/pos",
+            Self::Vendor => "/vendor",
+            _ => "/admin",
+        }
+    }
+}
+
+/// Something an actor may be allowed to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Permission {
+    /// See the dashboard and the business's figures.
+    ViewDashboard,
+    /// See the business's settings and locations.
+    ViewSettings,
+    /// Change the business's settings and locations.
+    ManageSettings,
+    /// See staff and invitations.
+    ViewStaff,
+    /// Invite, change and deactivate staff.
+    ManageStaff,
+    /// Create and revoke API clients.
+    ManageApiClients,
+    /// Read the audit trail.
+    ViewAudit,
+    /// Read the messages the business has sent.
+    ViewOutbox,
+    /// Ring up sales at a till.
+    SellAtPos,
+    /// Work in the vendor portal for one vendor.
+    UseVendorPortal,
+}
+
+impl Permission {
+    /// Every permission, in the order the roles page lists them.
+    pub const ALL: [Self; 10] = [
+        Self::ViewDashboard,
+        Self::ViewSettings,
+        Self::ManageSettings,
+        Self::ViewStaff,
+        Self::ManageStaff,
+        Self::ManageApiClients,
+        Self::ViewAudit,
+        Self::ViewOutbox,
+        Self::SellAtPos,
+        Self::UseVendorPortal,
+    ];
+
+    /// What it lets a person do, for the roles page and refusals.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ViewDashboard => "see the dashboard",
+            Self::ViewSettings => "see the business settings",
+            Self::ManageSettings => "change the business settings",
+            Self::ViewStaff => "see staff",
+            Self::ManageStaff => "invite and manage staff",
+            Self::ManageApiClients => "manage API clients",
+            Self::ViewAudit => "read the audit trail",
+            Self::ViewOutbox => "read sent messages",
+            Self::SellAtPos => "sell at the till",
+            Self::UseVendorPortal => "use the vendor portal",
+        }
+    }
+
+    /// The API scope that grants it to an API client, if API clients may have it at all.
+    pub fn scope(self) -> Option<Scope> {
+        use Access::{Read, Write};
+        let (module, access) = match self {
+            Self::ViewDashboard => (ApiModule::Dashboard, Read),
+            Self::ViewSettings => (ApiModule::Settings, Read),
+            Self::ManageSettings => (ApiModule::Settings, Write),
+            Self::ViewStaff => (ApiModule::Staff, Read),
+            Self::ViewAudit => (ApiModule::Audit, Read),
+            Self::ManageStaff | Self::ManageApiClients | Self::ViewOutbox | Self::SellAtPos | Self::UseVendorPortal => {
+                return None;
+            }
+        };
+        Some(Scope { module, access })
+    }
+}
+
+/// A part of the REST API that a scope opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ApiModule {
+    /// Dashboard figures.
+    Dashboard,
+    /// The business's settings and locations.
+    Settings,
+    /// Staff (read only).
+    Staff,
+    /// The audit trail (read only).
+    Audit,
+}
+
+impl ApiModule {
+    /// Every module, in the order the API client form lists them.
+    pub const ALL: [Self; 4] = [Self::Dashboard, Self::Settings, Self::Staff, Self::Audit];
+
+    /// The name in a scope string.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Dashboard => "dashboard",
+            Self::Settings => "settings",
+            Self::Staff => "staff",
+            Self::Audit => "audit",
+        }
+    }
+}
+
+/// Reading, or reading and writing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Access {
+    /// Read only.
+    Read,
+    /// Read and write.
+    Write,
+}
+
+/// What an API client may touch: one module, read or write (`settings:write`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Scope {
+    /// The module.
+    pub module: ApiModule,
+    /// Read, or read and write.
+    pub access: Access,
+}
+
+impl Scope {
+    /// Parses `module:read` or `module:write`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (module, access) = text.trim().split_once(':')?;
+        let module = ApiModule::ALL.into_iter().find(|m| m.code() == module)?;
+        let access = match access {
+            "read" => Access::Read,
+            "write" => Access::Write,
+            _ => return None,
+        };
+        Some(Self { module, access })
+    }
+
+    /// Whether holding this scope grants `needed` (write includes read).
+    pub fn covers(self, needed: Scope) -> bool {
+        self.module == needed.module && self.access >= needed.access
+    }
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let access = match self.access {
+            Access::Read => "read",
+            Access::Write => "write",
+        };
+        write!(f, "{}:{access}", self.module.code())
+    }
+}
+
+/// Who is asking: the subject of every authorization decision.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Actor {
+    /// A member of a business's staff (vendor staff included), signed in to that business.
+    Staff(StaffMember),
+    /// A shopper signed in to one storefront.
+    Shopper {
+        /// The storefront's business.
+        tenant: TenantId,
+        /// The shopper.
+        shopper: Uuid,
+        /// Their name.
+        name: String,
+    },
+    /// An integration using an OAuth client-credentials token.
+    ApiClient {
+        /// The business that created the client.
+        tenant: TenantId,
+        /// The client.
+        client: Uuid,
+        /// Its name.
+        name: String,
+        /// What its token may touch.
+        scopes: Vec<Scope>,
+    },
+    /// An administrator of the platform itself.
+    PlatformAdmin {
+        /// The person.
+        user: Uuid,
+        /// Their name.
+        name: String,
+    },
+}
+
+/// A signed-in member of a business.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffMember {
+    /// The person.
+    pub user: Uuid,
+    /// Their name.
+    pub name: String,
+    /// Their email address.
+    pub email: String,
+    /// The business they act for.
+    pub tenant: TenantId,
+    /// The business's name.
+    pub tenant_name: String,
+    /// Their role there.
+    pub role: Role,
+    /// The vendor they work for, when their role is vendor staff.
+    pub vendor: Option<VendorId>,
+    /// Whether they are also an administrator of the platform.
+    pub platform_admin: bool,
+}
+
+impl Actor {
+    /// The business this actor acts for, if any.
+    pub fn tenant(&self) -> Option<TenantId> {
+        match self {
+            Self::Staff(member) => Some(member.tenant),
+            Self::Shopper { tenant, .. } | Self::ApiClient { tenant, .. } => Some(*tenant),
+            Self::PlatformAdmin { .. } => None,
+        }
+    }
+
+    /// Whether this actor may do that.
+    pub fn can(&self, permission: Permission) -> bool {
+        match self {
+            Self::Staff(member) => member.role.allows(permission),
+            Self::ApiClient { scopes, .. } => {
+                permission.scope().is_some_and(|needed| scopes.iter().any(|s| s.covers(needed)))
+            }
+            Self::Shopper { .. } | Self::PlatformAdmin { .. } => false,
+        }
+    }
+
+    /// The business to act in when this actor may do that; `Forbidden` otherwise.
+    pub fn require(&self, permission: Permission) -> Result<TenantId, Error> {
+        match self.tenant() {
+            Some(tenant) if self.can(permission) => Ok(tenant),
+            _ => Err(Error::Forbidden(permission.label().to_owned())),
+        }
+    }
+
+    /// Whether this actor administers the platform.
+    pub fn is_platform_admin(&self) -> bool {
+        match self {
+            Self::PlatformAdmin { .. } => true,
+            Self::Staff(member) => member.platform_admin,
+            _ => false,
+        }
+    }
+
+    /// A name for the audit trail.
+    pub fn label(&self) -> String {
+        match self {
+            Self::Staff(member) => format!("{} <{}>", member.name, member.email),
+            Self::Shopper { name, .. } => format!("shopper {name}"),
+            Self::ApiClient { name, .. } => format!("API client {name}"),
+            Self::PlatformAdmin { name, .. } => format!("platform admin {name}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn staff(role: Role) -> Actor {
+        Actor::Staff(StaffMember {
+            user: Uuid::nil(),
+            name: "Ada".into(),
+            email: "ada@example.ng".into(),
+            tenant: TenantId(Uuid::nil()),
+            tenant_name: "Shop".into(),
+            role,
+            vendor: None,
+            platform_admin: false,
+        })
+    }
+
+    #[test]
+    fn only_the_owner_manages_staff_and_api_clients() {
+        for role in Role::ALL {
+            let owner = role == Role::Owner;
+            assert_eq!(staff(role).can(Permission::ManageStaff), owner, "{role:?}");
+            assert_eq!(staff(role).can(Permission::ManageApiClients), owner, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn a_cashier_may_sell_and_nothing_else() {
+        let allowed: Vec<_> = Permission::ALL.into_iter().filter(|p| Role::Cashier.allows(*p)).collect();
+        assert_eq!(allowed, [Permission::SellAtPos]);
+        assert!(matches!(staff(Role::Cashier).require(Permission::ViewAudit), Err(Error::Forbidden(_))));
+    }
+
+    #[test]
+    fn vendor_staff_use_only_the_vendor_portal() {
+        let allowed: Vec<_> = Permission::ALL.into_iter().filter(|p| Role::Vendor.allows(*p)).collect();
+        assert_eq!(allowed, [Permission::UseVendorPortal]);
+    }
+
+    #[test]
+    fn an_accountant_reads_but_does_not_change_settings() {
+        assert!(staff(Role::Accountant).can(Permission::ViewSettings));
+        assert!(!staff(Role::Accountant).can(Permission::ManageSettings));
+        assert!(staff(Role::Accountant).can(Permission::ViewAudit));
+    }
+
+    #[test]
+    fn a_write_scope_includes_read_but_not_other_modules() {
+        let client = Actor::ApiClient {
+            tenant: TenantId(Uuid::nil()),
+            client: Uuid::nil(),
+            name: "ERP".into(),
+            scopes: vec![Scope::parse("settings:write").unwrap()],
+        };
+        assert!(client.can(Permission::ViewSettings));
+        assert!(client.can(Permission::ManageSettings));
+        assert!(!client.can(Permission::ViewAudit));
+        assert!(!client.can(Permission::ManageStaff), "staff management is never delegated to a token");
+    }
+
+    #[test]
+    fn scopes_parse_and_print_the_same() {
+        for text in ["dashboard:read", "settings:write", "staff:read", "audit:read"] {
+            assert_eq!(Scope::parse(text).map(|s| s.to_string()).as_deref(), Some(text));
+        }
+        assert_eq!(Scope::parse("settings:admin"), None);
+        assert_eq!(Scope::parse("payroll:read"), None);
+    }
+}

@@ -1,0 +1,65 @@
+//! The notification outbox: messages to people (invitations, password resets), written in the
+//! transaction that causes them. With no mail server configured they wait here, and the back
+//! office lists them so that nothing sent is lost.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{Actor, Permission, TenantId};
+use crate::Error;
+
+/// A message as the outbox page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    /// Its id.
+    pub id: Uuid,
+    /// Who it is for.
+    pub recipient: String,
+    /// Its subject line.
+    pub subject: String,
+    /// Its text.
+    pub body: String,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+    /// When a mail server took it, if one has.
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// Queues an email inside the transaction that causes it.
+pub async fn queue(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    recipient: &str,
+    subject: &str,
+    body: &str,
+) -> Result<(), Error> {
+    sqlx::query!(
+        "INSERT INTO notifications (tenant_id, id, recipient, subject, body) VALUES ($1, $2, $3, $4, $5)",
+        tenant.0,
+        Uuid::now_v7(),
+        recipient,
+        subject,
+        body
+    )
+    .execute(tx)
+    .await?;
+    tracing::info!(to = recipient, subject, "message queued in the outbox");
+    Ok(())
+}
+
+/// The business's most recent messages, newest first.
+pub async fn recent(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<Message>, Error> {
+    let tenant = actor.require(Permission::ViewOutbox)?;
+    let mut tx = crate::db::tenant_tx(db, tenant).await?;
+    let messages = sqlx::query_as!(
+        Message,
+        "SELECT id, recipient, subject, body, created_at, sent_at
+           FROM notifications WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT 100",
+        tenant.0
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(messages)
+}

@@ -1,0 +1,194 @@
+//! Identity and access against a real database, acting as the application's role so that
+//! row-level security binds exactly as in production.
+
+use commerce::Error;
+use commerce::identity::session::ClientInfo;
+use commerce::identity::{self, Actor, Role, SignUp, TenantId};
+use sqlx::PgPool;
+
+const APP_ROLE: &str = "commerce_app";
+const PASSWORD: &str = commerce::demo::PASSWORD;
+
+/// The demo data loaded as the owner, and a pool acting as the application.
+async fn demo(owner: &PgPool) -> PgPool {
+    commerce::demo::load(owner).await.expect("demo data");
+    commerce::db::pool_as_role(owner, APP_ROLE).await.expect("application pool")
+}
+
+fn client(ip: &str) -> ClientInfo {
+    ClientInfo { user_agent: "test".into(), ip: ip.into() }
+}
+
+async fn sign_in(db: &PgPool, email: &str) -> Actor {
+    identity::log_in(db, email, PASSWORD, &client("10.0.0.1")).await.expect(email).actor
+}
+
+async fn tenant_of(db: &PgPool, slug: &str) -> TenantId {
+    TenantId(sqlx::query_scalar("SELECT id FROM tenants WHERE slug = $1").bind(slug).fetch_one(db).await.unwrap())
+}
+
+#[sqlx::test]
+async fn a_query_without_the_tenant_setting_sees_no_rows(owner: PgPool) {
+    let db = demo(&owner).await;
+    let bare: i64 = sqlx::query_scalar("SELECT count(*) FROM locations").fetch_one(&db).await.unwrap();
+    assert_eq!(bare, 0, "no tenant set: nothing visible");
+    let members: i64 = sqlx::query_scalar("SELECT count(*) FROM memberships").fetch_one(&db).await.unwrap();
+    assert_eq!(members, 0);
+
+    let shop = tenant_of(&db, "ojafresh").await;
+    let mut tx = commerce::db::tenant_tx(&db, shop).await.unwrap();
+    let own: i64 = sqlx::query_scalar("SELECT count(*) FROM locations").fetch_one(&mut *tx).await.unwrap();
+    assert_eq!(own, 2, "the shop's two locations, and not the marketplace's");
+}
+
+#[sqlx::test]
+async fn a_tenant_cannot_write_into_another(owner: PgPool) {
+    let db = demo(&owner).await;
+    let (shop, market) = (tenant_of(&db, "ojafresh").await, tenant_of(&db, "gadgetmarket").await);
+    let mut tx = commerce::db::tenant_tx(&db, shop).await.unwrap();
+    let smuggled =
+        sqlx::query("INSERT INTO locations (tenant_id, id, name, kind) VALUES ($1, gen_random_uuid(), 'X', 'shop')")
+            .bind(market.0)
+            .execute(&mut *tx)
+            .await;
+    assert!(smuggled.is_err(), "row-level security refuses another tenant's rows");
+}
+
+#[sqlx::test]
+async fn each_role_may_do_what_its_role_allows_and_nothing_else(owner: PgPool) {
+    let db = demo(&owner).await;
+    let base = "http://shop.test";
+    for (email, dashboard, staff, invite, till, vendor_portal) in [
+        ("owner@ojafresh.ng", true, true, true, true, false),
+        ("manager@ojafresh.ng", true, true, false, true, false),
+        ("accounts@ojafresh.ng", true, true, false, false, false),
+        ("cashier@ojafresh.ng", false, false, false, true, false),
+        ("vendor@gadgetmarket.ng", false, false, false, false, true),
+    ] {
+        let actor = sign_in(&db, email).await;
+        let allowed = |result: Result<(), Error>| match result {
+            Ok(()) => true,
+            Err(Error::Forbidden(_)) => false,
+            Err(other) => panic!("{email}: {other}"),
+        };
+        assert_eq!(allowed(identity::business_home(&db, &actor).await.map(drop)), dashboard, "{email} dashboard");
+        assert_eq!(allowed(identity::list_staff(&db, &actor).await.map(drop)), staff, "{email} staff");
+        let invited =
+            identity::invite(&db, &actor, &format!("new+{}@example.ng", email.len()), Role::Cashier, None, base).await;
+        assert_eq!(allowed(invited.map(drop)), invite, "{email} invite");
+        assert_eq!(allowed(identity::shops_for_registers(&db, &actor).await.map(drop)), till, "{email} till");
+        assert_eq!(allowed(identity::vendor_home(&db, &actor).await.map(drop)), vendor_portal, "{email} vendor portal");
+    }
+}
+
+#[sqlx::test]
+async fn another_businesss_staff_are_not_found(owner: PgPool) {
+    let db = demo(&owner).await;
+    let market_owner = sign_in(&db, "owner@gadgetmarket.ng").await;
+    let cashier = sign_in(&db, "cashier@ojafresh.ng").await;
+    let Actor::Staff(cashier) = cashier else { panic!("staff") };
+    let result = identity::set_active(&db, &market_owner, cashier.user, false).await;
+    assert!(matches!(result, Err(Error::NotFound(_))), "{result:?}");
+    let staff = identity::list_staff(&db, &market_owner).await.unwrap();
+    assert!(staff.members.iter().all(|m| m.email.ends_with("@gadgetmarket.ng")), "{staff:?}");
+}
+
+#[sqlx::test]
+async fn too_many_sign_in_attempts_are_refused_for_a_while(owner: PgPool) {
+    let db = demo(&owner).await;
+    for attempt in 1..=10 {
+        let result = identity::log_in(&db, "owner@ojafresh.ng", "not-the-password", &client("10.0.0.9")).await;
+        assert!(matches!(result, Err(Error::Unauthorized(_))), "attempt {attempt}: {result:?}");
+    }
+    let result = identity::log_in(&db, "owner@ojafresh.ng", PASSWORD, &client("10.0.0.9")).await;
+    match result {
+        Err(Error::RateLimited { retry_after }) => assert!((1..=300).contains(&retry_after)),
+        other => panic!("the eleventh attempt went through: {other:?}"),
+    }
+}
+
+#[sqlx::test]
+async fn a_new_business_signs_up_and_its_address_and_email_are_its_own(owner: PgPool) {
+    let db = demo(&owner).await;
+    let form = SignUp {
+        business_name: "Mama Put Foods".into(),
+        slug: "mama-put".into(),
+        mode: "svm".into(),
+        owner_name: "Ngozi Obi".into(),
+        email: "ngozi@mamaput.ng".into(),
+        password: "jollof-on-sunday".into(),
+    };
+    let done = identity::sign_up(&db, form.clone(), &client("10.0.0.2")).await.expect("sign up");
+    assert_eq!(done.home, "/admin");
+    let home = identity::business_home(&db, &done.actor).await.unwrap();
+    assert_eq!((home.tenant.name.as_str(), home.locations.len(), home.staff), ("Mama Put Foods", 1, 1));
+
+    let taken =
+        identity::sign_up(&db, SignUp { email: "other@mamaput.ng".into(), ..form.clone() }, &client("10.0.0.2")).await;
+    assert!(matches!(&taken, Err(Error::Invalid { field, .. }) if field == "slug"), "{taken:?}");
+    let again = identity::sign_up(&db, SignUp { slug: "mama-put-2".into(), ..form.clone() }, &client("10.0.0.2")).await;
+    assert!(matches!(&again, Err(Error::Invalid { field, .. }) if field == "email"), "{again:?}");
+    let weak = identity::sign_up(
+        &db,
+        SignUp { slug: "mama-put-3".into(), email: "x@y.ng".into(), password: "password1".into(), ..form },
+        &client("10.0.0.2"),
+    )
+    .await;
+    assert!(matches!(&weak, Err(Error::Invalid { field, .. }) if field == "password"), "{weak:?}");
+}
+
+#[sqlx::test]
+async fn an_invited_cashier_joins_once_and_signs_in_as_a_cashier(owner: PgPool) {
+    let db = demo(&owner).await;
+    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let link = identity::invite(&db, &boss, "ada@example.ng", Role::Cashier, None, "http://shop.test").await.unwrap();
+    let token = link.rsplit('/').next().unwrap();
+    let preview = identity::invitation_preview(&db, token).await.unwrap();
+    assert_eq!(
+        (preview.business.as_str(), preview.role, preview.has_account),
+        ("Oja Fresh Supermarket", Role::Cashier, false)
+    );
+
+    let joined =
+        identity::accept_invitation(&db, token, "Ada Obi", "plantain-chips-99", &client("10.0.0.3")).await.unwrap();
+    assert_eq!(joined.home, "/pos");
+    let again = identity::accept_invitation(&db, token, "Ada Obi", "plantain-chips-99", &client("10.0.0.3")).await;
+    assert!(matches!(again, Err(Error::NotFound(_))), "a link works once");
+
+    let Actor::Staff(member) =
+        identity::log_in(&db, "ada@example.ng", "plantain-chips-99", &client("10.0.0.3")).await.unwrap().actor
+    else {
+        panic!("staff")
+    };
+    assert_eq!(member.role, Role::Cashier);
+
+    let outbox = identity::outbox::recent(&db, &boss).await.unwrap();
+    assert!(outbox.iter().any(|m| m.recipient == "ada@example.ng" && m.body.contains(token)));
+}
+
+#[sqlx::test]
+async fn deactivated_staff_lose_their_sessions_and_cannot_sign_in(owner: PgPool) {
+    let db = demo(&owner).await;
+    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let cashier_login = identity::log_in(&db, "cashier@ojafresh.ng", PASSWORD, &client("10.0.0.4")).await.unwrap();
+    let Actor::Staff(cashier) = &cashier_login.actor else { panic!("staff") };
+    identity::set_active(&db, &boss, cashier.user, false).await.unwrap();
+    let session = identity::session::resolve(&db, &cashier_login.cookie_value).await.unwrap();
+    assert!(session.is_none(), "their session ended");
+    let again = identity::log_in(&db, "cashier@ojafresh.ng", PASSWORD, &client("10.0.0.4")).await;
+    assert!(matches!(again, Err(Error::Unauthorized(_))), "{again:?}");
+    let Actor::Staff(me) = &boss else { panic!("staff") };
+    let myself = identity::set_active(&db, &boss, me.user, false).await;
+    assert!(matches!(myself, Err(Error::Conflict(_))));
+}
+
+#[sqlx::test]
+async fn a_session_is_found_by_its_cookie_and_ends_at_sign_out(owner: PgPool) {
+    let db = demo(&owner).await;
+    let login = identity::log_in(&db, "manager@ojafresh.ng", PASSWORD, &client("10.0.0.5")).await.unwrap();
+    let found = identity::session::resolve(&db, &login.cookie_value).await.unwrap().expect("live session");
+    assert_eq!(found.actor, login.actor);
+    assert!(identity::session::resolve(&db, "made-up-cookie").await.unwrap().is_none());
+    identity::log_out(&db, &login.cookie_value).await.unwrap();
+    assert!(identity::session::resolve(&db, &login.cookie_value).await.unwrap().is_none());
+}
