@@ -158,3 +158,16 @@ pub async fn list(db: &sqlx::PgPool, actor: &Actor, filter: &AuditFilter) -> Res
     };
     Ok(AuditPage { entries, next })
 }
+
+/// The kinds of record the business's audit trail mentions, for the page's filter.
+#[cfg(feature = "server")]
+pub async fn entities(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<String>, Error> {
+    let tenant = actor.require(Permission::ViewAudit)?;
+    let mut tx = crate::db::tenant_tx(db, tenant).await?;
+    let entities =
+        sqlx::query_scalar!("SELECT DISTINCT entity FROM audit_log WHERE tenant_id = $1 ORDER BY entity", tenant.0)
+            .fetch_all(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    Ok(entities)
+}

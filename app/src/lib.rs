@@ -17,6 +17,8 @@ pub use session::SiteSettings;
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -38,6 +40,24 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Allows scripts only from this site and the inline ones this response carries (marked with
+/// its nonce), plus the wasm they start; nothing may frame the page.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// The routes of every surface.
 #[component]
 pub fn App() -> impl IntoView {
@@ -55,6 +75,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/staff") view=pages::StaffPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/roles") view=pages::RolesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/invite/:token") view=pages::InvitationPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/audit") view=pages::AuditPageView ssr=SsrMode::Async />
+                <Route path=path!("/admin/account") view=pages::AccountPage ssr=SsrMode::Async />
                 <Route path=path!("/platform") view=pages::PlatformHome ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug") view=pages::StorefrontHome ssr=SsrMode::Async />
                 <Route path=path!("/vendor") view=pages::VendorHomePage ssr=SsrMode::Async />

@@ -69,3 +69,35 @@ test("a wrong password is explained next to the form", async ({ page }) => {
   await expect(page.getByRole("alert").filter({ hasText: "The email or password is not right." })).toBeVisible();
   await expect(page).toHaveURL(/\/admin\/login/);
 });
+
+test("the audit trail records an invitation and filters by kind of record", async ({ page }) => {
+  await signIn(page, "owner@gadgetmarket.ng");
+  await page.goto("/admin/staff");
+  await waitForHydration(page);
+  const email = `audit+${Date.now().toString(36)}@example.ng`;
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByTestId("invitation-link")).toBeVisible();
+
+  await page.goto("/admin/audit?entity=invitation");
+  await waitForHydration(page);
+  const row = page.locator("table tbody tr").filter({ hasText: email });
+  await expect(row).toContainText("invitation created");
+  await expect(row).toContainText("Chidi Nwosu");
+  await page.goto("/admin/audit?entity=business");
+  await expect(page.locator("table tbody tr").filter({ hasText: email })).toHaveCount(0);
+  await page.goto("/admin/audit?from=yesterday");
+  await expect(page.getByRole("alert")).toContainText("use a date such as 2026-11-25");
+});
+
+test("a person sees their sessions and must know their password to change it", async ({ page }) => {
+  await signIn(page, "manager@ojafresh.ng");
+  await page.getByTestId("signed-in-as").click();
+  await expect(page).toHaveURL(/\/admin\/account$/);
+  await waitForHydration(page);
+  await expect(page.getByTestId("session").filter({ hasText: "this browser" })).toHaveCount(1);
+  await page.getByLabel("Current password").fill("not-my-password");
+  await page.getByLabel("New password").fill("egusi-and-pounded-yam");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("this is not your current password")).toBeVisible();
+});

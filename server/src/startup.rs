@@ -5,6 +5,8 @@ use std::time::Duration;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::FromRef;
+use axum::http::HeaderValue;
+use axum::http::header::{CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
 use axum::middleware;
 use axum::routing::get;
 use axum::serve::ListenerExt;
@@ -15,6 +17,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -86,6 +89,20 @@ pub fn router(state: AppState) -> Router {
                 )
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(middleware::from_fn(observe::record))
+                // Every response: no sniffing, no framing, no full referrers to other sites, and a
+                // same-origin Content-Security-Policy unless the page set its own (pages add the
+                // nonce of their inline scripts). The service worker runs under this policy, so it
+                // must allow fetching from this site.
+                .layer(SetResponseHeaderLayer::overriding(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+                .layer(SetResponseHeaderLayer::overriding(X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+                .layer(SetResponseHeaderLayer::overriding(
+                    REFERRER_POLICY,
+                    HeaderValue::from_static("strict-origin-when-cross-origin"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static("default-src 'self'; object-src 'none'; frame-ancestors 'none'"),
+                ))
                 .layer(CompressionLayer::new()),
         )
 }

@@ -191,6 +191,26 @@ async fn without_a_database_the_server_is_alive_but_not_ready_and_pages_explain(
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn pages_carry_security_headers_and_a_policy_that_names_their_scripts(db: PgPool) {
+    let app = app_with_demo_data(db).await;
+    let page = get(&app, "/store/ojafresh").await;
+    let header = |name: &str| page.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert_eq!(header("x-frame-options"), "DENY");
+    assert_eq!(header("referrer-policy"), "strict-origin-when-cross-origin");
+    let policy = header("content-security-policy");
+    let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).unwrap_or_default();
+    assert!(nonce.len() >= 16, "{policy}");
+    assert!(page.body.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry the policy's nonce");
+    assert!(policy.contains("frame-ancestors 'none'"));
+    let api = get(&app, "/api/v1/nothing").await;
+    assert_eq!(
+        api.headers.get("content-security-policy").and_then(|v| v.to_str().ok()),
+        Some("default-src 'self'; object-src 'none'; frame-ancestors 'none'")
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn every_response_carries_a_request_id(db: PgPool) {
     let app = app_with_demo_data(db).await;
     let answer = get(&app, "/healthz").await;

@@ -8,6 +8,8 @@ pub mod session;
 mod tenant;
 
 #[cfg(feature = "server")]
+pub mod account;
+#[cfg(feature = "server")]
 mod login;
 #[cfg(feature = "server")]
 pub mod outbox;

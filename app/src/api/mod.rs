@@ -1,5 +1,6 @@
 //! Server functions: thin adapters from a page to one domain function each.
 
+mod account;
 mod auth;
 mod home;
 mod platform;
@@ -7,6 +8,7 @@ mod registers;
 mod staff;
 mod storefront;
 
+pub use account::{ChangePassword, EndSession, load_audit, load_audit_entities, load_sessions};
 pub use auth::{LogIn, LogOut, SignUp, current_actor};
 pub use home::{load_business_home, load_demo_logins, load_vendor_home};
 pub use platform::load_platform_overview;

@@ -14,6 +14,8 @@ pub enum Needs {
     Permission(Permission),
     /// To administer the platform.
     PlatformAdmin,
+    /// Only to be signed in as staff or a platform admin.
+    SignedIn,
 }
 
 /// Shows `children` to a signed-in person who may open the page; sends everyone else to sign in
@@ -43,6 +45,7 @@ fn allowed(actor: &Actor, needs: Needs) -> bool {
     match needs {
         Needs::Permission(permission) => actor.can(permission),
         Needs::PlatformAdmin => actor.is_platform_admin(),
+        Needs::SignedIn => matches!(actor, Actor::Staff(_) | Actor::PlatformAdmin { .. }),
     }
 }
 

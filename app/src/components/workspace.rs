@@ -68,7 +68,7 @@ pub fn Workspace(
                 <span class="topbar-surface">{surface}</span>
                 <div class="ml-auto flex items-center gap-3">
                     <div class="hidden text-right text-sm leading-tight sm:block">
-                        <div class="font-medium text-slate-900" data-testid="signed-in-as">{who}</div>
+                        <a href="/admin/account" class="font-medium text-slate-900 hover:underline" data-testid="signed-in-as">{who}</a>
                         <div class="text-xs text-slate-500">{business}</div>
                     </div>
                     <ActionForm action=log_out>

@@ -1,5 +1,7 @@
 //! The back office: the business's home, its staff and roles, sign-in and sign-up.
 
+mod account;
+mod audit;
 mod home;
 mod invite;
 mod login;
@@ -9,6 +11,8 @@ mod staff;
 
 use commerce::identity::Permission;
 
+pub use account::AccountPage;
+pub use audit::AuditPageView;
 pub use home::AdminHome;
 pub use invite::InvitationPage;
 pub use login::LoginPage;
@@ -24,5 +28,6 @@ pub const ADMIN_NAV: &[NavLink] = &[
     NavLink { href: "/admin", label: "Overview", needs: Some(Permission::ViewDashboard) },
     NavLink { href: "/admin/staff", label: "Staff", needs: Some(Permission::ViewStaff) },
     NavLink { href: "/admin/roles", label: "Roles", needs: Some(Permission::ViewStaff) },
+    NavLink { href: "/admin/audit", label: "Audit trail", needs: Some(Permission::ViewAudit) },
     NavLink { href: "/platform", label: "Platform", needs: None },
 ];

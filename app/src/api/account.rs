@@ -1,0 +1,79 @@
+use commerce::audit::AuditPage;
+use commerce::identity::session::SessionView;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::AppError;
+
+/// The signed-in person's live sessions.
+#[server(prefix = "/rpc", endpoint = "load_sessions")]
+pub async fn load_sessions() -> Result<Vec<SessionView>, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let current = crate::session::session_id().unwrap_or_default();
+    Ok(commerce::identity::account::sessions(db.primary(), &actor, current).await?)
+}
+
+/// Ends one of the signed-in person's sessions.
+#[server(prefix = "/rpc", endpoint = "end_session")]
+pub async fn end_session(session: Uuid) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::identity::account::end_session(db.primary(), &actor, session).await?)
+}
+
+/// Changes the signed-in person's password; their other sessions end.
+#[server(prefix = "/rpc", endpoint = "change_password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let current = crate::session::session_id().unwrap_or_default();
+    Ok(commerce::identity::account::change_password(db.primary(), &actor, current, &current_password, &new_password)
+        .await?)
+}
+
+/// One page of the audit trail, filtered; dates are `YYYY-MM-DD`, read in UTC.
+#[server(prefix = "/rpc", endpoint = "load_audit")]
+pub async fn load_audit(
+    person: Option<String>,
+    entity: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
+    after: Option<String>,
+) -> Result<AuditPage, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let filter = commerce::audit::AuditFilter {
+        actor: parse_id(person.as_deref(), "person")?,
+        entity: entity.filter(|e| !e.is_empty()),
+        from: parse_day(from.as_deref(), "from", 0)?,
+        until: parse_day(until.as_deref(), "until", 1)?,
+        after: parse_id(after.as_deref(), "after")?,
+    };
+    Ok(commerce::audit::list(db.read(), &actor, &filter).await?)
+}
+
+/// The kinds of record the audit trail mentions.
+#[server(prefix = "/rpc", endpoint = "load_audit_entities")]
+pub async fn load_audit_entities() -> Result<Vec<String>, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::audit::entities(db.read(), &actor).await?)
+}
+
+#[cfg(feature = "ssr")]
+fn parse_id(text: Option<&str>, field: &str) -> Result<Option<Uuid>, commerce::Error> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => t.parse().map(Some).map_err(|_| commerce::Error::invalid(field, "is not a valid id")),
+    }
+}
+
+/// A `YYYY-MM-DD` day as the instant it starts, `days_later` days on.
+#[cfg(feature = "ssr")]
+fn parse_day(
+    text: Option<&str>,
+    field: &str,
+    days_later: i64,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, commerce::Error> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
+    let day = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| commerce::Error::invalid(field, "use a date such as 2026-11-25"))?;
+    let start = (day + chrono::Duration::days(days_later)).and_hms_opt(0, 0, 0).unwrap_or_default();
+    Ok(Some(start.and_utc()))
+}

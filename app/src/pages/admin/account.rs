@@ -1,0 +1,122 @@
+use commerce::identity::Actor;
+use commerce::identity::session::SessionView;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::ADMIN_NAV;
+use crate::api::{ChangePassword, EndSession, load_sessions};
+use crate::components::{Field, FormAlert, Gate, Loaded, Needs, PageHeader, Workspace};
+
+/// `/admin/account`: the signed-in person's password and sessions.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    view! {
+        <Title text="Your account" />
+        <Gate needs=Needs::SignedIn let:actor>
+            <Workspace surface="Back office" nav=ADMIN_NAV actor=actor.clone()>
+                <PageHeader title="Your account" subtitle=describe(&actor) />
+                <div class="grid gap-6 lg:grid-cols-2">
+                    <PasswordForm />
+                    <Sessions />
+                </div>
+            </Workspace>
+        </Gate>
+    }
+}
+
+fn describe(actor: &Actor) -> String {
+    match actor {
+        Actor::Staff(m) => format!("{} · {} at {}", m.email, m.role.label(), m.tenant_name),
+        other => other.label(),
+    }
+}
+
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let action = ServerAction::<ChangePassword>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let done = move || matches!(action.value().get(), Some(Ok(())));
+    view! {
+        <section class="card">
+            <h2 class="font-semibold text-slate-900">"Change your password"</h2>
+            <ActionForm action attr:class="mt-4 space-y-4">
+                <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" error />
+                <Field label="New password" name="new_password" kind="password" autocomplete="new-password" hint="At least 10 characters, not a common password." error />
+                <FormAlert error />
+                <Show when=done>
+                    <p class="notice" role="status">"Password changed. Your other sessions have been signed out."</p>
+                </Show>
+                <button type="submit" class="btn btn-primary">"Change password"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn Sessions() -> impl IntoView {
+    let end = ServerAction::<EndSession>::new();
+    let sessions = Resource::new(move || end.version().get(), |_| load_sessions());
+    view! {
+        <section class="card">
+            <h2 class="font-semibold text-slate-900">"Where you are signed in"</h2>
+            <Loaded resource=sessions let:sessions>
+                <ul class="mt-3 divide-y divide-slate-100">
+                    {sessions.into_iter().map(|s| view! { <SessionRow session=s end /> }).collect_view()}
+                </ul>
+            </Loaded>
+        </section>
+    }
+}
+
+#[component]
+fn SessionRow(session: SessionView, end: ServerAction<EndSession>) -> impl IntoView {
+    let browser = browser_name(&session.user_agent);
+    view! {
+        <li class="flex items-center justify-between gap-3 py-3 text-sm" data-testid="session">
+            <div>
+                <div class="font-medium">{browser} {session.current.then_some(" · this browser")}</div>
+                <div class="text-xs text-slate-500">
+                    {format!("{} · last used {} UTC", session.ip, session.last_seen_at.format("%-d %b %Y %H:%M"))}
+                </div>
+            </div>
+            {(!session.current).then(|| view! {
+                <ActionForm action=end>
+                    <input type="hidden" name="session" value=session.id.to_string() />
+                    <button type="submit" class="btn btn-secondary btn-sm">"Sign out"</button>
+                </ActionForm>
+            })}
+        </li>
+    }
+}
+
+/// A short name for a browser from its user agent.
+fn browser_name(agent: &str) -> &'static str {
+    let platform = if agent.contains("Android") {
+        "Android"
+    } else if agent.contains("iPhone") || agent.contains("iPad") {
+        "iOS"
+    } else if agent.contains("Windows") {
+        "Windows"
+    } else if agent.contains("Mac OS") {
+        "macOS"
+    } else if agent.contains("Linux") {
+        "Linux"
+    } else {
+        ""
+    };
+    match (
+        agent.contains("Edg/"),
+        agent.contains("Chrome"),
+        agent.contains("Firefox"),
+        agent.contains("Safari"),
+        platform,
+    ) {
+        (true, ..) => "Edge",
+        (_, true, _, _, "Android") => "Chrome on Android",
+        (_, true, ..) => "Chrome",
+        (_, _, true, ..) => "Firefox",
+        (_, _, _, true, "iOS") => "Safari on iOS",
+        (_, _, _, true, _) => "Safari",
+        _ => "A browser",
+    }
+}

@@ -1,0 +1,127 @@
+use commerce::audit::{AuditEntry, AuditPage};
+use commerce::identity::Permission;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::ADMIN_NAV;
+use crate::api::{load_audit, load_audit_entities, load_staff};
+use crate::components::{EmptyState, Gate, Loaded, Needs, PageHeader, Workspace};
+
+/// `/admin/audit`: every change made in the business, newest first, filtered by person, kind
+/// of record and dates. The filters are a plain GET form, so the page works without JavaScript.
+#[component]
+pub fn AuditPageView() -> impl IntoView {
+    view! {
+        <Title text="Audit trail" />
+        <Gate needs=Needs::Permission(Permission::ViewAudit) let:actor>
+            <Workspace surface="Back office" nav=ADMIN_NAV actor>
+                <PageHeader title="Audit trail" subtitle="Who changed what, and when. Nothing here can be edited." />
+                <AuditPanel />
+            </Workspace>
+        </Gate>
+    }
+}
+
+#[component]
+fn AuditPanel() -> impl IntoView {
+    let query = use_query_map();
+    let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
+    let entries = Resource::new(
+        move || (param("person"), param("entity"), param("from"), param("until"), param("after")),
+        |(person, entity, from, until, after)| load_audit(person, entity, from, until, after),
+    );
+    let people = Resource::new(|| (), |()| load_staff());
+    let entities = Resource::new(|| (), |()| load_audit_entities());
+    view! {
+        <form method="get" action="/admin/audit" class="card mb-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-5 lg:items-end">
+            <div>
+                <label class="label" for="person">"Person"</label>
+                <select class="input" id="person" name="person">
+                    <option value="">"Anyone"</option>
+                    <Loaded resource=people let:staff>
+                        {staff.members.into_iter().map(|m| {
+                            let id = m.user.to_string();
+                            let selected = param("person").as_deref() == Some(id.as_str());
+                            view! { <option value=id selected=selected>{m.name}</option> }
+                        }).collect_view()}
+                    </Loaded>
+                </select>
+            </div>
+            <Loaded resource=entities let:entities>
+                <div>
+                    <label class="label" for="entity">"Record"</label>
+                    <select class="input" id="entity" name="entity">
+                        <option value="">"Any"</option>
+                        {entities.into_iter().map(|e| {
+                            let selected = param("entity").as_deref() == Some(e.as_str());
+                            view! { <option value=e.clone() selected=selected>{e.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            </Loaded>
+            <div>
+                <label class="label" for="from">"From (UTC)"</label>
+                <input class="input" id="from" name="from" type="date" value=param("from").unwrap_or_default() />
+            </div>
+            <div>
+                <label class="label" for="until">"Until (UTC)"</label>
+                <input class="input" id="until" name="until" type="date" value=param("until").unwrap_or_default() />
+            </div>
+            <button type="submit" class="btn btn-primary">"Show"</button>
+        </form>
+        <Loaded resource=entries let:page>
+            <EntryList page />
+        </Loaded>
+    }
+}
+
+#[component]
+fn EntryList(page: AuditPage) -> impl IntoView {
+    if page.entries.is_empty() {
+        return view! { <EmptyState title="Nothing recorded" message="No change matches these filters." /> }.into_any();
+    }
+    let older = page.next.map(|next| {
+        let query = use_query_map().read_untracked().clone();
+        let keep: Vec<String> = ["person", "entity", "from", "until"]
+            .into_iter()
+            .filter_map(|k| query.get(k).filter(|v| !v.is_empty()).map(|v| format!("{k}={v}")))
+            .collect();
+        let mut href = format!("/admin/audit?after={next}");
+        for part in keep {
+            href.push('&');
+            href.push_str(&part);
+        }
+        href
+    });
+    view! {
+        <section class="card p-0">
+            <div class="table-wrap">
+                <table class="table">
+                    <thead><tr><th>"When (UTC)"</th><th>"Who"</th><th>"What"</th><th class="hidden md:table-cell">"Change"</th></tr></thead>
+                    <tbody>{page.entries.into_iter().map(|e| view! { <EntryRow entry=e /> }).collect_view()}</tbody>
+                </table>
+            </div>
+        </section>
+        {older.map(|href| view! { <a class="btn btn-secondary mt-4" href=href>"Older changes"</a> })}
+    }
+    .into_any()
+}
+
+#[component]
+fn EntryRow(entry: AuditEntry) -> impl IntoView {
+    let change = match (&entry.before, &entry.after) {
+        (Some(before), Some(after)) => format!("{before} → {after}"),
+        (None, Some(after)) => after.clone(),
+        (Some(before), None) => format!("was {before}"),
+        (None, None) => String::new(),
+    };
+    view! {
+        <tr>
+            <td class="whitespace-nowrap">{entry.at.format("%-d %b %Y %H:%M").to_string()}</td>
+            <td>{entry.actor}</td>
+            <td><span class="font-medium">{entry.entity}</span>" "{entry.action}</td>
+            <td class="hidden max-w-md truncate font-mono text-xs md:table-cell" title=change.clone()>{change.clone()}</td>
+        </tr>
+    }
+}
