@@ -13,6 +13,8 @@ pub mod db;
 #[cfg(feature = "server")]
 pub mod demo;
 #[cfg(feature = "server")]
+pub mod idempotency;
+#[cfg(feature = "server")]
 pub mod throttle;
 
 pub use error::Error;

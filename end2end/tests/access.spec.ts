@@ -101,3 +101,29 @@ test("a person sees their sessions and must know their password to change it", a
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByText("this is not your current password")).toBeVisible();
 });
+
+test("the owner makes an API client whose secret works once shown, and the API is documented", async ({ page, request }) => {
+  await signIn(page, "owner@ojafresh.ng");
+  await page.goto("/admin/api-clients");
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Create client" }).click();
+  await expect(page.getByText("give the client a name")).toBeVisible();
+  await page.getByLabel("Name").fill("Delivery partner");
+  await page.getByLabel("settings:read").check();
+  await page.getByRole("button", { name: "Create client" }).click();
+  const id = await page.getByTestId("client-id").inputValue();
+  const secret = await page.getByTestId("client-secret").inputValue();
+  expect(id).toMatch(/^sc1_/);
+
+  const issued = await request.post("/api/v1/oauth/token", {
+    form: { grant_type: "client_credentials", client_id: id, client_secret: secret },
+  });
+  expect(issued.status()).toBe(200);
+  const { access_token } = await issued.json();
+  const settings = await request.get("/api/v1/settings", { headers: { Authorization: `Bearer ${access_token}` } });
+  expect((await settings.json()).name).toBe("Oja Fresh Supermarket");
+
+  await page.goto("/api/docs");
+  await expect(page.getByRole("heading", { name: "SC-1 Commerce Suite API" })).toBeVisible();
+  await expect(page.getByText("/api/v1/locations").first()).toBeVisible();
+});

@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use metrics_exporter_prometheus::PrometheusHandle;
 use tower::ServiceBuilder;
+use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -73,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(observe::render))
         .nest("/api/v1", rest::router())
+        .merge(rest::docs_page())
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || shell(leptos.clone()))
         .route_layer(middleware::from_fn(observe::label_route))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, shell))
@@ -103,7 +105,9 @@ pub fn router(state: AppState) -> Router {
                     CONTENT_SECURITY_POLICY,
                     HeaderValue::from_static("default-src 'self'; object-src 'none'; frame-ancestors 'none'"),
                 ))
-                .layer(CompressionLayer::new()),
+                // Brotli's default (quality 11) spends seconds on a large wasm file; level 4 keeps
+                // most of the saving at a fraction of the processor time.
+                .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4))),
         )
 }
 

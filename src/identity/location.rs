@@ -151,3 +151,133 @@ async fn location_rows(db: &sqlx::PgPool, tenant: TenantId, shops_only: bool) ->
     tx.commit().await?;
     Ok(rows)
 }
+
+/// What a new location needs; checked by [`create_location`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewLocation {
+    /// What staff call it.
+    pub name: String,
+    /// `shop` or `warehouse`.
+    pub kind: String,
+    /// Street address.
+    pub address: String,
+    /// City.
+    pub city: String,
+    /// State.
+    pub state: String,
+    /// Phone number.
+    pub phone: String,
+    /// Opening hours, one line per day range.
+    pub opening_hours: String,
+}
+
+/// Adds a shop or warehouse to the actor's business.
+#[cfg(feature = "server")]
+pub async fn create_location(db: &sqlx::PgPool, actor: &super::Actor, new: NewLocation) -> Result<Location, Error> {
+    let tenant = actor.require(super::Permission::ManageSettings)?;
+    let name = new.name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(Error::invalid("name", "give the location a name of at most 120 characters"));
+    }
+    let kind =
+        LocationKind::from_code(new.kind.trim()).ok_or_else(|| Error::invalid("kind", "must be shop or warehouse"))?;
+    for (field, value, max) in [
+        ("address", &new.address, 200),
+        ("city", &new.city, 80),
+        ("state", &new.state, 80),
+        ("phone", &new.phone, 40),
+        ("opening_hours", &new.opening_hours, 400),
+    ] {
+        if value.chars().count() > max {
+            return Err(Error::invalid(field, format!("use at most {max} characters")));
+        }
+    }
+    let id = Uuid::now_v7();
+    let mut tx = crate::db::tenant_tx(db, tenant).await?;
+    sqlx::query!(
+        "INSERT INTO locations (tenant_id, id, name, kind, address, city, state, phone, opening_hours)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        tenant.0,
+        id,
+        name,
+        new.kind.trim(),
+        new.address.trim(),
+        new.city.trim(),
+        new.state.trim(),
+        new.phone.trim(),
+        new.opening_hours.trim(),
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| {
+        crate::db::field_error(e, "locations_name_unique", "name", "another location already has this name")
+    })?;
+    let location = Location {
+        id: LocationId(id),
+        name: name.to_owned(),
+        kind,
+        address: new.address.trim().to_owned(),
+        city: new.city.trim().to_owned(),
+        state: new.state.trim().to_owned(),
+        phone: new.phone.trim().to_owned(),
+        opening_hours: new.opening_hours.trim().to_owned(),
+    };
+    let change = crate::audit::Change {
+        entity: "location",
+        entity_id: id.to_string(),
+        action: "created",
+        before: None,
+        after: serde_json::to_value(&location).ok(),
+    };
+    crate::audit::record(&mut tx, tenant, actor, change).await?;
+    tx.commit().await?;
+    Ok(location)
+}
+
+/// A page of the actor's locations by name (or by name descending), after `after` (a name and
+/// id from the previous page).
+#[cfg(feature = "server")]
+pub async fn list_locations(
+    db: &sqlx::PgPool,
+    actor: &super::Actor,
+    after: Option<(String, Uuid)>,
+    descending: bool,
+    limit: i64,
+) -> Result<Vec<Location>, Error> {
+    let tenant = actor.require(super::Permission::ViewSettings)?;
+    let (after_name, after_id) = after.map_or((None, None), |(n, i)| (Some(n), Some(i)));
+    let mut tx = crate::db::tenant_tx(db, tenant).await?;
+    let rows = if descending {
+        sqlx::query_as!(
+            LocationRow,
+            "SELECT l.tenant_id, t.name AS tenant_name, l.id, l.name, l.kind, l.address, l.city,
+                    l.state, l.phone, l.opening_hours
+               FROM locations l JOIN tenants t ON t.id = l.tenant_id
+              WHERE l.tenant_id = $1 AND ($2::text IS NULL OR (l.name, l.id) < ($2, $3))
+              ORDER BY l.name DESC, l.id DESC LIMIT $4",
+            tenant.0,
+            after_name,
+            after_id,
+            limit
+        )
+        .fetch_all(&mut *tx)
+        .await?
+    } else {
+        sqlx::query_as!(
+            LocationRow,
+            "SELECT l.tenant_id, t.name AS tenant_name, l.id, l.name, l.kind, l.address, l.city,
+                    l.state, l.phone, l.opening_hours
+               FROM locations l JOIN tenants t ON t.id = l.tenant_id
+              WHERE l.tenant_id = $1 AND ($2::text IS NULL OR (l.name, l.id) > ($2, $3))
+              ORDER BY l.name, l.id LIMIT $4",
+            tenant.0,
+            after_name,
+            after_id,
+            limit
+        )
+        .fetch_all(&mut *tx)
+        .await?
+    };
+    tx.commit().await?;
+    rows.into_iter().map(Location::try_from).collect()
+}

@@ -2,6 +2,7 @@
 //! staff and vendor staff, shoppers, sessions, invitations, roles and permissions.
 
 mod access;
+pub mod api_client;
 mod location;
 pub mod password;
 pub mod session;
@@ -20,14 +21,14 @@ mod staff;
 pub mod token;
 
 pub use access::{Access, Actor, ApiModule, Permission, Role, Scope, StaffMember};
-pub use location::{Location, LocationId, LocationKind, ShopChoice};
+pub use location::{Location, LocationId, LocationKind, NewLocation, ShopChoice};
 pub use staff::{Invitation, InvitationPreview, StaffList, StaffRow};
 pub use tenant::{
     BusinessHome, PlatformOverview, Storefront, TenantId, TenantMode, TenantStatus, TenantSummary, VendorHome, VendorId,
 };
 
 #[cfg(feature = "server")]
-pub use location::shops_for_registers;
+pub use location::{create_location, list_locations, shops_for_registers};
 #[cfg(feature = "server")]
 pub use login::{LoggedIn, log_in, log_out};
 #[cfg(feature = "server")]
@@ -35,4 +36,4 @@ pub use signup::{SignUp, sign_up};
 #[cfg(feature = "server")]
 pub use staff::{accept_invitation, invitation_preview, invite, list_staff, set_active};
 #[cfg(feature = "server")]
-pub use tenant::{business_home, platform_overview, storefront, vendor_home};
+pub use tenant::{business_home, platform_overview, settings, storefront, vendor_home};

@@ -288,3 +288,9 @@ pub async fn vendor_home(db: &sqlx::PgPool, actor: &super::Actor) -> Result<Vend
 async fn one(db: &sqlx::PgPool, tenant: TenantId) -> Result<TenantSummary, Error> {
     summaries(db, Filter { slug: None, id: Some(tenant) }).await?.pop().ok_or_else(|| Error::not_found("business"))
 }
+
+/// The actor's business as its settings show it.
+#[cfg(feature = "server")]
+pub async fn settings(db: &sqlx::PgPool, actor: &super::Actor) -> Result<TenantSummary, Error> {
+    one(db, actor.require(super::Permission::ViewSettings)?).await
+}

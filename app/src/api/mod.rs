@@ -1,6 +1,7 @@
 //! Server functions: thin adapters from a page to one domain function each.
 
 mod account;
+mod api_clients;
 mod auth;
 mod home;
 mod platform;
@@ -9,6 +10,7 @@ mod staff;
 mod storefront;
 
 pub use account::{ChangePassword, EndSession, load_audit, load_audit_entities, load_sessions};
+pub use api_clients::{CreateApiClient, RevokeApiClient, load_api_clients};
 pub use auth::{LogIn, LogOut, SignUp, current_actor};
 pub use home::{load_business_home, load_demo_logins, load_vendor_home};
 pub use platform::load_platform_overview;

@@ -7,7 +7,9 @@ mod pos;
 mod store;
 mod vendor;
 
-pub use admin::{AccountPage, AdminHome, AuditPageView, InvitationPage, LoginPage, RolesPage, SignUpPage, StaffPage};
+pub use admin::{
+    AccountPage, AdminHome, ApiClientsPage, AuditPageView, InvitationPage, LoginPage, RolesPage, SignUpPage, StaffPage,
+};
 pub use landing::Landing;
 pub use platform::PlatformHome;
 pub use pos::PosHome;

@@ -4,9 +4,10 @@ use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use utoipa::ToSchema;
 
-/// A problem+json body.
-#[derive(Debug, Serialize)]
+/// A problem+json body (RFC 9457).
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {
     /// A stable URI naming the kind of problem; clients branch on this.
     #[serde(rename = "type")]
@@ -20,10 +21,31 @@ pub struct Problem {
     /// The fields that were wrong, when the input was.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// On the token endpoint, the OAuth 2.0 error code (`invalid_client`, `invalid_scope`…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<&'static str>,
+    /// Seconds to wait before trying again, when rate-limited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+}
+
+impl Problem {
+    /// A 400 for a request that cannot be read at all.
+    pub fn bad_request(detail: &str) -> Self {
+        Self {
+            kind: "/problems/bad-request",
+            title: "Bad request",
+            status: 400,
+            detail: detail.to_owned(),
+            errors: vec![],
+            error: None,
+            retry_after: None,
+        }
+    }
 }
 
 /// One wrong field.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct FieldError {
     /// The field as the client sent it (`lines[2].quantity`).
     pub field: String,
@@ -35,6 +57,10 @@ impl From<commerce::Error> for Problem {
     fn from(error: commerce::Error) -> Self {
         use commerce::Error as E;
         let detail = error.to_string();
+        let retry_after = match &error {
+            E::RateLimited { retry_after } => Some(*retry_after),
+            _ => None,
+        };
         let (kind, title, status, errors) = match error {
             E::NotFound(_) => ("/problems/not-found", "Not found", StatusCode::NOT_FOUND, vec![]),
             E::Unauthorized(_) => ("/problems/unauthorized", "Unauthorized", StatusCode::UNAUTHORIZED, vec![]),
@@ -52,13 +78,19 @@ impl From<commerce::Error> for Problem {
             E::Unavailable => ("/problems/unavailable", "Service unavailable", StatusCode::SERVICE_UNAVAILABLE, vec![]),
             E::Internal => ("/problems/internal", "Internal error", StatusCode::INTERNAL_SERVER_ERROR, vec![]),
         };
-        Self { kind, title, status: status.as_u16(), detail, errors }
+        Self { kind, title, status: status.as_u16(), detail, errors, error: None, retry_after }
     }
 }
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, [(header::CONTENT_TYPE, "application/problem+json")], Json(self)).into_response()
+        let mut response = (status, [(header::CONTENT_TYPE, "application/problem+json")], Json(&self)).into_response();
+        if let Some(seconds) = self.retry_after
+            && let Ok(value) = header::HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
     }
 }

@@ -1,6 +1,7 @@
 //! The back office: the business's home, its staff and roles, sign-in and sign-up.
 
 mod account;
+mod api_clients;
 mod audit;
 mod home;
 mod invite;
@@ -12,6 +13,7 @@ mod staff;
 use commerce::identity::Permission;
 
 pub use account::AccountPage;
+pub use api_clients::ApiClientsPage;
 pub use audit::AuditPageView;
 pub use home::AdminHome;
 pub use invite::InvitationPage;
@@ -28,6 +30,7 @@ pub const ADMIN_NAV: &[NavLink] = &[
     NavLink { href: "/admin", label: "Overview", needs: Some(Permission::ViewDashboard) },
     NavLink { href: "/admin/staff", label: "Staff", needs: Some(Permission::ViewStaff) },
     NavLink { href: "/admin/roles", label: "Roles", needs: Some(Permission::ViewStaff) },
+    NavLink { href: "/admin/api-clients", label: "API clients", needs: Some(Permission::ManageApiClients) },
     NavLink { href: "/admin/audit", label: "Audit trail", needs: Some(Permission::ViewAudit) },
     NavLink { href: "/platform", label: "Platform", needs: None },
 ];

@@ -1,0 +1,117 @@
+use commerce::identity::api_client::ApiClientView;
+use commerce::identity::{ApiModule, Permission};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::ADMIN_NAV;
+use crate::api::{CreateApiClient, RevokeApiClient, load_api_clients};
+use crate::components::{Badge, BadgeTone, EmptyState, Field, FormAlert, Gate, Loaded, Needs, PageHeader, Workspace};
+
+/// `/admin/api-clients`: integrations allowed into the business's data through the REST API.
+#[component]
+pub fn ApiClientsPage() -> impl IntoView {
+    view! {
+        <Title text="API clients" />
+        <Gate needs=Needs::Permission(Permission::ManageApiClients) let:actor>
+            <Workspace surface="Back office" nav=ADMIN_NAV actor>
+                <PageHeader title="API clients" subtitle="Let your other systems (accounting, ERP, delivery partners) use your data through the REST API." />
+                <ClientsPanel />
+            </Workspace>
+        </Gate>
+    }
+}
+
+#[component]
+fn ClientsPanel() -> impl IntoView {
+    let create = ServerAction::<CreateApiClient>::new();
+    let revoke = ServerAction::<RevokeApiClient>::new();
+    let clients = Resource::new(move || (create.version().get(), revoke.version().get()), |_| load_api_clients());
+    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let created = move || create.value().get().and_then(Result::ok);
+    let scopes_error = move || match error.get() {
+        Some(crate::AppError::Domain(commerce::Error::Invalid { field, message })) if field == "scopes" => {
+            Some(message)
+        }
+        _ => None,
+    };
+    view! {
+        <section class="card mb-6">
+            <h2 class="font-semibold text-slate-900">"New API client"</h2>
+            <ActionForm action=create attr:class="mt-4 space-y-4">
+                <Field label="Name" name="name" hint="What it is for, such as “Sage accounting export”." error />
+                <fieldset>
+                    <legend class="label">"What it may use"</legend>
+                    <div class="grid gap-2 sm:grid-cols-2">
+                        {ApiModule::ALL.into_iter().enumerate().flat_map(|(i, module)| {
+                            ["read", "write"].into_iter().enumerate().map(move |(j, access)| {
+                                let scope = format!("{}:{access}", module.code());
+                                let name = format!("scopes[{}]", i * 2 + j);
+                                view! {
+                                    <label class="flex items-center gap-2 text-sm">
+                                        <input type="checkbox" name=name value=scope.clone() />
+                                        <code>{scope}</code>
+                                    </label>
+                                }
+                            })
+                        }).collect_view()}
+                    </div>
+                    <p class="field-error" role="alert">{scopes_error}</p>
+                </fieldset>
+                <FormAlert error />
+                <button type="submit" class="btn btn-primary">"Create client"</button>
+            </ActionForm>
+            <Show when=move || created().is_some()>
+                <div class="notice mt-4" role="status">
+                    <p class="font-medium">"Copy the secret now: it is shown only this once."</p>
+                    <p class="mt-2 text-xs">"Client id"</p>
+                    <input class="input font-mono text-xs" readonly data-testid="client-id" prop:value=move || created().map(|c| c.client_id).unwrap_or_default() />
+                    <p class="mt-2 text-xs">"Client secret"</p>
+                    <input class="input font-mono text-xs" readonly data-testid="client-secret" prop:value=move || created().map(|c| c.client_secret).unwrap_or_default() />
+                    <p class="mt-2 text-xs">"Get a token: POST /api/v1/oauth/token with grant_type=client_credentials. See " <a class="font-semibold" href="/api/docs">"the API documentation"</a> "."</p>
+                </div>
+            </Show>
+        </section>
+        <Loaded resource=clients let:clients>
+            <ClientList clients revoke />
+        </Loaded>
+    }
+}
+
+#[component]
+fn ClientList(clients: Vec<ApiClientView>, revoke: ServerAction<RevokeApiClient>) -> impl IntoView {
+    if clients.is_empty() {
+        return view! { <EmptyState title="No API clients yet" message="Create one above to connect another system." /> }.into_any();
+    }
+    view! {
+        <section class="card p-0">
+            <div class="table-wrap">
+                <table class="table">
+                    <thead><tr><th>"Name"</th><th>"Client id"</th><th class="hidden md:table-cell">"Scopes"</th><th>"Status"</th><th></th></tr></thead>
+                    <tbody>
+                        {clients.into_iter().map(|c| {
+                            let live = c.revoked_at.is_none();
+                            let scopes = c.scopes.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ");
+                            view! {
+                                <tr>
+                                    <td class="font-medium">{c.name}</td>
+                                    <td class="font-mono text-xs">{c.client_id}</td>
+                                    <td class="hidden font-mono text-xs md:table-cell">{scopes}</td>
+                                    <td>{if live { view! { <Badge tone=BadgeTone::Positive text="Active" /> } } else { view! { <Badge tone=BadgeTone::Neutral text="Revoked" /> } }}</td>
+                                    <td class="text-right">
+                                        {live.then(|| view! {
+                                            <ActionForm action=revoke>
+                                                <input type="hidden" name="id" value=c.id.to_string() />
+                                                <button type="submit" class="btn btn-secondary btn-sm">"Revoke"</button>
+                                            </ActionForm>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,61 @@
+//! JSON request bodies whose mistakes come back as problem+json naming the field.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+
+use super::Problem;
+
+/// A JSON body of type `T`, with the raw bytes kept for idempotency checks.
+pub struct JsonBody<T> {
+    /// The parsed body.
+    pub value: T,
+    /// The bytes as sent.
+    pub bytes: Bytes,
+}
+
+impl<S, T> FromRequest<S> for JsonBody<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
+        if !is_json {
+            return Err(
+                Problem::bad_request("Send the body as JSON with Content-Type: application/json.").into_response()
+            );
+        }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|_| Problem::bad_request("The body could not be read.").into_response())?;
+        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            Ok(value) => Ok(Self { value, bytes }),
+            Err(error) => {
+                let path = error.path().to_string();
+                let message = error.inner().to_string();
+                let message = message.split(" at line ").next().unwrap_or_default().to_owned();
+                // A missing field is reported at the path of the object that lacks it, with its
+                // name only in the message.
+                let missing = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
+                let field = match (path.as_str(), missing) {
+                    (".", Some(name)) => name.to_owned(),
+                    (path, Some(name)) => format!("{path}.{name}"),
+                    (".", None) => "body".to_owned(),
+                    (path, None) => path.to_owned(),
+                };
+                let message = if message.starts_with("missing field") { "is required".to_owned() } else { message };
+                Err(Problem::from(commerce::Error::invalid(field, message)).into_response())
+            }
+        }
+    }
+}

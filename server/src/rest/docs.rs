@@ -1,0 +1,183 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations, and the page at
+//! `/api/docs` that renders it (served by the app itself; nothing loads from elsewhere).
+
+use std::fmt::Write;
+
+use axum::Json;
+use axum::response::Html;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::security::{ClientCredentials, Flow, OAuth2, Scopes, SecurityScheme};
+use utoipa::openapi::{OpenApi as Document, RefOr};
+use utoipa::{Modify, OpenApi};
+
+use super::{list, locations, problem, settings, token};
+
+/// The API's description.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "SC-1 Commerce Suite API",
+        version = "1",
+        description = "REST API of SC-1 Commerce Suite. Get a token from POST /api/v1/oauth/token with an API \
+                       client's id and secret (created by the business's owner in the back office), then send it as \
+                       `Authorization: Bearer <token>`. Errors are RFC 9457 problem+json with a stable `type`. Lists \
+                       take `limit`, `cursor` and `sort` (`-` for descending) and answer `{data, next_cursor}`. \
+                       Creates accept an `Idempotency-Key` header: a retry with the same key and body gets the first \
+                       answer; the same key with another body is a 422."
+    ),
+    paths(token::issue, settings::show, locations::list, locations::create),
+    components(schemas(
+        problem::Problem,
+        problem::FieldError,
+        token::TokenRequest,
+        token::TokenResponse,
+        settings::Settings,
+        locations::LocationOut,
+        locations::LocationIn,
+        list::Page<locations::LocationOut>,
+    )),
+    modifiers(&BearerScopes),
+    tags(
+        (name = "auth", description = "Access tokens"),
+        (name = "settings", description = "The business and its locations"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Declares the OAuth 2.0 client-credentials scheme and its scopes.
+struct BearerScopes;
+
+impl Modify for BearerScopes {
+    fn modify(&self, doc: &mut Document) {
+        let scopes = commerce::identity::ApiModule::ALL.into_iter().flat_map(|m| {
+            [
+                (format!("{}:read", m.code()), format!("read {}", m.code())),
+                (format!("{}:write", m.code()), format!("read and change {}", m.code())),
+            ]
+        });
+        let flow = Flow::ClientCredentials(ClientCredentials::new("/api/v1/oauth/token", Scopes::from_iter(scopes)));
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::OAuth2(OAuth2::new([flow])));
+    }
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn openapi_json() -> Json<Document> {
+    Json(ApiDoc::openapi())
+}
+
+/// `GET /api/docs`: every endpoint with its parameters, body, answers and scopes.
+pub async fn page() -> Html<String> {
+    let doc = ApiDoc::openapi();
+    let mut html = String::from(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>API · SC-1</title><link rel=\"stylesheet\" href=\"/pkg/sc1.css\"></head>\
+         <body class=\"bg-slate-50 text-slate-900\"><main class=\"mx-auto max-w-4xl px-4 py-10\">",
+    );
+    let _ = write!(
+        html,
+        "<p class=\"eyebrow\">REST API</p><h1 class=\"page-title mt-2\">{}</h1><p class=\"mt-3 text-slate-600\">{}</p>\
+         <p class=\"mt-3 text-sm\"><a class=\"font-semibold text-brand-700\" href=\"/api/v1/openapi.json\">OpenAPI 3.1 document</a></p>",
+        escape(&doc.info.title),
+        escape(doc.info.description.as_deref().unwrap_or_default())
+    );
+    for (path, item) in &doc.paths.paths {
+        let operations = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("DELETE", &item.delete),
+            ("PATCH", &item.patch),
+        ];
+        for (method, operation) in operations {
+            if let Some(operation) = operation {
+                endpoint(&mut html, method, path, operation);
+            }
+        }
+    }
+    html.push_str("</main></body></html>");
+    Html(html)
+}
+
+fn endpoint(html: &mut String, method: &str, path: &str, op: &Operation) {
+    let _ = write!(
+        html,
+        "<section class=\"card mt-6\" id=\"{}\"><h2 class=\"font-mono text-sm font-semibold\">\
+         <span class=\"badge badge-neutral\">{method}</span> {}</h2>",
+        escape(&format!("{method}-{path}")),
+        escape(path)
+    );
+    if let Some(text) = op.description.as_deref().or(op.summary.as_deref()) {
+        let _ = write!(html, "<p class=\"mt-2 text-sm text-slate-700\">{}</p>", escape(text));
+    }
+    let scopes: Vec<String> = op
+        .security
+        .iter()
+        .flatten()
+        .flat_map(|req| {
+            serde_json::to_value(req).ok().and_then(|v| v.as_object().cloned()).into_iter().flat_map(|o| {
+                o.into_iter()
+                    .flat_map(|(_, v)| v.as_array().cloned().unwrap_or_default())
+                    .filter_map(|s| s.as_str().map(str::to_owned))
+            })
+        })
+        .collect();
+    if !scopes.is_empty() {
+        let _ = write!(html, "<p class=\"mt-2 text-xs text-slate-500\">Scope: {}</p>", escape(&scopes.join(", ")));
+    }
+    if let Some(params) = &op.parameters {
+        html.push_str("<h3 class=\"mt-3 text-sm font-semibold\">Parameters</h3><ul class=\"mt-1 text-sm\">");
+        for p in params {
+            let _ = write!(
+                html,
+                "<li><code>{}</code> (in {}) — {}</li>",
+                escape(&p.name),
+                match p.parameter_in {
+                    ParameterIn::Query => "query",
+                    ParameterIn::Path => "path",
+                    ParameterIn::Header => "header",
+                    ParameterIn::Cookie => "cookie",
+                },
+                escape(p.description.as_deref().unwrap_or_default())
+            );
+        }
+        html.push_str("</ul>");
+    }
+    if let Some(body) = &op.request_body {
+        let kinds: Vec<String> = body
+            .content
+            .iter()
+            .map(|(kind, content)| format!("{kind}: {}", schema_name(content.schema.as_ref())))
+            .collect();
+        let _ = write!(
+            html,
+            "<h3 class=\"mt-3 text-sm font-semibold\">Body</h3><p class=\"text-sm\">{}</p>",
+            escape(&kinds.join("; "))
+        );
+    }
+    html.push_str("<h3 class=\"mt-3 text-sm font-semibold\">Answers</h3><ul class=\"mt-1 text-sm\">");
+    for (status, response) in &op.responses.responses {
+        let text = match response {
+            RefOr::T(r) => {
+                let schema = r.content.values().next().map(|c| schema_name(c.schema.as_ref())).unwrap_or_default();
+                format!("{} {}", r.description, if schema.is_empty() { String::new() } else { format!("({schema})") })
+            }
+            RefOr::Ref(r) => r.ref_location.clone(),
+        };
+        let _ = write!(html, "<li><code>{}</code> {}</li>", escape(status), escape(&text));
+    }
+    html.push_str("</ul></section>");
+}
+
+fn schema_name(schema: Option<&RefOr<utoipa::openapi::schema::Schema>>) -> String {
+    match schema {
+        Some(RefOr::Ref(r)) => r.ref_location.rsplit('/').next().unwrap_or_default().to_owned(),
+        Some(RefOr::T(_)) => "object".to_owned(),
+        None => String::new(),
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}

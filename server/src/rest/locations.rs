@@ -1,0 +1,153 @@
+//! `GET` and `POST /api/v1/locations`: the business's shops and warehouses.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use commerce::identity::{self, Location, NewLocation};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::list::{ListParams, Page, page};
+use super::{ApiActor, JsonBody, Problem, idempotent};
+use crate::AppState;
+
+/// A shop or warehouse.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LocationOut {
+    /// Its id.
+    pub id: Uuid,
+    /// What staff call it.
+    pub name: String,
+    /// `shop` or `warehouse`.
+    pub kind: &'static str,
+    /// Street address.
+    pub address: String,
+    /// City.
+    pub city: String,
+    /// State.
+    pub state: String,
+    /// Phone number.
+    pub phone: String,
+    /// Opening hours, one line per day range.
+    pub opening_hours: String,
+}
+
+impl From<Location> for LocationOut {
+    fn from(l: Location) -> Self {
+        let kind = match l.kind {
+            identity::LocationKind::Shop => "shop",
+            identity::LocationKind::Warehouse => "warehouse",
+        };
+        Self {
+            id: l.id.0,
+            name: l.name,
+            kind,
+            address: l.address,
+            city: l.city,
+            state: l.state,
+            phone: l.phone,
+            opening_hours: l.opening_hours,
+        }
+    }
+}
+
+/// A new shop or warehouse.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocationIn {
+    /// What staff call it (unique in the business).
+    pub name: String,
+    /// `shop` or `warehouse`.
+    pub kind: String,
+    /// Street address.
+    #[serde(default)]
+    pub address: String,
+    /// City.
+    #[serde(default)]
+    pub city: String,
+    /// State.
+    #[serde(default)]
+    pub state: String,
+    /// Phone number.
+    #[serde(default)]
+    pub phone: String,
+    /// Opening hours, one line per day range.
+    #[serde(default)]
+    pub opening_hours: String,
+}
+
+/// The business's locations, a page at a time, by name (`sort=name` or `sort=-name`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/locations",
+    tag = "settings",
+    params(ListParams),
+    security(("bearer" = ["settings:read"])),
+    responses(
+        (status = 200, description = "A page of locations", body = Page<LocationOut>),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks settings:read", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad limit, sort or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(params): Query<ListParams>,
+) -> Response {
+    let run = async {
+        let limit = params.limit()?;
+        let (_, descending) = params.sort(&["name"])?;
+        let after: Option<(String, Uuid)> = params.cursor()?;
+        let rows = identity::list_locations(state.db.read(), &actor, after, descending, limit + 1).await?;
+        let items: Vec<LocationOut> = rows.into_iter().map(LocationOut::from).collect();
+        Ok::<_, commerce::Error>(page(items, limit, |l| (l.name.clone(), l.id)))
+    };
+    match run.await {
+        Ok(page) => Json(page).into_response(),
+        Err(error) => Problem::from(error).into_response(),
+    }
+}
+
+/// Adds a shop or warehouse. Send an `Idempotency-Key` to make retries safe.
+#[utoipa::path(
+    post,
+    path = "/api/v1/locations",
+    tag = "settings",
+    request_body = LocationIn,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer")),
+    security(("bearer" = ["settings:write"])),
+    responses(
+        (status = 201, description = "Created", body = LocationOut),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks settings:write", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The first request with this key is still running", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong, or the key was used for another request", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    headers: HeaderMap,
+    body: JsonBody<LocationIn>,
+) -> Response {
+    let JsonBody { value, bytes } = body;
+    let work = || async {
+        let new = NewLocation {
+            name: value.name,
+            kind: value.kind,
+            address: value.address,
+            city: value.city,
+            state: value.state,
+            phone: value.phone,
+            opening_hours: value.opening_hours,
+        };
+        match identity::create_location(state.db.primary(), &actor, new).await {
+            Ok(location) => (StatusCode::CREATED, Json(LocationOut::from(location))).into_response(),
+            Err(error) => Problem::from(error).into_response(),
+        }
+    };
+    idempotent::once(&state, &actor, &headers, "POST /api/v1/locations", &bytes, work).await
+}

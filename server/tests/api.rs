@@ -1,0 +1,201 @@
+//! The REST API's frame through the router: tokens, scopes, problems, pages and idempotency.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use commerce::db::Db;
+use commerce::identity::session::ClientInfo;
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use server::{AppState, router};
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+async fn app(owner: PgPool) -> (Router, PgPool) {
+    commerce::demo::load(&owner).await.unwrap();
+    let db = commerce::db::pool_as_role(&owner, "commerce_app").await.unwrap();
+    (router(AppState::new(Db::from_pool(db.clone()), "target/site", "http://127.0.0.1:3000")), db)
+}
+
+async fn call(app: &Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = body.collect().await.unwrap().to_bytes();
+    (parts.status, parts.headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+/// An API client of the demo shop with these scopes; answers (client id, secret).
+async fn client(db: &PgPool, scopes: &[&str]) -> (String, String) {
+    let owner = commerce::identity::log_in(db, "owner@ojafresh.ng", commerce::demo::PASSWORD, &ClientInfo::default())
+        .await
+        .unwrap()
+        .actor;
+    let scopes: Vec<String> = scopes.iter().map(|s| (*s).to_owned()).collect();
+    let made = commerce::identity::api_client::create(db, &owner, "ERP", &scopes).await.unwrap();
+    (made.client_id, made.client_secret)
+}
+
+async fn token(app: &Router, id: &str, secret: &str) -> String {
+    let (status, _, body) = call(
+        app,
+        Request::post("/api/v1/oauth/token")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("grant_type=client_credentials&client_id={id}&client_secret={secret}")))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["token_type"], "Bearer");
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+fn get(path: &str, token: &str) -> Request<Body> {
+    Request::get(path).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).unwrap()
+}
+
+fn post_json(path: &str, token: &str, key: Option<&str>, body: &Value) -> Request<Body> {
+    let mut request = Request::post(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(key) = key {
+        request = request.header("Idempotency-Key", key);
+    }
+    request.body(Body::from(body.to_string())).unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_client_gets_a_token_and_reads_its_own_business(owner: PgPool) {
+    let (app, db) = app(owner).await;
+    let (id, secret) = client(&db, &["settings:read"]).await;
+    let token = token(&app, &id, &secret).await;
+    let (status, _, settings) = call(&app, get("/api/v1/settings", &token)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (settings["name"].as_str(), settings["currency"].as_str(), settings["vat_rate"].as_str()),
+        (Some("Oja Fresh Supermarket"), Some("NGN"), Some("7.5"))
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn missing_wrong_and_insufficient_credentials_are_refused_as_problems(owner: PgPool) {
+    let (app, db) = app(owner).await;
+    let (status, headers, problem) = call(&app, Request::get("/api/v1/settings").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(headers.get(header::CONTENT_TYPE).unwrap(), "application/problem+json");
+    assert!(headers.get(header::WWW_AUTHENTICATE).is_some());
+    assert_eq!(problem["type"], "/problems/unauthorized");
+
+    let (id, _) = client(&db, &["settings:read"]).await;
+    let (status, _, problem) = call(
+        &app,
+        Request::post("/api/v1/oauth/token")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("grant_type=client_credentials&client_id={id}&client_secret=guess")))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(problem["error"], "invalid_client");
+
+    let (id, secret) = client(&db, &["audit:read"]).await;
+    let token = token(&app, &id, &secret).await;
+    let (status, _, problem) = call(&app, get("/api/v1/settings", &token)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a token without settings:read");
+    assert_eq!(problem["type"], "/problems/forbidden");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn wrong_or_missing_fields_are_named_in_the_problem(owner: PgPool) {
+    let (app, db) = app(owner).await;
+    let (id, secret) = client(&db, &["settings:write"]).await;
+    let token = token(&app, &id, &secret).await;
+    for (body, field) in [
+        (json!({ "kind": "shop" }), "name"),
+        (json!({ "name": "Ajah", "kind": "kiosk" }), "kind"),
+        (json!({ "name": 42, "kind": "shop" }), "name"),
+        (json!({ "name": "Lekki Phase 1", "kind": "shop" }), "name"),
+        (json!({ "name": "Ajah", "kind": "shop", "colour": "red" }), "colour"),
+    ] {
+        let (status, _, problem) = call(&app, post_json("/api/v1/locations", &token, None, &body)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {problem}");
+        assert_eq!(problem["type"], "/problems/invalid-input");
+        assert_eq!(problem["errors"][0]["field"], field, "{body}: {problem}");
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_retried_create_returns_the_first_answer_and_creates_once(owner: PgPool) {
+    let (app, db) = app(owner).await;
+    let (id, secret) = client(&db, &["settings:write"]).await;
+    let token = token(&app, &id, &secret).await;
+    let body = json!({ "name": "Ajah", "kind": "shop", "city": "Ajah", "state": "Lagos" });
+    let (first_status, _, first) = call(&app, post_json("/api/v1/locations", &token, Some("k-1"), &body)).await;
+    assert_eq!(first_status, StatusCode::CREATED, "{first}");
+    let (again_status, headers, again) = call(&app, post_json("/api/v1/locations", &token, Some("k-1"), &body)).await;
+    assert_eq!(again_status, StatusCode::CREATED);
+    assert_eq!(again, first, "the replay is the first answer");
+    assert_eq!(headers.get("idempotency-replayed").unwrap(), "true");
+
+    let other = json!({ "name": "Ikorodu", "kind": "warehouse" });
+    let (status, _, problem) = call(&app, post_json("/api/v1/locations", &token, Some("k-1"), &other)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "same key, other body");
+    assert_eq!(problem["errors"][0]["field"], "Idempotency-Key");
+
+    let shop: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM tenants WHERE slug = 'ojafresh'").fetch_one(&db).await.unwrap();
+    let mut tx = commerce::db::tenant_tx(&db, commerce::identity::TenantId(shop)).await.unwrap();
+    let created: i64 = sqlx::query_scalar("SELECT count(*) FROM locations WHERE tenant_id = $1 AND name = 'Ajah'")
+        .bind(shop)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(created, 1, "the retry created nothing more");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn lists_page_by_cursor_and_sort_both_ways(owner: PgPool) {
+    let (app, db) = app(owner).await;
+    let (id, secret) = client(&db, &["settings:write"]).await;
+    let token = token(&app, &id, &secret).await;
+    for name in ["Ajah", "Surulere", "Yaba"] {
+        let (status, _, _) =
+            call(&app, post_json("/api/v1/locations", &token, None, &json!({ "name": name, "kind": "shop" }))).await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let mut names = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let (status, _, page) = call(&app, get(&format!("/api/v1/locations?limit=2&cursor={cursor}"), &token)).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        names.extend(page["data"].as_array().unwrap().iter().map(|l| l["name"].as_str().unwrap().to_owned()));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(names, ["Ajah", "Ikeja GRA", "Lekki Phase 1", "Surulere", "Yaba"]);
+    let (_, _, page) = call(&app, get("/api/v1/locations?sort=-name&limit=1", &token)).await;
+    assert_eq!(page["data"][0]["name"], "Yaba");
+    let (status, _, problem) = call(&app, get("/api/v1/locations?sort=colour", &token)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "sort");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_openapi_document_describes_the_api(owner: PgPool) {
+    let (app, _) = app(owner).await;
+    let (status, _, doc) = call(&app, Request::get("/api/v1/openapi.json").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in ["/api/v1/oauth/token", "/api/v1/settings", "/api/v1/locations"] {
+        assert!(doc["paths"][path].is_object(), "{path}");
+    }
+    assert!(
+        doc["components"]["securitySchemes"]["bearer"]["flows"]["clientCredentials"]["scopes"]["settings:read"]
+            .is_string()
+    );
+    let page = app.clone().oneshot(Request::get("/api/docs").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = String::from_utf8(page.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    assert!(html.contains("/api/v1/locations") && html.contains("settings:write"));
+}

@@ -1,0 +1,273 @@
+//! API clients: integrations a business lets into its data through the REST API, with OAuth 2.0
+//! client credentials. The secret is shown once and stored as a hash; tokens last an hour and
+//! carry the scopes the client was given (or fewer, when it asks for fewer).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::Scope;
+
+/// How long an access token lasts.
+pub const TOKEN_SECONDS: i64 = 3600;
+
+/// An API client as the back office lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiClientView {
+    /// Its id.
+    pub id: Uuid,
+    /// Its public client id (`sc1_…`).
+    pub client_id: String,
+    /// What the business calls it.
+    pub name: String,
+    /// What its tokens may touch.
+    pub scopes: Vec<Scope>,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+    /// When a token was last issued to it.
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A client just made: the only time its secret is seen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewClient {
+    /// The public client id.
+    pub client_id: String,
+    /// The secret; stored only as a hash.
+    pub client_secret: String,
+}
+
+/// A token just issued.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedToken {
+    /// The Bearer token.
+    pub access_token: String,
+    /// Seconds until it expires.
+    pub expires_in: i64,
+    /// The scopes it carries, space-separated.
+    pub scope: String,
+}
+
+#[cfg(feature = "server")]
+pub use server::{create, issue_token, list, resolve_token, revoke};
+
+#[cfg(feature = "server")]
+mod server {
+    use serde_json::json;
+    use uuid::Uuid;
+
+    use super::super::{Actor, Permission, Scope, TenantId, token};
+    use super::{ApiClientView, IssuedToken, NewClient, TOKEN_SECONDS};
+    use crate::Error;
+    use crate::audit::{self, Change};
+    use crate::db::tenant_tx;
+    use crate::throttle::{self, Limit};
+
+    /// Token requests per client id, and per address, each minute.
+    const TOKEN_LIMIT: Limit = Limit { limit: 30, window_seconds: 60 };
+
+    fn parse_scopes(texts: &[String]) -> Vec<Scope> {
+        texts.iter().filter_map(|t| Scope::parse(t)).collect()
+    }
+
+    /// The business's API clients, newest first.
+    pub async fn list(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<ApiClientView>, Error> {
+        let tenant = actor.require(Permission::ManageApiClients)?;
+        let mut tx = tenant_tx(db, tenant).await?;
+        let rows = sqlx::query!(
+            "SELECT id, client_id, name, scopes, created_at, last_used_at, revoked_at
+               FROM api_clients WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC",
+            tenant.0
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ApiClientView {
+                id: r.id,
+                client_id: r.client_id,
+                name: r.name,
+                scopes: parse_scopes(&r.scopes),
+                created_at: r.created_at,
+                last_used_at: r.last_used_at,
+                revoked_at: r.revoked_at,
+            })
+            .collect())
+    }
+
+    /// Makes an API client with these scopes; answers its id and secret, shown this once.
+    pub async fn create(db: &sqlx::PgPool, actor: &Actor, name: &str, scopes: &[String]) -> Result<NewClient, Error> {
+        let tenant = actor.require(Permission::ManageApiClients)?;
+        let Actor::Staff(member) = actor else {
+            return Err(Error::Forbidden(Permission::ManageApiClients.label().into()));
+        };
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 120 {
+            return Err(Error::invalid("name", "give the client a name of at most 120 characters"));
+        }
+        let mut parsed = Vec::new();
+        for text in scopes {
+            let scope = Scope::parse(text).ok_or_else(|| Error::invalid("scopes", format!("unknown scope {text}")))?;
+            if !parsed.contains(&scope) {
+                parsed.push(scope);
+            }
+        }
+        if parsed.is_empty() {
+            return Err(Error::invalid("scopes", "choose at least one scope"));
+        }
+        let secret = token::new_secret()?;
+        let client_id = format!("sc1_{}", &token::new_secret()?.text[..24]);
+        let id = Uuid::now_v7();
+        let scope_texts: Vec<String> = parsed.iter().map(ToString::to_string).collect();
+        let mut tx = tenant_tx(db, tenant).await?;
+        sqlx::query!(
+            "INSERT INTO api_clients (tenant_id, id, client_id, name, secret_hash, scopes, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            tenant.0,
+            id,
+            client_id,
+            name,
+            hex(&secret.hash),
+            &scope_texts,
+            member.user,
+        )
+        .execute(&mut *tx)
+        .await?;
+        let change = Change {
+            entity: "api client",
+            entity_id: id.to_string(),
+            action: "created",
+            before: None,
+            after: Some(json!({ "name": name, "client_id": client_id, "scopes": scope_texts })),
+        };
+        audit::record(&mut tx, tenant, actor, change).await?;
+        tx.commit().await?;
+        Ok(NewClient { client_id, client_secret: secret.text })
+    }
+
+    /// Revokes a client: its tokens stop working at once.
+    pub async fn revoke(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
+        let tenant = actor.require(Permission::ManageApiClients)?;
+        let mut tx = tenant_tx(db, tenant).await?;
+        let revoked = sqlx::query!(
+            "UPDATE api_clients SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL",
+            tenant.0,
+            id
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if revoked == 0 {
+            return Err(Error::not_found("API client"));
+        }
+        sqlx::query!("DELETE FROM api_tokens WHERE tenant_id = $1 AND client_id = $2", tenant.0, id)
+            .execute(&mut *tx)
+            .await?;
+        let change =
+            Change { entity: "api client", entity_id: id.to_string(), action: "revoked", before: None, after: None };
+        audit::record(&mut tx, tenant, actor, change).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The OAuth 2.0 client-credentials grant: a token for a client that proves its secret.
+    /// `requested` narrows the scopes (space-separated); asking for more than granted is refused.
+    pub async fn issue_token(
+        db: &sqlx::PgPool,
+        client_id: &str,
+        client_secret: &str,
+        requested: Option<&str>,
+        ip: &str,
+    ) -> Result<IssuedToken, Error> {
+        throttle::hit(
+            db,
+            &[(format!("token:client:{client_id}"), TOKEN_LIMIT), (format!("token:address:{ip}"), TOKEN_LIMIT)],
+        )
+        .await?;
+        let refused = || Error::Unauthorized("The client id or secret is not right, or the client was revoked.".into());
+        let client = sqlx::query!(
+            r#"SELECT tenant_id AS "tenant_id!", id AS "id!", secret_hash AS "secret_hash!", scopes AS "scopes!", revoked_at
+                 FROM api_client_by_client_id($1)"#,
+            client_id
+        )
+        .fetch_optional(db)
+        .await?
+        .ok_or_else(refused)?;
+        let presented = hex(&token::hash(client_secret));
+        if client.revoked_at.is_some() || !constant_time_eq(presented.as_bytes(), client.secret_hash.as_bytes()) {
+            return Err(refused());
+        }
+        let granted = parse_scopes(&client.scopes);
+        let scopes = match requested.map(str::trim).filter(|r| !r.is_empty()) {
+            None => granted,
+            Some(text) => {
+                let mut wanted = Vec::new();
+                for part in text.split_whitespace() {
+                    let scope =
+                        Scope::parse(part).ok_or_else(|| Error::invalid("scope", format!("unknown scope {part}")))?;
+                    if !granted.iter().any(|g| g.covers(scope)) {
+                        return Err(Error::invalid("scope", format!("this client was not given {part}")));
+                    }
+                    wanted.push(scope);
+                }
+                wanted
+            }
+        };
+        let texts: Vec<String> = scopes.iter().map(ToString::to_string).collect();
+        let secret = token::new_secret()?;
+        let mut tx = tenant_tx(db, TenantId(client.tenant_id)).await?;
+        sqlx::query!(
+            "INSERT INTO api_tokens (token_hash, tenant_id, client_id, scopes, expires_at)
+             VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))",
+            secret.hash,
+            client.tenant_id,
+            client.id,
+            &texts,
+            f64::from(u16::try_from(TOKEN_SECONDS).unwrap_or(3600)),
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "UPDATE api_clients SET last_used_at = now() WHERE tenant_id = $1 AND id = $2",
+            client.tenant_id,
+            client.id
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(IssuedToken { access_token: secret.text, expires_in: TOKEN_SECONDS, scope: texts.join(" ") })
+    }
+
+    /// The API client a Bearer token belongs to, if the token is live.
+    pub async fn resolve_token(db: &sqlx::PgPool, bearer: &str) -> Result<Option<Actor>, Error> {
+        let row = sqlx::query!(
+            r#"SELECT tenant_id AS "tenant_id!", client_id AS "client_id!", client_name AS "client_name!", scopes AS "scopes!"
+                 FROM api_token_by_hash($1)"#,
+            token::hash(bearer)
+        )
+        .fetch_optional(db)
+        .await?;
+        Ok(row.map(|r| Actor::ApiClient {
+            tenant: TenantId(r.tenant_id),
+            client: r.client_id,
+            name: r.client_name,
+            scopes: parse_scopes(&r.scopes),
+        }))
+    }
+
+    fn hex(bytes: &[u8]) -> String {
+        use std::fmt::Write;
+        bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+    }
+
+    /// Compares without stopping at the first difference, so timing tells nothing.
+    fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+}
