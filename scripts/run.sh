@@ -14,6 +14,14 @@ if [ -z "${DATABASE_URL:-}" ]; then
   echo "using the private Postgres in .data/pg (stop it with: make stop)"
 fi
 
+# The key that seals stored secrets, made once for this machine's private data.
+if [ -z "${SECRETS_KEYS:-}" ]; then
+  mkdir -p .data
+  [ -s .data/secrets.keys ] || (umask 077 && echo "dev1:$(head -c 32 /dev/urandom | base64)" > .data/secrets.keys)
+  SECRETS_KEYS=$(cat .data/secrets.keys)
+  export SECRETS_KEYS
+fi
+
 SQLX_OFFLINE=true cargo leptos build
 target/debug/server seed
 

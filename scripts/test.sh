@@ -30,4 +30,6 @@ scripts/pg.sh createdb "$pgdir" commerce_e2e
 eval "$(scripts/pg.sh env "$pgdir" commerce_e2e)"
 target/debug/server seed
 port=$((45000 + RANDOM % 5000))
+SECRETS_KEYS="test:$(head -c 32 /dev/urandom | base64)"
+export SECRETS_KEYS
 E2E_PORT=$port E2E_PG_DIR=$pgdir npx playwright test --config end2end/playwright.config.ts

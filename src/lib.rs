@@ -15,6 +15,8 @@ pub mod demo;
 #[cfg(feature = "server")]
 pub mod idempotency;
 #[cfg(feature = "server")]
+pub mod secrets;
+#[cfg(feature = "server")]
 pub mod throttle;
 
 pub use error::Error;

@@ -192,3 +192,29 @@ async fn a_session_is_found_by_its_cookie_and_ends_at_sign_out(owner: PgPool) {
     identity::log_out(&db, &login.cookie_value).await.unwrap();
     assert!(identity::session::resolve(&db, &login.cookie_value).await.unwrap().is_none());
 }
+
+#[sqlx::test]
+async fn a_platform_admin_suspends_a_business_and_its_people_are_stopped(owner: PgPool) {
+    let db = demo(&owner).await;
+    let admin = sign_in(&db, "admin@sc1.ng").await;
+    assert!(matches!(admin, Actor::PlatformAdmin { .. }));
+    let cashier = identity::log_in(&db, "cashier@ojafresh.ng", PASSWORD, &client("10.0.0.6")).await.unwrap();
+    let shop = tenant_of(&db, "ojafresh").await;
+
+    let refused = identity::set_status(
+        &db,
+        &sign_in(&db, "owner@gadgetmarket.ng").await,
+        shop,
+        identity::TenantStatus::Suspended,
+    )
+    .await;
+    assert!(matches!(refused, Err(Error::Forbidden(_))), "only platform admins suspend");
+
+    identity::set_status(&db, &admin, shop, identity::TenantStatus::Suspended).await.unwrap();
+    assert!(identity::session::resolve(&db, &cashier.cookie_value).await.unwrap().is_none(), "sessions stop");
+    assert!(matches!(identity::storefront(&db, "ojafresh").await, Err(Error::NotFound(_))), "the storefront closes");
+    assert!(identity::log_in(&db, "owner@ojafresh.ng", PASSWORD, &client("10.0.0.6")).await.is_err());
+
+    identity::set_status(&db, &admin, shop, identity::TenantStatus::Active).await.unwrap();
+    assert!(identity::storefront(&db, "ojafresh").await.is_ok());
+}

@@ -108,6 +108,10 @@ pub struct ServeSettings {
     /// Proxies (comma-separated addresses) whose `X-Forwarded-For` names the real client.
     #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Keys that seal stored secrets: `id:base64(32 bytes)`, comma-separated; the first seals new
+    /// secrets, the others still open older ones (key rotation).
+    #[arg(long, env = "SECRETS_KEYS", hide_env_values = true)]
+    pub secrets_keys: Option<String>,
     /// Seconds to let open requests finish after a stop signal.
     #[arg(long, env = "SHUTDOWN_GRACE", default_value_t = 10)]
     pub shutdown_grace: u64,

@@ -40,6 +40,8 @@ pub struct AppState {
     pub site: SiteSettings,
     /// Proxies whose forwarded client addresses are believed.
     pub trusted_proxies: TrustedProxies,
+    /// The keys that seal stored secrets, when configured.
+    pub secrets: Option<commerce::secrets::Keyring>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -56,7 +58,14 @@ impl AppState {
             public_url: public_url.trim_end_matches('/').to_owned(),
             secure_cookies: public_url.starts_with("https://"),
         };
-        Self { db, leptos, metrics: observe::recorder(), site, trusted_proxies: TrustedProxies::default() }
+        Self {
+            db,
+            leptos,
+            metrics: observe::recorder(),
+            site,
+            trusted_proxies: TrustedProxies::default(),
+            secrets: None,
+        }
     }
 }
 
@@ -122,6 +131,13 @@ pub async fn serve(settings: ServeSettings) -> Result<(), String> {
     let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{}", settings.bind));
     let mut state = AppState::new(db, &site_root, &public_url);
     state.trusted_proxies = TrustedProxies(std::sync::Arc::new(settings.trusted_proxies.clone()));
+    state.secrets = match settings.secrets_keys.as_deref() {
+        Some(spec) => Some(commerce::secrets::Keyring::parse(spec).map_err(|e| e.to_string())?),
+        None => {
+            tracing::warn!("SECRETS_KEYS is not set: features that store secrets will refuse until it is");
+            None
+        }
+    };
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let listener = tokio::net::TcpListener::bind(settings.bind)
         .await

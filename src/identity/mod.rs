@@ -36,4 +36,4 @@ pub use signup::{SignUp, sign_up};
 #[cfg(feature = "server")]
 pub use staff::{accept_invitation, invitation_preview, invite, list_staff, set_active};
 #[cfg(feature = "server")]
-pub use tenant::{business_home, platform_overview, settings, storefront, vendor_home};
+pub use tenant::{business_home, platform_overview, set_status, settings, storefront, vendor_home};

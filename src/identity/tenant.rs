@@ -294,3 +294,40 @@ async fn one(db: &sqlx::PgPool, tenant: TenantId) -> Result<TenantSummary, Error
 pub async fn settings(db: &sqlx::PgPool, actor: &super::Actor) -> Result<TenantSummary, Error> {
     one(db, actor.require(super::Permission::ViewSettings)?).await
 }
+
+/// Suspends a business (its staff, shoppers and storefront stop at once) or lets it trade
+/// again; only platform admins may.
+#[cfg(feature = "server")]
+pub async fn set_status(
+    db: &sqlx::PgPool,
+    actor: &super::Actor,
+    tenant: TenantId,
+    status: TenantStatus,
+) -> Result<(), Error> {
+    if !actor.is_platform_admin() {
+        return Err(Error::Forbidden("suspend or reactivate businesses".into()));
+    }
+    let code = match status {
+        TenantStatus::Active => "active",
+        TenantStatus::Suspended => "suspended",
+    };
+    let mut tx = crate::db::tenant_tx(db, tenant).await?;
+    let before = sqlx::query_scalar!("SELECT status FROM tenants WHERE id = $1 FOR UPDATE", tenant.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::not_found("business"))?;
+    if before == code {
+        return Ok(());
+    }
+    sqlx::query!("UPDATE tenants SET status = $2 WHERE id = $1", tenant.0, code).execute(&mut *tx).await?;
+    let change = crate::audit::Change {
+        entity: "business",
+        entity_id: tenant.0.to_string(),
+        action: if status == TenantStatus::Suspended { "suspended" } else { "reactivated" },
+        before: Some(serde_json::json!({ "status": before })),
+        after: Some(serde_json::json!({ "status": code })),
+    };
+    crate::audit::record(&mut tx, tenant, actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -13,7 +13,7 @@ pub use account::{ChangePassword, EndSession, load_audit, load_audit_entities, l
 pub use api_clients::{CreateApiClient, RevokeApiClient, load_api_clients};
 pub use auth::{LogIn, LogOut, SignUp, current_actor};
 pub use home::{load_business_home, load_demo_logins, load_vendor_home};
-pub use platform::load_platform_overview;
+pub use platform::{SetBusinessStatus, load_platform_overview};
 pub use registers::load_register_shops;
 pub use staff::{AcceptInvitation, InviteStaff, SetStaffActive, load_invitation, load_staff};
 pub use storefront::load_storefront;

@@ -2,7 +2,7 @@ use commerce::identity::{PlatformOverview, TenantStatus, TenantSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::load_platform_overview;
+use crate::api::{SetBusinessStatus, load_platform_overview};
 use crate::components::{Badge, BadgeTone, EmptyState, Gate, Loaded, NavLink, Needs, PageHeader, StatTile, Workspace};
 
 /// The platform's pages, as its side navigation lists them.
@@ -23,12 +23,13 @@ pub fn PlatformHome() -> impl IntoView {
 
 #[component]
 fn PlatformOverviewPanel() -> impl IntoView {
-    let overview = Resource::new(|| (), |()| load_platform_overview());
+    let set_status = ServerAction::<SetBusinessStatus>::new();
+    let overview = Resource::new(move || set_status.version().get(), |_| load_platform_overview());
     view! {
         <PageHeader title="Businesses" subtitle="Every business on the platform, live from the database." />
         <Loaded resource=overview let:overview>
             <Figures overview=overview.clone() />
-            <BusinessTable tenants=overview.tenants />
+            <BusinessTable tenants=overview.tenants set_status />
         </Loaded>
     }
 }
@@ -52,7 +53,7 @@ fn Figures(overview: PlatformOverview) -> impl IntoView {
 
 /// The businesses, with a filter that narrows the rows as the user types.
 #[component]
-fn BusinessTable(tenants: Vec<TenantSummary>) -> impl IntoView {
+fn BusinessTable(tenants: Vec<TenantSummary>, set_status: ServerAction<SetBusinessStatus>) -> impl IntoView {
     let (filter, set_filter) = signal(String::new());
     let tenants = StoredValue::new(tenants);
     let shown = move || {
@@ -94,10 +95,11 @@ fn BusinessTable(tenants: Vec<TenantSummary>) -> impl IntoView {
                                         <th class="hidden md:table-cell">"Time zone"</th>
                                         <th class="text-right">"Locations"</th>
                                         <th>"Status"</th>
+                                        <th></th>
                                     </tr>
                                 </thead>
                                 <tbody>
-                                    {rows.into_iter().map(|t| view! { <BusinessRow tenant=t /> }).collect_view()}
+                                    {rows.into_iter().map(|t| view! { <BusinessRow tenant=t set_status /> }).collect_view()}
                                 </tbody>
                             </table>
                         </div>
@@ -110,7 +112,9 @@ fn BusinessTable(tenants: Vec<TenantSummary>) -> impl IntoView {
 }
 
 #[component]
-fn BusinessRow(tenant: TenantSummary) -> impl IntoView {
+fn BusinessRow(tenant: TenantSummary, set_status: ServerAction<SetBusinessStatus>) -> impl IntoView {
+    let suspended = tenant.status == TenantStatus::Suspended;
+    let id = tenant.id.0.to_string();
     let tax = if tenant.prices_include_tax { "incl." } else { "excl." };
     view! {
         <tr>
@@ -127,6 +131,13 @@ fn BusinessRow(tenant: TenantSummary) -> impl IntoView {
                     TenantStatus::Active => view! { <Badge tone=BadgeTone::Positive text="Active" /> },
                     TenantStatus::Suspended => view! { <Badge tone=BadgeTone::Negative text="Suspended" /> },
                 }}
+            </td>
+            <td class="text-right">
+                <ActionForm action=set_status>
+                    <input type="hidden" name="tenant" value=id />
+                    <input type="hidden" name="suspended" value=(!suspended).to_string() />
+                    <button type="submit" class="btn btn-secondary btn-sm">{if suspended { "Reactivate" } else { "Suspend" }}</button>
+                </ActionForm>
             </td>
         </tr>
     }
