@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
-.PHONY: run test stop build tools lint sqlx-prepare bench-build clean-data
+.PHONY: run test stop build tools lint sqlx-prepare bench-build bench-access clean-data
 
 ## Install what is missing, start the private database, migrate, load demo data once, serve :3000.
 run:
@@ -40,3 +40,7 @@ bench-build:
 ## Stop the private database and delete its data (the demo data loads again on the next run).
 clean-data: stop
 	rm -rf .data
+
+## Sign-in cost, the tenant setting's cost, authenticated API throughput (docs/BENCHMARKS.md).
+bench-access:
+	@bench/access.sh

@@ -218,3 +218,22 @@ async fn a_platform_admin_suspends_a_business_and_its_people_are_stopped(owner: 
     identity::set_status(&db, &admin, shop, identity::TenantStatus::Active).await.unwrap();
     assert!(identity::storefront(&db, "ojafresh").await.is_ok());
 }
+
+#[sqlx::test]
+async fn a_reset_link_sets_a_new_password_once_and_ends_every_session(owner: PgPool) {
+    let db = demo(&owner).await;
+    let earlier = identity::log_in(&db, "accounts@ojafresh.ng", PASSWORD, &client("10.0.0.7")).await.unwrap();
+    assert_eq!(identity::reset::request_reset(&db, "nobody@example.ng", "10.0.0.7", "http://t").await.unwrap(), None);
+    let link =
+        identity::reset::request_reset(&db, "accounts@ojafresh.ng", "10.0.0.7", "http://t").await.unwrap().unwrap();
+    let token = link.rsplit('/').next().unwrap();
+    let weak = identity::reset::reset_password(&db, token, "password1").await;
+    assert!(matches!(&weak, Err(Error::Invalid { field, .. }) if field == "password"), "{weak:?}");
+    identity::reset::reset_password(&db, token, "ofada-rice-and-stew").await.unwrap();
+    assert!(identity::session::resolve(&db, &earlier.cookie_value).await.unwrap().is_none());
+    assert!(identity::log_in(&db, "accounts@ojafresh.ng", "ofada-rice-and-stew", &client("10.0.0.7")).await.is_ok());
+    assert!(matches!(identity::reset::reset_password(&db, token, "another-long-one-9").await, Err(Error::NotFound(_))));
+    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let outbox = identity::outbox::recent(&db, &boss).await.unwrap();
+    assert!(outbox.iter().any(|m| m.subject == "Reset your SC-1 password" && m.body.contains(token)));
+}

@@ -77,6 +77,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/invite/:token") view=pages::InvitationPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view=pages::AuditPageView ssr=SsrMode::Async />
                 <Route path=path!("/admin/api-clients") view=pages::ApiClientsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/outbox") view=pages::OutboxPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/forgot") view=pages::ForgotPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/reset/:token") view=pages::ResetPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/account") view=pages::AccountPage ssr=SsrMode::Async />
                 <Route path=path!("/platform") view=pages::PlatformHome ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug") view=pages::StorefrontHome ssr=SsrMode::Async />

@@ -25,6 +25,8 @@ test("a new business signs up, invites a cashier, and the cashier sees only what
   const link = await owner.getByTestId("invitation-link").inputValue();
   expect(link).toMatch(/\/admin\/invite\/[A-Za-z0-9_-]{43}$/);
   await expect(owner.getByText(`kola+${stamp}@choplife.ng`)).toBeVisible();
+  await owner.getByRole("link", { name: "Sent messages" }).click();
+  await expect(owner.getByTestId("message").filter({ hasText: `kola+${stamp}@choplife.ng` })).toContainText(link);
 
   const cashier = await browser.newPage();
   await cashier.goto(new URL(link).pathname);

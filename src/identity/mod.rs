@@ -12,8 +12,9 @@ mod tenant;
 pub mod account;
 #[cfg(feature = "server")]
 mod login;
-#[cfg(feature = "server")]
 pub mod outbox;
+#[cfg(feature = "server")]
+pub mod reset;
 #[cfg(feature = "server")]
 mod signup;
 mod staff;

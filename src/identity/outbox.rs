@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+#[cfg(feature = "server")]
 use super::{Actor, Permission, TenantId};
+#[cfg(feature = "server")]
 use crate::Error;
 
 /// A message as the outbox page shows it.
@@ -27,6 +29,7 @@ pub struct Message {
 }
 
 /// Queues an email inside the transaction that causes it.
+#[cfg(feature = "server")]
 pub async fn queue(
     tx: &mut sqlx::PgConnection,
     tenant: TenantId,
@@ -49,6 +52,7 @@ pub async fn queue(
 }
 
 /// The business's most recent messages, newest first.
+#[cfg(feature = "server")]
 pub async fn recent(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<Message>, Error> {
     let tenant = actor.require(Permission::ViewOutbox)?;
     let mut tx = crate::db::tenant_tx(db, tenant).await?;

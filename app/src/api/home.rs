@@ -27,3 +27,10 @@ pub async fn load_demo_logins() -> Result<(String, Vec<(String, String)>), AppEr
         accounts.into_iter().map(|l| (l.who.to_owned(), l.email.to_owned())).collect(),
     ))
 }
+
+/// The business's most recent outgoing messages.
+#[server(prefix = "/rpc", endpoint = "load_outbox")]
+pub async fn load_outbox() -> Result<Vec<commerce::identity::outbox::Message>, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::identity::outbox::recent(db.read(), &actor).await?)
+}

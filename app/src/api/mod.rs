@@ -6,15 +6,17 @@ mod auth;
 mod home;
 mod platform;
 mod registers;
+mod reset;
 mod staff;
 mod storefront;
 
 pub use account::{ChangePassword, EndSession, load_audit, load_audit_entities, load_sessions};
 pub use api_clients::{CreateApiClient, RevokeApiClient, load_api_clients};
 pub use auth::{LogIn, LogOut, SignUp, current_actor};
-pub use home::{load_business_home, load_demo_logins, load_vendor_home};
+pub use home::{load_business_home, load_demo_logins, load_outbox, load_vendor_home};
 pub use platform::{SetBusinessStatus, load_platform_overview};
 pub use registers::load_register_shops;
+pub use reset::{RequestPasswordReset, ResetPassword};
 pub use staff::{AcceptInvitation, InviteStaff, SetStaffActive, load_invitation, load_staff};
 pub use storefront::load_storefront;
 

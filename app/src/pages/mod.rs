@@ -8,7 +8,8 @@ mod store;
 mod vendor;
 
 pub use admin::{
-    AccountPage, AdminHome, ApiClientsPage, AuditPageView, InvitationPage, LoginPage, RolesPage, SignUpPage, StaffPage,
+    AccountPage, AdminHome, ApiClientsPage, AuditPageView, ForgotPage, InvitationPage, LoginPage, OutboxPage,
+    ResetPage, RolesPage, SignUpPage, StaffPage,
 };
 pub use landing::Landing;
 pub use platform::PlatformHome;

@@ -10,7 +10,9 @@ use crate::components::{Field, FormAlert};
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<LogIn>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let next = use_query_map().read_untracked().get("next").unwrap_or_default();
+    let query = use_query_map().read_untracked();
+    let next = query.get("next").unwrap_or_default();
+    let reset_done = query.get("reset").is_some_and(|r| r == "done");
     view! {
         <Title text="Sign in" />
         <main class="auth-page">
@@ -18,6 +20,7 @@ pub fn LoginPage() -> impl IntoView {
                 <a href="/" class="brand"><span class="brand-mark">"SC"</span><span>"SC-1"</span></a>
                 <h1 class="mt-6 text-2xl font-bold text-slate-900">"Sign in"</h1>
                 <p class="mt-1 text-sm text-slate-600">"For owners, managers, accountants, cashiers and vendor staff."</p>
+                {reset_done.then(|| view! { <p class="notice mt-4" role="status">"Your password is changed. Sign in with the new one."</p> })}
                 <ActionForm action attr:class="mt-6 space-y-4">
                     <input type="hidden" name="next" value=next />
                     <Field label="Email" name="email" kind="email" autocomplete="username" error />
@@ -27,7 +30,8 @@ pub fn LoginPage() -> impl IntoView {
                         {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </ActionForm>
-                <p class="mt-6 text-sm text-slate-600">
+                <p class="mt-4 text-sm"><a class="font-semibold text-brand-700" href="/admin/forgot">"Forgot your password?"</a></p>
+                <p class="mt-2 text-sm text-slate-600">
                     "New to SC-1? " <a class="font-semibold text-brand-700" href="/signup">"Open an account for your business"</a>
                 </p>
             </div>

@@ -6,6 +6,8 @@ mod audit;
 mod home;
 mod invite;
 mod login;
+mod outbox;
+mod reset;
 mod roles;
 mod signup;
 mod staff;
@@ -18,6 +20,8 @@ pub use audit::AuditPageView;
 pub use home::AdminHome;
 pub use invite::InvitationPage;
 pub use login::LoginPage;
+pub use outbox::OutboxPage;
+pub use reset::{ForgotPage, ResetPage};
 pub use roles::RolesPage;
 pub use signup::SignUpPage;
 pub use staff::StaffPage;
@@ -32,5 +36,6 @@ pub const ADMIN_NAV: &[NavLink] = &[
     NavLink { href: "/admin/roles", label: "Roles", needs: Some(Permission::ViewStaff) },
     NavLink { href: "/admin/api-clients", label: "API clients", needs: Some(Permission::ManageApiClients) },
     NavLink { href: "/admin/audit", label: "Audit trail", needs: Some(Permission::ViewAudit) },
+    NavLink { href: "/admin/outbox", label: "Sent messages", needs: Some(Permission::ViewOutbox) },
     NavLink { href: "/platform", label: "Platform", needs: None },
 ];

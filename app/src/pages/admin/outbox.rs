@@ -1,0 +1,58 @@
+use commerce::identity::Permission;
+use commerce::identity::outbox::Message;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::ADMIN_NAV;
+use crate::api::load_outbox;
+use crate::components::{EmptyState, Gate, Loaded, Needs, PageHeader, Workspace};
+
+/// `/admin/outbox`: the messages the business has sent (invitations, password links). With no
+/// mail server configured they wait here, so an owner can pass a link on by hand.
+#[component]
+pub fn OutboxPage() -> impl IntoView {
+    view! {
+        <Title text="Sent messages" />
+        <Gate needs=Needs::Permission(Permission::ViewOutbox) let:actor>
+            <Workspace surface="Back office" nav=ADMIN_NAV actor>
+                <PageHeader title="Sent messages" subtitle="Emails the business has sent, newest first. Until a mail server is set up they wait here." />
+                <OutboxList />
+            </Workspace>
+        </Gate>
+    }
+}
+
+#[component]
+fn OutboxList() -> impl IntoView {
+    let messages = Resource::new(|| (), |()| load_outbox());
+    view! {
+        <Loaded resource=messages let:messages>
+            {if messages.is_empty() {
+                view! { <EmptyState title="No messages yet" message="Invitations and password links appear here." /> }.into_any()
+            } else {
+                view! {
+                    <ul class="space-y-4">
+                        {messages.into_iter().map(|m| view! { <MessageCard message=m /> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </Loaded>
+    }
+}
+
+#[component]
+fn MessageCard(message: Message) -> impl IntoView {
+    let state = match message.sent_at {
+        Some(at) => format!("sent {}", at.format("%-d %b %Y %H:%M UTC")),
+        None => "waiting: no mail server".to_owned(),
+    };
+    view! {
+        <li class="card" data-testid="message">
+            <div class="flex flex-wrap items-baseline justify-between gap-2">
+                <h2 class="font-semibold text-slate-900">{message.subject}</h2>
+                <span class="text-xs text-slate-500">{format!("to {} · {} · {state}", message.recipient, message.created_at.format("%-d %b %Y %H:%M UTC"))}</span>
+            </div>
+            <pre class="mt-3 whitespace-pre-wrap break-words font-sans text-sm text-slate-700">{message.body}</pre>
+        </li>
+    }
+}
