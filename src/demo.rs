@@ -178,6 +178,10 @@ async fn insert_tenant(
     Ok(())
 }
 
+/// A demo person: name, email, membership (business, role) and vendor; no membership makes a
+/// platform admin.
+type Person<'a> = (&'a str, &'a str, Option<(Uuid, &'a str)>, Option<Uuid>);
+
 /// Staff for every role, vendors of the marketplace, a platform admin and a shopper.
 async fn people(c: &mut PgConnection) -> Result<(), Error> {
     let hash = crate::identity::password::hash(PASSWORD.to_owned()).await?;
@@ -192,7 +196,7 @@ async fn people(c: &mut PgConnection) -> Result<(), Error> {
             .await?;
         vendor_ids.push(id);
     }
-    let people: [(&str, &str, Option<(Uuid, &str)>, Option<Uuid>); 7] = [
+    let people: [Person; 7] = [
         ("Nkechi Okafor", "owner@ojafresh.ng", Some((shop, "owner")), None),
         ("Tunde Bakare", "manager@ojafresh.ng", Some((shop, "manager")), None),
         ("Amaka Eze", "accounts@ojafresh.ng", Some((shop, "accountant")), None),

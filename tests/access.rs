@@ -1,6 +1,8 @@
 //! Identity and access against a real database, acting as the application's role so that
 //! row-level security binds exactly as in production.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
+
 use commerce::Error;
 use commerce::identity::session::ClientInfo;
 use commerce::identity::{self, Actor, Role, SignUp, TenantId};

@@ -1,5 +1,7 @@
 //! Tenants and locations against a real database (one fresh database per test).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
+
 use commerce::Error;
 use commerce::identity::{self, LocationKind, TenantMode};
 use sqlx::PgPool;

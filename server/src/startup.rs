@@ -131,12 +131,11 @@ pub async fn serve(settings: ServeSettings) -> Result<(), String> {
     let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{}", settings.bind));
     let mut state = AppState::new(db, &site_root, &public_url);
     state.trusted_proxies = TrustedProxies(std::sync::Arc::new(settings.trusted_proxies.clone()));
-    state.secrets = match settings.secrets_keys.as_deref() {
-        Some(spec) => Some(commerce::secrets::Keyring::parse(spec).map_err(|e| e.to_string())?),
-        None => {
-            tracing::warn!("SECRETS_KEYS is not set: features that store secrets will refuse until it is");
-            None
-        }
+    state.secrets = if let Some(spec) = settings.secrets_keys.as_deref() {
+        Some(commerce::secrets::Keyring::parse(spec).map_err(|e| e.to_string())?)
+    } else {
+        tracing::warn!("SECRETS_KEYS is not set: features that store secrets will refuse until it is");
+        None
     };
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let listener = tokio::net::TcpListener::bind(settings.bind)

@@ -1,5 +1,7 @@
 //! The REST API's frame through the router: tokens, scopes, problems, pages and idempotency.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

@@ -1,5 +1,7 @@
 //! The whole router, driven without a socket: pages, health, metrics and the API's errors.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
+
 use std::time::Duration;
 
 use axum::Router;

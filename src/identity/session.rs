@@ -58,21 +58,7 @@ pub async fn start_for_user(
     tenant: Option<TenantId>,
     client: &ClientInfo,
 ) -> Result<Started, Error> {
-    let secret = token::new_secret()?;
-    sqlx::query!(
-        "INSERT INTO sessions (id, id_hash, user_id, tenant_id, expires_at, user_agent, client_ip)
-         VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), $6, $7)",
-        Uuid::now_v7(),
-        secret.hash,
-        user,
-        tenant.map(|t| t.0),
-        seconds(IDLE_SECONDS),
-        truncate(&client.user_agent, 400),
-        truncate(&client.ip, 64),
-    )
-    .execute(db)
-    .await?;
-    Ok(Started { cookie_value: secret.text })
+    start(db, Some(user), tenant, None, client).await
 }
 
 /// Starts a session for a shopper of one storefront.
@@ -83,13 +69,25 @@ pub async fn start_for_shopper(
     shopper: Uuid,
     client: &ClientInfo,
 ) -> Result<Started, Error> {
+    start(db, None, Some(tenant), Some(shopper), client).await
+}
+
+#[cfg(feature = "server")]
+async fn start(
+    db: &sqlx::PgPool,
+    user: Option<Uuid>,
+    tenant: Option<TenantId>,
+    shopper: Option<Uuid>,
+    client: &ClientInfo,
+) -> Result<Started, Error> {
     let secret = token::new_secret()?;
     sqlx::query!(
-        "INSERT INTO sessions (id, id_hash, tenant_id, shopper_id, expires_at, user_agent, client_ip)
-         VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), $6, $7)",
+        "INSERT INTO sessions (id, id_hash, user_id, tenant_id, shopper_id, expires_at, user_agent, client_ip)
+         VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6), $7, $8)",
         Uuid::now_v7(),
         secret.hash,
-        tenant.0,
+        user,
+        tenant.map(|t| t.0),
         shopper,
         seconds(IDLE_SECONDS),
         truncate(&client.user_agent, 400),

@@ -279,21 +279,18 @@ mod server {
         )
         .fetch_optional(db)
         .await?;
-        let (user, name, platform_admin, new_hash) = match existing {
-            Some(user) => {
-                if !password::verify(new_password.to_owned(), user.password_hash).await {
-                    return Err(Error::invalid("password", "enter the password of your existing account"));
-                }
-                (user.id, user.name, user.is_platform_admin, None)
+        let (user, name, platform_admin, new_hash) = if let Some(user) = existing {
+            if !password::verify(new_password.to_owned(), user.password_hash).await {
+                return Err(Error::invalid("password", "enter the password of your existing account"));
             }
-            None => {
-                let name = name.trim();
-                if name.is_empty() || name.chars().count() > 120 {
-                    return Err(Error::invalid("name", "enter your name (at most 120 characters)"));
-                }
-                password::check_new(new_password, &invitation.email, "password")?;
-                (Uuid::now_v7(), name.to_owned(), false, Some(password::hash(new_password.to_owned()).await?))
+            (user.id, user.name, user.is_platform_admin, None)
+        } else {
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > 120 {
+                return Err(Error::invalid("name", "enter your name (at most 120 characters)"));
             }
+            password::check_new(new_password, &invitation.email, "password")?;
+            (Uuid::now_v7(), name.to_owned(), false, Some(password::hash(new_password.to_owned()).await?))
         };
         let mut tx = tenant_tx(db, invitation.tenant).await?;
         if let Some(hash) = new_hash {

@@ -1,4 +1,4 @@
-//! The OpenAPI 3.1 document, generated from the handlers' annotations, and the page at
+//! The `OpenAPI` 3.1 document, generated from the handlers' annotations, and the page at
 //! `/api/docs` that renders it (served by the app itself; nothing loads from elsewhere).
 
 use std::fmt::Write;
@@ -55,7 +55,7 @@ impl Modify for BearerScopes {
                 (format!("{}:write", m.code()), format!("read and change {}", m.code())),
             ]
         });
-        let flow = Flow::ClientCredentials(ClientCredentials::new("/api/v1/oauth/token", Scopes::from_iter(scopes)));
+        let flow = Flow::ClientCredentials(ClientCredentials::new("/api/v1/oauth/token", scopes.collect::<Scopes>()));
         let components = doc.components.get_or_insert_with(Default::default);
         components.add_security_scheme("bearer", SecurityScheme::OAuth2(OAuth2::new([flow])));
     }

@@ -1,6 +1,6 @@
 //! The REST API under `/api/v1`: thin handlers over the domain, Bearer tokens from the OAuth 2.0
 //! client-credentials grant, errors as RFC 9457 problems, cursor-paged lists, idempotent
-//! creates, and an OpenAPI 3.1 document generated from the handlers themselves.
+//! creates, and an `OpenAPI` 3.1 document generated from the handlers themselves.
 
 mod auth;
 mod body;

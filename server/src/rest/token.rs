@@ -66,18 +66,12 @@ pub async fn issue(
         problem.error = Some("unsupported_grant_type");
         return problem.into_response();
     }
-    let (id, secret) = match basic_credentials(&headers) {
-        Some(pair) => pair,
-        None => match (form.client_id, form.client_secret) {
-            (Some(id), Some(secret)) => (id, secret),
-            _ => {
-                let mut problem = Problem::from(commerce::Error::Unauthorized(
-                    "Send client_id and client_secret, in the form or with HTTP Basic authentication.".into(),
-                ));
-                problem.error = Some("invalid_client");
-                return problem.into_response();
-            }
-        },
+    let Some((id, secret)) = basic_credentials(&headers).or_else(|| form.client_id.zip(form.client_secret)) else {
+        let mut problem = Problem::from(commerce::Error::Unauthorized(
+            "Send client_id and client_secret, in the form or with HTTP Basic authentication.".into(),
+        ));
+        problem.error = Some("invalid_client");
+        return problem.into_response();
     };
     let ip = client.map(|c| c.0.ip).unwrap_or_default();
     match api_client::issue_token(state.db.primary(), &id, &secret, form.scope.as_deref(), &ip).await {

@@ -1,26 +1,22 @@
 use commerce::identity::Actor;
 use commerce::identity::session::SessionView;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use super::ADMIN_NAV;
+use super::AdminPage;
 use crate::api::{ChangePassword, EndSession, load_sessions};
-use crate::components::{Field, FormAlert, Gate, Loaded, Needs, PageHeader, Workspace};
+use crate::components::{Field, FormAlert, Loaded, Needs, PageHeader};
 
 /// `/admin/account`: the signed-in person's password and sessions.
 #[component]
 pub fn AccountPage() -> impl IntoView {
     view! {
-        <Title text="Your account" />
-        <Gate needs=Needs::SignedIn let:actor>
-            <Workspace surface="Back office" nav=ADMIN_NAV actor=actor.clone()>
-                <PageHeader title="Your account" subtitle=describe(&actor) />
-                <div class="grid gap-6 lg:grid-cols-2">
-                    <PasswordForm />
-                    <Sessions />
-                </div>
-            </Workspace>
-        </Gate>
+        <AdminPage title="Your account" needs=Needs::SignedIn let:actor>
+            <PageHeader title="Your account" subtitle=describe(&actor) />
+            <div class="grid gap-6 lg:grid-cols-2">
+                <PasswordForm />
+                <Sessions />
+            </div>
+        </AdminPage>
     }
 }
 

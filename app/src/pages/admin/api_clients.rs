@@ -1,23 +1,19 @@
 use commerce::identity::api_client::ApiClientView;
 use commerce::identity::{ApiModule, Permission};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use super::ADMIN_NAV;
+use super::AdminPage;
 use crate::api::{CreateApiClient, RevokeApiClient, load_api_clients};
-use crate::components::{Badge, BadgeTone, EmptyState, Field, FormAlert, Gate, Loaded, Needs, PageHeader, Workspace};
+use crate::components::{Badge, BadgeTone, EmptyState, Field, FormAlert, Loaded, Needs, PageHeader};
 
 /// `/admin/api-clients`: integrations allowed into the business's data through the REST API.
 #[component]
 pub fn ApiClientsPage() -> impl IntoView {
     view! {
-        <Title text="API clients" />
-        <Gate needs=Needs::Permission(Permission::ManageApiClients) let:actor>
-            <Workspace surface="Back office" nav=ADMIN_NAV actor>
-                <PageHeader title="API clients" subtitle="Let your other systems (accounting, ERP, delivery partners) use your data through the REST API." />
-                <ClientsPanel />
-            </Workspace>
-        </Gate>
+        <AdminPage title="API clients" needs=Needs::Permission(Permission::ManageApiClients) let:_actor>
+            <PageHeader title="API clients" subtitle="Let your other systems (accounting, ERP, delivery partners) use your data through the REST API." />
+            <ClientsPanel />
+        </AdminPage>
     }
 }
 

@@ -1,25 +1,21 @@
 use commerce::audit::{AuditEntry, AuditPage};
 use commerce::identity::Permission;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::ADMIN_NAV;
+use super::AdminPage;
 use crate::api::{load_audit, load_audit_entities, load_staff};
-use crate::components::{EmptyState, Gate, Loaded, Needs, PageHeader, Workspace};
+use crate::components::{EmptyState, Loaded, Needs, PageHeader};
 
 /// `/admin/audit`: every change made in the business, newest first, filtered by person, kind
 /// of record and dates. The filters are a plain GET form, so the page works without JavaScript.
 #[component]
 pub fn AuditPageView() -> impl IntoView {
     view! {
-        <Title text="Audit trail" />
-        <Gate needs=Needs::Permission(Permission::ViewAudit) let:actor>
-            <Workspace surface="Back office" nav=ADMIN_NAV actor>
-                <PageHeader title="Audit trail" subtitle="Who changed what, and when. Nothing here can be edited." />
-                <AuditPanel />
-            </Workspace>
-        </Gate>
+        <AdminPage title="Audit trail" needs=Needs::Permission(Permission::ViewAudit) let:_actor>
+            <PageHeader title="Audit trail" subtitle="Who changed what, and when. Nothing here can be edited." />
+            <AuditPanel />
+        </AdminPage>
     }
 }
 

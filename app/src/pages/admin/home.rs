@@ -1,21 +1,17 @@
 use commerce::identity::{BusinessHome, Permission};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use super::ADMIN_NAV;
+use super::AdminPage;
 use crate::api::load_business_home;
-use crate::components::{Gate, Loaded, Needs, PageHeader, StatTile, Workspace};
+use crate::components::{Loaded, Needs, PageHeader, StatTile};
 
 /// `/admin`: the business at a glance.
 #[component]
 pub fn AdminHome() -> impl IntoView {
     view! {
-        <Title text="Overview" />
-        <Gate needs=Needs::Permission(Permission::ViewDashboard) let:actor>
-            <Workspace surface="Back office" nav=ADMIN_NAV actor>
-                <HomePanel />
-            </Workspace>
-        </Gate>
+        <AdminPage title="Overview" needs=Needs::Permission(Permission::ViewDashboard) let:_actor>
+            <HomePanel />
+        </AdminPage>
     }
 }
 

@@ -12,7 +12,9 @@ mod roles;
 mod signup;
 mod staff;
 
-use commerce::identity::Permission;
+use commerce::identity::{Actor, Permission};
+use leptos::prelude::*;
+use leptos_meta::Title;
 
 pub use account::AccountPage;
 pub use api_clients::ApiClientsPage;
@@ -26,7 +28,7 @@ pub use roles::RolesPage;
 pub use signup::SignUpPage;
 pub use staff::StaffPage;
 
-use crate::components::NavLink;
+use crate::components::{Gate, NavLink, Needs, Workspace};
 
 /// The back office's pages, as its side navigation lists them; each shows only to those who
 /// may open it.
@@ -39,3 +41,26 @@ pub const ADMIN_NAV: &[NavLink] = &[
     NavLink { href: "/admin/outbox", label: "Sent messages", needs: Some(Permission::ViewOutbox) },
     NavLink { href: "/platform", label: "Platform", needs: None },
 ];
+
+/// A back-office page: its title, the sign-in and permission gate, and the workspace frame, around
+/// content made for the signed-in person.
+#[component]
+fn AdminPage<F, V>(title: &'static str, needs: Needs, children: F) -> impl IntoView
+where
+    F: Fn(Actor) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Title text=title />
+        <Gate needs let:actor>
+            {
+                let content = children.clone();
+                view! {
+                    <Workspace surface="Back office" nav=ADMIN_NAV actor=actor.clone()>
+                        {content(actor)}
+                    </Workspace>
+                }
+            }
+        </Gate>
+    }
+}

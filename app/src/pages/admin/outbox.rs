@@ -1,24 +1,20 @@
 use commerce::identity::Permission;
 use commerce::identity::outbox::Message;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use super::ADMIN_NAV;
+use super::AdminPage;
 use crate::api::load_outbox;
-use crate::components::{EmptyState, Gate, Loaded, Needs, PageHeader, Workspace};
+use crate::components::{EmptyState, Loaded, Needs, PageHeader};
 
 /// `/admin/outbox`: the messages the business has sent (invitations, password links). With no
 /// mail server configured they wait here, so an owner can pass a link on by hand.
 #[component]
 pub fn OutboxPage() -> impl IntoView {
     view! {
-        <Title text="Sent messages" />
-        <Gate needs=Needs::Permission(Permission::ViewOutbox) let:actor>
-            <Workspace surface="Back office" nav=ADMIN_NAV actor>
-                <PageHeader title="Sent messages" subtitle="Emails the business has sent, newest first. Until a mail server is set up they wait here." />
-                <OutboxList />
-            </Workspace>
-        </Gate>
+        <AdminPage title="Sent messages" needs=Needs::Permission(Permission::ViewOutbox) let:_actor>
+            <PageHeader title="Sent messages" subtitle="Emails the business has sent, newest first. Until a mail server is set up they wait here." />
+            <OutboxList />
+        </AdminPage>
     }
 }
 

@@ -1,22 +1,18 @@
 use commerce::identity::{Permission, Role, StaffList, StaffRow};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use super::ADMIN_NAV;
+use super::AdminPage;
 use crate::api::{InviteStaff, SetStaffActive, load_staff};
-use crate::components::{Badge, BadgeTone, Field, FormAlert, Gate, Loaded, Needs, PageHeader, Workspace};
+use crate::components::{Badge, BadgeTone, Field, FormAlert, Loaded, Needs, PageHeader};
 
 /// `/admin/staff`: who works here, open invitations, and (for the owner) inviting and
 /// deactivating people.
 #[component]
 pub fn StaffPage() -> impl IntoView {
     view! {
-        <Title text="Staff" />
-        <Gate needs=Needs::Permission(Permission::ViewStaff) let:actor>
-            <Workspace surface="Back office" nav=ADMIN_NAV actor=actor.clone()>
-                <StaffPanel manage=actor.can(Permission::ManageStaff) me=actor_user(&actor) />
-            </Workspace>
-        </Gate>
+        <AdminPage title="Staff" needs=Needs::Permission(Permission::ViewStaff) let:actor>
+            <StaffPanel manage=actor.can(Permission::ManageStaff) me=actor_user(&actor) />
+        </AdminPage>
     }
 }
 
