@@ -239,3 +239,39 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session(owner: PgP
     let outbox = identity::outbox::recent(&db, &boss).await.unwrap();
     assert!(outbox.iter().any(|m| m.subject == "Reset your SC-1 password" && m.body.contains(token)));
 }
+
+#[sqlx::test]
+async fn the_owner_changes_settings_and_the_change_is_audited(owner: PgPool) {
+    let db = demo(&owner).await;
+    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let form = identity::SettingsForm {
+        name: "Oja Fresh".into(),
+        tagline: "Fresh food, fair prices".into(),
+        currency: "NGN".into(),
+        vat_rate: "7.5".into(),
+        prices_include_tax: false,
+        time_zone: "Africa/Lagos".into(),
+    };
+    for (bad, field) in [
+        (identity::SettingsForm { vat_rate: "150".into(), ..form.clone() }, "vat_rate"),
+        (identity::SettingsForm { currency: "XYZ".into(), ..form.clone() }, "currency"),
+        (identity::SettingsForm { time_zone: "Mars/Base".into(), ..form.clone() }, "time_zone"),
+        (identity::SettingsForm { name: " ".into(), ..form.clone() }, "name"),
+    ] {
+        let refused = identity::update_settings(&db, &boss, bad).await;
+        assert!(matches!(&refused, Err(Error::Invalid { field: f, .. }) if f == field), "{refused:?}");
+    }
+    let saved = identity::update_settings(&db, &boss, form.clone()).await.unwrap();
+    assert_eq!((saved.name.as_str(), saved.prices_include_tax), ("Oja Fresh", false));
+    let accountant = sign_in(&db, "accounts@ojafresh.ng").await;
+    assert!(matches!(identity::update_settings(&db, &accountant, form).await, Err(Error::Forbidden(_))));
+    let trail = commerce::audit::list(
+        &db,
+        &accountant,
+        &commerce::audit::AuditFilter { entity: Some("settings".into()), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    assert_eq!(trail.entries.len(), 1);
+    assert!(trail.entries[0].before.as_deref().unwrap_or_default().contains("Oja Fresh Supermarket"));
+}

@@ -73,6 +73,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin") view=pages::AdminHome ssr=SsrMode::Async />
                 <Route path=path!("/admin/login") view=pages::LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/staff") view=pages::StaffPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/settings") view=pages::SettingsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/roles") view=pages::RolesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/invite/:token") view=pages::InvitationPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view=pages::AuditPageView ssr=SsrMode::Async />

@@ -129,3 +129,30 @@ test("the owner makes an API client whose secret works once shown, and the API i
   await expect(page.getByRole("heading", { name: "SC-1 Commerce Suite API" })).toBeVisible();
   await expect(page.getByText("/api/v1/locations").first()).toBeVisible();
 });
+
+test("the owner changes VAT and adds a warehouse; the accountant sees the settings but cannot change them", async ({ browser }) => {
+  const owner = await browser.newPage();
+  await signIn(owner, "owner@gadgetmarket.ng");
+  await owner.goto("/admin/settings");
+  await waitForHydration(owner);
+  await owner.getByLabel("VAT (%)").fill("seven");
+  await owner.getByRole("button", { name: "Save settings" }).click();
+  await expect(owner.getByText("enter a percentage from 0 to 99.9999")).toBeVisible();
+  await owner.getByLabel("VAT (%)").fill("7.5");
+  await owner.getByLabel("Time zone").selectOption("Africa/Lagos");
+  await owner.getByRole("button", { name: "Save settings" }).click();
+  await expect(owner.getByText("Settings saved.")).toBeVisible();
+  const name = `Ikorodu depot ${Date.now().toString(36)}`;
+  await owner.getByLabel("Location name").fill(name);
+  await owner.getByLabel("Kind").selectOption("warehouse");
+  await owner.getByRole("button", { name: "Add location" }).click();
+  await expect(owner.getByText(name)).toBeVisible();
+
+  const accountant = await browser.newPage();
+  await signIn(accountant, "accounts@ojafresh.ng");
+  await accountant.goto("/admin/settings");
+  await waitForHydration(accountant);
+  await expect(accountant.getByLabel("Name")).toBeDisabled();
+  await expect(accountant.getByRole("button", { name: "Save settings" })).toHaveCount(0);
+  await expect(accountant.getByText(name)).toHaveCount(0);
+});

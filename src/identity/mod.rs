@@ -25,7 +25,8 @@ pub use access::{Access, Actor, ApiModule, Permission, Role, Scope, StaffMember}
 pub use location::{Location, LocationId, LocationKind, NewLocation, ShopChoice};
 pub use staff::{Invitation, InvitationPreview, StaffList, StaffRow};
 pub use tenant::{
-    BusinessHome, PlatformOverview, Storefront, TenantId, TenantMode, TenantStatus, TenantSummary, VendorHome, VendorId,
+    BusinessHome, PlatformOverview, SettingsForm, Storefront, TIME_ZONES, TenantId, TenantMode, TenantStatus,
+    TenantSummary, VendorHome, VendorId,
 };
 
 #[cfg(feature = "server")]
@@ -37,4 +38,6 @@ pub use signup::{SignUp, sign_up};
 #[cfg(feature = "server")]
 pub use staff::{accept_invitation, invitation_preview, invite, list_staff, set_active};
 #[cfg(feature = "server")]
-pub use tenant::{business_home, platform_overview, set_status, settings, storefront, vendor_home};
+pub use tenant::{
+    business_home, platform_overview, set_status, settings, settings_page, storefront, update_settings, vendor_home,
+};

@@ -331,3 +331,112 @@ pub async fn set_status(
     tx.commit().await?;
     Ok(())
 }
+
+/// Time zones a business can keep its books in.
+pub const TIME_ZONES: &[&str] = &[
+    "Africa/Lagos",
+    "Africa/Accra",
+    "Africa/Abidjan",
+    "Africa/Dakar",
+    "Africa/Douala",
+    "Africa/Kinshasa",
+    "Africa/Cairo",
+    "Africa/Johannesburg",
+    "Africa/Kigali",
+    "Africa/Kampala",
+    "Africa/Nairobi",
+    "Africa/Dar_es_Salaam",
+    "Africa/Addis_Ababa",
+    "UTC",
+];
+
+/// What the settings form sends.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsForm {
+    /// The trading name.
+    pub name: String,
+    /// One line that says what it sells.
+    pub tagline: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// VAT in percent, such as `7.5`.
+    pub vat_rate: String,
+    /// Whether shelf prices include VAT.
+    pub prices_include_tax: bool,
+    /// One of [`TIME_ZONES`].
+    pub time_zone: String,
+}
+
+/// Changes the actor's business's settings.
+#[cfg(feature = "server")]
+pub async fn update_settings(
+    db: &sqlx::PgPool,
+    actor: &super::Actor,
+    form: SettingsForm,
+) -> Result<TenantSummary, Error> {
+    use std::str::FromStr;
+    let tenant = actor.require(super::Permission::ManageSettings)?;
+    let name = form.name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(Error::invalid("name", "enter the business's name (at most 120 characters)"));
+    }
+    if form.tagline.chars().count() > 200 {
+        return Err(Error::invalid("tagline", "use at most 200 characters"));
+    }
+    let currency =
+        Currency::from_code(&form.currency).ok_or_else(|| Error::invalid("currency", "choose a currency"))?;
+    let vat_rate = Decimal::from_str(form.vat_rate.trim().trim_end_matches('%'))
+        .ok()
+        .filter(|v| *v >= Decimal::ZERO && *v < Decimal::from(100) && v.scale() <= 4)
+        .ok_or_else(|| Error::invalid("vat_rate", "enter a percentage from 0 to 99.9999, such as 7.5"))?;
+    if !TIME_ZONES.contains(&form.time_zone.as_str()) {
+        return Err(Error::invalid("time_zone", "choose a time zone from the list"));
+    }
+    let before = one(db, tenant).await?;
+    let mut tx = crate::db::tenant_tx(db, tenant).await?;
+    sqlx::query!(
+        "UPDATE tenants SET name = $2, tagline = $3, currency = $4, vat_rate = $5, prices_include_tax = $6, time_zone = $7
+          WHERE id = $1",
+        tenant.0,
+        name,
+        form.tagline.trim(),
+        currency.code(),
+        vat_rate,
+        form.prices_include_tax,
+        form.time_zone
+    )
+    .execute(&mut *tx)
+    .await?;
+    let snapshot = |t: &TenantSummary| {
+        serde_json::json!({
+            "name": t.name, "tagline": t.tagline, "currency": t.currency.code(), "vat_rate": t.vat_rate.normalize().to_string(),
+            "prices_include_tax": t.prices_include_tax, "time_zone": t.time_zone,
+        })
+    };
+    let after = TenantSummary {
+        name: name.to_owned(),
+        tagline: form.tagline.trim().to_owned(),
+        currency,
+        vat_rate,
+        prices_include_tax: form.prices_include_tax,
+        time_zone: form.time_zone.clone(),
+        ..before.clone()
+    };
+    let change = crate::audit::Change {
+        entity: "settings",
+        entity_id: tenant.0.to_string(),
+        action: "updated",
+        before: Some(snapshot(&before)),
+        after: Some(snapshot(&after)),
+    };
+    crate::audit::record(&mut tx, tenant, actor, change).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// The actor's business's settings with its locations, for the settings page.
+#[cfg(feature = "server")]
+pub async fn settings_page(db: &sqlx::PgPool, actor: &super::Actor) -> Result<(TenantSummary, Vec<Location>), Error> {
+    let tenant = actor.require(super::Permission::ViewSettings)?;
+    Ok((one(db, tenant).await?, super::location::locations_of(db, tenant, false).await?))
+}

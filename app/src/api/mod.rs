@@ -7,6 +7,7 @@ mod home;
 mod platform;
 mod registers;
 mod reset;
+mod settings;
 mod staff;
 mod storefront;
 
@@ -17,6 +18,7 @@ pub use home::{load_business_home, load_demo_logins, load_outbox, load_vendor_ho
 pub use platform::{SetBusinessStatus, load_platform_overview};
 pub use registers::load_register_shops;
 pub use reset::{RequestPasswordReset, ResetPassword};
+pub use settings::{AddLocation, SaveSettings, load_settings};
 pub use staff::{AcceptInvitation, InviteStaff, SetStaffActive, load_invitation, load_staff};
 pub use storefront::load_storefront;
 

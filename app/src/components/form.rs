@@ -15,8 +15,11 @@ fn message_for(error: Option<AppError>, field: &str) -> Option<String> {
 pub fn Field(
     /// What the label says.
     label: &'static str,
-    /// The form field's name (and the input's id).
+    /// The form field's name (and the input's id, unless `id` is given).
     name: &'static str,
+    /// The input's id, when two forms on one page share a field name.
+    #[prop(optional)]
+    id: &'static str,
     /// The last submission's error.
     #[prop(into)]
     error: Signal<Option<AppError>>,
@@ -34,14 +37,15 @@ pub fn Field(
     value: String,
 ) -> impl IntoView {
     let message = move || message_for(error.get(), name);
-    let error_id = format!("{name}-error");
+    let id = if id.is_empty() { name } else { id };
+    let error_id = format!("{id}-error");
     view! {
         <div class="field">
-            <label class="label" for=name>{label}</label>
+            <label class="label" for=id>{label}</label>
             {(!hint.is_empty()).then(|| view! { <p class="field-hint">{hint}</p> })}
             <input
                 class="input"
-                id=name
+                id=id
                 name=name
                 type=kind
                 autocomplete=autocomplete

@@ -9,7 +9,7 @@ mod vendor;
 
 pub use admin::{
     AccountPage, AdminHome, ApiClientsPage, AuditPageView, ForgotPage, InvitationPage, LoginPage, OutboxPage,
-    ResetPage, RolesPage, SignUpPage, StaffPage,
+    ResetPage, RolesPage, SettingsPage, SignUpPage, StaffPage,
 };
 pub use landing::Landing;
 pub use platform::PlatformHome;

@@ -9,6 +9,7 @@ mod login;
 mod outbox;
 mod reset;
 mod roles;
+mod settings;
 mod signup;
 mod staff;
 
@@ -25,6 +26,7 @@ pub use login::LoginPage;
 pub use outbox::OutboxPage;
 pub use reset::{ForgotPage, ResetPage};
 pub use roles::RolesPage;
+pub use settings::SettingsPage;
 pub use signup::SignUpPage;
 pub use staff::StaffPage;
 
@@ -34,6 +36,7 @@ use crate::components::{Gate, NavLink, Needs, Workspace};
 /// may open it.
 pub const ADMIN_NAV: &[NavLink] = &[
     NavLink { href: "/admin", label: "Overview", needs: Some(Permission::ViewDashboard) },
+    NavLink { href: "/admin/settings", label: "Settings", needs: Some(Permission::ViewSettings) },
     NavLink { href: "/admin/staff", label: "Staff", needs: Some(Permission::ViewStaff) },
     NavLink { href: "/admin/roles", label: "Roles", needs: Some(Permission::ViewStaff) },
     NavLink { href: "/admin/api-clients", label: "API clients", needs: Some(Permission::ManageApiClients) },

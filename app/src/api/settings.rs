@@ -1,0 +1,50 @@
+use commerce::identity::{Location, TenantSummary};
+use leptos::prelude::*;
+
+use crate::AppError;
+
+/// The business's settings and locations.
+#[server(prefix = "/rpc", endpoint = "load_settings")]
+pub async fn load_settings() -> Result<(TenantSummary, Vec<Location>), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::identity::settings_page(db.primary(), &actor).await?)
+}
+
+/// Saves the business's settings.
+#[server(prefix = "/rpc", endpoint = "save_settings")]
+pub async fn save_settings(
+    name: String,
+    tagline: String,
+    currency: String,
+    vat_rate: String,
+    #[server(default)] prices_include_tax: Option<String>,
+    time_zone: String,
+) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let form = commerce::identity::SettingsForm {
+        name,
+        tagline,
+        currency,
+        vat_rate,
+        prices_include_tax: prices_include_tax.is_some(),
+        time_zone,
+    };
+    commerce::identity::update_settings(db.primary(), &actor, form).await?;
+    Ok(())
+}
+
+/// Adds a shop or warehouse.
+#[server(prefix = "/rpc", endpoint = "add_location")]
+pub async fn add_location(
+    name: String,
+    kind: String,
+    address: String,
+    city: String,
+    state: String,
+    phone: String,
+) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let new = commerce::identity::NewLocation { name, kind, address, city, state, phone, opening_hours: String::new() };
+    commerce::identity::create_location(db.primary(), &actor, new).await?;
+    Ok(())
+}

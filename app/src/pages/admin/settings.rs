@@ -1,0 +1,125 @@
+use commerce::Currency;
+use commerce::identity::{Location, Permission, TIME_ZONES, TenantSummary};
+use leptos::prelude::*;
+
+use super::AdminPage;
+use crate::api::{AddLocation, SaveSettings, load_settings};
+use crate::components::{Field, FormAlert, Loaded, Needs, PageHeader};
+
+/// `/admin/settings`: the business's name, currency, VAT and time zone, and its locations.
+/// Those who may only look see the same page without the means to change it.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    view! {
+        <AdminPage title="Settings" needs=Needs::Permission(Permission::ViewSettings) let:actor>
+            <PageHeader title="Settings" subtitle="How the business trades: its name, currency, VAT and time zone, and where it keeps stock." />
+            <SettingsPanel manage=actor.can(Permission::ManageSettings) />
+        </AdminPage>
+    }
+}
+
+#[component]
+fn SettingsPanel(manage: bool) -> impl IntoView {
+    let save = ServerAction::<SaveSettings>::new();
+    let add = ServerAction::<AddLocation>::new();
+    let settings = Resource::new(move || (save.version().get(), add.version().get()), |_| load_settings());
+    view! {
+        <Loaded resource=settings let:loaded>
+            <div class="grid gap-6 lg:grid-cols-2">
+                <BusinessForm tenant=loaded.0 manage save />
+                <Locations locations=loaded.1 manage add />
+            </div>
+        </Loaded>
+    }
+}
+
+#[component]
+fn BusinessForm(tenant: TenantSummary, manage: bool, save: ServerAction<SaveSettings>) -> impl IntoView {
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    let current_zone = tenant.time_zone.clone();
+    let select_error = move |field: &'static str| {
+        move || match error.get() {
+            Some(crate::AppError::Domain(commerce::Error::Invalid { field: f, message })) if f == field => {
+                Some(message)
+            }
+            _ => None,
+        }
+    };
+    view! {
+        <section class="card">
+            <h2 class="font-semibold text-slate-900">"Business"</h2>
+            <ActionForm action=save attr:class="mt-4 space-y-4">
+                <fieldset disabled=!manage class="space-y-4">
+                    <Field label="Name" name="name" value=tenant.name error />
+                    <Field label="Tagline" name="tagline" value=tenant.tagline hint="One line that says what you sell." error />
+                    <div class="grid gap-4 sm:grid-cols-2">
+                        <div class="field">
+                            <label class="label" for="currency">"Currency"</label>
+                            <select class="input" id="currency" name="currency">
+                                {[Currency::NGN, Currency::GHS, Currency::KES, Currency::ZAR, Currency::USD].into_iter().map(|c| {
+                                    view! { <option value=c.code() selected=c == tenant.currency>{format!("{} ({})", c.code(), c.symbol().trim())}</option> }
+                                }).collect_view()}
+                            </select>
+                            <p class="field-error" role="alert">{select_error("currency")}</p>
+                        </div>
+                        <Field label="VAT (%)" name="vat_rate" value=tenant.vat_rate.normalize().to_string() error />
+                    </div>
+                    <label class="flex items-center gap-2 text-sm">
+                        <input type="checkbox" name="prices_include_tax" value="on" checked=tenant.prices_include_tax />
+                        "Shelf prices include VAT"
+                    </label>
+                    <div class="field">
+                        <label class="label" for="time_zone">"Time zone"</label>
+                        <select class="input" id="time_zone" name="time_zone">
+                            {TIME_ZONES.iter().map(|z| view! { <option value=*z selected=*z == current_zone>{z.replace('_', " ")}</option> }).collect_view()}
+                        </select>
+                        <p class="field-error" role="alert">{select_error("time_zone")}</p>
+                    </div>
+                </fieldset>
+                <FormAlert error />
+                <Show when=saved><p class="notice" role="status">"Settings saved."</p></Show>
+                {manage.then(|| view! { <button type="submit" class="btn btn-primary">"Save settings"</button> })}
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn Locations(locations: Vec<Location>, manage: bool, add: ServerAction<AddLocation>) -> impl IntoView {
+    let error = Signal::derive(move || add.value().get().and_then(Result::err));
+    view! {
+        <section class="card">
+            <h2 class="font-semibold text-slate-900">"Locations"</h2>
+            <ul class="mt-3 divide-y divide-slate-100 text-sm">
+                {locations.into_iter().map(|l| view! {
+                    <li class="flex justify-between gap-3 py-2">
+                        <span class="font-medium">{l.name}</span>
+                        <span class="text-slate-500">{format!("{} · {}", l.kind.label(), [l.city, l.state].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(", "))}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+            {manage.then(|| view! {
+                <h3 class="mt-6 text-sm font-semibold text-slate-900">"Add a location"</h3>
+                <ActionForm action=add attr:class="mt-3 space-y-3">
+                    <div class="grid gap-3 sm:grid-cols-2">
+                        <Field label="Location name" name="name" id="location_name" error />
+                        <div class="field">
+                            <label class="label" for="location_kind">"Kind"</label>
+                            <select class="input" id="location_kind" name="kind">
+                                <option value="shop">"Shop"</option>
+                                <option value="warehouse">"Warehouse"</option>
+                            </select>
+                        </div>
+                        <Field label="Address" name="address" id="location_address" error />
+                        <Field label="City" name="city" id="location_city" error />
+                        <Field label="State" name="state" id="location_state" error />
+                        <Field label="Phone" name="phone" id="location_phone" kind="tel" error />
+                    </div>
+                    <FormAlert error />
+                    <button type="submit" class="btn btn-secondary">"Add location"</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
