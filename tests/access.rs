@@ -275,3 +275,31 @@ async fn the_owner_changes_settings_and_the_change_is_audited(owner: PgPool) {
     assert_eq!(trail.entries.len(), 1);
     assert!(trail.entries[0].before.as_deref().unwrap_or_default().contains("Oja Fresh Supermarket"));
 }
+
+#[sqlx::test]
+async fn a_shopper_account_belongs_to_one_store(owner: PgPool) {
+    let db = demo(&owner).await;
+    let form = identity::shopper::Registration {
+        name: "Ngozi Eze".into(),
+        email: "ngozi@example.ng".into(),
+        phone: String::new(),
+        password: "moi-moi-and-pap-22".into(),
+    };
+    let done = identity::shopper::register(&db, "ojafresh", form.clone(), &client("10.0.0.8")).await.unwrap();
+    assert!(matches!(done.actor, Actor::Shopper { .. }));
+    let again = identity::shopper::register(&db, "ojafresh", form.clone(), &client("10.0.0.8")).await;
+    assert!(matches!(&again, Err(Error::Invalid { field, .. }) if field == "email"), "{again:?}");
+    assert!(
+        identity::shopper::log_in(&db, "ojafresh", "ngozi@example.ng", &form.password, &client("10.0.0.8"))
+            .await
+            .is_ok()
+    );
+    let elsewhere =
+        identity::shopper::log_in(&db, "gadgetmarket", "ngozi@example.ng", &form.password, &client("10.0.0.8")).await;
+    assert!(matches!(elsewhere, Err(Error::Unauthorized(_))), "another store does not know this shopper");
+    assert!(matches!(
+        identity::shopper::log_in(&db, "nope", "x@y.ng", "z", &client("10.0.0.8")).await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(identity::business_home(&db, &done.actor).await, Err(Error::Forbidden(_))));
+}

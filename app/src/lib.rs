@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/account") view=pages::AccountPage ssr=SsrMode::Async />
                 <Route path=path!("/platform") view=pages::PlatformHome ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug") view=pages::StorefrontHome ssr=SsrMode::Async />
+                <Route path=path!("/store/:slug/account") view=pages::StoreAccountPage ssr=SsrMode::Async />
                 <Route path=path!("/vendor") view=pages::VendorHomePage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/login") view=pages::LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/pos") view=pages::PosHome ssr=SsrMode::Async />

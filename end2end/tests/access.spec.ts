@@ -156,3 +156,33 @@ test("the owner changes VAT and adds a warehouse; the accountant sees the settin
   await expect(accountant.getByRole("button", { name: "Save settings" })).toHaveCount(0);
   await expect(accountant.getByText(name)).toHaveCount(0);
 });
+
+test("a shopper opens an account at a store, signs out and back in", async ({ page }) => {
+  const email = `shopper+${Date.now().toString(36)}@example.ng`;
+  await page.goto("/store/ojafresh");
+  await waitForHydration(page);
+  await page.getByRole("link", { name: "Account" }).click();
+  await expect(page).toHaveURL(/\/store\/ojafresh\/account$/);
+  await waitForHydration(page);
+  await page.getByLabel("Your name").fill("Ngozi Eze");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Choose a password").fill("1234567890");
+  await page.getByRole("button", { name: "Open my account" }).click();
+  await expect(page.getByText("this password is too common")).toBeVisible();
+  await page.getByLabel("Choose a password").fill("moi-moi-and-pap-22");
+  await page.getByRole("button", { name: "Open my account" }).click();
+  await expect(page.getByRole("heading", { name: "Welcome, Ngozi Eze" })).toBeVisible();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/store\/ojafresh$/);
+
+  await page.goto("/store/ojafresh/account");
+  await waitForHydration(page);
+  await page.locator("#login_email").fill(email);
+  await page.locator("#login_password").fill("moi-moi-and-pap-22");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Welcome, Ngozi Eze" })).toBeVisible();
+  // The account is the store's own: the back office stays closed to a shopper.
+  await page.goto("/admin");
+  await expect(page).toHaveURL(/\/admin/);
+  await expect(page.getByRole("heading", { name: "This page isn't available to you" })).toBeVisible();
+});

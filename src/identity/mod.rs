@@ -16,6 +16,8 @@ pub mod outbox;
 #[cfg(feature = "server")]
 pub mod reset;
 #[cfg(feature = "server")]
+pub mod shopper;
+#[cfg(feature = "server")]
 mod signup;
 mod staff;
 #[cfg(feature = "server")]

@@ -8,6 +8,7 @@ mod platform;
 mod registers;
 mod reset;
 mod settings;
+mod shopper;
 mod staff;
 mod storefront;
 
@@ -19,6 +20,7 @@ pub use platform::{SetBusinessStatus, load_platform_overview};
 pub use registers::load_register_shops;
 pub use reset::{RequestPasswordReset, ResetPassword};
 pub use settings::{AddLocation, SaveSettings, load_settings};
+pub use shopper::{LogInShopper, LogOutShopper, RegisterShopper};
 pub use staff::{AcceptInvitation, InviteStaff, SetStaffActive, load_invitation, load_staff};
 pub use storefront::load_storefront;
 

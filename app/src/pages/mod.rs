@@ -5,6 +5,7 @@ mod landing;
 mod platform;
 mod pos;
 mod store;
+mod store_account;
 mod vendor;
 
 pub use admin::{
@@ -15,4 +16,5 @@ pub use landing::Landing;
 pub use platform::PlatformHome;
 pub use pos::PosHome;
 pub use store::StorefrontHome;
+pub use store_account::StoreAccountPage;
 pub use vendor::VendorHomePage;

@@ -33,7 +33,10 @@ fn StorefrontView(store: Storefront) -> impl IntoView {
         <header class="store-header">
             <div class="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3 sm:px-6">
                 <a href=format!("/store/{}", tenant.slug) class="text-lg font-bold text-slate-900">{tenant.name.clone()}</a>
-                <span class="badge badge-neutral">{tenant.mode.label()}</span>
+                <div class="flex items-center gap-3">
+                    <span class="badge badge-neutral hidden sm:inline-flex">{tenant.mode.label()}</span>
+                    <a class="btn btn-secondary btn-sm" href=format!("/store/{}/account", tenant.slug)>"Account"</a>
+                </div>
             </div>
         </header>
         <main class="mx-auto max-w-6xl px-4 py-8 sm:px-6">
