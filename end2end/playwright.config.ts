@@ -38,6 +38,8 @@ export default defineConfig({
   ],
   webServer: {
     command: `target/debug/server serve --bind 127.0.0.1:${port}`,
+    // Warnings and errors only: the access log of every request would drown the test report.
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
     cwd: "..",
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,

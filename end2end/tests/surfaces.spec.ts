@@ -82,12 +82,14 @@ test("the till remembers its shop, shows the connection, and installs its servic
   await page.getByRole("button", { name: /Ikeja GRA/ }).click();
   await expect(page.getByRole("heading", { name: "Till at Ikeja GRA" })).toBeVisible();
 
+  // The service worker installs by fetching the till's shell (a debug wasm is large); let it
+  // finish before reloading, as a till would.
+  const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+  expect(scope).toMatch(/\/$/);
+
   await page.reload();
   await waitForHydration(page);
   await expect(page.getByRole("heading", { name: "Till at Ikeja GRA" })).toBeVisible();
-
-  const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
-  expect(scope).toMatch(/\/$/);
 
   await context.setOffline(true);
   await expect(page.getByTestId("connection")).toContainText("Offline");
