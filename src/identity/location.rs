@@ -60,6 +60,18 @@ pub struct Location {
     pub opening_hours: String,
 }
 
+impl Location {
+    /// The street, city and state that are filled in, joined by commas ("" when none is).
+    pub fn address_line(&self) -> String {
+        [&self.address, &self.city, &self.state]
+            .into_iter()
+            .map(|part| part.trim())
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// A shop a till can be opened in, with the business it belongs to.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ShopChoice {
@@ -280,4 +292,27 @@ pub async fn list_locations(
     };
     tx.commit().await?;
     rows.into_iter().map(Location::try_from).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_line_leaves_out_what_is_not_filled_in() {
+        let mut shop = Location {
+            id: LocationId(Uuid::nil()),
+            name: "Main shop".into(),
+            kind: LocationKind::Shop,
+            address: "14 Admiralty Way".into(),
+            city: "Lekki".into(),
+            state: "Lagos".into(),
+            phone: String::new(),
+            opening_hours: String::new(),
+        };
+        assert_eq!(shop.address_line(), "14 Admiralty Way, Lekki, Lagos");
+        shop.address = " ".into();
+        shop.city = String::new();
+        assert_eq!(shop.address_line(), "Lagos");
+    }
 }

@@ -68,11 +68,12 @@ fn ShopCard(shop: Location) -> impl IntoView {
     let (hours_open, set_hours_open) = signal(false);
     let hours_id = format!("hours-{}", shop.id.0);
     let phone_href = format!("tel:{}", shop.phone.replace(' ', ""));
+    let address = shop.address_line();
     let hours = shop.opening_hours.lines().map(|line| view! { <li>{line.to_owned()}</li> }).collect_view();
     view! {
         <li class="card">
             <h3 class="font-semibold text-slate-900">{shop.name}</h3>
-            <p class="mt-1 text-sm text-slate-600">{format!("{}, {}, {}", shop.address, shop.city, shop.state)}</p>
+            <p class="mt-1 text-sm text-slate-600">{address}</p>
             <a class="mt-1 inline-block text-sm text-brand-700" href=phone_href>{shop.phone}</a>
             <div class="mt-3">
                 <button

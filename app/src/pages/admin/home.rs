@@ -53,13 +53,15 @@ fn HomeView(home: BusinessHome) -> impl IntoView {
                     <table class="table">
                         <thead><tr><th>"Name"</th><th>"Kind"</th><th class="hidden sm:table-cell">"Address"</th></tr></thead>
                         <tbody>
-                            {home.locations.into_iter().map(|l| view! {
+                            {home.locations.into_iter().map(|l| {
+                                let address = l.address_line();
+                                view! {
                                 <tr>
                                     <td class="font-medium">{l.name}</td>
                                     <td>{l.kind.label()}</td>
-                                    <td class="hidden sm:table-cell">{[l.address, l.city, l.state].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(", ")}</td>
+                                    <td class="hidden sm:table-cell">{address}</td>
                                 </tr>
-                            }).collect_view()}
+                            }}).collect_view()}
                         </tbody>
                     </table>
                 </div>

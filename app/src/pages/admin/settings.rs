@@ -92,12 +92,14 @@ fn Locations(locations: Vec<Location>, manage: bool, add: ServerAction<AddLocati
         <section class="card">
             <h2 class="font-semibold text-slate-900">"Locations"</h2>
             <ul class="mt-3 divide-y divide-slate-100 text-sm">
-                {locations.into_iter().map(|l| view! {
+                {locations.into_iter().map(|l| {
+                    let place = format!("{} · {}", l.kind.label(), l.address_line());
+                    view! {
                     <li class="flex justify-between gap-3 py-2">
                         <span class="font-medium">{l.name}</span>
-                        <span class="text-slate-500">{format!("{} · {}", l.kind.label(), [l.city, l.state].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(", "))}</span>
+                        <span class="text-slate-500">{place}</span>
                     </li>
-                }).collect_view()}
+                }}).collect_view()}
             </ul>
             {manage.then(|| view! {
                 <h3 class="mt-6 text-sm font-semibold text-slate-900">"Add a location"</h3>
