@@ -27,7 +27,7 @@ pub fn init(settings: &LogSettings) {
 }
 
 /// The span every request is served in: its id, method and path. It is made at the error level
-/// so that it stays enabled whatever LOG_LEVEL keeps: a warning logged at `LOG_LEVEL=warn` still
+/// so that it stays enabled whatever `LOG_LEVEL` keeps: a warning logged at `LOG_LEVEL=warn` still
 /// carries its request id.
 pub fn request_span<B>(request: &Request<B>) -> Span {
     let id = request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).unwrap_or("-");
