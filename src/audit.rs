@@ -46,6 +46,8 @@ pub struct AuditFilter {
     pub until: Option<DateTime<Utc>>,
     /// Continue after this entry (the last one of the previous page).
     pub after: Option<Uuid>,
+    /// Entries per page ([`PAGE_SIZE`] when not given).
+    pub limit: Option<i64>,
 }
 
 /// One page of the audit trail, newest first.
@@ -112,6 +114,7 @@ pub async fn record(
 #[cfg(feature = "server")]
 pub async fn list(db: &sqlx::PgPool, actor: &Actor, filter: &AuditFilter) -> Result<AuditPage, Error> {
     let tenant = actor.require(Permission::ViewAudit)?;
+    let limit = filter.limit.unwrap_or(PAGE_SIZE).clamp(1, 1000);
     let mut tx = crate::db::tenant_tx(db, tenant).await?;
     let rows = sqlx::query!(
         r#"SELECT id, at, actor_label, actor_id, entity, entity_id, action,
@@ -130,7 +133,7 @@ pub async fn list(db: &sqlx::PgPool, actor: &Actor, filter: &AuditFilter) -> Res
         filter.from,
         filter.until,
         filter.after,
-        PAGE_SIZE + 1,
+        limit + 1,
         tenant.0,
     )
     .fetch_all(&mut *tx)
@@ -150,7 +153,7 @@ pub async fn list(db: &sqlx::PgPool, actor: &Actor, filter: &AuditFilter) -> Res
             after: r.after,
         })
         .collect();
-    let next = if entries.len() > usize::try_from(PAGE_SIZE).unwrap_or(50) {
+    let next = if entries.len() > usize::try_from(limit).unwrap_or(50) {
         entries.pop();
         entries.last().map(|e| e.id)
     } else {

@@ -17,6 +17,8 @@ pub mod idempotency;
 #[cfg(feature = "server")]
 pub mod secrets;
 #[cfg(feature = "server")]
+pub mod sweep;
+#[cfg(feature = "server")]
 pub mod throttle;
 
 pub use error::Error;

@@ -32,11 +32,3 @@ pub async fn hit(db: &sqlx::PgPool, keys: &[(String, Limit)]) -> Result<(), Erro
     }
     if retry_after > 0 { Err(Error::RateLimited { retry_after }) } else { Ok(()) }
 }
-
-/// Forgets windows that have ended (run by the background worker or at start-up).
-pub async fn sweep(db: &sqlx::PgPool) -> Result<u64, Error> {
-    Ok(sqlx::query!("DELETE FROM rate_limits WHERE window_start < now() - interval '1 day'")
-        .execute(db)
-        .await?
-        .rows_affected())
-}

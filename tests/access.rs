@@ -5,11 +5,12 @@
 
 use commerce::Error;
 use commerce::identity::session::ClientInfo;
-use commerce::identity::{self, Actor, Role, SignUp, TenantId};
+use commerce::identity::{self, Actor, Role, RoleChoice, SignUp, TenantId};
 use sqlx::PgPool;
 
 const APP_ROLE: &str = "commerce_app";
 const PASSWORD: &str = commerce::demo::PASSWORD;
+const CASHIER: RoleChoice = RoleChoice { role: Role::Cashier, vendor: None };
 
 /// The demo data loaded as the owner, and a pool acting as the application.
 async fn demo(owner: &PgPool) -> PgPool {
@@ -75,8 +76,7 @@ async fn each_role_may_do_what_its_role_allows_and_nothing_else(owner: PgPool) {
         };
         assert_eq!(allowed(identity::business_home(&db, &actor).await.map(drop)), dashboard, "{email} dashboard");
         assert_eq!(allowed(identity::list_staff(&db, &actor).await.map(drop)), staff, "{email} staff");
-        let invited =
-            identity::invite(&db, &actor, &format!("new+{}@example.ng", email.len()), Role::Cashier, None, base).await;
+        let invited = identity::invite(&db, &actor, &format!("new+{}@example.ng", email.len()), CASHIER, base).await;
         assert_eq!(allowed(invited.map(drop)), invite, "{email} invite");
         assert_eq!(allowed(identity::shops_for_registers(&db, &actor).await.map(drop)), till, "{email} till");
         assert_eq!(allowed(identity::vendor_home(&db, &actor).await.map(drop)), vendor_portal, "{email} vendor portal");
@@ -143,7 +143,7 @@ async fn a_new_business_signs_up_and_its_address_and_email_are_its_own(owner: Pg
 async fn an_invited_cashier_joins_once_and_signs_in_as_a_cashier(owner: PgPool) {
     let db = demo(&owner).await;
     let boss = sign_in(&db, "owner@ojafresh.ng").await;
-    let link = identity::invite(&db, &boss, "ada@example.ng", Role::Cashier, None, "http://shop.test").await.unwrap();
+    let link = identity::invite(&db, &boss, "ada@example.ng", CASHIER, "http://shop.test").await.unwrap();
     let token = link.rsplit('/').next().unwrap();
     let preview = identity::invitation_preview(&db, token).await.unwrap();
     assert_eq!(
@@ -302,4 +302,107 @@ async fn a_shopper_account_belongs_to_one_store(owner: PgPool) {
         Err(Error::NotFound(_))
     ));
     assert!(matches!(identity::business_home(&db, &done.actor).await, Err(Error::Forbidden(_))));
+}
+
+fn staff(actor: &Actor) -> &identity::StaffMember {
+    match actor {
+        Actor::Staff(member) => member,
+        other => panic!("not staff: {other:?}"),
+    }
+}
+
+#[sqlx::test]
+async fn the_owner_changes_roles_but_never_leaves_the_business_without_an_owner(owner: PgPool) {
+    let db = demo(&owner).await;
+    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let cashier = staff(&sign_in(&db, "cashier@ojafresh.ng").await).user;
+    let manager = RoleChoice { role: Role::Manager, vendor: None };
+    identity::change_role(&db, &boss, cashier, manager).await.unwrap();
+    let promoted = sign_in(&db, "cashier@ojafresh.ng").await;
+    assert_eq!(staff(&promoted).role, Role::Manager, "the new role applies at once");
+    let audit = commerce::audit::list(&db, &boss, &commerce::audit::AuditFilter::default()).await.unwrap();
+    assert_eq!(audit.entries[0].action, "role changed");
+
+    let refused = identity::change_role(&db, &promoted, staff(&boss).user, CASHIER).await;
+    assert!(matches!(refused, Err(Error::Forbidden(_))), "a manager may not change roles: {refused:?}");
+    let own = identity::change_role(&db, &boss, staff(&boss).user, CASHIER).await;
+    assert!(matches!(own, Err(Error::Conflict(_))), "nobody changes their own role: {own:?}");
+
+    let owner_role = RoleChoice { role: Role::Owner, vendor: None };
+    identity::change_role(&db, &boss, cashier, owner_role).await.unwrap();
+    let second_owner = sign_in(&db, "cashier@ojafresh.ng").await;
+    identity::change_role(&db, &second_owner, staff(&boss).user, manager).await.unwrap();
+    let demoted = sign_in(&db, "owner@ojafresh.ng").await;
+    let refused = identity::change_role(&db, &demoted, cashier, manager).await;
+    assert!(matches!(refused, Err(Error::Forbidden(_))), "the old owner is a manager now: {refused:?}");
+
+    let market_owner = sign_in(&db, "owner@gadgetmarket.ng").await;
+    let elsewhere = identity::change_role(&db, &market_owner, cashier, CASHIER).await;
+    assert!(matches!(elsewhere, Err(Error::NotFound(_))), "another business's member: {elsewhere:?}");
+}
+
+#[sqlx::test]
+async fn a_marketplace_invites_staff_for_one_of_its_own_vendors(owner: PgPool) {
+    let db = demo(&owner).await;
+    let market_owner = sign_in(&db, "owner@gadgetmarket.ng").await;
+    let list = identity::list_staff(&db, &market_owner).await.unwrap();
+    let vendor = list.vendors.first().expect("the marketplace has vendors").clone();
+    let choice = RoleChoice::parse(&RoleChoice { role: Role::Vendor, vendor: Some(vendor.id) }.code()).unwrap();
+    let link = identity::invite(&db, &market_owner, "seller@example.ng", choice, "http://m.test").await.unwrap();
+    let token = link.rsplit('/').next().unwrap();
+    let joined = identity::accept_invitation(&db, token, "Seller", "market-day-2026", &client("10.0.0.4")).await;
+    let joined = joined.unwrap();
+    assert_eq!((joined.home, staff(&joined.actor).vendor), ("/vendor", Some(vendor.id)));
+    let listed = identity::list_staff(&db, &market_owner).await.unwrap();
+    let seller = listed.members.iter().find(|m| m.email == "seller@example.ng").unwrap();
+    assert_eq!(seller.vendor.as_ref(), Some(&vendor));
+
+    let shop_owner = sign_in(&db, "owner@ojafresh.ng").await;
+    let foreign = identity::invite(&db, &shop_owner, "x@example.ng", choice, "http://s.test").await;
+    assert!(matches!(&foreign, Err(Error::Invalid { field, .. }) if field == "role"), "{foreign:?}");
+    assert_eq!(RoleChoice::parse("vendor"), None, "vendor staff need a vendor");
+    assert_eq!(RoleChoice::parse("cashier"), Some(CASHIER));
+}
+
+#[sqlx::test]
+async fn the_sweep_forgets_what_has_expired_and_keeps_what_has_not(owner: PgPool) {
+    let db = demo(&owner).await;
+    let live = sign_in(&db, "owner@ojafresh.ng").await;
+    let expired = sign_in(&db, "manager@ojafresh.ng").await;
+    sqlx::query("UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE user_id = $1")
+        .bind(staff(&expired).user)
+        .execute(&owner)
+        .await
+        .unwrap();
+    let shop = tenant_of(&db, "ojafresh").await;
+    for (key, age) in [("old", "2 days"), ("new", "1 hour")] {
+        sqlx::query(
+            "INSERT INTO idempotency_keys (tenant_id, client, key, request_hash, created_at)
+             VALUES ($1, 'c', $2, '\\x00', now() - $3::interval)",
+        )
+        .bind(shop.0)
+        .bind(key)
+        .bind(age)
+        .execute(&owner)
+        .await
+        .unwrap();
+    }
+    sqlx::query("INSERT INTO rate_limits (key, window_start, hits) VALUES ('old', now() - interval '2 days', 3)")
+        .execute(&owner)
+        .await
+        .unwrap();
+
+    let swept = commerce::sweep::expired(&db).await.unwrap();
+    let removed = |what: &str| swept.iter().find(|s| s.what == what).map(|s| s.removed);
+    assert_eq!(removed("sessions"), Some(1));
+    assert_eq!(removed("idempotency keys"), Some(1));
+    assert_eq!(removed("rate-limit windows"), Some(1));
+    let sessions: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT user_id FROM sessions").fetch_all(&owner).await.unwrap();
+    assert_eq!(sessions, [staff(&live).user], "the live session stays");
+    let keys: Vec<String> = sqlx::query_scalar("SELECT key FROM idempotency_keys").fetch_all(&owner).await.unwrap();
+    assert_eq!(keys, ["new"]);
+    assert!(
+        commerce::sweep::expired(&db).await.unwrap().iter().all(|s| s.removed == 0),
+        "a second sweep finds nothing"
+    );
 }

@@ -17,7 +17,7 @@ pub enum AppError {
 
 /// The one place a domain error becomes the page's or server function's answer. On the server it
 /// also sets the response's HTTP status (a wrong password is a 401, not the 500 that server
-/// functions answer for every error otherwise).
+/// functions answer for every error otherwise), and `Retry-After` when the caller must wait.
 impl From<commerce::Error> for AppError {
     fn from(error: commerce::Error) -> Self {
         let error = Self::Domain(error);
@@ -26,6 +26,9 @@ impl From<commerce::Error> for AppError {
             response.set_status(
                 http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
             );
+            if let Self::Domain(commerce::Error::RateLimited { retry_after }) = &error {
+                response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(*retry_after));
+            }
         }
         error
     }

@@ -20,7 +20,7 @@ test("a new business signs up, invites a cashier, and the cashier sees only what
   await expect(owner).toHaveURL(/\/admin\/staff$/);
   await waitForHydration(owner);
   await owner.getByLabel("Email").fill(`kola+${stamp}@choplife.ng`);
-  await owner.getByLabel("Role").selectOption("cashier");
+  await owner.getByLabel("Role", { exact: true }).selectOption("cashier");
   await owner.getByRole("button", { name: "Send invitation" }).click();
   const link = await owner.getByTestId("invitation-link").inputValue();
   expect(link).toMatch(/\/admin\/invite\/[A-Za-z0-9_-]{43}$/);
@@ -48,6 +48,18 @@ test("a new business signs up, invites a cashier, and the cashier sees only what
   const refused = await cashier.goto("/admin/staff");
   expect(refused?.status()).toBe(403);
   await expect(cashier.getByRole("heading", { name: "This page isn't available to you" })).toBeVisible();
+
+  // Promoted to manager, the same person may open the staff page at their next request.
+  await owner.goto("/admin/staff");
+  await waitForHydration(owner);
+  const row = owner.locator("tbody tr").filter({ hasText: `kola+${stamp}@choplife.ng` });
+  await row.getByLabel("Role of Kola Ade").selectOption("manager");
+  await row.getByRole("button", { name: "Change" }).click();
+  await owner.goto("/admin/audit?entity=staff");
+  await expect(owner.locator("tbody tr").filter({ hasText: "role changed" })).toHaveCount(1);
+  const allowed = await cashier.goto("/admin/staff");
+  expect(allowed?.status()).toBe(200);
+  await expect(cashier.getByRole("heading", { level: 1, name: "Staff" })).toBeVisible();
 });
 
 test("each role's navigation lists only the pages it may open", async ({ page }) => {
@@ -78,8 +90,11 @@ test("the audit trail records an invitation and filters by kind of record", asyn
   await waitForHydration(page);
   const email = `audit+${Date.now().toString(36)}@example.ng`;
   await page.getByLabel("Email").fill(email);
+  // A marketplace also invites staff for one of its vendors.
+  await page.getByLabel("Role", { exact: true }).selectOption({ label: "Staff of Ikeja Accessories Plaza" });
   await page.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByTestId("invitation-link")).toBeVisible();
+  await expect(page.getByText(email).locator("..")).toContainText("Staff of Ikeja Accessories Plaza");
 
   await page.goto("/admin/audit?entity=invitation");
   await waitForHydration(page);

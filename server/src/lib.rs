@@ -8,5 +8,6 @@ pub mod observe;
 pub mod rest;
 pub mod startup;
 pub mod telemetry;
+pub mod worker;
 
 pub use startup::{AppState, router};

@@ -129,7 +129,7 @@ pub async fn serve(settings: ServeSettings) -> Result<(), String> {
         tracing::warn!(site_root, "no built site here (pkg/ is missing): pages will load without script or style");
     }
     let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{}", settings.bind));
-    let mut state = AppState::new(db, &site_root, &public_url);
+    let mut state = AppState::new(db.clone(), &site_root, &public_url);
     state.trusted_proxies = TrustedProxies(std::sync::Arc::new(settings.trusted_proxies.clone()));
     state.secrets = if let Some(spec) = settings.secrets_keys.as_deref() {
         Some(commerce::secrets::Keyring::parse(spec).map_err(|e| e.to_string())?)
@@ -155,12 +155,16 @@ pub async fn serve(settings: ServeSettings) -> Result<(), String> {
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|stop| *stop).await;
     };
+    let worker = tokio::spawn(crate::worker::run(db, stop_rx.clone()));
     let server = axum::serve(listener, app).with_graceful_shutdown(stopped(stop_rx.clone()));
     tokio::select! {
         result = server => result.map_err(|e| format!("server failed: {e}"))?,
         () = async { stopped(stop_rx).await; tokio::time::sleep(grace).await } => {
             tracing::warn!("requests still open after {}s; stopping anyway", grace.as_secs());
         }
+    }
+    if tokio::time::timeout(grace, worker).await.is_err() {
+        tracing::warn!("the worker did not stop within {}s", grace.as_secs());
     }
     tracing::info!("stopped");
     Ok(())

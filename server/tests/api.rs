@@ -189,7 +189,14 @@ async fn the_openapi_document_describes_the_api(owner: PgPool) {
     let (status, _, doc) = call(&app, Request::get("/api/v1/openapi.json").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-    for path in ["/api/v1/oauth/token", "/api/v1/settings", "/api/v1/locations"] {
+    for path in [
+        "/api/v1/oauth/token",
+        "/api/v1/settings",
+        "/api/v1/locations",
+        "/api/v1/staff",
+        "/api/v1/audit",
+        "/api/v1/dashboard",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path}");
     }
     assert!(
@@ -200,4 +207,43 @@ async fn the_openapi_document_describes_the_api(owner: PgPool) {
     assert_eq!(page.status(), StatusCode::OK);
     let html = String::from_utf8(page.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
     assert!(html.contains("/api/v1/locations") && html.contains("settings:write"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn staff_audit_and_dashboard_answer_to_their_own_scopes(owner: PgPool) {
+    let (app, db) = app(owner).await;
+    let (id, secret) = client(&db, &["staff:read", "audit:read", "dashboard:read"]).await;
+    let reader = token(&app, &id, &secret).await;
+
+    let (status, _, page) = call(&app, get("/api/v1/staff?role=cashier&active=true", &reader)).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let cashiers = page["data"].as_array().unwrap();
+    assert!(!cashiers.is_empty() && cashiers.iter().all(|m| m["role"] == "cashier"), "{page}");
+    let (_, _, first) = call(&app, get("/api/v1/staff?limit=1", &reader)).await;
+    let cursor = first["next_cursor"].as_str().expect("more than one member");
+    let (_, _, second) = call(&app, get(&format!("/api/v1/staff?limit=1&cursor={cursor}"), &reader)).await;
+    assert!(first["data"][0]["name"].as_str() < second["data"][0]["name"].as_str(), "{first} {second}");
+    for (query, field) in [("role=pilot", "role"), ("limit=many", "limit"), ("active=perhaps", "active")] {
+        let (status, _, problem) = call(&app, get(&format!("/api/v1/staff?{query}"), &reader)).await;
+        assert_eq!((status, &problem["errors"][0]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!(field)));
+    }
+
+    let (status, _, trail) = call(&app, get("/api/v1/audit?entity=api%20client&limit=5", &reader)).await;
+    assert_eq!(status, StatusCode::OK, "{trail}");
+    assert_eq!(trail["data"][0]["action"], "created", "creating the client was recorded: {trail}");
+    assert_eq!(trail["data"][0]["after"]["name"], "ERP");
+    let (status, _, problem) = call(&app, get("/api/v1/audit?from=yesterday", &reader)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a date that is not RFC 3339");
+    assert_eq!(problem["errors"][0]["field"], "from");
+
+    let (status, _, dashboard) = call(&app, get("/api/v1/dashboard", &reader)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!((dashboard["business"].as_str(), dashboard["shops"].as_u64()), (Some("Oja Fresh Supermarket"), Some(2)));
+
+    let (id, secret) = client(&db, &["settings:read"]).await;
+    let other = token(&app, &id, &secret).await;
+    for path in ["/api/v1/staff", "/api/v1/audit", "/api/v1/dashboard"] {
+        let (status, _, _) = call(&app, get(path, &other)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path} without its scope");
+    }
 }

@@ -160,6 +160,28 @@ async fn a_wrong_password_is_a_401_with_a_readable_reason(db: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn the_eleventh_wrong_password_is_a_429_that_says_when_to_try_again(db: PgPool) {
+    let app = app_with_demo_data(db).await;
+    let attempt = || {
+        send_body(
+            &app,
+            Request::post("/rpc/log_in")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::HOST, "127.0.0.1:3000")
+                .header(header::ORIGIN, "http://127.0.0.1:3000"),
+            "email=manager%40ojafresh.ng&password=guess-again-now&next=".into(),
+        )
+    };
+    for _ in 0..10 {
+        assert_eq!(attempt().await.status, StatusCode::UNAUTHORIZED);
+    }
+    let limited = attempt().await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS, "{}", limited.body);
+    let wait: u64 = limited.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert!((1..=900).contains(&wait), "Retry-After: {wait}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn unknown_addresses_get_the_friendly_404_page(db: PgPool) {
     let app = app_with_demo_data(db).await;
     for path in ["/store/no-such-shop", "/definitely/not/here"] {

@@ -25,7 +25,7 @@ pub mod token;
 
 pub use access::{Access, Actor, ApiModule, Permission, Role, Scope, StaffMember};
 pub use location::{Location, LocationId, LocationKind, NewLocation, ShopChoice};
-pub use staff::{Invitation, InvitationPreview, StaffList, StaffRow};
+pub use staff::{Invitation, InvitationPreview, RoleChoice, StaffList, StaffQuery, StaffRow, VendorChoice};
 pub use tenant::{
     BusinessHome, PlatformOverview, SettingsForm, Storefront, TIME_ZONES, TenantId, TenantMode, TenantStatus,
     TenantSummary, VendorHome, VendorId,
@@ -38,7 +38,7 @@ pub use login::{LoggedIn, log_in, log_out};
 #[cfg(feature = "server")]
 pub use signup::{SignUp, sign_up};
 #[cfg(feature = "server")]
-pub use staff::{accept_invitation, invitation_preview, invite, list_staff, set_active};
+pub use staff::{accept_invitation, change_role, invitation_preview, invite, list_staff, set_active, staff_page};
 #[cfg(feature = "server")]
 pub use tenant::{
     business_home, platform_overview, set_status, settings, settings_page, storefront, update_settings, vendor_home,

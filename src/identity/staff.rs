@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::Role;
+use super::{Role, VendorId};
 
 /// A member of staff, as the staff page lists them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,6 +17,8 @@ pub struct StaffRow {
     pub email: String,
     /// Their role.
     pub role: Role,
+    /// For vendor staff, the vendor they work for.
+    pub vendor: Option<VendorChoice>,
     /// Whether they may sign in.
     pub active: bool,
     /// When they joined.
@@ -32,6 +34,8 @@ pub struct Invitation {
     pub email: String,
     /// The role they will have.
     pub role: Role,
+    /// For vendor staff, the vendor they will work for.
+    pub vendor: Option<String>,
     /// When it was sent.
     pub created_at: DateTime<Utc>,
     /// When its link stops working.
@@ -45,6 +49,59 @@ pub struct StaffList {
     pub members: Vec<StaffRow>,
     /// Invitations still open, newest first.
     pub invitations: Vec<Invitation>,
+    /// The marketplace's vendors, whose staff can be invited too (none for a single shop).
+    pub vendors: Vec<VendorChoice>,
+}
+
+/// A vendor of the marketplace, as a choice in a form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VendorChoice {
+    /// Its id.
+    pub id: VendorId,
+    /// Its name.
+    pub name: String,
+}
+
+/// A role as a form offers it: a staff role, or staff of one vendor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleChoice {
+    /// The role.
+    pub role: Role,
+    /// The vendor, for vendor staff (and only for them).
+    pub vendor: Option<VendorId>,
+}
+
+impl RoleChoice {
+    /// The staff roles a business offers, most common first.
+    pub const STAFF: [Role; 4] = [Role::Cashier, Role::Manager, Role::Accountant, Role::Owner];
+
+    /// The value a form sends: the role's code, or `vendor:<id>`.
+    pub fn code(self) -> String {
+        match self.vendor {
+            Some(vendor) => format!("vendor:{}", vendor.0),
+            None => self.role.code().to_owned(),
+        }
+    }
+
+    /// Reads a form's value back; `None` when it names no role (or a vendor without an id).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().split_once(':') {
+            Some(("vendor", id)) => {
+                uuid::Uuid::parse_str(id).ok().map(|id| Self { role: Role::Vendor, vendor: Some(VendorId(id)) })
+            }
+            Some(_) => None,
+            None => Role::from_code(text.trim()).filter(|r| *r != Role::Vendor).map(|role| Self { role, vendor: None }),
+        }
+    }
+}
+
+/// Which members a list asks for.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffQuery {
+    /// Only this role.
+    pub role: Option<Role>,
+    /// Only those who may (or may not) sign in.
+    pub active: Option<bool>,
 }
 
 /// What an invitation link shows before it is accepted.
@@ -61,7 +118,7 @@ pub struct InvitationPreview {
 }
 
 #[cfg(feature = "server")]
-pub use server::{accept_invitation, invitation_preview, invite, list_staff, set_active};
+pub use server::{accept_invitation, change_role, invitation_preview, invite, list_staff, set_active, staff_page};
 
 #[cfg(feature = "server")]
 mod server {
@@ -72,7 +129,7 @@ mod server {
     use super::super::login::{LoggedIn, email_is_plausible, user_by_email};
     use super::super::session::{self, ClientInfo};
     use super::super::{Actor, Permission, Role, StaffMember, TenantId, VendorId, outbox, password, token};
-    use super::{Invitation, InvitationPreview, StaffList, StaffRow};
+    use super::{Invitation, InvitationPreview, RoleChoice, StaffList, StaffQuery, StaffRow, VendorChoice};
     use crate::Error;
     use crate::audit::{self, Change};
     use crate::db::tenant_tx;
@@ -80,35 +137,20 @@ mod server {
     /// How long an invitation link works.
     const INVITATION_DAYS: i32 = 7;
 
+    const VENDOR_SCOPE: &str = "vendor staff work for one vendor; other roles for none";
+    const NOT_A_VENDOR: &str = "choose one of the marketplace's vendors";
+
     /// Members and open invitations of the actor's business.
     pub async fn list_staff(db: &sqlx::PgPool, actor: &Actor) -> Result<StaffList, Error> {
         let tenant = actor.require(Permission::ViewStaff)?;
         let mut tx = tenant_tx(db, tenant).await?;
-        let members = sqlx::query!(
-            "SELECT m.user_id, u.name, u.email, m.role, m.active, m.created_at
-               FROM memberships m JOIN users u ON u.id = m.user_id
-              WHERE m.tenant_id = $1
-              ORDER BY m.role = 'owner' DESC, u.name, m.user_id",
-            tenant.0
-        )
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .filter_map(|r| {
-            Some(StaffRow {
-                user: r.user_id,
-                name: r.name,
-                email: r.email,
-                role: Role::from_code(&r.role)?,
-                active: r.active,
-                joined_at: r.created_at,
-            })
-        })
-        .collect();
+        let mut members = members(&mut tx, tenant, &StaffQuery::default(), None, i64::MAX).await?;
+        members.sort_by_key(|m| m.role != Role::Owner);
         let invitations = sqlx::query!(
-            "SELECT id, email, role, created_at, expires_at FROM invitations
-              WHERE tenant_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()
-              ORDER BY created_at DESC, id DESC",
+            r#"SELECT i.id, i.email, i.role, v.name AS "vendor?", i.created_at, i.expires_at
+                 FROM invitations i LEFT JOIN vendors v ON v.tenant_id = i.tenant_id AND v.id = i.vendor_id
+                WHERE i.tenant_id = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > now()
+                ORDER BY i.created_at DESC, i.id DESC"#,
             tenant.0
         )
         .fetch_all(&mut *tx)
@@ -119,13 +161,81 @@ mod server {
                 id: r.id,
                 email: r.email,
                 role: Role::from_code(&r.role)?,
+                vendor: r.vendor,
                 created_at: r.created_at,
                 expires_at: r.expires_at,
             })
         })
         .collect();
+        let vendors = sqlx::query!(
+            "SELECT id, name FROM vendors WHERE tenant_id = $1 AND status <> 'suspended' ORDER BY name, id",
+            tenant.0
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|r| VendorChoice { id: VendorId(r.id), name: r.name })
+        .collect();
         tx.commit().await?;
-        Ok(StaffList { members, invitations })
+        Ok(StaffList { members, invitations, vendors })
+    }
+
+    /// Members by name, a page at a time: those after `after` (name, id), at most `limit`.
+    pub async fn staff_page(
+        db: &sqlx::PgPool,
+        actor: &Actor,
+        query: &StaffQuery,
+        after: Option<(String, Uuid)>,
+        limit: i64,
+    ) -> Result<Vec<StaffRow>, Error> {
+        let tenant = actor.require(Permission::ViewStaff)?;
+        let mut tx = tenant_tx(db, tenant).await?;
+        let page = members(&mut tx, tenant, query, after, limit).await?;
+        tx.commit().await?;
+        Ok(page)
+    }
+
+    async fn members(
+        tx: &mut sqlx::PgConnection,
+        tenant: TenantId,
+        query: &StaffQuery,
+        after: Option<(String, Uuid)>,
+        limit: i64,
+    ) -> Result<Vec<StaffRow>, Error> {
+        let (after_name, after_id) = after.unzip();
+        let rows = sqlx::query!(
+            r#"SELECT m.user_id, u.name, u.email, m.role, m.vendor_id, v.name AS "vendor?", m.active, m.created_at
+                 FROM memberships m JOIN users u ON u.id = m.user_id
+                 LEFT JOIN vendors v ON v.tenant_id = m.tenant_id AND v.id = m.vendor_id
+                WHERE m.tenant_id = $1
+                  AND ($2::text IS NULL OR m.role = $2)
+                  AND ($3::boolean IS NULL OR m.active = $3)
+                  AND ($4::text IS NULL OR (u.name, m.user_id) > ($4, $5))
+                ORDER BY u.name, m.user_id
+                LIMIT $6"#,
+            tenant.0,
+            query.role.map(Role::code),
+            query.active,
+            after_name,
+            after_id,
+            limit,
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(StaffRow {
+                    user: r.user_id,
+                    name: r.name,
+                    email: r.email,
+                    role: Role::from_code(&r.role)?,
+                    vendor: r.vendor_id.zip(r.vendor).map(|(id, name)| VendorChoice { id: VendorId(id), name }),
+                    active: r.active,
+                    joined_at: r.created_at,
+                })
+            })
+            .collect())
     }
 
     /// Invites someone to join the business with a role; returns the link that lets them in,
@@ -134,17 +244,17 @@ mod server {
         db: &sqlx::PgPool,
         actor: &Actor,
         email: &str,
-        role: Role,
-        vendor: Option<VendorId>,
+        choice: RoleChoice,
         base_url: &str,
     ) -> Result<String, Error> {
         let tenant = actor.require(Permission::ManageStaff)?;
+        let RoleChoice { role, vendor } = choice;
         let email = email.trim();
         if !email_is_plausible(email) {
             return Err(Error::invalid("email", "enter an email address such as ada@example.ng"));
         }
         if (role == Role::Vendor) != vendor.is_some() {
-            return Err(Error::invalid("role", "vendor staff are invited for one vendor; other roles for none"));
+            return Err(Error::invalid("role", VENDOR_SCOPE));
         }
         let secret = token::new_secret()?;
         let mut tx = tenant_tx(db, tenant).await?;
@@ -186,9 +296,7 @@ mod server {
         )
         .execute(&mut *tx)
         .await
-        .map_err(|e| {
-            crate::db::field_error(e, "invitations_vendor_id_fkey", "vendor", "choose one of the marketplace's vendors")
-        })?;
+        .map_err(|e| crate::db::field_error(e, "invitations_tenant_id_vendor_id_fkey", "role", NOT_A_VENDOR))?;
         let link = format!("{}/admin/invite/{}", base_url.trim_end_matches('/'), secret.text);
         let business = match actor {
             Actor::Staff(member) => member.tenant_name.clone(),
@@ -215,7 +323,7 @@ mod server {
                 entity_id: id.to_string(),
                 action: "created",
                 before: None,
-                after: Some(json!({ "email": email, "role": role.code() })),
+                after: Some(json!({ "email": email, "role": role.code(), "vendor": vendor.map(|v| v.0) })),
             },
         )
         .await?;
@@ -357,6 +465,75 @@ mod server {
         Ok(LoggedIn { cookie_value: started.cookie_value, home: invitation.role.home(), actor })
     }
 
+    /// Gives a member another role (or makes them staff of another vendor). Never one's own
+    /// role, and never the last active owner's; the change applies from their next request.
+    pub async fn change_role(db: &sqlx::PgPool, actor: &Actor, user: Uuid, choice: RoleChoice) -> Result<(), Error> {
+        let tenant = actor.require(Permission::ManageStaff)?;
+        if matches!(actor, Actor::Staff(me) if me.user == user) {
+            return Err(Error::Conflict("You cannot change your own role.".into()));
+        }
+        let RoleChoice { role, vendor } = choice;
+        if (role == Role::Vendor) != vendor.is_some() {
+            return Err(Error::invalid("role", VENDOR_SCOPE));
+        }
+        let mut tx = tenant_tx(db, tenant).await?;
+        let before = sqlx::query!(
+            "SELECT role, vendor_id, active FROM memberships WHERE tenant_id = $1 AND user_id = $2 FOR UPDATE",
+            tenant.0,
+            user
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::not_found("member of staff"))?;
+        if before.role == role.code() && before.vendor_id == vendor.map(|v| v.0) {
+            return Ok(());
+        }
+        if before.role == "owner" && before.active {
+            ensure_another_owner(&mut tx, tenant).await?;
+        }
+        sqlx::query!(
+            "UPDATE memberships SET role = $3, vendor_id = $4 WHERE tenant_id = $1 AND user_id = $2",
+            tenant.0,
+            user,
+            role.code(),
+            vendor.map(|v| v.0)
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| crate::db::field_error(e, "memberships_tenant_id_vendor_id_fkey", "role", NOT_A_VENDOR))?;
+        audit::record(
+            &mut tx,
+            tenant,
+            actor,
+            Change {
+                entity: "staff",
+                entity_id: user.to_string(),
+                action: "role changed",
+                before: Some(json!({ "role": before.role, "vendor": before.vendor_id })),
+                after: Some(json!({ "role": role.code(), "vendor": vendor.map(|v| v.0) })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Refuses a change that would leave the business without an active owner. The owners' rows
+    /// stay locked until the change commits, so two owners demoting each other at the same
+    /// moment cannot both succeed.
+    async fn ensure_another_owner(tx: &mut sqlx::PgConnection, tenant: TenantId) -> Result<(), Error> {
+        let owners = sqlx::query_scalar!(
+            "SELECT user_id FROM memberships WHERE tenant_id = $1 AND role = 'owner' AND active FOR UPDATE",
+            tenant.0
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        if owners.len() <= 1 {
+            return Err(Error::Conflict("A business needs at least one active owner.".into()));
+        }
+        Ok(())
+    }
+
     /// Lets a member sign in again, or stops them (ending their sessions in this business).
     pub async fn set_active(db: &sqlx::PgPool, actor: &Actor, user: Uuid, active: bool) -> Result<(), Error> {
         let tenant = actor.require(Permission::ManageStaff)?;
@@ -376,15 +553,7 @@ mod server {
             return Ok(());
         }
         if !active && before.role == "owner" {
-            let owners = sqlx::query_scalar!(
-                r#"SELECT count(*) AS "n!" FROM memberships WHERE tenant_id = $1 AND role = 'owner' AND active"#,
-                tenant.0
-            )
-            .fetch_one(&mut *tx)
-            .await?;
-            if owners <= 1 {
-                return Err(Error::Conflict("A business needs at least one active owner.".into()));
-            }
+            ensure_another_owner(&mut tx, tenant).await?;
         }
         sqlx::query!(
             "UPDATE memberships SET active = $3 WHERE tenant_id = $1 AND user_id = $2",

@@ -45,6 +45,7 @@ pub async fn load_audit(
         from: parse_day(from.as_deref(), "from", 0)?,
         until: parse_day(until.as_deref(), "until", 1)?,
         after: parse_id(after.as_deref(), "after")?,
+        limit: None,
     };
     Ok(commerce::audit::list(db.read(), &actor, &filter).await?)
 }

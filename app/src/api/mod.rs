@@ -21,7 +21,7 @@ pub use registers::load_register_shops;
 pub use reset::{RequestPasswordReset, ResetPassword};
 pub use settings::{AddLocation, SaveSettings, load_settings};
 pub use shopper::{LogInShopper, LogOutShopper, RegisterShopper};
-pub use staff::{AcceptInvitation, InviteStaff, SetStaffActive, load_invitation, load_staff};
+pub use staff::{AcceptInvitation, ChangeStaffRole, InviteStaff, SetStaffActive, load_invitation, load_staff};
 pub use storefront::load_storefront;
 
 /// The database handed to every request by the server.

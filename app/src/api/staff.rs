@@ -15,11 +15,22 @@ pub async fn load_staff() -> Result<StaffList, AppError> {
 #[server(prefix = "/rpc", endpoint = "invite_staff")]
 pub async fn invite_staff(email: String, role: String) -> Result<String, AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
-    let role =
-        commerce::identity::Role::from_code(&role).ok_or_else(|| commerce::Error::invalid("role", "choose a role"))?;
-    let link = commerce::identity::invite(db.primary(), &actor, &email, role, None, &crate::session::site().public_url)
-        .await?;
+    let choice = role_choice(&role)?;
+    let link =
+        commerce::identity::invite(db.primary(), &actor, &email, choice, &crate::session::site().public_url).await?;
     Ok(link)
+}
+
+/// Gives a member another role.
+#[server(prefix = "/rpc", endpoint = "change_staff_role")]
+pub async fn change_staff_role(user: Uuid, role: String) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::identity::change_role(db.primary(), &actor, user, role_choice(&role)?).await?)
+}
+
+#[cfg(feature = "ssr")]
+fn role_choice(text: &str) -> Result<commerce::identity::RoleChoice, commerce::Error> {
+    commerce::identity::RoleChoice::parse(text).ok_or_else(|| commerce::Error::invalid("role", "choose a role"))
 }
 
 /// Lets a member sign in again, or stops them.

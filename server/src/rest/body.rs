@@ -1,8 +1,10 @@
-//! JSON request bodies whose mistakes come back as problem+json naming the field.
+//! JSON request bodies and query strings whose mistakes come back as problem+json naming the
+//! field.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
@@ -38,24 +40,43 @@ where
             .await
             .map_err(|_| Problem::bad_request("The body could not be read.").into_response())?;
         let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
-        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-            Ok(value) => Ok(Self { value, bytes }),
-            Err(error) => {
-                let path = error.path().to_string();
-                let message = error.inner().to_string();
-                let message = message.split(" at line ").next().unwrap_or_default().to_owned();
-                // A missing field is reported at the path of the object that lacks it, with its
-                // name only in the message.
-                let missing = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
-                let field = match (path.as_str(), missing) {
-                    (".", Some(name)) => name.to_owned(),
-                    (path, Some(name)) => format!("{path}.{name}"),
-                    (".", None) => "body".to_owned(),
-                    (path, None) => path.to_owned(),
-                };
-                let message = if message.starts_with("missing field") { "is required".to_owned() } else { message };
-                Err(Problem::from(commerce::Error::invalid(field, message)).into_response())
-            }
-        }
+        serde_path_to_error::deserialize::<_, T>(&mut deserializer)
+            .map(|value| Self { value, bytes })
+            .map_err(|error| field_problem(&error, "body"))
     }
+}
+
+/// The query string as `T`; a value of the wrong form is a 422 naming the parameter.
+pub struct QueryOf<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for QueryOf<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize::<_, T>(deserializer).map(Self).map_err(|error| field_problem(&error, "query"))
+    }
+}
+
+/// A problem naming the field a deserializer stumbled on (`whole` when it is the input itself).
+fn field_problem<E: std::fmt::Display>(error: &serde_path_to_error::Error<E>, whole: &str) -> Response {
+    let path = error.path().to_string();
+    let message = error.inner().to_string();
+    let message = message.split(" at line ").next().unwrap_or_default().to_owned();
+    // A missing field is reported at the path of the object that lacks it, with its name only
+    // in the message.
+    let missing = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
+    let field = match (path.as_str(), missing) {
+        (".", Some(name)) => name.to_owned(),
+        (path, Some(name)) => format!("{path}.{name}"),
+        (".", None) => whole.to_owned(),
+        (path, None) => path.to_owned(),
+    };
+    let message = if message.starts_with("missing field") { "is required".to_owned() } else { message };
+    Problem::from(commerce::Error::invalid(field, message)).into_response()
 }

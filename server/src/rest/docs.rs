@@ -10,7 +10,7 @@ use utoipa::openapi::security::{ClientCredentials, Flow, OAuth2, Scopes, Securit
 use utoipa::openapi::{OpenApi as Document, RefOr};
 use utoipa::{Modify, OpenApi};
 
-use super::{list, locations, problem, settings, token};
+use super::{audit, dashboard, list, locations, problem, settings, staff, token};
 
 /// The API's description.
 #[derive(OpenApi)]
@@ -23,9 +23,17 @@ use super::{list, locations, problem, settings, token};
                        `Authorization: Bearer <token>`. Errors are RFC 9457 problem+json with a stable `type`. Lists \
                        take `limit`, `cursor` and `sort` (`-` for descending) and answer `{data, next_cursor}`. \
                        Creates accept an `Idempotency-Key` header: a retry with the same key and body gets the first \
-                       answer; the same key with another body is a 422."
+                       answer; the same key with another body is a 422. Keys are kept for 24 hours."
     ),
-    paths(token::issue, settings::show, locations::list, locations::create),
+    paths(
+        token::issue,
+        settings::show,
+        locations::list,
+        locations::create,
+        staff::list,
+        audit::list,
+        dashboard::show
+    ),
     components(schemas(
         problem::Problem,
         problem::FieldError,
@@ -35,11 +43,19 @@ use super::{list, locations, problem, settings, token};
         locations::LocationOut,
         locations::LocationIn,
         list::Page<locations::LocationOut>,
+        staff::StaffOut,
+        list::Page<staff::StaffOut>,
+        audit::AuditOut,
+        list::Page<audit::AuditOut>,
+        dashboard::Dashboard,
     )),
     modifiers(&BearerScopes),
     tags(
         (name = "auth", description = "Access tokens"),
         (name = "settings", description = "The business and its locations"),
+        (name = "staff", description = "Members of staff"),
+        (name = "audit", description = "The audit trail"),
+        (name = "dashboard", description = "The business at a glance"),
     )
 )]
 pub struct ApiDoc;

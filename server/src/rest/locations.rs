@@ -1,7 +1,7 @@
 //! `GET` and `POST /api/v1/locations`: the business's shops and warehouses.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use commerce::identity::{self, Location, NewLocation};
@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::list::{ListParams, Page, page};
-use super::{ApiActor, JsonBody, Problem, idempotent};
+use super::{ApiActor, JsonBody, Problem, QueryOf, idempotent};
 use crate::AppState;
 
 /// A shop or warehouse.
@@ -95,7 +95,7 @@ pub struct LocationIn {
 pub async fn list(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(params): Query<ListParams>,
+    QueryOf(params): QueryOf<ListParams>,
 ) -> Response {
     let run = async {
         let limit = params.limit()?;

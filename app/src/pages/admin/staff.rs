@@ -1,8 +1,8 @@
-use commerce::identity::{Permission, Role, StaffList, StaffRow};
+use commerce::identity::{Permission, Role, RoleChoice, StaffList, StaffRow, VendorChoice};
 use leptos::prelude::*;
 
 use super::AdminPage;
-use crate::api::{InviteStaff, SetStaffActive, load_staff};
+use crate::api::{ChangeStaffRole, InviteStaff, SetStaffActive, load_staff};
 use crate::components::{Badge, BadgeTone, Field, FormAlert, Loaded, Needs, PageHeader};
 
 /// `/admin/staff`: who works here, open invitations, and (for the owner) inviting and
@@ -26,19 +26,64 @@ fn actor_user(actor: &commerce::identity::Actor) -> Option<uuid::Uuid> {
 #[component]
 fn StaffPanel(manage: bool, me: Option<uuid::Uuid>) -> impl IntoView {
     let invite = ServerAction::<InviteStaff>::new();
-    let set_active = ServerAction::<SetStaffActive>::new();
-    let staff = Resource::new(move || (invite.version().get(), set_active.version().get()), |_| load_staff());
+    let actions = MemberActions { set_active: ServerAction::new(), change_role: ServerAction::new() };
+    let staff = Resource::new(
+        move || (invite.version().get(), actions.set_active.version().get(), actions.change_role.version().get()),
+        |_| load_staff(),
+    );
     view! {
         <PageHeader title="Staff" subtitle="The people who work in this business and what they may do." />
-        {manage.then(|| view! { <InviteForm invite /> })}
         <Loaded resource=staff let:list>
-            <StaffTables list manage me set_active />
+            {manage.then(|| view! { <InviteForm invite vendors=list.vendors.clone() /> })}
+            <StaffTables list manage me actions />
         </Loaded>
     }
 }
 
+/// What the owner can do to a member's row.
+#[derive(Clone, Copy)]
+struct MemberActions {
+    set_active: ServerAction<SetStaffActive>,
+    change_role: ServerAction<ChangeStaffRole>,
+}
+
+/// The roles a form offers: staff roles, then staff of each of the marketplace's vendors.
 #[component]
-fn InviteForm(invite: ServerAction<InviteStaff>) -> impl IntoView {
+fn RoleSelect(
+    /// The select's id (its label points at it).
+    id: String,
+    vendors: Vec<VendorChoice>,
+    /// The choice shown first.
+    #[prop(optional)]
+    selected: Option<RoleChoice>,
+) -> impl IntoView {
+    let selected = selected.map(RoleChoice::code);
+    let option = move |choice: RoleChoice, label: String| {
+        let code = choice.code();
+        let chosen = selected.as_deref() == Some(code.as_str());
+        view! { <option value=code selected=chosen>{label}</option> }
+    };
+    let staff_options = RoleChoice::STAFF
+        .into_iter()
+        .map(|role| option(RoleChoice { role, vendor: None }, role.label().to_owned()))
+        .collect_view();
+    let vendor_options = (!vendors.is_empty()).then(|| {
+        let options = vendors
+            .into_iter()
+            .map(|v| option(RoleChoice { role: Role::Vendor, vendor: Some(v.id) }, format!("Staff of {}", v.name)))
+            .collect_view();
+        view! { <optgroup label="Vendor staff">{options}</optgroup> }
+    });
+    view! {
+        <select class="input" id=id name="role">
+            {staff_options}
+            {vendor_options}
+        </select>
+    }
+}
+
+#[component]
+fn InviteForm(invite: ServerAction<InviteStaff>, vendors: Vec<VendorChoice>) -> impl IntoView {
     let error = Signal::derive(move || invite.value().get().and_then(Result::err));
     let link = move || invite.value().get().and_then(Result::ok);
     view! {
@@ -48,12 +93,7 @@ fn InviteForm(invite: ServerAction<InviteStaff>) -> impl IntoView {
                 <Field label="Email" name="email" kind="email" error />
                 <div class="field">
                     <label class="label" for="role">"Role"</label>
-                    <select class="input" id="role" name="role">
-                        {[Role::Cashier, Role::Manager, Role::Accountant, Role::Owner]
-                            .into_iter()
-                            .map(|r| view! { <option value=r.code()>{r.label()}</option> })
-                            .collect_view()}
-                    </select>
+                    <RoleSelect id="role".to_owned() vendors />
                 </div>
                 <button type="submit" class="btn btn-primary sm:mt-6">"Send invitation"</button>
             </ActionForm>
@@ -69,13 +109,16 @@ fn InviteForm(invite: ServerAction<InviteStaff>) -> impl IntoView {
 }
 
 #[component]
-fn StaffTables(
-    list: StaffList,
-    manage: bool,
-    me: Option<uuid::Uuid>,
-    set_active: ServerAction<SetStaffActive>,
-) -> impl IntoView {
-    let error = Signal::derive(move || set_active.value().get().and_then(Result::err));
+fn StaffTables(list: StaffList, manage: bool, me: Option<uuid::Uuid>, actions: MemberActions) -> impl IntoView {
+    let error = Signal::derive(move || {
+        actions
+            .change_role
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| actions.set_active.value().get().and_then(Result::err))
+    });
+    let vendors = list.vendors;
     view! {
         <FormAlert error />
         <section class="card p-0">
@@ -86,7 +129,7 @@ fn StaffTables(
                         {list.members.into_iter().map(|m| {
                             let column = manage;
                             let manage = manage && Some(m.user) != me;
-                            view! { <MemberRow member=m column manage set_active /> }
+                            view! { <MemberRow member=m column manage actions vendors=vendors.clone() /> }
                         }).collect_view()}
                     </tbody>
                 </table>
@@ -102,7 +145,7 @@ fn StaffTables(
                         {list.invitations.into_iter().map(|i| view! {
                             <li class="flex flex-wrap items-center justify-between gap-2 px-4 py-3 text-sm">
                                 <span class="font-medium">{i.email}</span>
-                                <span class="text-slate-500">{format!("{} · expires {}", i.role.label(), i.expires_at.format("%-d %b %Y"))}</span>
+                                <span class="text-slate-500">{format!("{} · expires {}", role_text(i.role, i.vendor.as_deref()), i.expires_at.format("%-d %b %Y"))}</span>
                             </li>
                         }).collect_view()}
                     </ul>
@@ -119,13 +162,31 @@ fn MemberRow(
     column: bool,
     /// Whether this row's access may be changed (never one's own).
     manage: bool,
-    set_active: ServerAction<SetStaffActive>,
+    actions: MemberActions,
+    vendors: Vec<VendorChoice>,
 ) -> impl IntoView {
-    let StaffRow { user, name, email, role, active, .. } = member;
+    let StaffRow { user, name, email, role, vendor, active, .. } = member;
+    let current = RoleChoice { role, vendor: vendor.as_ref().map(|v| v.id) };
+    let vendor = vendor.map(|v| v.name);
+    let select_id = format!("role-{user}");
+    let select_label = format!("Role of {name}");
+    let role_cell = if manage {
+        view! {
+            <ActionForm action=actions.change_role attr:class="flex items-center gap-2">
+                <input type="hidden" name="user" value=user.to_string() />
+                <label class="sr-only" for=select_id.clone()>{select_label}</label>
+                <RoleSelect id=select_id selected=current vendors />
+                <button type="submit" class="btn btn-secondary btn-sm">"Change"</button>
+            </ActionForm>
+        }
+        .into_any()
+    } else {
+        role_text(role, vendor.as_deref()).into_any()
+    };
     view! {
         <tr>
             <td><div class="font-medium">{name}</div><div class="text-xs text-slate-500">{email}</div></td>
-            <td>{role.label()}</td>
+            <td>{role_cell}</td>
             <td>
                 {if active {
                     view! { <Badge tone=BadgeTone::Positive text="Active" /> }
@@ -136,7 +197,7 @@ fn MemberRow(
             {(column && !manage).then(|| view! { <td></td> })}
             {manage.then(|| view! {
                 <td class="text-right">
-                    <ActionForm action=set_active>
+                    <ActionForm action=actions.set_active>
                         <input type="hidden" name="user" value=user.to_string() />
                         <input type="hidden" name="active" value=(!active).to_string() />
                         <button type="submit" class="btn btn-secondary btn-sm">{if active { "Deactivate" } else { "Reactivate" }}</button>
@@ -144,5 +205,13 @@ fn MemberRow(
                 </td>
             })}
         </tr>
+    }
+}
+
+/// A role as the staff page prints it: "Cashier", or "Staff of Lagos Gadgets".
+fn role_text(role: Role, vendor: Option<&str>) -> String {
+    match vendor {
+        Some(vendor) => format!("Staff of {vendor}"),
+        None => role.label().to_owned(),
     }
 }
