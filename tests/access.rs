@@ -406,3 +406,28 @@ async fn the_sweep_forgets_what_has_expired_and_keeps_what_has_not(owner: PgPool
         "a second sweep finds nothing"
     );
 }
+
+#[sqlx::test]
+async fn every_id_of_another_business_answers_not_found(owner: PgPool) {
+    let db = demo(&owner).await;
+    let shop_owner = sign_in(&db, "owner@ojafresh.ng").await;
+    let market_owner = sign_in(&db, "owner@gadgetmarket.ng").await;
+    let shop_member = staff(&sign_in(&db, "manager@ojafresh.ng").await).user;
+    identity::api_client::create(&db, &shop_owner, "Till sync", &["settings:read".to_owned()]).await.unwrap();
+    let shop_client = identity::api_client::list(&db, &shop_owner).await.unwrap()[0].id;
+    let shop_session: uuid::Uuid = sqlx::query_scalar("SELECT id FROM sessions WHERE user_id = $1 LIMIT 1")
+        .bind(shop_member)
+        .fetch_one(&owner)
+        .await
+        .unwrap();
+
+    let not_found = |what: &str, result: Result<(), Error>| {
+        assert!(matches!(result, Err(Error::NotFound(_))), "{what}: {result:?}");
+    };
+    not_found("deactivate", identity::set_active(&db, &market_owner, shop_member, false).await);
+    not_found("change role", identity::change_role(&db, &market_owner, shop_member, CASHIER).await);
+    not_found("revoke client", identity::api_client::revoke(&db, &market_owner, shop_client).await);
+    not_found("end session", identity::session::revoke(&db, staff(&market_owner).user, shop_session).await);
+    let untouched = identity::api_client::list(&db, &shop_owner).await.unwrap();
+    assert!(untouched[0].revoked_at.is_none(), "the shop's client still works");
+}
