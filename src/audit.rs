@@ -85,12 +85,13 @@ pub async fn record(
     actor: &Actor,
     change: Change<'_>,
 ) -> Result<(), Error> {
-    let (kind, id) = match actor {
-        Actor::Staff(member) => ("user", Some(member.user)),
-        Actor::Shopper { shopper, .. } => ("shopper", Some(*shopper)),
-        Actor::ApiClient { client, .. } => ("api_client", Some(*client)),
-        Actor::PlatformAdmin { user, .. } => ("platform", Some(*user)),
+    let kind = match actor {
+        Actor::Staff(_) => "user",
+        Actor::Shopper { .. } => "shopper",
+        Actor::ApiClient { .. } => "api_client",
+        Actor::PlatformAdmin { .. } => "platform",
     };
+    let id = Some(actor.id());
     sqlx::query!(
         "INSERT INTO audit_log (tenant_id, id, actor_kind, actor_id, actor_label, entity, entity_id, action, before, after)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",

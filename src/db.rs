@@ -21,10 +21,18 @@ pub async fn tenant_tx(db: &PgPool, tenant: TenantId) -> Result<Transaction<'sta
 
 /// Maps a unique or check violation named `constraint` to a field error; other errors pass.
 pub fn field_error(error: sqlx::Error, constraint: &str, field: &str, message: &str) -> Error {
-    match &error {
-        sqlx::Error::Database(db) if db.constraint() == Some(constraint) => Error::invalid(field, message),
-        _ => Error::from(error),
+    field_errors(error, &[(constraint, field, message)])
+}
+
+/// Maps the violation of any of the named constraints (constraint, field, message) to a field
+/// error; other errors pass.
+pub fn field_errors(error: sqlx::Error, known: &[(&str, &str, &str)]) -> Error {
+    if let sqlx::Error::Database(db) = &error
+        && let Some((_, field, message)) = known.iter().find(|(name, _, _)| db.constraint() == Some(*name))
+    {
+        return Error::invalid(*field, *message);
     }
+    Error::from(error)
 }
 
 /// Where the database is and how many connections to keep.

@@ -4,8 +4,10 @@
 //! browser included; everything that reads or writes Postgres sits behind the `server` feature.
 
 pub mod audit;
+pub mod catalog;
 pub mod error;
 pub mod identity;
+pub mod inventory;
 pub mod money;
 
 #[cfg(feature = "server")]

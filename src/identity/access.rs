@@ -69,9 +69,16 @@ impl Role {
                     | P::ViewAudit
                     | P::ViewOutbox
                     | P::SellAtPos
+                    | P::ViewCatalog
+                    | P::ManageCatalog
+                    | P::ViewInventory
+                    | P::ManageInventory
             ),
-            Self::Accountant => matches!(permission, P::ViewDashboard | P::ViewSettings | P::ViewStaff | P::ViewAudit),
-            Self::Cashier => matches!(permission, P::SellAtPos),
+            Self::Accountant => matches!(
+                permission,
+                P::ViewDashboard | P::ViewSettings | P::ViewStaff | P::ViewAudit | P::ViewCatalog | P::ViewInventory
+            ),
+            Self::Cashier => matches!(permission, P::SellAtPos | P::ViewCatalog),
             Self::Vendor => matches!(permission, P::UseVendorPortal),
         }
     }
@@ -109,11 +116,19 @@ pub enum Permission {
     SellAtPos,
     /// Work in the vendor portal for one vendor.
     UseVendorPortal,
+    /// See products, their variants and prices.
+    ViewCatalog,
+    /// Create, change and archive products; import them.
+    ManageCatalog,
+    /// See stock levels, movements, alerts, transfers and counts.
+    ViewInventory,
+    /// Receive, adjust, transfer and count stock; import levels.
+    ManageInventory,
 }
 
 impl Permission {
     /// Every permission, in the order the roles page lists them.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 14] = [
         Self::ViewDashboard,
         Self::ViewSettings,
         Self::ManageSettings,
@@ -124,6 +139,10 @@ impl Permission {
         Self::ViewOutbox,
         Self::SellAtPos,
         Self::UseVendorPortal,
+        Self::ViewCatalog,
+        Self::ManageCatalog,
+        Self::ViewInventory,
+        Self::ManageInventory,
     ];
 
     /// What it lets a person do, for the roles page and refusals.
@@ -139,6 +158,10 @@ impl Permission {
             Self::ViewOutbox => "read sent messages",
             Self::SellAtPos => "sell at the till",
             Self::UseVendorPortal => "use the vendor portal",
+            Self::ViewCatalog => "see products",
+            Self::ManageCatalog => "create and change products",
+            Self::ViewInventory => "see stock",
+            Self::ManageInventory => "receive, adjust, transfer and count stock",
         }
     }
 
@@ -151,6 +174,10 @@ impl Permission {
             Self::ManageSettings => (ApiModule::Settings, Write),
             Self::ViewStaff => (ApiModule::Staff, Read),
             Self::ViewAudit => (ApiModule::Audit, Read),
+            Self::ViewCatalog => (ApiModule::Products, Read),
+            Self::ManageCatalog => (ApiModule::Products, Write),
+            Self::ViewInventory => (ApiModule::Inventory, Read),
+            Self::ManageInventory => (ApiModule::Inventory, Write),
             Self::ManageStaff | Self::ManageApiClients | Self::ViewOutbox | Self::SellAtPos | Self::UseVendorPortal => {
                 return None;
             }
@@ -170,11 +197,16 @@ pub enum ApiModule {
     Staff,
     /// The audit trail (read only).
     Audit,
+    /// Products and their variants.
+    Products,
+    /// Stock levels, movements, transfers and sync.
+    Inventory,
 }
 
 impl ApiModule {
     /// Every module, in the order the API client form lists them.
-    pub const ALL: [Self; 4] = [Self::Dashboard, Self::Settings, Self::Staff, Self::Audit];
+    pub const ALL: [Self; 6] =
+        [Self::Dashboard, Self::Settings, Self::Staff, Self::Audit, Self::Products, Self::Inventory];
 
     /// The name in a scope string.
     pub fn code(self) -> &'static str {
@@ -183,6 +215,8 @@ impl ApiModule {
             Self::Settings => "settings",
             Self::Staff => "staff",
             Self::Audit => "audit",
+            Self::Products => "products",
+            Self::Inventory => "inventory",
         }
     }
 }
@@ -299,6 +333,16 @@ impl Actor {
         }
     }
 
+    /// The person's, shopper's or API client's id, for the records they leave.
+    pub fn id(&self) -> Uuid {
+        match self {
+            Self::Staff(member) => member.user,
+            Self::Shopper { shopper, .. } => *shopper,
+            Self::ApiClient { client, .. } => *client,
+            Self::PlatformAdmin { user, .. } => *user,
+        }
+    }
+
     /// Whether this actor may do that.
     pub fn can(&self, permission: Permission) -> bool {
         match self {
@@ -365,9 +409,9 @@ mod tests {
     }
 
     #[test]
-    fn a_cashier_may_sell_and_nothing_else() {
+    fn a_cashier_may_sell_and_look_up_products_and_nothing_else() {
         let allowed: Vec<_> = Permission::ALL.into_iter().filter(|p| Role::Cashier.allows(*p)).collect();
-        assert_eq!(allowed, [Permission::SellAtPos]);
+        assert_eq!(allowed, [Permission::SellAtPos, Permission::ViewCatalog]);
         assert!(matches!(staff(Role::Cashier).require(Permission::ViewAudit), Err(Error::Forbidden(_))));
     }
 

@@ -1,0 +1,277 @@
+//! A product as a merchant, an API client or an import sends it, and the checks that turn it
+//! into something the catalog can store. Plain code: the browser can run the same checks.
+
+use std::collections::HashSet;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::{CategoryId, ProductStatus, TaxClass, VariantId, barcode};
+use crate::Error;
+use crate::identity::VendorId;
+
+/// The most variants one product may have (3 options of up to 10 values would be 1,000).
+pub const MAX_VARIANTS: usize = 250;
+
+/// A product to create, or the whole new state of one being edited.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProductInput {
+    /// Its name.
+    pub name: String,
+    /// What it is, for shoppers.
+    pub description: String,
+    /// Who makes it.
+    pub brand: String,
+    /// Where it is filed.
+    pub category: Option<CategoryId>,
+    /// Draft, active or archived.
+    pub status: ProductStatus,
+    /// How VAT applies.
+    pub tax_class: TaxClass,
+    /// The names of the options its variants differ by, at most three.
+    pub options: Vec<String>,
+    /// Its variants; at least one.
+    pub variants: Vec<VariantInput>,
+    /// The marketplace vendor that sells it.
+    pub vendor: Option<VendorId>,
+}
+
+/// One variant of a [`ProductInput`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct VariantInput {
+    /// The variant this row edits; none for a new one.
+    pub id: Option<VariantId>,
+    /// Its SKU, unique in the business.
+    pub sku: String,
+    /// Its barcode; empty for none.
+    pub barcode: String,
+    /// One value per option of the product.
+    pub option_values: Vec<String>,
+    /// The shelf price.
+    pub price: Decimal,
+    /// The "was" price, above the price.
+    pub compare_at_price: Option<Decimal>,
+    /// What a unit costs the business.
+    pub cost: Option<Decimal>,
+    /// Shipping weight.
+    pub weight_grams: Option<i32>,
+    /// Length, width and height in millimetres.
+    pub dimensions_mm: Option<[i32; 3]>,
+}
+
+impl ProductInput {
+    /// Checks every field and tidies the text (trimmed names, options and values, SKUs as
+    /// typed, barcodes without spaces); the first problem found is named by its field, with
+    /// variants as `variants[2].sku`.
+    pub fn checked(mut self) -> Result<Self, Error> {
+        self.name = trimmed(&self.name);
+        if self.name.is_empty() || self.name.chars().count() > 200 {
+            return Err(Error::invalid("name", "give the product a name (at most 200 characters)"));
+        }
+        self.brand = trimmed(&self.brand);
+        if self.brand.chars().count() > 80 {
+            return Err(Error::invalid("brand", "at most 80 characters"));
+        }
+        self.description = trimmed(&self.description);
+        if self.description.chars().count() > 20_000 {
+            return Err(Error::invalid("description", "at most 20,000 characters"));
+        }
+        self.options = self.options.iter().map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect();
+        if self.options.len() > 3 {
+            return Err(Error::invalid("options", "a product varies by at most three options (size, colour, …)"));
+        }
+        let mut seen = HashSet::new();
+        if let Some(twice) = self.options.iter().find(|o| !seen.insert(o.to_lowercase())) {
+            return Err(Error::invalid("options", format!("\"{twice}\" is listed twice")));
+        }
+        if self.variants.is_empty() {
+            return Err(Error::invalid("variants", "a product needs at least one variant with a SKU and a price"));
+        }
+        if self.variants.len() > MAX_VARIANTS {
+            return Err(Error::invalid("variants", format!("at most {MAX_VARIANTS} variants per product")));
+        }
+        let (mut skus, mut codes, mut combos) = (HashSet::new(), HashSet::new(), HashSet::new());
+        let options = self.options.len();
+        for (i, variant) in self.variants.iter_mut().enumerate() {
+            let field = |name: &str| format!("variants[{i}].{name}");
+            variant.check(options, &field)?;
+            if !skus.insert(variant.sku.to_lowercase()) {
+                return Err(Error::invalid(field("sku"), format!("{} is used by another variant", variant.sku)));
+            }
+            if !variant.barcode.is_empty() && !codes.insert(variant.barcode.clone()) {
+                return Err(Error::invalid(field("barcode"), "another variant has this barcode"));
+            }
+            if !combos.insert(variant.option_values.iter().map(|v| v.to_lowercase()).collect::<Vec<_>>()) {
+                let combo = if options == 0 { "no options".to_owned() } else { variant.option_values.join(" / ") };
+                return Err(Error::invalid(field("option_values"), format!("two variants are both {combo}")));
+            }
+        }
+        Ok(self)
+    }
+}
+
+impl VariantInput {
+    fn check(&mut self, options: usize, field: &dyn Fn(&str) -> String) -> Result<(), Error> {
+        self.sku = trimmed(&self.sku);
+        let sku_ok = (1..=64).contains(&self.sku.len())
+            && self.sku.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+            && self.sku.chars().all(|c| c.is_ascii_alphanumeric() || "._/-".contains(c));
+        if !sku_ok {
+            return Err(Error::invalid(
+                field("sku"),
+                "use 1 to 64 letters, digits, dots, dashes, slashes or underscores, starting with a letter or digit",
+            ));
+        }
+        self.barcode = if self.barcode.trim().is_empty() {
+            String::new()
+        } else {
+            barcode::check(&self.barcode).map_err(|message| Error::invalid(field("barcode"), message))?
+        };
+        self.option_values = self.option_values.iter().map(|v| v.trim().to_owned()).collect();
+        if self.option_values.len() != options || self.option_values.iter().any(String::is_empty) {
+            let message = if options == 0 {
+                "this product has no options, so its variant has no option values".to_owned()
+            } else {
+                format!("give a value for each of the product's {options} option(s)")
+            };
+            return Err(Error::invalid(field("option_values"), message));
+        }
+        check_amount(self.price, &field("price"))?;
+        if let Some(was) = self.compare_at_price {
+            check_amount(was, &field("compare_at_price"))?;
+            if was <= self.price {
+                return Err(Error::invalid(field("compare_at_price"), "the \"was\" price must be above the price"));
+            }
+        }
+        if let Some(cost) = self.cost {
+            check_amount(cost, &field("cost"))?;
+        }
+        if self.weight_grams.is_some_and(|w| !(0..=1_000_000).contains(&w)) {
+            return Err(Error::invalid(field("weight_grams"), "between 0 and 1,000,000 grams"));
+        }
+        if self.dimensions_mm.is_some_and(|d| d.iter().any(|x| !(0..=100_000).contains(x))) {
+            return Err(Error::invalid(field("dimensions_mm"), "each between 0 and 100,000 mm"));
+        }
+        Ok(())
+    }
+}
+
+fn trimmed(text: &str) -> String {
+    text.trim().to_owned()
+}
+
+fn check_amount(amount: Decimal, field: &str) -> Result<(), Error> {
+    if amount.is_sign_negative() {
+        return Err(Error::invalid(field, "cannot be negative"));
+    }
+    if amount.scale() > 2 && amount.normalize().scale() > 2 {
+        return Err(Error::invalid(field, "at most two decimal places (kobo)"));
+    }
+    if amount > Decimal::from(1_000_000_000_000_i64) {
+        return Err(Error::invalid(field, "is too large"));
+    }
+    Ok(())
+}
+
+/// Reads a price as people type it: "1500", "1,500.50", "₦1,500".
+pub fn parse_price(text: &str, field: &str) -> Result<Decimal, Error> {
+    let cleaned: String = text.trim().chars().filter(|c| !matches!(c, ',' | '₦' | ' ')).collect();
+    Decimal::from_str(&cleaned).map_err(|_| Error::invalid(field, "enter an amount such as 1500 or 1,500.50"))
+}
+
+/// Every combination of the options' values, in order: the rows of a variant matrix.
+/// `[("Size", [S, M]), ("Colour", [Black, White])]` gives S/Black, S/White, M/Black, M/White.
+pub fn variant_matrix(values: &[Vec<String>]) -> Vec<Vec<String>> {
+    values.iter().fold(vec![Vec::new()], |rows, option| {
+        rows.iter()
+            .flat_map(|row| {
+                option.iter().map(move |value| {
+                    let mut next = row.clone();
+                    next.push(value.clone());
+                    next
+                })
+            })
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn variant(sku: &str, values: &[&str], price: i64) -> VariantInput {
+        VariantInput {
+            sku: sku.into(),
+            option_values: values.iter().map(|v| (*v).to_owned()).collect(),
+            price: Decimal::from(price),
+            ..VariantInput::default()
+        }
+    }
+
+    fn shirt() -> ProductInput {
+        ProductInput {
+            name: "  Ankara shirt ".into(),
+            options: vec!["Size".into(), "Colour".into()],
+            variants: vec![variant("ANK-S-BLU", &["S", "Blue"], 8500), variant("ANK-M-BLU", &["M", "Blue"], 8500)],
+            ..ProductInput::default()
+        }
+    }
+
+    fn field_of(result: Result<ProductInput, Error>) -> String {
+        match result {
+            Err(Error::Invalid { field, .. }) => field,
+            other => panic!("expected a field error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_good_product_is_tidied() {
+        let checked = shirt().checked().unwrap();
+        assert_eq!(checked.name, "Ankara shirt");
+    }
+
+    #[test]
+    fn each_mistake_names_its_field() {
+        let mut p = shirt();
+        p.variants[1].sku = "ank-s-blu".into();
+        assert_eq!(field_of(p.checked()), "variants[1].sku", "SKUs differ regardless of case");
+        let mut p = shirt();
+        p.variants[1].option_values = vec!["S".into(), "blue".into()];
+        assert_eq!(field_of(p.checked()), "variants[1].option_values");
+        let mut p = shirt();
+        p.variants[0].option_values.pop();
+        assert_eq!(field_of(p.checked()), "variants[0].option_values");
+        let mut p = shirt();
+        p.variants[0].compare_at_price = Some(Decimal::from(8000));
+        assert_eq!(field_of(p.checked()), "variants[0].compare_at_price");
+        let mut p = shirt();
+        p.variants[0].price = Decimal::new(10_005, 3);
+        assert_eq!(field_of(p.checked()), "variants[0].price", "no fractions of a kobo");
+        let mut p = shirt();
+        p.variants[0].barcode = "5449000000997".into();
+        assert_eq!(field_of(p.checked()), "variants[0].barcode");
+        let mut p = shirt();
+        p.variants.clear();
+        assert_eq!(field_of(p.checked()), "variants");
+        let mut p = shirt();
+        p.name = " ".into();
+        assert_eq!(field_of(p.checked()), "name");
+    }
+
+    #[test]
+    fn prices_are_read_as_people_type_them() {
+        assert_eq!(parse_price("₦1,500.50", "price").unwrap(), Decimal::new(150_050, 2));
+        assert!(parse_price("one thousand", "price").is_err());
+    }
+
+    #[test]
+    fn the_matrix_has_every_combination_in_order() {
+        let sizes = vec!["S".to_owned(), "M".to_owned()];
+        let colours = vec!["Black".to_owned(), "White".to_owned(), "Red".to_owned()];
+        let rows = variant_matrix(&[sizes, colours]);
+        assert_eq!(rows.len(), 6);
+        assert_eq!(rows[1], ["S", "White"]);
+        assert_eq!(variant_matrix(&[]), vec![Vec::<String>::new()]);
+    }
+}

@@ -1,0 +1,295 @@
+//! The catalog: categories as a tree, products with their variants (a matrix of up to three
+//! options), barcodes, prices, tax classes and images, and typo-tolerant search.
+
+pub mod barcode;
+#[cfg(feature = "server")]
+pub mod category;
+mod input;
+#[cfg(feature = "server")]
+pub mod product;
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub use input::{ProductInput, VariantInput, parse_price, variant_matrix};
+
+/// A product's id, unique within its tenant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ProductId(pub Uuid);
+
+/// A variant's id (the thing that has a SKU and is stocked).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct VariantId(pub Uuid);
+
+/// A category's id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CategoryId(pub Uuid);
+
+impl fmt::Display for ProductId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Whether a product is being prepared, on sale, or retired.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ProductStatus {
+    /// Being prepared; not on sale anywhere.
+    #[default]
+    Draft,
+    /// On sale.
+    Active,
+    /// No longer sold; kept for its history.
+    Archived,
+}
+
+impl ProductStatus {
+    /// Every status, in the order lists show them.
+    pub const ALL: [Self; 3] = [Self::Draft, Self::Active, Self::Archived];
+
+    /// The stored value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Active => "active",
+            Self::Archived => "archived",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// What people call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "Draft",
+            Self::Active => "Active",
+            Self::Archived => "Archived",
+        }
+    }
+}
+
+/// How VAT applies to a product.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TaxClass {
+    /// The business's VAT rate (7.5% in Nigeria).
+    #[default]
+    Standard,
+    /// VAT at 0% (basic food items, medical and pharmaceutical products, exports…).
+    ZeroRated,
+    /// Outside VAT altogether.
+    Exempt,
+}
+
+impl TaxClass {
+    /// Every class.
+    pub const ALL: [Self; 3] = [Self::Standard, Self::ZeroRated, Self::Exempt];
+
+    /// The stored value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Standard => "standard",
+            Self::ZeroRated => "zero",
+            Self::Exempt => "exempt",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// What people call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Standard => "Standard VAT",
+            Self::ZeroRated => "Zero-rated",
+            Self::Exempt => "Exempt",
+        }
+    }
+}
+
+/// A category with its place in the tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    /// Its id.
+    pub id: CategoryId,
+    /// Its parent, if it is not at the top.
+    pub parent: Option<CategoryId>,
+    /// Its name.
+    pub name: String,
+    /// Its full path, "Food › Drinks › Soft drinks".
+    pub path: String,
+    /// How deep it sits (0 at the top).
+    pub depth: i32,
+    /// Products filed directly under it.
+    pub products: i64,
+}
+
+/// One variant as the product editor and the API show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Variant {
+    /// Its id.
+    pub id: VariantId,
+    /// Its stock-keeping unit, unique in the business.
+    pub sku: String,
+    /// Its barcode, if it has one.
+    pub barcode: Option<String>,
+    /// One value per option of the product ("L", "Black").
+    pub option_values: Vec<String>,
+    /// The shelf price.
+    pub price: Decimal,
+    /// The "was" price shown struck through.
+    pub compare_at_price: Option<Decimal>,
+    /// What one unit costs the business.
+    pub cost: Option<Decimal>,
+    /// Shipping weight.
+    pub weight_grams: Option<i32>,
+    /// Length, width and height in millimetres.
+    pub dimensions_mm: Option<[i32; 3]>,
+    /// Units on hand across all locations.
+    pub on_hand: i64,
+    /// Units that can still be sold across all locations.
+    pub available: i64,
+}
+
+impl Variant {
+    /// "L / Black", or "Default" for a product without options.
+    pub fn title(&self) -> String {
+        variant_title(&self.option_values)
+    }
+}
+
+/// An image of a product.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductImage {
+    /// Its id.
+    pub id: Uuid,
+    /// Where the original is served from.
+    pub url: String,
+    /// Where its thumbnail is served from.
+    pub thumbnail_url: String,
+    /// Its size in pixels.
+    pub width: i32,
+    /// Its size in pixels.
+    pub height: i32,
+    /// What it shows, for people who cannot see it.
+    pub alt: String,
+}
+
+/// A whole product, as the editor and the API show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Product {
+    /// Its id.
+    pub id: ProductId,
+    /// Its name.
+    pub name: String,
+    /// What it is, for shoppers.
+    pub description: String,
+    /// Who makes it.
+    pub brand: String,
+    /// Where it is filed.
+    pub category: Option<CategoryId>,
+    /// The category's path, when it has one.
+    pub category_path: Option<String>,
+    /// Draft, active or archived.
+    pub status: ProductStatus,
+    /// How VAT applies.
+    pub tax_class: TaxClass,
+    /// The names of the options its variants differ by.
+    pub options: Vec<String>,
+    /// Its variants, in order.
+    pub variants: Vec<Variant>,
+    /// Its images, in order.
+    pub images: Vec<ProductImage>,
+    /// The marketplace vendor that sells it, if any.
+    pub vendor: Option<Uuid>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A row of the product list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProductRow {
+    /// Its id.
+    pub id: ProductId,
+    /// Its name.
+    pub name: String,
+    /// Who makes it.
+    pub brand: String,
+    /// Its category's name.
+    pub category: Option<String>,
+    /// Draft, active or archived.
+    pub status: ProductStatus,
+    /// How many variants it has.
+    pub variants: i64,
+    /// The first variant's SKU.
+    pub sku: String,
+    /// The lowest and highest variant price.
+    pub price_range: (Decimal, Decimal),
+    /// Units available across variants and locations.
+    pub available: i64,
+    /// Its first image's thumbnail.
+    pub thumbnail_url: Option<String>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What the product list asks for.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductQuery {
+    /// Words of the name, brand or description, a SKU or a barcode; typos are forgiven.
+    pub search: Option<String>,
+    /// Only this status.
+    pub status: Option<ProductStatus>,
+    /// Only this category (and those below it).
+    pub category: Option<CategoryId>,
+    /// Order: by name (the default) or most recently changed first.
+    pub sort: ProductSort,
+}
+
+/// The orders the product list offers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProductSort {
+    /// A to Z.
+    #[default]
+    Name,
+    /// Most recently changed first.
+    RecentlyUpdated,
+}
+
+/// Where a page of products continues: after this row's sort key and id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProductCursor {
+    /// After this (lower-cased) name and id.
+    Name(String, Uuid),
+    /// After this change time and id.
+    Updated(DateTime<Utc>, Uuid),
+}
+
+/// A page of the product list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProductPage {
+    /// The rows.
+    pub rows: Vec<ProductRow>,
+    /// Where the next page starts, when there is one.
+    pub next: Option<ProductCursor>,
+}
+
+/// Where an image kept under `file_key` is served: the original, and its thumbnail.
+pub fn image_urls(file_key: &str) -> (String, String) {
+    (format!("/media/{file_key}"), format!("/media/thumbs/{file_key}"))
+}
+
+/// A variant's name from its option values: "L / Black", or "Default" for a product without options.
+pub fn variant_title(option_values: &[String]) -> String {
+    if option_values.is_empty() { "Default".to_owned() } else { option_values.join(" / ") }
+}

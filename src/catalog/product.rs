@@ -1,0 +1,526 @@
+//! Products and their variants in Postgres: create, edit, read, list and search, bulk status
+//! changes and removal. Every change is one transaction with its audit record.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::json;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::{
+    CategoryId, Product, ProductCursor, ProductId, ProductImage, ProductInput, ProductPage, ProductQuery, ProductRow,
+    ProductSort, ProductStatus, TaxClass, Variant, VariantId, VariantInput, image_urls,
+};
+use crate::Error;
+use crate::audit::{self, Change};
+use crate::db::{field_errors, tenant_tx};
+use crate::identity::{Actor, Permission, TenantId};
+
+/// Creates a product with its variants.
+pub async fn create(db: &sqlx::PgPool, actor: &Actor, input: ProductInput) -> Result<Product, Error> {
+    let tenant = actor.require(Permission::ManageCatalog)?;
+    let input = input.checked()?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let id = save(&mut tx, tenant, actor, None, &input).await?;
+    let product = read(&mut tx, tenant, id).await?;
+    tx.commit().await?;
+    Ok(product)
+}
+
+/// Replaces a product's fields and variants with `input`: variants with an id are changed,
+/// those without are added, and those left out are removed (refused if they were ever stocked).
+pub async fn update(db: &sqlx::PgPool, actor: &Actor, id: ProductId, input: ProductInput) -> Result<Product, Error> {
+    let tenant = actor.require(Permission::ManageCatalog)?;
+    let input = input.checked()?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    save(&mut tx, tenant, actor, Some(id), &input).await?;
+    let product = read(&mut tx, tenant, id).await?;
+    tx.commit().await?;
+    Ok(product)
+}
+
+/// One product with its variants, stock totals and images.
+pub async fn get(db: &sqlx::PgPool, actor: &Actor, id: ProductId) -> Result<Product, Error> {
+    let tenant = actor.require(Permission::ViewCatalog)?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let product = read(&mut tx, tenant, id).await?;
+    tx.commit().await?;
+    Ok(product)
+}
+
+/// A page of products matching `query`, continuing after `after`.
+pub async fn list(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    query: &ProductQuery,
+    after: Option<ProductCursor>,
+    limit: i64,
+) -> Result<ProductPage, Error> {
+    let tenant = actor.require(Permission::ViewCatalog)?;
+    let limit = limit.clamp(1, 500);
+    let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let (after_name, after_name_id) = match &after {
+        Some(ProductCursor::Name(name, id)) => (Some(name.clone()), Some(*id)),
+        _ => (None, None),
+    };
+    let (after_time, after_time_id) = match &after {
+        Some(ProductCursor::Updated(at, id)) => (Some(*at), Some(*id)),
+        _ => (None, None),
+    };
+    let by_name = query.sort == ProductSort::Name;
+    let mut tx = tenant_tx(db, tenant).await?;
+    // The page's ids first (a narrow sort over one table), then the details of just those rows.
+    let ids = sqlx::query!(
+        r#"SELECT p.id, lower(p.name) AS "name_key!", p.updated_at
+             FROM products p
+            WHERE p.tenant_id = $1
+              AND ($2::text IS NULL OR p.status = $2)
+              AND ($3::uuid IS NULL OR p.category_id IN (
+                    WITH RECURSIVE below AS (
+                        SELECT id FROM categories WHERE tenant_id = $1 AND id = $3
+                        UNION ALL
+                        SELECT c.id FROM categories c JOIN below ON c.parent_id = below.id WHERE c.tenant_id = $1)
+                    SELECT id FROM below))
+              AND ($4::text IS NULL
+                   OR p.search @@ websearch_to_tsquery('simple', $4)
+                   OR lower($4) <% lower(p.name)
+                   OR EXISTS (SELECT 1 FROM variants v
+                               WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id
+                                 AND (lower(v.sku) LIKE $5 OR v.barcode = $4)))
+              AND ($6::text IS NULL OR (lower(p.name), p.id) > ($6, $7))
+              AND ($8::timestamptz IS NULL OR (p.updated_at, p.id) < ($8, $9))
+            ORDER BY CASE WHEN $10 THEN lower(p.name) END, CASE WHEN $10 THEN p.id END,
+                     CASE WHEN NOT $10 THEN p.updated_at END DESC, CASE WHEN NOT $10 THEN p.id END DESC
+            LIMIT $11"#,
+        tenant.0,
+        query.status.map(ProductStatus::code),
+        query.category.map(|c| c.0),
+        search,
+        search.map(|s| format!("{}%", escape_like(&s.to_lowercase()))),
+        after_name,
+        after_name_id,
+        after_time,
+        after_time_id,
+        by_name,
+        limit + 1,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let more = ids.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    let ids = &ids[..ids.len().min(usize::try_from(limit).unwrap_or(usize::MAX))];
+    let next = more.then(|| ids.last()).flatten().map(|last| {
+        if by_name {
+            ProductCursor::Name(last.name_key.clone(), last.id)
+        } else {
+            ProductCursor::Updated(last.updated_at, last.id)
+        }
+    });
+    let wanted: Vec<Uuid> = ids.iter().map(|r| r.id).collect();
+    let mut rows: HashMap<Uuid, ProductRow> = rows_for(&mut tx, tenant, &wanted).await?;
+    tx.commit().await?;
+    let rows = wanted.iter().filter_map(|id| rows.remove(id)).collect();
+    Ok(ProductPage { rows, next })
+}
+
+/// Sets the status of several products at once (the list's bulk action); answers how many changed.
+pub async fn set_status(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    ids: &[ProductId],
+    status: ProductStatus,
+) -> Result<u64, Error> {
+    let tenant = actor.require(Permission::ManageCatalog)?;
+    if ids.is_empty() {
+        return Err(Error::invalid("products", "choose at least one product"));
+    }
+    let ids: Vec<Uuid> = ids.iter().map(|p| p.0).collect();
+    let mut tx = tenant_tx(db, tenant).await?;
+    let changed = sqlx::query!(
+        r#"UPDATE products p SET status = $3, updated_at = now()
+             FROM products old
+            WHERE p.tenant_id = $1 AND p.id = ANY($2) AND p.status <> $3
+              AND old.tenant_id = p.tenant_id AND old.id = p.id
+           RETURNING p.id, old.status AS "before!""#,
+        tenant.0,
+        &ids,
+        status.code()
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for row in &changed {
+        let change = Change {
+            entity: "product",
+            entity_id: row.id.to_string(),
+            action: "status changed",
+            before: Some(json!({ "status": row.before })),
+            after: Some(json!({ "status": status.code() })),
+        };
+        audit::record(&mut tx, tenant, actor, change).await?;
+    }
+    tx.commit().await?;
+    Ok(changed.len() as u64)
+}
+
+/// Removes a product that was never stocked; one with stock history can only be archived.
+pub async fn delete(db: &sqlx::PgPool, actor: &Actor, id: ProductId) -> Result<(), Error> {
+    let tenant = actor.require(Permission::ManageCatalog)?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let before = read(&mut tx, tenant, id).await?;
+    let stocked = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM stock_levels s JOIN variants v ON v.tenant_id = s.tenant_id AND v.id = s.variant_id
+                          WHERE v.tenant_id = $1 AND v.product_id = $2) AS "stocked!""#,
+        tenant.0,
+        id.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if stocked {
+        return Err(Error::Conflict(format!(
+            "{} has stock history, which must be kept; archive it instead.",
+            before.name
+        )));
+    }
+    sqlx::query!("DELETE FROM variants WHERE tenant_id = $1 AND product_id = $2", tenant.0, id.0)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!("DELETE FROM products WHERE tenant_id = $1 AND id = $2", tenant.0, id.0).execute(&mut *tx).await?;
+    let change = Change {
+        entity: "product",
+        entity_id: id.to_string(),
+        action: "deleted",
+        before: Some(
+            json!({ "name": before.name, "skus": before.variants.iter().map(|v| &v.sku).collect::<Vec<_>>() }),
+        ),
+        after: None,
+    };
+    audit::record(&mut tx, tenant, actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Writes a checked product inside the caller's transaction (the editor, the API and the
+/// import all come through here); answers its id.
+pub(crate) async fn save(
+    tx: &mut PgConnection,
+    tenant: TenantId,
+    actor: &Actor,
+    existing: Option<ProductId>,
+    input: &ProductInput,
+) -> Result<ProductId, Error> {
+    let product_error = |e| {
+        field_errors(
+            e,
+            &[
+                ("products_tenant_id_category_id_fkey", "category", "choose one of your categories"),
+                ("products_tenant_id_vendor_id_fkey", "vendor", "choose one of your vendors"),
+            ],
+        )
+    };
+    let (id, action, before) = if let Some(id) = existing {
+        let before = sqlx::query!(
+            "SELECT name, status, vendor_id FROM products WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+            tenant.0,
+            id.0
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::not_found("product"))?;
+        sqlx::query!(
+            "UPDATE products SET name = $3, description = $4, brand = $5, category_id = $6, status = $7,
+                    tax_class = $8, options = $9, vendor_id = $10, updated_at = now()
+              WHERE tenant_id = $1 AND id = $2",
+            tenant.0,
+            id.0,
+            input.name,
+            input.description,
+            input.brand,
+            input.category.map(|c| c.0),
+            input.status.code(),
+            input.tax_class.code(),
+            &input.options,
+            input.vendor.map(|v| v.0),
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(product_error)?;
+        (id, "updated", Some(json!({ "name": before.name, "status": before.status })))
+    } else {
+        let id = ProductId(Uuid::now_v7());
+        sqlx::query!(
+            "INSERT INTO products (tenant_id, id, name, description, brand, category_id, status, tax_class, options, vendor_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            tenant.0,
+            id.0,
+            input.name,
+            input.description,
+            input.brand,
+            input.category.map(|c| c.0),
+            input.status.code(),
+            input.tax_class.code(),
+            &input.options,
+            input.vendor.map(|v| v.0),
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(product_error)?;
+        (id, "created", None)
+    };
+    save_variants(tx, tenant, id, existing.is_some(), &input.variants).await?;
+    let change = Change {
+        entity: "product",
+        entity_id: id.to_string(),
+        action,
+        before,
+        after: Some(json!({
+            "name": input.name,
+            "status": input.status.code(),
+            "skus": input.variants.iter().map(|v| &v.sku).collect::<Vec<_>>(),
+        })),
+    };
+    audit::record(tx, tenant, actor, change).await?;
+    Ok(id)
+}
+
+async fn save_variants(
+    tx: &mut PgConnection,
+    tenant: TenantId,
+    product: ProductId,
+    existing: bool,
+    variants: &[VariantInput],
+) -> Result<(), Error> {
+    let kept: HashSet<Uuid> = variants.iter().filter_map(|v| v.id.map(|id| id.0)).collect();
+    if existing {
+        let current: Vec<(Uuid, String, bool)> = sqlx::query!(
+            r#"SELECT v.id, v.sku, EXISTS (SELECT 1 FROM stock_levels s
+                                           WHERE s.tenant_id = v.tenant_id AND s.variant_id = v.id) AS "stocked!"
+                 FROM variants v WHERE v.tenant_id = $1 AND v.product_id = $2 FOR UPDATE OF v"#,
+            tenant.0,
+            product.0
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.sku, r.stocked))
+        .collect();
+        let known: HashSet<Uuid> = current.iter().map(|(id, _, _)| *id).collect();
+        if let Some(i) = variants.iter().position(|v| v.id.is_some_and(|id| !known.contains(&id.0))) {
+            return Err(Error::invalid(format!("variants[{i}].id"), "is not a variant of this product"));
+        }
+        let removed: Vec<Uuid> = current.iter().filter(|(id, _, _)| !kept.contains(id)).map(|(id, _, _)| *id).collect();
+        if let Some((_, sku, _)) = current.iter().find(|(id, _, stocked)| *stocked && !kept.contains(id)) {
+            return Err(Error::Conflict(format!(
+                "Variant {sku} has stock history, so it cannot be removed; archive the product instead."
+            )));
+        }
+        // Give removed and renamed SKUs up first, so variants may swap SKUs within one save.
+        sqlx::query!("DELETE FROM variants WHERE tenant_id = $1 AND id = ANY($2)", tenant.0, &removed)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query!(
+            "UPDATE variants SET sku = '0.' || id::text, barcode = NULL WHERE tenant_id = $1 AND id = ANY($2)",
+            tenant.0,
+            &kept.iter().copied().collect::<Vec<_>>()
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (i, v) in variants.iter().enumerate() {
+        let position = i32::try_from(i).unwrap_or(i32::MAX);
+        let [length, width, height] = v.dimensions_mm.map_or([None; 3], |d| d.map(Some));
+        let barcode = (!v.barcode.is_empty()).then_some(v.barcode.as_str());
+        let result = if let Some(id) = v.id {
+            sqlx::query!(
+                "UPDATE variants SET sku = $3, barcode = $4, option_values = $5, price = $6, compare_at_price = $7,
+                        cost = $8, weight_grams = $9, length_mm = $10, width_mm = $11, height_mm = $12, position = $13
+                  WHERE tenant_id = $1 AND id = $2",
+                tenant.0,
+                id.0,
+                v.sku,
+                barcode,
+                &v.option_values,
+                v.price,
+                v.compare_at_price,
+                v.cost,
+                v.weight_grams,
+                length,
+                width,
+                height,
+                position,
+            )
+            .execute(&mut *tx)
+            .await
+        } else {
+            sqlx::query!(
+                "INSERT INTO variants (tenant_id, id, product_id, sku, barcode, option_values, price, compare_at_price,
+                                       cost, weight_grams, length_mm, width_mm, height_mm, position)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                tenant.0,
+                Uuid::now_v7(),
+                product.0,
+                v.sku,
+                barcode,
+                &v.option_values,
+                v.price,
+                v.compare_at_price,
+                v.cost,
+                v.weight_grams,
+                length,
+                width,
+                height,
+                position,
+            )
+            .execute(&mut *tx)
+            .await
+        };
+        result.map_err(|e| {
+            let sku = format!("variants[{i}].sku");
+            let barcode = format!("variants[{i}].barcode");
+            field_errors(
+                e,
+                &[
+                    ("variants_sku_unique", &sku, "another product has this SKU"),
+                    ("variants_barcode_unique", &barcode, "another product has this barcode"),
+                ],
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// `LIKE` treats `%`, `_` and `\\` specially; a search for them means the characters themselves.
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// A whole product, read inside the caller's transaction.
+pub(crate) async fn read(tx: &mut PgConnection, tenant: TenantId, id: ProductId) -> Result<Product, Error> {
+    let p = sqlx::query!(
+        r#"WITH RECURSIVE up AS (
+               SELECT c.id, c.parent_id, c.name::text AS path, 0 AS depth
+                 FROM categories c JOIN products p ON p.tenant_id = c.tenant_id AND p.category_id = c.id
+                WHERE p.tenant_id = $1 AND p.id = $2
+               UNION ALL
+               SELECT c.id, c.parent_id, c.name || ' › ' || up.path, up.depth + 1
+                 FROM categories c JOIN up ON c.id = up.parent_id WHERE c.tenant_id = $1 AND up.depth < 20)
+           SELECT p.id, p.name, p.description, p.brand, p.category_id, p.status, p.tax_class, p.options,
+                  p.vendor_id, p.created_at, p.updated_at,
+                  (SELECT path FROM up WHERE parent_id IS NULL LIMIT 1) AS category_path
+             FROM products p WHERE p.tenant_id = $1 AND p.id = $2"#,
+        tenant.0,
+        id.0
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| Error::not_found("product"))?;
+    let variants = sqlx::query!(
+        r#"SELECT v.id, v.sku, v.barcode, v.option_values, v.price, v.compare_at_price, v.cost, v.weight_grams,
+                  v.length_mm, v.width_mm, v.height_mm,
+                  coalesce(sum(s.on_hand), 0)::bigint AS "on_hand!",
+                  coalesce(sum(s.on_hand - s.reserved), 0)::bigint AS "available!"
+             FROM variants v
+             LEFT JOIN stock_levels s ON s.tenant_id = v.tenant_id AND s.variant_id = v.id
+            WHERE v.tenant_id = $1 AND v.product_id = $2
+            GROUP BY v.tenant_id, v.id
+            ORDER BY v.position, v.id"#,
+        tenant.0,
+        id.0
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|v| Variant {
+        id: VariantId(v.id),
+        sku: v.sku,
+        barcode: v.barcode,
+        option_values: v.option_values,
+        price: v.price,
+        compare_at_price: v.compare_at_price,
+        cost: v.cost,
+        weight_grams: v.weight_grams,
+        dimensions_mm: match (v.length_mm, v.width_mm, v.height_mm) {
+            (Some(l), Some(w), Some(h)) => Some([l, w, h]),
+            _ => None,
+        },
+        on_hand: v.on_hand,
+        available: v.available,
+    })
+    .collect();
+    let images = sqlx::query!(
+        "SELECT id, file_key, width, height, alt FROM product_images
+          WHERE tenant_id = $1 AND product_id = $2 ORDER BY position, id",
+        tenant.0,
+        id.0
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|i| {
+        let (url, thumbnail_url) = image_urls(&i.file_key);
+        ProductImage { id: i.id, url, thumbnail_url, width: i.width, height: i.height, alt: i.alt }
+    })
+    .collect();
+    Ok(Product {
+        id,
+        name: p.name,
+        description: p.description,
+        brand: p.brand,
+        category: p.category_id.map(CategoryId),
+        category_path: p.category_path,
+        status: ProductStatus::from_code(&p.status).ok_or(Error::Internal)?,
+        tax_class: TaxClass::from_code(&p.tax_class).ok_or(Error::Internal)?,
+        options: p.options,
+        variants,
+        images,
+        vendor: p.vendor_id,
+        created_at: p.created_at,
+        updated_at: p.updated_at,
+    })
+}
+
+/// The list's rows for these products, with variant counts, price ranges, stock and a thumbnail.
+async fn rows_for(tx: &mut PgConnection, tenant: TenantId, ids: &[Uuid]) -> Result<HashMap<Uuid, ProductRow>, Error> {
+    let rows = sqlx::query!(
+        r#"SELECT p.id, p.name, p.brand, c.name AS "category?", p.status, p.updated_at,
+                  v.count AS "variants!", v.sku AS "sku!", v.low AS "low!", v.high AS "high!",
+                  coalesce(st.available, 0)::bigint AS "available!", img.file_key AS "file_key?"
+             FROM products p
+             LEFT JOIN categories c ON c.tenant_id = p.tenant_id AND c.id = p.category_id
+             CROSS JOIN LATERAL (
+                 SELECT count(*) AS count, coalesce((array_agg(sku ORDER BY position, id))[1], '') AS sku,
+                        coalesce(min(price), 0) AS low, coalesce(max(price), 0) AS high
+                   FROM variants WHERE tenant_id = p.tenant_id AND product_id = p.id) v
+             LEFT JOIN LATERAL (
+                 SELECT sum(s.on_hand - s.reserved) AS available
+                   FROM stock_levels s JOIN variants sv ON sv.tenant_id = s.tenant_id AND sv.id = s.variant_id
+                  WHERE sv.tenant_id = p.tenant_id AND sv.product_id = p.id) st ON true
+             LEFT JOIN LATERAL (
+                 SELECT file_key FROM product_images
+                  WHERE tenant_id = p.tenant_id AND product_id = p.id ORDER BY position, id LIMIT 1) img ON true
+            WHERE p.tenant_id = $1 AND p.id = ANY($2)"#,
+        tenant.0,
+        ids
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let status = ProductStatus::from_code(&r.status).ok_or(Error::Internal)?;
+            Ok((
+                r.id,
+                ProductRow {
+                    id: ProductId(r.id),
+                    name: r.name,
+                    brand: r.brand,
+                    category: r.category,
+                    status,
+                    variants: r.variants,
+                    sku: r.sku,
+                    price_range: (r.low, r.high),
+                    available: r.available,
+                    thumbnail_url: r.file_key.map(|k| image_urls(&k).1),
+                    updated_at: r.updated_at,
+                },
+            ))
+        })
+        .collect()
+}

@@ -1,0 +1,249 @@
+//! Stock counts: a count sheet per location with what the books expect, the numbers people
+//! count, and on approval the differences posted to the ledger.
+
+use serde_json::json;
+use uuid::Uuid;
+
+use super::ledger::{self, Move};
+use super::levels::item_name;
+use super::{CountLine, CountStatus, MovementReason, StockCount};
+use crate::Error;
+use crate::audit::{self, Change};
+use crate::catalog::VariantId;
+use crate::db::tenant_tx;
+use crate::identity::{Actor, LocationId, Permission, TenantId};
+
+/// Opens a count at a location: the sheet lists every variant of the business that is not
+/// archived, with the on-hand the books expect now. Answers its id.
+pub async fn start(db: &sqlx::PgPool, actor: &Actor, location: LocationId, note: &str) -> Result<Uuid, Error> {
+    let tenant = actor.require(Permission::ManageInventory)?;
+    let note = note.trim();
+    if note.chars().count() > 500 {
+        return Err(Error::invalid("note", "at most 500 characters"));
+    }
+    let id = Uuid::now_v7();
+    let mut tx = tenant_tx(db, tenant).await?;
+    sqlx::query!(
+        "INSERT INTO stock_counts (tenant_id, id, location_id, note, created_by) VALUES ($1, $2, $3, $4, $5)",
+        tenant.0,
+        id,
+        location.0,
+        note,
+        actor.label()
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| {
+        crate::db::field_error(e, "stock_counts_tenant_id_location_id_fkey", "location", "choose a location")
+    })?;
+    sqlx::query!(
+        "INSERT INTO stock_count_lines (tenant_id, count_id, variant_id, expected)
+         SELECT v.tenant_id, $2, v.id, coalesce(s.on_hand, 0)
+           FROM variants v
+           JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+           LEFT JOIN stock_levels s ON s.tenant_id = v.tenant_id AND s.variant_id = v.id AND s.location_id = $3
+          WHERE v.tenant_id = $1 AND p.status <> 'archived'",
+        tenant.0,
+        id,
+        location.0
+    )
+    .execute(&mut *tx)
+    .await?;
+    let change = Change {
+        entity: "stock count",
+        entity_id: id.to_string(),
+        action: "started",
+        before: None,
+        after: Some(json!({ "location": location.0 })),
+    };
+    audit::record(&mut tx, tenant, actor, change).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Enters what was counted for some variants of an open count (`None` clears a number).
+pub async fn record_counts(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    id: Uuid,
+    counts: &[(VariantId, Option<i32>)],
+) -> Result<(), Error> {
+    let tenant = actor.require(Permission::ManageInventory)?;
+    if let Some(i) = counts.iter().position(|(_, n)| n.is_some_and(|n| !(0..=super::stock::MAX_UNITS).contains(&n))) {
+        return Err(Error::invalid(format!("counts[{i}]"), "enter a whole number of units from 0 up"));
+    }
+    let mut tx = tenant_tx(db, tenant).await?;
+    open(&mut tx, tenant, id).await?;
+    for (i, (variant, counted)) in counts.iter().enumerate() {
+        let updated = sqlx::query!(
+            "UPDATE stock_count_lines SET counted = $4 WHERE tenant_id = $1 AND count_id = $2 AND variant_id = $3",
+            tenant.0,
+            id,
+            variant.0,
+            *counted
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            return Err(Error::invalid(format!("counts[{i}]"), "this item is not on the count sheet"));
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Approves an open count: for each counted line, the difference between what was counted and
+/// what was expected is posted as a count movement. Lines not counted are left as they are.
+/// Answers how many levels changed.
+pub async fn approve(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<usize, Error> {
+    let tenant = actor.require(Permission::ManageInventory)?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let location = open(&mut tx, tenant, id).await?;
+    let lines = sqlx::query!(
+        r#"SELECT variant_id, counted AS "counted!", expected FROM stock_count_lines
+            WHERE tenant_id = $1 AND count_id = $2 AND counted IS NOT NULL AND counted <> expected"#,
+        tenant.0,
+        id
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let reference = format!("count {id}");
+    for line in &lines {
+        let m = Move {
+            variant: VariantId(line.variant_id),
+            location,
+            quantity: line.counted - line.expected,
+            reason: MovementReason::Count,
+            reference: &reference,
+            unit_cost: None,
+            note: &format!("expected {}, counted {}", line.expected, line.counted),
+        };
+        ledger::apply(&mut tx, tenant, actor, m).await?;
+    }
+    sqlx::query!(
+        "UPDATE stock_counts SET status = 'approved', approved_at = now() WHERE tenant_id = $1 AND id = $2",
+        tenant.0,
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    let change = Change {
+        entity: "stock count",
+        entity_id: id.to_string(),
+        action: "approved",
+        before: None,
+        after: Some(json!({ "variances": lines.len() })),
+    };
+    audit::record(&mut tx, tenant, actor, change).await?;
+    tx.commit().await?;
+    Ok(lines.len())
+}
+
+/// Abandons an open count; nothing is posted.
+pub async fn cancel(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
+    let tenant = actor.require(Permission::ManageInventory)?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    open(&mut tx, tenant, id).await?;
+    sqlx::query!("UPDATE stock_counts SET status = 'cancelled' WHERE tenant_id = $1 AND id = $2", tenant.0, id)
+        .execute(&mut *tx)
+        .await?;
+    let change =
+        Change { entity: "stock count", entity_id: id.to_string(), action: "cancelled", before: None, after: None };
+    audit::record(&mut tx, tenant, actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One count with its sheet, by product name and SKU.
+pub async fn get(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<StockCount, Error> {
+    let tenant = actor.require(Permission::ViewInventory)?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let count = read(&mut tx, tenant, id, true).await?;
+    tx.commit().await?;
+    Ok(count)
+}
+
+/// The most recent counts, newest first, without their sheets.
+pub async fn recent(db: &sqlx::PgPool, actor: &Actor, limit: i64) -> Result<Vec<StockCount>, Error> {
+    let tenant = actor.require(Permission::ViewInventory)?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let ids = sqlx::query_scalar!(
+        "SELECT id FROM stock_counts WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+        tenant.0,
+        limit.clamp(1, 200)
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut counts = Vec::with_capacity(ids.len());
+    for id in ids {
+        counts.push(read(&mut tx, tenant, id, false).await?);
+    }
+    tx.commit().await?;
+    Ok(counts)
+}
+
+/// Locks an open count and answers its location; `Conflict` when it is closed.
+async fn open(tx: &mut sqlx::PgConnection, tenant: TenantId, id: Uuid) -> Result<LocationId, Error> {
+    let row = sqlx::query!(
+        "SELECT status, location_id FROM stock_counts WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+        tenant.0,
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| Error::not_found("stock count"))?;
+    if row.status != "open" {
+        return Err(Error::Conflict(format!("This count is {}; it can no longer change.", row.status)));
+    }
+    Ok(LocationId(row.location_id))
+}
+
+async fn read(tx: &mut sqlx::PgConnection, tenant: TenantId, id: Uuid, with_lines: bool) -> Result<StockCount, Error> {
+    let c = sqlx::query!(
+        "SELECT c.id, c.location_id, l.name AS location_name, c.status, c.note, c.created_by, c.created_at, c.approved_at
+           FROM stock_counts c JOIN locations l ON l.tenant_id = c.tenant_id AND l.id = c.location_id
+          WHERE c.tenant_id = $1 AND c.id = $2",
+        tenant.0,
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| Error::not_found("stock count"))?;
+    let lines = if with_lines {
+        sqlx::query!(
+            "SELECT cl.variant_id, p.name AS product_name, v.option_values, v.sku, cl.expected, cl.counted
+               FROM stock_count_lines cl
+               JOIN variants v ON v.tenant_id = cl.tenant_id AND v.id = cl.variant_id
+               JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+              WHERE cl.tenant_id = $1 AND cl.count_id = $2
+              ORDER BY lower(p.name), v.sku",
+            tenant.0,
+            id
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|l| CountLine {
+            variant: VariantId(l.variant_id),
+            item: item_name(&l.product_name, &l.option_values),
+            sku: l.sku,
+            expected: l.expected,
+            counted: l.counted,
+        })
+        .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(StockCount {
+        id: c.id,
+        location: LocationId(c.location_id),
+        location_name: c.location_name,
+        status: CountStatus::from_code(&c.status).ok_or(Error::Internal)?,
+        note: c.note,
+        created_by: c.created_by,
+        created_at: c.created_at,
+        approved_at: c.approved_at,
+        lines,
+    })
+}

@@ -1,0 +1,235 @@
+//! Reading stock: levels by variant and location, a variant's movements, alerts, and the check
+//! that the ledger adds up.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{Alert, AlertKind, LevelQuery, Movement, MovementReason, StockLevel};
+use crate::Error;
+use crate::catalog::{ProductId, VariantId};
+use crate::db::tenant_tx;
+use crate::identity::{Actor, LocationId, Permission};
+
+/// Where a page of levels continues: after this product name (lower-cased), SKU and location.
+pub type LevelCursor = (String, String, Uuid);
+
+/// Stock of every variant at every location (zero where none was ever booked), by product
+/// name, SKU and location; `limit` rows after `after`.
+pub async fn list(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    query: &LevelQuery,
+    after: Option<LevelCursor>,
+    limit: i64,
+) -> Result<Vec<(StockLevel, LevelCursor)>, Error> {
+    let tenant = actor.require(Permission::ViewInventory)?;
+    let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase);
+    let (after_name, after_sku, after_location) = match after {
+        Some((name, sku, location)) => (Some(name), Some(sku), Some(location)),
+        None => (None, None, None),
+    };
+    let mut tx = tenant_tx(db, tenant).await?;
+    let rows = sqlx::query!(
+        r#"SELECT v.id AS variant_id, p.id AS product_id, p.name AS product_name, lower(p.name) AS "name_key!",
+                  v.option_values, v.sku, l.id AS location_id, l.name AS location_name,
+                  coalesce(s.on_hand, 0) AS "on_hand!", coalesce(s.reserved, 0) AS "reserved!",
+                  coalesce(s.reorder_point, 0) AS "reorder_point!", coalesce(s.reorder_quantity, 0) AS "reorder_quantity!"
+             FROM variants v
+             JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+             JOIN locations l ON l.tenant_id = v.tenant_id
+             LEFT JOIN stock_levels s ON s.tenant_id = v.tenant_id AND s.variant_id = v.id AND s.location_id = l.id
+            WHERE v.tenant_id = $1
+              AND p.status <> 'archived'
+              AND ($2::uuid IS NULL OR l.id = $2)
+              AND ($3::uuid IS NULL OR v.id = $3)
+              AND ($4::text IS NULL OR lower(v.sku) = $4 OR v.barcode = $4 OR $4 <% lower(p.name))
+              AND (NOT $5 OR (s.reorder_point > 0 AND s.on_hand - s.reserved <= s.reorder_point))
+              AND ($6::text IS NULL OR (lower(p.name), v.sku, l.id) > ($6, $7, $8))
+            ORDER BY lower(p.name), v.sku, l.id
+            LIMIT $9"#,
+        tenant.0,
+        query.location.map(|l| l.0),
+        query.variant.map(|v| v.0),
+        search,
+        query.low_only,
+        after_name,
+        after_sku,
+        after_location,
+        limit.clamp(1, 1000),
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let cursor = (r.name_key, r.sku.clone(), r.location_id);
+            let level = StockLevel {
+                variant: VariantId(r.variant_id),
+                product: ProductId(r.product_id),
+                product_name: r.product_name,
+                variant_title: crate::catalog::variant_title(&r.option_values),
+                sku: r.sku,
+                location: LocationId(r.location_id),
+                location_name: r.location_name,
+                on_hand: r.on_hand,
+                reserved: r.reserved,
+                available: r.on_hand - r.reserved,
+                reorder_point: r.reorder_point,
+                reorder_quantity: r.reorder_quantity,
+            };
+            (level, cursor)
+        })
+        .collect())
+}
+
+/// A variant's movements, newest first, at one location or all; `limit` after `before`.
+pub async fn movements(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    variant: VariantId,
+    location: Option<LocationId>,
+    before: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Vec<Movement>, Error> {
+    let tenant = actor.require(Permission::ViewInventory)?;
+    let (before_at, before_id) = before.unzip();
+    let mut tx = tenant_tx(db, tenant).await?;
+    let exists = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM variants WHERE tenant_id = $1 AND id = $2) AS "exists!""#,
+        tenant.0,
+        variant.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if !exists {
+        return Err(Error::not_found("variant"));
+    }
+    let rows = sqlx::query!(
+        r#"SELECT m.id, m.at, m.variant_id, v.sku, m.location_id, l.name AS location_name, m.quantity,
+                  m.on_hand_after, m.reason, m.reference, m.unit_cost, m.note, m.actor_label
+             FROM stock_movements m
+             JOIN variants v ON v.tenant_id = m.tenant_id AND v.id = m.variant_id
+             JOIN locations l ON l.tenant_id = m.tenant_id AND l.id = m.location_id
+            WHERE m.tenant_id = $1 AND m.variant_id = $2
+              AND ($3::uuid IS NULL OR m.location_id = $3)
+              AND ($4::timestamptz IS NULL OR (m.at, m.id) < ($4, $5))
+            ORDER BY m.at DESC, m.id DESC
+            LIMIT $6"#,
+        tenant.0,
+        variant.0,
+        location.map(|l| l.0),
+        before_at,
+        before_id,
+        limit.clamp(1, 1000),
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Movement {
+                id: r.id,
+                at: r.at,
+                variant: VariantId(r.variant_id),
+                sku: r.sku,
+                location: LocationId(r.location_id),
+                location_name: r.location_name,
+                quantity: r.quantity,
+                on_hand_after: r.on_hand_after,
+                reason: MovementReason::from_code(&r.reason).ok_or(Error::Internal)?,
+                reference: r.reference,
+                unit_cost: r.unit_cost,
+                note: r.note,
+                actor: r.actor_label,
+            })
+        })
+        .collect()
+}
+
+/// Alerts, open ones first and newest first; with `open_only`, just those not yet resolved.
+pub async fn alerts(db: &sqlx::PgPool, actor: &Actor, open_only: bool, limit: i64) -> Result<Vec<Alert>, Error> {
+    let tenant = actor.require(Permission::ViewInventory)?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let rows = sqlx::query!(
+        r#"SELECT a.id, a.kind, a.variant_id, p.id AS product_id, p.name AS product_name, v.option_values, v.sku,
+                  l.name AS location_name, a.available, s.on_hand - s.reserved AS "available_now!",
+                  s.reorder_point, s.reorder_quantity, a.raised_at, a.resolved_at
+             FROM stock_alerts a
+             JOIN stock_levels s ON s.tenant_id = a.tenant_id AND s.variant_id = a.variant_id AND s.location_id = a.location_id
+             JOIN variants v ON v.tenant_id = a.tenant_id AND v.id = a.variant_id
+             JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+             JOIN locations l ON l.tenant_id = a.tenant_id AND l.id = a.location_id
+            WHERE a.tenant_id = $1 AND (NOT $2 OR a.resolved_at IS NULL)
+            ORDER BY a.resolved_at IS NOT NULL, a.raised_at DESC, a.id
+            LIMIT $3"#,
+        tenant.0,
+        open_only,
+        limit.clamp(1, 1000)
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Alert {
+                id: r.id,
+                kind: AlertKind::from_code(&r.kind).ok_or(Error::Internal)?,
+                variant: VariantId(r.variant_id),
+                product: ProductId(r.product_id),
+                item: item_name(&r.product_name, &r.option_values),
+                sku: r.sku,
+                location_name: r.location_name,
+                available_then: r.available,
+                available_now: r.available_now,
+                reorder: (r.reorder_point, r.reorder_quantity),
+                raised_at: r.raised_at,
+                resolved_at: r.resolved_at,
+            })
+        })
+        .collect()
+}
+
+/// How stock stands across the business: open low and oversold alerts, for the dashboard.
+pub async fn open_alert_counts(db: &sqlx::PgPool, actor: &Actor) -> Result<(i64, i64), Error> {
+    let tenant = actor.require(Permission::ViewInventory)?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let row = sqlx::query!(
+        r#"SELECT count(*) FILTER (WHERE kind = 'low') AS "low!", count(*) FILTER (WHERE kind = 'oversold') AS "oversold!"
+             FROM stock_alerts WHERE tenant_id = $1 AND resolved_at IS NULL"#,
+        tenant.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok((row.low, row.oversold))
+}
+
+/// Levels whose movements do not add up to their on-hand, as (variant, location, on hand, sum
+/// of movements); empty when the ledger is whole, which it must always be.
+pub async fn ledger_discrepancies(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+) -> Result<Vec<(VariantId, LocationId, i32, i64)>, Error> {
+    let tenant = actor.require(Permission::ViewInventory)?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let rows = sqlx::query!(
+        r#"SELECT s.variant_id, s.location_id, s.on_hand, coalesce(sum(m.quantity), 0)::bigint AS "moved!"
+             FROM stock_levels s
+             LEFT JOIN stock_movements m
+               ON m.tenant_id = s.tenant_id AND m.variant_id = s.variant_id AND m.location_id = s.location_id
+            WHERE s.tenant_id = $1
+            GROUP BY s.tenant_id, s.variant_id, s.location_id, s.on_hand
+           HAVING s.on_hand <> coalesce(sum(m.quantity), 0)"#,
+        tenant.0
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows.into_iter().map(|r| (VariantId(r.variant_id), LocationId(r.location_id), r.on_hand, r.moved)).collect())
+}
+
+/// "Ankara shirt — L / Black", or just the product's name when it has no options.
+pub(crate) fn item_name(product: &str, option_values: &[String]) -> String {
+    if option_values.is_empty() { product.to_owned() } else { format!("{product} — {}", option_values.join(" / ")) }
+}

@@ -1,0 +1,427 @@
+//! Stock: one level per variant and location (on hand, reserved, available, reorder point),
+//! the ledger of movements behind every change, reservations that never oversell, alerts,
+//! receipts, transfers between locations and stock counts.
+
+#[cfg(feature = "server")]
+pub mod count;
+#[cfg(feature = "server")]
+mod ledger;
+#[cfg(feature = "server")]
+pub mod levels;
+#[cfg(feature = "server")]
+pub mod reserve;
+#[cfg(feature = "server")]
+pub mod stock;
+#[cfg(feature = "server")]
+pub mod transfer;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::catalog::{ProductId, VariantId};
+use crate::identity::LocationId;
+
+/// Why stock moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MovementReason {
+    /// Goods arrived from a supplier.
+    Receipt,
+    /// Sold (online or at a till).
+    Sale,
+    /// A customer brought goods back.
+    Return,
+    /// Corrected by hand, with a note (damaged, expired, found…).
+    Adjustment,
+    /// Sent to another location.
+    TransferOut,
+    /// Arrived from another location.
+    TransferIn,
+    /// The difference a stock count found.
+    Count,
+}
+
+impl MovementReason {
+    /// Every reason.
+    pub const ALL: [Self; 7] =
+        [Self::Receipt, Self::Sale, Self::Return, Self::Adjustment, Self::TransferOut, Self::TransferIn, Self::Count];
+
+    /// The stored value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Receipt => "receipt",
+            Self::Sale => "sale",
+            Self::Return => "return",
+            Self::Adjustment => "adjustment",
+            Self::TransferOut => "transfer_out",
+            Self::TransferIn => "transfer_in",
+            Self::Count => "count",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// What people call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Receipt => "Received",
+            Self::Sale => "Sold",
+            Self::Return => "Returned",
+            Self::Adjustment => "Adjusted",
+            Self::TransferOut => "Sent",
+            Self::TransferIn => "Arrived",
+            Self::Count => "Counted",
+        }
+    }
+}
+
+/// The stock of one variant at one location.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockLevel {
+    /// The variant.
+    pub variant: VariantId,
+    /// Its product.
+    pub product: ProductId,
+    /// The product's name.
+    pub product_name: String,
+    /// "L / Black", or "Default".
+    pub variant_title: String,
+    /// The variant's SKU.
+    pub sku: String,
+    /// The location.
+    pub location: LocationId,
+    /// The location's name.
+    pub location_name: String,
+    /// Units physically there.
+    pub on_hand: i32,
+    /// Units held for buyers who have not paid yet.
+    pub reserved: i32,
+    /// Units that can still be sold: on hand less reserved.
+    pub available: i32,
+    /// At or below this many available, a low-stock alert is raised (0: never).
+    pub reorder_point: i32,
+    /// How many to order when it is.
+    pub reorder_quantity: i32,
+}
+
+/// What the stock list asks for.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelQuery {
+    /// Only this location.
+    pub location: Option<LocationId>,
+    /// Only this variant.
+    pub variant: Option<VariantId>,
+    /// Only SKUs or product names like this.
+    pub search: Option<String>,
+    /// Only levels at or below their reorder point.
+    pub low_only: bool,
+}
+
+/// One entry of the ledger.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Movement {
+    /// Its id.
+    pub id: Uuid,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The variant.
+    pub variant: VariantId,
+    /// Its SKU.
+    pub sku: String,
+    /// Where.
+    pub location: LocationId,
+    /// The location's name.
+    pub location_name: String,
+    /// Units in (positive) or out (negative).
+    pub quantity: i32,
+    /// On hand right after.
+    pub on_hand_after: i32,
+    /// Why.
+    pub reason: MovementReason,
+    /// The receipt, transfer, count or order behind it.
+    pub reference: String,
+    /// The unit cost, for receipts.
+    pub unit_cost: Option<Decimal>,
+    /// A person's note.
+    pub note: String,
+    /// Who.
+    pub actor: String,
+}
+
+/// Low stock, or stock below zero.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AlertKind {
+    /// Available at or below the reorder point.
+    Low,
+    /// On hand below zero (a sale made offline at a till took the last units).
+    Oversold,
+}
+
+impl AlertKind {
+    /// The stored value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Oversold => "oversold",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Low, Self::Oversold].into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// A stock alert.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alert {
+    /// Its id.
+    pub id: Uuid,
+    /// Low or oversold.
+    pub kind: AlertKind,
+    /// The variant.
+    pub variant: VariantId,
+    /// Its product.
+    pub product: ProductId,
+    /// "Product — variant".
+    pub item: String,
+    /// Its SKU.
+    pub sku: String,
+    /// Where.
+    pub location_name: String,
+    /// Available when it was raised.
+    pub available_then: i32,
+    /// Available now.
+    pub available_now: i32,
+    /// The reorder point and quantity now.
+    pub reorder: (i32, i32),
+    /// When it was raised.
+    pub raised_at: DateTime<Utc>,
+    /// When stock came back, if it has.
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
+/// A line of a receipt, transfer or count: a variant and a number of units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    /// The variant.
+    pub variant: VariantId,
+    /// Units.
+    pub quantity: i32,
+}
+
+/// Goods arriving at a location.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReceiptInput {
+    /// Where they arrived.
+    pub location: LocationId,
+    /// Who sent them.
+    pub supplier: String,
+    /// The supplier's delivery note or invoice number.
+    pub reference: String,
+    /// What arrived, with the unit cost of each.
+    pub lines: Vec<(Line, Decimal)>,
+}
+
+/// A receipt as the receipts page lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// Its id.
+    pub id: Uuid,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Where.
+    pub location_name: String,
+    /// From whom.
+    pub supplier: String,
+    /// Their reference.
+    pub reference: String,
+    /// Lines.
+    pub lines: i64,
+    /// Units.
+    pub units: i64,
+    /// What it cost.
+    pub total_cost: Decimal,
+    /// Who received it.
+    pub actor: String,
+}
+
+/// Where a transfer is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TransferStatus {
+    /// Being prepared; no stock has moved.
+    Draft,
+    /// On its way: stock has left the sending location.
+    Sent,
+    /// Arrived: what came has been added at the receiving location.
+    Received,
+    /// Called off before it was sent.
+    Cancelled,
+}
+
+impl TransferStatus {
+    /// The stored value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Sent => "sent",
+            Self::Received => "received",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Draft, Self::Sent, Self::Received, Self::Cancelled].into_iter().find(|s| s.code() == code)
+    }
+
+    /// What people call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "Draft",
+            Self::Sent => "On its way",
+            Self::Received => "Received",
+            Self::Cancelled => "Cancelled",
+        }
+    }
+
+    /// The one table of allowed moves: draft → sent → received, and draft → cancelled.
+    pub fn may_become(self, next: Self) -> bool {
+        matches!((self, next), (Self::Draft, Self::Sent | Self::Cancelled) | (Self::Sent, Self::Received))
+    }
+}
+
+/// A line of a transfer as shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferLine {
+    /// The variant.
+    pub variant: VariantId,
+    /// "Product — variant".
+    pub item: String,
+    /// Its SKU.
+    pub sku: String,
+    /// Units sent.
+    pub quantity: i32,
+    /// Units that arrived, once received.
+    pub received: Option<i32>,
+}
+
+/// A transfer between two locations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transfer {
+    /// Its id.
+    pub id: Uuid,
+    /// From where.
+    pub from: LocationId,
+    /// Its name.
+    pub from_name: String,
+    /// To where.
+    pub to: LocationId,
+    /// Its name.
+    pub to_name: String,
+    /// Where it is.
+    pub status: TransferStatus,
+    /// A note for the people at both ends.
+    pub note: String,
+    /// Who made it.
+    pub created_by: String,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+    /// When it left.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// When it arrived.
+    pub received_at: Option<DateTime<Utc>>,
+    /// What it carries.
+    pub lines: Vec<TransferLine>,
+}
+
+/// Where a stock count is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CountStatus {
+    /// Being counted.
+    Open,
+    /// Approved: its differences are in the ledger.
+    Approved,
+    /// Abandoned.
+    Cancelled,
+}
+
+impl CountStatus {
+    /// The stored value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Approved => "approved",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Open, Self::Approved, Self::Cancelled].into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// A line of a count sheet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountLine {
+    /// The variant.
+    pub variant: VariantId,
+    /// "Product — variant".
+    pub item: String,
+    /// Its SKU.
+    pub sku: String,
+    /// What the books said when the count began.
+    pub expected: i32,
+    /// What was counted, once entered.
+    pub counted: Option<i32>,
+}
+
+impl CountLine {
+    /// Counted less expected, once counted.
+    pub fn variance(&self) -> Option<i32> {
+        self.counted.map(|c| c - self.expected)
+    }
+}
+
+/// A stock count at one location.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockCount {
+    /// Its id.
+    pub id: Uuid,
+    /// Where.
+    pub location: LocationId,
+    /// Its name.
+    pub location_name: String,
+    /// Where it is.
+    pub status: CountStatus,
+    /// A note.
+    pub note: String,
+    /// Who began it.
+    pub created_by: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// When it was approved.
+    pub approved_at: Option<DateTime<Utc>>,
+    /// The sheet.
+    pub lines: Vec<CountLine>,
+}
+
+/// Units held for a buyer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reservation {
+    /// Its id.
+    pub id: Uuid,
+    /// The variant.
+    pub variant: VariantId,
+    /// Where the units are held.
+    pub location: LocationId,
+    /// How many.
+    pub quantity: i32,
+    /// When the hold lapses unless committed.
+    pub expires_at: DateTime<Utc>,
+}

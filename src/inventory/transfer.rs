@@ -1,0 +1,311 @@
+//! Transfers between locations: drafted, sent (stock leaves the sending location), received
+//! (what arrived is added at the other end; a shortfall stays on record), or cancelled.
+
+use serde_json::json;
+use uuid::Uuid;
+
+use super::ledger::{self, Move};
+use super::levels::item_name;
+use super::stock::check_lines;
+use super::{Line, MovementReason, Transfer, TransferLine, TransferStatus};
+use crate::Error;
+use crate::audit::{self, Change};
+use crate::catalog::VariantId;
+use crate::db::tenant_tx;
+use crate::identity::{Actor, LocationId, Permission, TenantId};
+
+/// Drafts a transfer; no stock moves until it is sent. Answers its id.
+pub async fn create(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    from: LocationId,
+    to: LocationId,
+    lines: &[Line],
+    note: &str,
+) -> Result<Uuid, Error> {
+    let tenant = actor.require(Permission::ManageInventory)?;
+    if from == to {
+        return Err(Error::invalid("to", "choose a different location to send to"));
+    }
+    check_lines(lines)?;
+    let note = note.trim();
+    if note.chars().count() > 500 {
+        return Err(Error::invalid("note", "at most 500 characters"));
+    }
+    let id = Uuid::now_v7();
+    let mut tx = tenant_tx(db, tenant).await?;
+    sqlx::query!(
+        "INSERT INTO stock_transfers (tenant_id, id, from_location, to_location, note, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        tenant.0,
+        id,
+        from.0,
+        to.0,
+        note,
+        actor.label()
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| {
+        crate::db::field_errors(
+            e,
+            &[
+                ("stock_transfers_tenant_id_from_location_fkey", "from", "choose one of your locations"),
+                ("stock_transfers_tenant_id_to_location_fkey", "to", "choose one of your locations"),
+            ],
+        )
+    })?;
+    for (i, line) in lines.iter().enumerate() {
+        sqlx::query!(
+            "INSERT INTO stock_transfer_lines (tenant_id, transfer_id, variant_id, quantity) VALUES ($1, $2, $3, $4)",
+            tenant.0,
+            id,
+            line.variant.0,
+            line.quantity
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| {
+            crate::db::field_error(
+                e,
+                "stock_transfer_lines_tenant_id_variant_id_fkey",
+                &format!("lines[{i}].variant"),
+                "choose one of your products",
+            )
+        })?;
+    }
+    record(&mut tx, tenant, actor, id, "created", json!({ "from": from.0, "to": to.0, "lines": lines.len() })).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Sends a draft: every line leaves the sending location. Refused when a line has fewer units
+/// available there than it sends.
+pub async fn send(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
+    let tenant = actor.require(Permission::ManageInventory)?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let transfer = read(&mut tx, tenant, id, true).await?;
+    step(&transfer, TransferStatus::Sent)?;
+    for line in &transfer.lines {
+        let available = sqlx::query_scalar!(
+            "SELECT on_hand - reserved FROM stock_levels
+              WHERE tenant_id = $1 AND variant_id = $2 AND location_id = $3 FOR UPDATE",
+            tenant.0,
+            line.variant.0,
+            transfer.from.0
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .flatten()
+        .unwrap_or(0);
+        if available < line.quantity {
+            return Err(Error::Conflict(format!(
+                "Only {available} of {} ({}) are available at {}; change the transfer or receive stock first.",
+                line.item, line.sku, transfer.from_name
+            )));
+        }
+        let m = Move {
+            variant: line.variant,
+            location: transfer.from,
+            quantity: -line.quantity,
+            reason: MovementReason::TransferOut,
+            reference: &format!("transfer {id}"),
+            unit_cost: None,
+            note: &format!("to {}", transfer.to_name),
+        };
+        ledger::apply(&mut tx, tenant, actor, m).await?;
+    }
+    sqlx::query!(
+        "UPDATE stock_transfers SET status = 'sent', sent_at = now() WHERE tenant_id = $1 AND id = $2",
+        tenant.0,
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    record(&mut tx, tenant, actor, id, "sent", json!({ "status": "sent" })).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Receives a sent transfer: `arrived` says how many of each variant came (lines left out
+/// arrived in full); those units are added at the receiving location.
+pub async fn receive(db: &sqlx::PgPool, actor: &Actor, id: Uuid, arrived: &[Line]) -> Result<(), Error> {
+    let tenant = actor.require(Permission::ManageInventory)?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let transfer = read(&mut tx, tenant, id, true).await?;
+    step(&transfer, TransferStatus::Received)?;
+    if let Some(i) = arrived.iter().position(|a| transfer.lines.iter().all(|l| l.variant != a.variant)) {
+        return Err(Error::invalid(format!("arrived[{i}].variant"), "this item is not on the transfer"));
+    }
+    for (i, line) in transfer.lines.iter().enumerate() {
+        let came = arrived.iter().find(|a| a.variant == line.variant).map_or(line.quantity, |a| a.quantity);
+        if !(0..=line.quantity).contains(&came) {
+            return Err(Error::invalid(
+                format!("arrived[{i}].quantity"),
+                format!("between 0 and the {} sent", line.quantity),
+            ));
+        }
+        sqlx::query!(
+            "UPDATE stock_transfer_lines SET received = $4 WHERE tenant_id = $1 AND transfer_id = $2 AND variant_id = $3",
+            tenant.0,
+            id,
+            line.variant.0,
+            came
+        )
+        .execute(&mut *tx)
+        .await?;
+        if came > 0 {
+            let short = line.quantity - came;
+            let m = Move {
+                variant: line.variant,
+                location: transfer.to,
+                quantity: came,
+                reason: MovementReason::TransferIn,
+                reference: &format!("transfer {id}"),
+                unit_cost: None,
+                note: &if short > 0 {
+                    format!("from {}; {short} short", transfer.from_name)
+                } else {
+                    format!("from {}", transfer.from_name)
+                },
+            };
+            ledger::apply(&mut tx, tenant, actor, m).await?;
+        }
+    }
+    sqlx::query!(
+        "UPDATE stock_transfers SET status = 'received', received_at = now() WHERE tenant_id = $1 AND id = $2",
+        tenant.0,
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    record(&mut tx, tenant, actor, id, "received", json!({ "arrived": arrived.len() })).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Calls off a draft.
+pub async fn cancel(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
+    let tenant = actor.require(Permission::ManageInventory)?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let transfer = read(&mut tx, tenant, id, true).await?;
+    step(&transfer, TransferStatus::Cancelled)?;
+    sqlx::query!("UPDATE stock_transfers SET status = 'cancelled' WHERE tenant_id = $1 AND id = $2", tenant.0, id)
+        .execute(&mut *tx)
+        .await?;
+    record(&mut tx, tenant, actor, id, "cancelled", json!({ "status": "cancelled" })).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One transfer with its lines.
+pub async fn get(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<Transfer, Error> {
+    let tenant = actor.require(Permission::ViewInventory)?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let transfer = read(&mut tx, tenant, id, false).await?;
+    tx.commit().await?;
+    Ok(transfer)
+}
+
+/// The most recent transfers, newest first (without their lines).
+pub async fn recent(db: &sqlx::PgPool, actor: &Actor, limit: i64) -> Result<Vec<Transfer>, Error> {
+    let tenant = actor.require(Permission::ViewInventory)?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let ids = sqlx::query_scalar!(
+        "SELECT id FROM stock_transfers WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+        tenant.0,
+        limit.clamp(1, 200)
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut transfers = Vec::with_capacity(ids.len());
+    for id in ids {
+        transfers.push(read(&mut tx, tenant, id, false).await?);
+    }
+    tx.commit().await?;
+    Ok(transfers)
+}
+
+fn step(transfer: &Transfer, next: TransferStatus) -> Result<(), Error> {
+    if transfer.status.may_become(next) {
+        Ok(())
+    } else {
+        Err(Error::Conflict(format!(
+            "This transfer is {}; it cannot be {} now.",
+            transfer.status.label().to_lowercase(),
+            next.label().to_lowercase()
+        )))
+    }
+}
+
+/// Reads a transfer; with `lock`, first takes its row lock so that what is read is what the
+/// caller goes on to change (each statement after the wait sees the latest state).
+async fn read(tx: &mut sqlx::PgConnection, tenant: TenantId, id: Uuid, lock: bool) -> Result<Transfer, Error> {
+    if lock {
+        sqlx::query_scalar!("SELECT id FROM stock_transfers WHERE tenant_id = $1 AND id = $2 FOR UPDATE", tenant.0, id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| Error::not_found("transfer"))?;
+    }
+    let t = sqlx::query!(
+        "SELECT t.id, t.from_location, f.name AS from_name, t.to_location, d.name AS to_name, t.status, t.note,
+                t.created_by, t.created_at, t.sent_at, t.received_at
+           FROM stock_transfers t
+           JOIN locations f ON f.tenant_id = t.tenant_id AND f.id = t.from_location
+           JOIN locations d ON d.tenant_id = t.tenant_id AND d.id = t.to_location
+          WHERE t.tenant_id = $1 AND t.id = $2",
+        tenant.0,
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| Error::not_found("transfer"))?;
+    let lines = sqlx::query!(
+        "SELECT tl.variant_id, p.name AS product_name, v.option_values, v.sku, tl.quantity, tl.received
+           FROM stock_transfer_lines tl
+           JOIN variants v ON v.tenant_id = tl.tenant_id AND v.id = tl.variant_id
+           JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+          WHERE tl.tenant_id = $1 AND tl.transfer_id = $2
+          ORDER BY lower(p.name), v.sku",
+        tenant.0,
+        id
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|l| TransferLine {
+        variant: VariantId(l.variant_id),
+        item: item_name(&l.product_name, &l.option_values),
+        sku: l.sku,
+        quantity: l.quantity,
+        received: l.received,
+    })
+    .collect();
+    Ok(Transfer {
+        id: t.id,
+        from: LocationId(t.from_location),
+        from_name: t.from_name,
+        to: LocationId(t.to_location),
+        to_name: t.to_name,
+        status: TransferStatus::from_code(&t.status).ok_or(Error::Internal)?,
+        note: t.note,
+        created_by: t.created_by,
+        created_at: t.created_at,
+        sent_at: t.sent_at,
+        received_at: t.received_at,
+        lines,
+    })
+}
+
+async fn record(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    actor: &Actor,
+    id: Uuid,
+    action: &'static str,
+    after: serde_json::Value,
+) -> Result<(), Error> {
+    let change =
+        Change { entity: "stock transfer", entity_id: id.to_string(), action, before: None, after: Some(after) };
+    audit::record(tx, tenant, actor, change).await
+}

@@ -1,0 +1,311 @@
+//! The catalog and stock against a real database, acting as the application's role. Every test
+//! ends by checking that the ledger adds up.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use commerce::Error;
+use commerce::catalog::{self, ProductInput, ProductQuery, ProductStatus, VariantInput};
+use commerce::identity::session::ClientInfo;
+use commerce::identity::{self, Actor, LocationId};
+use commerce::inventory::reserve::{self, Hold};
+use commerce::inventory::{self, AlertKind, Line, ReceiptInput, levels, stock, transfer};
+use rust_decimal::Decimal;
+use sqlx::PgPool;
+
+async fn demo(owner: &PgPool) -> PgPool {
+    commerce::demo::load(owner).await.expect("demo data");
+    commerce::db::pool_as_role(owner, "commerce_app").await.expect("application pool")
+}
+
+async fn sign_in(db: &PgPool, email: &str) -> Actor {
+    let client = ClientInfo { user_agent: "test".into(), ip: "10.0.0.1".into() };
+    identity::log_in(db, email, commerce::demo::PASSWORD, &client).await.expect(email).actor
+}
+
+async fn locations(db: &PgPool, actor: &Actor) -> Vec<LocationId> {
+    identity::list_locations(db, actor, None, false, 10).await.unwrap().into_iter().map(|l| l.id).collect()
+}
+
+fn variant(sku: &str, values: &[&str], price: i64) -> VariantInput {
+    VariantInput {
+        sku: sku.into(),
+        option_values: values.iter().map(|v| (*v).to_owned()).collect(),
+        price: Decimal::from(price),
+        ..VariantInput::default()
+    }
+}
+
+fn single(name: &str, sku: &str, price: i64) -> ProductInput {
+    ProductInput {
+        name: name.into(),
+        status: ProductStatus::Active,
+        variants: vec![variant(sku, &[], price)],
+        ..ProductInput::default()
+    }
+}
+
+async fn ledger_is_whole(db: &PgPool, actor: &Actor) {
+    let wrong = levels::ledger_discrepancies(db, actor).await.unwrap();
+    assert!(wrong.is_empty(), "movements do not add up to on-hand: {wrong:?}");
+}
+
+async fn receive(db: &PgPool, actor: &Actor, location: LocationId, variant: catalog::VariantId, units: i32) {
+    let input = ReceiptInput {
+        location,
+        supplier: "Dangote Distributors".into(),
+        reference: "DN-1".into(),
+        lines: vec![(Line { variant, quantity: units }, Decimal::from(100))],
+    };
+    stock::receive(db, actor, input).await.unwrap();
+}
+
+#[sqlx::test]
+async fn a_product_with_a_variant_matrix_is_created_found_and_kept_consistent(owner: PgPool) {
+    let db = demo(&owner).await;
+    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let rows = catalog::variant_matrix(&[vec!["S".into(), "M".into()], vec!["Blue".into(), "Red".into()]]);
+    let input = ProductInput {
+        name: "Ankara shirt".into(),
+        brand: "Aso Ebi House".into(),
+        options: vec!["Size".into(), "Colour".into()],
+        variants: rows
+            .iter()
+            .enumerate()
+            .map(|(i, values)| VariantInput {
+                barcode: if i == 0 { "5449000000996".into() } else { String::new() },
+                ..variant(
+                    &format!("ANK-{}", values.join("-")),
+                    &values.iter().map(String::as_str).collect::<Vec<_>>(),
+                    8500,
+                )
+            })
+            .collect(),
+        ..ProductInput::default()
+    };
+    let shirt = catalog::product::create(&db, &boss, input.clone()).await.unwrap();
+    assert_eq!(shirt.variants.len(), 4);
+    assert_eq!(shirt.variants[1].title(), "S / Red");
+
+    for typed in ["ankara", "ankra shirt", "ANK-M-BLUE", "5449000000996", "aso ebi"] {
+        let query = ProductQuery { search: Some(typed.into()), ..ProductQuery::default() };
+        let found = catalog::product::list(&db, &boss, &query, None, 20).await.unwrap();
+        assert!(found.rows.iter().any(|r| r.id == shirt.id), "searching {typed:?} finds the shirt");
+    }
+
+    let clash = catalog::product::create(&db, &boss, single("Copy", "ANK-S-BLUE", 100)).await;
+    assert!(matches!(&clash, Err(Error::Invalid { field, .. }) if field == "variants[0].sku"), "{clash:?}");
+
+    // Swapping two SKUs and dropping a variant in one edit.
+    let mut edit = input.clone();
+    for (v, saved) in edit.variants.iter_mut().zip(&shirt.variants) {
+        v.id = Some(saved.id);
+    }
+    edit.variants.swap(0, 1);
+    let (first, second) = (edit.variants[0].sku.clone(), edit.variants[1].sku.clone());
+    edit.variants[0].sku = second;
+    edit.variants[1].sku = first;
+    edit.variants.pop();
+    let edited = catalog::product::update(&db, &boss, shirt.id, edit).await.unwrap();
+    assert_eq!(edited.variants.len(), 3);
+
+    let shop = locations(&db, &boss).await[0];
+    receive(&db, &boss, shop, edited.variants[0].id, 5).await;
+    let mut keep_two = input;
+    keep_two.variants.truncate(1);
+    keep_two.variants[0].id = Some(edited.variants[1].id);
+    let refused = catalog::product::update(&db, &boss, shirt.id, keep_two).await;
+    assert!(matches!(refused, Err(Error::Conflict(_))), "a stocked variant stays: {refused:?}");
+    let deleted = catalog::product::delete(&db, &boss, shirt.id).await;
+    assert!(matches!(deleted, Err(Error::Conflict(_))), "a stocked product is archived, not deleted");
+    ledger_is_whole(&db, &boss).await;
+}
+
+#[sqlx::test]
+async fn another_businesss_products_and_stock_are_not_found(owner: PgPool) {
+    let db = demo(&owner).await;
+    let shop = sign_in(&db, "owner@ojafresh.ng").await;
+    let market = sign_in(&db, "owner@gadgetmarket.ng").await;
+    let rice = catalog::product::create(&db, &shop, single("Rice 5kg", "RICE-5", 9500)).await.unwrap();
+    let not_found = |what: &str, result: Result<(), Error>| {
+        assert!(matches!(result, Err(Error::NotFound(_))), "{what}: {result:?}");
+    };
+    not_found("read", catalog::product::get(&db, &market, rice.id).await.map(drop));
+    not_found("edit", catalog::product::update(&db, &market, rice.id, single("X", "X-1", 1)).await.map(drop));
+    not_found("delete", catalog::product::delete(&db, &market, rice.id).await);
+    let market_shop = locations(&db, &market).await[0];
+    not_found("adjust", stock::adjust(&db, &market, rice.variants[0].id, market_shop, 5, "found").await.map(drop));
+    not_found("history", levels::movements(&db, &market, rice.variants[0].id, None, None, 10).await.map(drop));
+    let listed = catalog::product::list(&db, &market, &ProductQuery::default(), None, 500).await.unwrap();
+    assert!(listed.rows.iter().all(|r| r.id != rice.id));
+}
+
+#[sqlx::test]
+async fn two_hundred_buyers_of_fifty_units_get_exactly_fifty(owner: PgPool) {
+    let db = demo(&owner).await;
+    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let shop = locations(&db, &boss).await[0];
+    let milk = catalog::product::create(&db, &boss, single("Peak milk 400g", "PEAK-400", 3200)).await.unwrap();
+    let variant = milk.variants[0].id;
+    receive(&db, &boss, shop, variant, 50).await;
+
+    let tenant = boss.tenant().unwrap();
+    let db = Arc::new(db);
+    let buyers: Vec<_> = (0..200)
+        .map(|i| {
+            let db = Arc::clone(&db);
+            tokio::spawn(async move {
+                let hold = Hold {
+                    variant,
+                    location: None,
+                    quantity: 1,
+                    for_how_long: Duration::minutes(15),
+                    reference: format!("cart {i}"),
+                };
+                reserve::reserve_in(&db, tenant, hold).await
+            })
+        })
+        .collect();
+    let mut held = 0;
+    for buyer in buyers {
+        match buyer.await.unwrap() {
+            Ok(_) => held += 1,
+            Err(Error::Conflict(_)) => {}
+            Err(other) => panic!("{other}"),
+        }
+    }
+    assert_eq!(held, 50, "exactly the stock, never more");
+    let level = levels::list(
+        &db,
+        &boss,
+        &inventory::LevelQuery { variant: Some(variant), location: Some(shop), ..Default::default() },
+        None,
+        5,
+    )
+    .await
+    .unwrap();
+    assert_eq!((level[0].0.on_hand, level[0].0.reserved, level[0].0.available), (50, 50, 0));
+    ledger_is_whole(&db, &boss).await;
+}
+
+#[sqlx::test]
+async fn holds_are_committed_as_sales_released_or_lapse(owner: PgPool) {
+    let db = demo(&owner).await;
+    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let sites = locations(&db, &boss).await;
+    let soap = catalog::product::create(&db, &boss, single("Lux soap", "LUX-1", 450)).await.unwrap();
+    let variant = soap.variants[0].id;
+    receive(&db, &boss, sites[0], variant, 3).await;
+    receive(&db, &boss, sites[1], variant, 10).await;
+    let hold = |quantity, seconds| Hold {
+        variant,
+        location: None,
+        quantity,
+        for_how_long: Duration::seconds(seconds),
+        reference: String::new(),
+    };
+    let best = reserve::reserve(&db, &boss, hold(4, 600)).await.unwrap();
+    assert_eq!(best.location, sites[1], "the location with the most available");
+    reserve::commit(&db, &boss, best.id, "order 1001").await.unwrap();
+    reserve::commit(&db, &boss, best.id, "order 1001").await.unwrap();
+    let released = reserve::reserve(&db, &boss, hold(2, 600)).await.unwrap();
+    reserve::release(&db, &boss, released.id).await.unwrap();
+    let sold_twice = reserve::release(&db, &boss, best.id).await;
+    assert!(matches!(sold_twice, Err(Error::Conflict(_))), "{sold_twice:?}");
+    let too_many = reserve::reserve(&db, &boss, hold(10, 600)).await;
+    assert!(matches!(too_many, Err(Error::Conflict(_))), "9 left in all, 6 at best in one place");
+
+    let lapsing = reserve::reserve(&db, &boss, hold(5, 1)).await.unwrap();
+    sqlx::query("UPDATE stock_reservations SET expires_at = now() - interval '1 second' WHERE id = $1")
+        .bind(lapsing.id)
+        .execute(&owner)
+        .await
+        .unwrap();
+    assert_eq!(reserve::release_expired(&db, 100).await.unwrap(), 1);
+    assert_eq!(reserve::release_expired(&db, 100).await.unwrap(), 0, "released once");
+    let late = reserve::commit(&db, &boss, lapsing.id, "order 1002").await;
+    assert!(matches!(late, Err(Error::Conflict(_))), "{late:?}");
+
+    let product = catalog::product::get(&db, &boss, soap.id).await.unwrap();
+    assert_eq!((product.variants[0].on_hand, product.variants[0].available), (9, 9));
+    ledger_is_whole(&db, &boss).await;
+}
+
+#[sqlx::test]
+async fn low_stock_is_raised_once_and_resolved_and_an_offline_sale_can_oversell(owner: PgPool) {
+    let db = demo(&owner).await;
+    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let cashier = sign_in(&db, "cashier@ojafresh.ng").await;
+    let shop = locations(&db, &boss).await[0];
+    let bread = catalog::product::create(&db, &boss, single("Agege bread", "AGEGE-1", 1200)).await.unwrap();
+    let variant = bread.variants[0].id;
+    receive(&db, &boss, shop, variant, 10).await;
+    stock::set_reorder(&db, &boss, variant, shop, 5, 20).await.unwrap();
+    for receipt in ["R01-1", "R01-2", "R01-3", "R01-4", "R01-5", "R01-6", "R01-7"] {
+        reserve::sell_at_till(&db, &cashier, variant, shop, 1, receipt).await.unwrap();
+    }
+    let open = levels::alerts(&db, &boss, true, 50).await.unwrap();
+    let low: Vec<_> = open.iter().filter(|a| a.variant == variant && a.kind == AlertKind::Low).collect();
+    assert_eq!(low.len(), 1, "one alert for the whole slide, not one per sale");
+    assert_eq!((low[0].available_then, low[0].available_now), (5, 3));
+
+    reserve::sell_at_till(&db, &cashier, variant, shop, 5, "R01-8").await.unwrap();
+    let open = levels::alerts(&db, &boss, true, 50).await.unwrap();
+    assert!(open.iter().any(|a| a.variant == variant && a.kind == AlertKind::Oversold), "below zero");
+    assert_eq!(levels::open_alert_counts(&db, &boss).await.unwrap(), (1, 1));
+
+    receive(&db, &boss, shop, variant, 30).await;
+    assert!(levels::alerts(&db, &boss, true, 50).await.unwrap().iter().all(|a| a.variant != variant), "all resolved");
+    let history = levels::movements(&db, &boss, variant, Some(shop), None, 100).await.unwrap();
+    assert_eq!(history.len(), 10);
+    assert_eq!(history[0].on_hand_after, 28);
+    ledger_is_whole(&db, &boss).await;
+}
+
+#[sqlx::test]
+async fn a_transfer_moves_what_was_sent_and_records_what_arrived(owner: PgPool) {
+    let db = demo(&owner).await;
+    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let sites = locations(&db, &boss).await;
+    let oil = catalog::product::create(&db, &boss, single("Kings oil 1L", "KINGS-1L", 2900)).await.unwrap();
+    let variant = oil.variants[0].id;
+    receive(&db, &boss, sites[0], variant, 12).await;
+    let too_many = [Line { variant, quantity: 20 }];
+    let draft = transfer::create(&db, &boss, sites[0], sites[1], &too_many, "").await.unwrap();
+    let refused = transfer::send(&db, &boss, draft).await;
+    assert!(matches!(refused, Err(Error::Conflict(_))), "{refused:?}");
+    transfer::cancel(&db, &boss, draft).await.unwrap();
+
+    let id = transfer::create(&db, &boss, sites[0], sites[1], &[Line { variant, quantity: 8 }], "for the weekend")
+        .await
+        .unwrap();
+    let early = transfer::receive(&db, &boss, id, &[]).await;
+    assert!(matches!(early, Err(Error::Conflict(_))), "a draft cannot be received");
+    transfer::send(&db, &boss, id).await.unwrap();
+    transfer::receive(&db, &boss, id, &[Line { variant, quantity: 7 }]).await.unwrap();
+    let done = transfer::get(&db, &boss, id).await.unwrap();
+    assert_eq!((done.status, done.lines[0].received), (inventory::TransferStatus::Received, Some(7)));
+    let product = catalog::product::get(&db, &boss, oil.id).await.unwrap();
+    assert_eq!(product.variants[0].on_hand, 11, "one bottle lost on the way");
+    ledger_is_whole(&db, &boss).await;
+}
+
+#[sqlx::test]
+async fn an_approved_count_posts_its_differences(owner: PgPool) {
+    let db = demo(&owner).await;
+    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let shop = locations(&db, &boss).await[0];
+    let sugar = catalog::product::create(&db, &boss, single("Dangote sugar 500g", "SUGAR-500", 900)).await.unwrap();
+    let variant = sugar.variants[0].id;
+    receive(&db, &boss, shop, variant, 40).await;
+    let count = inventory::count::start(&db, &boss, shop, "month end").await.unwrap();
+    inventory::count::record_counts(&db, &boss, count, &[(variant, Some(37))]).await.unwrap();
+    assert_eq!(inventory::count::approve(&db, &boss, count).await.unwrap(), 1);
+    let again = inventory::count::approve(&db, &boss, count).await;
+    assert!(matches!(again, Err(Error::Conflict(_))), "{again:?}");
+    let product = catalog::product::get(&db, &boss, sugar.id).await.unwrap();
+    assert_eq!(product.variants[0].on_hand, 37);
+    ledger_is_whole(&db, &boss).await;
+}
