@@ -9,10 +9,19 @@ use tokio::sync::watch;
 /// How often expired sessions, tokens, rate-limit windows and idempotency keys are removed.
 const SWEEP_EVERY: Duration = Duration::from_mins(10);
 
-/// Runs until `stop` turns true: a sweep at start, then one every [`SWEEP_EVERY`].
+/// How often lapsed stock reservations are released (a hold is never kept much past its time).
+const RELEASE_EVERY: Duration = Duration::from_secs(15);
+
+/// Reservations released per round trip.
+const RELEASE_BATCH: i32 = 500;
+
+/// Runs until `stop` turns true: a sweep at start, then one every [`SWEEP_EVERY`]; lapsed
+/// reservations released every [`RELEASE_EVERY`].
 pub async fn run(db: Db, mut stop: watch::Receiver<bool>) {
     let mut ticks = tokio::time::interval(SWEEP_EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut releases = tokio::time::interval(RELEASE_EVERY);
+    releases.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let stopped = async move {
         let _ = stop.wait_for(|stopped| *stopped).await;
     };
@@ -20,6 +29,7 @@ pub async fn run(db: Db, mut stop: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             _ = ticks.tick() => sweep(&db).await,
+            _ = releases.tick() => release_lapsed_holds(&db).await,
             () = &mut stopped => break,
         }
     }
@@ -37,5 +47,26 @@ async fn sweep(db: &Db) {
         }
         // The database may be down for a while; the next tick tries again.
         Err(error) => tracing::warn!(%error, "sweeping expired records failed"),
+    }
+}
+
+async fn release_lapsed_holds(db: &Db) {
+    let mut released = 0;
+    loop {
+        match commerce::inventory::reserve::release_expired(db.primary(), RELEASE_BATCH).await {
+            Ok(n) => {
+                released += n;
+                if n < RELEASE_BATCH {
+                    break;
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, "releasing lapsed reservations failed");
+                break;
+            }
+        }
+    }
+    if released > 0 {
+        tracing::info!(released, "released lapsed stock reservations");
     }
 }

@@ -2,68 +2,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
 
-use axum::Router;
+mod support;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use commerce::db::Db;
-use commerce::identity::session::ClientInfo;
 use http_body_util::BodyExt;
-use serde_json::{Value, json};
-use server::{AppState, router};
+use serde_json::json;
 use sqlx::PgPool;
+use support::{app, call, client, get, post_json, token};
 use tower::ServiceExt;
-
-async fn app(owner: PgPool) -> (Router, PgPool) {
-    commerce::demo::load(&owner).await.unwrap();
-    let db = commerce::db::pool_as_role(&owner, "commerce_app").await.unwrap();
-    (router(AppState::new(Db::from_pool(db.clone()), "target/site", "http://127.0.0.1:3000")), db)
-}
-
-async fn call(app: &Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
-    let response = app.clone().oneshot(request).await.unwrap();
-    let (parts, body) = response.into_parts();
-    let bytes = body.collect().await.unwrap().to_bytes();
-    (parts.status, parts.headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-}
-
-/// An API client of the demo shop with these scopes; answers (client id, secret).
-async fn client(db: &PgPool, scopes: &[&str]) -> (String, String) {
-    let owner = commerce::identity::log_in(db, "owner@ojafresh.ng", commerce::demo::PASSWORD, &ClientInfo::default())
-        .await
-        .unwrap()
-        .actor;
-    let scopes: Vec<String> = scopes.iter().map(|s| (*s).to_owned()).collect();
-    let made = commerce::identity::api_client::create(db, &owner, "ERP", &scopes).await.unwrap();
-    (made.client_id, made.client_secret)
-}
-
-async fn token(app: &Router, id: &str, secret: &str) -> String {
-    let (status, _, body) = call(
-        app,
-        Request::post("/api/v1/oauth/token")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(format!("grant_type=client_credentials&client_id={id}&client_secret={secret}")))
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["token_type"], "Bearer");
-    body["access_token"].as_str().unwrap().to_owned()
-}
-
-fn get(path: &str, token: &str) -> Request<Body> {
-    Request::get(path).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).unwrap()
-}
-
-fn post_json(path: &str, token: &str, key: Option<&str>, body: &Value) -> Request<Body> {
-    let mut request = Request::post(path)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, "application/json");
-    if let Some(key) = key {
-        request = request.header("Idempotency-Key", key);
-    }
-    request.body(Body::from(body.to_string())).unwrap()
-}
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_client_gets_a_token_and_reads_its_own_business(owner: PgPool) {

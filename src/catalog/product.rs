@@ -69,6 +69,9 @@ pub async fn list(
     };
     let by_name = query.sort == ProductSort::Name;
     let mut tx = tenant_tx(db, tenant).await?;
+    if search.is_some() {
+        forgive_typos(&mut tx).await?;
+    }
     // The page's ids first (a narrow sort over one table), then the details of just those rows.
     let ids = sqlx::query!(
         r#"SELECT p.id, lower(p.name) AS "name_key!", p.updated_at
@@ -384,6 +387,13 @@ async fn save_variants(
             )
         })?;
     }
+    Ok(())
+}
+
+/// Lets a name match a search with a typo or two: `pg_trgm`'s word similarity at 0.5 rather than
+/// its default 0.6 ("mamas prid" finds "Mama's Pride rice"), for this transaction only.
+pub(crate) async fn forgive_typos(tx: &mut PgConnection) -> Result<(), Error> {
+    sqlx::query!("SET LOCAL pg_trgm.word_similarity_threshold = 0.5").execute(&mut *tx).await?;
     Ok(())
 }
 

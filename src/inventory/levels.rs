@@ -29,6 +29,9 @@ pub async fn list(
         None => (None, None, None),
     };
     let mut tx = tenant_tx(db, tenant).await?;
+    if search.is_some() {
+        crate::catalog::product::forgive_typos(&mut tx).await?;
+    }
     let rows = sqlx::query!(
         r#"SELECT v.id AS variant_id, p.id AS product_id, p.name AS product_name, lower(p.name) AS "name_key!",
                   v.option_values, v.sku, l.id AS location_id, l.name AS location_name,

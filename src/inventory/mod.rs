@@ -13,6 +13,8 @@ pub mod reserve;
 #[cfg(feature = "server")]
 pub mod stock;
 #[cfg(feature = "server")]
+pub mod sync;
+#[cfg(feature = "server")]
 pub mod transfer;
 
 use chrono::{DateTime, Utc};

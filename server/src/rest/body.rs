@@ -80,3 +80,20 @@ fn field_problem<E: std::fmt::Display>(error: &serde_path_to_error::Error<E>, wh
     let message = if message.starts_with("missing field") { "is required".to_owned() } else { message };
     Problem::from(commerce::Error::invalid(field, message)).into_response()
 }
+
+/// A record's id from the path (`/…/{id}`); an id that is not a UUID is simply not found.
+pub struct IdPath(pub uuid::Uuid);
+
+impl<S> FromRequestParts<S> for IdPath
+where
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let not_found = || Problem::from(commerce::Error::not_found("record")).into_response();
+        let axum::extract::Path(text) =
+            axum::extract::Path::<String>::from_request_parts(parts, state).await.map_err(|_| not_found())?;
+        uuid::Uuid::parse_str(&text).map(Self).map_err(|_| not_found())
+    }
+}

@@ -10,7 +10,7 @@ use utoipa::openapi::security::{ClientCredentials, Flow, OAuth2, Scopes, Securit
 use utoipa::openapi::{OpenApi as Document, RefOr};
 use utoipa::{Modify, OpenApi};
 
-use super::{audit, dashboard, list, locations, problem, settings, staff, token};
+use super::{audit, dashboard, inventory, list, locations, problem, products, settings, staff, token};
 
 /// The API's description.
 #[derive(OpenApi)]
@@ -32,7 +32,23 @@ use super::{audit, dashboard, list, locations, problem, settings, staff, token};
         locations::create,
         staff::list,
         audit::list,
-        dashboard::show
+        dashboard::show,
+        products::list,
+        products::create,
+        products::show,
+        products::replace,
+        products::remove,
+        inventory::list,
+        inventory::movements,
+        inventory::adjust,
+        inventory::create_transfer,
+        inventory::show_transfer,
+        inventory::send_transfer,
+        inventory::receive_transfer,
+        inventory::reserve,
+        inventory::commit,
+        inventory::release,
+        inventory::sync
     ),
     components(schemas(
         problem::Problem,
@@ -48,6 +64,32 @@ use super::{audit, dashboard, list, locations, problem, settings, staff, token};
         audit::AuditOut,
         list::Page<audit::AuditOut>,
         dashboard::Dashboard,
+        products::ProductOut,
+        products::ProductIn,
+        products::VariantOut,
+        products::VariantIn,
+        products::ImageOut,
+        products::ProductSummary,
+        list::Page<products::ProductSummary>,
+        inventory::LevelOut,
+        list::Page<inventory::LevelOut>,
+        inventory::MovementOut,
+        list::Page<inventory::MovementOut>,
+        inventory::AdjustmentIn,
+        inventory::OnHandOut,
+        inventory::LineIn,
+        inventory::TransferIn,
+        inventory::TransferOut,
+        inventory::TransferLineOut,
+        inventory::ArrivalIn,
+        inventory::ReservationIn,
+        inventory::ReservationOut,
+        inventory::CommitIn,
+        inventory::SyncIn,
+        inventory::SyncItemIn,
+        inventory::SyncOut,
+        inventory::SyncApplied,
+        inventory::SyncConflict,
     )),
     modifiers(&BearerScopes),
     tags(
@@ -56,6 +98,8 @@ use super::{audit, dashboard, list, locations, problem, settings, staff, token};
         (name = "staff", description = "Members of staff"),
         (name = "audit", description = "The audit trail"),
         (name = "dashboard", description = "The business at a glance"),
+        (name = "products", description = "The catalog: products and their variants"),
+        (name = "inventory", description = "Stock levels, movements, transfers, reservations and sync"),
     )
 )]
 pub struct ApiDoc;

@@ -8,9 +8,11 @@ mod body;
 mod dashboard;
 mod docs;
 mod idempotent;
+mod inventory;
 pub mod list;
 mod locations;
 mod problem;
+mod products;
 mod settings;
 mod staff;
 mod token;
@@ -19,7 +21,7 @@ use axum::Router;
 use axum::routing::{get, post};
 
 pub use auth::ApiActor;
-pub use body::{JsonBody, QueryOf};
+pub use body::{IdPath, JsonBody, QueryOf};
 pub use docs::ApiDoc;
 pub use problem::Problem;
 
@@ -34,6 +36,19 @@ pub fn router() -> Router<AppState> {
         .route("/staff", get(staff::list))
         .route("/audit", get(audit::list))
         .route("/dashboard", get(dashboard::show))
+        .route("/marketplace/products", get(products::list).post(products::create))
+        .route("/marketplace/products/{id}", get(products::show).put(products::replace).delete(products::remove))
+        .route("/inventory", get(inventory::list))
+        .route("/inventory/movements", get(inventory::movements))
+        .route("/inventory/adjustments", post(inventory::adjust))
+        .route("/inventory/transfers", post(inventory::create_transfer))
+        .route("/inventory/transfers/{id}", get(inventory::show_transfer))
+        .route("/inventory/transfers/{id}/send", post(inventory::send_transfer))
+        .route("/inventory/transfers/{id}/receive", post(inventory::receive_transfer))
+        .route("/inventory/reservations", post(inventory::reserve))
+        .route("/inventory/reservations/{id}/commit", post(inventory::commit))
+        .route("/inventory/reservations/{id}/release", post(inventory::release))
+        .route("/inventory/sync", post(inventory::sync))
         .route("/openapi.json", get(docs::openapi_json))
         .fallback(|| async { Problem::from(commerce::Error::not_found("endpoint")) })
 }

@@ -1,0 +1,450 @@
+//! `/api/v1/marketplace/products`: the catalog's products with their variants.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use commerce::catalog::{
+    self, CategoryId, Product, ProductCursor, ProductId, ProductInput, ProductQuery, ProductRow, ProductSort,
+    ProductStatus, TaxClass, VariantId, VariantInput,
+};
+use commerce::identity::VendorId;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::list::{ListParams, Page, cursor_after};
+use super::{ApiActor, IdPath, JsonBody, Problem, QueryOf, idempotent};
+use crate::AppState;
+
+/// A variant: the thing with a SKU, a price and stock.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct VariantOut {
+    /// Its id.
+    pub id: Uuid,
+    /// Stock-keeping unit, unique in the business (whatever the case).
+    pub sku: String,
+    /// EAN-13, EAN-8, UPC-A, or the merchant's own code.
+    pub barcode: Option<String>,
+    /// One value per option of the product.
+    pub option_values: Vec<String>,
+    /// Shelf price, a decimal string.
+    #[schema(value_type = String, example = "1500.00")]
+    pub price: Decimal,
+    /// The "was" price.
+    #[schema(value_type = Option<String>)]
+    pub compare_at_price: Option<Decimal>,
+    /// What a unit costs the business (weighted average of receipts).
+    #[schema(value_type = Option<String>)]
+    pub cost: Option<Decimal>,
+    /// Shipping weight in grams.
+    pub weight_grams: Option<i32>,
+    /// Length, width and height in millimetres.
+    pub dimensions_mm: Option<[i32; 3]>,
+    /// Units on hand across locations.
+    pub on_hand: i64,
+    /// Units that can be sold across locations.
+    pub available: i64,
+}
+
+/// A product image.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImageOut {
+    /// Its id.
+    pub id: Uuid,
+    /// The original.
+    pub url: String,
+    /// A small version.
+    pub thumbnail_url: String,
+    /// Alternative text.
+    pub alt: String,
+}
+
+/// A product.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProductOut {
+    /// Its id.
+    pub id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// What it is.
+    pub description: String,
+    /// Who makes it.
+    pub brand: String,
+    /// Its category.
+    pub category_id: Option<Uuid>,
+    /// The category's path, "Food › Drinks".
+    pub category_path: Option<String>,
+    /// `draft`, `active` or `archived`.
+    pub status: &'static str,
+    /// `standard`, `zero` or `exempt`.
+    pub tax_class: &'static str,
+    /// The names of the options its variants differ by.
+    pub options: Vec<String>,
+    /// Its variants.
+    pub variants: Vec<VariantOut>,
+    /// Its images.
+    pub images: Vec<ImageOut>,
+    /// The marketplace vendor that sells it.
+    pub vendor_id: Option<Uuid>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Product> for ProductOut {
+    fn from(p: Product) -> Self {
+        Self {
+            id: p.id.0,
+            name: p.name,
+            description: p.description,
+            brand: p.brand,
+            category_id: p.category.map(|c| c.0),
+            category_path: p.category_path,
+            status: p.status.code(),
+            tax_class: p.tax_class.code(),
+            options: p.options,
+            variants: p
+                .variants
+                .into_iter()
+                .map(|v| VariantOut {
+                    id: v.id.0,
+                    sku: v.sku,
+                    barcode: v.barcode,
+                    option_values: v.option_values,
+                    price: v.price.round_dp(2),
+                    compare_at_price: v.compare_at_price.map(|d| d.round_dp(2)),
+                    cost: v.cost,
+                    weight_grams: v.weight_grams,
+                    dimensions_mm: v.dimensions_mm,
+                    on_hand: v.on_hand,
+                    available: v.available,
+                })
+                .collect(),
+            images: p
+                .images
+                .into_iter()
+                .map(|i| ImageOut { id: i.id, url: i.url, thumbnail_url: i.thumbnail_url, alt: i.alt })
+                .collect(),
+            vendor_id: p.vendor,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+/// A row of the product list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProductSummary {
+    /// Its id.
+    pub id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// Who makes it.
+    pub brand: String,
+    /// Its category's name.
+    pub category: Option<String>,
+    /// `draft`, `active` or `archived`.
+    pub status: &'static str,
+    /// How many variants.
+    pub variants: i64,
+    /// The first variant's SKU.
+    pub sku: String,
+    /// Lowest variant price.
+    #[schema(value_type = String)]
+    pub price_from: Decimal,
+    /// Highest variant price.
+    #[schema(value_type = String)]
+    pub price_to: Decimal,
+    /// Units available across variants and locations.
+    pub available: i64,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<ProductRow> for ProductSummary {
+    fn from(r: ProductRow) -> Self {
+        Self {
+            id: r.id.0,
+            name: r.name,
+            brand: r.brand,
+            category: r.category,
+            status: r.status.code(),
+            variants: r.variants,
+            sku: r.sku,
+            price_from: r.price_range.0.round_dp(2),
+            price_to: r.price_range.1.round_dp(2),
+            available: r.available,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// A variant to create or change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VariantIn {
+    /// The variant to change; leave out for a new one.
+    pub id: Option<Uuid>,
+    /// Stock-keeping unit.
+    pub sku: String,
+    /// Barcode.
+    #[serde(default)]
+    pub barcode: Option<String>,
+    /// One value per option of the product.
+    #[serde(default)]
+    pub option_values: Vec<String>,
+    /// Shelf price, a decimal string such as "1500.00".
+    #[schema(value_type = String)]
+    pub price: Decimal,
+    /// The "was" price.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub compare_at_price: Option<Decimal>,
+    /// Unit cost.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub cost: Option<Decimal>,
+    /// Shipping weight in grams.
+    #[serde(default)]
+    pub weight_grams: Option<i32>,
+    /// Length, width and height in millimetres.
+    #[serde(default)]
+    pub dimensions_mm: Option<[i32; 3]>,
+}
+
+/// A product to create, or the whole new state of one (PUT replaces; variants left out are
+/// removed when they were never stocked).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductIn {
+    /// Its name.
+    pub name: String,
+    /// What it is.
+    #[serde(default)]
+    pub description: String,
+    /// Who makes it.
+    #[serde(default)]
+    pub brand: String,
+    /// Its category.
+    #[serde(default)]
+    pub category_id: Option<Uuid>,
+    /// `draft` (the default), `active` or `archived`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// `standard` (the default), `zero` or `exempt`.
+    #[serde(default)]
+    pub tax_class: Option<String>,
+    /// Option names, at most three.
+    #[serde(default)]
+    pub options: Vec<String>,
+    /// Its variants, at least one.
+    pub variants: Vec<VariantIn>,
+    /// The marketplace vendor that sells it.
+    #[serde(default)]
+    pub vendor_id: Option<Uuid>,
+}
+
+impl ProductIn {
+    fn into_input(self) -> Result<ProductInput, commerce::Error> {
+        let status = match self.status.as_deref() {
+            None => ProductStatus::Draft,
+            Some(code) => ProductStatus::from_code(code)
+                .ok_or_else(|| commerce::Error::invalid("status", "one of draft, active, archived"))?,
+        };
+        let tax_class = match self.tax_class.as_deref() {
+            None => TaxClass::Standard,
+            Some(code) => TaxClass::from_code(code)
+                .ok_or_else(|| commerce::Error::invalid("tax_class", "one of standard, zero, exempt"))?,
+        };
+        Ok(ProductInput {
+            name: self.name,
+            description: self.description,
+            brand: self.brand,
+            category: self.category_id.map(CategoryId),
+            status,
+            tax_class,
+            options: self.options,
+            variants: self
+                .variants
+                .into_iter()
+                .map(|v| VariantInput {
+                    id: v.id.map(VariantId),
+                    sku: v.sku,
+                    barcode: v.barcode.unwrap_or_default(),
+                    option_values: v.option_values,
+                    price: v.price,
+                    compare_at_price: v.compare_at_price,
+                    cost: v.cost,
+                    weight_grams: v.weight_grams,
+                    dimensions_mm: v.dimensions_mm,
+                })
+                .collect(),
+            vendor: self.vendor_id.map(VendorId),
+        })
+    }
+}
+
+/// Filters for the product list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProductFilter {
+    /// Words of the name, brand or description, a SKU (or its start) or a barcode; typos forgiven.
+    pub search: Option<String>,
+    /// `draft`, `active` or `archived`.
+    pub status: Option<String>,
+    /// Only this category and those below it.
+    pub category_id: Option<Uuid>,
+}
+
+/// Products, by name (`sort=name`, the default) or most recently changed first (`sort=-updated_at`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/marketplace/products",
+    tag = "products",
+    params(ListParams, ProductFilter),
+    security(("bearer" = ["products:read"])),
+    responses(
+        (status = 200, description = "A page of products", body = Page<ProductSummary>),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks products:read", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad filter, limit, sort or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    QueryOf(params): QueryOf<ListParams>,
+    QueryOf(filter): QueryOf<ProductFilter>,
+) -> Response {
+    let run = async {
+        let limit = params.limit()?;
+        let sort = match params.sort.as_deref() {
+            None | Some("name") => ProductSort::Name,
+            Some("-updated_at") => ProductSort::RecentlyUpdated,
+            Some(_) => return Err(commerce::Error::invalid("sort", "sort by name or -updated_at")),
+        };
+        let status = match filter.status.as_deref() {
+            None => None,
+            Some(code) => Some(
+                ProductStatus::from_code(code)
+                    .ok_or_else(|| commerce::Error::invalid("status", "one of draft, active, archived"))?,
+            ),
+        };
+        let query = ProductQuery { search: filter.search, status, category: filter.category_id.map(CategoryId), sort };
+        let after: Option<ProductCursor> = params.cursor()?;
+        let found = catalog::product::list(state.db.read(), &actor, &query, after, limit).await?;
+        Ok(Page {
+            data: found.rows.into_iter().map(ProductSummary::from).collect(),
+            next_cursor: found.next.map(|c| cursor_after(&c)),
+        })
+    };
+    match run.await {
+        Ok(page) => Json(page).into_response(),
+        Err(error) => Problem::from(error).into_response(),
+    }
+}
+
+/// Creates a product with its variants. Send an `Idempotency-Key` to make retries safe.
+#[utoipa::path(
+    post,
+    path = "/api/v1/marketplace/products",
+    tag = "products",
+    request_body = ProductIn,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer")),
+    security(("bearer" = ["products:write"])),
+    responses(
+        (status = 201, description = "Created", body = ProductOut),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks products:write", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The first request with this key is still running", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong (named in errors), or the key was used for another request", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    headers: HeaderMap,
+    body: JsonBody<ProductIn>,
+) -> Response {
+    let JsonBody { value, bytes } = body;
+    let work = || async {
+        let created = async { catalog::product::create(state.db.primary(), &actor, value.into_input()?).await };
+        match created.await {
+            Ok(product) => (StatusCode::CREATED, Json(ProductOut::from(product))).into_response(),
+            Err(error) => Problem::from(error).into_response(),
+        }
+    };
+    idempotent::once(&state, &actor, &headers, "POST /api/v1/marketplace/products", &bytes, work).await
+}
+
+/// One product with its variants, stock and images.
+#[utoipa::path(
+    get,
+    path = "/api/v1/marketplace/products/{id}",
+    tag = "products",
+    params(("id" = Uuid, Path, description = "The product's id")),
+    security(("bearer" = ["products:read"])),
+    responses(
+        (status = 200, description = "The product", body = ProductOut),
+        (status = 404, description = "No such product in this business", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn show(State(state): State<AppState>, ApiActor(actor): ApiActor, IdPath(id): IdPath) -> Response {
+    match catalog::product::get(state.db.read(), &actor, ProductId(id)).await {
+        Ok(product) => Json(ProductOut::from(product)).into_response(),
+        Err(error) => Problem::from(error).into_response(),
+    }
+}
+
+/// Replaces a product's fields and variants.
+#[utoipa::path(
+    put,
+    path = "/api/v1/marketplace/products/{id}",
+    tag = "products",
+    request_body = ProductIn,
+    params(("id" = Uuid, Path, description = "The product's id")),
+    security(("bearer" = ["products:write"])),
+    responses(
+        (status = 200, description = "The product as it is now", body = ProductOut),
+        (status = 404, description = "No such product in this business", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A variant left out has stock history", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong (named in errors)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn replace(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+    body: JsonBody<ProductIn>,
+) -> Response {
+    let run =
+        async { catalog::product::update(state.db.primary(), &actor, ProductId(id), body.value.into_input()?).await };
+    match run.await {
+        Ok(product) => Json(ProductOut::from(product)).into_response(),
+        Err(error) => Problem::from(error).into_response(),
+    }
+}
+
+/// Deletes a product that was never stocked (one with stock history is archived instead).
+#[utoipa::path(
+    delete,
+    path = "/api/v1/marketplace/products/{id}",
+    tag = "products",
+    params(("id" = Uuid, Path, description = "The product's id")),
+    security(("bearer" = ["products:write"])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such product in this business", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "It has stock history; archive it instead", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn remove(State(state): State<AppState>, ApiActor(actor): ApiActor, IdPath(id): IdPath) -> Response {
+    match catalog::product::delete(state.db.primary(), &actor, ProductId(id)).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => Problem::from(error).into_response(),
+    }
+}

@@ -1,0 +1,155 @@
+//! The catalog and stock through the REST API: products, levels, reservations, transfers and
+//! the sync batch.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
+
+mod support;
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use support::{app, call, client, client_of, get, post_json, send_json, token};
+
+fn rice() -> Value {
+    json!({
+        "name": "Mama's Pride rice",
+        "brand": "Mama's Pride",
+        "status": "active",
+        "options": ["Size"],
+        "variants": [
+            { "sku": "MPR-5KG", "option_values": ["5kg"], "price": "9500.00", "barcode": "6150000000013" },
+            { "sku": "MPR-10KG", "option_values": ["10kg"], "price": "18200" }
+        ]
+    })
+}
+
+async fn first_location(app: &axum::Router, token: &str) -> String {
+    let (_, _, locations) = call(app, get("/api/v1/locations", token)).await;
+    locations["data"][0]["id"].as_str().unwrap().to_owned()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn products_are_created_read_replaced_and_deleted(owner: PgPool) {
+    let (app, db) = app(owner).await;
+    let (id, secret) = client(&db, &["products:write"]).await;
+    let token = token(&app, &id, &secret).await;
+    let (status, _, created) = call(&app, post_json("/api/v1/marketplace/products", &token, None, &rice())).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["variants"][1]["price"], "18200.00");
+    let path = format!("/api/v1/marketplace/products/{}", created["id"].as_str().unwrap());
+
+    let mut bad = rice();
+    bad["variants"][1]["sku"] = json!("MPR-5KG");
+    let (status, _, problem) = call(&app, post_json("/api/v1/marketplace/products", &token, None, &bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "variants[1].sku");
+    let mut bad = rice();
+    bad["variants"][0]["price"] = json!("cheap");
+    let (_, _, problem) = call(&app, post_json("/api/v1/marketplace/products", &token, None, &bad)).await;
+    assert_eq!(problem["errors"][0]["field"], "variants[0].price", "{problem}");
+
+    let (_, _, page) = call(&app, get("/api/v1/marketplace/products?search=mamas%20prid&status=active", &token)).await;
+    assert_eq!(page["data"][0]["name"], "Mama's Pride rice", "{page}");
+
+    let mut renamed = rice();
+    renamed["name"] = json!("Mama's Pride parboiled rice");
+    renamed["variants"][0]["id"] = created["variants"][0]["id"].clone();
+    renamed["variants"].as_array_mut().unwrap().pop();
+    let (status, _, replaced) = call(&app, send_json("PUT", &path, &token, &renamed)).await;
+    assert_eq!(status, StatusCode::OK, "{replaced}");
+    assert_eq!(replaced["variants"].as_array().unwrap().len(), 1);
+
+    let (status, _, _) = call(&app, send_json("DELETE", &path, &token, &Value::Null)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, _) = call(&app, get(&path, &token)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = call(&app, get("/api/v1/marketplace/products/not-an-id", &token)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn another_businesss_product_is_not_found_and_a_read_token_cannot_write(owner: PgPool) {
+    let (app, db) = app(owner).await;
+    let (id, secret) = client(&db, &["products:write"]).await;
+    let shop = token(&app, &id, &secret).await;
+    let (_, _, created) = call(&app, post_json("/api/v1/marketplace/products", &shop, None, &rice())).await;
+    let path = format!("/api/v1/marketplace/products/{}", created["id"].as_str().unwrap());
+    let (id, secret) = client_of(&db, "owner@gadgetmarket.ng", &["products:write"]).await;
+    let market = token(&app, &id, &secret).await;
+    for request in [
+        get(&path, &market),
+        send_json("PUT", &path, &market, &rice()),
+        send_json("DELETE", &path, &market, &Value::Null),
+    ] {
+        let (status, _, _) = call(&app, request).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let (id, secret) = client(&db, &["products:read"]).await;
+    let reader = token(&app, &id, &secret).await;
+    let (status, _, _) = call(&app, post_json("/api/v1/marketplace/products", &reader, None, &rice())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn stock_moves_through_sync_reservations_and_transfers(owner: PgPool) {
+    let (app, db) = app(owner).await;
+    let (id, secret) = client(&db, &["products:write", "inventory:write", "settings:read"]).await;
+    let token = token(&app, &id, &secret).await;
+    let (_, _, product) = call(&app, post_json("/api/v1/marketplace/products", &token, None, &rice())).await;
+    let variant = product["variants"][0]["id"].as_str().unwrap().to_owned();
+    let (_, _, locations) = call(&app, get("/api/v1/locations", &token)).await;
+    let (shop, other) = (
+        locations["data"][0]["id"].as_str().unwrap().to_owned(),
+        locations["data"][1]["id"].as_str().unwrap().to_owned(),
+    );
+    assert_eq!(shop, first_location(&app, &token).await);
+
+    let batch = json!({ "source": "warehouse system", "items": [
+        { "sku": "mpr-5kg", "location_id": shop, "count": 40 },
+        { "sku": "MPR-10KG", "location_id": shop, "change": 5, "reason": "receipt" },
+        { "sku": "NOPE-1", "location_id": shop, "count": 3 },
+        { "sku": "MPR-5KG", "location_id": shop, "change": -1, "reason": "sale", "expected_on_hand": 39 }
+    ]});
+    let (status, _, report) = call(&app, post_json("/api/v1/inventory/sync", &token, Some("batch-1"), &batch)).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["applied"].as_array().unwrap().len(), 2, "{report}");
+    assert_eq!(report["conflicts"][0]["index"], 2);
+    assert!(report["conflicts"][1]["detail"].as_str().unwrap().contains("on hand is 40"), "{report}");
+    let (_, _, again) = call(&app, post_json("/api/v1/inventory/sync", &token, Some("batch-1"), &batch)).await;
+    assert_eq!(again, report, "a retried batch is answered, not applied again");
+    let bad = json!({ "source": "x", "items": [{ "sku": "MPR-5KG", "location_id": shop }] });
+    let (status, _, problem) = call(&app, post_json("/api/v1/inventory/sync", &token, None, &bad)).await;
+    assert_eq!((status, &problem["errors"][0]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("items[0]")));
+
+    let hold = json!({ "variant_id": variant, "quantity": 39, "hold_seconds": 600 });
+    let (status, _, held) = call(&app, post_json("/api/v1/inventory/reservations", &token, None, &hold)).await;
+    assert_eq!(status, StatusCode::CREATED, "{held}");
+    let (status, _, _) = call(
+        &app,
+        post_json("/api/v1/inventory/reservations", &token, None, &json!({ "variant_id": variant, "quantity": 2 })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "one unit left");
+    let release = format!("/api/v1/inventory/reservations/{}/release", held["id"].as_str().unwrap());
+    let (status, _, _) = call(&app, post_json(&release, &token, None, &Value::Null)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
+    let draft = json!({ "from_location_id": shop, "to_location_id": other, "lines": [{ "variant_id": variant, "quantity": 10 }] });
+    let (status, _, transfer) = call(&app, post_json("/api/v1/inventory/transfers", &token, None, &draft)).await;
+    assert_eq!((status, transfer["status"].as_str()), (StatusCode::CREATED, Some("draft")), "{transfer}");
+    let base = format!("/api/v1/inventory/transfers/{}", transfer["id"].as_str().unwrap());
+    let (_, _, sent) = call(&app, post_json(&format!("{base}/send"), &token, None, &Value::Null)).await;
+    assert_eq!(sent["status"], "sent");
+    let (_, _, received) = call(&app, post_json(&format!("{base}/receive"), &token, None, &json!({}))).await;
+    assert_eq!(received["lines"][0]["received"], 10);
+
+    let (_, _, levels) = call(&app, get(&format!("/api/v1/inventory?variant_id={variant}"), &token)).await;
+    let on_hand: Vec<i64> = levels["data"].as_array().unwrap().iter().map(|l| l["on_hand"].as_i64().unwrap()).collect();
+    assert_eq!(on_hand.iter().sum::<i64>(), 40, "the stale sale was not applied");
+    let (_, _, history) =
+        call(&app, get(&format!("/api/v1/inventory/movements?variant_id={variant}&limit=2"), &token)).await;
+    assert_eq!(history["data"][0]["reason"], "transfer_in");
+    assert!(history["next_cursor"].is_string());
+    let (status, _, problem) = call(&app, get("/api/v1/inventory/movements", &token)).await;
+    assert_eq!((status, &problem["errors"][0]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("variant_id")));
+}
