@@ -8,6 +8,8 @@ use uuid::Uuid;
 
 use crate::Error;
 
+mod catalog;
+
 /// A demo business as the landing page and `make run` introduce it.
 pub struct DemoTenant {
     /// Its storefront's slug.
@@ -51,12 +53,13 @@ pub async fn existing_logins(db: &PgPool) -> Result<Vec<&'static DemoLogin>, Err
 }
 
 /// The steps in the order they are applied; append new ones, never rename or reorder.
-const STEPS: &[&str] = &["2026-11-25 tenants and locations", "2026-11-25 people"];
+const STEPS: &[&str] = &["2026-11-25 tenants and locations", "2026-11-25 people", "2026-11-25 catalog and stock"];
 
 async fn apply(step: &str, c: &mut PgConnection) -> Result<(), Error> {
     match step {
         "2026-11-25 tenants and locations" => Ok(tenants_and_locations(c).await?),
         "2026-11-25 people" => people(c).await,
+        "2026-11-25 catalog and stock" => catalog::load(c).await,
         _ => Ok(()),
     }
 }

@@ -1,6 +1,9 @@
 //! The four surfaces of SC-1 Commerce Suite — back office, storefront, vendor portal and POS —
 //! as Leptos pages rendered on the server and hydrated in the browser.
 
+// Deeply nested pages have deeply nested view types; the default limit (128) is too low for them.
+#![recursion_limit = "256"]
+
 pub mod api;
 mod components;
 pub mod error;
@@ -82,6 +85,17 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/forgot") view=pages::ForgotPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/reset/:token") view=pages::ResetPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/account") view=pages::AccountPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/products") view=pages::ProductsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/products/new") view=pages::ProductEditorPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/products/:id") view=pages::ProductEditorPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/categories") view=pages::CategoriesPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/stock") view=pages::StockPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/stock/variant/:id") view=pages::VariantStockPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/stock/receipts") view=pages::ReceiptsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/stock/transfers") view=pages::TransfersPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/stock/counts") view=pages::CountsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/stock/counts/:id") view=pages::CountSheetPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/stock/alerts") view=pages::AlertsPage ssr=SsrMode::Async />
                 <Route path=path!("/platform") view=pages::PlatformHome ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug") view=pages::StorefrontHome ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug/account") view=pages::StoreAccountPage ssr=SsrMode::Async />

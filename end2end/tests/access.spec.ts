@@ -54,7 +54,10 @@ test("a new business signs up, invites a cashier, and the cashier sees only what
   await waitForHydration(owner);
   const row = owner.locator("tbody tr").filter({ hasText: `kola+${stamp}@choplife.ng` });
   await row.getByLabel("Role of Kola Ade").selectOption("manager");
-  await row.getByRole("button", { name: "Change" }).click();
+  await Promise.all([
+    owner.waitForResponse((r) => r.url().includes("/rpc/change_staff_role") && r.ok()),
+    row.getByRole("button", { name: "Change" }).click(),
+  ]);
   await owner.goto("/admin/audit?entity=staff");
   await expect(owner.locator("tbody tr").filter({ hasText: "role changed" })).toHaveCount(1);
   const allowed = await cashier.goto("/admin/staff");

@@ -1,9 +1,13 @@
 //! The SC-1 Commerce Suite server: one axum router for the pages, the server functions, the REST
 //! API under `/api/v1`, the static files, health checks and metrics.
 
+// Deeply nested pages have deeply nested view types; the default limit (128) is too low for them.
+#![recursion_limit = "256"]
+
 pub mod config;
 pub mod guard;
 pub mod health;
+pub mod live;
 pub mod observe;
 pub mod rest;
 pub mod startup;

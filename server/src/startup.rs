@@ -42,6 +42,8 @@ pub struct AppState {
     pub trusted_proxies: TrustedProxies,
     /// The keys that seal stored secrets, when configured.
     pub secrets: Option<commerce::secrets::Keyring>,
+    /// Stock changes heard from the database, for browsers following them live.
+    pub live: crate::live::LiveFeed,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -65,6 +67,7 @@ impl AppState {
             site,
             trusted_proxies: TrustedProxies::default(),
             secrets: None,
+            live: crate::live::LiveFeed::default(),
         }
     }
 }
@@ -82,6 +85,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(observe::render))
+        .route("/admin/live/stock", get(crate::live::stock))
+        .route("/store/{slug}/live", get(crate::live::availability))
         .nest("/api/v1", rest::router())
         .merge(rest::docs_page())
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || shell(leptos.clone()))
@@ -137,6 +142,7 @@ pub async fn serve(settings: ServeSettings) -> Result<(), String> {
         tracing::warn!("SECRETS_KEYS is not set: features that store secrets will refuse until it is");
         None
     };
+    let state_live = state.live.clone();
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let listener = tokio::net::TcpListener::bind(settings.bind)
         .await
@@ -155,6 +161,7 @@ pub async fn serve(settings: ServeSettings) -> Result<(), String> {
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|stop| *stop).await;
     };
+    tokio::spawn(state_live.listen(db.primary().clone()));
     let worker = tokio::spawn(crate::worker::run(db, stop_rx.clone()));
     let server = axum::serve(listener, app).with_graceful_shutdown(stopped(stop_rx.clone()));
     tokio::select! {

@@ -284,6 +284,43 @@ pub struct ProductPage {
     pub next: Option<ProductCursor>,
 }
 
+/// A product as the storefront shows it: what it costs and how many can be bought.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShopItem {
+    /// Its id.
+    pub id: ProductId,
+    /// Its name.
+    pub name: String,
+    /// Who makes it.
+    pub brand: String,
+    /// The lowest and highest variant price.
+    pub price_range: (Decimal, Decimal),
+    /// Its first image's thumbnail.
+    pub thumbnail_url: Option<String>,
+    /// Its variants and how many of each can be bought across locations.
+    pub variants: Vec<(VariantId, i64)>,
+}
+
+impl ShopItem {
+    /// Units that can be bought across variants (never below zero).
+    pub fn available(&self) -> i64 {
+        self.variants.iter().map(|(_, n)| (*n).max(0)).sum()
+    }
+}
+
+/// A variant found by its SKU or barcode.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariantRef {
+    /// Its id.
+    pub id: VariantId,
+    /// Its product.
+    pub product: ProductId,
+    /// Its SKU.
+    pub sku: String,
+    /// "Product — variant".
+    pub item: String,
+}
+
 /// Where an image kept under `file_key` is served: the original, and its thumbnail.
 pub fn image_urls(file_key: &str) -> (String, String) {
     (format!("/media/{file_key}"), format!("/media/thumbs/{file_key}"))

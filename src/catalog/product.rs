@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{
     CategoryId, Product, ProductCursor, ProductId, ProductImage, ProductInput, ProductPage, ProductQuery, ProductRow,
-    ProductSort, ProductStatus, TaxClass, Variant, VariantId, VariantInput, image_urls,
+    ProductSort, ProductStatus, ShopItem, TaxClass, Variant, VariantId, VariantInput, VariantRef, image_urls,
 };
 use crate::Error;
 use crate::audit::{self, Change};
@@ -123,6 +123,94 @@ pub async fn list(
     tx.commit().await?;
     let rows = wanted.iter().filter_map(|id| rows.remove(id)).collect();
     Ok(ProductPage { rows, next })
+}
+
+/// Active products of `tenant` for its storefront, by name, optionally matching `search`;
+/// `limit` after the name and id in `after`. Anyone may look: no actor.
+pub async fn for_sale(
+    db: &sqlx::PgPool,
+    tenant: TenantId,
+    search: Option<&str>,
+    after: Option<(String, Uuid)>,
+    limit: i64,
+) -> Result<Vec<ShopItem>, Error> {
+    let search = search.map(str::trim).filter(|s| !s.is_empty());
+    let (after_name, after_id) = after.unzip();
+    let mut tx = tenant_tx(db, tenant).await?;
+    if search.is_some() {
+        forgive_typos(&mut tx).await?;
+    }
+    let rows = sqlx::query!(
+        r#"SELECT p.id, p.name, p.brand, min(v.price) AS "low!", max(v.price) AS "high!",
+                  array_agg(v.id ORDER BY v.position, v.id) AS "variants!",
+                  array_agg(coalesce(s.available, 0) ORDER BY v.position, v.id) AS "available!",
+                  (SELECT file_key FROM product_images i WHERE i.tenant_id = p.tenant_id AND i.product_id = p.id
+                    ORDER BY position, id LIMIT 1) AS file_key
+             FROM products p
+             JOIN variants v ON v.tenant_id = p.tenant_id AND v.product_id = p.id
+             LEFT JOIN LATERAL (SELECT sum(on_hand - reserved)::bigint AS available FROM stock_levels l
+                                 WHERE l.tenant_id = v.tenant_id AND l.variant_id = v.id) s ON true
+            WHERE p.tenant_id = $1 AND p.status = 'active'
+              AND ($2::text IS NULL OR p.search @@ websearch_to_tsquery('simple', $2) OR lower($2) <% lower(p.name))
+              AND ($3::text IS NULL OR (lower(p.name), p.id) > ($3, $4))
+            GROUP BY p.tenant_id, p.id
+            ORDER BY lower(p.name), p.id
+            LIMIT $5"#,
+        tenant.0,
+        search,
+        after_name,
+        after_id,
+        limit.clamp(1, 200)
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ShopItem {
+            id: ProductId(r.id),
+            name: r.name,
+            brand: r.brand,
+            price_range: (r.low, r.high),
+            thumbnail_url: r.file_key.map(|k| image_urls(&k).1),
+            variants: r.variants.into_iter().map(VariantId).zip(r.available).collect(),
+        })
+        .collect())
+}
+
+/// The variants these codes name (a SKU in any case, or a barcode), in the same order; `None`
+/// where a code names nothing in the business.
+pub async fn find_variants(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    codes: &[String],
+) -> Result<Vec<Option<VariantRef>>, Error> {
+    let tenant = actor.require(Permission::ViewCatalog)?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let rows = sqlx::query!(
+        r#"SELECT DISTINCT ON (c.n) c.n AS "n!", v.id AS "id?", v.product_id AS "product_id?", v.sku AS "sku?",
+                  p.name AS "product_name?", v.option_values AS "option_values?"
+             FROM unnest($2::text[]) WITH ORDINALITY AS c(code, n)
+             LEFT JOIN variants v ON v.tenant_id = $1 AND (lower(v.sku) = lower(btrim(c.code)) OR v.barcode = btrim(c.code))
+             LEFT JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+            ORDER BY c.n, lower(v.sku) = lower(btrim(c.code)) DESC"#,
+        tenant.0,
+        codes
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            Some(VariantRef {
+                id: VariantId(r.id?),
+                product: ProductId(r.product_id?),
+                sku: r.sku?,
+                item: crate::inventory::item_name(&r.product_name?, &r.option_values.unwrap_or_default()),
+            })
+        })
+        .collect())
 }
 
 /// Sets the status of several products at once (the list's bulk action); answers how many changed.

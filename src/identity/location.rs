@@ -121,7 +121,7 @@ impl TryFrom<LocationRow> for Location {
 
 /// The locations of one tenant (only its shops, when `shops_only`), by name.
 #[cfg(feature = "server")]
-pub(super) async fn locations_of(
+pub(crate) async fn locations_of(
     db: &sqlx::PgPool,
     tenant: TenantId,
     shops_only: bool,

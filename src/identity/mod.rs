@@ -3,7 +3,7 @@
 
 mod access;
 pub mod api_client;
-mod location;
+pub(crate) mod location;
 pub mod password;
 pub mod session;
 mod tenant;
@@ -41,5 +41,6 @@ pub use signup::{SignUp, sign_up};
 pub use staff::{accept_invitation, change_role, invitation_preview, invite, list_staff, set_active, staff_page};
 #[cfg(feature = "server")]
 pub use tenant::{
-    business_home, platform_overview, set_status, settings, settings_page, storefront, update_settings, vendor_home,
+    business_home, currency, platform_overview, set_status, settings, settings_page, storefront, update_settings,
+    vendor_home,
 };

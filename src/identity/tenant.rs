@@ -289,6 +289,13 @@ async fn one(db: &sqlx::PgPool, tenant: TenantId) -> Result<TenantSummary, Error
     summaries(db, Filter { slug: None, id: Some(tenant) }).await?.pop().ok_or_else(|| Error::not_found("business"))
 }
 
+/// The currency the actor's business trades in.
+#[cfg(feature = "server")]
+pub async fn currency(db: &sqlx::PgPool, actor: &super::Actor) -> Result<crate::Currency, Error> {
+    let tenant = actor.tenant().ok_or_else(|| Error::Forbidden("act for a business".into()))?;
+    Ok(one(db, tenant).await?.currency)
+}
+
 /// The actor's business as its settings show it.
 #[cfg(feature = "server")]
 pub async fn settings(db: &sqlx::PgPool, actor: &super::Actor) -> Result<TenantSummary, Error> {

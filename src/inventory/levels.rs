@@ -86,6 +86,12 @@ pub async fn list(
         .collect())
 }
 
+/// The business's shops and warehouses, for choosing where stock is.
+pub async fn locations(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<crate::identity::Location>, Error> {
+    let tenant = actor.require(Permission::ViewInventory)?;
+    crate::identity::location::locations_of(db, tenant, false).await
+}
+
 /// A variant's movements, newest first, at one location or all; `limit` after `before`.
 pub async fn movements(
     db: &sqlx::PgPool,
@@ -180,7 +186,7 @@ pub async fn alerts(db: &sqlx::PgPool, actor: &Actor, open_only: bool, limit: i6
                 kind: AlertKind::from_code(&r.kind).ok_or(Error::Internal)?,
                 variant: VariantId(r.variant_id),
                 product: ProductId(r.product_id),
-                item: item_name(&r.product_name, &r.option_values),
+                item: super::item_name(&r.product_name, &r.option_values),
                 sku: r.sku,
                 location_name: r.location_name,
                 available_then: r.available,
@@ -230,9 +236,4 @@ pub async fn ledger_discrepancies(
     .await?;
     tx.commit().await?;
     Ok(rows.into_iter().map(|r| (VariantId(r.variant_id), LocationId(r.location_id), r.on_hand, r.moved)).collect())
-}
-
-/// "Ankara shirt — L / Black", or just the product's name when it has no options.
-pub(crate) fn item_name(product: &str, option_values: &[String]) -> String {
-    if option_values.is_empty() { product.to_owned() } else { format!("{product} — {}", option_values.join(" / ")) }
 }

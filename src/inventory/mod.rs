@@ -5,7 +5,7 @@
 #[cfg(feature = "server")]
 pub mod count;
 #[cfg(feature = "server")]
-mod ledger;
+pub(crate) mod ledger;
 #[cfg(feature = "server")]
 pub mod levels;
 #[cfg(feature = "server")]
@@ -426,4 +426,79 @@ pub struct Reservation {
     pub quantity: i32,
     /// When the hold lapses unless committed.
     pub expires_at: DateTime<Utc>,
+}
+
+/// "Ankara shirt — L / Black", or just the product's name when it has no options.
+pub fn item_name(product: &str, option_values: &[String]) -> String {
+    if option_values.is_empty() { product.to_owned() } else { format!("{product} — {}", option_values.join(" / ")) }
+}
+
+/// One line of a receipt or transfer as people type it: a SKU or barcode, units, and (for
+/// receipts) the unit cost.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TypedLine {
+    /// The SKU or barcode as typed.
+    pub code: String,
+    /// Units.
+    pub quantity: i32,
+    /// The unit cost, when asked for.
+    pub unit_cost: Option<Decimal>,
+}
+
+/// Reads lines such as `PEAK-400 24 3100` (or with commas or tabs between), one item a line;
+/// blank lines are skipped. With `costs`, each line needs a unit cost. The error names the line.
+pub fn parse_lines(text: &str, costs: bool) -> Result<Vec<TypedLine>, crate::Error> {
+    let mut lines = Vec::new();
+    for (n, raw) in text.lines().enumerate() {
+        let words: Vec<&str> = raw.split([',', '\t', ' ']).filter(|w| !w.is_empty()).collect();
+        if words.is_empty() {
+            continue;
+        }
+        let wrong = |what: &str| crate::Error::invalid("lines", format!("line {}: {what}", n + 1));
+        let expected = if costs {
+            "write the SKU, the units and the unit cost, e.g. PEAK-400 24 3100"
+        } else {
+            "write the SKU and the units, e.g. PEAK-400 24"
+        };
+        let (code, quantity, cost) = match (words.as_slice(), costs) {
+            ([code, quantity], false) => (*code, *quantity, None),
+            ([code, quantity, cost], true) => (*code, *quantity, Some(*cost)),
+            _ => return Err(wrong(expected)),
+        };
+        let quantity: i32 = quantity
+            .parse()
+            .ok()
+            .filter(|q| (1..=1_000_000).contains(q))
+            .ok_or_else(|| wrong("the units must be a whole number from 1 to 1,000,000"))?;
+        let unit_cost = match cost {
+            Some(cost) => Some(
+                crate::catalog::parse_price(cost, "lines")
+                    .map_err(|_| wrong("the unit cost must be an amount such as 3100 or 3,100.50"))?,
+            ),
+            None => None,
+        };
+        lines.push(TypedLine { code: code.to_owned(), quantity, unit_cost });
+    }
+    if lines.is_empty() {
+        return Err(crate::Error::invalid("lines", "add at least one line"));
+    }
+    Ok(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_lines_are_read_and_a_bad_one_is_named() {
+        let lines = parse_lines("PEAK-400, 24, 3,100\n\nMILO-500\t6\t2500.50", true);
+        assert!(lines.is_err(), "a comma inside the cost splits it: the line is refused, not misread");
+        let lines = parse_lines("PEAK-400 24 3100\n\nMILO-500\t6\t2500.50", true).unwrap();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[1].unit_cost, Some(Decimal::new(250_050, 2)));
+        match parse_lines("PEAK-400 24\nMILO-500 lots", false) {
+            Err(crate::Error::Invalid { message, .. }) => assert!(message.starts_with("line 2:"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -4,8 +4,8 @@
 use serde_json::json;
 use uuid::Uuid;
 
+use super::item_name;
 use super::ledger::{self, Move};
-use super::levels::item_name;
 use super::stock::check_lines;
 use super::{Line, MovementReason, Transfer, TransferLine, TransferStatus};
 use crate::Error;

@@ -3,6 +3,7 @@
 mod account;
 mod api_clients;
 mod auth;
+mod catalog;
 mod home;
 mod platform;
 mod registers;
@@ -10,11 +11,16 @@ mod reset;
 mod settings;
 mod shopper;
 mod staff;
+mod stock;
 mod storefront;
 
 pub use account::{ChangePassword, EndSession, load_audit, load_audit_entities, load_sessions};
 pub use api_clients::{CreateApiClient, RevokeApiClient, load_api_clients};
 pub use auth::{LogIn, LogOut, SignUp, current_actor};
+pub use catalog::{
+    AddCategory, DeleteCategory, DeleteProduct, EditCategory, ProductList, SaveProduct, SetProductsStatus,
+    load_categories, load_product, load_products,
+};
 pub use home::{load_business_home, load_demo_logins, load_outbox, load_vendor_home};
 pub use platform::{SetBusinessStatus, load_platform_overview};
 pub use registers::load_register_shops;
@@ -22,7 +28,12 @@ pub use reset::{RequestPasswordReset, ResetPassword};
 pub use settings::{AddLocation, SaveSettings, load_settings};
 pub use shopper::{LogInShopper, LogOutShopper, RegisterShopper};
 pub use staff::{AcceptInvitation, ChangeStaffRole, InviteStaff, SetStaffActive, load_invitation, load_staff};
-pub use storefront::load_storefront;
+pub use stock::{
+    AdjustStock, AdvanceTransfer, CancelCount, DraftTransfer, ReceiveStock, SaveCount, SetReorder, StartCount,
+    StockView, VariantHistory, load_alerts, load_count, load_counts, load_receipts, load_stock, load_transfers,
+    load_variant_history,
+};
+pub use storefront::{load_shop_items, load_storefront};
 
 /// The database handed to every request by the server.
 #[cfg(feature = "ssr")]
@@ -31,4 +42,35 @@ fn db() -> Result<commerce::db::Db, crate::AppError> {
         tracing::error!("no database in the request context");
         crate::AppError::from(commerce::Error::Internal)
     })
+}
+
+/// A list's position as the address carries it: its JSON, in hexadecimal (safe in any URL).
+#[cfg(feature = "ssr")]
+fn encode_cursor<K: serde::Serialize>(key: &K) -> String {
+    use std::fmt::Write;
+    serde_json::to_vec(key).unwrap_or_default().iter().fold(String::new(), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
+}
+
+/// Reads a position back; `None` for anything this site did not give out.
+#[cfg(feature = "ssr")]
+fn decode_cursor<K: serde::de::DeserializeOwned>(hex: &str) -> Option<K> {
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|i| hex.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
+        .collect();
+    serde_json::from_slice(&bytes?).ok()
+}
+
+/// An id chosen in a form, where an empty choice means none.
+#[cfg(feature = "ssr")]
+fn optional_id(text: &str, field: &str) -> Result<Option<uuid::Uuid>, commerce::Error> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    uuid::Uuid::parse_str(text.trim())
+        .map(Some)
+        .map_err(|_| commerce::Error::invalid(field, "choose one from the list"))
 }

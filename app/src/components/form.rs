@@ -58,6 +58,20 @@ pub fn Field(
     }
 }
 
+/// The message under a control that is not a plain [`Field`] (a select, a table cell), when the
+/// last submission was refused because of `field`.
+#[component]
+pub fn FieldError(
+    /// The last submission's error.
+    #[prop(into)]
+    error: Signal<Option<AppError>>,
+    /// The field as the domain names it.
+    #[prop(into)]
+    field: String,
+) -> impl IntoView {
+    view! { <p class="field-error" role="alert">{move || message_for(error.get(), &field)}</p> }
+}
+
 /// The refusal of the last submission when it is about the whole form, not one field.
 #[component]
 pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {

@@ -3,13 +3,17 @@
 
 mod form;
 mod gate;
+mod live;
 mod status;
+mod table;
 mod ui;
 mod workspace;
 
-pub use form::{Field, FormAlert};
+pub use form::{Field, FieldError, FormAlert};
 pub use gate::{Gate, Needs};
+pub use live::follow_events;
 pub use status::{ErrorPanel, NotFoundPage};
+pub use table::{DataTable, SubNav};
 pub use ui::{Badge, BadgeTone, EmptyState, Loading, PageHeader, StatTile};
 pub use workspace::{NavLink, Workspace};
 

@@ -9,8 +9,9 @@ mod store_account;
 mod vendor;
 
 pub use admin::{
-    AccountPage, AdminHome, ApiClientsPage, AuditPageView, ForgotPage, InvitationPage, LoginPage, OutboxPage,
-    ResetPage, RolesPage, SettingsPage, SignUpPage, StaffPage,
+    AccountPage, AdminHome, AlertsPage, ApiClientsPage, AuditPageView, CategoriesPage, CountSheetPage, CountsPage,
+    ForgotPage, InvitationPage, LoginPage, OutboxPage, ProductEditorPage, ProductsPage, ReceiptsPage, ResetPage,
+    RolesPage, SettingsPage, SignUpPage, StaffPage, StockPage, TransfersPage, VariantStockPage,
 };
 pub use landing::Landing;
 pub use platform::PlatformHome;

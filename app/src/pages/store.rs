@@ -1,10 +1,16 @@
+use std::collections::HashMap;
+
+use commerce::catalog::ShopItem;
 use commerce::identity::{Location, Storefront};
+use commerce::{Currency, Money};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use serde::Deserialize;
+use uuid::Uuid;
 
-use crate::api::load_storefront;
-use crate::components::{EmptyState, Loaded};
+use crate::api::{load_shop_items, load_storefront};
+use crate::components::{EmptyState, Loaded, follow_events};
 
 /// `/store/{slug}`: a business's storefront.
 #[component]
@@ -41,9 +47,10 @@ fn StorefrontView(store: Storefront) -> impl IntoView {
         </header>
         <main class="mx-auto max-w-6xl px-4 py-8 sm:px-6">
             <section class="store-hero">
-                <h1 class="text-2xl font-bold text-white sm:text-4xl">{tenant.name}</h1>
+                <h1 class="text-2xl font-bold text-white sm:text-4xl">{tenant.name.clone()}</h1>
                 <p class="mt-3 max-w-2xl text-brand-50">{tenant.tagline}</p>
             </section>
+            <ShopShelf slug=tenant.slug.clone() currency=tenant.currency />
             <section class="mt-10" aria-labelledby="shops-heading">
                 <h2 id="shops-heading" class="text-xl font-semibold text-slate-900">"Visit us"</h2>
                 {if store.shops.is_empty() {
@@ -89,6 +96,85 @@ fn ShopCard(shop: Location) -> impl IntoView {
                     {hours}
                 </ul>
             </div>
+        </li>
+    }
+}
+
+/// A variant's availability as the storefront's live feed announces it.
+#[derive(Clone, Copy, Debug, Deserialize)]
+struct Availability {
+    variant: Uuid,
+    available: i64,
+}
+
+/// The products on sale, with a search box (a plain GET form) and availability that follows
+/// every sale and delivery while the page is open.
+#[component]
+fn ShopShelf(slug: String, currency: Currency) -> impl IntoView {
+    let query = use_query_map();
+    let search = move || query.read().get("q").filter(|q| !q.is_empty());
+    let shelf_slug = slug.clone();
+    let items = Resource::new(search, move |q| load_shop_items(shelf_slug.clone(), q));
+    let live = RwSignal::new(HashMap::<Uuid, i64>::new());
+    follow_events(format!("/store/{slug}/live"), "availability", move |data| {
+        if let Ok(change) = serde_json::from_str::<Availability>(&data) {
+            live.update(|known| {
+                known.insert(change.variant, change.available);
+            });
+        }
+    });
+    view! {
+        <section class="mt-10" aria-labelledby="shelf-heading">
+            <div class="flex flex-wrap items-end justify-between gap-3">
+                <h2 id="shelf-heading" class="text-xl font-semibold text-slate-900">"Shop"</h2>
+                <form method="get" class="flex gap-2" role="search">
+                    <label class="sr-only" for="q">"Search the shop"</label>
+                    <input class="input" id="q" name="q" type="search" placeholder="Search products" value=search().unwrap_or_default() />
+                    <button type="submit" class="btn btn-secondary">"Search"</button>
+                </form>
+            </div>
+            <Loaded resource=items let:items>
+                {if items.is_empty() {
+                    view! { <EmptyState title="Nothing found" message="Try another word, or look around the shop." /> }.into_any()
+                } else {
+                    view! {
+                        <ul class="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
+                            {items.into_iter().map(|item| view! { <ItemCard item currency live /> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </Loaded>
+        </section>
+    }
+}
+
+/// One product on the shelf: name, price and whether it can be bought now.
+#[component]
+fn ItemCard(item: ShopItem, currency: Currency, live: RwSignal<HashMap<Uuid, i64>>) -> impl IntoView {
+    let variants = item.variants.clone();
+    let available = Signal::derive(move || {
+        live.with(|known| variants.iter().map(|(v, n)| known.get(&v.0).copied().unwrap_or(*n).max(0)).sum::<i64>())
+    });
+    let (low, high) = item.price_range;
+    let price =
+        if low == high { Money::new(low, currency).to_string() } else { format!("from {}", Money::new(low, currency)) };
+    view! {
+        <li class="card flex flex-col gap-1 p-3" data-testid="shop-item" data-product=item.id.0.to_string()>
+            {item.thumbnail_url.map(|src| view! { <img src=src alt="" class="mb-2 aspect-square w-full rounded object-cover" loading="lazy" /> })}
+            <span class="text-xs text-slate-500">{item.brand}</span>
+            <span class="font-medium leading-snug text-slate-900">{item.name}</span>
+            <span class="mt-auto pt-1 font-semibold tabular-nums">{price}</span>
+            <span data-testid="availability" class=move || match available.get() {
+                0 => "text-xs font-medium text-red-700",
+                1..=5 => "text-xs font-medium text-amber-700",
+                _ => "text-xs text-emerald-700",
+            }>
+                {move || match available.get() {
+                    0 => "Sold out".to_owned(),
+                    n @ 1..=5 => format!("Only {n} left"),
+                    _ => "In stock".to_owned(),
+                }}
+            </span>
         </li>
     }
 }

@@ -77,19 +77,9 @@ fn EntryList(page: AuditPage) -> impl IntoView {
     if page.entries.is_empty() {
         return view! { <EmptyState title="Nothing recorded" message="No change matches these filters." /> }.into_any();
     }
-    let older = page.next.map(|next| {
-        let query = use_query_map().read_untracked().clone();
-        let keep: Vec<String> = ["person", "entity", "from", "until"]
-            .into_iter()
-            .filter_map(|k| query.get(k).filter(|v| !v.is_empty()).map(|v| format!("{k}={v}")))
-            .collect();
-        let mut href = format!("/admin/audit?after={next}");
-        for part in keep {
-            href.push('&');
-            href.push_str(&part);
-        }
-        href
-    });
+    let older = page
+        .next
+        .map(|next| super::next_page_link("/admin/audit", &next.to_string(), &["person", "entity", "from", "until"]));
     view! {
         <section class="card p-0">
             <div class="table-wrap">

@@ -3,15 +3,20 @@
 mod account;
 mod api_clients;
 mod audit;
+mod categories;
 mod home;
 mod invite;
 mod login;
 mod outbox;
+mod product_editor;
+mod products;
 mod reset;
 mod roles;
 mod settings;
 mod signup;
 mod staff;
+mod stock;
+mod stock_documents;
 
 use commerce::identity::{Actor, Permission};
 use leptos::prelude::*;
@@ -20,15 +25,20 @@ use leptos_meta::Title;
 pub use account::AccountPage;
 pub use api_clients::ApiClientsPage;
 pub use audit::AuditPageView;
+pub use categories::CategoriesPage;
 pub use home::AdminHome;
 pub use invite::InvitationPage;
 pub use login::LoginPage;
 pub use outbox::OutboxPage;
+pub use product_editor::ProductEditorPage;
+pub use products::ProductsPage;
 pub use reset::{ForgotPage, ResetPage};
 pub use roles::RolesPage;
 pub use settings::SettingsPage;
 pub use signup::SignUpPage;
 pub use staff::StaffPage;
+pub use stock::{StockPage, VariantStockPage};
+pub use stock_documents::{AlertsPage, CountSheetPage, CountsPage, ReceiptsPage, TransfersPage};
 
 use crate::components::{Gate, NavLink, Needs, Workspace};
 
@@ -36,6 +46,8 @@ use crate::components::{Gate, NavLink, Needs, Workspace};
 /// may open it.
 pub const ADMIN_NAV: &[NavLink] = &[
     NavLink { href: "/admin", label: "Overview", needs: Some(Permission::ViewDashboard) },
+    NavLink { href: "/admin/products", label: "Products", needs: Some(Permission::ViewCatalog) },
+    NavLink { href: "/admin/stock", label: "Stock", needs: Some(Permission::ViewInventory) },
     NavLink { href: "/admin/settings", label: "Settings", needs: Some(Permission::ViewSettings) },
     NavLink { href: "/admin/staff", label: "Staff", needs: Some(Permission::ViewStaff) },
     NavLink { href: "/admin/roles", label: "Roles", needs: Some(Permission::ViewStaff) },
@@ -66,4 +78,28 @@ where
             }
         </Gate>
     }
+}
+
+/// The address of a list's next page: `path?after=…` keeping the filters named in `keep` as the
+/// current address has them.
+fn next_page_link(path: &str, after: &str, keep: &[&str]) -> String {
+    use std::fmt::Write;
+    let query = leptos_router::hooks::use_query_map().read_untracked().clone();
+    let mut href = format!("{path}?after={after}");
+    for key in keep {
+        if let Some(value) = query.get(key).filter(|v| !v.is_empty()) {
+            let _ = write!(href, "&{key}={}", urlencode(&value));
+        }
+    }
+    href
+}
+
+/// Percent-encodes a query value.
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -1,0 +1,123 @@
+use commerce::Currency;
+use commerce::catalog::{Category, Product, ProductInput, ProductPage};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::AppError;
+
+/// What the product list shows: a page of products, where the next begins, the categories to
+/// filter by, and the money they are priced in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProductList {
+    /// The page.
+    pub page: ProductPage,
+    /// The next page's cursor, as the address carries it.
+    pub next: Option<String>,
+    /// The category tree.
+    pub categories: Vec<Category>,
+    /// The business's currency.
+    pub currency: Currency,
+}
+
+/// A page of the product list, filtered as the address says.
+#[server(prefix = "/rpc", endpoint = "load_products")]
+pub async fn load_products(
+    search: Option<String>,
+    status: Option<String>,
+    category: Option<String>,
+    sort: Option<String>,
+    after: Option<String>,
+) -> Result<ProductList, AppError> {
+    use commerce::catalog::{CategoryId, ProductCursor, ProductQuery, ProductSort, ProductStatus};
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let query = ProductQuery {
+        search,
+        status: status.as_deref().and_then(ProductStatus::from_code),
+        category: category.as_deref().and_then(|c| Uuid::parse_str(c).ok()).map(CategoryId),
+        sort: if sort.as_deref() == Some("updated") { ProductSort::RecentlyUpdated } else { ProductSort::Name },
+    };
+    let after: Option<ProductCursor> = after.as_deref().and_then(super::decode_cursor);
+    let page = commerce::catalog::product::list(db.read(), &actor, &query, after, 50).await?;
+    let next = page.next.as_ref().map(super::encode_cursor);
+    let categories = commerce::catalog::category::list(db.read(), &actor).await?;
+    let currency = commerce::identity::currency(db.read(), &actor).await?;
+    Ok(ProductList { page, next, categories, currency })
+}
+
+/// Sets the status of the chosen products; answers how many changed.
+#[server(prefix = "/rpc", endpoint = "set_products_status")]
+pub async fn set_products_status(ids: Vec<Uuid>, status: String) -> Result<u64, AppError> {
+    use commerce::catalog::ProductStatus;
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let status =
+        ProductStatus::from_code(&status).ok_or_else(|| commerce::Error::invalid("status", "choose a status"))?;
+    let ids: Vec<_> = ids.into_iter().map(commerce::catalog::ProductId).collect();
+    Ok(commerce::catalog::product::set_status(db.primary(), &actor, &ids, status).await?)
+}
+
+/// What the product editor needs: the product (none for a new one), the categories and the currency.
+#[server(prefix = "/rpc", endpoint = "load_product")]
+pub async fn load_product(id: Option<Uuid>) -> Result<(Option<Product>, Vec<Category>, Currency), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let product = match id {
+        Some(id) => Some(commerce::catalog::product::get(db.read(), &actor, commerce::catalog::ProductId(id)).await?),
+        None => None,
+    };
+    let categories = commerce::catalog::category::list(db.read(), &actor).await?;
+    Ok((product, categories, commerce::identity::currency(db.read(), &actor).await?))
+}
+
+/// Creates (no id) or saves a product; answers its id.
+#[server(prefix = "/rpc", endpoint = "save_product", input = leptos::server_fn::codec::Json)]
+pub async fn save_product(id: Option<Uuid>, input: ProductInput) -> Result<Uuid, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let saved = match id {
+        Some(id) => {
+            commerce::catalog::product::update(db.primary(), &actor, commerce::catalog::ProductId(id), input).await?
+        }
+        None => commerce::catalog::product::create(db.primary(), &actor, input).await?,
+    };
+    Ok(saved.id.0)
+}
+
+/// Removes a product that was never stocked.
+#[server(prefix = "/rpc", endpoint = "delete_product")]
+pub async fn delete_product(id: Uuid) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    commerce::catalog::product::delete(db.primary(), &actor, commerce::catalog::ProductId(id)).await?;
+    leptos_axum::redirect("/admin/products");
+    Ok(())
+}
+
+/// The category tree.
+#[server(prefix = "/rpc", endpoint = "load_categories")]
+pub async fn load_categories() -> Result<Vec<Category>, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::catalog::category::list(db.read(), &actor).await?)
+}
+
+/// Adds a category, at the top or under another.
+#[server(prefix = "/rpc", endpoint = "add_category")]
+pub async fn add_category(name: String, #[server(default)] parent: String) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let parent = super::optional_id(&parent, "parent")?.map(commerce::catalog::CategoryId);
+    commerce::catalog::category::create(db.primary(), &actor, &name, parent).await?;
+    Ok(())
+}
+
+/// Renames or moves a category.
+#[server(prefix = "/rpc", endpoint = "edit_category")]
+pub async fn edit_category(id: Uuid, name: String, #[server(default)] parent: String) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let parent = super::optional_id(&parent, "parent")?.map(commerce::catalog::CategoryId);
+    commerce::catalog::category::update(db.primary(), &actor, commerce::catalog::CategoryId(id), &name, parent).await?;
+    Ok(())
+}
+
+/// Removes an empty category.
+#[server(prefix = "/rpc", endpoint = "delete_category")]
+pub async fn delete_category(id: Uuid) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::catalog::category::delete(db.primary(), &actor, commerce::catalog::CategoryId(id)).await?)
+}

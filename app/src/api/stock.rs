@@ -1,0 +1,238 @@
+use commerce::identity::Location;
+use commerce::inventory::{Alert, Movement, Receipt, StockCount, StockLevel, Transfer};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::AppError;
+
+/// What the stock page shows: the business's locations and a page of levels.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StockView {
+    /// Every location, by name.
+    pub locations: Vec<Location>,
+    /// Levels, by product name, SKU and location.
+    pub levels: Vec<StockLevel>,
+    /// The next page's cursor, as the address carries it.
+    pub next: Option<String>,
+}
+
+/// Levels per variant and location, filtered as the address says; 300 rows a page.
+#[server(prefix = "/rpc", endpoint = "load_stock")]
+pub async fn load_stock(
+    location: Option<String>,
+    search: Option<String>,
+    low: Option<String>,
+    after: Option<String>,
+) -> Result<StockView, AppError> {
+    use commerce::inventory::{LevelQuery, levels};
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let query = LevelQuery {
+        location: super::optional_id(location.as_deref().unwrap_or_default(), "location")?
+            .map(commerce::identity::LocationId),
+        variant: None,
+        search,
+        low_only: low.is_some_and(|l| !l.is_empty()),
+    };
+    let limit = 300;
+    let mut rows =
+        levels::list(db.read(), &actor, &query, after.as_deref().and_then(super::decode_cursor), limit + 1).await?;
+    let next = if rows.len() > 300 {
+        rows.truncate(300);
+        rows.last().map(|(_, cursor)| super::encode_cursor(cursor))
+    } else {
+        None
+    };
+    let locations = levels::locations(db.read(), &actor).await?;
+    Ok(StockView { locations, levels: rows.into_iter().map(|(level, _)| level).collect(), next })
+}
+
+/// Corrects stock by hand.
+#[server(prefix = "/rpc", endpoint = "adjust_stock")]
+pub async fn adjust_stock(variant: Uuid, location: Uuid, change: String, note: String) -> Result<i32, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let change: i32 =
+        change.trim().parse().map_err(|_| commerce::Error::invalid("change", "a whole number such as 5 or -2"))?;
+    let (variant, location) = (commerce::catalog::VariantId(variant), commerce::identity::LocationId(location));
+    Ok(commerce::inventory::stock::adjust(db.primary(), &actor, variant, location, change, &note).await?)
+}
+
+/// Sets a variant's reorder point and quantity at a location.
+#[server(prefix = "/rpc", endpoint = "set_reorder")]
+pub async fn set_reorder(variant: Uuid, location: Uuid, point: String, quantity: String) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let number = |text: &str, field: &str| {
+        text.trim().parse::<i32>().map_err(|_| commerce::Error::invalid(field, "a whole number of units"))
+    };
+    let (point, quantity) = (number(&point, "reorder_point")?, number(&quantity, "reorder_quantity")?);
+    let (variant, location) = (commerce::catalog::VariantId(variant), commerce::identity::LocationId(location));
+    Ok(commerce::inventory::stock::set_reorder(db.primary(), &actor, variant, location, point, quantity).await?)
+}
+
+/// A variant's story: its levels at every location and its movements, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VariantHistory {
+    /// Its levels.
+    pub levels: Vec<StockLevel>,
+    /// Its movements.
+    pub movements: Vec<Movement>,
+}
+
+/// The levels and the last 200 movements of one variant.
+#[server(prefix = "/rpc", endpoint = "load_variant_history")]
+pub async fn load_variant_history(variant: Uuid) -> Result<VariantHistory, AppError> {
+    use commerce::inventory::{LevelQuery, levels};
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let variant = commerce::catalog::VariantId(variant);
+    let movements = levels::movements(db.read(), &actor, variant, None, None, 200).await?;
+    let query = LevelQuery { variant: Some(variant), ..LevelQuery::default() };
+    let levels = levels::list(db.read(), &actor, &query, None, 100).await?.into_iter().map(|(l, _)| l).collect();
+    Ok(VariantHistory { levels, movements })
+}
+
+/// Recent receipts, the locations goods can arrive at, and the currency costs are in.
+#[server(prefix = "/rpc", endpoint = "load_receipts")]
+pub async fn load_receipts() -> Result<(Vec<Receipt>, Vec<Location>, commerce::Currency), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let receipts = commerce::inventory::stock::receipts(db.read(), &actor, 100).await?;
+    let locations = commerce::inventory::levels::locations(db.read(), &actor).await?;
+    Ok((receipts, locations, commerce::identity::currency(db.read(), &actor).await?))
+}
+
+/// Books goods in from lines typed as "SKU units unit-cost".
+#[server(prefix = "/rpc", endpoint = "receive_stock")]
+pub async fn receive_stock(location: Uuid, supplier: String, reference: String, lines: String) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let typed = commerce::inventory::parse_lines(&lines, true)?;
+    let found = variants_for(&db, &actor, &typed).await?;
+    let lines = found.into_iter().zip(&typed).map(|(line, t)| (line, t.unit_cost.unwrap_or_default())).collect();
+    let input = commerce::inventory::ReceiptInput {
+        location: commerce::identity::LocationId(location),
+        supplier,
+        reference,
+        lines,
+    };
+    commerce::inventory::stock::receive(db.primary(), &actor, input).await?;
+    Ok(())
+}
+
+/// Recent transfers with their lines, and the locations.
+#[server(prefix = "/rpc", endpoint = "load_transfers")]
+pub async fn load_transfers() -> Result<(Vec<Transfer>, Vec<Location>), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let recent = commerce::inventory::transfer::recent(db.read(), &actor, 50).await?;
+    Ok((recent, commerce::inventory::levels::locations(db.read(), &actor).await?))
+}
+
+/// Drafts a transfer from lines typed as "SKU units".
+#[server(prefix = "/rpc", endpoint = "draft_transfer")]
+pub async fn draft_transfer(from: Uuid, to: Uuid, lines: String, note: String) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let typed = commerce::inventory::parse_lines(&lines, false)?;
+    let found = variants_for(&db, &actor, &typed).await?;
+    let (from, to) = (commerce::identity::LocationId(from), commerce::identity::LocationId(to));
+    commerce::inventory::transfer::create(db.primary(), &actor, from, to, &found, &note).await?;
+    Ok(())
+}
+
+/// Moves a transfer on: `send`, `receive` (everything arrived) or `cancel`.
+#[server(prefix = "/rpc", endpoint = "advance_transfer")]
+pub async fn advance_transfer(id: Uuid, step: String) -> Result<(), AppError> {
+    use commerce::inventory::transfer;
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    match step.as_str() {
+        "send" => transfer::send(db.primary(), &actor, id).await?,
+        "receive" => transfer::receive(db.primary(), &actor, id, &[]).await?,
+        "cancel" => transfer::cancel(db.primary(), &actor, id).await?,
+        _ => return Err(commerce::Error::invalid("step", "send, receive or cancel").into()),
+    }
+    Ok(())
+}
+
+/// Recent counts, and the locations.
+#[server(prefix = "/rpc", endpoint = "load_counts")]
+pub async fn load_counts() -> Result<(Vec<StockCount>, Vec<Location>), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let recent = commerce::inventory::count::recent(db.read(), &actor, 50).await?;
+    Ok((recent, commerce::inventory::levels::locations(db.read(), &actor).await?))
+}
+
+/// Opens a count at a location and goes to its sheet.
+#[server(prefix = "/rpc", endpoint = "start_count")]
+pub async fn start_count(location: Uuid, note: String) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let id = commerce::inventory::count::start(db.primary(), &actor, commerce::identity::LocationId(location), &note)
+        .await?;
+    leptos_axum::redirect(&format!("/admin/stock/counts/{id}"));
+    Ok(())
+}
+
+/// One count with its sheet.
+#[server(prefix = "/rpc", endpoint = "load_count")]
+pub async fn load_count(id: Uuid) -> Result<StockCount, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::inventory::count::get(db.read(), &actor, id).await?)
+}
+
+/// Saves what was counted: `counts` holds one entry per sheet line, "variant-id=units" (units
+/// empty for not counted yet).
+#[server(prefix = "/rpc", endpoint = "save_count", input = leptos::server_fn::codec::Json)]
+pub async fn save_count(id: Uuid, counts: Vec<(Uuid, String)>, approve: bool) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let mut entries = Vec::with_capacity(counts.len());
+    for (i, (variant, units)) in counts.into_iter().enumerate() {
+        let units = units.trim();
+        let counted = if units.is_empty() {
+            None
+        } else {
+            Some(
+                units
+                    .parse::<i32>()
+                    .map_err(|_| commerce::Error::invalid(format!("counts[{i}]"), "a whole number of units"))?,
+            )
+        };
+        entries.push((commerce::catalog::VariantId(variant), counted));
+    }
+    commerce::inventory::count::record_counts(db.primary(), &actor, id, &entries).await?;
+    if approve {
+        commerce::inventory::count::approve(db.primary(), &actor, id).await?;
+    }
+    Ok(())
+}
+
+/// Abandons an open count.
+#[server(prefix = "/rpc", endpoint = "cancel_count")]
+pub async fn cancel_count(id: Uuid) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::inventory::count::cancel(db.primary(), &actor, id).await?)
+}
+
+/// Stock alerts, open ones first.
+#[server(prefix = "/rpc", endpoint = "load_alerts")]
+pub async fn load_alerts(open_only: bool) -> Result<Vec<Alert>, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::inventory::levels::alerts(db.read(), &actor, open_only, 300).await?)
+}
+
+/// The variants typed lines name, or an error naming the first line whose code names nothing.
+#[cfg(feature = "ssr")]
+async fn variants_for(
+    db: &commerce::db::Db,
+    actor: &commerce::identity::Actor,
+    typed: &[commerce::inventory::TypedLine],
+) -> Result<Vec<commerce::inventory::Line>, commerce::Error> {
+    let codes: Vec<String> = typed.iter().map(|t| t.code.clone()).collect();
+    let found = commerce::catalog::product::find_variants(db.read(), actor, &codes).await?;
+    found
+        .into_iter()
+        .zip(typed)
+        .enumerate()
+        .map(|(n, (variant, t))| match variant {
+            Some(v) => Ok(commerce::inventory::Line { variant: v.id, quantity: t.quantity }),
+            None => Err(commerce::Error::invalid(
+                "lines",
+                format!("line {}: no product has the SKU or barcode {}", n + 1, t.code),
+            )),
+        })
+        .collect()
+}

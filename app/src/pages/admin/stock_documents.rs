@@ -1,0 +1,399 @@
+use commerce::identity::{Location, Permission};
+use commerce::inventory::{AlertKind, CountStatus, Receipt, StockCount, Transfer, TransferStatus};
+use commerce::{Currency, Money};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use uuid::Uuid;
+
+use super::AdminPage;
+use super::stock::STOCK_TABS;
+use crate::api::{
+    AdvanceTransfer, CancelCount, DraftTransfer, ReceiveStock, SaveCount, StartCount, load_alerts, load_count,
+    load_counts, load_receipts, load_transfers,
+};
+use crate::components::{
+    Badge, BadgeTone, DataTable, EmptyState, Field, FieldError, FormAlert, Loaded, Needs, PageHeader, SubNav,
+};
+
+/// A labelled choice of location for a form.
+#[component]
+fn LocationChoice(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    locations: Vec<Location>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label class="label" for=id>{label}</label>
+            <select class="input" id=id name=name>
+                {locations.into_iter().map(|l| view! { <option value=l.id.0.to_string()>{l.name}</option> }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// The box where lines are typed or pasted, one item a line.
+#[component]
+fn LinesBox(hint: &'static str, error: Signal<Option<crate::AppError>>) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label class="label" for="lines">"Items"</label>
+            <p class="field-hint">{hint}</p>
+            <textarea class="input min-h-32 font-mono text-sm" id="lines" name="lines" spellcheck="false"></textarea>
+            <FieldError error field="lines" />
+        </div>
+    }
+}
+
+/// `/admin/stock/receipts`: goods booked in from suppliers, and a form to book more.
+#[component]
+pub fn ReceiptsPage() -> impl IntoView {
+    view! {
+        <AdminPage title="Receipts" needs=Needs::Permission(Permission::ViewInventory) let:actor>
+            {
+                let manage = actor.can(Permission::ManageInventory);
+                let receive = ServerAction::<ReceiveStock>::new();
+                let receipts = Resource::new(move || receive.version().get(), |_| load_receipts());
+                let error = Signal::derive(move || receive.value().get().and_then(Result::err));
+                view! {
+                    <PageHeader title="Receipts" subtitle="Goods that arrived from suppliers, with what they cost." />
+                    <SubNav links=STOCK_TABS current="/admin/stock/receipts" />
+                    <Loaded resource=receipts let:loaded>
+                        {manage.then(|| view! {
+                            <section class="card mb-6">
+                                <h2 class="font-semibold text-slate-900">"Receive stock"</h2>
+                                <ActionForm action=receive attr:class="mt-4 grid gap-4 md:grid-cols-3">
+                                    <LocationChoice id="receipt-location" name="location" label="Arrived at" locations=loaded.1.clone() />
+                                    <Field label="Supplier" name="supplier" error />
+                                    <Field label="Delivery note or invoice" name="reference" error />
+                                    <div class="md:col-span-3">
+                                        <LinesBox hint="One item a line: SKU or barcode, units, unit cost. For example: PEAK-400 24 3100" error />
+                                    </div>
+                                    <div class="md:col-span-3"><FormAlert error /></div>
+                                    <button type="submit" class="btn btn-primary md:col-span-1">"Receive"</button>
+                                </ActionForm>
+                                <Show when=move || matches!(receive.value().get(), Some(Ok(())))>
+                                    <p class="notice mt-3" role="status">"Received. The stock is on hand now."</p>
+                                </Show>
+                            </section>
+                        })}
+                        <ReceiptTable receipts=loaded.0 currency=loaded.2 />
+                    </Loaded>
+                }
+            }
+        </AdminPage>
+    }
+}
+
+#[component]
+fn ReceiptTable(receipts: Vec<Receipt>, currency: Currency) -> impl IntoView {
+    if receipts.is_empty() {
+        return view! { <EmptyState title="No receipts yet" message="Goods you receive will be listed here." /> }
+            .into_any();
+    }
+    view! {
+        <DataTable head=vec!["When (UTC)", "Location", "Supplier", "Reference", "Lines", "Units", "Cost", "By"]>
+            {receipts.into_iter().map(|r| view! {
+                <tr data-testid="receipt">
+                    <td class="whitespace-nowrap">{r.at.format("%-d %b %Y %H:%M").to_string()}</td>
+                    <td>{r.location_name}</td>
+                    <td>{r.supplier}</td>
+                    <td>{r.reference}</td>
+                    <td class="num">{r.lines}</td>
+                    <td class="num">{r.units}</td>
+                    <td class="num whitespace-nowrap">{Money::new(r.total_cost, currency).to_string()}</td>
+                    <td class="text-xs">{r.actor}</td>
+                </tr>
+            }).collect_view()}
+        </DataTable>
+    }
+    .into_any()
+}
+
+/// `/admin/stock/transfers`: stock moving between locations, drafted, sent and received.
+#[component]
+pub fn TransfersPage() -> impl IntoView {
+    view! {
+        <AdminPage title="Transfers" needs=Needs::Permission(Permission::ViewInventory) let:actor>
+            {
+                let manage = actor.can(Permission::ManageInventory);
+                let draft = ServerAction::<DraftTransfer>::new();
+                let advance = ServerAction::<AdvanceTransfer>::new();
+                let transfers = Resource::new(move || (draft.version().get(), advance.version().get()), |_| load_transfers());
+                let error = Signal::derive(move || draft.value().get().and_then(Result::err));
+                let step_error = Signal::derive(move || advance.value().get().and_then(Result::err));
+                view! {
+                    <PageHeader title="Transfers" subtitle="Stock sent from one location to another." />
+                    <SubNav links=STOCK_TABS current="/admin/stock/transfers" />
+                    <Loaded resource=transfers let:loaded>
+                        {manage.then(|| view! {
+                            <section class="card mb-6">
+                                <h2 class="font-semibold text-slate-900">"New transfer"</h2>
+                                <ActionForm action=draft attr:class="mt-4 grid gap-4 md:grid-cols-3">
+                                    <LocationChoice id="transfer-from" name="from" label="From" locations=loaded.1.clone() />
+                                    <div>
+                                        <LocationChoice id="transfer-to" name="to" label="To" locations=loaded.1.iter().cloned().rev().collect() />
+                                        <FieldError error field="to" />
+                                    </div>
+                                    <Field label="Note" name="note" error />
+                                    <div class="md:col-span-3">
+                                        <LinesBox hint="One item a line: SKU or barcode and units. For example: PEAK-400 12" error />
+                                    </div>
+                                    <div class="md:col-span-3"><FormAlert error /></div>
+                                    <button type="submit" class="btn btn-primary">"Draft transfer"</button>
+                                </ActionForm>
+                            </section>
+                        })}
+                        <FormAlert error=step_error />
+                        <TransferList transfers=loaded.0 manage advance />
+                    </Loaded>
+                }
+            }
+        </AdminPage>
+    }
+}
+
+#[component]
+fn TransferList(transfers: Vec<Transfer>, manage: bool, advance: ServerAction<AdvanceTransfer>) -> impl IntoView {
+    if transfers.is_empty() {
+        return view! { <EmptyState title="No transfers yet" message="Transfers between your locations will be listed here." /> }.into_any();
+    }
+    view! {
+        <div class="space-y-4">
+            {transfers.into_iter().map(|t| {
+                let tone = match t.status {
+                    TransferStatus::Draft => BadgeTone::Neutral,
+                    TransferStatus::Sent => BadgeTone::Warning,
+                    TransferStatus::Received => BadgeTone::Positive,
+                    TransferStatus::Cancelled => BadgeTone::Negative,
+                };
+                let steps: Vec<(&str, &str)> = match t.status {
+                    TransferStatus::Draft => vec![("send", "Send"), ("cancel", "Cancel")],
+                    TransferStatus::Sent => vec![("receive", "Mark received")],
+                    _ => vec![],
+                };
+                let id = t.id;
+                view! {
+                    <section class="card" data-testid="transfer">
+                        <div class="flex flex-wrap items-center justify-between gap-2">
+                            <h3 class="font-semibold text-slate-900">{format!("{} → {}", t.from_name, t.to_name)}</h3>
+                            <Badge tone text=t.status.label() />
+                        </div>
+                        <p class="mt-1 text-xs text-slate-500">{format!("{} by {}{}", t.created_at.format("%-d %b %Y %H:%M UTC"), t.created_by, if t.note.is_empty() { String::new() } else { format!(" · {}", t.note) })}</p>
+                        <ul class="mt-3 divide-y divide-slate-100 text-sm">
+                            {t.lines.into_iter().map(|l| view! {
+                                <li class="flex justify-between gap-3 py-1.5">
+                                    <span>{l.item}" "<span class="font-mono text-xs text-slate-500">{l.sku}</span></span>
+                                    <span class="tabular-nums">{match l.received { Some(r) if r != l.quantity => format!("{r} of {}", l.quantity), _ => l.quantity.to_string() }}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                        {(manage && !steps.is_empty()).then(|| view! {
+                            <div class="mt-3 flex gap-2">
+                                {steps.into_iter().map(|(step, label)| view! {
+                                    <button type="button" class="btn btn-secondary btn-sm" on:click=move |_| { advance.dispatch(AdvanceTransfer { id, step: step.to_owned() }); }>{label}</button>
+                                }).collect_view()}
+                            </div>
+                        })}
+                    </section>
+                }
+            }).collect_view()}
+        </div>
+    }
+    .into_any()
+}
+
+/// `/admin/stock/counts`: stock counts by location, and starting a new one.
+#[component]
+pub fn CountsPage() -> impl IntoView {
+    view! {
+        <AdminPage title="Stock counts" needs=Needs::Permission(Permission::ViewInventory) let:actor>
+            {
+                let manage = actor.can(Permission::ManageInventory);
+                let start = ServerAction::<StartCount>::new();
+                let counts = Resource::new(|| (), |()| load_counts());
+                let error = Signal::derive(move || start.value().get().and_then(Result::err));
+                view! {
+                    <PageHeader title="Stock counts" subtitle="Count what is on the shelves; the differences are posted when you approve." />
+                    <SubNav links=STOCK_TABS current="/admin/stock/counts" />
+                    <Loaded resource=counts let:loaded>
+                        {manage.then(|| view! {
+                            <section class="card mb-6">
+                                <h2 class="font-semibold text-slate-900">"Start a count"</h2>
+                                <ActionForm action=start attr:class="mt-4 grid gap-4 md:grid-cols-[1fr_2fr_auto] md:items-end">
+                                    <LocationChoice id="count-location" name="location" label="Location" locations=loaded.1.clone() />
+                                    <Field label="Note" name="note" error />
+                                    <button type="submit" class="btn btn-primary">"Start count"</button>
+                                </ActionForm>
+                                <FormAlert error />
+                            </section>
+                        })}
+                        {if loaded.0.is_empty() {
+                            view! { <EmptyState title="No counts yet" message="Counts you start will be listed here." /> }.into_any()
+                        } else {
+                            view! {
+                                <DataTable head=vec!["Started (UTC)", "Location", "Status", "Note", "By"]>
+                                    {loaded.0.into_iter().map(|c| view! {
+                                        <tr>
+                                            <td class="whitespace-nowrap"><a class="hover:underline" href=format!("/admin/stock/counts/{}", c.id)>{c.created_at.format("%-d %b %Y %H:%M").to_string()}</a></td>
+                                            <td>{c.location_name}</td>
+                                            <td><CountBadge status=c.status /></td>
+                                            <td>{c.note}</td>
+                                            <td class="text-xs">{c.created_by}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </DataTable>
+                            }.into_any()
+                        }}
+                    </Loaded>
+                }
+            }
+        </AdminPage>
+    }
+}
+
+#[component]
+fn CountBadge(status: CountStatus) -> impl IntoView {
+    let (tone, text) = match status {
+        CountStatus::Open => (BadgeTone::Warning, "Counting"),
+        CountStatus::Approved => (BadgeTone::Positive, "Approved"),
+        CountStatus::Cancelled => (BadgeTone::Neutral, "Cancelled"),
+    };
+    view! { <Badge tone text /> }
+}
+
+/// `/admin/stock/counts/{id}`: the count sheet, with a number to fill in per item, the
+/// variance as it is typed, and approval.
+#[component]
+pub fn CountSheetPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|id| Uuid::parse_str(&id).ok()).unwrap_or_default();
+    view! {
+        <AdminPage title="Count sheet" needs=Needs::Permission(Permission::ViewInventory) let:actor>
+            {
+                let manage = actor.can(Permission::ManageInventory);
+                let save = ServerAction::<SaveCount>::new();
+                let cancel = ServerAction::<CancelCount>::new();
+                let count = Resource::new(move || (id(), save.version().get(), cancel.version().get()), |(id, _, _)| load_count(id));
+                view! {
+                    <Loaded resource=count let:count>
+                        <CountSheet count manage save cancel />
+                    </Loaded>
+                }
+            }
+        </AdminPage>
+    }
+}
+
+#[component]
+fn CountSheet(
+    count: StockCount,
+    manage: bool,
+    save: ServerAction<SaveCount>,
+    cancel: ServerAction<CancelCount>,
+) -> impl IntoView {
+    let open = count.status == CountStatus::Open && manage;
+    let id = count.id;
+    let entries: Vec<(Uuid, RwSignal<String>)> = count
+        .lines
+        .iter()
+        .map(|l| (l.variant.0, RwSignal::new(l.counted.map(|c| c.to_string()).unwrap_or_default())))
+        .collect();
+    let entries = StoredValue::new(entries);
+    let error = Signal::derive(move || {
+        save.value().get().and_then(Result::err).or_else(|| cancel.value().get().and_then(Result::err))
+    });
+    let send = move |approve: bool| {
+        let counts = entries.with_value(|e| e.iter().map(|(v, s)| (*v, s.get_untracked())).collect());
+        save.dispatch(SaveCount { id, counts, approve });
+    };
+    view! {
+        <PageHeader title=format!("Count at {}", count.location_name) subtitle=format!("Started {} by {}", count.created_at.format("%-d %b %Y %H:%M UTC"), count.created_by)>
+            <a class="btn btn-secondary" href="/admin/stock/counts">"All counts"</a>
+        </PageHeader>
+        <div class="mb-4"><CountBadge status=count.status /></div>
+        <DataTable head=vec!["Item", "SKU", "Expected", "Counted", "Difference"]>
+            {count.lines.into_iter().enumerate().map(|(i, line)| {
+                let value = entries.with_value(|e| e[i].1);
+                let expected = line.expected;
+                let difference = move || value.get().trim().parse::<i32>().ok().map(|c| c - expected);
+                let input_id = format!("count-{i}");
+                let sku = line.sku.clone();
+                view! {
+                    <tr data-testid="count-line" data-sku=sku>
+                        <td><label for=input_id.clone()>{line.item}</label></td>
+                        <td class="font-mono text-xs">{line.sku}</td>
+                        <td class="num">{expected}</td>
+                        <td class="num">
+                            <input class="input input-sm w-24 text-right" id=input_id inputmode="numeric" disabled=!open prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+                            <FieldError error field=format!("counts[{i}]") />
+                        </td>
+                        <td class=move || match difference() { Some(d) if d < 0 => "num text-red-700", Some(d) if d > 0 => "num text-emerald-700", _ => "num text-slate-400" }>
+                            {move || difference().map_or_else(|| "—".to_owned(), |d| format!("{d:+}"))}
+                        </td>
+                    </tr>
+                }
+            }).collect_view()}
+        </DataTable>
+        <FormAlert error />
+        {open.then(|| view! {
+            <div class="mt-4 flex flex-wrap gap-2">
+                <button type="button" class="btn btn-secondary" on:click=move |_| send(false)>"Save counts"</button>
+                <button type="button" class="btn btn-primary" on:click=move |_| send(true)>"Approve and post differences"</button>
+                <button type="button" class="btn btn-secondary" on:click=move |_| { cancel.dispatch(CancelCount { id }); }>"Abandon count"</button>
+            </div>
+            <p class="mt-2 text-xs text-slate-500">"Items left empty are not counted and keep their stock."</p>
+        })}
+    }
+}
+
+/// `/admin/stock/alerts`: low and oversold stock, open ones first.
+#[component]
+pub fn AlertsPage() -> impl IntoView {
+    let query = use_query_map();
+    let all = move || query.read().get("all").is_some_and(|v| !v.is_empty());
+    view! {
+        <AdminPage title="Stock alerts" needs=Needs::Permission(Permission::ViewInventory) let:_actor>
+            {
+                let alerts = Resource::new(all, |all| load_alerts(!all));
+                view! {
+                    <PageHeader title="Stock alerts" subtitle="Items at or below their reorder point, and items sold below zero at a till.">
+                        <a class="btn btn-secondary" href=move || if all() { "/admin/stock/alerts" } else { "/admin/stock/alerts?all=1" }>
+                            {move || if all() { "Open alerts only" } else { "Include resolved" }}
+                        </a>
+                    </PageHeader>
+                    <SubNav links=STOCK_TABS current="/admin/stock/alerts" />
+                    <Loaded resource=alerts let:alerts>
+                        {if alerts.is_empty() {
+                            view! { <EmptyState title="Nothing needs attention" message="No item is low or oversold." /> }.into_any()
+                        } else {
+                            view! {
+                                <DataTable head=vec!["Item", "SKU", "Location", "Alert", "Available now", "Reorder", "Raised (UTC)"]>
+                                    {alerts.into_iter().map(|a| {
+                                        let (tone, text) = match (a.kind, a.resolved_at.is_some()) {
+                                            (_, true) => (BadgeTone::Neutral, "Resolved"),
+                                            (AlertKind::Low, false) => (BadgeTone::Warning, "Low"),
+                                            (AlertKind::Oversold, false) => (BadgeTone::Negative, "Oversold"),
+                                        };
+                                        view! {
+                                            <tr data-testid="alert">
+                                                <td><a class="hover:underline" href=format!("/admin/stock/variant/{}", a.variant.0)>{a.item}</a></td>
+                                                <td class="font-mono text-xs">{a.sku}</td>
+                                                <td>{a.location_name}</td>
+                                                <td><Badge tone text /></td>
+                                                <td class="num">{a.available_now}</td>
+                                                <td class="num">{if a.reorder.0 > 0 { format!("at {}, order {}", a.reorder.0, a.reorder.1) } else { "—".to_owned() }}</td>
+                                                <td class="whitespace-nowrap">{a.raised_at.format("%-d %b %Y %H:%M").to_string()}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </DataTable>
+                            }.into_any()
+                        }}
+                    </Loaded>
+                }
+            }
+        </AdminPage>
+    }
+}

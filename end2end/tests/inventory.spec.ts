@@ -1,0 +1,68 @@
+import { expect, test } from "@playwright/test";
+import { waitForHydration } from "./hydration";
+import { signIn } from "./session";
+
+test("a product made with variants, received into stock, shows as available on the storefront at once", async ({ browser }) => {
+  const stamp = Date.now().toString(36).toUpperCase();
+  const name = `Adire Scarf ${stamp}`;
+
+  const manager = await browser.newPage();
+  await signIn(manager, "manager@ojafresh.ng");
+  await manager.goto("/admin/products/new");
+  await waitForHydration(manager);
+  await manager.getByLabel("Name", { exact: true }).fill(name);
+  await manager.getByLabel("Brand").fill("Abeokuta Dyers");
+  await manager.getByLabel("Status").selectOption("active");
+  await manager.locator("#option-0-name").fill("Colour");
+  await manager.locator("#option-0-values").fill("Indigo, Rust");
+  await manager.getByRole("button", { name: "Make the variants" }).click();
+  await expect(manager.getByTestId("variant-row")).toHaveCount(2);
+  await manager.locator("#variants-0-sku").fill(`ADR-${stamp}-IND`);
+  await manager.locator("#variants-1-sku").fill(`ADR-${stamp}-RST`);
+  await manager.locator("#variants-0-price").fill("7,500");
+  await manager.locator("#variants-1-price").fill("cheap");
+  await manager.getByRole("button", { name: "Save product" }).click();
+  await expect(manager.getByRole("alert").filter({ hasText: "enter an amount such as 1500" })).toBeVisible();
+  await manager.locator("#variants-1-price").fill("7500");
+  await manager.getByRole("button", { name: "Save product" }).click();
+  await expect(manager).toHaveURL(/\/admin\/products\/[0-9a-f-]{36}$/);
+  await expect(manager.getByRole("heading", { level: 1, name })).toBeVisible();
+
+  // A shopper is looking at the storefront before the goods arrive.
+  const shopper = await (await browser.newContext()).newPage();
+  await shopper.goto(`/store/ojafresh?q=${encodeURIComponent(name)}`);
+  await waitForHydration(shopper);
+  const card = shopper.getByTestId("shop-item").filter({ hasText: name });
+  await expect(card.getByTestId("availability")).toHaveText("Sold out");
+
+  await manager.goto("/admin/stock/receipts");
+  await waitForHydration(manager);
+  await manager.getByLabel("Arrived at").selectOption({ label: "Lekki Phase 1" });
+  await manager.getByLabel("Supplier").fill("Itoku Market");
+  await manager.getByLabel("Items").fill(`ADR-${stamp}-IND 3 4200\nNO-SUCH-SKU 1 100`);
+  await manager.getByRole("button", { name: "Receive" }).click();
+  await expect(manager.getByText("line 2: no product has the SKU or barcode NO-SUCH-SKU")).toBeVisible();
+  await manager.getByLabel("Items").fill(`ADR-${stamp}-IND 3 4200\nadr-${stamp}-rst 12 4200`);
+  await manager.getByRole("button", { name: "Receive" }).click();
+  await expect(manager.getByText("Received. The stock is on hand now.")).toBeVisible();
+
+  // Without reloading, the shopper's page now says the scarf can be bought.
+  await expect(card.getByTestId("availability")).toHaveText("In stock");
+
+  // The stock page shows the new levels, and follows a sale made elsewhere.
+  await manager.goto(`/admin/stock?search=ADR-${stamp}-IND`);
+  await waitForHydration(manager);
+  const row = manager.locator(`[data-testid=stock-row][data-sku="ADR-${stamp}-IND"][data-location="Lekki Phase 1"]`);
+  await expect(row.getByTestId("on-hand")).toHaveText("3");
+  const history = await row.getByRole("link").getAttribute("href");
+  const clerk = await (await browser.newContext()).newPage();
+  await signIn(clerk, "owner@ojafresh.ng");
+  await clerk.goto(history!);
+  await waitForHydration(clerk);
+  await clerk.getByLabel("Change (units)").fill("-1");
+  await clerk.getByLabel("Why").fill("torn at the hem");
+  await clerk.getByRole("button", { name: "Adjust" }).click();
+  await expect(clerk.getByTestId("movement").first()).toContainText("torn at the hem");
+  await expect(row.getByTestId("on-hand")).toHaveText("2");
+  await expect(row.getByTestId("available")).toHaveText("2");
+});
