@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/account") view=pages::AccountPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/products") view=pages::ProductsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/products/new") view=pages::ProductEditorPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/products/import") view=pages::ImportPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/products/:id") view=pages::ProductEditorPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/categories") view=pages::CategoriesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/stock") view=pages::StockPage ssr=SsrMode::Async />

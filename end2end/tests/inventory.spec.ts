@@ -66,3 +66,33 @@ test("a product made with variants, received into stock, shows as available on t
   await expect(row.getByTestId("on-hand")).toHaveText("2");
   await expect(row.getByTestId("available")).toHaveText("2");
 });
+
+test("a CSV with a bad row is refused whole, with the line and column named", async ({ page }) => {
+  const stamp = Date.now().toString(36).toUpperCase();
+  await signIn(page, "owner@ojafresh.ng");
+  await page.goto("/admin/products/import");
+  await waitForHydration(page);
+  const csv = [
+    "name,sku,price,brand",
+    `Ewa Agoyin Beans ${stamp},EWA-${stamp},1500,Iya Basira`,
+    `Ofada Sauce ${stamp},OFS-${stamp},two thousand,Iya Basira`,
+  ].join("\n");
+  await page.getByLabel("CSV file").setInputFiles({ name: "products.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByRole("button", { name: "Import", exact: true }).click();
+  const report = page.getByTestId("import-report");
+  await expect(report).toContainText("The file has problems: nothing was imported.");
+  const problem = page.getByTestId("import-error");
+  await expect(problem).toHaveCount(1);
+  await expect(problem).toContainText("3");
+  await expect(problem).toContainText("price");
+
+  await page.getByLabel("CSV file").setInputFiles({
+    name: "products.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(csv.replace("two thousand", "2000")),
+  });
+  await page.getByRole("button", { name: "Import", exact: true }).click();
+  await expect(report).toContainText("Imported.");
+  await page.goto(`/admin/products?search=${encodeURIComponent(`Ofada Sauce ${stamp}`)}`);
+  await expect(page.getByTestId("product-row").filter({ hasText: `Ofada Sauce ${stamp}` })).toHaveCount(1);
+});

@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod config;
+pub mod exports;
 pub mod guard;
 pub mod health;
 pub mod live;

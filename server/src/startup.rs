@@ -86,6 +86,8 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(observe::render))
         .route("/admin/live/stock", get(crate::live::stock))
+        .route("/admin/export/products.csv", get(crate::exports::products))
+        .route("/admin/export/stock.csv", get(crate::exports::stock))
         .route("/store/{slug}/live", get(crate::live::availability))
         .nest("/api/v1", rest::router())
         .merge(rest::docs_page())

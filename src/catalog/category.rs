@@ -45,6 +45,26 @@ pub async fn list(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<Category>, Err
         .collect())
 }
 
+/// Every category's path as files write it ("Food > Rice & grains"), inside the caller's
+/// transaction.
+pub(crate) async fn paths_in(
+    tx: &mut sqlx::PgConnection,
+    tenant: crate::identity::TenantId,
+) -> Result<Vec<(String, CategoryId)>, Error> {
+    let rows = sqlx::query!(
+        r#"WITH RECURSIVE tree AS (
+               SELECT id, name::text AS path, 0 AS depth FROM categories WHERE tenant_id = $1 AND parent_id IS NULL
+               UNION ALL
+               SELECT c.id, tree.path || ' > ' || c.name, tree.depth + 1
+                 FROM categories c JOIN tree ON c.parent_id = tree.id WHERE c.tenant_id = $1 AND tree.depth < 20)
+           SELECT id AS "id!", path AS "path!" FROM tree"#,
+        tenant.0
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.path, CategoryId(r.id))).collect())
+}
+
 /// Creates a category, at the top or under `parent`.
 pub async fn create(
     db: &sqlx::PgPool,

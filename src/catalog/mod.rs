@@ -4,6 +4,7 @@
 pub mod barcode;
 #[cfg(feature = "server")]
 pub mod category;
+pub mod csv_files;
 mod input;
 #[cfg(feature = "server")]
 pub mod product;

@@ -10,8 +10,8 @@ mod vendor;
 
 pub use admin::{
     AccountPage, AdminHome, AlertsPage, ApiClientsPage, AuditPageView, CategoriesPage, CountSheetPage, CountsPage,
-    ForgotPage, InvitationPage, LoginPage, OutboxPage, ProductEditorPage, ProductsPage, ReceiptsPage, ResetPage,
-    RolesPage, SettingsPage, SignUpPage, StaffPage, StockPage, TransfersPage, VariantStockPage,
+    ForgotPage, ImportPage, InvitationPage, LoginPage, OutboxPage, ProductEditorPage, ProductsPage, ReceiptsPage,
+    ResetPage, RolesPage, SettingsPage, SignUpPage, StaffPage, StockPage, TransfersPage, VariantStockPage,
 };
 pub use landing::Landing;
 pub use platform::PlatformHome;

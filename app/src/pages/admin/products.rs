@@ -22,6 +22,7 @@ pub fn ProductsPage() -> impl IntoView {
                 view! {
                     <PageHeader title="Products" subtitle="Everything you sell, in the shop, online and on the marketplace.">
                         <a class="btn btn-secondary" href="/admin/categories">"Categories"</a>
+                        <a class="btn btn-secondary" href="/admin/products/import">"Import and export"</a>
                         {manage.then(|| view! { <a class="btn btn-primary" href="/admin/products/new">"New product"</a> })}
                     </PageHeader>
                     <ProductsPanel manage />

@@ -1,0 +1,45 @@
+//! CSV downloads for signed-in staff: `/admin/export/products.csv` and `/admin/export/stock.csv`.
+
+use axum::Extension;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use commerce::identity::session::Resolved;
+
+use crate::AppState;
+
+/// Every product variant as the import reads them.
+pub async fn products(State(state): State<AppState>, session: Option<Extension<Resolved>>) -> Response {
+    let Some(Extension(resolved)) = session else { return signed_out() };
+    let file = commerce::catalog::csv_files::export_products(state.db.read(), &resolved.actor).await;
+    download(file, "products.csv")
+}
+
+/// Every stock level as the import reads them.
+pub async fn stock(State(state): State<AppState>, session: Option<Extension<Resolved>>) -> Response {
+    let Some(Extension(resolved)) = session else { return signed_out() };
+    let file = commerce::catalog::csv_files::export_stock(state.db.read(), &resolved.actor).await;
+    download(file, "stock.csv")
+}
+
+fn signed_out() -> Response {
+    (StatusCode::UNAUTHORIZED, "Sign in to download.").into_response()
+}
+
+fn download(file: Result<String, commerce::Error>, name: &str) -> Response {
+    match file {
+        Ok(text) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            ],
+            text,
+        )
+            .into_response(),
+        Err(error) => {
+            let status = StatusCode::from_u16(crate::rest::Problem::from(error.clone()).status)
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, error.to_string()).into_response()
+        }
+    }
+}

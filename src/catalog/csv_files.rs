@@ -1,0 +1,754 @@
+//! CSV in and out: products with their variants (one row a variant, rows of one product
+//! grouped by its name) and stock levels (SKU, location, on hand). An import runs in one
+//! transaction: a file with any bad row, or one the merchant cancels, leaves nothing behind;
+//! a preview runs the same checks and rolls back. Progress and the report are kept in
+//! `import_jobs`, written from a connection of their own so they show while the work runs.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The columns of the product file, in the order an export writes them.
+pub const PRODUCT_COLUMNS: [&str; 18] = [
+    "name",
+    "sku",
+    "barcode",
+    "price",
+    "compare_at_price",
+    "cost",
+    "option1_name",
+    "option1_value",
+    "option2_name",
+    "option2_value",
+    "option3_name",
+    "option3_value",
+    "brand",
+    "category",
+    "status",
+    "tax_class",
+    "weight_grams",
+    "description",
+];
+
+/// The columns of the stock file.
+pub const STOCK_COLUMNS: [&str; 5] = ["sku", "location", "on_hand", "reorder_point", "reorder_quantity"];
+
+/// What a file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ImportKind {
+    /// Products with their variants.
+    Products,
+    /// Stock levels.
+    Stock,
+}
+
+impl ImportKind {
+    /// The stored value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Products => "products",
+            Self::Stock => "stock",
+        }
+    }
+}
+
+/// A problem with one cell (or row) of the file; `line` counts the header as line 1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowError {
+    /// The line of the file.
+    pub line: usize,
+    /// The column's name, or empty when the whole row is at fault.
+    pub column: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// What an import did, or (for a preview, or a file with errors) would do.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Data rows read.
+    pub rows: usize,
+    /// Products (or stock levels) created.
+    pub created: usize,
+    /// Products (or stock levels) changed.
+    pub updated: usize,
+    /// Every problem found; nothing is imported while there is one.
+    pub errors: Vec<RowError>,
+}
+
+/// An import as the import page follows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportJob {
+    /// Its id.
+    pub id: Uuid,
+    /// Products or stock.
+    pub kind: String,
+    /// Whether it is a preview (always rolled back).
+    pub dry_run: bool,
+    /// `running`, `cancelling`, `done`, `failed` or `cancelled`.
+    pub status: String,
+    /// Data rows in the file.
+    pub total_rows: i32,
+    /// Rows worked through so far.
+    pub done_rows: i32,
+    /// The report, once finished.
+    pub report: Option<ImportReport>,
+}
+
+#[cfg(feature = "server")]
+pub use server::{begin, cancel, export_products, export_stock, job, run};
+
+#[cfg(feature = "server")]
+mod server {
+    use std::collections::HashMap;
+
+    use rust_decimal::Decimal;
+    use serde_json::json;
+    use sqlx::PgConnection;
+    use uuid::Uuid;
+
+    use super::{ImportJob, ImportKind, ImportReport, PRODUCT_COLUMNS, RowError, STOCK_COLUMNS};
+    use crate::Error;
+    use crate::catalog::{
+        CategoryId, ProductId, ProductInput, ProductStatus, TaxClass, VariantId, VariantInput, parse_price,
+    };
+    use crate::db::tenant_tx;
+    use crate::identity::{Actor, LocationId, Permission, TenantId};
+    use crate::inventory::MovementReason;
+
+    /// How often (in rows) progress is written and a cancellation looked for.
+    const PROGRESS_EVERY: usize = 250;
+
+    /// Opens an import of `text` (checking who may, and that it has the right header) and answers
+    /// the job to hand to [`run`] and to follow with [`job`].
+    pub async fn begin(
+        db: &sqlx::PgPool,
+        actor: &Actor,
+        kind: ImportKind,
+        text: &str,
+        dry_run: bool,
+    ) -> Result<Uuid, Error> {
+        let tenant = actor.require(match kind {
+            ImportKind::Products => Permission::ManageCatalog,
+            ImportKind::Stock => Permission::ManageInventory,
+        })?;
+        let (_, rows) = read_csv(text, kind)?;
+        let id = Uuid::now_v7();
+        let mut tx = tenant_tx(db, tenant).await?;
+        sqlx::query!(
+            "INSERT INTO import_jobs (tenant_id, id, kind, dry_run, total_rows, created_by) VALUES ($1, $2, $3, $4, $5, $6)",
+            tenant.0,
+            id,
+            kind.code(),
+            dry_run,
+            i32::try_from(rows.len()).unwrap_or(i32::MAX),
+            actor.label()
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Works through an import opened by [`begin`] and records its outcome on the job.
+    pub async fn run(db: &sqlx::PgPool, actor: &Actor, job: Uuid, kind: ImportKind, text: &str, dry_run: bool) {
+        let Some(tenant) = actor.tenant() else { return };
+        let outcome = work(db, actor, tenant, job, kind, text, dry_run).await;
+        let (status, report) = match outcome {
+            Ok(report) => ("done", report),
+            Err(Error::Conflict(_)) => ("cancelled", ImportReport::default()),
+            Err(error) => {
+                tracing::warn!(%error, "import failed");
+                let row = RowError { line: 0, column: String::new(), message: error.to_string() };
+                ("failed", ImportReport { errors: vec![row], ..ImportReport::default() })
+            }
+        };
+        let finish = async {
+            let mut tx = tenant_tx(db, tenant).await?;
+            sqlx::query!(
+                "UPDATE import_jobs SET status = $3, report = $4, done_rows = total_rows, finished_at = now()
+                  WHERE tenant_id = $1 AND id = $2",
+                tenant.0,
+                job,
+                status,
+                serde_json::to_value(&report).unwrap_or_default()
+            )
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok::<_, Error>(())
+        };
+        if let Err(error) = finish.await {
+            tracing::warn!(%error, "could not record the end of an import");
+        }
+    }
+
+    /// Asks a running import to stop; it rolls back at its next check.
+    pub async fn cancel(db: &sqlx::PgPool, actor: &Actor, job: Uuid) -> Result<(), Error> {
+        let tenant = actor.tenant().ok_or_else(|| Error::not_found("import"))?;
+        let mut tx = tenant_tx(db, tenant).await?;
+        let changed = sqlx::query!(
+            "UPDATE import_jobs SET status = 'cancelling' WHERE tenant_id = $1 AND id = $2 AND status = 'running'",
+            tenant.0,
+            job
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        if changed == 0 { Err(Error::Conflict("This import has already finished.".into())) } else { Ok(()) }
+    }
+
+    /// An import's progress and, once finished, its report. An import that stopped reporting for
+    /// ten minutes (its server went away) is shown as failed.
+    pub async fn job(db: &sqlx::PgPool, actor: &Actor, job: Uuid) -> Result<ImportJob, Error> {
+        let tenant = actor.tenant().ok_or_else(|| Error::not_found("import"))?;
+        let mut tx = tenant_tx(db, tenant).await?;
+        let row = sqlx::query!(
+            r#"SELECT id, kind, dry_run, total_rows, done_rows, report,
+                      CASE WHEN status IN ('running', 'cancelling') AND created_at < now() - interval '10 minutes'
+                           THEN 'failed' ELSE status END AS "status!"
+                 FROM import_jobs WHERE tenant_id = $1 AND id = $2"#,
+            tenant.0,
+            job
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::not_found("import"))?;
+        tx.commit().await?;
+        Ok(ImportJob {
+            id: row.id,
+            kind: row.kind,
+            dry_run: row.dry_run,
+            status: row.status,
+            total_rows: row.total_rows,
+            done_rows: row.done_rows,
+            report: row.report.and_then(|r| serde_json::from_value(r).ok()),
+        })
+    }
+
+    /// Reads a whole import inside one transaction; commits only a real import without errors.
+    async fn work(
+        db: &sqlx::PgPool,
+        actor: &Actor,
+        tenant: TenantId,
+        job: Uuid,
+        kind: ImportKind,
+        text: &str,
+        dry_run: bool,
+    ) -> Result<ImportReport, Error> {
+        let (_, rows) = read_csv(text, kind)?;
+        let mut tx = tenant_tx(db, tenant).await?;
+        let progress = Progress { db, tenant, job };
+        let report = match kind {
+            ImportKind::Products => import_products(&mut tx, tenant, actor, &rows, &progress).await?,
+            ImportKind::Stock => import_stock(&mut tx, tenant, actor, &rows, &progress).await?,
+        };
+        if dry_run || !report.errors.is_empty() {
+            tx.rollback().await?;
+        } else {
+            tx.commit().await?;
+        }
+        Ok(report)
+    }
+
+    /// Writes progress from outside the import's transaction, and notices a cancellation.
+    struct Progress<'a> {
+        db: &'a sqlx::PgPool,
+        tenant: TenantId,
+        job: Uuid,
+    }
+
+    impl Progress<'_> {
+        async fn at(&self, done: usize) -> Result<(), Error> {
+            let mut tx = tenant_tx(self.db, self.tenant).await?;
+            let status = sqlx::query_scalar!(
+                "UPDATE import_jobs SET done_rows = $3 WHERE tenant_id = $1 AND id = $2 RETURNING status",
+                self.tenant.0,
+                self.job,
+                i32::try_from(done).unwrap_or(i32::MAX)
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            if status == "cancelling" { Err(Error::Conflict("cancelled".into())) } else { Ok(()) }
+        }
+    }
+
+    /// A data row: its line in the file and its cells by column name.
+    struct Row {
+        line: usize,
+        cells: HashMap<String, String>,
+    }
+
+    impl Row {
+        fn get(&self, column: &str) -> &str {
+            self.cells.get(column).map_or("", |v| v.trim())
+        }
+    }
+
+    fn read_csv(text: &str, kind: ImportKind) -> Result<(Vec<String>, Vec<Row>), Error> {
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .map_err(|e| Error::invalid("file", format!("the first line must name the columns ({e})")))?
+            .iter()
+            .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
+            .collect();
+        let required: &[&str] = match kind {
+            ImportKind::Products => &["name", "sku", "price"],
+            ImportKind::Stock => &["sku", "location", "on_hand"],
+        };
+        if let Some(missing) = required.iter().find(|r| !header.iter().any(|h| h == *r)) {
+            return Err(Error::invalid(
+                "file",
+                format!("the first line must name the columns; \"{missing}\" is missing"),
+            ));
+        }
+        let mut rows = Vec::new();
+        for (i, record) in reader.records().enumerate() {
+            let record = record.map_err(|e| Error::invalid("file", format!("line {}: {e}", i + 2)))?;
+            if record.iter().all(|cell| cell.trim().is_empty()) {
+                continue;
+            }
+            let line = record.position().map_or(i + 2, |p| usize::try_from(p.line()).unwrap_or(i + 2));
+            let cells = header.iter().cloned().zip(record.iter().map(str::to_owned)).collect();
+            rows.push(Row { line, cells });
+        }
+        if rows.is_empty() {
+            return Err(Error::invalid("file", "the file has a header but no rows"));
+        }
+        Ok((header, rows))
+    }
+
+    fn cell_error(line: usize, column: &str, message: impl Into<String>) -> RowError {
+        RowError { line, column: column.to_owned(), message: message.into() }
+    }
+
+    /// A product's rows parsed into its input, or the errors of its cells.
+    fn product_input(rows: &[&Row], categories: &HashMap<String, CategoryId>) -> Result<ProductInput, Vec<RowError>> {
+        let first = rows[0];
+        let mut errors = Vec::new();
+        let options: Vec<String> = (1..=3)
+            .map(|n| first.get(&format!("option{n}_name")).to_owned())
+            .take_while(|name| !name.is_empty())
+            .collect();
+        let status = match first.get("status") {
+            "" => ProductStatus::Active,
+            code => ProductStatus::from_code(code).unwrap_or_else(|| {
+                errors.push(cell_error(first.line, "status", "one of draft, active, archived"));
+                ProductStatus::Draft
+            }),
+        };
+        let tax_class = match first.get("tax_class") {
+            "" => TaxClass::Standard,
+            code => TaxClass::from_code(code).unwrap_or_else(|| {
+                errors.push(cell_error(first.line, "tax_class", "one of standard, zero, exempt"));
+                TaxClass::Standard
+            }),
+        };
+        let category = match first.get("category") {
+            "" => None,
+            path => {
+                let found = categories.get(&path.to_lowercase()).copied();
+                if found.is_none() {
+                    errors.push(cell_error(first.line, "category", format!("no category is called \"{path}\"")));
+                }
+                found
+            }
+        };
+        let mut variants = Vec::new();
+        for row in rows {
+            let amount = |column: &str, errors: &mut Vec<RowError>| -> Option<Decimal> {
+                match row.get(column) {
+                    "" => None,
+                    text => parse_price(text, column)
+                        .map_err(|_| errors.push(cell_error(row.line, column, "an amount such as 1500 or 1500.50")))
+                        .ok(),
+                }
+            };
+            let price = amount("price", &mut errors);
+            if price.is_none() && row.get("price").is_empty() {
+                errors.push(cell_error(row.line, "price", "every variant needs a price"));
+            }
+            let weight_grams = match row.get("weight_grams") {
+                "" => None,
+                text => text
+                    .parse()
+                    .map_err(|_| errors.push(cell_error(row.line, "weight_grams", "whole grams, such as 500")))
+                    .ok(),
+            };
+            variants.push(VariantInput {
+                id: None,
+                sku: row.get("sku").to_owned(),
+                barcode: row.get("barcode").to_owned(),
+                option_values: (1..=options.len()).map(|n| row.get(&format!("option{n}_value")).to_owned()).collect(),
+                price: price.unwrap_or_default(),
+                compare_at_price: amount("compare_at_price", &mut errors),
+                cost: amount("cost", &mut errors),
+                weight_grams,
+                dimensions_mm: None,
+            });
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let input = ProductInput {
+            name: first.get("name").to_owned(),
+            description: first.get("description").to_owned(),
+            brand: first.get("brand").to_owned(),
+            category,
+            status,
+            tax_class,
+            options,
+            variants,
+            vendor: None,
+        };
+        input.checked().map_err(|error| match error {
+            Error::Invalid { field, message } => {
+                // "variants[2].sku" names the third row of the product, column "sku".
+                let (line, column) = match field.strip_prefix("variants[").and_then(|rest| rest.split_once("].")) {
+                    Some((i, column)) => (
+                        i.parse::<usize>().ok().and_then(|i| rows.get(i)).map_or(first.line, |r| r.line),
+                        column.to_owned(),
+                    ),
+                    None => (first.line, field),
+                };
+                vec![RowError {
+                    line,
+                    column: if column == "option_values" { "option1_value".into() } else { column },
+                    message,
+                }]
+            }
+            other => vec![cell_error(first.line, "", other.to_string())],
+        })
+    }
+
+    async fn import_products(
+        tx: &mut PgConnection,
+        tenant: TenantId,
+        actor: &Actor,
+        rows: &[Row],
+        progress: &Progress<'_>,
+    ) -> Result<ImportReport, Error> {
+        let categories: HashMap<String, CategoryId> = crate::catalog::category::paths_in(tx, tenant)
+            .await?
+            .into_iter()
+            .map(|(path, id)| (path.to_lowercase(), id))
+            .collect();
+        // Rows of one product, in the order the file first names them.
+        let mut order: Vec<String> = Vec::new();
+        let mut groups: HashMap<String, Vec<&Row>> = HashMap::new();
+        let mut report = ImportReport { rows: rows.len(), ..ImportReport::default() };
+        for row in rows {
+            let name = row.get("name").to_lowercase();
+            if name.is_empty() {
+                report.errors.push(cell_error(row.line, "name", "every row needs the product's name"));
+                continue;
+            }
+            if !groups.contains_key(&name) {
+                order.push(name.clone());
+            }
+            groups.entry(name).or_default().push(row);
+        }
+        let mut done = 0;
+        for name in order {
+            let group = &groups[&name];
+            done += group.len();
+            if done / PROGRESS_EVERY != (done - group.len()) / PROGRESS_EVERY {
+                progress.at(done).await?;
+            }
+            let mut input = match product_input(group, &categories) {
+                Ok(input) => input,
+                Err(errors) => {
+                    report.errors.extend(errors);
+                    continue;
+                }
+            };
+            let skus: Vec<String> = input.variants.iter().map(|v| v.sku.to_lowercase()).collect();
+            let existing = sqlx::query!(
+                r#"SELECT id, product_id, lower(sku) AS "sku!" FROM variants WHERE tenant_id = $1 AND lower(sku) = ANY($2)"#,
+                tenant.0,
+                &skus
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            let products: Vec<Uuid> = existing.iter().map(|v| v.product_id).collect();
+            let target = products.first().copied();
+            if products.iter().any(|p| Some(*p) != target) {
+                report.errors.push(cell_error(group[0].line, "sku", "these SKUs belong to different products already"));
+                continue;
+            }
+            if let Some(product) = target {
+                // Variants already there keep their ids; those the file leaves out stay as they are.
+                let mut kept = sqlx::query!(
+                    "SELECT id, sku, barcode, option_values, price, compare_at_price, cost, weight_grams FROM variants
+                      WHERE tenant_id = $1 AND product_id = $2 ORDER BY position",
+                    tenant.0,
+                    product
+                )
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .filter(|v| !skus.contains(&v.sku.to_lowercase()))
+                .map(|v| VariantInput {
+                    id: Some(VariantId(v.id)),
+                    sku: v.sku,
+                    barcode: v.barcode.unwrap_or_default(),
+                    option_values: v.option_values,
+                    price: v.price,
+                    compare_at_price: v.compare_at_price,
+                    cost: v.cost,
+                    weight_grams: v.weight_grams,
+                    dimensions_mm: None,
+                })
+                .collect::<Vec<_>>();
+                for v in &mut input.variants {
+                    v.id = existing.iter().find(|e| e.sku == v.sku.to_lowercase()).map(|e| VariantId(e.id));
+                }
+                input.variants.append(&mut kept);
+            }
+            match crate::catalog::product::save(tx, tenant, actor, target.map(ProductId), &input).await {
+                Ok(_) if target.is_some() => report.updated += 1,
+                Ok(_) => report.created += 1,
+                // A clash with another product's SKU or barcode, found by the database.
+                Err(Error::Invalid { field, message }) => {
+                    let column = field.rsplit('.').next().unwrap_or(&field).to_owned();
+                    report.errors.push(cell_error(group[0].line, &column, message));
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(report)
+    }
+
+    async fn import_stock(
+        tx: &mut PgConnection,
+        tenant: TenantId,
+        actor: &Actor,
+        rows: &[Row],
+        progress: &Progress<'_>,
+    ) -> Result<ImportReport, Error> {
+        let locations: HashMap<String, Uuid> =
+            sqlx::query!("SELECT id, name FROM locations WHERE tenant_id = $1", tenant.0)
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .map(|l| (l.name.to_lowercase(), l.id))
+                .collect();
+        let mut report = ImportReport { rows: rows.len(), ..ImportReport::default() };
+        for (i, row) in rows.iter().enumerate() {
+            if i > 0 && i % PROGRESS_EVERY == 0 {
+                progress.at(i).await?;
+            }
+            let Some(location) = locations.get(&row.get("location").to_lowercase()).copied() else {
+                report.errors.push(cell_error(
+                    row.line,
+                    "location",
+                    format!("no location is called \"{}\"", row.get("location")),
+                ));
+                continue;
+            };
+            let (on_hand, point, quantity) = match stock_numbers(row) {
+                Ok(numbers) => numbers,
+                Err(errors) => {
+                    report.errors.extend(errors);
+                    continue;
+                }
+            };
+            let variant = sqlx::query!(
+                r#"SELECT v.id, s.on_hand AS "on_hand?" FROM variants v
+                     LEFT JOIN stock_levels s ON s.tenant_id = v.tenant_id AND s.variant_id = v.id AND s.location_id = $3
+                    WHERE v.tenant_id = $1 AND lower(v.sku) = lower($2)"#,
+                tenant.0,
+                row.get("sku"),
+                location
+            )
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(variant) = variant else {
+                report.errors.push(cell_error(row.line, "sku", format!("no product has the SKU {}", row.get("sku"))));
+                continue;
+            };
+            let before = variant.on_hand.unwrap_or(0);
+            if on_hand != before {
+                let m = crate::inventory::ledger::Move {
+                    variant: VariantId(variant.id),
+                    location: LocationId(location),
+                    quantity: on_hand - before,
+                    reason: MovementReason::Count,
+                    reference: "import",
+                    unit_cost: None,
+                    note: "stock import",
+                };
+                crate::inventory::ledger::apply(tx, tenant, actor, m).await?;
+            }
+            if point.is_some() || quantity.is_some() {
+                sqlx::query!(
+                    "UPDATE stock_levels SET reorder_point = coalesce($4, reorder_point), reorder_quantity = coalesce($5, reorder_quantity)
+                      WHERE tenant_id = $1 AND variant_id = $2 AND location_id = $3",
+                    tenant.0,
+                    variant.id,
+                    location,
+                    point,
+                    quantity
+                )
+                .execute(&mut *tx)
+                .await?;
+            }
+            if variant.on_hand.is_some() { report.updated += 1 } else { report.created += 1 }
+        }
+        crate::audit::record(
+            tx,
+            tenant,
+            actor,
+            crate::audit::Change {
+                entity: "stock import",
+                entity_id: progress.job.to_string(),
+                action: "imported",
+                before: None,
+                after: Some(json!({ "rows": report.rows })),
+            },
+        )
+        .await?;
+        Ok(report)
+    }
+
+    /// A stock row's on-hand and reorder numbers, or the errors of its cells.
+    fn stock_numbers(row: &Row) -> Result<(i32, Option<i32>, Option<i32>), Vec<RowError>> {
+        let number = |column: &str| -> Result<Option<i32>, RowError> {
+            match row.get(column) {
+                "" => Ok(None),
+                text => text
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|n| (0..=1_000_000).contains(n))
+                    .map(Some)
+                    .ok_or_else(|| cell_error(row.line, column, "a whole number of units from 0")),
+            }
+        };
+        match (number("on_hand"), number("reorder_point"), number("reorder_quantity")) {
+            (Ok(Some(n)), Ok(p), Ok(q)) => Ok((n, p, q)),
+            (Ok(None), _, _) => Err(vec![cell_error(row.line, "on_hand", "how many are there now?")]),
+            (a, b, c) => Err([a.err(), b.err(), c.err()].into_iter().flatten().collect()),
+        }
+    }
+
+    /// Every variant of the business as rows of the product file.
+    pub async fn export_products(db: &sqlx::PgPool, actor: &Actor) -> Result<String, Error> {
+        let tenant = actor.require(Permission::ViewCatalog)?;
+        let mut tx = tenant_tx(db, tenant).await?;
+        let categories: HashMap<CategoryId, String> = crate::catalog::category::paths_in(&mut tx, tenant)
+            .await?
+            .into_iter()
+            .map(|(path, id)| (id, path))
+            .collect();
+        let rows = sqlx::query!(
+            "SELECT p.name, v.sku, v.barcode, v.price, v.compare_at_price, v.cost, p.options, v.option_values, p.brand,
+                    p.category_id, p.status, p.tax_class, v.weight_grams, p.description
+               FROM variants v JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+              WHERE v.tenant_id = $1 ORDER BY lower(p.name), p.id, v.position",
+            tenant.0
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let mut out = csv::Writer::from_writer(Vec::new());
+        write(&mut out, PRODUCT_COLUMNS.iter().map(|c| (*c).to_owned()))?;
+        for r in rows {
+            let option = |n: usize| {
+                (r.options.get(n).cloned().unwrap_or_default(), r.option_values.get(n).cloned().unwrap_or_default())
+            };
+            let ((o1, v1), (o2, v2), (o3, v3)) = (option(0), option(1), option(2));
+            let amount = |d: Option<Decimal>| d.map(|d| d.round_dp(2).to_string()).unwrap_or_default();
+            write(
+                &mut out,
+                [
+                    r.name,
+                    r.sku,
+                    r.barcode.unwrap_or_default(),
+                    amount(Some(r.price)),
+                    amount(r.compare_at_price),
+                    amount(r.cost),
+                    o1,
+                    v1,
+                    o2,
+                    v2,
+                    o3,
+                    v3,
+                    r.brand,
+                    r.category_id.and_then(|c| categories.get(&CategoryId(c)).cloned()).unwrap_or_default(),
+                    r.status,
+                    r.tax_class,
+                    r.weight_grams.map(|w| w.to_string()).unwrap_or_default(),
+                    r.description,
+                ],
+            )?;
+        }
+        finish(out)
+    }
+
+    /// Every stock level of the business as rows of the stock file.
+    pub async fn export_stock(db: &sqlx::PgPool, actor: &Actor) -> Result<String, Error> {
+        let tenant = actor.require(Permission::ViewInventory)?;
+        let mut tx = tenant_tx(db, tenant).await?;
+        let rows = sqlx::query!(
+            "SELECT v.sku, l.name AS location, s.on_hand, s.reorder_point, s.reorder_quantity
+               FROM stock_levels s
+               JOIN variants v ON v.tenant_id = s.tenant_id AND v.id = s.variant_id
+               JOIN locations l ON l.tenant_id = s.tenant_id AND l.id = s.location_id
+              WHERE s.tenant_id = $1 ORDER BY v.sku, l.name",
+            tenant.0
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let mut out = csv::Writer::from_writer(Vec::new());
+        write(&mut out, STOCK_COLUMNS.iter().map(|c| (*c).to_owned()))?;
+        for r in rows {
+            write(
+                &mut out,
+                [r.sku, r.location, r.on_hand.to_string(), r.reorder_point.to_string(), r.reorder_quantity.to_string()],
+            )?;
+        }
+        finish(out)
+    }
+
+    fn write(out: &mut csv::Writer<Vec<u8>>, cells: impl IntoIterator<Item = String>) -> Result<(), Error> {
+        out.write_record(cells.into_iter().map(|c| neutralise(&c))).map_err(|e| {
+            tracing::error!(%e, "writing CSV failed");
+            Error::Internal
+        })
+    }
+
+    /// A cell a spreadsheet would run as a formula ("=", "+", "-", "@" first) gets a leading
+    /// apostrophe, so that an exported file cannot carry a formula into someone's spreadsheet.
+    fn neutralise(cell: &str) -> String {
+        let risky = cell.starts_with(['=', '+', '@']) || (cell.starts_with('-') && cell.parse::<f64>().is_err());
+        if risky { format!("'{cell}") } else { cell.to_owned() }
+    }
+
+    fn finish(out: csv::Writer<Vec<u8>>) -> Result<String, Error> {
+        let bytes = out.into_inner().map_err(|_| Error::Internal)?;
+        String::from_utf8(bytes).map_err(|_| Error::Internal)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn a_file_without_the_needed_columns_is_refused_by_name() {
+            let refused = read_csv("name,price\nRice,900\n", ImportKind::Products);
+            assert!(matches!(refused, Err(Error::Invalid { message, .. }) if message.contains("\"sku\" is missing")));
+            let (_, rows) = read_csv("\u{feff}Name,SKU,Price\nRice,R-1,900\n\n", ImportKind::Products).unwrap();
+            assert_eq!((rows.len(), rows[0].line, rows[0].get("sku")), (1, 2, "R-1"));
+        }
+
+        #[test]
+        fn cells_that_would_be_formulas_are_neutralised() {
+            assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+            assert_eq!(neutralise("-5"), "-5");
+            assert_eq!(neutralise("Rice"), "Rice");
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! CSV imports and exports against a real database: all or nothing, errors named by line and
+//! column, updates matched by SKU, and exports that import back.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
+
+use commerce::catalog::csv_files::{self, ImportKind, ImportReport};
+use commerce::catalog::{self, ProductQuery};
+use commerce::identity::session::ClientInfo;
+use commerce::identity::{self, Actor};
+use sqlx::PgPool;
+
+async fn demo(owner: &PgPool) -> (PgPool, Actor) {
+    commerce::demo::load(owner).await.expect("demo data");
+    let db = commerce::db::pool_as_role(owner, "commerce_app").await.expect("application pool");
+    let client = ClientInfo { user_agent: "test".into(), ip: "10.0.0.1".into() };
+    let actor = identity::log_in(&db, "manager@ojafresh.ng", commerce::demo::PASSWORD, &client).await.unwrap().actor;
+    (db, actor)
+}
+
+async fn import(db: &PgPool, actor: &Actor, kind: ImportKind, text: &str, dry_run: bool) -> ImportReport {
+    let job = csv_files::begin(db, actor, kind, text, dry_run).await.unwrap();
+    csv_files::run(db, actor, job, kind, text, dry_run).await;
+    let job = csv_files::job(db, actor, job).await.unwrap();
+    assert_eq!(job.status, "done", "{job:?}");
+    job.report.unwrap()
+}
+
+async fn count_named(db: &PgPool, actor: &Actor, name: &str) -> usize {
+    let query = ProductQuery { search: Some(name.into()), ..ProductQuery::default() };
+    let page = catalog::product::list(db, actor, &query, None, 50).await.unwrap();
+    page.rows.iter().filter(|r| r.name == name).count()
+}
+
+const GOOD: &str = "name,sku,price,option1_name,option1_value,category,brand
+Zobo Drink,ZOBO-35,400,Size,35cl,Beverages > Juice,Mama Zobo
+Zobo Drink,ZOBO-1L,1100,Size,1L,Beverages > Juice,Mama Zobo
+Kuli Kuli 200g,KULI-200,800,,,Snacks,
+";
+
+#[sqlx::test]
+async fn a_file_with_one_bad_row_imports_nothing_and_names_the_line_and_column(owner: PgPool) {
+    let (db, manager) = demo(&owner).await;
+    let bad = format!("{GOOD}Tiger Nuts 250g,TIGER-250,lots,,,Snacks,\nSoya Milk,SOYA-1,900,,,Drinks > Nowhere,\n");
+    let report = import(&db, &manager, ImportKind::Products, &bad, false).await;
+    let named: Vec<(usize, &str)> = report.errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+    assert_eq!(named, [(5, "price"), (6, "category")], "{report:?}");
+    assert_eq!(count_named(&db, &manager, "Zobo Drink").await, 0, "nothing half imported");
+
+    let preview = import(&db, &manager, ImportKind::Products, GOOD, true).await;
+    assert_eq!((preview.created, preview.errors.len()), (2, 0));
+    assert_eq!(count_named(&db, &manager, "Zobo Drink").await, 0, "a preview keeps nothing");
+
+    let done = import(&db, &manager, ImportKind::Products, GOOD, false).await;
+    assert_eq!((done.rows, done.created, done.updated), (3, 2, 0));
+    let again = import(&db, &manager, ImportKind::Products, &GOOD.replace(",400,", ",450,"), false).await;
+    assert_eq!((again.created, again.updated), (0, 2), "the same SKUs update their products");
+    assert_eq!(count_named(&db, &manager, "Zobo Drink").await, 1);
+}
+
+#[sqlx::test]
+async fn stock_levels_are_set_from_a_file_and_exports_import_back(owner: PgPool) {
+    let (db, manager) = demo(&owner).await;
+    import(&db, &manager, ImportKind::Products, GOOD, false).await;
+    let stock =
+        "sku,location,on_hand,reorder_point\nzobo-35,Lekki Phase 1,48,10\nZOBO-1L,Nowhere,5,\nKULI-200,Ikeja GRA,-3,\n";
+    let report = import(&db, &manager, ImportKind::Stock, stock, false).await;
+    let named: Vec<(usize, &str)> = report.errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+    assert_eq!(named, [(3, "location"), (4, "on_hand")]);
+    let fixed = "sku,location,on_hand,reorder_point\nzobo-35,Lekki Phase 1,48,10\nZOBO-1L,Ikeja GRA,5,\n";
+    let report = import(&db, &manager, ImportKind::Stock, fixed, false).await;
+    assert_eq!((report.created, report.errors.len()), (2, 0));
+    let wrong = commerce::inventory::levels::ledger_discrepancies(&db, &manager).await.unwrap();
+    assert!(wrong.is_empty(), "{wrong:?}");
+
+    let products = csv_files::export_products(&db, &manager).await.unwrap();
+    assert!(products.starts_with("name,sku,barcode,price"));
+    assert!(products.contains("Zobo Drink,ZOBO-35,,400.00,,,Size,35cl"), "{}", &products[..300]);
+    let back = import(&db, &manager, ImportKind::Products, &products, true).await;
+    assert_eq!((back.created, back.errors.len()), (0, 0), "{:?}", back.errors.first());
+    let levels = csv_files::export_stock(&db, &manager).await.unwrap();
+    assert!(levels.contains("ZOBO-35,Lekki Phase 1,48,10,"), "{levels}");
+}
+
+#[sqlx::test]
+async fn a_cancelled_import_keeps_nothing(owner: PgPool) {
+    let (db, manager) = demo(&owner).await;
+    let rows: Vec<String> = (0..600).map(|i| format!("Ofada Rice {i},OFADA-{i},{}", 1000 + i)).collect();
+    let big = format!("name,sku,price\n{}\n", rows.join("\n"));
+    let job = csv_files::begin(&db, &manager, ImportKind::Products, &big, false).await.unwrap();
+    csv_files::cancel(&db, &manager, job).await.unwrap();
+    csv_files::run(&db, &manager, job, ImportKind::Products, &big, false).await;
+    let state = csv_files::job(&db, &manager, job).await.unwrap();
+    assert_eq!(state.status, "cancelled");
+    assert_eq!(count_named(&db, &manager, "Ofada Rice 1").await, 0);
+    let cashier_job = {
+        let client = ClientInfo::default();
+        let cashier =
+            identity::log_in(&db, "cashier@ojafresh.ng", commerce::demo::PASSWORD, &client).await.unwrap().actor;
+        csv_files::begin(&db, &cashier, ImportKind::Products, GOOD, false).await
+    };
+    assert!(matches!(cashier_job, Err(commerce::Error::Forbidden(_))));
+}
