@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
-.PHONY: run test stop build tools lint sqlx-prepare bench-build bench-access clean-data
+.PHONY: run test stop build tools lint sqlx-prepare bench-build bench-access bench-inventory clean-data
 
 ## Install what is missing, start the private database, migrate, load demo data once, serve :3000.
 run:
@@ -44,3 +44,7 @@ clean-data: stop
 ## Sign-in cost, the tenant setting's cost, authenticated API throughput (docs/BENCHMARKS.md).
 bench-access:
 	@bench/access.sh
+
+## Hot SKU over two instances, a 10,000-row import, and the product list over 10,000 products.
+bench-inventory:
+	@bench/inventory.sh

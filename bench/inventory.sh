@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Catalog and stock under load, on a release build:
+#   1. the hot SKU: 1,000 units of one variant, 64 buyers holding one unit at a time through
+#      HTTP, spread over two server instances on one database; exactly 1,000 holds must be
+#      granted, and the rate is recorded;
+#   2. a 10,000-row product import (preview, then the import);
+#   3. the back office's product list over those 10,000 products: p95 of the page, of a search,
+#      and of the REST list (wrk, 4 connections, 10 s each).
+# Usage: bench/inventory.sh   (results printed and written to bench/out/inventory.md)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/tools.sh
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+export SQLX_OFFLINE=true
+command -v wrk >/dev/null || { sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }; sudo_ apt-get install -y -qq wrk >/dev/null; }
+mkdir -p bench/out
+
+pgdir=$(mktemp -d "${TMPDIR:-/tmp}/sc1-bench-pg.XXXXXX")
+servers=()
+cleanup() {
+  for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
+  scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true
+  rm -rf "$pgdir"
+}
+trap cleanup EXIT
+PG_FSYNC=off PG_SYNC_COMMIT=off scripts/pg.sh start "$pgdir" $((52000 + RANDOM % 3000))
+eval "$(scripts/pg.sh env "$pgdir")"
+
+cargo leptos build --release >/dev/null 2>&1
+server_bin=target/release/server
+"$server_bin" seed >/dev/null 2>&1
+
+ports=($((47000 + RANDOM % 1000)) $((48000 + RANDOM % 1000)))
+for port in "${ports[@]}"; do
+  LOG_LEVEL=warn "$server_bin" serve --bind "127.0.0.1:$port" >/dev/null 2>&1 &
+  servers+=($!)
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+done
+base="http://127.0.0.1:${ports[0]}"
+other="http://127.0.0.1:${ports[1]}"
+
+jar=bench/out/cookies
+rm -f "$jar"
+curl -s -c "$jar" -o /dev/null -H "Origin: $base" -H 'Accept: text/html' \
+  --data-urlencode email=owner@ojafresh.ng --data-urlencode password=naija-demo-2026 --data-urlencode next= "$base/rpc/log_in"
+made=$(curl -s -b "$jar" -H "Origin: $base" -H 'Accept: application/json' --data-urlencode name=bench \
+  --data-urlencode 'scopes[0]=products:write' --data-urlencode 'scopes[1]=inventory:write' \
+  --data-urlencode 'scopes[2]=settings:read' "$base/rpc/create_api_client")
+id=$(echo "$made" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+secret=$(echo "$made" | sed -n 's/.*"client_secret":"\([^"]*\)".*/\1/p')
+token=$(curl -s --data-urlencode grant_type=client_credentials --data-urlencode client_id="$id" \
+  --data-urlencode client_secret="$secret" "$base/api/v1/oauth/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+api() { curl -s -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
+
+# 1. The hot SKU, three rounds; the stock is set back to 1,000 free units before each.
+product=$(api --data '{"name":"Hot Deal Jollof Pot","status":"active","variants":[{"sku":"HOT-POT-1","price":"25000"}]}' \
+  "$base/api/v1/marketplace/products")
+variant=$(echo "$product" | sed -n 's/.*"variants":\[{"id":"\([^"]*\)".*/\1/p')
+location=$(api "$base/api/v1/locations" | sed -n 's/.*"data":\[{"id":"\([^"]*\)".*/\1/p')
+rounds=()
+for round in 1 2 3; do
+  psql -X -q "$DATABASE_OWNER_URL" -c "UPDATE stock_reservations SET status = 'released' WHERE status = 'held';
+    UPDATE stock_levels SET reserved = 0 WHERE variant_id = '$variant';" >/dev/null 2>&1 || true
+  api --data "{\"source\":\"bench\",\"items\":[{\"sku\":\"HOT-POT-1\",\"location_id\":\"$location\",\"count\":1000}]}" \
+    "$base/api/v1/inventory/sync" >/dev/null
+  result=$(node bench/hot_sku.mjs "$token" "$variant" 64 "$base" "$other")
+  held=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT count(*) FROM stock_reservations WHERE variant_id = '$variant' AND status = 'held'")
+  level=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT on_hand || ' on hand, ' || reserved || ' reserved' FROM stock_levels WHERE variant_id = '$variant' AND location_id = '$location'")
+  granted=$(echo "$result" | sed -n 's/.*"granted":\([0-9]*\).*/\1/p')
+  seconds=$(echo "$result" | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p')
+  rate=$(awk "BEGIN { printf \"%d\", $granted / $seconds }")
+  echo "round $round: $result; $held holds in the database; $level; $rate holds/s"
+  rounds+=("$rate|$granted|$held|$level")
+done
+best=$(printf '%s\n' "${rounds[@]}" | sort -t'|' -k1,1n | sed -n 2p)
+
+# 2. The 10,000-row import.
+import=$(DATABASE_URL=$DATABASE_URL cargo run --quiet --release -p commerce --features server --example import_speed)
+echo "$import"
+
+# 3. The product list over 10,000+ products.
+cookie=$(awk '/sc1_session/ { print $7 }' "$jar")
+p95() { wrk -t1 -c4 -d10s -s bench/p95.lua "$@" | awk '/p95_ms/ { print $2 }'; }
+page=$(p95 -H "Cookie: sc1_session=$cookie" -H 'Accept: text/html' "$base/admin/products")
+search=$(p95 -H "Cookie: sc1_session=$cookie" -H 'Accept: text/html' "$base/admin/products?search=bench%20product%2004217")
+rest=$(p95 -H "Authorization: Bearer $token" "$base/api/v1/marketplace/products?limit=50")
+products=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT count(*) FROM products p JOIN tenants t ON t.id = p.tenant_id WHERE t.slug = 'ojafresh'")
+
+{
+  echo "| measure | value |"
+  echo "|---|---|"
+  echo "| hot SKU: 1,000 units, 64 buyers over 2 instances (median of 3 rounds) | ${best%%|*} holds/s |"
+  echo "| holds granted / held in the database / level after | $(echo "$best" | cut -d'|' -f2) / $(echo "$best" | cut -d'|' -f3) / $(echo "$best" | cut -d'|' -f4) |"
+  echo "| 10,000-row product import | $(echo "$import" | grep '^import' | sed 's/^import: //') |"
+  echo "| the same file, preview (rolled back) | $(echo "$import" | grep '^preview' | sed 's/^preview: //') |"
+  echo "| GET /admin/products, $products products (page, signed in), p95 | $page ms |"
+  echo "| GET /admin/products?search=… (typo-tolerant search), p95 | $search ms |"
+  echo "| GET /api/v1/marketplace/products?limit=50, p95 | $rest ms |"
+} | tee bench/out/inventory.md
