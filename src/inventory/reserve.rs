@@ -47,56 +47,31 @@ pub async fn reserve_in(db: &sqlx::PgPool, tenant: TenantId, hold: Hold) -> Resu
         return Err(Error::invalid("reference", "at most 120 characters"));
     }
     let seconds = f64::from(i32::try_from(hold.for_how_long.num_seconds()).unwrap_or(i32::MAX));
-    let mut tx = tenant_tx(db, tenant).await?;
-    // Where to try, best first. A location can run dry between this look and the update; the
-    // update checks again under the row's lock, and the next candidate is tried.
-    let candidates: Vec<Uuid> = match hold.location {
-        Some(location) => vec![location.0],
-        None => {
-            sqlx::query_scalar!(
-                "SELECT location_id FROM stock_levels
-              WHERE tenant_id = $1 AND variant_id = $2 AND on_hand - reserved >= $3
-              ORDER BY on_hand - reserved DESC, location_id",
-                tenant.0,
-                hold.variant.0,
-                hold.quantity
-            )
-            .fetch_all(&mut *tx)
-            .await?
-        }
-    };
-    for location in candidates {
-        let taken = sqlx::query!(
-            "WITH taken AS (
-                 UPDATE stock_levels SET reserved = reserved + $4, updated_at = now()
-                  WHERE tenant_id = $1 AND variant_id = $2 AND location_id = $3 AND on_hand - reserved >= $4
-                 RETURNING location_id)
-             INSERT INTO stock_reservations (tenant_id, id, variant_id, location_id, quantity, reference, expires_at)
-             SELECT $1, $5, $2, taken.location_id, $4, $6, now() + make_interval(secs => $7) FROM taken
-             RETURNING id, location_id, expires_at",
-            tenant.0,
-            hold.variant.0,
-            location,
-            hold.quantity,
-            Uuid::now_v7(),
-            hold.reference,
-            seconds,
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(taken) = taken {
-            tx.commit().await?;
-            return Ok(Reservation {
-                id: taken.id,
-                variant: hold.variant,
-                location: LocationId(taken.location_id),
-                quantity: hold.quantity,
-                expires_at: taken.expires_at,
-            });
-        }
+    // One statement in its own transaction (see the migration's `reserve_stock`): the hot row
+    // is locked only while the statement runs.
+    let taken = sqlx::query!(
+        r#"SELECT id AS "id!", location_id AS "location_id!", expires_at AS "expires_at!"
+             FROM reserve_stock($1, $2, $3, $4, $5, $6, $7)"#,
+        tenant.0,
+        hold.variant.0,
+        hold.location.map(|l| l.0),
+        hold.quantity,
+        Uuid::now_v7(),
+        hold.reference,
+        seconds,
+    )
+    .fetch_optional(db)
+    .await?;
+    match taken {
+        Some(taken) => Ok(Reservation {
+            id: taken.id,
+            variant: hold.variant,
+            location: LocationId(taken.location_id),
+            quantity: hold.quantity,
+            expires_at: taken.expires_at,
+        }),
+        None => Err(Error::Conflict(format!("Not enough stock: {} unit(s) are not available.", hold.quantity))),
     }
-    tx.rollback().await?;
-    Err(Error::Conflict(format!("Not enough stock: {} unit(s) are not available.", hold.quantity)))
 }
 
 /// Gives held units back. Releasing one already released is harmless; one already sold is a
