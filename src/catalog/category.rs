@@ -25,8 +25,12 @@ pub async fn list(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<Category>, Err
                  FROM categories c JOIN tree ON c.parent_id = tree.id
                 WHERE c.tenant_id = $1 AND tree.depth < 20)
            SELECT t.id AS "id!", t.parent_id, t.name AS "name!", t.path AS "path!", t.depth AS "depth!",
-                  (SELECT count(*) FROM products p WHERE p.tenant_id = $1 AND p.category_id = t.id) AS "products!"
-             FROM tree t ORDER BY t.sort_key"#,
+                  coalesce(n.products, 0) AS "products!"
+             FROM tree t
+             LEFT JOIN (SELECT category_id, count(*) AS products FROM products
+                         WHERE tenant_id = $1 AND category_id IS NOT NULL GROUP BY category_id) n
+               ON n.category_id = t.id
+            ORDER BY t.sort_key"#,
         tenant.0
     )
     .fetch_all(&mut *tx)

@@ -118,6 +118,12 @@ mod server {
     /// How often (in rows) progress is written and a cancellation looked for.
     const PROGRESS_EVERY: usize = 250;
 
+    /// A variant the business already has, found by its SKU.
+    struct KnownSku {
+        id: Uuid,
+        product_id: Uuid,
+    }
+
     /// Opens an import of `text` (checking who may, and that it has the right header) and answers
     /// the job to hand to [`run`] and to follow with [`job`].
     pub async fn begin(
@@ -450,6 +456,18 @@ mod server {
             }
             groups.entry(name).or_default().push(row);
         }
+        // Every SKU of the file already in use, in one query rather than one per product.
+        let all_skus: Vec<String> = rows.iter().map(|r| r.get("sku").to_lowercase()).collect();
+        let known: HashMap<String, KnownSku> = sqlx::query!(
+            r#"SELECT id, product_id, lower(sku) AS "sku!" FROM variants WHERE tenant_id = $1 AND lower(sku) = ANY($2)"#,
+            tenant.0,
+            &all_skus
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|v| (v.sku, KnownSku { id: v.id, product_id: v.product_id }))
+        .collect();
         let mut done = 0;
         for name in order {
             let group = &groups[&name];
@@ -465,13 +483,7 @@ mod server {
                 }
             };
             let skus: Vec<String> = input.variants.iter().map(|v| v.sku.to_lowercase()).collect();
-            let existing = sqlx::query!(
-                r#"SELECT id, product_id, lower(sku) AS "sku!" FROM variants WHERE tenant_id = $1 AND lower(sku) = ANY($2)"#,
-                tenant.0,
-                &skus
-            )
-            .fetch_all(&mut *tx)
-            .await?;
+            let existing: Vec<&KnownSku> = skus.iter().filter_map(|sku| known.get(sku)).collect();
             let products: Vec<Uuid> = existing.iter().map(|v| v.product_id).collect();
             let target = products.first().copied();
             if products.iter().any(|p| Some(*p) != target) {
@@ -503,7 +515,7 @@ mod server {
                 })
                 .collect::<Vec<_>>();
                 for v in &mut input.variants {
-                    v.id = existing.iter().find(|e| e.sku == v.sku.to_lowercase()).map(|e| VariantId(e.id));
+                    v.id = known.get(&v.sku.to_lowercase()).map(|e| VariantId(e.id));
                 }
                 input.variants.append(&mut kept);
             }

@@ -133,6 +133,8 @@ fn Editor(
     saves: RwSignal<u32>,
 ) -> impl IntoView {
     let id = product.as_ref().map(|p| p.id.0);
+    // The marketplace vendor that sells it is kept as it is; the editor does not change it.
+    let vendor = product.as_ref().and_then(|p| p.vendor).map(commerce::identity::VendorId);
     let title = product.as_ref().map_or_else(|| "New product".to_owned(), |p| p.name.clone());
     let name = RwSignal::new(product.as_ref().map(|p| p.name.clone()).unwrap_or_default());
     let brand = RwSignal::new(product.as_ref().map(|p| p.brand.clone()).unwrap_or_default());
@@ -257,7 +259,7 @@ fn Editor(
             tax_class: tax_class.get_untracked(),
             options: option_names(),
             variants,
-            vendor: None,
+            vendor,
         };
         save.dispatch(SaveProduct { id, input });
     };
