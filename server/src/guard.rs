@@ -153,3 +153,53 @@ mod tests {
         assert_eq!(cookie(&h, "c"), None);
     }
 }
+
+/// Makes sure a page carries the policy that names its inline scripts. The page sets it while
+/// rendering; a page that arrives without it (seen once under load, cause not yet known) gets
+/// it here from the nonce its scripts carry, rather than a policy that blocks them all.
+pub async fn page_policy(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let headers = response.headers();
+    let is_page =
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    let has_nonce = headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("'nonce-"));
+    if !is_page || has_nonce {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Some(nonce) = script_nonce(&bytes) {
+        tracing::warn!("a page came without its security policy; set from its scripts' nonce");
+        if let Ok(value) = axum::http::HeaderValue::from_str(&app::page_policy(&nonce)) {
+            parts.headers.insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// The nonce of the first script that has one.
+fn script_nonce(html: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(html).ok()?;
+    let start = text.find("nonce=\"")? + "nonce=\"".len();
+    let end = text[start..].find('"')?;
+    let nonce = &text[start..start + end];
+    nonce.chars().all(|c| c.is_ascii_alphanumeric() || "+/=-_".contains(c)).then(|| nonce.to_owned())
+}
+
+#[cfg(test)]
+mod page_policy_tests {
+    use super::script_nonce;
+
+    #[test]
+    fn the_nonce_is_read_from_the_first_script_that_has_one() {
+        let html = br#"<html><head><script src="/pkg/sc1.js"></script><script nonce="Ab3+/x=">go()</script>"#;
+        assert_eq!(script_nonce(html).as_deref(), Some("Ab3+/x="));
+        assert_eq!(script_nonce(br#"<script nonce="x'; script-src *">"#), None, "nothing that could widen the policy");
+        assert_eq!(script_nonce(b"<p>no scripts</p>"), None);
+    }
+}

@@ -94,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || shell(leptos.clone()))
         .route_layer(middleware::from_fn(observe::label_route))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, shell))
+        .layer(middleware::from_fn(guard::page_policy))
         .layer(middleware::from_fn_with_state(state.clone(), guard::identify))
         .layer(middleware::from_fn(guard::same_origin))
         .with_state(state)
