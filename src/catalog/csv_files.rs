@@ -161,8 +161,8 @@ mod server {
         let outcome = work(db, actor, tenant, job, kind, text, dry_run).await;
         let (status, report) = match outcome {
             Ok(report) => ("done", report),
-            Err(Error::Conflict(_)) => ("cancelled", ImportReport::default()),
-            Err(error) => {
+            Err(Stop::Cancelled) => ("cancelled", ImportReport::default()),
+            Err(Stop::Failed(error)) => {
                 tracing::warn!(%error, "import failed");
                 let row = RowError { line: 0, column: String::new(), message: error.to_string() };
                 ("failed", ImportReport { errors: vec![row], ..ImportReport::default() })
@@ -241,7 +241,7 @@ mod server {
         kind: ImportKind,
         text: &str,
         dry_run: bool,
-    ) -> Result<ImportReport, Error> {
+    ) -> Result<ImportReport, Stop> {
         let (_, rows) = read_csv(text, kind)?;
         let mut tx = tenant_tx(db, tenant).await?;
         let progress = Progress { db, tenant, job };
@@ -257,6 +257,24 @@ mod server {
         Ok(report)
     }
 
+    /// Why an import stopped short: the merchant cancelled it, or something failed.
+    enum Stop {
+        Cancelled,
+        Failed(Error),
+    }
+
+    impl From<Error> for Stop {
+        fn from(error: Error) -> Self {
+            Self::Failed(error)
+        }
+    }
+
+    impl From<sqlx::Error> for Stop {
+        fn from(error: sqlx::Error) -> Self {
+            Self::Failed(error.into())
+        }
+    }
+
     /// Writes progress from outside the import's transaction, and notices a cancellation.
     struct Progress<'a> {
         db: &'a sqlx::PgPool,
@@ -265,7 +283,7 @@ mod server {
     }
 
     impl Progress<'_> {
-        async fn at(&self, done: usize) -> Result<(), Error> {
+        async fn at(&self, done: usize) -> Result<(), Stop> {
             let mut tx = tenant_tx(self.db, self.tenant).await?;
             let status = sqlx::query_scalar!(
                 "UPDATE import_jobs SET done_rows = $3 WHERE tenant_id = $1 AND id = $2 RETURNING status",
@@ -276,7 +294,7 @@ mod server {
             .fetch_one(&mut *tx)
             .await?;
             tx.commit().await?;
-            if status == "cancelling" { Err(Error::Conflict("cancelled".into())) } else { Ok(()) }
+            if status == "cancelling" { Err(Stop::Cancelled) } else { Ok(()) }
         }
     }
 
@@ -435,7 +453,7 @@ mod server {
         actor: &Actor,
         rows: &[Row],
         progress: &Progress<'_>,
-    ) -> Result<ImportReport, Error> {
+    ) -> Result<ImportReport, Stop> {
         let categories: HashMap<String, CategoryId> = crate::catalog::category::paths_in(tx, tenant)
             .await?
             .into_iter()
@@ -527,7 +545,7 @@ mod server {
                     let column = field.rsplit('.').next().unwrap_or(&field).to_owned();
                     report.errors.push(cell_error(group[0].line, &column, message));
                 }
-                Err(other) => return Err(other),
+                Err(other) => return Err(other.into()),
             }
         }
         Ok(report)
@@ -539,7 +557,7 @@ mod server {
         actor: &Actor,
         rows: &[Row],
         progress: &Progress<'_>,
-    ) -> Result<ImportReport, Error> {
+    ) -> Result<ImportReport, Stop> {
         let locations: HashMap<String, Uuid> =
             sqlx::query!("SELECT id, name FROM locations WHERE tenant_id = $1", tenant.0)
                 .fetch_all(&mut *tx)

@@ -565,19 +565,8 @@ async fn stock_up(
             crate::inventory::ledger::apply(c, tenant, actor, m).await?;
         }
         let reorder = (units / 4).clamp(2, 20);
-        sqlx::query!(
-            "INSERT INTO stock_levels (tenant_id, variant_id, location_id, reorder_point, reorder_quantity)
-             VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (tenant_id, variant_id, location_id)
-             DO UPDATE SET reorder_point = excluded.reorder_point, reorder_quantity = excluded.reorder_quantity",
-            tenant.0,
-            variant.0,
-            location,
-            reorder,
-            reorder * 4
-        )
-        .execute(&mut *c)
-        .await?;
+        crate::inventory::stock::upsert_reorder(c, tenant, variant, LocationId(*location), reorder, reorder * 4)
+            .await?;
     }
     Ok(())
 }

@@ -161,6 +161,29 @@ pub async fn set_reorder(
         return Err(Error::invalid("reorder_quantity", "between 0 and 1,000,000"));
     }
     let mut tx = tenant_tx(db, tenant).await?;
+    upsert_reorder(&mut tx, tenant, variant, location, point, quantity).await?;
+    let record = Change {
+        entity: "stock",
+        entity_id: format!("{}@{}", variant.0, location.0),
+        action: "reorder point set",
+        before: None,
+        after: Some(json!({ "reorder_point": point, "reorder_quantity": quantity })),
+    };
+    audit::record(&mut tx, tenant, actor, record).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Writes a level's reorder point and quantity (making the level when it is new) inside the
+/// caller's transaction.
+pub(crate) async fn upsert_reorder(
+    tx: &mut sqlx::PgConnection,
+    tenant: crate::identity::TenantId,
+    variant: VariantId,
+    location: LocationId,
+    point: i32,
+    quantity: i32,
+) -> Result<(), Error> {
     sqlx::query!(
         "INSERT INTO stock_levels (tenant_id, variant_id, location_id, reorder_point, reorder_quantity)
          VALUES ($1, $2, $3, $4, $5)
@@ -175,15 +198,6 @@ pub async fn set_reorder(
     .execute(&mut *tx)
     .await
     .map_err(ledger::unknown_item)?;
-    let record = Change {
-        entity: "stock",
-        entity_id: format!("{}@{}", variant.0, location.0),
-        action: "reorder point set",
-        before: None,
-        after: Some(json!({ "reorder_point": point, "reorder_quantity": quantity })),
-    };
-    audit::record(&mut tx, tenant, actor, record).await?;
-    tx.commit().await?;
     Ok(())
 }
 

@@ -17,6 +17,10 @@ pub struct StockView {
     pub next: Option<String>,
 }
 
+/// Rows of the stock page.
+#[cfg(feature = "ssr")]
+const PAGE: usize = 300;
+
 /// Levels per variant and location, filtered as the address says; 300 rows a page.
 #[server(prefix = "/rpc", endpoint = "load_stock")]
 pub async fn load_stock(
@@ -34,11 +38,10 @@ pub async fn load_stock(
         search,
         low_only: low.is_some_and(|l| !l.is_empty()),
     };
-    let limit = 300;
-    let mut rows =
-        levels::list(db.read(), &actor, &query, after.as_deref().and_then(super::decode_cursor), limit + 1).await?;
-    let next = if rows.len() > 300 {
-        rows.truncate(300);
+    let after = after.as_deref().and_then(super::decode_cursor);
+    let mut rows = levels::list(db.read(), &actor, &query, after, 301).await?;
+    let next = if rows.len() > PAGE {
+        rows.truncate(PAGE);
         rows.last().map(|(_, cursor)| super::encode_cursor(cursor))
     } else {
         None
