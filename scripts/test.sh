@@ -28,6 +28,8 @@ cargo leptos build
 echo "== Browser tests (Playwright, Debian's Chromium)"
 scripts/pg.sh createdb "$pgdir" commerce_e2e
 eval "$(scripts/pg.sh env "$pgdir" commerce_e2e)"
+# Pictures go beside the throwaway database, and go with it.
+export MEDIA_DIR=$pgdir/media
 target/debug/server seed
 port=$((45000 + RANDOM % 5000))
 SECRETS_KEYS="test:$(head -c 32 /dev/urandom | base64)"

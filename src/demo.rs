@@ -7,8 +7,10 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::Error;
+use crate::media::MediaStore;
 
 mod catalog;
+mod pictures;
 
 /// A demo business as the landing page and `make run` introduce it.
 pub struct DemoTenant {
@@ -53,10 +55,22 @@ pub async fn existing_logins(db: &PgPool) -> Result<Vec<&'static DemoLogin>, Err
 }
 
 /// The steps in the order they are applied; append new ones, never rename or reorder.
-const STEPS: &[&str] = &["2026-11-25 tenants and locations", "2026-11-25 people", "2026-11-25 catalog and stock"];
+const STEPS: &[&str] = &[
+    "2026-11-25 tenants and locations",
+    "2026-11-25 people",
+    "2026-11-25 catalog and stock",
+    "2026-12-02 product pictures",
+];
 
-async fn apply(step: &str, c: &mut PgConnection) -> Result<(), Error> {
+/// Steps that keep files, applied only when a media store is given.
+const NEEDS_MEDIA: &[&str] = &["2026-12-02 product pictures"];
+
+async fn apply(step: &str, c: &mut PgConnection, media: Option<&dyn MediaStore>) -> Result<(), Error> {
     match step {
+        "2026-12-02 product pictures" => match media {
+            Some(media) => pictures::load(c, media).await,
+            None => Ok(()),
+        },
         "2026-11-25 tenants and locations" => Ok(tenants_and_locations(c).await?),
         "2026-11-25 people" => people(c).await,
         "2026-11-25 catalog and stock" => catalog::load(c).await,
@@ -66,8 +80,17 @@ async fn apply(step: &str, c: &mut PgConnection) -> Result<(), Error> {
 
 /// Applies every demo step not yet applied; returns the names of those it applied now.
 pub async fn load(db: &PgPool) -> Result<Vec<&'static str>, Error> {
+    load_with(db, None).await
+}
+
+/// [`load`], with the demo's product pictures kept in `media` when one is given (without one
+/// that step waits for a later load that has one).
+pub async fn load_with(db: &PgPool, media: Option<&dyn MediaStore>) -> Result<Vec<&'static str>, Error> {
     let mut applied = Vec::new();
     for name in STEPS {
+        if media.is_none() && NEEDS_MEDIA.contains(name) {
+            continue;
+        }
         let mut tx = db.begin().await?;
         // One loader at a time: a second `seed` waits here, then sees the step done.
         sqlx::query!("LOCK TABLE demo_data_steps IN EXCLUSIVE MODE").execute(&mut *tx).await?;
@@ -78,7 +101,7 @@ pub async fn load(db: &PgPool) -> Result<Vec<&'static str>, Error> {
         if done {
             continue;
         }
-        apply(name, &mut tx).await?;
+        apply(name, &mut tx, media).await?;
         sqlx::query!("INSERT INTO demo_data_steps (name) VALUES ($1)", name).execute(&mut *tx).await?;
         tx.commit().await?;
         tracing::info!(step = name, "demo data loaded");

@@ -191,6 +191,55 @@ async fn two_hundred_buyers_of_fifty_units_get_exactly_fifty(owner: PgPool) {
 }
 
 #[sqlx::test]
+async fn a_rush_of_holds_of_different_sizes_is_granted_whole_and_only_while_stock_lasts(owner: PgPool) {
+    let db = demo(&owner).await;
+    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let sites = locations(&db, &boss).await;
+    let phone = catalog::product::create(&db, &boss, single("Tecno Spark 20", "SPARK-20", 145_000)).await.unwrap();
+    let variant = phone.variants[0].id;
+    receive(&db, &boss, sites[0], variant, 7).await;
+    receive(&db, &boss, sites[1], variant, 5).await;
+
+    let tenant = boss.tenant().unwrap();
+    let db = Arc::new(db);
+    let buyers: Vec<_> = (0..40)
+        .map(|i: i32| {
+            let db = Arc::clone(&db);
+            let quantity = i % 3 + 1;
+            tokio::spawn(async move {
+                let hold = Hold {
+                    variant,
+                    location: None,
+                    quantity,
+                    for_how_long: Duration::minutes(15),
+                    reference: format!("cart {i}"),
+                };
+                (quantity, reserve::reserve_in(&db, tenant, hold).await)
+            })
+        })
+        .collect();
+    let (mut granted, mut smallest_refused) = (0, i32::MAX);
+    for buyer in buyers {
+        match buyer.await.unwrap() {
+            (quantity, Ok(hold)) => {
+                assert_eq!(hold.quantity, quantity, "a hold is granted whole");
+                granted += quantity;
+            }
+            (quantity, Err(Error::Conflict(_))) => smallest_refused = smallest_refused.min(quantity),
+            (_, Err(other)) => panic!("{other}"),
+        }
+    }
+    let query = inventory::LevelQuery { variant: Some(variant), ..Default::default() };
+    let levels = levels::list(&db, &boss, &query, None, 5).await.unwrap();
+    let reserved: i32 = levels.iter().map(|l| l.0.reserved).sum();
+    assert_eq!(reserved, granted, "every granted unit is reserved, no other");
+    assert!(levels.iter().all(|l| l.0.available >= 0), "never more than on hand");
+    // Free stock only shrinks, so a refused hold could not have fitted anywhere, then or later.
+    assert!(levels.iter().all(|l| l.0.available < smallest_refused), "{levels:?} / {smallest_refused}");
+    ledger_is_whole(&db, &boss).await;
+}
+
+#[sqlx::test]
 async fn holds_are_committed_as_sales_released_or_lapse(owner: PgPool) {
     let db = demo(&owner).await;
     let boss = sign_in(&db, "owner@ojafresh.ng").await;
@@ -309,4 +358,130 @@ async fn an_approved_count_posts_its_differences(owner: PgPool) {
     let product = catalog::product::get(&db, &boss, sugar.id).await.unwrap();
     assert_eq!(product.variants[0].on_hand, 37);
     ledger_is_whole(&db, &boss).await;
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([u8::try_from(x % 256).unwrap(), u8::try_from(y % 256).unwrap(), 90])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+fn scratch_store() -> (commerce::media::DiskStore, std::path::PathBuf) {
+    let root = std::env::temp_dir().join(format!("sc1-pictures-{}", uuid::Uuid::now_v7()));
+    (commerce::media::DiskStore::new(&root), root)
+}
+
+fn files_under(root: &std::path::Path) -> usize {
+    fn walk(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir)
+            .map_or(0, |entries| entries.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())
+    }
+    walk(root)
+}
+
+#[sqlx::test]
+async fn pictures_are_resized_kept_ordered_described_and_their_files_deleted_with_them(owner: PgPool) {
+    use catalog::image::{Edit, Upload};
+    use commerce::media::MediaStore;
+    let db = demo(&owner).await;
+    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let (store, root) = scratch_store();
+    let rice = catalog::product::create(&db, &boss, single("Caprice rice 5kg", "CAP-5", 9_500)).await.unwrap();
+
+    let upload = |bytes: Vec<u8>, alt: &str| Upload { bytes, alt: alt.into() };
+    let front =
+        catalog::image::add(&db, &store, &boss, rice.id, upload(png(2400, 1800), "Front of the bag")).await.unwrap();
+    assert_eq!((front.width, front.height), (1600, 1200), "fitted within 1,600 pixels");
+    let back = catalog::image::add(&db, &store, &boss, rice.id, upload(png(300, 300), " Back ")).await.unwrap();
+    assert_eq!((back.width, back.height, back.alt.as_str()), (300, 300, "Back"), "never enlarged; trimmed");
+    assert_eq!(files_under(&root), 4, "each picture and its thumbnail");
+    let key = front.url.strip_prefix("/media/").unwrap();
+    let thumb = image::load_from_memory(&store.get(&format!("thumbs/{key}")).await.unwrap().unwrap()).unwrap();
+    assert_eq!((thumb.width(), thumb.height()), (400, 300));
+
+    let order = catalog::image::edit(&db, &boss, rice.id, back.id, Edit { position: Some(0), ..Edit::default() })
+        .await
+        .unwrap();
+    assert_eq!(order.iter().map(|i| i.id).collect::<Vec<_>>(), vec![back.id, front.id], "the back is the main one now");
+    let described = Edit { alt: Some("Caprice rice, back of the bag".into()), ..Edit::default() };
+    catalog::image::edit(&db, &boss, rice.id, back.id, described).await.unwrap();
+    let product = catalog::product::get(&db, &boss, rice.id).await.unwrap();
+    assert_eq!(product.images[0].alt, "Caprice rice, back of the bag");
+    let listed = catalog::product::list(
+        &db,
+        &boss,
+        &ProductQuery { search: Some("CAP-5".into()), ..ProductQuery::default() },
+        None,
+        5,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        listed.rows[0].thumbnail_url.as_deref(),
+        Some(product.images[0].thumbnail_url.as_str()),
+        "lists show the main one"
+    );
+
+    let too_long = Edit { alt: Some("x".repeat(201)), ..Edit::default() };
+    let refused = catalog::image::edit(&db, &boss, rice.id, back.id, too_long).await;
+    assert!(matches!(&refused, Err(Error::Invalid { field, .. }) if field == "alt"), "{refused:?}");
+    let not_a_picture = catalog::image::add(&db, &store, &boss, rice.id, upload(b"sku,price\n".to_vec(), "")).await;
+    assert!(matches!(&not_a_picture, Err(Error::Invalid { field, .. }) if field == "file"), "{not_a_picture:?}");
+    assert_eq!(files_under(&root), 4, "a refused file keeps nothing");
+
+    // Removing a picture, then the product with the other, queues their files; the worker's
+    // call deletes them.
+    let left = catalog::image::remove(&db, &boss, rice.id, front.id).await.unwrap();
+    assert_eq!(left.len(), 1);
+    catalog::product::delete(&db, &boss, rice.id).await.unwrap();
+    assert_eq!(commerce::media::delete_discarded(&db, &store, 100).await.unwrap(), 2);
+    assert_eq!(files_under(&root), 0);
+    assert_eq!(commerce::media::delete_discarded(&db, &store, 100).await.unwrap(), 0);
+    std::fs::remove_dir_all(root).ok();
+}
+
+#[sqlx::test]
+async fn pictures_are_for_those_who_manage_the_catalog_of_their_own_business(owner: PgPool) {
+    use catalog::image::Upload;
+    let db = demo(&owner).await;
+    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let cashier = sign_in(&db, "cashier@ojafresh.ng").await;
+    let market = sign_in(&db, "owner@gadgetmarket.ng").await;
+    let (store, root) = scratch_store();
+    let soap = catalog::product::create(&db, &boss, single("Lux soap", "LUX-2", 450)).await.unwrap();
+    let upload = || Upload { bytes: png(200, 200), alt: String::new() };
+    let forbidden = catalog::image::add(&db, &store, &cashier, soap.id, upload()).await;
+    assert!(matches!(forbidden, Err(Error::Forbidden(_))), "{forbidden:?}");
+    let elsewhere = catalog::image::add(&db, &store, &market, soap.id, upload()).await;
+    assert!(matches!(elsewhere, Err(Error::NotFound(_))), "{elsewhere:?}");
+    let mine = catalog::image::add(&db, &store, &boss, soap.id, upload()).await.unwrap();
+    let theirs = catalog::image::remove(&db, &market, soap.id, mine.id).await;
+    assert!(matches!(theirs, Err(Error::NotFound(_))), "{theirs:?}");
+    for _ in 1..catalog::image::MOST {
+        catalog::image::add(&db, &store, &boss, soap.id, upload()).await.unwrap();
+    }
+    let full = catalog::image::add(&db, &store, &boss, soap.id, upload()).await;
+    assert!(matches!(&full, Err(Error::Invalid { message, .. }) if message.contains("at most 12")), "{full:?}");
+    std::fs::remove_dir_all(root).ok();
+}
+
+#[sqlx::test]
+async fn the_demo_catalog_has_a_picture_for_every_product(owner: PgPool) {
+    let (store, root) = scratch_store();
+    let applied = commerce::demo::load_with(&owner, Some(&store)).await.unwrap();
+    assert!(applied.contains(&"2026-12-02 product pictures"), "{applied:?}");
+    let (products, pictured): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM product_images i WHERE i.product_id = p.id))
+           FROM products p",
+    )
+    .fetch_one(&owner)
+    .await
+    .unwrap();
+    assert!(products > 150 && pictured == products, "{pictured} of {products}");
+    assert_eq!(files_under(&root), usize::try_from(products * 2).unwrap());
+    assert_eq!(commerce::demo::load_with(&owner, Some(&store)).await.unwrap(), Vec::<&str>::new(), "once");
+    std::fs::remove_dir_all(root).ok();
 }

@@ -96,3 +96,41 @@ test("a CSV with a bad row is refused whole, with the line and column named", as
   await page.goto(`/admin/products?search=${encodeURIComponent(`Ofada Sauce ${stamp}`)}`);
   await expect(page.getByTestId("product-row").filter({ hasText: `Ofada Sauce ${stamp}` })).toHaveCount(1);
 });
+
+test("a picture uploaded in the editor is resized and shown, and a file that is not one is refused beside the field", async ({ page }) => {
+  const stamp = Date.now().toString(36).toUpperCase();
+  await signIn(page, "owner@ojafresh.ng");
+  await page.goto("/admin/products/new");
+  await waitForHydration(page);
+  await expect(page.getByText("Save the product first, then add its pictures.")).toBeVisible();
+  await page.getByLabel("Name", { exact: true }).fill(`Zobo Drink ${stamp}`);
+  await page.locator("#variants-0-sku").fill(`ZOBO-${stamp}`);
+  await page.locator("#variants-0-price").fill("800");
+  await page.getByRole("button", { name: "Save product" }).click();
+  await expect(page).toHaveURL(/\/admin\/products\/[0-9a-f-]{36}$/);
+  await waitForHydration(page);
+
+  const upload = page.getByTestId("picture-upload");
+  await upload.getByLabel("Picture").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a picture") });
+  await upload.getByRole("button", { name: "Upload" }).click();
+  await expect(upload.getByText("this is not a picture we can read")).toBeVisible();
+
+  // A real picture: a PNG of part of this very page.
+  const shot = await page.screenshot({ clip: { x: 0, y: 0, width: 640, height: 360 } });
+  await upload.getByLabel("Picture").setInputFiles({ name: "zobo.png", mimeType: "image/png", buffer: shot });
+  await upload.getByLabel("What it shows").fill("A chilled bottle of zobo");
+  await upload.getByRole("button", { name: "Upload" }).click();
+  const picture = page.getByTestId("picture");
+  await expect(picture).toHaveCount(1);
+  await expect(picture.getByText("Main picture · 640 × 360 px")).toBeVisible();
+  const image = picture.getByRole("img", { name: "A chilled bottle of zobo" });
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(400);
+
+  // Still there after a reload, and removable.
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByTestId("picture")).toHaveCount(1);
+  await page.getByTestId("picture").getByRole("button", { name: "Remove" }).click();
+  await expect(page.getByTestId("picture")).toHaveCount(0);
+  await expect(page.getByText("No pictures yet.")).toBeVisible();
+});

@@ -29,7 +29,7 @@ pub enum Command {
     /// Apply pending database migrations and exit.
     Migrate(DatabaseSettings),
     /// Load the demo businesses (each part only once) and exit.
-    Seed(DatabaseSettings),
+    Seed(SeedSettings),
 }
 
 /// How to log.
@@ -90,11 +90,37 @@ impl DatabaseSettings {
     }
 }
 
+/// Where uploaded files (product pictures) are kept.
+#[derive(Clone, Debug, Args)]
+pub struct MediaSettings {
+    /// The folder kept files go in (made when the first is kept).
+    #[arg(long, env = "MEDIA_DIR", default_value = ".data/media")]
+    pub media_dir: PathBuf,
+}
+
+impl MediaSettings {
+    /// The store these settings describe.
+    pub fn store(&self) -> commerce::media::Media {
+        std::sync::Arc::new(commerce::media::DiskStore::new(&self.media_dir))
+    }
+}
+
+/// What `seed` needs.
+#[derive(Clone, Debug, Args)]
+pub struct SeedSettings {
+    #[command(flatten)]
+    pub database: DatabaseSettings,
+    #[command(flatten)]
+    pub media: MediaSettings,
+}
+
 /// How to serve.
 #[derive(Clone, Debug, Args)]
 pub struct ServeSettings {
     #[command(flatten)]
     pub database: DatabaseSettings,
+    #[command(flatten)]
+    pub media: MediaSettings,
     /// The address and port to listen on.
     #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:3000")]
     pub bind: SocketAddr,

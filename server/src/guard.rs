@@ -21,6 +21,7 @@ pub struct TrustedProxies(pub Arc<Vec<IpAddr>>);
 fn is_static(path: &str) -> bool {
     path.starts_with("/pkg/")
         || path.starts_with("/icons/")
+        || path.starts_with("/media/")
         || matches!(path, "/sw.js" | "/manifest.webmanifest" | "/favicon.ico" | "/healthz" | "/readyz" | "/metrics")
 }
 

@@ -9,6 +9,7 @@ pub mod exports;
 pub mod guard;
 pub mod health;
 pub mod live;
+pub mod media;
 pub mod observe;
 pub mod rest;
 pub mod startup;

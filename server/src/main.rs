@@ -12,7 +12,7 @@ async fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Serve(settings) => server::startup::serve(settings).await,
         Command::Migrate(database) => server::startup::migrate(&database).await,
-        Command::Seed(database) => server::startup::seed(&database).await,
+        Command::Seed(settings) => server::startup::seed(&settings).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

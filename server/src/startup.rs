@@ -4,11 +4,12 @@ use std::time::Duration;
 
 use app::{App, shell};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRef;
 use axum::http::HeaderValue;
 use axum::http::header::{CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::serve::ListenerExt;
 use commerce::db::Db;
 use leptos::prelude::*;
@@ -22,7 +23,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::config::{DatabaseSettings, ServeSettings};
+use crate::config::{DatabaseSettings, SeedSettings, ServeSettings};
 use crate::guard::{self, TrustedProxies};
 use crate::{health, observe, rest, telemetry};
 pub use app::SiteSettings;
@@ -44,6 +45,8 @@ pub struct AppState {
     pub secrets: Option<commerce::secrets::Keyring>,
     /// Stock changes heard from the database, for browsers following them live.
     pub live: crate::live::LiveFeed,
+    /// Where product pictures are kept.
+    pub media: commerce::media::Media,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -68,6 +71,10 @@ impl AppState {
             trusted_proxies: TrustedProxies::default(),
             secrets: None,
             live: crate::live::LiveFeed::default(),
+            // A folder of its own until the configured one is set (tests keep it so).
+            media: std::sync::Arc::new(commerce::media::DiskStore::new(
+                std::env::temp_dir().join(format!("sc1-media-{}", uuid::Uuid::now_v7().simple())),
+            )),
         }
     }
 }
@@ -75,10 +82,11 @@ impl AppState {
 /// The whole application: pages, server functions, REST, health, metrics and static files.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let (db, site) = (state.db.clone(), state.site.clone());
+    let (db, site, media) = (state.db.clone(), state.site.clone(), state.media.clone());
     let page_context = move || {
         provide_context(db.clone());
         provide_context(site.clone());
+        provide_context(media.clone());
     };
     let leptos = state.leptos.clone();
     Router::new()
@@ -89,6 +97,11 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/export/products.csv", get(crate::exports::products))
         .route("/admin/export/stock.csv", get(crate::exports::stock))
         .route("/store/{slug}/live", get(crate::live::availability))
+        .route("/media/{*key}", get(crate::media::serve))
+        .route(
+            "/admin/products/{id}/images",
+            post(crate::media::upload_from_editor).layer(DefaultBodyLimit::max(crate::media::LARGEST_BODY)),
+        )
         .nest("/api/v1", rest::router())
         .merge(rest::docs_page())
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || shell(leptos.clone()))
@@ -138,6 +151,7 @@ pub async fn serve(settings: ServeSettings) -> Result<(), String> {
     }
     let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{}", settings.bind));
     let mut state = AppState::new(db.clone(), &site_root, &public_url);
+    state.media = settings.media.store();
     state.trusted_proxies = TrustedProxies(std::sync::Arc::new(settings.trusted_proxies.clone()));
     state.secrets = if let Some(spec) = settings.secrets_keys.as_deref() {
         Some(commerce::secrets::Keyring::parse(spec).map_err(|e| e.to_string())?)
@@ -165,7 +179,7 @@ pub async fn serve(settings: ServeSettings) -> Result<(), String> {
         let _ = rx.wait_for(|stop| *stop).await;
     };
     tokio::spawn(state_live.listen(db.primary().clone()));
-    let worker = tokio::spawn(crate::worker::run(db, stop_rx.clone()));
+    let worker = tokio::spawn(crate::worker::run(db, settings.media.store(), stop_rx.clone()));
     let server = axum::serve(listener, app).with_graceful_shutdown(stopped(stop_rx.clone()));
     tokio::select! {
         result = server => result.map_err(|e| format!("server failed: {e}"))?,
@@ -191,12 +205,15 @@ pub async fn migrate(settings: &DatabaseSettings) -> Result<(), String> {
 }
 
 /// `seed`: load each part of the demo data that is not loaded yet.
-pub async fn seed(settings: &DatabaseSettings) -> Result<(), String> {
-    migrate(settings).await?;
-    let mut owner = settings.pools();
-    owner.url = settings.owner_url().to_owned();
+pub async fn seed(settings: &SeedSettings) -> Result<(), String> {
+    migrate(&settings.database).await?;
+    let mut owner = settings.database.pools();
+    owner.url = settings.database.owner_url().to_owned();
     let db = Db::connect_lazy(&owner).map_err(|e| e.to_string())?;
-    let applied = commerce::demo::load(db.primary()).await.map_err(|e| format!("loading demo data failed: {e}"))?;
+    let media = settings.media.store();
+    let applied = commerce::demo::load_with(db.primary(), Some(&*media))
+        .await
+        .map_err(|e| format!("loading demo data failed: {e}"))?;
     if applied.is_empty() {
         tracing::info!("demo data already loaded");
     } else {

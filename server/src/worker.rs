@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use commerce::db::Db;
+use commerce::media::{Media, MediaStore};
 use tokio::sync::watch;
 
 /// How often expired sessions, tokens, rate-limit windows and idempotency keys are removed.
@@ -15,9 +16,12 @@ const RELEASE_EVERY: Duration = Duration::from_secs(15);
 /// Reservations released per round trip.
 const RELEASE_BATCH: i32 = 500;
 
+/// Files of removed pictures deleted per round trip.
+const DISCARD_BATCH: i32 = 200;
+
 /// Runs until `stop` turns true: a sweep at start, then one every [`SWEEP_EVERY`]; lapsed
-/// reservations released every [`RELEASE_EVERY`].
-pub async fn run(db: Db, mut stop: watch::Receiver<bool>) {
+/// reservations released, and the files of removed pictures deleted, every [`RELEASE_EVERY`].
+pub async fn run(db: Db, media: Media, mut stop: watch::Receiver<bool>) {
     let mut ticks = tokio::time::interval(SWEEP_EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut releases = tokio::time::interval(RELEASE_EVERY);
@@ -29,7 +33,10 @@ pub async fn run(db: Db, mut stop: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             _ = ticks.tick() => sweep(&db).await,
-            _ = releases.tick() => release_lapsed_holds(&db).await,
+            _ = releases.tick() => {
+                release_lapsed_holds(&db).await;
+                delete_discarded_files(&db, &*media).await;
+            }
             () = &mut stopped => break,
         }
     }
@@ -68,5 +75,26 @@ async fn release_lapsed_holds(db: &Db) {
     }
     if released > 0 {
         tracing::info!(released, "released lapsed stock reservations");
+    }
+}
+
+async fn delete_discarded_files(db: &Db, media: &dyn MediaStore) {
+    let mut deleted = 0;
+    loop {
+        match commerce::media::delete_discarded(db.primary(), media, DISCARD_BATCH).await {
+            Ok(n) => {
+                deleted += n;
+                if n < usize::try_from(DISCARD_BATCH).unwrap_or(usize::MAX) {
+                    break;
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, "deleting the files of removed pictures failed");
+                break;
+            }
+        }
+    }
+    if deleted > 0 {
+        tracing::info!(deleted, "deleted the files of removed pictures");
     }
 }

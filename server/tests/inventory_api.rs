@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 use support::{app, call, client, client_of, get, post_json, send_json, token};
+use tower::ServiceExt;
 
 fn rice() -> Value {
     json!({
@@ -153,4 +154,94 @@ async fn stock_moves_through_sync_reservations_and_transfers(owner: PgPool) {
     assert!(history["next_cursor"].is_string());
     let (status, _, problem) = call(&app, get("/api/v1/inventory/movements", &token)).await;
     assert_eq!((status, &problem["errors"][0]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("variant_id")));
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_pixel(width, height, image::Rgb([30, 120, 60]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// A `multipart/form-data` POST of `parts` (name, file name if a file, bytes).
+fn multipart(path: &str, token: &str, parts: &[(&str, Option<&str>, &[u8])]) -> axum::http::Request<axum::body::Body> {
+    let boundary = "sc1-test-boundary-7d3f";
+    let mut body = Vec::new();
+    for (name, file, bytes) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some(file) => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+            ),
+            None => body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
+        }
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    axum::http::Request::post(path)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(axum::body::Body::from(body))
+        .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn pictures_are_uploaded_served_moved_and_removed(owner: PgPool) {
+    let (app, db) = app(owner).await;
+    let (id, secret) = client(&db, &["products:write"]).await;
+    let token = token(&app, &id, &secret).await;
+    let (_, _, product) = call(&app, post_json("/api/v1/marketplace/products", &token, None, &rice())).await;
+    let images = format!("/api/v1/marketplace/products/{}/images", product["id"].as_str().unwrap());
+
+    let big = png(1800, 900);
+    let (status, _, front) =
+        call(&app, multipart(&images, &token, &[("file", Some("front.png"), &big), ("alt", None, b"Front")])).await;
+    assert_eq!(status, StatusCode::CREATED, "{front}");
+    assert_eq!(
+        (front["width"].as_i64(), front["height"].as_i64(), front["alt"].as_str()),
+        (Some(1600), Some(800), Some("Front"))
+    );
+    let small = png(240, 240);
+    let (_, _, back) = call(&app, multipart(&images, &token, &[("file", Some("back.png"), &small)])).await;
+
+    for url in [front["url"].as_str().unwrap(), front["thumbnail_url"].as_str().unwrap()] {
+        let answer =
+            app.clone().oneshot(axum::http::Request::get(url).body(axum::body::Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(answer.status(), StatusCode::OK, "{url}");
+        assert_eq!(answer.headers()["content-type"], "image/jpeg");
+        assert!(answer.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    }
+    for url in ["/media/../Cargo.toml", "/media/thumbs/nothing-here.jpg"] {
+        let answer =
+            app.clone().oneshot(axum::http::Request::get(url).body(axum::body::Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(answer.status(), StatusCode::NOT_FOUND, "{url}");
+    }
+
+    let (status, _, problem) =
+        call(&app, multipart(&images, &token, &[("file", Some("prices.csv"), b"sku,price\nA,1\n")])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "file", "{problem}");
+    let (status, _, problem) = call(&app, multipart(&images, &token, &[("alt", None, b"no file")])).await;
+    assert_eq!((status, problem["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("file")));
+    let (status, _, _) = call(&app, post_json(&images, &token, None, &json!({ "file": "x" }))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "not a form");
+
+    let back_path = format!("{images}/{}", back["id"].as_str().unwrap());
+    let (status, _, order) =
+        call(&app, send_json("PATCH", &back_path, &token, &json!({ "position": 0, "alt": "Back" }))).await;
+    assert_eq!(status, StatusCode::OK, "{order}");
+    assert_eq!((order[0]["id"].clone(), order[0]["alt"].clone()), (back["id"].clone(), json!("Back")));
+    let (status, _, left) = call(&app, send_json("DELETE", &back_path, &token, &Value::Null)).await;
+    assert_eq!((status, left.as_array().map(Vec::len)), (StatusCode::OK, Some(1)));
+    let (status, _, _) = call(&app, send_json("DELETE", &back_path, &token, &Value::Null)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "already gone");
+    let (_, _, shown) =
+        call(&app, get(&format!("/api/v1/marketplace/products/{}", product["id"].as_str().unwrap()), &token)).await;
+    assert_eq!(shown["images"][0]["id"], front["id"]);
+
+    let (reader, secret) = client(&db, &["products:read"]).await;
+    let reader = support::token(&app, &reader, &secret).await;
+    let (status, _, _) = call(&app, multipart(&images, &reader, &[("file", Some("x.png"), &small)])).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "products:read may not add pictures");
 }

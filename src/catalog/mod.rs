@@ -5,6 +5,8 @@ pub mod barcode;
 #[cfg(feature = "server")]
 pub mod category;
 pub mod csv_files;
+#[cfg(feature = "server")]
+pub mod image;
 mod input;
 #[cfg(feature = "server")]
 pub mod product;

@@ -8,8 +8,8 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::{
-    CategoryId, Product, ProductCursor, ProductId, ProductImage, ProductInput, ProductPage, ProductQuery, ProductRow,
-    ProductSort, ProductStatus, ShopItem, TaxClass, Variant, VariantId, VariantInput, VariantRef, image_urls,
+    CategoryId, Product, ProductCursor, ProductId, ProductInput, ProductPage, ProductQuery, ProductRow, ProductSort,
+    ProductStatus, ShopItem, TaxClass, Variant, VariantId, VariantInput, VariantRef, image_urls,
 };
 use crate::Error;
 use crate::audit::{self, Change};
@@ -543,20 +543,7 @@ pub(crate) async fn read(tx: &mut PgConnection, tenant: TenantId, id: ProductId)
         available: v.available,
     })
     .collect();
-    let images = sqlx::query!(
-        "SELECT id, file_key, width, height, alt FROM product_images
-          WHERE tenant_id = $1 AND product_id = $2 ORDER BY position, id",
-        tenant.0,
-        id.0
-    )
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|i| {
-        let (url, thumbnail_url) = image_urls(&i.file_key);
-        ProductImage { id: i.id, url, thumbnail_url, width: i.width, height: i.height, alt: i.alt }
-    })
-    .collect();
+    let images = super::image::list(&mut *tx, tenant, id).await?;
     Ok(Product {
         id,
         name: p.name,

@@ -47,22 +47,9 @@ pub async fn reserve_in(db: &sqlx::PgPool, tenant: TenantId, hold: Hold) -> Resu
         return Err(Error::invalid("reference", "at most 120 characters"));
     }
     let seconds = f64::from(i32::try_from(hold.for_how_long.num_seconds()).unwrap_or(i32::MAX));
-    // One statement in its own transaction (see the migration's `reserve_stock`): the hot row
-    // is locked only while the statement runs.
-    let taken = sqlx::query!(
-        r#"SELECT id AS "id!", location_id AS "location_id!", expires_at AS "expires_at!"
-             FROM reserve_stock($1, $2, $3, $4, $5, $6, $7)"#,
-        tenant.0,
-        hold.variant.0,
-        hold.location.map(|l| l.0),
-        hold.quantity,
-        Uuid::now_v7(),
-        hold.reference,
-        seconds,
-    )
-    .fetch_optional(db)
-    .await?;
-    match taken {
+    let key = together::Level { tenant, variant: hold.variant, location: hold.location };
+    let request = together::Request { id: Uuid::now_v7(), quantity: hold.quantity, reference: hold.reference, seconds };
+    match together::hold(db, key, request).await? {
         Some(taken) => Ok(Reservation {
             id: taken.id,
             variant: hold.variant,
@@ -71,6 +58,148 @@ pub async fn reserve_in(db: &sqlx::PgPool, tenant: TenantId, hold: Hold) -> Resu
             expires_at: taken.expires_at,
         }),
         None => Err(Error::Conflict(format!("Not enough stock: {} unit(s) are not available.", hold.quantity))),
+    }
+}
+
+/// Holds asked for at the same time on the same level, made by one statement.
+///
+/// Buyers of one hot SKU all wait for the same stock row's lock, and every statement pays for
+/// taking it, for its trigger and notification, and for its commit. So holds are queued per
+/// level (tenant, variant, location asked for): whoever finds the queue idle starts a task
+/// that sends everything waiting as one `reserve_stock_together()` call, hands each waiter its
+/// answer, and goes again while more have queued meanwhile. A lone buyer's hold goes at once;
+/// under a rush the statements carry many holds each. Each hold is still granted in full or
+/// refused, under the row's lock, so instances sharing a database never oversell.
+mod together {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex, PoisonError};
+
+    use chrono::{DateTime, Utc};
+    use tokio::sync::oneshot;
+    use uuid::Uuid;
+
+    use crate::Error;
+    use crate::catalog::VariantId;
+    use crate::identity::{LocationId, TenantId};
+
+    /// The most holds one statement carries.
+    const MOST: usize = 256;
+
+    /// The level a hold is queued for.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub(super) struct Level {
+        pub tenant: TenantId,
+        pub variant: VariantId,
+        pub location: Option<LocationId>,
+    }
+
+    /// One hold waiting its turn.
+    pub(super) struct Request {
+        pub id: Uuid,
+        pub quantity: i32,
+        pub reference: String,
+        pub seconds: f64,
+    }
+
+    /// A granted hold.
+    pub(super) struct Taken {
+        pub id: Uuid,
+        pub location_id: Uuid,
+        pub expires_at: DateTime<Utc>,
+    }
+
+    type Answer = oneshot::Sender<Result<Option<Taken>, Error>>;
+
+    /// The holds queued per level; a level is present while a task is sending its holds.
+    type Queues = HashMap<Level, Vec<(Request, Answer)>>;
+    static QUEUES: LazyLock<Mutex<Queues>> = LazyLock::new(Mutex::default);
+
+    /// Queues `request` and waits for its answer: the hold, or none when there was not enough.
+    pub(super) async fn hold(db: &sqlx::PgPool, level: Level, request: Request) -> Result<Option<Taken>, Error> {
+        let (answer, answered) = oneshot::channel();
+        let start = {
+            let mut queues = QUEUES.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(queue) = queues.get_mut(&level) {
+                queue.push((request, answer));
+                false
+            } else {
+                queues.insert(level, vec![(request, answer)]);
+                true
+            }
+        };
+        if start {
+            // Its own task, so a caller that goes away never strands the others.
+            tokio::spawn(send(db.clone(), level));
+        }
+        answered.await.unwrap_or(Err(Error::Internal))
+    }
+
+    /// Sends the level's queued holds until none are left, then forgets the level.
+    async fn send(db: sqlx::PgPool, level: Level) {
+        let _unstuck = Unstuck(level);
+        loop {
+            let batch: Vec<(Request, Answer)> = {
+                let mut queues = QUEUES.lock().unwrap_or_else(PoisonError::into_inner);
+                let Some(queue) = queues.get_mut(&level) else { return };
+                if queue.is_empty() {
+                    queues.remove(&level);
+                    return;
+                }
+                let rest = queue.split_off(queue.len().min(MOST));
+                std::mem::replace(queue, rest)
+            };
+            let (requests, answers): (Vec<Request>, Vec<Answer>) = batch.into_iter().unzip();
+            match run(&db, level, &requests).await {
+                Ok(mut taken) => {
+                    for (request, answer) in requests.iter().zip(answers) {
+                        let _ = answer.send(Ok(taken.remove(&request.id)));
+                    }
+                }
+                Err(error) => {
+                    let error = Error::from(error);
+                    for answer in answers {
+                        let _ = answer.send(Err(error.clone()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Should sending stop by a panic, forgets the level, so its waiters get an error at once
+    /// (their answers are dropped) and the next hold starts afresh instead of queueing for ever.
+    struct Unstuck(Level);
+
+    impl Drop for Unstuck {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                QUEUES.lock().unwrap_or_else(PoisonError::into_inner).remove(&self.0);
+            }
+        }
+    }
+
+    /// One statement for `requests`: the holds granted, by id.
+    async fn run(db: &sqlx::PgPool, level: Level, requests: &[Request]) -> Result<HashMap<Uuid, Taken>, sqlx::Error> {
+        let ids: Vec<Uuid> = requests.iter().map(|r| r.id).collect();
+        let quantities: Vec<i32> = requests.iter().map(|r| r.quantity).collect();
+        let references: Vec<String> = requests.iter().map(|r| r.reference.clone()).collect();
+        let seconds: Vec<f64> = requests.iter().map(|r| r.seconds).collect();
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!", location_id AS "location_id!", expires_at AS "expires_at!"
+                 FROM reserve_stock_together($1, $2, $3, $4, $5, $6, $7)"#,
+            level.tenant.0,
+            level.variant.0,
+            level.location.map(|l| l.0),
+            &ids,
+            &quantities,
+            &references,
+            &seconds,
+        )
+        .fetch_all(db)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.id, Taken { id: r.id, location_id: r.location_id, expires_at: r.expires_at }))
+            .collect())
     }
 }
 

@@ -154,3 +154,28 @@ pub async fn cancel_import(id: Uuid) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
     Ok(commerce::catalog::csv_files::cancel(db.primary(), &actor, id).await?)
 }
+
+/// Describes or moves one of a product's pictures; answers its pictures in their new order.
+#[server(prefix = "/rpc", endpoint = "edit_product_image")]
+pub async fn edit_product_image(
+    product: Uuid,
+    image: Uuid,
+    alt: Option<String>,
+    position: Option<usize>,
+) -> Result<Vec<commerce::catalog::ProductImage>, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let edit = commerce::catalog::image::Edit { alt, position };
+    let product = commerce::catalog::ProductId(product);
+    Ok(commerce::catalog::image::edit(db.primary(), &actor, product, image, edit).await?)
+}
+
+/// Removes one of a product's pictures; answers the pictures left.
+#[server(prefix = "/rpc", endpoint = "remove_product_image")]
+pub async fn remove_product_image(
+    product: Uuid,
+    image: Uuid,
+) -> Result<Vec<commerce::catalog::ProductImage>, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let product = commerce::catalog::ProductId(product);
+    Ok(commerce::catalog::image::remove(db.primary(), &actor, product, image).await?)
+}

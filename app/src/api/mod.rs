@@ -18,8 +18,9 @@ pub use account::{ChangePassword, EndSession, load_audit, load_audit_entities, l
 pub use api_clients::{CreateApiClient, RevokeApiClient, load_api_clients};
 pub use auth::{LogIn, LogOut, SignUp, current_actor};
 pub use catalog::{
-    AddCategory, CancelImport, DeleteCategory, DeleteProduct, EditCategory, ProductList, SaveProduct,
-    SetProductsStatus, StartImport, load_categories, load_import, load_product, load_products,
+    AddCategory, CancelImport, DeleteCategory, DeleteProduct, EditCategory, EditProductImage, ProductList,
+    RemoveProductImage, SaveProduct, SetProductsStatus, StartImport, load_categories, load_import, load_product,
+    load_products,
 };
 pub use home::{load_business_home, load_demo_logins, load_outbox, load_vendor_home};
 pub use platform::{SetBusinessStatus, load_platform_overview};

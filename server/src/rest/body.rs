@@ -84,6 +84,9 @@ fn field_problem<E: std::fmt::Display>(error: &serde_path_to_error::Error<E>, wh
 /// A record's id from the path (`/…/{id}`); an id that is not a UUID is simply not found.
 pub struct IdPath(pub uuid::Uuid);
 
+/// Two ids in the path (`/products/{id}/images/{image_id}`); either not a UUID answers a 404.
+pub struct IdsPath(pub uuid::Uuid, pub uuid::Uuid);
+
 impl<S> FromRequestParts<S> for IdPath
 where
     S: Send + Sync,
@@ -95,5 +98,22 @@ where
         let axum::extract::Path(text) =
             axum::extract::Path::<String>::from_request_parts(parts, state).await.map_err(|_| not_found())?;
         uuid::Uuid::parse_str(&text).map(Self).map_err(|_| not_found())
+    }
+}
+
+impl<S> FromRequestParts<S> for IdsPath
+where
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let not_found = || Problem::from(commerce::Error::not_found("record")).into_response();
+        let axum::extract::Path((first, second)) =
+            axum::extract::Path::<(String, String)>::from_request_parts(parts, state).await.map_err(|_| not_found())?;
+        match (uuid::Uuid::parse_str(&first), uuid::Uuid::parse_str(&second)) {
+            (Ok(first), Ok(second)) => Ok(Self(first, second)),
+            _ => Err(not_found()),
+        }
     }
 }

@@ -18,10 +18,11 @@ mod staff;
 mod token;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, patch, post};
 
 pub use auth::ApiActor;
-pub use body::{IdPath, JsonBody, QueryOf};
+pub use body::{IdPath, IdsPath, JsonBody, QueryOf};
 pub use docs::ApiDoc;
 pub use problem::Problem;
 
@@ -38,6 +39,14 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard", get(dashboard::show))
         .route("/marketplace/products", get(products::list).post(products::create))
         .route("/marketplace/products/{id}", get(products::show).put(products::replace).delete(products::remove))
+        .route(
+            "/marketplace/products/{id}/images",
+            post(products::add_image).layer(DefaultBodyLimit::max(crate::media::LARGEST_BODY)),
+        )
+        .route(
+            "/marketplace/products/{id}/images/{image_id}",
+            patch(products::edit_image).delete(products::remove_image),
+        )
         .route("/inventory", get(inventory::list))
         .route("/inventory/movements", get(inventory::movements))
         .route("/inventory/adjustments", post(inventory::adjust))

@@ -16,7 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::list::{ListParams, Page, cursor_after};
-use super::{ApiActor, IdPath, JsonBody, Problem, QueryOf, idempotent};
+use super::{ApiActor, IdPath, IdsPath, JsonBody, Problem, QueryOf, idempotent};
 use crate::AppState;
 
 /// A variant: the thing with a SKU, a price and stock.
@@ -58,8 +58,18 @@ pub struct ImageOut {
     pub url: String,
     /// A small version.
     pub thumbnail_url: String,
+    /// The original's width in pixels.
+    pub width: i32,
+    /// The original's height in pixels.
+    pub height: i32,
     /// Alternative text.
     pub alt: String,
+}
+
+impl From<catalog::ProductImage> for ImageOut {
+    fn from(i: catalog::ProductImage) -> Self {
+        Self { id: i.id, url: i.url, thumbnail_url: i.thumbnail_url, width: i.width, height: i.height, alt: i.alt }
+    }
 }
 
 /// A product.
@@ -124,11 +134,7 @@ impl From<Product> for ProductOut {
                     available: v.available,
                 })
                 .collect(),
-            images: p
-                .images
-                .into_iter()
-                .map(|i| ImageOut { id: i.id, url: i.url, thumbnail_url: i.thumbnail_url, alt: i.alt })
-                .collect(),
+            images: p.images.into_iter().map(ImageOut::from).collect(),
             vendor_id: p.vendor,
             created_at: p.created_at,
             updated_at: p.updated_at,
@@ -445,6 +451,114 @@ pub async fn replace(
 pub async fn remove(State(state): State<AppState>, ApiActor(actor): ApiActor, IdPath(id): IdPath) -> Response {
     match catalog::product::delete(state.db.primary(), &actor, ProductId(id)).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => Problem::from(error).into_response(),
+    }
+}
+
+/// A picture to upload, as `multipart/form-data`.
+#[derive(Debug, ToSchema)]
+#[expect(dead_code, reason = "describes the form in the API document; `media::PictureForm` reads it")]
+pub struct ImageUpload {
+    /// A JPEG, PNG or WebP file of at most 15 MB and at least 100 pixels a side. It is kept at
+    /// most 1,600 pixels a side, as JPEG, with a 400-pixel thumbnail.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    /// What it shows, for people who cannot see it (at most 200 characters).
+    pub alt: Option<String>,
+}
+
+/// A change to a picture.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImageEdit {
+    /// A new description.
+    #[serde(default)]
+    pub alt: Option<String>,
+    /// Its new place among the product's pictures, from 0 (the main picture).
+    #[serde(default)]
+    pub position: Option<usize>,
+}
+
+/// Adds a picture after the product's others (at most 12).
+#[utoipa::path(
+    post,
+    path = "/api/v1/marketplace/products/{id}/images",
+    tag = "products",
+    request_body(content = ImageUpload, content_type = "multipart/form-data"),
+    params(("id" = Uuid, Path, description = "The product's id")),
+    security(("bearer" = ["products:write"])),
+    responses(
+        (status = 201, description = "The picture as kept", body = ImageOut),
+        (status = 400, description = "The body is not a readable form", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such product in this business", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The file is missing, unreadable, too small or too large, or the product has 12 pictures", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn add_image(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+    crate::media::PictureForm(upload): crate::media::PictureForm,
+) -> Response {
+    match catalog::image::add(state.db.primary(), &*state.media, &actor, ProductId(id), upload).await {
+        Ok(image) => (StatusCode::CREATED, Json(ImageOut::from(image))).into_response(),
+        Err(error) => Problem::from(error).into_response(),
+    }
+}
+
+/// Describes or moves a picture; answers the product's pictures in their new order.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/marketplace/products/{id}/images/{image_id}",
+    tag = "products",
+    request_body = ImageEdit,
+    params(
+        ("id" = Uuid, Path, description = "The product's id"),
+        ("image_id" = Uuid, Path, description = "The picture's id"),
+    ),
+    security(("bearer" = ["products:write"])),
+    responses(
+        (status = 200, description = "The product's pictures", body = Vec<ImageOut>),
+        (status = 404, description = "No such product or picture", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn edit_image(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdsPath(id, image): IdsPath,
+    body: JsonBody<ImageEdit>,
+) -> Response {
+    let edit = catalog::image::Edit { alt: body.value.alt, position: body.value.position };
+    images_answer(catalog::image::edit(state.db.primary(), &actor, ProductId(id), image, edit).await)
+}
+
+/// Removes a picture; answers the product's pictures left.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/marketplace/products/{id}/images/{image_id}",
+    tag = "products",
+    params(
+        ("id" = Uuid, Path, description = "The product's id"),
+        ("image_id" = Uuid, Path, description = "The picture's id"),
+    ),
+    security(("bearer" = ["products:write"])),
+    responses(
+        (status = 200, description = "The product's pictures left", body = Vec<ImageOut>),
+        (status = 404, description = "No such product or picture", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn remove_image(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdsPath(id, image): IdsPath,
+) -> Response {
+    images_answer(catalog::image::remove(state.db.primary(), &actor, ProductId(id), image).await)
+}
+
+fn images_answer(result: Result<Vec<catalog::ProductImage>, commerce::Error>) -> Response {
+    match result {
+        Ok(images) => Json(images.into_iter().map(ImageOut::from).collect::<Vec<_>>()).into_response(),
         Err(error) => Problem::from(error).into_response(),
     }
 }

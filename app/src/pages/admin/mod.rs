@@ -10,6 +10,7 @@ mod invite;
 mod login;
 mod outbox;
 mod product_editor;
+mod product_pictures;
 mod products;
 mod reset;
 mod roles;

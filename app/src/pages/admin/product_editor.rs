@@ -9,6 +9,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use uuid::Uuid;
 
 use super::AdminPage;
+use super::product_pictures::Pictures;
 use crate::AppError;
 use crate::api::{DeleteProduct, SaveProduct, load_product};
 use crate::components::{FieldError, FormAlert, Loaded, Needs, PageHeader};
@@ -133,6 +134,7 @@ fn Editor(
     saves: RwSignal<u32>,
 ) -> impl IntoView {
     let id = product.as_ref().map(|p| p.id.0);
+    let images = product.as_ref().map(|p| p.images.clone()).unwrap_or_default();
     // The marketplace vendor that sells it is kept as it is; the editor does not change it.
     let vendor = product.as_ref().and_then(|p| p.vendor).map(commerce::identity::VendorId);
     let title = product.as_ref().map_or_else(|| "New product".to_owned(), |p| p.name.clone());
@@ -345,6 +347,7 @@ fn Editor(
                 })}
             </div>
         })}
+        <Pictures product=id images manage />
     }
 }
 
