@@ -82,9 +82,9 @@ pub async fn add(
     attach(db, media, tenant, actor, product, prepared.into(), &alt).await
 }
 
-/// Keeps a ready picture's files and adds its row after the product's others, in `tenant`
-/// (uploads and the demo data both come through here). The files are deleted again when the
-/// row cannot be added.
+/// Keeps a ready picture's files and adds its row after the product's others, in `tenant`.
+/// The files are deleted again when the row cannot be added. (The demo data, loaded inside
+/// one transaction of its own, keeps its files and calls [`insert`] itself.)
 pub(crate) async fn attach(
     db: &sqlx::PgPool,
     media: &dyn MediaStore,
