@@ -82,11 +82,10 @@ impl AppState {
 /// The whole application: pages, server functions, REST, health, metrics and static files.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let (db, site, media) = (state.db.clone(), state.site.clone(), state.media.clone());
+    let (db, site) = (state.db.clone(), state.site.clone());
     let page_context = move || {
         provide_context(db.clone());
         provide_context(site.clone());
-        provide_context(media.clone());
     };
     let leptos = state.leptos.clone();
     Router::new()
@@ -159,7 +158,7 @@ pub async fn serve(settings: ServeSettings) -> Result<(), String> {
         tracing::warn!("SECRETS_KEYS is not set: features that store secrets will refuse until it is");
         None
     };
-    let state_live = state.live.clone();
+    let (state_live, media) = (state.live.clone(), state.media.clone());
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let listener = tokio::net::TcpListener::bind(settings.bind)
         .await
@@ -179,7 +178,7 @@ pub async fn serve(settings: ServeSettings) -> Result<(), String> {
         let _ = rx.wait_for(|stop| *stop).await;
     };
     tokio::spawn(state_live.listen(db.primary().clone()));
-    let worker = tokio::spawn(crate::worker::run(db, settings.media.store(), stop_rx.clone()));
+    let worker = tokio::spawn(crate::worker::run(db, media, stop_rx.clone()));
     let server = axum::serve(listener, app).with_graceful_shutdown(stopped(stop_rx.clone()));
     tokio::select! {
         result = server => result.map_err(|e| format!("server failed: {e}"))?,

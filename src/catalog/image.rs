@@ -31,27 +31,6 @@ pub struct Upload {
     pub alt: String,
 }
 
-/// A picture ready to keep, in whatever format its maker chose.
-#[derive(Debug)]
-pub struct Ready {
-    /// The picture.
-    pub picture: Vec<u8>,
-    /// Its thumbnail.
-    pub thumbnail: Vec<u8>,
-    /// Its file extension (`jpg`, `svg`).
-    pub extension: &'static str,
-    /// Its size in pixels.
-    pub width: u32,
-    /// Its size in pixels.
-    pub height: u32,
-}
-
-impl From<Prepared> for Ready {
-    fn from(p: Prepared) -> Self {
-        Self { picture: p.picture, thumbnail: p.thumbnail, extension: "jpg", width: p.width, height: p.height }
-    }
-}
-
 fn checked_alt(alt: &str) -> Result<String, Error> {
     let alt = alt.trim();
     if alt.chars().count() > LONGEST_ALT {
@@ -79,26 +58,26 @@ pub async fn add(
         tracing::error!(%error, "preparing a picture stopped");
         Error::Internal
     })??;
-    attach(db, media, tenant, actor, product, prepared.into(), &alt).await
+    attach(db, media, tenant, actor, product, prepared, &alt).await
 }
 
-/// Keeps a ready picture's files and adds its row after the product's others, in `tenant`.
+/// Keeps a prepared picture's files and adds its row after the product's others, in `tenant`.
 /// The files are deleted again when the row cannot be added. (The demo data, loaded inside
 /// one transaction of its own, keeps its files and calls [`insert`] itself.)
-pub(crate) async fn attach(
+async fn attach(
     db: &sqlx::PgPool,
     media: &dyn MediaStore,
     tenant: TenantId,
     actor: &Actor,
     product: ProductId,
-    ready: Ready,
+    prepared: Prepared,
     alt: &str,
 ) -> Result<ProductImage, Error> {
-    let kept = Kept { id: Uuid::now_v7(), extension: ready.extension, width: ready.width, height: ready.height };
+    let kept = Kept { id: Uuid::now_v7(), extension: "jpg", width: prepared.width, height: prepared.height };
     let key = kept.key(tenant);
-    media.put(&key, ready.picture).await?;
+    media.put(&key, prepared.picture).await?;
     let thumb = thumbnail_key(&key);
-    if let Err(error) = media.put(&thumb, ready.thumbnail).await {
+    if let Err(error) = media.put(&thumb, prepared.thumbnail).await {
         let _ = media.delete(&key).await;
         return Err(error);
     }
@@ -217,16 +196,18 @@ pub async fn edit(
     let alt = edit.alt.as_deref().map(checked_alt).transpose()?;
     let mut tx = tenant_tx(db, tenant).await?;
     lock_product(&mut tx, tenant, product).await?;
-    let mut order: Vec<Uuid> = list(&mut tx, tenant, product).await?.into_iter().map(|i| i.id).collect();
-    let Some(at) = order.iter().position(|&i| i == image) else { return Err(Error::not_found("picture")) };
+    let mut images = list(&mut tx, tenant, product).await?;
+    let Some(at) = images.iter().position(|i| i.id == image) else { return Err(Error::not_found("picture")) };
     if let Some(alt) = &alt {
         sqlx::query!("UPDATE product_images SET alt = $3 WHERE tenant_id = $1 AND id = $2", tenant.0, image, alt)
             .execute(&mut *tx)
             .await?;
+        images[at].alt.clone_from(alt);
     }
     if let Some(to) = edit.position {
-        order.remove(at);
-        order.insert(to.min(order.len()), image);
+        let moved = images.remove(at);
+        images.insert(to.min(images.len()), moved);
+        let order: Vec<Uuid> = images.iter().map(|i| i.id).collect();
         let positions: Vec<i32> = (0..).take(order.len()).collect();
         sqlx::query!(
             "UPDATE product_images i SET position = o.position
@@ -248,7 +229,6 @@ pub async fn edit(
         after: Some(json!({ "picture": image, "alt": alt, "position": edit.position })),
     };
     audit::record(&mut tx, tenant, actor, change).await?;
-    let images = list(&mut tx, tenant, product).await?;
     tx.commit().await?;
     Ok(images)
 }
