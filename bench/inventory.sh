@@ -2,13 +2,16 @@
 # Catalog and stock under load, on a release build:
 #   1. the hot SKU: 1,000 units of one variant, 64 buyers holding one unit at a time through
 #      HTTP, spread over two server instances on one database; exactly 1,000 holds must be
-#      granted, and the rate is recorded;
+#      granted, and the rate is recorded with where the CPU went (three rounds with the buyers
+#      warmed up, one from cold connections, one of 8,000 units);
 #   2. a 10,000-row product import (preview, then the import);
 #   3. the back office's product list over those 10,000 products: p95 of the page, of a search,
 #      and of the REST list (wrk, 4 connections, 10 s each).
-# Usage: bench/inventory.sh   (results printed and written to bench/out/inventory.md)
+# Usage: bench/inventory.sh [hot]   (results printed and written to bench/out/inventory.md;
+#        `hot` runs the hot SKU alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+only=${1:-all}
 scripts/tools.sh
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export SQLX_OFFLINE=true
@@ -52,27 +55,46 @@ token=$(curl -s --data-urlencode grant_type=client_credentials --data-urlencode 
   --data-urlencode client_secret="$secret" "$base/api/v1/oauth/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
 api() { curl -s -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
 
-# 1. The hot SKU, three rounds; the stock is set back to 1,000 free units before each.
+# 1. The hot SKU. Before each round the stock is set back to `units` free units; the buyers
+#    warm up first (their connections opened, refused holds made) unless WARM=0.
 product=$(api --data '{"name":"Hot Deal Jollof Pot","status":"active","variants":[{"sku":"HOT-POT-1","price":"25000"}]}' \
   "$base/api/v1/marketplace/products")
 variant=$(echo "$product" | sed -n 's/.*"variants":\[{"id":"\([^"]*\)".*/\1/p')
 location=$(api "$base/api/v1/locations" | sed -n 's/.*"data":\[{"id":"\([^"]*\)".*/\1/p')
-rounds=()
-for round in 1 2 3; do
+field() { echo "$1" | sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p"; }
+# One round: prints "rate|granted|held|level|where the CPU went".
+hot_round() {
+  local units=$1 warm=$2 result granted seconds held level
   psql -X -q "$DATABASE_OWNER_URL" -c "UPDATE stock_reservations SET status = 'released' WHERE status = 'held';
     UPDATE stock_levels SET reserved = 0 WHERE variant_id = '$variant';" >/dev/null 2>&1 || true
-  api --data "{\"source\":\"bench\",\"items\":[{\"sku\":\"HOT-POT-1\",\"location_id\":\"$location\",\"count\":1000}]}" \
+  api --data "{\"source\":\"bench\",\"items\":[{\"sku\":\"HOT-POT-1\",\"location_id\":\"$location\",\"count\":$units}]}" \
     "$base/api/v1/inventory/sync" >/dev/null
-  result=$(node bench/hot_sku.mjs "$token" "$variant" 64 "$base" "$other")
+  result=$(WARM=$warm SERVER_PIDS="${servers[*]}" DATABASE_PID=$(head -n 1 "$pgdir/data/postmaster.pid") \
+    node bench/hot_sku.mjs "$token" "$variant" 64 "$base" "$other")
+  echo "$units units, warm-up $warm: $result" >&2
+  granted=$(field "$result" granted)
+  seconds=$(field "$result" seconds)
   held=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT count(*) FROM stock_reservations WHERE variant_id = '$variant' AND status = 'held'")
   level=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT on_hand || ' on hand, ' || reserved || ' reserved' FROM stock_levels WHERE variant_id = '$variant' AND location_id = '$location'")
-  granted=$(echo "$result" | sed -n 's/.*"granted":\([0-9]*\).*/\1/p')
-  seconds=$(echo "$result" | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p')
-  rate=$(awk "BEGIN { printf \"%d\", $granted / $seconds }")
-  echo "round $round: $result; $held holds in the database; $level; $rate holds/s"
-  rounds+=("$rate|$granted|$held|$level")
-done
+  per() { awk "BEGIN { printf \"%.2f\", $1 * 1000 / $granted }"; }
+  echo "$(awk "BEGIN { printf \"%d\", $granted / $seconds }")|$granted|$held|$level|servers $(per "$(field "$result" servers)") s, database $(per "$(field "$result" database)") s, buyers $(per "$(field "$result" buyers)") s; machine $(awk "BEGIN { printf \"%d\", 100 * $(field "$result" machine_busy) }")% busy"
+}
+rounds=()
+for _ in 1 2 3; do rounds+=("$(hot_round 1000 20)"); done
 best=$(printf '%s\n' "${rounds[@]}" | sort -t'|' -k1,1n | sed -n 2p)
+cold=$(hot_round 1000 0)
+long=$(hot_round 8000 20)
+hot_rows=$(
+  echo "| hot SKU: 1,000 units, 64 buyers over 2 instances, warmed up (median of 3 rounds) | ${best%%|*} holds/s |"
+  echo "| holds granted / held in the database / level after | $(echo "$best" | cut -d'|' -f2) / $(echo "$best" | cut -d'|' -f3) / $(echo "$best" | cut -d'|' -f4) |"
+  echo "| CPU per 1,000 holds in that round | $(echo "$best" | cut -d'|' -f5) |"
+  echo "| the same from cold connections (no warm-up) | ${cold%%|*} holds/s; granted / held: $(echo "$cold" | cut -d'|' -f2) / $(echo "$cold" | cut -d'|' -f3) |"
+  echo "| 8,000 units, warmed up | ${long%%|*} holds/s; granted / held: $(echo "$long" | cut -d'|' -f2) / $(echo "$long" | cut -d'|' -f3); CPU per 1,000: $(echo "$long" | cut -d'|' -f5) |"
+)
+if [ "$only" = hot ]; then
+  printf '| measure | value |\n|---|---|\n%s\n' "$hot_rows" | tee bench/out/inventory.md
+  exit 0
+fi
 
 # 2. The 10,000-row import.
 import=$(DATABASE_URL=$DATABASE_URL cargo run --quiet --release -p commerce --features server --example import_speed)
@@ -89,8 +111,7 @@ products=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT count(*) FROM products p
 {
   echo "| measure | value |"
   echo "|---|---|"
-  echo "| hot SKU: 1,000 units, 64 buyers over 2 instances (median of 3 rounds) | ${best%%|*} holds/s |"
-  echo "| holds granted / held in the database / level after | $(echo "$best" | cut -d'|' -f2) / $(echo "$best" | cut -d'|' -f3) / $(echo "$best" | cut -d'|' -f4) |"
+  echo "$hot_rows"
   echo "| 10,000-row product import | $(echo "$import" | grep '^import' | sed 's/^import: //') |"
   echo "| the same file, preview (rolled back) | $(echo "$import" | grep '^preview' | sed 's/^preview: //') |"
   echo "| GET /admin/products, $products products (page, signed in), p95 | $page ms |"

@@ -431,3 +431,62 @@ async fn every_id_of_another_business_answers_not_found(owner: PgPool) {
     let untouched = identity::api_client::list(&db, &shop_owner).await.unwrap();
     assert!(untouched[0].revoked_at.is_none(), "the shop's client still works");
 }
+
+#[sqlx::test]
+async fn a_kept_token_is_forgotten_as_soon_as_its_client_is_revoked(owner: PgPool) {
+    use std::time::{Duration, Instant};
+
+    use identity::api_client::{self, TokenCache};
+
+    let db = demo(&owner).await;
+    let shop_owner = sign_in(&db, "owner@ojafresh.ng").await;
+    let made = api_client::create(&db, &shop_owner, "Till sync", &["settings:read".to_owned()]).await.unwrap();
+    let bearer = api_client::issue_token(&db, &made.client_id, &made.client_secret, None, "10.0.0.2")
+        .await
+        .unwrap()
+        .access_token;
+    let set_scope = |scope: &'static str| {
+        let owner = owner.clone();
+        async move {
+            sqlx::query("UPDATE api_tokens SET scopes = ARRAY[$1]").bind(scope).execute(&owner).await.unwrap();
+        }
+    };
+    let scopes = |actor: Option<Actor>| match actor {
+        Some(Actor::ApiClient { scopes, .. }) => scopes.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        other => panic!("not an API client: {other:?}"),
+    };
+
+    let cache = TokenCache::default();
+    assert_eq!(scopes(cache.resolve(&db, &bearer).await.unwrap()), ["settings:read"]);
+    set_scope("inventory:read").await;
+    assert_eq!(
+        scopes(cache.resolve(&db, &bearer).await.unwrap()),
+        ["inventory:read"],
+        "nothing is kept while removals are not being heard"
+    );
+
+    let following = tokio::spawn(cache.clone().follow(db.clone()));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !cache.is_hearing() {
+        assert!(Instant::now() < deadline, "the cache never started hearing");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(scopes(cache.resolve(&db, &bearer).await.unwrap()), ["inventory:read"]);
+    set_scope("settings:read").await;
+    assert_eq!(
+        scopes(cache.resolve(&db, &bearer).await.unwrap()),
+        ["inventory:read"],
+        "a resolved token is answered from memory"
+    );
+
+    let client = api_client::list(&db, &shop_owner).await.unwrap()[0].id;
+    api_client::revoke(&db, &shop_owner, client).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while cache.resolve(&db, &bearer).await.unwrap().is_some() {
+        assert!(Instant::now() < deadline, "a revoked client's token was still answered after 5 s");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(api_client::resolve_token(&db, &bearer).await.unwrap().is_none());
+    following.abort();
+    let _ = following.await;
+}

@@ -47,6 +47,8 @@ pub struct AppState {
     pub live: crate::live::LiveFeed,
     /// Where product pictures are kept.
     pub media: commerce::media::Media,
+    /// API tokens resolved lately; kept only while `serve` hears of removed tokens.
+    pub tokens: commerce::identity::api_client::TokenCache,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -75,6 +77,7 @@ impl AppState {
             media: std::sync::Arc::new(commerce::media::DiskStore::new(
                 std::env::temp_dir().join(format!("sc1-media-{}", uuid::Uuid::now_v7().simple())),
             )),
+            tokens: commerce::identity::api_client::TokenCache::default(),
         }
     }
 }
@@ -158,7 +161,7 @@ pub async fn serve(settings: ServeSettings) -> Result<(), String> {
         tracing::warn!("SECRETS_KEYS is not set: features that store secrets will refuse until it is");
         None
     };
-    let (state_live, media) = (state.live.clone(), state.media.clone());
+    let (state_live, media, tokens) = (state.live.clone(), state.media.clone(), state.tokens.clone());
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let listener = tokio::net::TcpListener::bind(settings.bind)
         .await
@@ -178,6 +181,7 @@ pub async fn serve(settings: ServeSettings) -> Result<(), String> {
         let _ = rx.wait_for(|stop| *stop).await;
     };
     tokio::spawn(state_live.listen(db.primary().clone()));
+    tokio::spawn(tokens.follow(db.primary().clone()));
     let worker = tokio::spawn(crate::worker::run(db, media, stop_rx.clone()));
     let server = axum::serve(listener, app).with_graceful_shutdown(stopped(stop_rx.clone()));
     tokio::select! {

@@ -51,10 +51,16 @@ pub struct IssuedToken {
 }
 
 #[cfg(feature = "server")]
-pub use server::{create, issue_token, list, resolve_token, revoke};
+pub use server::{TokenCache, create, issue_token, list, resolve_token, revoke};
 
 #[cfg(feature = "server")]
 mod server {
+    use std::collections::HashMap;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    use std::sync::{Arc, Mutex, PoisonError};
+    use std::time::{Duration, Instant};
+
+    use chrono::{DateTime, Utc};
     use serde_json::json;
     use uuid::Uuid;
 
@@ -243,19 +249,133 @@ mod server {
 
     /// The API client a Bearer token belongs to, if the token is live.
     pub async fn resolve_token(db: &sqlx::PgPool, bearer: &str) -> Result<Option<Actor>, Error> {
+        Ok(look_up(db, &token::hash(bearer)).await?.map(|(actor, _)| actor))
+    }
+
+    /// The actor a token's hash stands for, and when the token expires.
+    async fn look_up(db: &sqlx::PgPool, hash: &[u8]) -> Result<Option<(Actor, DateTime<Utc>)>, Error> {
         let row = sqlx::query!(
-            r#"SELECT tenant_id AS "tenant_id!", client_id AS "client_id!", client_name AS "client_name!", scopes AS "scopes!"
+            r#"SELECT tenant_id AS "tenant_id!", client_id AS "client_id!", client_name AS "client_name!",
+                      scopes AS "scopes!", expires_at AS "expires_at!"
                  FROM api_token_by_hash($1)"#,
-            token::hash(bearer)
+            hash
         )
         .fetch_optional(db)
         .await?;
-        Ok(row.map(|r| Actor::ApiClient {
-            tenant: TenantId(r.tenant_id),
-            client: r.client_id,
-            name: r.client_name,
-            scopes: parse_scopes(&r.scopes),
+        Ok(row.map(|r| {
+            let actor = Actor::ApiClient {
+                tenant: TenantId(r.tenant_id),
+                client: r.client_id,
+                name: r.client_name,
+                scopes: parse_scopes(&r.scopes),
+            };
+            (actor, r.expires_at)
         }))
+    }
+
+    /// Resolved tokens kept in memory for a minute, so that an API request usually learns who is
+    /// asking without a round trip to the database.
+    ///
+    /// A kept answer must never outlive the token: it is dropped at the token's end, and every
+    /// instance forgets everything it kept when the database announces removed tokens (a
+    /// revocation removes them in its transaction; `api_tokens` is notified when it commits).
+    /// The cache is used only while [`TokenCache::follow`] is hearing those announcements: while
+    /// it is not (never started, or the connection dropped) every request asks the database. A
+    /// look-up that was under way when an announcement came does not keep its answer, since it
+    /// may have read the token before the revocation committed.
+    #[derive(Clone, Default)]
+    pub struct TokenCache(Arc<Kept>);
+
+    #[derive(Default)]
+    struct Kept {
+        entries: Mutex<HashMap<Vec<u8>, (Actor, Instant)>>,
+        /// Moved on by every announcement, and whenever hearing them starts or stops.
+        generation: AtomicU64,
+        hearing: AtomicBool,
+    }
+
+    /// How long an answer is kept at most.
+    const KEEP: Duration = Duration::from_secs(60);
+    /// How many answers are kept at most; past that, new ones are not kept.
+    const MOST_KEPT: usize = 10_000;
+
+    impl TokenCache {
+        /// [`resolve_token`], answered from memory when it can be.
+        pub async fn resolve(&self, db: &sqlx::PgPool, bearer: &str) -> Result<Option<Actor>, Error> {
+            let hash = token::hash(bearer);
+            let generation = self.0.generation.load(Ordering::Acquire);
+            let hearing = self.0.hearing.load(Ordering::Acquire);
+            if hearing && let Some(actor) = self.kept(&hash) {
+                return Ok(Some(actor));
+            }
+            let Some((actor, expires_at)) = look_up(db, &hash).await? else { return Ok(None) };
+            if hearing {
+                self.keep(hash, &actor, expires_at, generation);
+            }
+            Ok(Some(actor))
+        }
+
+        /// Whether answers are being kept (announcements are being heard).
+        pub fn is_hearing(&self) -> bool {
+            self.0.hearing.load(Ordering::Acquire)
+        }
+
+        /// Listens for announcements of removed tokens until the process ends, reconnecting
+        /// after an outage; answers are kept only while it hears them.
+        pub async fn follow(self, db: sqlx::PgPool) {
+            loop {
+                match sqlx::postgres::PgListener::connect_with(&db).await {
+                    Ok(mut listener) => match listener.listen("api_tokens").await {
+                        Ok(()) => {
+                            self.forget(Some(true));
+                            // `try_recv` answers none when the connection was lost: notices sent
+                            // meanwhile are gone, so stop keeping answers until listening again.
+                            while let Ok(Some(_)) = listener.try_recv().await {
+                                self.forget(None);
+                            }
+                            self.forget(Some(false));
+                            tracing::warn!("stopped hearing about removed API tokens; reconnecting");
+                        }
+                        Err(error) => tracing::warn!(%error, "cannot listen for removed API tokens"),
+                    },
+                    Err(error) => tracing::warn!(%error, "cannot connect to listen for removed API tokens"),
+                }
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        }
+
+        fn kept(&self, hash: &[u8]) -> Option<Actor> {
+            let entries = self.0.entries.lock().unwrap_or_else(PoisonError::into_inner);
+            entries.get(hash).filter(|(_, until)| *until > Instant::now()).map(|(actor, _)| actor.clone())
+        }
+
+        fn keep(&self, hash: Vec<u8>, actor: &Actor, expires_at: DateTime<Utc>, generation: u64) {
+            let Ok(left) = (expires_at - Utc::now()).to_std() else { return };
+            let until = Instant::now() + left.min(KEEP);
+            let mut entries = self.0.entries.lock().unwrap_or_else(PoisonError::into_inner);
+            // Under the lock, so an announcement cannot come between the check and the insert.
+            if self.0.generation.load(Ordering::Acquire) != generation {
+                return;
+            }
+            if entries.len() >= MOST_KEPT {
+                let now = Instant::now();
+                entries.retain(|_, (_, until)| *until > now);
+                if entries.len() >= MOST_KEPT {
+                    return;
+                }
+            }
+            entries.insert(hash, (actor.clone(), until));
+        }
+
+        /// Forgets every kept answer, and sets whether answers may be kept from now on.
+        fn forget(&self, hearing: Option<bool>) {
+            let mut entries = self.0.entries.lock().unwrap_or_else(PoisonError::into_inner);
+            self.0.generation.fetch_add(1, Ordering::AcqRel);
+            if let Some(hearing) = hearing {
+                self.0.hearing.store(hearing, Ordering::Release);
+            }
+            entries.clear();
+        }
     }
 
     fn hex(bytes: &[u8]) -> String {

@@ -37,7 +37,7 @@ where
                 "Send an access token: Authorization: Bearer <token> (see POST /api/v1/oauth/token).",
             ));
         };
-        match commerce::identity::api_client::resolve_token(state.db.primary(), bearer).await {
+        match state.tokens.resolve(state.db.primary(), bearer).await {
             Ok(Some(actor)) => Ok(Self(actor)),
             Ok(None) => Err(challenge("The access token is not valid or has expired.")),
             Err(error) => Err(Problem::from(error).into_response()),
