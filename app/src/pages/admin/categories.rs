@@ -9,17 +9,18 @@ use crate::components::{DataTable, EmptyState, Field, FieldError, FormAlert, Loa
 /// `/admin/categories`: the category tree; add, rename, move and remove categories.
 #[component]
 pub fn CategoriesPage() -> impl IntoView {
+    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
+    let add = ServerAction::<AddCategory>::new();
+    let edit = ServerAction::<EditCategory>::new();
+    let remove = ServerAction::<DeleteCategory>::new();
+    let categories = Resource::new(
+        move || (add.version().get(), edit.version().get(), remove.version().get()),
+        |_| load_categories(),
+    );
     view! {
         <AdminPage title="Categories" needs=Needs::Permission(Permission::ViewCatalog) let:actor>
             {
                 let manage = actor.can(Permission::ManageCatalog);
-                let add = ServerAction::<AddCategory>::new();
-                let edit = ServerAction::<EditCategory>::new();
-                let remove = ServerAction::<DeleteCategory>::new();
-                let categories = Resource::new(
-                    move || (add.version().get(), edit.version().get(), remove.version().get()),
-                    |_| load_categories(),
-                );
                 let error = Signal::derive(move || add.value().get().and_then(Result::err));
                 let row_error = Signal::derive(move || {
                     edit.value().get().and_then(Result::err).or_else(|| remove.value().get().and_then(Result::err))

@@ -8,20 +8,14 @@ use crate::components::{Loaded, Needs, PageHeader, StatTile};
 /// `/admin`: the business at a glance.
 #[component]
 pub fn AdminHome() -> impl IntoView {
-    view! {
-        <AdminPage title="Overview" needs=Needs::Permission(Permission::ViewDashboard) let:_actor>
-            <HomePanel />
-        </AdminPage>
-    }
-}
-
-#[component]
-fn HomePanel() -> impl IntoView {
+    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
     let home = Resource::new(|| (), |()| load_business_home());
     view! {
-        <Loaded resource=home let:home>
-            <HomeView home />
-        </Loaded>
+        <AdminPage title="Overview" needs=Needs::Permission(Permission::ViewDashboard) let:_actor>
+            <Loaded resource=home let:home>
+                <HomeView home />
+            </Loaded>
+        </AdminPage>
     }
 }
 

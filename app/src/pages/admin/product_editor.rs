@@ -20,12 +20,13 @@ use crate::components::{FieldError, FormAlert, Loaded, Needs, PageHeader};
 pub fn ProductEditorPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|id| Uuid::parse_str(&id).ok());
+    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
+    let saves = RwSignal::new(0_u32);
+    let product = Resource::new(move || (id(), saves.get()), |(id, _)| load_product(id));
     view! {
         <AdminPage title="Product" needs=Needs::Permission(Permission::ViewCatalog) let:actor>
             {
                 let manage = actor.can(Permission::ManageCatalog);
-                let saves = RwSignal::new(0_u32);
-                let product = Resource::new(move || (id(), saves.get()), |(id, _)| load_product(id));
                 view! {
                     <Loaded resource=product let:loaded>
                         <Editor product=loaded.0 categories=loaded.1 currency=loaded.2 manage saves />

@@ -15,6 +15,16 @@ use crate::components::{Badge, BadgeTone, DataTable, EmptyState, FormAlert, Load
 /// category through a plain GET form, with a bulk status change for those who may edit.
 #[component]
 pub fn ProductsPage() -> impl IntoView {
+    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
+    let query = use_query_map();
+    let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
+    let bulk = ServerAction::<SetProductsStatus>::new();
+    let products = Resource::new(
+        move || {
+            (param("search"), param("status"), param("category"), param("sort"), param("after"), bulk.version().get())
+        },
+        |(search, status, category, sort, after, _)| load_products(search, status, category, sort, after),
+    );
     view! {
         <AdminPage title="Products" needs=Needs::Permission(Permission::ViewCatalog) let:actor>
             {
@@ -25,7 +35,7 @@ pub fn ProductsPage() -> impl IntoView {
                         <a class="btn btn-secondary" href="/admin/products/import">"Import and export"</a>
                         {manage.then(|| view! { <a class="btn btn-primary" href="/admin/products/new">"New product"</a> })}
                     </PageHeader>
-                    <ProductsPanel manage />
+                    <ProductsPanel products manage bulk />
                 }
             }
         </AdminPage>
@@ -33,16 +43,11 @@ pub fn ProductsPage() -> impl IntoView {
 }
 
 #[component]
-fn ProductsPanel(manage: bool) -> impl IntoView {
-    let query = use_query_map();
-    let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
-    let bulk = ServerAction::<SetProductsStatus>::new();
-    let products = Resource::new(
-        move || {
-            (param("search"), param("status"), param("category"), param("sort"), param("after"), bulk.version().get())
-        },
-        |(search, status, category, sort, after, _)| load_products(search, status, category, sort, after),
-    );
+fn ProductsPanel(
+    products: Resource<Result<ProductList, crate::AppError>>,
+    manage: bool,
+    bulk: ServerAction<SetProductsStatus>,
+) -> impl IntoView {
     view! {
         <Loaded resource=products let:list>
             <Filters list=list.clone() />

@@ -50,23 +50,24 @@ fn live_levels() -> LiveLevels {
 /// current live while the page is open; filtered by location, search and low stock.
 #[component]
 pub fn StockPage() -> impl IntoView {
-    view! {
-        <AdminPage title="Stock" needs=Needs::Permission(Permission::ViewInventory) let:_actor>
-            <PageHeader title="Stock" subtitle="What is on the shelves at each location, as it changes." />
-            <SubNav links=STOCK_TABS current="/admin/stock" />
-            <StockPanel />
-        </AdminPage>
-    }
-}
-
-#[component]
-fn StockPanel() -> impl IntoView {
+    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
     let stock = Resource::new(
         move || (param("location"), param("search"), param("low"), param("after")),
         |(location, search, low, after)| load_stock(location, search, low, after),
     );
+    view! {
+        <AdminPage title="Stock" needs=Needs::Permission(Permission::ViewInventory) let:_actor>
+            <PageHeader title="Stock" subtitle="What is on the shelves at each location, as it changes." />
+            <SubNav links=STOCK_TABS current="/admin/stock" />
+            <StockPanel stock />
+        </AdminPage>
+    }
+}
+
+#[component]
+fn StockPanel(stock: Resource<Result<StockView, crate::AppError>>) -> impl IntoView {
     let live = live_levels();
     view! {
         <Loaded resource=stock let:view>
@@ -164,16 +165,17 @@ fn LevelRow(level: StockLevel, live: LiveLevels) -> impl IntoView {
 pub fn VariantStockPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|id| Uuid::parse_str(&id).ok()).unwrap_or_default();
+    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
+    let adjust = ServerAction::<AdjustStock>::new();
+    let reorder = ServerAction::<SetReorder>::new();
+    let history = Resource::new(
+        move || (id(), adjust.version().get(), reorder.version().get()),
+        |(id, _, _)| load_variant_history(id),
+    );
     view! {
         <AdminPage title="Stock history" needs=Needs::Permission(Permission::ViewInventory) let:actor>
             {
                 let manage = actor.can(Permission::ManageInventory);
-                let adjust = ServerAction::<AdjustStock>::new();
-                let reorder = ServerAction::<SetReorder>::new();
-                let history = Resource::new(
-                    move || (id(), adjust.version().get(), reorder.version().get()),
-                    |(id, _, _)| load_variant_history(id),
-                );
                 view! {
                     <Loaded resource=history let:history>
                         {

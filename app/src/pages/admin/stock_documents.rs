@@ -49,12 +49,13 @@ fn LinesBox(hint: &'static str, error: Signal<Option<crate::AppError>>) -> impl 
 /// `/admin/stock/receipts`: goods booked in from suppliers, and a form to book more.
 #[component]
 pub fn ReceiptsPage() -> impl IntoView {
+    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
+    let receive = ServerAction::<ReceiveStock>::new();
+    let receipts = Resource::new(move || receive.version().get(), |_| load_receipts());
     view! {
         <AdminPage title="Receipts" needs=Needs::Permission(Permission::ViewInventory) let:actor>
             {
                 let manage = actor.can(Permission::ManageInventory);
-                let receive = ServerAction::<ReceiveStock>::new();
-                let receipts = Resource::new(move || receive.version().get(), |_| load_receipts());
                 let error = Signal::derive(move || receive.value().get().and_then(Result::err));
                 view! {
                     <PageHeader title="Receipts" subtitle="Goods that arrived from suppliers, with what they cost." />
@@ -114,13 +115,14 @@ fn ReceiptTable(receipts: Vec<Receipt>, currency: Currency) -> impl IntoView {
 /// `/admin/stock/transfers`: stock moving between locations, drafted, sent and received.
 #[component]
 pub fn TransfersPage() -> impl IntoView {
+    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
+    let draft = ServerAction::<DraftTransfer>::new();
+    let advance = ServerAction::<AdvanceTransfer>::new();
+    let transfers = Resource::new(move || (draft.version().get(), advance.version().get()), |_| load_transfers());
     view! {
         <AdminPage title="Transfers" needs=Needs::Permission(Permission::ViewInventory) let:actor>
             {
                 let manage = actor.can(Permission::ManageInventory);
-                let draft = ServerAction::<DraftTransfer>::new();
-                let advance = ServerAction::<AdvanceTransfer>::new();
-                let transfers = Resource::new(move || (draft.version().get(), advance.version().get()), |_| load_transfers());
                 let error = Signal::derive(move || draft.value().get().and_then(Result::err));
                 let step_error = Signal::derive(move || advance.value().get().and_then(Result::err));
                 view! {
@@ -207,12 +209,13 @@ fn TransferList(transfers: Vec<Transfer>, manage: bool, advance: ServerAction<Ad
 /// `/admin/stock/counts`: stock counts by location, and starting a new one.
 #[component]
 pub fn CountsPage() -> impl IntoView {
+    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
+    let start = ServerAction::<StartCount>::new();
+    let counts = Resource::new(|| (), |()| load_counts());
     view! {
         <AdminPage title="Stock counts" needs=Needs::Permission(Permission::ViewInventory) let:actor>
             {
                 let manage = actor.can(Permission::ManageInventory);
-                let start = ServerAction::<StartCount>::new();
-                let counts = Resource::new(|| (), |()| load_counts());
                 let error = Signal::derive(move || start.value().get().and_then(Result::err));
                 view! {
                     <PageHeader title="Stock counts" subtitle="Count what is on the shelves; the differences are posted when you approve." />
@@ -269,13 +272,15 @@ fn CountBadge(status: CountStatus) -> impl IntoView {
 pub fn CountSheetPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|id| Uuid::parse_str(&id).ok()).unwrap_or_default();
+    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
+    let save = ServerAction::<SaveCount>::new();
+    let cancel = ServerAction::<CancelCount>::new();
+    let count =
+        Resource::new(move || (id(), save.version().get(), cancel.version().get()), |(id, _, _)| load_count(id));
     view! {
         <AdminPage title="Count sheet" needs=Needs::Permission(Permission::ViewInventory) let:actor>
             {
                 let manage = actor.can(Permission::ManageInventory);
-                let save = ServerAction::<SaveCount>::new();
-                let cancel = ServerAction::<CancelCount>::new();
-                let count = Resource::new(move || (id(), save.version().get(), cancel.version().get()), |(id, _, _)| load_count(id));
                 view! {
                     <Loaded resource=count let:count>
                         <CountSheet count manage save cancel />
@@ -353,10 +358,11 @@ fn CountSheet(
 pub fn AlertsPage() -> impl IntoView {
     let query = use_query_map();
     let all = move || query.read().get("all").is_some_and(|v| !v.is_empty());
+    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
+    let alerts = Resource::new(all, |all| load_alerts(!all));
     view! {
         <AdminPage title="Stock alerts" needs=Needs::Permission(Permission::ViewInventory) let:_actor>
             {
-                let alerts = Resource::new(all, |all| load_alerts(!all));
                 view! {
                     <PageHeader title="Stock alerts" subtitle="Items at or below their reorder point, and items sold below zero at a till.">
                         <a class="btn btn-secondary" href=move || if all() { "/admin/stock/alerts" } else { "/admin/stock/alerts?all=1" }>
