@@ -20,6 +20,10 @@ pub enum Needs {
 
 /// Shows `children` to a signed-in person who may open the page; sends everyone else to sign in
 /// (302), and tells a person without the right that the page is not theirs (403).
+///
+/// A page creates its resources before the gate, never inside `children`: on the server the
+/// gate's `Suspense` runs its children several times while it looks for the resources they
+/// read, and a resource created in them would be loaded (and sent to the browser) once per run.
 #[component]
 pub fn Gate<F, V>(needs: Needs, children: F) -> impl IntoView
 where

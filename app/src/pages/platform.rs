@@ -11,20 +11,24 @@ pub const PLATFORM_NAV: &[NavLink] = &[NavLink { href: "/platform", label: "Busi
 /// `/platform`: every business on the platform and their figures, for platform admins.
 #[component]
 pub fn PlatformHome() -> impl IntoView {
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
+    let set_status = ServerAction::<SetBusinessStatus>::new();
+    let overview = Resource::new(move || set_status.version().get(), |_| load_platform_overview());
     view! {
         <Title text="Platform" />
         <Gate needs=Needs::PlatformAdmin let:actor>
             <Workspace surface="Platform" nav=PLATFORM_NAV actor>
-                <PlatformOverviewPanel />
+                <PlatformOverviewPanel set_status overview />
             </Workspace>
         </Gate>
     }
 }
 
 #[component]
-fn PlatformOverviewPanel() -> impl IntoView {
-    let set_status = ServerAction::<SetBusinessStatus>::new();
-    let overview = Resource::new(move || set_status.version().get(), |_| load_platform_overview());
+fn PlatformOverviewPanel(
+    set_status: ServerAction<SetBusinessStatus>,
+    overview: Resource<Result<PlatformOverview, crate::AppError>>,
+) -> impl IntoView {
     view! {
         <PageHeader title="Businesses" subtitle="Every business on the platform, live from the database." />
         <Loaded resource=overview let:overview>

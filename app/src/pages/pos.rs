@@ -13,17 +13,18 @@ const SHOP_KEY: &str = "sc1.pos.shop";
 /// whether it is online, and installs the service worker that lets it work offline.
 #[component]
 pub fn PosHome() -> impl IntoView {
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
+    let shops = Resource::new(|| (), |()| load_register_shops());
     view! {
         <Title text="Point of sale" />
         <Gate needs=Needs::Permission(Permission::SellAtPos) let:_actor>
-            <Till />
+            <Till shops />
         </Gate>
     }
 }
 
 #[component]
-fn Till() -> impl IntoView {
-    let shops = Resource::new(|| (), |()| load_register_shops());
+fn Till(shops: Resource<Result<Vec<ShopChoice>, crate::AppError>>) -> impl IntoView {
     let online = connection_status();
     let (chosen, set_chosen) = signal(None::<String>);
     Effect::new(move |_| {

@@ -16,16 +16,27 @@ use crate::components::{EmptyState, Loaded, follow_events};
 #[component]
 pub fn StorefrontHome() -> impl IntoView {
     let params = use_params_map();
-    let store = Resource::new(move || params.read().get("slug").unwrap_or_default(), load_storefront);
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let store = Resource::new(slug, load_storefront);
+    // Created here, not inside the `Suspense` that waits for the store: on the server a
+    // `Suspense` runs its children several times, and a resource made in them would load each time.
+    let query = use_query_map();
+    let items = Resource::new(
+        move || (slug(), query.read().get("q").filter(|q| !q.is_empty())),
+        |(slug, q)| load_shop_items(slug, q),
+    );
     view! {
         <Loaded resource=store let:store>
-            <StorefrontView store />
+            <StorefrontView store items />
         </Loaded>
     }
 }
 
+/// The products on sale, as loaded for the storefront's search.
+type ShelfItems = Resource<Result<Vec<ShopItem>, crate::AppError>>;
+
 #[component]
-fn StorefrontView(store: Storefront) -> impl IntoView {
+fn StorefrontView(store: Storefront, items: ShelfItems) -> impl IntoView {
     let tenant = store.tenant;
     let tax_note = format!(
         "Prices in {} ({}), VAT {}% {}.",
@@ -50,7 +61,7 @@ fn StorefrontView(store: Storefront) -> impl IntoView {
                 <h1 class="text-2xl font-bold text-white sm:text-4xl">{tenant.name.clone()}</h1>
                 <p class="mt-3 max-w-2xl text-brand-50">{tenant.tagline}</p>
             </section>
-            <ShopShelf slug=tenant.slug.clone() currency=tenant.currency />
+            <ShopShelf slug=tenant.slug.clone() currency=tenant.currency items />
             <section class="mt-10" aria-labelledby="shops-heading">
                 <h2 id="shops-heading" class="text-xl font-semibold text-slate-900">"Visit us"</h2>
                 {if store.shops.is_empty() {
@@ -110,11 +121,9 @@ struct Availability {
 /// The products on sale, with a search box (a plain GET form) and availability that follows
 /// every sale and delivery while the page is open.
 #[component]
-fn ShopShelf(slug: String, currency: Currency) -> impl IntoView {
+fn ShopShelf(slug: String, currency: Currency, items: ShelfItems) -> impl IntoView {
     let query = use_query_map();
     let search = move || query.read().get("q").filter(|q| !q.is_empty());
-    let shelf_slug = slug.clone();
-    let items = Resource::new(search, move |q| load_shop_items(shelf_slug.clone(), q));
     let live = RwSignal::new(HashMap::<Uuid, i64>::new());
     follow_events(format!("/store/{slug}/live"), "availability", move |data| {
         if let Ok(change) = serde_json::from_str::<Availability>(&data) {

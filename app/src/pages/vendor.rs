@@ -12,23 +12,17 @@ pub const VENDOR_NAV: &[NavLink] =
 /// `/vendor`: the vendor portal's home for the signed-in vendor staff.
 #[component]
 pub fn VendorHomePage() -> impl IntoView {
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
+    let home = Resource::new(|| (), |()| load_vendor_home());
     view! {
         <Title text="Vendor portal" />
         <Gate needs=Needs::Permission(Permission::UseVendorPortal) let:actor>
             <Workspace surface="Vendor portal" nav=VENDOR_NAV actor>
-                <VendorPanel />
+                <Loaded resource=home let:home>
+                    <VendorView home />
+                </Loaded>
             </Workspace>
         </Gate>
-    }
-}
-
-#[component]
-fn VendorPanel() -> impl IntoView {
-    let home = Resource::new(|| (), |()| load_vendor_home());
-    view! {
-        <Loaded resource=home let:home>
-            <VendorView home />
-        </Loaded>
     }
 }
 

@@ -9,12 +9,15 @@ use crate::components::{Field, FormAlert, Loaded, Needs, PageHeader};
 /// `/admin/account`: the signed-in person's password and sessions.
 #[component]
 pub fn AccountPage() -> impl IntoView {
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
+    let end = ServerAction::<EndSession>::new();
+    let sessions = Resource::new(move || end.version().get(), |_| load_sessions());
     view! {
         <AdminPage title="Your account" needs=Needs::SignedIn let:actor>
             <PageHeader title="Your account" subtitle=describe(&actor) />
             <div class="grid gap-6 lg:grid-cols-2">
                 <PasswordForm />
-                <Sessions />
+                <Sessions end sessions />
             </div>
         </AdminPage>
     }
@@ -49,9 +52,10 @@ fn PasswordForm() -> impl IntoView {
 }
 
 #[component]
-fn Sessions() -> impl IntoView {
-    let end = ServerAction::<EndSession>::new();
-    let sessions = Resource::new(move || end.version().get(), |_| load_sessions());
+fn Sessions(
+    end: ServerAction<EndSession>,
+    sessions: Resource<Result<Vec<SessionView>, crate::AppError>>,
+) -> impl IntoView {
     view! {
         <section class="card">
             <h2 class="font-semibold text-slate-900">"Where you are signed in"</h2>

@@ -9,19 +9,24 @@ use crate::components::{Badge, BadgeTone, EmptyState, Field, FormAlert, Loaded, 
 /// `/admin/api-clients`: integrations allowed into the business's data through the REST API.
 #[component]
 pub fn ApiClientsPage() -> impl IntoView {
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
+    let create = ServerAction::<CreateApiClient>::new();
+    let revoke = ServerAction::<RevokeApiClient>::new();
+    let clients = Resource::new(move || (create.version().get(), revoke.version().get()), |_| load_api_clients());
     view! {
         <AdminPage title="API clients" needs=Needs::Permission(Permission::ManageApiClients) let:_actor>
             <PageHeader title="API clients" subtitle="Let your other systems (accounting, ERP, delivery partners) use your data through the REST API." />
-            <ClientsPanel />
+            <ClientsPanel create revoke clients />
         </AdminPage>
     }
 }
 
 #[component]
-fn ClientsPanel() -> impl IntoView {
-    let create = ServerAction::<CreateApiClient>::new();
-    let revoke = ServerAction::<RevokeApiClient>::new();
-    let clients = Resource::new(move || (create.version().get(), revoke.version().get()), |_| load_api_clients());
+fn ClientsPanel(
+    create: ServerAction<CreateApiClient>,
+    revoke: ServerAction<RevokeApiClient>,
+    clients: Resource<Result<Vec<ApiClientView>, crate::AppError>>,
+) -> impl IntoView {
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     let created = move || create.value().get().and_then(Result::ok);
     let scopes_error = move || match error.get() {

@@ -1,5 +1,5 @@
 use commerce::audit::{AuditEntry, AuditPage};
-use commerce::identity::Permission;
+use commerce::identity::{Permission, StaffList};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -11,16 +11,7 @@ use crate::components::{EmptyState, Loaded, Needs, PageHeader};
 /// of record and dates. The filters are a plain GET form, so the page works without JavaScript.
 #[component]
 pub fn AuditPageView() -> impl IntoView {
-    view! {
-        <AdminPage title="Audit trail" needs=Needs::Permission(Permission::ViewAudit) let:_actor>
-            <PageHeader title="Audit trail" subtitle="Who changed what, and when. Nothing here can be edited." />
-            <AuditPanel />
-        </AdminPage>
-    }
-}
-
-#[component]
-fn AuditPanel() -> impl IntoView {
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
     let entries = Resource::new(
@@ -29,6 +20,22 @@ fn AuditPanel() -> impl IntoView {
     );
     let people = Resource::new(|| (), |()| load_staff());
     let entities = Resource::new(|| (), |()| load_audit_entities());
+    view! {
+        <AdminPage title="Audit trail" needs=Needs::Permission(Permission::ViewAudit) let:_actor>
+            <PageHeader title="Audit trail" subtitle="Who changed what, and when. Nothing here can be edited." />
+            <AuditPanel entries people entities />
+        </AdminPage>
+    }
+}
+
+#[component]
+fn AuditPanel(
+    entries: Resource<Result<AuditPage, crate::AppError>>,
+    people: Resource<Result<StaffList, crate::AppError>>,
+    entities: Resource<Result<Vec<String>, crate::AppError>>,
+) -> impl IntoView {
+    let query = use_query_map();
+    let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
     view! {
         <form method="get" action="/admin/audit" class="card mb-6 grid gap-4 sm:grid-cols-2 lg:grid-cols-5 lg:items-end">
             <div>

@@ -9,7 +9,7 @@ use crate::components::{DataTable, EmptyState, Field, FieldError, FormAlert, Loa
 /// `/admin/categories`: the category tree; add, rename, move and remove categories.
 #[component]
 pub fn CategoriesPage() -> impl IntoView {
-    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let add = ServerAction::<AddCategory>::new();
     let edit = ServerAction::<EditCategory>::new();
     let remove = ServerAction::<DeleteCategory>::new();

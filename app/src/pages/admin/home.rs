@@ -8,7 +8,7 @@ use crate::components::{Loaded, Needs, PageHeader, StatTile};
 /// `/admin`: the business at a glance.
 #[component]
 pub fn AdminHome() -> impl IntoView {
-    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let home = Resource::new(|| (), |()| load_business_home());
     view! {
         <AdminPage title="Overview" needs=Needs::Permission(Permission::ViewDashboard) let:_actor>

@@ -62,10 +62,7 @@ pub const ADMIN_NAV: &[NavLink] = &[
 
 /// A back-office page: its title, the sign-in and permission gate, and the workspace frame, around
 /// content made for the signed-in person.
-///
-/// A page creates its resources before it calls this, never inside `children`: on the server the
-/// gate's `Suspense` runs its children several times while it looks for the resources they
-/// read, and a resource created in them would be loaded (and sent to the browser) once per run.
+/// Like every gated page, it creates its resources before this, never in `children` (see `Gate`).
 #[component]
 fn AdminPage<F, V>(title: &'static str, needs: Needs, children: F) -> impl IntoView
 where

@@ -10,17 +10,18 @@ use crate::components::{EmptyState, Loaded, Needs, PageHeader};
 /// mail server configured they wait here, so an owner can pass a link on by hand.
 #[component]
 pub fn OutboxPage() -> impl IntoView {
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
+    let messages = Resource::new(|| (), |()| load_outbox());
     view! {
         <AdminPage title="Sent messages" needs=Needs::Permission(Permission::ViewOutbox) let:_actor>
             <PageHeader title="Sent messages" subtitle="Emails the business has sent, newest first. Until a mail server is set up they wait here." />
-            <OutboxList />
+            <OutboxList messages />
         </AdminPage>
     }
 }
 
 #[component]
-fn OutboxList() -> impl IntoView {
-    let messages = Resource::new(|| (), |()| load_outbox());
+fn OutboxList(messages: Resource<Result<Vec<Message>, crate::AppError>>) -> impl IntoView {
     view! {
         <Loaded resource=messages let:messages>
             {if messages.is_empty() {

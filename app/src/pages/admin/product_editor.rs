@@ -20,7 +20,7 @@ use crate::components::{FieldError, FormAlert, Loaded, Needs, PageHeader};
 pub fn ProductEditorPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|id| Uuid::parse_str(&id).ok());
-    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let saves = RwSignal::new(0_u32);
     let product = Resource::new(move || (id(), saves.get()), |(id, _)| load_product(id));
     view! {

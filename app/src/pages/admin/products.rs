@@ -15,7 +15,7 @@ use crate::components::{Badge, BadgeTone, DataTable, EmptyState, FormAlert, Load
 /// category through a plain GET form, with a bulk status change for those who may edit.
 #[component]
 pub fn ProductsPage() -> impl IntoView {
-    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
     let bulk = ServerAction::<SetProductsStatus>::new();

@@ -10,19 +10,25 @@ use crate::components::{Field, FormAlert, Loaded, Needs, PageHeader};
 /// Those who may only look see the same page without the means to change it.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
+    let save = ServerAction::<SaveSettings>::new();
+    let add = ServerAction::<AddLocation>::new();
+    let settings = Resource::new(move || (save.version().get(), add.version().get()), |_| load_settings());
     view! {
         <AdminPage title="Settings" needs=Needs::Permission(Permission::ViewSettings) let:actor>
             <PageHeader title="Settings" subtitle="How the business trades: its name, currency, VAT and time zone, and where it keeps stock." />
-            <SettingsPanel manage=actor.can(Permission::ManageSettings) />
+            <SettingsPanel manage=actor.can(Permission::ManageSettings) save add settings />
         </AdminPage>
     }
 }
 
 #[component]
-fn SettingsPanel(manage: bool) -> impl IntoView {
-    let save = ServerAction::<SaveSettings>::new();
-    let add = ServerAction::<AddLocation>::new();
-    let settings = Resource::new(move || (save.version().get(), add.version().get()), |_| load_settings());
+fn SettingsPanel(
+    manage: bool,
+    save: ServerAction<SaveSettings>,
+    add: ServerAction<AddLocation>,
+    settings: Resource<Result<(TenantSummary, Vec<Location>), crate::AppError>>,
+) -> impl IntoView {
     view! {
         <Loaded resource=settings let:loaded>
             <div class="grid gap-6 lg:grid-cols-2">

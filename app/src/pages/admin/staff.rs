@@ -9,9 +9,16 @@ use crate::components::{Badge, BadgeTone, Field, FormAlert, Loaded, Needs, PageH
 /// deactivating people.
 #[component]
 pub fn StaffPage() -> impl IntoView {
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
+    let invite = ServerAction::<InviteStaff>::new();
+    let actions = MemberActions { set_active: ServerAction::new(), change_role: ServerAction::new() };
+    let staff = Resource::new(
+        move || (invite.version().get(), actions.set_active.version().get(), actions.change_role.version().get()),
+        |_| load_staff(),
+    );
     view! {
         <AdminPage title="Staff" needs=Needs::Permission(Permission::ViewStaff) let:actor>
-            <StaffPanel manage=actor.can(Permission::ManageStaff) me=actor_user(&actor) />
+            <StaffPanel manage=actor.can(Permission::ManageStaff) me=actor_user(&actor) invite actions staff />
         </AdminPage>
     }
 }
@@ -24,13 +31,13 @@ fn actor_user(actor: &commerce::identity::Actor) -> Option<uuid::Uuid> {
 }
 
 #[component]
-fn StaffPanel(manage: bool, me: Option<uuid::Uuid>) -> impl IntoView {
-    let invite = ServerAction::<InviteStaff>::new();
-    let actions = MemberActions { set_active: ServerAction::new(), change_role: ServerAction::new() };
-    let staff = Resource::new(
-        move || (invite.version().get(), actions.set_active.version().get(), actions.change_role.version().get()),
-        |_| load_staff(),
-    );
+fn StaffPanel(
+    manage: bool,
+    me: Option<uuid::Uuid>,
+    invite: ServerAction<InviteStaff>,
+    actions: MemberActions,
+    staff: Resource<Result<StaffList, crate::AppError>>,
+) -> impl IntoView {
     view! {
         <PageHeader title="Staff" subtitle="The people who work in this business and what they may do." />
         <Loaded resource=staff let:list>

@@ -50,7 +50,7 @@ fn live_levels() -> LiveLevels {
 /// current live while the page is open; filtered by location, search and low stock.
 #[component]
 pub fn StockPage() -> impl IntoView {
-    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
     let stock = Resource::new(
@@ -165,7 +165,7 @@ fn LevelRow(level: StockLevel, live: LiveLevels) -> impl IntoView {
 pub fn VariantStockPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|id| Uuid::parse_str(&id).ok()).unwrap_or_default();
-    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let adjust = ServerAction::<AdjustStock>::new();
     let reorder = ServerAction::<SetReorder>::new();
     let history = Resource::new(

@@ -49,7 +49,7 @@ fn LinesBox(hint: &'static str, error: Signal<Option<crate::AppError>>) -> impl 
 /// `/admin/stock/receipts`: goods booked in from suppliers, and a form to book more.
 #[component]
 pub fn ReceiptsPage() -> impl IntoView {
-    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let receive = ServerAction::<ReceiveStock>::new();
     let receipts = Resource::new(move || receive.version().get(), |_| load_receipts());
     view! {
@@ -115,7 +115,7 @@ fn ReceiptTable(receipts: Vec<Receipt>, currency: Currency) -> impl IntoView {
 /// `/admin/stock/transfers`: stock moving between locations, drafted, sent and received.
 #[component]
 pub fn TransfersPage() -> impl IntoView {
-    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let draft = ServerAction::<DraftTransfer>::new();
     let advance = ServerAction::<AdvanceTransfer>::new();
     let transfers = Resource::new(move || (draft.version().get(), advance.version().get()), |_| load_transfers());
@@ -209,7 +209,7 @@ fn TransferList(transfers: Vec<Transfer>, manage: bool, advance: ServerAction<Ad
 /// `/admin/stock/counts`: stock counts by location, and starting a new one.
 #[component]
 pub fn CountsPage() -> impl IntoView {
-    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let start = ServerAction::<StartCount>::new();
     let counts = Resource::new(|| (), |()| load_counts());
     view! {
@@ -272,7 +272,7 @@ fn CountBadge(status: CountStatus) -> impl IntoView {
 pub fn CountSheetPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|id| Uuid::parse_str(&id).ok()).unwrap_or_default();
-    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let save = ServerAction::<SaveCount>::new();
     let cancel = ServerAction::<CancelCount>::new();
     let count =
@@ -358,7 +358,7 @@ fn CountSheet(
 pub fn AlertsPage() -> impl IntoView {
     let query = use_query_map();
     let all = move || query.read().get("all").is_some_and(|v| !v.is_empty());
-    // Loaded outside the gate, so that it is loaded once (see `AdminPage`).
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let alerts = Resource::new(all, |all| load_alerts(!all));
     view! {
         <AdminPage title="Stock alerts" needs=Needs::Permission(Permission::ViewInventory) let:_actor>
