@@ -295,7 +295,7 @@ mod server {
     }
 
     /// How long an answer is kept at most.
-    const KEEP: Duration = Duration::from_secs(60);
+    const KEEP: Duration = Duration::from_mins(1);
     /// How many answers are kept at most; past that, new ones are not kept.
     const MOST_KEPT: usize = 10_000;
 
