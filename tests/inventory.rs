@@ -337,6 +337,16 @@ async fn a_transfer_moves_what_was_sent_and_records_what_arrived(owner: PgPool) 
     transfer::receive(&db, &boss, id, &[Line { variant, quantity: 7 }]).await.unwrap();
     let done = transfer::get(&db, &boss, id).await.unwrap();
     assert_eq!((done.status, done.lines[0].received), (inventory::TransferStatus::Received, Some(7)));
+    let listed = transfer::recent(&db, &boss, 10).await.unwrap();
+    let listed: Vec<_> = listed.iter().map(|t| (t.id, t.status, t.lines.len(), t.note.as_str())).collect();
+    assert_eq!(
+        listed,
+        [
+            (id, inventory::TransferStatus::Received, 1, "for the weekend"),
+            (draft, inventory::TransferStatus::Cancelled, 1, "")
+        ],
+        "newest first, each with its own lines"
+    );
     let product = catalog::product::get(&db, &boss, oil.id).await.unwrap();
     assert_eq!(product.variants[0].on_hand, 11, "one bottle lost on the way");
     ledger_is_whole(&db, &boss).await;
@@ -353,6 +363,13 @@ async fn an_approved_count_posts_its_differences(owner: PgPool) {
     let count = inventory::count::start(&db, &boss, shop, "month end").await.unwrap();
     inventory::count::record_counts(&db, &boss, count, &[(variant, Some(37))]).await.unwrap();
     assert_eq!(inventory::count::approve(&db, &boss, count).await.unwrap(), 1);
+    let other = inventory::count::start(&db, &boss, shop, "spot check").await.unwrap();
+    let listed = inventory::count::recent(&db, &boss, 10).await.unwrap();
+    let listed: Vec<_> = listed.iter().map(|c| (c.id, c.status, c.note.as_str())).collect();
+    assert_eq!(
+        listed,
+        [(other, inventory::CountStatus::Open, "spot check"), (count, inventory::CountStatus::Approved, "month end")]
+    );
     let again = inventory::count::approve(&db, &boss, count).await;
     assert!(matches!(again, Err(Error::Conflict(_))), "{again:?}");
     let product = catalog::product::get(&db, &boss, sugar.id).await.unwrap();

@@ -1,6 +1,8 @@
 //! Stock counts: a count sheet per location with what the books expect, the numbers people
 //! count, and on approval the differences posted to the ledger.
 
+use std::collections::HashMap;
+
 use serde_json::json;
 use uuid::Uuid;
 
@@ -159,7 +161,7 @@ pub async fn cancel(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Er
 pub async fn get(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<StockCount, Error> {
     let tenant = actor.require(Permission::ViewInventory)?;
     let mut tx = tenant_tx(db, tenant).await?;
-    let count = read(&mut tx, tenant, id, true).await?;
+    let count = read(&mut tx, tenant, id).await?;
     tx.commit().await?;
     Ok(count)
 }
@@ -175,10 +177,7 @@ pub async fn recent(db: &sqlx::PgPool, actor: &Actor, limit: i64) -> Result<Vec<
     )
     .fetch_all(&mut *tx)
     .await?;
-    let mut counts = Vec::with_capacity(ids.len());
-    for id in ids {
-        counts.push(read(&mut tx, tenant, id, false).await?);
-    }
+    let counts = read_all(&mut tx, tenant, &ids).await?;
     tx.commit().await?;
     Ok(counts)
 }
@@ -199,51 +198,59 @@ async fn open(tx: &mut sqlx::PgConnection, tenant: TenantId, id: Uuid) -> Result
     Ok(LocationId(row.location_id))
 }
 
-async fn read(tx: &mut sqlx::PgConnection, tenant: TenantId, id: Uuid, with_lines: bool) -> Result<StockCount, Error> {
-    let c = sqlx::query!(
-        "SELECT c.id, c.location_id, l.name AS location_name, c.status, c.note, c.created_by, c.created_at, c.approved_at
-           FROM stock_counts c JOIN locations l ON l.tenant_id = c.tenant_id AND l.id = c.location_id
-          WHERE c.tenant_id = $1 AND c.id = $2",
+/// Reads a count with its lines.
+async fn read(tx: &mut sqlx::PgConnection, tenant: TenantId, id: Uuid) -> Result<StockCount, Error> {
+    let mut count = read_all(tx, tenant, &[id]).await?.pop().ok_or_else(|| Error::not_found("stock count"))?;
+    count.lines = sqlx::query!(
+        "SELECT cl.variant_id, p.name AS product_name, v.option_values, v.sku, cl.expected, cl.counted
+           FROM stock_count_lines cl
+           JOIN variants v ON v.tenant_id = cl.tenant_id AND v.id = cl.variant_id
+           JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+          WHERE cl.tenant_id = $1 AND cl.count_id = $2
+          ORDER BY lower(p.name), v.sku",
         tenant.0,
         id
     )
-    .fetch_optional(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?
-    .ok_or_else(|| Error::not_found("stock count"))?;
-    let lines = if with_lines {
-        sqlx::query!(
-            "SELECT cl.variant_id, p.name AS product_name, v.option_values, v.sku, cl.expected, cl.counted
-               FROM stock_count_lines cl
-               JOIN variants v ON v.tenant_id = cl.tenant_id AND v.id = cl.variant_id
-               JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
-              WHERE cl.tenant_id = $1 AND cl.count_id = $2
-              ORDER BY lower(p.name), v.sku",
-            tenant.0,
-            id
-        )
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .map(|l| CountLine {
-            variant: VariantId(l.variant_id),
-            item: item_name(&l.product_name, &l.option_values),
-            sku: l.sku,
-            expected: l.expected,
-            counted: l.counted,
-        })
-        .collect()
-    } else {
-        Vec::new()
-    };
-    Ok(StockCount {
-        id: c.id,
-        location: LocationId(c.location_id),
-        location_name: c.location_name,
-        status: CountStatus::from_code(&c.status).ok_or(Error::Internal)?,
-        note: c.note,
-        created_by: c.created_by,
-        created_at: c.created_at,
-        approved_at: c.approved_at,
-        lines,
+    .into_iter()
+    .map(|l| CountLine {
+        variant: VariantId(l.variant_id),
+        item: item_name(&l.product_name, &l.option_values),
+        sku: l.sku,
+        expected: l.expected,
+        counted: l.counted,
     })
+    .collect();
+    Ok(count)
+}
+
+/// The counts with these ids, without their lines, in the order given (those not found left
+/// out), read with one query.
+async fn read_all(tx: &mut sqlx::PgConnection, tenant: TenantId, ids: &[Uuid]) -> Result<Vec<StockCount>, Error> {
+    let rows = sqlx::query!(
+        "SELECT c.id, c.location_id, l.name AS location_name, c.status, c.note, c.created_by, c.created_at, c.approved_at
+           FROM stock_counts c JOIN locations l ON l.tenant_id = c.tenant_id AND l.id = c.location_id
+          WHERE c.tenant_id = $1 AND c.id = ANY($2)",
+        tenant.0,
+        ids
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut by_id: HashMap<Uuid, StockCount> = HashMap::with_capacity(rows.len());
+    for c in rows {
+        let count = StockCount {
+            id: c.id,
+            location: LocationId(c.location_id),
+            location_name: c.location_name,
+            status: CountStatus::from_code(&c.status).ok_or(Error::Internal)?,
+            note: c.note,
+            created_by: c.created_by,
+            created_at: c.created_at,
+            approved_at: c.approved_at,
+            lines: Vec::new(),
+        };
+        by_id.insert(c.id, count);
+    }
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }

@@ -1,6 +1,8 @@
 //! Transfers between locations: drafted, sent (stock leaves the sending location), received
 //! (what arrived is added at the other end; a shortfall stays on record), or cancelled.
 
+use std::collections::HashMap;
+
 use serde_json::json;
 use uuid::Uuid;
 
@@ -218,10 +220,7 @@ pub async fn recent(db: &sqlx::PgPool, actor: &Actor, limit: i64) -> Result<Vec<
     )
     .fetch_all(&mut *tx)
     .await?;
-    let mut transfers = Vec::with_capacity(ids.len());
-    for id in ids {
-        transfers.push(read(&mut tx, tenant, id, false).await?);
-    }
+    let transfers = read_all(&mut tx, tenant, &ids).await?;
     tx.commit().await?;
     Ok(transfers)
 }
@@ -247,54 +246,65 @@ async fn read(tx: &mut sqlx::PgConnection, tenant: TenantId, id: Uuid, lock: boo
             .await?
             .ok_or_else(|| Error::not_found("transfer"))?;
     }
-    let t = sqlx::query!(
+    read_all(tx, tenant, &[id]).await?.pop().ok_or_else(|| Error::not_found("transfer"))
+}
+
+/// The transfers with these ids, in the order given (those not found left out), read with two
+/// queries however many there are.
+async fn read_all(tx: &mut sqlx::PgConnection, tenant: TenantId, ids: &[Uuid]) -> Result<Vec<Transfer>, Error> {
+    let headers = sqlx::query!(
         "SELECT t.id, t.from_location, f.name AS from_name, t.to_location, d.name AS to_name, t.status, t.note,
                 t.created_by, t.created_at, t.sent_at, t.received_at
            FROM stock_transfers t
            JOIN locations f ON f.tenant_id = t.tenant_id AND f.id = t.from_location
            JOIN locations d ON d.tenant_id = t.tenant_id AND d.id = t.to_location
-          WHERE t.tenant_id = $1 AND t.id = $2",
+          WHERE t.tenant_id = $1 AND t.id = ANY($2)",
         tenant.0,
-        id
+        ids
     )
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| Error::not_found("transfer"))?;
-    let lines = sqlx::query!(
-        "SELECT tl.variant_id, p.name AS product_name, v.option_values, v.sku, tl.quantity, tl.received
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut lines: HashMap<Uuid, Vec<TransferLine>> = HashMap::new();
+    let rows = sqlx::query!(
+        "SELECT tl.transfer_id, tl.variant_id, p.name AS product_name, v.option_values, v.sku, tl.quantity, tl.received
            FROM stock_transfer_lines tl
            JOIN variants v ON v.tenant_id = tl.tenant_id AND v.id = tl.variant_id
            JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
-          WHERE tl.tenant_id = $1 AND tl.transfer_id = $2
+          WHERE tl.tenant_id = $1 AND tl.transfer_id = ANY($2)
           ORDER BY lower(p.name), v.sku",
         tenant.0,
-        id
+        ids
     )
     .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|l| TransferLine {
-        variant: VariantId(l.variant_id),
-        item: item_name(&l.product_name, &l.option_values),
-        sku: l.sku,
-        quantity: l.quantity,
-        received: l.received,
-    })
-    .collect();
-    Ok(Transfer {
-        id: t.id,
-        from: LocationId(t.from_location),
-        from_name: t.from_name,
-        to: LocationId(t.to_location),
-        to_name: t.to_name,
-        status: TransferStatus::from_code(&t.status).ok_or(Error::Internal)?,
-        note: t.note,
-        created_by: t.created_by,
-        created_at: t.created_at,
-        sent_at: t.sent_at,
-        received_at: t.received_at,
-        lines,
-    })
+    .await?;
+    for l in rows {
+        lines.entry(l.transfer_id).or_default().push(TransferLine {
+            variant: VariantId(l.variant_id),
+            item: item_name(&l.product_name, &l.option_values),
+            sku: l.sku,
+            quantity: l.quantity,
+            received: l.received,
+        });
+    }
+    let mut by_id: HashMap<Uuid, Transfer> = HashMap::with_capacity(headers.len());
+    for t in headers {
+        let transfer = Transfer {
+            id: t.id,
+            from: LocationId(t.from_location),
+            from_name: t.from_name,
+            to: LocationId(t.to_location),
+            to_name: t.to_name,
+            status: TransferStatus::from_code(&t.status).ok_or(Error::Internal)?,
+            note: t.note,
+            created_by: t.created_by,
+            created_at: t.created_at,
+            sent_at: t.sent_at,
+            received_at: t.received_at,
+            lines: lines.remove(&t.id).unwrap_or_default(),
+        };
+        by_id.insert(t.id, transfer);
+    }
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
 async fn record(

@@ -94,10 +94,10 @@ where
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let not_found = || Problem::from(commerce::Error::not_found("record")).into_response();
-        let axum::extract::Path(text) =
-            axum::extract::Path::<String>::from_request_parts(parts, state).await.map_err(|_| not_found())?;
-        uuid::Uuid::parse_str(&text).map(Self).map_err(|_| not_found())
+        match path_ids(parts, state).await.as_deref() {
+            Some(&[id]) => Ok(Self(id)),
+            _ => Err(record_not_found()),
+        }
     }
 }
 
@@ -108,12 +108,19 @@ where
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let not_found = || Problem::from(commerce::Error::not_found("record")).into_response();
-        let axum::extract::Path((first, second)) =
-            axum::extract::Path::<(String, String)>::from_request_parts(parts, state).await.map_err(|_| not_found())?;
-        match (uuid::Uuid::parse_str(&first), uuid::Uuid::parse_str(&second)) {
-            (Ok(first), Ok(second)) => Ok(Self(first, second)),
-            _ => Err(not_found()),
+        match path_ids(parts, state).await.as_deref() {
+            Some(&[first, second]) => Ok(Self(first, second)),
+            _ => Err(record_not_found()),
         }
     }
+}
+
+/// The path's parameters as UUIDs, or none when one of them is not a UUID.
+async fn path_ids<S: Send + Sync>(parts: &mut Parts, state: &S) -> Option<Vec<uuid::Uuid>> {
+    let axum::extract::Path(texts) = axum::extract::Path::<Vec<String>>::from_request_parts(parts, state).await.ok()?;
+    texts.iter().map(|text| uuid::Uuid::parse_str(text).ok()).collect()
+}
+
+fn record_not_found() -> Response {
+    Problem::from(commerce::Error::not_found("record")).into_response()
 }
