@@ -124,5 +124,11 @@ test.describe("without JavaScript", () => {
     await expect(page.getByRole("heading", { level: 1, name: "Oja Fresh Supermarket" })).toBeVisible();
     await page.goto("/pos");
     await expect(page.getByRole("heading", { name: "Which shop is this till in?" })).toBeVisible();
+    // A form shows what is saved before any script runs.
+    await page.goto("/admin/products?search=indomie");
+    await page.getByRole("link", { name: /Indomie/ }).first().click();
+    const name = await page.getByLabel("Name", { exact: true }).inputValue();
+    expect(name).toMatch(/Indomie/);
+    await expect(page.getByLabel("Description")).not.toHaveValue("");
   });
 });

@@ -291,7 +291,7 @@ fn Editor(
                 </div>
                 <div class="field">
                     <label class="label" for="description">"Description"</label>
-                    <textarea class="input min-h-28" id="description" prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                    <textarea class="input min-h-28" id="description" prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))>{description.get_untracked()}</textarea>
                     <FieldError error field="description" />
                 </div>
             </section>
@@ -325,9 +325,9 @@ fn Editor(
                         view! {
                             <div class="space-y-2">
                                 <label class="label" for=name_id.clone()>{format!("Option {}", i + 1)}</label>
-                                <input class="input" id=name_id placeholder=["Size", "Colour", "Material"][i] prop:value=move || o.name.get() on:input=move |ev| o.name.set(event_target_value(&ev)) />
+                                <input class="input" id=name_id placeholder=["Size", "Colour", "Material"][i] value=o.name.get_untracked() prop:value=move || o.name.get() on:input=move |ev| o.name.set(event_target_value(&ev)) />
                                 <label class="sr-only" for=values_id.clone()>{format!("Values of option {}", i + 1)}</label>
-                                <input class="input" id=values_id placeholder=["S, M, L", "Black, White", "Cotton, Linen"][i] prop:value=move || o.values.get() on:input=move |ev| o.values.set(event_target_value(&ev)) />
+                                <input class="input" id=values_id placeholder=["S, M, L", "Black, White", "Cotton, Linen"][i] value=o.values.get_untracked() prop:value=move || o.values.get() on:input=move |ev| o.values.set(event_target_value(&ev)) />
                             </div>
                         }
                     }).collect_view()}
@@ -368,7 +368,7 @@ fn VariantTable(
         view! {
             <td>
                 <label class="sr-only" for=id.clone()>{label}</label>
-                <input class=format!("input input-sm {class}") id=id prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+                <input class=format!("input input-sm {class}") id=id value=value.get_untracked() prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
                 <FieldError error field />
             </td>
         }
@@ -416,7 +416,7 @@ fn BoundField(
     view! {
         <div class="field">
             <label class="label" for=field>{label}</label>
-            <input class="input" id=field prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+            <input class="input" id=field value=value.get_untracked() prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
             <FieldError error field />
         </div>
     }

@@ -114,7 +114,7 @@ fn Picture(
             {manage.then(|| view! {
                 <label class="sr-only" for=alt_id.clone()>{format!("What picture {} shows", index + 1)}</label>
                 <input class="input input-sm" id=alt_id placeholder="What it shows" maxlength="200"
-                    prop:value=move || alt.get() on:input=move |ev| alt.set(event_target_value(&ev))
+                    value=alt.get_untracked() prop:value=move || alt.get() on:input=move |ev| alt.set(event_target_value(&ev))
                     on:change=move |_| {
                         if let Some(product) = product {
                             edit.dispatch(EditProductImage { product, image: id, alt: Some(alt.get_untracked()), position: None });

@@ -331,7 +331,7 @@ fn CountSheet(
                         <td class="font-mono text-xs">{line.sku}</td>
                         <td class="num">{expected}</td>
                         <td class="num">
-                            <input class="input input-sm w-24 text-right" id=input_id inputmode="numeric" disabled=!open prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+                            <input class="input input-sm w-24 text-right" id=input_id inputmode="numeric" disabled=!open value=value.get_untracked() prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
                             <FieldError error field=format!("counts[{i}]") />
                         </td>
                         <td class=move || match difference() { Some(d) if d < 0 => "num text-red-700", Some(d) if d > 0 => "num text-emerald-700", _ => "num text-slate-400" }>
