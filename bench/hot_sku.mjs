@@ -75,7 +75,11 @@ const stat = (pid) => {
     return null; // gone meanwhile
   }
 };
-const ticksOf = (pids) => pids.reduce((sum, pid) => sum + (stat(pid) ? Number(stat(pid)[11]) + Number(stat(pid)[12]) : 0), 0);
+const ticksOf = (pids) =>
+  pids.reduce((sum, pid) => {
+    const fields = stat(pid);
+    return sum + (fields ? Number(fields[11]) + Number(fields[12]) : 0);
+  }, 0);
 const withChildren = (parent) => [
   parent,
   ...readdirSync("/proc").filter((name) => /^\d+$/.test(name) && stat(name)?.[1] === String(parent)),

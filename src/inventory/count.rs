@@ -1,14 +1,12 @@
 //! Stock counts: a count sheet per location with what the books expect, the numbers people
 //! count, and on approval the differences posted to the ledger.
 
-use std::collections::HashMap;
-
 use serde_json::json;
 use uuid::Uuid;
 
-use super::item_name;
 use super::ledger::{self, Move};
 use super::{CountLine, CountStatus, MovementReason, StockCount};
+use super::{in_order, item_name};
 use crate::Error;
 use crate::audit::{self, Change};
 use crate::catalog::VariantId;
@@ -237,9 +235,9 @@ async fn read_all(tx: &mut sqlx::PgConnection, tenant: TenantId, ids: &[Uuid]) -
     )
     .fetch_all(&mut *tx)
     .await?;
-    let mut by_id: HashMap<Uuid, StockCount> = HashMap::with_capacity(rows.len());
+    let mut counts = Vec::with_capacity(rows.len());
     for c in rows {
-        let count = StockCount {
+        counts.push(StockCount {
             id: c.id,
             location: LocationId(c.location_id),
             location_name: c.location_name,
@@ -249,8 +247,7 @@ async fn read_all(tx: &mut sqlx::PgConnection, tenant: TenantId, ids: &[Uuid]) -
             created_at: c.created_at,
             approved_at: c.approved_at,
             lines: Vec::new(),
-        };
-        by_id.insert(c.id, count);
+        });
     }
-    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    Ok(in_order(ids, counts, |c| c.id))
 }

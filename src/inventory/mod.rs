@@ -428,6 +428,13 @@ pub struct Reservation {
     pub expires_at: DateTime<Utc>,
 }
 
+/// Documents read together by id, put back in the order of `ids` (those not found left out).
+#[cfg(feature = "server")]
+fn in_order<T>(ids: &[uuid::Uuid], found: Vec<T>, id: impl Fn(&T) -> uuid::Uuid) -> Vec<T> {
+    let mut by_id: std::collections::HashMap<uuid::Uuid, T> = found.into_iter().map(|d| (id(&d), d)).collect();
+    ids.iter().filter_map(|i| by_id.remove(i)).collect()
+}
+
 /// "Ankara shirt — L / Black", or just the product's name when it has no options.
 pub fn item_name(product: &str, option_values: &[String]) -> String {
     if option_values.is_empty() { product.to_owned() } else { format!("{product} — {}", option_values.join(" / ")) }

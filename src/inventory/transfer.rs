@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::item_name;
 use super::ledger::{self, Move};
 use super::stock::check_lines;
 use super::{Line, MovementReason, Transfer, TransferLine, TransferStatus};
+use super::{in_order, item_name};
 use crate::Error;
 use crate::audit::{self, Change};
 use crate::catalog::VariantId;
@@ -286,9 +286,9 @@ async fn read_all(tx: &mut sqlx::PgConnection, tenant: TenantId, ids: &[Uuid]) -
             received: l.received,
         });
     }
-    let mut by_id: HashMap<Uuid, Transfer> = HashMap::with_capacity(headers.len());
+    let mut transfers = Vec::with_capacity(headers.len());
     for t in headers {
-        let transfer = Transfer {
+        transfers.push(Transfer {
             id: t.id,
             from: LocationId(t.from_location),
             from_name: t.from_name,
@@ -301,10 +301,9 @@ async fn read_all(tx: &mut sqlx::PgConnection, tenant: TenantId, ids: &[Uuid]) -
             sent_at: t.sent_at,
             received_at: t.received_at,
             lines: lines.remove(&t.id).unwrap_or_default(),
-        };
-        by_id.insert(t.id, transfer);
+        });
     }
-    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    Ok(in_order(ids, transfers, |t| t.id))
 }
 
 async fn record(
