@@ -27,6 +27,9 @@ target/debug/server seed
 
 bind=${BIND_ADDR:-127.0.0.1:3000}
 base="http://$bind"
+# Metrics are for the operator: on an address of their own, here one only this machine reaches.
+METRICS_ADDR=${METRICS_ADDR:-127.0.0.1:9464}
+export METRICS_ADDR
 cat <<TXT
 
   SC-1 Commerce Suite is starting on $base (ready in $(( $(date +%s) - started )) s)
@@ -48,8 +51,9 @@ cat <<TXT
     Platform     admin@sc1.ng               (all businesses: $base/platform)
   Sign in at $base/admin/login, or open a new business at $base/signup
 
-  Health $base/healthz · readiness $base/readyz · metrics $base/metrics
+  Health $base/healthz · readiness $base/readyz · metrics http://$METRICS_ADDR/metrics
   Stop the server with Ctrl-C; stop the database with: make stop
 
 TXT
-exec target/debug/server serve --bind "$bind"
+# Demo mode: the start page shows the demo logins above, which only a demonstration may.
+exec target/debug/server serve --bind "$bind" --demo

@@ -30,8 +30,14 @@ scripts/pg.sh createdb "$pgdir" commerce_e2e
 eval "$(scripts/pg.sh env "$pgdir" commerce_e2e)"
 # Pictures go beside the throwaway database, and go with it.
 export MEDIA_DIR=$pgdir/media
+# Letters to people (sign-up and reset links) are written there too, for the tests to read.
+export MAIL_DIR=$pgdir/mail
 target/debug/server seed
 port=$((45000 + RANDOM % 5000))
 SECRETS_KEYS="test:$(head -c 32 /dev/urandom | base64)"
 export SECRETS_KEYS
-E2E_PORT=$port E2E_PG_DIR=$pgdir npx playwright test --config end2end/playwright.config.ts
+# The start page's demo logins are shown only by a server in demo mode, as `make run` starts it.
+DEMO_MODE=true E2E_PORT=$port E2E_PG_DIR=$pgdir npx playwright test --config end2end/playwright.config.ts
+
+echo "== API fuzzing (schemathesis over /api/v1/openapi.json: no 5xx, no undocumented status)"
+scripts/api-fuzz.sh

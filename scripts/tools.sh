@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, each only when missing or at the wrong version:
 # the wasm target, cargo-leptos, wasm-bindgen-cli (exactly the version in Cargo.lock), the npm
-# tools (Tailwind, wasm-opt, Playwright) and, with `test`, Debian's Chromium.
+# tools (Tailwind, wasm-opt, Playwright) and, with `test`, Debian's Chromium and the API fuzzer
+# (schemathesis, in a Python virtual environment under .venv-tools/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,4 +35,21 @@ if [ "${1:-}" = test ] && ! command -v chromium >/dev/null; then
   echo "installing Debian's chromium for the browser tests"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+fi
+
+# The API fuzzer, at the versions pinned in scripts/api-fuzz.requirements.txt.
+if [ "${1:-}" = test ]; then
+  pins=scripts/api-fuzz.requirements.txt
+  if [ ! -f .venv-tools/.installed ] || [ "$pins" -nt .venv-tools/.installed ]; then
+    if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+      echo "installing Python 3 and its venv module for the API fuzzer"
+      as_root apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-venv >/dev/null
+    fi
+    echo "installing the API fuzzer (schemathesis) into .venv-tools"
+    rm -rf .venv-tools
+    python3 -m venv .venv-tools
+    .venv-tools/bin/pip install --quiet --disable-pip-version-check -r "$pins"
+    touch .venv-tools/.installed
+  fi
 fi

@@ -19,6 +19,43 @@ pub async fn tenant_tx(db: &PgPool, tenant: TenantId) -> Result<Transaction<'sta
     Ok(db.begin_with(begin).await?)
 }
 
+/// Begins a transaction that acts for one person across businesses (their sessions, their
+/// reset links): row-level security shows and accepts only rows of that person
+/// (`app.user_id`), and of no business.
+pub async fn person_tx(db: &PgPool, user: uuid::Uuid) -> Result<Transaction<'static, Postgres>, Error> {
+    let begin = format!("BEGIN; SET LOCAL app.user_id = '{}'", user.hyphenated());
+    Ok(db.begin_with(begin).await?)
+}
+
+/// Refuses a database role that row-level security would not bind (a superuser, a role that
+/// bypasses it, or the tables' owner): isolation between businesses would silently be off.
+pub async fn ensure_bound_by_row_security(db: &PgPool) -> Result<(), String> {
+    let role = sqlx::query!(
+        r#"SELECT current_user AS "name!", r.rolsuper AS "superuser!", r.rolbypassrls AS "bypasses!",
+                  (SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user) AS "owned!"
+             FROM pg_roles r WHERE r.rolname = current_user"#
+    )
+    .fetch_one(db)
+    .await
+    .map_err(|e| format!("cannot check the database role: {e}"))?;
+    let why = if role.superuser {
+        "is a superuser"
+    } else if role.bypasses {
+        "has BYPASSRLS"
+    } else if role.owned > 0 {
+        "owns the tables"
+    } else {
+        return Ok(());
+    };
+    Err(format!(
+        "refusing to start: the database role `{}` in DATABASE_URL {why}, so row-level security would not keep \
+         businesses apart. Connect DATABASE_URL as a role that does not own the tables (an ordinary role: \
+         CREATE ROLE commerce_app LOGIN) and set DATABASE_OWNER_URL to the owner's connection, which runs the \
+         migrations and grants the application's role what it needs.",
+        role.name
+    ))
+}
+
 /// Maps a unique or check violation named `constraint` to a field error; other errors pass.
 pub fn field_error(error: sqlx::Error, constraint: &str, field: &str, message: &str) -> Error {
     field_errors(error, &[(constraint, field, message)])

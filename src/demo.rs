@@ -60,6 +60,7 @@ const STEPS: &[&str] = &[
     "2026-11-25 people",
     "2026-11-25 catalog and stock",
     "2026-12-02 product pictures",
+    "2026-12-03 demo stores listed",
 ];
 
 /// Steps that keep files, applied only when a media store is given.
@@ -74,6 +75,7 @@ async fn apply(step: &str, c: &mut PgConnection, media: Option<&dyn MediaStore>)
         "2026-11-25 tenants and locations" => Ok(tenants_and_locations(c).await?),
         "2026-11-25 people" => people(c).await,
         "2026-11-25 catalog and stock" => catalog::load(c).await,
+        "2026-12-03 demo stores listed" => Ok(list_demo_stores(c).await?),
         _ => Ok(()),
     }
 }
@@ -108,6 +110,13 @@ pub async fn load_with(db: &PgPool, media: Option<&dyn MediaStore>) -> Result<Ve
         applied.push(*name);
     }
     Ok(applied)
+}
+
+/// Shows the demo businesses on the start page: a business is listed only when it chooses to be.
+async fn list_demo_stores(c: &mut PgConnection) -> Result<(), sqlx::Error> {
+    let slugs = [SHOP.slug.to_owned(), MARKETPLACE.slug.to_owned()];
+    sqlx::query!("UPDATE tenants SET listed = true WHERE slug = ANY($1)", &slugs).execute(&mut *c).await?;
+    Ok(())
 }
 
 struct DemoLocation {

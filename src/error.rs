@@ -42,7 +42,28 @@ impl Error {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Invalid { field: field.into(), message: message.into() }
     }
+
+    /// Refuses `text` when it holds a NUL character, naming `field`: no text the suite keeps may
+    /// hold one (the database cannot store it), so it is a mistake of the caller's.
+    pub fn refuse_nul(field: &str, text: &str) -> Result<(), Self> {
+        if text.contains('\0') { Err(Self::invalid(field, NUL_MESSAGE)) } else { Ok(()) }
+    }
 }
+
+/// What is wrong with text that holds a NUL character.
+pub const NUL_MESSAGE: &str = "cannot contain the NUL character (\\0)";
+
+/// The checks that bound stock quantities in the database, the last wall behind the domain's
+/// own limits (see [`crate::inventory::MAX_ON_HAND`]).
+#[cfg(feature = "server")]
+const QUANTITY_BOUNDS: [&str; 6] = [
+    "stock_levels_bounded",
+    "stock_movements_bounded",
+    "stock_reservations_bounded",
+    "stock_receipt_lines_bounded",
+    "stock_transfer_lines_bounded",
+    "stock_count_lines_bounded",
+];
 
 #[cfg(feature = "server")]
 impl From<sqlx::Error> for Error {
@@ -53,6 +74,29 @@ impl From<sqlx::Error> for Error {
                 tracing::warn!(%error, "database unavailable");
                 Self::Unavailable
             }
+            // What the database refuses to store because of what the caller sent. The boundaries
+            // refuse these first, naming the field; this is for any path they do not cover, so
+            // that bad input is never taken for a fault of ours.
+            sqlx::Error::Database(db) => match db.code().as_deref() {
+                // A NUL in text (22021), or in text bound for JSON (22P05).
+                Some("22021" | "22P05") => {
+                    tracing::info!(%error, "text with a NUL character refused");
+                    Self::invalid("input", format!("text {NUL_MESSAGE}"))
+                }
+                // A number past what its column holds.
+                Some("22003") => {
+                    tracing::warn!(%error, "number out of range refused");
+                    Self::invalid("input", "a number is out of range")
+                }
+                Some("23514") if db.constraint().is_some_and(|c| QUANTITY_BOUNDS.contains(&c)) => {
+                    tracing::info!(%error, "stock quantity out of bounds refused");
+                    Self::invalid("quantity", "stock stays within 1,000,000,000 units either side of zero")
+                }
+                _ => {
+                    tracing::error!(%error, "database error");
+                    Self::Internal
+                }
+            },
             _ => {
                 tracing::error!(%error, "database error");
                 Self::Internal

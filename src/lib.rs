@@ -17,6 +17,8 @@ pub mod demo;
 #[cfg(feature = "server")]
 pub mod idempotency;
 #[cfg(feature = "server")]
+pub mod mail;
+#[cfg(feature = "server")]
 pub mod media;
 #[cfg(feature = "server")]
 pub mod secrets;

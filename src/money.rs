@@ -61,6 +61,12 @@ impl Currency {
     }
 }
 
+/// The largest price or unit cost accepted: a trillion of the main unit. The database keeps
+/// amounts as `NUMERIC(19,4)` (below 10^15), so an average of such costs always fits, and a line
+/// of a million units at this price is still exact in a `Decimal`.
+// 1,000,000,000,000 as the parts of its 96-bit mantissa (low, middle, high), scale 0.
+pub const LARGEST_AMOUNT: Decimal = Decimal::from_parts(0xD4A5_1000, 0xE8, 0, false, 0);
+
 /// An amount of money in one currency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Money {
@@ -145,6 +151,11 @@ mod tests {
     fn vat_on_a_price_is_exact() {
         let vat = (naira("1999.99").amount * Decimal::from_str("0.075").unwrap_or_default()).round_dp(4);
         assert_eq!(Money::ngn(vat).rounded(), naira("150.00"));
+    }
+
+    #[test]
+    fn the_largest_amount_is_a_trillion() {
+        assert_eq!(LARGEST_AMOUNT, Decimal::from(1_000_000_000_000_i64));
     }
 
     #[test]

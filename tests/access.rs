@@ -12,6 +12,18 @@ const APP_ROLE: &str = "commerce_app";
 const PASSWORD: &str = commerce::demo::PASSWORD;
 const CASHIER: RoleChoice = RoleChoice { role: Role::Cashier, vendor: None };
 
+/// A postman that keeps letters in a folder of their own, to be read back.
+fn postbox() -> (commerce::mail::Folder, commerce::mail::Mail) {
+    let folder = commerce::mail::Folder::new(std::env::temp_dir().join(format!("sc1-mail-{}", uuid::Uuid::now_v7())));
+    (folder.clone(), std::sync::Arc::new(folder))
+}
+
+/// The token at the end of the first link in a letter that points at `path`.
+fn link_token(body: &str, path: &str) -> String {
+    let start = body.find(path).unwrap_or_else(|| panic!("no {path} link in {body}")) + path.len();
+    body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
+
 /// The demo data loaded as the owner, and a pool acting as the application.
 async fn demo(owner: &PgPool) -> PgPool {
     commerce::demo::load(owner).await.expect("demo data");
@@ -60,6 +72,7 @@ async fn a_tenant_cannot_write_into_another(owner: PgPool) {
 #[sqlx::test]
 async fn each_role_may_do_what_its_role_allows_and_nothing_else(owner: PgPool) {
     let db = demo(&owner).await;
+    let (_, mail) = postbox();
     let base = "http://shop.test";
     for (email, dashboard, staff, invite, till, vendor_portal) in [
         ("owner@ojafresh.ng", true, true, true, true, false),
@@ -76,7 +89,8 @@ async fn each_role_may_do_what_its_role_allows_and_nothing_else(owner: PgPool) {
         };
         assert_eq!(allowed(identity::business_home(&db, &actor).await.map(drop)), dashboard, "{email} dashboard");
         assert_eq!(allowed(identity::list_staff(&db, &actor).await.map(drop)), staff, "{email} staff");
-        let invited = identity::invite(&db, &actor, &format!("new+{}@example.ng", email.len()), CASHIER, base).await;
+        let invited =
+            identity::invite(&db, &mail, &actor, &format!("new+{}@example.ng", email.len()), CASHIER, base).await;
         assert_eq!(allowed(invited.map(drop)), invite, "{email} invite");
         assert_eq!(allowed(identity::shops_for_registers(&db, &actor).await.map(drop)), till, "{email} till");
         assert_eq!(allowed(identity::vendor_home(&db, &actor).await.map(drop)), vendor_portal, "{email} vendor portal");
@@ -107,11 +121,14 @@ async fn too_many_sign_in_attempts_are_refused_for_a_while(owner: PgPool) {
         Err(Error::RateLimited { retry_after }) => assert!((1..=300).contains(&retry_after)),
         other => panic!("the eleventh attempt went through: {other:?}"),
     }
+    let elsewhere = identity::log_in(&db, "owner@ojafresh.ng", PASSWORD, &client("10.0.0.10")).await;
+    assert!(elsewhere.is_ok(), "guesses from one address never lock the owner out from another: {elsewhere:?}");
 }
 
 #[sqlx::test]
-async fn a_new_business_signs_up_and_its_address_and_email_are_its_own(owner: PgPool) {
+async fn a_new_business_opens_from_the_mailed_link_and_its_address_is_its_own(owner: PgPool) {
     let db = demo(&owner).await;
+    let (letters, mail) = postbox();
     let form = SignUp {
         business_name: "Mama Put Foods".into(),
         slug: "mama-put".into(),
@@ -120,41 +137,78 @@ async fn a_new_business_signs_up_and_its_address_and_email_are_its_own(owner: Pg
         email: "ngozi@mamaput.ng".into(),
         password: "jollof-on-sunday".into(),
     };
-    let done = identity::sign_up(&db, form.clone(), &client("10.0.0.2")).await.expect("sign up");
+    identity::sign_up(&db, &mail, form.clone(), &client("10.0.0.2"), "http://t").await.expect("sign up");
+    let letter = letters.letters().pop().expect("a letter");
+    assert_eq!(letter.to, "ngozi@mamaput.ng");
+    let token = link_token(&letter.body, "/signup/confirm/");
+    assert_eq!(identity::pending_sign_up(&db, &token).await.unwrap().business_name, "Mama Put Foods");
+    let done = identity::confirm_sign_up(&db, &token, &client("10.0.0.2")).await.expect("confirm");
     assert_eq!(done.home, "/admin");
     let home = identity::business_home(&db, &done.actor).await.unwrap();
     assert_eq!((home.tenant.name.as_str(), home.locations.len(), home.staff), ("Mama Put Foods", 1, 1));
+    let twice = identity::confirm_sign_up(&db, &token, &client("10.0.0.2")).await;
+    assert!(matches!(twice, Err(Error::NotFound(_))), "a link opens one business: {twice:?}");
 
-    let taken =
-        identity::sign_up(&db, SignUp { email: "other@mamaput.ng".into(), ..form.clone() }, &client("10.0.0.2")).await;
+    let taken = identity::sign_up(
+        &db,
+        &mail,
+        SignUp { email: "other@mamaput.ng".into(), ..form.clone() },
+        &client("10.0.0.2"),
+        "http://t",
+    )
+    .await;
     assert!(matches!(&taken, Err(Error::Invalid { field, .. }) if field == "slug"), "{taken:?}");
-    let again = identity::sign_up(&db, SignUp { slug: "mama-put-2".into(), ..form.clone() }, &client("10.0.0.2")).await;
-    assert!(matches!(&again, Err(Error::Invalid { field, .. }) if field == "email"), "{again:?}");
     let weak = identity::sign_up(
         &db,
+        &mail,
         SignUp { slug: "mama-put-3".into(), email: "x@y.ng".into(), password: "password1".into(), ..form },
         &client("10.0.0.2"),
+        "http://t",
     )
     .await;
     assert!(matches!(&weak, Err(Error::Invalid { field, .. }) if field == "password"), "{weak:?}");
 }
 
 #[sqlx::test]
+async fn signing_up_with_a_registered_email_answers_as_any_other_and_says_the_rest_by_mail(owner: PgPool) {
+    let db = demo(&owner).await;
+    let (letters, mail) = postbox();
+    let form = SignUp {
+        business_name: "Second Shop".into(),
+        slug: "second-shop".into(),
+        mode: "svm".into(),
+        owner_name: "Chidi Okafor".into(),
+        email: "owner@ojafresh.ng".into(),
+        password: "garri-and-groundnut".into(),
+    };
+    let answer = identity::sign_up(&db, &mail, form, &client("10.0.0.2"), "http://t").await;
+    assert_eq!(answer, Ok(()), "the same answer as for a new address");
+    let letter = letters.letters().pop().expect("a letter");
+    assert_eq!(
+        (letter.to.as_str(), letter.subject.as_str()),
+        ("owner@ojafresh.ng", "You already have an SC-1 account")
+    );
+    assert!(!letter.body.contains("/signup/confirm/"), "no business is opened for an existing account");
+    let pending: i64 = sqlx::query_scalar("SELECT count(*) FROM signups").fetch_one(&owner).await.unwrap();
+    assert_eq!(pending, 0);
+}
+
+#[sqlx::test]
 async fn an_invited_cashier_joins_once_and_signs_in_as_a_cashier(owner: PgPool) {
     let db = demo(&owner).await;
+    let (letters, mail) = postbox();
     let boss = sign_in(&db, "owner@ojafresh.ng").await;
-    let link = identity::invite(&db, &boss, "ada@example.ng", CASHIER, "http://shop.test").await.unwrap();
+    let link = identity::invite(&db, &mail, &boss, "ada@example.ng", CASHIER, "http://shop.test").await.unwrap();
     let token = link.rsplit('/').next().unwrap();
     let preview = identity::invitation_preview(&db, token).await.unwrap();
-    assert_eq!(
-        (preview.business.as_str(), preview.role, preview.has_account),
-        ("Oja Fresh Supermarket", Role::Cashier, false)
-    );
+    assert_eq!((preview.business.as_str(), preview.role), ("Oja Fresh Supermarket", Role::Cashier));
 
-    let joined =
-        identity::accept_invitation(&db, token, "Ada Obi", "plantain-chips-99", &client("10.0.0.3")).await.unwrap();
+    let joined = identity::accept_invitation(&db, token, None, "Ada Obi", "plantain-chips-99", &client("10.0.0.3"))
+        .await
+        .unwrap();
     assert_eq!(joined.home, "/pos");
-    let again = identity::accept_invitation(&db, token, "Ada Obi", "plantain-chips-99", &client("10.0.0.3")).await;
+    let again =
+        identity::accept_invitation(&db, token, None, "Ada Obi", "plantain-chips-99", &client("10.0.0.3")).await;
     assert!(matches!(again, Err(Error::NotFound(_))), "a link works once");
 
     let Actor::Staff(member) =
@@ -164,8 +218,12 @@ async fn an_invited_cashier_joins_once_and_signs_in_as_a_cashier(owner: PgPool) 
     };
     assert_eq!(member.role, Role::Cashier);
 
+    let letter = letters.letters().pop().expect("the invitation was mailed");
+    assert_eq!(letter.to, "ada@example.ng");
+    assert!(letter.body.contains(&link), "the invited person gets the link");
     let outbox = identity::outbox::recent(&db, &boss).await.unwrap();
-    assert!(outbox.iter().any(|m| m.recipient == "ada@example.ng" && m.body.contains(token)));
+    let kept = outbox.iter().find(|m| m.recipient == "ada@example.ng").expect("the invitation is recorded");
+    assert!(!kept.body.contains(token), "the outbox never keeps the link: {}", kept.body);
 }
 
 #[sqlx::test]
@@ -225,10 +283,13 @@ async fn a_platform_admin_suspends_a_business_and_its_people_are_stopped(owner: 
 async fn a_reset_link_sets_a_new_password_once_and_ends_every_session(owner: PgPool) {
     let db = demo(&owner).await;
     let earlier = identity::log_in(&db, "accounts@ojafresh.ng", PASSWORD, &client("10.0.0.7")).await.unwrap();
-    assert_eq!(identity::reset::request_reset(&db, "nobody@example.ng", "10.0.0.7", "http://t").await.unwrap(), None);
-    let link =
-        identity::reset::request_reset(&db, "accounts@ojafresh.ng", "10.0.0.7", "http://t").await.unwrap().unwrap();
-    let token = link.rsplit('/').next().unwrap();
+    let (letters, mail) = postbox();
+    identity::reset::request_reset(&db, &mail, "nobody@example.ng", "10.0.0.7", "http://t").await.unwrap();
+    assert!(letters.letters().is_empty(), "nothing is sent for an address without an account");
+    identity::reset::request_reset(&db, &mail, "accounts@ojafresh.ng", "10.0.0.7", "http://t").await.unwrap();
+    let letter = letters.letters().pop().expect("a letter");
+    assert_eq!(letter.to, "accounts@ojafresh.ng");
+    let token = &link_token(&letter.body, "/admin/reset/");
     let weak = identity::reset::reset_password(&db, token, "password1").await;
     assert!(matches!(&weak, Err(Error::Invalid { field, .. }) if field == "password"), "{weak:?}");
     identity::reset::reset_password(&db, token, "ofada-rice-and-stew").await.unwrap();
@@ -237,7 +298,7 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session(owner: PgP
     assert!(matches!(identity::reset::reset_password(&db, token, "another-long-one-9").await, Err(Error::NotFound(_))));
     let boss = sign_in(&db, "owner@ojafresh.ng").await;
     let outbox = identity::outbox::recent(&db, &boss).await.unwrap();
-    assert!(outbox.iter().any(|m| m.subject == "Reset your SC-1 password" && m.body.contains(token)));
+    assert!(outbox.iter().all(|m| !m.body.contains(token.as_str())), "the business's outbox never sees it");
 }
 
 #[sqlx::test]
@@ -348,9 +409,10 @@ async fn a_marketplace_invites_staff_for_one_of_its_own_vendors(owner: PgPool) {
     let list = identity::list_staff(&db, &market_owner).await.unwrap();
     let vendor = list.vendors.first().expect("the marketplace has vendors").clone();
     let choice = RoleChoice::parse(&RoleChoice { role: Role::Vendor, vendor: Some(vendor.id) }.code()).unwrap();
-    let link = identity::invite(&db, &market_owner, "seller@example.ng", choice, "http://m.test").await.unwrap();
+    let (_, mail) = postbox();
+    let link = identity::invite(&db, &mail, &market_owner, "seller@example.ng", choice, "http://m.test").await.unwrap();
     let token = link.rsplit('/').next().unwrap();
-    let joined = identity::accept_invitation(&db, token, "Seller", "market-day-2026", &client("10.0.0.4")).await;
+    let joined = identity::accept_invitation(&db, token, None, "Seller", "market-day-2026", &client("10.0.0.4")).await;
     let joined = joined.unwrap();
     assert_eq!((joined.home, staff(&joined.actor).vendor), ("/vendor", Some(vendor.id)));
     let listed = identity::list_staff(&db, &market_owner).await.unwrap();
@@ -358,7 +420,7 @@ async fn a_marketplace_invites_staff_for_one_of_its_own_vendors(owner: PgPool) {
     assert_eq!(seller.vendor.as_ref(), Some(&vendor));
 
     let shop_owner = sign_in(&db, "owner@ojafresh.ng").await;
-    let foreign = identity::invite(&db, &shop_owner, "x@example.ng", choice, "http://s.test").await;
+    let foreign = identity::invite(&db, &mail, &shop_owner, "x@example.ng", choice, "http://s.test").await;
     assert!(matches!(&foreign, Err(Error::Invalid { field, .. }) if field == "role"), "{foreign:?}");
     assert_eq!(RoleChoice::parse("vendor"), None, "vendor staff need a vendor");
     assert_eq!(RoleChoice::parse("cashier"), Some(CASHIER));

@@ -10,6 +10,10 @@ pub enum AppError {
     /// The domain refused or failed.
     #[error(transparent)]
     Domain(commerce::Error),
+    /// The call itself could not be read: its arguments are missing or not of their type (a
+    /// hand-made request, or a form from another version of the page). A 400.
+    #[error("{0}")]
+    BadRequest(String),
     /// The request never got a proper answer (connection lost, server restarting).
     #[error("the server could not be reached: {0}")]
     Transport(String),
@@ -37,15 +41,34 @@ impl From<commerce::Error> for AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// On the server, the errors of reading a call's arguments (`Args`, `MissingArg`, and
+    /// `Deserialization` of a body) are the caller's mistake: a 400 that says what could not be
+    /// read, not the 500 server functions answer otherwise. Everything else is the trip failing.
     fn from_server_fn_error(error: ServerFnErrorErr) -> Self {
-        Self::Transport(error.to_string())
+        match error {
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => Self::bad_arguments(&detail),
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(detail) => Self::bad_arguments(&detail),
+            other => Self::Transport(other.to_string()),
+        }
     }
 }
 
 impl AppError {
+    /// A call whose arguments could not be read; on the server, the response becomes a 400.
+    fn bad_arguments(detail: &str) -> Self {
+        let error = Self::BadRequest(format!("The request's arguments could not be read: {detail}."));
+        #[cfg(feature = "ssr")]
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::BAD_REQUEST);
+        }
+        error
+    }
+
     /// The HTTP status that goes with this error on a page.
     pub fn status(&self) -> u16 {
         match self {
+            Self::BadRequest(_) => 400,
             Self::Domain(commerce::Error::NotFound(_)) => 404,
             Self::Domain(commerce::Error::Unauthorized(_)) => 401,
             Self::Domain(commerce::Error::Forbidden(_)) => 403,

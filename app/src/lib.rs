@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=components::NotFoundPage>
                 <Route path=path!("") view=pages::Landing ssr=SsrMode::Async />
                 <Route path=path!("/signup") view=pages::SignUpPage ssr=SsrMode::Async />
+                <Route path=path!("/signup/confirm/:token") view=pages::SignUpConfirmPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=pages::AdminHome ssr=SsrMode::Async />
                 <Route path=path!("/admin/login") view=pages::LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/staff") view=pages::StaffPage ssr=SsrMode::Async />

@@ -7,6 +7,9 @@ pub struct SiteSettings {
     pub public_url: String,
     /// Whether cookies carry the `Secure` flag (the site is served over https).
     pub secure_cookies: bool,
+    /// Whether the server runs as a demonstration: only then does the start page show the demo
+    /// accounts and their password.
+    pub demo: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -51,8 +54,11 @@ mod server {
 
     /// The site's settings.
     pub fn site() -> SiteSettings {
-        use_context::<SiteSettings>()
-            .unwrap_or(SiteSettings { public_url: "http://127.0.0.1:3000".into(), secure_cookies: false })
+        use_context::<SiteSettings>().unwrap_or(SiteSettings {
+            public_url: "http://127.0.0.1:3000".into(),
+            secure_cookies: false,
+            demo: false,
+        })
     }
 
     /// The session cookie's value as this request sent it.

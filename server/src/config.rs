@@ -23,6 +23,7 @@ pub struct Cli {
 
 /// What the binary does.
 #[derive(Debug, Subcommand)]
+#[expect(clippy::large_enum_variant, reason = "parsed once at start-up; its size costs nothing")]
 pub enum Command {
     /// Apply pending migrations, then serve pages, API and static files until stopped.
     Serve(ServeSettings),
@@ -105,6 +106,37 @@ impl MediaSettings {
     }
 }
 
+/// How letters reach people (reset links, invitations, sign-up links).
+#[derive(Clone, Debug, Args)]
+pub struct MailSettings {
+    /// An SMTP relay that takes letters on to their recipients (`smtp://host:port`).
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender letters carry.
+    #[arg(long, env = "MAIL_FROM", default_value = "SC-1 <no-reply@localhost>")]
+    pub mail_from: String,
+    /// Without a relay: a folder where each letter is written as a file, for the operator of a
+    /// development or test install. With neither, letters go to the log.
+    #[arg(long, env = "MAIL_DIR")]
+    pub mail_dir: Option<PathBuf>,
+}
+
+impl MailSettings {
+    /// The postman these settings describe.
+    pub fn postman(&self) -> Result<commerce::mail::Mail, String> {
+        Ok(match (&self.smtp_url, &self.mail_dir) {
+            (Some(url), _) => {
+                std::sync::Arc::new(commerce::mail::Smtp::new(url, &self.mail_from).map_err(|e| e.to_string())?)
+            }
+            (None, Some(dir)) => std::sync::Arc::new(commerce::mail::Folder::new(dir)),
+            (None, None) => {
+                tracing::warn!("no mail server (SMTP_URL) or MAIL_DIR: letters to people go to this log");
+                std::sync::Arc::new(commerce::mail::Log)
+            }
+        })
+    }
+}
+
 /// What `seed` needs.
 #[derive(Clone, Debug, Args)]
 pub struct SeedSettings {
@@ -121,6 +153,8 @@ pub struct ServeSettings {
     pub database: DatabaseSettings,
     #[command(flatten)]
     pub media: MediaSettings,
+    #[command(flatten)]
+    pub mail: MailSettings,
     /// The address and port to listen on.
     #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:3000")]
     pub bind: SocketAddr,
@@ -134,6 +168,13 @@ pub struct ServeSettings {
     /// Proxies (comma-separated addresses) whose `X-Forwarded-For` names the real client.
     #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The token a metrics scraper shows (`Authorization: Bearer …`) to read `/metrics` on the
+    /// main address. Without it `/metrics` there answers 404: the figures are not for the public.
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// A second address that serves only `/metrics`, for the operator's network; never expose it.
+    #[arg(long, env = "METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
     /// Keys that seal stored secrets: `id:base64(32 bytes)`, comma-separated; the first seals new
     /// secrets, the others still open older ones (key rotation).
     #[arg(long, env = "SECRETS_KEYS", hide_env_values = true)]
@@ -141,4 +182,8 @@ pub struct ServeSettings {
     /// Seconds to let open requests finish after a stop signal.
     #[arg(long, env = "SHUTDOWN_GRACE", default_value_t = 10)]
     pub shutdown_grace: u64,
+    /// Run as a demonstration: the start page shows the demo accounts and their password. Never
+    /// on a server that real businesses use.
+    #[arg(long = "demo", env = "DEMO_MODE", value_parser = clap::builder::BoolishValueParser::new())]
+    pub demo: bool,
 }

@@ -2,24 +2,33 @@
 //! level notifies it when its transaction commits) and passes the news to the browsers
 //! connected to it over Server-Sent Events. A change made through one instance therefore
 //! reaches browsers connected to any other.
+//!
+//! A stream lasts only as long as its viewer may watch: it checks again every `recheck` (30
+//! seconds) and at once whenever the `access` channel says that some access ended (a session
+//! removed, a member deactivated or given another role, a business suspended), and ends when
+//! the answer is no. The storefront's stream carries only products that are for sale.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Extension;
 use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use commerce::identity::session::Resolved;
+use commerce::identity::session::{self, Resolved};
 use commerce::identity::{Permission, TenantId};
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast;
-use tokio_stream::StreamExt;
-use tokio_stream::wrappers::BroadcastStream;
+use tokio::sync::{broadcast, mpsc};
+use tokio_stream::wrappers::ReceiverStream;
 use uuid::Uuid;
 
 use crate::AppState;
+
+/// How often an open stream checks that its viewer may still watch, when no notice asks sooner.
+pub const RECHECK: Duration = Duration::from_secs(30);
 
 /// A stock level as it is now, as the database announced it.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -36,64 +45,143 @@ pub struct StockChange {
     pub reserved: i32,
     /// Units that can be sold across all locations.
     pub available_total: i64,
+    /// Whether the variant's product is on sale in the storefront (a notice without it is not).
+    #[serde(default)]
+    pub for_sale: bool,
 }
 
 /// The news this instance has heard, for every connected browser to pick from.
 #[derive(Clone)]
-pub struct LiveFeed(broadcast::Sender<Arc<StockChange>>);
+pub struct LiveFeed {
+    stock: broadcast::Sender<Arc<StockChange>>,
+    /// Some access ended somewhere (or notices may have been missed): streams check again.
+    access: broadcast::Sender<()>,
+    recheck: Duration,
+}
 
 impl Default for LiveFeed {
     fn default() -> Self {
-        Self(broadcast::channel(1024).0)
+        Self { stock: broadcast::channel(1024).0, access: broadcast::channel(16).0, recheck: RECHECK }
     }
 }
 
 impl LiveFeed {
+    /// The same feed, with open streams checking their viewer this often.
+    #[must_use]
+    pub fn rechecking_every(mut self, every: Duration) -> Self {
+        self.recheck = every;
+        self
+    }
+
     /// Listens on the database until the process ends, reconnecting after an outage.
     pub async fn listen(self, db: sqlx::PgPool) {
         loop {
             match sqlx::postgres::PgListener::connect_with(&db).await {
                 Ok(mut listener) => {
-                    if let Err(error) = listener.listen("stock").await {
-                        tracing::warn!(%error, "cannot listen for stock changes");
+                    if let Err(error) = listener.listen_all(["stock", "access"]).await {
+                        tracing::warn!(%error, "cannot listen for stock and access changes");
                     } else {
-                        tracing::debug!("listening for stock changes");
-                        // `recv` reconnects by itself; an error here means it could not.
-                        while let Ok(notice) = listener.recv().await {
-                            match serde_json::from_str::<StockChange>(notice.payload()) {
-                                Ok(change) => {
-                                    // No receiver is fine: nobody is watching right now.
-                                    let _ = self.0.send(Arc::new(change));
+                        tracing::debug!("listening for stock and access changes");
+                        // Whatever was said while nobody listened is unknown: every stream checks.
+                        self.access_changed();
+                        loop {
+                            match listener.try_recv().await {
+                                Ok(Some(notice)) => self.hear(notice.channel(), notice.payload()),
+                                // The connection was lost and is back; notices in between are lost.
+                                Ok(None) => self.access_changed(),
+                                Err(error) => {
+                                    tracing::warn!(%error, "stopped listening for stock and access changes");
+                                    break;
                                 }
-                                Err(error) => tracing::warn!(%error, "unreadable stock notice"),
                             }
                         }
                     }
                 }
-                Err(error) => tracing::warn!(%error, "cannot connect to listen for stock changes"),
+                Err(error) => tracing::warn!(%error, "cannot connect to listen for stock and access changes"),
             }
+            // Streams cannot be told about access while nobody listens: they check on their timer.
             tokio::time::sleep(Duration::from_secs(2)).await;
         }
     }
 
-    fn of_tenant(&self, tenant: TenantId) -> impl tokio_stream::Stream<Item = Arc<StockChange>> + use<> {
-        BroadcastStream::new(self.0.subscribe())
-            .filter_map(Result::ok)
-            .filter(move |change: &Arc<StockChange>| change.tenant == tenant.0)
+    fn hear(&self, channel: &str, payload: &str) {
+        match channel {
+            "access" => self.access_changed(),
+            _ => match serde_json::from_str::<StockChange>(payload) {
+                Ok(change) => {
+                    // No receiver is fine: nobody is watching right now.
+                    let _ = self.stock.send(Arc::new(change));
+                }
+                Err(error) => tracing::warn!(%error, "unreadable stock notice"),
+            },
+        }
+    }
+
+    fn access_changed(&self) {
+        let _ = self.access.send(());
+    }
+
+    /// The stock changes of one business, as events (`pick` turns a change into an event or
+    /// drops it), for as long as `allowed` says yes: it is asked every `recheck` and whenever
+    /// access ends somewhere. The stream ends at the first no, or when the browser goes away.
+    fn follow<A, F>(
+        &self,
+        tenant: TenantId,
+        pick: impl Fn(&StockChange) -> Option<Event> + Send + 'static,
+        allowed: A,
+    ) -> ReceiverStream<Result<Event, Infallible>>
+    where
+        A: Fn() -> F + Send + 'static,
+        F: Future<Output = bool> + Send,
+    {
+        let (sender, receiver) = mpsc::channel(64);
+        let (mut changes, mut access, every) = (self.stock.subscribe(), self.access.subscribe(), self.recheck);
+        tokio::spawn(async move {
+            let mut timer = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+            timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                let check = tokio::select! {
+                    () = sender.closed() => return,
+                    change = changes.recv() => match change {
+                        Ok(change) if change.tenant == tenant.0 => {
+                            if let Some(event) = pick(&change)
+                                && sender.send(Ok(event)).await.is_err()
+                            {
+                                return;
+                            }
+                            false
+                        }
+                        // Another business's change, or some missed while this browser was slow.
+                        Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => false,
+                        Err(broadcast::error::RecvError::Closed) => return,
+                    },
+                    notice = access.recv() => !matches!(notice, Err(broadcast::error::RecvError::Closed)),
+                    _ = timer.tick() => true,
+                };
+                if check && !allowed().await {
+                    return;
+                }
+            }
+        });
+        ReceiverStream::new(receiver)
     }
 }
 
 /// `GET /admin/live/stock`: every stock change of the signed-in person's business, for the
-/// back office's stock pages (`event: stock`).
-pub async fn stock(State(state): State<AppState>, session: Option<Extension<Resolved>>) -> Response {
-    let Some(Extension(resolved)) = session else {
-        return (axum::http::StatusCode::UNAUTHORIZED, "Sign in to follow stock.").into_response();
+/// back office's stock pages (`event: stock`), while they may see stock.
+pub async fn stock(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Option<Extension<Resolved>>,
+) -> Response {
+    let (Some(Extension(resolved)), Some(cookie)) = (session, crate::guard::cookie(&headers, session::COOKIE)) else {
+        return (StatusCode::UNAUTHORIZED, "Sign in to follow stock.").into_response();
     };
     let tenant = match resolved.actor.require(Permission::ViewInventory) {
         Ok(tenant) => tenant,
-        Err(error) => return (axum::http::StatusCode::FORBIDDEN, error.to_string()).into_response(),
+        Err(error) => return (StatusCode::FORBIDDEN, error.to_string()).into_response(),
     };
-    let events = state.live.of_tenant(tenant).map(|change| {
+    let pick = |change: &StockChange| {
         let data = serde_json::json!({
             "variant": change.variant,
             "location": change.location,
@@ -101,21 +189,50 @@ pub async fn stock(State(state): State<AppState>, session: Option<Extension<Reso
             "reserved": change.reserved,
             "available": change.on_hand - change.reserved,
         });
-        Ok::<_, Infallible>(Event::default().event("stock").data(data.to_string()))
-    });
+        Some(Event::default().event("stock").data(data.to_string()))
+    };
+    let (db, cookie) = (state.db.primary().clone(), cookie.to_owned());
+    let still_allowed = move || {
+        let (db, cookie) = (db.clone(), cookie.clone());
+        async move { may_see_stock(&db, &cookie, tenant).await }
+    };
+    let events = state.live.follow(tenant, pick, still_allowed);
     Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
 }
 
+/// Whether the session of this cookie still lets its person see this business's stock. A
+/// database that cannot answer says no: the browser reconnects and asks again.
+async fn may_see_stock(db: &sqlx::PgPool, cookie: &str, tenant: TenantId) -> bool {
+    match session::still_live(db, cookie).await {
+        Ok(Some(resolved)) => resolved.actor.require(Permission::ViewInventory).is_ok_and(|t| t == tenant),
+        Ok(None) => false,
+        Err(error) => {
+            tracing::warn!(%error, "could not check a stock stream's session; ending it");
+            false
+        }
+    }
+}
+
 /// `GET /store/{slug}/live`: how many of each variant can be bought, as it changes
-/// (`event: availability`), for the storefront. Nothing but variant ids and counts.
+/// (`event: availability`), for the storefront. Nothing but variant ids and counts, and only of
+/// products on sale; the stream ends when the store closes (its business suspended).
 pub async fn availability(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
     let store = match commerce::identity::storefront(state.db.read(), &slug).await {
         Ok(store) => store,
         Err(error) => return crate::rest::Problem::from(error).into_response(),
     };
-    let events = state.live.of_tenant(store.tenant.id).map(|change| {
-        let data = serde_json::json!({ "variant": change.variant, "available": change.available_total.max(0) });
-        Ok::<_, Infallible>(Event::default().event("availability").data(data.to_string()))
-    });
+    let tenant = store.tenant.id;
+    let pick = |change: &StockChange| {
+        change.for_sale.then(|| {
+            let data = serde_json::json!({ "variant": change.variant, "available": change.available_total.max(0) });
+            Event::default().event("availability").data(data.to_string())
+        })
+    };
+    let db = state.db.read().clone();
+    let store_open = move || {
+        let (db, slug) = (db.clone(), slug.clone());
+        async move { commerce::identity::storefront(&db, &slug).await.is_ok_and(|store| store.tenant.id == tenant) }
+    };
+    let events = state.live.follow(tenant, pick, store_open);
     Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
 }

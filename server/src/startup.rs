@@ -37,6 +37,8 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     /// The metrics recorder `/metrics` renders.
     pub metrics: PrometheusHandle,
+    /// Who may read `/metrics` on the main address (nobody unless a token is configured).
+    pub metrics_access: observe::MetricsAccess,
     /// The public address and cookie policy.
     pub site: SiteSettings,
     /// Proxies whose forwarded client addresses are believed.
@@ -49,6 +51,8 @@ pub struct AppState {
     pub media: commerce::media::Media,
     /// API tokens resolved lately; kept only while `serve` hears of removed tokens.
     pub tokens: commerce::identity::api_client::TokenCache,
+    /// Who delivers letters to people (reset links, invitations, sign-up links).
+    pub mail: commerce::mail::Mail,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -64,11 +68,13 @@ impl AppState {
         let site = SiteSettings {
             public_url: public_url.trim_end_matches('/').to_owned(),
             secure_cookies: public_url.starts_with("https://"),
+            demo: false,
         };
         Self {
             db,
             leptos,
             metrics: observe::recorder(),
+            metrics_access: observe::MetricsAccess::default(),
             site,
             trusted_proxies: TrustedProxies::default(),
             secrets: None,
@@ -78,6 +84,7 @@ impl AppState {
                 std::env::temp_dir().join(format!("sc1-media-{}", uuid::Uuid::now_v7().simple())),
             )),
             tokens: commerce::identity::api_client::TokenCache::default(),
+            mail: std::sync::Arc::new(commerce::mail::Log),
         }
     }
 }
@@ -85,16 +92,17 @@ impl AppState {
 /// The whole application: pages, server functions, REST, health, metrics and static files.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let (db, site) = (state.db.clone(), state.site.clone());
+    let (db, site, mail) = (state.db.clone(), state.site.clone(), state.mail.clone());
     let page_context = move || {
         provide_context(db.clone());
         provide_context(site.clone());
+        provide_context(mail.clone());
     };
     let leptos = state.leptos.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(observe::render))
+        .route("/metrics", get(observe::render_to_scraper))
         .route("/admin/live/stock", get(crate::live::stock))
         .route("/admin/export/products.csv", get(crate::exports::products))
         .route("/admin/export/stock.csv", get(crate::exports::stock))
@@ -111,7 +119,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, shell))
         .layer(middleware::from_fn(guard::page_policy))
         .layer(middleware::from_fn_with_state(state.clone(), guard::identify))
-        .layer(middleware::from_fn(guard::same_origin))
+        .layer(middleware::from_fn_with_state(state.clone(), guard::same_origin))
         .with_state(state)
         .layer(
             ServiceBuilder::new()
@@ -147,14 +155,21 @@ pub fn router(state: AppState) -> Router {
 pub async fn serve(settings: ServeSettings) -> Result<(), String> {
     migrate(&settings.database).await?;
     let db = Db::connect_lazy(&settings.database.pools()).map_err(|e| e.to_string())?;
+    commerce::db::ensure_bound_by_row_security(db.primary()).await?;
     let site_root = settings.site_root.to_string_lossy().into_owned();
     if !settings.site_root.join("pkg").is_dir() {
         tracing::warn!(site_root, "no built site here (pkg/ is missing): pages will load without script or style");
     }
     let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{}", settings.bind));
     let mut state = AppState::new(db.clone(), &site_root, &public_url);
+    state.site.demo = settings.demo;
+    if settings.demo {
+        tracing::warn!("demo mode: the start page shows the demo accounts and their password");
+    }
     state.media = settings.media.store();
+    state.mail = settings.mail.postman()?;
     state.trusted_proxies = TrustedProxies(std::sync::Arc::new(settings.trusted_proxies.clone()));
+    state.metrics_access = observe::MetricsAccess::with_token(settings.metrics_token.as_deref());
     state.secrets = if let Some(spec) = settings.secrets_keys.as_deref() {
         Some(commerce::secrets::Keyring::parse(spec).map_err(|e| e.to_string())?)
     } else {
@@ -162,6 +177,17 @@ pub async fn serve(settings: ServeSettings) -> Result<(), String> {
         None
     };
     let (state_live, media, tokens) = (state.live.clone(), state.media.clone(), state.tokens.clone());
+    if let Some(address) = settings.metrics_addr {
+        let listener =
+            tokio::net::TcpListener::bind(address).await.map_err(|e| format!("cannot listen on {address}: {e}"))?;
+        tracing::info!(%address, "serving metrics at http://{address}/metrics");
+        let metrics = observe::metrics_router(state.clone());
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, metrics).await {
+                tracing::error!(%error, "the metrics address stopped");
+            }
+        });
+    }
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let listener = tokio::net::TcpListener::bind(settings.bind)
         .await

@@ -243,21 +243,6 @@ async fn every_response_carries_a_request_id(db: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn metrics_count_requests_by_route_and_status(db: PgPool) {
-    let app = app_with_demo_data(db).await;
-    get(&app, "/store/ojafresh").await;
-    let metrics = get(&app, "/metrics").await;
-    assert_eq!(metrics.status, StatusCode::OK);
-    assert!(
-        metrics.body.contains(r#"http_requests_total{method="GET",route="/store/{slug}",status="200"}"#),
-        "{}",
-        metrics.body
-    );
-    assert!(metrics.body.contains("http_request_duration_seconds_bucket{"));
-    assert!(metrics.body.contains(r#"db_pool_connections{state="open"}"#));
-}
-
-#[sqlx::test(migrations = "../migrations")]
 async fn unknown_api_paths_answer_problem_json(db: PgPool) {
     let app = app_with_demo_data(db).await;
     let answer = get(&app, "/api/v1/no-such-thing").await;

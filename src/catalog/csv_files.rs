@@ -188,10 +188,16 @@ mod server {
         }
     }
 
-    /// Asks a running import to stop; it rolls back at its next check.
+    /// Asks a running import to stop; it rolls back at its next check. Only someone who may
+    /// start an import of its kind may stop one.
     pub async fn cancel(db: &sqlx::PgPool, actor: &Actor, job: Uuid) -> Result<(), Error> {
-        let tenant = actor.tenant().ok_or_else(|| Error::not_found("import"))?;
+        let tenant = may_import_something(actor)?;
         let mut tx = tenant_tx(db, tenant).await?;
+        let kind = sqlx::query_scalar!("SELECT kind FROM import_jobs WHERE tenant_id = $1 AND id = $2", tenant.0, job)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| Error::not_found("import"))?;
+        actor.require(permission_to_import(&kind))?;
         let changed = sqlx::query!(
             "UPDATE import_jobs SET status = 'cancelling' WHERE tenant_id = $1 AND id = $2 AND status = 'running'",
             tenant.0,
@@ -205,9 +211,10 @@ mod server {
     }
 
     /// An import's progress and, once finished, its report. An import that stopped reporting for
-    /// ten minutes (its server went away) is shown as failed.
+    /// ten minutes (its server went away) is shown as failed. Only someone who may start an
+    /// import of its kind may follow one.
     pub async fn job(db: &sqlx::PgPool, actor: &Actor, job: Uuid) -> Result<ImportJob, Error> {
-        let tenant = actor.tenant().ok_or_else(|| Error::not_found("import"))?;
+        let tenant = may_import_something(actor)?;
         let mut tx = tenant_tx(db, tenant).await?;
         let row = sqlx::query!(
             r#"SELECT id, kind, dry_run, total_rows, done_rows, report,
@@ -221,6 +228,7 @@ mod server {
         .await?
         .ok_or_else(|| Error::not_found("import"))?;
         tx.commit().await?;
+        actor.require(permission_to_import(&row.kind))?;
         Ok(ImportJob {
             id: row.id,
             kind: row.kind,
@@ -230,6 +238,16 @@ mod server {
             done_rows: row.done_rows,
             report: row.report.and_then(|r| serde_json::from_value(r).ok()),
         })
+    }
+
+    /// The business of an actor who may import products or stock; `Forbidden` for anyone else.
+    fn may_import_something(actor: &Actor) -> Result<TenantId, Error> {
+        actor.require(Permission::ManageCatalog).or_else(|_| actor.require(Permission::ManageInventory))
+    }
+
+    /// What it takes to start, follow or stop an import of this stored kind.
+    fn permission_to_import(kind: &str) -> Permission {
+        if kind == ImportKind::Stock.code() { Permission::ManageInventory } else { Permission::ManageCatalog }
     }
 
     /// Reads a whole import inside one transaction; commits only a real import without errors.
@@ -318,6 +336,9 @@ mod server {
             .iter()
             .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
             .collect();
+        if header.iter().any(|h| h.contains('\0')) {
+            return Err(Error::invalid("file", format!("line 1: the column names {}", crate::error::NUL_MESSAGE)));
+        }
         let required: &[&str] = match kind {
             ImportKind::Products => &["name", "sku", "price"],
             ImportKind::Stock => &["sku", "location", "on_hand"],
@@ -335,6 +356,14 @@ mod server {
                 continue;
             }
             let line = record.position().map_or(i + 2, |p| usize::try_from(p.line()).unwrap_or(i + 2));
+            // No text the suite keeps may hold a NUL: such a file is not a spreadsheet's, and
+            // is refused whole before anything is read into the business.
+            if let Some((column, _)) = header.iter().zip(record.iter()).find(|(_, cell)| cell.contains('\0')) {
+                return Err(Error::invalid(
+                    "file",
+                    format!("line {line}, column {column}: the cell {}", crate::error::NUL_MESSAGE),
+                ));
+            }
             let cells = header.iter().cloned().zip(record.iter().map(str::to_owned)).collect();
             rows.push(Row { line, cells });
         }
@@ -601,16 +630,34 @@ mod server {
             };
             let before = variant.on_hand.unwrap_or(0);
             if on_hand != before {
+                // Both are bounded (the cell above, the level by the database), so this fits;
+                // checked all the same, since a wrong answer would be silent.
+                let Some(quantity) = on_hand.checked_sub(before) else {
+                    report.errors.push(cell_error(
+                        row.line,
+                        "on_hand",
+                        format!("on hand is {before}; too far from it"),
+                    ));
+                    continue;
+                };
                 let m = crate::inventory::ledger::Move {
                     variant: VariantId(variant.id),
                     location: LocationId(location),
-                    quantity: on_hand - before,
+                    quantity,
                     reason: MovementReason::Count,
                     reference: "import",
                     unit_cost: None,
                     note: "stock import",
                 };
-                crate::inventory::ledger::apply(tx, tenant, actor, m).await?;
+                match crate::inventory::ledger::apply(tx, tenant, actor, m).await {
+                    Ok(_) => {}
+                    // Past the bound on on-hand: nothing was written; the file is reported.
+                    Err(Error::Invalid { message, .. }) => {
+                        report.errors.push(cell_error(row.line, "on_hand", message));
+                        continue;
+                    }
+                    Err(other) => return Err(other.into()),
+                }
             }
             if point.is_some() || quantity.is_some() {
                 sqlx::query!(
@@ -651,9 +698,9 @@ mod server {
                 text => text
                     .parse::<i32>()
                     .ok()
-                    .filter(|n| (0..=1_000_000).contains(n))
+                    .filter(|n| (0..=crate::inventory::MAX_UNITS).contains(n))
                     .map(Some)
-                    .ok_or_else(|| cell_error(row.line, column, "a whole number of units from 0")),
+                    .ok_or_else(|| cell_error(row.line, column, "a whole number of units from 0 to 1,000,000")),
             }
         };
         match (number("on_hand"), number("reorder_point"), number("reorder_quantity")) {
@@ -663,9 +710,11 @@ mod server {
         }
     }
 
-    /// Every variant of the business as rows of the product file.
+    /// Every variant of the business as rows of the product file. Cost prices are filled in only
+    /// for those who manage the catalog; anyone else who may see products gets the column empty.
     pub async fn export_products(db: &sqlx::PgPool, actor: &Actor) -> Result<String, Error> {
         let tenant = actor.require(Permission::ViewCatalog)?;
+        let show_cost = actor.can(Permission::ViewCosts);
         let mut tx = tenant_tx(db, tenant).await?;
         let categories: HashMap<CategoryId, String> = crate::catalog::category::paths_in(&mut tx, tenant)
             .await?
@@ -698,7 +747,7 @@ mod server {
                     r.barcode.unwrap_or_default(),
                     amount(Some(r.price)),
                     amount(r.compare_at_price),
-                    amount(r.cost),
+                    amount(r.cost.filter(|_| show_cost)),
                     o1,
                     v1,
                     o2,

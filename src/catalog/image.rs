@@ -36,6 +36,7 @@ fn checked_alt(alt: &str) -> Result<String, Error> {
     if alt.chars().count() > LONGEST_ALT {
         return Err(Error::invalid("alt", format!("at most {LONGEST_ALT} characters")));
     }
+    Error::refuse_nul("alt", alt)?;
     Ok(alt.to_owned())
 }
 
@@ -53,11 +54,8 @@ pub async fn add(
     let mut tx = tenant_tx(db, tenant).await?;
     room_for_one(&mut tx, tenant, product).await?;
     tx.rollback().await?;
-    let bytes = upload.bytes;
-    let prepared = tokio::task::spawn_blocking(move || picture::prepare(&bytes)).await.map_err(|error| {
-        tracing::error!(%error, "preparing a picture stopped");
-        Error::Internal
-    })??;
+    // Decoded a few at a time, the largest refused from their header (see the module).
+    let prepared = picture::prepare_in_turn(upload.bytes).await?;
     attach(db, media, tenant, actor, product, prepared, &alt).await
 }
 

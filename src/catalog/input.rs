@@ -168,7 +168,7 @@ fn check_amount(amount: Decimal, field: &str) -> Result<(), Error> {
     if amount.scale() > 2 && amount.normalize().scale() > 2 {
         return Err(Error::invalid(field, "at most two decimal places (kobo)"));
     }
-    if amount > Decimal::from(1_000_000_000_000_i64) {
+    if amount > crate::money::LARGEST_AMOUNT {
         return Err(Error::invalid(field, "is too large"));
     }
     Ok(())

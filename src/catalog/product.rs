@@ -39,12 +39,18 @@ pub async fn update(db: &sqlx::PgPool, actor: &Actor, id: ProductId, input: Prod
     Ok(product)
 }
 
-/// One product with its variants, stock totals and images.
+/// One product with its variants, stock totals and images; cost prices only for those who may
+/// see them (a cashier sees what a product sells for, not what it cost).
 pub async fn get(db: &sqlx::PgPool, actor: &Actor, id: ProductId) -> Result<Product, Error> {
     let tenant = actor.require(Permission::ViewCatalog)?;
     let mut tx = tenant_tx(db, tenant).await?;
-    let product = read(&mut tx, tenant, id).await?;
+    let mut product = read(&mut tx, tenant, id).await?;
     tx.commit().await?;
+    if !actor.can(Permission::ViewCosts) {
+        for variant in &mut product.variants {
+            variant.cost = None;
+        }
+    }
     Ok(product)
 }
 

@@ -71,12 +71,19 @@ impl Role {
                     | P::SellAtPos
                     | P::ViewCatalog
                     | P::ManageCatalog
+                    | P::ViewCosts
                     | P::ViewInventory
                     | P::ManageInventory
             ),
             Self::Accountant => matches!(
                 permission,
-                P::ViewDashboard | P::ViewSettings | P::ViewStaff | P::ViewAudit | P::ViewCatalog | P::ViewInventory
+                P::ViewDashboard
+                    | P::ViewSettings
+                    | P::ViewStaff
+                    | P::ViewAudit
+                    | P::ViewCatalog
+                    | P::ViewCosts
+                    | P::ViewInventory
             ),
             Self::Cashier => matches!(permission, P::SellAtPos | P::ViewCatalog),
             Self::Vendor => matches!(permission, P::UseVendorPortal),
@@ -120,6 +127,8 @@ pub enum Permission {
     ViewCatalog,
     /// Create, change and archive products; import them.
     ManageCatalog,
+    /// See what products cost the business (cost prices, in products and their files).
+    ViewCosts,
     /// See stock levels, movements, alerts, transfers and counts.
     ViewInventory,
     /// Receive, adjust, transfer and count stock; import levels.
@@ -128,7 +137,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in the order the roles page lists them.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::ViewDashboard,
         Self::ViewSettings,
         Self::ManageSettings,
@@ -141,6 +150,7 @@ impl Permission {
         Self::UseVendorPortal,
         Self::ViewCatalog,
         Self::ManageCatalog,
+        Self::ViewCosts,
         Self::ViewInventory,
         Self::ManageInventory,
     ];
@@ -160,6 +170,7 @@ impl Permission {
             Self::UseVendorPortal => "use the vendor portal",
             Self::ViewCatalog => "see products",
             Self::ManageCatalog => "create and change products",
+            Self::ViewCosts => "see cost prices",
             Self::ViewInventory => "see stock",
             Self::ManageInventory => "receive, adjust, transfer and count stock",
         }
@@ -176,6 +187,7 @@ impl Permission {
             Self::ViewAudit => (ApiModule::Audit, Read),
             Self::ViewCatalog => (ApiModule::Products, Read),
             Self::ManageCatalog => (ApiModule::Products, Write),
+            Self::ViewCosts => (ApiModule::Products, Read),
             Self::ViewInventory => (ApiModule::Inventory, Read),
             Self::ManageInventory => (ApiModule::Inventory, Write),
             Self::ManageStaff | Self::ManageApiClients | Self::ViewOutbox | Self::SellAtPos | Self::UseVendorPortal => {

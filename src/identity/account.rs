@@ -23,9 +23,12 @@ pub async fn change_password(
     current_session: Uuid,
     current: &str,
     new: &str,
+    ip: &str,
 ) -> Result<(), Error> {
     let user = person(actor)?;
     let row = sqlx::query!("SELECT email, password_hash FROM users WHERE id = $1", user).fetch_one(db).await?;
+    // A stolen session must not become a way to guess the password without limit.
+    super::login::count_password_attempt(db, &row.email, ip).await?;
     if !password::verify(current.to_owned(), row.password_hash).await {
         return Err(Error::invalid("current_password", "this is not your current password"));
     }
@@ -34,7 +37,7 @@ pub async fn change_password(
         return Err(Error::invalid("new_password", "choose a password different from the current one"));
     }
     let hash = password::hash(new.to_owned()).await?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::person_tx(db, user).await?;
     sqlx::query!("UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1", user, hash)
         .execute(&mut *tx)
         .await?;

@@ -71,7 +71,9 @@ mod server {
     use crate::db::tenant_tx;
     use crate::throttle::{self, Limit};
 
-    /// Token requests per client id, and per address, each minute.
+    /// Token requests for one client from one address, and from one address for any clients,
+    /// each minute. Never per client alone: whoever knows a client id (it is not secret) could
+    /// then lock the integration out from anywhere.
     const TOKEN_LIMIT: Limit = Limit { limit: 30, window_seconds: 60 };
 
     fn parse_scopes(texts: &[String]) -> Vec<Scope> {
@@ -190,12 +192,16 @@ mod server {
     ) -> Result<IssuedToken, Error> {
         throttle::hit(
             db,
-            &[(format!("token:client:{client_id}"), TOKEN_LIMIT), (format!("token:address:{ip}"), TOKEN_LIMIT)],
+            &[
+                (format!("token:client:{client_id}:address:{ip}"), TOKEN_LIMIT),
+                (format!("token:address:{ip}"), TOKEN_LIMIT),
+            ],
         )
         .await?;
         let refused = || Error::Unauthorized("The client id or secret is not right, or the client was revoked.".into());
         let client = sqlx::query!(
-            r#"SELECT tenant_id AS "tenant_id!", id AS "id!", secret_hash AS "secret_hash!", scopes AS "scopes!", revoked_at
+            r#"SELECT tenant_id AS "tenant_id!", id AS "id!", secret_hash AS "secret_hash!", scopes AS "scopes!", revoked_at,
+                      tenant_status AS "tenant_status!"
                  FROM api_client_by_client_id($1)"#,
             client_id
         )
@@ -205,6 +211,9 @@ mod server {
         let presented = hex(&token::hash(client_secret));
         if client.revoked_at.is_some() || !constant_time_eq(presented.as_bytes(), client.secret_hash.as_bytes()) {
             return Err(refused());
+        }
+        if client.tenant_status != "active" {
+            return Err(Error::Forbidden("use the API while the business is suspended".into()));
         }
         let granted = parse_scopes(&client.scopes);
         let scopes = match requested.map(str::trim).filter(|r| !r.is_empty()) {

@@ -1,16 +1,30 @@
 //! Signing in with an email and password, rate-limited per account and per client address.
 
-use uuid::Uuid;
-
 use super::session::{self, ClientInfo};
 use super::{Actor, Role, StaffMember, TenantId, VendorId, password};
 use crate::Error;
 use crate::throttle::{self, Limit};
 
-/// Attempts per account in five minutes.
-const PER_ACCOUNT: Limit = Limit { limit: 10, window_seconds: 300 };
-/// Attempts per client address in five minutes (a shop's staff may share one address).
+/// Password attempts on one account from one address in five minutes. Counted per account and
+/// address, so someone guessing from elsewhere never locks the owner out of their own account.
+const PER_ACCOUNT_AND_ADDRESS: Limit = Limit { limit: 10, window_seconds: 300 };
+/// Password attempts from one address, on any accounts, in five minutes (a shop's staff may
+/// share one address).
 const PER_ADDRESS: Limit = Limit { limit: 60, window_seconds: 300 };
+
+/// Counts an attempt to prove the password of the account with this email from this address,
+/// and refuses once the account-and-address or the address is over its limit. Every check of a
+/// staff password goes through here: signing in and changing one's password.
+pub(super) async fn count_password_attempt(db: &sqlx::PgPool, email: &str, ip: &str) -> Result<(), Error> {
+    throttle::hit(
+        db,
+        &[
+            (format!("password:account:{}:address:{ip}", email.trim().to_lowercase()), PER_ACCOUNT_AND_ADDRESS),
+            (format!("password:address:{ip}"), PER_ADDRESS),
+        ],
+    )
+    .await
+}
 
 /// A person who has just signed in: the cookie to set and where they start.
 #[derive(Clone, Debug)]
@@ -40,14 +54,7 @@ pub async fn log_in(db: &sqlx::PgPool, email: &str, password: &str, client: &Cli
     if password.is_empty() {
         return Err(Error::invalid("password", "enter your password"));
     }
-    throttle::hit(
-        db,
-        &[
-            (format!("login:account:{}", email.to_lowercase()), PER_ACCOUNT),
-            (format!("login:address:{}", client.ip), PER_ADDRESS),
-        ],
-    )
-    .await?;
+    count_password_attempt(db, email, &client.ip).await?;
     let wrong = || Error::Unauthorized("The email or password is not right.".into());
     let user = sqlx::query!(
         "SELECT id, name, email, password_hash, is_platform_admin FROM users WHERE lower(email) = lower($1)",
@@ -100,11 +107,6 @@ pub async fn log_in(db: &sqlx::PgPool, email: &str, password: &str, client: &Cli
 /// Ends the session with this cookie value.
 pub async fn log_out(db: &sqlx::PgPool, cookie_value: &str) -> Result<(), Error> {
     session::end(db, cookie_value).await
-}
-
-/// The id of the user with this email, if there is one.
-pub(super) async fn user_by_email(db: &sqlx::PgPool, email: &str) -> Result<Option<Uuid>, Error> {
-    Ok(sqlx::query_scalar!("SELECT id FROM users WHERE lower(email) = lower($1)", email).fetch_optional(db).await?)
 }
 
 #[cfg(test)]

@@ -27,8 +27,8 @@ pub use access::{Access, Actor, ApiModule, Permission, Role, Scope, StaffMember}
 pub use location::{Location, LocationId, LocationKind, NewLocation, ShopChoice};
 pub use staff::{Invitation, InvitationPreview, RoleChoice, StaffList, StaffQuery, StaffRow, VendorChoice};
 pub use tenant::{
-    BusinessHome, PlatformOverview, SettingsForm, Storefront, TIME_ZONES, TenantId, TenantMode, TenantStatus,
-    TenantSummary, VendorHome, VendorId,
+    BusinessHome, ListedStore, PlatformOverview, SettingsForm, Storefront, TIME_ZONES, TenantId, TenantMode,
+    TenantStatus, TenantSummary, VendorHome, VendorId,
 };
 
 #[cfg(feature = "server")]
@@ -36,11 +36,22 @@ pub use location::{create_location, list_locations, shops_for_registers};
 #[cfg(feature = "server")]
 pub use login::{LoggedIn, log_in, log_out};
 #[cfg(feature = "server")]
-pub use signup::{SignUp, sign_up};
+pub use signup::{SignUp, confirm_sign_up, pending_sign_up, sign_up};
+
+/// A sign-up waiting for its owner to follow the mailed link, as the link's page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PendingSignUp {
+    /// The business to be opened.
+    pub business_name: String,
+    /// Its storefront's address.
+    pub slug: String,
+    /// The owner's email.
+    pub email: String,
+}
 #[cfg(feature = "server")]
 pub use staff::{accept_invitation, change_role, invitation_preview, invite, list_staff, set_active, staff_page};
 #[cfg(feature = "server")]
 pub use tenant::{
-    business_home, currency, platform_overview, set_status, settings, settings_page, storefront, update_settings,
-    vendor_home,
+    business_home, currency, listed_stores, platform_overview, set_listing, set_status, settings, settings_page,
+    storefront, update_settings, vendor_home,
 };

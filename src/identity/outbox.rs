@@ -1,6 +1,7 @@
-//! The notification outbox: messages to people (invitations, password resets), written in the
-//! transaction that causes them. With no mail server configured they wait here, and the back
-//! office lists them so that nothing sent is lost.
+//! The notification outbox: the business's record of what it sent people (invitations), written
+//! in the transaction that causes them, and listed in the back office. It never keeps a live
+//! link: owners and managers read it. Letters that carry one go to their recipient alone,
+//! through [`crate::mail`].
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

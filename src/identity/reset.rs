@@ -1,10 +1,10 @@
-//! Forgotten passwords: a one-time link, valid for an hour, sent through the outbox of each
-//! business the person belongs to. Asking says nothing about whether the email has an account.
+//! Forgotten passwords: a one-time link, valid for an hour, mailed to the person alone (never
+//! kept in a business's outbox, where others read). Asking says nothing about whether the email
+//! has an account.
 
-use uuid::Uuid;
-
-use super::{outbox, password, token};
+use super::{password, token};
 use crate::Error;
+use crate::mail::{self, Letter, Mail};
 use crate::throttle::{self, Limit};
 
 /// How long a reset link works.
@@ -13,9 +13,9 @@ const RESET_MINUTES: i32 = 60;
 const PER_ACCOUNT: Limit = Limit { limit: 5, window_seconds: 3600 };
 const PER_ADDRESS: Limit = Limit { limit: 30, window_seconds: 3600 };
 
-/// Sends a reset link to a staff account with this email, if there is one; answers the same
-/// either way. Returns the link when one was made (for tests and the log, never the page).
-pub async fn request_reset(db: &sqlx::PgPool, email: &str, ip: &str, base_url: &str) -> Result<Option<String>, Error> {
+/// Mails a reset link to a staff account with this email, if there is one; answers the same
+/// either way.
+pub async fn request_reset(db: &sqlx::PgPool, mail: &Mail, email: &str, ip: &str, base_url: &str) -> Result<(), Error> {
     let email = email.trim();
     if email.is_empty() {
         return Err(Error::invalid("email", "enter your email address"));
@@ -31,14 +31,11 @@ pub async fn request_reset(db: &sqlx::PgPool, email: &str, ip: &str, base_url: &
     let Some(user) =
         sqlx::query!("SELECT id, email FROM users WHERE lower(email) = lower($1)", email).fetch_optional(db).await?
     else {
-        return Ok(None);
+        return Ok(());
     };
     let secret = token::new_secret()?;
     let link = format!("{}/admin/reset/{}", base_url.trim_end_matches('/'), secret.text);
-    let tenants = sqlx::query_scalar!(r#"SELECT tenant_id AS "tenant_id!" FROM memberships_of_user($1)"#, user.id)
-        .fetch_all(db)
-        .await?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::person_tx(db, user.id).await?;
     sqlx::query!(
         "INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3))",
         secret.hash,
@@ -47,44 +44,45 @@ pub async fn request_reset(db: &sqlx::PgPool, email: &str, ip: &str, base_url: &
     )
     .execute(&mut *tx)
     .await?;
-    for tenant in tenants {
-        sqlx::query!("SELECT set_config('app.tenant_id', $1, true) AS \"setting!\"", tenant.to_string())
-            .fetch_one(&mut *tx)
-            .await?;
-        outbox::queue(
-            &mut tx,
-            super::TenantId(tenant),
-            &user.email,
-            "Reset your SC-1 password",
-            &format!("Someone asked to reset the password of {}.\n\nSet a new one within {RESET_MINUTES} minutes: {link}\n\nIf it was not you, ignore this message; your password stays as it is.\n", user.email),
-        )
-        .await?;
-    }
     tx.commit().await?;
-    Ok(Some(link))
+    let body = format!(
+        "Someone asked to reset the password of {}.\n\nSet a new one within {RESET_MINUTES} minutes: {link}\n\n\
+         If it was not you, ignore this message; your password stays as it is.\n",
+        user.email
+    );
+    mail::post(mail, Letter { to: user.email, subject: "Reset your SC-1 password".into(), body }).await;
+    Ok(())
 }
 
 /// Sets a new password with a reset link's token; the link then stops working and every session
 /// of the account ends.
 pub async fn reset_password(db: &sqlx::PgPool, token_text: &str, new_password: &str) -> Result<(), Error> {
     let gone = || Error::not_found("reset link (it may have expired or been used; ask for a new one)");
-    let mut tx = db.begin().await?;
     let row = sqlx::query!(
-        "SELECT r.user_id, u.email FROM password_resets r JOIN users u ON u.id = r.user_id
-          WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now()
-          FOR UPDATE OF r",
+        r#"SELECT user_id AS "user_id!", email AS "email!" FROM password_reset_by_token($1)"#,
         token::hash(token_text)
     )
-    .fetch_optional(&mut *tx)
+    .fetch_optional(db)
     .await?
     .ok_or_else(gone)?;
-    let user: Uuid = row.user_id.ok_or_else(gone)?;
+    let user = row.user_id;
     password::check_new(new_password, &row.email, "password")?;
     let hash = password::hash(new_password.to_owned()).await?;
+    let mut tx = crate::db::person_tx(db, user).await?;
+    // Spent in the same transaction, and only once: two uses of one link cannot both succeed.
+    let spent = sqlx::query!(
+        "UPDATE password_resets SET used_at = now()
+          WHERE token_hash = $1 AND user_id = $2 AND used_at IS NULL AND expires_at > now()",
+        token::hash(token_text),
+        user
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if spent == 0 {
+        return Err(gone());
+    }
     sqlx::query!("UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1", user, hash)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query!("UPDATE password_resets SET used_at = now() WHERE token_hash = $1", token::hash(token_text))
         .execute(&mut *tx)
         .await?;
     sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user).execute(&mut *tx).await?;

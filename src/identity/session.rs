@@ -81,6 +81,12 @@ async fn start(
     client: &ClientInfo,
 ) -> Result<Started, Error> {
     let secret = token::new_secret()?;
+    // Row-level security accepts the row for the person it is for, or for the shopper's store.
+    let mut tx = match (user, tenant) {
+        (Some(user), _) => crate::db::person_tx(db, user).await?,
+        (None, Some(tenant)) => crate::db::tenant_tx(db, tenant).await?,
+        (None, None) => return Err(Error::Internal),
+    };
     sqlx::query!(
         "INSERT INTO sessions (id, id_hash, user_id, tenant_id, shopper_id, expires_at, user_agent, client_ip)
          VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6), $7, $8)",
@@ -93,8 +99,9 @@ async fn start(
         truncate(&client.user_agent, 400),
         truncate(&client.ip, 64),
     )
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(Started { cookie_value: secret.text })
 }
 
@@ -112,6 +119,18 @@ pub struct Resolved {
 /// idle deadline (at most once a minute, to spare the database a write per request).
 #[cfg(feature = "server")]
 pub async fn resolve(db: &sqlx::PgPool, cookie_value: &str) -> Result<Option<Resolved>, Error> {
+    look_up(db, cookie_value, true).await
+}
+
+/// [`resolve`] without counting as use: for checks the person did not make (an open live
+/// stream checking again), which must not keep an idle session alive.
+#[cfg(feature = "server")]
+pub async fn still_live(db: &sqlx::PgPool, cookie_value: &str) -> Result<Option<Resolved>, Error> {
+    look_up(db, cookie_value, false).await
+}
+
+#[cfg(feature = "server")]
+async fn look_up(db: &sqlx::PgPool, cookie_value: &str, touch: bool) -> Result<Option<Resolved>, Error> {
     let hash = token::hash(cookie_value);
     let Some(row) = sqlx::query!(
         r#"SELECT session_id AS "session_id!", user_id, user_name, user_email, is_platform_admin,
@@ -125,12 +144,9 @@ pub async fn resolve(db: &sqlx::PgPool, cookie_value: &str) -> Result<Option<Res
     else {
         return Ok(None);
     };
-    if Utc::now() - row.last_seen_at > chrono::Duration::seconds(60) {
+    if touch && Utc::now() - row.last_seen_at > chrono::Duration::seconds(60) {
         sqlx::query!(
-            "UPDATE sessions
-                SET last_seen_at = now(),
-                    expires_at = least(created_at + make_interval(secs => $2), now() + make_interval(secs => $3))
-              WHERE id = $1",
+            "SELECT session_touch($1, $2, $3)",
             row.session_id,
             seconds(ABSOLUTE_SECONDS),
             seconds(IDLE_SECONDS),
@@ -167,21 +183,23 @@ pub async fn resolve(db: &sqlx::PgPool, cookie_value: &str) -> Result<Option<Res
 /// Ends the session with this cookie value (signing out).
 #[cfg(feature = "server")]
 pub async fn end(db: &sqlx::PgPool, cookie_value: &str) -> Result<(), Error> {
-    sqlx::query!("DELETE FROM sessions WHERE id_hash = $1", token::hash(cookie_value)).execute(db).await?;
+    sqlx::query!("SELECT session_end($1)", token::hash(cookie_value)).execute(db).await?;
     Ok(())
 }
 
 /// A person's live sessions, newest first; `current` marks the one asking.
 #[cfg(feature = "server")]
 pub async fn list_for_user(db: &sqlx::PgPool, user: Uuid, current: Uuid) -> Result<Vec<SessionView>, Error> {
+    let mut tx = crate::db::person_tx(db, user).await?;
     let rows = sqlx::query!(
         "SELECT id, created_at, last_seen_at, user_agent, client_ip
            FROM sessions WHERE user_id = $1 AND expires_at > now()
           ORDER BY last_seen_at DESC, id",
         user
     )
-    .fetch_all(db)
+    .fetch_all(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(rows
         .into_iter()
         .map(|r| SessionView {
@@ -198,10 +216,12 @@ pub async fn list_for_user(db: &sqlx::PgPool, user: Uuid, current: Uuid) -> Resu
 /// Ends one of a person's own sessions; someone else's session id is simply not found.
 #[cfg(feature = "server")]
 pub async fn revoke(db: &sqlx::PgPool, user: Uuid, session: Uuid) -> Result<(), Error> {
+    let mut tx = crate::db::person_tx(db, user).await?;
     let ended = sqlx::query!("DELETE FROM sessions WHERE id = $1 AND user_id = $2", session, user)
-        .execute(db)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
+    tx.commit().await?;
     if ended == 0 { Err(Error::not_found("session")) } else { Ok(()) }
 }
 

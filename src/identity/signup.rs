@@ -1,4 +1,7 @@
-//! Signing up a new business: the tenant, its owner and a first shop, in one transaction.
+//! Signing up a new business. The form is answered the same whether or not its email already
+//! has an account ("we have mailed you a link"), so it tells nobody which addresses are
+//! registered; the rest is said by mail. Following the link opens the business: the tenant, its
+//! owner (signed in) and a first shop, in one transaction.
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -6,10 +9,19 @@ use uuid::Uuid;
 
 use super::login::{LoggedIn, email_is_plausible};
 use super::session::{self, ClientInfo};
-use super::{Actor, Role, StaffMember, TenantId, TenantMode, password};
+use super::{Actor, PendingSignUp, Role, StaffMember, TenantId, TenantMode, password, token};
 use crate::Error;
 use crate::audit::{self, Change};
 use crate::db::field_error;
+use crate::mail::{self, Letter, Mail};
+use crate::throttle::{self, Limit};
+
+/// How long a sign-up link works.
+const LINK_HOURS: i32 = 24;
+/// Sign-ups from one address each hour (each costs a password hash and a letter).
+const PER_ADDRESS: Limit = Limit { limit: 10, window_seconds: 3600 };
+/// Sign-ups for one email each hour: nobody's mailbox is filled by strangers.
+const PER_EMAIL: Limit = Limit { limit: 3, window_seconds: 3600 };
 
 /// What the sign-up form sends.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,13 +86,117 @@ fn required(value: &str, field: &str, what: &str) -> Result<String, Error> {
     Ok(value.to_owned())
 }
 
-/// Creates the business, its owner (signed in) and a first shop.
-pub async fn sign_up(db: &sqlx::PgPool, form: SignUp, client: &ClientInfo) -> Result<LoggedIn, Error> {
+/// Takes a sign-up: checks the form, then mails the owner a link that opens the business (or,
+/// when the email already has an account, a letter saying so). Answers the same either way.
+pub async fn sign_up(
+    db: &sqlx::PgPool,
+    mail: &Mail,
+    form: SignUp,
+    client: &ClientInfo,
+    base_url: &str,
+) -> Result<(), Error> {
     let checked = form.check()?;
+    throttle::hit(
+        db,
+        &[
+            (format!("signup:address:{}", client.ip), PER_ADDRESS),
+            (format!("signup:email:{}", checked.email.to_lowercase()), PER_EMAIL),
+        ],
+    )
+    .await?;
+    let taken =
+        sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM tenants WHERE slug = $1) AS "taken!""#, checked.slug)
+            .fetch_one(db)
+            .await?;
+    if taken {
+        return Err(Error::invalid("slug", "this address is taken; choose another"));
+    }
+    // Hashed whether or not it is kept, so that the answer takes as long either way.
     let password_hash = password::hash(form.password).await?;
+    let base = base_url.trim_end_matches('/');
+    let registered = sqlx::query_scalar!("SELECT id FROM users WHERE lower(email) = lower($1)", checked.email)
+        .fetch_optional(db)
+        .await?;
+    let letter = if registered.is_some() {
+        Letter {
+            to: checked.email,
+            subject: "You already have an SC-1 account".into(),
+            body: format!(
+                "Someone asked to open {} on SC-1 with this address, which already has an account.\n\n\
+                 If it was you, sign in at {base}/admin/login (forgotten your password? {base}/admin/forgot).\n\
+                 If it was not you, ignore this message; nothing has changed.\n",
+                checked.business_name
+            ),
+        }
+    } else {
+        let secret = token::new_secret()?;
+        sqlx::query!(
+            "INSERT INTO signups (token_hash, business_name, slug, mode, owner_name, email, password_hash, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(hours => $8))",
+            secret.hash,
+            checked.business_name,
+            checked.slug,
+            checked.mode.code(),
+            checked.owner_name,
+            checked.email,
+            password_hash,
+            LINK_HOURS,
+        )
+        .execute(db)
+        .await?;
+        Letter {
+            to: checked.email,
+            subject: format!("Open {} on SC-1", checked.business_name),
+            body: format!(
+                "Welcome, {}.\n\nTo open {} on SC-1, follow this link within {LINK_HOURS} hours: {base}/signup/confirm/{}\n\n\
+                 If you did not ask for this, ignore this message; nothing is opened without the link.\n",
+                checked.owner_name, checked.business_name, secret.text
+            ),
+        }
+    };
+    mail::post(mail, letter).await;
+    Ok(())
+}
+
+/// What a sign-up link will open, before it is followed.
+pub async fn pending_sign_up(db: &sqlx::PgPool, token_text: &str) -> Result<PendingSignUp, Error> {
+    sqlx::query_as!(
+        PendingSignUp,
+        "SELECT business_name, slug, email FROM signups
+          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()",
+        token::hash(token_text)
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or_else(link_gone)
+}
+
+fn link_gone() -> Error {
+    Error::not_found("sign-up link (it may have expired or been used; sign up again)")
+}
+
+/// Follows a sign-up link: creates the business, its owner (signed in) and a first shop.
+pub async fn confirm_sign_up(db: &sqlx::PgPool, token_text: &str, client: &ClientInfo) -> Result<LoggedIn, Error> {
+    let mut tx = db.begin().await?;
+    let pending = sqlx::query!(
+        "UPDATE signups SET used_at = now()
+          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
+          RETURNING business_name, slug, mode, owner_name, email, password_hash",
+        token::hash(token_text)
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(link_gone)?;
+    let mode = TenantMode::from_code(&pending.mode).ok_or(Error::Internal)?;
+    let checked = Checked {
+        business_name: pending.business_name,
+        slug: pending.slug,
+        mode,
+        owner_name: pending.owner_name,
+        email: pending.email,
+    };
     let tenant = TenantId(Uuid::now_v7());
     let user = Uuid::now_v7();
-    let mut tx = db.begin().await?;
     sqlx::query!(
         "INSERT INTO tenants (id, slug, name, mode) VALUES ($1, $2, $3, $4)",
         tenant.0,
@@ -90,7 +206,9 @@ pub async fn sign_up(db: &sqlx::PgPool, form: SignUp, client: &ClientInfo) -> Re
     )
     .execute(&mut *tx)
     .await
-    .map_err(|e| field_error(e, "tenants_slug_key", "slug", "this address is taken; choose another"))?;
+    .map_err(|e| {
+        field_error(e, "tenants_slug_key", "slug", "this address was taken meanwhile; sign up again with another")
+    })?;
     sqlx::query!("SELECT set_config('app.tenant_id', $1, true) AS \"setting!\"", tenant.0.to_string())
         .fetch_one(&mut *tx)
         .await?;
@@ -99,11 +217,11 @@ pub async fn sign_up(db: &sqlx::PgPool, form: SignUp, client: &ClientInfo) -> Re
         user,
         checked.email,
         checked.owner_name,
-        password_hash
+        pending.password_hash
     )
     .execute(&mut *tx)
     .await
-    .map_err(|e| field_error(e, "users_email_unique", "email", "an account with this email exists; sign in instead"))?;
+    .map_err(|e| field_error(e, "users_email_unique", "email", "this address has an account now; sign in instead"))?;
     sqlx::query!("INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'owner')", tenant.0, user)
         .execute(&mut *tx)
         .await?;

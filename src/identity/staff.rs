@@ -113,8 +113,6 @@ pub struct InvitationPreview {
     pub email: String,
     /// The role offered.
     pub role: Role,
-    /// Whether that email already has an account (then its password is asked, not a new one).
-    pub has_account: bool,
 }
 
 #[cfg(feature = "server")]
@@ -126,16 +124,21 @@ mod server {
     use serde_json::json;
     use uuid::Uuid;
 
-    use super::super::login::{LoggedIn, email_is_plausible, user_by_email};
+    use super::super::login::{LoggedIn, email_is_plausible};
     use super::super::session::{self, ClientInfo};
     use super::super::{Actor, Permission, Role, StaffMember, TenantId, VendorId, outbox, password, token};
     use super::{Invitation, InvitationPreview, RoleChoice, StaffList, StaffQuery, StaffRow, VendorChoice};
     use crate::Error;
     use crate::audit::{self, Change};
     use crate::db::tenant_tx;
+    use crate::mail::{self, Letter, Mail};
+    use crate::throttle::{self, Limit};
 
     /// How long an invitation link works.
     const INVITATION_DAYS: i32 = 7;
+    /// Invitations a business may send each hour: enough for a shop taking on staff, too few to
+    /// probe addresses by the hundred.
+    const INVITATIONS: Limit = Limit { limit: 30, window_seconds: 3600 };
 
     const VENDOR_SCOPE: &str = "vendor staff work for one vendor; other roles for none";
     const NOT_A_VENDOR: &str = "choose one of the marketplace's vendors";
@@ -238,10 +241,12 @@ mod server {
             .collect())
     }
 
-    /// Invites someone to join the business with a role; returns the link that lets them in,
-    /// which is also queued as an email.
+    /// Invites someone to join the business with a role; returns the link that lets them in, to
+    /// be shown once to whoever invited, and mails it to the person invited. The business's
+    /// outbox keeps the invitation without its link.
     pub async fn invite(
         db: &sqlx::PgPool,
+        mail: &Mail,
         actor: &Actor,
         email: &str,
         choice: RoleChoice,
@@ -256,6 +261,7 @@ mod server {
         if (role == Role::Vendor) != vendor.is_some() {
             return Err(Error::invalid("role", VENDOR_SCOPE));
         }
+        throttle::hit(db, &[(format!("invite:business:{}", tenant.0), INVITATIONS)]).await?;
         let secret = token::new_secret()?;
         let mut tx = tenant_tx(db, tenant).await?;
         let already = sqlx::query_scalar!(
@@ -302,18 +308,14 @@ mod server {
             Actor::Staff(member) => member.tenant_name.clone(),
             _ => String::new(),
         };
-        outbox::queue(
-            &mut tx,
-            tenant,
-            email,
-            &format!("You are invited to {business} on SC-1"),
-            &format!(
-                "{} invites you to join {business} as {}.\n\nAccept within {INVITATION_DAYS} days: {link}\n",
-                actor.label(),
-                role.label().to_lowercase()
-            ),
-        )
-        .await?;
+        let subject = format!("You are invited to {business} on SC-1");
+        let offer = format!("{} invites you to join {business} as {}.", actor.label(), role.label().to_lowercase());
+        let kept = format!(
+            "{offer}\n\nThe link to accept, valid for {INVITATION_DAYS} days, was shown once to {} and mailed to {email}; \
+             it is not kept here.\n",
+            actor.label()
+        );
+        outbox::queue(&mut tx, tenant, email, &subject, &kept).await?;
         audit::record(
             &mut tx,
             tenant,
@@ -328,6 +330,8 @@ mod server {
         )
         .await?;
         tx.commit().await?;
+        let body = format!("{offer}\n\nAccept within {INVITATION_DAYS} days: {link}\n");
+        mail::post(mail, Letter { to: email.to_owned(), subject, body }).await;
         Ok(link)
     }
 
@@ -367,29 +371,38 @@ mod server {
         let invitation = open_invitation(db, token_text).await?;
         let business =
             sqlx::query_scalar!("SELECT name FROM tenants WHERE id = $1", invitation.tenant.0).fetch_one(db).await?;
-        let has_account = user_by_email(db, &invitation.email).await?.is_some();
-        Ok(InvitationPreview { business, email: invitation.email, role: invitation.role, has_account })
+        Ok(InvitationPreview { business, email: invitation.email, role: invitation.role })
     }
 
-    /// Accepts an invitation: makes the account (or checks the existing one's password), adds the
-    /// membership, and signs the person in to the business.
+    /// Accepts an invitation and signs the person in to the business. Someone new chooses a
+    /// name and password here; someone who already has an account must be signed in to it
+    /// (`signed_in`): no password is checked here, so an invitation is never a way to guess one.
     pub async fn accept_invitation(
         db: &sqlx::PgPool,
         token_text: &str,
+        signed_in: Option<&Actor>,
         name: &str,
         new_password: &str,
         client: &ClientInfo,
     ) -> Result<LoggedIn, Error> {
         let invitation = open_invitation(db, token_text).await?;
         let existing = sqlx::query!(
-            "SELECT id, name, password_hash, is_platform_admin FROM users WHERE lower(email) = lower($1)",
+            "SELECT id, name, is_platform_admin FROM users WHERE lower(email) = lower($1)",
             invitation.email
         )
         .fetch_optional(db)
         .await?;
+        let signed_in_user = match signed_in {
+            Some(Actor::Staff(member)) => Some(member.user),
+            Some(Actor::PlatformAdmin { user, .. }) => Some(*user),
+            _ => None,
+        };
         let (user, name, platform_admin, new_hash) = if let Some(user) = existing {
-            if !password::verify(new_password.to_owned(), user.password_hash).await {
-                return Err(Error::invalid("password", "enter the password of your existing account"));
+            if signed_in_user != Some(user.id) {
+                return Err(Error::Unauthorized(format!(
+                    "To join with an existing account, sign in as {} first, then open this link again.",
+                    invitation.email
+                )));
             }
             (user.id, user.name, user.is_platform_admin, None)
         } else {

@@ -108,6 +108,21 @@ pub struct TenantSummary {
     pub time_zone: String,
     /// How many shops and warehouses it has.
     pub location_count: i64,
+    /// Whether its owner chose to show its storefront on the platform's start page.
+    pub listed: bool,
+}
+
+/// A storefront on the platform's public start page: only what its business chose to show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListedStore {
+    /// The short name in its storefront's address, `/store/{slug}`.
+    pub slug: String,
+    /// The trading name.
+    pub name: String,
+    /// One line that says what it sells.
+    pub tagline: String,
+    /// How it sells.
+    pub mode: TenantMode,
 }
 
 /// The platform at a glance: every business and its totals.
@@ -172,6 +187,7 @@ struct TenantRow {
     prices_include_tax: bool,
     time_zone: String,
     location_count: Option<i64>,
+    listed: bool,
 }
 
 #[cfg(feature = "server")]
@@ -195,16 +211,38 @@ impl TryFrom<TenantRow> for TenantSummary {
             prices_include_tax: row.prices_include_tax,
             time_zone: row.time_zone,
             location_count: row.location_count.unwrap_or(0),
+            listed: row.listed,
         })
     }
 }
 
-/// Every business on the platform with its location count.
+/// Every business on the platform with its location count; only platform admins may see it.
 #[cfg(feature = "server")]
-pub async fn platform_overview(db: &sqlx::PgPool) -> Result<PlatformOverview, Error> {
+pub async fn platform_overview(db: &sqlx::PgPool, actor: &super::Actor) -> Result<PlatformOverview, Error> {
+    if !actor.is_platform_admin() {
+        return Err(Error::Forbidden("see every business on the platform".into()));
+    }
     let tenants = summaries(db, Filter::default()).await?;
     let location_count = tenants.iter().map(|t| t.location_count).sum();
     Ok(PlatformOverview { tenants, location_count })
+}
+
+/// The storefronts of active businesses whose owners chose to be listed, by name: what the
+/// platform's public start page shows, and nothing more.
+#[cfg(feature = "server")]
+pub async fn listed_stores(db: &sqlx::PgPool) -> Result<Vec<ListedStore>, Error> {
+    sqlx::query!("SELECT slug, name, tagline, mode FROM tenants WHERE listed AND status = 'active' ORDER BY name, id")
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let mode = TenantMode::from_code(&row.mode).ok_or_else(|| {
+                tracing::error!(slug = row.slug, mode = row.mode, "unreadable tenant row");
+                Error::Internal
+            })?;
+            Ok(ListedStore { slug: row.slug, name: row.name, tagline: row.tagline, mode })
+        })
+        .collect()
 }
 
 /// The storefront of the active business with this slug.
@@ -231,7 +269,7 @@ async fn summaries(db: &sqlx::PgPool, filter: Filter<'_>) -> Result<Vec<TenantSu
         TenantRow,
         r#"SELECT t.id, t.slug, t.name, t.tagline, t.mode, t.status, t.currency, t.vat_rate,
                   t.prices_include_tax, t.time_zone,
-                  c.locations AS location_count
+                  c.locations AS location_count, t.listed
              FROM tenants t
              LEFT JOIN location_counts() c ON c.tenant_id = t.id
             WHERE ($1::text IS NULL OR (t.slug = $1 AND t.status = 'active'))
@@ -327,6 +365,11 @@ pub async fn set_status(
         return Ok(());
     }
     sqlx::query!("UPDATE tenants SET status = $2 WHERE id = $1", tenant.0, code).execute(&mut *tx).await?;
+    if status == TenantStatus::Suspended {
+        // Its integrations stop at once: their tokens go (every instance forgets what it kept
+        // when this commits), and no new one is issued while it is suspended.
+        sqlx::query!("DELETE FROM api_tokens WHERE tenant_id = $1", tenant.0).execute(&mut *tx).await?;
+    }
     let change = crate::audit::Change {
         entity: "business",
         entity_id: tenant.0.to_string(),
@@ -439,6 +482,31 @@ pub async fn update_settings(
     crate::audit::record(&mut tx, tenant, actor, change).await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// Shows the actor's business's storefront on the platform's start page, or takes it off.
+#[cfg(feature = "server")]
+pub async fn set_listing(db: &sqlx::PgPool, actor: &super::Actor, listed: bool) -> Result<(), Error> {
+    let tenant = actor.require(super::Permission::ManageSettings)?;
+    let mut tx = crate::db::tenant_tx(db, tenant).await?;
+    let before = sqlx::query_scalar!("SELECT listed FROM tenants WHERE id = $1 FOR UPDATE", tenant.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::not_found("business"))?;
+    if before == listed {
+        return Ok(());
+    }
+    sqlx::query!("UPDATE tenants SET listed = $2 WHERE id = $1", tenant.0, listed).execute(&mut *tx).await?;
+    let change = crate::audit::Change {
+        entity: "settings",
+        entity_id: tenant.0.to_string(),
+        action: if listed { "listed" } else { "unlisted" },
+        before: Some(serde_json::json!({ "listed": before })),
+        after: Some(serde_json::json!({ "listed": listed })),
+    };
+    crate::audit::record(&mut tx, tenant, actor, change).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The actor's business's settings with its locations, for the settings page.

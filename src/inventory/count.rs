@@ -21,6 +21,7 @@ pub async fn start(db: &sqlx::PgPool, actor: &Actor, location: LocationId, note:
     if note.chars().count() > 500 {
         return Err(Error::invalid("note", "at most 500 characters"));
     }
+    Error::refuse_nul("note", note)?;
     let id = Uuid::now_v7();
     let mut tx = tenant_tx(db, tenant).await?;
     sqlx::query!(
@@ -69,7 +70,7 @@ pub async fn record_counts(
     counts: &[(VariantId, Option<i32>)],
 ) -> Result<(), Error> {
     let tenant = actor.require(Permission::ManageInventory)?;
-    if let Some(i) = counts.iter().position(|(_, n)| n.is_some_and(|n| !(0..=super::stock::MAX_UNITS).contains(&n))) {
+    if let Some(i) = counts.iter().position(|(_, n)| n.is_some_and(|n| !(0..=super::MAX_UNITS).contains(&n))) {
         return Err(Error::invalid(format!("counts[{i}]"), "enter a whole number of units from 0 up"));
     }
     let mut tx = tenant_tx(db, tenant).await?;
@@ -110,16 +111,21 @@ pub async fn approve(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<usize
     .await?;
     let reference = format!("count {id}");
     for line in &lines {
+        // Both are bounded (by the sheet's checks and the database's), so this fits; checked
+        // all the same, since a wrong answer would be silent.
+        let quantity = line.counted.checked_sub(line.expected).ok_or_else(|| {
+            Error::Conflict(format!("A count of {} is too far from the {} expected.", line.counted, line.expected))
+        })?;
         let m = Move {
             variant: VariantId(line.variant_id),
             location,
-            quantity: line.counted - line.expected,
+            quantity,
             reason: MovementReason::Count,
             reference: &reference,
             unit_cost: None,
             note: &format!("expected {}, counted {}", line.expected, line.counted),
         };
-        ledger::apply(&mut tx, tenant, actor, m).await?;
+        ledger::apply(&mut tx, tenant, actor, m).await.map_err(|e| ledger::for_field(e, "counts"))?;
     }
     sqlx::query!(
         "UPDATE stock_counts SET status = 'approved', approved_at = now() WHERE tenant_id = $1 AND id = $2",

@@ -1,11 +1,12 @@
 //! The one way on-hand stock changes: a movement written in the same statement as the level it
-//! changes, so the movements of a level always add up to its on-hand.
+//! changes, so the movements of a level always add up to its on-hand, and never past
+//! [`MAX_ON_HAND`] either side of zero.
 
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::MovementReason;
+use super::{MAX_ON_HAND, MovementReason};
 use crate::Error;
 use crate::catalog::VariantId;
 use crate::identity::{Actor, LocationId, TenantId};
@@ -30,9 +31,17 @@ pub(crate) struct Move<'a> {
 
 /// Applies `m` inside the caller's transaction and answers on-hand afterwards. Creates the
 /// level on first use. An unknown variant or location (or another business's) is `NotFound`.
+///
+/// A movement that would take on-hand past [`MAX_ON_HAND`] either side of zero is `Invalid`
+/// (field `quantity`; see [`for_field`]) and changes nothing. It is refused by the statement
+/// itself, under the level's lock, without failing it: the caller's transaction goes on, so a
+/// batch can report the item and apply the rest.
 pub(crate) async fn apply(tx: &mut PgConnection, tenant: TenantId, actor: &Actor, m: Move<'_>) -> Result<i32, Error> {
     if m.quantity == 0 {
         return Err(Error::invalid("quantity", "a movement of zero units changes nothing"));
+    }
+    if !(-MAX_ON_HAND..=MAX_ON_HAND).contains(&m.quantity) {
+        return Err(beyond_bounds());
     }
     let after = sqlx::query_scalar!(
         r#"WITH level AS (
@@ -40,6 +49,8 @@ pub(crate) async fn apply(tx: &mut PgConnection, tenant: TenantId, actor: &Actor
                VALUES ($1, $2, $3, $4)
                ON CONFLICT (tenant_id, variant_id, location_id)
                DO UPDATE SET on_hand = stock_levels.on_hand + excluded.on_hand, updated_at = now()
+               -- In 64 bits: the sum may pass what 32 hold, and then it is refused, not an error.
+               WHERE abs(stock_levels.on_hand::bigint + excluded.on_hand) <= $12
                RETURNING on_hand)
            INSERT INTO stock_movements (tenant_id, id, variant_id, location_id, quantity, on_hand_after, reason,
                                         reference, unit_cost, note, actor_id, actor_label)
@@ -56,11 +67,29 @@ pub(crate) async fn apply(tx: &mut PgConnection, tenant: TenantId, actor: &Actor
         m.note,
         actor.id(),
         actor.label(),
+        i64::from(MAX_ON_HAND),
     )
-    .fetch_one(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await
     .map_err(unknown_item)?;
-    Ok(after)
+    // No row: the level is there and the movement would take it past the bound.
+    after.ok_or_else(beyond_bounds)
+}
+
+fn beyond_bounds() -> Error {
+    Error::invalid(
+        "quantity",
+        "on hand at a location stays within 1,000,000,000 units either side of zero; this would pass it",
+    )
+}
+
+/// `error` with the field of an `Invalid` from [`apply`] renamed to the one the caller's caller
+/// filled in (`change`, `lines[2].quantity`); other errors as they are.
+pub(crate) fn for_field(error: Error, field: &str) -> Error {
+    match error {
+        Error::Invalid { message, .. } => Error::Invalid { field: field.to_owned(), message },
+        other => other,
+    }
 }
 
 /// A foreign-key failure on a level means the variant or location is not the business's.

@@ -24,6 +24,9 @@ pub async fn list(
 ) -> Result<Vec<(StockLevel, LevelCursor)>, Error> {
     let tenant = actor.require(Permission::ViewInventory)?;
     let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase);
+    if let Some(search) = &search {
+        Error::refuse_nul("search", search)?;
+    }
     let (after_name, after_sku, after_location) = match after {
         Some((name, sku, location)) => (Some(name), Some(sku), Some(location)),
         None => (None, None, None),

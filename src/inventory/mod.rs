@@ -25,6 +25,19 @@ use uuid::Uuid;
 use crate::catalog::{ProductId, VariantId};
 use crate::identity::LocationId;
 
+/// The most units one line may move at once: an adjustment, a line of a receipt or transfer, a
+/// hold, a movement in a sync batch (a typo guard as much as a limit).
+pub const MAX_UNITS: i32 = 1_000_000;
+
+/// The most units a level may hold, and (negated) the furthest below zero a till's offline sales
+/// may take it. Twice this still fits an `i32`, so on-hand plus any one movement can always be
+/// computed; a movement that would pass it is refused, never wrapped round.
+pub const MAX_ON_HAND: i32 = 1_000_000_000;
+
+/// The most lines one receipt or transfer, and the most items one sync batch, may carry: each is
+/// applied in one transaction, which should stay short.
+pub const MAX_LINES: usize = 500;
+
 /// Why stock moved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum MovementReason {
@@ -462,6 +475,9 @@ pub fn parse_lines(text: &str, costs: bool) -> Result<Vec<TypedLine>, crate::Err
             continue;
         }
         let wrong = |what: &str| crate::Error::invalid("lines", format!("line {}: {what}", n + 1));
+        if raw.contains('\0') {
+            return Err(wrong(crate::error::NUL_MESSAGE));
+        }
         let expected = if costs {
             "write the SKU, the units and the unit cost, e.g. PEAK-400 24 3100"
         } else {
@@ -475,7 +491,7 @@ pub fn parse_lines(text: &str, costs: bool) -> Result<Vec<TypedLine>, crate::Err
         let quantity: i32 = quantity
             .parse()
             .ok()
-            .filter(|q| (1..=1_000_000).contains(q))
+            .filter(|q| (1..=MAX_UNITS).contains(q))
             .ok_or_else(|| wrong("the units must be a whole number from 1 to 1,000,000"))?;
         let unit_cost = match cost {
             Some(cost) => Some(
@@ -485,6 +501,9 @@ pub fn parse_lines(text: &str, costs: bool) -> Result<Vec<TypedLine>, crate::Err
             None => None,
         };
         lines.push(TypedLine { code: code.to_owned(), quantity, unit_cost });
+        if lines.len() > MAX_LINES {
+            return Err(crate::Error::invalid("lines", format!("at most {MAX_LINES} lines at a time")));
+        }
     }
     if lines.is_empty() {
         return Err(crate::Error::invalid("lines", "add at least one line"));

@@ -46,6 +46,7 @@ pub async fn reserve_in(db: &sqlx::PgPool, tenant: TenantId, hold: Hold) -> Resu
     if hold.reference.chars().count() > 120 {
         return Err(Error::invalid("reference", "at most 120 characters"));
     }
+    Error::refuse_nul("reference", &hold.reference)?;
     let seconds = f64::from(i32::try_from(hold.for_how_long.num_seconds()).unwrap_or(i32::MAX));
     let key = together::Level { tenant, variant: hold.variant, location: hold.location };
     let request = together::Request { id: Uuid::now_v7(), quantity: hold.quantity, reference: hold.reference, seconds };
@@ -238,6 +239,7 @@ pub async fn commit_in(
     id: Uuid,
     reference: &str,
 ) -> Result<(), Error> {
+    Error::refuse_nul("reference", reference)?;
     let mut tx = tenant_tx(db, tenant).await?;
     let row = sqlx::query!(
         "SELECT variant_id, location_id, quantity, status FROM stock_reservations
@@ -316,6 +318,7 @@ pub async fn sell_at_till(
 ) -> Result<i32, Error> {
     let tenant = actor.require(Permission::SellAtPos)?;
     super::stock::check_units(quantity, "quantity")?;
+    Error::refuse_nul("receipt", receipt)?;
     let mut tx = tenant_tx(db, tenant).await?;
     let m = Move {
         variant,
@@ -326,7 +329,7 @@ pub async fn sell_at_till(
         unit_cost: None,
         note: "",
     };
-    let after = ledger::apply(&mut tx, tenant, actor, m).await?;
+    let after = ledger::apply(&mut tx, tenant, actor, m).await.map_err(|e| ledger::for_field(e, "quantity"))?;
     tx.commit().await?;
     Ok(after)
 }

@@ -7,15 +7,12 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::ledger::{self, Move};
-use super::{Line, MovementReason, Receipt, ReceiptInput};
+use super::{Line, MAX_LINES, MAX_UNITS, MovementReason, Receipt, ReceiptInput};
 use crate::Error;
 use crate::audit::{self, Change};
 use crate::catalog::VariantId;
 use crate::db::tenant_tx;
 use crate::identity::{Actor, LocationId, Permission};
-
-/// The most units one line may move at once (a typo guard as much as a limit).
-pub const MAX_UNITS: i32 = 1_000_000;
 
 /// Books goods in at a location: one movement per line, and each variant's cost becomes the
 /// weighted average of what was on hand and what arrived. Answers the receipt's id.
@@ -25,11 +22,18 @@ pub async fn receive(db: &sqlx::PgPool, actor: &Actor, input: ReceiptInput) -> R
     if let Some(i) = input.lines.iter().position(|(_, cost)| cost.is_sign_negative()) {
         return Err(Error::invalid(format!("lines[{i}].unit_cost"), "cannot be negative"));
     }
+    // The average cost is worked out in the database from these; an amount past any price would
+    // overflow what it keeps.
+    if let Some(i) = input.lines.iter().position(|(_, cost)| *cost > crate::money::LARGEST_AMOUNT) {
+        return Err(Error::invalid(format!("lines[{i}].unit_cost"), "at most 1,000,000,000,000"));
+    }
     let supplier = input.supplier.trim();
     let reference = input.reference.trim();
     if supplier.chars().count() > 120 || reference.chars().count() > 80 {
         return Err(Error::invalid("supplier", "keep the supplier under 120 and the reference under 80 characters"));
     }
+    Error::refuse_nul("supplier", supplier)?;
+    Error::refuse_nul("reference", reference)?;
     let id = Uuid::now_v7();
     let mut tx = tenant_tx(db, tenant).await?;
     sqlx::query!(
@@ -48,7 +52,7 @@ pub async fn receive(db: &sqlx::PgPool, actor: &Actor, input: ReceiptInput) -> R
         crate::db::field_error(e, "stock_receipts_tenant_id_location_id_fkey", "location", "choose a location")
     })?;
     let note = if supplier.is_empty() { String::new() } else { format!("from {supplier}") };
-    for (line, cost) in &input.lines {
+    for (i, (line, cost)) in input.lines.iter().enumerate() {
         // The average cost over all locations, before these units are added.
         sqlx::query!(
             "UPDATE variants v
@@ -74,7 +78,9 @@ pub async fn receive(db: &sqlx::PgPool, actor: &Actor, input: ReceiptInput) -> R
             unit_cost: Some(*cost),
             note: &note,
         };
-        ledger::apply(&mut tx, tenant, actor, m).await?;
+        ledger::apply(&mut tx, tenant, actor, m)
+            .await
+            .map_err(|e| ledger::for_field(e, &format!("lines[{i}].quantity")))?;
         sqlx::query!(
             "INSERT INTO stock_receipt_lines (tenant_id, receipt_id, variant_id, quantity, unit_cost)
              VALUES ($1, $2, $3, $4, $5)",
@@ -114,13 +120,17 @@ pub async fn adjust(
     note: &str,
 ) -> Result<i32, Error> {
     let tenant = actor.require(Permission::ManageInventory)?;
-    if change == 0 || change.abs() > MAX_UNITS {
-        return Err(Error::invalid("change", "enter the units to add (e.g. 5) or take away (e.g. -2)"));
+    if change == 0 || !(-MAX_UNITS..=MAX_UNITS).contains(&change) {
+        return Err(Error::invalid(
+            "change",
+            "enter the units to add (e.g. 5) or take away (e.g. -2), at most 1,000,000 at a time",
+        ));
     }
     let note = note.trim();
     if note.is_empty() || note.chars().count() > 200 {
         return Err(Error::invalid("note", "say why (damaged, expired, found on a shelf…), at most 200 characters"));
     }
+    Error::refuse_nul("note", note)?;
     let mut tx = tenant_tx(db, tenant).await?;
     let m = Move {
         variant,
@@ -131,12 +141,12 @@ pub async fn adjust(
         unit_cost: None,
         note,
     };
-    let after = ledger::apply(&mut tx, tenant, actor, m).await?;
+    let after = ledger::apply(&mut tx, tenant, actor, m).await.map_err(|e| ledger::for_field(e, "change"))?;
     let record = Change {
         entity: "stock",
         entity_id: format!("{}@{}", variant.0, location.0),
         action: "adjusted",
-        before: Some(json!({ "on_hand": after - change })),
+        before: Some(json!({ "on_hand": after.checked_sub(change) })),
         after: Some(json!({ "on_hand": after, "note": note })),
     };
     audit::record(&mut tx, tenant, actor, record).await?;
@@ -247,10 +257,13 @@ pub(crate) fn check_units(quantity: i32, field: &str) -> Result<(), Error> {
     }
 }
 
-/// Lines with a checked quantity each and no variant twice.
+/// Lines with a checked quantity each and no variant twice, at most [`MAX_LINES`] of them.
 pub(crate) fn check_lines(lines: &[Line]) -> Result<(), Error> {
     if lines.is_empty() {
         return Err(Error::invalid("lines", "add at least one item"));
+    }
+    if lines.len() > MAX_LINES {
+        return Err(Error::invalid("lines", format!("at most {MAX_LINES} items at a time")));
     }
     let mut seen = HashSet::new();
     for (i, line) in lines.iter().enumerate() {

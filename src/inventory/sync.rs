@@ -1,12 +1,14 @@
 //! Batches pushed by an outside channel or warehouse system: counts (what is on the shelf
 //! now) and movements (what came in or went out), matched by SKU. One transaction for the
-//! batch; an item that cannot apply is reported as a conflict and the rest still apply.
+//! batch; an item that cannot apply is reported as a conflict and the rest still apply. A batch
+//! that is wrong in itself (too many items, a number no shelf holds) is refused whole, naming
+//! the item's field, before anything is read.
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::MovementReason;
 use super::ledger::{self, Move};
+use super::{MAX_LINES, MAX_ON_HAND, MAX_UNITS, MovementReason};
 use crate::Error;
 use crate::audit::{self, Change};
 use crate::catalog::VariantId;
@@ -14,7 +16,7 @@ use crate::db::tenant_tx;
 use crate::identity::{Actor, LocationId, Permission};
 
 /// The most items one batch may carry.
-pub const MAX_ITEMS: usize = 5_000;
+pub const MAX_ITEMS: usize = MAX_LINES;
 
 /// One item of a batch.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +59,10 @@ pub async fn apply(db: &sqlx::PgPool, actor: &Actor, source: &str, items: &[Sync
     if source.is_empty() || source.chars().count() > 80 {
         return Err(Error::invalid("source", "name the system sending the batch (at most 80 characters)"));
     }
+    Error::refuse_nul("source", source)?;
+    for (i, item) in items.iter().enumerate() {
+        check_item(i, item)?;
+    }
     let mut tx = tenant_tx(db, tenant).await?;
     let mut report = SyncReport::default();
     let note = format!("sync from {source}");
@@ -90,22 +96,24 @@ pub async fn apply(db: &sqlx::PgPool, actor: &Actor, source: &str, items: &[Sync
             continue;
         }
         let (quantity, reason) = match item.change {
-            SyncChange::Count(n) if n < 0 => {
-                report.conflicts.push((i, "a count cannot be below zero".into()));
-                continue;
-            }
-            SyncChange::Count(n) => (n - on_hand, MovementReason::Count),
+            // Both are within bounds (checked above, and by the database), so the difference
+            // fits; checked all the same, since a wrong answer here would be silent.
+            SyncChange::Count(n) => (n.checked_sub(on_hand), MovementReason::Count),
             SyncChange::Movement(_, MovementReason::TransferIn | MovementReason::TransferOut) => {
                 report.conflicts.push((i, "transfers are made with the transfers endpoints".into()));
                 continue;
             }
-            SyncChange::Movement(n, reason) => (n, reason),
+            SyncChange::Movement(n, reason) => (Some(n), reason),
+        };
+        let Some(quantity) = quantity else {
+            report.conflicts.push((i, format!("on hand is {on_hand}; the count is too far from it")));
+            continue;
         };
         if quantity == 0 {
             report.applied.push((i, on_hand));
             continue;
         }
-        if !(-super::stock::MAX_UNITS..=super::stock::MAX_UNITS).contains(&quantity) {
+        if !(-MAX_UNITS..=MAX_UNITS).contains(&quantity) {
             report.conflicts.push((i, "too many units in one item".into()));
             continue;
         }
@@ -118,8 +126,14 @@ pub async fn apply(db: &sqlx::PgPool, actor: &Actor, source: &str, items: &[Sync
             unit_cost: None,
             note: &note,
         };
-        let after = ledger::apply(&mut tx, tenant, actor, m).await?;
-        report.applied.push((i, after));
+        match ledger::apply(&mut tx, tenant, actor, m).await {
+            Ok(after) => report.applied.push((i, after)),
+            // Past the bound on on-hand: nothing was written, and the batch goes on.
+            Err(Error::Invalid { message, .. }) => {
+                report.conflicts.push((i, format!("on hand is {on_hand}; {message}")));
+            }
+            Err(other) => return Err(other),
+        }
     }
     let change = Change {
         entity: "stock sync",
@@ -133,4 +147,28 @@ pub async fn apply(db: &sqlx::PgPool, actor: &Actor, source: &str, items: &[Sync
     audit::record(&mut tx, tenant, actor, change).await?;
     tx.commit().await?;
     Ok(report)
+}
+
+/// Refuses an item no shelf could match, naming its field as the batch sent it.
+fn check_item(i: usize, item: &SyncItem) -> Result<(), Error> {
+    Error::refuse_nul(&format!("items[{i}].sku"), &item.sku)?;
+    match item.change {
+        SyncChange::Count(n) if !(0..=MAX_ON_HAND).contains(&n) => {
+            return Err(Error::invalid(format!("items[{i}].count"), "a whole number of units from 0 to 1,000,000,000"));
+        }
+        SyncChange::Movement(n, _) if !(-MAX_UNITS..=MAX_UNITS).contains(&n) => {
+            return Err(Error::invalid(
+                format!("items[{i}].change"),
+                "a whole number of units from -1,000,000 to 1,000,000",
+            ));
+        }
+        _ => {}
+    }
+    if item.expected_on_hand.is_some_and(|n| !(-MAX_ON_HAND..=MAX_ON_HAND).contains(&n)) {
+        return Err(Error::invalid(
+            format!("items[{i}].expected_on_hand"),
+            "a whole number of units within 1,000,000,000 either side of zero",
+        ));
+    }
+    Ok(())
 }

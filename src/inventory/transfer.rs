@@ -34,6 +34,7 @@ pub async fn create(
     if note.chars().count() > 500 {
         return Err(Error::invalid("note", "at most 500 characters"));
     }
+    Error::refuse_nul("note", note)?;
     let id = Uuid::now_v7();
     let mut tx = tenant_tx(db, tenant).await?;
     sqlx::query!(
@@ -171,7 +172,9 @@ pub async fn receive(db: &sqlx::PgPool, actor: &Actor, id: Uuid, arrived: &[Line
                     format!("from {}", transfer.from_name)
                 },
             };
-            ledger::apply(&mut tx, tenant, actor, m).await?;
+            ledger::apply(&mut tx, tenant, actor, m)
+                .await
+                .map_err(|e| ledger::for_field(e, &format!("arrived[{i}].quantity")))?;
         }
     }
     sqlx::query!(

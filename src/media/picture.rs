@@ -2,12 +2,21 @@
 //! name or declared type), turned upright as the camera recorded, flattened onto white, fitted
 //! within [`LARGEST_SIDE`] and [`THUMBNAIL_SIDE`], and saved as JPEG. Re-encoding also drops
 //! whatever the file carried besides the pixels (a phone's location, for one).
+//!
+//! Decoding costs memory and CPU by the pixel, not by the byte: a PNG of one colour compresses
+//! a hundred megapixels into a hundred kilobytes. So the size the file declares is read first
+//! and a picture of more than [`LARGEST_PIXELS`] is refused before anything is decoded, and at
+//! most [`DECODES_AT_ONCE`] pictures are decoded at a time; an upload that cannot get its turn
+//! within [`LONGEST_WAIT`] is told to try again shortly (`RateLimited`, a 429 with
+//! `Retry-After`) rather than queueing without end.
 
 use std::io::Cursor;
+use std::time::Duration;
 
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage};
+use tokio::sync::Semaphore;
 
 use crate::Error;
 
@@ -19,6 +28,20 @@ pub const THUMBNAIL_SIDE: u32 = 400;
 pub const SMALLEST_SIDE: u32 = 100;
 /// The largest file accepted.
 pub const LARGEST_FILE: usize = 15 * 1024 * 1024;
+/// The most pixels accepted (40 megapixels: more than a phone's camera takes). Decoded with an
+/// alpha channel that is 160 MB; anything larger is refused from its header alone.
+pub const LARGEST_PIXELS: u64 = 40_000_000;
+/// The longest side accepted, however few pixels the other has.
+pub const LONGEST_SIDE: u32 = 12_000;
+/// Pictures decoded at once, at most: each may take a core and a few hundred megabytes for a
+/// few seconds, and uploads are rare next to everything else a server does.
+pub const DECODES_AT_ONCE: usize = 2;
+/// How long an upload waits for its turn to be decoded before it is told to try again.
+pub const LONGEST_WAIT: Duration = Duration::from_secs(15);
+
+/// The turns to decode; a turn is held until its decoding has finished, even if the upload's
+/// caller has gone away meanwhile.
+static TURNS: Semaphore = Semaphore::const_new(DECODES_AT_ONCE);
 
 /// A picture ready to keep.
 #[derive(Debug)]
@@ -37,30 +60,49 @@ fn unreadable() -> Error {
     Error::invalid("file", "this is not a picture we can read: send a JPEG, PNG or WebP file")
 }
 
-/// Checks and converts `bytes` (CPU work: run it off the async threads).
+/// [`prepare`] on a blocking thread once a turn to decode is free: the way uploads are
+/// prepared. A picture whose declared size is too large is refused at once, without waiting.
+pub async fn prepare_in_turn(bytes: Vec<u8>) -> Result<Prepared, Error> {
+    // Reading the header is cheap; a picture that will be refused need not queue for a turn.
+    reader(&bytes)?;
+    let turn = tokio::time::timeout(LONGEST_WAIT, TURNS.acquire())
+        .await
+        .map_err(|_| {
+            tracing::warn!("every turn to decode a picture stayed taken; an upload was turned away");
+            Error::RateLimited { retry_after: 10 }
+        })?
+        .map_err(|_| Error::Internal)?;
+    tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        prepare(&bytes)
+    })
+    .await
+    .map_err(|error| {
+        tracing::error!(%error, "preparing a picture stopped");
+        Error::Internal
+    })?
+}
+
+/// How many pictures are being decoded now (at most [`DECODES_AT_ONCE`]).
+pub fn decodes_under_way() -> usize {
+    DECODES_AT_ONCE - TURNS.available_permits()
+}
+
+/// Checks and converts `bytes` (CPU work: run it off the async threads, as [`prepare_in_turn`]
+/// does).
 pub fn prepare(bytes: &[u8]) -> Result<Prepared, Error> {
-    if bytes.is_empty() {
-        return Err(Error::invalid("file", "the file is empty"));
-    }
-    if bytes.len() > LARGEST_FILE {
-        return Err(Error::invalid("file", format!("the file is larger than {} MB", LARGEST_FILE / 1024 / 1024)));
-    }
-    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| unreadable())?;
-    if !matches!(reader.format(), Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) {
-        return Err(unreadable());
-    }
-    // A small file can claim enormous dimensions; refuse those before allocating for them.
+    let mut reader = reader(bytes)?;
+    // The header was checked above; these hold the decoder to it, should the data disagree.
     let mut limits = Limits::default();
-    limits.max_image_width = Some(12_000);
-    limits.max_image_height = Some(12_000);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_image_width = Some(LONGEST_SIDE);
+    limits.max_image_height = Some(LONGEST_SIDE);
+    // Sixteen bits a channel, with alpha: the most a decoder allocates a pixel.
+    limits.max_alloc = Some(LARGEST_PIXELS * 8);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(|_| unreadable())?;
     let orientation = decoder.orientation().ok();
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| match e {
-        image::ImageError::Limits(_) => {
-            Error::invalid("file", "the picture is too large: at most 12,000 pixels a side")
-        }
+        image::ImageError::Limits(_) => too_many_pixels(),
         _ => unreadable(),
     })?;
     if let Some(orientation) = orientation {
@@ -76,14 +118,52 @@ pub fn prepare(bytes: &[u8]) -> Result<Prepared, Error> {
             ),
         ));
     }
-    let picture = flatten(&fit(&image, LARGEST_SIDE));
-    let thumbnail = flatten(&fit(&image, THUMBNAIL_SIDE));
+    let fitted = fit(&image, LARGEST_SIDE);
+    drop(image);
+    // From the fitted picture, not the upload: a sixth of the work for a large one, and the
+    // same thumbnail.
+    let thumbnail = flatten(&fit(&fitted, THUMBNAIL_SIDE));
+    let picture = flatten(&fitted);
     Ok(Prepared {
         width: picture.width(),
         height: picture.height(),
         picture: jpeg(&picture, 85)?,
         thumbnail: jpeg(&thumbnail, 80)?,
     })
+}
+
+/// A reader of `bytes` once the file's size, kind and declared dimensions are acceptable: the
+/// dimensions are read from the header, before any pixel is decoded.
+fn reader(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>, Error> {
+    if bytes.is_empty() {
+        return Err(Error::invalid("file", "the file is empty"));
+    }
+    if bytes.len() > LARGEST_FILE {
+        return Err(Error::invalid("file", format!("the file is larger than {} MB", LARGEST_FILE / 1024 / 1024)));
+    }
+    let reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| unreadable())?;
+    if !matches!(reader.format(), Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) {
+        return Err(unreadable());
+    }
+    let (width, height) = reader.into_dimensions().map_err(|_| unreadable())?;
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > LARGEST_PIXELS || width.max(height) > LONGEST_SIDE {
+        tracing::info!(width, height, "a picture too large to decode was refused");
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "the picture is {width}×{height} pixels ({} megapixels); send one of at most {} megapixels \
+                 and 12,000 pixels a side",
+                pixels.div_ceil(1_000_000),
+                LARGEST_PIXELS / 1_000_000
+            ),
+        ));
+    }
+    ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| unreadable())
+}
+
+fn too_many_pixels() -> Error {
+    Error::invalid("file", "the picture is too large: at most 40 megapixels and 12,000 pixels a side")
 }
 
 /// `image` shrunk (never enlarged) to fit a square of `side`.

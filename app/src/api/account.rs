@@ -25,8 +25,16 @@ pub async fn end_session(session: Uuid) -> Result<(), AppError> {
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
     let current = crate::session::session_id().unwrap_or_default();
-    Ok(commerce::identity::account::change_password(db.primary(), &actor, current, &current_password, &new_password)
-        .await?)
+    let ip = crate::session::client().ip;
+    Ok(commerce::identity::account::change_password(
+        db.primary(),
+        &actor,
+        current,
+        &current_password,
+        &new_password,
+        &ip,
+    )
+    .await?)
 }
 
 /// One page of the audit trail, filtered; dates are `YYYY-MM-DD`, read in UTC.

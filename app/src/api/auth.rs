@@ -17,11 +17,9 @@ pub async fn current_actor() -> Result<Option<Actor>, AppError> {
 pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let db = super::db()?;
     let logged_in = commerce::identity::log_in(db.primary(), &email, &password, &crate::session::client()).await?;
-    if let Some(old) = crate::session::session_id() {
-        tracing::debug!(%old, "replacing the session of this browser");
-    }
-    crate::session::set_cookie(&logged_in.cookie_value);
-    leptos_axum::redirect(local_path(next.as_deref()).unwrap_or(logged_in.home));
+    super::replace_session(&db, &logged_in.cookie_value).await?;
+    let site = crate::session::site();
+    leptos_axum::redirect(&local_path(next.as_deref(), &site.public_url).unwrap_or_else(|| logged_in.home.to_owned()));
     Ok(())
 }
 
@@ -37,26 +35,21 @@ pub async fn log_out() -> Result<(), AppError> {
     Ok(())
 }
 
-/// Creates a business and its owner, signed in.
-#[server(prefix = "/rpc", endpoint = "sign_up")]
-pub async fn sign_up(
-    business_name: String,
-    slug: String,
-    mode: String,
-    owner_name: String,
-    email: String,
-    password: String,
-) -> Result<(), AppError> {
-    let db = super::db()?;
-    let form = commerce::identity::SignUp { business_name, slug, mode, owner_name, email, password };
-    let logged_in = commerce::identity::sign_up(db.primary(), form, &crate::session::client()).await?;
-    crate::session::set_cookie(&logged_in.cookie_value);
-    leptos_axum::redirect(logged_in.home);
-    Ok(())
-}
-
-/// `next` when it is a path on this site (never another site's address).
+/// `next` when it is a path on this site (never another site's address), as the site's own
+/// address resolves it: path, query and fragment.
+///
+/// Browsers drop tabs and line breaks from an address and read a backslash as a slash, so
+/// `/\t/evil.example` or `/\\evil.example` would take them to another site: a `next` with any
+/// control character, space or backslash is refused whole, and so is one that does not start
+/// with exactly one slash.
 #[cfg(feature = "ssr")]
-fn local_path(next: Option<&str>) -> Option<&str> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+fn local_path(next: Option<&str>, site: &str) -> Option<String> {
+    let next = next?;
+    let odd = |c: char| c.is_control() || c.is_whitespace() || c == '\\';
+    if !next.starts_with('/') || next.starts_with("//") || next.chars().any(odd) {
+        return None;
+    }
+    let site = url::Url::parse(site).ok()?;
+    let target = site.join(next).ok()?;
+    (target.origin() == site.origin()).then(|| target[url::Position::BeforePath..].to_owned())
 }

@@ -1,4 +1,4 @@
-use commerce::identity::{BusinessHome, VendorHome};
+use commerce::identity::{BusinessHome, ListedStore, VendorHome};
 use leptos::prelude::*;
 
 use crate::AppError;
@@ -17,9 +17,20 @@ pub async fn load_vendor_home() -> Result<VendorHome, AppError> {
     Ok(commerce::identity::vendor_home(db.read(), &actor).await?)
 }
 
-/// The demo accounts that exist in this database (who, email), and their shared password.
+/// The storefronts the start page lists: those whose businesses chose to be listed.
+#[server(prefix = "/rpc", endpoint = "load_listed_stores")]
+pub async fn load_listed_stores() -> Result<Vec<ListedStore>, AppError> {
+    let db = super::db()?;
+    Ok(commerce::identity::listed_stores(db.read()).await?)
+}
+
+/// The demo accounts that exist in this database (who, email), and their shared password; on a
+/// server that does not run as a demonstration, none, whatever accounts exist.
 #[server(prefix = "/rpc", endpoint = "load_demo_logins")]
 pub async fn load_demo_logins() -> Result<(String, Vec<(String, String)>), AppError> {
+    if !crate::session::site().demo {
+        return Ok((String::new(), Vec::new()));
+    }
     let db = super::db()?;
     let accounts = commerce::demo::existing_logins(db.read()).await?;
     Ok((

@@ -10,24 +10,26 @@ mod registers;
 mod reset;
 mod settings;
 mod shopper;
+mod signup;
 mod staff;
 mod stock;
 mod storefront;
 
 pub use account::{ChangePassword, EndSession, load_audit, load_audit_entities, load_sessions};
 pub use api_clients::{CreateApiClient, RevokeApiClient, load_api_clients};
-pub use auth::{LogIn, LogOut, SignUp, current_actor};
+pub use auth::{LogIn, LogOut, current_actor};
 pub use catalog::{
     AddCategory, CancelImport, DeleteCategory, DeleteProduct, EditCategory, EditProductImage, ProductList,
     RemoveProductImage, SaveProduct, SetProductsStatus, StartImport, load_categories, load_import, load_product,
     load_products,
 };
-pub use home::{load_business_home, load_demo_logins, load_outbox, load_vendor_home};
+pub use home::{load_business_home, load_demo_logins, load_listed_stores, load_outbox, load_vendor_home};
 pub use platform::{SetBusinessStatus, load_platform_overview};
 pub use registers::load_register_shops;
 pub use reset::{RequestPasswordReset, ResetPassword};
-pub use settings::{AddLocation, SaveSettings, load_settings};
+pub use settings::{AddLocation, SaveListing, SaveSettings, load_settings};
 pub use shopper::{LogInShopper, LogOutShopper, RegisterShopper};
+pub use signup::{ConfirmSignUp, SignUp, load_pending_sign_up};
 pub use staff::{AcceptInvitation, ChangeStaffRole, InviteStaff, SetStaffActive, load_invitation, load_staff};
 pub use stock::{
     AdjustStock, AdvanceTransfer, CancelCount, DraftTransfer, ReceiveStock, SaveCount, SetReorder, StartCount,
@@ -43,6 +45,27 @@ fn db() -> Result<commerce::db::Db, crate::AppError> {
         tracing::error!("no database in the request context");
         crate::AppError::from(commerce::Error::Internal)
     })
+}
+
+/// The postman handed to every request by the server.
+#[cfg(feature = "ssr")]
+fn mail() -> Result<commerce::mail::Mail, crate::AppError> {
+    leptos::prelude::use_context::<commerce::mail::Mail>().ok_or_else(|| {
+        tracing::error!("no postman in the request context");
+        crate::AppError::from(commerce::Error::Internal)
+    })
+}
+
+/// Signs this browser in to a session that has just started: the session it had before (if
+/// any) ends, so a cookie someone planted or copied earlier stops working, and the new cookie
+/// is sent.
+#[cfg(feature = "ssr")]
+async fn replace_session(db: &commerce::db::Db, new_cookie: &str) -> Result<(), crate::AppError> {
+    if let Some(old) = crate::session::cookie_value() {
+        commerce::identity::log_out(db.primary(), &old).await?;
+    }
+    crate::session::set_cookie(new_cookie);
+    Ok(())
 }
 
 /// A list's position as the address carries it: its JSON, in hexadecimal (safe in any URL).

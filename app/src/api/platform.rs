@@ -3,11 +3,11 @@ use leptos::prelude::*;
 
 use crate::AppError;
 
-/// Every business on the platform with its totals.
+/// Every business on the platform with its totals (platform admins only).
 #[server(prefix = "/rpc", endpoint = "load_platform_overview")]
 pub async fn load_platform_overview() -> Result<PlatformOverview, AppError> {
-    let db = super::db()?;
-    Ok(commerce::identity::platform_overview(db.read()).await?)
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::identity::platform_overview(db.read(), &actor).await?)
 }
 
 /// Suspends a business, or lets it trade again (platform admins only).

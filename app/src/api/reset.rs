@@ -2,13 +2,13 @@ use leptos::prelude::*;
 
 use crate::AppError;
 
-/// Sends a reset link to the account with this email, if there is one.
+/// Mails a reset link to the account with this email, if there is one.
 #[server(prefix = "/rpc", endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    let db = super::db()?;
+    let (db, mail) = (super::db()?, super::mail()?);
     let site = crate::session::site();
     let ip = crate::session::client().ip;
-    commerce::identity::reset::request_reset(db.primary(), &email, &ip, &site.public_url).await?;
+    commerce::identity::reset::request_reset(db.primary(), &mail, &email, &ip, &site.public_url).await?;
     Ok(())
 }
 

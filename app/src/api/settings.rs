@@ -33,6 +33,13 @@ pub async fn save_settings(
     Ok(())
 }
 
+/// Shows the business's storefront on the platform's start page (the box ticked), or takes it off.
+#[server(prefix = "/rpc", endpoint = "save_listing")]
+pub async fn save_listing(#[server(default)] listed: Option<String>) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::identity::set_listing(db.primary(), &actor, listed.is_some()).await?)
+}
+
 /// Adds a shop or warehouse.
 #[server(prefix = "/rpc", endpoint = "add_location")]
 pub async fn add_location(

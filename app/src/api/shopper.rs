@@ -2,7 +2,8 @@ use leptos::prelude::*;
 
 use crate::AppError;
 
-/// Opens a shopper account at this store and signs the shopper in.
+/// Opens a shopper account at this store and signs the shopper in (ending any session this
+/// browser had).
 #[server(prefix = "/rpc", endpoint = "register_shopper")]
 pub async fn register_shopper(
     slug: String,
@@ -14,18 +15,18 @@ pub async fn register_shopper(
     let db = super::db()?;
     let form = commerce::identity::shopper::Registration { name, email, phone, password };
     let done = commerce::identity::shopper::register(db.primary(), &slug, form, &crate::session::client()).await?;
-    crate::session::set_cookie(&done.cookie_value);
+    super::replace_session(&db, &done.cookie_value).await?;
     leptos_axum::redirect(&format!("/store/{slug}/account"));
     Ok(())
 }
 
-/// Signs a shopper in to this store.
+/// Signs a shopper in to this store (ending any session this browser had).
 #[server(prefix = "/rpc", endpoint = "log_in_shopper")]
 pub async fn log_in_shopper(slug: String, email: String, password: String) -> Result<(), AppError> {
     let db = super::db()?;
     let done =
         commerce::identity::shopper::log_in(db.primary(), &slug, &email, &password, &crate::session::client()).await?;
-    crate::session::set_cookie(&done.cookie_value);
+    super::replace_session(&db, &done.cookie_value).await?;
     leptos_axum::redirect(&format!("/store/{slug}/account"));
     Ok(())
 }

@@ -11,14 +11,13 @@ pub async fn load_staff() -> Result<StaffList, AppError> {
     Ok(commerce::identity::list_staff(db.primary(), &actor).await?)
 }
 
-/// Invites someone; answers the link to hand them (it is also queued as an email).
+/// Invites someone; answers the link to hand them, shown this once (it is also mailed to them).
 #[server(prefix = "/rpc", endpoint = "invite_staff")]
 pub async fn invite_staff(email: String, role: String) -> Result<String, AppError> {
-    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let (db, mail, actor) = (super::db()?, super::mail()?, crate::session::require_actor()?);
     let choice = role_choice(&role)?;
-    let link =
-        commerce::identity::invite(db.primary(), &actor, &email, choice, &crate::session::site().public_url).await?;
-    Ok(link)
+    let base = crate::session::site().public_url;
+    Ok(commerce::identity::invite(db.primary(), &mail, &actor, &email, choice, &base).await?)
 }
 
 /// Gives a member another role.
@@ -47,14 +46,17 @@ pub async fn load_invitation(token: String) -> Result<InvitationPreview, AppErro
     Ok(commerce::identity::invitation_preview(db.primary(), &token).await?)
 }
 
-/// Accepts an invitation and signs the person in.
+/// Accepts an invitation and signs the person in to the business: someone new with the name
+/// and password chosen here, someone with an account as whoever is signed in.
 #[server(prefix = "/rpc", endpoint = "accept_invitation")]
 pub async fn accept_invitation(token: String, name: String, password: String) -> Result<(), AppError> {
     let db = super::db()?;
+    let signed_in = crate::session::actor();
+    let client = crate::session::client();
     let logged_in =
-        commerce::identity::accept_invitation(db.primary(), &token, &name, &password, &crate::session::client())
+        commerce::identity::accept_invitation(db.primary(), &token, signed_in.as_ref(), &name, &password, &client)
             .await?;
-    crate::session::set_cookie(&logged_in.cookie_value);
+    super::replace_session(&db, &logged_in.cookie_value).await?;
     leptos_axum::redirect(logged_in.home);
     Ok(())
 }

@@ -19,7 +19,8 @@ pub enum Needs {
 }
 
 /// Shows `children` to a signed-in person who may open the page; sends everyone else to sign in
-/// (302), and tells a person without the right that the page is not theirs (403).
+/// (302 for a browser, 401 for any other client), and tells a person without the right that the
+/// page is not theirs (403).
 ///
 /// A page creates its resources before the gate, never inside `children`: on the server the
 /// gate's `Suspense` runs its children several times while it looks for the resources they
@@ -59,6 +60,9 @@ fn SignInRequired() -> impl IntoView {
     let location = use_location();
     let here = location.pathname.get_untracked();
     let login = format!("/admin/login?next={}", percent_path(&here));
+    // The page is refused whatever its resources answered; a browser (one that accepts HTML) is
+    // then sent on to sign in, which replaces the 401 with a 302.
+    set_status(401);
     #[cfg(feature = "ssr")]
     leptos_axum::redirect(&login);
     view! {

@@ -42,7 +42,7 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
             "Nothing you entered has been lost. Please try again in a moment.".to_owned(),
         ),
         AppError::Domain(commerce::Error::Forbidden(_)) => ("You don't have access to this page", error.to_string()),
-        AppError::Domain(commerce::Error::Invalid { .. } | commerce::Error::Conflict(_)) => {
+        AppError::Domain(commerce::Error::Invalid { .. } | commerce::Error::Conflict(_)) | AppError::BadRequest(_) => {
             ("That didn't work", error.to_string())
         }
         AppError::Domain(_) => (

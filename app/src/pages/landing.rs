@@ -1,14 +1,15 @@
-use commerce::identity::{PlatformOverview, TenantMode, TenantSummary};
+use commerce::identity::{ListedStore, TenantMode};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::{load_demo_logins, load_platform_overview};
+use crate::api::{load_demo_logins, load_listed_stores};
 use crate::components::{Badge, BadgeTone, EmptyState, Loaded};
 
-/// `/`: what the suite is, the way into each surface, and the demo businesses.
+/// `/`: what the suite is, the way into each surface, and the storefronts whose businesses
+/// chose to be listed (the demo businesses do).
 #[component]
 pub fn Landing() -> impl IntoView {
-    let overview = Resource::new(|| (), |()| load_platform_overview());
+    let stores = Resource::new(|| (), |()| load_listed_stores());
     view! {
         <Title text="" />
         <main class="mx-auto max-w-6xl px-4 py-10 sm:px-6 lg:py-16">
@@ -21,9 +22,9 @@ pub fn Landing() -> impl IntoView {
                     "Sell at the counter even when the network drops, online without ever overselling, and through vendors on your own marketplace. Naira, VAT at 7.5%, cash, transfer and mobile money from day one."
                 </p>
             </section>
-            <Loaded resource=overview let:overview>
-                <SurfaceCards overview=overview.clone() />
-                <DemoBusinesses tenants=overview.tenants />
+            <Loaded resource=stores let:stores>
+                <SurfaceCards stores=stores.clone() />
+                <DemoBusinesses stores />
             </Loaded>
             <DemoLogins />
         </main>
@@ -31,12 +32,11 @@ pub fn Landing() -> impl IntoView {
 }
 
 #[component]
-fn SurfaceCards(overview: PlatformOverview) -> impl IntoView {
-    let store_href = overview
-        .tenants
+fn SurfaceCards(stores: Vec<ListedStore>) -> impl IntoView {
+    let store_href = stores
         .iter()
         .find(|t| t.mode != TenantMode::Marketplace)
-        .or(overview.tenants.first())
+        .or(stores.first())
         .map_or_else(|| "#businesses".to_owned(), |t| format!("/store/{}", t.slug));
     let surfaces = [
         (
@@ -75,17 +75,17 @@ fn SurfaceCards(overview: PlatformOverview) -> impl IntoView {
 }
 
 #[component]
-fn DemoBusinesses(tenants: Vec<TenantSummary>) -> impl IntoView {
+fn DemoBusinesses(stores: Vec<ListedStore>) -> impl IntoView {
     view! {
         <section id="businesses" class="mt-12">
             <h2 class="text-xl font-semibold text-slate-900">"Demo businesses"</h2>
             <p class="mt-1 text-sm text-slate-600">"Real data in a real database: open a storefront, or explore the back office."</p>
-            {if tenants.is_empty() {
-                view! { <EmptyState title="No businesses yet" message="Load the demo data with `server seed`, or sign up a business." /> }.into_any()
+            {if stores.is_empty() {
+                view! { <EmptyState title="No stores listed yet" message="A business shows its storefront here once its owner chooses to, in the back office's settings." /> }.into_any()
             } else {
                 view! {
                     <ul class="mt-4 grid gap-4 md:grid-cols-2">
-                        {tenants
+                        {stores
                             .into_iter()
                             .map(|t| {
                                 view! {
@@ -95,9 +95,6 @@ fn DemoBusinesses(tenants: Vec<TenantSummary>) -> impl IntoView {
                                             <Badge tone=BadgeTone::Neutral text=t.mode.label() />
                                         </div>
                                         <p class="mt-2 text-sm text-slate-600">{t.tagline.clone()}</p>
-                                        <p class="mt-3 text-xs text-slate-500">
-                                            {format!("{} location{} · {} · VAT {}%", t.location_count, if t.location_count == 1 { "" } else { "s" }, t.currency.code(), t.vat_rate.normalize())}
-                                        </p>
                                         <a class="btn btn-secondary mt-4" href=format!("/store/{}", t.slug)>"Visit the storefront"</a>
                                     </li>
                                 }
@@ -111,7 +108,7 @@ fn DemoBusinesses(tenants: Vec<TenantSummary>) -> impl IntoView {
     }
 }
 
-/// The demo accounts, one per role, when the demo data is loaded.
+/// The demo accounts, one per role, when the server runs as a demonstration with the demo data.
 #[component]
 fn DemoLogins() -> impl IntoView {
     let logins = Resource::new(|| (), |()| load_demo_logins());

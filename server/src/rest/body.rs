@@ -1,5 +1,6 @@
 //! JSON request bodies and query strings whose mistakes come back as problem+json naming the
-//! field.
+//! field. Text holding a NUL character is one such mistake: nothing the suite keeps may hold
+//! one, so it is refused here, by the name of its field, before any handler sees it.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -36,14 +37,48 @@ where
                 Problem::bad_request("Send the body as JSON with Content-Type: application/json.").into_response()
             );
         }
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|_| Problem::bad_request("The body could not be read.").into_response())?;
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                let mut problem = Problem::bad_request("The body is larger than this endpoint accepts.");
+                (problem.kind, problem.title, problem.status) = ("/problems/too-large", "Payload too large", 413);
+                problem.into_response()
+            } else {
+                Problem::bad_request("The body could not be read.").into_response()
+            }
+        })?;
         let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize::<_, T>(&mut deserializer)
-            .map(|value| Self { value, bytes })
-            .map_err(|error| field_problem(&error, "body"))
+        let value = serde_path_to_error::deserialize::<_, T>(&mut deserializer)
+            .map_err(|error| field_problem(&error, "body"))?;
+        // JSON can carry a NUL only escaped; the bytes are searched first, so that an ordinary
+        // body is not parsed twice.
+        if bytes.windows(6).any(|w| w == br"\u0000")
+            && let Ok(parsed) = serde_json::from_slice::<serde_json::Value>(&bytes)
+            && let Some(field) = nul_in(&parsed, "")
+        {
+            return Err(nul_problem(if field.is_empty() { "body" } else { &field }));
+        }
+        Ok(Self { value, bytes })
     }
+}
+
+/// The path (`items[1].sku`) of the first string in `value` holding a NUL, keys included;
+/// empty when it is `value` itself.
+fn nul_in(value: &serde_json::Value, path: &str) -> Option<String> {
+    match value {
+        serde_json::Value::String(text) => text.contains('\0').then(|| path.to_owned()),
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, item)| nul_in(item, &format!("{path}[{i}]")))
+        }
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let inner = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+            if key.contains('\0') { Some(inner) } else { nul_in(item, &inner) }
+        }),
+        _ => None,
+    }
+}
+
+fn nul_problem(field: &str) -> Response {
+    Problem::from(commerce::Error::invalid(field, commerce::error::NUL_MESSAGE)).into_response()
 }
 
 /// The query string as `T`; a value of the wrong form is a 422 naming the parameter.
@@ -58,6 +93,11 @@ where
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
+        if let Some((name, _)) =
+            form_urlencoded::parse(query.as_bytes()).find(|(name, value)| name.contains('\0') || value.contains('\0'))
+        {
+            return Err(nul_problem(if name.contains('\0') { "query" } else { &name }));
+        }
         let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize::<_, T>(deserializer).map(Self).map_err(|error| field_problem(&error, "query"))
     }

@@ -6,7 +6,9 @@ use std::fmt::Write;
 use axum::Json;
 use axum::response::Html;
 use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{ClientCredentials, Flow, OAuth2, Scopes, SecurityScheme};
+use utoipa::openapi::{Content, Ref};
 use utoipa::openapi::{OpenApi as Document, RefOr};
 use utoipa::{Modify, OpenApi};
 
@@ -96,7 +98,7 @@ use super::{audit, dashboard, inventory, list, locations, problem, products, set
         inventory::SyncApplied,
         inventory::SyncConflict,
     )),
-    modifiers(&BearerScopes),
+    modifiers(&BearerScopes, &CommonAnswers),
     tags(
         (name = "auth", description = "Access tokens"),
         (name = "settings", description = "The business and its locations"),
@@ -123,6 +125,61 @@ impl Modify for BearerScopes {
         let flow = Flow::ClientCredentials(ClientCredentials::new("/api/v1/oauth/token", scopes.collect::<Scopes>()));
         let components = doc.components.get_or_insert_with(Default::default);
         components.add_security_scheme("bearer", SecurityScheme::OAuth2(OAuth2::new([flow])));
+    }
+}
+
+/// Adds the answers that the API's shared parts give, to every operation they serve, unless its
+/// annotation already says more about them: the token check (401, 403), reading a body (400 when
+/// it is not of the type the operation reads, 413 past the size limit, 422 when a field is
+/// wrong), ids in the path (404 when not a UUID or not found), query parameters (422 naming the
+/// parameter), an `Idempotency-Key` whose first request is still running (409), and the
+/// database being out of reach (503).
+struct CommonAnswers;
+
+impl Modify for CommonAnswers {
+    fn modify(&self, doc: &mut Document) {
+        for item in doc.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for operation in operations.into_iter().flatten() {
+                common_answers(operation);
+            }
+        }
+    }
+}
+
+fn common_answers(operation: &mut Operation) {
+    let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+    let has_body = operation.request_body.is_some();
+    let params = operation.parameters.as_deref().unwrap_or_default();
+    let in_path = params.iter().any(|p| matches!(p.parameter_in, ParameterIn::Path));
+    let in_query = params.iter().any(|p| matches!(p.parameter_in, ParameterIn::Query));
+    let idempotent = params.iter().any(|p| p.name.eq_ignore_ascii_case(super::idempotent::HEADER));
+    let mut answers: Vec<(&str, &str)> = Vec::new();
+    if has_body {
+        answers.push(("400", "The body is not of the type this operation reads, or cannot be read"));
+    }
+    if secured {
+        answers.push(("401", "No valid token"));
+        answers.push(("403", "The token lacks the scope this operation needs"));
+    }
+    if in_path {
+        answers.push(("404", "No such record in this business (an id that is not a UUID included)"));
+    }
+    if idempotent {
+        answers.push(("409", "The first request with this Idempotency-Key is still running"));
+    }
+    if has_body {
+        answers.push(("413", "The body is larger than this operation accepts"));
+    }
+    if has_body || in_query {
+        answers.push(("422", "A field or parameter is wrong; the problem's errors name it"));
+    }
+    answers.push(("503", "The database cannot be reached right now; try again shortly"));
+    for (status, description) in answers {
+        operation.responses.responses.entry(status.to_owned()).or_insert_with(|| {
+            let body = Content::new(Some(Ref::from_schema_name("Problem")));
+            ResponseBuilder::new().description(description).content("application/problem+json", body).build().into()
+        });
     }
 }
 

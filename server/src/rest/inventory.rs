@@ -229,9 +229,12 @@ pub struct AdjustmentIn {
     pub variant_id: Uuid,
     /// Where.
     pub location_id: Uuid,
-    /// Units to add (positive) or take away (negative).
+    /// Units to add (positive) or take away (negative), at most 1,000,000 either way; on hand
+    /// stays within 1,000,000,000 either side of zero.
+    #[schema(minimum = -1_000_000, maximum = 1_000_000)]
     pub change: i32,
     /// Why (damaged, expired, found…).
+    #[schema(min_length = 1, max_length = 200)]
     pub note: String,
 }
 
@@ -299,6 +302,7 @@ pub struct TransferIn {
     pub lines: Vec<LineIn>,
     /// A note for both ends.
     #[serde(default)]
+    #[schema(max_length = 500)]
     pub note: String,
 }
 
@@ -496,9 +500,11 @@ pub struct ReservationIn {
     pub quantity: i32,
     /// How long to hold them (1 s to 7 days; default 15 minutes).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 604_800)]
     pub hold_seconds: Option<i64>,
     /// The cart or order behind it.
     #[serde(default)]
+    #[schema(max_length = 120)]
     pub reference: String,
 }
 
@@ -622,11 +628,13 @@ pub struct SyncItemIn {
     pub sku: String,
     /// Where.
     pub location_id: Uuid,
-    /// On hand is now exactly this.
+    /// On hand is now exactly this (0 to 1,000,000,000).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 1_000_000_000)]
     pub count: Option<i32>,
-    /// Units in (positive) or out (negative).
+    /// Units in (positive) or out (negative), at most 1,000,000 either way.
     #[serde(default)]
+    #[schema(minimum = -1_000_000, maximum = 1_000_000)]
     pub change: Option<i32>,
     /// For a change: `receipt`, `sale`, `return` or `adjustment` (the default).
     #[serde(default)]
@@ -641,8 +649,10 @@ pub struct SyncItemIn {
 #[serde(deny_unknown_fields)]
 pub struct SyncIn {
     /// The system sending it, for the ledger's notes.
+    #[schema(min_length = 1, max_length = 80)]
     pub source: String,
-    /// Up to 5,000 items.
+    /// Up to 500 items.
+    #[schema(min_items = 1, max_items = 500)]
     pub items: Vec<SyncItemIn>,
 }
 
@@ -678,8 +688,9 @@ pub struct SyncOut {
 }
 
 /// Applies a batch of counts and movements matched by SKU in one transaction; items that
-/// cannot apply are listed as conflicts and the rest apply. Send an `Idempotency-Key`: a
-/// retried batch is never applied twice.
+/// cannot apply (an unknown SKU, on hand not as expected, or a movement that would take on hand
+/// past 1,000,000,000 either side of zero) are listed as conflicts and the rest apply. Send an
+/// `Idempotency-Key`: a retried batch is never applied twice.
 #[utoipa::path(
     post,
     path = "/api/v1/inventory/sync",
@@ -689,7 +700,7 @@ pub struct SyncOut {
     security(("bearer" = ["inventory:write"])),
     responses(
         (status = 200, description = "What applied and what conflicted", body = SyncOut),
-        (status = 422, description = "The batch itself is wrong (an item names neither count nor change, or both)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The batch itself is wrong (more than 500 items, an item names neither count nor change or both, a number out of range, text with a NUL character)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn sync(

@@ -56,25 +56,36 @@ impl From<Location> for LocationOut {
 /// A new shop or warehouse.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Surulere depot", "kind": "warehouse", "address": "3 Bode Thomas Street", "city": "Surulere",
+    "state": "Lagos"
+}))]
 pub struct LocationIn {
     /// What staff call it (unique in the business).
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
     /// `shop` or `warehouse`.
+    #[schema(pattern = "^(shop|warehouse)$")]
     pub kind: String,
     /// Street address.
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub address: String,
     /// City.
     #[serde(default)]
+    #[schema(max_length = 80)]
     pub city: String,
     /// State.
     #[serde(default)]
+    #[schema(max_length = 80)]
     pub state: String,
     /// Phone number.
     #[serde(default)]
+    #[schema(max_length = 40)]
     pub phone: String,
     /// Opening hours, one line per day range.
     #[serde(default)]
+    #[schema(max_length = 400)]
     pub opening_hours: String,
 }
 

@@ -195,7 +195,9 @@ impl From<ProductRow> for ProductSummary {
 pub struct VariantIn {
     /// The variant to change; leave out for a new one.
     pub id: Option<Uuid>,
-    /// Stock-keeping unit.
+    /// Stock-keeping unit: letters, digits, dots, dashes, slashes or underscores, starting with a
+    /// letter or digit.
+    #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
     pub sku: String,
     /// Barcode.
     #[serde(default)]
@@ -204,20 +206,21 @@ pub struct VariantIn {
     #[serde(default)]
     pub option_values: Vec<String>,
     /// Shelf price, a decimal string such as "1500.00".
-    #[schema(value_type = String)]
+    #[schema(value_type = String, pattern = "^[0-9]{1,12}(\\.[0-9]{1,2})?$")]
     pub price: Decimal,
     /// The "was" price.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "^[0-9]{1,12}(\\.[0-9]{1,2})?$")]
     pub compare_at_price: Option<Decimal>,
     /// Unit cost.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "^[0-9]{1,12}(\\.[0-9]{1,2})?$")]
     pub cost: Option<Decimal>,
     /// Shipping weight in grams.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 1_000_000)]
     pub weight_grams: Option<i32>,
-    /// Length, width and height in millimetres.
+    /// Length, width and height in millimetres, each from 0 to 100,000.
     #[serde(default)]
     pub dimensions_mm: Option<[i32; 3]>,
 }
@@ -226,28 +229,45 @@ pub struct VariantIn {
 /// removed when they were never stocked).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "Golden Penny Semovita 1kg",
+    "brand": "Golden Penny",
+    "status": "active",
+    "options": ["Size"],
+    "variants": [
+        {"sku": "GP-SEMO-1KG", "option_values": ["1kg"], "price": "1850.00"},
+        {"sku": "GP-SEMO-2KG", "option_values": ["2kg"], "price": "3600.00", "barcode": "6151100051233"}
+    ]
+}))]
 pub struct ProductIn {
     /// Its name.
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// What it is.
     #[serde(default)]
+    #[schema(max_length = 20_000)]
     pub description: String,
     /// Who makes it.
     #[serde(default)]
+    #[schema(max_length = 80)]
     pub brand: String,
     /// Its category.
     #[serde(default)]
     pub category_id: Option<Uuid>,
     /// `draft` (the default), `active` or `archived`.
     #[serde(default)]
+    #[schema(pattern = "^(draft|active|archived)$")]
     pub status: Option<String>,
     /// `standard` (the default), `zero` or `exempt`.
     #[serde(default)]
+    #[schema(pattern = "^(standard|zero|exempt)$")]
     pub tax_class: Option<String>,
     /// Option names, at most three.
     #[serde(default)]
+    #[schema(max_items = 3)]
     pub options: Vec<String>,
     /// Its variants, at least one.
+    #[schema(min_items = 1, max_items = 250)]
     pub variants: Vec<VariantIn>,
     /// The marketplace vendor that sells it.
     #[serde(default)]
@@ -464,6 +484,7 @@ pub struct ImageUpload {
     #[schema(value_type = String, format = Binary)]
     pub file: Vec<u8>,
     /// What it shows, for people who cannot see it (at most 200 characters).
+    #[schema(max_length = 200)]
     pub alt: Option<String>,
 }
 
@@ -473,6 +494,7 @@ pub struct ImageUpload {
 pub struct ImageEdit {
     /// A new description.
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub alt: Option<String>,
     /// Its new place among the product's pictures, from 0 (the main picture).
     #[serde(default)]

@@ -28,6 +28,9 @@ pub struct Settings {
     pub prices_include_tax: bool,
     /// IANA time zone.
     pub time_zone: String,
+    /// Whether the storefront is listed on the platform's public start page (the owner chooses
+    /// it in the back office's settings).
+    pub listed: bool,
 }
 
 /// The business's settings.
@@ -53,6 +56,7 @@ pub async fn show(State(state): State<AppState>, ApiActor(actor): ApiActor) -> R
             vat_rate: t.vat_rate.normalize().to_string(),
             prices_include_tax: t.prices_include_tax,
             time_zone: t.time_zone,
+            listed: t.listed,
         })
         .into_response(),
         Err(error) => Problem::from(error).into_response(),

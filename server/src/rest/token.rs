@@ -3,6 +3,7 @@
 use axum::Form;
 use axum::Json;
 use axum::extract::State;
+use axum::extract::rejection::FormRejection;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -51,6 +52,9 @@ pub struct TokenResponse {
         (status = 200, description = "A token", body = TokenResponse),
         (status = 400, description = "Not a client-credentials request", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong client id or secret", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than this endpoint accepts", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/x-www-form-urlencoded", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The form cannot be read (grant_type missing, a field given twice…)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -58,8 +62,12 @@ pub async fn issue(
     State(state): State<AppState>,
     headers: HeaderMap,
     client: Option<axum::Extension<ClientInfo>>,
-    Form(form): Form<TokenRequest>,
+    form: Result<Form<TokenRequest>, FormRejection>,
 ) -> Response {
+    let form = match form {
+        Ok(Form(form)) => form,
+        Err(rejection) => return form_problem(&rejection),
+    };
     if form.grant_type != "client_credentials" {
         let mut problem = Problem::from(commerce::Error::invalid("grant_type", "only client_credentials is supported"));
         problem.status = 400;
@@ -96,6 +104,20 @@ pub async fn issue(
             problem.into_response()
         }
     }
+}
+
+/// A form that could not be read, as a problem with the status the form reader chose.
+fn form_problem(rejection: &FormRejection) -> Response {
+    let mut problem = Problem::bad_request(&rejection.body_text());
+    problem.status = rejection.status().as_u16();
+    problem.error = Some("invalid_request");
+    (problem.kind, problem.title) = match problem.status {
+        413 => ("/problems/too-large", "Payload too large"),
+        415 => ("/problems/unsupported-media-type", "Unsupported media type"),
+        422 => ("/problems/invalid-input", "Invalid input"),
+        _ => (problem.kind, problem.title),
+    };
+    problem.into_response()
 }
 
 fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {

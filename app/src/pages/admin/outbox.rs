@@ -6,15 +6,15 @@ use super::AdminPage;
 use crate::api::load_outbox;
 use crate::components::{EmptyState, Loaded, Needs, PageHeader};
 
-/// `/admin/outbox`: the messages the business has sent (invitations, password links). With no
-/// mail server configured they wait here, so an owner can pass a link on by hand.
+/// `/admin/outbox`: the messages the business has sent (invitations), as a record. Links that
+/// let someone in are never kept here: they go to their recipient alone.
 #[component]
 pub fn OutboxPage() -> impl IntoView {
     // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let messages = Resource::new(|| (), |()| load_outbox());
     view! {
         <AdminPage title="Sent messages" needs=Needs::Permission(Permission::ViewOutbox) let:_actor>
-            <PageHeader title="Sent messages" subtitle="Emails the business has sent, newest first. Until a mail server is set up they wait here." />
+            <PageHeader title="Sent messages" subtitle="A record of the emails the business has sent, newest first. Links that let someone in are not kept here." />
             <OutboxList messages />
         </AdminPage>
     }
@@ -25,7 +25,7 @@ fn OutboxList(messages: Resource<Result<Vec<Message>, crate::AppError>>) -> impl
     view! {
         <Loaded resource=messages let:messages>
             {if messages.is_empty() {
-                view! { <EmptyState title="No messages yet" message="Invitations and password links appear here." /> }.into_any()
+                view! { <EmptyState title="No messages yet" message="Invitations you send are recorded here." /> }.into_any()
             } else {
                 view! {
                     <ul class="space-y-4">

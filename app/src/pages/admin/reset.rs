@@ -28,7 +28,7 @@ pub fn ForgotPage() -> impl IntoView {
                         </ActionForm>
                     }
                 >
-                    <p class="notice mt-6" role="status">"If that email has an account, a link is on its way. Your business's owner can also see it under Sent messages."</p>
+                    <p class="notice mt-6" role="status">"If that email has an account, a link is on its way to it."</p>
                 </Show>
                 <p class="mt-6 text-sm"><a class="font-semibold text-brand-700" href="/admin/login">"Back to sign in"</a></p>
             </div>

@@ -3,7 +3,7 @@ use commerce::identity::{Location, Permission, TIME_ZONES, TenantSummary};
 use leptos::prelude::*;
 
 use super::AdminPage;
-use crate::api::{AddLocation, SaveSettings, load_settings};
+use crate::api::{AddLocation, SaveListing, SaveSettings, load_settings};
 use crate::components::{Field, FormAlert, Loaded, Needs, PageHeader};
 
 /// `/admin/settings`: the business's name, currency, VAT and time zone, and its locations.
@@ -13,11 +13,15 @@ pub fn SettingsPage() -> impl IntoView {
     // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let save = ServerAction::<SaveSettings>::new();
     let add = ServerAction::<AddLocation>::new();
-    let settings = Resource::new(move || (save.version().get(), add.version().get()), |_| load_settings());
+    let listing = ServerAction::<SaveListing>::new();
+    let settings = Resource::new(
+        move || (save.version().get(), add.version().get(), listing.version().get()),
+        |_| load_settings(),
+    );
     view! {
         <AdminPage title="Settings" needs=Needs::Permission(Permission::ViewSettings) let:actor>
             <PageHeader title="Settings" subtitle="How the business trades: its name, currency, VAT and time zone, and where it keeps stock." />
-            <SettingsPanel manage=actor.can(Permission::ManageSettings) save add settings />
+            <SettingsPanel manage=actor.can(Permission::ManageSettings) save add listing settings />
         </AdminPage>
     }
 }
@@ -27,12 +31,16 @@ fn SettingsPanel(
     manage: bool,
     save: ServerAction<SaveSettings>,
     add: ServerAction<AddLocation>,
+    listing: ServerAction<SaveListing>,
     settings: Resource<Result<(TenantSummary, Vec<Location>), crate::AppError>>,
 ) -> impl IntoView {
     view! {
         <Loaded resource=settings let:loaded>
             <div class="grid gap-6 lg:grid-cols-2">
-                <BusinessForm tenant=loaded.0 manage save />
+                <div class="space-y-6">
+                    <BusinessForm tenant=loaded.0.clone() manage save />
+                    <Listing listed=loaded.0.listed manage listing />
+                </div>
                 <Locations locations=loaded.1 manage add />
             </div>
         </Loaded>
@@ -86,6 +94,31 @@ fn BusinessForm(tenant: TenantSummary, manage: bool, save: ServerAction<SaveSett
                 <FormAlert error />
                 <Show when=saved><p class="notice" role="status">"Settings saved."</p></Show>
                 {manage.then(|| view! { <button type="submit" class="btn btn-primary">"Save settings"</button> })}
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Whether the storefront appears on the platform's public start page; off until the owner
+/// chooses it.
+#[component]
+fn Listing(listed: bool, manage: bool, listing: ServerAction<SaveListing>) -> impl IntoView {
+    let error = Signal::derive(move || listing.value().get().and_then(Result::err));
+    let saved = move || matches!(listing.value().get(), Some(Ok(())));
+    view! {
+        <section class="card">
+            <h2 class="font-semibold text-slate-900">"Start page"</h2>
+            <ActionForm action=listing attr:class="mt-4 space-y-4">
+                <fieldset disabled=!manage>
+                    <label class="flex items-center gap-2 text-sm">
+                        <input type="checkbox" name="listed" value="on" checked=listed />
+                        "List the storefront on the platform's start page"
+                    </label>
+                    <p class="mt-1 text-xs text-slate-500">"Shows its name, tagline and a link to it to every visitor."</p>
+                </fieldset>
+                <FormAlert error />
+                <Show when=saved><p class="notice" role="status">"Listing saved."</p></Show>
+                {manage.then(|| view! { <button type="submit" class="btn btn-secondary">"Save listing"</button> })}
             </ActionForm>
         </section>
     }

@@ -1,12 +1,16 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::SignUp;
 use crate::components::{Field, FormAlert};
 
-/// `/signup`: a new business opens its account; its owner is signed in straight away.
+/// `/signup`: a new business asks for its account; the owner gets a link by mail that opens it.
+/// The answer is the same whether or not the address already has an account (`?sent=1`).
 #[component]
 pub fn SignUpPage() -> impl IntoView {
+    let query = use_query_map();
+    let sent = move || query.read().get("sent").is_some();
     let action = ServerAction::<SignUp>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let mode_error = move || match error.get() {
@@ -18,6 +22,15 @@ pub fn SignUpPage() -> impl IntoView {
         <main class="auth-page">
             <div class="auth-card max-w-lg">
                 <a href="/" class="brand"><span class="brand-mark">"SC"</span><span>"SC-1"</span></a>
+                <Show when=sent>
+                    <h1 class="mt-6 text-2xl font-bold text-slate-900">"Check your email"</h1>
+                    <p class="notice mt-4" role="status" data-testid="signup-sent">
+                        "We have mailed a link to the address you gave. Follow it within 24 hours to open your business. "
+                        "Nothing arrived? Look in your spam folder, or sign up again."
+                    </p>
+                    <p class="mt-6 text-sm"><a class="font-semibold text-brand-700" href="/admin/login">"Go to sign in"</a></p>
+                </Show>
+                <Show when=move || !sent()>
                 <h1 class="mt-6 text-2xl font-bold text-slate-900">"Open an account for your business"</h1>
                 <p class="mt-1 text-sm text-slate-600">"Naira and VAT at 7.5% are set up for you; change them later in settings."</p>
                 <ActionForm action attr:class="mt-6 space-y-4">
@@ -37,12 +50,13 @@ pub fn SignUpPage() -> impl IntoView {
                     <Field label="Password" name="password" kind="password" autocomplete="new-password" hint="At least 10 characters, not a common password." error />
                     <FormAlert error />
                     <button type="submit" class="btn btn-primary w-full" disabled=move || action.pending().get()>
-                        {move || if action.pending().get() { "Opening your account…" } else { "Open my account" }}
+                        {move || if action.pending().get() { "Sending the link…" } else { "Open my account" }}
                     </button>
                 </ActionForm>
                 <p class="mt-6 text-sm text-slate-600">
                     "Already have an account? " <a class="font-semibold text-brand-700" href="/admin/login">"Sign in"</a>
                 </p>
+                </Show>
             </div>
         </main>
     }

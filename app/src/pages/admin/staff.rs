@@ -107,7 +107,7 @@ fn InviteForm(invite: ServerAction<InviteStaff>, vendors: Vec<VendorChoice>) -> 
             <FormAlert error />
             <Show when=move || link().is_some()>
                 <div class="notice mt-4" role="status">
-                    <p class="font-medium">"Invitation sent. They can also join with this link (valid for 7 days):"</p>
+                    <p class="font-medium">"Invitation made. Give them this link: it works for 7 days and is shown only now (it is also mailed to them when this server sends mail)."</p>
                     <input class="input mt-2 font-mono text-xs" readonly data-testid="invitation-link" prop:value=move || link().unwrap_or_default() />
                 </div>
             </Show>

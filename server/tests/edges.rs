@@ -1,0 +1,646 @@
+//! The edges of the site, through the router: where a sign-in may send people, which sites may
+//! post to it, who may read metrics, how long a live feed keeps talking, and who may follow an
+//! import or download the product file.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use commerce::db::Db;
+use commerce::identity::session::{self, ClientInfo};
+use http_body_util::BodyExt;
+use server::{AppState, router};
+use sqlx::PgPool;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+const SITE: &str = "http://127.0.0.1:3000";
+const HOST: &str = "127.0.0.1:3000";
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default()
+    }
+
+    /// The session cookie this answer set, as a `Cookie` header carries it.
+    fn cookie(&self) -> String {
+        let set = self.headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        set.split(';').next().unwrap_or_default().to_owned()
+    }
+}
+
+async fn send(app: &Router, request: axum::http::request::Builder, body: String) -> Answer {
+    let response = app.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap_or_else(|e| match e {});
+    let (parts, body) = response.into_parts();
+    let bytes = body.collect().await.map(http_body_util::Collected::to_bytes).unwrap_or_default();
+    Answer { status: parts.status, headers: parts.headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+/// The demo data, and the server's state over it as the application's role; answers the state
+/// and the application's pool.
+async fn demo_state(owner: &PgPool) -> (AppState, PgPool) {
+    commerce::demo::load(owner).await.unwrap_or_else(|e| panic!("demo data: {e}"));
+    let db = commerce::db::pool_as_role(owner, "commerce_app").await.unwrap();
+    (AppState::new(Db::from_pool(db.clone()), "target/site", SITE), db)
+}
+
+async fn demo_app(owner: &PgPool) -> Router {
+    router(demo_state(owner).await.0)
+}
+
+/// A form posted to a server function by a page of this site.
+fn form_post(path: &str) -> axum::http::request::Builder {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html")
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, SITE)
+}
+
+/// A call of a server function by a script of this site, answered in JSON.
+fn rpc_call(path: &str) -> axum::http::request::Builder {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, SITE)
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
+}
+
+/// Signs in through the sign-in form; answers the `Cookie` header of the new session.
+async fn sign_in(app: &Router, email: &str) -> String {
+    let answer =
+        send(app, form_post("/rpc/log_in"), form(&[("email", email), ("password", commerce::demo::PASSWORD)])).await;
+    assert_eq!(answer.status, StatusCode::FOUND, "{email}: {}", answer.body);
+    answer.cookie()
+}
+
+/// Whether the session of this `Cookie` header is still live.
+async fn is_live(db: &PgPool, cookie: &str) -> bool {
+    let value = cookie.strip_prefix("sc1_session=").unwrap_or_default();
+    session::resolve(db, value).await.unwrap().is_some()
+}
+
+// ---- Where a sign-in sends people -------------------------------------------------------------
+
+#[sqlx::test(migrations = "../migrations")]
+async fn sign_in_sends_people_only_to_paths_on_this_site(owner: PgPool) {
+    let app = demo_app(&owner).await;
+    let sign_in_then = |next: &'static str| {
+        let (app, owner) = (app.clone(), owner.clone());
+        async move {
+            // Many sign-ins in a row: forget the attempts so the limit on them stays out of the way.
+            sqlx::query("DELETE FROM rate_limits").execute(&owner).await.unwrap();
+            let body = form(&[("email", "owner@ojafresh.ng"), ("password", commerce::demo::PASSWORD), ("next", next)]);
+            send(&app, form_post("/rpc/log_in"), body).await
+        }
+    };
+    for next in [
+        "/\t/evil.example/phish",
+        "/\n/evil.example",
+        "/\r\n/evil.example",
+        "/ /evil.example",
+        "//evil.example/phish",
+        "/\\evil.example",
+        "\\/evil.example",
+        "https://evil.example/",
+        "http:/evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+        "/\u{7f}/evil.example",
+        "/\u{a0}/evil.example",
+    ] {
+        let answer = sign_in_then(next).await;
+        assert_eq!(answer.status, StatusCode::FOUND, "{next:?}: {}", answer.body);
+        assert_eq!(answer.location(), "/admin", "{next:?} is not a path on this site");
+    }
+    for (next, kept) in [
+        ("/admin/products?status=draft", "/admin/products?status=draft"),
+        ("/admin/stock#counts", "/admin/stock#counts"),
+        ("/admin/%2F%2Fevil.example", "/admin/%2F%2Fevil.example"),
+    ] {
+        let answer = sign_in_then(next).await;
+        assert_eq!(answer.location(), kept, "{next:?}");
+    }
+}
+
+// ---- Which sites may post -----------------------------------------------------------------------
+
+#[sqlx::test(migrations = "../migrations")]
+async fn sign_in_and_sign_up_from_another_site_are_refused(owner: PgPool) {
+    let app = demo_app(&owner).await;
+    let credentials = form(&[("email", "owner@ojafresh.ng"), ("password", commerce::demo::PASSWORD)]);
+    let cross_site = [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+        ("sec-fetch-site", "same-site"),
+        ("referer", "https://evil.example/login.html"),
+    ];
+    for (name, value) in cross_site {
+        let request = Request::post("/rpc/log_in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, HOST)
+            .header(name, value);
+        let answer = send(&app, request, credentials.clone()).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "sign-in with {name}: {value}");
+        assert!(answer.headers.get(header::SET_COOKIE).is_none(), "no session for {name}: {value}");
+    }
+    for path in ["/rpc/sign_up", "/rpc/register_shopper", "/rpc/log_in_shopper", "/rpc/accept_invitation"] {
+        let request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, "https://evil.example");
+        assert_eq!(send(&app, request, String::new()).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    // A tool that says nothing of where it comes from is no browser following another site.
+    let tool = Request::post("/rpc/log_in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html");
+    assert_eq!(send(&app, tool, credentials.clone()).await.status, StatusCode::FOUND);
+    // The REST API is not signed in by cookie and keeps answering other origins.
+    let api = Request::post("/api/v1/oauth/token")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ORIGIN, "https://evil.example");
+    let answer = send(&app, api, "grant_type=client_credentials&client_id=x&client_secret=y".into()).await;
+    assert_ne!(answer.status, StatusCode::FORBIDDEN, "{}", answer.body);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_origin_with_another_scheme_is_refused(owner: PgPool) {
+    let app = demo_app(&owner).await;
+    let cookie = sign_in(&app, "owner@ojafresh.ng").await;
+    for origin in ["https://127.0.0.1:3000", "http://127.0.0.1:3001", "http://127.0.0.1"] {
+        let request = Request::post("/rpc/log_out")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, &cookie)
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, origin);
+        assert_eq!(send(&app, request, String::new()).await.status, StatusCode::FORBIDDEN, "{origin}");
+    }
+    let request = Request::post("/rpc/log_out")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, &cookie)
+        .header(header::HOST, HOST)
+        .header(header::REFERER, "https://127.0.0.1:3000/admin");
+    assert_eq!(send(&app, request, String::new()).await.status, StatusCode::FORBIDDEN, "referer");
+    assert!(is_live(&owner, &cookie).await, "nothing refused was done");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn behind_a_tls_proxy_the_public_address_is_this_site(owner: PgPool) {
+    let (state, _) = demo_state(&owner).await;
+    let state = AppState::new(state.db.clone(), "target/site", "https://shop.example.ng");
+    let app = router(state);
+    // The proxy speaks plain HTTP to the server, under its own Host.
+    let post = |origin: &'static str| {
+        Request::post("/rpc/log_in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html")
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, origin)
+    };
+    let credentials = form(&[("email", "owner@ojafresh.ng"), ("password", commerce::demo::PASSWORD)]);
+    let signed_in = send(&app, post("https://shop.example.ng"), credentials.clone()).await;
+    assert_eq!(signed_in.status, StatusCode::FOUND, "{}", signed_in.body);
+    let cookie = signed_in.cookie();
+    let log_out = |origin: &'static str| {
+        Request::post("/rpc/log_out")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html")
+            .header(header::COOKIE, &cookie)
+            .header(header::HOST, "shop.example.ng")
+            .header(header::ORIGIN, origin)
+    };
+    assert_eq!(send(&app, log_out("http://shop.example.ng"), String::new()).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(send(&app, log_out("https://shop.example.ng"), String::new()).await.status, StatusCode::FOUND);
+    assert!(!is_live(&owner, &cookie).await);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn signing_in_again_ends_the_session_it_replaces(owner: PgPool) {
+    let app = demo_app(&owner).await;
+    let first = sign_in(&app, "owner@ojafresh.ng").await;
+    let credentials = form(&[("email", "manager@ojafresh.ng"), ("password", commerce::demo::PASSWORD)]);
+    let second = send(&app, form_post("/rpc/log_in").header(header::COOKIE, &first), credentials).await;
+    assert_eq!(second.status, StatusCode::FOUND, "{}", second.body);
+    assert!(!is_live(&owner, &first).await, "the owner's session ended when the manager signed in over it");
+    assert!(is_live(&owner, &second.cookie()).await);
+
+    let shopper =
+        form(&[("slug", "ojafresh"), ("email", "shopper@example.ng"), ("password", commerce::demo::PASSWORD)]);
+    let third = send(&app, form_post("/rpc/log_in_shopper").header(header::COOKIE, second.cookie()), shopper).await;
+    assert_eq!(third.status, StatusCode::FOUND, "{}", third.body);
+    assert!(!is_live(&owner, &second.cookie()).await, "the staff session ended when a shopper signed in over it");
+
+    let registration = form(&[
+        ("slug", "ojafresh"),
+        ("name", "Tunde Bello"),
+        ("email", "tunde@example.ng"),
+        ("password", "a-long-enough-password"),
+    ]);
+    let fourth =
+        send(&app, form_post("/rpc/register_shopper").header(header::COOKIE, third.cookie()), registration).await;
+    assert_eq!(fourth.status, StatusCode::FOUND, "{}", fourth.body);
+    assert!(!is_live(&owner, &third.cookie()).await, "the shopper's session ended when another registered over it");
+    assert!(is_live(&owner, &fourth.cookie()).await);
+}
+
+// ---- Metrics ------------------------------------------------------------------------------------
+
+#[sqlx::test(migrations = "../migrations")]
+async fn metrics_are_not_served_to_the_public_by_default(owner: PgPool) {
+    let app = demo_app(&owner).await;
+    let answer = send(&app, Request::get("/metrics"), String::new()).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    assert!(!answer.body.contains("http_requests_total"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn made_up_http_methods_share_one_metrics_label(owner: PgPool) {
+    let (state, _) = demo_state(&owner).await;
+    let metrics = state.metrics.clone();
+    let app = router(state);
+    for n in 0..20 {
+        let method = format!("MADEUP{n}");
+        let request = Request::builder().method(method.as_str()).uri("/store/ojafresh");
+        send(&app, request, String::new()).await;
+    }
+    let text = metrics.render();
+    assert!(!text.contains("MADEUP"), "no series per made-up method");
+    assert!(text.contains(r#"method="OTHER""#), "made-up methods are counted together");
+}
+
+// ---- Live feeds ---------------------------------------------------------------------------------
+
+/// The next event of a Server-Sent Events body as (event, data), skipping keep-alive comments;
+/// `None` when the stream ended, or nothing came within `within`.
+async fn next_event(body: &mut Body, within: Duration) -> Option<(String, serde_json::Value)> {
+    let deadline = tokio::time::Instant::now() + within;
+    let mut text = String::new();
+    loop {
+        let frame = tokio::time::timeout_at(deadline, body.frame()).await.ok()??.ok()?;
+        if let Ok(data) = frame.into_data() {
+            text.push_str(&String::from_utf8_lossy(&data));
+        }
+        while let Some(end) = text.find("\n\n") {
+            let block: String = text.drain(..end + 2).collect();
+            let field = |name: &str| {
+                block.lines().find_map(|l| l.strip_prefix(name).map(|v| v.trim_start().to_owned())).unwrap_or_default()
+            };
+            let (event, data) = (field("event:"), field("data:"));
+            if !event.is_empty() {
+                return Some((event, serde_json::from_str(&data).unwrap_or_default()));
+            }
+        }
+    }
+}
+
+/// Whether the stream ends within `within` (events before its end are read and dropped).
+async fn ends_within(body: &mut Body, within: Duration) -> bool {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match tokio::time::timeout_at(deadline, body.frame()).await {
+            Err(_) => return false,
+            Ok(None | Some(Err(_))) => return true,
+            Ok(Some(Ok(_))) => {}
+        }
+    }
+}
+
+async fn open_stream(app: &Router, path: &str, cookie: Option<&str>) -> Body {
+    let mut request = Request::get(path).header(header::ACCEPT, "text/event-stream");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let response = app.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap_or_else(|e| match e {});
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    response.into_body()
+}
+
+/// Tells listeners that access changed, as the database does when a session, member or business
+/// ends; again and again, since the listener may not be listening yet when the first is said.
+fn keep_announcing_access(owner: &PgPool) -> tokio::task::JoinHandle<()> {
+    let owner = owner.clone();
+    tokio::spawn(async move {
+        loop {
+            let _ = sqlx::query("SELECT pg_notify('access', '')").execute(&owner).await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_stock_stream_ends_at_once_when_access_ends(owner: PgPool) {
+    let (state, db) = demo_state(&owner).await;
+    tokio::spawn(state.live.clone().listen(db.clone()));
+    let app = router(state);
+    let cookie = sign_in(&app, "manager@ojafresh.ng").await;
+    let mut stream = open_stream(&app, "/admin/live/stock", Some(&cookie)).await;
+    assert!(!ends_within(&mut stream, Duration::from_millis(300)).await, "open while the session lives");
+    let announcing = keep_announcing_access(&owner);
+    assert!(!ends_within(&mut stream, Duration::from_millis(500)).await, "a notice alone ends nothing");
+
+    let log_out = form_post("/rpc/log_out").header(header::COOKIE, &cookie);
+    assert_eq!(send(&app, log_out, String::new()).await.status, StatusCode::FOUND);
+    assert!(ends_within(&mut stream, Duration::from_secs(5)).await, "the stream ends once the session has");
+    announcing.abort();
+}
+
+/// Moves a stock level of this variant by one, as the owner; the database announces it.
+async fn nudge_stock(owner: &PgPool, variant: Uuid) {
+    sqlx::query("UPDATE stock_levels SET on_hand = on_hand + 1 WHERE variant_id = $1")
+        .bind(variant)
+        .execute(owner)
+        .await
+        .unwrap();
+}
+
+/// Three products of the demo shop on sale, each with a variant that has stock: (product, variant).
+async fn stocked_variants(owner: &PgPool) -> Vec<(Uuid, Uuid)> {
+    sqlx::query_as(
+        "SELECT DISTINCT ON (p.id) p.id, v.id FROM products p
+           JOIN tenants t ON t.id = p.tenant_id AND t.slug = 'ojafresh'
+           JOIN variants v ON v.tenant_id = p.tenant_id AND v.product_id = p.id
+          WHERE p.status = 'active'
+            AND EXISTS (SELECT 1 FROM stock_levels s WHERE s.tenant_id = v.tenant_id AND s.variant_id = v.id)
+          ORDER BY p.id, v.id LIMIT 3",
+    )
+    .fetch_all(owner)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_store_feed_carries_only_products_for_sale(owner: PgPool) {
+    let (state, db) = demo_state(&owner).await;
+    tokio::spawn(state.live.clone().listen(db.clone()));
+    let app = router(state);
+    let [(draft, hidden), (archived, retired), (_, on_sale)] = stocked_variants(&owner).await[..] else {
+        panic!("three products with stock")
+    };
+    sqlx::query("UPDATE products SET status = 'draft' WHERE id = $1").bind(draft).execute(&owner).await.unwrap();
+    sqlx::query("UPDATE products SET status = 'archived' WHERE id = $1").bind(archived).execute(&owner).await.unwrap();
+
+    let manager = sign_in(&app, "manager@ojafresh.ng").await;
+    let mut staff_feed = open_stream(&app, "/admin/live/stock", Some(&manager)).await;
+    let mut feed = open_stream(&app, "/store/ojafresh/live", None).await;
+    let mut seen = Vec::new();
+    // Until the listener hears them, the nudges go unheard; each round says the hidden ones first.
+    'rounds: for _ in 0..50 {
+        nudge_stock(&owner, hidden).await;
+        nudge_stock(&owner, retired).await;
+        nudge_stock(&owner, on_sale).await;
+        while let Some((event, data)) = next_event(&mut feed, Duration::from_millis(200)).await {
+            assert_eq!(event, "availability");
+            let variant: Uuid = data["variant"].as_str().unwrap().parse().unwrap();
+            seen.push(variant);
+            if variant == on_sale {
+                break 'rounds;
+            }
+        }
+    }
+    assert!(seen.contains(&on_sale), "the product on sale is announced");
+    assert!(!seen.contains(&hidden), "a draft product's stock is not announced");
+    assert!(!seen.contains(&retired), "an archived product's stock is not announced");
+    // Staff follow every level of their business, on sale or not.
+    let mut staff_seen = Vec::new();
+    while let Some((event, data)) = next_event(&mut staff_feed, Duration::from_millis(500)).await {
+        assert_eq!(event, "stock");
+        staff_seen.push(data["variant"].as_str().unwrap().parse::<Uuid>().unwrap());
+    }
+    assert!(staff_seen.contains(&hidden) && staff_seen.contains(&on_sale), "{staff_seen:?}");
+}
+
+// ---- Imports and the product file ---------------------------------------------------------------
+
+const IMPORT: &str = "name,sku,price,status\nZobo Drink 50cl,ZOBO-50,350,active\n";
+
+/// An import this owner has started and that is still running.
+async fn running_import(db: &PgPool, owner: &str) -> Uuid {
+    let owner = commerce::identity::log_in(db, owner, commerce::demo::PASSWORD, &ClientInfo::default()).await.unwrap();
+    commerce::catalog::csv_files::begin(
+        db,
+        &owner.actor,
+        commerce::catalog::csv_files::ImportKind::Products,
+        IMPORT,
+        false,
+    )
+    .await
+    .unwrap()
+}
+
+async fn shopper_cookie(app: &Router) -> String {
+    let shopper =
+        form(&[("slug", "ojafresh"), ("email", "shopper@example.ng"), ("password", commerce::demo::PASSWORD)]);
+    let answer = send(app, form_post("/rpc/log_in_shopper"), shopper).await;
+    assert_eq!(answer.status, StatusCode::FOUND, "{}", answer.body);
+    answer.cookie()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn only_those_who_may_import_can_follow_or_cancel_an_import(owner: PgPool) {
+    let (state, db) = demo_state(&owner).await;
+    let app = router(state);
+    let shop_import = running_import(&db, "owner@ojafresh.ng").await;
+    let market_import = running_import(&db, "owner@gadgetmarket.ng").await;
+    let outsiders = [
+        (sign_in(&app, "cashier@ojafresh.ng").await, shop_import, "cashier"),
+        (sign_in(&app, "accounts@ojafresh.ng").await, shop_import, "accountant"),
+        (shopper_cookie(&app).await, shop_import, "shopper"),
+        (sign_in(&app, "vendor@gadgetmarket.ng").await, market_import, "vendor staff"),
+    ];
+    for (cookie, job, who) in &outsiders {
+        for endpoint in ["/rpc/load_import", "/rpc/cancel_import"] {
+            let request = rpc_call(endpoint).header(header::COOKIE, cookie);
+            let answer = send(&app, request, form(&[("id", &job.to_string())])).await;
+            assert_eq!(answer.status, StatusCode::FORBIDDEN, "{who} at {endpoint}: {}", answer.body);
+        }
+    }
+    let manager = sign_in(&app, "manager@ojafresh.ng").await;
+    let request = rpc_call("/rpc/load_import").header(header::COOKIE, &manager);
+    let answer = send(&app, request, form(&[("id", &shop_import.to_string())])).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let job: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(job["status"], "running", "nobody outside could stop it");
+}
+
+/// The cells of one line of a CSV file (quotes honoured; no line breaks inside cells).
+fn cells(line: &str) -> Vec<String> {
+    let (mut cells, mut cell, mut quoted, mut chars) = (Vec::new(), String::new(), false, line.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => cells.push(std::mem::take(&mut cell)),
+            _ => cell.push(c),
+        }
+    }
+    cells.push(cell);
+    cells
+}
+
+/// The cost column of every row of a product file.
+fn costs(csv: &str) -> Vec<String> {
+    let mut lines = csv.lines();
+    let header = cells(lines.next().unwrap_or_default());
+    let at = header.iter().position(|c| c == "cost").expect("a cost column");
+    lines.map(|l| cells(l).get(at).cloned().unwrap_or_default()).collect()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn cost_prices_reach_only_those_who_may_see_them(owner: PgPool) {
+    let app = demo_app(&owner).await;
+    let download = |cookie: String| {
+        let app = app.clone();
+        async move {
+            let answer =
+                send(&app, Request::get("/admin/export/products.csv").header(header::COOKIE, cookie), String::new())
+                    .await;
+            assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+            answer.body
+        }
+    };
+    let cashier_cookie = sign_in(&app, "cashier@ojafresh.ng").await;
+    let cashier = download(cashier_cookie.clone()).await;
+    assert!(costs(&cashier).len() > 50, "the cashier still gets the products");
+    assert!(costs(&cashier).iter().all(String::is_empty), "but no cost prices");
+    for who in ["manager@ojafresh.ng", "accounts@ojafresh.ng"] {
+        let file = download(sign_in(&app, who).await).await;
+        assert!(costs(&file).iter().any(|c| !c.is_empty()), "{who} sees cost prices");
+    }
+
+    // The same product read one at a time, as the product page does.
+    let product: uuid::Uuid = sqlx::query_scalar(
+        "SELECT v.product_id FROM variants v JOIN tenants t ON t.id = v.tenant_id
+          WHERE t.slug = 'ojafresh' AND v.cost IS NOT NULL LIMIT 1",
+    )
+    .fetch_one(&owner)
+    .await
+    .unwrap();
+    let read = |cookie: String| {
+        let app = app.clone();
+        async move {
+            let answer =
+                send(&app, rpc_call("/rpc/load_product").header(header::COOKIE, cookie), form(&[("id", &product.to_string())]))
+                    .await;
+            assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+            let value: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+            value[0]["variants"].as_array().unwrap().iter().map(|v| v["cost"].clone()).collect::<Vec<_>>()
+        }
+    };
+    assert!(read(cashier_cookie).await.iter().all(serde_json::Value::is_null), "the cashier reads no cost price");
+    let manager = sign_in(&app, "manager@ojafresh.ng").await;
+    assert!(read(manager).await.iter().any(|c| !c.is_null()), "the manager does");
+}
+
+// ---- Metrics, when configured -------------------------------------------------------------------
+
+#[sqlx::test(migrations = "../migrations")]
+async fn metrics_answer_only_with_the_configured_token(owner: PgPool) {
+    let (mut state, _) = demo_state(&owner).await;
+    state.metrics_access = server::observe::MetricsAccess::with_token(Some("scrape-me-0123456789"));
+    let app = router(state);
+    send(&app, Request::get("/store/ojafresh"), String::new()).await;
+    let scrape = |authorization: Option<&'static str>| {
+        let mut request = Request::get("/metrics");
+        if let Some(value) = authorization {
+            request = request.header(header::AUTHORIZATION, value);
+        }
+        send(&app, request, String::new())
+    };
+    for refused in [None, Some("Bearer wrong"), Some("Bearer scrape-me-012345678"), Some("Basic c2NyYXBlLW1l")] {
+        let answer = scrape(refused).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{refused:?}");
+        assert!(!answer.body.contains("http_requests_total"), "{refused:?}");
+    }
+    let metrics = scrape(Some("Bearer scrape-me-0123456789")).await;
+    assert_eq!(metrics.status, StatusCode::OK);
+    assert!(
+        metrics.body.contains(r#"http_requests_total{method="GET",route="/store/{slug}",status="200"}"#),
+        "{}",
+        metrics.body
+    );
+    assert!(metrics.body.contains("http_request_duration_seconds_bucket{"));
+    assert!(metrics.body.contains(r#"db_pool_connections{state="open"}"#));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_metrics_address_serves_metrics_and_nothing_else(owner: PgPool) {
+    let (state, _) = demo_state(&owner).await;
+    let metrics = server::observe::metrics_router(state.clone());
+    let app = router(state);
+    send(&app, Request::get("/store/ojafresh"), String::new()).await;
+    assert_eq!(send(&app, Request::get("/metrics"), String::new()).await.status, StatusCode::NOT_FOUND);
+    let scraped = send(&metrics, Request::get("/metrics"), String::new()).await;
+    assert_eq!(scraped.status, StatusCode::OK);
+    assert!(scraped.body.contains(r#"route="/store/{slug}""#), "{}", scraped.body);
+    for path in ["/", "/store/ojafresh", "/admin/login", "/api/v1/settings"] {
+        assert_eq!(send(&metrics, Request::get(path), String::new()).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+}
+
+// ---- Live feeds, on their timer -----------------------------------------------------------------
+
+/// The demo's state with live streams checking their viewer every quarter second (and no
+/// listener, so that only the timer can end them).
+async fn quick_checking_app(owner: &PgPool) -> Router {
+    let (mut state, _) = demo_state(owner).await;
+    state.live = server::live::LiveFeed::default().rechecking_every(Duration::from_millis(250));
+    router(state)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_stock_stream_ends_soon_after_sign_out(owner: PgPool) {
+    let app = quick_checking_app(&owner).await;
+    let cookie = sign_in(&app, "manager@ojafresh.ng").await;
+    let mut stream = open_stream(&app, "/admin/live/stock", Some(&cookie)).await;
+    assert!(!ends_within(&mut stream, Duration::from_millis(800)).await, "open while the session lives");
+    let log_out = form_post("/rpc/log_out").header(header::COOKIE, &cookie);
+    assert_eq!(send(&app, log_out, String::new()).await.status, StatusCode::FOUND);
+    assert!(ends_within(&mut stream, Duration::from_secs(3)).await, "the stream ends after sign-out");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_stock_stream_ends_when_the_member_is_deactivated(owner: PgPool) {
+    let app = quick_checking_app(&owner).await;
+    let cookie = sign_in(&app, "manager@ojafresh.ng").await;
+    let mut stream = open_stream(&app, "/admin/live/stock", Some(&cookie)).await;
+    assert!(!ends_within(&mut stream, Duration::from_millis(800)).await);
+    sqlx::query(
+        "UPDATE memberships SET active = false
+          WHERE user_id = (SELECT id FROM users WHERE email = 'manager@ojafresh.ng')",
+    )
+    .execute(&owner)
+    .await
+    .unwrap();
+    assert!(ends_within(&mut stream, Duration::from_secs(3)).await, "the stream ends with the membership");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn live_streams_end_when_the_business_is_suspended(owner: PgPool) {
+    let app = quick_checking_app(&owner).await;
+    let cookie = sign_in(&app, "manager@ojafresh.ng").await;
+    let mut staff = open_stream(&app, "/admin/live/stock", Some(&cookie)).await;
+    let mut store = open_stream(&app, "/store/ojafresh/live", None).await;
+    let mut other_store = open_stream(&app, "/store/gadgetmarket/live", None).await;
+    assert!(!ends_within(&mut staff, Duration::from_millis(800)).await);
+    sqlx::query("UPDATE tenants SET status = 'suspended' WHERE slug = 'ojafresh'").execute(&owner).await.unwrap();
+    assert!(ends_within(&mut staff, Duration::from_secs(3)).await, "the staff stream ends");
+    assert!(ends_within(&mut store, Duration::from_secs(3)).await, "the store's stream ends");
+    assert!(!ends_within(&mut other_store, Duration::from_millis(800)).await, "another store's goes on");
+}

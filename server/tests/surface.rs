@@ -1,0 +1,283 @@
+//! What the site shows to people who have not signed in, and what the API says about itself:
+//! the platform's businesses only to platform admins, the start page only to listed stores, the
+//! demo password only on a demonstration server, staff pages asking to sign in, and an API
+//! document that tells what the server does.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
+
+mod support;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use commerce::db::Db;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use server::{AppState, router};
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+async fn send(app: &Router, request: axum::http::request::Builder, body: &str) -> Answer {
+    let response = app.clone().oneshot(request.body(Body::from(body.to_owned())).unwrap()).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = body.collect().await.map(http_body_util::Collected::to_bytes).unwrap_or_default();
+    Answer { status: parts.status, headers: parts.headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+/// The server on the demo data, connected as the application's role; `demo` says whether it
+/// runs as a demonstration.
+async fn site(owner: &PgPool, demo: bool) -> Router {
+    commerce::demo::load(owner).await.unwrap_or_else(|e| panic!("demo data: {e}"));
+    let db = commerce::db::pool_as_role(owner, "commerce_app").await.unwrap();
+    let mut state = AppState::new(Db::from_pool(db), "target/site", "http://127.0.0.1:3000");
+    state.site.demo = demo;
+    router(state)
+}
+
+/// A request from this site's own pages (the origin checks let it through).
+fn from_the_site(method: &str, path: &str) -> axum::http::request::Builder {
+    Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::ORIGIN, "http://127.0.0.1:3000")
+}
+
+/// A server function called as the page's script calls it, with this session cookie (if any).
+async fn rpc(app: &Router, name: &str, cookie: Option<&str>, form: &str) -> Answer {
+    let mut request = from_the_site("POST", &format!("/rpc/{name}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    send(app, request, form).await
+}
+
+/// Signs in through the sign-in form; answers the session cookie.
+async fn sign_in(app: &Router, email: &str) -> String {
+    let form = format!("email={}&password={}&next=", email.replace('@', "%40"), commerce::demo::PASSWORD);
+    let request = from_the_site("POST", "/rpc/log_in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html");
+    let answer = send(app, request, &form).await;
+    assert_eq!(answer.status, StatusCode::FOUND, "{email}: {}", answer.body);
+    let cookie = answer.headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    cookie.split(';').next().unwrap_or_default().to_owned()
+}
+
+async fn start_page(app: &Router) -> Answer {
+    send(app, Request::get("/"), "").await
+}
+
+async fn tenant_ids(db: &PgPool) -> Vec<String> {
+    let ids: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM tenants").fetch_all(db).await.unwrap();
+    ids.iter().map(ToString::to_string).collect()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn only_platform_admins_get_the_platform_overview(db: PgPool) {
+    let app = site(&db, false).await;
+    let anonymous = rpc(&app, "load_platform_overview", None, "").await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{}", anonymous.body);
+    assert!(!anonymous.body.contains("ojafresh"), "{}", anonymous.body);
+
+    let owner = sign_in(&app, "owner@ojafresh.ng").await;
+    let staff = rpc(&app, "load_platform_overview", Some(&owner), "").await;
+    assert_eq!(staff.status, StatusCode::FORBIDDEN, "{}", staff.body);
+    assert!(!staff.body.contains("gadgetmarket"), "{}", staff.body);
+
+    let admin = sign_in(&app, "admin@sc1.ng").await;
+    let overview = rpc(&app, "load_platform_overview", Some(&admin), "").await;
+    assert_eq!(overview.status, StatusCode::OK, "{}", overview.body);
+    assert!(overview.body.contains("ojafresh") && overview.body.contains("gadgetmarket"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_start_page_shows_listed_stores_and_nothing_else_of_the_businesses(db: PgPool) {
+    let app = site(&db, false).await;
+    let page = start_page(&app).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Oja Fresh Supermarket") && page.body.contains("Naija Gadget Market"));
+    assert!(page.body.contains("/store/ojafresh"));
+    for id in tenant_ids(&db).await {
+        assert!(!page.body.contains(&id), "the start page gives away a business's id {id}");
+    }
+    for private in ["Africa/Lagos", "prices_include_tax", "location_count", "Active", "\"status\""] {
+        assert!(!page.body.contains(private), "the start page shows {private}");
+    }
+
+    let listed = rpc(&app, "load_listed_stores", None, "").await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    let stores: Value = serde_json::from_str(&listed.body).unwrap();
+    let stores = stores.as_array().unwrap();
+    assert_eq!(stores.len(), 2, "{stores:?}");
+    for store in stores {
+        let mut keys: Vec<&str> = store.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["mode", "name", "slug", "tagline"]);
+    }
+
+    // A suspended business leaves the page, listed or not.
+    sqlx::query("UPDATE tenants SET status = 'suspended' WHERE slug = 'gadgetmarket'").execute(&db).await.unwrap();
+    let page = start_page(&app).await;
+    assert!(page.body.contains("Oja Fresh Supermarket"));
+    assert!(!page.body.contains("Naija Gadget Market"), "a suspended business is still listed");
+
+    // The platform page, to someone not signed in, carries no business either.
+    let platform = send(&app, Request::get("/platform"), "").await;
+    assert_eq!(platform.status, StatusCode::UNAUTHORIZED);
+    for id in tenant_ids(&db).await {
+        assert!(!platform.body.contains(&id), "/platform gives away a business's id {id}");
+    }
+    assert!(!platform.body.contains("Naija Gadget Market"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_business_is_listed_only_when_its_owner_chooses(db: PgPool) {
+    let app = site(&db, false).await;
+    let owner = sign_in(&app, "owner@ojafresh.ng").await;
+    let unlisted = rpc(&app, "save_listing", Some(&owner), "").await;
+    assert_eq!(unlisted.status, StatusCode::OK, "{}", unlisted.body);
+    let page = start_page(&app).await;
+    assert!(!page.body.contains("Oja Fresh Supermarket"), "an unlisted store is still shown");
+    assert!(page.body.contains("Naija Gadget Market"));
+
+    let accountant = sign_in(&app, "accounts@ojafresh.ng").await;
+    let refused = rpc(&app, "save_listing", Some(&accountant), "listed=on").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(!start_page(&app).await.body.contains("Oja Fresh Supermarket"));
+
+    let listed = rpc(&app, "save_listing", Some(&owner), "listed=on").await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    assert!(start_page(&app).await.body.contains("Oja Fresh Supermarket"));
+
+    // A business that has just opened is not listed until it says so.
+    sqlx::query("INSERT INTO tenants (id, slug, name, mode) VALUES ($1, 'adaskitchen', 'Ada Kitchen', 'svm')")
+        .bind(uuid::Uuid::now_v7())
+        .execute(&db)
+        .await
+        .unwrap();
+    assert!(!start_page(&app).await.body.contains("Ada Kitchen"), "a new business is listed before it chooses");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_rest_settings_say_whether_the_store_is_listed(db: PgPool) {
+    let (app, db) = support::app(db).await;
+    let (id, secret) = support::client(&db, &["settings:read"]).await;
+    let token = support::token(&app, &id, &secret).await;
+    let (status, _, settings) = support::call(&app, support::get("/api/v1/settings", &token)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(settings["listed"], Value::Bool(true), "{settings}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_demo_password_is_shown_only_on_a_demonstration_server(db: PgPool) {
+    let app = site(&db, false).await;
+    let page = start_page(&app).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains(commerce::demo::PASSWORD), "the start page gives away the demo password");
+    assert!(!page.body.contains("cashier@ojafresh.ng"));
+    let logins = rpc(&app, "load_demo_logins", None, "").await;
+    assert!(!logins.body.contains(commerce::demo::PASSWORD), "{}", logins.body);
+
+    let demo = site(&db, true).await;
+    let page = start_page(&demo).await;
+    assert!(page.body.contains(commerce::demo::PASSWORD) && page.body.contains("cashier@ojafresh.ng"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_staff_page_asks_an_anonymous_visitor_to_sign_in(db: PgPool) {
+    let app = site(&db, false).await;
+    let pages = [
+        "/platform",
+        "/admin",
+        "/admin/roles",
+        "/admin/products",
+        "/admin/products/import",
+        "/admin/settings",
+        "/admin/staff",
+        "/vendor",
+        "/pos",
+    ];
+    for path in pages {
+        let client = send(&app, Request::get(path), "").await;
+        assert_eq!(client.status, StatusCode::UNAUTHORIZED, "{path}");
+        let browser = send(&app, Request::get(path).header(header::ACCEPT, "text/html"), "").await;
+        assert_eq!(browser.status, StatusCode::FOUND, "{path}");
+        let location = browser.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert_eq!(location, format!("/admin/login?next={path}"));
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_body_over_the_limit_answers_413(db: PgPool) {
+    let (app, db) = support::app(db).await;
+    let (id, secret) = support::client(&db, &["products:write"]).await;
+    let token = support::token(&app, &id, &secret).await;
+    let huge = format!("{{\"name\":\"{}\",\"variants\":[]}}", "x".repeat(3 * 1024 * 1024));
+    let request = Request::post("/api/v1/marketplace/products")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(huge))
+        .unwrap();
+    let (status, headers, problem) = support::call(&app, request).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{problem}");
+    assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+    assert_eq!(problem["status"], 413);
+}
+
+/// The operations of the API document, as (method, path, operation).
+fn operations(doc: &Value) -> Vec<(String, String, Value)> {
+    let mut found = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            found.push((method.clone(), path.clone(), operation.clone()));
+        }
+    }
+    found
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_api_document_states_the_limits_and_answers_of_the_server(db: PgPool) {
+    let (app, _) = support::app(db).await;
+    let (status, _, doc) = support::call(&app, Request::get("/api/v1/openapi.json").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let answers = |op: &Value| op["responses"].as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    for (method, path, op) in operations(&doc) {
+        let answers = answers(&op);
+        let has = |code: &str| answers.iter().any(|a| a == code);
+        let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
+        if secured {
+            assert!(has("401") && has("403"), "{method} {path}: {answers:?}");
+        }
+        if op.get("requestBody").is_some() {
+            assert!(has("400") && has("413"), "{method} {path}: {answers:?}");
+        }
+        let params = op["parameters"].as_array().cloned().unwrap_or_default();
+        if params.iter().any(|p| p["in"] == "path") {
+            assert!(has("404"), "{method} {path}: {answers:?}");
+        }
+        if params.iter().any(|p| p["in"] == "query") || op.get("requestBody").is_some() {
+            assert!(has("422"), "{method} {path}: {answers:?}");
+        }
+        if let Some(limit) = params.iter().find(|p| p["name"] == "limit") {
+            assert_eq!(
+                (limit["schema"]["minimum"].as_u64(), limit["schema"]["maximum"].as_u64()),
+                (Some(1), Some(200))
+            );
+        }
+    }
+    let token = &doc["paths"]["/api/v1/oauth/token"]["post"];
+    assert!(answers(token).contains(&"415".to_owned()), "a form of another type is a 415");
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(schemas["ProductIn"]["properties"]["name"]["maxLength"], 200);
+    assert_eq!(schemas["LocationIn"]["properties"]["name"]["maxLength"], 120);
+    assert_eq!(schemas["ImageUpload"]["properties"]["file"]["format"], "binary");
+    assert!(schemas["ImageUpload"]["required"].as_array().unwrap().contains(&Value::from("file")));
+}
