@@ -382,8 +382,18 @@ async fn the_server_refuses_to_start_as_a_role_that_row_security_does_not_bind(d
     match started {
         Ok(Err(message)) => assert!(message.contains("owns the tables"), "{message}"),
         Ok(Ok(())) => panic!("the server ran as the tables' owner"),
-        Err(_) => panic!("the server started as the tables' owner, with row-level security off"),
+        Err(elapsed) => panic!("the server started as the tables' owner, with row-level security off ({elapsed})"),
     }
     let app_role = commerce::db::pool_as_role(&db, "commerce_app").await.unwrap();
     assert_eq!(commerce::db::ensure_bound_by_row_security(&app_role).await, Ok(()));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_spent_or_unknown_link_says_so_in_words(db: PgPool) {
+    let (app, _, _, _) = app(db).await;
+    for path in ["/signup/confirm/not-a-real-link", "/admin/invite/not-a-real-link"] {
+        let page = send(&app, Request::get(path).body(Body::empty()).unwrap()).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(page.body.contains("This link no longer works"), "{path}: {}", page.body);
+    }
 }

@@ -535,9 +535,12 @@ async fn cost_prices_reach_only_those_who_may_see_them(owner: PgPool) {
     let read = |cookie: String| {
         let app = app.clone();
         async move {
-            let answer =
-                send(&app, rpc_call("/rpc/load_product").header(header::COOKIE, cookie), form(&[("id", &product.to_string())]))
-                    .await;
+            let answer = send(
+                &app,
+                rpc_call("/rpc/load_product").header(header::COOKIE, cookie),
+                form(&[("id", &product.to_string())]),
+            )
+            .await;
             assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
             let value: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
             value[0]["variants"].as_array().unwrap().iter().map(|v| v["cost"].clone()).collect::<Vec<_>>()

@@ -185,9 +185,9 @@ impl Permission {
             Self::ManageSettings => (ApiModule::Settings, Write),
             Self::ViewStaff => (ApiModule::Staff, Read),
             Self::ViewAudit => (ApiModule::Audit, Read),
-            Self::ViewCatalog => (ApiModule::Products, Read),
+            // An integration that reads products is the owner's choice, and sees what they cost.
+            Self::ViewCatalog | Self::ViewCosts => (ApiModule::Products, Read),
             Self::ManageCatalog => (ApiModule::Products, Write),
-            Self::ViewCosts => (ApiModule::Products, Read),
             Self::ViewInventory => (ApiModule::Inventory, Read),
             Self::ManageInventory => (ApiModule::Inventory, Write),
             Self::ManageStaff | Self::ManageApiClients | Self::ViewOutbox | Self::SellAtPos | Self::UseVendorPortal => {

@@ -28,12 +28,44 @@ pub fn NotFoundPage() -> impl IntoView {
     }
 }
 
+/// What to tell someone whose emailed link (sign-up, invitation, password reset) no longer finds
+/// anything: the advice the domain gives in brackets (`reset link (it may have expired …)`).
+fn link_advice(what: &str) -> Option<String> {
+    let (thing, rest) = what.split_once(" (")?;
+    let advice = rest.strip_suffix(')')?;
+    if !(thing.contains("link") || advice.contains("link")) {
+        return None;
+    }
+    let mut letters = advice.chars();
+    let first = letters.next()?.to_uppercase();
+    Some(format!("{first}{}.", letters.as_str()))
+}
+
+/// The page for a link that worked once and no longer does.
+#[component]
+fn LinkGonePage(advice: String) -> impl IntoView {
+    view! {
+        <Title text="This link no longer works" />
+        <main class="status-page">
+            <p class="status-code">"404"</p>
+            <h1 class="status-title">"This link no longer works"</h1>
+            <p class="status-message">{advice}</p>
+            <a class="btn btn-primary mt-6" href="/">"Go to the start page"</a>
+        </main>
+    }
+}
+
 /// A readable explanation of an error, in place of the content that failed, with the matching status.
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
     let status = error.status();
     set_status(status);
     if status == 404 {
+        if let AppError::Domain(commerce::Error::NotFound(what)) = &error
+            && let Some(advice) = link_advice(what)
+        {
+            return view! { <LinkGonePage advice /> }.into_any();
+        }
         return view! { <NotFoundPage /> }.into_any();
     }
     let (title, message) = match &error {
@@ -60,4 +92,23 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         </main>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::link_advice;
+
+    #[test]
+    fn a_spent_link_is_explained_with_the_advice_it_carries() {
+        assert_eq!(
+            link_advice("reset link (it may have expired or been used; ask for a new one)").as_deref(),
+            Some("It may have expired or been used; ask for a new one.")
+        );
+        assert_eq!(
+            link_advice("invitation (the link may have expired or been used)").as_deref(),
+            Some("The link may have expired or been used.")
+        );
+        assert_eq!(link_advice("product"), None);
+        assert_eq!(link_advice("store (closed)"), None);
+    }
 }

@@ -11,7 +11,8 @@ mod vendor;
 pub use admin::{
     AccountPage, AdminHome, AlertsPage, ApiClientsPage, AuditPageView, CategoriesPage, CountSheetPage, CountsPage,
     ForgotPage, ImportPage, InvitationPage, LoginPage, OutboxPage, ProductEditorPage, ProductsPage, ReceiptsPage,
-    ResetPage, RolesPage, SettingsPage, SignUpConfirmPage, SignUpPage, StaffPage, StockPage, TransfersPage, VariantStockPage,
+    ResetPage, RolesPage, SettingsPage, SignUpConfirmPage, SignUpPage, StaffPage, StockPage, TransfersPage,
+    VariantStockPage,
 };
 pub use landing::Landing;
 pub use platform::PlatformHome;
