@@ -11,7 +11,8 @@
 --    (`app.tenant_id`) or of the person it acts for (`app.user_id`), no others.
 -- 3. A suspended business's API clients get no token and their tokens stop working.
 -- 4. Access that ends (a session removed, a member deactivated or given another role, a business
---    suspended) is announced on the `access` channel, so open live streams check again at once.
+--    suspended) is announced on the `access` channel with the business's id, so its open live
+--    streams check again at once.
 -- 5. Sign-ups wait for the owner to confirm their address from an email.
 
 UPDATE notifications
@@ -102,22 +103,14 @@ CREATE OR REPLACE FUNCTION api_token_by_hash(p_hash bytea)
     END
     $$;
 
--- Once per statement that ended access; the payload is empty: listeners check again.
-CREATE FUNCTION access_ended() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-    BEGIN
-        PERFORM pg_notify('access', '');
-        RETURN NULL;
-    END
-    $$;
-
--- Sessions: only when some were removed (the sweep's statement runs every few minutes).
+-- Announced once per business whose access ended, with its id as the payload, so that only
+-- that business's streams check again; an empty payload (a session of no business: a platform
+-- admin's) asks every stream to.
 CREATE FUNCTION sessions_ended() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
-        IF EXISTS (SELECT 1 FROM removed) THEN
-            PERFORM pg_notify('access', '');
-        END IF;
+        PERFORM pg_notify('access', coalesce(r.tenant_id::text, ''))
+           FROM (SELECT DISTINCT tenant_id FROM removed) r;
         RETURN NULL;
     END
     $$;
@@ -125,10 +118,30 @@ CREATE FUNCTION sessions_ended() RETURNS trigger
 CREATE TRIGGER access_ended AFTER DELETE ON sessions
     REFERENCING OLD TABLE AS removed
     FOR EACH STATEMENT EXECUTE FUNCTION sessions_ended();
+
+-- A member deactivated or given another role, a business suspended (or reactivated): one notice
+-- per business and transaction (Postgres folds identical ones).
+CREATE FUNCTION membership_changed() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM pg_notify('access', NEW.tenant_id::text);
+        RETURN NULL;
+    END
+    $$;
+
 CREATE TRIGGER access_ended AFTER UPDATE OF active, role, vendor_id ON memberships
-    FOR EACH STATEMENT EXECUTE FUNCTION access_ended();
+    FOR EACH ROW EXECUTE FUNCTION membership_changed();
+
+CREATE FUNCTION business_status_changed() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM pg_notify('access', NEW.id::text);
+        RETURN NULL;
+    END
+    $$;
+
 CREATE TRIGGER access_ended AFTER UPDATE OF status ON tenants
-    FOR EACH STATEMENT EXECUTE FUNCTION access_ended();
+    FOR EACH ROW EXECUTE FUNCTION business_status_changed();
 
 -- A business asked for and not yet confirmed from the owner's mailbox. Only a hash of the
 -- link's secret is kept, with the owner's password already hashed.

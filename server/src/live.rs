@@ -54,8 +54,9 @@ pub struct StockChange {
 #[derive(Clone)]
 pub struct LiveFeed {
     stock: broadcast::Sender<Arc<StockChange>>,
-    /// Some access ended somewhere (or notices may have been missed): streams check again.
-    access: broadcast::Sender<()>,
+    /// Some access ended in this business (`None`: somewhere, or notices may have been missed):
+    /// its streams check again.
+    access: broadcast::Sender<Option<Uuid>>,
     recheck: Duration,
 }
 
@@ -83,12 +84,12 @@ impl LiveFeed {
                     } else {
                         tracing::debug!("listening for stock and access changes");
                         // Whatever was said while nobody listened is unknown: every stream checks.
-                        self.access_changed();
+                        self.access_changed(None);
                         loop {
                             match listener.try_recv().await {
                                 Ok(Some(notice)) => self.hear(notice.channel(), notice.payload()),
                                 // The connection was lost and is back; notices in between are lost.
-                                Ok(None) => self.access_changed(),
+                                Ok(None) => self.access_changed(None),
                                 Err(error) => {
                                     tracing::warn!(%error, "stopped listening for stock and access changes");
                                     break;
@@ -106,7 +107,9 @@ impl LiveFeed {
 
     fn hear(&self, channel: &str, payload: &str) {
         match channel {
-            "access" => self.access_changed(),
+            // The business whose access ended; anything else (a platform admin's session) is news
+            // for every stream.
+            "access" => self.access_changed(payload.parse().ok()),
             _ => match serde_json::from_str::<StockChange>(payload) {
                 Ok(change) => {
                     // No receiver is fine: nobody is watching right now.
@@ -117,8 +120,8 @@ impl LiveFeed {
         }
     }
 
-    fn access_changed(&self) {
-        let _ = self.access.send(());
+    fn access_changed(&self, tenant: Option<Uuid>) {
+        let _ = self.access.send(tenant);
     }
 
     /// The stock changes of one business, as events (`pick` turns a change into an event or
@@ -155,7 +158,11 @@ impl LiveFeed {
                         Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => false,
                         Err(broadcast::error::RecvError::Closed) => return,
                     },
-                    notice = access.recv() => !matches!(notice, Err(broadcast::error::RecvError::Closed)),
+                    notice = access.recv() => match notice {
+                        Ok(Some(ended)) => ended == tenant.0,
+                        Ok(None) | Err(broadcast::error::RecvError::Lagged(_)) => true,
+                        Err(broadcast::error::RecvError::Closed) => false,
+                    },
                     _ = timer.tick() => true,
                 };
                 if check && !allowed().await {

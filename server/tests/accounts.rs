@@ -397,3 +397,24 @@ async fn a_spent_or_unknown_link_says_so_in_words(db: PgPool) {
         assert!(page.body.contains("This link no longer works"), "{path}: {}", page.body);
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn someone_elses_guesses_never_lock_a_shopper_out_of_their_store_account(db: PgPool) {
+    let (app, pool, _, _) = app(db).await;
+    let registration = commerce::identity::shopper::Registration {
+        name: "Yemi Bello".into(),
+        email: "yemi@example.ng".into(),
+        phone: String::new(),
+        password: "moi-moi-and-custard".into(),
+    };
+    commerce::identity::shopper::register(&pool, "ojafresh", registration, &ClientInfo::default()).await.unwrap();
+    let wrong = "slug=ojafresh&email=yemi%40example.ng&password=not-the-password";
+    for n in 0..10 {
+        let answer = post(&app, "/rpc/log_in_shopper", None, wrong, ATTACKER).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{n}: {}", answer.body);
+    }
+    assert_eq!(post(&app, "/rpc/log_in_shopper", None, wrong, ATTACKER).await.status, StatusCode::TOO_MANY_REQUESTS);
+    let right = "slug=ojafresh&email=yemi%40example.ng&password=moi-moi-and-custard";
+    let answer = post(&app, "/rpc/log_in_shopper", None, right, HOME).await;
+    assert_eq!(answer.status, StatusCode::FOUND, "the shopper signs in from their own address: {}", answer.body);
+}

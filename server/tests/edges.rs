@@ -647,3 +647,27 @@ async fn live_streams_end_when_the_business_is_suspended(owner: PgPool) {
     assert!(ends_within(&mut store, Duration::from_secs(3)).await, "the store's stream ends");
     assert!(!ends_within(&mut other_store, Duration::from_millis(800)).await, "another store's goes on");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_database_itself_ends_streams_at_once_when_a_member_or_business_is_stopped(owner: PgPool) {
+    // The real listener and the 30-second timer: only the database's own notices can end these
+    // streams within seconds.
+    let (state, db) = demo_state(&owner).await;
+    tokio::spawn(state.live.clone().listen(db.clone()));
+    let app = router(state);
+    let manager = sign_in(&app, "manager@ojafresh.ng").await;
+    let mut deactivated = open_stream(&app, "/admin/live/stock", Some(&manager)).await;
+    let mut store = open_stream(&app, "/store/ojafresh/live", None).await;
+    assert!(!ends_within(&mut deactivated, Duration::from_millis(1500)).await, "the listener is listening by now");
+    sqlx::query(
+        "UPDATE memberships SET active = false
+          WHERE user_id = (SELECT id FROM users WHERE email = 'manager@ojafresh.ng')",
+    )
+    .execute(&owner)
+    .await
+    .unwrap();
+    assert!(ends_within(&mut deactivated, Duration::from_secs(5)).await, "ended by the membership's notice");
+    assert!(!ends_within(&mut store, Duration::from_millis(500)).await, "the store stays open");
+    sqlx::query("UPDATE tenants SET status = 'suspended' WHERE slug = 'ojafresh'").execute(&owner).await.unwrap();
+    assert!(ends_within(&mut store, Duration::from_secs(5)).await, "ended by the suspension's notice");
+}

@@ -11,7 +11,10 @@ use crate::audit::{self, Change};
 use crate::db::{field_error, tenant_tx};
 use crate::throttle::{self, Limit};
 
-const PER_ACCOUNT: Limit = Limit { limit: 10, window_seconds: 300 };
+/// Password attempts on one shopper account from one address in five minutes: never per account
+/// alone, so nobody guessing from elsewhere locks a shopper out of their own account.
+const PER_ACCOUNT_AND_ADDRESS: Limit = Limit { limit: 10, window_seconds: 300 };
+/// Password attempts from one address, on any shopper accounts, in five minutes.
 const PER_ADDRESS: Limit = Limit { limit: 60, window_seconds: 300 };
 
 /// What the registration form sends.
@@ -102,7 +105,10 @@ pub async fn log_in(
     throttle::hit(
         db,
         &[
-            (format!("shopper:account:{}:{}", tenant.0, email.to_lowercase()), PER_ACCOUNT),
+            (
+                format!("shopper:account:{}:{}:address:{}", tenant.0, email.to_lowercase(), client.ip),
+                PER_ACCOUNT_AND_ADDRESS,
+            ),
             (format!("shopper:address:{}", client.ip), PER_ADDRESS),
         ],
     )
