@@ -50,6 +50,7 @@ cat <<TXT
     Vendor staff vendor@gadgetmarket.ng     (Slot Phones Hub, vendor portal)
     Platform     admin@sc1.ng               (all businesses: $base/platform)
   Sign in at $base/admin/login, or open a new business at $base/signup
+  Letters to people (sign-up and password links) appear in this log unless SMTP_URL or MAIL_DIR is set
 
   Health $base/healthz · readiness $base/readyz · metrics http://$METRICS_ADDR/metrics
   Stop the server with Ctrl-C; stop the database with: make stop
