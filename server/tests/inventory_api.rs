@@ -245,3 +245,120 @@ async fn pictures_are_uploaded_served_moved_and_removed(owner: PgPool) {
     let (status, _, _) = call(&app, multipart(&images, &reader, &[("file", Some("x.png"), &small)])).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "products:read may not add pictures");
 }
+
+/// What another business could change of a shop's stock, read straight from the database.
+async fn stock_state(owner: &PgPool, variant: &str) -> Value {
+    let variant: uuid::Uuid = variant.parse().unwrap();
+    let row: (Value,) = sqlx::query_as(
+        "SELECT json_build_object(
+            'levels', (SELECT json_agg(json_build_array(location_id, on_hand, reserved) ORDER BY location_id)
+                         FROM stock_levels WHERE variant_id = $1),
+            'movements', (SELECT count(*) FROM stock_movements WHERE variant_id = $1),
+            'holds', (SELECT json_agg(status ORDER BY id) FROM stock_reservations WHERE variant_id = $1),
+            'transfers', (SELECT json_agg(t.status ORDER BY t.id) FROM stock_transfers t
+                           WHERE EXISTS (SELECT 1 FROM stock_transfer_lines l
+                                          WHERE l.tenant_id = t.tenant_id AND l.transfer_id = t.id AND l.variant_id = $1)),
+            'pictures', (SELECT json_agg(json_build_array(i.id, i.position, i.alt) ORDER BY i.id)
+                          FROM product_images i JOIN variants v ON v.tenant_id = i.tenant_id AND v.product_id = i.product_id
+                         WHERE v.id = $1))",
+    )
+    .bind(variant)
+    .fetch_one(owner)
+    .await
+    .unwrap();
+    row.0
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn another_businesss_stock_documents_and_pictures_are_not_found_and_stay_unchanged(owner: PgPool) {
+    let (app, db) = app(owner.clone()).await;
+    let scopes = ["products:write", "inventory:write", "settings:read"];
+    let (id, secret) = client(&db, &scopes).await;
+    let shop = token(&app, &id, &secret).await;
+    let (_, _, product) = call(&app, post_json("/api/v1/marketplace/products", &shop, None, &rice())).await;
+    let variant = product["variants"][0]["id"].as_str().unwrap().to_owned();
+    let (_, _, locations) = call(&app, get("/api/v1/locations", &shop)).await;
+    let (here, there) = (
+        locations["data"][0]["id"].as_str().unwrap().to_owned(),
+        locations["data"][1]["id"].as_str().unwrap().to_owned(),
+    );
+    let count = json!({ "source": "shop", "items": [{ "sku": "MPR-5KG", "location_id": here, "count": 20 }] });
+    call(&app, post_json("/api/v1/inventory/sync", &shop, None, &count)).await;
+    let hold = json!({ "variant_id": variant, "quantity": 2, "hold_seconds": 600 });
+    let (_, _, held) = call(&app, post_json("/api/v1/inventory/reservations", &shop, None, &hold)).await;
+    let draft = json!({ "from_location_id": here, "to_location_id": there, "lines": [{ "variant_id": variant, "quantity": 3 }] });
+    let (_, _, transfer) = call(&app, post_json("/api/v1/inventory/transfers", &shop, None, &draft)).await;
+    let images = format!("/api/v1/marketplace/products/{}/images", product["id"].as_str().unwrap());
+    let (_, _, picture) = call(&app, multipart(&images, &shop, &[("file", Some("front.png"), &png(240, 240))])).await;
+    let before = stock_state(&owner, &variant).await;
+    assert_eq!(before["holds"], json!(["held"]), "{before}");
+
+    let (id, secret) = client_of(&db, "owner@gadgetmarket.ng", &scopes).await;
+    let market = token(&app, &id, &secret).await;
+    let own_sku: String = sqlx::query_scalar(
+        "SELECT v.sku FROM variants v JOIN tenants t ON t.id = v.tenant_id WHERE t.slug = 'gadgetmarket' LIMIT 1",
+    )
+    .fetch_one(&owner)
+    .await
+    .unwrap();
+    let transfer_path = format!("/api/v1/inventory/transfers/{}", transfer["id"].as_str().unwrap());
+    let hold_path = format!("/api/v1/inventory/reservations/{}", held["id"].as_str().unwrap());
+    let picture_path = format!("{images}/{}", picture["id"].as_str().unwrap());
+    let by_path = [
+        get(&transfer_path, &market),
+        post_json(&format!("{transfer_path}/send"), &market, None, &Value::Null),
+        post_json(&format!("{transfer_path}/receive"), &market, None, &json!({})),
+        post_json(&format!("{hold_path}/commit"), &market, None, &json!({ "reference": "1042" })),
+        post_json(&format!("{hold_path}/release"), &market, None, &Value::Null),
+        send_json("PATCH", &picture_path, &market, &json!({ "position": 0, "alt": "Mine now" })),
+        send_json("DELETE", &picture_path, &market, &Value::Null),
+        multipart(&images, &market, &[("file", Some("x.png"), &png(240, 240))]),
+    ];
+    for request in by_path {
+        let what = format!("{} {}", request.method(), request.uri());
+        let (status, _, body) = call(&app, request).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{what}: {body}");
+    }
+    let by_body = [
+        post_json(
+            "/api/v1/inventory/adjustments",
+            &market,
+            None,
+            &json!({ "variant_id": variant, "location_id": here, "change": 50, "note": "found" }),
+        ),
+        post_json("/api/v1/inventory/reservations", &market, None, &json!({ "variant_id": variant, "quantity": 1 })),
+    ];
+    for request in by_body {
+        let what = format!("{} {}", request.method(), request.uri());
+        let (status, _, body) = call(&app, request).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{what}: {body}");
+    }
+    // A document naming another business's shops is refused as it is for any shop not one's own.
+    let foreign_transfer = json!({
+        "from_location_id": here, "to_location_id": there, "lines": [{ "variant_id": variant, "quantity": 1 }]
+    });
+    let (status, _, problem) =
+        call(&app, post_json("/api/v1/inventory/transfers", &market, None, &foreign_transfer)).await;
+    assert_eq!((status, problem["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("from")));
+    let foreign_location =
+        json!({ "source": "market", "items": [{ "sku": own_sku, "location_id": here, "count": 999 }] });
+    let (status, _, report) = call(&app, post_json("/api/v1/inventory/sync", &market, None, &foreign_location)).await;
+    assert!(
+        status.is_client_error() || report["applied"].as_array().is_some_and(Vec::is_empty),
+        "a count at another business's shop was applied: {status} {report}"
+    );
+    let (status, _, history) =
+        call(&app, get(&format!("/api/v1/inventory/movements?variant_id={variant}"), &market)).await;
+    assert!(status == StatusCode::NOT_FOUND || history["data"] == json!([]), "movements leaked: {history}");
+    let (_, _, levels) = call(&app, get(&format!("/api/v1/inventory?variant_id={variant}"), &market)).await;
+    assert!(levels["data"].as_array().is_none_or(Vec::is_empty), "levels leaked: {levels}");
+
+    assert_eq!(stock_state(&owner, &variant).await, before, "nothing of the shop's changed");
+    let here_count: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM stock_levels WHERE location_id = $1::uuid AND on_hand = 999")
+            .bind(&here)
+            .fetch_one(&owner)
+            .await
+            .unwrap();
+    assert_eq!(here_count, 0, "nothing was counted into the shop's location");
+}

@@ -50,15 +50,33 @@ pub async fn reserve_in(db: &sqlx::PgPool, tenant: TenantId, hold: Hold) -> Resu
     let seconds = f64::from(i32::try_from(hold.for_how_long.num_seconds()).unwrap_or(i32::MAX));
     let key = together::Level { tenant, variant: hold.variant, location: hold.location };
     let request = together::Request { id: Uuid::now_v7(), quantity: hold.quantity, reference: hold.reference, seconds };
-    match together::hold(db, key, request).await? {
-        Some(taken) => Ok(Reservation {
+    if let Some(taken) = together::hold(db, key, request).await? {
+        return Ok(Reservation {
             id: taken.id,
             variant: hold.variant,
             location: LocationId(taken.location_id),
             quantity: hold.quantity,
             expires_at: taken.expires_at,
-        }),
-        None => Err(Error::Conflict(format!("Not enough stock: {} unit(s) are not available.", hold.quantity))),
+        });
+    }
+    // Refused: for a variant or location the business does not have (another business's
+    // included, which it must not learn of), that is "not found", not "not enough".
+    let mut tx = crate::db::tenant_tx(db, tenant).await?;
+    let known = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM variants WHERE tenant_id = $1 AND id = $2)
+                      AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM locations WHERE tenant_id = $1 AND id = $3))
+                      AS "known!""#,
+        tenant.0,
+        hold.variant.0,
+        hold.location.map(|l| l.0),
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    if known {
+        Err(Error::Conflict(format!("Not enough stock: {} unit(s) are not available.", hold.quantity)))
+    } else {
+        Err(Error::not_found("variant or location"))
     }
 }
 
