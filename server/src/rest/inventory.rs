@@ -532,6 +532,7 @@ pub struct ReservationOut {
     security(("bearer" = ["inventory:write"])),
     responses(
         (status = 201, description = "Held", body = ReservationOut),
+        (status = 404, description = "The business has no such variant or location", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not enough available", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is wrong", body = Problem, content_type = "application/problem+json"),
     )
