@@ -8,7 +8,7 @@ SHELL := /bin/bash
 run:
 	@scripts/run.sh
 
-## Every test: unit, database, HTTP and browser, against a throwaway database.
+## Every test: unit, database, HTTP, browser and an API fuzz run, against a throwaway database.
 test:
 	@scripts/test.sh
 
