@@ -18,9 +18,10 @@ pub enum Error {
     /// One input field is wrong; `field` names it as the caller sent it.
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
-    /// The operation clashes with the current state (a duplicate, a stale version, a closed shift).
-    #[error("{0}")]
-    Conflict(String),
+    /// The operation clashes with the current state (a duplicate, a stale version, a closed
+    /// shift); `clash` says which, for clients to branch on.
+    #[error("{message}")]
+    Conflict { clash: Clash, message: String },
     /// Too many attempts; the caller may try again after this many seconds.
     #[error("too many attempts; try again in {retry_after} seconds")]
     RateLimited { retry_after: u64 },
@@ -43,10 +44,87 @@ impl Error {
         Self::Invalid { field: field.into(), message: message.into() }
     }
 
+    /// A `Conflict` of the given kind, with what a person should read.
+    pub fn conflict(clash: Clash, message: impl Into<String>) -> Self {
+        Self::Conflict { clash, message: message.into() }
+    }
+
     /// Refuses `text` when it holds a NUL character, naming `field`: no text the suite keeps may
     /// hold one (the database cannot store it), so it is a mistake of the caller's.
     pub fn refuse_nul(field: &str, text: &str) -> Result<(), Self> {
         if text.contains('\0') { Err(Self::invalid(field, NUL_MESSAGE)) } else { Ok(()) }
+    }
+}
+
+/// Which way an operation clashes with the current state. Each has a stable code (REST answers
+/// it as `code` and in the problem's `type`), so a client can tell "not enough stock" from "the
+/// first request is still running" without reading the words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Clash {
+    /// Fewer units are available than asked for.
+    InsufficientStock,
+    /// The record changed since the caller read it; read it again and redo the change.
+    VersionMismatch,
+    /// The first request with this idempotency key has not finished.
+    IdempotencyInProgress,
+    /// The record has stock history, which must be kept; archive instead of removing.
+    StockHistory,
+    /// The record still has others under it.
+    NotEmpty,
+    /// The document is no longer in a state that allows this (a sold hold, a finished count,
+    /// a received transfer, a finished import).
+    WrongState,
+    /// People may not change their own role or deactivate themselves.
+    OwnAccount,
+    /// A business must keep one active owner.
+    LastOwner,
+    /// A counted quantity is too far from what was expected to be believed.
+    CountOutOfRange,
+}
+
+impl Clash {
+    /// Every kind, for documentation and tests.
+    pub const ALL: [Self; 9] = [
+        Self::InsufficientStock,
+        Self::VersionMismatch,
+        Self::IdempotencyInProgress,
+        Self::StockHistory,
+        Self::NotEmpty,
+        Self::WrongState,
+        Self::OwnAccount,
+        Self::LastOwner,
+        Self::CountOutOfRange,
+    ];
+
+    /// The stable code: `insufficient_stock`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::InsufficientStock => "insufficient_stock",
+            Self::VersionMismatch => "version_mismatch",
+            Self::IdempotencyInProgress => "idempotency_in_progress",
+            Self::StockHistory => "stock_history",
+            Self::NotEmpty => "not_empty",
+            Self::WrongState => "wrong_state",
+            Self::OwnAccount => "own_account",
+            Self::LastOwner => "last_owner",
+            Self::CountOutOfRange => "count_out_of_range",
+        }
+    }
+
+    /// A short, fixed summary of the kind.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::InsufficientStock => "Not enough stock",
+            Self::VersionMismatch => "Changed since it was read",
+            Self::IdempotencyInProgress => "First request still running",
+            Self::StockHistory => "Has stock history",
+            Self::NotEmpty => "Not empty",
+            Self::WrongState => "Not possible in its current state",
+            Self::OwnAccount => "Not on your own account",
+            Self::LastOwner => "Last owner",
+            Self::CountOutOfRange => "Count out of range",
+        }
     }
 }
 

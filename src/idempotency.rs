@@ -4,9 +4,9 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::Error;
 use crate::db::tenant_tx;
 use crate::identity::TenantId;
+use crate::{Clash, Error};
 
 /// What a claim found.
 pub enum Claim {
@@ -75,8 +75,9 @@ pub async fn claim(
         match (earlier.response_status, earlier.response_body) {
             (Some(status), Some(body)) => Claim::Replay { status: u16::try_from(status).unwrap_or(500), body },
             _ => {
-                return Err(Error::Conflict(
-                    "The first request with this Idempotency-Key is still being processed; retry shortly.".into(),
+                return Err(Error::conflict(
+                    Clash::IdempotencyInProgress,
+                    "The first request with this Idempotency-Key is still being processed; retry shortly.",
                 ));
             }
         }

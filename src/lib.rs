@@ -27,5 +27,5 @@ pub mod sweep;
 #[cfg(feature = "server")]
 pub mod throttle;
 
-pub use error::Error;
+pub use error::{Clash, Error};
 pub use money::{Currency, Money};

@@ -67,6 +67,18 @@ impl Currency {
 // 1,000,000,000,000 as the parts of its 96-bit mantissa (low, middle, high), scale 0.
 pub const LARGEST_AMOUNT: Decimal = Decimal::from_parts(0xD4A5_1000, 0xE8, 0, false, 0);
 
+/// An amount as it travels in API answers, CSV files and form fields: exact, never rounded,
+/// with at least two decimal places and no zeros past them that say nothing. A price of 1500
+/// reads "1500.00"; a unit cost averaged to 12.3456 stays "12.3456", so that reading it back in
+/// changes nothing. Rounding is for showing and for charging, and happens in [`Money::rounded`].
+pub fn exact(amount: Decimal) -> Decimal {
+    let mut amount = amount.normalize();
+    if amount.scale() < 2 {
+        amount.rescale(2);
+    }
+    amount
+}
+
 /// An amount of money in one currency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Money {
@@ -151,6 +163,16 @@ mod tests {
     fn vat_on_a_price_is_exact() {
         let vat = (naira("1999.99").amount * Decimal::from_str("0.075").unwrap_or_default()).round_dp(4);
         assert_eq!(Money::ngn(vat).rounded(), naira("150.00"));
+    }
+
+    #[test]
+    fn amounts_travel_exact_with_at_least_kobo() {
+        let exact_text = |text: &str| exact(Decimal::from_str(text).unwrap_or_default()).to_string();
+        assert_eq!(exact_text("1500"), "1500.00");
+        assert_eq!(exact_text("1500.5000"), "1500.50");
+        assert_eq!(exact_text("12.3456"), "12.3456");
+        assert_eq!(exact_text("10.005"), "10.005", "never rounded on the way: rounding is Money::rounded's");
+        assert_eq!(exact_text("0"), "0.00");
     }
 
     #[test]

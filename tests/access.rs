@@ -3,9 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
 
-use commerce::Error;
 use commerce::identity::session::ClientInfo;
 use commerce::identity::{self, Actor, Role, RoleChoice, SignUp, TenantId};
+use commerce::{Clash, Error};
 use sqlx::PgPool;
 
 const APP_ROLE: &str = "commerce_app";
@@ -239,7 +239,7 @@ async fn deactivated_staff_lose_their_sessions_and_cannot_sign_in(owner: PgPool)
     assert!(matches!(again, Err(Error::Unauthorized(_))), "{again:?}");
     let Actor::Staff(me) = &boss else { panic!("staff") };
     let myself = identity::set_active(&db, &boss, me.user, false).await;
-    assert!(matches!(myself, Err(Error::Conflict(_))));
+    assert!(matches!(myself, Err(Error::Conflict { clash: Clash::OwnAccount, .. })));
 }
 
 #[sqlx::test]
@@ -387,7 +387,10 @@ async fn the_owner_changes_roles_but_never_leaves_the_business_without_an_owner(
     let refused = identity::change_role(&db, &promoted, staff(&boss).user, CASHIER).await;
     assert!(matches!(refused, Err(Error::Forbidden(_))), "a manager may not change roles: {refused:?}");
     let own = identity::change_role(&db, &boss, staff(&boss).user, CASHIER).await;
-    assert!(matches!(own, Err(Error::Conflict(_))), "nobody changes their own role: {own:?}");
+    assert!(
+        matches!(own, Err(Error::Conflict { clash: Clash::OwnAccount, .. })),
+        "nobody changes their own role: {own:?}"
+    );
 
     let owner_role = RoleChoice { role: Role::Owner, vendor: None };
     identity::change_role(&db, &boss, cashier, owner_role).await.unwrap();

@@ -100,3 +100,90 @@ async fn a_cancelled_import_keeps_nothing(owner: PgPool) {
     };
     assert!(matches!(cashier_job, Err(commerce::Error::Forbidden(_))));
 }
+
+/// Every product of the business as the editor reads it, less what any change moves on.
+async fn catalog_state(db: &PgPool, actor: &Actor) -> Vec<serde_json::Value> {
+    let mut products = Vec::new();
+    let mut after = None;
+    loop {
+        let page = catalog::product::list(db, actor, &ProductQuery::default(), after, 500).await.unwrap();
+        for row in &page.rows {
+            let product = catalog::product::get(db, actor, row.id).await.unwrap();
+            let mut value = serde_json::to_value(&product).unwrap();
+            let fields = value.as_object_mut().unwrap();
+            fields.remove("updated_at");
+            fields.remove("revision");
+            products.push(value);
+        }
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break products,
+        }
+    }
+}
+
+#[sqlx::test]
+async fn an_export_imported_back_leaves_every_field_of_every_product_as_it_was(owner: PgPool) {
+    commerce::demo::load(&owner).await.expect("demo data");
+    let db = commerce::db::pool_as_role(&owner, "commerce_app").await.unwrap();
+    let client = ClientInfo { user_agent: "test".into(), ip: "10.0.0.1".into() };
+    let boss = identity::log_in(&db, "owner@gadgetmarket.ng", commerce::demo::PASSWORD, &client).await.unwrap().actor;
+    // The marketplace's products have vendors; give one dimensions, a barcode and a cost finer
+    // than a kobo (as a weighted average of receipts is).
+    let page = catalog::product::list(&db, &boss, &ProductQuery::default(), None, 1).await.unwrap();
+    let product = catalog::product::get(&db, &boss, page.rows[0].id).await.unwrap();
+    assert!(product.vendor.is_some(), "the demo marketplace's products have vendors");
+    let mut edit = catalog::ProductInput {
+        name: product.name.clone(),
+        description: product.description.clone(),
+        brand: product.brand.clone(),
+        category: product.category,
+        status: product.status,
+        tax_class: product.tax_class,
+        options: product.options.clone(),
+        variants: Vec::new(),
+        vendor: catalog::Keep::Unchanged,
+    };
+    for v in &product.variants {
+        edit.variants.push(catalog::VariantInput {
+            id: Some(v.id),
+            sku: v.sku.clone(),
+            barcode: v.barcode.clone().unwrap_or_default(),
+            option_values: v.option_values.clone(),
+            price: v.price,
+            compare_at_price: v.compare_at_price,
+            cost: Some("12345.6789".parse().unwrap()),
+            weight_grams: Some(180),
+            dimensions_mm: Some([150, 75, 9]),
+        });
+    }
+    catalog::product::update(&db, &boss, product.id, edit, Some(product.revision)).await.unwrap();
+    let before = catalog_state(&db, &boss).await;
+    assert!(before.len() > 20, "a whole catalog is compared");
+
+    let file = csv_files::export_products(&db, &boss).await.unwrap();
+    let report = import(&db, &boss, ImportKind::Products, &file, false).await;
+    assert_eq!((report.created, report.errors.len()), (0, 0), "{:?}", report.errors.first());
+    let after = catalog_state(&db, &boss).await;
+    assert_eq!(before.len(), after.len());
+    for (was, now) in before.iter().zip(&after) {
+        assert_eq!(was, now, "an export imported back changes nothing");
+    }
+
+    // A file of a few columns changes those, and leaves every field it does not name alone.
+    let sku = product.variants[0].sku.clone();
+    let prices = format!("name,sku,price\n{},{sku},99000\n", product.name);
+    let report = import(&db, &boss, ImportKind::Products, &prices, false).await;
+    assert_eq!((report.updated, report.errors.len()), (1, 0), "{:?}", report.errors.first());
+    let changed = catalog::product::get(&db, &boss, product.id).await.unwrap();
+    let variant = &changed.variants[0];
+    assert_eq!(variant.price, "99000".parse().unwrap());
+    assert_eq!(
+        (changed.vendor, &changed.brand, changed.category, changed.status),
+        (product.vendor, &product.brand, product.category, product.status)
+    );
+    assert_eq!(
+        (variant.dimensions_mm, variant.weight_grams, variant.cost, &variant.barcode),
+        (Some([150, 75, 9]), Some(180), Some("12345.6789".parse().unwrap()), &product.variants[0].barcode)
+    );
+}

@@ -6,12 +6,12 @@
 use std::sync::Arc;
 
 use chrono::Duration;
-use commerce::Error;
 use commerce::catalog::{self, ProductInput, ProductQuery, ProductStatus, VariantInput};
 use commerce::identity::session::ClientInfo;
 use commerce::identity::{self, Actor, LocationId};
 use commerce::inventory::reserve::{self, Hold};
 use commerce::inventory::{self, AlertKind, Line, ReceiptInput, levels, stock, transfer};
+use commerce::{Clash, Error};
 use rust_decimal::Decimal;
 use sqlx::PgPool;
 
@@ -47,9 +47,12 @@ fn single(name: &str, sku: &str, price: i64) -> ProductInput {
     }
 }
 
-async fn ledger_is_whole(db: &PgPool, actor: &Actor) {
-    let wrong = levels::ledger_discrepancies(db, actor).await.unwrap();
-    assert!(wrong.is_empty(), "movements do not add up to on-hand: {wrong:?}");
+/// Every stock test ends here: across every business, on-hand is the sum of the movements and
+/// `reserved` the sum of the live holds.
+async fn stock_adds_up(owner: &PgPool) {
+    let (checked, wrong) = levels::stock_breaches(owner).await.unwrap();
+    assert!(checked > 0, "levels were checked");
+    assert!(wrong.is_empty(), "the stock tables disagree: {wrong:#?}");
 }
 
 async fn receive(db: &PgPool, actor: &Actor, location: LocationId, variant: catalog::VariantId, units: i32) {
@@ -108,19 +111,33 @@ async fn a_product_with_a_variant_matrix_is_created_found_and_kept_consistent(ow
     edit.variants[0].sku = second;
     edit.variants[1].sku = first;
     edit.variants.pop();
-    let edited = catalog::product::update(&db, &boss, shirt.id, edit).await.unwrap();
-    assert_eq!(edited.variants.len(), 3);
+    let stale = edit.clone();
+    let edited = catalog::product::update(&db, &boss, shirt.id, edit, Some(shirt.revision)).await.unwrap();
+    assert_eq!((edited.variants.len(), edited.revision), (3, shirt.revision + 1));
+    // A second editor who opened the same revision cannot undo that change unseen.
+    let mut renamed = stale;
+    renamed.name = "Ankara shirt, renamed".into();
+    let late = catalog::product::update(&db, &boss, shirt.id, renamed, Some(shirt.revision)).await;
+    assert!(matches!(late, Err(Error::Conflict { clash: Clash::VersionMismatch, .. })), "{late:?}");
+    let kept = catalog::product::get(&db, &boss, shirt.id).await.unwrap();
+    assert_eq!((kept.name.as_str(), kept.revision), (edited.name.as_str(), edited.revision));
 
     let shop = locations(&db, &boss).await[0];
     receive(&db, &boss, shop, edited.variants[0].id, 5).await;
     let mut keep_two = input;
     keep_two.variants.truncate(1);
     keep_two.variants[0].id = Some(edited.variants[1].id);
-    let refused = catalog::product::update(&db, &boss, shirt.id, keep_two).await;
-    assert!(matches!(refused, Err(Error::Conflict(_))), "a stocked variant stays: {refused:?}");
+    let refused = catalog::product::update(&db, &boss, shirt.id, keep_two, None).await;
+    assert!(
+        matches!(refused, Err(Error::Conflict { clash: Clash::StockHistory, .. })),
+        "a stocked variant stays: {refused:?}"
+    );
     let deleted = catalog::product::delete(&db, &boss, shirt.id).await;
-    assert!(matches!(deleted, Err(Error::Conflict(_))), "a stocked product is archived, not deleted");
-    ledger_is_whole(&db, &boss).await;
+    assert!(
+        matches!(deleted, Err(Error::Conflict { clash: Clash::StockHistory, .. })),
+        "a stocked product is archived, not deleted"
+    );
+    stock_adds_up(&owner).await;
 }
 
 #[sqlx::test]
@@ -133,13 +150,99 @@ async fn another_businesss_products_and_stock_are_not_found(owner: PgPool) {
         assert!(matches!(result, Err(Error::NotFound(_))), "{what}: {result:?}");
     };
     not_found("read", catalog::product::get(&db, &market, rice.id).await.map(drop));
-    not_found("edit", catalog::product::update(&db, &market, rice.id, single("X", "X-1", 1)).await.map(drop));
+    not_found("edit", catalog::product::update(&db, &market, rice.id, single("X", "X-1", 1), None).await.map(drop));
     not_found("delete", catalog::product::delete(&db, &market, rice.id).await);
     let market_shop = locations(&db, &market).await[0];
     not_found("adjust", stock::adjust(&db, &market, rice.variants[0].id, market_shop, 5, "found").await.map(drop));
     not_found("history", levels::movements(&db, &market, rice.variants[0].id, None, None, 10).await.map(drop));
     let listed = catalog::product::list(&db, &market, &ProductQuery::default(), None, 500).await.unwrap();
     assert!(listed.rows.iter().all(|r| r.id != rice.id));
+    stock_adds_up(&owner).await;
+}
+
+/// Holds as one instance's queue sends them: one `reserve_stock_together()` statement for a
+/// batch; answers the quantities granted and refused.
+async fn hold_statement(
+    db: &mut sqlx::PgConnection,
+    tenant: identity::TenantId,
+    variant: catalog::VariantId,
+    quantities: Vec<i32>,
+) -> Result<(Vec<i32>, Vec<i32>), sqlx::Error> {
+    let ids: Vec<uuid::Uuid> = quantities.iter().map(|_| uuid::Uuid::now_v7()).collect();
+    let references: Vec<String> = ids.iter().map(|id| format!("cart {id}")).collect();
+    let seconds = vec![900.0_f64; ids.len()];
+    let granted: Vec<(uuid::Uuid,)> =
+        sqlx::query_as("SELECT id FROM reserve_stock_together($1, $2, NULL, $3, $4, $5, $6)")
+            .bind(tenant.0)
+            .bind(variant.0)
+            .bind(&ids)
+            .bind(&quantities)
+            .bind(&references)
+            .bind(&seconds)
+            .fetch_all(db)
+            .await?;
+    let granted: std::collections::HashSet<uuid::Uuid> = granted.into_iter().map(|(id,)| id).collect();
+    let (yes, no): (Vec<_>, Vec<_>) = ids.iter().zip(quantities).partition(|(id, _)| granted.contains(id));
+    Ok((yes.into_iter().map(|(_, q)| q).collect(), no.into_iter().map(|(_, q)| q).collect()))
+}
+
+#[sqlx::test]
+async fn instances_racing_hold_statements_on_one_level_never_oversell(owner: PgPool) {
+    let db = demo(&owner).await;
+    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let shop = locations(&db, &boss).await[0];
+    let milk = catalog::product::create(&db, &boss, single("Three Crowns 380g", "3C-380", 2900)).await.unwrap();
+    let variant = milk.variants[0].id;
+    receive(&db, &boss, shop, variant, 50).await;
+    let tenant = boss.tenant().unwrap();
+
+    // Eight instances, each with a pool of its own (four connections), each sending four
+    // statements of one to three holds of one to four units: 32 statements at once, asking for
+    // far more than the 50 units there are. Each statement holds its connection before the
+    // start, so they meet on the level's row together.
+    let instances: Vec<PgPool> = {
+        let mut pools = Vec::new();
+        for _ in 0..8 {
+            pools.push(commerce::db::pool_as_role(&owner, "commerce_app").await.unwrap());
+        }
+        pools
+    };
+    let start = Arc::new(tokio::sync::Barrier::new(32));
+    let mut statements = Vec::new();
+    for (i, pool) in instances.iter().enumerate() {
+        for k in 0..4 {
+            let (pool, start) = (pool.clone(), Arc::clone(&start));
+            let n = i * 4 + k;
+            let quantities: Vec<i32> = (0..=n % 3).map(|j| i32::try_from((n * 7 + j * 3) % 4 + 1).unwrap()).collect();
+            statements.push(tokio::spawn(async move {
+                let mut connection = pool.acquire().await.unwrap();
+                start.wait().await;
+                hold_statement(&mut connection, tenant, variant, quantities).await
+            }));
+        }
+    }
+    let (mut granted, mut refused) = (Vec::new(), Vec::new());
+    for statement in statements {
+        let (yes, no) = statement.await.unwrap().expect("every statement grants or refuses, none fails");
+        granted.extend(yes);
+        refused.extend(no);
+    }
+    let held: i32 = granted.iter().sum();
+    assert!(held <= 50, "{held} units held of 50");
+    let left = 50 - held;
+    assert!(refused.iter().all(|q| *q > left), "a hold of {refused:?} was refused with {left} left");
+    assert!(!refused.is_empty(), "the rush asked for more than there was");
+    let level = levels::list(
+        &db,
+        &boss,
+        &inventory::LevelQuery { variant: Some(variant), location: Some(shop), ..Default::default() },
+        None,
+        5,
+    )
+    .await
+    .unwrap();
+    assert_eq!((level[0].0.on_hand, level[0].0.reserved), (50, held));
+    stock_adds_up(&owner).await;
 }
 
 #[sqlx::test]
@@ -172,7 +275,7 @@ async fn two_hundred_buyers_of_fifty_units_get_exactly_fifty(owner: PgPool) {
     for buyer in buyers {
         match buyer.await.unwrap() {
             Ok(_) => held += 1,
-            Err(Error::Conflict(_)) => {}
+            Err(Error::Conflict { clash: Clash::InsufficientStock, .. }) => {}
             Err(other) => panic!("{other}"),
         }
     }
@@ -187,7 +290,7 @@ async fn two_hundred_buyers_of_fifty_units_get_exactly_fifty(owner: PgPool) {
     .await
     .unwrap();
     assert_eq!((level[0].0.on_hand, level[0].0.reserved, level[0].0.available), (50, 50, 0));
-    ledger_is_whole(&db, &boss).await;
+    stock_adds_up(&owner).await;
 }
 
 #[sqlx::test]
@@ -225,7 +328,9 @@ async fn a_rush_of_holds_of_different_sizes_is_granted_whole_and_only_while_stoc
                 assert_eq!(hold.quantity, quantity, "a hold is granted whole");
                 granted += quantity;
             }
-            (quantity, Err(Error::Conflict(_))) => smallest_refused = smallest_refused.min(quantity),
+            (quantity, Err(Error::Conflict { clash: Clash::InsufficientStock, .. })) => {
+                smallest_refused = smallest_refused.min(quantity);
+            }
             (_, Err(other)) => panic!("{other}"),
         }
     }
@@ -236,7 +341,7 @@ async fn a_rush_of_holds_of_different_sizes_is_granted_whole_and_only_while_stoc
     assert!(levels.iter().all(|l| l.0.available >= 0), "never more than on hand");
     // Free stock only shrinks, so a refused hold could not have fitted anywhere, then or later.
     assert!(levels.iter().all(|l| l.0.available < smallest_refused), "{levels:?} / {smallest_refused}");
-    ledger_is_whole(&db, &boss).await;
+    stock_adds_up(&owner).await;
 }
 
 #[sqlx::test]
@@ -262,9 +367,12 @@ async fn holds_are_committed_as_sales_released_or_lapse(owner: PgPool) {
     let released = reserve::reserve(&db, &boss, hold(2, 600)).await.unwrap();
     reserve::release(&db, &boss, released.id).await.unwrap();
     let sold_twice = reserve::release(&db, &boss, best.id).await;
-    assert!(matches!(sold_twice, Err(Error::Conflict(_))), "{sold_twice:?}");
+    assert!(matches!(sold_twice, Err(Error::Conflict { clash: Clash::WrongState, .. })), "{sold_twice:?}");
     let too_many = reserve::reserve(&db, &boss, hold(10, 600)).await;
-    assert!(matches!(too_many, Err(Error::Conflict(_))), "9 left in all, 6 at best in one place");
+    assert!(
+        matches!(too_many, Err(Error::Conflict { clash: Clash::InsufficientStock, .. })),
+        "9 left in all, 6 at best in one place"
+    );
 
     let lapsing = reserve::reserve(&db, &boss, hold(5, 1)).await.unwrap();
     sqlx::query("UPDATE stock_reservations SET expires_at = now() - interval '1 second' WHERE id = $1")
@@ -275,11 +383,11 @@ async fn holds_are_committed_as_sales_released_or_lapse(owner: PgPool) {
     assert_eq!(reserve::release_expired(&db, 100).await.unwrap(), 1);
     assert_eq!(reserve::release_expired(&db, 100).await.unwrap(), 0, "released once");
     let late = reserve::commit(&db, &boss, lapsing.id, "order 1002").await;
-    assert!(matches!(late, Err(Error::Conflict(_))), "{late:?}");
+    assert!(matches!(late, Err(Error::Conflict { clash: Clash::WrongState, .. })), "{late:?}");
 
     let product = catalog::product::get(&db, &boss, soap.id).await.unwrap();
     assert_eq!((product.variants[0].on_hand, product.variants[0].available), (9, 9));
-    ledger_is_whole(&db, &boss).await;
+    stock_adds_up(&owner).await;
 }
 
 #[sqlx::test]
@@ -311,7 +419,7 @@ async fn low_stock_is_raised_once_and_resolved_and_an_offline_sale_can_oversell(
     let history = levels::movements(&db, &boss, variant, Some(shop), None, 100).await.unwrap();
     assert_eq!(history.len(), 10);
     assert_eq!(history[0].on_hand_after, 28);
-    ledger_is_whole(&db, &boss).await;
+    stock_adds_up(&owner).await;
 }
 
 #[sqlx::test]
@@ -325,14 +433,14 @@ async fn a_transfer_moves_what_was_sent_and_records_what_arrived(owner: PgPool) 
     let too_many = [Line { variant, quantity: 20 }];
     let draft = transfer::create(&db, &boss, sites[0], sites[1], &too_many, "").await.unwrap();
     let refused = transfer::send(&db, &boss, draft).await;
-    assert!(matches!(refused, Err(Error::Conflict(_))), "{refused:?}");
+    assert!(matches!(refused, Err(Error::Conflict { clash: Clash::InsufficientStock, .. })), "{refused:?}");
     transfer::cancel(&db, &boss, draft).await.unwrap();
 
     let id = transfer::create(&db, &boss, sites[0], sites[1], &[Line { variant, quantity: 8 }], "for the weekend")
         .await
         .unwrap();
     let early = transfer::receive(&db, &boss, id, &[]).await;
-    assert!(matches!(early, Err(Error::Conflict(_))), "a draft cannot be received");
+    assert!(matches!(early, Err(Error::Conflict { clash: Clash::WrongState, .. })), "a draft cannot be received");
     transfer::send(&db, &boss, id).await.unwrap();
     transfer::receive(&db, &boss, id, &[Line { variant, quantity: 7 }]).await.unwrap();
     let done = transfer::get(&db, &boss, id).await.unwrap();
@@ -349,7 +457,7 @@ async fn a_transfer_moves_what_was_sent_and_records_what_arrived(owner: PgPool) 
     );
     let product = catalog::product::get(&db, &boss, oil.id).await.unwrap();
     assert_eq!(product.variants[0].on_hand, 11, "one bottle lost on the way");
-    ledger_is_whole(&db, &boss).await;
+    stock_adds_up(&owner).await;
 }
 
 #[sqlx::test]
@@ -371,10 +479,10 @@ async fn an_approved_count_posts_its_differences(owner: PgPool) {
         [(other, inventory::CountStatus::Open, "spot check"), (count, inventory::CountStatus::Approved, "month end")]
     );
     let again = inventory::count::approve(&db, &boss, count).await;
-    assert!(matches!(again, Err(Error::Conflict(_))), "{again:?}");
+    assert!(matches!(again, Err(Error::Conflict { clash: Clash::WrongState, .. })), "{again:?}");
     let product = catalog::product::get(&db, &boss, sugar.id).await.unwrap();
     assert_eq!(product.variants[0].on_hand, 37);
-    ledger_is_whole(&db, &boss).await;
+    stock_adds_up(&owner).await;
 }
 
 fn png(width: u32, height: u32) -> Vec<u8> {

@@ -74,7 +74,7 @@ impl AppError {
             Self::Domain(commerce::Error::Forbidden(_)) => 403,
             Self::Domain(commerce::Error::RateLimited { .. }) => 429,
             Self::Domain(commerce::Error::Invalid { .. }) => 422,
-            Self::Domain(commerce::Error::Conflict(_)) => 409,
+            Self::Domain(commerce::Error::Conflict { .. }) => 409,
             Self::Domain(commerce::Error::Unavailable) | Self::Transport(_) => 503,
             Self::Domain(commerce::Error::Internal) => 500,
         }

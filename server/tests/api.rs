@@ -194,3 +194,79 @@ async fn staff_audit_and_dashboard_answer_to_their_own_scopes(owner: PgPool) {
         assert_eq!(status, StatusCode::FORBIDDEN, "{path} without its scope");
     }
 }
+
+/// The body of a PUT that sends a product back as it was read, less what it leaves out.
+fn product_body(product: &serde_json::Value) -> serde_json::Value {
+    let variants: Vec<serde_json::Value> = product["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            json!({
+                "id": v["id"], "sku": v["sku"], "barcode": v["barcode"], "option_values": v["option_values"],
+                "price": v["price"], "compare_at_price": v["compare_at_price"], "cost": v["cost"],
+                "weight_grams": v["weight_grams"], "dimensions_mm": v["dimensions_mm"],
+            })
+        })
+        .collect();
+    json!({
+        "name": product["name"], "description": product["description"], "brand": product["brand"],
+        "category_id": product["category_id"], "status": product["status"], "tax_class": product["tax_class"],
+        "options": product["options"], "variants": variants,
+    })
+}
+
+fn put_if_match(path: &str, token: &str, etag: &str, body: &serde_json::Value) -> Request<Body> {
+    let mut request = support::send_json("PUT", path, token, body);
+    request.headers_mut().insert(header::IF_MATCH, etag.parse().unwrap());
+    request
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_product_edit_from_an_old_copy_is_refused_and_a_left_out_vendor_is_kept(owner: PgPool) {
+    let (app, db) = app(owner.clone()).await;
+    let (id, secret) = support::client_of(&db, "owner@gadgetmarket.ng", &["products:read", "products:write"]).await;
+    let token = token(&app, &id, &secret).await;
+    let (product, vendor): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
+        "SELECT p.id, p.vendor_id FROM products p JOIN tenants t ON t.id = p.tenant_id
+          WHERE t.slug = 'gadgetmarket' AND p.vendor_id IS NOT NULL ORDER BY p.name LIMIT 1",
+    )
+    .fetch_one(&owner)
+    .await
+    .unwrap();
+    let path = format!("/api/v1/marketplace/products/{product}");
+    let (status, headers, read) = call(&app, get(&path, &token)).await;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    let first = headers.get(header::ETAG).unwrap().to_str().unwrap().to_owned();
+    assert_eq!(first, format!("\"{}\"", read["revision"]), "the ETag is the revision");
+
+    // An integration that knows nothing of vendors sends the product back: the vendor stays.
+    let mut renamed = product_body(&read);
+    renamed["name"] = json!("Renamed by the ERP");
+    let (status, headers, saved) = call(&app, put_if_match(&path, &token, &first, &renamed)).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["vendor_id"], json!(vendor), "a PUT that leaves vendor_id out keeps it");
+    let second = headers.get(header::ETAG).unwrap().to_str().unwrap().to_owned();
+    assert_ne!(second, first, "a change makes a new revision");
+
+    // A second copy, read before that change, cannot overwrite it.
+    let mut stale = product_body(&read);
+    stale["name"] = json!("Renamed from an old copy");
+    let (status, _, problem) = call(&app, put_if_match(&path, &token, &first, &stale)).await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED, "{problem}");
+    assert_eq!(
+        (problem["type"].as_str(), problem["code"].as_str()),
+        (Some("/problems/conflict/version_mismatch"), Some("version_mismatch"))
+    );
+    let (_, _, now) = call(&app, get(&path, &token)).await;
+    assert_eq!(now["name"], "Renamed by the ERP", "the refused change left nothing behind");
+
+    let (status, _, problem) = call(&app, put_if_match(&path, &token, "yesterday", &stale)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+
+    // Sent as null, the vendor is cleared; without If-Match the change is made as before.
+    let mut unsold = product_body(&now);
+    unsold["vendor_id"] = serde_json::Value::Null;
+    let (status, _, saved) = call(&app, support::send_json("PUT", &path, &token, &unsold)).await;
+    assert_eq!((status, &saved["vendor_id"]), (StatusCode::OK, &serde_json::Value::Null), "{saved}");
+}

@@ -94,7 +94,7 @@ async fn another_businesss_product_is_not_found_and_a_read_token_cannot_write(ow
 
 #[sqlx::test(migrations = "../migrations")]
 async fn stock_moves_through_sync_reservations_and_transfers(owner: PgPool) {
-    let (app, db) = app(owner).await;
+    let (app, db) = app(owner.clone()).await;
     let (id, secret) = client(&db, &["products:write", "inventory:write", "settings:read"]).await;
     let token = token(&app, &id, &secret).await;
     let (_, _, product) = call(&app, post_json("/api/v1/marketplace/products", &token, None, &rice())).await;
@@ -126,12 +126,17 @@ async fn stock_moves_through_sync_reservations_and_transfers(owner: PgPool) {
     let hold = json!({ "variant_id": variant, "quantity": 39, "hold_seconds": 600 });
     let (status, _, held) = call(&app, post_json("/api/v1/inventory/reservations", &token, None, &hold)).await;
     assert_eq!(status, StatusCode::CREATED, "{held}");
-    let (status, _, _) = call(
+    let (status, _, refused) = call(
         &app,
         post_json("/api/v1/inventory/reservations", &token, None, &json!({ "variant_id": variant, "quantity": 2 })),
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "one unit left");
+    assert_eq!(
+        (refused["type"].as_str(), refused["code"].as_str()),
+        (Some("/problems/conflict/insufficient_stock"), Some("insufficient_stock")),
+        "a client tells not enough stock from any other conflict: {refused}"
+    );
     let release = format!("/api/v1/inventory/reservations/{}/release", held["id"].as_str().unwrap());
     let (status, _, _) = call(&app, post_json(&release, &token, None, &Value::Null)).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
@@ -154,6 +159,7 @@ async fn stock_moves_through_sync_reservations_and_transfers(owner: PgPool) {
     assert!(history["next_cursor"].is_string());
     let (status, _, problem) = call(&app, get("/api/v1/inventory/movements", &token)).await;
     assert_eq!((status, &problem["errors"][0]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("variant_id")));
+    support::stock_adds_up(&owner).await;
 }
 
 fn png(width: u32, height: u32) -> Vec<u8> {
@@ -361,4 +367,5 @@ async fn another_businesss_stock_documents_and_pictures_are_not_found_and_stay_u
             .await
             .unwrap();
     assert_eq!(here_count, 0, "nothing was counted into the shop's location");
+    support::stock_adds_up(&owner).await;
 }

@@ -5,10 +5,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{Category, CategoryId};
-use crate::Error;
 use crate::audit::{self, Change};
 use crate::db::{field_errors, tenant_tx};
 use crate::identity::{Actor, Permission};
+use crate::{Clash, Error};
 
 /// Every category of the business, in tree order (each parent before its children, siblings
 /// by name).
@@ -177,10 +177,10 @@ pub async fn delete(db: &sqlx::PgPool, actor: &Actor, id: CategoryId) -> Result<
     .await?
     .ok_or_else(|| Error::not_found("category"))?;
     if row.has_products || row.has_children {
-        return Err(Error::Conflict(format!(
-            "{} still has products or categories under it; move them first.",
-            row.name
-        )));
+        return Err(Error::conflict(
+            Clash::NotEmpty,
+            format!("{} still has products or categories under it; move them first.", row.name),
+        ));
     }
     sqlx::query!("DELETE FROM categories WHERE tenant_id = $1 AND id = $2", tenant.0, id.0).execute(&mut *tx).await?;
     let change = Change {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// The columns of the product file, in the order an export writes them.
-pub const PRODUCT_COLUMNS: [&str; 18] = [
+pub const PRODUCT_COLUMNS: [&str; 22] = [
     "name",
     "sku",
     "barcode",
@@ -26,6 +26,10 @@ pub const PRODUCT_COLUMNS: [&str; 18] = [
     "status",
     "tax_class",
     "weight_grams",
+    "length_mm",
+    "width_mm",
+    "height_mm",
+    "vendor",
     "description",
 ];
 
@@ -99,7 +103,7 @@ pub use server::{begin, cancel, export_products, export_stock, job, run};
 
 #[cfg(feature = "server")]
 mod server {
-    use std::collections::HashMap;
+    use std::collections::{HashMap, HashSet};
 
     use rust_decimal::Decimal;
     use serde_json::json;
@@ -107,22 +111,17 @@ mod server {
     use uuid::Uuid;
 
     use super::{ImportJob, ImportKind, ImportReport, PRODUCT_COLUMNS, RowError, STOCK_COLUMNS};
-    use crate::Error;
     use crate::catalog::{
-        CategoryId, ProductId, ProductInput, ProductStatus, TaxClass, VariantId, VariantInput, parse_price,
+        CategoryId, Keep, Product, ProductId, ProductInput, ProductStatus, TaxClass, Variant, VariantId, VariantInput,
+        parse_price,
     };
     use crate::db::tenant_tx;
-    use crate::identity::{Actor, LocationId, Permission, TenantId};
+    use crate::identity::{Actor, LocationId, Permission, TenantId, VendorId};
     use crate::inventory::MovementReason;
+    use crate::{Clash, Error};
 
     /// How often (in rows) progress is written and a cancellation looked for.
     const PROGRESS_EVERY: usize = 250;
-
-    /// A variant the business already has, found by its SKU.
-    struct KnownSku {
-        id: Uuid,
-        product_id: Uuid,
-    }
 
     /// Opens an import of `text` (checking who may, and that it has the right header) and answers
     /// the job to hand to [`run`] and to follow with [`job`].
@@ -207,7 +206,7 @@ mod server {
         .await?
         .rows_affected();
         tx.commit().await?;
-        if changed == 0 { Err(Error::Conflict("This import has already finished.".into())) } else { Ok(()) }
+        if changed == 0 { Err(Error::conflict(Clash::WrongState, "This import has already finished.")) } else { Ok(()) }
     }
 
     /// An import's progress and, once finished, its report. An import that stopped reporting for
@@ -260,11 +259,13 @@ mod server {
         text: &str,
         dry_run: bool,
     ) -> Result<ImportReport, Stop> {
-        let (_, rows) = read_csv(text, kind)?;
+        let (header, rows) = read_csv(text, kind)?;
         let mut tx = tenant_tx(db, tenant).await?;
         let progress = Progress { db, tenant, job };
         let report = match kind {
-            ImportKind::Products => import_products(&mut tx, tenant, actor, &rows, &progress).await?,
+            ImportKind::Products => {
+                import_products(&mut tx, tenant, actor, header.into_iter().collect(), &rows, &progress).await?
+            }
             ImportKind::Stock => import_stock(&mut tx, tenant, actor, &rows, &progress).await?,
         };
         if dry_run || !report.errors.is_empty() {
@@ -377,117 +378,229 @@ mod server {
         RowError { line, column: column.to_owned(), message: message.into() }
     }
 
-    /// A product's rows parsed into its input, or the errors of its cells.
-    fn product_input(rows: &[&Row], categories: &HashMap<String, CategoryId>) -> Result<ProductInput, Vec<RowError>> {
+    /// What the product file's rows are read against: the business's category paths and vendor
+    /// names (in lower case), and the columns the file has. A column the file leaves out leaves
+    /// that field of a product already in the business as it is; only a column that is there,
+    /// empty, clears an optional field.
+    struct Lookups {
+        categories: HashMap<String, CategoryId>,
+        vendors: HashMap<String, VendorId>,
+        columns: HashSet<String>,
+    }
+
+    impl Lookups {
+        /// The cell's text when the file has the column; `None` when it does not.
+        fn cell<'r>(&self, row: &'r Row, column: &str) -> Option<&'r str> {
+            self.columns.contains(column).then(|| row.get(column))
+        }
+    }
+
+    /// A product's rows parsed into its input, on top of `current` (the product these rows
+    /// change, if the business has it already), or the errors of its cells.
+    fn product_input(
+        rows: &[&Row],
+        lookups: &Lookups,
+        current: Option<&Product>,
+    ) -> Result<ProductInput, Vec<RowError>> {
         let first = rows[0];
         let mut errors = Vec::new();
-        let options: Vec<String> = (1..=3)
-            .map(|n| first.get(&format!("option{n}_name")).to_owned())
-            .take_while(|name| !name.is_empty())
-            .collect();
-        let status = match first.get("status") {
-            "" => ProductStatus::Active,
+        let has_options = lookups.columns.contains("option1_name");
+        let options: Vec<String> = if has_options {
+            (1..=3)
+                .map(|n| first.get(&format!("option{n}_name")).to_owned())
+                .take_while(|name| !name.is_empty())
+                .collect()
+        } else {
+            current.map(|p| p.options.clone()).unwrap_or_default()
+        };
+        // An empty status or tax class means "as it is", or the default for a new product.
+        let status = match lookups.cell(first, "status").unwrap_or_default() {
+            "" => current.map_or(ProductStatus::Active, |p| p.status),
             code => ProductStatus::from_code(code).unwrap_or_else(|| {
                 errors.push(cell_error(first.line, "status", "one of draft, active, archived"));
                 ProductStatus::Draft
             }),
         };
-        let tax_class = match first.get("tax_class") {
-            "" => TaxClass::Standard,
+        let tax_class = match lookups.cell(first, "tax_class").unwrap_or_default() {
+            "" => current.map_or(TaxClass::Standard, |p| p.tax_class),
             code => TaxClass::from_code(code).unwrap_or_else(|| {
                 errors.push(cell_error(first.line, "tax_class", "one of standard, zero, exempt"));
                 TaxClass::Standard
             }),
         };
-        let category = match first.get("category") {
-            "" => None,
-            path => {
-                let found = categories.get(&path.to_lowercase()).copied();
+        let category = match lookups.cell(first, "category") {
+            None => current.and_then(|p| p.category),
+            Some("") => None,
+            Some(path) => {
+                let found = lookups.categories.get(&path.to_lowercase()).copied();
                 if found.is_none() {
                     errors.push(cell_error(first.line, "category", format!("no category is called \"{path}\"")));
                 }
                 found
             }
         };
-        let mut variants = Vec::new();
-        for row in rows {
-            let amount = |column: &str, errors: &mut Vec<RowError>| -> Option<Decimal> {
-                match row.get(column) {
-                    "" => None,
-                    text => parse_price(text, column)
-                        .map_err(|_| errors.push(cell_error(row.line, column, "an amount such as 1500 or 1500.50")))
-                        .ok(),
+        let vendor = match lookups.cell(first, "vendor") {
+            None => Keep::Unchanged,
+            Some("") => Keep::To(None),
+            Some(name) => {
+                let found = lookups.vendors.get(&name.to_lowercase()).copied();
+                if found.is_none() {
+                    errors.push(cell_error(first.line, "vendor", format!("no vendor is called \"{name}\"")));
                 }
-            };
-            let price = amount("price", &mut errors);
-            if price.is_none() && row.get("price").is_empty() {
-                errors.push(cell_error(row.line, "price", "every variant needs a price"));
+                Keep::To(found)
             }
-            let weight_grams = match row.get("weight_grams") {
-                "" => None,
-                text => text
-                    .parse()
-                    .map_err(|_| errors.push(cell_error(row.line, "weight_grams", "whole grams, such as 500")))
-                    .ok(),
-            };
-            variants.push(VariantInput {
-                id: None,
-                sku: row.get("sku").to_owned(),
-                barcode: row.get("barcode").to_owned(),
-                option_values: (1..=options.len()).map(|n| row.get(&format!("option{n}_value")).to_owned()).collect(),
-                price: price.unwrap_or_default(),
-                compare_at_price: amount("compare_at_price", &mut errors),
-                cost: amount("cost", &mut errors),
-                weight_grams,
-                dimensions_mm: None,
-            });
-        }
+        };
+        let text = |column: &str, kept: Option<&str>| -> String {
+            lookups.cell(first, column).or(kept).unwrap_or_default().to_owned()
+        };
+        let options_read = has_options.then_some(options.len());
+        let variants: Vec<VariantInput> = rows
+            .iter()
+            .map(|row| {
+                let was = current.and_then(|p| p.variants.iter().find(|v| v.sku.eq_ignore_ascii_case(row.get("sku"))));
+                variant_input(row, lookups, was, options_read, &mut errors)
+            })
+            .collect();
         if !errors.is_empty() {
             return Err(errors);
         }
+        let mut variants = variants;
+        // Variants the file leaves out stay as they are.
+        if let Some(product) = current {
+            let named: HashSet<String> = variants.iter().map(|v| v.sku.to_lowercase()).collect();
+            variants.extend(product.variants.iter().filter(|v| !named.contains(&v.sku.to_lowercase())).map(|v| {
+                VariantInput {
+                    id: Some(v.id),
+                    sku: v.sku.clone(),
+                    barcode: v.barcode.clone().unwrap_or_default(),
+                    option_values: v.option_values.clone(),
+                    price: v.price,
+                    compare_at_price: v.compare_at_price,
+                    cost: v.cost,
+                    weight_grams: v.weight_grams,
+                    dimensions_mm: v.dimensions_mm,
+                }
+            }));
+        }
         let input = ProductInput {
             name: first.get("name").to_owned(),
-            description: first.get("description").to_owned(),
-            brand: first.get("brand").to_owned(),
+            description: text("description", current.map(|p| p.description.as_str())),
+            brand: text("brand", current.map(|p| p.brand.as_str())),
             category,
             status,
             tax_class,
             options,
             variants,
-            vendor: None,
+            vendor,
         };
-        input.checked().map_err(|error| match error {
+        input.checked().map_err(|error| file_errors(rows, error))
+    }
+
+    /// A refusal of a product's checks as the cell it points at: "variants[2].sku" names the
+    /// third row of the product, column "sku".
+    fn file_errors(rows: &[&Row], error: Error) -> Vec<RowError> {
+        let first = rows[0].line;
+        match error {
             Error::Invalid { field, message } => {
-                // "variants[2].sku" names the third row of the product, column "sku".
                 let (line, column) = match field.strip_prefix("variants[").and_then(|rest| rest.split_once("].")) {
-                    Some((i, column)) => (
-                        i.parse::<usize>().ok().and_then(|i| rows.get(i)).map_or(first.line, |r| r.line),
-                        column.to_owned(),
-                    ),
-                    None => (first.line, field),
+                    Some((i, column)) => {
+                        (i.parse::<usize>().ok().and_then(|i| rows.get(i)).map_or(first, |r| r.line), column.to_owned())
+                    }
+                    None => (first, field),
                 };
-                vec![RowError {
-                    line,
-                    column: if column == "option_values" { "option1_value".into() } else { column },
-                    message,
-                }]
+                let column = match column.as_str() {
+                    "option_values" => "option1_value".into(),
+                    "dimensions_mm" => "length_mm".into(),
+                    _ => column,
+                };
+                vec![RowError { line, column, message }]
             }
-            other => vec![cell_error(first.line, "", other.to_string())],
-        })
+            other => vec![cell_error(first, "", other.to_string())],
+        }
+    }
+
+    /// One row as a variant, on top of `was` (the variant of that SKU the product has, if any);
+    /// `options` is how many option values to read, or none when the file has no option columns.
+    fn variant_input(
+        row: &Row,
+        lookups: &Lookups,
+        was: Option<&Variant>,
+        options: Option<usize>,
+        errors: &mut Vec<RowError>,
+    ) -> VariantInput {
+        let amount = |column: &str, kept: Option<Decimal>, errors: &mut Vec<RowError>| -> Option<Decimal> {
+            match lookups.cell(row, column) {
+                None => kept,
+                Some("") => None,
+                Some(text) => parse_price(text, column)
+                    .map_err(|_| errors.push(cell_error(row.line, column, "an amount such as 1500 or 1500.50")))
+                    .ok(),
+            }
+        };
+        let price = amount("price", None, errors);
+        if price.is_none() && row.get("price").is_empty() {
+            errors.push(cell_error(row.line, "price", "every variant needs a price"));
+        }
+        let whole = |column: &str, kept: Option<i32>, errors: &mut Vec<RowError>| -> Option<i32> {
+            match lookups.cell(row, column) {
+                None => kept,
+                Some("") => None,
+                Some(text) => text
+                    .parse()
+                    .map_err(|_| errors.push(cell_error(row.line, column, "a whole number, such as 500")))
+                    .ok(),
+            }
+        };
+        let weight_grams = whole("weight_grams", was.and_then(|v| v.weight_grams), errors);
+        let kept_sides = was.and_then(|v| v.dimensions_mm).map_or([None; 3], |d| d.map(Some));
+        let sides = [("length_mm", kept_sides[0]), ("width_mm", kept_sides[1]), ("height_mm", kept_sides[2])]
+            .map(|(column, kept)| whole(column, kept, errors));
+        let dimensions_mm = match sides {
+            [Some(l), Some(w), Some(h)] => Some([l, w, h]),
+            [None, None, None] => None,
+            _ => {
+                errors.push(cell_error(row.line, "length_mm", "give length, width and height together, or none"));
+                None
+            }
+        };
+        VariantInput {
+            id: was.map(|v| v.id),
+            sku: row.get("sku").to_owned(),
+            barcode: lookups
+                .cell(row, "barcode")
+                .map_or_else(|| was.and_then(|v| v.barcode.clone()).unwrap_or_default(), str::to_owned),
+            option_values: match options {
+                Some(count) => (1..=count).map(|n| row.get(&format!("option{n}_value")).to_owned()).collect(),
+                None => was.map(|v| v.option_values.clone()).unwrap_or_default(),
+            },
+            price: price.unwrap_or_default(),
+            compare_at_price: amount("compare_at_price", was.and_then(|v| v.compare_at_price), errors),
+            cost: amount("cost", was.and_then(|v| v.cost), errors),
+            weight_grams,
+            dimensions_mm,
+        }
     }
 
     async fn import_products(
         tx: &mut PgConnection,
         tenant: TenantId,
         actor: &Actor,
+        columns: HashSet<String>,
         rows: &[Row],
         progress: &Progress<'_>,
     ) -> Result<ImportReport, Stop> {
-        let categories: HashMap<String, CategoryId> = crate::catalog::category::paths_in(tx, tenant)
+        let categories = crate::catalog::category::paths_in(tx, tenant)
             .await?
             .into_iter()
             .map(|(path, id)| (path.to_lowercase(), id))
             .collect();
+        let vendors = sqlx::query!("SELECT id, lower(name) AS \"name!\" FROM vendors WHERE tenant_id = $1", tenant.0)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|v| (v.name, VendorId(v.id)))
+            .collect();
+        let lookups = Lookups { categories, vendors, columns };
         // Rows of one product, in the order the file first names them.
         let mut order: Vec<String> = Vec::new();
         let mut groups: HashMap<String, Vec<&Row>> = HashMap::new();
@@ -505,15 +618,15 @@ mod server {
         }
         // Every SKU of the file already in use, in one query rather than one per product.
         let all_skus: Vec<String> = rows.iter().map(|r| r.get("sku").to_lowercase()).collect();
-        let known: HashMap<String, KnownSku> = sqlx::query!(
-            r#"SELECT id, product_id, lower(sku) AS "sku!" FROM variants WHERE tenant_id = $1 AND lower(sku) = ANY($2)"#,
+        let known: HashMap<String, Uuid> = sqlx::query!(
+            r#"SELECT product_id, lower(sku) AS "sku!" FROM variants WHERE tenant_id = $1 AND lower(sku) = ANY($2)"#,
             tenant.0,
             &all_skus
         )
         .fetch_all(&mut *tx)
         .await?
         .into_iter()
-        .map(|v| (v.sku, KnownSku { id: v.id, product_id: v.product_id }))
+        .map(|v| (v.sku, v.product_id))
         .collect();
         let mut done = 0;
         for name in order {
@@ -522,51 +635,25 @@ mod server {
             if done / PROGRESS_EVERY != (done - group.len()) / PROGRESS_EVERY {
                 progress.at(done).await?;
             }
-            let mut input = match product_input(group, &categories) {
+            let products: Vec<Uuid> =
+                group.iter().filter_map(|r| known.get(&r.get("sku").to_lowercase())).copied().collect();
+            let target = products.first().copied().map(ProductId);
+            if products.iter().any(|p| Some(ProductId(*p)) != target) {
+                report.errors.push(cell_error(group[0].line, "sku", "these SKUs belong to different products already"));
+                continue;
+            }
+            let current = match target {
+                Some(id) => Some(crate::catalog::product::read(tx, tenant, id).await?),
+                None => None,
+            };
+            let input = match product_input(group, &lookups, current.as_ref()) {
                 Ok(input) => input,
                 Err(errors) => {
                     report.errors.extend(errors);
                     continue;
                 }
             };
-            let skus: Vec<String> = input.variants.iter().map(|v| v.sku.to_lowercase()).collect();
-            let existing: Vec<&KnownSku> = skus.iter().filter_map(|sku| known.get(sku)).collect();
-            let products: Vec<Uuid> = existing.iter().map(|v| v.product_id).collect();
-            let target = products.first().copied();
-            if products.iter().any(|p| Some(*p) != target) {
-                report.errors.push(cell_error(group[0].line, "sku", "these SKUs belong to different products already"));
-                continue;
-            }
-            if let Some(product) = target {
-                // Variants already there keep their ids; those the file leaves out stay as they are.
-                let mut kept = sqlx::query!(
-                    "SELECT id, sku, barcode, option_values, price, compare_at_price, cost, weight_grams FROM variants
-                      WHERE tenant_id = $1 AND product_id = $2 ORDER BY position",
-                    tenant.0,
-                    product
-                )
-                .fetch_all(&mut *tx)
-                .await?
-                .into_iter()
-                .filter(|v| !skus.contains(&v.sku.to_lowercase()))
-                .map(|v| VariantInput {
-                    id: Some(VariantId(v.id)),
-                    sku: v.sku,
-                    barcode: v.barcode.unwrap_or_default(),
-                    option_values: v.option_values,
-                    price: v.price,
-                    compare_at_price: v.compare_at_price,
-                    cost: v.cost,
-                    weight_grams: v.weight_grams,
-                    dimensions_mm: None,
-                })
-                .collect::<Vec<_>>();
-                for v in &mut input.variants {
-                    v.id = known.get(&v.sku.to_lowercase()).map(|e| VariantId(e.id));
-                }
-                input.variants.append(&mut kept);
-            }
-            match crate::catalog::product::save(tx, tenant, actor, target.map(ProductId), &input).await {
+            match crate::catalog::product::save(tx, tenant, actor, target.map(|id| (id, None)), &input).await {
                 Ok(_) if target.is_some() => report.updated += 1,
                 Ok(_) => report.created += 1,
                 // A clash with another product's SKU or barcode, found by the database.
@@ -722,10 +809,12 @@ mod server {
             .map(|(path, id)| (id, path))
             .collect();
         let rows = sqlx::query!(
-            "SELECT p.name, v.sku, v.barcode, v.price, v.compare_at_price, v.cost, p.options, v.option_values, p.brand,
-                    p.category_id, p.status, p.tax_class, v.weight_grams, p.description
-               FROM variants v JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
-              WHERE v.tenant_id = $1 ORDER BY lower(p.name), p.id, v.position",
+            r#"SELECT p.name, v.sku, v.barcode, v.price, v.compare_at_price, v.cost, p.options, v.option_values, p.brand,
+                      p.category_id, p.status, p.tax_class, v.weight_grams, v.length_mm, v.width_mm, v.height_mm,
+                      vd.name AS "vendor?", p.description
+                 FROM variants v JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+                 LEFT JOIN vendors vd ON vd.tenant_id = p.tenant_id AND vd.id = p.vendor_id
+                WHERE v.tenant_id = $1 ORDER BY lower(p.name), p.id, v.position"#,
             tenant.0
         )
         .fetch_all(&mut *tx)
@@ -738,7 +827,8 @@ mod server {
                 (r.options.get(n).cloned().unwrap_or_default(), r.option_values.get(n).cloned().unwrap_or_default())
             };
             let ((o1, v1), (o2, v2), (o3, v3)) = (option(0), option(1), option(2));
-            let amount = |d: Option<Decimal>| d.map(|d| d.round_dp(2).to_string()).unwrap_or_default();
+            let amount = |d: Option<Decimal>| d.map(|d| crate::money::exact(d).to_string()).unwrap_or_default();
+            let whole = |n: Option<i32>| n.map(|n| n.to_string()).unwrap_or_default();
             write(
                 &mut out,
                 [
@@ -758,7 +848,11 @@ mod server {
                     r.category_id.and_then(|c| categories.get(&CategoryId(c)).cloned()).unwrap_or_default(),
                     r.status,
                     r.tax_class,
-                    r.weight_grams.map(|w| w.to_string()).unwrap_or_default(),
+                    whole(r.weight_grams),
+                    whole(r.length_mm),
+                    whole(r.width_mm),
+                    whole(r.height_mm),
+                    r.vendor.unwrap_or_default(),
                     r.description,
                 ],
             )?;

@@ -33,8 +33,30 @@ pub struct ProductInput {
     pub options: Vec<String>,
     /// Its variants; at least one.
     pub variants: Vec<VariantInput>,
-    /// The marketplace vendor that sells it.
-    pub vendor: Option<VendorId>,
+    /// The marketplace vendor that sells it: kept as it is unless set (a new product has none
+    /// unless set).
+    pub vendor: Keep<Option<VendorId>>,
+}
+
+/// A field that an edit either leaves as it is or sets: a client that does not know of the
+/// field (an older spreadsheet, an integration, a page that does not show it) must not clear it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Keep<T> {
+    /// Left as it is.
+    #[default]
+    Unchanged,
+    /// Set to this.
+    To(T),
+}
+
+impl<T: Copy> Keep<T> {
+    /// The value to store, given the one stored now.
+    pub fn or(self, current: T) -> T {
+        match self {
+            Self::Unchanged => current,
+            Self::To(value) => value,
+        }
+    }
 }
 
 /// One variant of a [`ProductInput`].
@@ -137,15 +159,15 @@ impl VariantInput {
             };
             return Err(Error::invalid(field("option_values"), message));
         }
-        check_amount(self.price, &field("price"))?;
+        check_amount(self.price, &field("price"), PRICE_DIGITS)?;
         if let Some(was) = self.compare_at_price {
-            check_amount(was, &field("compare_at_price"))?;
+            check_amount(was, &field("compare_at_price"), PRICE_DIGITS)?;
             if was <= self.price {
                 return Err(Error::invalid(field("compare_at_price"), "the \"was\" price must be above the price"));
             }
         }
         if let Some(cost) = self.cost {
-            check_amount(cost, &field("cost"))?;
+            check_amount(cost, &field("cost"), COST_DIGITS)?;
         }
         if self.weight_grams.is_some_and(|w| !(0..=1_000_000).contains(&w)) {
             return Err(Error::invalid(field("weight_grams"), "between 0 and 1,000,000 grams"));
@@ -161,12 +183,19 @@ fn trimmed(text: &str) -> String {
     text.trim().to_owned()
 }
 
-fn check_amount(amount: Decimal, field: &str) -> Result<(), Error> {
+/// Decimal places a price may have: whole kobo, what a shopper can pay.
+const PRICE_DIGITS: u32 = 2;
+/// Decimal places a unit cost may have: a weighted average of receipts is finer than a kobo,
+/// and an export read back in must not change it.
+const COST_DIGITS: u32 = 4;
+
+fn check_amount(amount: Decimal, field: &str, digits: u32) -> Result<(), Error> {
     if amount.is_sign_negative() {
         return Err(Error::invalid(field, "cannot be negative"));
     }
-    if amount.scale() > 2 && amount.normalize().scale() > 2 {
-        return Err(Error::invalid(field, "at most two decimal places (kobo)"));
+    if amount.scale() > digits && amount.normalize().scale() > digits {
+        let unit = if digits == PRICE_DIGITS { " (kobo)" } else { "" };
+        return Err(Error::invalid(field, format!("at most {digits} decimal places{unit}")));
     }
     if amount > crate::money::LARGEST_AMOUNT {
         return Err(Error::invalid(field, "is too large"));

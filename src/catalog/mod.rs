@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-pub use input::{ProductInput, VariantInput, parse_price, variant_matrix};
+pub use input::{Keep, ProductInput, VariantInput, parse_price, variant_matrix};
 
 /// A product's id, unique within its tenant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -213,6 +213,9 @@ pub struct Product {
     pub images: Vec<ProductImage>,
     /// The marketplace vendor that sells it, if any.
     pub vendor: Option<Uuid>,
+    /// Counts its changes: an edit names the revision it was made from, and one made from an
+    /// older revision is refused as a [`crate::Clash::VersionMismatch`].
+    pub revision: i64,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// When it last changed.

@@ -11,10 +11,10 @@ use super::{
     CategoryId, Product, ProductCursor, ProductId, ProductInput, ProductPage, ProductQuery, ProductRow, ProductSort,
     ProductStatus, ShopItem, TaxClass, Variant, VariantId, VariantInput, VariantRef, image_urls,
 };
-use crate::Error;
 use crate::audit::{self, Change};
 use crate::db::{field_errors, tenant_tx};
-use crate::identity::{Actor, Permission, TenantId};
+use crate::identity::{Actor, Permission, TenantId, VendorId};
+use crate::{Clash, Error};
 
 /// Creates a product with its variants.
 pub async fn create(db: &sqlx::PgPool, actor: &Actor, input: ProductInput) -> Result<Product, Error> {
@@ -29,11 +29,19 @@ pub async fn create(db: &sqlx::PgPool, actor: &Actor, input: ProductInput) -> Re
 
 /// Replaces a product's fields and variants with `input`: variants with an id are changed,
 /// those without are added, and those left out are removed (refused if they were ever stocked).
-pub async fn update(db: &sqlx::PgPool, actor: &Actor, id: ProductId, input: ProductInput) -> Result<Product, Error> {
+/// With `revision`, the edit was made from that revision, and is refused as a
+/// [`Clash::VersionMismatch`] if someone changed the product since.
+pub async fn update(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    id: ProductId,
+    input: ProductInput,
+    revision: Option<i64>,
+) -> Result<Product, Error> {
     let tenant = actor.require(Permission::ManageCatalog)?;
     let input = input.checked()?;
     let mut tx = tenant_tx(db, tenant).await?;
-    save(&mut tx, tenant, actor, Some(id), &input).await?;
+    save(&mut tx, tenant, actor, Some((id, revision)), &input).await?;
     let product = read(&mut tx, tenant, id).await?;
     tx.commit().await?;
     Ok(product)
@@ -233,7 +241,7 @@ pub async fn set_status(
     let ids: Vec<Uuid> = ids.iter().map(|p| p.0).collect();
     let mut tx = tenant_tx(db, tenant).await?;
     let changed = sqlx::query!(
-        r#"UPDATE products p SET status = $3, updated_at = now()
+        r#"UPDATE products p SET status = $3, revision = p.revision + 1, updated_at = now()
              FROM products old
             WHERE p.tenant_id = $1 AND p.id = ANY($2) AND p.status <> $3
               AND old.tenant_id = p.tenant_id AND old.id = p.id
@@ -272,10 +280,10 @@ pub async fn delete(db: &sqlx::PgPool, actor: &Actor, id: ProductId) -> Result<(
     .fetch_one(&mut *tx)
     .await?;
     if stocked {
-        return Err(Error::Conflict(format!(
-            "{} has stock history, which must be kept; archive it instead.",
-            before.name
-        )));
+        return Err(Error::conflict(
+            Clash::StockHistory,
+            format!("{} has stock history, which must be kept; archive it instead.", before.name),
+        ));
     }
     sqlx::query!("DELETE FROM variants WHERE tenant_id = $1 AND product_id = $2", tenant.0, id.0)
         .execute(&mut *tx)
@@ -296,12 +304,13 @@ pub async fn delete(db: &sqlx::PgPool, actor: &Actor, id: ProductId) -> Result<(
 }
 
 /// Writes a checked product inside the caller's transaction (the editor, the API and the
-/// import all come through here); answers its id.
+/// import all come through here); answers its id. `existing` names the product to change and,
+/// when the caller knows it, the revision the change was made from.
 pub(crate) async fn save(
     tx: &mut PgConnection,
     tenant: TenantId,
     actor: &Actor,
-    existing: Option<ProductId>,
+    existing: Option<(ProductId, Option<i64>)>,
     input: &ProductInput,
 ) -> Result<ProductId, Error> {
     let product_error = |e| {
@@ -313,18 +322,28 @@ pub(crate) async fn save(
             ],
         )
     };
-    let (id, action, before) = if let Some(id) = existing {
+    let (id, action, before) = if let Some((id, revision)) = existing {
         let before = sqlx::query!(
-            "SELECT name, status, vendor_id FROM products WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+            "SELECT name, status, vendor_id, revision FROM products WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
             tenant.0,
             id.0
         )
         .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| Error::not_found("product"))?;
+        if let Some(revision) = revision.filter(|r| *r != before.revision) {
+            return Err(Error::conflict(
+                Clash::VersionMismatch,
+                format!(
+                    "{} was changed by someone else after you opened it (your copy is revision {revision}, it is now \
+                     revision {}); open it again and redo your change.",
+                    before.name, before.revision
+                ),
+            ));
+        }
         sqlx::query!(
             "UPDATE products SET name = $3, description = $4, brand = $5, category_id = $6, status = $7,
-                    tax_class = $8, options = $9, vendor_id = $10, updated_at = now()
+                    tax_class = $8, options = $9, vendor_id = $10, revision = revision + 1, updated_at = now()
               WHERE tenant_id = $1 AND id = $2",
             tenant.0,
             id.0,
@@ -335,12 +354,12 @@ pub(crate) async fn save(
             input.status.code(),
             input.tax_class.code(),
             &input.options,
-            input.vendor.map(|v| v.0),
+            input.vendor.or(before.vendor_id.map(VendorId)).map(|v| v.0),
         )
         .execute(&mut *tx)
         .await
         .map_err(product_error)?;
-        (id, "updated", Some(json!({ "name": before.name, "status": before.status })))
+        (id, "updated", Some(json!({ "name": before.name, "status": before.status, "revision": before.revision })))
     } else {
         let id = ProductId(Uuid::now_v7());
         sqlx::query!(
@@ -355,7 +374,7 @@ pub(crate) async fn save(
             input.status.code(),
             input.tax_class.code(),
             &input.options,
-            input.vendor.map(|v| v.0),
+            input.vendor.or(None).map(|v| v.0),
         )
         .execute(&mut *tx)
         .await
@@ -405,9 +424,10 @@ async fn save_variants(
         }
         let removed: Vec<Uuid> = current.iter().filter(|(id, _, _)| !kept.contains(id)).map(|(id, _, _)| *id).collect();
         if let Some((_, sku, _)) = current.iter().find(|(id, _, stocked)| *stocked && !kept.contains(id)) {
-            return Err(Error::Conflict(format!(
-                "Variant {sku} has stock history, so it cannot be removed; archive the product instead."
-            )));
+            return Err(Error::conflict(
+                Clash::StockHistory,
+                format!("Variant {sku} has stock history, so it cannot be removed; archive the product instead."),
+            ));
         }
         // Give removed and renamed SKUs up first, so variants may swap SKUs within one save.
         sqlx::query!("DELETE FROM variants WHERE tenant_id = $1 AND id = ANY($2)", tenant.0, &removed)
@@ -507,7 +527,7 @@ pub(crate) async fn read(tx: &mut PgConnection, tenant: TenantId, id: ProductId)
                SELECT c.id, c.parent_id, c.name || ' › ' || up.path, up.depth + 1
                  FROM categories c JOIN up ON c.id = up.parent_id WHERE c.tenant_id = $1 AND up.depth < 20)
            SELECT p.id, p.name, p.description, p.brand, p.category_id, p.status, p.tax_class, p.options,
-                  p.vendor_id, p.created_at, p.updated_at,
+                  p.vendor_id, p.revision, p.created_at, p.updated_at,
                   (SELECT path FROM up WHERE parent_id IS NULL LIMIT 1) AS category_path
              FROM products p WHERE p.tenant_id = $1 AND p.id = $2"#,
         tenant.0,
@@ -563,6 +583,7 @@ pub(crate) async fn read(tx: &mut PgConnection, tenant: TenantId, id: ProductId)
         variants,
         images,
         vendor: p.vendor_id,
+        revision: p.revision,
         created_at: p.created_at,
         updated_at: p.updated_at,
     })

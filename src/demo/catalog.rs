@@ -6,7 +6,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::Error;
-use crate::catalog::{CategoryId, ProductInput, ProductStatus, TaxClass, VariantInput, barcode};
+use crate::catalog::{CategoryId, Keep, ProductInput, ProductStatus, TaxClass, VariantInput, barcode};
 use crate::identity::{Actor, LocationId, StaffMember, TenantId, VendorId};
 use crate::inventory::MovementReason;
 
@@ -522,7 +522,9 @@ pub(super) async fn load(c: &mut PgConnection) -> Result<(), Error> {
                 tax_class: line.tax,
                 options,
                 variants,
-                vendor: vendors.get(line.vendor).copied().filter(|_| slug == super::MARKETPLACE.slug).map(VendorId),
+                vendor: Keep::To(
+                    vendors.get(line.vendor).copied().filter(|_| slug == super::MARKETPLACE.slug).map(VendorId),
+                ),
             }
             .checked()?;
             let product = crate::catalog::product::save(c, tenant_id, &actor, None, &input).await?;

@@ -128,11 +128,11 @@ mod server {
     use super::super::session::{self, ClientInfo};
     use super::super::{Actor, Permission, Role, StaffMember, TenantId, VendorId, outbox, password, token};
     use super::{Invitation, InvitationPreview, RoleChoice, StaffList, StaffQuery, StaffRow, VendorChoice};
-    use crate::Error;
     use crate::audit::{self, Change};
     use crate::db::tenant_tx;
     use crate::mail::{self, Letter, Mail};
     use crate::throttle::{self, Limit};
+    use crate::{Clash, Error};
 
     /// How long an invitation link works.
     const INVITATION_DAYS: i32 = 7;
@@ -483,7 +483,7 @@ mod server {
     pub async fn change_role(db: &sqlx::PgPool, actor: &Actor, user: Uuid, choice: RoleChoice) -> Result<(), Error> {
         let tenant = actor.require(Permission::ManageStaff)?;
         if matches!(actor, Actor::Staff(me) if me.user == user) {
-            return Err(Error::Conflict("You cannot change your own role.".into()));
+            return Err(Error::conflict(Clash::OwnAccount, "You cannot change your own role."));
         }
         let RoleChoice { role, vendor } = choice;
         if (role == Role::Vendor) != vendor.is_some() {
@@ -542,7 +542,7 @@ mod server {
         .fetch_all(&mut *tx)
         .await?;
         if owners.len() <= 1 {
-            return Err(Error::Conflict("A business needs at least one active owner.".into()));
+            return Err(Error::conflict(Clash::LastOwner, "A business needs at least one active owner."));
         }
         Ok(())
     }
@@ -551,7 +551,7 @@ mod server {
     pub async fn set_active(db: &sqlx::PgPool, actor: &Actor, user: Uuid, active: bool) -> Result<(), Error> {
         let tenant = actor.require(Permission::ManageStaff)?;
         if matches!(actor, Actor::Staff(me) if me.user == user) {
-            return Err(Error::Conflict("You cannot deactivate yourself.".into()));
+            return Err(Error::conflict(Clash::OwnAccount, "You cannot deactivate yourself."));
         }
         let mut tx = tenant_tx(db, tenant).await?;
         let before = sqlx::query!(

@@ -7,11 +7,11 @@ use uuid::Uuid;
 use super::ledger::{self, Move};
 use super::{CountLine, CountStatus, MovementReason, StockCount};
 use super::{in_order, item_name};
-use crate::Error;
 use crate::audit::{self, Change};
 use crate::catalog::VariantId;
 use crate::db::tenant_tx;
 use crate::identity::{Actor, LocationId, Permission, TenantId};
+use crate::{Clash, Error};
 
 /// Opens a count at a location: the sheet lists every variant of the business that is not
 /// archived, with the on-hand the books expect now. Answers its id.
@@ -114,7 +114,10 @@ pub async fn approve(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<usize
         // Both are bounded (by the sheet's checks and the database's), so this fits; checked
         // all the same, since a wrong answer would be silent.
         let quantity = line.counted.checked_sub(line.expected).ok_or_else(|| {
-            Error::Conflict(format!("A count of {} is too far from the {} expected.", line.counted, line.expected))
+            Error::conflict(
+                Clash::CountOutOfRange,
+                format!("A count of {} is too far from the {} expected.", line.counted, line.expected),
+            )
         })?;
         let m = Move {
             variant: VariantId(line.variant_id),
@@ -197,7 +200,10 @@ async fn open(tx: &mut sqlx::PgConnection, tenant: TenantId, id: Uuid) -> Result
     .await?
     .ok_or_else(|| Error::not_found("stock count"))?;
     if row.status != "open" {
-        return Err(Error::Conflict(format!("This count is {}; it can no longer change.", row.status)));
+        return Err(Error::conflict(
+            Clash::WrongState,
+            format!("This count is {}; it can no longer change.", row.status),
+        ));
     }
     Ok(LocationId(row.location_id))
 }

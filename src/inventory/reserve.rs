@@ -7,10 +7,10 @@ use uuid::Uuid;
 
 use super::ledger::{self, Move};
 use super::{MovementReason, Reservation};
-use crate::Error;
 use crate::catalog::VariantId;
 use crate::db::tenant_tx;
 use crate::identity::{Actor, LocationId, Permission, TenantId};
+use crate::{Clash, Error};
 
 /// What to hold.
 #[derive(Clone, Debug)]
@@ -74,7 +74,10 @@ pub async fn reserve_in(db: &sqlx::PgPool, tenant: TenantId, hold: Hold) -> Resu
     .await?;
     tx.commit().await?;
     if known {
-        Err(Error::Conflict(format!("Not enough stock: {} unit(s) are not available.", hold.quantity)))
+        Err(Error::conflict(
+            Clash::InsufficientStock,
+            format!("Not enough stock: {} unit(s) are not available.", hold.quantity),
+        ))
     } else {
         Err(Error::not_found("variant or location"))
     }
@@ -238,7 +241,7 @@ pub async fn release_in(db: &sqlx::PgPool, tenant: TenantId, id: Uuid) -> Result
             tx.commit().await?;
             Ok(())
         }
-        _ => Err(Error::Conflict("This reservation was already sold; it cannot be released.".into())),
+        _ => Err(Error::conflict(Clash::WrongState, "This reservation was already sold; it cannot be released.")),
     }
 }
 
@@ -271,7 +274,10 @@ pub async fn commit_in(
     match row.status.as_str() {
         "committed" => return Ok(()),
         "released" => {
-            return Err(Error::Conflict("This reservation has lapsed or was released; reserve again.".into()));
+            return Err(Error::conflict(
+                Clash::WrongState,
+                "This reservation has lapsed or was released; reserve again.",
+            ));
         }
         _ => {}
     }

@@ -10,11 +10,11 @@ use super::ledger::{self, Move};
 use super::stock::check_lines;
 use super::{Line, MovementReason, Transfer, TransferLine, TransferStatus};
 use super::{in_order, item_name};
-use crate::Error;
 use crate::audit::{self, Change};
 use crate::catalog::VariantId;
 use crate::db::tenant_tx;
 use crate::identity::{Actor, LocationId, Permission, TenantId};
+use crate::{Clash, Error};
 
 /// Drafts a transfer; no stock moves until it is sent. Answers its id.
 pub async fn create(
@@ -102,10 +102,13 @@ pub async fn send(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Erro
         .flatten()
         .unwrap_or(0);
         if available < line.quantity {
-            return Err(Error::Conflict(format!(
-                "Only {available} of {} ({}) are available at {}; change the transfer or receive stock first.",
-                line.item, line.sku, transfer.from_name
-            )));
+            return Err(Error::conflict(
+                Clash::InsufficientStock,
+                format!(
+                    "Only {available} of {} ({}) are available at {}; change the transfer or receive stock first.",
+                    line.item, line.sku, transfer.from_name
+                ),
+            ));
         }
         let m = Move {
             variant: line.variant,
@@ -232,11 +235,14 @@ fn step(transfer: &Transfer, next: TransferStatus) -> Result<(), Error> {
     if transfer.status.may_become(next) {
         Ok(())
     } else {
-        Err(Error::Conflict(format!(
-            "This transfer is {}; it cannot be {} now.",
-            transfer.status.label().to_lowercase(),
-            next.label().to_lowercase()
-        )))
+        Err(Error::conflict(
+            Clash::WrongState,
+            format!(
+                "This transfer is {}; it cannot be {} now.",
+                transfer.status.label().to_lowercase(),
+                next.label().to_lowercase()
+            ),
+        ))
     }
 }
 

@@ -56,25 +56,32 @@ pub async fn set_products_status(ids: Vec<Uuid>, status: String) -> Result<u64, 
     Ok(commerce::catalog::product::set_status(db.primary(), &actor, &ids, status).await?)
 }
 
-/// What the product editor needs: the product (none for a new one), the categories and the currency.
+/// What the product editor needs: the product (none for a new one), the categories and the
+/// currency. The product is read from the primary: an editor opened from a replica that has not
+/// yet caught up would start from an old revision, and its save would be refused.
 #[server(prefix = "/rpc", endpoint = "load_product")]
 pub async fn load_product(id: Option<Uuid>) -> Result<(Option<Product>, Vec<Category>, Currency), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
     let product = match id {
-        Some(id) => Some(commerce::catalog::product::get(db.read(), &actor, commerce::catalog::ProductId(id)).await?),
+        Some(id) => {
+            Some(commerce::catalog::product::get(db.primary(), &actor, commerce::catalog::ProductId(id)).await?)
+        }
         None => None,
     };
     let categories = commerce::catalog::category::list(db.read(), &actor).await?;
     Ok((product, categories, commerce::identity::currency(db.read(), &actor).await?))
 }
 
-/// Creates (no id) or saves a product; answers its id.
+/// Creates (no id) or saves a product made from `revision` of it; answers its id. A save made
+/// from an older revision than the product's is refused, so two people editing at once cannot
+/// silently undo each other's changes.
 #[server(prefix = "/rpc", endpoint = "save_product", input = leptos::server_fn::codec::Json)]
-pub async fn save_product(id: Option<Uuid>, input: ProductInput) -> Result<Uuid, AppError> {
+pub async fn save_product(id: Option<Uuid>, revision: Option<i64>, input: ProductInput) -> Result<Uuid, AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
     let saved = match id {
         Some(id) => {
-            commerce::catalog::product::update(db.primary(), &actor, commerce::catalog::ProductId(id), input).await?
+            let id = commerce::catalog::ProductId(id);
+            commerce::catalog::product::update(db.primary(), &actor, id, input, revision).await?
         }
         None => commerce::catalog::product::create(db.primary(), &actor, input).await?,
     };

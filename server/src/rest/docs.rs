@@ -22,7 +22,11 @@ use super::{audit, dashboard, inventory, list, locations, problem, products, set
         version = "1",
         description = "REST API of SC-1 Commerce Suite. Get a token from POST /api/v1/oauth/token with an API \
                        client's id and secret (created by the business's owner in the back office), then send it as \
-                       `Authorization: Bearer <token>`. Errors are RFC 9457 problem+json with a stable `type`. Lists \
+                       `Authorization: Bearer <token>`. Errors are RFC 9457 problem+json with a stable `type`. A conflict \
+                       (409) also names what it clashes with in `code`, which ends its `type` \
+                       (`/problems/conflict/insufficient_stock`): `insufficient_stock`, `version_mismatch` (a 412 \
+                       when `If-Match` names an old `ETag`), `idempotency_in_progress`, `stock_history`, `not_empty`, \
+                       `wrong_state`, `own_account`, `last_owner`, `count_out_of_range`. Lists \
                        take `limit`, `cursor` and `sort` (`-` for descending) and answer `{data, next_cursor}`. \
                        Creates accept an `Idempotency-Key` header: a retry with the same key and body gets the first \
                        answer; the same key with another body is a 422. Keys are kept for 24 hours."

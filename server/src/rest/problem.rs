@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use commerce::Clash;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -18,6 +19,10 @@ pub struct Problem {
     pub status: u16,
     /// What went wrong this time, for a person.
     pub detail: String,
+    /// For a conflict (409), what it clashes with: `insufficient_stock`, `version_mismatch`,
+    /// `idempotency_in_progress`… (the same word ends the `type`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
     /// The fields that were wrong, when the input was.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
@@ -37,6 +42,7 @@ impl Problem {
             title: "Bad request",
             status: 400,
             detail: detail.to_owned(),
+            code: None,
             errors: vec![],
             error: None,
             retry_after: None,
@@ -61,6 +67,10 @@ impl From<commerce::Error> for Problem {
             E::RateLimited { retry_after } => Some(*retry_after),
             _ => None,
         };
+        let code = match &error {
+            E::Conflict { clash, .. } => Some(clash.code()),
+            _ => None,
+        };
         let (kind, title, status, errors) = match error {
             E::NotFound(_) => ("/problems/not-found", "Not found", StatusCode::NOT_FOUND, vec![]),
             E::Unauthorized(_) => ("/problems/unauthorized", "Unauthorized", StatusCode::UNAUTHORIZED, vec![]),
@@ -74,11 +84,33 @@ impl From<commerce::Error> for Problem {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 vec![FieldError { field, message }],
             ),
-            E::Conflict(_) => ("/problems/conflict", "Conflict", StatusCode::CONFLICT, vec![]),
+            // Through REST a version is named by `If-Match`, whose failing is a 412 (RFC 9110).
+            E::Conflict { clash: Clash::VersionMismatch, .. } => (
+                conflict_type(Clash::VersionMismatch),
+                Clash::VersionMismatch.title(),
+                StatusCode::PRECONDITION_FAILED,
+                vec![],
+            ),
+            E::Conflict { clash, .. } => (conflict_type(clash), clash.title(), StatusCode::CONFLICT, vec![]),
             E::Unavailable => ("/problems/unavailable", "Service unavailable", StatusCode::SERVICE_UNAVAILABLE, vec![]),
             E::Internal => ("/problems/internal", "Internal error", StatusCode::INTERNAL_SERVER_ERROR, vec![]),
         };
-        Self { kind, title, status: status.as_u16(), detail, errors, error: None, retry_after }
+        Self { kind, title, status: status.as_u16(), detail, code, errors, error: None, retry_after }
+    }
+}
+
+/// The problem type of each kind of conflict: `/problems/conflict/` and its code.
+pub fn conflict_type(clash: Clash) -> &'static str {
+    match clash {
+        Clash::InsufficientStock => "/problems/conflict/insufficient_stock",
+        Clash::VersionMismatch => "/problems/conflict/version_mismatch",
+        Clash::IdempotencyInProgress => "/problems/conflict/idempotency_in_progress",
+        Clash::StockHistory => "/problems/conflict/stock_history",
+        Clash::NotEmpty => "/problems/conflict/not_empty",
+        Clash::WrongState => "/problems/conflict/wrong_state",
+        Clash::OwnAccount => "/problems/conflict/own_account",
+        Clash::LastOwner => "/problems/conflict/last_owner",
+        Clash::CountOutOfRange => "/problems/conflict/count_out_of_range",
     }
 }
 
@@ -92,5 +124,24 @@ impl IntoResponse for Problem {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use commerce::Clash;
+    use utoipa::OpenApi;
+
+    use super::conflict_type;
+
+    #[test]
+    fn every_conflict_has_its_own_type_named_by_its_code_and_documented() {
+        let described = super::super::docs::ApiDoc::openapi().info.description.unwrap_or_default();
+        let mut seen = std::collections::HashSet::new();
+        for clash in Clash::ALL {
+            assert!(conflict_type(clash).ends_with(&format!("/{}", clash.code())), "{clash:?}");
+            assert!(seen.insert(clash.code()), "{clash:?} shares its code");
+            assert!(described.contains(&format!("`{}`", clash.code())), "{clash:?} is not in the API's description");
+        }
     }
 }

@@ -2,11 +2,11 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use commerce::catalog::{
-    self, CategoryId, Product, ProductCursor, ProductId, ProductInput, ProductQuery, ProductRow, ProductSort,
+    self, CategoryId, Keep, Product, ProductCursor, ProductId, ProductInput, ProductQuery, ProductRow, ProductSort,
     ProductStatus, TaxClass, VariantId, VariantInput,
 };
 use commerce::identity::VendorId;
@@ -99,6 +99,9 @@ pub struct ProductOut {
     pub images: Vec<ImageOut>,
     /// The marketplace vendor that sells it.
     pub vendor_id: Option<Uuid>,
+    /// Counts its changes; also its `ETag`. Send it back as `If-Match` when replacing it, and
+    /// the change is refused (412, `version_mismatch`) if someone changed it in between.
+    pub revision: i64,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// When it last changed.
@@ -125,9 +128,9 @@ impl From<Product> for ProductOut {
                     sku: v.sku,
                     barcode: v.barcode,
                     option_values: v.option_values,
-                    price: v.price.round_dp(2),
-                    compare_at_price: v.compare_at_price.map(|d| d.round_dp(2)),
-                    cost: v.cost,
+                    price: commerce::money::exact(v.price),
+                    compare_at_price: v.compare_at_price.map(commerce::money::exact),
+                    cost: v.cost.map(commerce::money::exact),
                     weight_grams: v.weight_grams,
                     dimensions_mm: v.dimensions_mm,
                     on_hand: v.on_hand,
@@ -136,6 +139,7 @@ impl From<Product> for ProductOut {
                 .collect(),
             images: p.images.into_iter().map(ImageOut::from).collect(),
             vendor_id: p.vendor,
+            revision: p.revision,
             created_at: p.created_at,
             updated_at: p.updated_at,
         }
@@ -181,8 +185,8 @@ impl From<ProductRow> for ProductSummary {
             status: r.status.code(),
             variants: r.variants,
             sku: r.sku,
-            price_from: r.price_range.0.round_dp(2),
-            price_to: r.price_range.1.round_dp(2),
+            price_from: commerce::money::exact(r.price_range.0),
+            price_to: commerce::money::exact(r.price_range.1),
             available: r.available,
             updated_at: r.updated_at,
         }
@@ -269,9 +273,16 @@ pub struct ProductIn {
     /// Its variants, at least one.
     #[schema(min_items = 1, max_items = 250)]
     pub variants: Vec<VariantIn>,
-    /// The marketplace vendor that sells it.
-    #[serde(default)]
-    pub vendor_id: Option<Uuid>,
+    /// The marketplace vendor that sells it; `null` for none. Left out, a product keeps the
+    /// vendor it has (a new one has none).
+    #[serde(default, deserialize_with = "set")]
+    #[schema(value_type = Option<Uuid>)]
+    pub vendor_id: Keep<Option<Uuid>>,
+}
+
+/// A field that is there, even as `null`, is set; one left out is kept (the `default`).
+fn set<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(field: D) -> Result<Keep<T>, D::Error> {
+    T::deserialize(field).map(Keep::To)
 }
 
 impl ProductIn {
@@ -304,12 +315,15 @@ impl ProductIn {
                     option_values: v.option_values,
                     price: v.price,
                     compare_at_price: v.compare_at_price,
-                    cost: v.cost,
+                    cost: v.cost.map(commerce::money::exact),
                     weight_grams: v.weight_grams,
                     dimensions_mm: v.dimensions_mm,
                 })
                 .collect(),
-            vendor: self.vendor_id.map(VendorId),
+            vendor: match self.vendor_id {
+                Keep::Unchanged => Keep::Unchanged,
+                Keep::To(vendor) => Keep::To(vendor.map(VendorId)),
+            },
         })
     }
 }
@@ -400,7 +414,7 @@ pub async fn create(
     let work = || async {
         let created = async { catalog::product::create(state.db.primary(), &actor, value.into_input()?).await };
         match created.await {
-            Ok(product) => (StatusCode::CREATED, Json(ProductOut::from(product))).into_response(),
+            Ok(product) => with_etag(StatusCode::CREATED, product),
             Err(error) => Problem::from(error).into_response(),
         }
     };
@@ -415,29 +429,35 @@ pub async fn create(
     params(("id" = Uuid, Path, description = "The product's id")),
     security(("bearer" = ["products:read"])),
     responses(
-        (status = 200, description = "The product", body = ProductOut),
+        (status = 200, description = "The product, with its revision as `ETag`", body = ProductOut),
         (status = 404, description = "No such product in this business", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn show(State(state): State<AppState>, ApiActor(actor): ApiActor, IdPath(id): IdPath) -> Response {
     match catalog::product::get(state.db.read(), &actor, ProductId(id)).await {
-        Ok(product) => Json(ProductOut::from(product)).into_response(),
+        Ok(product) => with_etag(StatusCode::OK, product),
         Err(error) => Problem::from(error).into_response(),
     }
 }
 
-/// Replaces a product's fields and variants.
+/// Replaces a product's fields and variants. Send the `ETag` it was read with as `If-Match`, so
+/// that a change someone made in between is not overwritten.
 #[utoipa::path(
     put,
     path = "/api/v1/marketplace/products/{id}",
     tag = "products",
     request_body = ProductIn,
-    params(("id" = Uuid, Path, description = "The product's id")),
+    params(
+        ("id" = Uuid, Path, description = "The product's id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` (revision) the change was made from, such as `\"7\"`"),
+    ),
     security(("bearer" = ["products:write"])),
     responses(
-        (status = 200, description = "The product as it is now", body = ProductOut),
+        (status = 200, description = "The product as it is now, with its new `ETag`", body = ProductOut),
+        (status = 400, description = "`If-Match` is not one `ETag` of a product", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such product in this business", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A variant left out has stock history", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A variant left out has stock history (`stock_history`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The product changed since the `ETag` in `If-Match` (`version_mismatch`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is wrong (named in errors)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -445,14 +465,47 @@ pub async fn replace(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
+    headers: HeaderMap,
     body: JsonBody<ProductIn>,
 ) -> Response {
-    let run =
-        async { catalog::product::update(state.db.primary(), &actor, ProductId(id), body.value.into_input()?).await };
+    let revision = match if_match(&headers) {
+        Ok(revision) => revision,
+        Err(message) => return Problem::bad_request(message).into_response(),
+    };
+    let run = async {
+        catalog::product::update(state.db.primary(), &actor, ProductId(id), body.value.into_input()?, revision).await
+    };
     match run.await {
-        Ok(product) => Json(ProductOut::from(product)).into_response(),
+        Ok(product) => with_etag(StatusCode::OK, product),
         Err(error) => Problem::from(error).into_response(),
     }
+}
+
+/// A product as the answer's body, with its revision as the `ETag`.
+fn with_etag(status: StatusCode, product: Product) -> Response {
+    let etag = format!("\"{}\"", product.revision);
+    let mut response = (status, Json(ProductOut::from(product))).into_response();
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+/// The revision `If-Match` names: none without the header or with `*`; one `ETag` such as
+/// `"7"` (a weak `W/"7"` too); anything else cannot name a product's revision and is a 400.
+fn if_match(headers: &HeaderMap) -> Result<Option<i64>, &'static str> {
+    let Some(value) = headers.get(header::IF_MATCH) else { return Ok(None) };
+    let text = value.to_str().unwrap_or_default().trim();
+    if text == "*" {
+        return Ok(None);
+    }
+    text.trim_start_matches("W/")
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .and_then(|revision| revision.parse::<i64>().ok())
+        .filter(|revision| *revision > 0)
+        .map(Some)
+        .ok_or("If-Match must be one ETag of the product as it was read, such as \"7\".")
 }
 
 /// Deletes a product that was never stocked (one with stock history is archived instead).

@@ -79,3 +79,11 @@ pub fn send_json(method: &str, path: &str, token: &str, body: &Value) -> Request
         .body(Body::from(body.to_string()))
         .unwrap()
 }
+
+/// Every stock test ends here: across every business, on-hand is the sum of the movements and
+/// `reserved` the sum of the live holds.
+pub async fn stock_adds_up(owner: &PgPool) {
+    let (checked, wrong) = commerce::inventory::levels::stock_breaches(owner).await.unwrap();
+    assert!(checked > 0, "levels were checked");
+    assert!(wrong.is_empty(), "the stock tables disagree: {wrong:#?}");
+}

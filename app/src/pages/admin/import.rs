@@ -73,7 +73,7 @@ fn ImportPanel() -> impl IntoView {
             </div>
             <p class="mt-3 text-xs text-slate-500">
                 {move || if kind.get() == "products" {
-                    format!("Columns: {}. One row a variant; rows with the same name make one product. A SKU already in use updates its product.", PRODUCT_COLUMNS.join(", "))
+                    format!("Columns: {}. One row a variant; rows with the same name make one product. A SKU already in use updates its product; a column the file leaves out leaves that field as it is.", PRODUCT_COLUMNS.join(", "))
                 } else {
                     format!("Columns: {}. Each row sets what is on hand at a location.", STOCK_COLUMNS.join(", "))
                 }}

@@ -1,6 +1,6 @@
 use commerce::Currency;
 use commerce::catalog::{
-    Category, CategoryId, Product, ProductInput, ProductStatus, TaxClass, VariantId, VariantInput, parse_price,
+    Category, CategoryId, Keep, Product, ProductInput, ProductStatus, TaxClass, VariantId, VariantInput, parse_price,
     variant_matrix,
 };
 use commerce::identity::Permission;
@@ -123,7 +123,7 @@ fn parse_dimensions(text: &str) -> Result<Option<[i32; 3]>, &'static str> {
 }
 
 fn amount_text(amount: Option<rust_decimal::Decimal>) -> String {
-    amount.map(|a| a.round_dp(2).normalize().to_string()).unwrap_or_default()
+    amount.map(|a| commerce::money::exact(a).to_string()).unwrap_or_default()
 }
 
 #[component]
@@ -136,8 +136,8 @@ fn Editor(
 ) -> impl IntoView {
     let id = product.as_ref().map(|p| p.id.0);
     let images = product.as_ref().map(|p| p.images.clone()).unwrap_or_default();
-    // The marketplace vendor that sells it is kept as it is; the editor does not change it.
-    let vendor = product.as_ref().and_then(|p| p.vendor).map(commerce::identity::VendorId);
+    // The revision the edit starts from: a save is refused if someone saved since.
+    let revision = product.as_ref().map(|p| p.revision);
     let title = product.as_ref().map_or_else(|| "New product".to_owned(), |p| p.name.clone());
     let name = RwSignal::new(product.as_ref().map(|p| p.name.clone()).unwrap_or_default());
     let brand = RwSignal::new(product.as_ref().map(|p| p.brand.clone()).unwrap_or_default());
@@ -262,9 +262,10 @@ fn Editor(
             tax_class: tax_class.get_untracked(),
             options: option_names(),
             variants,
-            vendor,
+            // The marketplace vendor that sells it is not shown here, so it is kept as it is.
+            vendor: Keep::Unchanged,
         };
-        save.dispatch(SaveProduct { id, input });
+        save.dispatch(SaveProduct { id, revision, input });
     };
     view! {
         <PageHeader title=title subtitle=format!("Prices in {}.", currency.code())>

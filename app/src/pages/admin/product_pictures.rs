@@ -183,12 +183,12 @@ async fn send(url: &str, data: &web_sys::FormData) -> Result<ProductImage, AppEr
     if answer.status() == 201 {
         return serde_json::from_str(&text).map_err(|_| AppError::Transport("the answer could not be read".into()));
     }
-    Err(AppError::Domain(problem_error(&text, answer.status())))
+    Err(problem_error(&text, answer.status()))
 }
 
-/// The domain error a problem+json body describes: the first field it names, or its detail.
+/// The error a problem+json body describes: the first field it names, or its detail.
 #[cfg(any(feature = "hydrate", test))]
-fn problem_error(body: &str, status: u16) -> commerce::Error {
+fn problem_error(body: &str, status: u16) -> AppError {
     #[derive(serde::Deserialize)]
     struct FieldProblem {
         field: String,
@@ -204,23 +204,24 @@ fn problem_error(body: &str, status: u16) -> commerce::Error {
     match serde_json::from_str::<Problem>(body) {
         Ok(Problem { errors, .. }) if !errors.is_empty() => {
             let first = errors.into_iter().next().map(|e| (e.field, e.message)).unwrap_or_default();
-            commerce::Error::invalid(first.0, first.1)
+            AppError::Domain(commerce::Error::invalid(first.0, first.1))
         }
-        Ok(Problem { detail, .. }) if !detail.is_empty() => commerce::Error::Conflict(detail),
-        _ => commerce::Error::Conflict(format!("the upload was refused ({status})")),
+        Ok(Problem { detail, .. }) if !detail.is_empty() => AppError::BadRequest(detail),
+        _ => AppError::BadRequest(format!("the upload was refused ({status})")),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::problem_error;
+    use crate::AppError;
 
     #[test]
     fn a_problem_becomes_the_error_shown_beside_its_field() {
         let body = r#"{"type":"/problems/invalid-input","status":422,"detail":"file: too small","errors":[{"field":"file","message":"too small"}]}"#;
-        assert_eq!(problem_error(body, 422), commerce::Error::invalid("file", "too small"));
+        assert_eq!(problem_error(body, 422), AppError::Domain(commerce::Error::invalid("file", "too small")));
         let body = r#"{"type":"/problems/not-found","status":404,"detail":"product was not found"}"#;
-        assert_eq!(problem_error(body, 404), commerce::Error::Conflict("product was not found".into()));
-        assert_eq!(problem_error("<html>", 502), commerce::Error::Conflict("the upload was refused (502)".into()));
+        assert_eq!(problem_error(body, 404), AppError::BadRequest("product was not found".into()));
+        assert_eq!(problem_error("<html>", 502), AppError::BadRequest("the upload was refused (502)".into()));
     }
 }
