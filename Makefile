@@ -23,11 +23,9 @@ build: tools
 tools:
 	@scripts/tools.sh
 
-## Formatting and lints, as CI would judge them.
+## Formatting, lints and the query data in .sqlx/, as CI judges them.
 lint:
-	cargo fmt --all -- --check
-	SQLX_OFFLINE=true cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy -p app --target wasm32-unknown-unknown --no-default-features --features hydrate --target-dir target/front -- -D warnings
+	@scripts/lint.sh
 
 ## Regenerate .sqlx/ (the checked query data that lets builds run without a database).
 sqlx-prepare:

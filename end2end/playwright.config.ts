@@ -11,9 +11,10 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   fullyParallel: true,
   workers: 2,
-  // On CI a test that fails is run once more and reported as flaky if it then passes, so a
-  // timing hiccup on a busy two-core machine does not hide behind a red run, nor cause one.
-  retries: process.env.CI ? 1 : 0,
+  // A test that fails once fails the run: a flaky test is a bug to fix, not to retry. A
+  // `test.only` left behind fails it too, rather than quietly skipping the rest.
+  retries: 0,
+  forbidOnly: true,
   reporter: [["list"]],
   use: {
     ...devices["Desktop Chrome"],

@@ -4,6 +4,8 @@
 #   pg.sh stop DIR           stop it
 #   pg.sh env DIR            print the connection variables for it
 #   pg.sh createdb DIR NAME  create another database owned by the owner role
+#   pg.sh migrate DIR        apply every migration to its database with psql (for the checks of
+#                            queries against the schema; the server migrates itself otherwise)
 # Postgres refuses to run as root, so as root the server runs as the `postgres` system user.
 set -euo pipefail
 
@@ -111,10 +113,19 @@ createdb() {
   psql_super "$dir" -d postgres -c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" -c "CREATE DATABASE \"$name\" OWNER $OWNER"
 }
 
+migrate() {
+  local dir=$1 url
+  url=$(print_env "$dir" | sed -n 's/^export DATABASE_OWNER_URL=//p')
+  for migration in migrations/*.sql; do
+    psql -X -q -v ON_ERROR_STOP=1 "$url" -f "$migration"
+  done
+}
+
 case "${1:-}" in
   start) start "${2:?DIR}" "${3:-}" ;;
   stop) stop "${2:?DIR}" ;;
   env) print_env "${2:?DIR}" "${3:-}" ;;
   createdb) createdb "${2:?DIR}" "${3:?NAME}" ;;
-  *) die "usage: pg.sh start|stop|env|createdb DIR ..." ;;
+  migrate) migrate "${2:?DIR}" ;;
+  *) die "usage: pg.sh start|stop|env|createdb|migrate DIR ..." ;;
 esac
