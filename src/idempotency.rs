@@ -1,127 +1,161 @@
-//! Idempotency keys: a client that retries a create with the same key gets the first answer
-//! back, and nothing is done twice. A key is claimed before the work starts, so two copies of a
-//! request racing each other cannot both run.
+//! Idempotency keys: a client that retries a create with the same key gets the first result
+//! back, and nothing is done twice.
+//!
+//! A key is claimed and completed inside the transaction of the work it guards ([`begin`] and
+//! [`finish`], or [`run`] around a whole command): the key's row is written with the work and
+//! its result, or not at all. A second request with the same key, arriving while the first is
+//! running, waits on the first's row (the key is unique), and then either replays the first's
+//! result or, if the first rolled back, runs. Work that fails is not remembered, so a retry
+//! runs again; since the failed attempt changed nothing, that is the same as the first time.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
+use sqlx::PgConnection;
 
 use crate::db::tenant_tx;
 use crate::identity::TenantId;
 use crate::{Clash, Error};
 
-/// What a claim found.
-pub enum Claim {
-    /// The key is new and now held for this request: do the work, then [`complete`] or [`release`].
-    Fresh,
-    /// The same request was answered before: send this again.
-    Replay {
-        /// The first answer's status.
-        status: u16,
-        /// The first answer's body.
-        body: Vec<u8>,
-    },
+/// A request that may be retried: the key its sender gave it, whose key it is, and a
+/// fingerprint of what it asks for (a key sent again with a different request is refused).
+#[derive(Debug)]
+pub struct Once {
+    caller: String,
+    key: String,
+    fingerprint: Vec<u8>,
+    replayed: AtomicBool,
 }
 
-/// The fingerprint of a request: what it asked for and what it sent.
-pub fn fingerprint(route: &str, body: &[u8]) -> Vec<u8> {
-    let mut hasher = Sha256::new();
-    hasher.update(route.as_bytes());
-    hasher.update([0]);
-    hasher.update(body);
-    hasher.finalize().to_vec()
+impl Once {
+    /// The key `key` of `caller` (an API client's id, a till, a session's person) for the
+    /// request `what` (such as "POST /api/v1/locations") with this body.
+    pub fn new(caller: impl Into<String>, key: &str, what: &str, body: &[u8]) -> Result<Self, Error> {
+        if key.is_empty() || key.len() > 255 {
+            return Err(Error::invalid("Idempotency-Key", "must be 1 to 255 characters"));
+        }
+        Error::refuse_nul("Idempotency-Key", key)?;
+        Ok(Self {
+            caller: caller.into(),
+            key: key.to_owned(),
+            fingerprint: fingerprint(what, body),
+            replayed: AtomicBool::new(false),
+        })
+    }
+
+    /// Whether the last run with this key answered an earlier request's result.
+    pub fn replayed(&self) -> bool {
+        self.replayed.load(Ordering::Relaxed)
+    }
 }
 
-/// Claims `key` for this client's request, or finds the earlier request that used it.
-pub async fn claim(
+/// Runs `work` in a transaction of `tenant`'s, once per key: the first time, its result is
+/// kept with the key in the same transaction; after that, the kept result is answered and
+/// `work` does not run. Without a key, `work` simply runs in its transaction.
+pub async fn run<T>(
     db: &sqlx::PgPool,
     tenant: TenantId,
-    client: &str,
-    key: &str,
-    fingerprint: &[u8],
-) -> Result<Claim, Error> {
-    if key.is_empty() || key.len() > 255 {
-        return Err(Error::invalid("Idempotency-Key", "must be 1 to 255 characters"));
-    }
+    once: Option<&Once>,
+    work: impl AsyncFnOnce(&mut PgConnection) -> Result<T, Error>,
+) -> Result<T, Error>
+where
+    T: Serialize + DeserializeOwned,
+{
     let mut tx = tenant_tx(db, tenant).await?;
+    if let Some(once) = once
+        && let Some(earlier) = begin(&mut tx, tenant, once).await?
+    {
+        tx.commit().await?;
+        return Ok(earlier);
+    }
+    let result = work(&mut tx).await?;
+    if let Some(once) = once {
+        finish(&mut tx, tenant, once, &result).await?;
+    }
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// Claims the key inside the work's transaction: `None` when the work is to run (then
+/// [`finish`] it before committing), or the result an earlier request with the key kept.
+pub async fn begin<T: DeserializeOwned>(
+    tx: &mut PgConnection,
+    tenant: TenantId,
+    once: &Once,
+) -> Result<Option<T>, Error> {
+    // Waits here while another transaction holds the same key, until it ends.
     let fresh = sqlx::query!(
         "INSERT INTO idempotency_keys (tenant_id, client, key, request_hash) VALUES ($1, $2, $3, $4)
          ON CONFLICT DO NOTHING",
         tenant.0,
-        client,
-        key,
-        fingerprint
+        once.caller,
+        once.key,
+        once.fingerprint
     )
     .execute(&mut *tx)
     .await?
     .rows_affected()
         == 1;
-    let claim = if fresh {
-        Claim::Fresh
-    } else {
-        let earlier = sqlx::query!(
-            "SELECT request_hash, response_status, response_body FROM idempotency_keys
-              WHERE tenant_id = $1 AND client = $2 AND key = $3",
-            tenant.0,
-            client,
-            key
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        if earlier.request_hash != fingerprint {
-            return Err(Error::invalid(
-                "Idempotency-Key",
-                "this key was already used for a different request; use a new key for a new request",
-            ));
-        }
-        match (earlier.response_status, earlier.response_body) {
-            (Some(status), Some(body)) => Claim::Replay { status: u16::try_from(status).unwrap_or(500), body },
-            _ => {
-                return Err(Error::conflict(
-                    Clash::IdempotencyInProgress,
-                    "The first request with this Idempotency-Key is still being processed; retry shortly.",
-                ));
-            }
-        }
+    once.replayed.store(!fresh, Ordering::Relaxed);
+    if fresh {
+        return Ok(None);
+    }
+    let earlier = sqlx::query!(
+        "SELECT request_hash, result FROM idempotency_keys WHERE tenant_id = $1 AND client = $2 AND key = $3",
+        tenant.0,
+        once.caller,
+        once.key
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if earlier.request_hash != once.fingerprint {
+        return Err(Error::invalid(
+            "Idempotency-Key",
+            "this key was already used for a different request; use a new key for a new request",
+        ));
+    }
+    let Some(result) = earlier.result else {
+        return Err(Error::conflict(
+            Clash::IdempotencyInProgress,
+            "The first request with this Idempotency-Key is still being processed; retry shortly.",
+        ));
     };
-    tx.commit().await?;
-    Ok(claim)
+    serde_json::from_value(result).map(Some).map_err(|error| {
+        tracing::error!(%error, "a kept idempotent result could not be read back");
+        Error::Internal
+    })
 }
 
-/// Stores the answer to a claimed request, for replays.
-pub async fn complete(
-    db: &sqlx::PgPool,
+/// Keeps the work's result with its key, in the work's transaction.
+pub async fn finish<T: Serialize>(
+    tx: &mut PgConnection,
     tenant: TenantId,
-    client: &str,
-    key: &str,
-    status: u16,
-    body: &[u8],
+    once: &Once,
+    result: &T,
 ) -> Result<(), Error> {
-    let mut tx = tenant_tx(db, tenant).await?;
+    let result = serde_json::to_value(result).map_err(|error| {
+        tracing::error!(%error, "an idempotent result could not be kept");
+        Error::Internal
+    })?;
     sqlx::query!(
-        "UPDATE idempotency_keys SET response_status = $4, response_body = $5
-          WHERE tenant_id = $1 AND client = $2 AND key = $3",
+        "UPDATE idempotency_keys SET result = $4 WHERE tenant_id = $1 AND client = $2 AND key = $3",
         tenant.0,
-        client,
-        key,
-        i16::try_from(status).unwrap_or(500),
-        body
+        once.caller,
+        once.key,
+        result
     )
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
-/// Gives a claimed key back when the work failed on the server's side, so a retry can run.
-pub async fn release(db: &sqlx::PgPool, tenant: TenantId, client: &str, key: &str) -> Result<(), Error> {
-    let mut tx = tenant_tx(db, tenant).await?;
-    sqlx::query!(
-        "DELETE FROM idempotency_keys WHERE tenant_id = $1 AND client = $2 AND key = $3 AND response_status IS NULL",
-        tenant.0,
-        client,
-        key
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(())
+/// The fingerprint of a request: what it asked for and what it sent.
+fn fingerprint(route: &str, body: &[u8]) -> Vec<u8> {
+    let mut hasher = Sha256::new();
+    hasher.update(route.as_bytes());
+    hasher.update([0]);
+    hasher.update(body);
+    hasher.finalize().to_vec()
 }

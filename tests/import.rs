@@ -146,15 +146,10 @@ async fn an_export_imported_back_leaves_every_field_of_every_product_as_it_was(o
     };
     for v in &product.variants {
         edit.variants.push(catalog::VariantInput {
-            id: Some(v.id),
-            sku: v.sku.clone(),
-            barcode: v.barcode.clone().unwrap_or_default(),
-            option_values: v.option_values.clone(),
-            price: v.price,
-            compare_at_price: v.compare_at_price,
             cost: Some("12345.6789".parse().unwrap()),
             weight_grams: Some(180),
             dimensions_mm: Some([150, 75, 9]),
+            ..v.as_input()
         });
     }
     catalog::product::update(&db, &boss, product.id, edit, Some(product.revision)).await.unwrap();

@@ -47,6 +47,17 @@ fn single(name: &str, sku: &str, price: i64) -> ProductInput {
     }
 }
 
+/// The level of `variant` at `location`.
+async fn level_at(
+    db: &PgPool,
+    actor: &Actor,
+    variant: catalog::VariantId,
+    location: LocationId,
+) -> inventory::StockLevel {
+    let query = inventory::LevelQuery { variant: Some(variant), location: Some(location), ..Default::default() };
+    levels::list(db, actor, &query, None, 5).await.unwrap().remove(0).0
+}
+
 /// Every stock test ends here: across every business, on-hand is the sum of the movements and
 /// `reserved` the sum of the live holds.
 async fn stock_adds_up(owner: &PgPool) {
@@ -88,7 +99,7 @@ async fn a_product_with_a_variant_matrix_is_created_found_and_kept_consistent(ow
             .collect(),
         ..ProductInput::default()
     };
-    let shirt = catalog::product::create(&db, &boss, input.clone()).await.unwrap();
+    let shirt = catalog::product::create(&db, &boss, input.clone(), None).await.unwrap();
     assert_eq!(shirt.variants.len(), 4);
     assert_eq!(shirt.variants[1].title(), "S / Red");
 
@@ -98,7 +109,7 @@ async fn a_product_with_a_variant_matrix_is_created_found_and_kept_consistent(ow
         assert!(found.rows.iter().any(|r| r.id == shirt.id), "searching {typed:?} finds the shirt");
     }
 
-    let clash = catalog::product::create(&db, &boss, single("Copy", "ANK-S-BLUE", 100)).await;
+    let clash = catalog::product::create(&db, &boss, single("Copy", "ANK-S-BLUE", 100), None).await;
     assert!(matches!(&clash, Err(Error::Invalid { field, .. }) if field == "variants[0].sku"), "{clash:?}");
 
     // Swapping two SKUs and dropping a variant in one edit.
@@ -145,7 +156,7 @@ async fn another_businesss_products_and_stock_are_not_found(owner: PgPool) {
     let db = demo(&owner).await;
     let shop = sign_in(&db, "owner@ojafresh.ng").await;
     let market = sign_in(&db, "owner@gadgetmarket.ng").await;
-    let rice = catalog::product::create(&db, &shop, single("Rice 5kg", "RICE-5", 9500)).await.unwrap();
+    let rice = catalog::product::create(&db, &shop, single("Rice 5kg", "RICE-5", 9500), None).await.unwrap();
     let not_found = |what: &str, result: Result<(), Error>| {
         assert!(matches!(result, Err(Error::NotFound(_))), "{what}: {result:?}");
     };
@@ -153,7 +164,10 @@ async fn another_businesss_products_and_stock_are_not_found(owner: PgPool) {
     not_found("edit", catalog::product::update(&db, &market, rice.id, single("X", "X-1", 1), None).await.map(drop));
     not_found("delete", catalog::product::delete(&db, &market, rice.id).await);
     let market_shop = locations(&db, &market).await[0];
-    not_found("adjust", stock::adjust(&db, &market, rice.variants[0].id, market_shop, 5, "found").await.map(drop));
+    not_found(
+        "adjust",
+        stock::adjust(&db, &market, rice.variants[0].id, market_shop, 5, "found", None).await.map(drop),
+    );
     not_found("history", levels::movements(&db, &market, rice.variants[0].id, None, None, 10).await.map(drop));
     let listed = catalog::product::list(&db, &market, &ProductQuery::default(), None, 500).await.unwrap();
     assert!(listed.rows.iter().all(|r| r.id != rice.id));
@@ -191,7 +205,7 @@ async fn instances_racing_hold_statements_on_one_level_never_oversell(owner: PgP
     let db = demo(&owner).await;
     let boss = sign_in(&db, "owner@ojafresh.ng").await;
     let shop = locations(&db, &boss).await[0];
-    let milk = catalog::product::create(&db, &boss, single("Three Crowns 380g", "3C-380", 2900)).await.unwrap();
+    let milk = catalog::product::create(&db, &boss, single("Three Crowns 380g", "3C-380", 2900), None).await.unwrap();
     let variant = milk.variants[0].id;
     receive(&db, &boss, shop, variant, 50).await;
     let tenant = boss.tenant().unwrap();
@@ -232,16 +246,8 @@ async fn instances_racing_hold_statements_on_one_level_never_oversell(owner: PgP
     let left = 50 - held;
     assert!(refused.iter().all(|q| *q > left), "a hold of {refused:?} was refused with {left} left");
     assert!(!refused.is_empty(), "the rush asked for more than there was");
-    let level = levels::list(
-        &db,
-        &boss,
-        &inventory::LevelQuery { variant: Some(variant), location: Some(shop), ..Default::default() },
-        None,
-        5,
-    )
-    .await
-    .unwrap();
-    assert_eq!((level[0].0.on_hand, level[0].0.reserved), (50, held));
+    let level = level_at(&db, &boss, variant, shop).await;
+    assert_eq!((level.on_hand, level.reserved), (50, held));
     stock_adds_up(&owner).await;
 }
 
@@ -250,7 +256,7 @@ async fn two_hundred_buyers_of_fifty_units_get_exactly_fifty(owner: PgPool) {
     let db = demo(&owner).await;
     let boss = sign_in(&db, "owner@ojafresh.ng").await;
     let shop = locations(&db, &boss).await[0];
-    let milk = catalog::product::create(&db, &boss, single("Peak milk 400g", "PEAK-400", 3200)).await.unwrap();
+    let milk = catalog::product::create(&db, &boss, single("Peak milk 400g", "PEAK-400", 3200), None).await.unwrap();
     let variant = milk.variants[0].id;
     receive(&db, &boss, shop, variant, 50).await;
 
@@ -280,16 +286,8 @@ async fn two_hundred_buyers_of_fifty_units_get_exactly_fifty(owner: PgPool) {
         }
     }
     assert_eq!(held, 50, "exactly the stock, never more");
-    let level = levels::list(
-        &db,
-        &boss,
-        &inventory::LevelQuery { variant: Some(variant), location: Some(shop), ..Default::default() },
-        None,
-        5,
-    )
-    .await
-    .unwrap();
-    assert_eq!((level[0].0.on_hand, level[0].0.reserved, level[0].0.available), (50, 50, 0));
+    let level = level_at(&db, &boss, variant, shop).await;
+    assert_eq!((level.on_hand, level.reserved, level.available), (50, 50, 0));
     stock_adds_up(&owner).await;
 }
 
@@ -298,7 +296,8 @@ async fn a_rush_of_holds_of_different_sizes_is_granted_whole_and_only_while_stoc
     let db = demo(&owner).await;
     let boss = sign_in(&db, "owner@ojafresh.ng").await;
     let sites = locations(&db, &boss).await;
-    let phone = catalog::product::create(&db, &boss, single("Tecno Spark 20", "SPARK-20", 145_000)).await.unwrap();
+    let phone =
+        catalog::product::create(&db, &boss, single("Tecno Spark 20", "SPARK-20", 145_000), None).await.unwrap();
     let variant = phone.variants[0].id;
     receive(&db, &boss, sites[0], variant, 7).await;
     receive(&db, &boss, sites[1], variant, 5).await;
@@ -349,7 +348,7 @@ async fn holds_are_committed_as_sales_released_or_lapse(owner: PgPool) {
     let db = demo(&owner).await;
     let boss = sign_in(&db, "owner@ojafresh.ng").await;
     let sites = locations(&db, &boss).await;
-    let soap = catalog::product::create(&db, &boss, single("Lux soap", "LUX-1", 450)).await.unwrap();
+    let soap = catalog::product::create(&db, &boss, single("Lux soap", "LUX-1", 450), None).await.unwrap();
     let variant = soap.variants[0].id;
     receive(&db, &boss, sites[0], variant, 3).await;
     receive(&db, &boss, sites[1], variant, 10).await;
@@ -360,21 +359,21 @@ async fn holds_are_committed_as_sales_released_or_lapse(owner: PgPool) {
         for_how_long: Duration::seconds(seconds),
         reference: String::new(),
     };
-    let best = reserve::reserve(&db, &boss, hold(4, 600)).await.unwrap();
+    let best = reserve::reserve(&db, &boss, hold(4, 600), None).await.unwrap();
     assert_eq!(best.location, sites[1], "the location with the most available");
     reserve::commit(&db, &boss, best.id, "order 1001").await.unwrap();
     reserve::commit(&db, &boss, best.id, "order 1001").await.unwrap();
-    let released = reserve::reserve(&db, &boss, hold(2, 600)).await.unwrap();
+    let released = reserve::reserve(&db, &boss, hold(2, 600), None).await.unwrap();
     reserve::release(&db, &boss, released.id).await.unwrap();
     let sold_twice = reserve::release(&db, &boss, best.id).await;
     assert!(matches!(sold_twice, Err(Error::Conflict { clash: Clash::WrongState, .. })), "{sold_twice:?}");
-    let too_many = reserve::reserve(&db, &boss, hold(10, 600)).await;
+    let too_many = reserve::reserve(&db, &boss, hold(10, 600), None).await;
     assert!(
         matches!(too_many, Err(Error::Conflict { clash: Clash::InsufficientStock, .. })),
         "9 left in all, 6 at best in one place"
     );
 
-    let lapsing = reserve::reserve(&db, &boss, hold(5, 1)).await.unwrap();
+    let lapsing = reserve::reserve(&db, &boss, hold(5, 1), None).await.unwrap();
     sqlx::query("UPDATE stock_reservations SET expires_at = now() - interval '1 second' WHERE id = $1")
         .bind(lapsing.id)
         .execute(&owner)
@@ -396,7 +395,7 @@ async fn low_stock_is_raised_once_and_resolved_and_an_offline_sale_can_oversell(
     let boss = sign_in(&db, "owner@ojafresh.ng").await;
     let cashier = sign_in(&db, "cashier@ojafresh.ng").await;
     let shop = locations(&db, &boss).await[0];
-    let bread = catalog::product::create(&db, &boss, single("Agege bread", "AGEGE-1", 1200)).await.unwrap();
+    let bread = catalog::product::create(&db, &boss, single("Agege bread", "AGEGE-1", 1200), None).await.unwrap();
     let variant = bread.variants[0].id;
     receive(&db, &boss, shop, variant, 10).await;
     stock::set_reorder(&db, &boss, variant, shop, 5, 20).await.unwrap();
@@ -427,18 +426,19 @@ async fn a_transfer_moves_what_was_sent_and_records_what_arrived(owner: PgPool) 
     let db = demo(&owner).await;
     let boss = sign_in(&db, "owner@ojafresh.ng").await;
     let sites = locations(&db, &boss).await;
-    let oil = catalog::product::create(&db, &boss, single("Kings oil 1L", "KINGS-1L", 2900)).await.unwrap();
+    let oil = catalog::product::create(&db, &boss, single("Kings oil 1L", "KINGS-1L", 2900), None).await.unwrap();
     let variant = oil.variants[0].id;
     receive(&db, &boss, sites[0], variant, 12).await;
     let too_many = [Line { variant, quantity: 20 }];
-    let draft = transfer::create(&db, &boss, sites[0], sites[1], &too_many, "").await.unwrap();
+    let draft = transfer::create(&db, &boss, sites[0], sites[1], &too_many, "", None).await.unwrap();
     let refused = transfer::send(&db, &boss, draft).await;
     assert!(matches!(refused, Err(Error::Conflict { clash: Clash::InsufficientStock, .. })), "{refused:?}");
     transfer::cancel(&db, &boss, draft).await.unwrap();
 
-    let id = transfer::create(&db, &boss, sites[0], sites[1], &[Line { variant, quantity: 8 }], "for the weekend")
-        .await
-        .unwrap();
+    let id =
+        transfer::create(&db, &boss, sites[0], sites[1], &[Line { variant, quantity: 8 }], "for the weekend", None)
+            .await
+            .unwrap();
     let early = transfer::receive(&db, &boss, id, &[]).await;
     assert!(matches!(early, Err(Error::Conflict { clash: Clash::WrongState, .. })), "a draft cannot be received");
     transfer::send(&db, &boss, id).await.unwrap();
@@ -465,7 +465,8 @@ async fn an_approved_count_posts_its_differences(owner: PgPool) {
     let db = demo(&owner).await;
     let boss = sign_in(&db, "owner@ojafresh.ng").await;
     let shop = locations(&db, &boss).await[0];
-    let sugar = catalog::product::create(&db, &boss, single("Dangote sugar 500g", "SUGAR-500", 900)).await.unwrap();
+    let sugar =
+        catalog::product::create(&db, &boss, single("Dangote sugar 500g", "SUGAR-500", 900), None).await.unwrap();
     let variant = sugar.variants[0].id;
     receive(&db, &boss, shop, variant, 40).await;
     let count = inventory::count::start(&db, &boss, shop, "month end").await.unwrap();
@@ -514,13 +515,14 @@ async fn pictures_are_resized_kept_ordered_described_and_their_files_deleted_wit
     let db = demo(&owner).await;
     let boss = sign_in(&db, "owner@ojafresh.ng").await;
     let (store, root) = scratch_store();
-    let rice = catalog::product::create(&db, &boss, single("Caprice rice 5kg", "CAP-5", 9_500)).await.unwrap();
+    let rice = catalog::product::create(&db, &boss, single("Caprice rice 5kg", "CAP-5", 9_500), None).await.unwrap();
 
     let upload = |bytes: Vec<u8>, alt: &str| Upload { bytes, alt: alt.into() };
-    let front =
-        catalog::image::add(&db, &store, &boss, rice.id, upload(png(2400, 1800), "Front of the bag")).await.unwrap();
+    let front = catalog::image::add(&db, &store, &boss, rice.id, upload(png(2400, 1800), "Front of the bag"), None)
+        .await
+        .unwrap();
     assert_eq!((front.width, front.height), (1600, 1200), "fitted within 1,600 pixels");
-    let back = catalog::image::add(&db, &store, &boss, rice.id, upload(png(300, 300), " Back ")).await.unwrap();
+    let back = catalog::image::add(&db, &store, &boss, rice.id, upload(png(300, 300), " Back "), None).await.unwrap();
     assert_eq!((back.width, back.height, back.alt.as_str()), (300, 300, "Back"), "never enlarged; trimmed");
     assert_eq!(files_under(&root), 4, "each picture and its thumbnail");
     let key = front.url.strip_prefix("/media/").unwrap();
@@ -553,7 +555,8 @@ async fn pictures_are_resized_kept_ordered_described_and_their_files_deleted_wit
     let too_long = Edit { alt: Some("x".repeat(201)), ..Edit::default() };
     let refused = catalog::image::edit(&db, &boss, rice.id, back.id, too_long).await;
     assert!(matches!(&refused, Err(Error::Invalid { field, .. }) if field == "alt"), "{refused:?}");
-    let not_a_picture = catalog::image::add(&db, &store, &boss, rice.id, upload(b"sku,price\n".to_vec(), "")).await;
+    let not_a_picture =
+        catalog::image::add(&db, &store, &boss, rice.id, upload(b"sku,price\n".to_vec(), ""), None).await;
     assert!(matches!(&not_a_picture, Err(Error::Invalid { field, .. }) if field == "file"), "{not_a_picture:?}");
     assert_eq!(files_under(&root), 4, "a refused file keeps nothing");
 
@@ -576,19 +579,19 @@ async fn pictures_are_for_those_who_manage_the_catalog_of_their_own_business(own
     let cashier = sign_in(&db, "cashier@ojafresh.ng").await;
     let market = sign_in(&db, "owner@gadgetmarket.ng").await;
     let (store, root) = scratch_store();
-    let soap = catalog::product::create(&db, &boss, single("Lux soap", "LUX-2", 450)).await.unwrap();
+    let soap = catalog::product::create(&db, &boss, single("Lux soap", "LUX-2", 450), None).await.unwrap();
     let upload = || Upload { bytes: png(200, 200), alt: String::new() };
-    let forbidden = catalog::image::add(&db, &store, &cashier, soap.id, upload()).await;
+    let forbidden = catalog::image::add(&db, &store, &cashier, soap.id, upload(), None).await;
     assert!(matches!(forbidden, Err(Error::Forbidden(_))), "{forbidden:?}");
-    let elsewhere = catalog::image::add(&db, &store, &market, soap.id, upload()).await;
+    let elsewhere = catalog::image::add(&db, &store, &market, soap.id, upload(), None).await;
     assert!(matches!(elsewhere, Err(Error::NotFound(_))), "{elsewhere:?}");
-    let mine = catalog::image::add(&db, &store, &boss, soap.id, upload()).await.unwrap();
+    let mine = catalog::image::add(&db, &store, &boss, soap.id, upload(), None).await.unwrap();
     let theirs = catalog::image::remove(&db, &market, soap.id, mine.id).await;
     assert!(matches!(theirs, Err(Error::NotFound(_))), "{theirs:?}");
     for _ in 1..catalog::image::MOST {
-        catalog::image::add(&db, &store, &boss, soap.id, upload()).await.unwrap();
+        catalog::image::add(&db, &store, &boss, soap.id, upload(), None).await.unwrap();
     }
-    let full = catalog::image::add(&db, &store, &boss, soap.id, upload()).await;
+    let full = catalog::image::add(&db, &store, &boss, soap.id, upload(), None).await;
     assert!(matches!(&full, Err(Error::Invalid { message, .. }) if message.contains("at most 12")), "{full:?}");
     std::fs::remove_dir_all(root).ok();
 }
@@ -609,4 +612,21 @@ async fn the_demo_catalog_has_a_picture_for_every_product(owner: PgPool) {
     assert_eq!(files_under(&root), usize::try_from(products * 2).unwrap());
     assert_eq!(commerce::demo::load_with(&owner, Some(&store)).await.unwrap(), Vec::<&str>::new(), "once");
     std::fs::remove_dir_all(root).ok();
+}
+
+#[sqlx::test]
+async fn the_database_and_the_code_agree_on_what_low_stock_is(owner: PgPool) {
+    let grid: Vec<(i32, i32, bool)> =
+        sqlx::query_as("SELECT a, r, stock_is_low(a, r) FROM generate_series(-3, 8) AS a, generate_series(-1, 5) AS r")
+            .fetch_all(&owner)
+            .await
+            .unwrap();
+    assert_eq!(grid.len(), 12 * 7);
+    for (available, reorder_point, low) in grid {
+        assert_eq!(
+            inventory::is_low(available, reorder_point),
+            low,
+            "available {available}, reorder point {reorder_point}"
+        );
+    }
 }

@@ -106,7 +106,7 @@ pub async fn upload_from_editor(
     let Some(Extension(resolved)) = session else {
         return Problem::from(commerce::Error::Unauthorized("Sign in to add pictures.".into())).into_response();
     };
-    match image::add(state.db.primary(), &*state.media, &resolved.actor, ProductId(id), upload).await {
+    match image::add(state.db.primary(), &*state.media, &resolved.actor, ProductId(id), upload, None).await {
         Ok(picture) => (StatusCode::CREATED, Json(picture)).into_response(),
         Err(error) => Problem::from(error).into_response(),
     }

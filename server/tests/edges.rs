@@ -671,3 +671,23 @@ async fn the_database_itself_ends_streams_at_once_when_a_member_or_business_is_s
     sqlx::query("UPDATE tenants SET status = 'suspended' WHERE slug = 'ojafresh'").execute(&owner).await.unwrap();
     assert!(ends_within(&mut store, Duration::from_secs(5)).await, "ended by the suspension's notice");
 }
+
+// ---- One rule, both doors ---------------------------------------------------------------------
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_filter_or_sort_the_product_list_does_not_know_is_refused_by_page_and_api_alike(owner: PgPool) {
+    let app = demo_app(&owner).await;
+    let cookie = sign_in(&app, "manager@ojafresh.ng").await;
+    let list = |pairs: &[(&str, &str)]| {
+        let (app, cookie, body) = (app.clone(), cookie.clone(), form(pairs));
+        async move { send(&app, rpc_call("/rpc/load_products").header(header::COOKIE, cookie), body).await }
+    };
+    let known = list(&[("status", "active"), ("sort", "-updated_at")]).await;
+    assert_eq!(known.status, StatusCode::OK, "{}", known.body);
+    for (field, value) in [("status", "sold"), ("sort", "price"), ("category", "drinks")] {
+        let refused = list(&[(field, value)]).await;
+        let said: String = refused.body.chars().take(300).collect();
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}={value}: {said}");
+        assert!(refused.body.contains(field), "{field}={value} is named: {}", refused.body);
+    }
+}

@@ -369,3 +369,73 @@ async fn another_businesss_stock_documents_and_pictures_are_not_found_and_stay_u
     assert_eq!(here_count, 0, "nothing was counted into the shop's location");
     support::stock_adds_up(&owner).await;
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_retried_hold_or_upload_is_done_once_and_a_failed_one_can_be_retried(owner: PgPool) {
+    let (app, db) = app(owner.clone()).await;
+    let (id, secret) = client(&db, &["products:write", "inventory:write", "settings:read"]).await;
+    let token = token(&app, &id, &secret).await;
+    let (_, _, product) = call(&app, post_json("/api/v1/marketplace/products", &token, None, &rice())).await;
+    let variant = product["variants"][0]["id"].as_str().unwrap().to_owned();
+    let shop = first_location(&app, &token).await;
+    let variant_id: uuid::Uuid = variant.parse().unwrap();
+    let held_units = || async {
+        let (reserved, holds): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT coalesce(sum(reserved), 0) FROM stock_levels WHERE variant_id = $1),
+                    (SELECT count(*) FROM stock_reservations WHERE variant_id = $1)",
+        )
+        .bind(variant_id)
+        .fetch_one(&owner)
+        .await
+        .unwrap();
+        (reserved, holds)
+    };
+
+    // Not enough yet: refused, and the refusal is not kept with the key.
+    let hold = json!({ "variant_id": variant, "quantity": 3, "reference": "checkout 77" });
+    let (status, _, refused) =
+        call(&app, post_json("/api/v1/inventory/reservations", &token, Some("checkout-77"), &hold)).await;
+    assert_eq!((status, refused["code"].as_str()), (StatusCode::CONFLICT, Some("insufficient_stock")), "{refused}");
+    let receipt = json!({ "variant_id": variant, "location_id": shop, "change": 10, "note": "delivery" });
+    call(&app, post_json("/api/v1/inventory/adjustments", &token, None, &receipt)).await;
+
+    // The checkout on a bad connection sends its hold three times at once, then once more.
+    let tries: Vec<_> = (0..3)
+        .map(|_| {
+            let (app, request) =
+                (app.clone(), post_json("/api/v1/inventory/reservations", &token, Some("checkout-77"), &hold));
+            tokio::spawn(async move { call(&app, request).await })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for tried in tries {
+        let (status, headers, body) = tried.await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        answers.push((body, headers.get("idempotency-replayed").is_some()));
+    }
+    let (status, headers, last) =
+        call(&app, post_json("/api/v1/inventory/reservations", &token, Some("checkout-77"), &hold)).await;
+    assert_eq!(
+        (status, headers.get("idempotency-replayed").and_then(|v| v.to_str().ok())),
+        (StatusCode::CREATED, Some("true"))
+    );
+    assert!(answers.iter().all(|(body, _)| *body == last), "every try is answered with the one hold: {answers:?}");
+    assert_eq!(answers.iter().filter(|(_, replayed)| !replayed).count(), 1, "one try held; the others replayed");
+    assert_eq!(held_units().await, (3, 1), "three units held, by one hold");
+
+    // A picture uploaded twice with one key is one picture.
+    let images = format!("/api/v1/marketplace/products/{}/images", product["id"].as_str().unwrap());
+    let upload = |key: &str| {
+        let mut request = multipart(&images, &token, &[("file", Some("front.png"), &png(240, 240))]);
+        request.headers_mut().insert("idempotency-key", key.parse().unwrap());
+        request
+    };
+    let (status, _, first) = call(&app, upload("front-1")).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let (status, _, again) = call(&app, upload("front-1")).await;
+    assert_eq!((status, &again), (StatusCode::CREATED, &first));
+    let (_, _, now) =
+        call(&app, get(&format!("/api/v1/marketplace/products/{}", product["id"].as_str().unwrap()), &token)).await;
+    assert_eq!(now["images"].as_array().unwrap().len(), 1, "{now}");
+    support::stock_adds_up(&owner).await;
+}

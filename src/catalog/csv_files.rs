@@ -468,19 +468,9 @@ mod server {
         // Variants the file leaves out stay as they are.
         if let Some(product) = current {
             let named: HashSet<String> = variants.iter().map(|v| v.sku.to_lowercase()).collect();
-            variants.extend(product.variants.iter().filter(|v| !named.contains(&v.sku.to_lowercase())).map(|v| {
-                VariantInput {
-                    id: Some(v.id),
-                    sku: v.sku.clone(),
-                    barcode: v.barcode.clone().unwrap_or_default(),
-                    option_values: v.option_values.clone(),
-                    price: v.price,
-                    compare_at_price: v.compare_at_price,
-                    cost: v.cost,
-                    weight_grams: v.weight_grams,
-                    dimensions_mm: v.dimensions_mm,
-                }
-            }));
+            variants.extend(
+                product.variants.iter().filter(|v| !named.contains(&v.sku.to_lowercase())).map(Variant::as_input),
+            );
         }
         let input = ProductInput {
             name: first.get("name").to_owned(),

@@ -12,6 +12,7 @@ use super::{ProductId, ProductImage, image_urls};
 use crate::Error;
 use crate::audit::{self, Change};
 use crate::db::tenant_tx;
+use crate::idempotency::{self, Once};
 use crate::identity::{Actor, Permission, TenantId};
 use crate::media::picture::{self, Prepared};
 use crate::media::{MediaStore, thumbnail_key};
@@ -47,29 +48,44 @@ pub async fn add(
     actor: &Actor,
     product: ProductId,
     upload: Upload,
+    once: Option<&Once>,
 ) -> Result<ProductImage, Error> {
     let tenant = actor.require(Permission::ManageCatalog)?;
     let alt = checked_alt(&upload.alt)?;
-    // Refuse early (before the work of resizing) when the product is not there or is full.
     let mut tx = tenant_tx(db, tenant).await?;
+    // A retried upload that was kept answers the picture it made. Its key stays claimed by this
+    // transaction while the picture is prepared, so a retry sent meanwhile waits for the answer.
+    if let Some(once) = once
+        && let Some(earlier) = idempotency::begin(&mut tx, tenant, once).await?
+    {
+        tx.commit().await?;
+        return Ok(earlier);
+    }
+    // Refuse early (before the work of resizing) when the product is not there or is full.
     room_for_one(&mut tx, tenant, product).await?;
-    tx.rollback().await?;
+    if once.is_none() {
+        // Nothing to hold meanwhile: the connection goes back while the picture is prepared.
+        tx.rollback().await?;
+        tx = tenant_tx(db, tenant).await?;
+    }
     // Decoded a few at a time, the largest refused from their header (see the module).
     let prepared = picture::prepare_in_turn(upload.bytes).await?;
-    attach(db, media, tenant, actor, product, prepared, &alt).await
+    attach(tx, media, tenant, actor, product, prepared, &alt, once).await
 }
 
-/// Keeps a prepared picture's files and adds its row after the product's others, in `tenant`.
-/// The files are deleted again when the row cannot be added. (The demo data, loaded inside
-/// one transaction of its own, keeps its files and calls [`insert`] itself.)
+/// Keeps a prepared picture's files and adds its row after the product's others, committing
+/// the caller's transaction. The files are deleted again when the row cannot be added. (The demo
+/// data, loaded inside one transaction of its own, keeps its files and calls [`insert`] itself.)
+#[expect(clippy::too_many_arguments, reason = "one step of `add`, which gathers them")]
 async fn attach(
-    db: &sqlx::PgPool,
+    mut tx: sqlx::Transaction<'static, sqlx::Postgres>,
     media: &dyn MediaStore,
     tenant: TenantId,
     actor: &Actor,
     product: ProductId,
     prepared: Prepared,
     alt: &str,
+    once: Option<&Once>,
 ) -> Result<ProductImage, Error> {
     let kept = Kept { id: Uuid::now_v7(), extension: "jpg", width: prepared.width, height: prepared.height };
     let key = kept.key(tenant);
@@ -80,7 +96,6 @@ async fn attach(
         return Err(error);
     }
     let added = async {
-        let mut tx = tenant_tx(db, tenant).await?;
         let position = room_for_one(&mut tx, tenant, product).await?;
         let image = insert(&mut tx, tenant, product, &kept, &key, position, alt).await?;
         let change = Change {
@@ -91,6 +106,9 @@ async fn attach(
             after: Some(json!({ "picture": image.id, "width": image.width, "height": image.height, "alt": alt })),
         };
         audit::record(&mut tx, tenant, actor, change).await?;
+        if let Some(once) = once {
+            idempotency::finish(&mut tx, tenant, once, &image).await?;
+        }
         tx.commit().await?;
         Ok::<_, Error>(image)
     }

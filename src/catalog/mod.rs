@@ -163,6 +163,23 @@ pub struct Variant {
 }
 
 impl Variant {
+    /// The variant as an edit that leaves it as it is.
+    pub fn as_input(&self) -> VariantInput {
+        VariantInput {
+            id: Some(self.id),
+            sku: self.sku.clone(),
+            barcode: self.barcode.clone().unwrap_or_default(),
+            option_values: self.option_values.clone(),
+            price: self.price,
+            compare_at_price: self.compare_at_price,
+            cost: self.cost,
+            weight_grams: self.weight_grams,
+            dimensions_mm: self.dimensions_mm,
+        }
+    }
+}
+
+impl Variant {
     /// "L / Black", or "Default" for a product without options.
     pub fn title(&self) -> String {
         variant_title(&self.option_values)
@@ -270,6 +287,38 @@ pub enum ProductSort {
     Name,
     /// Most recently changed first.
     RecentlyUpdated,
+}
+
+impl ProductSort {
+    /// The sort as lists name it: `name`, or `-updated_at` (most recent first).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::RecentlyUpdated => "-updated_at",
+        }
+    }
+
+    /// The sort `code` names (by name when none), or what is wrong with it: the page and the
+    /// API both read it here.
+    pub fn parse(code: Option<&str>) -> Result<Self, crate::Error> {
+        match code.map(str::trim) {
+            None | Some("" | "name") => Ok(Self::Name),
+            Some("-updated_at") => Ok(Self::RecentlyUpdated),
+            Some(_) => Err(crate::Error::invalid("sort", "sort by name or -updated_at")),
+        }
+    }
+}
+
+impl ProductStatus {
+    /// The status a list is filtered by (none for all), or what is wrong with it.
+    pub fn filter(code: Option<&str>) -> Result<Option<Self>, crate::Error> {
+        match code.map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(code) => Self::from_code(code)
+                .map(Some)
+                .ok_or_else(|| crate::Error::invalid("status", "one of draft, active, archived")),
+        }
+    }
 }
 
 /// Where a page of products continues: after this row's sort key and id.

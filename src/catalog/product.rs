@@ -13,18 +13,24 @@ use super::{
 };
 use crate::audit::{self, Change};
 use crate::db::{field_errors, tenant_tx};
+use crate::idempotency::{self, Once};
 use crate::identity::{Actor, Permission, TenantId, VendorId};
 use crate::{Clash, Error};
 
-/// Creates a product with its variants.
-pub async fn create(db: &sqlx::PgPool, actor: &Actor, input: ProductInput) -> Result<Product, Error> {
+/// Creates a product with its variants; once per key, when given one.
+pub async fn create(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    input: ProductInput,
+    once: Option<&Once>,
+) -> Result<Product, Error> {
     let tenant = actor.require(Permission::ManageCatalog)?;
     let input = input.checked()?;
-    let mut tx = tenant_tx(db, tenant).await?;
-    let id = save(&mut tx, tenant, actor, None, &input).await?;
-    let product = read(&mut tx, tenant, id).await?;
-    tx.commit().await?;
-    Ok(product)
+    idempotency::run(db, tenant, once, async |tx| {
+        let id = save(tx, tenant, actor, None, &input).await?;
+        read(tx, tenant, id).await
+    })
+    .await
 }
 
 /// Replaces a product's fields and variants with `input`: variants with an id are changed,

@@ -6,6 +6,8 @@ use uuid::Uuid;
 use super::TenantId;
 #[cfg(feature = "server")]
 use crate::Error;
+#[cfg(feature = "server")]
+use crate::idempotency::{self, Once};
 
 /// The id of a location, unique within its tenant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -185,7 +187,12 @@ pub struct NewLocation {
 
 /// Adds a shop or warehouse to the actor's business.
 #[cfg(feature = "server")]
-pub async fn create_location(db: &sqlx::PgPool, actor: &super::Actor, new: NewLocation) -> Result<Location, Error> {
+pub async fn create_location(
+    db: &sqlx::PgPool,
+    actor: &super::Actor,
+    new: NewLocation,
+    once: Option<&Once>,
+) -> Result<Location, Error> {
     let tenant = actor.require(super::Permission::ManageSettings)?;
     let name = new.name.trim();
     if name.is_empty() || name.chars().count() > 120 {
@@ -205,45 +212,46 @@ pub async fn create_location(db: &sqlx::PgPool, actor: &super::Actor, new: NewLo
         }
     }
     let id = Uuid::now_v7();
-    let mut tx = crate::db::tenant_tx(db, tenant).await?;
-    sqlx::query!(
-        "INSERT INTO locations (tenant_id, id, name, kind, address, city, state, phone, opening_hours)
+    idempotency::run(db, tenant, once, async |tx| {
+        sqlx::query!(
+            "INSERT INTO locations (tenant_id, id, name, kind, address, city, state, phone, opening_hours)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        tenant.0,
-        id,
-        name,
-        new.kind.trim(),
-        new.address.trim(),
-        new.city.trim(),
-        new.state.trim(),
-        new.phone.trim(),
-        new.opening_hours.trim(),
-    )
-    .execute(&mut *tx)
+            tenant.0,
+            id,
+            name,
+            new.kind.trim(),
+            new.address.trim(),
+            new.city.trim(),
+            new.state.trim(),
+            new.phone.trim(),
+            new.opening_hours.trim(),
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| {
+            crate::db::field_error(e, "locations_name_unique", "name", "another location already has this name")
+        })?;
+        let location = Location {
+            id: LocationId(id),
+            name: name.to_owned(),
+            kind,
+            address: new.address.trim().to_owned(),
+            city: new.city.trim().to_owned(),
+            state: new.state.trim().to_owned(),
+            phone: new.phone.trim().to_owned(),
+            opening_hours: new.opening_hours.trim().to_owned(),
+        };
+        let change = crate::audit::Change {
+            entity: "location",
+            entity_id: id.to_string(),
+            action: "created",
+            before: None,
+            after: serde_json::to_value(&location).ok(),
+        };
+        crate::audit::record(tx, tenant, actor, change).await?;
+        Ok(location)
+    })
     .await
-    .map_err(|e| {
-        crate::db::field_error(e, "locations_name_unique", "name", "another location already has this name")
-    })?;
-    let location = Location {
-        id: LocationId(id),
-        name: name.to_owned(),
-        kind,
-        address: new.address.trim().to_owned(),
-        city: new.city.trim().to_owned(),
-        state: new.state.trim().to_owned(),
-        phone: new.phone.trim().to_owned(),
-        opening_hours: new.opening_hours.trim().to_owned(),
-    };
-    let change = crate::audit::Change {
-        entity: "location",
-        entity_id: id.to_string(),
-        action: "created",
-        before: None,
-        after: serde_json::to_value(&location).ok(),
-    };
-    crate::audit::record(&mut tx, tenant, actor, change).await?;
-    tx.commit().await?;
-    Ok(location)
 }
 
 /// A page of the actor's locations by name (or by name descending), after `after` (a name and

@@ -49,7 +49,7 @@ pub async fn list(
               AND ($2::uuid IS NULL OR l.id = $2)
               AND ($3::uuid IS NULL OR v.id = $3)
               AND ($4::text IS NULL OR lower(v.sku) = $4 OR v.barcode = $4 OR $4 <% lower(p.name))
-              AND (NOT $5 OR (s.reorder_point > 0 AND s.on_hand - s.reserved <= s.reorder_point))
+              AND (NOT $5 OR coalesce(s.low, false))
               AND ($6::text IS NULL OR (lower(p.name), v.sku, l.id) > ($6, $7, $8))
             ORDER BY lower(p.name), v.sku, l.id
             LIMIT $9"#,

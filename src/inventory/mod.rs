@@ -123,6 +123,20 @@ pub struct StockLevel {
     pub reorder_quantity: i32,
 }
 
+/// Whether stock is low: a reorder point is set and what can be sold has fallen to it. The
+/// database decides the same in `stock_is_low()` (its alerts and the stock list's filter go by
+/// it); a test holds the two together.
+pub fn is_low(available: i32, reorder_point: i32) -> bool {
+    reorder_point > 0 && available <= reorder_point
+}
+
+impl StockLevel {
+    /// Whether this level is low (see [`is_low`]).
+    pub fn low(&self) -> bool {
+        is_low(self.available, self.reorder_point)
+    }
+}
+
 /// What the stock list asks for.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LevelQuery {

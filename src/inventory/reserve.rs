@@ -9,6 +9,7 @@ use super::ledger::{self, Move};
 use super::{MovementReason, Reservation};
 use crate::catalog::VariantId;
 use crate::db::tenant_tx;
+use crate::idempotency::{self, Once};
 use crate::identity::{Actor, LocationId, Permission, TenantId};
 use crate::{Clash, Error};
 
@@ -30,56 +31,98 @@ pub struct Hold {
 /// The longest a hold may last.
 pub const MAX_HOLD: Duration = Duration::days(7);
 
-/// Holds units for a caller with the inventory permission (an API client, a manager).
-pub async fn reserve(db: &sqlx::PgPool, actor: &Actor, hold: Hold) -> Result<Reservation, Error> {
+/// How long a hold lasts when the caller does not say: long enough to pay at a checkout.
+pub const DEFAULT_HOLD: Duration = Duration::minutes(15);
+
+/// The length of a hold asked for in seconds (the default when none is given), or what is
+/// wrong with it: from 1 second to [`MAX_HOLD`].
+pub fn hold_length(seconds: Option<i64>) -> Result<Duration, Error> {
+    let length = seconds.map_or(Ok(DEFAULT_HOLD), |s| {
+        Duration::try_seconds(s).ok_or_else(|| Error::invalid("hold_seconds", HOLD_LENGTH))
+    })?;
+    if length < Duration::seconds(1) || length > MAX_HOLD {
+        return Err(Error::invalid("hold_seconds", HOLD_LENGTH));
+    }
+    Ok(length)
+}
+
+/// What a hold's length must be.
+const HOLD_LENGTH: &str = "hold for between 1 second and 7 days";
+
+/// Holds units for a caller with the inventory permission (an API client, a manager). With a
+/// key, a retry of the same request answers the first hold instead of holding again.
+pub async fn reserve(db: &sqlx::PgPool, actor: &Actor, hold: Hold, once: Option<&Once>) -> Result<Reservation, Error> {
     let tenant = actor.require(Permission::ManageInventory)?;
-    reserve_in(db, tenant, hold).await
+    let Some(once) = once else { return reserve_in(db, tenant, hold).await };
+    // A hold with a key goes alone, in the transaction that keeps the key with its result.
+    let (level, request) = request(tenant, hold)?;
+    idempotency::run(db, tenant, Some(once), async |tx| match together::send_one(&mut *tx, level, &request).await? {
+        Some(taken) => Ok(granted(level, &request, taken)),
+        None => Err(refused(tx, level, &request).await),
+    })
+    .await
 }
 
 /// Holds units in `tenant` for a buyer the business does not know yet (the storefront's
 /// checkout). `Conflict` when not enough are available anywhere asked.
 pub async fn reserve_in(db: &sqlx::PgPool, tenant: TenantId, hold: Hold) -> Result<Reservation, Error> {
+    let (level, request) = request(tenant, hold)?;
+    if let Some(taken) = together::hold(db, level, request.clone()).await? {
+        return Ok(granted(level, &request, taken));
+    }
+    let mut tx = tenant_tx(db, tenant).await?;
+    let why = refused(&mut tx, level, &request).await;
+    tx.commit().await?;
+    Err(why)
+}
+
+/// A hold checked, as the level it is queued for and its request.
+fn request(tenant: TenantId, hold: Hold) -> Result<(together::Level, together::Request), Error> {
     super::stock::check_units(hold.quantity, "quantity")?;
     if hold.for_how_long < Duration::seconds(1) || hold.for_how_long > MAX_HOLD {
-        return Err(Error::invalid("hold_seconds", "hold for between 1 second and 7 days"));
+        return Err(Error::invalid("hold_seconds", HOLD_LENGTH));
     }
     if hold.reference.chars().count() > 120 {
         return Err(Error::invalid("reference", "at most 120 characters"));
     }
     Error::refuse_nul("reference", &hold.reference)?;
     let seconds = f64::from(i32::try_from(hold.for_how_long.num_seconds()).unwrap_or(i32::MAX));
-    let key = together::Level { tenant, variant: hold.variant, location: hold.location };
+    let level = together::Level { tenant, variant: hold.variant, location: hold.location };
     let request = together::Request { id: Uuid::now_v7(), quantity: hold.quantity, reference: hold.reference, seconds };
-    if let Some(taken) = together::hold(db, key, request).await? {
-        return Ok(Reservation {
-            id: taken.id,
-            variant: hold.variant,
-            location: LocationId(taken.location_id),
-            quantity: hold.quantity,
-            expires_at: taken.expires_at,
-        });
+    Ok((level, request))
+}
+
+/// The reservation a granted hold made.
+fn granted(level: together::Level, request: &together::Request, taken: together::Taken) -> Reservation {
+    Reservation {
+        id: taken.id,
+        variant: level.variant,
+        location: LocationId(taken.location_id),
+        quantity: request.quantity,
+        expires_at: taken.expires_at,
     }
-    // Refused: for a variant or location the business does not have (another business's
-    // included, which it must not learn of), that is "not found", not "not enough".
-    let mut tx = crate::db::tenant_tx(db, tenant).await?;
+}
+
+/// Why a hold was refused: "not found" for a variant or location the business does not have
+/// (another business's included, which it must not learn of), and otherwise not enough stock.
+async fn refused(tx: &mut sqlx::PgConnection, level: together::Level, request: &together::Request) -> Error {
     let known = sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM variants WHERE tenant_id = $1 AND id = $2)
                       AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM locations WHERE tenant_id = $1 AND id = $3))
                       AS "known!""#,
-        tenant.0,
-        hold.variant.0,
-        hold.location.map(|l| l.0),
+        level.tenant.0,
+        level.variant.0,
+        level.location.map(|l| l.0),
     )
     .fetch_one(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    if known {
-        Err(Error::conflict(
+    .await;
+    match known {
+        Ok(true) => Error::conflict(
             Clash::InsufficientStock,
-            format!("Not enough stock: {} unit(s) are not available.", hold.quantity),
-        ))
-    } else {
-        Err(Error::not_found("variant or location"))
+            format!("Not enough stock: {} unit(s) are not available.", request.quantity),
+        ),
+        Ok(false) => Error::not_found("variant or location"),
+        Err(error) => error.into(),
     }
 }
 
@@ -116,6 +159,7 @@ mod together {
     }
 
     /// One hold waiting its turn.
+    #[derive(Clone)]
     pub(super) struct Request {
         pub id: Uuid,
         pub quantity: i32,
@@ -199,8 +243,22 @@ mod together {
         }
     }
 
+    /// One hold by a statement of its own on `db` (a transaction of the caller's): the hold,
+    /// or none when there was not enough.
+    pub(super) async fn send_one(
+        db: &mut sqlx::PgConnection,
+        level: Level,
+        request: &Request,
+    ) -> Result<Option<Taken>, Error> {
+        Ok(run(db, level, std::slice::from_ref(request)).await?.remove(&request.id))
+    }
+
     /// One statement for `requests`: the holds granted, by id.
-    async fn run(db: &sqlx::PgPool, level: Level, requests: &[Request]) -> Result<HashMap<Uuid, Taken>, sqlx::Error> {
+    async fn run<'e>(
+        db: impl sqlx::PgExecutor<'e>,
+        level: Level,
+        requests: &[Request],
+    ) -> Result<HashMap<Uuid, Taken>, sqlx::Error> {
         let ids: Vec<Uuid> = requests.iter().map(|r| r.id).collect();
         let quantities: Vec<i32> = requests.iter().map(|r| r.quantity).collect();
         let references: Vec<String> = requests.iter().map(|r| r.reference.clone()).collect();

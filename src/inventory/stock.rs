@@ -12,6 +12,7 @@ use crate::Error;
 use crate::audit::{self, Change};
 use crate::catalog::VariantId;
 use crate::db::tenant_tx;
+use crate::idempotency::{self, Once};
 use crate::identity::{Actor, LocationId, Permission};
 
 /// Books goods in at a location: one movement per line, and each variant's cost becomes the
@@ -118,6 +119,7 @@ pub async fn adjust(
     location: LocationId,
     change: i32,
     note: &str,
+    once: Option<&Once>,
 ) -> Result<i32, Error> {
     let tenant = actor.require(Permission::ManageInventory)?;
     if change == 0 || !(-MAX_UNITS..=MAX_UNITS).contains(&change) {
@@ -131,27 +133,28 @@ pub async fn adjust(
         return Err(Error::invalid("note", "say why (damaged, expired, found on a shelf…), at most 200 characters"));
     }
     Error::refuse_nul("note", note)?;
-    let mut tx = tenant_tx(db, tenant).await?;
-    let m = Move {
-        variant,
-        location,
-        quantity: change,
-        reason: MovementReason::Adjustment,
-        reference: "",
-        unit_cost: None,
-        note,
-    };
-    let after = ledger::apply(&mut tx, tenant, actor, m).await.map_err(|e| ledger::for_field(e, "change"))?;
-    let record = Change {
-        entity: "stock",
-        entity_id: format!("{}@{}", variant.0, location.0),
-        action: "adjusted",
-        before: Some(json!({ "on_hand": after.checked_sub(change) })),
-        after: Some(json!({ "on_hand": after, "note": note })),
-    };
-    audit::record(&mut tx, tenant, actor, record).await?;
-    tx.commit().await?;
-    Ok(after)
+    idempotency::run(db, tenant, once, async |tx| {
+        let m = Move {
+            variant,
+            location,
+            quantity: change,
+            reason: MovementReason::Adjustment,
+            reference: "",
+            unit_cost: None,
+            note,
+        };
+        let after = ledger::apply(tx, tenant, actor, m).await.map_err(|e| ledger::for_field(e, "change"))?;
+        let record = Change {
+            entity: "stock",
+            entity_id: format!("{}@{}", variant.0, location.0),
+            action: "adjusted",
+            before: Some(json!({ "on_hand": after.checked_sub(change) })),
+            after: Some(json!({ "on_hand": after, "note": note })),
+        };
+        audit::record(tx, tenant, actor, record).await?;
+        Ok(after)
+    })
+    .await
 }
 
 /// Sets when a variant counts as low at a location, and how many to reorder then.

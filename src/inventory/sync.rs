@@ -12,7 +12,7 @@ use super::{MAX_LINES, MAX_ON_HAND, MAX_UNITS, MovementReason};
 use crate::Error;
 use crate::audit::{self, Change};
 use crate::catalog::VariantId;
-use crate::db::tenant_tx;
+use crate::idempotency::{self, Once};
 use crate::identity::{Actor, LocationId, Permission};
 
 /// The most items one batch may carry.
@@ -40,6 +40,29 @@ pub enum SyncChange {
     Movement(i32, MovementReason),
 }
 
+/// The reasons a synced movement may give. Transfers have documents of their own (they need
+/// both ends), and a count is sent as a count, since it states what is there, not a change.
+pub const MOVEMENT_REASONS: [MovementReason; 4] =
+    [MovementReason::Receipt, MovementReason::Sale, MovementReason::Return, MovementReason::Adjustment];
+
+/// What a synced movement's reason must be.
+pub const MOVEMENT_REASON_RULE: &str =
+    "one of receipt, sale, return, adjustment (transfers have endpoints of their own; send a count as count)";
+
+impl SyncChange {
+    /// A movement of `units` for the reason `code` names (an adjustment when none), or what is
+    /// wrong with the reason.
+    pub fn movement(units: i32, code: Option<&str>) -> Result<Self, &'static str> {
+        let reason = match code {
+            None => MovementReason::Adjustment,
+            Some(code) => {
+                MovementReason::from_code(code).filter(|r| MOVEMENT_REASONS.contains(r)).ok_or(MOVEMENT_REASON_RULE)?
+            }
+        };
+        Ok(Self::Movement(units, reason))
+    }
+}
+
 /// What became of each item, by its place in the batch.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncReport {
@@ -50,7 +73,13 @@ pub struct SyncReport {
 }
 
 /// Applies a batch from `source` (a name for the ledger's notes).
-pub async fn apply(db: &sqlx::PgPool, actor: &Actor, source: &str, items: &[SyncItem]) -> Result<SyncReport, Error> {
+pub async fn apply(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    source: &str,
+    items: &[SyncItem],
+    once: Option<&Once>,
+) -> Result<SyncReport, Error> {
     let tenant = actor.require(Permission::ManageInventory)?;
     if items.is_empty() || items.len() > MAX_ITEMS {
         return Err(Error::invalid("items", format!("send 1 to {MAX_ITEMS} items")));
@@ -63,90 +92,91 @@ pub async fn apply(db: &sqlx::PgPool, actor: &Actor, source: &str, items: &[Sync
     for (i, item) in items.iter().enumerate() {
         check_item(i, item)?;
     }
-    let mut tx = tenant_tx(db, tenant).await?;
-    let mut report = SyncReport::default();
-    let note = format!("sync from {source}");
-    for (i, item) in items.iter().enumerate() {
-        let current = sqlx::query!(
-            r#"SELECT v.id, s.on_hand AS "on_hand?",
+    idempotency::run(db, tenant, once, async |tx| {
+        let mut report = SyncReport::default();
+        let note = format!("sync from {source}");
+        for (i, item) in items.iter().enumerate() {
+            let current = sqlx::query!(
+                r#"SELECT v.id, s.on_hand AS "on_hand?",
                       EXISTS (SELECT 1 FROM locations WHERE tenant_id = $1 AND id = $3) AS "location_known!"
                  FROM variants v
                  LEFT JOIN stock_levels s ON s.tenant_id = v.tenant_id AND s.variant_id = v.id AND s.location_id = $3
                 WHERE v.tenant_id = $1 AND lower(v.sku) = lower($2)
                   FOR UPDATE OF v"#,
-            tenant.0,
-            item.sku.trim(),
-            item.location.0
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(current) = current else {
-            report.conflicts.push((i, format!("no product has the SKU {}", item.sku)));
-            continue;
-        };
-        if !current.location_known {
-            report.conflicts.push((i, "no such location".into()));
-            continue;
-        }
-        let on_hand = current.on_hand.unwrap_or(0);
-        if let Some(expected) = item.expected_on_hand
-            && expected != on_hand
-        {
-            report.conflicts.push((i, format!("on hand is {on_hand}, not the {expected} expected")));
-            continue;
-        }
-        let (quantity, reason) = match item.change {
-            // Both are within bounds (checked above, and by the database), so the difference
-            // fits; checked all the same, since a wrong answer here would be silent.
-            SyncChange::Count(n) => (n.checked_sub(on_hand), MovementReason::Count),
-            SyncChange::Movement(_, MovementReason::TransferIn | MovementReason::TransferOut) => {
-                report.conflicts.push((i, "transfers are made with the transfers endpoints".into()));
+                tenant.0,
+                item.sku.trim(),
+                item.location.0
+            )
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(current) = current else {
+                report.conflicts.push((i, format!("no product has the SKU {}", item.sku)));
+                continue;
+            };
+            if !current.location_known {
+                report.conflicts.push((i, "no such location".into()));
                 continue;
             }
-            SyncChange::Movement(n, reason) => (Some(n), reason),
-        };
-        let Some(quantity) = quantity else {
-            report.conflicts.push((i, format!("on hand is {on_hand}; the count is too far from it")));
-            continue;
-        };
-        if quantity == 0 {
-            report.applied.push((i, on_hand));
-            continue;
-        }
-        if !(-MAX_UNITS..=MAX_UNITS).contains(&quantity) {
-            report.conflicts.push((i, "too many units in one item".into()));
-            continue;
-        }
-        let m = Move {
-            variant: VariantId(current.id),
-            location: item.location,
-            quantity,
-            reason,
-            reference: "",
-            unit_cost: None,
-            note: &note,
-        };
-        match ledger::apply(&mut tx, tenant, actor, m).await {
-            Ok(after) => report.applied.push((i, after)),
-            // Past the bound on on-hand: nothing was written, and the batch goes on.
-            Err(Error::Invalid { message, .. }) => {
-                report.conflicts.push((i, format!("on hand is {on_hand}; {message}")));
+            let on_hand = current.on_hand.unwrap_or(0);
+            if let Some(expected) = item.expected_on_hand
+                && expected != on_hand
+            {
+                report.conflicts.push((i, format!("on hand is {on_hand}, not the {expected} expected")));
+                continue;
             }
-            Err(other) => return Err(other),
+            let (quantity, reason) = match item.change {
+                // Both are within bounds (checked above, and by the database), so the difference
+                // fits; checked all the same, since a wrong answer here would be silent.
+                SyncChange::Count(n) => (n.checked_sub(on_hand), MovementReason::Count),
+                SyncChange::Movement(_, reason) if !MOVEMENT_REASONS.contains(&reason) => {
+                    report.conflicts.push((i, format!("the reason must be {MOVEMENT_REASON_RULE}")));
+                    continue;
+                }
+                SyncChange::Movement(n, reason) => (Some(n), reason),
+            };
+            let Some(quantity) = quantity else {
+                report.conflicts.push((i, format!("on hand is {on_hand}; the count is too far from it")));
+                continue;
+            };
+            if quantity == 0 {
+                report.applied.push((i, on_hand));
+                continue;
+            }
+            if !(-MAX_UNITS..=MAX_UNITS).contains(&quantity) {
+                report.conflicts.push((i, "too many units in one item".into()));
+                continue;
+            }
+            let m = Move {
+                variant: VariantId(current.id),
+                location: item.location,
+                quantity,
+                reason,
+                reference: "",
+                unit_cost: None,
+                note: &note,
+            };
+            match ledger::apply(tx, tenant, actor, m).await {
+                Ok(after) => report.applied.push((i, after)),
+                // Past the bound on on-hand: nothing was written, and the batch goes on.
+                Err(Error::Invalid { message, .. }) => {
+                    report.conflicts.push((i, format!("on hand is {on_hand}; {message}")));
+                }
+                Err(other) => return Err(other),
+            }
         }
-    }
-    let change = Change {
-        entity: "stock sync",
-        entity_id: source.to_owned(),
-        action: "applied",
-        before: None,
-        after: Some(
-            json!({ "items": items.len(), "applied": report.applied.len(), "conflicts": report.conflicts.len() }),
-        ),
-    };
-    audit::record(&mut tx, tenant, actor, change).await?;
-    tx.commit().await?;
-    Ok(report)
+        let change = Change {
+            entity: "stock sync",
+            entity_id: source.to_owned(),
+            action: "applied",
+            before: None,
+            after: Some(
+                json!({ "items": items.len(), "applied": report.applied.len(), "conflicts": report.conflicts.len() }),
+            ),
+        };
+        audit::record(tx, tenant, actor, change).await?;
+        Ok(report)
+    })
+    .await
 }
 
 /// Refuses an item no shelf could match, naming its field as the batch sent it.

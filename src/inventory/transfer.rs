@@ -13,6 +13,7 @@ use super::{in_order, item_name};
 use crate::audit::{self, Change};
 use crate::catalog::VariantId;
 use crate::db::tenant_tx;
+use crate::idempotency::{self, Once};
 use crate::identity::{Actor, LocationId, Permission, TenantId};
 use crate::{Clash, Error};
 
@@ -24,6 +25,7 @@ pub async fn create(
     to: LocationId,
     lines: &[Line],
     note: &str,
+    once: Option<&Once>,
 ) -> Result<Uuid, Error> {
     let tenant = actor.require(Permission::ManageInventory)?;
     if from == to {
@@ -36,30 +38,30 @@ pub async fn create(
     }
     Error::refuse_nul("note", note)?;
     let id = Uuid::now_v7();
-    let mut tx = tenant_tx(db, tenant).await?;
-    sqlx::query!(
-        "INSERT INTO stock_transfers (tenant_id, id, from_location, to_location, note, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-        tenant.0,
-        id,
-        from.0,
-        to.0,
-        note,
-        actor.label()
-    )
-    .execute(&mut *tx)
-    .await
-    .map_err(|e| {
-        crate::db::field_errors(
-            e,
-            &[
-                ("stock_transfers_tenant_id_from_location_fkey", "from", "choose one of your locations"),
-                ("stock_transfers_tenant_id_to_location_fkey", "to", "choose one of your locations"),
-            ],
-        )
-    })?;
-    for (i, line) in lines.iter().enumerate() {
+    idempotency::run(db, tenant, once, async |tx| {
         sqlx::query!(
+            "INSERT INTO stock_transfers (tenant_id, id, from_location, to_location, note, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+            tenant.0,
+            id,
+            from.0,
+            to.0,
+            note,
+            actor.label()
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| {
+            crate::db::field_errors(
+                e,
+                &[
+                    ("stock_transfers_tenant_id_from_location_fkey", "from", "choose one of your locations"),
+                    ("stock_transfers_tenant_id_to_location_fkey", "to", "choose one of your locations"),
+                ],
+            )
+        })?;
+        for (i, line) in lines.iter().enumerate() {
+            sqlx::query!(
             "INSERT INTO stock_transfer_lines (tenant_id, transfer_id, variant_id, quantity) VALUES ($1, $2, $3, $4)",
             tenant.0,
             id,
@@ -76,10 +78,11 @@ pub async fn create(
                 "choose one of your products",
             )
         })?;
-    }
-    record(&mut tx, tenant, actor, id, "created", json!({ "from": from.0, "to": to.0, "lines": lines.len() })).await?;
-    tx.commit().await?;
-    Ok(id)
+        }
+        record(tx, tenant, actor, id, "created", json!({ "from": from.0, "to": to.0, "lines": lines.len() })).await?;
+        Ok(id)
+    })
+    .await
 }
 
 /// Sends a draft: every line leaves the sending location. Refused when a line has fewer units

@@ -33,9 +33,9 @@ pub async fn load_products(
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
     let query = ProductQuery {
         search,
-        status: status.as_deref().and_then(ProductStatus::from_code),
-        category: category.as_deref().and_then(|c| Uuid::parse_str(c).ok()).map(CategoryId),
-        sort: if sort.as_deref() == Some("updated") { ProductSort::RecentlyUpdated } else { ProductSort::Name },
+        status: ProductStatus::filter(status.as_deref())?,
+        category: super::optional_id(category.as_deref().unwrap_or_default(), "category")?.map(CategoryId),
+        sort: ProductSort::parse(sort.as_deref())?,
     };
     let after: Option<ProductCursor> = after.as_deref().and_then(super::decode_cursor);
     let page = commerce::catalog::product::list(db.read(), &actor, &query, after, 50).await?;
@@ -83,7 +83,7 @@ pub async fn save_product(id: Option<Uuid>, revision: Option<i64>, input: Produc
             let id = commerce::catalog::ProductId(id);
             commerce::catalog::product::update(db.primary(), &actor, id, input, revision).await?
         }
-        None => commerce::catalog::product::create(db.primary(), &actor, input).await?,
+        None => commerce::catalog::product::create(db.primary(), &actor, input, None).await?,
     };
     Ok(saved.id.0)
 }

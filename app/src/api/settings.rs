@@ -52,6 +52,6 @@ pub async fn add_location(
 ) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
     let new = commerce::identity::NewLocation { name, kind, address, city, state, phone, opening_hours: String::new() };
-    commerce::identity::create_location(db.primary(), &actor, new).await?;
+    commerce::identity::create_location(db.primary(), &actor, new, None).await?;
     Ok(())
 }

@@ -57,7 +57,7 @@ pub async fn adjust_stock(variant: Uuid, location: Uuid, change: String, note: S
     let change: i32 =
         change.trim().parse().map_err(|_| commerce::Error::invalid("change", "a whole number such as 5 or -2"))?;
     let (variant, location) = (commerce::catalog::VariantId(variant), commerce::identity::LocationId(location));
-    Ok(commerce::inventory::stock::adjust(db.primary(), &actor, variant, location, change, &note).await?)
+    Ok(commerce::inventory::stock::adjust(db.primary(), &actor, variant, location, change, &note, None).await?)
 }
 
 /// Sets a variant's reorder point and quantity at a location.
@@ -134,7 +134,7 @@ pub async fn draft_transfer(from: Uuid, to: Uuid, lines: String, note: String) -
     let typed = commerce::inventory::parse_lines(&lines, false)?;
     let found = variants_for(&db, &actor, &typed).await?;
     let (from, to) = (commerce::identity::LocationId(from), commerce::identity::LocationId(to));
-    commerce::inventory::transfer::create(db.primary(), &actor, from, to, &found, &note).await?;
+    commerce::inventory::transfer::create(db.primary(), &actor, from, to, &found, &note, None).await?;
     Ok(())
 }
 

@@ -1,62 +1,42 @@
-//! Runs a create once per `Idempotency-Key`: the first answer is stored and replayed to retries.
+//! The `Idempotency-Key` header: a create sent with one is done once, and a retry with the same
+//! key and body gets the first result (marked `Idempotency-Replayed: true`). The key is claimed
+//! and kept by the domain, in the transaction of the work (see `commerce::idempotency`).
 
-use std::future::Future;
-
-use axum::body::{Body, to_bytes};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use commerce::idempotency::{self, Claim};
+use commerce::idempotency::Once;
 use commerce::identity::Actor;
 
 use super::Problem;
-use crate::AppState;
 
 /// The header that carries the key.
 pub const HEADER: &str = "idempotency-key";
 
-/// Answers `work`'s response, or the stored answer of an earlier request with the same key.
-pub async fn once<F, Fut>(
-    state: &AppState,
+/// Answers `work`'s response, given the key this request carries for `route` (scoped to the API
+/// client sending it), or none when it carries none.
+pub async fn once(
     actor: &Actor,
     headers: &HeaderMap,
     route: &str,
     body: &[u8],
-    work: F,
-) -> Response
-where
-    F: FnOnce() -> Fut,
-    Fut: Future<Output = Response>,
-{
-    let Some(key) = headers.get(HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned) else {
-        return work().await;
+    work: impl AsyncFnOnce(Option<&Once>) -> Response,
+) -> Response {
+    let once = match key(actor, headers, route, body) {
+        Ok(once) => once,
+        Err(error) => return Problem::from(error).into_response(),
     };
-    let (Some(tenant), Actor::ApiClient { client, .. }) = (actor.tenant(), actor) else {
-        return work().await;
-    };
-    let client = client.to_string();
-    let db = state.db.primary();
-    match idempotency::claim(db, tenant, &client, &key, &idempotency::fingerprint(route, body)).await {
-        Err(error) => Problem::from(error).into_response(),
-        Ok(Claim::Replay { status, body }) => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-            let kind = if status.is_success() { "application/json" } else { "application/problem+json" };
-            let mut response = (status, [(header::CONTENT_TYPE, kind)], body).into_response();
-            response.headers_mut().insert("idempotency-replayed", HeaderValue::from_static("true"));
-            response
-        }
-        Ok(Claim::Fresh) => {
-            let response = work().await;
-            let (parts, body) = response.into_parts();
-            let bytes = to_bytes(body, 4 * 1024 * 1024).await.unwrap_or_default();
-            let stored = if parts.status.is_server_error() {
-                idempotency::release(db, tenant, &client, &key).await
-            } else {
-                idempotency::complete(db, tenant, &client, &key, parts.status.as_u16(), &bytes).await
-            };
-            if let Err(error) = stored {
-                tracing::error!(%error, "could not store the answer for an idempotency key");
-            }
-            Response::from_parts(parts, Body::from(bytes))
-        }
+    let mut response = work(once.as_ref()).await;
+    if once.as_ref().is_some_and(Once::replayed) {
+        response.headers_mut().insert("idempotency-replayed", HeaderValue::from_static("true"));
     }
+    response
+}
+
+fn key(actor: &Actor, headers: &HeaderMap, route: &str, body: &[u8]) -> Result<Option<Once>, commerce::Error> {
+    let Some(value) = headers.get(HEADER) else { return Ok(None) };
+    let Actor::ApiClient { client, .. } = actor else { return Ok(None) };
+    let key = value
+        .to_str()
+        .map_err(|_| commerce::Error::invalid("Idempotency-Key", "must be printable ASCII, 1 to 255 characters"))?;
+    Once::new(client.to_string(), key, route, body).map(Some)
 }

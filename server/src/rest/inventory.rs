@@ -10,7 +10,7 @@ use commerce::catalog::VariantId;
 use commerce::identity::LocationId;
 use commerce::inventory::reserve::{self, Hold};
 use commerce::inventory::sync::{SyncChange, SyncItem};
-use commerce::inventory::{self, LevelQuery, Line, MovementReason, Transfer, levels, stock, transfer};
+use commerce::inventory::{self, LevelQuery, Line, Transfer, levels, stock, transfer};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -95,6 +95,7 @@ pub async fn list(
         let rows: Vec<(LevelOut, levels::LevelCursor)> = rows
             .into_iter()
             .map(|(l, cursor)| {
+                let low = l.low();
                 let out = LevelOut {
                     variant_id: l.variant.0,
                     sku: l.sku,
@@ -107,7 +108,7 @@ pub async fn list(
                     available: l.available,
                     reorder_point: l.reorder_point,
                     reorder_quantity: l.reorder_quantity,
-                    low: l.reorder_point > 0 && l.available <= l.reorder_point,
+                    low,
                 };
                 (out, cursor)
             })
@@ -266,14 +267,14 @@ pub async fn adjust(
     body: JsonBody<AdjustmentIn>,
 ) -> Response {
     let JsonBody { value, bytes } = body;
-    let work = || async {
+    idempotent::once(&actor, &headers, "POST /api/v1/inventory/adjustments", &bytes, async |once| {
         let (variant, location) = (VariantId(value.variant_id), LocationId(value.location_id));
-        match stock::adjust(state.db.primary(), &actor, variant, location, value.change, &value.note).await {
+        match stock::adjust(state.db.primary(), &actor, variant, location, value.change, &value.note, once).await {
             Ok(on_hand) => (StatusCode::CREATED, Json(OnHandOut { on_hand })).into_response(),
             Err(error) => Problem::from(error).into_response(),
         }
-    };
-    idempotent::once(&state, &actor, &headers, "POST /api/v1/inventory/adjustments", &bytes, work).await
+    })
+    .await
 }
 
 /// A variant and a number of units.
@@ -387,19 +388,19 @@ pub async fn create_transfer(
     body: JsonBody<TransferIn>,
 ) -> Response {
     let JsonBody { value, bytes } = body;
-    let work = || async {
+    idempotent::once(&actor, &headers, "POST /api/v1/inventory/transfers", &bytes, async |once| {
         let db = state.db.primary();
         let made = async {
             let (from, to) = (LocationId(value.from_location_id), LocationId(value.to_location_id));
-            let id = transfer::create(db, &actor, from, to, &lines(&value.lines), &value.note).await?;
+            let id = transfer::create(db, &actor, from, to, &lines(&value.lines), &value.note, once).await?;
             transfer::get(db, &actor, id).await
         };
         match made.await {
             Ok(t) => (StatusCode::CREATED, Json(TransferOut::from(t))).into_response(),
             Err(error) => Problem::from(error).into_response(),
         }
-    };
-    idempotent::once(&state, &actor, &headers, "POST /api/v1/inventory/transfers", &bytes, work).await
+    })
+    .await
 }
 
 /// One transfer.
@@ -529,41 +530,49 @@ pub struct ReservationOut {
     path = "/api/v1/inventory/reservations",
     tag = "inventory",
     request_body = ReservationIn,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first hold, not hold again")),
     security(("bearer" = ["inventory:write"])),
     responses(
         (status = 201, description = "Held", body = ReservationOut),
         (status = 404, description = "The business has no such variant or location", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not enough available", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is wrong", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not enough available (`insufficient_stock`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong, or the key was used for another request", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn reserve(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
+    headers: HeaderMap,
     body: JsonBody<ReservationIn>,
 ) -> Response {
-    let value = body.value;
-    let hold = Hold {
-        variant: VariantId(value.variant_id),
-        location: value.location_id.map(LocationId),
-        quantity: value.quantity,
-        for_how_long: chrono::Duration::seconds(value.hold_seconds.unwrap_or(15 * 60).clamp(0, 30 * 86_400)),
-        reference: value.reference,
-    };
-    match reserve::reserve(state.db.primary(), &actor, hold).await {
-        Ok(r) => (
-            StatusCode::CREATED,
-            Json(ReservationOut {
-                id: r.id,
-                variant_id: r.variant.0,
-                location_id: r.location.0,
-                quantity: r.quantity,
-                expires_at: r.expires_at,
-            }),
-        )
-            .into_response(),
-        Err(error) => Problem::from(error).into_response(),
-    }
+    let JsonBody { value, bytes } = body;
+    idempotent::once(&actor, &headers, "POST /api/v1/inventory/reservations", &bytes, async |once| {
+        let held = async {
+            let hold = Hold {
+                variant: VariantId(value.variant_id),
+                location: value.location_id.map(LocationId),
+                quantity: value.quantity,
+                for_how_long: reserve::hold_length(value.hold_seconds)?,
+                reference: value.reference,
+            };
+            reserve::reserve(state.db.primary(), &actor, hold, once).await
+        };
+        match held.await {
+            Ok(r) => (
+                StatusCode::CREATED,
+                Json(ReservationOut {
+                    id: r.id,
+                    variant_id: r.variant.0,
+                    location_id: r.location.0,
+                    quantity: r.quantity,
+                    expires_at: r.expires_at,
+                }),
+            )
+                .into_response(),
+            Err(error) => Problem::from(error).into_response(),
+        }
+    })
+    .await
 }
 
 /// The sale behind a commit.
@@ -711,10 +720,10 @@ pub async fn sync(
     body: JsonBody<SyncIn>,
 ) -> Response {
     let JsonBody { value, bytes } = body;
-    let work = || async {
+    idempotent::once(&actor, &headers, "POST /api/v1/inventory/sync", &bytes, async |once| {
         let run = async {
             let items = sync_items(&value.items)?;
-            let report = inventory::sync::apply(state.db.primary(), &actor, &value.source, &items).await?;
+            let report = inventory::sync::apply(state.db.primary(), &actor, &value.source, &items, once).await?;
             let sku = |i: usize| value.items.get(i).map(|item| item.sku.clone()).unwrap_or_default();
             Ok::<_, commerce::Error>(SyncOut {
                 applied: report
@@ -733,8 +742,8 @@ pub async fn sync(
             Ok(out) => Json(out).into_response(),
             Err(error) => Problem::from(error).into_response(),
         }
-    };
-    idempotent::once(&state, &actor, &headers, "POST /api/v1/inventory/sync", &bytes, work).await
+    })
+    .await
 }
 
 fn sync_items(items: &[SyncItemIn]) -> Result<Vec<SyncItem>, commerce::Error> {
@@ -744,28 +753,8 @@ fn sync_items(items: &[SyncItemIn]) -> Result<Vec<SyncItem>, commerce::Error> {
         .map(|(i, item)| {
             let change = match (item.count, item.change) {
                 (Some(n), None) => SyncChange::Count(n),
-                (None, Some(n)) => {
-                    let reason = match item.reason.as_deref() {
-                        None => MovementReason::Adjustment,
-                        Some(code) => MovementReason::from_code(code)
-                            .filter(|r| {
-                                matches!(
-                                    r,
-                                    MovementReason::Receipt
-                                        | MovementReason::Sale
-                                        | MovementReason::Return
-                                        | MovementReason::Adjustment
-                                )
-                            })
-                            .ok_or_else(|| {
-                                commerce::Error::invalid(
-                                    format!("items[{i}].reason"),
-                                    "one of receipt, sale, return, adjustment",
-                                )
-                            })?,
-                    };
-                    SyncChange::Movement(n, reason)
-                }
+                (None, Some(n)) => SyncChange::movement(n, item.reason.as_deref())
+                    .map_err(|rule| commerce::Error::invalid(format!("items[{i}].reason"), rule))?,
                 _ => return Err(commerce::Error::invalid(format!("items[{i}]"), "give either count or change")),
             };
             Ok(SyncItem {

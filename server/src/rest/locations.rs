@@ -145,7 +145,7 @@ pub async fn create(
     body: JsonBody<LocationIn>,
 ) -> Response {
     let JsonBody { value, bytes } = body;
-    let work = || async {
+    idempotent::once(&actor, &headers, "POST /api/v1/locations", &bytes, async |once| {
         let new = NewLocation {
             name: value.name,
             kind: value.kind,
@@ -155,10 +155,10 @@ pub async fn create(
             phone: value.phone,
             opening_hours: value.opening_hours,
         };
-        match identity::create_location(state.db.primary(), &actor, new).await {
+        match identity::create_location(state.db.primary(), &actor, new, once).await {
             Ok(location) => (StatusCode::CREATED, Json(LocationOut::from(location))).into_response(),
             Err(error) => Problem::from(error).into_response(),
         }
-    };
-    idempotent::once(&state, &actor, &headers, "POST /api/v1/locations", &bytes, work).await
+    })
+    .await
 }

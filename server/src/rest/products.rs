@@ -362,22 +362,12 @@ pub async fn list(
 ) -> Response {
     let run = async {
         let limit = params.limit()?;
-        let sort = match params.sort.as_deref() {
-            None | Some("name") => ProductSort::Name,
-            Some("-updated_at") => ProductSort::RecentlyUpdated,
-            Some(_) => return Err(commerce::Error::invalid("sort", "sort by name or -updated_at")),
-        };
-        let status = match filter.status.as_deref() {
-            None => None,
-            Some(code) => Some(
-                ProductStatus::from_code(code)
-                    .ok_or_else(|| commerce::Error::invalid("status", "one of draft, active, archived"))?,
-            ),
-        };
+        let sort = ProductSort::parse(params.sort.as_deref())?;
+        let status = ProductStatus::filter(filter.status.as_deref())?;
         let query = ProductQuery { search: filter.search, status, category: filter.category_id.map(CategoryId), sort };
         let after: Option<ProductCursor> = params.cursor()?;
         let found = catalog::product::list(state.db.read(), &actor, &query, after, limit).await?;
-        Ok(Page {
+        Ok::<_, commerce::Error>(Page {
             data: found.rows.into_iter().map(ProductSummary::from).collect(),
             next_cursor: found.next.map(|c| cursor_after(&c)),
         })
@@ -411,14 +401,14 @@ pub async fn create(
     body: JsonBody<ProductIn>,
 ) -> Response {
     let JsonBody { value, bytes } = body;
-    let work = || async {
-        let created = async { catalog::product::create(state.db.primary(), &actor, value.into_input()?).await };
+    idempotent::once(&actor, &headers, "POST /api/v1/marketplace/products", &bytes, async |once| {
+        let created = async { catalog::product::create(state.db.primary(), &actor, value.into_input()?, once).await };
         match created.await {
             Ok(product) => with_etag(StatusCode::CREATED, product),
             Err(error) => Problem::from(error).into_response(),
         }
-    };
-    idempotent::once(&state, &actor, &headers, "POST /api/v1/marketplace/products", &bytes, work).await
+    })
+    .await
 }
 
 /// One product with its variants, stock and images.
@@ -560,25 +550,35 @@ pub struct ImageEdit {
     path = "/api/v1/marketplace/products/{id}/images",
     tag = "products",
     request_body(content = ImageUpload, content_type = "multipart/form-data"),
-    params(("id" = Uuid, Path, description = "The product's id")),
+    params(
+        ("id" = Uuid, Path, description = "The product's id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried upload return the first picture, not add it again"),
+    ),
     security(("bearer" = ["products:write"])),
     responses(
         (status = 201, description = "The picture as kept", body = ImageOut),
         (status = 400, description = "The body is not a readable form", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such product in this business", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The file is missing, unreadable, too small or too large, or the product has 12 pictures", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The file is missing, unreadable, too small or too large, or the product has 12 pictures; or the key was used for another request", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn add_image(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
+    headers: HeaderMap,
     crate::media::PictureForm(upload): crate::media::PictureForm,
 ) -> Response {
-    match catalog::image::add(state.db.primary(), &*state.media, &actor, ProductId(id), upload).await {
-        Ok(image) => (StatusCode::CREATED, Json(ImageOut::from(image))).into_response(),
-        Err(error) => Problem::from(error).into_response(),
-    }
+    // The request, for the key's fingerprint: the product, the picture's bytes and its text.
+    let what = format!("POST /api/v1/marketplace/products/{id}/images");
+    let body = [upload.bytes.as_slice(), &[0], upload.alt.as_bytes()].concat();
+    idempotent::once(&actor, &headers, &what, &body, async |once| {
+        match catalog::image::add(state.db.primary(), &*state.media, &actor, ProductId(id), upload, once).await {
+            Ok(image) => (StatusCode::CREATED, Json(ImageOut::from(image))).into_response(),
+            Err(error) => Problem::from(error).into_response(),
+        }
+    })
+    .await
 }
 
 /// Describes or moves a picture; answers the product's pictures in their new order.

@@ -89,7 +89,7 @@ fn Filters(list: ProductList) -> impl IntoView {
                 <label class="label" for="sort">"Order"</label>
                 <select class="input" id="sort" name="sort">
                     <option value="name">"Name, A to Z"</option>
-                    <option value="updated" selected=sort == "updated">"Recently changed"</option>
+                    <option value="-updated_at" selected=sort == "-updated_at">"Recently changed"</option>
                 </select>
             </div>
             <button type="submit" class="btn btn-primary">"Show"</button>

@@ -134,7 +134,7 @@ fn LevelRow(level: StockLevel, live: LiveLevels) -> impl IntoView {
     let reserved = move || current().map_or(level.reserved, |c| c.1);
     let available = move || on_hand() - reserved();
     let reorder = level.reorder_point;
-    let low = move || reorder > 0 && available() <= reorder;
+    let low = move || commerce::inventory::is_low(available(), reorder);
     // Re-rendering the row's key restarts the flash each time a change arrives.
     let flash = move || current().map(|c| c.2);
     let (sku, place) = (level.sku.clone(), level.location_name.clone());
