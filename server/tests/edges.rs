@@ -423,6 +423,47 @@ async fn the_store_feed_carries_only_products_for_sale(owner: PgPool) {
     assert!(staff_seen.contains(&hidden) && staff_seen.contains(&on_sale), "{staff_seen:?}");
 }
 
+#[sqlx::test(migrations = "../migrations")]
+async fn no_live_feed_carries_another_businesss_stock(owner: PgPool) {
+    let (state, db) = demo_state(&owner).await;
+    tokio::spawn(state.live.clone().listen(db.clone()));
+    let app = router(state);
+    let (_, ours) = stocked_variants(&owner).await[0];
+    let theirs: Uuid = sqlx::query_scalar(
+        "SELECT v.id FROM variants v JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+           JOIN tenants t ON t.id = v.tenant_id AND t.slug = 'gadgetmarket'
+          WHERE p.status = 'active'
+            AND EXISTS (SELECT 1 FROM stock_levels s WHERE s.tenant_id = v.tenant_id AND s.variant_id = v.id)
+          ORDER BY v.id LIMIT 1",
+    )
+    .fetch_one(&owner)
+    .await
+    .unwrap();
+    let manager = sign_in(&app, "manager@ojafresh.ng").await;
+    let mut feeds = [
+        open_stream(&app, "/admin/live/stock", Some(&manager)).await,
+        open_stream(&app, "/store/ojafresh/live", None).await,
+    ];
+    // The other business's level moves first in every round; ours after it, so that once ours
+    // is heard, theirs (had it been let through) would have been heard before it.
+    for (i, feed) in feeds.iter_mut().enumerate() {
+        let mut seen = Vec::new();
+        'rounds: for _ in 0..50 {
+            nudge_stock(&owner, theirs).await;
+            nudge_stock(&owner, ours).await;
+            while let Some((_, data)) = next_event(feed, Duration::from_millis(200)).await {
+                let variant: Uuid = data["variant"].as_str().unwrap().parse().unwrap();
+                seen.push(variant);
+                if variant == ours {
+                    break 'rounds;
+                }
+            }
+        }
+        assert!(seen.contains(&ours), "feed {i} hears its own business");
+        assert!(!seen.contains(&theirs), "feed {i} carried another business's stock");
+    }
+}
+
 // ---- Imports and the product file ---------------------------------------------------------------
 
 const IMPORT: &str = "name,sku,price,status\nZobo Drink 50cl,ZOBO-50,350,active\n";
