@@ -14,6 +14,9 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export SQLX_OFFLINE=true
 command -v wrk >/dev/null || { sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }; sudo_ apt-get install -y -qq wrk >/dev/null; }
 mkdir -p bench/out
+# A benchmark that times a wrong answer fails instead of printing a figure.
+fail() { echo "bench/access.sh: $*" >&2; exit 1; }
+commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src app server migrations || echo "+changes")
 
 pgdir=$(mktemp -d "${TMPDIR:-/tmp}/sc1-bench-pg.XXXXXX")
 cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null; scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true; rm -rf "$pgdir"; }
@@ -38,7 +41,15 @@ BEGIN \; SET LOCAL app.tenant_id = '$tenant';
 SELECT id, name, kind FROM locations WHERE tenant_id = '$tenant' ORDER BY name;
 COMMIT;
 SQL
-tps() { "$pgbench" -n -c 2 -j 2 -T 10 -f "$2" "$1" 2>/dev/null | awk '/^tps/ { print int($3) }'; }
+# Transactions per second, after checking the script reads what the timing assumes (the shop's
+# locations) and that pgbench finished every transaction it started.
+tps() {
+  local out
+  [ "$(psql -X -At "$1" -f "$2" | grep -c .)" -ge 2 ] || fail "$2 does not read the shop's locations as $1"
+  out=$("$pgbench" -n -c 2 -j 2 -T 10 -f "$2" "$1" 2>&1)
+  echo "$out" | grep -q "number of failed transactions: 0" || fail "pgbench: transactions failed: $out"
+  echo "$out" | awk '/^tps/ { print int($3) }'
+}
 plain=$(tps "$DATABASE_OWNER_URL" bench/out/plain.sql)
 scoped=$(tps "$DATABASE_URL" bench/out/tenant.sql)
 
@@ -57,12 +68,23 @@ id=$(echo "$made" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
 secret=$(echo "$made" | sed -n 's/.*"client_secret":"\([^"]*\)".*/\1/p')
 token=$(curl -s --data-urlencode grant_type=client_credentials --data-urlencode client_id="$id" \
   --data-urlencode client_secret="$secret" "$base/api/v1/oauth/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
-rps() { wrk -t1 -c16 -d10s -H "Authorization: Bearer $token" "$base$1" | awk '/Requests\/sec/ { print int($2) }'; }
-health=$(wrk -t1 -c16 -d10s "$base/healthz" | awk '/Requests\/sec/ { print int($2) }')
-locations=$(rps /api/v1/locations)
-settings=$(rps /api/v1/settings)
+[ -n "$token" ] || fail "no API token: $made"
+# Requests per second over 10 s, refusing a figure when any answer was not a 200.
+rps() {
+  local out
+  out=$(wrk -t1 -c16 -d10s -s bench/p95.lua "$@")
+  echo "$out" | grep -q "answers_not_200 0$" || fail "not every answer was a 200 for $*: $(echo "$out" | grep answers_not_200)"
+  echo "$out" | awk '/Requests\/sec/ { print int($2) }'
+}
+health=$(rps "$base/healthz")
+[ "$(curl -s -H "Authorization: Bearer $token" "$base/api/v1/settings" | grep -c '"Oja Fresh Supermarket"')" = 1 ] \
+  || fail "the token does not read the shop's settings"
+locations=$(rps -H "Authorization: Bearer $token" "$base/api/v1/locations")
+settings=$(rps -H "Authorization: Bearer $token" "$base/api/v1/settings")
 
 {
+  echo "Measured at $commit."
+  echo
   echo "| measure | value |"
   echo "|---|---|"
   echo "| sign-in cost | $cost |"

@@ -17,6 +17,9 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export SQLX_OFFLINE=true
 command -v wrk >/dev/null || { sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }; sudo_ apt-get install -y -qq wrk >/dev/null; }
 mkdir -p bench/out
+# A benchmark that times a wrong answer fails instead of printing a figure.
+fail() { echo "bench/inventory.sh: $*" >&2; exit 1; }
+commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src app server migrations || echo "+changes")
 
 pgdir=$(mktemp -d "${TMPDIR:-/tmp}/sc1-bench-pg.XXXXXX")
 servers=()
@@ -76,6 +79,11 @@ hot_round() {
   seconds=$(field "$result" seconds)
   held=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT count(*) FROM stock_reservations WHERE variant_id = '$variant' AND status = 'held'")
   level=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT on_hand || ' on hand, ' || reserved || ' reserved' FROM stock_levels WHERE variant_id = '$variant' AND location_id = '$location'")
+  # Exactly the stock, never more: every unit held once, by one hold row, and nothing else answered.
+  [ "$granted" = "$units" ] || fail "$granted holds granted of $units units"
+  [ "$held" = "$units" ] || fail "$held holds in the database for $units units"
+  [ "$level" = "$units on hand, $units reserved" ] || fail "the level is $level after holding $units"
+  [ "$(field "$result" other)" = 0 ] || fail "answers other than 201 and 409: $result"
   per() { awk "BEGIN { printf \"%.2f\", $1 * 1000 / $granted }"; }
   echo "$(awk "BEGIN { printf \"%d\", $granted / $seconds }")|$granted|$held|$level|servers $(per "$(field "$result" servers)") s, database $(per "$(field "$result" database)") s, buyers $(per "$(field "$result" buyers)") s; machine $(awk "BEGIN { printf \"%d\", 100 * $(field "$result" machine_busy) }")% busy"
 }
@@ -92,23 +100,34 @@ hot_rows=$(
   echo "| 8,000 units, warmed up | ${long%%|*} holds/s; granted / held: $(echo "$long" | cut -d'|' -f2) / $(echo "$long" | cut -d'|' -f3); CPU per 1,000: $(echo "$long" | cut -d'|' -f5) |"
 )
 if [ "$only" = hot ]; then
-  printf '| measure | value |\n|---|---|\n%s\n' "$hot_rows" | tee bench/out/inventory.md
+  printf 'Measured at %s.\n\n| measure | value |\n|---|---|\n%s\n' "$commit" "$hot_rows" | tee bench/out/inventory.md
   exit 0
 fi
 
 # 2. The 10,000-row import.
-import=$(DATABASE_URL=$DATABASE_URL cargo run --quiet --release -p commerce --features server --example import_speed)
+import=$(DATABASE_URL=$DATABASE_URL cargo run --quiet --release -p commerce --features server --example import_speed) \
+  || fail "the import did not do what was timed"
 echo "$import"
+imported=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT count(*) FROM products WHERE name LIKE 'Bench Product %'")
+[ "$imported" = 10000 ] || fail "$imported imported products in the database, not 10,000"
 
 # 3. The product list over 10,000+ products.
 cookie=$(awk '/sc1_session/ { print $7 }' "$jar")
-p95() { wrk -t1 -c4 -d10s -s bench/p95.lua "$@" | awk '/p95_ms/ { print $2 }'; }
+# The p95 of 10 s of requests, refusing to give one when any answer was not a 200.
+p95() {
+  local out
+  out=$(wrk -t1 -c4 -d10s -s bench/p95.lua "$@")
+  echo "$out" | grep -q "answers_not_200 0$" || fail "not every answer was a 200 for $*: $(echo "$out" | grep answers_not_200)"
+  echo "$out" | awk '/p95_ms/ { print $2 }'
+}
 page=$(p95 -H "Cookie: sc1_session=$cookie" -H 'Accept: text/html' "$base/admin/products")
 search=$(p95 -H "Cookie: sc1_session=$cookie" -H 'Accept: text/html' "$base/admin/products?search=bench%20product%2004217")
 rest=$(p95 -H "Authorization: Bearer $token" "$base/api/v1/marketplace/products?limit=50")
 products=$(psql -X -At "$DATABASE_OWNER_URL" -c "SELECT count(*) FROM products p JOIN tenants t ON t.id = p.tenant_id WHERE t.slug = 'ojafresh'")
 
 {
+  echo "Measured at $commit."
+  echo
   echo "| measure | value |"
   echo "|---|---|"
   echo "$hot_rows"

@@ -36,6 +36,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             report.errors.len(),
             elapsed.as_secs_f64()
         );
+        // A fast wrong answer is not a figure: every row read, every product made, none refused.
+        if state.status != "done" || report.rows != 10_000 || report.created != 10_000 || !report.errors.is_empty() {
+            return Err(format!("the import did not do what was timed: {} {report:?}", state.status).into());
+        }
     }
     Ok(())
 }
