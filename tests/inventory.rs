@@ -401,14 +401,14 @@ async fn low_stock_is_raised_once_and_resolved_and_an_offline_sale_can_oversell(
     stock::set_reorder(&db, &boss, variant, shop, 5, 20).await.unwrap();
     let (low_before, oversold_before) = levels::open_alert_counts(&db, &boss).await.unwrap();
     for receipt in ["R01-1", "R01-2", "R01-3", "R01-4", "R01-5", "R01-6", "R01-7"] {
-        reserve::sell_at_till(&db, &cashier, variant, shop, 1, receipt).await.unwrap();
+        reserve::sell_at_till(&db, &cashier, shop, &[Line { variant, quantity: 1 }], receipt, None).await.unwrap();
     }
     let open = levels::alerts(&db, &boss, true, 50).await.unwrap();
     let low: Vec<_> = open.iter().filter(|a| a.variant == variant && a.kind == AlertKind::Low).collect();
     assert_eq!(low.len(), 1, "one alert for the whole slide, not one per sale");
     assert_eq!((low[0].available_then, low[0].available_now), (5, 3));
 
-    reserve::sell_at_till(&db, &cashier, variant, shop, 5, "R01-8").await.unwrap();
+    reserve::sell_at_till(&db, &cashier, shop, &[Line { variant, quantity: 5 }], "R01-8", None).await.unwrap();
     let open = levels::alerts(&db, &boss, true, 50).await.unwrap();
     assert!(open.iter().any(|a| a.variant == variant && a.kind == AlertKind::Oversold), "below zero");
     assert_eq!(levels::open_alert_counts(&db, &boss).await.unwrap(), (low_before + 1, oversold_before + 1));
@@ -612,6 +612,42 @@ async fn the_demo_catalog_has_a_picture_for_every_product(owner: PgPool) {
     assert_eq!(files_under(&root), usize::try_from(products * 2).unwrap());
     assert_eq!(commerce::demo::load_with(&owner, Some(&store)).await.unwrap(), Vec::<&str>::new(), "once");
     std::fs::remove_dir_all(root).ok();
+}
+
+#[sqlx::test]
+async fn a_till_sale_is_booked_whole_and_once_however_often_it_is_sent(owner: PgPool) {
+    use commerce::idempotency::Once;
+    let db = demo(&owner).await;
+    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let cashier = sign_in(&db, "cashier@ojafresh.ng").await;
+    let shop = locations(&db, &boss).await[0];
+    let bread =
+        catalog::product::create(&db, &boss, single("Butterfield bread", "BUTTER-1", 1300), None).await.unwrap();
+    let milk = catalog::product::create(&db, &boss, single("Peak sachet", "PEAK-SACHET", 150), None).await.unwrap();
+    let (bread, milk) = (bread.variants[0].id, milk.variants[0].id);
+    receive(&db, &boss, shop, bread, 10).await;
+    receive(&db, &boss, shop, milk, 10).await;
+
+    // A receipt whose second line names no product of the business books neither line.
+    let stranger = catalog::VariantId(uuid::Uuid::now_v7());
+    let wrong = [Line { variant: bread, quantity: 2 }, Line { variant: stranger, quantity: 1 }];
+    let refused = reserve::sell_at_till(&db, &cashier, shop, &wrong, "R02-1", None).await;
+    assert!(matches!(&refused, Err(Error::NotFound(_) | Error::Invalid { .. })), "{refused:?}");
+    assert_eq!(level_at(&db, &boss, bread, shop).await.on_hand, 10, "nothing of a refused receipt is booked");
+
+    // The till sends the sale, loses the answer, and sends it again with the same id.
+    let sale = [Line { variant: bread, quantity: 2 }, Line { variant: milk, quantity: 3 }];
+    let sent = || Once::new("till R02", "sale-0192", "sale", b"R02-2").unwrap();
+    let first = reserve::sell_at_till(&db, &cashier, shop, &sale, "R02-2", Some(&sent())).await.unwrap();
+    let again = sent();
+    let second = reserve::sell_at_till(&db, &cashier, shop, &sale, "R02-2", Some(&again)).await.unwrap();
+    assert_eq!((first.clone(), second), (vec![8, 7], vec![8, 7]), "answered the same");
+    assert!(again.replayed());
+    assert_eq!(
+        (level_at(&db, &boss, bread, shop).await.on_hand, level_at(&db, &boss, milk, shop).await.on_hand),
+        (8, 7)
+    );
+    stock_adds_up(&owner).await;
 }
 
 #[sqlx::test]

@@ -49,6 +49,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 fn content_security_policy() {
     let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
     else {
+        // Said so that a page which arrives without its policy can be traced to its cause.
+        tracing::warn!(
+            nonce = leptos::nonce::use_nonce().is_some(),
+            response_options = use_context::<leptos_axum::ResponseOptions>().is_some(),
+            "the page's security policy cannot be set while it renders"
+        );
         return;
     };
     if let Ok(value) = http::HeaderValue::from_str(&page_policy(&nonce.to_string())) {

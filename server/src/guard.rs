@@ -229,8 +229,10 @@ mod tests {
 }
 
 /// Makes sure a page carries the policy that names its inline scripts. The page sets it while
-/// rendering; a page that arrives without it (seen once under load, cause not yet known) gets
-/// it here from the nonce its scripts carry, rather than a policy that blocks them all.
+/// rendering; a page that arrives without it gets it here from the nonce its scripts carry,
+/// rather than a policy that blocks them all. The cause is not yet known: it was seen on
+/// `/admin/audit` and `/admin/products` in browser runs, and the shell now says when it could
+/// not set the policy (and which of the nonce and the response options it lacked).
 pub async fn page_policy(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let headers = response.headers();

@@ -6,7 +6,7 @@ use chrono::Duration;
 use uuid::Uuid;
 
 use super::ledger::{self, Move};
-use super::{MovementReason, Reservation};
+use super::{Line, MovementReason, Reservation};
 use crate::catalog::VariantId;
 use crate::db::tenant_tx;
 use crate::idempotency::{self, Once};
@@ -387,31 +387,41 @@ pub async fn release_expired(db: &sqlx::PgPool, limit: i32) -> Result<i32, Error
     Ok(released)
 }
 
-/// Records a sale made at a till while it was offline: the goods have already left, so it is
+/// Records a sale rung up at a till, possibly while it was offline: every line of the receipt
+/// leaves `location` in one transaction, or none does. The goods have already left, so it is
 /// booked even when the books say there is not enough (stock then goes below zero and an
-/// oversold alert is raised). Answers on-hand afterwards.
+/// oversold alert is raised). With a key (the till's own id for the sale), a sale sent twice is
+/// booked once. Answers on-hand afterwards, line by line.
 pub async fn sell_at_till(
     db: &sqlx::PgPool,
     actor: &Actor,
-    variant: VariantId,
     location: LocationId,
-    quantity: i32,
+    lines: &[Line],
     receipt: &str,
-) -> Result<i32, Error> {
+    once: Option<&Once>,
+) -> Result<Vec<i32>, Error> {
     let tenant = actor.require(Permission::SellAtPos)?;
-    super::stock::check_units(quantity, "quantity")?;
+    super::stock::check_lines(lines)?;
+    if receipt.trim().is_empty() || receipt.chars().count() > 40 {
+        return Err(Error::invalid("receipt", "the receipt's number, at most 40 characters"));
+    }
     Error::refuse_nul("receipt", receipt)?;
-    let mut tx = tenant_tx(db, tenant).await?;
-    let m = Move {
-        variant,
-        location,
-        quantity: -quantity,
-        reason: MovementReason::Sale,
-        reference: receipt,
-        unit_cost: None,
-        note: "",
-    };
-    let after = ledger::apply(&mut tx, tenant, actor, m).await.map_err(|e| ledger::for_field(e, "quantity"))?;
-    tx.commit().await?;
-    Ok(after)
+    idempotency::run(db, tenant, once, async |tx| {
+        let mut after = Vec::with_capacity(lines.len());
+        for (i, line) in lines.iter().enumerate() {
+            let m = Move {
+                variant: line.variant,
+                location,
+                quantity: -line.quantity,
+                reason: MovementReason::Sale,
+                reference: receipt,
+                unit_cost: None,
+                note: "",
+            };
+            let field = format!("lines[{i}].quantity");
+            after.push(ledger::apply(&mut *tx, tenant, actor, m).await.map_err(|e| ledger::for_field(e, &field))?);
+        }
+        Ok(after)
+    })
+    .await
 }
