@@ -250,7 +250,13 @@ pub async fn page_policy(request: Request, next: Next) -> Response {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     if let Some(nonce) = script_nonce(&bytes) {
-        tracing::warn!("a page came without its security policy; set from its scripts' nonce");
+        // What the answer carried, to trace where the policy set while rendering went.
+        let named: Vec<&str> = parts.headers.keys().map(axum::http::HeaderName::as_str).collect();
+        tracing::warn!(
+            status = parts.status.as_u16(),
+            headers = ?named,
+            "a page came without its security policy; set from its scripts' nonce"
+        );
         if let Ok(value) = axum::http::HeaderValue::from_str(&app::page_policy(&nonce)) {
             parts.headers.insert(header::CONTENT_SECURITY_POLICY, value);
         }

@@ -57,8 +57,8 @@ pub async fn reserve(db: &sqlx::PgPool, actor: &Actor, hold: Hold, once: Option<
     // A hold with a key goes alone, in the transaction that keeps the key with its result.
     let (level, request) = request(tenant, hold)?;
     idempotency::run(db, tenant, Some(once), async |tx| match together::send_one(&mut *tx, level, &request).await? {
-        Some(taken) => Ok(granted(level, &request, taken)),
-        None => Err(refused(tx, level, &request).await),
+        Some(taken) => Ok(granted(level, request.quantity, taken)),
+        None => Err(refused(tx, level, request.quantity).await),
     })
     .await
 }
@@ -67,11 +67,12 @@ pub async fn reserve(db: &sqlx::PgPool, actor: &Actor, hold: Hold, once: Option<
 /// checkout). `Conflict` when not enough are available anywhere asked.
 pub async fn reserve_in(db: &sqlx::PgPool, tenant: TenantId, hold: Hold) -> Result<Reservation, Error> {
     let (level, request) = request(tenant, hold)?;
-    if let Some(taken) = together::hold(db, level, request.clone()).await? {
-        return Ok(granted(level, &request, taken));
+    let quantity = request.quantity;
+    if let Some(taken) = together::hold(db, level, request).await? {
+        return Ok(granted(level, quantity, taken));
     }
     let mut tx = tenant_tx(db, tenant).await?;
-    let why = refused(&mut tx, level, &request).await;
+    let why = refused(&mut tx, level, quantity).await;
     tx.commit().await?;
     Err(why)
 }
@@ -93,19 +94,19 @@ fn request(tenant: TenantId, hold: Hold) -> Result<(together::Level, together::R
 }
 
 /// The reservation a granted hold made.
-fn granted(level: together::Level, request: &together::Request, taken: together::Taken) -> Reservation {
+fn granted(level: together::Level, quantity: i32, taken: together::Taken) -> Reservation {
     Reservation {
         id: taken.id,
         variant: level.variant,
         location: LocationId(taken.location_id),
-        quantity: request.quantity,
+        quantity,
         expires_at: taken.expires_at,
     }
 }
 
 /// Why a hold was refused: "not found" for a variant or location the business does not have
 /// (another business's included, which it must not learn of), and otherwise not enough stock.
-async fn refused(tx: &mut sqlx::PgConnection, level: together::Level, request: &together::Request) -> Error {
+async fn refused(tx: &mut sqlx::PgConnection, level: together::Level, quantity: i32) -> Error {
     let known = sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM variants WHERE tenant_id = $1 AND id = $2)
                       AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM locations WHERE tenant_id = $1 AND id = $3))
@@ -119,7 +120,7 @@ async fn refused(tx: &mut sqlx::PgConnection, level: together::Level, request: &
     match known {
         Ok(true) => Error::conflict(
             Clash::InsufficientStock,
-            format!("Not enough stock: {} unit(s) are not available.", request.quantity),
+            format!("Not enough stock: {quantity} unit(s) are not available."),
         ),
         Ok(false) => Error::not_found("variant or location"),
         Err(error) => error.into(),
@@ -159,7 +160,6 @@ mod together {
     }
 
     /// One hold waiting its turn.
-    #[derive(Clone)]
     pub(super) struct Request {
         pub id: Uuid,
         pub quantity: i32,
