@@ -91,6 +91,7 @@ impl AppState {
 
 /// The whole application: pages, server functions, REST, health, metrics and static files.
 pub fn router(state: AppState) -> Router {
+    spawn_in_the_request_span();
     let routes = generate_route_list(App);
     let (db, site, mail) = (state.db.clone(), state.site.clone(), state.mail.clone());
     let page_context = move || {
@@ -116,8 +117,7 @@ pub fn router(state: AppState) -> Router {
         .merge(rest::docs_page())
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || shell(leptos.clone()))
         .route_layer(middleware::from_fn(observe::label_route))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, shell))
-        .layer(middleware::from_fn(guard::page_policy))
+        .fallback(site_files_or_not_found(&state, page_context))
         .layer(middleware::from_fn_with_state(state.clone(), guard::identify))
         .layer(middleware::from_fn_with_state(state.clone(), guard::same_origin))
         .with_state(state)
@@ -149,6 +149,75 @@ pub fn router(state: AppState) -> Router {
                 // most of the saving at a fraction of the processor time.
                 .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4))),
         )
+}
+
+/// The site's files (the wasm, scripts, styles, icons, manifest and service worker) and, for
+/// any other address, the page that says it leads nowhere.
+///
+/// This replaces leptos_axum's `file_and_error_handler`, which answers a file inside a reactive
+/// owner made as a child of whatever owner the worker thread last had current. When that was a
+/// page still rendering for someone else, the file took that page's response options: its
+/// headers (the page's security policy, any cookie) and its status. A stylesheet answered 401 and
+/// the page came without its policy. Here a file is answered outside Leptos, and the page under
+/// a root owner of its own.
+fn site_files_or_not_found(
+    state: &AppState,
+    page_context: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl Fn(axum::extract::Request) -> std::pin::Pin<Box<dyn Future<Output = axum::response::Response> + Send>>
++ Clone
++ Send
++ Sync
++ 'static {
+    use axum::http::{Method, StatusCode};
+    use tower::ServiceExt;
+
+    let files = tower_http::services::ServeDir::new(&*state.leptos.site_root).precompressed_br().precompressed_gzip();
+    let options = state.leptos.clone();
+    let with_state = state.clone();
+    let page = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(with_state.clone());
+            page_context();
+        },
+        move || shell(options.clone()),
+    );
+    move |request| {
+        let (files, page) = (files.clone(), page.clone());
+        Box::pin(async move {
+            if matches!(*request.method(), Method::GET | Method::HEAD) {
+                let mut probe = axum::http::Request::new(axum::body::Body::empty());
+                *probe.method_mut() = request.method().clone();
+                *probe.uri_mut() = request.uri().clone();
+                *probe.headers_mut() = request.headers().clone();
+                let Ok(file) = files.oneshot(probe).await;
+                if file.status().is_success() || file.status() == StatusCode::NOT_MODIFIED {
+                    return file.map(axum::body::Body::new);
+                }
+            }
+            let mut answer = page(request).await;
+            if answer.status() == StatusCode::OK {
+                *answer.status_mut() = StatusCode::NOT_FOUND;
+            }
+            answer
+        })
+    }
+}
+
+/// Work a page starts while it renders (its resources) runs as tasks of its own; they carry the
+/// request's span, so what they log names the request id.
+fn spawn_in_the_request_span() {
+    struct InTheRequestSpan;
+    impl any_spawner::CustomExecutor for InTheRequestSpan {
+        fn spawn(&self, work: any_spawner::PinnedFuture<()>) {
+            tokio::spawn(tracing::Instrument::instrument(work, tracing::Span::current()));
+        }
+        fn spawn_local(&self, work: any_spawner::PinnedLocalFuture<()>) {
+            tokio::task::spawn_local(tracing::Instrument::instrument(work, tracing::Span::current()));
+        }
+        fn poll_local(&self) {}
+    }
+    // Set once per process; Leptos' own (plain tokio) stays unset because this comes first.
+    let _ = any_spawner::Executor::init_custom_executor(InTheRequestSpan);
 }
 
 /// `serve`: migrate, then answer requests until Ctrl-C or SIGTERM, letting open ones finish.

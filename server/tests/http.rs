@@ -234,6 +234,47 @@ async fn pages_carry_security_headers_and_a_policy_that_names_their_scripts(db: 
     );
 }
 
+/// Pages and the site's files asked for at once, as a browser does: each page keeps its own
+/// policy and status, and no file answer carries what a page set while it rendered (the files'
+/// handler once read a concurrent page's response options and took its headers and status).
+#[sqlx::test(migrations = "../migrations")]
+async fn a_page_rendered_while_files_are_served_keeps_its_own_headers(db: PgPool) {
+    commerce::demo::load(&db).await.unwrap_or_else(|e| panic!("demo data: {e}"));
+    let site = std::env::temp_dir().join(format!("sc1-site-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("pkg/sc1.css"), "body{}").unwrap();
+    std::fs::write(site.join("manifest.webmanifest"), "{}").unwrap();
+    let app_db = commerce::db::pool_as_role(&db, "commerce_app").await.unwrap();
+    let app = router(AppState::new(Db::from_pool(app_db), &site.to_string_lossy(), "http://127.0.0.1:3000"));
+    let uris = ["/store/ojafresh", "/pkg/sc1.css", "/admin/products", "/manifest.webmanifest", "/no-such-page"];
+    let tasks: Vec<_> = (0..60)
+        .map(|i| {
+            let (app, uri) = (app.clone(), uris[i % uris.len()]);
+            tokio::spawn(async move { (uri, get(&app, uri).await) })
+        })
+        .collect();
+    for task in tasks {
+        let (uri, answer) = task.await.unwrap();
+        let policy = answer.headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let expected = match uri {
+            "/store/ojafresh" => StatusCode::OK,
+            "/admin/products" => StatusCode::UNAUTHORIZED,
+            "/no-such-page" => StatusCode::NOT_FOUND,
+            _ => StatusCode::OK,
+        };
+        assert_eq!(answer.status, expected, "{uri}");
+        if uri.contains('.') {
+            assert!(!policy.contains("'nonce-"), "{uri} carries a page's policy: {policy}");
+            assert!(answer.headers.get(header::SET_COOKIE).is_none(), "{uri} carries a page's cookie");
+        } else {
+            let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).unwrap_or_default();
+            assert!(nonce.len() >= 16, "{uri} came without its policy: {policy:?}");
+            assert!(answer.body.contains(&format!("nonce=\"{nonce}\"")), "{uri}: the policy names this page's scripts");
+        }
+    }
+    std::fs::remove_dir_all(site).ok();
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn every_response_carries_a_request_id(db: PgPool) {
     let app = app_with_demo_data(db).await;
