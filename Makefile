@@ -18,7 +18,7 @@ stop:
 
 ## Build the site (debug) without serving it.
 build: tools
-	@SQLX_OFFLINE=true cargo leptos build
+	@scripts/build-site.sh
 
 tools:
 	@scripts/tools.sh

@@ -26,7 +26,7 @@ eval "$(scripts/pg.sh env "$pgdir")"
 
 cost=$(cargo run --quiet -p commerce --features server --example password_cost)
 
-cargo leptos build --release >/dev/null 2>&1
+scripts/build-site.sh --release >/dev/null 2>&1
 server_bin=target/release/server
 "$server_bin" seed >/dev/null 2>&1
 

@@ -11,32 +11,32 @@ scripts/tools.sh
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export SQLX_OFFLINE=true
 export CARGO_TARGET_DIR="$PWD/bench/out/target"
-export LEPTOS_SITE_ROOT="$PWD/bench/out/site"
-rm -rf "$CARGO_TARGET_DIR" "$LEPTOS_SITE_ROOT"
+export SITE_ROOT="$PWD/bench/out/site"
+rm -rf "$CARGO_TARGET_DIR" "$SITE_ROOT"
 mkdir -p bench/out
 
 seconds() { local start=$SECONDS; "$@" >/dev/null 2>&1; echo $((SECONDS - start)); }
 
-cold=$(seconds cargo leptos build)
+cold=$(seconds scripts/build-site.sh)
 
 component=app/src/components/ui.rs
 cp "$component" bench/out/component.bak
 trap 'cp bench/out/component.bak "$component"' EXIT
 sed -i 's/"Loading…"/"Loading, please wait…"/' "$component"
-rebuild=$(seconds cargo leptos build)
+rebuild=$(seconds scripts/build-site.sh)
 cp bench/out/component.bak "$component"
 
-release=$(seconds cargo leptos build --release)
-pkg="$LEPTOS_SITE_ROOT/pkg"
+release=$(seconds scripts/build-site.sh --release)
+pkg="$SITE_ROOT/pkg"
 size() { wc -c <"$1"; }
 gz() { gzip -9 -c "$1" | wc -c; }
-wasm=$pkg/sc1.wasm js=$pkg/sc1.js css=$pkg/sc1.css
+wasm=$pkg/sc1_bg.wasm js=$pkg/sc1.js css=$pkg/sc1.css
 total_gz=$(($(gz "$wasm") + $(gz "$js") + $(gz "$css")))
 
 {
   echo "| measure | value |"
   echo "|---|---|"
-  echo "| cold debug build (\`cargo leptos build\`, empty target folder) | ${cold} s |"
+  echo "| cold debug build (\`scripts/build-site.sh\`, empty target folder) | ${cold} s |"
   echo "| debug rebuild after editing one component | ${rebuild} s |"
   echo "| release build after the debug builds | ${release} s |"
   echo "| release wasm, raw / gzip -9 | $(size "$wasm") B / $(gz "$wasm") B |"

@@ -32,7 +32,7 @@ trap cleanup EXIT
 PG_FSYNC=off PG_SYNC_COMMIT=off scripts/pg.sh start "$pgdir" $((52000 + RANDOM % 3000))
 eval "$(scripts/pg.sh env "$pgdir")"
 
-cargo leptos build --release >/dev/null 2>&1
+scripts/build-site.sh --release >/dev/null 2>&1
 server_bin=target/release/server
 "$server_bin" seed >/dev/null 2>&1
 

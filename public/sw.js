@@ -1,11 +1,11 @@
 // The POS's service worker. It keeps the till's shell (the page, its script, wasm, styles and
 // icons) in a cache so that the POS opens without a connection. Everything is fetched from the
 // network first, so a till that is online always runs the newest version.
-const CACHE = "sc1-pos-v1";
+const CACHE = "sc1-pos-v2";
 const SHELL = [
   "/pos",
   "/pkg/sc1.js",
-  "/pkg/sc1.wasm",
+  "/pkg/sc1_bg.wasm",
   "/pkg/sc1.css",
   "/manifest.webmanifest",
   "/icons/icon.svg",

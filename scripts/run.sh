@@ -22,7 +22,7 @@ if [ -z "${SECRETS_KEYS:-}" ]; then
   export SECRETS_KEYS
 fi
 
-SQLX_OFFLINE=true cargo leptos build
+scripts/build-site.sh
 target/debug/server seed
 
 bind=${BIND_ADDR:-127.0.0.1:3000}

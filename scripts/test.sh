@@ -23,7 +23,7 @@ echo "== Rust tests (unit, database, HTTP)"
 DATABASE_URL=$DATABASE_OWNER_URL cargo test --workspace --no-fail-fast
 
 echo "== Building the site for the browser tests"
-cargo leptos build
+scripts/build-site.sh
 
 echo "== Browser tests (Playwright, Debian's Chromium)"
 scripts/pg.sh createdb "$pgdir" commerce_e2e
