@@ -5,8 +5,10 @@
 //! [`finish`], or [`run`] around a whole command): the key's row is written with the work and
 //! its result, or not at all. A second request with the same key, arriving while the first is
 //! running, waits on the first's row (the key is unique), and then either replays the first's
-//! result or, if the first rolled back, runs. Work that fails is not remembered, so a retry
-//! runs again; since the failed attempt changed nothing, that is the same as the first time.
+//! result or, if the first rolled back, runs. It waits [`WAIT_FOR_FIRST`] at most, holding a
+//! connection meanwhile; after that it is refused as [`Clash::IdempotencyInProgress`], to be
+//! retried. Work that fails is not remembered, so a retry runs again; since the failed attempt
+//! changed nothing, that is the same as the first time.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -78,6 +80,19 @@ where
     Ok(result)
 }
 
+/// How long a request waits for the first request with its key to finish.
+pub const WAIT_FOR_FIRST: &str = "3s";
+
+/// Postgres' code for a lock not granted within `lock_timeout`.
+const LOCK_NOT_AVAILABLE: &str = "55P03";
+
+fn still_running() -> Error {
+    Error::conflict(
+        Clash::IdempotencyInProgress,
+        "The first request with this Idempotency-Key is still being processed; retry shortly.",
+    )
+}
+
 /// Claims the key inside the work's transaction: `None` when the work is to run (then
 /// [`finish`] it before committing), or the result an earlier request with the key kept.
 pub async fn begin<T: DeserializeOwned>(
@@ -85,8 +100,9 @@ pub async fn begin<T: DeserializeOwned>(
     tenant: TenantId,
     once: &Once,
 ) -> Result<Option<T>, Error> {
-    // Waits here while another transaction holds the same key, until it ends.
-    let fresh = sqlx::query!(
+    // Waits here while another transaction holds the same key, until it ends or the wait is over.
+    sqlx::query(&format!("SET LOCAL lock_timeout = '{WAIT_FOR_FIRST}'")).execute(&mut *tx).await?;
+    let claimed = sqlx::query!(
         "INSERT INTO idempotency_keys (tenant_id, client, key, request_hash) VALUES ($1, $2, $3, $4)
          ON CONFLICT DO NOTHING",
         tenant.0,
@@ -95,9 +111,15 @@ pub async fn begin<T: DeserializeOwned>(
         once.fingerprint
     )
     .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
+    .await;
+    let fresh = match claimed {
+        Ok(done) => done.rows_affected() == 1,
+        Err(sqlx::Error::Database(error)) if error.code().as_deref() == Some(LOCK_NOT_AVAILABLE) => {
+            return Err(still_running());
+        }
+        Err(other) => return Err(other.into()),
+    };
+    sqlx::query("SET LOCAL lock_timeout = DEFAULT").execute(&mut *tx).await?;
     once.replayed.store(!fresh, Ordering::Relaxed);
     if fresh {
         return Ok(None);
@@ -117,10 +139,10 @@ pub async fn begin<T: DeserializeOwned>(
         ));
     }
     let Some(result) = earlier.result else {
-        return Err(Error::conflict(
-            Clash::IdempotencyInProgress,
-            "The first request with this Idempotency-Key is still being processed; retry shortly.",
-        ));
+        // A key is written with its result in one transaction, so this is a caller that
+        // committed without `finish`.
+        tracing::error!("an idempotency key was kept without its result");
+        return Err(Error::Internal);
     };
     serde_json::from_value(result).map(Some).map_err(|error| {
         tracing::error!(%error, "a kept idempotent result could not be read back");

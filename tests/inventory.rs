@@ -666,3 +666,36 @@ async fn the_database_and_the_code_agree_on_what_low_stock_is(owner: PgPool) {
         );
     }
 }
+
+/// A retry that arrives while the first request with its key is still running waits for it a
+/// little, then is told to retry rather than holding a connection for as long as the first runs;
+/// once the first is done, a retry gets the first's answer.
+#[sqlx::test]
+async fn a_retry_while_the_first_request_runs_long_is_told_to_retry_later(owner: PgPool) {
+    use commerce::idempotency::{self, Once};
+    let db = demo(&owner).await;
+    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let tenant = boss.tenant().unwrap();
+    let sent = || Once::new("client 7", "slow-1", "POST /slow", b"{}").unwrap();
+    let (first, second) = (sent(), sent());
+    let slow = idempotency::run(&db, tenant, Some(&first), async |tx| {
+        sqlx::query("SELECT pg_sleep(6)").execute(&mut *tx).await.map_err(|_| Error::Internal)?;
+        Ok(41)
+    });
+    let retry = async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let started = std::time::Instant::now();
+        let answer = idempotency::run(&db, tenant, Some(&second), async |_| Ok(99)).await;
+        (answer, started.elapsed())
+    };
+    let (slow, (retry, waited)) = tokio::join!(slow, retry);
+    assert_eq!(slow.unwrap(), 41);
+    assert!(
+        matches!(&retry, Err(Error::Conflict { clash: Clash::IdempotencyInProgress, .. })),
+        "told to retry: {retry:?}"
+    );
+    assert!(waited < std::time::Duration::from_secs(5), "waited {waited:?}");
+    let later = sent();
+    assert_eq!(idempotency::run(&db, tenant, Some(&later), async |_| Ok(99)).await.unwrap(), 41);
+    assert!(later.replayed());
+}

@@ -52,24 +52,24 @@ pub async fn add(
 ) -> Result<ProductImage, Error> {
     let tenant = actor.require(Permission::ManageCatalog)?;
     let alt = checked_alt(&upload.alt)?;
+    if once.is_none() {
+        // Refuse early (before the work of resizing) when the product is not there or is full.
+        let mut tx = tenant_tx(db, tenant).await?;
+        room_for_one(&mut tx, tenant, product).await?;
+        tx.rollback().await?;
+    }
+    // Decoded a few at a time, the largest refused from their header (see the module), and with
+    // no connection held: decoding a phone's photo takes long enough to starve the pool.
+    let prepared = picture::prepare_in_turn(upload.bytes).await?;
     let mut tx = tenant_tx(db, tenant).await?;
-    // A retried upload that was kept answers the picture it made. Its key stays claimed by this
-    // transaction while the picture is prepared, so a retry sent meanwhile waits for the answer.
+    // A retried upload that was kept answers the picture it made (the retry's own decoding is
+    // thrown away). A retry sent while the first is being kept waits here for its answer.
     if let Some(once) = once
         && let Some(earlier) = idempotency::begin(&mut tx, tenant, once).await?
     {
         tx.commit().await?;
         return Ok(earlier);
     }
-    // Refuse early (before the work of resizing) when the product is not there or is full.
-    room_for_one(&mut tx, tenant, product).await?;
-    if once.is_none() {
-        // Nothing to hold meanwhile: the connection goes back while the picture is prepared.
-        tx.rollback().await?;
-        tx = tenant_tx(db, tenant).await?;
-    }
-    // Decoded a few at a time, the largest refused from their header (see the module).
-    let prepared = picture::prepare_in_turn(upload.bytes).await?;
     attach(tx, media, tenant, actor, product, prepared, &alt, once).await
 }
 

@@ -40,10 +40,16 @@ pub fn hold_length(seconds: Option<i64>) -> Result<Duration, Error> {
     let length = seconds.map_or(Ok(DEFAULT_HOLD), |s| {
         Duration::try_seconds(s).ok_or_else(|| Error::invalid("hold_seconds", HOLD_LENGTH))
     })?;
+    check_length(length)?;
+    Ok(length)
+}
+
+/// Refuses a hold shorter than a second or longer than [`MAX_HOLD`].
+fn check_length(length: Duration) -> Result<(), Error> {
     if length < Duration::seconds(1) || length > MAX_HOLD {
         return Err(Error::invalid("hold_seconds", HOLD_LENGTH));
     }
-    Ok(length)
+    Ok(())
 }
 
 /// What a hold's length must be.
@@ -80,9 +86,7 @@ pub async fn reserve_in(db: &sqlx::PgPool, tenant: TenantId, hold: Hold) -> Resu
 /// A hold checked, as the level it is queued for and its request.
 fn request(tenant: TenantId, hold: Hold) -> Result<(together::Level, together::Request), Error> {
     super::stock::check_units(hold.quantity, "quantity")?;
-    if hold.for_how_long < Duration::seconds(1) || hold.for_how_long > MAX_HOLD {
-        return Err(Error::invalid("hold_seconds", HOLD_LENGTH));
-    }
+    check_length(hold.for_how_long)?;
     if hold.reference.chars().count() > 120 {
         return Err(Error::invalid("reference", "at most 120 characters"));
     }
