@@ -113,7 +113,7 @@ pub fn router(state: AppState) -> Router {
             "/admin/products/{id}/images",
             post(crate::media::upload_from_editor).layer(DefaultBodyLimit::max(crate::media::LARGEST_BODY)),
         )
-        .nest("/api/v1", rest::router())
+        .merge(rest::router())
         .merge(rest::docs_page())
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || shell(leptos.clone()))
         .route_layer(middleware::from_fn(observe::label_route))
@@ -154,7 +154,7 @@ pub fn router(state: AppState) -> Router {
 /// The site's files (the wasm, scripts, styles, icons, manifest and service worker) and, for
 /// any other address, the page that says it leads nowhere.
 ///
-/// This replaces leptos_axum's `file_and_error_handler`, which answers a file inside a reactive
+/// This replaces `leptos_axum`'s `file_and_error_handler`, which answers a file inside a reactive
 /// owner made as a child of whatever owner the worker thread last had current. When that was a
 /// page still rendering for someone else, the file took that page's response options: its
 /// headers (the page's security policy, any cookie) and its status. A stylesheet answered 401 and

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+
 use chrono::{DateTime, Utc};
 use commerce::audit::{self, AuditEntry, AuditFilter};
 use serde::{Deserialize, Serialize};
@@ -72,7 +72,7 @@ pub struct AuditQuery {
 /// The audit trail, newest first (`sort=-at`), filtered by who, what and when.
 #[utoipa::path(
     get,
-    path = "/api/v1/audit",
+    path = "/audit",
     tag = "audit",
     params(ListParams, AuditQuery),
     security(("bearer" = ["audit:read"])),
@@ -88,28 +88,22 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     QueryOf(params): QueryOf<ListParams>,
     QueryOf(query): QueryOf<AuditQuery>,
-) -> Response {
-    let run = async {
-        let limit = params.limit()?;
-        if params.sort.as_deref().is_some_and(|s| s != "-at") {
-            return Err(commerce::Error::invalid("sort", "the audit trail is listed newest first (sort=-at)"));
-        }
-        let filter = AuditFilter {
-            actor: query.actor_id,
-            entity: query.entity,
-            from: query.from,
-            until: query.until,
-            after: params.cursor()?,
-            limit: Some(limit),
-        };
-        let found = audit::list(state.db.read(), &actor, &filter).await?;
-        Ok::<_, commerce::Error>(Page {
-            data: found.entries.into_iter().map(AuditOut::from).collect(),
-            next_cursor: found.next.map(|id| cursor_after(&id)),
-        })
-    };
-    match run.await {
-        Ok(page) => Json(page).into_response(),
-        Err(error) => Problem::from(error).into_response(),
+) -> Result<Json<Page<AuditOut>>, Problem> {
+    let limit = params.limit()?;
+    if params.sort.as_deref().is_some_and(|s| s != "-at") {
+        return Err(commerce::Error::invalid("sort", "the audit trail is listed newest first (sort=-at)").into());
     }
+    let filter = AuditFilter {
+        actor: query.actor_id,
+        entity: query.entity,
+        from: query.from,
+        until: query.until,
+        after: params.cursor()?,
+        limit: Some(limit),
+    };
+    let found = audit::list(state.db.read(), &actor, &filter).await?;
+    Ok(Json(Page {
+        data: found.entries.into_iter().map(AuditOut::from).collect(),
+        next_cursor: found.next.map(|id| cursor_after(&id)),
+    }))
 }

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -27,7 +27,7 @@ pub struct Dashboard {
 /// The business at a glance.
 #[utoipa::path(
     get,
-    path = "/api/v1/dashboard",
+    path = "/dashboard",
     tag = "dashboard",
     security(("bearer" = ["dashboard:read"])),
     responses(
@@ -36,19 +36,14 @@ pub struct Dashboard {
         (status = 403, description = "The token lacks dashboard:read", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn show(State(state): State<AppState>, ApiActor(actor): ApiActor) -> Response {
-    match commerce::identity::business_home(state.db.read(), &actor).await {
-        Ok(home) => {
-            let shops = home.locations.iter().filter(|l| l.kind == commerce::identity::LocationKind::Shop).count();
-            Json(Dashboard {
-                business: home.tenant.name,
-                shops,
-                warehouses: home.locations.len() - shops,
-                staff: home.staff,
-                open_invitations: home.open_invitations,
-            })
-            .into_response()
-        }
-        Err(error) => Problem::from(error).into_response(),
-    }
+pub async fn show(State(state): State<AppState>, ApiActor(actor): ApiActor) -> Result<Json<Dashboard>, Problem> {
+    let home = commerce::identity::business_home(state.db.read(), &actor).await?;
+    let shops = home.locations.iter().filter(|l| l.kind == commerce::identity::LocationKind::Shop).count();
+    Ok(Json(Dashboard {
+        business: home.tenant.name,
+        shops,
+        warehouses: home.locations.len() - shops,
+        staff: home.staff,
+        open_invitations: home.open_invitations,
+    }))
 }

@@ -12,7 +12,7 @@ use utoipa::openapi::{Content, Ref};
 use utoipa::openapi::{OpenApi as Document, RefOr};
 use utoipa::{Modify, OpenApi};
 
-use super::{audit, dashboard, inventory, list, locations, problem, products, settings, staff, token};
+use super::problem;
 
 /// The API's description.
 #[derive(OpenApi)]
@@ -31,78 +31,7 @@ use super::{audit, dashboard, inventory, list, locations, problem, products, set
                        Creates accept an `Idempotency-Key` header: a retry with the same key and body gets the first \
                        answer; the same key with another body is a 422. Keys are kept for 24 hours."
     ),
-    paths(
-        token::issue,
-        settings::show,
-        locations::list,
-        locations::create,
-        staff::list,
-        audit::list,
-        dashboard::show,
-        products::list,
-        products::create,
-        products::show,
-        products::replace,
-        products::remove,
-        products::add_image,
-        products::edit_image,
-        products::remove_image,
-        inventory::list,
-        inventory::movements,
-        inventory::adjust,
-        inventory::create_transfer,
-        inventory::show_transfer,
-        inventory::send_transfer,
-        inventory::receive_transfer,
-        inventory::reserve,
-        inventory::commit,
-        inventory::release,
-        inventory::sync
-    ),
-    components(schemas(
-        problem::Problem,
-        problem::FieldError,
-        token::TokenRequest,
-        token::TokenResponse,
-        settings::Settings,
-        locations::LocationOut,
-        locations::LocationIn,
-        list::Page<locations::LocationOut>,
-        staff::StaffOut,
-        list::Page<staff::StaffOut>,
-        audit::AuditOut,
-        list::Page<audit::AuditOut>,
-        dashboard::Dashboard,
-        products::ProductOut,
-        products::ProductIn,
-        products::VariantOut,
-        products::VariantIn,
-        products::ImageOut,
-        products::ImageUpload,
-        products::ImageEdit,
-        products::ProductSummary,
-        list::Page<products::ProductSummary>,
-        inventory::LevelOut,
-        list::Page<inventory::LevelOut>,
-        inventory::MovementOut,
-        list::Page<inventory::MovementOut>,
-        inventory::AdjustmentIn,
-        inventory::OnHandOut,
-        inventory::LineIn,
-        inventory::TransferIn,
-        inventory::TransferOut,
-        inventory::TransferLineOut,
-        inventory::ArrivalIn,
-        inventory::ReservationIn,
-        inventory::ReservationOut,
-        inventory::CommitIn,
-        inventory::SyncIn,
-        inventory::SyncItemIn,
-        inventory::SyncOut,
-        inventory::SyncApplied,
-        inventory::SyncConflict,
-    )),
-    modifiers(&BearerScopes, &CommonAnswers),
+    components(schemas(problem::Problem, problem::FieldError)),
     tags(
         (name = "auth", description = "Access tokens"),
         (name = "settings", description = "The business and its locations"),
@@ -187,14 +116,21 @@ fn common_answers(operation: &mut Operation) {
     }
 }
 
+/// What the routes' annotations cannot say themselves: the token scheme and its scopes, and
+/// the answers every operation shares.
+pub fn complete(document: &mut Document) {
+    BearerScopes.modify(document);
+    CommonAnswers.modify(document);
+}
+
 /// `GET /api/v1/openapi.json`.
-pub async fn openapi_json() -> Json<Document> {
-    Json(ApiDoc::openapi())
+pub async fn openapi_json() -> Json<&'static Document> {
+    Json(super::document())
 }
 
 /// `GET /api/docs`: every endpoint with its parameters, body, answers and scopes.
 pub async fn page() -> Html<String> {
-    let doc = ApiDoc::openapi();
+    let doc = super::document();
     let mut html = String::from(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\

@@ -2,7 +2,11 @@
 //! key and body gets the first result (marked `Idempotency-Replayed: true`). The key is claimed
 //! and kept by the domain, in the transaction of the work (see `commerce::idempotency`).
 
-use axum::http::{HeaderMap, HeaderValue};
+use std::convert::Infallible;
+
+use axum::extract::{FromRequestParts, OriginalUri};
+use axum::http::HeaderValue;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use commerce::idempotency::Once;
 use commerce::identity::Actor;
@@ -12,31 +16,46 @@ use super::Problem;
 /// The header that carries the key.
 pub const HEADER: &str = "idempotency-key";
 
-/// Answers `work`'s response, given the key this request carries for `route` (scoped to the API
-/// client sending it), or none when it carries none.
-pub async fn once(
-    actor: &Actor,
-    headers: &HeaderMap,
-    route: &str,
-    body: &[u8],
-    work: impl AsyncFnOnce(Option<&Once>) -> Response,
-) -> Response {
-    let once = match key(actor, headers, route, body) {
-        Ok(once) => once,
-        Err(error) => return Problem::from(error).into_response(),
-    };
-    let mut response = work(once.as_ref()).await;
-    if once.as_ref().is_some_and(Once::replayed) {
-        response.headers_mut().insert("idempotency-replayed", HeaderValue::from_static("true"));
-    }
-    response
+/// The key a request carries, if any, and what the request is (its method and path, as the
+/// client sent them), which the key's fingerprint includes: a handler never names its route.
+pub struct Keyed {
+    key: Option<HeaderValue>,
+    request: String,
 }
 
-fn key(actor: &Actor, headers: &HeaderMap, route: &str, body: &[u8]) -> Result<Option<Once>, commerce::Error> {
-    let Some(value) = headers.get(HEADER) else { return Ok(None) };
-    let Actor::ApiClient { client, .. } = actor else { return Ok(None) };
-    let key = value
-        .to_str()
-        .map_err(|_| commerce::Error::invalid("Idempotency-Key", "must be printable ASCII, 1 to 255 characters"))?;
-    Once::new(client.to_string(), key, route, body).map(Some)
+impl<S: Send + Sync> FromRequestParts<S> for Keyed {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        // Below a nested router the URI lacks its prefix; the original one has it.
+        let path = parts.extensions.get::<OriginalUri>().map_or_else(|| parts.uri.path(), |uri| uri.0.path());
+        Ok(Self { key: parts.headers.get(HEADER).cloned(), request: format!("{} {path}", parts.method) })
+    }
+}
+
+impl Keyed {
+    /// Answers `work`'s result, run with this request's key (scoped to the API client sending
+    /// it) and `body` in its fingerprint, or with none when the request carries no key.
+    pub async fn run<T: IntoResponse>(
+        self,
+        actor: &Actor,
+        body: &[u8],
+        work: impl AsyncFnOnce(Option<&Once>) -> Result<T, Problem>,
+    ) -> Result<Response, Problem> {
+        let once = self.once(actor, body)?;
+        let mut response = work(once.as_ref()).await?.into_response();
+        if once.as_ref().is_some_and(Once::replayed) {
+            response.headers_mut().insert("idempotency-replayed", HeaderValue::from_static("true"));
+        }
+        Ok(response)
+    }
+
+    fn once(&self, actor: &Actor, body: &[u8]) -> Result<Option<Once>, commerce::Error> {
+        let Some(value) = &self.key else { return Ok(None) };
+        let Actor::ApiClient { client, .. } = actor else { return Ok(None) };
+        let key = value
+            .to_str()
+            .map_err(|_| commerce::Error::invalid("Idempotency-Key", "must be printable ASCII, 1 to 255 characters"))?;
+        Once::new(client.to_string(), key, &self.request, body).map(Some)
+    }
 }

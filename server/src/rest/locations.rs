@@ -2,15 +2,16 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use commerce::identity::{self, Location, NewLocation};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::idempotent::Keyed;
 use super::list::{ListParams, Page, page};
-use super::{ApiActor, JsonBody, Problem, QueryOf, idempotent};
+use super::{ApiActor, JsonBody, Problem, QueryOf};
 use crate::AppState;
 
 /// A shop or warehouse.
@@ -92,7 +93,7 @@ pub struct LocationIn {
 /// The business's locations, a page at a time, by name (`sort=name` or `sort=-name`).
 #[utoipa::path(
     get,
-    path = "/api/v1/locations",
+    path = "/locations",
     tag = "settings",
     params(ListParams),
     security(("bearer" = ["settings:read"])),
@@ -107,25 +108,19 @@ pub async fn list(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     QueryOf(params): QueryOf<ListParams>,
-) -> Response {
-    let run = async {
-        let limit = params.limit()?;
-        let (_, descending) = params.sort(&["name"])?;
-        let after: Option<(String, Uuid)> = params.cursor()?;
-        let rows = identity::list_locations(state.db.read(), &actor, after, descending, limit + 1).await?;
-        let items: Vec<LocationOut> = rows.into_iter().map(LocationOut::from).collect();
-        Ok::<_, commerce::Error>(page(items, limit, |l| (l.name.clone(), l.id)))
-    };
-    match run.await {
-        Ok(page) => Json(page).into_response(),
-        Err(error) => Problem::from(error).into_response(),
-    }
+) -> Result<Json<Page<LocationOut>>, Problem> {
+    let limit = params.limit()?;
+    let (_, descending) = params.sort(&["name"])?;
+    let after: Option<(String, Uuid)> = params.cursor()?;
+    let rows = identity::list_locations(state.db.read(), &actor, after, descending, limit + 1).await?;
+    let items: Vec<LocationOut> = rows.into_iter().map(LocationOut::from).collect();
+    Ok(Json(page(items, limit, |l| (l.name.clone(), l.id))))
 }
 
 /// Adds a shop or warehouse. Send an `Idempotency-Key` to make retries safe.
 #[utoipa::path(
     post,
-    path = "/api/v1/locations",
+    path = "/locations",
     tag = "settings",
     request_body = LocationIn,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer")),
@@ -141,24 +136,22 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    headers: HeaderMap,
-    body: JsonBody<LocationIn>,
-) -> Response {
-    let JsonBody { value, bytes } = body;
-    idempotent::once(&actor, &headers, "POST /api/v1/locations", &bytes, async |once| {
-        let new = NewLocation {
-            name: value.name,
-            kind: value.kind,
-            address: value.address,
-            city: value.city,
-            state: value.state,
-            phone: value.phone,
-            opening_hours: value.opening_hours,
-        };
-        match identity::create_location(state.db.primary(), &actor, new, once).await {
-            Ok(location) => (StatusCode::CREATED, Json(LocationOut::from(location))).into_response(),
-            Err(error) => Problem::from(error).into_response(),
-        }
-    })
-    .await
+    keyed: Keyed,
+    JsonBody { value, bytes }: JsonBody<LocationIn>,
+) -> Result<Response, Problem> {
+    keyed
+        .run(&actor, &bytes, async |once| {
+            let new = NewLocation {
+                name: value.name,
+                kind: value.kind,
+                address: value.address,
+                city: value.city,
+                state: value.state,
+                phone: value.phone,
+                opening_hours: value.opening_hours,
+            };
+            let location = identity::create_location(state.db.primary(), &actor, new, once).await?;
+            Ok((StatusCode::CREATED, Json(LocationOut::from(location))))
+        })
+        .await
 }

@@ -17,9 +17,14 @@ mod settings;
 mod staff;
 mod token;
 
+use std::sync::LazyLock;
+
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, patch, post};
+use axum::routing::get;
+use utoipa::openapi::OpenApi as Document;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 pub use auth::ApiActor;
 pub use body::{IdPath, IdsPath, JsonBody, QueryOf};
@@ -30,36 +35,36 @@ use crate::AppState;
 
 /// The `/api/v1` routes. Anything unknown below it answers a problem+json 404, never a page.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/oauth/token", post(token::issue))
-        .route("/settings", get(settings::show))
-        .route("/locations", get(locations::list).post(locations::create))
-        .route("/staff", get(staff::list))
-        .route("/audit", get(audit::list))
-        .route("/dashboard", get(dashboard::show))
-        .route("/marketplace/products", get(products::list).post(products::create))
-        .route("/marketplace/products/{id}", get(products::show).put(products::replace).delete(products::remove))
-        .route(
-            "/marketplace/products/{id}/images",
-            post(products::add_image).layer(DefaultBodyLimit::max(crate::media::LARGEST_BODY)),
-        )
-        .route(
-            "/marketplace/products/{id}/images/{image_id}",
-            patch(products::edit_image).delete(products::remove_image),
-        )
-        .route("/inventory", get(inventory::list))
-        .route("/inventory/movements", get(inventory::movements))
-        .route("/inventory/adjustments", post(inventory::adjust))
-        .route("/inventory/transfers", post(inventory::create_transfer))
-        .route("/inventory/transfers/{id}", get(inventory::show_transfer))
-        .route("/inventory/transfers/{id}/send", post(inventory::send_transfer))
-        .route("/inventory/transfers/{id}/receive", post(inventory::receive_transfer))
-        .route("/inventory/reservations", post(inventory::reserve))
-        .route("/inventory/reservations/{id}/commit", post(inventory::commit))
-        .route("/inventory/reservations/{id}/release", post(inventory::release))
-        .route("/inventory/sync", post(inventory::sync))
+    api().0
+}
+
+/// The API's `OpenAPI` document: the same routes as [`router`], read from their annotations.
+pub fn document() -> &'static Document {
+    static DOCUMENT: LazyLock<Document> = LazyLock::new(|| api().1);
+    &DOCUMENT
+}
+
+/// Each route once: its path and method come from its handler's annotation, which also
+/// describes it in the document.
+fn api() -> (Router<AppState>, Document) {
+    let v1 = OpenApiRouter::new()
+        .routes(routes!(token::issue))
+        .routes(routes!(settings::show))
+        .routes(routes!(locations::list, locations::create))
+        .routes(routes!(staff::list))
+        .routes(routes!(audit::list))
+        .routes(routes!(dashboard::show))
+        .routes(routes!(products::list, products::create))
+        .routes(routes!(products::show, products::replace, products::remove))
+        .routes(routes!(products::add_image).layer(DefaultBodyLimit::max(crate::media::LARGEST_BODY)))
+        .routes(routes!(products::edit_image, products::remove_image))
+        .merge(inventory::routes())
         .route("/openapi.json", get(docs::openapi_json))
-        .fallback(|| async { Problem::from(commerce::Error::not_found("endpoint")) })
+        .fallback(|| async { Problem::from(commerce::Error::not_found("endpoint")) });
+    let (router, mut document) =
+        OpenApiRouter::with_openapi(<ApiDoc as utoipa::OpenApi>::openapi()).nest("/api/v1", v1).split_for_parts();
+    docs::complete(&mut document);
+    (router, document)
 }
 
 /// The API's documentation page, `/api/docs`.

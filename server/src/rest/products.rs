@@ -15,8 +15,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::idempotent::Keyed;
 use super::list::{ListParams, Page, cursor_after};
-use super::{ApiActor, IdPath, IdsPath, JsonBody, Problem, QueryOf, idempotent};
+use super::{ApiActor, IdPath, IdsPath, JsonBody, Problem, QueryOf};
 use crate::AppState;
 
 /// A variant: the thing with a SKU, a price and stock.
@@ -343,7 +344,7 @@ pub struct ProductFilter {
 /// Products, by name (`sort=name`, the default) or most recently changed first (`sort=-updated_at`).
 #[utoipa::path(
     get,
-    path = "/api/v1/marketplace/products",
+    path = "/marketplace/products",
     tag = "products",
     params(ListParams, ProductFilter),
     security(("bearer" = ["products:read"])),
@@ -359,29 +360,23 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     QueryOf(params): QueryOf<ListParams>,
     QueryOf(filter): QueryOf<ProductFilter>,
-) -> Response {
-    let run = async {
-        let limit = params.limit()?;
-        let sort = ProductSort::parse(params.sort.as_deref())?;
-        let status = ProductStatus::filter(filter.status.as_deref())?;
-        let query = ProductQuery { search: filter.search, status, category: filter.category_id.map(CategoryId), sort };
-        let after: Option<ProductCursor> = params.cursor()?;
-        let found = catalog::product::list(state.db.read(), &actor, &query, after, limit).await?;
-        Ok::<_, commerce::Error>(Page {
-            data: found.rows.into_iter().map(ProductSummary::from).collect(),
-            next_cursor: found.next.map(|c| cursor_after(&c)),
-        })
-    };
-    match run.await {
-        Ok(page) => Json(page).into_response(),
-        Err(error) => Problem::from(error).into_response(),
-    }
+) -> Result<Json<Page<ProductSummary>>, Problem> {
+    let limit = params.limit()?;
+    let sort = ProductSort::parse(params.sort.as_deref())?;
+    let status = ProductStatus::filter(filter.status.as_deref())?;
+    let query = ProductQuery { search: filter.search, status, category: filter.category_id.map(CategoryId), sort };
+    let after: Option<ProductCursor> = params.cursor()?;
+    let found = catalog::product::list(state.db.read(), &actor, &query, after, limit).await?;
+    Ok(Json(Page {
+        data: found.rows.into_iter().map(ProductSummary::from).collect(),
+        next_cursor: found.next.map(|c| cursor_after(&c)),
+    }))
 }
 
 /// Creates a product with its variants. Send an `Idempotency-Key` to make retries safe.
 #[utoipa::path(
     post,
-    path = "/api/v1/marketplace/products",
+    path = "/marketplace/products",
     tag = "products",
     request_body = ProductIn,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer")),
@@ -397,24 +392,21 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    headers: HeaderMap,
-    body: JsonBody<ProductIn>,
-) -> Response {
-    let JsonBody { value, bytes } = body;
-    idempotent::once(&actor, &headers, "POST /api/v1/marketplace/products", &bytes, async |once| {
-        let created = async { catalog::product::create(state.db.primary(), &actor, value.into_input()?, once).await };
-        match created.await {
-            Ok(product) => with_etag(StatusCode::CREATED, product),
-            Err(error) => Problem::from(error).into_response(),
-        }
-    })
-    .await
+    keyed: Keyed,
+    JsonBody { value, bytes }: JsonBody<ProductIn>,
+) -> Result<Response, Problem> {
+    keyed
+        .run(&actor, &bytes, async |once| {
+            let created = catalog::product::create(state.db.primary(), &actor, value.into_input()?, once).await?;
+            Ok(with_etag(StatusCode::CREATED, created))
+        })
+        .await
 }
 
 /// One product with its variants, stock and images.
 #[utoipa::path(
     get,
-    path = "/api/v1/marketplace/products/{id}",
+    path = "/marketplace/products/{id}",
     tag = "products",
     params(("id" = Uuid, Path, description = "The product's id")),
     security(("bearer" = ["products:read"])),
@@ -423,18 +415,19 @@ pub async fn create(
         (status = 404, description = "No such product in this business", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn show(State(state): State<AppState>, ApiActor(actor): ApiActor, IdPath(id): IdPath) -> Response {
-    match catalog::product::get(state.db.read(), &actor, ProductId(id)).await {
-        Ok(product) => with_etag(StatusCode::OK, product),
-        Err(error) => Problem::from(error).into_response(),
-    }
+pub async fn show(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> Result<Response, Problem> {
+    Ok(with_etag(StatusCode::OK, catalog::product::get(state.db.read(), &actor, ProductId(id)).await?))
 }
 
 /// Replaces a product's fields and variants. Send the `ETag` it was read with as `If-Match`, so
 /// that a change someone made in between is not overwritten.
 #[utoipa::path(
     put,
-    path = "/api/v1/marketplace/products/{id}",
+    path = "/marketplace/products/{id}",
     tag = "products",
     request_body = ProductIn,
     params(
@@ -457,18 +450,13 @@ pub async fn replace(
     IdPath(id): IdPath,
     headers: HeaderMap,
     body: JsonBody<ProductIn>,
-) -> Response {
-    let revision = match if_match(&headers) {
-        Ok(revision) => revision,
-        Err(message) => return Problem::bad_request(message).into_response(),
-    };
-    let run = async {
-        catalog::product::update(state.db.primary(), &actor, ProductId(id), body.value.into_input()?, revision).await
-    };
-    match run.await {
-        Ok(product) => with_etag(StatusCode::OK, product),
-        Err(error) => Problem::from(error).into_response(),
-    }
+) -> Result<Response, Problem> {
+    let revision = if_match(&headers).map_err(Problem::bad_request)?;
+    let input = body.value.into_input()?;
+    Ok(with_etag(
+        StatusCode::OK,
+        catalog::product::update(state.db.primary(), &actor, ProductId(id), input, revision).await?,
+    ))
 }
 
 /// A product as the answer's body, with its revision as the `ETag`.
@@ -501,7 +489,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, &'static str> {
 /// Deletes a product that was never stocked (one with stock history is archived instead).
 #[utoipa::path(
     delete,
-    path = "/api/v1/marketplace/products/{id}",
+    path = "/marketplace/products/{id}",
     tag = "products",
     params(("id" = Uuid, Path, description = "The product's id")),
     security(("bearer" = ["products:write"])),
@@ -511,11 +499,13 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, &'static str> {
         (status = 409, description = "It has stock history; archive it instead", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn remove(State(state): State<AppState>, ApiActor(actor): ApiActor, IdPath(id): IdPath) -> Response {
-    match catalog::product::delete(state.db.primary(), &actor, ProductId(id)).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(error) => Problem::from(error).into_response(),
-    }
+pub async fn remove(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+) -> Result<StatusCode, Problem> {
+    catalog::product::delete(state.db.primary(), &actor, ProductId(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A picture to upload, as `multipart/form-data`.
@@ -547,7 +537,7 @@ pub struct ImageEdit {
 /// Adds a picture after the product's others (at most 12).
 #[utoipa::path(
     post,
-    path = "/api/v1/marketplace/products/{id}/images",
+    path = "/marketplace/products/{id}/images",
     tag = "products",
     request_body(content = ImageUpload, content_type = "multipart/form-data"),
     params(
@@ -566,25 +556,24 @@ pub async fn add_image(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     IdPath(id): IdPath,
-    headers: HeaderMap,
+    keyed: Keyed,
     crate::media::PictureForm(upload): crate::media::PictureForm,
-) -> Response {
-    // The request, for the key's fingerprint: the product, the picture's bytes and its text.
-    let what = format!("POST /api/v1/marketplace/products/{id}/images");
+) -> Result<Response, Problem> {
+    // The key's fingerprint covers the request's path (so the product), the picture and its text.
     let body = [upload.bytes.as_slice(), &[0], upload.alt.as_bytes()].concat();
-    idempotent::once(&actor, &headers, &what, &body, async |once| {
-        match catalog::image::add(state.db.primary(), &*state.media, &actor, ProductId(id), upload, once).await {
-            Ok(image) => (StatusCode::CREATED, Json(ImageOut::from(image))).into_response(),
-            Err(error) => Problem::from(error).into_response(),
-        }
-    })
-    .await
+    keyed
+        .run(&actor, &body, async |once| {
+            let image =
+                catalog::image::add(state.db.primary(), &*state.media, &actor, ProductId(id), upload, once).await?;
+            Ok((StatusCode::CREATED, Json(ImageOut::from(image))))
+        })
+        .await
 }
 
 /// Describes or moves a picture; answers the product's pictures in their new order.
 #[utoipa::path(
     patch,
-    path = "/api/v1/marketplace/products/{id}/images/{image_id}",
+    path = "/marketplace/products/{id}/images/{image_id}",
     tag = "products",
     request_body = ImageEdit,
     params(
@@ -603,15 +592,15 @@ pub async fn edit_image(
     ApiActor(actor): ApiActor,
     IdsPath(id, image): IdsPath,
     body: JsonBody<ImageEdit>,
-) -> Response {
+) -> Result<Json<Vec<ImageOut>>, Problem> {
     let edit = catalog::image::Edit { alt: body.value.alt, position: body.value.position };
-    images_answer(catalog::image::edit(state.db.primary(), &actor, ProductId(id), image, edit).await)
+    Ok(images_answer(catalog::image::edit(state.db.primary(), &actor, ProductId(id), image, edit).await?))
 }
 
 /// Removes a picture; answers the product's pictures left.
 #[utoipa::path(
     delete,
-    path = "/api/v1/marketplace/products/{id}/images/{image_id}",
+    path = "/marketplace/products/{id}/images/{image_id}",
     tag = "products",
     params(
         ("id" = Uuid, Path, description = "The product's id"),
@@ -627,13 +616,10 @@ pub async fn remove_image(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     IdsPath(id, image): IdsPath,
-) -> Response {
-    images_answer(catalog::image::remove(state.db.primary(), &actor, ProductId(id), image).await)
+) -> Result<Json<Vec<ImageOut>>, Problem> {
+    Ok(images_answer(catalog::image::remove(state.db.primary(), &actor, ProductId(id), image).await?))
 }
 
-fn images_answer(result: Result<Vec<catalog::ProductImage>, commerce::Error>) -> Response {
-    match result {
-        Ok(images) => Json(images.into_iter().map(ImageOut::from).collect::<Vec<_>>()).into_response(),
-        Err(error) => Problem::from(error).into_response(),
-    }
+fn images_answer(images: Vec<catalog::ProductImage>) -> Json<Vec<ImageOut>> {
+    Json(images.into_iter().map(ImageOut::from).collect())
 }

@@ -2,7 +2,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -36,7 +35,7 @@ pub struct Settings {
 /// The business's settings.
 #[utoipa::path(
     get,
-    path = "/api/v1/settings",
+    path = "/settings",
     tag = "settings",
     security(("bearer" = ["settings:read"])),
     responses(
@@ -45,20 +44,17 @@ pub struct Settings {
         (status = 403, description = "The token lacks settings:read", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn show(State(state): State<AppState>, ApiActor(actor): ApiActor) -> Response {
-    match commerce::identity::settings(state.db.read(), &actor).await {
-        Ok(t) => Json(Settings {
-            id: t.id.0,
-            name: t.name,
-            slug: t.slug,
-            mode: t.mode.code(),
-            currency: t.currency.code(),
-            vat_rate: t.vat_rate.normalize().to_string(),
-            prices_include_tax: t.prices_include_tax,
-            time_zone: t.time_zone,
-            listed: t.listed,
-        })
-        .into_response(),
-        Err(error) => Problem::from(error).into_response(),
-    }
+pub async fn show(State(state): State<AppState>, ApiActor(actor): ApiActor) -> Result<Json<Settings>, Problem> {
+    let t = commerce::identity::settings(state.db.read(), &actor).await?;
+    Ok(Json(Settings {
+        id: t.id.0,
+        name: t.name,
+        slug: t.slug,
+        mode: t.mode.code(),
+        currency: t.currency.code(),
+        vat_rate: t.vat_rate.normalize().to_string(),
+        prices_include_tax: t.prices_include_tax,
+        time_zone: t.time_zone,
+        listed: t.listed,
+    }))
 }

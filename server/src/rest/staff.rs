@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+
 use chrono::{DateTime, Utc};
 use commerce::identity::{self, Role, StaffQuery, StaffRow};
 use serde::{Deserialize, Serialize};
@@ -59,7 +59,7 @@ pub struct StaffFilter {
 /// The business's members of staff by name (`sort=name`), filtered by role and status.
 #[utoipa::path(
     get,
-    path = "/api/v1/staff",
+    path = "/staff",
     tag = "staff",
     params(ListParams, StaffFilter),
     security(("bearer" = ["staff:read"])),
@@ -75,26 +75,21 @@ pub async fn list(
     ApiActor(actor): ApiActor,
     QueryOf(params): QueryOf<ListParams>,
     QueryOf(filter): QueryOf<StaffFilter>,
-) -> Response {
-    let run = async {
-        let limit = params.limit()?;
-        if params.sort(&["name"])?.1 {
-            return Err(commerce::Error::invalid("sort", "staff are listed by name, A to Z (sort=name)"));
-        }
-        let role = match filter.role.as_deref() {
+) -> Result<Json<Page<StaffOut>>, Problem> {
+    let limit = params.limit()?;
+    if params.sort(&["name"])?.1 {
+        return Err(commerce::Error::invalid("sort", "staff are listed by name, A to Z (sort=name)").into());
+    }
+    let role =
+        match filter.role.as_deref() {
             None => None,
             Some(code) => Some(Role::from_code(code).ok_or_else(|| {
                 commerce::Error::invalid("role", "one of owner, manager, accountant, cashier, vendor")
             })?),
         };
-        let query = StaffQuery { role, active: filter.active };
-        let after: Option<(String, Uuid)> = params.cursor()?;
-        let rows = identity::staff_page(state.db.read(), &actor, &query, after, limit + 1).await?;
-        let items: Vec<StaffOut> = rows.into_iter().map(StaffOut::from).collect();
-        Ok(page(items, limit, |m| (m.name.clone(), m.id)))
-    };
-    match run.await {
-        Ok(page) => Json(page).into_response(),
-        Err(error) => Problem::from(error).into_response(),
-    }
+    let query = StaffQuery { role, active: filter.active };
+    let after: Option<(String, Uuid)> = params.cursor()?;
+    let rows = identity::staff_page(state.db.read(), &actor, &query, after, limit + 1).await?;
+    let items: Vec<StaffOut> = rows.into_iter().map(StaffOut::from).collect();
+    Ok(Json(page(items, limit, |m| (m.name.clone(), m.id))))
 }

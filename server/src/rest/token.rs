@@ -45,7 +45,7 @@ pub struct TokenResponse {
 /// Issues an access token to an API client that proves its secret.
 #[utoipa::path(
     post,
-    path = "/api/v1/oauth/token",
+    path = "/oauth/token",
     tag = "auth",
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses(
