@@ -9,6 +9,7 @@ pub mod error;
 pub mod identity;
 pub mod inventory;
 pub mod money;
+pub mod page;
 
 #[cfg(feature = "server")]
 pub mod db;

@@ -445,7 +445,13 @@ async fn a_transfer_moves_what_was_sent_and_records_what_arrived(owner: PgPool) 
     transfer::receive(&db, &boss, id, &[Line { variant, quantity: 7 }]).await.unwrap();
     let done = transfer::get(&db, &boss, id).await.unwrap();
     assert_eq!((done.status, done.lines[0].received), (inventory::TransferStatus::Received, Some(7)));
-    let listed = transfer::recent(&db, &boss, 10).await.unwrap();
+    // A page at a time: the first page says where the second starts, and the second is the last.
+    let first = transfer::list(&db, &boss, None, 1).await.unwrap();
+    let after = commerce::page::read_cursor("after", first.next_cursor.as_deref()).unwrap();
+    assert!(after.is_some(), "the first of two pages says where the next starts");
+    let second = transfer::list(&db, &boss, after, 1).await.unwrap();
+    assert_eq!(second.next_cursor, None, "the second page is the last");
+    let listed: Vec<_> = first.data.iter().chain(&second.data).collect();
     let listed: Vec<_> = listed.iter().map(|t| (t.id, t.status, t.lines.len(), t.note.as_str())).collect();
     assert_eq!(
         listed,
@@ -473,7 +479,12 @@ async fn an_approved_count_posts_its_differences(owner: PgPool) {
     inventory::count::record_counts(&db, &boss, count, &[(variant, Some(37))]).await.unwrap();
     assert_eq!(inventory::count::approve(&db, &boss, count).await.unwrap(), 1);
     let other = inventory::count::start(&db, &boss, shop, "spot check").await.unwrap();
-    let listed = inventory::count::recent(&db, &boss, 10).await.unwrap();
+    let first = inventory::count::list(&db, &boss, None, 1).await.unwrap();
+    let after = commerce::page::read_cursor("after", first.next_cursor.as_deref()).unwrap();
+    let second = inventory::count::list(&db, &boss, after, 1).await.unwrap();
+    assert_eq!(second.next_cursor, None, "the second page is the last");
+    assert_eq!(inventory::count::list(&db, &boss, None, 10).await.unwrap().data.len(), 2);
+    let listed: Vec<_> = first.data.iter().chain(&second.data).collect();
     let listed: Vec<_> = listed.iter().map(|c| (c.id, c.status, c.note.as_str())).collect();
     assert_eq!(
         listed,

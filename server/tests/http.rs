@@ -116,6 +116,47 @@ async fn signed_in_staff_see_their_pages_and_only_those(db: PgPool) {
     assert!(till.body.contains("Ikeja GRA"));
 }
 
+/// Transfers and counts are listed fifty to a page, with a link to the older ones; before, the
+/// list stopped at the fifty newest and the rest could not be reached.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_transfer_list_pages_to_the_oldest(db: PgPool) {
+    let app = app_with_demo_data(db.clone()).await;
+    let owner = sign_in(&app, "owner@ojafresh.ng").await;
+    let app_db = commerce::db::pool_as_role(&db, "commerce_app").await.unwrap();
+    let boss = commerce::identity::log_in(
+        &app_db,
+        "owner@ojafresh.ng",
+        commerce::demo::PASSWORD,
+        &commerce::identity::session::ClientInfo { user_agent: "test".into(), ip: "10.0.0.9".into() },
+    )
+    .await
+    .unwrap()
+    .actor;
+    let places = commerce::inventory::levels::locations(&app_db, &boss).await.unwrap();
+    let product =
+        commerce::catalog::product::list(&app_db, &boss, &commerce::catalog::ProductQuery::default(), None, 1)
+            .await
+            .unwrap();
+    let variant = commerce::catalog::product::get(&app_db, &boss, product.rows[0].id).await.unwrap().variants[0].id;
+    let line = [commerce::inventory::Line { variant, quantity: 1 }];
+    for n in 0..51 {
+        let note = format!("transfer {n}");
+        commerce::inventory::transfer::create(&app_db, &boss, places[0].id, places[1].id, &line, &note, None)
+            .await
+            .unwrap();
+    }
+    let first = send(&app, Request::get("/admin/stock/transfers").header(header::COOKIE, &owner)).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.body.contains("transfer 50") && !first.body.contains("transfer 0<"), "the newest fifty first");
+    let link = first.body.split("href=\"/admin/stock/transfers?after=").nth(1).expect("a link to the older ones");
+    let after = link.split('"').next().unwrap();
+    let older =
+        send(&app, Request::get(format!("/admin/stock/transfers?after={after}")).header(header::COOKIE, &owner)).await;
+    assert_eq!(older.status, StatusCode::OK);
+    assert!(older.body.contains("transfer 0") && !older.body.contains("transfer 50"), "then the oldest");
+    assert!(!older.body.contains("Older transfers"), "and no further link");
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn a_post_from_another_site_is_refused(db: PgPool) {
     let app = app_with_demo_data(db).await;

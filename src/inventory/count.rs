@@ -1,6 +1,7 @@
 //! Stock counts: a count sheet per location with what the books expect, the numbers people
 //! count, and on approval the differences posted to the ledger.
 
+use chrono::{DateTime, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -11,6 +12,7 @@ use crate::audit::{self, Change};
 use crate::catalog::VariantId;
 use crate::db::tenant_tx;
 use crate::identity::{Actor, LocationId, Permission, TenantId};
+use crate::page::Page;
 use crate::{Clash, Error};
 
 /// Opens a count at a location: the sheet lists every variant of the business that is not
@@ -173,20 +175,32 @@ pub async fn get(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<StockCoun
     Ok(count)
 }
 
-/// The most recent counts, newest first, without their sheets.
-pub async fn recent(db: &sqlx::PgPool, actor: &Actor, limit: i64) -> Result<Vec<StockCount>, Error> {
+/// A page of counts without their sheets, newest first, continuing after the count `after`
+/// names (when it was started, and its id).
+pub async fn list(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Page<StockCount>, Error> {
     let tenant = actor.require(Permission::ViewInventory)?;
+    let limit = limit.clamp(1, 200);
+    let (at, id) = after.unzip();
     let mut tx = tenant_tx(db, tenant).await?;
     let ids = sqlx::query_scalar!(
-        "SELECT id FROM stock_counts WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+        "SELECT id FROM stock_counts
+          WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
+          ORDER BY created_at DESC, id DESC LIMIT $4",
         tenant.0,
-        limit.clamp(1, 200)
+        at,
+        id,
+        limit + 1
     )
     .fetch_all(&mut *tx)
     .await?;
     let counts = read_all(&mut tx, tenant, &ids).await?;
     tx.commit().await?;
-    Ok(counts)
+    Ok(Page::from_extra(counts, limit, |c| (c.created_at, c.id)))
 }
 
 /// Locks an open count and answers its location; `Conflict` when it is closed.

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -15,6 +16,7 @@ use crate::catalog::VariantId;
 use crate::db::tenant_tx;
 use crate::idempotency::{self, Once};
 use crate::identity::{Actor, LocationId, Permission, TenantId};
+use crate::page::Page;
 use crate::{Clash, Error};
 
 /// Drafts a transfer; no stock moves until it is sent. Answers its id.
@@ -218,20 +220,32 @@ pub async fn get(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<Transfer,
     Ok(transfer)
 }
 
-/// The most recent transfers, newest first (without their lines).
-pub async fn recent(db: &sqlx::PgPool, actor: &Actor, limit: i64) -> Result<Vec<Transfer>, Error> {
+/// A page of transfers with their lines, newest first, continuing after the transfer `after`
+/// names (when it was drafted, and its id).
+pub async fn list(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Page<Transfer>, Error> {
     let tenant = actor.require(Permission::ViewInventory)?;
+    let limit = limit.clamp(1, 200);
+    let (at, id) = after.unzip();
     let mut tx = tenant_tx(db, tenant).await?;
     let ids = sqlx::query_scalar!(
-        "SELECT id FROM stock_transfers WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+        "SELECT id FROM stock_transfers
+          WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
+          ORDER BY created_at DESC, id DESC LIMIT $4",
         tenant.0,
-        limit.clamp(1, 200)
+        at,
+        id,
+        limit + 1
     )
     .fetch_all(&mut *tx)
     .await?;
     let transfers = read_all(&mut tx, tenant, &ids).await?;
     tx.commit().await?;
-    Ok(transfers)
+    Ok(Page::from_extra(transfers, limit, |t| (t.created_at, t.id)))
 }
 
 fn step(transfer: &Transfer, next: TransferStatus) -> Result<(), Error> {

@@ -37,7 +37,8 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     .await?)
 }
 
-/// One page of the audit trail, filtered; dates are `YYYY-MM-DD`, read in UTC.
+/// One page of the audit trail, filtered, and the cursor of the next; dates are `YYYY-MM-DD`,
+/// read in UTC.
 #[server(prefix = "/rpc", endpoint = "load_audit")]
 pub async fn load_audit(
     person: Option<String>,
@@ -45,17 +46,19 @@ pub async fn load_audit(
     from: Option<String>,
     until: Option<String>,
     after: Option<String>,
-) -> Result<AuditPage, AppError> {
+) -> Result<(AuditPage, Option<String>), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
     let filter = commerce::audit::AuditFilter {
         actor: parse_id(person.as_deref(), "person")?,
         entity: entity.filter(|e| !e.is_empty()),
         from: parse_day(from.as_deref(), "from", 0)?,
         until: parse_day(until.as_deref(), "until", 1)?,
-        after: parse_id(after.as_deref(), "after")?,
+        after: super::after(after.as_deref()),
         limit: None,
     };
-    Ok(commerce::audit::list(db.read(), &actor, &filter).await?)
+    let page = commerce::audit::list(db.read(), &actor, &filter).await?;
+    let next = page.next.as_ref().map(commerce::page::cursor_after);
+    Ok((page, next))
 }
 
 /// The kinds of record the audit trail mentions.

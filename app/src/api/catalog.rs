@@ -37,9 +37,9 @@ pub async fn load_products(
         category: super::optional_id(category.as_deref().unwrap_or_default(), "category")?.map(CategoryId),
         sort: ProductSort::parse(sort.as_deref())?,
     };
-    let after: Option<ProductCursor> = after.as_deref().and_then(super::decode_cursor);
+    let after: Option<ProductCursor> = super::after(after.as_deref());
     let page = commerce::catalog::product::list(db.read(), &actor, &query, after, 50).await?;
-    let next = page.next.as_ref().map(super::encode_cursor);
+    let next = page.next.as_ref().map(commerce::page::cursor_after);
     let categories = commerce::catalog::category::list(db.read(), &actor).await?;
     let currency = commerce::identity::currency(db.read(), &actor).await?;
     Ok(ProductList { page, next, categories, currency })

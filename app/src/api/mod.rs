@@ -68,24 +68,11 @@ async fn replace_session(db: &commerce::db::Db, new_cookie: &str) -> Result<(), 
     Ok(())
 }
 
-/// A list's position as the address carries it: its JSON, in hexadecimal (safe in any URL).
+/// Where a list continues, from the address's `after`: the position a cursor this site gave
+/// out stands for, or the first page for anything else (an old or edited address).
 #[cfg(feature = "ssr")]
-fn encode_cursor<K: serde::Serialize>(key: &K) -> String {
-    use std::fmt::Write;
-    serde_json::to_vec(key).unwrap_or_default().iter().fold(String::new(), |mut hex, b| {
-        let _ = write!(hex, "{b:02x}");
-        hex
-    })
-}
-
-/// Reads a position back; `None` for anything this site did not give out.
-#[cfg(feature = "ssr")]
-fn decode_cursor<K: serde::de::DeserializeOwned>(hex: &str) -> Option<K> {
-    let bytes: Option<Vec<u8>> = (0..hex.len())
-        .step_by(2)
-        .map(|i| hex.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
-        .collect();
-    serde_json::from_slice(&bytes?).ok()
+fn after<K: serde::de::DeserializeOwned>(after: Option<&str>) -> Option<K> {
+    commerce::page::read_cursor("after", after).ok().flatten()
 }
 
 /// An id chosen in a form, where an empty choice means none.

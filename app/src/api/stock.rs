@@ -1,5 +1,6 @@
 use commerce::identity::Location;
 use commerce::inventory::{Alert, Movement, Receipt, StockCount, StockLevel, Transfer};
+use commerce::page::Page;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -38,11 +39,11 @@ pub async fn load_stock(
         search,
         low_only: low.is_some_and(|l| !l.is_empty()),
     };
-    let after = after.as_deref().and_then(super::decode_cursor);
+    let after = super::after(after.as_deref());
     let mut rows = levels::list(db.read(), &actor, &query, after, 301).await?;
     let next = if rows.len() > PAGE {
         rows.truncate(PAGE);
-        rows.last().map(|(_, cursor)| super::encode_cursor(cursor))
+        rows.last().map(|(_, cursor)| commerce::page::cursor_after(cursor))
     } else {
         None
     };
@@ -119,12 +120,14 @@ pub async fn receive_stock(location: Uuid, supplier: String, reference: String, 
     Ok(())
 }
 
-/// Recent transfers with their lines, and the locations.
+/// A page of transfers with their lines, newest first, and the locations.
 #[server(prefix = "/rpc", endpoint = "load_transfers")]
-pub async fn load_transfers() -> Result<(Vec<Transfer>, Vec<Location>), AppError> {
+pub async fn load_transfers(after: Option<String>) -> Result<(Page<Transfer>, Vec<Location>), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
-    let recent = commerce::inventory::transfer::recent(db.read(), &actor, 50).await?;
-    Ok((recent, commerce::inventory::levels::locations(db.read(), &actor).await?))
+    let page =
+        commerce::inventory::transfer::list(db.read(), &actor, super::after(after.as_deref()), PAGE_OF_DOCUMENTS)
+            .await?;
+    Ok((page, commerce::inventory::levels::locations(db.read(), &actor).await?))
 }
 
 /// Drafts a transfer from lines typed as "SKU units".
@@ -152,13 +155,18 @@ pub async fn advance_transfer(id: Uuid, step: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Recent counts, and the locations.
+/// A page of counts, newest first, and the locations.
 #[server(prefix = "/rpc", endpoint = "load_counts")]
-pub async fn load_counts() -> Result<(Vec<StockCount>, Vec<Location>), AppError> {
+pub async fn load_counts(after: Option<String>) -> Result<(Page<StockCount>, Vec<Location>), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
-    let recent = commerce::inventory::count::recent(db.read(), &actor, 50).await?;
-    Ok((recent, commerce::inventory::levels::locations(db.read(), &actor).await?))
+    let page =
+        commerce::inventory::count::list(db.read(), &actor, super::after(after.as_deref()), PAGE_OF_DOCUMENTS).await?;
+    Ok((page, commerce::inventory::levels::locations(db.read(), &actor).await?))
 }
+
+/// Transfers and counts shown a page at a time.
+#[cfg(feature = "ssr")]
+const PAGE_OF_DOCUMENTS: i64 = 50;
 
 /// Opens a count at a location and goes to its sheet.
 #[server(prefix = "/rpc", endpoint = "start_count")]

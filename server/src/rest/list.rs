@@ -3,11 +3,11 @@
 //! `?limit=50&cursor=…&sort=name` (or `sort=-name` for descending). The answer is
 //! `{ "data": [...], "next_cursor": "…" }`, with `next_cursor` null on the last page.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
+
+pub use commerce::page::{Page, cursor_after};
 
 /// The query parameters every list takes.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -20,15 +20,6 @@ pub struct ListParams {
     pub cursor: Option<String>,
     /// The field to sort by; `-` before it sorts descending.
     pub sort: Option<String>,
-}
-
-/// A page of a list.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Page<T> {
-    /// The items.
-    pub data: Vec<T>,
-    /// Pass as `cursor` for the next page; null on the last.
-    pub next_cursor: Option<String>,
 }
 
 impl ListParams {
@@ -56,23 +47,6 @@ impl ListParams {
 
     /// The position the cursor stands for.
     pub fn cursor<K: DeserializeOwned>(&self) -> Result<Option<K>, commerce::Error> {
-        let Some(text) = self.cursor.as_deref().filter(|c| !c.is_empty()) else { return Ok(None) };
-        let bad = || commerce::Error::invalid("cursor", "is not a cursor this list gave out");
-        let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?;
-        serde_json::from_slice(&bytes).map(Some).map_err(|_| bad())
+        commerce::page::read_cursor("cursor", self.cursor.as_deref())
     }
-}
-
-/// The cursor for continuing after `key`.
-pub fn cursor_after<K: Serialize>(key: &K) -> String {
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(key).unwrap_or_default())
-}
-
-/// A page from `limit + 1` fetched items: the extra one only says there is more.
-pub fn page<T, K: Serialize>(mut items: Vec<T>, limit: i64, key: impl Fn(&T) -> K) -> Page<T> {
-    let limit = usize::try_from(limit).unwrap_or(50);
-    let more = items.len() > limit;
-    items.truncate(limit);
-    let next_cursor = if more { items.last().map(|last| cursor_after(&key(last))) } else { None };
-    Page { data: items, next_cursor }
 }

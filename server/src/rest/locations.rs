@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::idempotent::Keyed;
-use super::list::{ListParams, Page, page};
+use super::list::{ListParams, Page};
 use super::{ApiActor, JsonBody, Problem, QueryOf};
 use crate::AppState;
 
@@ -114,7 +114,7 @@ pub async fn list(
     let after: Option<(String, Uuid)> = params.cursor()?;
     let rows = identity::list_locations(state.db.read(), &actor, after, descending, limit + 1).await?;
     let items: Vec<LocationOut> = rows.into_iter().map(LocationOut::from).collect();
-    Ok(Json(page(items, limit, |l| (l.name.clone(), l.id))))
+    Ok(Json(Page::from_extra(items, limit, |l| (l.name.clone(), l.id))))
 }
 
 /// Adds a shop or warehouse. Send an `Idempotency-Key` to make retries safe.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::list::{ListParams, Page, page};
+use super::list::{ListParams, Page};
 use super::{ApiActor, Problem, QueryOf};
 use crate::AppState;
 
@@ -91,5 +91,5 @@ pub async fn list(
     let after: Option<(String, Uuid)> = params.cursor()?;
     let rows = identity::staff_page(state.db.read(), &actor, &query, after, limit + 1).await?;
     let items: Vec<StaffOut> = rows.into_iter().map(StaffOut::from).collect();
-    Ok(Json(page(items, limit, |m| (m.name.clone(), m.id))))
+    Ok(Json(Page::from_extra(items, limit, |m| (m.name.clone(), m.id))))
 }

@@ -30,7 +30,7 @@ pub fn AuditPageView() -> impl IntoView {
 
 #[component]
 fn AuditPanel(
-    entries: Resource<Result<AuditPage, crate::AppError>>,
+    entries: Resource<Result<(AuditPage, Option<String>), crate::AppError>>,
     people: Resource<Result<StaffList, crate::AppError>>,
     entities: Resource<Result<Vec<String>, crate::AppError>>,
 ) -> impl IntoView {
@@ -73,20 +73,18 @@ fn AuditPanel(
             </div>
             <button type="submit" class="btn btn-primary">"Show"</button>
         </form>
-        <Loaded resource=entries let:page>
-            <EntryList page />
+        <Loaded resource=entries let:loaded>
+            <EntryList page=loaded.0 next=loaded.1 />
         </Loaded>
     }
 }
 
 #[component]
-fn EntryList(page: AuditPage) -> impl IntoView {
+fn EntryList(page: AuditPage, next: Option<String>) -> impl IntoView {
     if page.entries.is_empty() {
         return view! { <EmptyState title="Nothing recorded" message="No change matches these filters." /> }.into_any();
     }
-    let older = page
-        .next
-        .map(|next| super::next_page_link("/admin/audit", &next.to_string(), &["person", "entity", "from", "until"]));
+    let older = next.map(|next| super::next_page_link("/admin/audit", &next, &["person", "entity", "from", "until"]));
     view! {
         <section class="card p-0">
             <div class="table-wrap">

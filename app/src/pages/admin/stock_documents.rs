@@ -118,7 +118,11 @@ pub fn TransfersPage() -> impl IntoView {
     // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let draft = ServerAction::<DraftTransfer>::new();
     let advance = ServerAction::<AdvanceTransfer>::new();
-    let transfers = Resource::new(move || (draft.version().get(), advance.version().get()), |_| load_transfers());
+    let query = use_query_map();
+    let transfers = Resource::new(
+        move || (draft.version().get(), advance.version().get(), query.read().get("after")),
+        |(_, _, after)| load_transfers(after),
+    );
     view! {
         <AdminPage title="Transfers" needs=Needs::Permission(Permission::ViewInventory) let:actor>
             {
@@ -148,7 +152,8 @@ pub fn TransfersPage() -> impl IntoView {
                             </section>
                         })}
                         <FormAlert error=step_error />
-                        <TransferList transfers=loaded.0 manage advance />
+                        <TransferList transfers=loaded.0.data manage advance />
+                        <OlderLink path="/admin/stock/transfers" next=loaded.0.next_cursor label="Older transfers" />
                     </Loaded>
                 }
             }
@@ -211,7 +216,8 @@ fn TransferList(transfers: Vec<Transfer>, manage: bool, advance: ServerAction<Ad
 pub fn CountsPage() -> impl IntoView {
     // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let start = ServerAction::<StartCount>::new();
-    let counts = Resource::new(|| (), |()| load_counts());
+    let query = use_query_map();
+    let counts = Resource::new(move || query.read().get("after"), load_counts);
     view! {
         <AdminPage title="Stock counts" needs=Needs::Permission(Permission::ViewInventory) let:actor>
             {
@@ -232,12 +238,12 @@ pub fn CountsPage() -> impl IntoView {
                                 <FormAlert error />
                             </section>
                         })}
-                        {if loaded.0.is_empty() {
+                        {if loaded.0.data.is_empty() {
                             view! { <EmptyState title="No counts yet" message="Counts you start will be listed here." /> }.into_any()
                         } else {
                             view! {
                                 <DataTable head=vec!["Started (UTC)", "Location", "Status", "Note", "By"]>
-                                    {loaded.0.into_iter().map(|c| view! {
+                                    {loaded.0.data.into_iter().map(|c| view! {
                                         <tr>
                                             <td class="whitespace-nowrap"><a class="hover:underline" href=format!("/admin/stock/counts/{}", c.id)>{c.created_at.format("%-d %b %Y %H:%M").to_string()}</a></td>
                                             <td>{c.location_name}</td>
@@ -249,11 +255,20 @@ pub fn CountsPage() -> impl IntoView {
                                 </DataTable>
                             }.into_any()
                         }}
+                        <OlderLink path="/admin/stock/counts" next=loaded.0.next_cursor label="Older counts" />
                     </Loaded>
                 }
             }
         </AdminPage>
     }
+}
+
+/// A link to the page after this one, when there is one.
+#[component]
+fn OlderLink(path: &'static str, next: Option<String>, label: &'static str) -> impl IntoView {
+    next.map(
+        |next| view! { <a class="btn btn-secondary mt-4" href=super::next_page_link(path, &next, &[])>{label}</a> },
+    )
 }
 
 #[component]

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::rest::list::{ListParams, Page, page};
+use crate::rest::list::{ListParams, Page};
 use crate::rest::{ApiActor, Problem, QueryOf};
 
 /// Stock of one variant at one location.
@@ -107,8 +107,7 @@ pub async fn list(
             (out, cursor)
         })
         .collect();
-    let paged = page(rows, limit, |(_, cursor)| cursor.clone());
-    Ok(Json(Page { data: paged.data.into_iter().map(|(l, _)| l).collect(), next_cursor: paged.next_cursor }))
+    Ok(Json(Page::from_extra(rows, limit, |(_, cursor)| cursor.clone()).map(|(level, _)| level)))
 }
 
 /// One entry of the stock ledger.
@@ -190,6 +189,5 @@ pub async fn movements(
             (out, key)
         })
         .collect();
-    let paged = page(out, limit, |(_, key)| *key);
-    Ok(Json(Page { data: paged.data.into_iter().map(|(m, _)| m).collect(), next_cursor: paged.next_cursor }))
+    Ok(Json(Page::from_extra(out, limit, |(_, key)| *key).map(|(movement, _)| movement)))
 }
