@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
-.PHONY: run test stop build tools lint sqlx-prepare bench-build bench-access bench-inventory clean-data
+.PHONY: run test stop build tools lint sqlx-prepare bench-build bench-first-run bench-access bench-inventory clean-data
 
 ## Install what is missing, start the private database, migrate, load demo data once, serve :3000.
 run:
@@ -34,6 +34,10 @@ sqlx-prepare:
 ## Build timings and download sizes, recorded in docs/BENCHMARKS.md.
 bench-build:
 	@bench/build.sh
+
+## The first `make run` from a clean clone with none of the tools installed, timed.
+bench-first-run:
+	@bench/first-run.sh
 
 ## Stop the private database and delete its data (the demo data loads again on the next run).
 clean-data: stop

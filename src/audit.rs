@@ -87,6 +87,7 @@ pub async fn record(
 ) -> Result<(), Error> {
     let kind = match actor {
         Actor::Staff(_) => "user",
+        Actor::Visitor { .. } => "visitor",
         Actor::Shopper { .. } => "shopper",
         Actor::ApiClient { .. } => "api_client",
         Actor::PlatformAdmin { .. } => "platform",

@@ -273,7 +273,8 @@ async fn two_hundred_buyers_of_fifty_units_get_exactly_fifty(owner: PgPool) {
                     for_how_long: Duration::minutes(15),
                     reference: format!("cart {i}"),
                 };
-                reserve::reserve_in(&db, tenant, hold).await
+                let visitor = Actor::Visitor { tenant, visit: uuid::Uuid::now_v7() };
+                reserve::hold_for_buyer(&db, &visitor, hold).await
             })
         })
         .collect();
@@ -316,7 +317,8 @@ async fn a_rush_of_holds_of_different_sizes_is_granted_whole_and_only_while_stoc
                     for_how_long: Duration::minutes(15),
                     reference: format!("cart {i}"),
                 };
-                (quantity, reserve::reserve_in(&db, tenant, hold).await)
+                let visitor = Actor::Visitor { tenant, visit: uuid::Uuid::now_v7() };
+                (quantity, reserve::hold_for_buyer(&db, &visitor, hold).await)
             })
         })
         .collect();
@@ -709,4 +711,42 @@ async fn a_retry_while_the_first_request_runs_long_is_told_to_retry_later(owner:
     let later = sent();
     assert_eq!(idempotency::run(&db, tenant, Some(&later), async |_| Ok(99)).await.unwrap(), 41);
     assert!(later.replayed());
+}
+
+/// A storefront visitor is an actor of their own: they may hold stock for their cart and nothing
+/// else, staff may not hold as a buyer, and a visitor of one business reaches none of another's.
+#[sqlx::test]
+async fn a_storefront_visitor_may_hold_for_their_cart_and_nothing_more(owner: PgPool) {
+    let db = demo(&owner).await;
+    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let shop = locations(&db, &boss).await[0];
+    let rice = catalog::product::create(&db, &boss, single("Mama Gold rice 5kg", "RICE-5", 9500), None).await.unwrap();
+    let variant = rice.variants[0].id;
+    receive(&db, &boss, shop, variant, 3).await;
+    let tenant = boss.tenant().unwrap();
+    let visitor = Actor::Visitor { tenant, visit: uuid::Uuid::now_v7() };
+    let hold = |quantity| Hold {
+        variant,
+        location: Some(shop),
+        quantity,
+        for_how_long: Duration::minutes(15),
+        reference: "guest cart".into(),
+    };
+    let held = reserve::hold_for_buyer(&db, &visitor, hold(2)).await.unwrap();
+    assert_eq!(held.quantity, 2);
+    for refused in [
+        reserve::hold_for_buyer(&db, &boss, hold(1)).await.map(|_| ()),
+        reserve::reserve(&db, &visitor, hold(1), None).await.map(|_| ()),
+        reserve::commit(&db, &visitor, held.id, "sold").await,
+        stock::adjust(&db, &visitor, variant, shop, 5, "mine now", None).await.map(|_| ()),
+    ] {
+        assert!(matches!(refused, Err(Error::Forbidden(_))), "{refused:?}");
+    }
+    assert!(catalog::product::get(&db, &visitor, rice.id).await.is_err(), "no back-office reading either");
+    let gadgets = sign_in(&db, "owner@gadgetmarket.ng").await;
+    let elsewhere = Actor::Visitor { tenant: gadgets.tenant().unwrap(), visit: uuid::Uuid::now_v7() };
+    let stranger = reserve::hold_for_buyer(&db, &elsewhere, hold(1)).await;
+    assert!(matches!(stranger, Err(Error::NotFound(_) | Error::Invalid { .. })), "{stranger:?}");
+    assert_eq!(level_at(&db, &boss, variant, shop).await.reserved, 2, "only the visitor's own hold");
+    stock_adds_up(&owner).await;
 }

@@ -145,15 +145,16 @@ pub async fn list(
     Ok(ProductPage { rows, next })
 }
 
-/// Active products of `tenant` for its storefront, by name, optionally matching `search`;
-/// `limit` after the name and id in `after`. Anyone may look: no actor.
+/// Active products of the storefront `actor` is on (a visitor's, a shopper's, or staff looking
+/// at their own), by name, optionally matching `search`; `limit` after the name and id in `after`.
 pub async fn for_sale(
     db: &sqlx::PgPool,
-    tenant: TenantId,
+    actor: &Actor,
     search: Option<&str>,
     after: Option<(String, Uuid)>,
     limit: i64,
 ) -> Result<Vec<ShopItem>, Error> {
+    let tenant = actor.tenant().ok_or_else(|| Error::not_found("storefront"))?;
     let search = search.map(str::trim).filter(|s| !s.is_empty());
     let (after_name, after_id) = after.unzip();
     let mut tx = tenant_tx(db, tenant).await?;

@@ -59,7 +59,7 @@ impl Role {
     pub fn allows(self, permission: Permission) -> bool {
         use Permission as P;
         match self {
-            Self::Owner => !matches!(permission, P::UseVendorPortal),
+            Self::Owner => !matches!(permission, P::UseVendorPortal | P::Buy),
             Self::Manager => matches!(
                 permission,
                 P::ViewDashboard
@@ -133,6 +133,9 @@ pub enum Permission {
     ViewInventory,
     /// Receive, adjust, transfer and count stock; import levels.
     ManageInventory,
+    /// Hold stock for a cart and buy it on a storefront: what visitors and shoppers may do, and
+    /// no role of staff (so [`Permission::ALL`], the roles' grid, leaves it out).
+    Buy,
 }
 
 impl Permission {
@@ -173,6 +176,7 @@ impl Permission {
             Self::ViewCosts => "see cost prices",
             Self::ViewInventory => "see stock",
             Self::ManageInventory => "receive, adjust, transfer and count stock",
+            Self::Buy => "buy in the storefront",
         }
     }
 
@@ -190,7 +194,12 @@ impl Permission {
             Self::ManageCatalog => (ApiModule::Products, Write),
             Self::ViewInventory => (ApiModule::Inventory, Read),
             Self::ManageInventory => (ApiModule::Inventory, Write),
-            Self::ManageStaff | Self::ManageApiClients | Self::ViewOutbox | Self::SellAtPos | Self::UseVendorPortal => {
+            Self::ManageStaff
+            | Self::ManageApiClients
+            | Self::ViewOutbox
+            | Self::SellAtPos
+            | Self::UseVendorPortal
+            | Self::Buy => {
                 return None;
             }
         };
@@ -285,6 +294,14 @@ impl std::fmt::Display for Scope {
 pub enum Actor {
     /// A member of a business's staff (vendor staff included), signed in to that business.
     Staff(StaffMember),
+    /// Someone on a storefront who has not signed in: what they do (hold stock for their cart,
+    /// check out) is done as this actor.
+    Visitor {
+        /// The storefront's business.
+        tenant: TenantId,
+        /// The visit (their guest cart), for the records it leaves.
+        visit: Uuid,
+    },
     /// A shopper signed in to one storefront.
     Shopper {
         /// The storefront's business.
@@ -340,7 +357,9 @@ impl Actor {
     pub fn tenant(&self) -> Option<TenantId> {
         match self {
             Self::Staff(member) => Some(member.tenant),
-            Self::Shopper { tenant, .. } | Self::ApiClient { tenant, .. } => Some(*tenant),
+            Self::Visitor { tenant, .. } | Self::Shopper { tenant, .. } | Self::ApiClient { tenant, .. } => {
+                Some(*tenant)
+            }
             Self::PlatformAdmin { .. } => None,
         }
     }
@@ -349,6 +368,7 @@ impl Actor {
     pub fn id(&self) -> Uuid {
         match self {
             Self::Staff(member) => member.user,
+            Self::Visitor { visit, .. } => *visit,
             Self::Shopper { shopper, .. } => *shopper,
             Self::ApiClient { client, .. } => *client,
             Self::PlatformAdmin { user, .. } => *user,
@@ -362,7 +382,8 @@ impl Actor {
             Self::ApiClient { scopes, .. } => {
                 permission.scope().is_some_and(|needed| scopes.iter().any(|s| s.covers(needed)))
             }
-            Self::Shopper { .. } | Self::PlatformAdmin { .. } => false,
+            Self::Visitor { .. } | Self::Shopper { .. } => permission == Permission::Buy,
+            Self::PlatformAdmin { .. } => false,
         }
     }
 
@@ -387,6 +408,7 @@ impl Actor {
     pub fn label(&self) -> String {
         match self {
             Self::Staff(member) => format!("{} <{}>", member.name, member.email),
+            Self::Visitor { visit, .. } => format!("storefront visitor {}", visit.simple()),
             Self::Shopper { name, .. } => format!("shopper {name}"),
             Self::ApiClient { name, .. } => format!("API client {name}"),
             Self::PlatformAdmin { name, .. } => format!("platform admin {name}"),

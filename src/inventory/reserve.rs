@@ -59,7 +59,7 @@ const HOLD_LENGTH: &str = "hold for between 1 second and 7 days";
 /// key, a retry of the same request answers the first hold instead of holding again.
 pub async fn reserve(db: &sqlx::PgPool, actor: &Actor, hold: Hold, once: Option<&Once>) -> Result<Reservation, Error> {
     let tenant = actor.require(Permission::ManageInventory)?;
-    let Some(once) = once else { return reserve_in(db, tenant, hold).await };
+    let Some(once) = once else { return hold_together(db, tenant, hold).await };
     // A hold with a key goes alone, in the transaction that keeps the key with its result.
     let (level, request) = request(tenant, hold)?;
     idempotency::run(db, tenant, Some(once), async |tx| match together::send_one(&mut *tx, level, &request).await? {
@@ -69,9 +69,15 @@ pub async fn reserve(db: &sqlx::PgPool, actor: &Actor, hold: Hold, once: Option<
     .await
 }
 
-/// Holds units in `tenant` for a buyer the business does not know yet (the storefront's
-/// checkout). `Conflict` when not enough are available anywhere asked.
-pub async fn reserve_in(db: &sqlx::PgPool, tenant: TenantId, hold: Hold) -> Result<Reservation, Error> {
+/// Holds units for a buyer on a storefront (a visitor's cart or a signed-in shopper's) at its
+/// checkout. `Conflict` when not enough are available anywhere asked.
+pub async fn hold_for_buyer(db: &sqlx::PgPool, actor: &Actor, hold: Hold) -> Result<Reservation, Error> {
+    hold_together(db, actor.require(Permission::Buy)?, hold).await
+}
+
+/// Holds units in `tenant`, the statement shared with the holds for the same level that arrive
+/// meanwhile (see `together`).
+async fn hold_together(db: &sqlx::PgPool, tenant: TenantId, hold: Hold) -> Result<Reservation, Error> {
     let (level, request) = request(tenant, hold)?;
     let quantity = request.quantity;
     if let Some(taken) = together::hold(db, level, request).await? {
@@ -291,18 +297,17 @@ mod together {
 /// `Conflict`.
 pub async fn release(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
     let tenant = actor.require(Permission::ManageInventory)?;
-    release_in(db, tenant, id).await
+    let mut tx = tenant_tx(db, tenant).await?;
+    give_back(&mut tx, tenant, id).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
-/// [`release`] for the storefront's checkout.
-pub async fn release_in(db: &sqlx::PgPool, tenant: TenantId, id: Uuid) -> Result<(), Error> {
-    let mut tx = tenant_tx(db, tenant).await?;
-    let status = settle(&mut tx, tenant, id, "released").await?;
-    match status.as_str() {
-        "held" | "released" => {
-            tx.commit().await?;
-            Ok(())
-        }
+/// The step of [`release`], for a command that gives a hold back as part of more (a checkout
+/// abandoned or failed): in the caller's transaction in `tenant`.
+pub async fn give_back(tx: &mut sqlx::PgConnection, tenant: TenantId, id: Uuid) -> Result<(), Error> {
+    match settle(tx, tenant, id, "released").await?.as_str() {
+        "held" | "released" => Ok(()),
         _ => Err(Error::conflict(Clash::WrongState, "This reservation was already sold; it cannot be released.")),
     }
 }
@@ -311,19 +316,22 @@ pub async fn release_in(db: &sqlx::PgPool, tenant: TenantId, id: Uuid) -> Result
 /// harmless; committing a released (or lapsed) hold is a `Conflict`.
 pub async fn commit(db: &sqlx::PgPool, actor: &Actor, id: Uuid, reference: &str) -> Result<(), Error> {
     let tenant = actor.require(Permission::ManageInventory)?;
-    commit_in(db, tenant, actor, id, reference).await
+    let mut tx = tenant_tx(db, tenant).await?;
+    sell_held(&mut tx, tenant, actor, id, reference).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
-/// [`commit`] inside `tenant`, the sale recorded as made by `actor`.
-pub async fn commit_in(
-    db: &sqlx::PgPool,
+/// The step of [`commit`], for a command that sells held units as part of more (placing an
+/// order): in the caller's transaction in `tenant`, the sale recorded as made by `actor`.
+pub async fn sell_held(
+    tx: &mut sqlx::PgConnection,
     tenant: TenantId,
     actor: &Actor,
     id: Uuid,
     reference: &str,
 ) -> Result<(), Error> {
     Error::refuse_nul("reference", reference)?;
-    let mut tx = tenant_tx(db, tenant).await?;
     let row = sqlx::query!(
         "SELECT variant_id, location_id, quantity, status FROM stock_reservations
           WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
@@ -343,7 +351,7 @@ pub async fn commit_in(
         }
         _ => {}
     }
-    settle(&mut tx, tenant, id, "committed").await?;
+    settle(&mut *tx, tenant, id, "committed").await?;
     let m = Move {
         variant: VariantId(row.variant_id),
         location: LocationId(row.location_id),
@@ -353,8 +361,7 @@ pub async fn commit_in(
         unit_cost: None,
         note: "",
     };
-    ledger::apply(&mut tx, tenant, actor, m).await?;
-    tx.commit().await?;
+    ledger::apply(&mut *tx, tenant, actor, m).await?;
     Ok(())
 }
 

@@ -20,7 +20,9 @@ pub async fn load_shop_items(slug: String, search: Option<String>) -> Result<Vec
         // The search box is `q` on the page.
         commerce::Error::refuse_nul("q", search)?;
     }
-    Ok(commerce::catalog::product::for_sale(db.read(), store.tenant.id, search.as_deref(), None, 48).await?)
+    // Whoever looks, the storefront shows the same; a visit not yet kept (no cart) is a new one.
+    let visitor = commerce::identity::Actor::Visitor { tenant: store.tenant.id, visit: uuid::Uuid::now_v7() };
+    Ok(commerce::catalog::product::for_sale(db.read(), &visitor, search.as_deref(), None, 48).await?)
 }
 
 /// The active store the address names. An address holding a NUL names no store (and could not

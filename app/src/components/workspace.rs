@@ -44,6 +44,7 @@ pub fn Workspace(
         Actor::Staff(member) => (member.name.clone(), member.tenant_name.clone()),
         Actor::PlatformAdmin { name, .. } => (name.clone(), "Platform".to_owned()),
         Actor::Shopper { name, .. } | Actor::ApiClient { name, .. } => (name.clone(), String::new()),
+        Actor::Visitor { .. } => ("Visitor".to_owned(), String::new()),
     };
     let log_out = ServerAction::<LogOut>::new();
     view! {
