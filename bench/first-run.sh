@@ -12,6 +12,8 @@ repo=$PWD
 commit=$(git rev-parse --short HEAD)
 proxies=$(dirname "$(command -v rustup)")
 work=$(mktemp -d "${TMPDIR:-/tmp}/sc1-first-run.XXXXXX")
+# The private database runs as another user, who must be able to reach the clone's folder.
+chmod 755 "$work"
 port=$((46000 + RANDOM % 2000))
 server=""
 cleanup() {
@@ -32,7 +34,7 @@ cd "$work/clone"
 log=$work/make-run.log
 started=$(date +%s)
 (
-  export CARGO_HOME=$work/cargo npm_config_cache=$work/npm PATH="$work/cargo/bin:/usr/local/bin:/usr/bin:/bin"
+  export CARGO_HOME=$work/cargo npm_config_cache=$work/npm PATH="$work/cargo/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
   unset DATABASE_URL DATABASE_OWNER_URL SQLX_OFFLINE CARGO_TARGET_DIR
   BIND_ADDR=127.0.0.1:$port METRICS_ADDR=127.0.0.1:$((port + 1)) make run 2>&1 |
     while IFS= read -r line; do echo "$(($(date +%s) - started)) $line"; done >"$log"

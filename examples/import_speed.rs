@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use commerce::catalog::csv_files::{self, ImportKind};
+use commerce::files::{self, ImportKind};
 use commerce::identity::session::ClientInfo;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -23,10 +23,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let text = format!("name,sku,price,cost,brand,category\n{}\n", rows.join("\n"));
     for dry_run in [true, false] {
         let started = Instant::now();
-        let job = csv_files::begin(&db, &manager, ImportKind::Products, &text, dry_run).await?;
-        csv_files::run(&db, &manager, job, ImportKind::Products, &text, dry_run).await;
+        let job = files::begin(&db, &manager, ImportKind::Products, &text, dry_run).await?;
+        files::run(&db, &manager, job, ImportKind::Products, &text, dry_run).await;
         let elapsed = started.elapsed();
-        let state = csv_files::job(&db, &manager, job).await?;
+        let state = files::job(&db, &manager, job).await?;
         let report = state.report.unwrap_or_default();
         println!(
             "{}: {} rows, {} products created, {} errors, {:.2} s",

@@ -8,7 +8,7 @@ use uuid::Uuid;
 #[cfg(feature = "server")]
 use crate::Error;
 #[cfg(feature = "server")]
-use crate::identity::{Actor, Permission, TenantId};
+use crate::base::{Actor, Permission, TenantId};
 
 /// One recorded change, as the audit page shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -115,7 +115,7 @@ pub async fn record(
 /// A page of the business's audit trail, newest first.
 #[cfg(feature = "server")]
 pub async fn list(db: &sqlx::PgPool, actor: &Actor, filter: &AuditFilter) -> Result<AuditPage, Error> {
-    let tenant = actor.require(Permission::ViewAudit)?;
+    let tenant = actor.require(Permission::ViewAudit)?.tenant;
     let limit = filter.limit.unwrap_or(PAGE_SIZE).clamp(1, 1000);
     let mut tx = crate::db::tenant_tx(db, tenant).await?;
     let rows = sqlx::query!(
@@ -167,7 +167,7 @@ pub async fn list(db: &sqlx::PgPool, actor: &Actor, filter: &AuditFilter) -> Res
 /// The kinds of record the business's audit trail mentions, for the page's filter.
 #[cfg(feature = "server")]
 pub async fn entities(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<String>, Error> {
-    let tenant = actor.require(Permission::ViewAudit)?;
+    let tenant = actor.require(Permission::ViewAudit)?.tenant;
     let mut tx = crate::db::tenant_tx(db, tenant).await?;
     let entities =
         sqlx::query_scalar!("SELECT DISTINCT entity FROM audit_log WHERE tenant_id = $1 ORDER BY entity", tenant.0)

@@ -7,7 +7,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, PgPool, Postgres, Transaction};
 
 use crate::Error;
-use crate::identity::TenantId;
+use crate::base::TenantId;
 
 /// Begins a transaction in which row-level security shows and accepts only this tenant's rows.
 /// Every operation on tenant-owned data runs in one.

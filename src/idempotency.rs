@@ -17,8 +17,8 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 
+use crate::base::TenantId;
 use crate::db::tenant_tx;
-use crate::identity::TenantId;
 use crate::{Clash, Error};
 
 /// A request that may be retried: the key its sender gave it, whose key it is, and a

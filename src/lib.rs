@@ -4,12 +4,11 @@
 //! browser included; everything that reads or writes Postgres sits behind the `server` feature.
 
 pub mod audit;
+pub mod base;
 pub mod catalog;
-pub mod error;
+pub mod files;
 pub mod identity;
 pub mod inventory;
-pub mod money;
-pub mod page;
 
 #[cfg(feature = "server")]
 pub mod db;
@@ -28,5 +27,4 @@ pub mod sweep;
 #[cfg(feature = "server")]
 pub mod throttle;
 
-pub use error::{Clash, Error};
-pub use money::{Currency, Money};
+pub use base::{Clash, Currency, Error, Money};

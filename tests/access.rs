@@ -3,8 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
 
+use commerce::base::{Actor, Role, TenantId};
 use commerce::identity::session::ClientInfo;
-use commerce::identity::{self, Actor, Role, RoleChoice, SignUp, TenantId};
+use commerce::identity::{self, RoleChoice, SignUp};
 use commerce::{Clash, Error};
 use sqlx::PgPool;
 
@@ -365,7 +366,7 @@ async fn a_shopper_account_belongs_to_one_store(owner: PgPool) {
     assert!(matches!(identity::business_home(&db, &done.actor).await, Err(Error::Forbidden(_))));
 }
 
-fn staff(actor: &Actor) -> &identity::StaffMember {
+fn staff(actor: &Actor) -> &commerce::base::StaffMember {
     match actor {
         Actor::Staff(member) => member,
         other => panic!("not staff: {other:?}"),

@@ -19,7 +19,7 @@ async fn demo_data_loads_once(db: PgPool) -> sqlx::Result<()> {
 #[sqlx::test]
 async fn the_overview_lists_every_business_with_its_locations(db: PgPool) {
     commerce::demo::load(&db).await.ok();
-    let admin = identity::Actor::PlatformAdmin { user: uuid::Uuid::nil(), name: "Platform Operations".into() };
+    let admin = commerce::base::Actor::PlatformAdmin { user: uuid::Uuid::nil(), name: "Platform Operations".into() };
     let overview = identity::platform_overview(&db, &admin).await.unwrap_or_else(|e| panic!("{e}"));
     let names: Vec<_> = overview.tenants.iter().map(|t| (t.name.as_str(), t.mode, t.location_count)).collect();
     assert_eq!(

@@ -3,10 +3,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
 
-use commerce::catalog::csv_files::{self, ImportKind, ImportReport};
+use commerce::base::Actor;
 use commerce::catalog::{self, ProductQuery};
+use commerce::files::{self, ImportKind, ImportReport};
 use commerce::identity::session::ClientInfo;
-use commerce::identity::{self, Actor};
+use commerce::identity::{self};
 use sqlx::PgPool;
 
 async fn demo(owner: &PgPool) -> (PgPool, Actor) {
@@ -18,9 +19,9 @@ async fn demo(owner: &PgPool) -> (PgPool, Actor) {
 }
 
 async fn import(db: &PgPool, actor: &Actor, kind: ImportKind, text: &str, dry_run: bool) -> ImportReport {
-    let job = csv_files::begin(db, actor, kind, text, dry_run).await.unwrap();
-    csv_files::run(db, actor, job, kind, text, dry_run).await;
-    let job = csv_files::job(db, actor, job).await.unwrap();
+    let job = files::begin(db, actor, kind, text, dry_run).await.unwrap();
+    files::run(db, actor, job, kind, text, dry_run).await;
+    let job = files::job(db, actor, job).await.unwrap();
     assert_eq!(job.status, "done", "{job:?}");
     job.report.unwrap()
 }
@@ -72,12 +73,12 @@ async fn stock_levels_are_set_from_a_file_and_exports_import_back(owner: PgPool)
     let wrong = commerce::inventory::levels::ledger_discrepancies(&db, &manager).await.unwrap();
     assert!(wrong.is_empty(), "{wrong:?}");
 
-    let products = csv_files::export_products(&db, &manager).await.unwrap();
+    let products = files::export_products(&db, &manager).await.unwrap();
     assert!(products.starts_with("name,sku,barcode,price"));
     assert!(products.contains("Zobo Drink,ZOBO-35,,400.00,,,Size,35cl"), "{}", &products[..300]);
     let back = import(&db, &manager, ImportKind::Products, &products, true).await;
     assert_eq!((back.created, back.errors.len()), (0, 0), "{:?}", back.errors.first());
-    let levels = csv_files::export_stock(&db, &manager).await.unwrap();
+    let levels = files::export_stock(&db, &manager).await.unwrap();
     assert!(levels.contains("ZOBO-35,Lekki Phase 1,48,10,"), "{levels}");
 }
 
@@ -86,17 +87,17 @@ async fn a_cancelled_import_keeps_nothing(owner: PgPool) {
     let (db, manager) = demo(&owner).await;
     let rows: Vec<String> = (0..600).map(|i| format!("Ofada Rice {i},OFADA-{i},{}", 1000 + i)).collect();
     let big = format!("name,sku,price\n{}\n", rows.join("\n"));
-    let job = csv_files::begin(&db, &manager, ImportKind::Products, &big, false).await.unwrap();
-    csv_files::cancel(&db, &manager, job).await.unwrap();
-    csv_files::run(&db, &manager, job, ImportKind::Products, &big, false).await;
-    let state = csv_files::job(&db, &manager, job).await.unwrap();
+    let job = files::begin(&db, &manager, ImportKind::Products, &big, false).await.unwrap();
+    files::cancel(&db, &manager, job).await.unwrap();
+    files::run(&db, &manager, job, ImportKind::Products, &big, false).await;
+    let state = files::job(&db, &manager, job).await.unwrap();
     assert_eq!(state.status, "cancelled");
     assert_eq!(count_named(&db, &manager, "Ofada Rice 1").await, 0);
     let cashier_job = {
         let client = ClientInfo::default();
         let cashier =
             identity::log_in(&db, "cashier@ojafresh.ng", commerce::demo::PASSWORD, &client).await.unwrap().actor;
-        csv_files::begin(&db, &cashier, ImportKind::Products, GOOD, false).await
+        files::begin(&db, &cashier, ImportKind::Products, GOOD, false).await
     };
     assert!(matches!(cashier_job, Err(commerce::Error::Forbidden(_))));
 }
@@ -156,7 +157,7 @@ async fn an_export_imported_back_leaves_every_field_of_every_product_as_it_was(o
     let before = catalog_state(&db, &boss).await;
     assert!(before.len() > 20, "a whole catalog is compared");
 
-    let file = csv_files::export_products(&db, &boss).await.unwrap();
+    let file = files::export_products(&db, &boss).await.unwrap();
     let report = import(&db, &boss, ImportKind::Products, &file, false).await;
     assert_eq!((report.created, report.errors.len()), (0, 0), "{:?}", report.errors.first());
     let after = catalog_state(&db, &boss).await;

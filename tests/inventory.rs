@@ -6,9 +6,10 @@
 use std::sync::Arc;
 
 use chrono::Duration;
+use commerce::base::{Actor, LocationId};
 use commerce::catalog::{self, ProductInput, ProductQuery, ProductStatus, VariantInput};
 use commerce::identity::session::ClientInfo;
-use commerce::identity::{self, Actor, LocationId};
+use commerce::identity::{self};
 use commerce::inventory::reserve::{self, Hold};
 use commerce::inventory::{self, AlertKind, Line, ReceiptInput, levels, stock, transfer};
 use commerce::{Clash, Error};
@@ -178,7 +179,7 @@ async fn another_businesss_products_and_stock_are_not_found(owner: PgPool) {
 /// batch; answers the quantities granted and refused.
 async fn hold_statement(
     db: &mut sqlx::PgConnection,
-    tenant: identity::TenantId,
+    tenant: commerce::base::TenantId,
     variant: catalog::VariantId,
     quantities: Vec<i32>,
 ) -> Result<(Vec<i32>, Vec<i32>), sqlx::Error> {
@@ -449,7 +450,7 @@ async fn a_transfer_moves_what_was_sent_and_records_what_arrived(owner: PgPool) 
     assert_eq!((done.status, done.lines[0].received), (inventory::TransferStatus::Received, Some(7)));
     // A page at a time: the first page says where the second starts, and the second is the last.
     let first = transfer::list(&db, &boss, None, 1).await.unwrap();
-    let after = commerce::page::read_cursor("after", first.next_cursor.as_deref()).unwrap();
+    let after = commerce::base::page::read_cursor("after", first.next_cursor.as_deref()).unwrap();
     assert!(after.is_some(), "the first of two pages says where the next starts");
     let second = transfer::list(&db, &boss, after, 1).await.unwrap();
     assert_eq!(second.next_cursor, None, "the second page is the last");
@@ -482,7 +483,7 @@ async fn an_approved_count_posts_its_differences(owner: PgPool) {
     assert_eq!(inventory::count::approve(&db, &boss, count).await.unwrap(), 1);
     let other = inventory::count::start(&db, &boss, shop, "spot check").await.unwrap();
     let first = inventory::count::list(&db, &boss, None, 1).await.unwrap();
-    let after = commerce::page::read_cursor("after", first.next_cursor.as_deref()).unwrap();
+    let after = commerce::base::page::read_cursor("after", first.next_cursor.as_deref()).unwrap();
     let second = inventory::count::list(&db, &boss, after, 1).await.unwrap();
     assert_eq!(second.next_cursor, None, "the second page is the last");
     assert_eq!(inventory::count::list(&db, &boss, None, 10).await.unwrap().data.len(), 2);
@@ -748,5 +749,98 @@ async fn a_storefront_visitor_may_hold_for_their_cart_and_nothing_more(owner: Pg
     let stranger = reserve::hold_for_buyer(&db, &elsewhere, hold(1)).await;
     assert!(matches!(stranger, Err(Error::NotFound(_) | Error::Invalid { .. })), "{stranger:?}");
     assert_eq!(level_at(&db, &boss, variant, shop).await.reserved, 2, "only the visitor's own hold");
+    stock_adds_up(&owner).await;
+}
+
+/// The id of a signed-in member of staff.
+fn user_of(actor: &Actor) -> uuid::Uuid {
+    match actor {
+        Actor::Staff(member) => member.user,
+        other => panic!("not staff: {other:?}"),
+    }
+}
+
+#[sqlx::test]
+async fn a_member_bound_to_one_shop_works_and_sees_stock_there_alone(owner: PgPool) {
+    let db = demo(&owner).await;
+    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let main = locations(&db, &boss).await[0];
+    let new = identity::NewLocation { name: "Yaba branch".into(), kind: "shop".into(), ..Default::default() };
+    let yaba = identity::create_location(&db, &boss, new, None).await.unwrap().id;
+    let rice = catalog::product::create(&db, &boss, single("Ofada rice 1kg", "OFADA-1", 2500), None).await.unwrap();
+    let variant = rice.variants[0].id;
+    receive(&db, &boss, main, variant, 10).await;
+    receive(&db, &boss, yaba, variant, 10).await;
+
+    // Bound before signing in, so the session carries the binding.
+    let cashier_user = user_of(&sign_in(&db, "cashier@ojafresh.ng").await);
+    let manager_user = user_of(&sign_in(&db, "manager@ojafresh.ng").await);
+    identity::bind_locations(&db, &boss, cashier_user, &[yaba]).await.unwrap();
+    identity::bind_locations(&db, &boss, manager_user, &[yaba]).await.unwrap();
+    let cashier = sign_in(&db, "cashier@ojafresh.ng").await;
+    let manager = sign_in(&db, "manager@ojafresh.ng").await;
+
+    // The till opens only in the shop the cashier is bound to, and sells only there.
+    let shops: Vec<_> = identity::shops_for_registers(&db, &cashier).await.unwrap();
+    assert_eq!(shops.iter().map(|s| s.location.id).collect::<Vec<_>>(), [yaba]);
+    let line = [Line { variant, quantity: 1 }];
+    reserve::sell_at_till(&db, &cashier, yaba, &line, "Y-1", None).await.unwrap();
+    let elsewhere = reserve::sell_at_till(&db, &cashier, main, &line, "M-1", None).await;
+    assert!(matches!(elsewhere, Err(Error::Forbidden(_))), "{elsewhere:?}");
+
+    // The manager's stock pages, alerts and movements list Yaba alone; work elsewhere is refused.
+    let all = inventory::LevelQuery { variant: Some(variant), ..Default::default() };
+    let seen: Vec<_> = levels::list(&db, &manager, &all, None, 10).await.unwrap().into_iter().map(|(l, _)| l).collect();
+    assert_eq!(seen.iter().map(|l| (l.location, l.on_hand)).collect::<Vec<_>>(), [(yaba, 9)]);
+    let everywhere = locations(&db, &boss).await.len();
+    assert_eq!(levels::list(&db, &boss, &all, None, 10).await.unwrap().len(), everywhere, "the owner sees every one");
+    assert_eq!(levels::locations(&db, &manager).await.unwrap().iter().map(|l| l.id).collect::<Vec<_>>(), [yaba]);
+    let moves = levels::movements(&db, &manager, variant, None, None, 10).await.unwrap();
+    assert!(!moves.is_empty() && moves.iter().all(|m| m.location == yaba), "{moves:?}");
+    assert!(stock::receipts(&db, &manager, 50).await.unwrap().iter().all(|r| r.location_name == "Yaba branch"));
+    for refused in [
+        stock::adjust(&db, &manager, variant, main, -1, "broken", None).await.map(|_| ()),
+        stock::set_reorder(&db, &manager, variant, main, 2, 5).await,
+        transfer::create(&db, &manager, main, yaba, &line, "", None).await.map(|_| ()),
+        inventory::count::start(&db, &manager, main, "").await.map(|_| ()),
+    ] {
+        assert!(matches!(refused, Err(Error::Forbidden(_))), "{refused:?}");
+    }
+    // A transfer the owner sends from the main shop arrives at Yaba, and the manager there
+    // receives it; one between two other places is not theirs to see.
+    let inbound = transfer::create(&db, &boss, main, yaba, &line, "", None).await.unwrap();
+    transfer::send(&db, &boss, inbound).await.unwrap();
+    transfer::receive(&db, &manager, inbound, &[]).await.unwrap();
+    assert_eq!(level_at(&db, &boss, variant, yaba).await.on_hand, 10);
+    let ikeja = identity::NewLocation { name: "Ikeja store".into(), kind: "warehouse".into(), ..Default::default() };
+    let ikeja = identity::create_location(&db, &boss, ikeja, None).await.unwrap().id;
+    let unseen = transfer::create(&db, &boss, main, ikeja, &line, "", None).await.unwrap();
+    assert!(matches!(transfer::get(&db, &manager, unseen).await, Err(Error::NotFound(_))));
+    let listed = transfer::list(&db, &manager, None, 50).await.unwrap();
+    assert_eq!(listed.data.iter().map(|t| t.id).collect::<Vec<_>>(), [inbound]);
+    let sync = [inventory::sync::SyncItem {
+        sku: "OFADA-1".into(),
+        location: main,
+        change: inventory::sync::SyncChange::Count(3),
+        expected_on_hand: None,
+    }];
+    let report = inventory::sync::apply(&db, &manager, "scanner", &sync, None).await.unwrap();
+    assert_eq!((report.applied.len(), report.conflicts.len()), (0, 1), "{report:?}");
+
+    // Unbound, the manager reaches every location again; an owner is never bound, and a
+    // location of another business cannot be chosen.
+    identity::bind_locations(&db, &boss, manager_user, &[]).await.unwrap();
+    let manager = sign_in(&db, "manager@ojafresh.ng").await;
+    assert_eq!(levels::list(&db, &manager, &all, None, 10).await.unwrap().len(), everywhere + 1, "Ikeja too");
+    let owner_user = user_of(&boss);
+    let bound_owner = identity::bind_locations(&db, &boss, owner_user, &[yaba]).await;
+    assert!(matches!(&bound_owner, Err(Error::Invalid { field, .. }) if field == "locations"), "{bound_owner:?}");
+    let market_boss = sign_in(&db, "owner@gadgetmarket.ng").await;
+    let theirs = locations(&db, &market_boss).await[0];
+    let foreign = identity::bind_locations(&db, &boss, cashier_user, &[theirs]).await;
+    assert!(matches!(&foreign, Err(Error::Invalid { field, .. }) if field == "locations"), "{foreign:?}");
+    let cashier_bound = identity::list_staff(&db, &boss).await.unwrap();
+    let row = cashier_bound.members.iter().find(|m| m.user == cashier_user).unwrap();
+    assert_eq!(row.locations.iter().map(|p| p.id).collect::<Vec<_>>(), [yaba], "unchanged by the refused binding");
     stock_adds_up(&owner).await;
 }

@@ -17,7 +17,7 @@ pub use server::{actor, clear_cookie, client, cookie_value, require_actor, sessi
 
 #[cfg(feature = "ssr")]
 mod server {
-    use commerce::identity::Actor;
+    use commerce::base::Actor;
     use commerce::identity::session::{self, ClientInfo, Resolved};
     use http::header::SET_COOKIE;
     use http::{HeaderValue, request::Parts};

@@ -50,6 +50,19 @@ test("a new business signs up, invites a cashier, and the cashier sees only what
   await expect(cashier).toHaveURL(/\/pos$/);
   await expect(cashier.getByRole("heading", { name: "Which shop is this till in?" })).toBeVisible();
 
+  // The owner binds the cashier to the shop they work in; the staff page says so at once.
+  await owner.goto("/admin/staff");
+  await waitForHydration(owner);
+  const kola = owner.locator("tbody tr").filter({ hasText: `kola+${stamp}@choplife.ng` });
+  await expect(kola.locator("summary")).toHaveText("Every location");
+  await kola.locator("summary").click();
+  await kola.getByLabel("Main shop").check();
+  await Promise.all([
+    owner.waitForResponse((r) => r.url().includes("/rpc/bind_staff_locations") && r.ok()),
+    kola.getByRole("button", { name: "Save" }).click(),
+  ]);
+  await expect(kola.locator("summary")).toHaveText("Main shop");
+
   // Signed out and in again, the cashier's world is the till: the back office is not theirs.
   await cashier.context().clearCookies();
   await signIn(cashier, `kola+${stamp}@choplife.ng`, "suya-by-the-roadside");

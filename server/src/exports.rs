@@ -11,14 +11,14 @@ use crate::AppState;
 /// Every product variant as the import reads them.
 pub async fn products(State(state): State<AppState>, session: Option<Extension<Resolved>>) -> Response {
     let Some(Extension(resolved)) = session else { return signed_out() };
-    let file = commerce::catalog::csv_files::export_products(state.db.read(), &resolved.actor).await;
+    let file = commerce::files::export_products(state.db.read(), &resolved.actor).await;
     download(file, "products.csv")
 }
 
 /// Every stock level as the import reads them.
 pub async fn stock(State(state): State<AppState>, session: Option<Extension<Resolved>>) -> Response {
     let Some(Extension(resolved)) = session else { return signed_out() };
-    let file = commerce::catalog::csv_files::export_stock(state.db.read(), &resolved.actor).await;
+    let file = commerce::files::export_stock(state.db.read(), &resolved.actor).await;
     download(file, "stock.csv")
 }
 

@@ -18,8 +18,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use commerce::base::{LocationId, Permission, Scope, TenantId};
 use commerce::identity::session::{self, Resolved};
-use commerce::identity::{Permission, TenantId};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
@@ -184,11 +184,16 @@ pub async fn stock(
     let (Some(Extension(resolved)), Some(cookie)) = (session, crate::guard::cookie(&headers, session::COOKIE)) else {
         return (StatusCode::UNAUTHORIZED, "Sign in to follow stock.").into_response();
     };
-    let tenant = match resolved.actor.require(Permission::ViewInventory) {
-        Ok(tenant) => tenant,
+    let scope = match resolved.actor.require(Permission::ViewInventory) {
+        Ok(scope) => scope,
         Err(error) => return (StatusCode::FORBIDDEN, error.to_string()).into_response(),
     };
-    let pick = |change: &StockChange| {
+    let (tenant, shops) = (scope.tenant, scope.shops.clone());
+    // Someone bound to some shops follows the levels there alone, as their stock page lists.
+    let pick = move |change: &StockChange| {
+        if !shops.reach(LocationId(change.location)) {
+            return None;
+        }
         let data = serde_json::json!({
             "variant": change.variant,
             "location": change.location,
@@ -200,18 +205,20 @@ pub async fn stock(
     };
     let (db, cookie) = (state.db.primary().clone(), cookie.to_owned());
     let still_allowed = move || {
-        let (db, cookie) = (db.clone(), cookie.clone());
-        async move { may_see_stock(&db, &cookie, tenant).await }
+        let (db, cookie, scope) = (db.clone(), cookie.clone(), scope.clone());
+        async move { may_see_stock(&db, &cookie, &scope).await }
     };
     let events = state.live.follow(tenant, pick, still_allowed);
     Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
 }
 
-/// Whether the session of this cookie still lets its person see this business's stock. A
-/// database that cannot answer says no: the browser reconnects and asks again.
-async fn may_see_stock(db: &sqlx::PgPool, cookie: &str, tenant: TenantId) -> bool {
+/// Whether the session of this cookie still lets its person see this business's stock, as far
+/// as they saw it when the stream began (a change of the shops they are bound to ends it, and
+/// the browser's reconnect follows the new ones). A database that cannot answer says no: the
+/// browser reconnects and asks again.
+async fn may_see_stock(db: &sqlx::PgPool, cookie: &str, scope: &Scope) -> bool {
     match session::still_live(db, cookie).await {
-        Ok(Some(resolved)) => resolved.actor.require(Permission::ViewInventory).is_ok_and(|t| t == tenant),
+        Ok(Some(resolved)) => resolved.actor.require(Permission::ViewInventory).is_ok_and(|now| now == *scope),
         Ok(None) => false,
         Err(error) => {
             tracing::warn!(%error, "could not check a stock stream's session; ending it");

@@ -92,7 +92,7 @@ async fn a_retried_create_returns_the_first_answer_and_creates_once(owner: PgPoo
 
     let shop: uuid::Uuid =
         sqlx::query_scalar("SELECT id FROM tenants WHERE slug = 'ojafresh'").fetch_one(&db).await.unwrap();
-    let mut tx = commerce::db::tenant_tx(&db, commerce::identity::TenantId(shop)).await.unwrap();
+    let mut tx = commerce::db::tenant_tx(&db, commerce::base::TenantId(shop)).await.unwrap();
     let created: i64 = sqlx::query_scalar("SELECT count(*) FROM locations WHERE tenant_id = $1 AND name = 'Ajah'")
         .bind(shop)
         .fetch_one(&mut *tx)

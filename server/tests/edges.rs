@@ -471,15 +471,7 @@ const IMPORT: &str = "name,sku,price,status\nZobo Drink 50cl,ZOBO-50,350,active\
 /// An import this owner has started and that is still running.
 async fn running_import(db: &PgPool, owner: &str) -> Uuid {
     let owner = commerce::identity::log_in(db, owner, commerce::demo::PASSWORD, &ClientInfo::default()).await.unwrap();
-    commerce::catalog::csv_files::begin(
-        db,
-        &owner.actor,
-        commerce::catalog::csv_files::ImportKind::Products,
-        IMPORT,
-        false,
-    )
-    .await
-    .unwrap()
+    commerce::files::begin(db, &owner.actor, commerce::files::ImportKind::Products, IMPORT, false).await.unwrap()
 }
 
 async fn shopper_cookie(app: &Router) -> String {

@@ -6,14 +6,14 @@ use uuid::Uuid;
 
 use super::{Category, CategoryId};
 use crate::audit::{self, Change};
+use crate::base::{Actor, Permission};
 use crate::db::{field_errors, tenant_tx};
-use crate::identity::{Actor, Permission};
 use crate::{Clash, Error};
 
 /// Every category of the business, in tree order (each parent before its children, siblings
 /// by name).
 pub async fn list(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<Category>, Error> {
-    let tenant = actor.require(Permission::ViewCatalog)?;
+    let tenant = actor.require(Permission::ViewCatalog)?.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     let rows = sqlx::query!(
         r#"WITH RECURSIVE tree AS (
@@ -53,7 +53,7 @@ pub async fn list(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<Category>, Err
 /// transaction.
 pub(crate) async fn paths_in(
     tx: &mut sqlx::PgConnection,
-    tenant: crate::identity::TenantId,
+    tenant: crate::base::TenantId,
 ) -> Result<Vec<(String, CategoryId)>, Error> {
     let rows = sqlx::query!(
         r#"WITH RECURSIVE tree AS (
@@ -76,7 +76,7 @@ pub async fn create(
     name: &str,
     parent: Option<CategoryId>,
 ) -> Result<CategoryId, Error> {
-    let tenant = actor.require(Permission::ManageCatalog)?;
+    let tenant = actor.require(Permission::ManageCatalog)?.tenant;
     let name = checked_name(name)?;
     let id = CategoryId(Uuid::now_v7());
     let mut tx = tenant_tx(db, tenant).await?;
@@ -110,7 +110,7 @@ pub async fn update(
     name: &str,
     parent: Option<CategoryId>,
 ) -> Result<(), Error> {
-    let tenant = actor.require(Permission::ManageCatalog)?;
+    let tenant = actor.require(Permission::ManageCatalog)?.tenant;
     let name = checked_name(name)?;
     let mut tx = tenant_tx(db, tenant).await?;
     let before = sqlx::query!(
@@ -163,7 +163,7 @@ pub async fn update(
 
 /// Removes a category that has no products and no categories under it.
 pub async fn delete(db: &sqlx::PgPool, actor: &Actor, id: CategoryId) -> Result<(), Error> {
-    let tenant = actor.require(Permission::ManageCatalog)?;
+    let tenant = actor.require(Permission::ManageCatalog)?.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     let row = sqlx::query!(
         r#"SELECT name,

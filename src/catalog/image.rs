@@ -11,9 +11,9 @@ use uuid::Uuid;
 use super::{ProductId, ProductImage, image_urls};
 use crate::Error;
 use crate::audit::{self, Change};
+use crate::base::{Actor, Permission, TenantId};
 use crate::db::tenant_tx;
 use crate::idempotency::{self, Once};
-use crate::identity::{Actor, Permission, TenantId};
 use crate::media::picture::{self, Prepared};
 use crate::media::{MediaStore, thumbnail_key};
 
@@ -50,7 +50,7 @@ pub async fn add(
     upload: Upload,
     once: Option<&Once>,
 ) -> Result<ProductImage, Error> {
-    let tenant = actor.require(Permission::ManageCatalog)?;
+    let tenant = actor.require(Permission::ManageCatalog)?.tenant;
     let alt = checked_alt(&upload.alt)?;
     if once.is_none() {
         // Refuse early (before the work of resizing) when the product is not there or is full.
@@ -208,7 +208,7 @@ pub async fn edit(
     image: Uuid,
     edit: Edit,
 ) -> Result<Vec<ProductImage>, Error> {
-    let tenant = actor.require(Permission::ManageCatalog)?;
+    let tenant = actor.require(Permission::ManageCatalog)?.tenant;
     let alt = edit.alt.as_deref().map(checked_alt).transpose()?;
     let mut tx = tenant_tx(db, tenant).await?;
     lock_product(&mut tx, tenant, product).await?;
@@ -256,7 +256,7 @@ pub async fn remove(
     product: ProductId,
     image: Uuid,
 ) -> Result<Vec<ProductImage>, Error> {
-    let tenant = actor.require(Permission::ManageCatalog)?;
+    let tenant = actor.require(Permission::ManageCatalog)?.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     lock_product(&mut tx, tenant, product).await?;
     let gone = sqlx::query_scalar!(

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{CategoryId, ProductStatus, TaxClass, VariantId, barcode};
 use crate::Error;
-use crate::identity::VendorId;
+use crate::base::VendorId;
 
 /// The most variants one product may have (3 options of up to 10 values would be 1,000).
 pub const MAX_VARIANTS: usize = 250;
@@ -197,7 +197,7 @@ fn check_amount(amount: Decimal, field: &str, digits: u32) -> Result<(), Error> 
         let unit = if digits == PRICE_DIGITS { " (kobo)" } else { "" };
         return Err(Error::invalid(field, format!("at most {digits} decimal places{unit}")));
     }
-    if amount > crate::money::LARGEST_AMOUNT {
+    if amount > crate::base::money::LARGEST_AMOUNT {
         return Err(Error::invalid(field, "is too large"));
     }
     Ok(())

@@ -4,7 +4,6 @@
 pub mod barcode;
 #[cfg(feature = "server")]
 pub mod category;
-pub mod csv_files;
 #[cfg(feature = "server")]
 pub mod image;
 mod input;
@@ -384,4 +383,9 @@ pub fn image_urls(file_key: &str) -> (String, String) {
 /// A variant's name from its option values: "L / Black", or "Default" for a product without options.
 pub fn variant_title(option_values: &[String]) -> String {
     if option_values.is_empty() { "Default".to_owned() } else { option_values.join(" / ") }
+}
+
+/// "Ankara shirt — L / Black", or just the product's name when it has no options.
+pub fn item_name(product: &str, option_values: &[String]) -> String {
+    if option_values.is_empty() { product.to_owned() } else { format!("{product} — {}", option_values.join(" / ")) }
 }

@@ -12,9 +12,9 @@ use super::{
     ProductStatus, ShopItem, TaxClass, Variant, VariantId, VariantInput, VariantRef, image_urls,
 };
 use crate::audit::{self, Change};
+use crate::base::{Actor, Permission, TenantId, VendorId};
 use crate::db::{field_errors, tenant_tx};
 use crate::idempotency::{self, Once};
-use crate::identity::{Actor, Permission, TenantId, VendorId};
 use crate::{Clash, Error};
 
 /// Creates a product with its variants; once per key, when given one.
@@ -24,7 +24,7 @@ pub async fn create(
     input: ProductInput,
     once: Option<&Once>,
 ) -> Result<Product, Error> {
-    let tenant = actor.require(Permission::ManageCatalog)?;
+    let tenant = actor.require(Permission::ManageCatalog)?.tenant;
     let input = input.checked()?;
     idempotency::run(db, tenant, once, async |tx| {
         let id = save(tx, tenant, actor, None, &input).await?;
@@ -44,7 +44,7 @@ pub async fn update(
     input: ProductInput,
     revision: Option<i64>,
 ) -> Result<Product, Error> {
-    let tenant = actor.require(Permission::ManageCatalog)?;
+    let tenant = actor.require(Permission::ManageCatalog)?.tenant;
     let input = input.checked()?;
     let mut tx = tenant_tx(db, tenant).await?;
     save(&mut tx, tenant, actor, Some((id, revision)), &input).await?;
@@ -56,7 +56,7 @@ pub async fn update(
 /// One product with its variants, stock totals and images; cost prices only for those who may
 /// see them (a cashier sees what a product sells for, not what it cost).
 pub async fn get(db: &sqlx::PgPool, actor: &Actor, id: ProductId) -> Result<Product, Error> {
-    let tenant = actor.require(Permission::ViewCatalog)?;
+    let tenant = actor.require(Permission::ViewCatalog)?.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     let mut product = read(&mut tx, tenant, id).await?;
     tx.commit().await?;
@@ -76,7 +76,7 @@ pub async fn list(
     after: Option<ProductCursor>,
     limit: i64,
 ) -> Result<ProductPage, Error> {
-    let tenant = actor.require(Permission::ViewCatalog)?;
+    let tenant = actor.require(Permission::ViewCatalog)?.tenant;
     let limit = limit.clamp(1, 500);
     let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let (after_name, after_name_id) = match &after {
@@ -206,7 +206,7 @@ pub async fn find_variants(
     actor: &Actor,
     codes: &[String],
 ) -> Result<Vec<Option<VariantRef>>, Error> {
-    let tenant = actor.require(Permission::ViewCatalog)?;
+    let tenant = actor.require(Permission::ViewCatalog)?.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     let rows = sqlx::query!(
         r#"SELECT DISTINCT ON (c.n) c.n AS "n!", v.id AS "id?", v.product_id AS "product_id?", v.sku AS "sku?",
@@ -228,7 +228,7 @@ pub async fn find_variants(
                 id: VariantId(r.id?),
                 product: ProductId(r.product_id?),
                 sku: r.sku?,
-                item: crate::inventory::item_name(&r.product_name?, &r.option_values.unwrap_or_default()),
+                item: super::item_name(&r.product_name?, &r.option_values.unwrap_or_default()),
             })
         })
         .collect())
@@ -241,7 +241,7 @@ pub async fn set_status(
     ids: &[ProductId],
     status: ProductStatus,
 ) -> Result<u64, Error> {
-    let tenant = actor.require(Permission::ManageCatalog)?;
+    let tenant = actor.require(Permission::ManageCatalog)?.tenant;
     if ids.is_empty() {
         return Err(Error::invalid("products", "choose at least one product"));
     }
@@ -275,7 +275,7 @@ pub async fn set_status(
 
 /// Removes a product that was never stocked; one with stock history can only be archived.
 pub async fn delete(db: &sqlx::PgPool, actor: &Actor, id: ProductId) -> Result<(), Error> {
-    let tenant = actor.require(Permission::ManageCatalog)?;
+    let tenant = actor.require(Permission::ManageCatalog)?.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     let before = read(&mut tx, tenant, id).await?;
     let stocked = sqlx::query_scalar!(

@@ -6,8 +6,8 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::Error;
+use crate::base::{Actor, LocationId, StaffMember, TenantId, VendorId};
 use crate::catalog::{CategoryId, Keep, ProductInput, ProductStatus, TaxClass, VariantInput, barcode};
-use crate::identity::{Actor, LocationId, StaffMember, TenantId, VendorId};
 use crate::inventory::MovementReason;
 
 /// A line of the catalog: where it is filed, who makes it, what it is, and its variants
@@ -474,8 +474,9 @@ pub(super) async fn load(c: &mut PgConnection) -> Result<(), Error> {
             email: owner.email,
             tenant: tenant_id,
             tenant_name: tenant.name,
-            role: crate::identity::Role::Owner,
+            role: crate::base::Role::Owner,
             vendor: None,
+            shops: crate::base::Shops::All,
             platform_admin: false,
         });
         let vendors: Vec<Uuid> =

@@ -8,8 +8,8 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::Error;
+use crate::base::TenantId;
 use crate::catalog::image;
-use crate::identity::TenantId;
 use crate::media::MediaStore;
 
 /// The pack a product comes in, from its category and name.

@@ -3,10 +3,11 @@
 use serde_json::json;
 use uuid::Uuid;
 
+use super::password;
 use super::session::{self, SessionView};
-use super::{Actor, password};
 use crate::Error;
 use crate::audit::{self, Change};
+use crate::base::Actor;
 
 fn person(actor: &Actor) -> Result<Uuid, Error> {
     match actor {

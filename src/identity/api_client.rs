@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::Scope;
+use crate::base::ApiScope;
 
 /// How long an access token lasts.
 pub const TOKEN_SECONDS: i64 = 3600;
@@ -21,7 +21,7 @@ pub struct ApiClientView {
     /// What the business calls it.
     pub name: String,
     /// What its tokens may touch.
-    pub scopes: Vec<Scope>,
+    pub scopes: Vec<ApiScope>,
     /// When it was made.
     pub created_at: DateTime<Utc>,
     /// When a token was last issued to it.
@@ -64,10 +64,11 @@ mod server {
     use serde_json::json;
     use uuid::Uuid;
 
-    use super::super::{Actor, Permission, Scope, TenantId, token};
+    use super::super::token;
     use super::{ApiClientView, IssuedToken, NewClient, TOKEN_SECONDS};
     use crate::Error;
     use crate::audit::{self, Change};
+    use crate::base::{Actor, ApiScope, Permission, TenantId};
     use crate::db::tenant_tx;
     use crate::throttle::{self, Limit};
 
@@ -76,13 +77,13 @@ mod server {
     /// then lock the integration out from anywhere.
     const TOKEN_LIMIT: Limit = Limit { limit: 30, window_seconds: 60 };
 
-    fn parse_scopes(texts: &[String]) -> Vec<Scope> {
-        texts.iter().filter_map(|t| Scope::parse(t)).collect()
+    fn parse_scopes(texts: &[String]) -> Vec<ApiScope> {
+        texts.iter().filter_map(|t| ApiScope::parse(t)).collect()
     }
 
     /// The business's API clients, newest first.
     pub async fn list(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<ApiClientView>, Error> {
-        let tenant = actor.require(Permission::ManageApiClients)?;
+        let tenant = actor.require(Permission::ManageApiClients)?.tenant;
         let mut tx = tenant_tx(db, tenant).await?;
         let rows = sqlx::query!(
             "SELECT id, client_id, name, scopes, created_at, last_used_at, revoked_at
@@ -108,7 +109,7 @@ mod server {
 
     /// Makes an API client with these scopes; answers its id and secret, shown this once.
     pub async fn create(db: &sqlx::PgPool, actor: &Actor, name: &str, scopes: &[String]) -> Result<NewClient, Error> {
-        let tenant = actor.require(Permission::ManageApiClients)?;
+        let tenant = actor.require(Permission::ManageApiClients)?.tenant;
         let Actor::Staff(member) = actor else {
             return Err(Error::Forbidden(Permission::ManageApiClients.label().into()));
         };
@@ -118,7 +119,8 @@ mod server {
         }
         let mut parsed = Vec::new();
         for text in scopes {
-            let scope = Scope::parse(text).ok_or_else(|| Error::invalid("scopes", format!("unknown scope {text}")))?;
+            let scope =
+                ApiScope::parse(text).ok_or_else(|| Error::invalid("scopes", format!("unknown scope {text}")))?;
             if !parsed.contains(&scope) {
                 parsed.push(scope);
             }
@@ -158,7 +160,7 @@ mod server {
 
     /// Revokes a client: its tokens stop working at once.
     pub async fn revoke(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
-        let tenant = actor.require(Permission::ManageApiClients)?;
+        let tenant = actor.require(Permission::ManageApiClients)?.tenant;
         let mut tx = tenant_tx(db, tenant).await?;
         let revoked = sqlx::query!(
             "UPDATE api_clients SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL",
@@ -221,8 +223,8 @@ mod server {
             Some(text) => {
                 let mut wanted = Vec::new();
                 for part in text.split_whitespace() {
-                    let scope =
-                        Scope::parse(part).ok_or_else(|| Error::invalid("scope", format!("unknown scope {part}")))?;
+                    let scope = ApiScope::parse(part)
+                        .ok_or_else(|| Error::invalid("scope", format!("unknown scope {part}")))?;
                     if !granted.iter().any(|g| g.covers(scope)) {
                         return Err(Error::invalid("scope", format!("this client was not given {part}")));
                     }

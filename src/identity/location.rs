@@ -1,17 +1,14 @@
 //! Locations: the shops and warehouses where a tenant keeps and sells stock.
 
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "server")]
 use uuid::Uuid;
 
-use super::TenantId;
 #[cfg(feature = "server")]
 use crate::Error;
+use crate::base::{LocationId, TenantId};
 #[cfg(feature = "server")]
 use crate::idempotency::{self, Once};
-
-/// The id of a location, unique within its tenant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct LocationId(pub Uuid);
 
 /// What a location is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,11 +130,12 @@ pub(crate) async fn locations_of(
 
 /// The shops of the actor's business where a till can be opened.
 #[cfg(feature = "server")]
-pub async fn shops_for_registers(db: &sqlx::PgPool, actor: &super::Actor) -> Result<Vec<ShopChoice>, Error> {
-    let tenant = actor.require(super::Permission::SellAtPos)?;
-    location_rows(db, tenant, true)
+pub async fn shops_for_registers(db: &sqlx::PgPool, actor: &crate::base::Actor) -> Result<Vec<ShopChoice>, Error> {
+    let scope = actor.require(crate::base::Permission::SellAtPos)?;
+    location_rows(db, scope.tenant, true)
         .await?
         .into_iter()
+        .filter(|row| scope.shops.reach(LocationId(row.id)))
         .map(|row| {
             let (tenant_id, tenant_name) = (TenantId(row.tenant_id), row.tenant_name.clone());
             Ok(ShopChoice { tenant_id, tenant_name, location: Location::try_from(row)? })
@@ -189,11 +187,11 @@ pub struct NewLocation {
 #[cfg(feature = "server")]
 pub async fn create_location(
     db: &sqlx::PgPool,
-    actor: &super::Actor,
+    actor: &crate::base::Actor,
     new: NewLocation,
     once: Option<&Once>,
 ) -> Result<Location, Error> {
-    let tenant = actor.require(super::Permission::ManageSettings)?;
+    let tenant = actor.require(crate::base::Permission::ManageSettings)?.tenant;
     let name = new.name.trim();
     if name.is_empty() || name.chars().count() > 120 {
         return Err(Error::invalid("name", "give the location a name of at most 120 characters"));
@@ -259,12 +257,12 @@ pub async fn create_location(
 #[cfg(feature = "server")]
 pub async fn list_locations(
     db: &sqlx::PgPool,
-    actor: &super::Actor,
+    actor: &crate::base::Actor,
     after: Option<(String, Uuid)>,
     descending: bool,
     limit: i64,
 ) -> Result<Vec<Location>, Error> {
-    let tenant = actor.require(super::Permission::ViewSettings)?;
+    let tenant = actor.require(crate::base::Permission::ViewSettings)?.tenant;
     let (after_name, after_id) = after.map_or((None, None), |(n, i)| (Some(n), Some(i)));
     let mut tx = crate::db::tenant_tx(db, tenant).await?;
     let rows = if descending {

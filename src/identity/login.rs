@@ -1,8 +1,9 @@
 //! Signing in with an email and password, rate-limited per account and per client address.
 
+use super::password;
 use super::session::{self, ClientInfo};
-use super::{Actor, Role, StaffMember, TenantId, VendorId, password};
 use crate::Error;
+use crate::base::{Actor, Role, Shops, StaffMember, TenantId, VendorId};
 use crate::throttle::{self, Limit};
 
 /// Password attempts on one account from one address in five minutes. Counted per account and
@@ -70,7 +71,8 @@ pub async fn log_in(db: &sqlx::PgPool, email: &str, password: &str, client: &Cli
         return Err(wrong());
     }
     let membership = sqlx::query!(
-        r#"SELECT tenant_id AS "tenant_id!", tenant_name AS "tenant_name!", role AS "role!", vendor_id
+        r#"SELECT tenant_id AS "tenant_id!", tenant_name AS "tenant_name!", role AS "role!", vendor_id,
+                  location_ids
              FROM memberships_of_user($1)
             WHERE active AND tenant_status = 'active'
             LIMIT 1"#,
@@ -89,6 +91,7 @@ pub async fn log_in(db: &sqlx::PgPool, email: &str, password: &str, client: &Cli
                 tenant_name: m.tenant_name,
                 role,
                 vendor: m.vendor_id.map(VendorId),
+                shops: Shops::bound_to(m.location_ids),
                 platform_admin: user.is_platform_admin,
             });
             (Some(TenantId(m.tenant_id)), actor, role.home())

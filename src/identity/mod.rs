@@ -1,7 +1,6 @@
 //! Who the suite serves and who may do what: tenants (one business each), their locations,
 //! staff and vendor staff, shoppers, sessions, invitations, roles and permissions.
 
-mod access;
 pub mod api_client;
 pub(crate) mod location;
 pub mod password;
@@ -23,12 +22,11 @@ mod staff;
 #[cfg(feature = "server")]
 pub mod token;
 
-pub use access::{Access, Actor, ApiModule, Permission, Role, Scope, StaffMember};
-pub use location::{Location, LocationId, LocationKind, NewLocation, ShopChoice};
-pub use staff::{Invitation, InvitationPreview, RoleChoice, StaffList, StaffQuery, StaffRow, VendorChoice};
+pub use location::{Location, LocationKind, NewLocation, ShopChoice};
+pub use staff::{Invitation, InvitationPreview, Place, RoleChoice, StaffList, StaffQuery, StaffRow, VendorChoice};
 pub use tenant::{
-    BusinessHome, ListedStore, PlatformOverview, SettingsForm, Storefront, TIME_ZONES, TenantId, TenantMode,
-    TenantStatus, TenantSummary, VendorHome, VendorId,
+    BusinessHome, ListedStore, PlatformOverview, SettingsForm, Storefront, TIME_ZONES, TenantMode, TenantStatus,
+    TenantSummary, VendorHome,
 };
 
 #[cfg(feature = "server")]
@@ -49,7 +47,9 @@ pub struct PendingSignUp {
     pub email: String,
 }
 #[cfg(feature = "server")]
-pub use staff::{accept_invitation, change_role, invitation_preview, invite, list_staff, set_active, staff_page};
+pub use staff::{
+    accept_invitation, bind_locations, change_role, invitation_preview, invite, list_staff, set_active, staff_page,
+};
 #[cfg(feature = "server")]
 pub use tenant::{
     business_home, currency, listed_stores, platform_overview, set_listing, set_status, settings, settings_page,

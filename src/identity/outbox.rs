@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[cfg(feature = "server")]
-use super::{Actor, Permission, TenantId};
-#[cfg(feature = "server")]
 use crate::Error;
+#[cfg(feature = "server")]
+use crate::base::{Actor, Permission, TenantId};
 
 /// A message as the outbox page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,7 +55,7 @@ pub async fn queue(
 /// The business's most recent messages, newest first.
 #[cfg(feature = "server")]
 pub async fn recent(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<Message>, Error> {
-    let tenant = actor.require(Permission::ViewOutbox)?;
+    let tenant = actor.require(Permission::ViewOutbox)?.tenant;
     let mut tx = crate::db::tenant_tx(db, tenant).await?;
     let messages = sqlx::query_as!(
         Message,

@@ -6,9 +6,11 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[cfg(feature = "server")]
-use super::{Actor, Role, StaffMember, TenantId, VendorId, token};
+use super::token;
 #[cfg(feature = "server")]
 use crate::Error;
+#[cfg(feature = "server")]
+use crate::base::{Actor, Role, Shops, StaffMember, TenantId, VendorId};
 
 /// The cookie that carries the session id.
 pub const COOKIE: &str = "sc1_session";
@@ -134,7 +136,7 @@ async fn look_up(db: &sqlx::PgPool, cookie_value: &str, touch: bool) -> Result<O
     let hash = token::hash(cookie_value);
     let Some(row) = sqlx::query!(
         r#"SELECT session_id AS "session_id!", user_id, user_name, user_email, is_platform_admin,
-                  tenant_id, tenant_name, tenant_status, role, vendor_id, member_active,
+                  tenant_id, tenant_name, tenant_status, role, vendor_id, member_active, location_ids,
                   shopper_id, shopper_name, last_seen_at AS "last_seen_at!"
              FROM session_subject($1)"#,
         hash
@@ -166,6 +168,7 @@ async fn look_up(db: &sqlx::PgPool, cookie_value: &str, touch: bool) -> Result<O
                 tenant_name: row.tenant_name.unwrap_or_default(),
                 role,
                 vendor: row.vendor_id.map(VendorId),
+                shops: Shops::bound_to(row.location_ids),
                 platform_admin: row.is_platform_admin.unwrap_or(false),
             })
         }

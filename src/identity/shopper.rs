@@ -4,10 +4,11 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::login::{LoggedIn, email_is_plausible};
+use super::password;
 use super::session::{self, ClientInfo};
-use super::{Actor, TenantId, password};
 use crate::Error;
 use crate::audit::{self, Change};
+use crate::base::{Actor, TenantId};
 use crate::db::{field_error, tenant_tx};
 use crate::throttle::{self, Limit};
 

@@ -9,9 +9,10 @@ use uuid::Uuid;
 
 use super::login::{LoggedIn, email_is_plausible};
 use super::session::{self, ClientInfo};
-use super::{Actor, PendingSignUp, Role, StaffMember, TenantId, TenantMode, password, token};
+use super::{PendingSignUp, TenantMode, password, token};
 use crate::Error;
 use crate::audit::{self, Change};
+use crate::base::{Actor, Role, Shops, StaffMember, TenantId};
 use crate::db::field_error;
 use crate::mail::{self, Letter, Mail};
 use crate::throttle::{self, Limit};
@@ -240,6 +241,7 @@ pub async fn confirm_sign_up(db: &sqlx::PgPool, token_text: &str, client: &Clien
         tenant_name: checked.business_name.clone(),
         role: Role::Owner,
         vendor: None,
+        shops: Shops::All,
         platform_admin: false,
     });
     audit::record(

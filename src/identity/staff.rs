@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Role, VendorId};
+use crate::base::{LocationId, Role, VendorId};
 
 /// A member of staff, as the staff page lists them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,6 +19,8 @@ pub struct StaffRow {
     pub role: Role,
     /// For vendor staff, the vendor they work for.
     pub vendor: Option<VendorChoice>,
+    /// The locations they are bound to, by name; empty when their work reaches every one.
+    pub locations: Vec<Place>,
     /// Whether they may sign in.
     pub active: bool,
     /// When they joined.
@@ -51,6 +53,8 @@ pub struct StaffList {
     pub invitations: Vec<Invitation>,
     /// The marketplace's vendors, whose staff can be invited too (none for a single shop).
     pub vendors: Vec<VendorChoice>,
+    /// The business's locations, which members may be bound to.
+    pub locations: Vec<Place>,
 }
 
 /// A vendor of the marketplace, as a choice in a form.
@@ -58,6 +62,15 @@ pub struct StaffList {
 pub struct VendorChoice {
     /// Its id.
     pub id: VendorId,
+    /// Its name.
+    pub name: String,
+}
+
+/// A location as a form offers it, and as a member's binding names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    /// Its id.
+    pub id: LocationId,
     /// Its name.
     pub name: String,
 }
@@ -116,7 +129,9 @@ pub struct InvitationPreview {
 }
 
 #[cfg(feature = "server")]
-pub use server::{accept_invitation, change_role, invitation_preview, invite, list_staff, set_active, staff_page};
+pub use server::{
+    accept_invitation, bind_locations, change_role, invitation_preview, invite, list_staff, set_active, staff_page,
+};
 
 #[cfg(feature = "server")]
 mod server {
@@ -126,9 +141,10 @@ mod server {
 
     use super::super::login::{LoggedIn, email_is_plausible};
     use super::super::session::{self, ClientInfo};
-    use super::super::{Actor, Permission, Role, StaffMember, TenantId, VendorId, outbox, password, token};
-    use super::{Invitation, InvitationPreview, RoleChoice, StaffList, StaffQuery, StaffRow, VendorChoice};
+    use super::super::{outbox, password, token};
+    use super::{Invitation, InvitationPreview, Place, RoleChoice, StaffList, StaffQuery, StaffRow, VendorChoice};
     use crate::audit::{self, Change};
+    use crate::base::{Actor, LocationId, Permission, Role, Shops, StaffMember, TenantId, VendorId};
     use crate::db::tenant_tx;
     use crate::mail::{self, Letter, Mail};
     use crate::throttle::{self, Limit};
@@ -145,7 +161,7 @@ mod server {
 
     /// Members and open invitations of the actor's business.
     pub async fn list_staff(db: &sqlx::PgPool, actor: &Actor) -> Result<StaffList, Error> {
-        let tenant = actor.require(Permission::ViewStaff)?;
+        let tenant = actor.require(Permission::ViewStaff)?.tenant;
         let mut tx = tenant_tx(db, tenant).await?;
         let mut members = members(&mut tx, tenant, &StaffQuery::default(), None, i64::MAX).await?;
         members.sort_by_key(|m| m.role != Role::Owner);
@@ -179,8 +195,14 @@ mod server {
         .into_iter()
         .map(|r| VendorChoice { id: VendorId(r.id), name: r.name })
         .collect();
+        let locations = sqlx::query!("SELECT id, name FROM locations WHERE tenant_id = $1 ORDER BY name, id", tenant.0)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|r| Place { id: LocationId(r.id), name: r.name })
+            .collect();
         tx.commit().await?;
-        Ok(StaffList { members, invitations, vendors })
+        Ok(StaffList { members, invitations, vendors, locations })
     }
 
     /// Members by name, a page at a time: those after `after` (name, id), at most `limit`.
@@ -191,7 +213,7 @@ mod server {
         after: Option<(String, Uuid)>,
         limit: i64,
     ) -> Result<Vec<StaffRow>, Error> {
-        let tenant = actor.require(Permission::ViewStaff)?;
+        let tenant = actor.require(Permission::ViewStaff)?.tenant;
         let mut tx = tenant_tx(db, tenant).await?;
         let page = members(&mut tx, tenant, query, after, limit).await?;
         tx.commit().await?;
@@ -207,7 +229,11 @@ mod server {
     ) -> Result<Vec<StaffRow>, Error> {
         let (after_name, after_id) = after.unzip();
         let rows = sqlx::query!(
-            r#"SELECT m.user_id, u.name, u.email, m.role, m.vendor_id, v.name AS "vendor?", m.active, m.created_at
+            r#"SELECT m.user_id, u.name, u.email, m.role, m.vendor_id, v.name AS "vendor?", m.active, m.created_at,
+                      coalesce((SELECT jsonb_agg(jsonb_build_array(l.id, l.name) ORDER BY l.name, l.id)
+                                  FROM membership_locations ml
+                                  JOIN locations l ON l.tenant_id = ml.tenant_id AND l.id = ml.location_id
+                                 WHERE ml.tenant_id = m.tenant_id AND ml.user_id = m.user_id), '[]') AS "locations!"
                  FROM memberships m JOIN users u ON u.id = m.user_id
                  LEFT JOIN vendors v ON v.tenant_id = m.tenant_id AND v.id = m.vendor_id
                 WHERE m.tenant_id = $1
@@ -234,6 +260,11 @@ mod server {
                     email: r.email,
                     role: Role::from_code(&r.role)?,
                     vendor: r.vendor_id.zip(r.vendor).map(|(id, name)| VendorChoice { id: VendorId(id), name }),
+                    locations: serde_json::from_value::<Vec<(Uuid, String)>>(r.locations)
+                        .ok()?
+                        .into_iter()
+                        .map(|(id, name)| Place { id: LocationId(id), name })
+                        .collect(),
                     active: r.active,
                     joined_at: r.created_at,
                 })
@@ -252,7 +283,7 @@ mod server {
         choice: RoleChoice,
         base_url: &str,
     ) -> Result<String, Error> {
-        let tenant = actor.require(Permission::ManageStaff)?;
+        let tenant = actor.require(Permission::ManageStaff)?.tenant;
         let RoleChoice { role, vendor } = choice;
         let email = email.trim();
         if !email_is_plausible(email) {
@@ -458,6 +489,7 @@ mod server {
             tenant_name,
             role: invitation.role,
             vendor: invitation.vendor,
+            shops: Shops::All,
             platform_admin,
         });
         audit::record(
@@ -481,7 +513,7 @@ mod server {
     /// Gives a member another role (or makes them staff of another vendor). Never one's own
     /// role, and never the last active owner's; the change applies from their next request.
     pub async fn change_role(db: &sqlx::PgPool, actor: &Actor, user: Uuid, choice: RoleChoice) -> Result<(), Error> {
-        let tenant = actor.require(Permission::ManageStaff)?;
+        let tenant = actor.require(Permission::ManageStaff)?.tenant;
         if matches!(actor, Actor::Staff(me) if me.user == user) {
             return Err(Error::conflict(Clash::OwnAccount, "You cannot change your own role."));
         }
@@ -514,6 +546,12 @@ mod server {
         .execute(&mut *tx)
         .await
         .map_err(|e| crate::db::field_error(e, "memberships_tenant_id_vendor_id_fkey", "role", NOT_A_VENDOR))?;
+        if role == Role::Owner {
+            // An owner runs every location.
+            sqlx::query!("DELETE FROM membership_locations WHERE tenant_id = $1 AND user_id = $2", tenant.0, user)
+                .execute(&mut *tx)
+                .await?;
+        }
         audit::record(
             &mut tx,
             tenant,
@@ -527,6 +565,78 @@ mod server {
             },
         )
         .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Binds a member to some of the business's locations, so that their work (selling, stock)
+    /// reaches those alone; no locations unbinds them, to reach every one. Owners run the whole
+    /// business and are never bound. The change applies from their next request.
+    pub async fn bind_locations(
+        db: &sqlx::PgPool,
+        actor: &Actor,
+        user: Uuid,
+        locations: &[LocationId],
+    ) -> Result<(), Error> {
+        let tenant = actor.require(Permission::ManageStaff)?.tenant;
+        let mut wanted: Vec<Uuid> = locations.iter().map(|l| l.0).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut tx = tenant_tx(db, tenant).await?;
+        let role = sqlx::query_scalar!(
+            "SELECT role FROM memberships WHERE tenant_id = $1 AND user_id = $2 FOR UPDATE",
+            tenant.0,
+            user
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::not_found("member of staff"))?;
+        if role == Role::Owner.code() && !wanted.is_empty() {
+            return Err(Error::invalid("locations", "an owner runs every location and cannot be bound to some"));
+        }
+        let known = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!" FROM locations WHERE tenant_id = $1 AND id = ANY($2)"#,
+            tenant.0,
+            &wanted
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if usize::try_from(known).ok() != Some(wanted.len()) {
+            return Err(Error::invalid("locations", "choose among the business's own locations"));
+        }
+        let before = sqlx::query_scalar!(
+            r#"DELETE FROM membership_locations WHERE tenant_id = $1 AND user_id = $2 RETURNING location_id"#,
+            tenant.0,
+            user
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "INSERT INTO membership_locations (tenant_id, user_id, location_id)
+             SELECT $1, $2, unnest($3::uuid[])",
+            tenant.0,
+            user,
+            &wanted
+        )
+        .execute(&mut *tx)
+        .await?;
+        let mut before = before;
+        before.sort_unstable();
+        if before != wanted {
+            audit::record(
+                &mut tx,
+                tenant,
+                actor,
+                Change {
+                    entity: "staff",
+                    entity_id: user.to_string(),
+                    action: "locations changed",
+                    before: Some(json!({ "locations": before })),
+                    after: Some(json!({ "locations": wanted })),
+                },
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -549,7 +659,7 @@ mod server {
 
     /// Lets a member sign in again, or stops them (ending their sessions in this business).
     pub async fn set_active(db: &sqlx::PgPool, actor: &Actor, user: Uuid, active: bool) -> Result<(), Error> {
-        let tenant = actor.require(Permission::ManageStaff)?;
+        let tenant = actor.require(Permission::ManageStaff)?.tenant;
         if matches!(actor, Actor::Staff(me) if me.user == user) {
             return Err(Error::conflict(Clash::OwnAccount, "You cannot deactivate yourself."));
         }

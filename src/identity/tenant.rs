@@ -2,20 +2,14 @@
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "server")]
 use uuid::Uuid;
 
 use super::Location;
 use crate::Currency;
 #[cfg(feature = "server")]
 use crate::Error;
-
-/// The id of a tenant (one business).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct TenantId(pub Uuid);
-
-/// The id of a marketplace vendor, unique within its tenant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct VendorId(pub Uuid);
+use crate::base::TenantId;
 
 /// How a tenant sells: its own products, a marketplace of vendors, or both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -218,7 +212,7 @@ impl TryFrom<TenantRow> for TenantSummary {
 
 /// Every business on the platform with its location count; only platform admins may see it.
 #[cfg(feature = "server")]
-pub async fn platform_overview(db: &sqlx::PgPool, actor: &super::Actor) -> Result<PlatformOverview, Error> {
+pub async fn platform_overview(db: &sqlx::PgPool, actor: &crate::base::Actor) -> Result<PlatformOverview, Error> {
     if !actor.is_platform_admin() {
         return Err(Error::Forbidden("see every business on the platform".into()));
     }
@@ -287,8 +281,8 @@ async fn summaries(db: &sqlx::PgPool, filter: Filter<'_>) -> Result<Vec<TenantSu
 
 /// The back office's home for the actor's business.
 #[cfg(feature = "server")]
-pub async fn business_home(db: &sqlx::PgPool, actor: &super::Actor) -> Result<BusinessHome, Error> {
-    let tenant_id = actor.require(super::Permission::ViewDashboard)?;
+pub async fn business_home(db: &sqlx::PgPool, actor: &crate::base::Actor) -> Result<BusinessHome, Error> {
+    let tenant_id = actor.require(crate::base::Permission::ViewDashboard)?.tenant;
     let tenant = one(db, tenant_id).await?;
     let locations = super::location::locations_of(db, tenant_id, false).await?;
     let mut tx = crate::db::tenant_tx(db, tenant_id).await?;
@@ -307,10 +301,10 @@ pub async fn business_home(db: &sqlx::PgPool, actor: &super::Actor) -> Result<Bu
 
 /// The vendor portal's home for the actor's vendor.
 #[cfg(feature = "server")]
-pub async fn vendor_home(db: &sqlx::PgPool, actor: &super::Actor) -> Result<VendorHome, Error> {
-    let tenant_id = actor.require(super::Permission::UseVendorPortal)?;
-    let super::Actor::Staff(super::StaffMember { vendor: Some(vendor), .. }) = actor else {
-        return Err(Error::Forbidden(super::Permission::UseVendorPortal.label().into()));
+pub async fn vendor_home(db: &sqlx::PgPool, actor: &crate::base::Actor) -> Result<VendorHome, Error> {
+    let tenant_id = actor.require(crate::base::Permission::UseVendorPortal)?.tenant;
+    let crate::base::Actor::Staff(crate::base::StaffMember { vendor: Some(vendor), .. }) = actor else {
+        return Err(Error::Forbidden(crate::base::Permission::UseVendorPortal.label().into()));
     };
     let marketplace = one(db, tenant_id).await?;
     let mut tx = crate::db::tenant_tx(db, tenant_id).await?;
@@ -329,15 +323,15 @@ async fn one(db: &sqlx::PgPool, tenant: TenantId) -> Result<TenantSummary, Error
 
 /// The currency the actor's business trades in.
 #[cfg(feature = "server")]
-pub async fn currency(db: &sqlx::PgPool, actor: &super::Actor) -> Result<crate::Currency, Error> {
+pub async fn currency(db: &sqlx::PgPool, actor: &crate::base::Actor) -> Result<crate::Currency, Error> {
     let tenant = actor.tenant().ok_or_else(|| Error::Forbidden("act for a business".into()))?;
     Ok(one(db, tenant).await?.currency)
 }
 
 /// The actor's business as its settings show it.
 #[cfg(feature = "server")]
-pub async fn settings(db: &sqlx::PgPool, actor: &super::Actor) -> Result<TenantSummary, Error> {
-    one(db, actor.require(super::Permission::ViewSettings)?).await
+pub async fn settings(db: &sqlx::PgPool, actor: &crate::base::Actor) -> Result<TenantSummary, Error> {
+    one(db, actor.require(crate::base::Permission::ViewSettings)?.tenant).await
 }
 
 /// Suspends a business (its staff, shoppers and storefront stop at once) or lets it trade
@@ -345,7 +339,7 @@ pub async fn settings(db: &sqlx::PgPool, actor: &super::Actor) -> Result<TenantS
 #[cfg(feature = "server")]
 pub async fn set_status(
     db: &sqlx::PgPool,
-    actor: &super::Actor,
+    actor: &crate::base::Actor,
     tenant: TenantId,
     status: TenantStatus,
 ) -> Result<(), Error> {
@@ -421,11 +415,11 @@ pub struct SettingsForm {
 #[cfg(feature = "server")]
 pub async fn update_settings(
     db: &sqlx::PgPool,
-    actor: &super::Actor,
+    actor: &crate::base::Actor,
     form: SettingsForm,
 ) -> Result<TenantSummary, Error> {
     use std::str::FromStr;
-    let tenant = actor.require(super::Permission::ManageSettings)?;
+    let tenant = actor.require(crate::base::Permission::ManageSettings)?.tenant;
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 120 {
         return Err(Error::invalid("name", "enter the business's name (at most 120 characters)"));
@@ -486,8 +480,8 @@ pub async fn update_settings(
 
 /// Shows the actor's business's storefront on the platform's start page, or takes it off.
 #[cfg(feature = "server")]
-pub async fn set_listing(db: &sqlx::PgPool, actor: &super::Actor, listed: bool) -> Result<(), Error> {
-    let tenant = actor.require(super::Permission::ManageSettings)?;
+pub async fn set_listing(db: &sqlx::PgPool, actor: &crate::base::Actor, listed: bool) -> Result<(), Error> {
+    let tenant = actor.require(crate::base::Permission::ManageSettings)?.tenant;
     let mut tx = crate::db::tenant_tx(db, tenant).await?;
     let before = sqlx::query_scalar!("SELECT listed FROM tenants WHERE id = $1 FOR UPDATE", tenant.0)
         .fetch_optional(&mut *tx)
@@ -511,7 +505,10 @@ pub async fn set_listing(db: &sqlx::PgPool, actor: &super::Actor, listed: bool) 
 
 /// The actor's business's settings with its locations, for the settings page.
 #[cfg(feature = "server")]
-pub async fn settings_page(db: &sqlx::PgPool, actor: &super::Actor) -> Result<(TenantSummary, Vec<Location>), Error> {
-    let tenant = actor.require(super::Permission::ViewSettings)?;
+pub async fn settings_page(
+    db: &sqlx::PgPool,
+    actor: &crate::base::Actor,
+) -> Result<(TenantSummary, Vec<Location>), Error> {
+    let tenant = actor.require(crate::base::Permission::ViewSettings)?.tenant;
     Ok((one(db, tenant).await?, super::location::locations_of(db, tenant, false).await?))
 }

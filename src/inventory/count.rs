@@ -5,20 +5,21 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::in_order;
 use super::ledger::{self, Move};
 use super::{CountLine, CountStatus, MovementReason, StockCount};
-use super::{in_order, item_name};
 use crate::audit::{self, Change};
+use crate::base::page::Page;
+use crate::base::{Actor, LocationId, Permission, Scope, TenantId};
 use crate::catalog::VariantId;
+use crate::catalog::item_name;
 use crate::db::tenant_tx;
-use crate::identity::{Actor, LocationId, Permission, TenantId};
-use crate::page::Page;
 use crate::{Clash, Error};
 
 /// Opens a count at a location: the sheet lists every variant of the business that is not
 /// archived, with the on-hand the books expect now. Answers its id.
 pub async fn start(db: &sqlx::PgPool, actor: &Actor, location: LocationId, note: &str) -> Result<Uuid, Error> {
-    let tenant = actor.require(Permission::ManageInventory)?;
+    let tenant = actor.require_at(Permission::ManageInventory, location)?.tenant;
     let note = note.trim();
     if note.chars().count() > 500 {
         return Err(Error::invalid("note", "at most 500 characters"));
@@ -71,12 +72,13 @@ pub async fn record_counts(
     id: Uuid,
     counts: &[(VariantId, Option<i32>)],
 ) -> Result<(), Error> {
-    let tenant = actor.require(Permission::ManageInventory)?;
+    let scope = actor.require(Permission::ManageInventory)?;
+    let tenant = scope.tenant;
     if let Some(i) = counts.iter().position(|(_, n)| n.is_some_and(|n| !(0..=super::MAX_UNITS).contains(&n))) {
         return Err(Error::invalid(format!("counts[{i}]"), "enter a whole number of units from 0 up"));
     }
     let mut tx = tenant_tx(db, tenant).await?;
-    open(&mut tx, tenant, id).await?;
+    open(&mut tx, &scope, id).await?;
     for (i, (variant, counted)) in counts.iter().enumerate() {
         let updated = sqlx::query!(
             "UPDATE stock_count_lines SET counted = $4 WHERE tenant_id = $1 AND count_id = $2 AND variant_id = $3",
@@ -100,9 +102,10 @@ pub async fn record_counts(
 /// what was expected is posted as a count movement. Lines not counted are left as they are.
 /// Answers how many levels changed.
 pub async fn approve(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<usize, Error> {
-    let tenant = actor.require(Permission::ManageInventory)?;
+    let scope = actor.require(Permission::ManageInventory)?;
+    let tenant = scope.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
-    let location = open(&mut tx, tenant, id).await?;
+    let location = open(&mut tx, &scope, id).await?;
     let lines = sqlx::query!(
         r#"SELECT variant_id, counted AS "counted!", expected FROM stock_count_lines
             WHERE tenant_id = $1 AND count_id = $2 AND counted IS NOT NULL AND counted <> expected"#,
@@ -153,9 +156,10 @@ pub async fn approve(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<usize
 
 /// Abandons an open count; nothing is posted.
 pub async fn cancel(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
-    let tenant = actor.require(Permission::ManageInventory)?;
+    let scope = actor.require(Permission::ManageInventory)?;
+    let tenant = scope.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
-    open(&mut tx, tenant, id).await?;
+    open(&mut tx, &scope, id).await?;
     sqlx::query!("UPDATE stock_counts SET status = 'cancelled' WHERE tenant_id = $1 AND id = $2", tenant.0, id)
         .execute(&mut *tx)
         .await?;
@@ -168,10 +172,14 @@ pub async fn cancel(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Er
 
 /// One count with its sheet, by product name and SKU.
 pub async fn get(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<StockCount, Error> {
-    let tenant = actor.require(Permission::ViewInventory)?;
-    let mut tx = tenant_tx(db, tenant).await?;
-    let count = read(&mut tx, tenant, id).await?;
+    let scope = actor.require(Permission::ViewInventory)?;
+    let mut tx = tenant_tx(db, scope.tenant).await?;
+    let count = read(&mut tx, scope.tenant, id).await?;
     tx.commit().await?;
+    // Another shop's count is, to someone bound elsewhere, as if it did not exist.
+    if !scope.shops.reach(count.location) {
+        return Err(Error::not_found("stock count"));
+    }
     Ok(count)
 }
 
@@ -183,18 +191,22 @@ pub async fn list(
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Page<StockCount>, Error> {
-    let tenant = actor.require(Permission::ViewInventory)?;
+    let scope = actor.require(Permission::ViewInventory)?;
+    let shops = scope.shops.ids();
+    let tenant = scope.tenant;
     let limit = limit.clamp(1, 200);
     let (at, id) = after.unzip();
     let mut tx = tenant_tx(db, tenant).await?;
     let ids = sqlx::query_scalar!(
         "SELECT id FROM stock_counts
           WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
+            AND ($5::uuid[] IS NULL OR location_id = ANY($5))
           ORDER BY created_at DESC, id DESC LIMIT $4",
         tenant.0,
         at,
         id,
-        limit + 1
+        limit + 1,
+        shops.as_deref(),
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -203,16 +215,18 @@ pub async fn list(
     Ok(Page::from_extra(counts, limit, |c| (c.created_at, c.id)))
 }
 
-/// Locks an open count and answers its location; `Conflict` when it is closed.
-async fn open(tx: &mut sqlx::PgConnection, tenant: TenantId, id: Uuid) -> Result<LocationId, Error> {
+/// Locks an open count and answers its location; `Conflict` when it is closed, `Forbidden`
+/// when its location is out of the scope's reach.
+async fn open(tx: &mut sqlx::PgConnection, scope: &Scope, id: Uuid) -> Result<LocationId, Error> {
     let row = sqlx::query!(
         "SELECT status, location_id FROM stock_counts WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
-        tenant.0,
+        scope.tenant.0,
         id
     )
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| Error::not_found("stock count"))?;
+    scope.reach(LocationId(row.location_id), Permission::ManageInventory)?;
     if row.status != "open" {
         return Err(Error::conflict(
             Clash::WrongState,

@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use super::{MAX_ON_HAND, MovementReason};
 use crate::Error;
+use crate::base::{Actor, LocationId, TenantId};
 use crate::catalog::VariantId;
-use crate::identity::{Actor, LocationId, TenantId};
 
 /// A change of on-hand stock at one location.
 pub(crate) struct Move<'a> {

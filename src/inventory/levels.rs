@@ -6,9 +6,9 @@ use uuid::Uuid;
 
 use super::{Alert, AlertKind, LevelQuery, Movement, MovementReason, StockLevel};
 use crate::Error;
+use crate::base::{Actor, LocationId, Permission};
 use crate::catalog::{ProductId, VariantId};
 use crate::db::tenant_tx;
-use crate::identity::{Actor, LocationId, Permission};
 
 /// Where a page of levels continues: after this product name (lower-cased), SKU and location.
 pub type LevelCursor = (String, String, Uuid);
@@ -22,7 +22,9 @@ pub async fn list(
     after: Option<LevelCursor>,
     limit: i64,
 ) -> Result<Vec<(StockLevel, LevelCursor)>, Error> {
-    let tenant = actor.require(Permission::ViewInventory)?;
+    let scope = actor.require(Permission::ViewInventory)?;
+    let shops = scope.shops.ids();
+    let tenant = scope.tenant;
     let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase);
     if let Some(search) = &search {
         Error::refuse_nul("search", search)?;
@@ -51,6 +53,7 @@ pub async fn list(
               AND ($4::text IS NULL OR lower(v.sku) = $4 OR v.barcode = $4 OR $4 <% lower(p.name))
               AND (NOT $5 OR coalesce(s.low, false))
               AND ($6::text IS NULL OR (lower(p.name), v.sku, l.id) > ($6, $7, $8))
+              AND ($10::uuid[] IS NULL OR l.id = ANY($10))
             ORDER BY lower(p.name), v.sku, l.id
             LIMIT $9"#,
         tenant.0,
@@ -62,6 +65,7 @@ pub async fn list(
         after_sku,
         after_location,
         limit.clamp(1, 1000),
+        shops.as_deref(),
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -91,8 +95,10 @@ pub async fn list(
 
 /// The business's shops and warehouses, for choosing where stock is.
 pub async fn locations(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<crate::identity::Location>, Error> {
-    let tenant = actor.require(Permission::ViewInventory)?;
-    crate::identity::location::locations_of(db, tenant, false).await
+    let scope = actor.require(Permission::ViewInventory)?;
+    let mut locations = crate::identity::location::locations_of(db, scope.tenant, false).await?;
+    locations.retain(|l| scope.shops.reach(l.id));
+    Ok(locations)
 }
 
 /// A variant's movements, newest first, at one location or all; `limit` after `before`.
@@ -104,7 +110,9 @@ pub async fn movements(
     before: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Vec<Movement>, Error> {
-    let tenant = actor.require(Permission::ViewInventory)?;
+    let scope = actor.require(Permission::ViewInventory)?;
+    let shops = scope.shops.ids();
+    let tenant = scope.tenant;
     let (before_at, before_id) = before.unzip();
     let mut tx = tenant_tx(db, tenant).await?;
     let exists = sqlx::query_scalar!(
@@ -126,6 +134,7 @@ pub async fn movements(
             WHERE m.tenant_id = $1 AND m.variant_id = $2
               AND ($3::uuid IS NULL OR m.location_id = $3)
               AND ($4::timestamptz IS NULL OR (m.at, m.id) < ($4, $5))
+              AND ($7::uuid[] IS NULL OR m.location_id = ANY($7))
             ORDER BY m.at DESC, m.id DESC
             LIMIT $6"#,
         tenant.0,
@@ -134,6 +143,7 @@ pub async fn movements(
         before_at,
         before_id,
         limit.clamp(1, 1000),
+        shops.as_deref(),
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -161,7 +171,9 @@ pub async fn movements(
 
 /// Alerts, open ones first and newest first; with `open_only`, just those not yet resolved.
 pub async fn alerts(db: &sqlx::PgPool, actor: &Actor, open_only: bool, limit: i64) -> Result<Vec<Alert>, Error> {
-    let tenant = actor.require(Permission::ViewInventory)?;
+    let scope = actor.require(Permission::ViewInventory)?;
+    let shops = scope.shops.ids();
+    let tenant = scope.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     let rows = sqlx::query!(
         r#"SELECT a.id, a.kind, a.variant_id, p.id AS product_id, p.name AS product_name, v.option_values, v.sku,
@@ -173,11 +185,13 @@ pub async fn alerts(db: &sqlx::PgPool, actor: &Actor, open_only: bool, limit: i6
              JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
              JOIN locations l ON l.tenant_id = a.tenant_id AND l.id = a.location_id
             WHERE a.tenant_id = $1 AND (NOT $2 OR a.resolved_at IS NULL)
+              AND ($4::uuid[] IS NULL OR a.location_id = ANY($4))
             ORDER BY a.resolved_at IS NOT NULL, a.raised_at DESC, a.id
             LIMIT $3"#,
         tenant.0,
         open_only,
-        limit.clamp(1, 1000)
+        limit.clamp(1, 1000),
+        shops.as_deref(),
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -189,7 +203,7 @@ pub async fn alerts(db: &sqlx::PgPool, actor: &Actor, open_only: bool, limit: i6
                 kind: AlertKind::from_code(&r.kind).ok_or(Error::Internal)?,
                 variant: VariantId(r.variant_id),
                 product: ProductId(r.product_id),
-                item: super::item_name(&r.product_name, &r.option_values),
+                item: crate::catalog::item_name(&r.product_name, &r.option_values),
                 sku: r.sku,
                 location_name: r.location_name,
                 available_then: r.available,
@@ -204,12 +218,16 @@ pub async fn alerts(db: &sqlx::PgPool, actor: &Actor, open_only: bool, limit: i6
 
 /// How stock stands across the business: open low and oversold alerts, for the dashboard.
 pub async fn open_alert_counts(db: &sqlx::PgPool, actor: &Actor) -> Result<(i64, i64), Error> {
-    let tenant = actor.require(Permission::ViewInventory)?;
+    let scope = actor.require(Permission::ViewInventory)?;
+    let shops = scope.shops.ids();
+    let tenant = scope.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     let row = sqlx::query!(
         r#"SELECT count(*) FILTER (WHERE kind = 'low') AS "low!", count(*) FILTER (WHERE kind = 'oversold') AS "oversold!"
-             FROM stock_alerts WHERE tenant_id = $1 AND resolved_at IS NULL"#,
-        tenant.0
+             FROM stock_alerts
+            WHERE tenant_id = $1 AND resolved_at IS NULL AND ($2::uuid[] IS NULL OR location_id = ANY($2))"#,
+        tenant.0,
+        shops.as_deref(),
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -223,7 +241,7 @@ pub async fn ledger_discrepancies(
     db: &sqlx::PgPool,
     actor: &Actor,
 ) -> Result<Vec<(VariantId, LocationId, i32, i64)>, Error> {
-    let tenant = actor.require(Permission::ViewInventory)?;
+    let tenant = actor.require(Permission::ViewInventory)?.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     let rows = sqlx::query!(
         r#"SELECT s.variant_id, s.location_id, s.on_hand, coalesce(sum(m.quantity), 0)::bigint AS "moved!"

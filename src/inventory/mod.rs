@@ -22,8 +22,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::base::LocationId;
 use crate::catalog::{ProductId, VariantId};
-use crate::identity::LocationId;
 
 /// The most units one line may move at once: an adjustment, a line of a receipt or transfer, a
 /// hold, a movement in a sync batch (a typo guard as much as a limit).
@@ -462,11 +462,6 @@ fn in_order<T>(ids: &[uuid::Uuid], found: Vec<T>, id: impl Fn(&T) -> uuid::Uuid)
     ids.iter().filter_map(|i| by_id.remove(i)).collect()
 }
 
-/// "Ankara shirt — L / Black", or just the product's name when it has no options.
-pub fn item_name(product: &str, option_values: &[String]) -> String {
-    if option_values.is_empty() { product.to_owned() } else { format!("{product} — {}", option_values.join(" / ")) }
-}
-
 /// One line of a receipt or transfer as people type it: a SKU or barcode, units, and (for
 /// receipts) the unit cost.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -490,7 +485,7 @@ pub fn parse_lines(text: &str, costs: bool) -> Result<Vec<TypedLine>, crate::Err
         }
         let wrong = |what: &str| crate::Error::invalid("lines", format!("line {}: {what}", n + 1));
         if raw.contains('\0') {
-            return Err(wrong(crate::error::NUL_MESSAGE));
+            return Err(wrong(crate::base::error::NUL_MESSAGE));
         }
         let expected = if costs {
             "write the SKU, the units and the unit cost, e.g. PEAK-400 24 3100"

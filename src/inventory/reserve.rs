@@ -7,10 +7,10 @@ use uuid::Uuid;
 
 use super::ledger::{self, Move};
 use super::{Line, MovementReason, Reservation};
+use crate::base::{Actor, LocationId, Permission, TenantId};
 use crate::catalog::VariantId;
 use crate::db::tenant_tx;
 use crate::idempotency::{self, Once};
-use crate::identity::{Actor, LocationId, Permission, TenantId};
 use crate::{Clash, Error};
 
 /// What to hold.
@@ -58,7 +58,7 @@ const HOLD_LENGTH: &str = "hold for between 1 second and 7 days";
 /// Holds units for a caller with the inventory permission (an API client, a manager). With a
 /// key, a retry of the same request answers the first hold instead of holding again.
 pub async fn reserve(db: &sqlx::PgPool, actor: &Actor, hold: Hold, once: Option<&Once>) -> Result<Reservation, Error> {
-    let tenant = actor.require(Permission::ManageInventory)?;
+    let tenant = actor.require(Permission::ManageInventory)?.tenant;
     let Some(once) = once else { return hold_together(db, tenant, hold).await };
     // A hold with a key goes alone, in the transaction that keeps the key with its result.
     let (level, request) = request(tenant, hold)?;
@@ -72,7 +72,7 @@ pub async fn reserve(db: &sqlx::PgPool, actor: &Actor, hold: Hold, once: Option<
 /// Holds units for a buyer on a storefront (a visitor's cart or a signed-in shopper's) at its
 /// checkout. `Conflict` when not enough are available anywhere asked.
 pub async fn hold_for_buyer(db: &sqlx::PgPool, actor: &Actor, hold: Hold) -> Result<Reservation, Error> {
-    hold_together(db, actor.require(Permission::Buy)?, hold).await
+    hold_together(db, actor.require(Permission::Buy)?.tenant, hold).await
 }
 
 /// Holds units in `tenant`, the statement shared with the holds for the same level that arrive
@@ -155,8 +155,8 @@ mod together {
     use uuid::Uuid;
 
     use crate::Error;
+    use crate::base::{LocationId, TenantId};
     use crate::catalog::VariantId;
-    use crate::identity::{LocationId, TenantId};
 
     /// The most holds one statement carries.
     const MOST: usize = 256;
@@ -296,7 +296,7 @@ mod together {
 /// Gives held units back. Releasing one already released is harmless; one already sold is a
 /// `Conflict`.
 pub async fn release(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
-    let tenant = actor.require(Permission::ManageInventory)?;
+    let tenant = actor.require(Permission::ManageInventory)?.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     give_back(&mut tx, tenant, id).await?;
     tx.commit().await?;
@@ -315,7 +315,7 @@ pub async fn give_back(tx: &mut sqlx::PgConnection, tenant: TenantId, id: Uuid) 
 /// Turns held units into a sale: they leave on-hand with a sale movement. Committing twice is
 /// harmless; committing a released (or lapsed) hold is a `Conflict`.
 pub async fn commit(db: &sqlx::PgPool, actor: &Actor, id: Uuid, reference: &str) -> Result<(), Error> {
-    let tenant = actor.require(Permission::ManageInventory)?;
+    let tenant = actor.require(Permission::ManageInventory)?.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     sell_held(&mut tx, tenant, actor, id, reference).await?;
     tx.commit().await?;
@@ -411,7 +411,7 @@ pub async fn sell_at_till(
     receipt: &str,
     once: Option<&Once>,
 ) -> Result<Vec<i32>, Error> {
-    let tenant = actor.require(Permission::SellAtPos)?;
+    let tenant = actor.require_at(Permission::SellAtPos, location)?.tenant;
     super::stock::check_lines(lines)?;
     if receipt.trim().is_empty() || receipt.chars().count() > 40 {
         return Err(Error::invalid("receipt", "the receipt's number, at most 40 characters"));

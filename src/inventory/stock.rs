@@ -10,22 +10,22 @@ use super::ledger::{self, Move};
 use super::{Line, MAX_LINES, MAX_UNITS, MovementReason, Receipt, ReceiptInput};
 use crate::Error;
 use crate::audit::{self, Change};
+use crate::base::{Actor, LocationId, Permission};
 use crate::catalog::VariantId;
 use crate::db::tenant_tx;
 use crate::idempotency::{self, Once};
-use crate::identity::{Actor, LocationId, Permission};
 
 /// Books goods in at a location: one movement per line, and each variant's cost becomes the
 /// weighted average of what was on hand and what arrived. Answers the receipt's id.
 pub async fn receive(db: &sqlx::PgPool, actor: &Actor, input: ReceiptInput) -> Result<Uuid, Error> {
-    let tenant = actor.require(Permission::ManageInventory)?;
+    let tenant = actor.require_at(Permission::ManageInventory, input.location)?.tenant;
     check_lines(&input.lines.iter().map(|(line, _)| *line).collect::<Vec<_>>())?;
     if let Some(i) = input.lines.iter().position(|(_, cost)| cost.is_sign_negative()) {
         return Err(Error::invalid(format!("lines[{i}].unit_cost"), "cannot be negative"));
     }
     // The average cost is worked out in the database from these; an amount past any price would
     // overflow what it keeps.
-    if let Some(i) = input.lines.iter().position(|(_, cost)| *cost > crate::money::LARGEST_AMOUNT) {
+    if let Some(i) = input.lines.iter().position(|(_, cost)| *cost > crate::base::money::LARGEST_AMOUNT) {
         return Err(Error::invalid(format!("lines[{i}].unit_cost"), "at most 1,000,000,000,000"));
     }
     let supplier = input.supplier.trim();
@@ -121,7 +121,7 @@ pub async fn adjust(
     note: &str,
     once: Option<&Once>,
 ) -> Result<i32, Error> {
-    let tenant = actor.require(Permission::ManageInventory)?;
+    let tenant = actor.require_at(Permission::ManageInventory, location)?.tenant;
     if change == 0 || !(-MAX_UNITS..=MAX_UNITS).contains(&change) {
         return Err(Error::invalid(
             "change",
@@ -166,7 +166,7 @@ pub async fn set_reorder(
     point: i32,
     quantity: i32,
 ) -> Result<(), Error> {
-    let tenant = actor.require(Permission::ManageInventory)?;
+    let tenant = actor.require_at(Permission::ManageInventory, location)?.tenant;
     if !(0..=MAX_UNITS).contains(&point) {
         return Err(Error::invalid("reorder_point", "between 0 (no alerts) and 1,000,000"));
     }
@@ -191,7 +191,7 @@ pub async fn set_reorder(
 /// caller's transaction.
 pub(crate) async fn upsert_reorder(
     tx: &mut sqlx::PgConnection,
-    tenant: crate::identity::TenantId,
+    tenant: crate::base::TenantId,
     variant: VariantId,
     location: LocationId,
     point: i32,
@@ -216,7 +216,9 @@ pub(crate) async fn upsert_reorder(
 
 /// The most recent receipts, newest first.
 pub async fn receipts(db: &sqlx::PgPool, actor: &Actor, limit: i64) -> Result<Vec<Receipt>, Error> {
-    let tenant = actor.require(Permission::ViewInventory)?;
+    let scope = actor.require(Permission::ViewInventory)?;
+    let shops = scope.shops.ids();
+    let tenant = scope.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     let rows = sqlx::query!(
         r#"SELECT r.id, r.created_at, l.name AS location_name, r.supplier, r.reference, r.actor_label,
@@ -225,12 +227,13 @@ pub async fn receipts(db: &sqlx::PgPool, actor: &Actor, limit: i64) -> Result<Ve
              FROM stock_receipts r
              JOIN locations l ON l.tenant_id = r.tenant_id AND l.id = r.location_id
              LEFT JOIN stock_receipt_lines rl ON rl.tenant_id = r.tenant_id AND rl.receipt_id = r.id
-            WHERE r.tenant_id = $1
+            WHERE r.tenant_id = $1 AND ($3::uuid[] IS NULL OR r.location_id = ANY($3))
             GROUP BY r.tenant_id, r.id, l.name
             ORDER BY r.created_at DESC, r.id DESC
             LIMIT $2"#,
         tenant.0,
-        limit.clamp(1, 500)
+        limit.clamp(1, 500),
+        shops.as_deref(),
     )
     .fetch_all(&mut *tx)
     .await?;

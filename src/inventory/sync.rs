@@ -11,9 +11,9 @@ use super::ledger::{self, Move};
 use super::{MAX_LINES, MAX_ON_HAND, MAX_UNITS, MovementReason};
 use crate::Error;
 use crate::audit::{self, Change};
+use crate::base::{Actor, LocationId, Permission};
 use crate::catalog::VariantId;
 use crate::idempotency::{self, Once};
-use crate::identity::{Actor, LocationId, Permission};
 
 /// The most items one batch may carry.
 pub const MAX_ITEMS: usize = MAX_LINES;
@@ -80,7 +80,8 @@ pub async fn apply(
     items: &[SyncItem],
     once: Option<&Once>,
 ) -> Result<SyncReport, Error> {
-    let tenant = actor.require(Permission::ManageInventory)?;
+    let scope = actor.require(Permission::ManageInventory)?;
+    let tenant = scope.tenant;
     if items.is_empty() || items.len() > MAX_ITEMS {
         return Err(Error::invalid("items", format!("send 1 to {MAX_ITEMS} items")));
     }
@@ -113,8 +114,10 @@ pub async fn apply(
                 report.conflicts.push((i, format!("no product has the SKU {}", item.sku)));
                 continue;
             };
-            if !current.location_known {
-                report.conflicts.push((i, "no such location".into()));
+            if !current.location_known || !scope.shops.reach(item.location) {
+                let why =
+                    if current.location_known { "this location is not one you work at" } else { "no such location" };
+                report.conflicts.push((i, why.into()));
                 continue;
             }
             let on_hand = current.on_hand.unwrap_or(0);

@@ -7,16 +7,17 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::in_order;
 use super::ledger::{self, Move};
 use super::stock::check_lines;
 use super::{Line, MovementReason, Transfer, TransferLine, TransferStatus};
-use super::{in_order, item_name};
 use crate::audit::{self, Change};
+use crate::base::page::Page;
+use crate::base::{Actor, LocationId, Permission, TenantId};
 use crate::catalog::VariantId;
+use crate::catalog::item_name;
 use crate::db::tenant_tx;
 use crate::idempotency::{self, Once};
-use crate::identity::{Actor, LocationId, Permission, TenantId};
-use crate::page::Page;
 use crate::{Clash, Error};
 
 /// Drafts a transfer; no stock moves until it is sent. Answers its id.
@@ -29,7 +30,8 @@ pub async fn create(
     note: &str,
     once: Option<&Once>,
 ) -> Result<Uuid, Error> {
-    let tenant = actor.require(Permission::ManageInventory)?;
+    // Stock is sent from a location within reach, to any of the business's.
+    let tenant = actor.require_at(Permission::ManageInventory, from)?.tenant;
     if from == to {
         return Err(Error::invalid("to", "choose a different location to send to"));
     }
@@ -90,9 +92,11 @@ pub async fn create(
 /// Sends a draft: every line leaves the sending location. Refused when a line has fewer units
 /// available there than it sends.
 pub async fn send(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
-    let tenant = actor.require(Permission::ManageInventory)?;
+    let scope = actor.require(Permission::ManageInventory)?;
+    let tenant = scope.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     let transfer = read(&mut tx, tenant, id, true).await?;
+    scope.reach(transfer.from, Permission::ManageInventory)?;
     step(&transfer, TransferStatus::Sent)?;
     for line in &transfer.lines {
         let available = sqlx::query_scalar!(
@@ -141,9 +145,11 @@ pub async fn send(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Erro
 /// Receives a sent transfer: `arrived` says how many of each variant came (lines left out
 /// arrived in full); those units are added at the receiving location.
 pub async fn receive(db: &sqlx::PgPool, actor: &Actor, id: Uuid, arrived: &[Line]) -> Result<(), Error> {
-    let tenant = actor.require(Permission::ManageInventory)?;
+    let scope = actor.require(Permission::ManageInventory)?;
+    let tenant = scope.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     let transfer = read(&mut tx, tenant, id, true).await?;
+    scope.reach(transfer.to, Permission::ManageInventory)?;
     step(&transfer, TransferStatus::Received)?;
     if let Some(i) = arrived.iter().position(|a| transfer.lines.iter().all(|l| l.variant != a.variant)) {
         return Err(Error::invalid(format!("arrived[{i}].variant"), "this item is not on the transfer"));
@@ -199,9 +205,11 @@ pub async fn receive(db: &sqlx::PgPool, actor: &Actor, id: Uuid, arrived: &[Line
 
 /// Calls off a draft.
 pub async fn cancel(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
-    let tenant = actor.require(Permission::ManageInventory)?;
+    let scope = actor.require(Permission::ManageInventory)?;
+    let tenant = scope.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     let transfer = read(&mut tx, tenant, id, true).await?;
+    scope.reach(transfer.from, Permission::ManageInventory)?;
     step(&transfer, TransferStatus::Cancelled)?;
     sqlx::query!("UPDATE stock_transfers SET status = 'cancelled' WHERE tenant_id = $1 AND id = $2", tenant.0, id)
         .execute(&mut *tx)
@@ -213,10 +221,14 @@ pub async fn cancel(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Er
 
 /// One transfer with its lines.
 pub async fn get(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<Transfer, Error> {
-    let tenant = actor.require(Permission::ViewInventory)?;
-    let mut tx = tenant_tx(db, tenant).await?;
-    let transfer = read(&mut tx, tenant, id, false).await?;
+    let scope = actor.require(Permission::ViewInventory)?;
+    let mut tx = tenant_tx(db, scope.tenant).await?;
+    let transfer = read(&mut tx, scope.tenant, id, false).await?;
     tx.commit().await?;
+    // A transfer between two shops someone is not bound to is, to them, as if it did not exist.
+    if !scope.shops.reach(transfer.from) && !scope.shops.reach(transfer.to) {
+        return Err(Error::not_found("transfer"));
+    }
     Ok(transfer)
 }
 
@@ -228,18 +240,22 @@ pub async fn list(
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Page<Transfer>, Error> {
-    let tenant = actor.require(Permission::ViewInventory)?;
+    let scope = actor.require(Permission::ViewInventory)?;
+    let shops = scope.shops.ids();
+    let tenant = scope.tenant;
     let limit = limit.clamp(1, 200);
     let (at, id) = after.unzip();
     let mut tx = tenant_tx(db, tenant).await?;
     let ids = sqlx::query_scalar!(
         "SELECT id FROM stock_transfers
           WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
+            AND ($5::uuid[] IS NULL OR (from_location = ANY($5) OR to_location = ANY($5)))
           ORDER BY created_at DESC, id DESC LIMIT $4",
         tenant.0,
         at,
         id,
-        limit + 1
+        limit + 1,
+        shops.as_deref(),
     )
     .fetch_all(&mut *tx)
     .await?;

@@ -57,7 +57,7 @@ pub async fn load_audit(
         limit: None,
     };
     let page = commerce::audit::list(db.read(), &actor, &filter).await?;
-    let next = page.next.as_ref().map(commerce::page::cursor_after);
+    let next = page.next.as_ref().map(commerce::base::page::cursor_after);
     Ok((page, next))
 }
 

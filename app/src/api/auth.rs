@@ -1,7 +1,7 @@
 // `expect` cannot be used: the server macro moves the function, and the lint fires on its copy.
 #![allow(clippy::unused_async, reason = "a server function is async even when it does not wait")]
 
-use commerce::identity::Actor;
+use commerce::base::Actor;
 use leptos::prelude::*;
 
 use crate::AppError;

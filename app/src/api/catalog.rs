@@ -39,7 +39,7 @@ pub async fn load_products(
     };
     let after: Option<ProductCursor> = super::after(after.as_deref());
     let page = commerce::catalog::product::list(db.read(), &actor, &query, after, 50).await?;
-    let next = page.next.as_ref().map(commerce::page::cursor_after);
+    let next = page.next.as_ref().map(commerce::base::page::cursor_after);
     let categories = commerce::catalog::category::list(db.read(), &actor).await?;
     let currency = commerce::identity::currency(db.read(), &actor).await?;
     Ok(ProductList { page, next, categories, currency })
@@ -133,33 +133,33 @@ pub async fn delete_category(id: Uuid) -> Result<(), AppError> {
 /// answers the job to follow. With `dry_run`, everything is checked and nothing kept.
 #[server(prefix = "/rpc", endpoint = "start_import", input = leptos::server_fn::codec::Json)]
 pub async fn start_import(kind: String, text: String, dry_run: bool) -> Result<Uuid, AppError> {
-    use commerce::catalog::csv_files::{self, ImportKind};
+    use commerce::files::{self, ImportKind};
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
     let kind = match kind.as_str() {
         "products" => ImportKind::Products,
         "stock" => ImportKind::Stock,
         _ => return Err(commerce::Error::invalid("kind", "products or stock").into()),
     };
-    let job = csv_files::begin(db.primary(), &actor, kind, &text, dry_run).await?;
+    let job = files::begin(db.primary(), &actor, kind, &text, dry_run).await?;
     let pool = db.primary().clone();
     leptos::task::spawn(async move {
-        csv_files::run(&pool, &actor, job, kind, &text, dry_run).await;
+        files::run(&pool, &actor, job, kind, &text, dry_run).await;
     });
     Ok(job)
 }
 
 /// An import's progress and report.
 #[server(prefix = "/rpc", endpoint = "load_import")]
-pub async fn load_import(id: Uuid) -> Result<commerce::catalog::csv_files::ImportJob, AppError> {
+pub async fn load_import(id: Uuid) -> Result<commerce::files::ImportJob, AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
-    Ok(commerce::catalog::csv_files::job(db.read(), &actor, id).await?)
+    Ok(commerce::files::job(db.read(), &actor, id).await?)
 }
 
 /// Stops a running import; nothing of it is kept.
 #[server(prefix = "/rpc", endpoint = "cancel_import")]
 pub async fn cancel_import(id: Uuid) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
-    Ok(commerce::catalog::csv_files::cancel(db.primary(), &actor, id).await?)
+    Ok(commerce::files::cancel(db.primary(), &actor, id).await?)
 }
 
 /// Describes or moves one of a product's pictures; answers its pictures in their new order.

@@ -30,7 +30,9 @@ pub use reset::{RequestPasswordReset, ResetPassword};
 pub use settings::{AddLocation, SaveListing, SaveSettings, load_settings};
 pub use shopper::{LogInShopper, LogOutShopper, RegisterShopper};
 pub use signup::{ConfirmSignUp, SignUp, load_pending_sign_up};
-pub use staff::{AcceptInvitation, ChangeStaffRole, InviteStaff, SetStaffActive, load_invitation, load_staff};
+pub use staff::{
+    AcceptInvitation, BindStaffLocations, ChangeStaffRole, InviteStaff, SetStaffActive, load_invitation, load_staff,
+};
 pub use stock::{
     AdjustStock, AdvanceTransfer, CancelCount, DraftTransfer, ReceiveStock, SaveCount, SetReorder, StartCount,
     StockView, VariantHistory, load_alerts, load_count, load_counts, load_receipts, load_stock, load_transfers,
@@ -72,7 +74,7 @@ async fn replace_session(db: &commerce::db::Db, new_cookie: &str) -> Result<(), 
 /// out stands for, or the first page for anything else (an old or edited address).
 #[cfg(feature = "ssr")]
 fn after<K: serde::de::DeserializeOwned>(after: Option<&str>) -> Option<K> {
-    commerce::page::read_cursor("after", after).ok().flatten()
+    commerce::base::page::read_cursor("after", after).ok().flatten()
 }
 
 /// An id chosen in a form, where an empty choice means none.

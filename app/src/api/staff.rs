@@ -32,6 +32,14 @@ fn role_choice(text: &str) -> Result<commerce::identity::RoleChoice, commerce::E
     commerce::identity::RoleChoice::parse(text).ok_or_else(|| commerce::Error::invalid("role", "choose a role"))
 }
 
+/// Binds a member to some of the business's locations (none: every location).
+#[server(prefix = "/rpc", endpoint = "bind_staff_locations")]
+pub async fn bind_staff_locations(user: Uuid, #[server(default)] locations: Vec<Uuid>) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let locations: Vec<_> = locations.into_iter().map(commerce::base::LocationId).collect();
+    Ok(commerce::identity::bind_locations(db.primary(), &actor, user, &locations).await?)
+}
+
 /// Lets a member sign in again, or stops them.
 #[server(prefix = "/rpc", endpoint = "set_staff_active")]
 pub async fn set_staff_active(user: Uuid, active: bool) -> Result<(), AppError> {

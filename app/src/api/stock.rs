@@ -1,6 +1,6 @@
+use commerce::base::page::Page;
 use commerce::identity::Location;
 use commerce::inventory::{Alert, Movement, Receipt, StockCount, StockLevel, Transfer};
-use commerce::page::Page;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -34,7 +34,7 @@ pub async fn load_stock(
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
     let query = LevelQuery {
         location: super::optional_id(location.as_deref().unwrap_or_default(), "location")?
-            .map(commerce::identity::LocationId),
+            .map(commerce::base::LocationId),
         variant: None,
         search,
         low_only: low.is_some_and(|l| !l.is_empty()),
@@ -43,7 +43,7 @@ pub async fn load_stock(
     let mut rows = levels::list(db.read(), &actor, &query, after, 301).await?;
     let next = if rows.len() > PAGE {
         rows.truncate(PAGE);
-        rows.last().map(|(_, cursor)| commerce::page::cursor_after(cursor))
+        rows.last().map(|(_, cursor)| commerce::base::page::cursor_after(cursor))
     } else {
         None
     };
@@ -57,7 +57,7 @@ pub async fn adjust_stock(variant: Uuid, location: Uuid, change: String, note: S
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
     let change: i32 =
         change.trim().parse().map_err(|_| commerce::Error::invalid("change", "a whole number such as 5 or -2"))?;
-    let (variant, location) = (commerce::catalog::VariantId(variant), commerce::identity::LocationId(location));
+    let (variant, location) = (commerce::catalog::VariantId(variant), commerce::base::LocationId(location));
     Ok(commerce::inventory::stock::adjust(db.primary(), &actor, variant, location, change, &note, None).await?)
 }
 
@@ -69,7 +69,7 @@ pub async fn set_reorder(variant: Uuid, location: Uuid, point: String, quantity:
         text.trim().parse::<i32>().map_err(|_| commerce::Error::invalid(field, "a whole number of units"))
     };
     let (point, quantity) = (number(&point, "reorder_point")?, number(&quantity, "reorder_quantity")?);
-    let (variant, location) = (commerce::catalog::VariantId(variant), commerce::identity::LocationId(location));
+    let (variant, location) = (commerce::catalog::VariantId(variant), commerce::base::LocationId(location));
     Ok(commerce::inventory::stock::set_reorder(db.primary(), &actor, variant, location, point, quantity).await?)
 }
 
@@ -111,7 +111,7 @@ pub async fn receive_stock(location: Uuid, supplier: String, reference: String, 
     let found = variants_for(&db, &actor, &typed).await?;
     let lines = found.into_iter().zip(&typed).map(|(line, t)| (line, t.unit_cost.unwrap_or_default())).collect();
     let input = commerce::inventory::ReceiptInput {
-        location: commerce::identity::LocationId(location),
+        location: commerce::base::LocationId(location),
         supplier,
         reference,
         lines,
@@ -136,7 +136,7 @@ pub async fn draft_transfer(from: Uuid, to: Uuid, lines: String, note: String) -
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
     let typed = commerce::inventory::parse_lines(&lines, false)?;
     let found = variants_for(&db, &actor, &typed).await?;
-    let (from, to) = (commerce::identity::LocationId(from), commerce::identity::LocationId(to));
+    let (from, to) = (commerce::base::LocationId(from), commerce::base::LocationId(to));
     commerce::inventory::transfer::create(db.primary(), &actor, from, to, &found, &note, None).await?;
     Ok(())
 }
@@ -172,8 +172,8 @@ const PAGE_OF_DOCUMENTS: i64 = 50;
 #[server(prefix = "/rpc", endpoint = "start_count")]
 pub async fn start_count(location: Uuid, note: String) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
-    let id = commerce::inventory::count::start(db.primary(), &actor, commerce::identity::LocationId(location), &note)
-        .await?;
+    let id =
+        commerce::inventory::count::start(db.primary(), &actor, commerce::base::LocationId(location), &note).await?;
     leptos_axum::redirect(&format!("/admin/stock/counts/{id}"));
     Ok(())
 }
@@ -229,7 +229,7 @@ pub async fn load_alerts(open_only: bool) -> Result<Vec<Alert>, AppError> {
 #[cfg(feature = "ssr")]
 async fn variants_for(
     db: &commerce::db::Db,
-    actor: &commerce::identity::Actor,
+    actor: &commerce::base::Actor,
     typed: &[commerce::inventory::TypedLine],
 ) -> Result<Vec<commerce::inventory::Line>, commerce::Error> {
     let codes: Vec<String> = typed.iter().map(|t| t.code.clone()).collect();

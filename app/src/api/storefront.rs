@@ -21,7 +21,7 @@ pub async fn load_shop_items(slug: String, search: Option<String>) -> Result<Vec
         commerce::Error::refuse_nul("q", search)?;
     }
     // Whoever looks, the storefront shows the same; a visit not yet kept (no cart) is a new one.
-    let visitor = commerce::identity::Actor::Visitor { tenant: store.tenant.id, visit: uuid::Uuid::now_v7() };
+    let visitor = commerce::base::Actor::Visitor { tenant: store.tenant.id, visit: uuid::Uuid::now_v7() };
     Ok(commerce::catalog::product::for_sale(db.read(), &visitor, search.as_deref(), None, 48).await?)
 }
 

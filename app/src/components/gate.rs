@@ -1,4 +1,4 @@
-use commerce::identity::{Actor, Permission};
+use commerce::base::{Actor, Permission};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;

@@ -1,4 +1,5 @@
-use commerce::identity::{Permission, ShopChoice};
+use commerce::base::Permission;
+use commerce::identity::ShopChoice;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos_meta::Title;

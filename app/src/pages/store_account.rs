@@ -1,4 +1,5 @@
-use commerce::identity::{Actor, Storefront};
+use commerce::base::Actor;
+use commerce::identity::Storefront;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

@@ -1,4 +1,5 @@
-use commerce::identity::{Permission, VendorHome};
+use commerce::base::Permission;
+use commerce::identity::VendorHome;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -4,7 +4,7 @@ use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use commerce::identity::Actor;
+use commerce::base::Actor;
 
 use super::Problem;
 use crate::AppState;

@@ -78,7 +78,7 @@ fn nul_in(value: &serde_json::Value, path: &str) -> Option<String> {
 }
 
 fn nul_problem(field: &str) -> Response {
-    Problem::from(commerce::Error::invalid(field, commerce::error::NUL_MESSAGE)).into_response()
+    Problem::from(commerce::Error::invalid(field, commerce::base::error::NUL_MESSAGE)).into_response()
 }
 
 /// The query string as `T`; a value of the wrong form is a 422 naming the parameter.

@@ -49,7 +49,7 @@ struct BearerScopes;
 
 impl Modify for BearerScopes {
     fn modify(&self, doc: &mut Document) {
-        let scopes = commerce::identity::ApiModule::ALL.into_iter().flat_map(|m| {
+        let scopes = commerce::base::ApiModule::ALL.into_iter().flat_map(|m| {
             [
                 (format!("{}:read", m.code()), format!("read {}", m.code())),
                 (format!("{}:write", m.code()), format!("read and change {}", m.code())),

@@ -8,8 +8,8 @@ use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::HeaderValue;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
+use commerce::base::Actor;
 use commerce::idempotency::Once;
-use commerce::identity::Actor;
 
 use super::Problem;
 

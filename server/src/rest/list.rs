@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
 
-pub use commerce::page::{Page, cursor_after};
+pub use commerce::base::page::{Page, cursor_after};
 
 /// The query parameters every list takes.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -47,6 +47,6 @@ impl ListParams {
 
     /// The position the cursor stands for.
     pub fn cursor<K: DeserializeOwned>(&self) -> Result<Option<K>, commerce::Error> {
-        commerce::page::read_cursor("cursor", self.cursor.as_deref())
+        commerce::base::page::read_cursor("cursor", self.cursor.as_deref())
     }
 }

@@ -5,11 +5,11 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use commerce::base::VendorId;
 use commerce::catalog::{
     self, CategoryId, Keep, Product, ProductCursor, ProductId, ProductInput, ProductQuery, ProductRow, ProductSort,
     ProductStatus, TaxClass, VariantId, VariantInput,
 };
-use commerce::identity::VendorId;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -129,9 +129,9 @@ impl From<Product> for ProductOut {
                     sku: v.sku,
                     barcode: v.barcode,
                     option_values: v.option_values,
-                    price: commerce::money::exact(v.price),
-                    compare_at_price: v.compare_at_price.map(commerce::money::exact),
-                    cost: v.cost.map(commerce::money::exact),
+                    price: commerce::base::money::exact(v.price),
+                    compare_at_price: v.compare_at_price.map(commerce::base::money::exact),
+                    cost: v.cost.map(commerce::base::money::exact),
                     weight_grams: v.weight_grams,
                     dimensions_mm: v.dimensions_mm,
                     on_hand: v.on_hand,
@@ -186,8 +186,8 @@ impl From<ProductRow> for ProductSummary {
             status: r.status.code(),
             variants: r.variants,
             sku: r.sku,
-            price_from: commerce::money::exact(r.price_range.0),
-            price_to: commerce::money::exact(r.price_range.1),
+            price_from: commerce::base::money::exact(r.price_range.0),
+            price_to: commerce::base::money::exact(r.price_range.1),
             available: r.available,
             updated_at: r.updated_at,
         }
@@ -316,7 +316,7 @@ impl ProductIn {
                     option_values: v.option_values,
                     price: v.price,
                     compare_at_price: v.compare_at_price,
-                    cost: v.cost.map(commerce::money::exact),
+                    cost: v.cost.map(commerce::base::money::exact),
                     weight_grams: v.weight_grams,
                     dimensions_mm: v.dimensions_mm,
                 })

@@ -4,7 +4,8 @@ use axum::Json;
 use axum::extract::State;
 
 use chrono::{DateTime, Utc};
-use commerce::identity::{self, Role, StaffQuery, StaffRow};
+use commerce::base::Role;
+use commerce::identity::{self, StaffQuery, StaffRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;

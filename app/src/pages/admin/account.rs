@@ -1,4 +1,4 @@
-use commerce::identity::Actor;
+use commerce::base::Actor;
 use commerce::identity::session::SessionView;
 use leptos::prelude::*;
 

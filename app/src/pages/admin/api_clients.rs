@@ -1,5 +1,5 @@
+use commerce::base::{ApiModule, Permission};
 use commerce::identity::api_client::ApiClientView;
-use commerce::identity::{ApiModule, Permission};
 use leptos::prelude::*;
 
 use super::AdminPage;

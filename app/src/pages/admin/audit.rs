@@ -1,5 +1,6 @@
 use commerce::audit::{AuditEntry, AuditPage};
-use commerce::identity::{Permission, StaffList};
+use commerce::base::Permission;
+use commerce::identity::StaffList;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

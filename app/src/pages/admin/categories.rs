@@ -1,5 +1,5 @@
+use commerce::base::Permission;
 use commerce::catalog::Category;
-use commerce::identity::Permission;
 use leptos::prelude::*;
 
 use super::AdminPage;

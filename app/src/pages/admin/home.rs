@@ -1,4 +1,5 @@
-use commerce::identity::{BusinessHome, Permission};
+use commerce::base::Permission;
+use commerce::identity::BusinessHome;
 use leptos::prelude::*;
 
 use super::AdminPage;

@@ -1,5 +1,5 @@
-use commerce::catalog::csv_files::{ImportJob, PRODUCT_COLUMNS, STOCK_COLUMNS};
-use commerce::identity::Permission;
+use commerce::base::Permission;
+use commerce::files::{ImportJob, PRODUCT_COLUMNS, STOCK_COLUMNS};
 use leptos::prelude::*;
 use uuid::Uuid;
 

@@ -21,7 +21,7 @@ mod staff;
 mod stock;
 mod stock_documents;
 
-use commerce::identity::{Actor, Permission};
+use commerce::base::{Actor, Permission};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

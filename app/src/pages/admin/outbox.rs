@@ -1,4 +1,4 @@
-use commerce::identity::Permission;
+use commerce::base::Permission;
 use commerce::identity::outbox::Message;
 use leptos::prelude::*;
 

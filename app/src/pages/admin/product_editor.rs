@@ -1,9 +1,9 @@
 use commerce::Currency;
+use commerce::base::Permission;
 use commerce::catalog::{
     Category, CategoryId, Keep, Product, ProductInput, ProductStatus, TaxClass, VariantId, VariantInput, parse_price,
     variant_matrix,
 };
-use commerce::identity::Permission;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use uuid::Uuid;
@@ -123,7 +123,7 @@ fn parse_dimensions(text: &str) -> Result<Option<[i32; 3]>, &'static str> {
 }
 
 fn amount_text(amount: Option<rust_decimal::Decimal>) -> String {
-    amount.map(|a| commerce::money::exact(a).to_string()).unwrap_or_default()
+    amount.map(|a| commerce::base::money::exact(a).to_string()).unwrap_or_default()
 }
 
 #[component]

@@ -1,7 +1,7 @@
 use std::collections::HashSet;
 
+use commerce::base::Permission;
 use commerce::catalog::{ProductRow, ProductStatus};
-use commerce::identity::Permission;
 use commerce::{Currency, Money};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -1,4 +1,4 @@
-use commerce::identity::{Permission, Role};
+use commerce::base::{Permission, Role};
 use leptos::prelude::*;
 
 use super::AdminPage;

@@ -1,5 +1,6 @@
 use commerce::Currency;
-use commerce::identity::{Location, Permission, TIME_ZONES, TenantSummary};
+use commerce::base::Permission;
+use commerce::identity::{Location, TIME_ZONES, TenantSummary};
 use leptos::prelude::*;
 
 use super::AdminPage;

@@ -1,8 +1,9 @@
-use commerce::identity::{Permission, Role, RoleChoice, StaffList, StaffRow, VendorChoice};
+use commerce::base::{Permission, Role};
+use commerce::identity::{Place, RoleChoice, StaffList, StaffRow, VendorChoice};
 use leptos::prelude::*;
 
 use super::AdminPage;
-use crate::api::{ChangeStaffRole, InviteStaff, SetStaffActive, load_staff};
+use crate::api::{BindStaffLocations, ChangeStaffRole, InviteStaff, SetStaffActive, load_staff};
 use crate::components::{Badge, BadgeTone, Field, FormAlert, Loaded, Needs, PageHeader};
 
 /// `/admin/staff`: who works here, open invitations, and (for the owner) inviting and
@@ -11,9 +12,17 @@ use crate::components::{Badge, BadgeTone, Field, FormAlert, Loaded, Needs, PageH
 pub fn StaffPage() -> impl IntoView {
     // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let invite = ServerAction::<InviteStaff>::new();
-    let actions = MemberActions { set_active: ServerAction::new(), change_role: ServerAction::new() };
+    let actions =
+        MemberActions { set_active: ServerAction::new(), change_role: ServerAction::new(), bind: ServerAction::new() };
     let staff = Resource::new(
-        move || (invite.version().get(), actions.set_active.version().get(), actions.change_role.version().get()),
+        move || {
+            (
+                invite.version().get(),
+                actions.set_active.version().get(),
+                actions.change_role.version().get(),
+                actions.bind.version().get(),
+            )
+        },
         |_| load_staff(),
     );
     view! {
@@ -23,9 +32,9 @@ pub fn StaffPage() -> impl IntoView {
     }
 }
 
-fn actor_user(actor: &commerce::identity::Actor) -> Option<uuid::Uuid> {
+fn actor_user(actor: &commerce::base::Actor) -> Option<uuid::Uuid> {
     match actor {
-        commerce::identity::Actor::Staff(member) => Some(member.user),
+        commerce::base::Actor::Staff(member) => Some(member.user),
         _ => None,
     }
 }
@@ -52,6 +61,7 @@ fn StaffPanel(
 struct MemberActions {
     set_active: ServerAction<SetStaffActive>,
     change_role: ServerAction<ChangeStaffRole>,
+    bind: ServerAction<BindStaffLocations>,
 }
 
 /// The roles a form offers: staff roles, then staff of each of the marketplace's vendors.
@@ -124,19 +134,21 @@ fn StaffTables(list: StaffList, manage: bool, me: Option<uuid::Uuid>, actions: M
             .get()
             .and_then(Result::err)
             .or_else(|| actions.set_active.value().get().and_then(Result::err))
+            .or_else(|| actions.bind.value().get().and_then(Result::err))
     });
     let vendors = list.vendors;
+    let places = list.locations;
     view! {
         <FormAlert error />
         <section class="card p-0">
             <div class="table-wrap">
                 <table class="table">
-                    <thead><tr><th>"Name"</th><th>"Role"</th><th>"Status"</th>{manage.then(|| view! { <th class="text-right">"Access"</th> })}</tr></thead>
+                    <thead><tr><th>"Name"</th><th>"Role"</th><th>"Works at"</th><th>"Status"</th>{manage.then(|| view! { <th class="text-right">"Access"</th> })}</tr></thead>
                     <tbody>
                         {list.members.into_iter().map(|m| {
                             let column = manage;
                             let manage = manage && Some(m.user) != me;
-                            view! { <MemberRow member=m column manage actions vendors=vendors.clone() /> }
+                            view! { <MemberRow member=m column manage actions vendors=vendors.clone() places=places.clone() /> }
                         }).collect_view()}
                     </tbody>
                 </table>
@@ -171,8 +183,13 @@ fn MemberRow(
     manage: bool,
     actions: MemberActions,
     vendors: Vec<VendorChoice>,
+    /// The business's locations, to bind a member to.
+    places: Vec<Place>,
 ) -> impl IntoView {
-    let StaffRow { user, name, email, role, vendor, active, .. } = member;
+    let StaffRow { user, name, email, role, vendor, locations, active, .. } = member;
+    // Owners run every location; the others may be bound to some.
+    let bindable = manage && role != Role::Owner;
+    let places_cell = view! { <WorksAt user name=name.clone() bindable bound=locations places bind=actions.bind /> };
     let current = RoleChoice { role, vendor: vendor.as_ref().map(|v| v.id) };
     let vendor = vendor.map(|v| v.name);
     let select_id = format!("role-{user}");
@@ -194,6 +211,7 @@ fn MemberRow(
         <tr>
             <td><div class="font-medium">{name}</div><div class="text-xs text-slate-500">{email}</div></td>
             <td>{role_cell}</td>
+            <td>{places_cell}</td>
             <td>
                 {if active {
                     view! { <Badge tone=BadgeTone::Positive text="Active" /> }
@@ -213,6 +231,51 @@ fn MemberRow(
             })}
         </tr>
     }
+}
+
+/// Where a member works: every location, or those named; for the owner, a form to choose.
+#[component]
+fn WorksAt(
+    user: uuid::Uuid,
+    name: String,
+    bindable: bool,
+    bound: Vec<Place>,
+    places: Vec<Place>,
+    bind: ServerAction<BindStaffLocations>,
+) -> impl IntoView {
+    let summary = if bound.is_empty() {
+        "Every location".to_owned()
+    } else {
+        bound.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+    };
+    if !bindable {
+        return view! { <span class="text-sm">{summary}</span> }.into_any();
+    }
+    let boxes = places
+        .into_iter()
+        .enumerate()
+        .map(|(i, place)| {
+            let checked = bound.iter().any(|b| b.id == place.id);
+            view! {
+                <label class="flex items-center gap-2 text-sm">
+                    <input type="checkbox" name=format!("locations[{i}]") value=place.id.0.to_string() checked=checked />
+                    {place.name}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <details>
+            <summary class="cursor-pointer text-sm" aria-label=format!("Where {name} works: {summary}")>{summary.clone()}</summary>
+            <ActionForm action=bind attr:class="mt-2 grid gap-1">
+                <input type="hidden" name="user" value=user.to_string() />
+                <p class="text-xs text-slate-500">"Tick none for every location."</p>
+                {boxes}
+                <button type="submit" class="btn btn-secondary btn-sm mt-1 justify-self-start">"Save"</button>
+            </ActionForm>
+        </details>
+    }
+    .into_any()
 }
 
 /// A role as the staff page prints it: "Cashier", or "Staff of Lagos Gadgets".

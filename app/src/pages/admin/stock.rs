@@ -1,6 +1,7 @@
 use std::collections::HashMap;
 
-use commerce::identity::{Location, Permission};
+use commerce::base::Permission;
+use commerce::identity::Location;
 use commerce::inventory::{Movement, StockLevel};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -1,4 +1,5 @@
-use commerce::identity::{Location, Permission};
+use commerce::base::Permission;
+use commerce::identity::Location;
 use commerce::inventory::{AlertKind, CountStatus, Receipt, StockCount, Transfer, TransferStatus};
 use commerce::{Currency, Money};
 use leptos::prelude::*;

@@ -3,8 +3,8 @@
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
+use commerce::base::LocationId;
 use commerce::catalog::VariantId;
-use commerce::identity::LocationId;
 use commerce::inventory::{LevelQuery, levels};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use commerce::identity::LocationId;
+use commerce::base::LocationId;
 use commerce::inventory::sync::{self, SyncChange, SyncItem};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

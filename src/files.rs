@@ -111,12 +111,12 @@ mod server {
     use uuid::Uuid;
 
     use super::{ImportJob, ImportKind, ImportReport, PRODUCT_COLUMNS, RowError, STOCK_COLUMNS};
+    use crate::base::{Actor, LocationId, Permission, TenantId, VendorId};
     use crate::catalog::{
         CategoryId, Keep, Product, ProductId, ProductInput, ProductStatus, TaxClass, Variant, VariantId, VariantInput,
         parse_price,
     };
     use crate::db::tenant_tx;
-    use crate::identity::{Actor, LocationId, Permission, TenantId, VendorId};
     use crate::inventory::MovementReason;
     use crate::{Clash, Error};
 
@@ -132,10 +132,12 @@ mod server {
         text: &str,
         dry_run: bool,
     ) -> Result<Uuid, Error> {
-        let tenant = actor.require(match kind {
-            ImportKind::Products => Permission::ManageCatalog,
-            ImportKind::Stock => Permission::ManageInventory,
-        })?;
+        let tenant = actor
+            .require(match kind {
+                ImportKind::Products => Permission::ManageCatalog,
+                ImportKind::Stock => Permission::ManageInventory,
+            })?
+            .tenant;
         let (_, rows) = read_csv(text, kind)?;
         let id = Uuid::now_v7();
         let mut tx = tenant_tx(db, tenant).await?;
@@ -241,7 +243,8 @@ mod server {
 
     /// The business of an actor who may import products or stock; `Forbidden` for anyone else.
     fn may_import_something(actor: &Actor) -> Result<TenantId, Error> {
-        actor.require(Permission::ManageCatalog).or_else(|_| actor.require(Permission::ManageInventory))
+        let scope = actor.require(Permission::ManageCatalog).or_else(|_| actor.require(Permission::ManageInventory))?;
+        Ok(scope.tenant)
     }
 
     /// What it takes to start, follow or stop an import of this stored kind.
@@ -338,7 +341,10 @@ mod server {
             .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
             .collect();
         if header.iter().any(|h| h.contains('\0')) {
-            return Err(Error::invalid("file", format!("line 1: the column names {}", crate::error::NUL_MESSAGE)));
+            return Err(Error::invalid(
+                "file",
+                format!("line 1: the column names {}", crate::base::error::NUL_MESSAGE),
+            ));
         }
         let required: &[&str] = match kind {
             ImportKind::Products => &["name", "sku", "price"],
@@ -362,7 +368,7 @@ mod server {
             if let Some((column, _)) = header.iter().zip(record.iter()).find(|(_, cell)| cell.contains('\0')) {
                 return Err(Error::invalid(
                     "file",
-                    format!("line {line}, column {column}: the cell {}", crate::error::NUL_MESSAGE),
+                    format!("line {line}, column {column}: the cell {}", crate::base::error::NUL_MESSAGE),
                 ));
             }
             let cells = header.iter().cloned().zip(record.iter().map(str::to_owned)).collect();
@@ -790,7 +796,7 @@ mod server {
     /// Every variant of the business as rows of the product file. Cost prices are filled in only
     /// for those who manage the catalog; anyone else who may see products gets the column empty.
     pub async fn export_products(db: &sqlx::PgPool, actor: &Actor) -> Result<String, Error> {
-        let tenant = actor.require(Permission::ViewCatalog)?;
+        let tenant = actor.require(Permission::ViewCatalog)?.tenant;
         let show_cost = actor.can(Permission::ViewCosts);
         let mut tx = tenant_tx(db, tenant).await?;
         let categories: HashMap<CategoryId, String> = crate::catalog::category::paths_in(&mut tx, tenant)
@@ -817,7 +823,7 @@ mod server {
                 (r.options.get(n).cloned().unwrap_or_default(), r.option_values.get(n).cloned().unwrap_or_default())
             };
             let ((o1, v1), (o2, v2), (o3, v3)) = (option(0), option(1), option(2));
-            let amount = |d: Option<Decimal>| d.map(|d| crate::money::exact(d).to_string()).unwrap_or_default();
+            let amount = |d: Option<Decimal>| d.map(|d| crate::base::money::exact(d).to_string()).unwrap_or_default();
             let whole = |n: Option<i32>| n.map(|n| n.to_string()).unwrap_or_default();
             write(
                 &mut out,
@@ -852,7 +858,7 @@ mod server {
 
     /// Every stock level of the business as rows of the stock file.
     pub async fn export_stock(db: &sqlx::PgPool, actor: &Actor) -> Result<String, Error> {
-        let tenant = actor.require(Permission::ViewInventory)?;
+        let tenant = actor.require(Permission::ViewInventory)?.tenant;
         let mut tx = tenant_tx(db, tenant).await?;
         let rows = sqlx::query!(
             "SELECT v.sku, l.name AS location, s.on_hand, s.reorder_point, s.reorder_quantity

@@ -132,7 +132,7 @@ impl Clash {
 pub const NUL_MESSAGE: &str = "cannot contain the NUL character (\\0)";
 
 /// The checks that bound stock quantities in the database, the last wall behind the domain's
-/// own limits (see [`crate::inventory::MAX_ON_HAND`]).
+/// own limits (the inventory module's `MAX_ON_HAND` and its siblings).
 #[cfg(feature = "server")]
 const QUANTITY_BOUNDS: [&str; 6] = [
     "stock_levels_bounded",

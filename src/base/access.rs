@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{TenantId, VendorId};
+use super::{LocationId, TenantId, VendorId};
 use crate::Error;
 
 /// A person's role in one business.
@@ -181,7 +181,7 @@ impl Permission {
     }
 
     /// The API scope that grants it to an API client, if API clients may have it at all.
-    pub fn scope(self) -> Option<Scope> {
+    pub fn api_scope(self) -> Option<ApiScope> {
         use Access::{Read, Write};
         let (module, access) = match self {
             Self::ViewDashboard => (ApiModule::Dashboard, Read),
@@ -203,7 +203,7 @@ impl Permission {
                 return None;
             }
         };
-        Some(Scope { module, access })
+        Some(ApiScope { module, access })
     }
 }
 
@@ -253,14 +253,14 @@ pub enum Access {
 
 /// What an API client may touch: one module, read or write (`settings:write`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Scope {
+pub struct ApiScope {
     /// The module.
     pub module: ApiModule,
     /// Read, or read and write.
     pub access: Access,
 }
 
-impl Scope {
+impl ApiScope {
     /// Parses `module:read` or `module:write`.
     pub fn parse(text: &str) -> Option<Self> {
         let (module, access) = text.trim().split_once(':')?;
@@ -274,12 +274,12 @@ impl Scope {
     }
 
     /// Whether holding this scope grants `needed` (write includes read).
-    pub fn covers(self, needed: Scope) -> bool {
+    pub fn covers(self, needed: ApiScope) -> bool {
         self.module == needed.module && self.access >= needed.access
     }
 }
 
-impl std::fmt::Display for Scope {
+impl std::fmt::Display for ApiScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let access = match self.access {
             Access::Read => "read",
@@ -320,7 +320,7 @@ pub enum Actor {
         /// Its name.
         name: String,
         /// What its token may touch.
-        scopes: Vec<Scope>,
+        scopes: Vec<ApiScope>,
     },
     /// An administrator of the platform itself.
     PlatformAdmin {
@@ -348,8 +348,77 @@ pub struct StaffMember {
     pub role: Role,
     /// The vendor they work for, when their role is vendor staff.
     pub vendor: Option<VendorId>,
+    /// The locations they work at: every one of the business's, or only those they are bound
+    /// to (a cashier bound to one shop rings up and sees stock there alone).
+    pub shops: Shops,
     /// Whether they are also an administrator of the platform.
     pub platform_admin: bool,
+}
+
+/// Which of a business's locations a person's work reaches.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Shops {
+    /// Every location, today's and those opened later.
+    #[default]
+    All,
+    /// Only these.
+    Only(Vec<LocationId>),
+}
+
+impl Shops {
+    /// The locations a member is bound to, as stored: none (`NULL`, or an empty list) is all.
+    pub fn bound_to(ids: Option<Vec<Uuid>>) -> Self {
+        match ids {
+            Some(ids) if !ids.is_empty() => Self::Only(ids.into_iter().map(LocationId).collect()),
+            _ => Self::All,
+        }
+    }
+
+    /// Whether work at `location` is within reach.
+    pub fn reach(&self, location: LocationId) -> bool {
+        match self {
+            Self::All => true,
+            Self::Only(shops) => shops.contains(&location),
+        }
+    }
+
+    /// The locations as ids for a query's `location_id = ANY($n)` filter, or `None` for all of
+    /// them (the filter then reads `$n IS NULL OR …`).
+    pub fn ids(&self) -> Option<Vec<Uuid>> {
+        match self {
+            Self::All => None,
+            Self::Only(shops) => Some(shops.iter().map(|s| s.0).collect()),
+        }
+    }
+}
+
+/// Where an actor's permission reaches: what [`Actor::require`] yields, and what every domain
+/// operation filters by. The business always; within it, for vendor staff, their vendor, and for
+/// someone bound to some shops, those shops.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scope {
+    /// The business.
+    pub tenant: TenantId,
+    /// The vendor whose products and orders alone are reached, for vendor staff.
+    pub vendor: Option<VendorId>,
+    /// The locations reached.
+    pub shops: Shops,
+}
+
+impl Scope {
+    /// The whole of one business: what its owner, an API client or a storefront visitor reaches.
+    pub fn business(tenant: TenantId) -> Self {
+        Self { tenant, vendor: None, shops: Shops::All }
+    }
+
+    /// `Forbidden` unless work at `location` is within reach; `permission` names the work.
+    pub fn reach(&self, location: LocationId, permission: Permission) -> Result<(), Error> {
+        if self.shops.reach(location) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(format!("{} at that location", permission.label())))
+        }
+    }
 }
 
 impl Actor {
@@ -380,19 +449,36 @@ impl Actor {
         match self {
             Self::Staff(member) => member.role.allows(permission),
             Self::ApiClient { scopes, .. } => {
-                permission.scope().is_some_and(|needed| scopes.iter().any(|s| s.covers(needed)))
+                permission.api_scope().is_some_and(|needed| scopes.iter().any(|s| s.covers(needed)))
             }
             Self::Visitor { .. } | Self::Shopper { .. } => permission == Permission::Buy,
             Self::PlatformAdmin { .. } => false,
         }
     }
 
-    /// The business to act in when this actor may do that; `Forbidden` otherwise.
-    pub fn require(&self, permission: Permission) -> Result<TenantId, Error> {
-        match self.tenant() {
-            Some(tenant) if self.can(permission) => Ok(tenant),
-            _ => Err(Error::Forbidden(permission.label().to_owned())),
+    /// Where this actor may do that (the business, and within it their vendor and shops);
+    /// `Forbidden` when they may not.
+    pub fn require(&self, permission: Permission) -> Result<Scope, Error> {
+        let refused = || Error::Forbidden(permission.label().to_owned());
+        if !self.can(permission) {
+            return Err(refused());
         }
+        match self {
+            Self::Staff(member) => {
+                Ok(Scope { tenant: member.tenant, vendor: member.vendor, shops: member.shops.clone() })
+            }
+            Self::Visitor { tenant, .. } | Self::Shopper { tenant, .. } | Self::ApiClient { tenant, .. } => {
+                Ok(Scope::business(*tenant))
+            }
+            Self::PlatformAdmin { .. } => Err(refused()),
+        }
+    }
+
+    /// [`Actor::require`] for work at one location, which must be within the actor's reach.
+    pub fn require_at(&self, permission: Permission, location: LocationId) -> Result<Scope, Error> {
+        let scope = self.require(permission)?;
+        scope.reach(location, permission)?;
+        Ok(scope)
     }
 
     /// Whether this actor administers the platform.
@@ -429,6 +515,7 @@ mod tests {
             tenant_name: "Shop".into(),
             role,
             vendor: None,
+            shops: Shops::All,
             platform_admin: false,
         })
     }
@@ -468,7 +555,7 @@ mod tests {
             tenant: TenantId(Uuid::nil()),
             client: Uuid::nil(),
             name: "ERP".into(),
-            scopes: vec![Scope::parse("settings:write").unwrap()],
+            scopes: vec![ApiScope::parse("settings:write").unwrap()],
         };
         assert!(client.can(Permission::ViewSettings));
         assert!(client.can(Permission::ManageSettings));
@@ -479,9 +566,9 @@ mod tests {
     #[test]
     fn scopes_parse_and_print_the_same() {
         for text in ["dashboard:read", "settings:write", "staff:read", "audit:read"] {
-            assert_eq!(Scope::parse(text).map(|s| s.to_string()).as_deref(), Some(text));
+            assert_eq!(ApiScope::parse(text).map(|s| s.to_string()).as_deref(), Some(text));
         }
-        assert_eq!(Scope::parse("settings:admin"), None);
-        assert_eq!(Scope::parse("payroll:read"), None);
+        assert_eq!(ApiScope::parse("settings:admin"), None);
+        assert_eq!(ApiScope::parse("payroll:read"), None);
     }
 }
