@@ -5,48 +5,17 @@
 
 use std::sync::Arc;
 
+mod support;
+
 use chrono::Duration;
-use commerce::base::{Actor, LocationId};
-use commerce::catalog::{self, ProductInput, ProductQuery, ProductStatus, VariantInput};
-use commerce::identity::session::ClientInfo;
+use commerce::base::{Actor, LocationId, Role};
+use commerce::catalog::{self, ProductInput, ProductQuery, VariantInput};
 use commerce::identity::{self};
 use commerce::inventory::reserve::{self, Hold};
-use commerce::inventory::{self, AlertKind, Line, ReceiptInput, levels, stock, transfer};
+use commerce::inventory::{self, AlertKind, Line, levels, stock, transfer};
 use commerce::{Clash, Error};
-use rust_decimal::Decimal;
 use sqlx::PgPool;
-
-async fn demo(owner: &PgPool) -> PgPool {
-    commerce::demo::load(owner).await.expect("demo data");
-    commerce::db::pool_as_role(owner, "commerce_app").await.expect("application pool")
-}
-
-async fn sign_in(db: &PgPool, email: &str) -> Actor {
-    let client = ClientInfo { user_agent: "test".into(), ip: "10.0.0.1".into() };
-    identity::log_in(db, email, commerce::demo::PASSWORD, &client).await.expect(email).actor
-}
-
-async fn locations(db: &PgPool, actor: &Actor) -> Vec<LocationId> {
-    identity::list_locations(db, actor, None, false, 10).await.unwrap().into_iter().map(|l| l.id).collect()
-}
-
-fn variant(sku: &str, values: &[&str], price: i64) -> VariantInput {
-    VariantInput {
-        sku: sku.into(),
-        option_values: values.iter().map(|v| (*v).to_owned()).collect(),
-        price: Decimal::from(price),
-        ..VariantInput::default()
-    }
-}
-
-fn single(name: &str, sku: &str, price: i64) -> ProductInput {
-    ProductInput {
-        name: name.into(),
-        status: ProductStatus::Active,
-        variants: vec![variant(sku, &[], price)],
-        ..ProductInput::default()
-    }
-}
+use support::{Business, email_of, locations, receive, sign_in, single, stock_adds_up, user_of, variant};
 
 /// The level of `variant` at `location`.
 async fn level_at(
@@ -59,28 +28,10 @@ async fn level_at(
     levels::list(db, actor, &query, None, 5).await.unwrap().remove(0).0
 }
 
-/// Every stock test ends here: across every business, on-hand is the sum of the movements and
-/// `reserved` the sum of the live holds.
-async fn stock_adds_up(owner: &PgPool) {
-    let (checked, wrong) = levels::stock_breaches(owner).await.unwrap();
-    assert!(checked > 0, "levels were checked");
-    assert!(wrong.is_empty(), "the stock tables disagree: {wrong:#?}");
-}
-
-async fn receive(db: &PgPool, actor: &Actor, location: LocationId, variant: catalog::VariantId, units: i32) {
-    let input = ReceiptInput {
-        location,
-        supplier: "Dangote Distributors".into(),
-        reference: "DN-1".into(),
-        lines: vec![(Line { variant, quantity: units }, Decimal::from(100))],
-    };
-    stock::receive(db, actor, input).await.unwrap();
-}
-
 #[sqlx::test]
 async fn a_product_with_a_variant_matrix_is_created_found_and_kept_consistent(owner: PgPool) {
-    let db = demo(&owner).await;
-    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let (db, boss) = (oja.db.clone(), oja.owner.clone());
     let rows = catalog::variant_matrix(&[vec!["S".into(), "M".into()], vec!["Blue".into(), "Red".into()]]);
     let input = ProductInput {
         name: "Ankara shirt".into(),
@@ -154,10 +105,11 @@ async fn a_product_with_a_variant_matrix_is_created_found_and_kept_consistent(ow
 
 #[sqlx::test]
 async fn another_businesss_products_and_stock_are_not_found(owner: PgPool) {
-    let db = demo(&owner).await;
-    let shop = sign_in(&db, "owner@ojafresh.ng").await;
-    let market = sign_in(&db, "owner@gadgetmarket.ng").await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let (db, shop) = (oja.db.clone(), oja.owner.clone());
+    let market = Business::marketplace(&owner, "Gadget Market").await.owner;
     let rice = catalog::product::create(&db, &shop, single("Rice 5kg", "RICE-5", 9500), None).await.unwrap();
+    oja.receive(oja.main, rice.variants[0].id, 5).await;
     let not_found = |what: &str, result: Result<(), Error>| {
         assert!(matches!(result, Err(Error::NotFound(_))), "{what}: {result:?}");
     };
@@ -203,8 +155,8 @@ async fn hold_statement(
 
 #[sqlx::test]
 async fn instances_racing_hold_statements_on_one_level_never_oversell(owner: PgPool) {
-    let db = demo(&owner).await;
-    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let (db, boss) = (oja.db.clone(), oja.owner.clone());
     let shop = locations(&db, &boss).await[0];
     let milk = catalog::product::create(&db, &boss, single("Three Crowns 380g", "3C-380", 2900), None).await.unwrap();
     let variant = milk.variants[0].id;
@@ -254,8 +206,8 @@ async fn instances_racing_hold_statements_on_one_level_never_oversell(owner: PgP
 
 #[sqlx::test]
 async fn two_hundred_buyers_of_fifty_units_get_exactly_fifty(owner: PgPool) {
-    let db = demo(&owner).await;
-    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let (db, boss) = (oja.db.clone(), oja.owner.clone());
     let shop = locations(&db, &boss).await[0];
     let milk = catalog::product::create(&db, &boss, single("Peak milk 400g", "PEAK-400", 3200), None).await.unwrap();
     let variant = milk.variants[0].id;
@@ -295,8 +247,9 @@ async fn two_hundred_buyers_of_fifty_units_get_exactly_fifty(owner: PgPool) {
 
 #[sqlx::test]
 async fn a_rush_of_holds_of_different_sizes_is_granted_whole_and_only_while_stock_lasts(owner: PgPool) {
-    let db = demo(&owner).await;
-    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let (db, boss) = (oja.db.clone(), oja.owner.clone());
+    oja.location("Lekki Phase 1", "shop").await;
     let sites = locations(&db, &boss).await;
     let phone =
         catalog::product::create(&db, &boss, single("Tecno Spark 20", "SPARK-20", 145_000), None).await.unwrap();
@@ -348,8 +301,9 @@ async fn a_rush_of_holds_of_different_sizes_is_granted_whole_and_only_while_stoc
 
 #[sqlx::test]
 async fn holds_are_committed_as_sales_released_or_lapse(owner: PgPool) {
-    let db = demo(&owner).await;
-    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let (db, boss) = (oja.db.clone(), oja.owner.clone());
+    oja.location("Lekki Phase 1", "shop").await;
     let sites = locations(&db, &boss).await;
     let soap = catalog::product::create(&db, &boss, single("Lux soap", "LUX-1", 450), None).await.unwrap();
     let variant = soap.variants[0].id;
@@ -394,9 +348,9 @@ async fn holds_are_committed_as_sales_released_or_lapse(owner: PgPool) {
 
 #[sqlx::test]
 async fn low_stock_is_raised_once_and_resolved_and_an_offline_sale_can_oversell(owner: PgPool) {
-    let db = demo(&owner).await;
-    let boss = sign_in(&db, "owner@ojafresh.ng").await;
-    let cashier = sign_in(&db, "cashier@ojafresh.ng").await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let (db, boss) = (oja.db.clone(), oja.owner.clone());
+    let cashier = oja.member(Role::Cashier).await;
     let shop = locations(&db, &boss).await[0];
     let bread = catalog::product::create(&db, &boss, single("Agege bread", "AGEGE-1", 1200), None).await.unwrap();
     let variant = bread.variants[0].id;
@@ -426,8 +380,9 @@ async fn low_stock_is_raised_once_and_resolved_and_an_offline_sale_can_oversell(
 
 #[sqlx::test]
 async fn a_transfer_moves_what_was_sent_and_records_what_arrived(owner: PgPool) {
-    let db = demo(&owner).await;
-    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let (db, boss) = (oja.db.clone(), oja.owner.clone());
+    oja.location("Lekki Phase 1", "shop").await;
     let sites = locations(&db, &boss).await;
     let oil = catalog::product::create(&db, &boss, single("Kings oil 1L", "KINGS-1L", 2900), None).await.unwrap();
     let variant = oil.variants[0].id;
@@ -471,8 +426,8 @@ async fn a_transfer_moves_what_was_sent_and_records_what_arrived(owner: PgPool) 
 
 #[sqlx::test]
 async fn an_approved_count_posts_its_differences(owner: PgPool) {
-    let db = demo(&owner).await;
-    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let (db, boss) = (oja.db.clone(), oja.owner.clone());
     let shop = locations(&db, &boss).await[0];
     let sugar =
         catalog::product::create(&db, &boss, single("Dangote sugar 500g", "SUGAR-500", 900), None).await.unwrap();
@@ -526,8 +481,8 @@ fn files_under(root: &std::path::Path) -> usize {
 async fn pictures_are_resized_kept_ordered_described_and_their_files_deleted_with_them(owner: PgPool) {
     use catalog::image::{Edit, Upload};
     use commerce::media::MediaStore;
-    let db = demo(&owner).await;
-    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let (db, boss) = (oja.db.clone(), oja.owner.clone());
     let (store, root) = scratch_store();
     let rice = catalog::product::create(&db, &boss, single("Caprice rice 5kg", "CAP-5", 9_500), None).await.unwrap();
 
@@ -588,10 +543,10 @@ async fn pictures_are_resized_kept_ordered_described_and_their_files_deleted_wit
 #[sqlx::test]
 async fn pictures_are_for_those_who_manage_the_catalog_of_their_own_business(owner: PgPool) {
     use catalog::image::Upload;
-    let db = demo(&owner).await;
-    let boss = sign_in(&db, "owner@ojafresh.ng").await;
-    let cashier = sign_in(&db, "cashier@ojafresh.ng").await;
-    let market = sign_in(&db, "owner@gadgetmarket.ng").await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let (db, boss) = (oja.db.clone(), oja.owner.clone());
+    let cashier = oja.member(Role::Cashier).await;
+    let market = Business::marketplace(&owner, "Gadget Market").await.owner;
     let (store, root) = scratch_store();
     let soap = catalog::product::create(&db, &boss, single("Lux soap", "LUX-2", 450), None).await.unwrap();
     let upload = || Upload { bytes: png(200, 200), alt: String::new() };
@@ -631,9 +586,9 @@ async fn the_demo_catalog_has_a_picture_for_every_product(owner: PgPool) {
 #[sqlx::test]
 async fn a_till_sale_is_booked_whole_and_once_however_often_it_is_sent(owner: PgPool) {
     use commerce::idempotency::Once;
-    let db = demo(&owner).await;
-    let boss = sign_in(&db, "owner@ojafresh.ng").await;
-    let cashier = sign_in(&db, "cashier@ojafresh.ng").await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let (db, boss) = (oja.db.clone(), oja.owner.clone());
+    let cashier = oja.member(Role::Cashier).await;
     let shop = locations(&db, &boss).await[0];
     let bread =
         catalog::product::create(&db, &boss, single("Butterfield bread", "BUTTER-1", 1300), None).await.unwrap();
@@ -687,8 +642,8 @@ async fn the_database_and_the_code_agree_on_what_low_stock_is(owner: PgPool) {
 #[sqlx::test]
 async fn a_retry_while_the_first_request_runs_long_is_told_to_retry_later(owner: PgPool) {
     use commerce::idempotency::{self, Once};
-    let db = demo(&owner).await;
-    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let (db, boss) = (oja.db.clone(), oja.owner.clone());
     let tenant = boss.tenant().unwrap();
     let sent = || Once::new("client 7", "slow-1", "POST /slow", b"{}").unwrap();
     let (first, second) = (sent(), sent());
@@ -718,8 +673,8 @@ async fn a_retry_while_the_first_request_runs_long_is_told_to_retry_later(owner:
 /// else, staff may not hold as a buyer, and a visitor of one business reaches none of another's.
 #[sqlx::test]
 async fn a_storefront_visitor_may_hold_for_their_cart_and_nothing_more(owner: PgPool) {
-    let db = demo(&owner).await;
-    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let (db, boss) = (oja.db.clone(), oja.owner.clone());
     let shop = locations(&db, &boss).await[0];
     let rice = catalog::product::create(&db, &boss, single("Mama Gold rice 5kg", "RICE-5", 9500), None).await.unwrap();
     let variant = rice.variants[0].id;
@@ -744,7 +699,7 @@ async fn a_storefront_visitor_may_hold_for_their_cart_and_nothing_more(owner: Pg
         assert!(matches!(refused, Err(Error::Forbidden(_))), "{refused:?}");
     }
     assert!(catalog::product::get(&db, &visitor, rice.id).await.is_err(), "no back-office reading either");
-    let gadgets = sign_in(&db, "owner@gadgetmarket.ng").await;
+    let gadgets = Business::marketplace(&owner, "Gadget Market").await.owner;
     let elsewhere = Actor::Visitor { tenant: gadgets.tenant().unwrap(), visit: uuid::Uuid::now_v7() };
     let stranger = reserve::hold_for_buyer(&db, &elsewhere, hold(1)).await;
     assert!(matches!(stranger, Err(Error::NotFound(_) | Error::Invalid { .. })), "{stranger:?}");
@@ -752,18 +707,10 @@ async fn a_storefront_visitor_may_hold_for_their_cart_and_nothing_more(owner: Pg
     stock_adds_up(&owner).await;
 }
 
-/// The id of a signed-in member of staff.
-fn user_of(actor: &Actor) -> uuid::Uuid {
-    match actor {
-        Actor::Staff(member) => member.user,
-        other => panic!("not staff: {other:?}"),
-    }
-}
-
 #[sqlx::test]
 async fn a_member_bound_to_one_shop_works_and_sees_stock_there_alone(owner: PgPool) {
-    let db = demo(&owner).await;
-    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let (db, boss) = (oja.db.clone(), oja.owner.clone());
     let main = locations(&db, &boss).await[0];
     let new = identity::NewLocation { name: "Yaba branch".into(), kind: "shop".into(), ..Default::default() };
     let yaba = identity::create_location(&db, &boss, new, None).await.unwrap().id;
@@ -773,12 +720,12 @@ async fn a_member_bound_to_one_shop_works_and_sees_stock_there_alone(owner: PgPo
     receive(&db, &boss, yaba, variant, 10).await;
 
     // Bound before signing in, so the session carries the binding.
-    let cashier_user = user_of(&sign_in(&db, "cashier@ojafresh.ng").await);
-    let manager_user = user_of(&sign_in(&db, "manager@ojafresh.ng").await);
+    let (cashier, manager) = (oja.member(Role::Cashier).await, oja.member(Role::Manager).await);
+    let (cashier_user, manager_user) = (user_of(&cashier), user_of(&manager));
     identity::bind_locations(&db, &boss, cashier_user, &[yaba]).await.unwrap();
     identity::bind_locations(&db, &boss, manager_user, &[yaba]).await.unwrap();
-    let cashier = sign_in(&db, "cashier@ojafresh.ng").await;
-    let manager = sign_in(&db, "manager@ojafresh.ng").await;
+    let cashier = sign_in(&db, email_of(&cashier)).await;
+    let manager = sign_in(&db, email_of(&manager)).await;
 
     // The till opens only in the shop the cashier is bound to, and sells only there.
     let shops: Vec<_> = identity::shops_for_registers(&db, &cashier).await.unwrap();
@@ -830,12 +777,12 @@ async fn a_member_bound_to_one_shop_works_and_sees_stock_there_alone(owner: PgPo
     // Unbound, the manager reaches every location again; an owner is never bound, and a
     // location of another business cannot be chosen.
     identity::bind_locations(&db, &boss, manager_user, &[]).await.unwrap();
-    let manager = sign_in(&db, "manager@ojafresh.ng").await;
+    let manager = sign_in(&db, email_of(&manager)).await;
     assert_eq!(levels::list(&db, &manager, &all, None, 10).await.unwrap().len(), everywhere + 1, "Ikeja too");
     let owner_user = user_of(&boss);
     let bound_owner = identity::bind_locations(&db, &boss, owner_user, &[yaba]).await;
     assert!(matches!(&bound_owner, Err(Error::Invalid { field, .. }) if field == "locations"), "{bound_owner:?}");
-    let market_boss = sign_in(&db, "owner@gadgetmarket.ng").await;
+    let market_boss = Business::marketplace(&owner, "Gadget Market").await.owner;
     let theirs = locations(&db, &market_boss).await[0];
     let foreign = identity::bind_locations(&db, &boss, cashier_user, &[theirs]).await;
     assert!(matches!(&foreign, Err(Error::Invalid { field, .. }) if field == "locations"), "{foreign:?}");

@@ -159,7 +159,7 @@ async fn stock_moves_through_sync_reservations_and_transfers(owner: PgPool) {
     assert!(history["next_cursor"].is_string());
     let (status, _, problem) = call(&app, get("/api/v1/inventory/movements", &token)).await;
     assert_eq!((status, &problem["errors"][0]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("variant_id")));
-    support::stock_adds_up(&owner).await;
+    support::builders::stock_adds_up(&owner).await;
 }
 
 fn png(width: u32, height: u32) -> Vec<u8> {
@@ -367,7 +367,7 @@ async fn another_businesss_stock_documents_and_pictures_are_not_found_and_stay_u
             .await
             .unwrap();
     assert_eq!(here_count, 0, "nothing was counted into the shop's location");
-    support::stock_adds_up(&owner).await;
+    support::builders::stock_adds_up(&owner).await;
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -437,5 +437,5 @@ async fn a_retried_hold_or_upload_is_done_once_and_a_failed_one_can_be_retried(o
     let (_, _, now) =
         call(&app, get(&format!("/api/v1/marketplace/products/{}", product["id"].as_str().unwrap()), &token)).await;
     assert_eq!(now["images"].as_array().unwrap().len(), 1, "{now}");
-    support::stock_adds_up(&owner).await;
+    support::builders::stock_adds_up(&owner).await;
 }

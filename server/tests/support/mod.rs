@@ -1,5 +1,5 @@
 //! What the REST tests share: the router on the demo data, API clients with chosen scopes,
-//! tokens, and requests.
+//! tokens, requests, and the domain tests' builders of data.
 
 #![allow(dead_code, reason = "each test file uses its own part of the helpers")]
 
@@ -13,6 +13,10 @@ use serde_json::Value;
 use server::{AppState, router};
 use sqlx::PgPool;
 use tower::ServiceExt;
+
+/// The builders of test data the domain's tests use, shared.
+#[path = "../../../tests/support/mod.rs"]
+pub mod builders;
 
 pub async fn app(owner: PgPool) -> (Router, PgPool) {
     commerce::demo::load(&owner).await.unwrap();
@@ -78,12 +82,4 @@ pub fn send_json(method: &str, path: &str, token: &str, body: &Value) -> Request
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(body.to_string()))
         .unwrap()
-}
-
-/// Every stock test ends here: across every business, on-hand is the sum of the movements and
-/// `reserved` the sum of the live holds.
-pub async fn stock_adds_up(owner: &PgPool) {
-    let (checked, wrong) = commerce::inventory::levels::stock_breaches(owner).await.unwrap();
-    assert!(checked > 0, "levels were checked");
-    assert!(wrong.is_empty(), "the stock tables disagree: {wrong:#?}");
 }

@@ -1,0 +1,231 @@
+//! Builders of test data: a business of the test's own, with its owner and first shop, then the
+//! staff, locations, products and stock the test asks for, each in a few statements. A test
+//! says what it needs instead of loading the whole demo (and depending on what the demo holds).
+//! The domain's tests use it as `mod support;`, the server's through `#[path]`.
+
+#![allow(dead_code, reason = "each test file uses its own part of the builders")]
+
+use std::sync::OnceLock;
+
+use commerce::base::{Actor, LocationId, Role, Shops, StaffMember, TenantId, VendorId};
+use commerce::catalog::{self, Product, ProductInput, ProductStatus, VariantId, VariantInput};
+use commerce::identity::session::ClientInfo;
+use commerce::inventory::{Line, ReceiptInput, levels, stock};
+use rust_decimal::Decimal;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// The role the application connects as; row-level security binds it.
+pub const APP_ROLE: &str = "commerce_app";
+/// Everyone a builder makes signs in with this.
+pub const PASSWORD: &str = "a-test-password-of-some-length";
+
+/// One business: its pool (acting as the application), its owner, and its first shop.
+pub struct Business {
+    /// Connections acting as the application's role.
+    pub db: PgPool,
+    /// The business.
+    pub tenant: TenantId,
+    /// Its trading name.
+    pub name: String,
+    /// Its address on the platform, which its people's emails end with.
+    pub slug: String,
+    /// Its owner.
+    pub owner: Actor,
+    /// Its first shop, "Main shop".
+    pub main: LocationId,
+    /// The database's owner, for the builders' own writes.
+    admin: PgPool,
+}
+
+/// The password's hash, worked out once per test binary (hashing is slow on purpose).
+async fn password_hash() -> String {
+    static HASH: OnceLock<String> = OnceLock::new();
+    if let Some(hash) = HASH.get() {
+        return hash.clone();
+    }
+    let hash = commerce::identity::password::hash(PASSWORD.to_owned()).await.expect("a password hash");
+    HASH.get_or_init(|| hash).clone()
+}
+
+impl Business {
+    /// A new single-vendor business named `name`, with an owner and one shop.
+    pub async fn open(admin: &PgPool, name: &str) -> Self {
+        Self::open_as(admin, name, "svm").await
+    }
+
+    /// A new marketplace named `name`, with an owner and one shop.
+    pub async fn marketplace(admin: &PgPool, name: &str) -> Self {
+        Self::open_as(admin, name, "mvm").await
+    }
+
+    async fn open_as(admin: &PgPool, name: &str, mode: &str) -> Self {
+        let tenant = TenantId(Uuid::now_v7());
+        let stem: String = name.to_lowercase().chars().filter(char::is_ascii_alphanumeric).take(20).collect();
+        let slug = format!("{stem}-{}", &tenant.0.simple().to_string()[24..]);
+        sqlx::query("INSERT INTO tenants (id, slug, name, mode) VALUES ($1, $2, $3, $4)")
+            .bind(tenant.0)
+            .bind(&slug)
+            .bind(name)
+            .bind(mode)
+            .execute(admin)
+            .await
+            .expect("a business");
+        let main = LocationId(Uuid::now_v7());
+        sqlx::query("INSERT INTO locations (tenant_id, id, name, kind) VALUES ($1, $2, 'Main shop', 'shop')")
+            .bind(tenant.0)
+            .bind(main.0)
+            .execute(admin)
+            .await
+            .expect("its first shop");
+        let db = commerce::db::pool_as_role(admin, APP_ROLE).await.expect("an application pool");
+        let mut business = Self {
+            db,
+            tenant,
+            name: name.to_owned(),
+            slug,
+            owner: Actor::PlatformAdmin { user: Uuid::nil(), name: String::new() },
+            main,
+            admin: admin.clone(),
+        };
+        business.owner = business.member(Role::Owner).await;
+        business
+    }
+
+    /// A new member of staff with this role, signed in as far as the domain is concerned (the
+    /// actor a session would yield). Their email is `<role>.<n>@<slug>.test`, for [`sign_in`].
+    pub async fn member(&self, role: Role) -> Actor {
+        let vendor = if role == Role::Vendor { Some(self.vendor("A vendor").await) } else { None };
+        let user = Uuid::now_v7();
+        let email = format!("{}.{}@{}.test", role.code(), &user.simple().to_string()[24..], self.slug);
+        let name = format!("{} of {}", role.label(), self.name);
+        sqlx::query("INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, $3, $4)")
+            .bind(user)
+            .bind(&email)
+            .bind(&name)
+            .bind(password_hash().await)
+            .execute(&self.admin)
+            .await
+            .expect("a person");
+        sqlx::query("INSERT INTO memberships (tenant_id, user_id, role, vendor_id) VALUES ($1, $2, $3, $4)")
+            .bind(self.tenant.0)
+            .bind(user)
+            .bind(role.code())
+            .bind(vendor.map(|v| v.0))
+            .execute(&self.admin)
+            .await
+            .expect("a membership");
+        Actor::Staff(StaffMember {
+            user,
+            name,
+            email,
+            tenant: self.tenant,
+            tenant_name: self.name.clone(),
+            role,
+            vendor,
+            shops: Shops::All,
+            platform_admin: false,
+        })
+    }
+
+    /// A vendor of the marketplace.
+    pub async fn vendor(&self, name: &str) -> VendorId {
+        let id = VendorId(Uuid::now_v7());
+        sqlx::query("INSERT INTO vendors (tenant_id, id, name) VALUES ($1, $2, $3)")
+            .bind(self.tenant.0)
+            .bind(id.0)
+            .bind(name)
+            .execute(&self.admin)
+            .await
+            .expect("a vendor");
+        id
+    }
+
+    /// Another location: `kind` is `shop` or `warehouse`.
+    pub async fn location(&self, name: &str, kind: &str) -> LocationId {
+        let new = commerce::identity::NewLocation { name: name.into(), kind: kind.into(), ..Default::default() };
+        commerce::identity::create_location(&self.db, &self.owner, new, None).await.expect("a location").id
+    }
+
+    /// A product on sale with one variant, made as its owner would.
+    pub async fn product(&self, name: &str, sku: &str, price: i64) -> Product {
+        catalog::product::create(&self.db, &self.owner, single(name, sku, price), None).await.expect("a product")
+    }
+
+    /// `units` received at `location`, at ₦100 each, as its owner would book them.
+    pub async fn receive(&self, location: LocationId, variant: VariantId, units: i32) {
+        receive(&self.db, &self.owner, location, variant, units).await;
+    }
+}
+
+/// `units` received at `location` by `actor`, at ₦100 each.
+pub async fn receive(db: &PgPool, actor: &Actor, location: LocationId, variant: VariantId, units: i32) {
+    let input = ReceiptInput {
+        location,
+        supplier: "Dangote Distributors".into(),
+        reference: "DN-1".into(),
+        lines: vec![(Line { variant, quantity: units }, Decimal::from(100))],
+    };
+    stock::receive(db, actor, input).await.expect("a receipt");
+}
+
+/// The locations of the actor's business, by name.
+pub async fn locations(db: &PgPool, actor: &Actor) -> Vec<LocationId> {
+    commerce::identity::list_locations(db, actor, None, false, 10)
+        .await
+        .expect("locations")
+        .into_iter()
+        .map(|l| l.id)
+        .collect()
+}
+
+/// A variant with these option values at this price.
+pub fn variant(sku: &str, values: &[&str], price: i64) -> VariantInput {
+    VariantInput {
+        sku: sku.into(),
+        option_values: values.iter().map(|v| (*v).to_owned()).collect(),
+        price: Decimal::from(price),
+        ..VariantInput::default()
+    }
+}
+
+/// A product on sale with one variant.
+pub fn single(name: &str, sku: &str, price: i64) -> ProductInput {
+    ProductInput {
+        name: name.into(),
+        status: ProductStatus::Active,
+        variants: vec![variant(sku, &[], price)],
+        ..ProductInput::default()
+    }
+}
+
+/// Signs a person in with [`PASSWORD`], as the sign-in page does: the actor their session
+/// carries (the locations they are bound to included).
+pub async fn sign_in(db: &PgPool, email: &str) -> Actor {
+    let client = ClientInfo { user_agent: "test".into(), ip: "10.0.0.1".into() };
+    commerce::identity::log_in(db, email, PASSWORD, &client).await.expect(email).actor
+}
+
+/// The email of a member of staff.
+pub fn email_of(actor: &Actor) -> &str {
+    match actor {
+        Actor::Staff(member) => &member.email,
+        other => panic!("not staff: {other:?}"),
+    }
+}
+
+/// The id of a member of staff.
+pub fn user_of(actor: &Actor) -> Uuid {
+    match actor {
+        Actor::Staff(member) => member.user,
+        other => panic!("not staff: {other:?}"),
+    }
+}
+
+/// Every stock test ends here: across every business, on-hand is the sum of the movements and
+/// `reserved` the sum of the live holds.
+pub async fn stock_adds_up(admin: &PgPool) {
+    let (checked, wrong) = levels::stock_breaches(admin).await.expect("the stock check");
+    assert!(checked > 0, "levels were checked");
+    assert!(wrong.is_empty(), "the stock tables disagree: {wrong:#?}");
+}
