@@ -791,3 +791,36 @@ async fn a_member_bound_to_one_shop_works_and_sees_stock_there_alone(owner: PgPo
     assert_eq!(row.locations.iter().map(|p| p.id).collect::<Vec<_>>(), [yaba], "unchanged by the refused binding");
     stock_adds_up(&owner).await;
 }
+
+#[sqlx::test]
+async fn steps_of_several_commands_make_one_transaction_and_fail_together(owner: PgPool) {
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let yaba = oja.location("Yaba branch", "shop").await;
+    let oil = oja.product("Power Oil 1L", "POWER-1", 2800).await;
+    let variant = oil.variants[0].id;
+    oja.receive(oja.main, variant, 10).await;
+    let line = [Line { variant, quantity: 4 }];
+    let id = transfer::create(&oja.db, &oja.owner, oja.main, yaba, &line, "", None).await.unwrap();
+    let scope = oja.owner.require(commerce::base::Permission::ManageInventory).unwrap();
+
+    // Sent and received in one transaction, the receipt refusing what was never sent: neither
+    // happened, and the stock never left.
+    let mut tx = commerce::db::tenant_tx(&oja.db, oja.tenant).await.unwrap();
+    transfer::send_in(&mut tx, &scope, &oja.owner, id).await.unwrap();
+    let too_many = [Line { variant, quantity: 9 }];
+    let refused = transfer::receive_in(&mut tx, &scope, &oja.owner, id, &too_many).await;
+    assert!(matches!(&refused, Err(Error::Invalid { field, .. }) if field == "arrived[0].quantity"), "{refused:?}");
+    drop(tx);
+    let draft = transfer::get(&oja.db, &oja.owner, id).await.unwrap();
+    assert_eq!(draft.status, inventory::TransferStatus::Draft, "the send was undone with the failed receipt");
+    assert_eq!(level_at(&oja.db, &oja.owner, variant, oja.main).await.on_hand, 10);
+
+    // Both right, in one transaction: the goods moved, each step writing its own records.
+    let mut tx = commerce::db::tenant_tx(&oja.db, oja.tenant).await.unwrap();
+    transfer::send_in(&mut tx, &scope, &oja.owner, id).await.unwrap();
+    transfer::receive_in(&mut tx, &scope, &oja.owner, id, &[]).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(level_at(&oja.db, &oja.owner, variant, oja.main).await.on_hand, 6);
+    assert_eq!(level_at(&oja.db, &oja.owner, variant, yaba).await.on_hand, 4);
+    stock_adds_up(&owner).await;
+}

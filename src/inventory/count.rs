@@ -73,12 +73,25 @@ pub async fn record_counts(
     counts: &[(VariantId, Option<i32>)],
 ) -> Result<(), Error> {
     let scope = actor.require(Permission::ManageInventory)?;
+    let mut tx = tenant_tx(db, scope.tenant).await?;
+    record_counts_in(&mut tx, &scope, id, counts).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The step of [`record_counts`], in the caller's transaction, for work within `scope` (its
+/// permission already required).
+pub async fn record_counts_in(
+    tx: &mut sqlx::PgConnection,
+    scope: &Scope,
+    id: Uuid,
+    counts: &[(VariantId, Option<i32>)],
+) -> Result<(), Error> {
     let tenant = scope.tenant;
     if let Some(i) = counts.iter().position(|(_, n)| n.is_some_and(|n| !(0..=super::MAX_UNITS).contains(&n))) {
         return Err(Error::invalid(format!("counts[{i}]"), "enter a whole number of units from 0 up"));
     }
-    let mut tx = tenant_tx(db, tenant).await?;
-    open(&mut tx, &scope, id).await?;
+    open(&mut *tx, scope, id).await?;
     for (i, (variant, counted)) in counts.iter().enumerate() {
         let updated = sqlx::query!(
             "UPDATE stock_count_lines SET counted = $4 WHERE tenant_id = $1 AND count_id = $2 AND variant_id = $3",
@@ -94,7 +107,6 @@ pub async fn record_counts(
             return Err(Error::invalid(format!("counts[{i}]"), "this item is not on the count sheet"));
         }
     }
-    tx.commit().await?;
     Ok(())
 }
 
@@ -103,9 +115,17 @@ pub async fn record_counts(
 /// Answers how many levels changed.
 pub async fn approve(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<usize, Error> {
     let scope = actor.require(Permission::ManageInventory)?;
+    let mut tx = tenant_tx(db, scope.tenant).await?;
+    let answer = approve_in(&mut tx, &scope, actor, id).await?;
+    tx.commit().await?;
+    Ok(answer)
+}
+
+/// The step of [`approve`], in the caller's transaction, for work within `scope` (its
+/// permission already required); `actor` is who the records name.
+pub async fn approve_in(tx: &mut sqlx::PgConnection, scope: &Scope, actor: &Actor, id: Uuid) -> Result<usize, Error> {
     let tenant = scope.tenant;
-    let mut tx = tenant_tx(db, tenant).await?;
-    let location = open(&mut tx, &scope, id).await?;
+    let location = open(&mut *tx, scope, id).await?;
     let lines = sqlx::query!(
         r#"SELECT variant_id, counted AS "counted!", expected FROM stock_count_lines
             WHERE tenant_id = $1 AND count_id = $2 AND counted IS NOT NULL AND counted <> expected"#,
@@ -133,7 +153,7 @@ pub async fn approve(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<usize
             unit_cost: None,
             note: &format!("expected {}, counted {}", line.expected, line.counted),
         };
-        ledger::apply(&mut tx, tenant, actor, m).await.map_err(|e| ledger::for_field(e, "counts"))?;
+        ledger::apply(&mut *tx, tenant, actor, m).await.map_err(|e| ledger::for_field(e, "counts"))?;
     }
     sqlx::query!(
         "UPDATE stock_counts SET status = 'approved', approved_at = now() WHERE tenant_id = $1 AND id = $2",
@@ -149,24 +169,30 @@ pub async fn approve(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<usize
         before: None,
         after: Some(json!({ "variances": lines.len() })),
     };
-    audit::record(&mut tx, tenant, actor, change).await?;
-    tx.commit().await?;
+    audit::record(&mut *tx, tenant, actor, change).await?;
     Ok(lines.len())
 }
 
 /// Abandons an open count; nothing is posted.
 pub async fn cancel(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
     let scope = actor.require(Permission::ManageInventory)?;
+    let mut tx = tenant_tx(db, scope.tenant).await?;
+    cancel_in(&mut tx, &scope, actor, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The step of [`cancel`], in the caller's transaction, for work within `scope` (its
+/// permission already required); `actor` is who the records name.
+pub async fn cancel_in(tx: &mut sqlx::PgConnection, scope: &Scope, actor: &Actor, id: Uuid) -> Result<(), Error> {
     let tenant = scope.tenant;
-    let mut tx = tenant_tx(db, tenant).await?;
-    open(&mut tx, &scope, id).await?;
+    open(&mut *tx, scope, id).await?;
     sqlx::query!("UPDATE stock_counts SET status = 'cancelled' WHERE tenant_id = $1 AND id = $2", tenant.0, id)
         .execute(&mut *tx)
         .await?;
     let change =
         Change { entity: "stock count", entity_id: id.to_string(), action: "cancelled", before: None, after: None };
-    audit::record(&mut tx, tenant, actor, change).await?;
-    tx.commit().await?;
+    audit::record(&mut *tx, tenant, actor, change).await?;
     Ok(())
 }
 

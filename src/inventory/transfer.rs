@@ -13,7 +13,7 @@ use super::stock::check_lines;
 use super::{Line, MovementReason, Transfer, TransferLine, TransferStatus};
 use crate::audit::{self, Change};
 use crate::base::page::Page;
-use crate::base::{Actor, LocationId, Permission, TenantId};
+use crate::base::{Actor, LocationId, Permission, Scope, TenantId};
 use crate::catalog::VariantId;
 use crate::catalog::item_name;
 use crate::db::tenant_tx;
@@ -93,9 +93,17 @@ pub async fn create(
 /// available there than it sends.
 pub async fn send(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
     let scope = actor.require(Permission::ManageInventory)?;
+    let mut tx = tenant_tx(db, scope.tenant).await?;
+    send_in(&mut tx, &scope, actor, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The step of [`send`], in the caller's transaction, for work within `scope` (its
+/// permission already required); `actor` is who the records name.
+pub async fn send_in(tx: &mut sqlx::PgConnection, scope: &Scope, actor: &Actor, id: Uuid) -> Result<(), Error> {
     let tenant = scope.tenant;
-    let mut tx = tenant_tx(db, tenant).await?;
-    let transfer = read(&mut tx, tenant, id, true).await?;
+    let transfer = read(&mut *tx, tenant, id, true).await?;
     scope.reach(transfer.from, Permission::ManageInventory)?;
     step(&transfer, TransferStatus::Sent)?;
     for line in &transfer.lines {
@@ -128,7 +136,7 @@ pub async fn send(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Erro
             unit_cost: None,
             note: &format!("to {}", transfer.to_name),
         };
-        ledger::apply(&mut tx, tenant, actor, m).await?;
+        ledger::apply(&mut *tx, tenant, actor, m).await?;
     }
     sqlx::query!(
         "UPDATE stock_transfers SET status = 'sent', sent_at = now() WHERE tenant_id = $1 AND id = $2",
@@ -137,8 +145,7 @@ pub async fn send(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Erro
     )
     .execute(&mut *tx)
     .await?;
-    record(&mut tx, tenant, actor, id, "sent", json!({ "status": "sent" })).await?;
-    tx.commit().await?;
+    record(&mut *tx, tenant, actor, id, "sent", json!({ "status": "sent" })).await?;
     Ok(())
 }
 
@@ -146,9 +153,23 @@ pub async fn send(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Erro
 /// arrived in full); those units are added at the receiving location.
 pub async fn receive(db: &sqlx::PgPool, actor: &Actor, id: Uuid, arrived: &[Line]) -> Result<(), Error> {
     let scope = actor.require(Permission::ManageInventory)?;
+    let mut tx = tenant_tx(db, scope.tenant).await?;
+    receive_in(&mut tx, &scope, actor, id, arrived).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The step of [`receive`], in the caller's transaction, for work within `scope` (its
+/// permission already required); `actor` is who the records name.
+pub async fn receive_in(
+    tx: &mut sqlx::PgConnection,
+    scope: &Scope,
+    actor: &Actor,
+    id: Uuid,
+    arrived: &[Line],
+) -> Result<(), Error> {
     let tenant = scope.tenant;
-    let mut tx = tenant_tx(db, tenant).await?;
-    let transfer = read(&mut tx, tenant, id, true).await?;
+    let transfer = read(&mut *tx, tenant, id, true).await?;
     scope.reach(transfer.to, Permission::ManageInventory)?;
     step(&transfer, TransferStatus::Received)?;
     if let Some(i) = arrived.iter().position(|a| transfer.lines.iter().all(|l| l.variant != a.variant)) {
@@ -186,7 +207,7 @@ pub async fn receive(db: &sqlx::PgPool, actor: &Actor, id: Uuid, arrived: &[Line
                     format!("from {}", transfer.from_name)
                 },
             };
-            ledger::apply(&mut tx, tenant, actor, m)
+            ledger::apply(&mut *tx, tenant, actor, m)
                 .await
                 .map_err(|e| ledger::for_field(e, &format!("arrived[{i}].quantity")))?;
         }
@@ -198,24 +219,30 @@ pub async fn receive(db: &sqlx::PgPool, actor: &Actor, id: Uuid, arrived: &[Line
     )
     .execute(&mut *tx)
     .await?;
-    record(&mut tx, tenant, actor, id, "received", json!({ "arrived": arrived.len() })).await?;
-    tx.commit().await?;
+    record(&mut *tx, tenant, actor, id, "received", json!({ "arrived": arrived.len() })).await?;
     Ok(())
 }
 
 /// Calls off a draft.
 pub async fn cancel(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
     let scope = actor.require(Permission::ManageInventory)?;
+    let mut tx = tenant_tx(db, scope.tenant).await?;
+    cancel_in(&mut tx, &scope, actor, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The step of [`cancel`], in the caller's transaction, for work within `scope` (its
+/// permission already required); `actor` is who the records name.
+pub async fn cancel_in(tx: &mut sqlx::PgConnection, scope: &Scope, actor: &Actor, id: Uuid) -> Result<(), Error> {
     let tenant = scope.tenant;
-    let mut tx = tenant_tx(db, tenant).await?;
-    let transfer = read(&mut tx, tenant, id, true).await?;
+    let transfer = read(&mut *tx, tenant, id, true).await?;
     scope.reach(transfer.from, Permission::ManageInventory)?;
     step(&transfer, TransferStatus::Cancelled)?;
     sqlx::query!("UPDATE stock_transfers SET status = 'cancelled' WHERE tenant_id = $1 AND id = $2", tenant.0, id)
         .execute(&mut *tx)
         .await?;
-    record(&mut tx, tenant, actor, id, "cancelled", json!({ "status": "cancelled" })).await?;
-    tx.commit().await?;
+    record(&mut *tx, tenant, actor, id, "cancelled", json!({ "status": "cancelled" })).await?;
     Ok(())
 }
 
