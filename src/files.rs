@@ -111,7 +111,7 @@ mod server {
     use uuid::Uuid;
 
     use super::{ImportJob, ImportKind, ImportReport, PRODUCT_COLUMNS, RowError, STOCK_COLUMNS};
-    use crate::base::{Actor, LocationId, Permission, TenantId, VendorId};
+    use crate::base::{Actor, LocationId, Permission, Shops, TenantId, VendorId};
     use crate::catalog::{
         CategoryId, Keep, Product, ProductId, ProductInput, ProductStatus, TaxClass, Variant, VariantId, VariantInput,
         parse_price,
@@ -663,6 +663,18 @@ mod server {
         Ok(report)
     }
 
+    /// The location a stock row names, if it is one the importer works at.
+    fn place(row: &Row, locations: &HashMap<String, Uuid>, reach: &Shops) -> Result<Uuid, RowError> {
+        let name = row.get("location");
+        match locations.get(&name.to_lowercase()).copied() {
+            None => Err(cell_error(row.line, "location", format!("no location is called \"{name}\""))),
+            Some(id) if !reach.reach(LocationId(id)) => {
+                Err(cell_error(row.line, "location", format!("\"{name}\" is not a location you work at")))
+            }
+            Some(id) => Ok(id),
+        }
+    }
+
     async fn import_stock(
         tx: &mut PgConnection,
         tenant: TenantId,
@@ -670,6 +682,8 @@ mod server {
         rows: &[Row],
         progress: &Progress<'_>,
     ) -> Result<ImportReport, Stop> {
+        // Someone bound to some locations imports stock there alone.
+        let reach = actor.require(Permission::ManageInventory)?.shops;
         let locations: HashMap<String, Uuid> =
             sqlx::query!("SELECT id, name FROM locations WHERE tenant_id = $1", tenant.0)
                 .fetch_all(&mut *tx)
@@ -682,13 +696,12 @@ mod server {
             if i > 0 && i % PROGRESS_EVERY == 0 {
                 progress.at(i).await?;
             }
-            let Some(location) = locations.get(&row.get("location").to_lowercase()).copied() else {
-                report.errors.push(cell_error(
-                    row.line,
-                    "location",
-                    format!("no location is called \"{}\"", row.get("location")),
-                ));
-                continue;
+            let location = match place(row, &locations, &reach) {
+                Ok(location) => location,
+                Err(error) => {
+                    report.errors.push(error);
+                    continue;
+                }
             };
             let (on_hand, point, quantity) = match stock_numbers(row) {
                 Ok(numbers) => numbers,
@@ -858,15 +871,18 @@ mod server {
 
     /// Every stock level of the business as rows of the stock file.
     pub async fn export_stock(db: &sqlx::PgPool, actor: &Actor) -> Result<String, Error> {
-        let tenant = actor.require(Permission::ViewInventory)?.tenant;
-        let mut tx = tenant_tx(db, tenant).await?;
+        let scope = actor.require(Permission::ViewInventory)?;
+        let shops = scope.shops.ids();
+        let mut tx = tenant_tx(db, scope.tenant).await?;
         let rows = sqlx::query!(
             "SELECT v.sku, l.name AS location, s.on_hand, s.reorder_point, s.reorder_quantity
                FROM stock_levels s
                JOIN variants v ON v.tenant_id = s.tenant_id AND v.id = s.variant_id
                JOIN locations l ON l.tenant_id = s.tenant_id AND l.id = s.location_id
-              WHERE s.tenant_id = $1 ORDER BY v.sku, l.name",
-            tenant.0
+              WHERE s.tenant_id = $1 AND ($2::uuid[] IS NULL OR s.location_id = ANY($2))
+              ORDER BY v.sku, l.name",
+            scope.tenant.0,
+            shops.as_deref(),
         )
         .fetch_all(&mut *tx)
         .await?;

@@ -773,6 +773,17 @@ async fn a_member_bound_to_one_shop_works_and_sees_stock_there_alone(owner: PgPo
     }];
     let report = inventory::sync::apply(&db, &manager, "scanner", &sync, None).await.unwrap();
     assert_eq!((report.applied.len(), report.conflicts.len()), (0, 1), "{report:?}");
+    // The stock file, out and in, is theirs alone too.
+    let exported = commerce::files::export_stock(&db, &manager).await.unwrap();
+    assert!(exported.contains("Yaba branch") && !exported.contains("Main shop"), "{exported}");
+    let before = level_at(&db, &boss, variant, main).await.on_hand;
+    let file = "sku,location,on_hand\nOFADA-1,Main shop,1\n";
+    let kind = commerce::files::ImportKind::Stock;
+    let job = commerce::files::begin(&db, &manager, kind, file, false).await.unwrap();
+    commerce::files::run(&db, &manager, job, kind, file, false).await;
+    let report = commerce::files::job(&db, &manager, job).await.unwrap().report.unwrap();
+    assert_eq!(report.errors.iter().map(|e| e.column.as_str()).collect::<Vec<_>>(), ["location"], "{report:?}");
+    assert_eq!(level_at(&db, &boss, variant, main).await.on_hand, before, "nothing imported at the main shop");
 
     // Unbound, the manager reaches every location again; an owner is never bound, and a
     // location of another business cannot be chosen.
