@@ -19,6 +19,19 @@ pub async fn tenant_tx(db: &PgPool, tenant: TenantId) -> Result<Transaction<'sta
     Ok(db.begin_with(begin).await?)
 }
 
+/// Runs `work` in a transaction of `tenant`'s and commits it when the work succeeds (a failure
+/// rolls it back): a command that is only its steps.
+pub async fn in_tenant_tx<T>(
+    db: &PgPool,
+    tenant: TenantId,
+    work: impl AsyncFnOnce(&mut sqlx::PgConnection) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let mut tx = tenant_tx(db, tenant).await?;
+    let result = work(&mut tx).await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
 /// Begins a transaction that acts for one person across businesses (their sessions, their
 /// reset links): row-level security shows and accepts only rows of that person
 /// (`app.user_id`), and of no business.

@@ -522,14 +522,7 @@ mod server {
             return Err(Error::invalid("role", VENDOR_SCOPE));
         }
         let mut tx = tenant_tx(db, tenant).await?;
-        let before = sqlx::query!(
-            "SELECT role, vendor_id, active FROM memberships WHERE tenant_id = $1 AND user_id = $2 FOR UPDATE",
-            tenant.0,
-            user
-        )
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| Error::not_found("member of staff"))?;
+        let before = lock_member(&mut tx, tenant, user).await?;
         if before.role == role.code() && before.vendor_id == vendor.map(|v| v.0) {
             return Ok(());
         }
@@ -583,14 +576,7 @@ mod server {
         wanted.sort_unstable();
         wanted.dedup();
         let mut tx = tenant_tx(db, tenant).await?;
-        let role = sqlx::query_scalar!(
-            "SELECT role FROM memberships WHERE tenant_id = $1 AND user_id = $2 FOR UPDATE",
-            tenant.0,
-            user
-        )
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| Error::not_found("member of staff"))?;
+        let role = lock_member(&mut tx, tenant, user).await?.role;
         if role == Role::Owner.code() && !wanted.is_empty() {
             return Err(Error::invalid("locations", "an owner runs every location and cannot be bound to some"));
         }
@@ -641,6 +627,27 @@ mod server {
         Ok(())
     }
 
+    /// A member's row as a change reads it before making it.
+    struct Member {
+        role: String,
+        vendor_id: Option<Uuid>,
+        active: bool,
+    }
+
+    /// Reads a member of the business and locks their row until the transaction ends, so that
+    /// two changes to one person go one after the other; `NotFound` for anyone else.
+    async fn lock_member(tx: &mut sqlx::PgConnection, tenant: TenantId, user: Uuid) -> Result<Member, Error> {
+        sqlx::query_as!(
+            Member,
+            "SELECT role, vendor_id, active FROM memberships WHERE tenant_id = $1 AND user_id = $2 FOR UPDATE",
+            tenant.0,
+            user
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::not_found("member of staff"))
+    }
+
     /// Refuses a change that would leave the business without an active owner. The owners' rows
     /// stay locked until the change commits, so two owners demoting each other at the same
     /// moment cannot both succeed.
@@ -664,14 +671,7 @@ mod server {
             return Err(Error::conflict(Clash::OwnAccount, "You cannot deactivate yourself."));
         }
         let mut tx = tenant_tx(db, tenant).await?;
-        let before = sqlx::query!(
-            "SELECT role, active FROM memberships WHERE tenant_id = $1 AND user_id = $2 FOR UPDATE",
-            tenant.0,
-            user
-        )
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| Error::not_found("member of staff"))?;
+        let before = lock_member(&mut tx, tenant, user).await?;
         if before.active == active {
             return Ok(());
         }

@@ -13,7 +13,7 @@ use crate::base::page::Page;
 use crate::base::{Actor, LocationId, Permission, Scope, TenantId};
 use crate::catalog::VariantId;
 use crate::catalog::item_name;
-use crate::db::tenant_tx;
+use crate::db::{in_tenant_tx, tenant_tx};
 use crate::{Clash, Error};
 
 /// Opens a count at a location: the sheet lists every variant of the business that is not
@@ -73,10 +73,7 @@ pub async fn record_counts(
     counts: &[(VariantId, Option<i32>)],
 ) -> Result<(), Error> {
     let scope = actor.require(Permission::ManageInventory)?;
-    let mut tx = tenant_tx(db, scope.tenant).await?;
-    record_counts_in(&mut tx, &scope, id, counts).await?;
-    tx.commit().await?;
-    Ok(())
+    in_tenant_tx(db, scope.tenant, async |tx| record_counts_in(tx, &scope, id, counts).await).await
 }
 
 /// The step of [`record_counts`], in the caller's transaction, for work within `scope` (its
@@ -115,10 +112,7 @@ pub async fn record_counts_in(
 /// Answers how many levels changed.
 pub async fn approve(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<usize, Error> {
     let scope = actor.require(Permission::ManageInventory)?;
-    let mut tx = tenant_tx(db, scope.tenant).await?;
-    let answer = approve_in(&mut tx, &scope, actor, id).await?;
-    tx.commit().await?;
-    Ok(answer)
+    in_tenant_tx(db, scope.tenant, async |tx| approve_in(tx, &scope, actor, id).await).await
 }
 
 /// The step of [`approve`], in the caller's transaction, for work within `scope` (its
@@ -176,10 +170,7 @@ pub async fn approve_in(tx: &mut sqlx::PgConnection, scope: &Scope, actor: &Acto
 /// Abandons an open count; nothing is posted.
 pub async fn cancel(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
     let scope = actor.require(Permission::ManageInventory)?;
-    let mut tx = tenant_tx(db, scope.tenant).await?;
-    cancel_in(&mut tx, &scope, actor, id).await?;
-    tx.commit().await?;
-    Ok(())
+    in_tenant_tx(db, scope.tenant, async |tx| cancel_in(tx, &scope, actor, id).await).await
 }
 
 /// The step of [`cancel`], in the caller's transaction, for work within `scope` (its

@@ -9,7 +9,7 @@ use super::ledger::{self, Move};
 use super::{Line, MovementReason, Reservation};
 use crate::base::{Actor, LocationId, Permission, TenantId};
 use crate::catalog::VariantId;
-use crate::db::tenant_tx;
+use crate::db::{in_tenant_tx, tenant_tx};
 use crate::idempotency::{self, Once};
 use crate::{Clash, Error};
 
@@ -297,10 +297,7 @@ mod together {
 /// `Conflict`.
 pub async fn release(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
     let tenant = actor.require(Permission::ManageInventory)?.tenant;
-    let mut tx = tenant_tx(db, tenant).await?;
-    give_back(&mut tx, tenant, id).await?;
-    tx.commit().await?;
-    Ok(())
+    in_tenant_tx(db, tenant, async |tx| give_back(tx, tenant, id).await).await
 }
 
 /// The step of [`release`], for a command that gives a hold back as part of more (a checkout
@@ -316,10 +313,7 @@ pub async fn give_back(tx: &mut sqlx::PgConnection, tenant: TenantId, id: Uuid) 
 /// harmless; committing a released (or lapsed) hold is a `Conflict`.
 pub async fn commit(db: &sqlx::PgPool, actor: &Actor, id: Uuid, reference: &str) -> Result<(), Error> {
     let tenant = actor.require(Permission::ManageInventory)?.tenant;
-    let mut tx = tenant_tx(db, tenant).await?;
-    sell_held(&mut tx, tenant, actor, id, reference).await?;
-    tx.commit().await?;
-    Ok(())
+    in_tenant_tx(db, tenant, async |tx| sell_held(tx, tenant, actor, id, reference).await).await
 }
 
 /// The step of [`commit`], for a command that sells held units as part of more (placing an

@@ -16,7 +16,7 @@ use crate::base::page::Page;
 use crate::base::{Actor, LocationId, Permission, Scope, TenantId};
 use crate::catalog::VariantId;
 use crate::catalog::item_name;
-use crate::db::tenant_tx;
+use crate::db::{in_tenant_tx, tenant_tx};
 use crate::idempotency::{self, Once};
 use crate::{Clash, Error};
 
@@ -93,10 +93,7 @@ pub async fn create(
 /// available there than it sends.
 pub async fn send(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
     let scope = actor.require(Permission::ManageInventory)?;
-    let mut tx = tenant_tx(db, scope.tenant).await?;
-    send_in(&mut tx, &scope, actor, id).await?;
-    tx.commit().await?;
-    Ok(())
+    in_tenant_tx(db, scope.tenant, async |tx| send_in(tx, &scope, actor, id).await).await
 }
 
 /// The step of [`send`], in the caller's transaction, for work within `scope` (its
@@ -153,10 +150,7 @@ pub async fn send_in(tx: &mut sqlx::PgConnection, scope: &Scope, actor: &Actor, 
 /// arrived in full); those units are added at the receiving location.
 pub async fn receive(db: &sqlx::PgPool, actor: &Actor, id: Uuid, arrived: &[Line]) -> Result<(), Error> {
     let scope = actor.require(Permission::ManageInventory)?;
-    let mut tx = tenant_tx(db, scope.tenant).await?;
-    receive_in(&mut tx, &scope, actor, id, arrived).await?;
-    tx.commit().await?;
-    Ok(())
+    in_tenant_tx(db, scope.tenant, async |tx| receive_in(tx, &scope, actor, id, arrived).await).await
 }
 
 /// The step of [`receive`], in the caller's transaction, for work within `scope` (its
@@ -226,10 +220,7 @@ pub async fn receive_in(
 /// Calls off a draft.
 pub async fn cancel(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
     let scope = actor.require(Permission::ManageInventory)?;
-    let mut tx = tenant_tx(db, scope.tenant).await?;
-    cancel_in(&mut tx, &scope, actor, id).await?;
-    tx.commit().await?;
-    Ok(())
+    in_tenant_tx(db, scope.tenant, async |tx| cancel_in(tx, &scope, actor, id).await).await
 }
 
 /// The step of [`cancel`], in the caller's transaction, for work within `scope` (its
