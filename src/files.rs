@@ -570,8 +570,12 @@ mod server {
                 None => was.map(|v| v.option_values.clone()).unwrap_or_default(),
             },
             price: price.unwrap_or_default(),
-            compare_at_price: amount("compare_at_price", was.and_then(|v| v.compare_at_price), errors),
-            cost: amount("cost", was.and_then(|v| v.cost), errors),
+            compare_at_price: amount(
+                "compare_at_price",
+                was.and_then(|v| v.compare_at_price).map(|m| m.amount),
+                errors,
+            ),
+            cost: amount("cost", was.and_then(|v| v.cost).map(|m| m.amount), errors),
             weight_grams,
             dimensions_mm,
         }

@@ -173,13 +173,13 @@ async fn an_export_imported_back_leaves_every_field_of_every_product_as_it_was(o
     assert_eq!((report.updated, report.errors.len()), (1, 0), "{:?}", report.errors.first());
     let changed = catalog::product::get(&db, &boss, product.id).await.unwrap();
     let variant = &changed.variants[0];
-    assert_eq!(variant.price, "99000".parse().unwrap());
+    assert_eq!(variant.price, commerce::Money::ngn("99000".parse().unwrap()), "in the business's currency");
     assert_eq!(
         (changed.vendor, &changed.brand, changed.category, changed.status),
         (product.vendor, &product.brand, product.category, product.status)
     );
     assert_eq!(
-        (variant.dimensions_mm, variant.weight_grams, variant.cost, &variant.barcode),
+        (variant.dimensions_mm, variant.weight_grams, variant.cost.map(|m| m.amount), &variant.barcode),
         (Some([150, 75, 9]), Some(180), Some("12345.6789".parse().unwrap()), &product.variants[0].barcode)
     );
 }

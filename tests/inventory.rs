@@ -835,3 +835,29 @@ async fn steps_of_several_commands_make_one_transaction_and_fail_together(owner:
     assert_eq!(level_at(&oja.db, &oja.owner, variant, yaba).await.on_hand, 4);
     stock_adds_up(&owner).await;
 }
+
+#[sqlx::test]
+async fn amounts_read_out_carry_the_businesss_currency(owner: PgPool) {
+    use commerce::{Currency, Money};
+    let accra = Business::open(&owner, "Makola Provisions").await;
+    accra.price_in("GHS").await;
+    let cedis = |amount: i64| Money::new(rust_decimal::Decimal::from(amount), Currency::GHS);
+    let milo = accra.product("Milo 400g", "MILO-400", 85).await;
+    assert_eq!(milo.variants[0].price, cedis(85));
+    assert_eq!(milo.variants[0].price.to_string(), "GH₵85.00");
+    accra.receive(accra.main, milo.variants[0].id, 3).await;
+    let product = catalog::product::get(&accra.db, &accra.owner, milo.id).await.unwrap();
+    assert_eq!(product.variants[0].cost, Some(cedis(100)), "the receipt's unit cost became the cost");
+    let rows = catalog::product::list(&accra.db, &accra.owner, &ProductQuery::default(), None, 10).await.unwrap();
+    assert_eq!(rows.rows[0].price_range, (cedis(85), cedis(85)));
+    let receipts = stock::receipts(&accra.db, &accra.owner, 10).await.unwrap();
+    assert_eq!(receipts[0].total_cost, cedis(300));
+    let moves = levels::movements(&accra.db, &accra.owner, milo.variants[0].id, None, None, 10).await.unwrap();
+    assert_eq!(moves[0].unit_cost, Some(cedis(100)));
+
+    // Another business in naira reads its own amounts in naira at the same time.
+    let lagos = Business::open(&owner, "Oja Fresh").await;
+    let peak = lagos.product("Peak milk 400g", "PEAK-400", 3200).await;
+    assert_eq!(peak.variants[0].price.to_string(), "₦3,200.00");
+    stock_adds_up(&owner).await;
+}

@@ -13,9 +13,10 @@ pub mod product;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+use crate::Money;
 
 pub use input::{Keep, ProductInput, VariantInput, parse_price, variant_matrix};
 
@@ -146,11 +147,11 @@ pub struct Variant {
     /// One value per option of the product ("L", "Black").
     pub option_values: Vec<String>,
     /// The shelf price.
-    pub price: Decimal,
+    pub price: Money,
     /// The "was" price shown struck through.
-    pub compare_at_price: Option<Decimal>,
+    pub compare_at_price: Option<Money>,
     /// What one unit costs the business.
-    pub cost: Option<Decimal>,
+    pub cost: Option<Money>,
     /// Shipping weight.
     pub weight_grams: Option<i32>,
     /// Length, width and height in millimetres.
@@ -169,9 +170,9 @@ impl Variant {
             sku: self.sku.clone(),
             barcode: self.barcode.clone().unwrap_or_default(),
             option_values: self.option_values.clone(),
-            price: self.price,
-            compare_at_price: self.compare_at_price,
-            cost: self.cost,
+            price: self.price.amount,
+            compare_at_price: self.compare_at_price.map(|m| m.amount),
+            cost: self.cost.map(|m| m.amount),
             weight_grams: self.weight_grams,
             dimensions_mm: self.dimensions_mm,
         }
@@ -256,7 +257,7 @@ pub struct ProductRow {
     /// The first variant's SKU.
     pub sku: String,
     /// The lowest and highest variant price.
-    pub price_range: (Decimal, Decimal),
+    pub price_range: (Money, Money),
     /// Units available across variants and locations.
     pub available: i64,
     /// Its first image's thumbnail.
@@ -348,7 +349,7 @@ pub struct ShopItem {
     /// Who makes it.
     pub brand: String,
     /// The lowest and highest variant price.
-    pub price_range: (Decimal, Decimal),
+    pub price_range: (Money, Money),
     /// Its first image's thumbnail.
     pub thumbnail_url: Option<String>,
     /// Its variants and how many of each can be bought across locations.

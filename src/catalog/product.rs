@@ -15,7 +15,7 @@ use crate::audit::{self, Change};
 use crate::base::{Actor, Permission, TenantId, VendorId};
 use crate::db::{field_errors, tenant_tx};
 use crate::idempotency::{self, Once};
-use crate::{Clash, Error};
+use crate::{Clash, Error, Money};
 
 /// Creates a product with its variants; once per key, when given one.
 pub async fn create(
@@ -185,6 +185,7 @@ pub async fn for_sale(
     )
     .fetch_all(&mut *tx)
     .await?;
+    let currency = crate::identity::currency_in(&mut tx, tenant).await?;
     tx.commit().await?;
     Ok(rows
         .into_iter()
@@ -192,7 +193,7 @@ pub async fn for_sale(
             id: ProductId(r.id),
             name: r.name,
             brand: r.brand,
-            price_range: (r.low, r.high),
+            price_range: (Money::new(r.low, currency), Money::new(r.high, currency)),
             thumbnail_url: r.file_key.map(|k| image_urls(&k).1),
             variants: r.variants.into_iter().map(VariantId).zip(r.available).collect(),
         })
@@ -543,6 +544,8 @@ pub(crate) async fn read(tx: &mut PgConnection, tenant: TenantId, id: ProductId)
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| Error::not_found("product"))?;
+    let currency = crate::identity::currency_in(&mut *tx, tenant).await?;
+    let money = |amount| Money::new(amount, currency);
     let variants = sqlx::query!(
         r#"SELECT v.id, v.sku, v.barcode, v.option_values, v.price, v.compare_at_price, v.cost, v.weight_grams,
                   v.length_mm, v.width_mm, v.height_mm,
@@ -564,9 +567,9 @@ pub(crate) async fn read(tx: &mut PgConnection, tenant: TenantId, id: ProductId)
         sku: v.sku,
         barcode: v.barcode,
         option_values: v.option_values,
-        price: v.price,
-        compare_at_price: v.compare_at_price,
-        cost: v.cost,
+        price: money(v.price),
+        compare_at_price: v.compare_at_price.map(money),
+        cost: v.cost.map(money),
         weight_grams: v.weight_grams,
         dimensions_mm: match (v.length_mm, v.width_mm, v.height_mm) {
             (Some(l), Some(w), Some(h)) => Some([l, w, h]),
@@ -621,6 +624,7 @@ async fn rows_for(tx: &mut PgConnection, tenant: TenantId, ids: &[Uuid]) -> Resu
     )
     .fetch_all(&mut *tx)
     .await?;
+    let currency = crate::identity::currency_in(&mut *tx, tenant).await?;
     rows.into_iter()
         .map(|r| {
             let status = ProductStatus::from_code(&r.status).ok_or(Error::Internal)?;
@@ -634,7 +638,7 @@ async fn rows_for(tx: &mut PgConnection, tenant: TenantId, ids: &[Uuid]) -> Resu
                     status,
                     variants: r.variants,
                     sku: r.sku,
-                    price_range: (r.low, r.high),
+                    price_range: (Money::new(r.low, currency), Money::new(r.high, currency)),
                     available: r.available,
                     thumbnail_url: r.file_key.map(|k| image_urls(&k).1),
                     updated_at: r.updated_at,

@@ -52,6 +52,6 @@ pub use staff::{
 };
 #[cfg(feature = "server")]
 pub use tenant::{
-    business_home, currency, listed_stores, platform_overview, set_listing, set_status, settings, settings_page,
-    storefront, update_settings, vendor_home,
+    business_home, currency, currency_in, listed_stores, platform_overview, set_listing, set_status, settings,
+    settings_page, storefront, update_settings, vendor_home,
 };

@@ -328,6 +328,17 @@ pub async fn currency(db: &sqlx::PgPool, actor: &crate::base::Actor) -> Result<c
     Ok(one(db, tenant).await?.currency)
 }
 
+/// The currency a business prices in, read in the caller's transaction: what its amounts are
+/// counted in when they are read out as [`crate::Money`].
+#[cfg(feature = "server")]
+pub async fn currency_in(tx: &mut sqlx::PgConnection, tenant: TenantId) -> Result<crate::Currency, Error> {
+    let code = sqlx::query_scalar!("SELECT currency FROM tenants WHERE id = $1", tenant.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::not_found("business"))?;
+    crate::Currency::from_code(&code).ok_or(Error::Internal)
+}
+
 /// The actor's business as its settings show it.
 #[cfg(feature = "server")]
 pub async fn settings(db: &sqlx::PgPool, actor: &crate::base::Actor) -> Result<TenantSummary, Error> {

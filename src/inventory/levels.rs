@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{Alert, AlertKind, LevelQuery, Movement, MovementReason, StockLevel};
-use crate::Error;
 use crate::base::{Actor, LocationId, Permission};
 use crate::catalog::{ProductId, VariantId};
 use crate::db::tenant_tx;
+use crate::{Error, Money};
 
 /// Where a page of levels continues: after this product name (lower-cased), SKU and location.
 pub type LevelCursor = (String, String, Uuid);
@@ -147,6 +147,7 @@ pub async fn movements(
     )
     .fetch_all(&mut *tx)
     .await?;
+    let currency = crate::identity::currency_in(&mut tx, tenant).await?;
     tx.commit().await?;
     rows.into_iter()
         .map(|r| {
@@ -161,7 +162,7 @@ pub async fn movements(
                 on_hand_after: r.on_hand_after,
                 reason: MovementReason::from_code(&r.reason).ok_or(Error::Internal)?,
                 reference: r.reference,
-                unit_cost: r.unit_cost,
+                unit_cost: r.unit_cost.map(|cost| Money::new(cost, currency)),
                 note: r.note,
                 actor: r.actor_label,
             })

@@ -22,6 +22,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::Money;
 use crate::base::LocationId;
 use crate::catalog::{ProductId, VariantId};
 
@@ -174,7 +175,7 @@ pub struct Movement {
     /// The receipt, transfer, count or order behind it.
     pub reference: String,
     /// The unit cost, for receipts.
-    pub unit_cost: Option<Decimal>,
+    pub unit_cost: Option<Money>,
     /// A person's note.
     pub note: String,
     /// Who.
@@ -274,7 +275,7 @@ pub struct Receipt {
     /// Units.
     pub units: i64,
     /// What it cost.
-    pub total_cost: Decimal,
+    pub total_cost: Money,
     /// Who received it.
     pub actor: String,
 }

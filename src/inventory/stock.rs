@@ -8,12 +8,12 @@ use uuid::Uuid;
 
 use super::ledger::{self, Move};
 use super::{Line, MAX_LINES, MAX_UNITS, MovementReason, Receipt, ReceiptInput};
-use crate::Error;
 use crate::audit::{self, Change};
 use crate::base::{Actor, LocationId, Permission};
 use crate::catalog::VariantId;
 use crate::db::tenant_tx;
 use crate::idempotency::{self, Once};
+use crate::{Error, Money};
 
 /// Books goods in at a location: one movement per line, and each variant's cost becomes the
 /// weighted average of what was on hand and what arrived. Answers the receipt's id.
@@ -237,6 +237,7 @@ pub async fn receipts(db: &sqlx::PgPool, actor: &Actor, limit: i64) -> Result<Ve
     )
     .fetch_all(&mut *tx)
     .await?;
+    let currency = crate::identity::currency_in(&mut tx, tenant).await?;
     tx.commit().await?;
     Ok(rows
         .into_iter()
@@ -248,7 +249,7 @@ pub async fn receipts(db: &sqlx::PgPool, actor: &Actor, limit: i64) -> Result<Ve
             reference: r.reference,
             lines: r.lines,
             units: r.units,
-            total_cost: r.total_cost,
+            total_cost: Money::new(r.total_cost, currency),
             actor: r.actor_label,
         })
         .collect())

@@ -92,6 +92,16 @@ impl Business {
         business
     }
 
+    /// Prices in another currency from now on (ISO code: `GHS`, `KES`, …).
+    pub async fn price_in(&self, code: &str) {
+        sqlx::query("UPDATE tenants SET currency = $2 WHERE id = $1")
+            .bind(self.tenant.0)
+            .bind(code)
+            .execute(&self.admin)
+            .await
+            .expect("a currency");
+    }
+
     /// A new member of staff with this role, signed in as far as the domain is concerned (the
     /// actor a session would yield). Their email is `<role>.<n>@<slug>.test`, for [`sign_in`].
     pub async fn member(&self, role: Role) -> Actor {

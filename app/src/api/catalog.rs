@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::AppError;
 
 /// What the product list shows: a page of products, where the next begins, the categories to
-/// filter by, and the money they are priced in.
+/// filter by (prices carry their currency).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProductList {
     /// The page.
@@ -16,8 +16,6 @@ pub struct ProductList {
     pub next: Option<String>,
     /// The category tree.
     pub categories: Vec<Category>,
-    /// The business's currency.
-    pub currency: Currency,
 }
 
 /// A page of the product list, filtered as the address says.
@@ -41,8 +39,7 @@ pub async fn load_products(
     let page = commerce::catalog::product::list(db.read(), &actor, &query, after, 50).await?;
     let next = page.next.as_ref().map(commerce::base::page::cursor_after);
     let categories = commerce::catalog::category::list(db.read(), &actor).await?;
-    let currency = commerce::identity::currency(db.read(), &actor).await?;
-    Ok(ProductList { page, next, categories, currency })
+    Ok(ProductList { page, next, categories })
 }
 
 /// Sets the status of the chosen products; answers how many changed.

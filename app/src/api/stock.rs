@@ -94,13 +94,13 @@ pub async fn load_variant_history(variant: Uuid) -> Result<VariantHistory, AppEr
     Ok(VariantHistory { levels, movements })
 }
 
-/// Recent receipts, the locations goods can arrive at, and the currency costs are in.
+/// Recent receipts (their costs in the business's currency) and the locations goods can arrive at.
 #[server(prefix = "/rpc", endpoint = "load_receipts")]
-pub async fn load_receipts() -> Result<(Vec<Receipt>, Vec<Location>, commerce::Currency), AppError> {
+pub async fn load_receipts() -> Result<(Vec<Receipt>, Vec<Location>), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
     let receipts = commerce::inventory::stock::receipts(db.read(), &actor, 100).await?;
     let locations = commerce::inventory::levels::locations(db.read(), &actor).await?;
-    Ok((receipts, locations, commerce::identity::currency(db.read(), &actor).await?))
+    Ok((receipts, locations))
 }
 
 /// Books goods in from lines typed as "SKU units unit-cost".

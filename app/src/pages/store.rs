@@ -2,7 +2,6 @@ use std::collections::HashMap;
 
 use commerce::catalog::ShopItem;
 use commerce::identity::{Location, Storefront};
-use commerce::{Currency, Money};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -61,7 +60,7 @@ fn StorefrontView(store: Storefront, items: ShelfItems) -> impl IntoView {
                 <h1 class="text-2xl font-bold text-white sm:text-4xl">{tenant.name.clone()}</h1>
                 <p class="mt-3 max-w-2xl text-brand-50">{tenant.tagline}</p>
             </section>
-            <ShopShelf slug=tenant.slug.clone() currency=tenant.currency items />
+            <ShopShelf slug=tenant.slug.clone() items />
             <section class="mt-10" aria-labelledby="shops-heading">
                 <h2 id="shops-heading" class="text-xl font-semibold text-slate-900">"Visit us"</h2>
                 {if store.shops.is_empty() {
@@ -121,7 +120,7 @@ struct Availability {
 /// The products on sale, with a search box (a plain GET form) and availability that follows
 /// every sale and delivery while the page is open.
 #[component]
-fn ShopShelf(slug: String, currency: Currency, items: ShelfItems) -> impl IntoView {
+fn ShopShelf(slug: String, items: ShelfItems) -> impl IntoView {
     let query = use_query_map();
     let search = move || query.read().get("q").filter(|q| !q.is_empty());
     let live = RwSignal::new(HashMap::<Uuid, i64>::new());
@@ -148,7 +147,7 @@ fn ShopShelf(slug: String, currency: Currency, items: ShelfItems) -> impl IntoVi
                 } else {
                     view! {
                         <ul class="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
-                            {items.into_iter().map(|item| view! { <ItemCard item currency live /> }).collect_view()}
+                            {items.into_iter().map(|item| view! { <ItemCard item live /> }).collect_view()}
                         </ul>
                     }.into_any()
                 }}
@@ -159,14 +158,13 @@ fn ShopShelf(slug: String, currency: Currency, items: ShelfItems) -> impl IntoVi
 
 /// One product on the shelf: name, price and whether it can be bought now.
 #[component]
-fn ItemCard(item: ShopItem, currency: Currency, live: RwSignal<HashMap<Uuid, i64>>) -> impl IntoView {
+fn ItemCard(item: ShopItem, live: RwSignal<HashMap<Uuid, i64>>) -> impl IntoView {
     let variants = item.variants.clone();
     let available = Signal::derive(move || {
         live.with(|known| variants.iter().map(|(v, n)| known.get(&v.0).copied().unwrap_or(*n).max(0)).sum::<i64>())
     });
     let (low, high) = item.price_range;
-    let price =
-        if low == high { Money::new(low, currency).to_string() } else { format!("from {}", Money::new(low, currency)) };
+    let price = if low == high { low.to_string() } else { format!("from {low}") };
     view! {
         <li class="card flex flex-col gap-1 p-3" data-testid="shop-item" data-product=item.id.0.to_string()>
             {item.thumbnail_url.map(|src| view! { <img src=src alt="" class="mb-2 aspect-square w-full rounded object-cover" loading="lazy" /> })}

@@ -1,9 +1,9 @@
-use commerce::Currency;
 use commerce::base::Permission;
 use commerce::catalog::{
     Category, CategoryId, Keep, Product, ProductInput, ProductStatus, TaxClass, VariantId, VariantInput, parse_price,
     variant_matrix,
 };
+use commerce::{Currency, Money};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use uuid::Uuid;
@@ -122,8 +122,8 @@ fn parse_dimensions(text: &str) -> Result<Option<[i32; 3]>, &'static str> {
     }
 }
 
-fn amount_text(amount: Option<rust_decimal::Decimal>) -> String {
-    amount.map(|a| commerce::base::money::exact(a).to_string()).unwrap_or_default()
+fn amount_text(amount: Option<Money>) -> String {
+    amount.map(|a| commerce::base::money::exact(a.amount).to_string()).unwrap_or_default()
 }
 
 #[component]

@@ -2,7 +2,6 @@ use std::collections::HashSet;
 
 use commerce::base::Permission;
 use commerce::catalog::{ProductRow, ProductStatus};
-use commerce::{Currency, Money};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
@@ -111,7 +110,6 @@ fn ProductTable(list: ProductList, manage: bool, bulk: ServerAction<SetProductsS
     let next = list
         .next
         .map(|next| super::next_page_link("/admin/products", &next, &["search", "status", "category", "sort"]));
-    let currency = list.currency;
     let mut head = vec!["Product", "SKU", "Status", "Variants", "Price", "Available"];
     if manage {
         head.insert(0, "");
@@ -123,7 +121,7 @@ fn ProductTable(list: ProductList, manage: bool, bulk: ServerAction<SetProductsS
             <p class="notice mb-3" role="status">{move || format!("{} product(s) changed.", changed().unwrap_or_default())}</p>
         </Show>
         <DataTable head>
-            {list.page.rows.into_iter().map(|row| view! { <ProductLine row currency manage chosen /> }).collect_view()}
+            {list.page.rows.into_iter().map(|row| view! { <ProductLine row manage chosen /> }).collect_view()}
         </DataTable>
         {next.map(|href| view! { <a class="btn btn-secondary mt-4" href=href>"Next page"</a> })}
     }
@@ -157,14 +155,10 @@ fn BulkBar(chosen: RwSignal<HashSet<Uuid>>, bulk: ServerAction<SetProductsStatus
 }
 
 #[component]
-fn ProductLine(row: ProductRow, currency: Currency, manage: bool, chosen: RwSignal<HashSet<Uuid>>) -> impl IntoView {
+fn ProductLine(row: ProductRow, manage: bool, chosen: RwSignal<HashSet<Uuid>>) -> impl IntoView {
     let id = row.id.0;
     let (low, high) = row.price_range;
-    let price = if low == high {
-        Money::new(low, currency).to_string()
-    } else {
-        format!("{} – {}", Money::new(low, currency), Money::new(high, currency))
-    };
+    let price = if low == high { low.to_string() } else { format!("{low} – {high}") };
     let tone = match row.status {
         ProductStatus::Active => BadgeTone::Positive,
         ProductStatus::Draft => BadgeTone::Warning,

@@ -1,7 +1,6 @@
 use commerce::base::Permission;
 use commerce::identity::Location;
 use commerce::inventory::{AlertKind, CountStatus, Receipt, StockCount, Transfer, TransferStatus};
-use commerce::{Currency, Money};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
@@ -80,7 +79,7 @@ pub fn ReceiptsPage() -> impl IntoView {
                                 </Show>
                             </section>
                         })}
-                        <ReceiptTable receipts=loaded.0 currency=loaded.2 />
+                        <ReceiptTable receipts=loaded.0 />
                     </Loaded>
                 }
             }
@@ -89,7 +88,7 @@ pub fn ReceiptsPage() -> impl IntoView {
 }
 
 #[component]
-fn ReceiptTable(receipts: Vec<Receipt>, currency: Currency) -> impl IntoView {
+fn ReceiptTable(receipts: Vec<Receipt>) -> impl IntoView {
     if receipts.is_empty() {
         return view! { <EmptyState title="No receipts yet" message="Goods you receive will be listed here." /> }
             .into_any();
@@ -104,7 +103,7 @@ fn ReceiptTable(receipts: Vec<Receipt>, currency: Currency) -> impl IntoView {
                     <td>{r.reference}</td>
                     <td class="num">{r.lines}</td>
                     <td class="num">{r.units}</td>
-                    <td class="num whitespace-nowrap">{Money::new(r.total_cost, currency).to_string()}</td>
+                    <td class="num whitespace-nowrap">{r.total_cost.to_string()}</td>
                     <td class="text-xs">{r.actor}</td>
                 </tr>
             }).collect_view()}
