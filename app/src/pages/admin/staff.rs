@@ -92,7 +92,7 @@ fn RoleSelect(
         view! { <optgroup label="Vendor staff">{options}</optgroup> }
     });
     view! {
-        <select class="input" id=id name="role">
+        <select class="input min-w-32" id=id name="role">
             {staff_options}
             {vendor_options}
         </select>
@@ -249,7 +249,7 @@ fn WorksAt(
         bound.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
     };
     if !bindable {
-        return view! { <span class="text-sm">{summary}</span> }.into_any();
+        return view! { <span class="inline-block min-w-36 text-sm">{summary}</span> }.into_any();
     }
     let boxes = places
         .into_iter()
@@ -265,7 +265,7 @@ fn WorksAt(
         })
         .collect_view();
     view! {
-        <details>
+        <details class="min-w-36">
             <summary class="cursor-pointer text-sm" aria-label=format!("Where {name} works: {summary}")>{summary.clone()}</summary>
             <ActionForm action=bind attr:class="mt-2 grid gap-1">
                 <input type="hidden" name="user" value=user.to_string() />
