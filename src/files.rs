@@ -643,7 +643,7 @@ mod server {
                 continue;
             }
             let current = match target {
-                Some(id) => Some(crate::catalog::product::read(tx, tenant, id).await?),
+                Some(id) => Some(crate::catalog::product::read(tx, &crate::base::Scope::business(tenant), id).await?),
                 None => None,
             };
             let input = match product_input(group, &lookups, current.as_ref()) {

@@ -784,6 +784,14 @@ async fn a_member_bound_to_one_shop_works_and_sees_stock_there_alone(owner: PgPo
     let report = commerce::files::job(&db, &manager, job).await.unwrap().report.unwrap();
     assert_eq!(report.errors.iter().map(|e| e.column.as_str()).collect::<Vec<_>>(), ["location"], "{report:?}");
     assert_eq!(level_at(&db, &boss, variant, main).await.on_hand, before, "nothing imported at the main shop");
+    // The product's totals, on its page and in the list, count the stock where they work.
+    let here = level_at(&db, &boss, variant, yaba).await;
+    let whole = catalog::product::get(&db, &boss, rice.id).await.unwrap().variants[0].on_hand;
+    let theirs = catalog::product::get(&db, &manager, rice.id).await.unwrap().variants[0].clone();
+    assert_eq!((theirs.on_hand, theirs.available), (i64::from(here.on_hand), i64::from(here.available)));
+    assert!(whole > theirs.on_hand, "the owner's total ({whole}) counts every location");
+    let rows = catalog::product::list(&db, &manager, &ProductQuery::default(), None, 10).await.unwrap().rows;
+    assert_eq!(rows.iter().map(|r| r.available).collect::<Vec<_>>(), [i64::from(here.available)]);
 
     // Unbound, the manager reaches every location again; an owner is never bound, and a
     // location of another business cannot be chosen.

@@ -92,7 +92,7 @@ impl AppState {
 /// The whole application: pages, server functions, REST, health, metrics and static files.
 pub fn router(state: AppState) -> Router {
     spawn_in_the_request_span();
-    let routes = generate_route_list(App);
+    let routes = site_routes();
     let (db, site, mail) = (state.db.clone(), state.site.clone(), state.mail.clone());
     let page_context = move || {
         provide_context(db.clone());
@@ -201,6 +201,16 @@ fn site_files_or_not_found(
             answer
         })
     }
+}
+
+/// The site's routes, worked out once per process. Working them out renders the whole app with
+/// resource loading switched off by a flag of the whole process (Leptos'
+/// `SuppressResourceLoad`); a page elsewhere in the process whose data was first asked for in
+/// that moment waited for ever. Worked out once, before any router exists, no page can render
+/// while it happens, however many routers are built (a test binary builds one per test).
+fn site_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Work a page starts while it renders (its resources) runs as tasks of its own; they carry the

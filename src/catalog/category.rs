@@ -6,8 +6,8 @@ use uuid::Uuid;
 
 use super::{Category, CategoryId};
 use crate::audit::{self, Change};
-use crate::base::{Actor, Permission};
-use crate::db::{field_errors, tenant_tx};
+use crate::base::{Actor, Permission, Scope};
+use crate::db::{field_errors, in_tenant_tx, tenant_tx};
 use crate::{Clash, Error};
 
 /// Every category of the business, in tree order (each parent before its children, siblings
@@ -76,10 +76,22 @@ pub async fn create(
     name: &str,
     parent: Option<CategoryId>,
 ) -> Result<CategoryId, Error> {
-    let tenant = actor.require(Permission::ManageCatalog)?.tenant;
+    let scope = actor.require(Permission::ManageCatalog)?;
+    in_tenant_tx(db, scope.tenant, async |tx| create_in(tx, &scope, actor, name, parent).await).await
+}
+
+/// The step of [`create`], in the caller's transaction, for `scope` (its permission already
+/// required); `actor` is who the audit names.
+pub async fn create_in(
+    tx: &mut sqlx::PgConnection,
+    scope: &Scope,
+    actor: &Actor,
+    name: &str,
+    parent: Option<CategoryId>,
+) -> Result<CategoryId, Error> {
+    let tenant = scope.tenant;
     let name = checked_name(name)?;
     let id = CategoryId(Uuid::now_v7());
-    let mut tx = tenant_tx(db, tenant).await?;
     sqlx::query!(
         "INSERT INTO categories (tenant_id, id, parent_id, name) VALUES ($1, $2, $3, $4)",
         tenant.0,
@@ -97,8 +109,7 @@ pub async fn create(
         before: None,
         after: Some(json!({ "name": name, "parent": parent.map(|p| p.0) })),
     };
-    audit::record(&mut tx, tenant, actor, change).await?;
-    tx.commit().await?;
+    audit::record(tx, tenant, actor, change).await?;
     Ok(id)
 }
 
@@ -110,9 +121,22 @@ pub async fn update(
     name: &str,
     parent: Option<CategoryId>,
 ) -> Result<(), Error> {
-    let tenant = actor.require(Permission::ManageCatalog)?.tenant;
+    let scope = actor.require(Permission::ManageCatalog)?;
+    in_tenant_tx(db, scope.tenant, async |tx| update_in(tx, &scope, actor, id, name, parent).await).await
+}
+
+/// The step of [`update`], in the caller's transaction, for `scope` (its permission already
+/// required).
+pub async fn update_in(
+    tx: &mut sqlx::PgConnection,
+    scope: &Scope,
+    actor: &Actor,
+    id: CategoryId,
+    name: &str,
+    parent: Option<CategoryId>,
+) -> Result<(), Error> {
+    let tenant = scope.tenant;
     let name = checked_name(name)?;
-    let mut tx = tenant_tx(db, tenant).await?;
     let before = sqlx::query!(
         "SELECT name, parent_id FROM categories WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
         tenant.0,
@@ -156,15 +180,20 @@ pub async fn update(
         before: Some(json!({ "name": before.name, "parent": before.parent_id })),
         after: Some(json!({ "name": name, "parent": parent.map(|p| p.0) })),
     };
-    audit::record(&mut tx, tenant, actor, change).await?;
-    tx.commit().await?;
+    audit::record(tx, tenant, actor, change).await?;
     Ok(())
 }
 
 /// Removes a category that has no products and no categories under it.
 pub async fn delete(db: &sqlx::PgPool, actor: &Actor, id: CategoryId) -> Result<(), Error> {
-    let tenant = actor.require(Permission::ManageCatalog)?.tenant;
-    let mut tx = tenant_tx(db, tenant).await?;
+    let scope = actor.require(Permission::ManageCatalog)?;
+    in_tenant_tx(db, scope.tenant, async |tx| delete_in(tx, &scope, actor, id).await).await
+}
+
+/// The step of [`delete`], in the caller's transaction, for `scope` (its permission already
+/// required).
+pub async fn delete_in(tx: &mut sqlx::PgConnection, scope: &Scope, actor: &Actor, id: CategoryId) -> Result<(), Error> {
+    let tenant = scope.tenant;
     let row = sqlx::query!(
         r#"SELECT name,
                   EXISTS (SELECT 1 FROM products WHERE tenant_id = $1 AND category_id = $2) AS "has_products!",
@@ -190,8 +219,7 @@ pub async fn delete(db: &sqlx::PgPool, actor: &Actor, id: CategoryId) -> Result<
         before: Some(json!({ "name": row.name })),
         after: None,
     };
-    audit::record(&mut tx, tenant, actor, change).await?;
-    tx.commit().await?;
+    audit::record(tx, tenant, actor, change).await?;
     Ok(())
 }
 

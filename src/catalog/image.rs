@@ -11,8 +11,8 @@ use uuid::Uuid;
 use super::{ProductId, ProductImage, image_urls};
 use crate::Error;
 use crate::audit::{self, Change};
-use crate::base::{Actor, Permission, TenantId};
-use crate::db::tenant_tx;
+use crate::base::{Actor, Permission, Scope, TenantId};
+use crate::db::{in_tenant_tx, tenant_tx};
 use crate::idempotency::{self, Once};
 use crate::media::picture::{self, Prepared};
 use crate::media::{MediaStore, thumbnail_key};
@@ -208,11 +208,24 @@ pub async fn edit(
     image: Uuid,
     edit: Edit,
 ) -> Result<Vec<ProductImage>, Error> {
-    let tenant = actor.require(Permission::ManageCatalog)?.tenant;
+    let scope = actor.require(Permission::ManageCatalog)?;
+    in_tenant_tx(db, scope.tenant, async |tx| edit_in(tx, &scope, actor, product, image, edit).await).await
+}
+
+/// The step of [`edit`], in the caller's transaction, for `scope` (its permission already
+/// required).
+pub async fn edit_in(
+    tx: &mut PgConnection,
+    scope: &Scope,
+    actor: &Actor,
+    product: ProductId,
+    image: Uuid,
+    edit: Edit,
+) -> Result<Vec<ProductImage>, Error> {
+    let tenant = scope.tenant;
     let alt = edit.alt.as_deref().map(checked_alt).transpose()?;
-    let mut tx = tenant_tx(db, tenant).await?;
-    lock_product(&mut tx, tenant, product).await?;
-    let mut images = list(&mut tx, tenant, product).await?;
+    lock_product(tx, tenant, product).await?;
+    let mut images = list(tx, tenant, product).await?;
     let Some(at) = images.iter().position(|i| i.id == image) else { return Err(Error::not_found("picture")) };
     if let Some(alt) = &alt {
         sqlx::query!("UPDATE product_images SET alt = $3 WHERE tenant_id = $1 AND id = $2", tenant.0, image, alt)
@@ -244,8 +257,7 @@ pub async fn edit(
         before: None,
         after: Some(json!({ "picture": image, "alt": alt, "position": edit.position })),
     };
-    audit::record(&mut tx, tenant, actor, change).await?;
-    tx.commit().await?;
+    audit::record(tx, tenant, actor, change).await?;
     Ok(images)
 }
 
@@ -256,9 +268,21 @@ pub async fn remove(
     product: ProductId,
     image: Uuid,
 ) -> Result<Vec<ProductImage>, Error> {
-    let tenant = actor.require(Permission::ManageCatalog)?.tenant;
-    let mut tx = tenant_tx(db, tenant).await?;
-    lock_product(&mut tx, tenant, product).await?;
+    let scope = actor.require(Permission::ManageCatalog)?;
+    in_tenant_tx(db, scope.tenant, async |tx| remove_in(tx, &scope, actor, product, image).await).await
+}
+
+/// The step of [`remove`], in the caller's transaction, for `scope` (its permission already
+/// required).
+pub async fn remove_in(
+    tx: &mut PgConnection,
+    scope: &Scope,
+    actor: &Actor,
+    product: ProductId,
+    image: Uuid,
+) -> Result<Vec<ProductImage>, Error> {
+    let tenant = scope.tenant;
+    lock_product(tx, tenant, product).await?;
     let gone = sqlx::query_scalar!(
         "DELETE FROM product_images WHERE tenant_id = $1 AND product_id = $2 AND id = $3 RETURNING alt",
         tenant.0,
@@ -275,10 +299,8 @@ pub async fn remove(
         before: Some(json!({ "picture": image, "alt": gone })),
         after: None,
     };
-    audit::record(&mut tx, tenant, actor, change).await?;
-    let images = list(&mut tx, tenant, product).await?;
-    tx.commit().await?;
-    Ok(images)
+    audit::record(tx, tenant, actor, change).await?;
+    list(tx, tenant, product).await
 }
 
 /// Locks the product's row: changes to its pictures are made one after another.

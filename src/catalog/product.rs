@@ -12,8 +12,8 @@ use super::{
     ProductStatus, ShopItem, TaxClass, Variant, VariantId, VariantInput, VariantRef, image_urls,
 };
 use crate::audit::{self, Change};
-use crate::base::{Actor, Permission, TenantId, VendorId};
-use crate::db::{field_errors, tenant_tx};
+use crate::base::{Actor, Permission, Scope, TenantId, VendorId};
+use crate::db::{field_errors, in_tenant_tx, tenant_tx};
 use crate::idempotency::{self, Once};
 use crate::{Clash, Error, Money};
 
@@ -24,13 +24,22 @@ pub async fn create(
     input: ProductInput,
     once: Option<&Once>,
 ) -> Result<Product, Error> {
-    let tenant = actor.require(Permission::ManageCatalog)?.tenant;
+    let scope = actor.require(Permission::ManageCatalog)?;
     let input = input.checked()?;
-    idempotency::run(db, tenant, once, async |tx| {
-        let id = save(tx, tenant, actor, None, &input).await?;
-        read(tx, tenant, id).await
-    })
-    .await
+    idempotency::run(db, scope.tenant, once, async |tx| create_in(tx, &scope, actor, input).await).await
+}
+
+/// The step of [`create`], in the caller's transaction, for `scope` (its permission already
+/// required); `actor` is who the audit names.
+pub async fn create_in(
+    tx: &mut PgConnection,
+    scope: &Scope,
+    actor: &Actor,
+    input: ProductInput,
+) -> Result<Product, Error> {
+    let input = input.checked()?;
+    let id = save(tx, scope.tenant, actor, None, &input).await?;
+    read(tx, scope, id).await
 }
 
 /// Replaces a product's fields and variants with `input`: variants with an id are changed,
@@ -44,21 +53,33 @@ pub async fn update(
     input: ProductInput,
     revision: Option<i64>,
 ) -> Result<Product, Error> {
-    let tenant = actor.require(Permission::ManageCatalog)?.tenant;
+    let scope = actor.require(Permission::ManageCatalog)?;
     let input = input.checked()?;
-    let mut tx = tenant_tx(db, tenant).await?;
-    save(&mut tx, tenant, actor, Some((id, revision)), &input).await?;
-    let product = read(&mut tx, tenant, id).await?;
-    tx.commit().await?;
-    Ok(product)
+    in_tenant_tx(db, scope.tenant, async |tx| update_in(tx, &scope, actor, id, input, revision).await).await
 }
 
-/// One product with its variants, stock totals and images; cost prices only for those who may
-/// see them (a cashier sees what a product sells for, not what it cost).
+/// The step of [`update`], in the caller's transaction, for `scope` (its permission already
+/// required).
+pub async fn update_in(
+    tx: &mut PgConnection,
+    scope: &Scope,
+    actor: &Actor,
+    id: ProductId,
+    input: ProductInput,
+    revision: Option<i64>,
+) -> Result<Product, Error> {
+    let input = input.checked()?;
+    save(tx, scope.tenant, actor, Some((id, revision)), &input).await?;
+    read(tx, scope, id).await
+}
+
+/// One product with its variants, stock totals (at the locations the actor's work reaches) and
+/// images; cost prices only for those who may see them (a cashier sees what a product sells
+/// for, not what it cost).
 pub async fn get(db: &sqlx::PgPool, actor: &Actor, id: ProductId) -> Result<Product, Error> {
-    let tenant = actor.require(Permission::ViewCatalog)?.tenant;
-    let mut tx = tenant_tx(db, tenant).await?;
-    let mut product = read(&mut tx, tenant, id).await?;
+    let scope = actor.require(Permission::ViewCatalog)?;
+    let mut tx = tenant_tx(db, scope.tenant).await?;
+    let mut product = read(&mut tx, &scope, id).await?;
     tx.commit().await?;
     if !actor.can(Permission::ViewCosts) {
         for variant in &mut product.variants {
@@ -76,7 +97,8 @@ pub async fn list(
     after: Option<ProductCursor>,
     limit: i64,
 ) -> Result<ProductPage, Error> {
-    let tenant = actor.require(Permission::ViewCatalog)?.tenant;
+    let scope = actor.require(Permission::ViewCatalog)?;
+    let tenant = scope.tenant;
     let limit = limit.clamp(1, 500);
     let search = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let (after_name, after_name_id) = match &after {
@@ -139,7 +161,7 @@ pub async fn list(
         }
     });
     let wanted: Vec<Uuid> = ids.iter().map(|r| r.id).collect();
-    let mut rows: HashMap<Uuid, ProductRow> = rows_for(&mut tx, tenant, &wanted).await?;
+    let mut rows: HashMap<Uuid, ProductRow> = rows_for(&mut tx, &scope, &wanted).await?;
     tx.commit().await?;
     let rows = wanted.iter().filter_map(|id| rows.remove(id)).collect();
     Ok(ProductPage { rows, next })
@@ -242,12 +264,24 @@ pub async fn set_status(
     ids: &[ProductId],
     status: ProductStatus,
 ) -> Result<u64, Error> {
-    let tenant = actor.require(Permission::ManageCatalog)?.tenant;
+    let scope = actor.require(Permission::ManageCatalog)?;
+    in_tenant_tx(db, scope.tenant, async |tx| set_status_in(tx, &scope, actor, ids, status).await).await
+}
+
+/// The step of [`set_status`], in the caller's transaction, for `scope` (its permission
+/// already required).
+pub async fn set_status_in(
+    tx: &mut PgConnection,
+    scope: &Scope,
+    actor: &Actor,
+    ids: &[ProductId],
+    status: ProductStatus,
+) -> Result<u64, Error> {
+    let tenant = scope.tenant;
     if ids.is_empty() {
         return Err(Error::invalid("products", "choose at least one product"));
     }
     let ids: Vec<Uuid> = ids.iter().map(|p| p.0).collect();
-    let mut tx = tenant_tx(db, tenant).await?;
     let changed = sqlx::query!(
         r#"UPDATE products p SET status = $3, revision = p.revision + 1, updated_at = now()
              FROM products old
@@ -268,17 +302,22 @@ pub async fn set_status(
             before: Some(json!({ "status": row.before })),
             after: Some(json!({ "status": status.code() })),
         };
-        audit::record(&mut tx, tenant, actor, change).await?;
+        audit::record(tx, tenant, actor, change).await?;
     }
-    tx.commit().await?;
     Ok(changed.len() as u64)
 }
 
 /// Removes a product that was never stocked; one with stock history can only be archived.
 pub async fn delete(db: &sqlx::PgPool, actor: &Actor, id: ProductId) -> Result<(), Error> {
-    let tenant = actor.require(Permission::ManageCatalog)?.tenant;
-    let mut tx = tenant_tx(db, tenant).await?;
-    let before = read(&mut tx, tenant, id).await?;
+    let scope = actor.require(Permission::ManageCatalog)?;
+    in_tenant_tx(db, scope.tenant, async |tx| delete_in(tx, &scope, actor, id).await).await
+}
+
+/// The step of [`delete`], in the caller's transaction, for `scope` (its permission already
+/// required).
+pub async fn delete_in(tx: &mut PgConnection, scope: &Scope, actor: &Actor, id: ProductId) -> Result<(), Error> {
+    let tenant = scope.tenant;
+    let before = read(tx, scope, id).await?;
     let stocked = sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM stock_levels s JOIN variants v ON v.tenant_id = s.tenant_id AND v.id = s.variant_id
                           WHERE v.tenant_id = $1 AND v.product_id = $2) AS "stocked!""#,
@@ -306,8 +345,7 @@ pub async fn delete(db: &sqlx::PgPool, actor: &Actor, id: ProductId) -> Result<(
         ),
         after: None,
     };
-    audit::record(&mut tx, tenant, actor, change).await?;
-    tx.commit().await?;
+    audit::record(tx, tenant, actor, change).await?;
     Ok(())
 }
 
@@ -524,8 +562,10 @@ fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
-/// A whole product, read inside the caller's transaction.
-pub(crate) async fn read(tx: &mut PgConnection, tenant: TenantId, id: ProductId) -> Result<Product, Error> {
+/// A whole product, read inside the caller's transaction, with its stock totalled over the
+/// locations `scope` reaches.
+pub(crate) async fn read(tx: &mut PgConnection, scope: &Scope, id: ProductId) -> Result<Product, Error> {
+    let (tenant, shops) = (scope.tenant, scope.shops.ids());
     let p = sqlx::query!(
         r#"WITH RECURSIVE up AS (
                SELECT c.id, c.parent_id, c.name::text AS path, 0 AS depth
@@ -553,11 +593,13 @@ pub(crate) async fn read(tx: &mut PgConnection, tenant: TenantId, id: ProductId)
                   coalesce(sum(s.on_hand - s.reserved), 0)::bigint AS "available!"
              FROM variants v
              LEFT JOIN stock_levels s ON s.tenant_id = v.tenant_id AND s.variant_id = v.id
+                  AND ($3::uuid[] IS NULL OR s.location_id = ANY($3))
             WHERE v.tenant_id = $1 AND v.product_id = $2
             GROUP BY v.tenant_id, v.id
             ORDER BY v.position, v.id"#,
         tenant.0,
-        id.0
+        id.0,
+        shops.as_deref()
     )
     .fetch_all(&mut *tx)
     .await?
@@ -599,8 +641,10 @@ pub(crate) async fn read(tx: &mut PgConnection, tenant: TenantId, id: ProductId)
     })
 }
 
-/// The list's rows for these products, with variant counts, price ranges, stock and a thumbnail.
-async fn rows_for(tx: &mut PgConnection, tenant: TenantId, ids: &[Uuid]) -> Result<HashMap<Uuid, ProductRow>, Error> {
+/// The list's rows for these products, with variant counts, price ranges, stock (at the
+/// locations `scope` reaches) and a thumbnail.
+async fn rows_for(tx: &mut PgConnection, scope: &Scope, ids: &[Uuid]) -> Result<HashMap<Uuid, ProductRow>, Error> {
+    let (tenant, shops) = (scope.tenant, scope.shops.ids());
     let rows = sqlx::query!(
         r#"SELECT p.id, p.name, p.brand, c.name AS "category?", p.status, p.updated_at,
                   v.count AS "variants!", v.sku AS "sku!", v.low AS "low!", v.high AS "high!",
@@ -614,13 +658,15 @@ async fn rows_for(tx: &mut PgConnection, tenant: TenantId, ids: &[Uuid]) -> Resu
              LEFT JOIN LATERAL (
                  SELECT sum(s.on_hand - s.reserved) AS available
                    FROM stock_levels s JOIN variants sv ON sv.tenant_id = s.tenant_id AND sv.id = s.variant_id
-                  WHERE sv.tenant_id = p.tenant_id AND sv.product_id = p.id) st ON true
+                  WHERE sv.tenant_id = p.tenant_id AND sv.product_id = p.id
+                    AND ($3::uuid[] IS NULL OR s.location_id = ANY($3))) st ON true
              LEFT JOIN LATERAL (
                  SELECT file_key FROM product_images
                   WHERE tenant_id = p.tenant_id AND product_id = p.id ORDER BY position, id LIMIT 1) img ON true
             WHERE p.tenant_id = $1 AND p.id = ANY($2)"#,
         tenant.0,
-        ids
+        ids,
+        shops.as_deref()
     )
     .fetch_all(&mut *tx)
     .await?;

@@ -48,10 +48,11 @@ pub struct PendingSignUp {
 }
 #[cfg(feature = "server")]
 pub use staff::{
-    accept_invitation, bind_locations, change_role, invitation_preview, invite, list_staff, set_active, staff_page,
+    accept_invitation, bind_locations, bind_locations_in, change_role, change_role_in, invitation_preview, invite,
+    list_staff, set_active, set_active_in, staff_page,
 };
 #[cfg(feature = "server")]
 pub use tenant::{
-    business_home, currency, currency_in, listed_stores, platform_overview, set_listing, set_status, settings,
-    settings_page, storefront, update_settings, vendor_home,
+    business_home, currency, currency_in, listed_stores, platform_overview, set_listing, set_listing_in, set_status,
+    settings, settings_page, storefront, update_settings, update_settings_in, vendor_home,
 };

@@ -130,7 +130,8 @@ pub struct InvitationPreview {
 
 #[cfg(feature = "server")]
 pub use server::{
-    accept_invitation, bind_locations, change_role, invitation_preview, invite, list_staff, set_active, staff_page,
+    accept_invitation, bind_locations, bind_locations_in, change_role, change_role_in, invitation_preview, invite,
+    list_staff, set_active, set_active_in, staff_page,
 };
 
 #[cfg(feature = "server")]
@@ -144,8 +145,8 @@ mod server {
     use super::super::{outbox, password, token};
     use super::{Invitation, InvitationPreview, Place, RoleChoice, StaffList, StaffQuery, StaffRow, VendorChoice};
     use crate::audit::{self, Change};
-    use crate::base::{Actor, LocationId, Permission, Role, Shops, StaffMember, TenantId, VendorId};
-    use crate::db::tenant_tx;
+    use crate::base::{Actor, LocationId, Permission, Role, Scope, Shops, StaffMember, TenantId, VendorId};
+    use crate::db::{in_tenant_tx, tenant_tx};
     use crate::mail::{self, Letter, Mail};
     use crate::throttle::{self, Limit};
     use crate::{Clash, Error};
@@ -513,7 +514,20 @@ mod server {
     /// Gives a member another role (or makes them staff of another vendor). Never one's own
     /// role, and never the last active owner's; the change applies from their next request.
     pub async fn change_role(db: &sqlx::PgPool, actor: &Actor, user: Uuid, choice: RoleChoice) -> Result<(), Error> {
-        let tenant = actor.require(Permission::ManageStaff)?.tenant;
+        let scope = actor.require(Permission::ManageStaff)?;
+        in_tenant_tx(db, scope.tenant, async |tx| change_role_in(tx, &scope, actor, user, choice).await).await
+    }
+
+    /// The step of [`change_role`], in the caller's transaction, for `scope` (its permission
+    /// already required); `actor` is who changes it.
+    pub async fn change_role_in(
+        tx: &mut sqlx::PgConnection,
+        scope: &Scope,
+        actor: &Actor,
+        user: Uuid,
+        choice: RoleChoice,
+    ) -> Result<(), Error> {
+        let tenant = scope.tenant;
         if matches!(actor, Actor::Staff(me) if me.user == user) {
             return Err(Error::conflict(Clash::OwnAccount, "You cannot change your own role."));
         }
@@ -521,13 +535,12 @@ mod server {
         if (role == Role::Vendor) != vendor.is_some() {
             return Err(Error::invalid("role", VENDOR_SCOPE));
         }
-        let mut tx = tenant_tx(db, tenant).await?;
-        let before = lock_member(&mut tx, tenant, user).await?;
+        let before = lock_member(tx, tenant, user).await?;
         if before.role == role.code() && before.vendor_id == vendor.map(|v| v.0) {
             return Ok(());
         }
         if before.role == "owner" && before.active {
-            ensure_another_owner(&mut tx, tenant).await?;
+            ensure_another_owner(tx, tenant).await?;
         }
         sqlx::query!(
             "UPDATE memberships SET role = $3, vendor_id = $4 WHERE tenant_id = $1 AND user_id = $2",
@@ -546,7 +559,7 @@ mod server {
                 .await?;
         }
         audit::record(
-            &mut tx,
+            tx,
             tenant,
             actor,
             Change {
@@ -558,7 +571,6 @@ mod server {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -571,12 +583,24 @@ mod server {
         user: Uuid,
         locations: &[LocationId],
     ) -> Result<(), Error> {
-        let tenant = actor.require(Permission::ManageStaff)?.tenant;
+        let scope = actor.require(Permission::ManageStaff)?;
+        in_tenant_tx(db, scope.tenant, async |tx| bind_locations_in(tx, &scope, actor, user, locations).await).await
+    }
+
+    /// The step of [`bind_locations`], in the caller's transaction, for `scope` (its permission
+    /// already required).
+    pub async fn bind_locations_in(
+        tx: &mut sqlx::PgConnection,
+        scope: &Scope,
+        actor: &Actor,
+        user: Uuid,
+        locations: &[LocationId],
+    ) -> Result<(), Error> {
+        let tenant = scope.tenant;
         let mut wanted: Vec<Uuid> = locations.iter().map(|l| l.0).collect();
         wanted.sort_unstable();
         wanted.dedup();
-        let mut tx = tenant_tx(db, tenant).await?;
-        let role = lock_member(&mut tx, tenant, user).await?.role;
+        let role = lock_member(tx, tenant, user).await?.role;
         if role == Role::Owner.code() && !wanted.is_empty() {
             return Err(Error::invalid("locations", "an owner runs every location and cannot be bound to some"));
         }
@@ -610,7 +634,7 @@ mod server {
         before.sort_unstable();
         if before != wanted {
             audit::record(
-                &mut tx,
+                tx,
                 tenant,
                 actor,
                 Change {
@@ -623,7 +647,6 @@ mod server {
             )
             .await?;
         }
-        tx.commit().await?;
         Ok(())
     }
 
@@ -666,17 +689,29 @@ mod server {
 
     /// Lets a member sign in again, or stops them (ending their sessions in this business).
     pub async fn set_active(db: &sqlx::PgPool, actor: &Actor, user: Uuid, active: bool) -> Result<(), Error> {
-        let tenant = actor.require(Permission::ManageStaff)?.tenant;
+        let scope = actor.require(Permission::ManageStaff)?;
+        in_tenant_tx(db, scope.tenant, async |tx| set_active_in(tx, &scope, actor, user, active).await).await
+    }
+
+    /// The step of [`set_active`], in the caller's transaction, for `scope` (its permission
+    /// already required).
+    pub async fn set_active_in(
+        tx: &mut sqlx::PgConnection,
+        scope: &Scope,
+        actor: &Actor,
+        user: Uuid,
+        active: bool,
+    ) -> Result<(), Error> {
+        let tenant = scope.tenant;
         if matches!(actor, Actor::Staff(me) if me.user == user) {
             return Err(Error::conflict(Clash::OwnAccount, "You cannot deactivate yourself."));
         }
-        let mut tx = tenant_tx(db, tenant).await?;
-        let before = lock_member(&mut tx, tenant, user).await?;
+        let before = lock_member(tx, tenant, user).await?;
         if before.active == active {
             return Ok(());
         }
         if !active && before.role == "owner" {
-            ensure_another_owner(&mut tx, tenant).await?;
+            ensure_another_owner(tx, tenant).await?;
         }
         sqlx::query!(
             "UPDATE memberships SET active = $3 WHERE tenant_id = $1 AND user_id = $2",
@@ -692,7 +727,7 @@ mod server {
                 .await?;
         }
         audit::record(
-            &mut tx,
+            tx,
             tenant,
             actor,
             Change {
@@ -704,7 +739,6 @@ mod server {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 }

@@ -258,7 +258,7 @@ struct Filter<'a> {
 
 /// Tenants by name, as the filter says.
 #[cfg(feature = "server")]
-async fn summaries(db: &sqlx::PgPool, filter: Filter<'_>) -> Result<Vec<TenantSummary>, Error> {
+async fn summaries<'e>(db: impl sqlx::PgExecutor<'e>, filter: Filter<'_>) -> Result<Vec<TenantSummary>, Error> {
     sqlx::query_as!(
         TenantRow,
         r#"SELECT t.id, t.slug, t.name, t.tagline, t.mode, t.status, t.currency, t.vat_rate,
@@ -317,7 +317,7 @@ pub async fn vendor_home(db: &sqlx::PgPool, actor: &crate::base::Actor) -> Resul
 }
 
 #[cfg(feature = "server")]
-async fn one(db: &sqlx::PgPool, tenant: TenantId) -> Result<TenantSummary, Error> {
+async fn one<'e>(db: impl sqlx::PgExecutor<'e>, tenant: TenantId) -> Result<TenantSummary, Error> {
     summaries(db, Filter { slug: None, id: Some(tenant) }).await?.pop().ok_or_else(|| Error::not_found("business"))
 }
 
@@ -429,8 +429,21 @@ pub async fn update_settings(
     actor: &crate::base::Actor,
     form: SettingsForm,
 ) -> Result<TenantSummary, Error> {
+    let scope = actor.require(crate::base::Permission::ManageSettings)?;
+    crate::db::in_tenant_tx(db, scope.tenant, async |tx| update_settings_in(tx, &scope, actor, form).await).await
+}
+
+/// The step of [`update_settings`], in the caller's transaction, for `scope` (its permission
+/// already required).
+#[cfg(feature = "server")]
+pub async fn update_settings_in(
+    tx: &mut sqlx::PgConnection,
+    scope: &crate::base::Scope,
+    actor: &crate::base::Actor,
+    form: SettingsForm,
+) -> Result<TenantSummary, Error> {
     use std::str::FromStr;
-    let tenant = actor.require(crate::base::Permission::ManageSettings)?.tenant;
+    let tenant = scope.tenant;
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 120 {
         return Err(Error::invalid("name", "enter the business's name (at most 120 characters)"));
@@ -447,8 +460,9 @@ pub async fn update_settings(
     if !TIME_ZONES.contains(&form.time_zone.as_str()) {
         return Err(Error::invalid("time_zone", "choose a time zone from the list"));
     }
-    let before = one(db, tenant).await?;
-    let mut tx = crate::db::tenant_tx(db, tenant).await?;
+    // Locked first, so that the audit's "before" is what this change replaced.
+    sqlx::query!("SELECT id FROM tenants WHERE id = $1 FOR UPDATE", tenant.0).fetch_optional(&mut *tx).await?;
+    let before = one(&mut *tx, tenant).await?;
     sqlx::query!(
         "UPDATE tenants SET name = $2, tagline = $3, currency = $4, vat_rate = $5, prices_include_tax = $6, time_zone = $7
           WHERE id = $1",
@@ -484,16 +498,27 @@ pub async fn update_settings(
         before: Some(snapshot(&before)),
         after: Some(snapshot(&after)),
     };
-    crate::audit::record(&mut tx, tenant, actor, change).await?;
-    tx.commit().await?;
+    crate::audit::record(tx, tenant, actor, change).await?;
     Ok(after)
 }
 
 /// Shows the actor's business's storefront on the platform's start page, or takes it off.
 #[cfg(feature = "server")]
 pub async fn set_listing(db: &sqlx::PgPool, actor: &crate::base::Actor, listed: bool) -> Result<(), Error> {
-    let tenant = actor.require(crate::base::Permission::ManageSettings)?.tenant;
-    let mut tx = crate::db::tenant_tx(db, tenant).await?;
+    let scope = actor.require(crate::base::Permission::ManageSettings)?;
+    crate::db::in_tenant_tx(db, scope.tenant, async |tx| set_listing_in(tx, &scope, actor, listed).await).await
+}
+
+/// The step of [`set_listing`], in the caller's transaction, for `scope` (its permission
+/// already required).
+#[cfg(feature = "server")]
+pub async fn set_listing_in(
+    tx: &mut sqlx::PgConnection,
+    scope: &crate::base::Scope,
+    actor: &crate::base::Actor,
+    listed: bool,
+) -> Result<(), Error> {
+    let tenant = scope.tenant;
     let before = sqlx::query_scalar!("SELECT listed FROM tenants WHERE id = $1 FOR UPDATE", tenant.0)
         .fetch_optional(&mut *tx)
         .await?
@@ -509,8 +534,7 @@ pub async fn set_listing(db: &sqlx::PgPool, actor: &crate::base::Actor, listed: 
         before: Some(serde_json::json!({ "listed": before })),
         after: Some(serde_json::json!({ "listed": listed })),
     };
-    crate::audit::record(&mut tx, tenant, actor, change).await?;
-    tx.commit().await?;
+    crate::audit::record(tx, tenant, actor, change).await?;
     Ok(())
 }
 
