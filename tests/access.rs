@@ -1,16 +1,18 @@
 //! Identity and access against a real database, acting as the application's role so that
-//! row-level security binds exactly as in production.
+//! row-level security binds exactly as in production. Each test builds the businesses and
+//! people it needs (see `support`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
 
-use commerce::base::{Actor, Role, TenantId};
+mod support;
+
+use commerce::base::{Actor, Permission, Role};
 use commerce::identity::session::ClientInfo;
 use commerce::identity::{self, RoleChoice, SignUp};
 use commerce::{Clash, Error};
 use sqlx::PgPool;
+use support::{Business, PASSWORD, email_of, sign_in, user_of};
 
-const APP_ROLE: &str = "commerce_app";
-const PASSWORD: &str = commerce::demo::PASSWORD;
 const CASHIER: RoleChoice = RoleChoice { role: Role::Cashier, vendor: None };
 
 /// A postman that keeps letters in a folder of their own, to be read back.
@@ -25,43 +27,31 @@ fn link_token(body: &str, path: &str) -> String {
     body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
-/// The demo data loaded as the owner, and a pool acting as the application.
-async fn demo(owner: &PgPool) -> PgPool {
-    commerce::demo::load(owner).await.expect("demo data");
-    commerce::db::pool_as_role(owner, APP_ROLE).await.expect("application pool")
-}
-
 fn client(ip: &str) -> ClientInfo {
     ClientInfo { user_agent: "test".into(), ip: ip.into() }
 }
 
-async fn sign_in(db: &PgPool, email: &str) -> Actor {
-    identity::log_in(db, email, PASSWORD, &client("10.0.0.1")).await.expect(email).actor
-}
-
-async fn tenant_of(db: &PgPool, slug: &str) -> TenantId {
-    TenantId(sqlx::query_scalar("SELECT id FROM tenants WHERE slug = $1").bind(slug).fetch_one(db).await.unwrap())
-}
-
 #[sqlx::test]
 async fn a_query_without_the_tenant_setting_sees_no_rows(owner: PgPool) {
-    let db = demo(&owner).await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    oja.location("Lekki Phase 1", "shop").await;
+    Business::marketplace(&owner, "Gadget Market").await;
+    let db = oja.db.clone();
     let bare: i64 = sqlx::query_scalar("SELECT count(*) FROM locations").fetch_one(&db).await.unwrap();
     assert_eq!(bare, 0, "no tenant set: nothing visible");
     let members: i64 = sqlx::query_scalar("SELECT count(*) FROM memberships").fetch_one(&db).await.unwrap();
     assert_eq!(members, 0);
 
-    let shop = tenant_of(&db, "ojafresh").await;
-    let mut tx = commerce::db::tenant_tx(&db, shop).await.unwrap();
+    let mut tx = commerce::db::tenant_tx(&db, oja.tenant).await.unwrap();
     let own: i64 = sqlx::query_scalar("SELECT count(*) FROM locations").fetch_one(&mut *tx).await.unwrap();
     assert_eq!(own, 2, "the shop's two locations, and not the marketplace's");
 }
 
 #[sqlx::test]
 async fn a_tenant_cannot_write_into_another(owner: PgPool) {
-    let db = demo(&owner).await;
-    let (shop, market) = (tenant_of(&db, "ojafresh").await, tenant_of(&db, "gadgetmarket").await);
-    let mut tx = commerce::db::tenant_tx(&db, shop).await.unwrap();
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let market = Business::marketplace(&owner, "Gadget Market").await.tenant;
+    let mut tx = commerce::db::tenant_tx(&oja.db, oja.tenant).await.unwrap();
     let smuggled =
         sqlx::query("INSERT INTO locations (tenant_id, id, name, kind) VALUES ($1, gen_random_uuid(), 'X', 'shop')")
             .bind(market.0)
@@ -72,17 +62,21 @@ async fn a_tenant_cannot_write_into_another(owner: PgPool) {
 
 #[sqlx::test]
 async fn each_role_may_do_what_its_role_allows_and_nothing_else(owner: PgPool) {
-    let db = demo(&owner).await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let market = Business::marketplace(&owner, "Gadget Market").await;
+    let db = oja.db.clone();
     let (_, mail) = postbox();
     let base = "http://shop.test";
-    for (email, dashboard, staff, invite, till, vendor_portal) in [
-        ("owner@ojafresh.ng", true, true, true, true, false),
-        ("manager@ojafresh.ng", true, true, false, true, false),
-        ("accounts@ojafresh.ng", true, true, false, false, false),
-        ("cashier@ojafresh.ng", false, false, false, true, false),
-        ("vendor@gadgetmarket.ng", false, false, false, false, true),
+    for (business, role, dashboard, staff, invite, till, vendor_portal) in [
+        (&oja, Role::Owner, true, true, true, true, false),
+        (&oja, Role::Manager, true, true, false, true, false),
+        (&oja, Role::Accountant, true, true, false, false, false),
+        (&oja, Role::Cashier, false, false, false, true, false),
+        (&market, Role::Vendor, false, false, false, false, true),
     ] {
-        let actor = sign_in(&db, email).await;
+        let member = business.member(role).await;
+        let actor = sign_in(&db, email_of(&member)).await;
+        let email = email_of(&actor);
         let allowed = |result: Result<(), Error>| match result {
             Ok(()) => true,
             Err(Error::Forbidden(_)) => false,
@@ -100,35 +94,38 @@ async fn each_role_may_do_what_its_role_allows_and_nothing_else(owner: PgPool) {
 
 #[sqlx::test]
 async fn another_businesss_staff_are_not_found(owner: PgPool) {
-    let db = demo(&owner).await;
-    let market_owner = sign_in(&db, "owner@gadgetmarket.ng").await;
-    let cashier = sign_in(&db, "cashier@ojafresh.ng").await;
-    let Actor::Staff(cashier) = cashier else { panic!("staff") };
-    let result = identity::set_active(&db, &market_owner, cashier.user, false).await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let market = Business::marketplace(&owner, "Gadget Market").await;
+    let db = oja.db.clone();
+    let cashier = user_of(&oja.member(Role::Cashier).await);
+    let result = identity::set_active(&db, &market.owner, cashier, false).await;
     assert!(matches!(result, Err(Error::NotFound(_))), "{result:?}");
-    let staff = identity::list_staff(&db, &market_owner).await.unwrap();
-    assert!(staff.members.iter().all(|m| m.email.ends_with("@gadgetmarket.ng")), "{staff:?}");
+    let staff = identity::list_staff(&db, &market.owner).await.unwrap();
+    let theirs = format!("@{}.test", market.slug);
+    assert!(staff.members.iter().all(|m| m.email.ends_with(&theirs)), "{staff:?}");
 }
 
 #[sqlx::test]
 async fn too_many_sign_in_attempts_are_refused_for_a_while(owner: PgPool) {
-    let db = demo(&owner).await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let db = oja.db.clone();
+    let boss = email_of(&oja.owner);
     for attempt in 1..=10 {
-        let result = identity::log_in(&db, "owner@ojafresh.ng", "not-the-password", &client("10.0.0.9")).await;
+        let result = identity::log_in(&db, boss, "not-the-password", &client("10.0.0.9")).await;
         assert!(matches!(result, Err(Error::Unauthorized(_))), "attempt {attempt}: {result:?}");
     }
-    let result = identity::log_in(&db, "owner@ojafresh.ng", PASSWORD, &client("10.0.0.9")).await;
+    let result = identity::log_in(&db, boss, PASSWORD, &client("10.0.0.9")).await;
     match result {
         Err(Error::RateLimited { retry_after }) => assert!((1..=300).contains(&retry_after)),
         other => panic!("the eleventh attempt went through: {other:?}"),
     }
-    let elsewhere = identity::log_in(&db, "owner@ojafresh.ng", PASSWORD, &client("10.0.0.10")).await;
+    let elsewhere = identity::log_in(&db, boss, PASSWORD, &client("10.0.0.10")).await;
     assert!(elsewhere.is_ok(), "guesses from one address never lock the owner out from another: {elsewhere:?}");
 }
 
 #[sqlx::test]
 async fn a_new_business_opens_from_the_mailed_link_and_its_address_is_its_own(owner: PgPool) {
-    let db = demo(&owner).await;
+    let db = commerce::db::pool_as_role(&owner, support::APP_ROLE).await.unwrap();
     let (letters, mail) = postbox();
     let form = SignUp {
         business_name: "Mama Put Foods".into(),
@@ -172,23 +169,22 @@ async fn a_new_business_opens_from_the_mailed_link_and_its_address_is_its_own(ow
 
 #[sqlx::test]
 async fn signing_up_with_a_registered_email_answers_as_any_other_and_says_the_rest_by_mail(owner: PgPool) {
-    let db = demo(&owner).await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let db = oja.db.clone();
+    let registered = email_of(&oja.owner);
     let (letters, mail) = postbox();
     let form = SignUp {
         business_name: "Second Shop".into(),
         slug: "second-shop".into(),
         mode: "svm".into(),
         owner_name: "Chidi Okafor".into(),
-        email: "owner@ojafresh.ng".into(),
+        email: registered.into(),
         password: "garri-and-groundnut".into(),
     };
     let answer = identity::sign_up(&db, &mail, form, &client("10.0.0.2"), "http://t").await;
     assert_eq!(answer, Ok(()), "the same answer as for a new address");
     let letter = letters.letters().pop().expect("a letter");
-    assert_eq!(
-        (letter.to.as_str(), letter.subject.as_str()),
-        ("owner@ojafresh.ng", "You already have an SC-1 account")
-    );
+    assert_eq!((letter.to.as_str(), letter.subject.as_str()), (registered, "You already have an SC-1 account"));
     assert!(!letter.body.contains("/signup/confirm/"), "no business is opened for an existing account");
     let pending: i64 = sqlx::query_scalar("SELECT count(*) FROM signups").fetch_one(&owner).await.unwrap();
     assert_eq!(pending, 0);
@@ -196,9 +192,10 @@ async fn signing_up_with_a_registered_email_answers_as_any_other_and_says_the_re
 
 #[sqlx::test]
 async fn an_invited_cashier_joins_once_and_signs_in_as_a_cashier(owner: PgPool) {
-    let db = demo(&owner).await;
+    let oja = Business::open(&owner, "Oja Fresh Supermarket").await;
+    let db = oja.db.clone();
     let (letters, mail) = postbox();
-    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let boss = sign_in(&db, email_of(&oja.owner)).await;
     let link = identity::invite(&db, &mail, &boss, "ada@example.ng", CASHIER, "http://shop.test").await.unwrap();
     let token = link.rsplit('/').next().unwrap();
     let preview = identity::invitation_preview(&db, token).await.unwrap();
@@ -229,14 +226,17 @@ async fn an_invited_cashier_joins_once_and_signs_in_as_a_cashier(owner: PgPool) 
 
 #[sqlx::test]
 async fn deactivated_staff_lose_their_sessions_and_cannot_sign_in(owner: PgPool) {
-    let db = demo(&owner).await;
-    let boss = sign_in(&db, "owner@ojafresh.ng").await;
-    let cashier_login = identity::log_in(&db, "cashier@ojafresh.ng", PASSWORD, &client("10.0.0.4")).await.unwrap();
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let db = oja.db.clone();
+    let boss = sign_in(&db, email_of(&oja.owner)).await;
+    let cashier = oja.member(Role::Cashier).await;
+    let cashier_email = email_of(&cashier);
+    let cashier_login = identity::log_in(&db, cashier_email, PASSWORD, &client("10.0.0.4")).await.unwrap();
     let Actor::Staff(cashier) = &cashier_login.actor else { panic!("staff") };
     identity::set_active(&db, &boss, cashier.user, false).await.unwrap();
     let session = identity::session::resolve(&db, &cashier_login.cookie_value).await.unwrap();
     assert!(session.is_none(), "their session ended");
-    let again = identity::log_in(&db, "cashier@ojafresh.ng", PASSWORD, &client("10.0.0.4")).await;
+    let again = identity::log_in(&db, cashier_email, PASSWORD, &client("10.0.0.4")).await;
     assert!(matches!(again, Err(Error::Unauthorized(_))), "{again:?}");
     let Actor::Staff(me) = &boss else { panic!("staff") };
     let myself = identity::set_active(&db, &boss, me.user, false).await;
@@ -245,8 +245,10 @@ async fn deactivated_staff_lose_their_sessions_and_cannot_sign_in(owner: PgPool)
 
 #[sqlx::test]
 async fn a_session_is_found_by_its_cookie_and_ends_at_sign_out(owner: PgPool) {
-    let db = demo(&owner).await;
-    let login = identity::log_in(&db, "manager@ojafresh.ng", PASSWORD, &client("10.0.0.5")).await.unwrap();
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let db = oja.db.clone();
+    let manager = oja.member(Role::Manager).await;
+    let login = identity::log_in(&db, email_of(&manager), PASSWORD, &client("10.0.0.5")).await.unwrap();
     let found = identity::session::resolve(&db, &login.cookie_value).await.unwrap().expect("live session");
     assert_eq!(found.actor, login.actor);
     assert!(identity::session::resolve(&db, "made-up-cookie").await.unwrap().is_none());
@@ -256,56 +258,56 @@ async fn a_session_is_found_by_its_cookie_and_ends_at_sign_out(owner: PgPool) {
 
 #[sqlx::test]
 async fn a_platform_admin_suspends_a_business_and_its_people_are_stopped(owner: PgPool) {
-    let db = demo(&owner).await;
-    let admin = sign_in(&db, "admin@sc1.ng").await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let market = Business::marketplace(&owner, "Gadget Market").await;
+    let db = oja.db.clone();
+    let admin = sign_in(&db, &support::platform_admin(&owner).await).await;
     assert!(matches!(admin, Actor::PlatformAdmin { .. }));
-    let cashier = identity::log_in(&db, "cashier@ojafresh.ng", PASSWORD, &client("10.0.0.6")).await.unwrap();
-    let shop = tenant_of(&db, "ojafresh").await;
+    let cashier = oja.member(Role::Cashier).await;
+    let cashier = identity::log_in(&db, email_of(&cashier), PASSWORD, &client("10.0.0.6")).await.unwrap();
+    let shop = oja.tenant;
 
-    let refused = identity::set_status(
-        &db,
-        &sign_in(&db, "owner@gadgetmarket.ng").await,
-        shop,
-        identity::TenantStatus::Suspended,
-    )
-    .await;
+    let refused = identity::set_status(&db, &market.owner, shop, identity::TenantStatus::Suspended).await;
     assert!(matches!(refused, Err(Error::Forbidden(_))), "only platform admins suspend");
 
     identity::set_status(&db, &admin, shop, identity::TenantStatus::Suspended).await.unwrap();
     assert!(identity::session::resolve(&db, &cashier.cookie_value).await.unwrap().is_none(), "sessions stop");
-    assert!(matches!(identity::storefront(&db, "ojafresh").await, Err(Error::NotFound(_))), "the storefront closes");
-    assert!(identity::log_in(&db, "owner@ojafresh.ng", PASSWORD, &client("10.0.0.6")).await.is_err());
+    assert!(matches!(identity::storefront(&db, &oja.slug).await, Err(Error::NotFound(_))), "the storefront closes");
+    assert!(identity::log_in(&db, email_of(&oja.owner), PASSWORD, &client("10.0.0.6")).await.is_err());
 
     identity::set_status(&db, &admin, shop, identity::TenantStatus::Active).await.unwrap();
-    assert!(identity::storefront(&db, "ojafresh").await.is_ok());
+    assert!(identity::storefront(&db, &oja.slug).await.is_ok());
 }
 
 #[sqlx::test]
 async fn a_reset_link_sets_a_new_password_once_and_ends_every_session(owner: PgPool) {
-    let db = demo(&owner).await;
-    let earlier = identity::log_in(&db, "accounts@ojafresh.ng", PASSWORD, &client("10.0.0.7")).await.unwrap();
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let db = oja.db.clone();
+    let accountant = oja.member(Role::Accountant).await;
+    let accounts = email_of(&accountant);
+    let earlier = identity::log_in(&db, accounts, PASSWORD, &client("10.0.0.7")).await.unwrap();
     let (letters, mail) = postbox();
     identity::reset::request_reset(&db, &mail, "nobody@example.ng", "10.0.0.7", "http://t").await.unwrap();
     assert!(letters.letters().is_empty(), "nothing is sent for an address without an account");
-    identity::reset::request_reset(&db, &mail, "accounts@ojafresh.ng", "10.0.0.7", "http://t").await.unwrap();
+    identity::reset::request_reset(&db, &mail, accounts, "10.0.0.7", "http://t").await.unwrap();
     let letter = letters.letters().pop().expect("a letter");
-    assert_eq!(letter.to, "accounts@ojafresh.ng");
+    assert_eq!(letter.to, accounts);
     let token = &link_token(&letter.body, "/admin/reset/");
     let weak = identity::reset::reset_password(&db, token, "password1").await;
     assert!(matches!(&weak, Err(Error::Invalid { field, .. }) if field == "password"), "{weak:?}");
     identity::reset::reset_password(&db, token, "ofada-rice-and-stew").await.unwrap();
     assert!(identity::session::resolve(&db, &earlier.cookie_value).await.unwrap().is_none());
-    assert!(identity::log_in(&db, "accounts@ojafresh.ng", "ofada-rice-and-stew", &client("10.0.0.7")).await.is_ok());
+    assert!(identity::log_in(&db, accounts, "ofada-rice-and-stew", &client("10.0.0.7")).await.is_ok());
     assert!(matches!(identity::reset::reset_password(&db, token, "another-long-one-9").await, Err(Error::NotFound(_))));
-    let boss = sign_in(&db, "owner@ojafresh.ng").await;
-    let outbox = identity::outbox::recent(&db, &boss).await.unwrap();
+    let outbox = identity::outbox::recent(&db, &oja.owner).await.unwrap();
     assert!(outbox.iter().all(|m| !m.body.contains(token.as_str())), "the business's outbox never sees it");
 }
 
 #[sqlx::test]
 async fn the_owner_changes_settings_and_the_change_is_audited(owner: PgPool) {
-    let db = demo(&owner).await;
-    let boss = sign_in(&db, "owner@ojafresh.ng").await;
+    let oja = Business::open(&owner, "Oja Fresh Supermarket").await;
+    let db = oja.db.clone();
+    let boss = oja.owner.clone();
     let form = identity::SettingsForm {
         name: "Oja Fresh".into(),
         tagline: "Fresh food, fair prices".into(),
@@ -325,7 +327,7 @@ async fn the_owner_changes_settings_and_the_change_is_audited(owner: PgPool) {
     }
     let saved = identity::update_settings(&db, &boss, form.clone()).await.unwrap();
     assert_eq!((saved.name.as_str(), saved.prices_include_tax), ("Oja Fresh", false));
-    let accountant = sign_in(&db, "accounts@ojafresh.ng").await;
+    let accountant = oja.member(Role::Accountant).await;
     assert!(matches!(identity::update_settings(&db, &accountant, form).await, Err(Error::Forbidden(_))));
     let trail = commerce::audit::list(
         &db,
@@ -340,24 +342,26 @@ async fn the_owner_changes_settings_and_the_change_is_audited(owner: PgPool) {
 
 #[sqlx::test]
 async fn a_shopper_account_belongs_to_one_store(owner: PgPool) {
-    let db = demo(&owner).await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let market = Business::marketplace(&owner, "Gadget Market").await;
+    let db = oja.db.clone();
     let form = identity::shopper::Registration {
         name: "Ngozi Eze".into(),
         email: "ngozi@example.ng".into(),
         phone: String::new(),
         password: "moi-moi-and-pap-22".into(),
     };
-    let done = identity::shopper::register(&db, "ojafresh", form.clone(), &client("10.0.0.8")).await.unwrap();
+    let done = identity::shopper::register(&db, &oja.slug, form.clone(), &client("10.0.0.8")).await.unwrap();
     assert!(matches!(done.actor, Actor::Shopper { .. }));
-    let again = identity::shopper::register(&db, "ojafresh", form.clone(), &client("10.0.0.8")).await;
+    let again = identity::shopper::register(&db, &oja.slug, form.clone(), &client("10.0.0.8")).await;
     assert!(matches!(&again, Err(Error::Invalid { field, .. }) if field == "email"), "{again:?}");
     assert!(
-        identity::shopper::log_in(&db, "ojafresh", "ngozi@example.ng", &form.password, &client("10.0.0.8"))
+        identity::shopper::log_in(&db, &oja.slug, "ngozi@example.ng", &form.password, &client("10.0.0.8"))
             .await
             .is_ok()
     );
     let elsewhere =
-        identity::shopper::log_in(&db, "gadgetmarket", "ngozi@example.ng", &form.password, &client("10.0.0.8")).await;
+        identity::shopper::log_in(&db, &market.slug, "ngozi@example.ng", &form.password, &client("10.0.0.8")).await;
     assert!(matches!(elsewhere, Err(Error::Unauthorized(_))), "another store does not know this shopper");
     assert!(matches!(
         identity::shopper::log_in(&db, "nope", "x@y.ng", "z", &client("10.0.0.8")).await,
@@ -375,12 +379,15 @@ fn staff(actor: &Actor) -> &commerce::base::StaffMember {
 
 #[sqlx::test]
 async fn the_owner_changes_roles_but_never_leaves_the_business_without_an_owner(owner: PgPool) {
-    let db = demo(&owner).await;
-    let boss = sign_in(&db, "owner@ojafresh.ng").await;
-    let cashier = staff(&sign_in(&db, "cashier@ojafresh.ng").await).user;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let market = Business::marketplace(&owner, "Gadget Market").await;
+    let db = oja.db.clone();
+    let boss = sign_in(&db, email_of(&oja.owner)).await;
+    let cashier_member = oja.member(Role::Cashier).await;
+    let (cashier, cashier_email) = (user_of(&cashier_member), email_of(&cashier_member));
     let manager = RoleChoice { role: Role::Manager, vendor: None };
     identity::change_role(&db, &boss, cashier, manager).await.unwrap();
-    let promoted = sign_in(&db, "cashier@ojafresh.ng").await;
+    let promoted = sign_in(&db, cashier_email).await;
     assert_eq!(staff(&promoted).role, Role::Manager, "the new role applies at once");
     let audit = commerce::audit::list(&db, &boss, &commerce::audit::AuditFilter::default()).await.unwrap();
     assert_eq!(audit.entries[0].action, "role changed");
@@ -395,21 +402,23 @@ async fn the_owner_changes_roles_but_never_leaves_the_business_without_an_owner(
 
     let owner_role = RoleChoice { role: Role::Owner, vendor: None };
     identity::change_role(&db, &boss, cashier, owner_role).await.unwrap();
-    let second_owner = sign_in(&db, "cashier@ojafresh.ng").await;
+    let second_owner = sign_in(&db, cashier_email).await;
     identity::change_role(&db, &second_owner, staff(&boss).user, manager).await.unwrap();
-    let demoted = sign_in(&db, "owner@ojafresh.ng").await;
+    let demoted = sign_in(&db, email_of(&boss)).await;
     let refused = identity::change_role(&db, &demoted, cashier, manager).await;
     assert!(matches!(refused, Err(Error::Forbidden(_))), "the old owner is a manager now: {refused:?}");
 
-    let market_owner = sign_in(&db, "owner@gadgetmarket.ng").await;
-    let elsewhere = identity::change_role(&db, &market_owner, cashier, CASHIER).await;
+    let elsewhere = identity::change_role(&db, &market.owner, cashier, CASHIER).await;
     assert!(matches!(elsewhere, Err(Error::NotFound(_))), "another business's member: {elsewhere:?}");
 }
 
 #[sqlx::test]
 async fn a_marketplace_invites_staff_for_one_of_its_own_vendors(owner: PgPool) {
-    let db = demo(&owner).await;
-    let market_owner = sign_in(&db, "owner@gadgetmarket.ng").await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let market = Business::marketplace(&owner, "Gadget Market").await;
+    market.vendor("Chinedu Phones").await;
+    let db = market.db.clone();
+    let market_owner = market.owner.clone();
     let list = identity::list_staff(&db, &market_owner).await.unwrap();
     let vendor = list.vendors.first().expect("the marketplace has vendors").clone();
     let choice = RoleChoice::parse(&RoleChoice { role: Role::Vendor, vendor: Some(vendor.id) }.code()).unwrap();
@@ -423,8 +432,7 @@ async fn a_marketplace_invites_staff_for_one_of_its_own_vendors(owner: PgPool) {
     let seller = listed.members.iter().find(|m| m.email == "seller@example.ng").unwrap();
     assert_eq!(seller.vendor.as_ref(), Some(&vendor));
 
-    let shop_owner = sign_in(&db, "owner@ojafresh.ng").await;
-    let foreign = identity::invite(&db, &mail, &shop_owner, "x@example.ng", choice, "http://s.test").await;
+    let foreign = identity::invite(&db, &mail, &oja.owner, "x@example.ng", choice, "http://s.test").await;
     assert!(matches!(&foreign, Err(Error::Invalid { field, .. }) if field == "role"), "{foreign:?}");
     assert_eq!(RoleChoice::parse("vendor"), None, "vendor staff need a vendor");
     assert_eq!(RoleChoice::parse("cashier"), Some(CASHIER));
@@ -432,15 +440,16 @@ async fn a_marketplace_invites_staff_for_one_of_its_own_vendors(owner: PgPool) {
 
 #[sqlx::test]
 async fn the_sweep_forgets_what_has_expired_and_keeps_what_has_not(owner: PgPool) {
-    let db = demo(&owner).await;
-    let live = sign_in(&db, "owner@ojafresh.ng").await;
-    let expired = sign_in(&db, "manager@ojafresh.ng").await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let db = oja.db.clone();
+    let live = sign_in(&db, email_of(&oja.owner)).await;
+    let expired = sign_in(&db, email_of(&oja.member(Role::Manager).await)).await;
     sqlx::query("UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE user_id = $1")
         .bind(staff(&expired).user)
         .execute(&owner)
         .await
         .unwrap();
-    let shop = tenant_of(&db, "ojafresh").await;
+    let shop = oja.tenant;
     for (key, age) in [("old", "2 days"), ("new", "1 hour")] {
         sqlx::query(
             "INSERT INTO idempotency_keys (tenant_id, client, key, request_hash, created_at)
@@ -475,10 +484,12 @@ async fn the_sweep_forgets_what_has_expired_and_keeps_what_has_not(owner: PgPool
 
 #[sqlx::test]
 async fn every_id_of_another_business_answers_not_found(owner: PgPool) {
-    let db = demo(&owner).await;
-    let shop_owner = sign_in(&db, "owner@ojafresh.ng").await;
-    let market_owner = sign_in(&db, "owner@gadgetmarket.ng").await;
-    let shop_member = staff(&sign_in(&db, "manager@ojafresh.ng").await).user;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let market = Business::marketplace(&owner, "Gadget Market").await;
+    let db = oja.db.clone();
+    let shop_owner = oja.owner.clone();
+    let market_owner = market.owner.clone();
+    let shop_member = staff(&sign_in(&db, email_of(&oja.member(Role::Manager).await)).await).user;
     identity::api_client::create(&db, &shop_owner, "Till sync", &["settings:read".to_owned()]).await.unwrap();
     let shop_client = identity::api_client::list(&db, &shop_owner).await.unwrap()[0].id;
     let shop_session: uuid::Uuid = sqlx::query_scalar("SELECT id FROM sessions WHERE user_id = $1 LIMIT 1")
@@ -504,8 +515,9 @@ async fn a_kept_token_is_forgotten_as_soon_as_its_client_is_revoked(owner: PgPoo
 
     use identity::api_client::{self, TokenCache};
 
-    let db = demo(&owner).await;
-    let shop_owner = sign_in(&db, "owner@ojafresh.ng").await;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let db = oja.db.clone();
+    let shop_owner = oja.owner.clone();
     let made = api_client::create(&db, &shop_owner, "Till sync", &["settings:read".to_owned()]).await.unwrap();
     let bearer = api_client::issue_token(&db, &made.client_id, &made.client_secret, None, "10.0.0.2")
         .await
@@ -555,4 +567,52 @@ async fn a_kept_token_is_forgotten_as_soon_as_its_client_is_revoked(owner: PgPoo
     assert!(api_client::resolve_token(&db, &bearer).await.unwrap().is_none());
     following.abort();
     let _ = following.await;
+}
+
+#[sqlx::test]
+async fn catalog_staff_and_settings_steps_make_one_transaction_and_fail_together(owner: PgPool) {
+    use commerce::catalog::{ProductInput, ProductQuery, category, product};
+    let oja = Business::open(&owner, "Oja Fresh Supermarket").await;
+    let (db, boss) = (oja.db.clone(), oja.owner.clone());
+    let cashier = user_of(&oja.member(Role::Cashier).await);
+    let manager = RoleChoice { role: Role::Manager, vendor: None };
+    let renamed = identity::SettingsForm {
+        name: "Oja Fresh".into(),
+        tagline: "Fresh food, fair prices".into(),
+        currency: "NGN".into(),
+        vat_rate: "7.5".into(),
+        prices_include_tax: true,
+        time_zone: "Africa/Lagos".into(),
+    };
+    let scope = boss.require(Permission::ManageSettings).unwrap();
+    // A new shelf with its first product, a cashier promoted and the business renamed, in one
+    // transaction with the owner's attempt to stop themselves, which is refused.
+    let all_but_the_last = async |tx: &mut sqlx::PgConnection| {
+        let rice = category::create_in(tx, &scope, &boss, "Rice & grains", None).await.unwrap();
+        let input = ProductInput { category: Some(rice), ..support::single("Mama Gold Rice 5kg", "MAMA-5", 9500) };
+        product::create_in(tx, &scope, &boss, input).await.unwrap();
+        identity::change_role_in(tx, &scope, &boss, cashier, manager).await.unwrap();
+        identity::update_settings_in(tx, &scope, &boss, renamed.clone()).await.unwrap();
+    };
+    let mut tx = commerce::db::tenant_tx(&db, oja.tenant).await.unwrap();
+    all_but_the_last(&mut tx).await;
+    let refused = identity::set_active_in(&mut tx, &scope, &boss, user_of(&boss), false).await;
+    assert!(matches!(refused, Err(Error::Conflict { clash: Clash::OwnAccount, .. })), "{refused:?}");
+    drop(tx);
+
+    let seen = async || {
+        let shelves = category::list(&db, &boss).await.unwrap().len();
+        let products = product::list(&db, &boss, &ProductQuery::default(), None, 10).await.unwrap().rows.len();
+        let staff = identity::list_staff(&db, &boss).await.unwrap();
+        let role = staff.members.iter().find(|m| m.user == cashier).unwrap().role;
+        let name = identity::settings(&db, &boss).await.unwrap().name;
+        let audited = commerce::audit::list(&db, &boss, &commerce::audit::AuditFilter::default()).await.unwrap();
+        (shelves, products, role, name, audited.entries.len())
+    };
+    assert_eq!(seen().await, (0, 0, Role::Cashier, "Oja Fresh Supermarket".to_owned(), 0), "none of it happened");
+
+    let mut tx = commerce::db::tenant_tx(&db, oja.tenant).await.unwrap();
+    all_but_the_last(&mut tx).await;
+    tx.commit().await.unwrap();
+    assert_eq!(seen().await, (1, 1, Role::Manager, "Oja Fresh".to_owned(), 4), "all of it, each step audited");
 }

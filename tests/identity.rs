@@ -2,9 +2,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
 
+mod support;
+
 use commerce::Error;
 use commerce::identity::{self, LocationKind, TenantMode};
 use sqlx::PgPool;
+use support::Business;
 
 #[sqlx::test]
 async fn demo_data_loads_once(db: PgPool) -> sqlx::Result<()> {
@@ -17,10 +20,13 @@ async fn demo_data_loads_once(db: PgPool) -> sqlx::Result<()> {
 }
 
 #[sqlx::test]
-async fn the_overview_lists_every_business_with_its_locations(db: PgPool) {
-    commerce::demo::load(&db).await.ok();
+async fn the_overview_lists_every_business_with_its_locations(owner: PgPool) {
+    let oja = Business::open(&owner, "Oja Fresh Supermarket").await;
+    oja.location("Apapa store", "warehouse").await;
+    let market = Business::marketplace(&owner, "Naija Gadget Market").await;
+    market.price_in("GHS").await;
     let admin = commerce::base::Actor::PlatformAdmin { user: uuid::Uuid::nil(), name: "Platform Operations".into() };
-    let overview = identity::platform_overview(&db, &admin).await.unwrap_or_else(|e| panic!("{e}"));
+    let overview = identity::platform_overview(&oja.db, &admin).await.unwrap_or_else(|e| panic!("{e}"));
     let names: Vec<_> = overview.tenants.iter().map(|t| (t.name.as_str(), t.mode, t.location_count)).collect();
     assert_eq!(
         names,
@@ -28,30 +34,40 @@ async fn the_overview_lists_every_business_with_its_locations(db: PgPool) {
     );
     assert_eq!(overview.location_count, 3);
     assert_eq!(overview.marketplaces().count(), 1);
-    let shop = &overview.tenants[1];
+    let (market, shop) = (&overview.tenants[0], &overview.tenants[1]);
     assert_eq!(
         (shop.currency.code(), shop.vat_rate.to_string().as_str(), shop.time_zone.as_str()),
-        ("NGN", "7.5000", "Africa/Lagos")
+        ("NGN", "7.5000", "Africa/Lagos"),
+        "a new business trades in naira, with Nigeria's VAT and time"
     );
+    assert_eq!(market.currency.code(), "GHS");
+    let refused = identity::platform_overview(&oja.db, &oja.owner).await;
+    assert!(matches!(refused, Err(Error::Forbidden(_))), "an owner sees their own business alone: {refused:?}");
 }
 
 #[sqlx::test]
-async fn a_storefront_shows_the_shops_but_not_the_warehouses(db: PgPool) {
-    commerce::demo::load(&db).await.ok();
-    let store = identity::storefront(&db, "ojafresh").await.unwrap_or_else(|e| panic!("{e}"));
+async fn a_storefront_shows_the_shops_but_not_the_warehouses(owner: PgPool) {
+    let oja = Business::open(&owner, "Oja Fresh Supermarket").await;
+    oja.location("Apapa store", "warehouse").await;
+    oja.location("Lekki Phase 1", "shop").await;
+    let store = identity::storefront(&oja.db, &oja.slug).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(store.tenant.name, "Oja Fresh Supermarket");
     let shops: Vec<_> = store.shops.iter().map(|s| (s.name.as_str(), s.kind)).collect();
-    assert_eq!(shops, [("Ikeja GRA", LocationKind::Shop), ("Lekki Phase 1", LocationKind::Shop)]);
+    assert_eq!(shops, [("Lekki Phase 1", LocationKind::Shop), ("Main shop", LocationKind::Shop)]);
 
-    let market = identity::storefront(&db, "gadgetmarket").await.unwrap_or_else(|e| panic!("{e}"));
-    assert!(market.shops.is_empty(), "the marketplace has only a warehouse");
+    let market = Business::marketplace(&owner, "Naija Gadget Market").await;
+    let main = market.main;
+    sqlx::query("UPDATE locations SET kind = 'warehouse' WHERE id = $1").bind(main.0).execute(&owner).await.unwrap();
+    let market = identity::storefront(&oja.db, &market.slug).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(market.shops.is_empty(), "a marketplace with only a warehouse shows no shop");
 }
 
 #[sqlx::test]
-async fn unknown_and_suspended_storefronts_are_not_found(db: PgPool) -> sqlx::Result<()> {
-    commerce::demo::load(&db).await.ok();
-    assert!(matches!(identity::storefront(&db, "nope").await, Err(Error::NotFound(_))));
-    sqlx::query("UPDATE tenants SET status = 'suspended' WHERE slug = 'ojafresh'").execute(&db).await?;
-    assert!(matches!(identity::storefront(&db, "ojafresh").await, Err(Error::NotFound(_))));
+async fn unknown_and_suspended_storefronts_are_not_found(owner: PgPool) -> sqlx::Result<()> {
+    let oja = Business::open(&owner, "Oja Fresh Supermarket").await;
+    assert!(identity::storefront(&oja.db, &oja.slug).await.is_ok());
+    assert!(matches!(identity::storefront(&oja.db, "nope").await, Err(Error::NotFound(_))));
+    sqlx::query("UPDATE tenants SET status = 'suspended' WHERE id = $1").bind(oja.tenant.0).execute(&owner).await?;
+    assert!(matches!(identity::storefront(&oja.db, &oja.slug).await, Err(Error::NotFound(_))));
     Ok(())
 }

@@ -3,19 +3,25 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
 
-use commerce::base::Actor;
+mod support;
+
+use commerce::base::{Actor, Role};
 use commerce::catalog::{self, ProductQuery};
 use commerce::files::{self, ImportKind, ImportReport};
 use commerce::identity::session::ClientInfo;
 use commerce::identity::{self};
 use sqlx::PgPool;
+use support::Business;
 
-async fn demo(owner: &PgPool) -> (PgPool, Actor) {
-    commerce::demo::load(owner).await.expect("demo data");
-    let db = commerce::db::pool_as_role(owner, "commerce_app").await.expect("application pool");
-    let client = ClientInfo { user_agent: "test".into(), ip: "10.0.0.1".into() };
-    let actor = identity::log_in(&db, "manager@ojafresh.ng", commerce::demo::PASSWORD, &client).await.unwrap().actor;
-    (db, actor)
+/// A supermarket with two shops (Ikeja GRA and Lekki Phase 1) and the shelves the files name
+/// (Beverages › Juice, Snacks), and its manager.
+async fn supermarket(owner: &PgPool) -> (Business, Actor) {
+    let oja = Business::supermarket(owner).await;
+    let beverages = catalog::category::create(&oja.db, &oja.owner, "Beverages", None).await.unwrap();
+    catalog::category::create(&oja.db, &oja.owner, "Juice", Some(beverages)).await.unwrap();
+    catalog::category::create(&oja.db, &oja.owner, "Snacks", None).await.unwrap();
+    let manager = oja.member(Role::Manager).await;
+    (oja, manager)
 }
 
 async fn import(db: &PgPool, actor: &Actor, kind: ImportKind, text: &str, dry_run: bool) -> ImportReport {
@@ -40,7 +46,8 @@ Kuli Kuli 200g,KULI-200,800,,,Snacks,
 
 #[sqlx::test]
 async fn a_file_with_one_bad_row_imports_nothing_and_names_the_line_and_column(owner: PgPool) {
-    let (db, manager) = demo(&owner).await;
+    let (oja, manager) = supermarket(&owner).await;
+    let db = oja.db.clone();
     let bad = format!("{GOOD}Tiger Nuts 250g,TIGER-250,lots,,,Snacks,\nSoya Milk,SOYA-1,900,,,Drinks > Nowhere,\n");
     let report = import(&db, &manager, ImportKind::Products, &bad, false).await;
     let named: Vec<(usize, &str)> = report.errors.iter().map(|e| (e.line, e.column.as_str())).collect();
@@ -60,7 +67,8 @@ async fn a_file_with_one_bad_row_imports_nothing_and_names_the_line_and_column(o
 
 #[sqlx::test]
 async fn stock_levels_are_set_from_a_file_and_exports_import_back(owner: PgPool) {
-    let (db, manager) = demo(&owner).await;
+    let (oja, manager) = supermarket(&owner).await;
+    let db = oja.db.clone();
     import(&db, &manager, ImportKind::Products, GOOD, false).await;
     let stock =
         "sku,location,on_hand,reorder_point\nzobo-35,Lekki Phase 1,48,10\nZOBO-1L,Nowhere,5,\nKULI-200,Ikeja GRA,-3,\n";
@@ -84,7 +92,8 @@ async fn stock_levels_are_set_from_a_file_and_exports_import_back(owner: PgPool)
 
 #[sqlx::test]
 async fn a_cancelled_import_keeps_nothing(owner: PgPool) {
-    let (db, manager) = demo(&owner).await;
+    let (oja, manager) = supermarket(&owner).await;
+    let db = oja.db.clone();
     let rows: Vec<String> = (0..600).map(|i| format!("Ofada Rice {i},OFADA-{i},{}", 1000 + i)).collect();
     let big = format!("name,sku,price\n{}\n", rows.join("\n"));
     let job = files::begin(&db, &manager, ImportKind::Products, &big, false).await.unwrap();
@@ -93,12 +102,8 @@ async fn a_cancelled_import_keeps_nothing(owner: PgPool) {
     let state = files::job(&db, &manager, job).await.unwrap();
     assert_eq!(state.status, "cancelled");
     assert_eq!(count_named(&db, &manager, "Ofada Rice 1").await, 0);
-    let cashier_job = {
-        let client = ClientInfo::default();
-        let cashier =
-            identity::log_in(&db, "cashier@ojafresh.ng", commerce::demo::PASSWORD, &client).await.unwrap().actor;
-        files::begin(&db, &cashier, ImportKind::Products, GOOD, false).await
-    };
+    let cashier = support::sign_in(&db, support::email_of(&oja.member(Role::Cashier).await)).await;
+    let cashier_job = files::begin(&db, &cashier, ImportKind::Products, GOOD, false).await;
     assert!(matches!(cashier_job, Err(commerce::Error::Forbidden(_))));
 }
 
@@ -125,6 +130,8 @@ async fn catalog_state(db: &PgPool, actor: &Actor) -> Vec<serde_json::Value> {
 
 #[sqlx::test]
 async fn an_export_imported_back_leaves_every_field_of_every_product_as_it_was(owner: PgPool) {
+    // The demo's marketplace, on purpose: a whole catalog with vendors, options, barcodes and
+    // pictures, as people fill it in, is what the round trip must keep.
     commerce::demo::load(&owner).await.expect("demo data");
     let db = commerce::db::pool_as_role(&owner, "commerce_app").await.unwrap();
     let client = ClientInfo { user_agent: "test".into(), ip: "10.0.0.1".into() };

@@ -15,7 +15,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode, header};
-use commerce::base::TenantId;
+use commerce::base::Role;
 use commerce::db::Db;
 use commerce::identity::session::ClientInfo;
 use commerce::identity::{self, TenantStatus};
@@ -23,19 +23,17 @@ use commerce::mail::Folder;
 use http_body_util::BodyExt;
 use server::{AppState, router};
 use sqlx::PgPool;
+use support::builders::{Business, PASSWORD, email_of, platform_admin};
 use tower::ServiceExt;
 
-const PASSWORD: &str = commerce::demo::PASSWORD;
-
-/// The server on the demo data, acting as the application's role, with letters kept in a
-/// folder to read back.
-async fn app(owner: PgPool) -> (Router, PgPool, Folder, AppState) {
-    commerce::demo::load(&owner).await.unwrap();
-    let db = commerce::db::pool_as_role(&owner, "commerce_app").await.unwrap();
-    let mut state = AppState::new(Db::from_pool(db.clone()), "target/site", "http://127.0.0.1:3000");
+/// The server acting as the application's role, with letters kept in a folder to read back;
+/// and the business it is tried on, Oja Fresh Supermarket (see `Business::supermarket`).
+async fn app(owner: PgPool) -> (Router, Business, Folder, AppState) {
+    let oja = Business::supermarket(&owner).await;
+    let mut state = AppState::new(Db::from_pool(oja.db.clone()), "target/site", "http://127.0.0.1:3000");
     let letters = Folder::new(std::env::temp_dir().join(format!("sc1-letters-{}", uuid::Uuid::now_v7())));
     state.mail = Arc::new(letters.clone());
-    (router(state.clone()), db, letters, state)
+    (router(state.clone()), oja, letters, state)
 }
 
 struct Answer {
@@ -111,11 +109,12 @@ const ATTACKER: [u8; 4] = [203, 0, 113, 7];
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_reset_link_reaches_only_its_owner_and_never_a_business_outbox(db: PgPool) {
-    let (app, _, letters, _) = app(db).await;
-    let asked = post(&app, "/rpc/request_password_reset", None, "email=owner%40ojafresh.ng", ATTACKER).await;
+    let (app, oja, letters, _) = app(db).await;
+    let boss = email_of(&oja.owner);
+    let asked = post(&app, "/rpc/request_password_reset", None, &format!("email={}", form_value(boss)), ATTACKER).await;
     assert!(asked.status.is_success() || asked.status == StatusCode::FOUND, "{}", asked.body);
 
-    let manager = sign_in(&app, "manager@ojafresh.ng", HOME).await;
+    let manager = sign_in(&app, &oja.someone(Role::Manager).await, HOME).await;
     let outbox = call(&app, "/rpc/load_outbox", Some(&manager), "", HOME).await;
     assert_eq!(outbox.status, StatusCode::OK, "{}", outbox.body);
     assert!(!outbox.body.contains("/admin/reset/"), "a manager reads the owner's reset link: {}", outbox.body);
@@ -124,20 +123,20 @@ async fn a_reset_link_reaches_only_its_owner_and_never_a_business_outbox(db: PgP
 
     let mail = letters.letters();
     assert_eq!(mail.len(), 1, "{mail:?}");
-    assert_eq!(mail[0].to, "owner@ojafresh.ng");
+    assert_eq!(mail[0].to, boss);
     assert!(mail[0].body.contains("/admin/reset/"), "the owner gets the link");
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn an_invitation_link_is_shown_once_to_whoever_invited_and_never_kept_in_the_outbox(db: PgPool) {
-    let (app, _, letters, _) = app(db).await;
-    let owner = sign_in(&app, "owner@ojafresh.ng", HOME).await;
+    let (app, oja, letters, _) = app(db).await;
+    let owner = sign_in(&app, email_of(&oja.owner), HOME).await;
     let invited = call(&app, "/rpc/invite_staff", Some(&owner), "email=partner%40example.ng&role=owner", HOME).await;
     assert_eq!(invited.status, StatusCode::OK, "{}", invited.body);
     let link: String = serde_json::from_str(&invited.body).unwrap();
     let token = link.rsplit('/').next().unwrap().to_owned();
 
-    let manager = sign_in(&app, "manager@ojafresh.ng", HOME).await;
+    let manager = sign_in(&app, &oja.someone(Role::Manager).await, HOME).await;
     let outbox = call(&app, "/rpc/load_outbox", Some(&manager), "", HOME).await;
     assert_eq!(outbox.status, StatusCode::OK);
     assert!(outbox.body.contains("partner@example.ng"), "the invitation is recorded: {}", outbox.body);
@@ -147,7 +146,9 @@ async fn an_invitation_link_is_shown_once_to_whoever_invited_and_never_kept_in_t
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_suspended_businesss_api_tokens_stop_and_no_new_one_is_issued(db: PgPool) {
-    let (app, pool, _, state) = app(db).await;
+    let admin = platform_admin(&db).await;
+    let (app, oja, _, state) = app(db).await;
+    let pool = oja.db.clone();
     // As in production: resolved tokens are kept while removals are heard.
     tokio::spawn(state.tokens.clone().follow(pool.clone()));
     for _ in 0..100 {
@@ -156,15 +157,14 @@ async fn a_suspended_businesss_api_tokens_stop_and_no_new_one_is_issued(db: PgPo
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let (id, secret) = support::client(&pool, &["products:read"]).await;
+    let (id, secret) = support::client(&oja, &["products:read"]).await;
     let token = support::token(&app, &id, &secret).await;
     let (status, _, _) = support::call(&app, support::get("/api/v1/marketplace/products", &token)).await;
     assert_eq!(status, StatusCode::OK);
 
-    let admin = identity::log_in(&pool, "admin@sc1.ng", PASSWORD, &ClientInfo::default()).await.unwrap().actor;
-    let shop: uuid::Uuid =
-        sqlx::query_scalar("SELECT id FROM tenants WHERE slug = 'ojafresh'").fetch_one(&pool).await.unwrap();
-    identity::set_status(&pool, &admin, TenantId(shop), TenantStatus::Suspended).await.unwrap();
+    let admin = identity::log_in(&pool, &admin, PASSWORD, &ClientInfo::default()).await.unwrap().actor;
+    let shop = oja.tenant;
+    identity::set_status(&pool, &admin, shop, TenantStatus::Suspended).await.unwrap();
 
     let mut refused = false;
     for _ in 0..50 {
@@ -183,7 +183,7 @@ async fn a_suspended_businesss_api_tokens_stop_and_no_new_one_is_issued(db: PgPo
     let (status, _, body) = support::call(&app, request).await;
     assert!(status.is_client_error(), "a suspended business got a new token: {status} {body}");
 
-    identity::set_status(&pool, &admin, TenantId(shop), TenantStatus::Active).await.unwrap();
+    identity::set_status(&pool, &admin, shop, TenantStatus::Active).await.unwrap();
     let again = support::token(&app, &id, &secret).await;
     let (status, _, _) = support::call(&app, support::get("/api/v1/marketplace/products", &again)).await;
     assert_eq!(status, StatusCode::OK, "trading again, it gets tokens again");
@@ -191,9 +191,11 @@ async fn a_suspended_businesss_api_tokens_stop_and_no_new_one_is_issued(db: PgPo
 
 #[sqlx::test(migrations = "../migrations")]
 async fn an_invitation_is_never_a_way_to_guess_a_password(db: PgPool) {
-    let (app, _, _, _) = app(db).await;
-    let owner = sign_in(&app, "owner@ojafresh.ng", HOME).await;
-    let invited = call(&app, "/rpc/invite_staff", Some(&owner), "email=admin%40sc1.ng&role=cashier", HOME).await;
+    let registered = platform_admin(&db).await;
+    let (app, oja, _, _) = app(db).await;
+    let owner = sign_in(&app, email_of(&oja.owner), HOME).await;
+    let invite = format!("email={}&role=cashier", form_value(&registered));
+    let invited = call(&app, "/rpc/invite_staff", Some(&owner), &invite, HOME).await;
     let link: String = serde_json::from_str(&invited.body).unwrap();
     let token = link.rsplit('/').next().unwrap().to_owned();
 
@@ -214,7 +216,7 @@ async fn an_invitation_is_never_a_way_to_guess_a_password(db: PgPool) {
     assert_eq!(right.status, StatusCode::UNAUTHORIZED, "the right password is not checked here either");
     assert!(right.cookie().is_none(), "nobody is signed in by guessing");
 
-    let admin = sign_in(&app, "admin@sc1.ng", HOME).await;
+    let admin = sign_in(&app, &registered, HOME).await;
     let joined =
         post(&app, "/rpc/accept_invitation", Some(&admin), &format!("token={token}&name=&password="), HOME).await;
     assert_eq!(joined.status, StatusCode::FOUND, "signed in as the invited account, one click joins: {}", joined.body);
@@ -223,8 +225,8 @@ async fn an_invitation_is_never_a_way_to_guess_a_password(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_current_password_is_guessed_no_faster_than_at_sign_in(db: PgPool) {
-    let (app, _, _, _) = app(db).await;
-    let manager = sign_in(&app, "manager@ojafresh.ng", ATTACKER).await;
+    let (app, oja, _, _) = app(db).await;
+    let manager = sign_in(&app, &oja.someone(Role::Manager).await, ATTACKER).await;
     let attempt = |n: usize| {
         let body = format!("current_password=guess-number-{n}&new_password=brand-new-secret-77");
         let manager = manager.clone();
@@ -240,7 +242,8 @@ async fn the_current_password_is_guessed_no_faster_than_at_sign_in(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn signing_up_answers_the_same_whether_or_not_the_email_has_an_account(db: PgPool) {
-    let (app, _, letters, _) = app(db).await;
+    let (app, oja, letters, _) = app(db).await;
+    let registered = email_of(&oja.owner);
     let form = |email: &str, slug: &str| {
         format!(
             "business_name=Iya+Basira+Kitchen&slug={slug}&mode=svm&owner_name=Basira+Ade&email={}&password=amala-and-ewedu-9",
@@ -248,7 +251,7 @@ async fn signing_up_answers_the_same_whether_or_not_the_email_has_an_account(db:
         )
     };
     let new = post(&app, "/rpc/sign_up", None, &form("basira@example.ng", "iya-basira"), ATTACKER).await;
-    let known = post(&app, "/rpc/sign_up", None, &form("owner@ojafresh.ng", "iya-basira-2"), ATTACKER).await;
+    let known = post(&app, "/rpc/sign_up", None, &form(registered, "iya-basira-2"), ATTACKER).await;
     assert_eq!(new.status, known.status, "{} / {}", new.body, known.body);
     assert_eq!(new.headers.get(header::LOCATION), known.headers.get(header::LOCATION));
     assert_eq!(new.body, known.body);
@@ -256,7 +259,7 @@ async fn signing_up_answers_the_same_whether_or_not_the_email_has_an_account(db:
 
     let mail = letters.letters();
     let to_new = mail.iter().find(|l| l.to == "basira@example.ng").expect("a letter to the new address");
-    let to_known = mail.iter().find(|l| l.to == "owner@ojafresh.ng").expect("a letter to the registered one");
+    let to_known = mail.iter().find(|l| l.to == registered).expect("a letter to the registered one");
     assert!(to_new.body.contains("/signup/confirm/"));
     assert!(to_known.body.contains("already has an account") && !to_known.body.contains("/signup/confirm/"));
 
@@ -271,9 +274,11 @@ async fn signing_up_answers_the_same_whether_or_not_the_email_has_an_account(db:
 
 #[sqlx::test(migrations = "../migrations")]
 async fn an_invitation_preview_does_not_say_whether_the_address_is_registered(db: PgPool) {
-    let (app, _, _, _) = app(db).await;
-    let owner = sign_in(&app, "owner@ojafresh.ng", HOME).await;
-    let invited = call(&app, "/rpc/invite_staff", Some(&owner), "email=admin%40sc1.ng&role=cashier", HOME).await;
+    let registered = platform_admin(&db).await;
+    let (app, oja, _, _) = app(db).await;
+    let owner = sign_in(&app, email_of(&oja.owner), HOME).await;
+    let invite = format!("email={}&role=cashier", form_value(&registered));
+    let invited = call(&app, "/rpc/invite_staff", Some(&owner), &invite, HOME).await;
     let link: String = serde_json::from_str(&invited.body).unwrap();
     let token = link.rsplit('/').next().unwrap();
     let preview = call(&app, "/rpc/load_invitation", None, &format!("token={token}"), ATTACKER).await;
@@ -298,19 +303,20 @@ async fn sign_ups_from_one_address_are_limited(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn someone_elses_wrong_passwords_never_lock_the_owner_out(db: PgPool) {
-    let (app, _, _, _) = app(db).await;
-    let wrong = "email=owner%40ojafresh.ng&password=not-the-password&next=";
+    let (app, oja, _, _) = app(db).await;
+    let boss = email_of(&oja.owner);
+    let wrong = &format!("email={}&password=not-the-password&next=", form_value(boss));
     for n in 0..10 {
         assert_eq!(post(&app, "/rpc/log_in", None, wrong, ATTACKER).await.status, StatusCode::UNAUTHORIZED, "{n}");
     }
     assert_eq!(post(&app, "/rpc/log_in", None, wrong, ATTACKER).await.status, StatusCode::TOO_MANY_REQUESTS);
-    sign_in(&app, "owner@ojafresh.ng", HOME).await;
+    sign_in(&app, boss, HOME).await;
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn guessing_a_client_secret_never_locks_the_integration_out(db: PgPool) {
-    let (app, pool, _, _) = app(db).await;
-    let (id, secret) = support::client(&pool, &["products:read"]).await;
+    let (app, oja, _, _) = app(db).await;
+    let (id, secret) = support::client(&oja, &["products:read"]).await;
     let request = |secret: &str, ip: [u8; 4]| {
         let mut request = Request::post("/api/v1/oauth/token")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -330,12 +336,16 @@ async fn guessing_a_client_secret_never_locks_the_integration_out(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn sessions_and_reset_links_of_one_business_are_invisible_to_another(db: PgPool) {
-    let (app, pool, _, _) = app(db).await;
-    sign_in(&app, "owner@ojafresh.ng", HOME).await;
-    post(&app, "/rpc/request_password_reset", None, "email=accounts%40ojafresh.ng", HOME).await;
-    let market: uuid::Uuid =
-        sqlx::query_scalar("SELECT id FROM tenants WHERE slug = 'gadgetmarket'").fetch_one(&pool).await.unwrap();
-    let mut tx = commerce::db::tenant_tx(&pool, TenantId(market)).await.unwrap();
+    let market = Business::marketplace(&db, "Naija Gadget Market").await.tenant;
+    let db_owner = db.clone();
+    let (app, oja, _, _) = app(db).await;
+    let pool = oja.db.clone();
+    sign_in(&app, email_of(&oja.owner), HOME).await;
+    let accounts = oja.someone(Role::Accountant).await;
+    post(&app, "/rpc/request_password_reset", None, &format!("email={}", form_value(&accounts)), HOME).await;
+    let made: i64 = sqlx::query_scalar("SELECT count(*) FROM password_resets").fetch_one(&db_owner).await.unwrap();
+    assert_eq!(made, 1, "the reset link was made");
+    let mut tx = commerce::db::tenant_tx(&pool, market).await.unwrap();
     let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions").fetch_one(&mut *tx).await.unwrap();
     let resets: i64 = sqlx::query_scalar("SELECT count(*) FROM password_resets").fetch_one(&mut *tx).await.unwrap();
     tx.commit().await.unwrap();
@@ -401,21 +411,22 @@ async fn a_spent_or_unknown_link_says_so_in_words(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn someone_elses_guesses_never_lock_a_shopper_out_of_their_store_account(db: PgPool) {
-    let (app, pool, _, _) = app(db).await;
+    let (app, oja, _, _) = app(db).await;
+    let slug = &oja.slug;
     let registration = commerce::identity::shopper::Registration {
         name: "Yemi Bello".into(),
         email: "yemi@example.ng".into(),
         phone: String::new(),
         password: "moi-moi-and-custard".into(),
     };
-    commerce::identity::shopper::register(&pool, "ojafresh", registration, &ClientInfo::default()).await.unwrap();
-    let wrong = "slug=ojafresh&email=yemi%40example.ng&password=not-the-password";
+    commerce::identity::shopper::register(&oja.db, slug, registration, &ClientInfo::default()).await.unwrap();
+    let wrong = &format!("slug={slug}&email=yemi%40example.ng&password=not-the-password");
     for n in 0..10 {
         let answer = post(&app, "/rpc/log_in_shopper", None, wrong, ATTACKER).await;
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{n}: {}", answer.body);
     }
     assert_eq!(post(&app, "/rpc/log_in_shopper", None, wrong, ATTACKER).await.status, StatusCode::TOO_MANY_REQUESTS);
-    let right = "slug=ojafresh&email=yemi%40example.ng&password=moi-moi-and-custard";
-    let answer = post(&app, "/rpc/log_in_shopper", None, right, HOME).await;
+    let right = format!("slug={slug}&email=yemi%40example.ng&password=moi-moi-and-custard");
+    let answer = post(&app, "/rpc/log_in_shopper", None, &right, HOME).await;
     assert_eq!(answer.status, StatusCode::FOUND, "the shopper signs in from their own address: {}", answer.body);
 }

@@ -14,8 +14,8 @@ use tower::ServiceExt;
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_client_gets_a_token_and_reads_its_own_business(owner: PgPool) {
-    let (app, db) = app(owner).await;
-    let (id, secret) = client(&db, &["settings:read"]).await;
+    let (app, shop) = app(owner).await;
+    let (id, secret) = client(&shop, &["settings:read"]).await;
     let token = token(&app, &id, &secret).await;
     let (status, _, settings) = call(&app, get("/api/v1/settings", &token)).await;
     assert_eq!(status, StatusCode::OK);
@@ -27,14 +27,14 @@ async fn a_client_gets_a_token_and_reads_its_own_business(owner: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn missing_wrong_and_insufficient_credentials_are_refused_as_problems(owner: PgPool) {
-    let (app, db) = app(owner).await;
+    let (app, shop) = app(owner).await;
     let (status, headers, problem) = call(&app, Request::get("/api/v1/settings").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(headers.get(header::CONTENT_TYPE).unwrap(), "application/problem+json");
     assert!(headers.get(header::WWW_AUTHENTICATE).is_some());
     assert_eq!(problem["type"], "/problems/unauthorized");
 
-    let (id, _) = client(&db, &["settings:read"]).await;
+    let (id, _) = client(&shop, &["settings:read"]).await;
     let (status, _, problem) = call(
         &app,
         Request::post("/api/v1/oauth/token")
@@ -46,7 +46,7 @@ async fn missing_wrong_and_insufficient_credentials_are_refused_as_problems(owne
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(problem["error"], "invalid_client");
 
-    let (id, secret) = client(&db, &["audit:read"]).await;
+    let (id, secret) = client(&shop, &["audit:read"]).await;
     let token = token(&app, &id, &secret).await;
     let (status, _, problem) = call(&app, get("/api/v1/settings", &token)).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a token without settings:read");
@@ -55,8 +55,8 @@ async fn missing_wrong_and_insufficient_credentials_are_refused_as_problems(owne
 
 #[sqlx::test(migrations = "../migrations")]
 async fn wrong_or_missing_fields_are_named_in_the_problem(owner: PgPool) {
-    let (app, db) = app(owner).await;
-    let (id, secret) = client(&db, &["settings:write"]).await;
+    let (app, shop) = app(owner).await;
+    let (id, secret) = client(&shop, &["settings:write"]).await;
     let token = token(&app, &id, &secret).await;
     for (body, field) in [
         (json!({ "kind": "shop" }), "name"),
@@ -74,8 +74,8 @@ async fn wrong_or_missing_fields_are_named_in_the_problem(owner: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_retried_create_returns_the_first_answer_and_creates_once(owner: PgPool) {
-    let (app, db) = app(owner).await;
-    let (id, secret) = client(&db, &["settings:write"]).await;
+    let (app, shop) = app(owner).await;
+    let (id, secret) = client(&shop, &["settings:write"]).await;
     let token = token(&app, &id, &secret).await;
     let body = json!({ "name": "Ajah", "kind": "shop", "city": "Ajah", "state": "Lagos" });
     let (first_status, _, first) = call(&app, post_json("/api/v1/locations", &token, Some("k-1"), &body)).await;
@@ -90,11 +90,9 @@ async fn a_retried_create_returns_the_first_answer_and_creates_once(owner: PgPoo
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "same key, other body");
     assert_eq!(problem["errors"][0]["field"], "Idempotency-Key");
 
-    let shop: uuid::Uuid =
-        sqlx::query_scalar("SELECT id FROM tenants WHERE slug = 'ojafresh'").fetch_one(&db).await.unwrap();
-    let mut tx = commerce::db::tenant_tx(&db, commerce::base::TenantId(shop)).await.unwrap();
+    let mut tx = commerce::db::tenant_tx(&shop.db, shop.tenant).await.unwrap();
     let created: i64 = sqlx::query_scalar("SELECT count(*) FROM locations WHERE tenant_id = $1 AND name = 'Ajah'")
-        .bind(shop)
+        .bind(shop.tenant.0)
         .fetch_one(&mut *tx)
         .await
         .unwrap();
@@ -103,8 +101,8 @@ async fn a_retried_create_returns_the_first_answer_and_creates_once(owner: PgPoo
 
 #[sqlx::test(migrations = "../migrations")]
 async fn lists_page_by_cursor_and_sort_both_ways(owner: PgPool) {
-    let (app, db) = app(owner).await;
-    let (id, secret) = client(&db, &["settings:write"]).await;
+    let (app, shop) = app(owner).await;
+    let (id, secret) = client(&shop, &["settings:write"]).await;
     let token = token(&app, &id, &secret).await;
     for name in ["Ajah", "Surulere", "Yaba"] {
         let (status, _, _) =
@@ -158,8 +156,11 @@ async fn the_openapi_document_describes_the_api(owner: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn staff_audit_and_dashboard_answer_to_their_own_scopes(owner: PgPool) {
-    let (app, db) = app(owner).await;
-    let (id, secret) = client(&db, &["staff:read", "audit:read", "dashboard:read"]).await;
+    let (app, shop) = app(owner).await;
+    for role in [commerce::base::Role::Cashier, commerce::base::Role::Manager] {
+        shop.member(role).await;
+    }
+    let (id, secret) = client(&shop, &["staff:read", "audit:read", "dashboard:read"]).await;
     let reader = token(&app, &id, &secret).await;
 
     let (status, _, page) = call(&app, get("/api/v1/staff?role=cashier&active=true", &reader)).await;
@@ -187,7 +188,7 @@ async fn staff_audit_and_dashboard_answer_to_their_own_scopes(owner: PgPool) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!((dashboard["business"].as_str(), dashboard["shops"].as_u64()), (Some("Oja Fresh Supermarket"), Some(2)));
 
-    let (id, secret) = client(&db, &["settings:read"]).await;
+    let (id, secret) = client(&shop, &["settings:read"]).await;
     let other = token(&app, &id, &secret).await;
     for path in ["/api/v1/staff", "/api/v1/audit", "/api/v1/dashboard"] {
         let (status, _, _) = call(&app, get(path, &other)).await;
@@ -224,16 +225,18 @@ fn put_if_match(path: &str, token: &str, etag: &str, body: &serde_json::Value) -
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_product_edit_from_an_old_copy_is_refused_and_a_left_out_vendor_is_kept(owner: PgPool) {
-    let (app, db) = app(owner.clone()).await;
-    let (id, secret) = support::client_of(&db, "owner@gadgetmarket.ng", &["products:read", "products:write"]).await;
+    let market = support::builders::Business::marketplace(&owner, "Naija Gadget Market").await;
+    let app = support::router_on(&market.db);
+    let (id, secret) = support::client(&market, &["products:read", "products:write"]).await;
     let token = token(&app, &id, &secret).await;
-    let (product, vendor): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
-        "SELECT p.id, p.vendor_id FROM products p JOIN tenants t ON t.id = p.tenant_id
-          WHERE t.slug = 'gadgetmarket' AND p.vendor_id IS NOT NULL ORDER BY p.name LIMIT 1",
-    )
-    .fetch_one(&owner)
-    .await
-    .unwrap();
+    let vendor = market.vendor("Chinedu Phones").await;
+    let sold = commerce::catalog::ProductInput {
+        brand: "Tecno".into(),
+        vendor: commerce::catalog::Keep::To(Some(vendor)),
+        ..support::builders::single("Tecno Spark 20", "SPARK-20", 145_000)
+    };
+    let product = commerce::catalog::product::create(&market.db, &market.owner, sold, None).await.unwrap().id;
+    let vendor = vendor.0;
     let path = format!("/api/v1/marketplace/products/{product}");
     let (status, headers, read) = call(&app, get(&path, &token)).await;
     assert_eq!(status, StatusCode::OK, "{read}");

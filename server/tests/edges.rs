@@ -4,16 +4,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
 
+mod support;
+
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
+use commerce::base::Role;
 use commerce::db::Db;
-use commerce::identity::session::{self, ClientInfo};
+use commerce::identity::session;
 use http_body_util::BodyExt;
 use server::{AppState, router};
 use sqlx::PgPool;
+use support::builders::{Business, PASSWORD, email_of};
 use tower::ServiceExt;
 use uuid::Uuid;
 
@@ -45,16 +49,21 @@ async fn send(app: &Router, request: axum::http::request::Builder, body: String)
     Answer { status: parts.status, headers: parts.headers, body: String::from_utf8_lossy(&bytes).into_owned() }
 }
 
-/// The demo data, and the server's state over it as the application's role; answers the state
-/// and the application's pool.
-async fn demo_state(owner: &PgPool) -> (AppState, PgPool) {
-    commerce::demo::load(owner).await.unwrap_or_else(|e| panic!("demo data: {e}"));
-    let db = commerce::db::pool_as_role(owner, "commerce_app").await.unwrap();
-    (AppState::new(Db::from_pool(db.clone()), "target/site", SITE), db)
+/// A supermarket of the test's own (see `Business::supermarket`), and the server's state over
+/// it as the application's role.
+async fn shop_state(owner: &PgPool) -> (AppState, Business) {
+    let oja = Business::supermarket(owner).await;
+    (AppState::new(Db::from_pool(oja.db.clone()), "target/site", SITE), oja)
 }
 
-async fn demo_app(owner: &PgPool) -> Router {
-    router(demo_state(owner).await.0)
+async fn shop_app(owner: &PgPool) -> (Router, Business) {
+    let (state, oja) = shop_state(owner).await;
+    (router(state), oja)
+}
+
+/// The address of the business's store, and what follows it.
+fn store(business: &Business, rest: &str) -> String {
+    format!("/store/{}{rest}", business.slug)
 }
 
 /// A form posted to a server function by a page of this site.
@@ -81,8 +90,7 @@ fn form(pairs: &[(&str, &str)]) -> String {
 
 /// Signs in through the sign-in form; answers the `Cookie` header of the new session.
 async fn sign_in(app: &Router, email: &str) -> String {
-    let answer =
-        send(app, form_post("/rpc/log_in"), form(&[("email", email), ("password", commerce::demo::PASSWORD)])).await;
+    let answer = send(app, form_post("/rpc/log_in"), form(&[("email", email), ("password", PASSWORD)])).await;
     assert_eq!(answer.status, StatusCode::FOUND, "{email}: {}", answer.body);
     answer.cookie()
 }
@@ -97,13 +105,14 @@ async fn is_live(db: &PgPool, cookie: &str) -> bool {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn sign_in_sends_people_only_to_paths_on_this_site(owner: PgPool) {
-    let app = demo_app(&owner).await;
+    let (app, oja) = shop_app(&owner).await;
+    let boss = email_of(&oja.owner).to_owned();
     let sign_in_then = |next: &'static str| {
-        let (app, owner) = (app.clone(), owner.clone());
+        let (app, owner, boss) = (app.clone(), owner.clone(), boss.clone());
         async move {
             // Many sign-ins in a row: forget the attempts so the limit on them stays out of the way.
             sqlx::query("DELETE FROM rate_limits").execute(&owner).await.unwrap();
-            let body = form(&[("email", "owner@ojafresh.ng"), ("password", commerce::demo::PASSWORD), ("next", next)]);
+            let body = form(&[("email", &boss), ("password", PASSWORD), ("next", next)]);
             send(&app, form_post("/rpc/log_in"), body).await
         }
     };
@@ -140,8 +149,8 @@ async fn sign_in_sends_people_only_to_paths_on_this_site(owner: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn sign_in_and_sign_up_from_another_site_are_refused(owner: PgPool) {
-    let app = demo_app(&owner).await;
-    let credentials = form(&[("email", "owner@ojafresh.ng"), ("password", commerce::demo::PASSWORD)]);
+    let (app, oja) = shop_app(&owner).await;
+    let credentials = form(&[("email", email_of(&oja.owner)), ("password", PASSWORD)]);
     let cross_site = [
         ("origin", "https://evil.example"),
         ("sec-fetch-site", "cross-site"),
@@ -179,8 +188,8 @@ async fn sign_in_and_sign_up_from_another_site_are_refused(owner: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn an_origin_with_another_scheme_is_refused(owner: PgPool) {
-    let app = demo_app(&owner).await;
-    let cookie = sign_in(&app, "owner@ojafresh.ng").await;
+    let (app, oja) = shop_app(&owner).await;
+    let cookie = sign_in(&app, email_of(&oja.owner)).await;
     for origin in ["https://127.0.0.1:3000", "http://127.0.0.1:3001", "http://127.0.0.1"] {
         let request = Request::post("/rpc/log_out")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -200,7 +209,7 @@ async fn an_origin_with_another_scheme_is_refused(owner: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn behind_a_tls_proxy_the_public_address_is_this_site(owner: PgPool) {
-    let (state, _) = demo_state(&owner).await;
+    let (state, oja) = shop_state(&owner).await;
     let state = AppState::new(state.db.clone(), "target/site", "https://shop.example.ng");
     let app = router(state);
     // The proxy speaks plain HTTP to the server, under its own Host.
@@ -211,7 +220,7 @@ async fn behind_a_tls_proxy_the_public_address_is_this_site(owner: PgPool) {
             .header(header::HOST, HOST)
             .header(header::ORIGIN, origin)
     };
-    let credentials = form(&[("email", "owner@ojafresh.ng"), ("password", commerce::demo::PASSWORD)]);
+    let credentials = form(&[("email", email_of(&oja.owner)), ("password", PASSWORD)]);
     let signed_in = send(&app, post("https://shop.example.ng"), credentials.clone()).await;
     assert_eq!(signed_in.status, StatusCode::FOUND, "{}", signed_in.body);
     let cookie = signed_in.cookie();
@@ -230,22 +239,23 @@ async fn behind_a_tls_proxy_the_public_address_is_this_site(owner: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn signing_in_again_ends_the_session_it_replaces(owner: PgPool) {
-    let app = demo_app(&owner).await;
-    let first = sign_in(&app, "owner@ojafresh.ng").await;
-    let credentials = form(&[("email", "manager@ojafresh.ng"), ("password", commerce::demo::PASSWORD)]);
+    let (app, oja) = shop_app(&owner).await;
+    let first = sign_in(&app, email_of(&oja.owner)).await;
+    let manager = oja.someone(Role::Manager).await;
+    let credentials = form(&[("email", &manager), ("password", PASSWORD)]);
     let second = send(&app, form_post("/rpc/log_in").header(header::COOKIE, &first), credentials).await;
     assert_eq!(second.status, StatusCode::FOUND, "{}", second.body);
     assert!(!is_live(&owner, &first).await, "the owner's session ended when the manager signed in over it");
     assert!(is_live(&owner, &second.cookie()).await);
 
-    let shopper =
-        form(&[("slug", "ojafresh"), ("email", "shopper@example.ng"), ("password", commerce::demo::PASSWORD)]);
+    let shopper = oja.shopper("Funmi Adebayo").await;
+    let shopper = form(&[("slug", &oja.slug), ("email", &shopper), ("password", PASSWORD)]);
     let third = send(&app, form_post("/rpc/log_in_shopper").header(header::COOKIE, second.cookie()), shopper).await;
     assert_eq!(third.status, StatusCode::FOUND, "{}", third.body);
     assert!(!is_live(&owner, &second.cookie()).await, "the staff session ended when a shopper signed in over it");
 
     let registration = form(&[
-        ("slug", "ojafresh"),
+        ("slug", &oja.slug),
         ("name", "Tunde Bello"),
         ("email", "tunde@example.ng"),
         ("password", "a-long-enough-password"),
@@ -261,7 +271,7 @@ async fn signing_in_again_ends_the_session_it_replaces(owner: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn metrics_are_not_served_to_the_public_by_default(owner: PgPool) {
-    let app = demo_app(&owner).await;
+    let (app, _) = shop_app(&owner).await;
     let answer = send(&app, Request::get("/metrics"), String::new()).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert!(!answer.body.contains("http_requests_total"));
@@ -269,12 +279,12 @@ async fn metrics_are_not_served_to_the_public_by_default(owner: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn made_up_http_methods_share_one_metrics_label(owner: PgPool) {
-    let (state, _) = demo_state(&owner).await;
+    let (state, oja) = shop_state(&owner).await;
     let metrics = state.metrics.clone();
     let app = router(state);
     for n in 0..20 {
         let method = format!("MADEUP{n}");
-        let request = Request::builder().method(method.as_str()).uri("/store/ojafresh");
+        let request = Request::builder().method(method.as_str()).uri(store(&oja, ""));
         send(&app, request, String::new()).await;
     }
     let text = metrics.render();
@@ -343,10 +353,10 @@ fn keep_announcing_access(owner: &PgPool) -> tokio::task::JoinHandle<()> {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_stock_stream_ends_at_once_when_access_ends(owner: PgPool) {
-    let (state, db) = demo_state(&owner).await;
-    tokio::spawn(state.live.clone().listen(db.clone()));
+    let (state, oja) = shop_state(&owner).await;
+    tokio::spawn(state.live.clone().listen(oja.db.clone()));
     let app = router(state);
-    let cookie = sign_in(&app, "manager@ojafresh.ng").await;
+    let cookie = sign_in(&app, &oja.someone(Role::Manager).await).await;
     let mut stream = open_stream(&app, "/admin/live/stock", Some(&cookie)).await;
     assert!(!ends_within(&mut stream, Duration::from_millis(300)).await, "open while the session lives");
     let announcing = keep_announcing_access(&owner);
@@ -367,35 +377,32 @@ async fn nudge_stock(owner: &PgPool, variant: Uuid) {
         .unwrap();
 }
 
-/// Three products of the demo shop on sale, each with a variant that has stock: (product, variant).
-async fn stocked_variants(owner: &PgPool) -> Vec<(Uuid, Uuid)> {
-    sqlx::query_as(
-        "SELECT DISTINCT ON (p.id) p.id, v.id FROM products p
-           JOIN tenants t ON t.id = p.tenant_id AND t.slug = 'ojafresh'
-           JOIN variants v ON v.tenant_id = p.tenant_id AND v.product_id = p.id
-          WHERE p.status = 'active'
-            AND EXISTS (SELECT 1 FROM stock_levels s WHERE s.tenant_id = v.tenant_id AND s.variant_id = v.id)
-          ORDER BY p.id, v.id LIMIT 3",
-    )
-    .fetch_all(owner)
-    .await
-    .unwrap()
+/// Three products of the business on sale, each with stock (received at a cost) at its first
+/// shop: (product, variant).
+async fn stocked_variants(business: &Business) -> Vec<(Uuid, Uuid)> {
+    let mut made = Vec::new();
+    for (name, sku) in [("Mama Gold Rice 5kg", "RICE-5"), ("Power Oil 1L", "OIL-1"), ("Peak Milk 400g", "PEAK-400")] {
+        let product = business.product(name, sku, 2500).await;
+        business.receive(business.main, product.variants[0].id, 10).await;
+        made.push((product.id.0, product.variants[0].id.0));
+    }
+    made
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_store_feed_carries_only_products_for_sale(owner: PgPool) {
-    let (state, db) = demo_state(&owner).await;
-    tokio::spawn(state.live.clone().listen(db.clone()));
+    let (state, oja) = shop_state(&owner).await;
+    tokio::spawn(state.live.clone().listen(oja.db.clone()));
     let app = router(state);
-    let [(draft, hidden), (archived, retired), (_, on_sale)] = stocked_variants(&owner).await[..] else {
+    let [(draft, hidden), (archived, retired), (_, on_sale)] = stocked_variants(&oja).await[..] else {
         panic!("three products with stock")
     };
     sqlx::query("UPDATE products SET status = 'draft' WHERE id = $1").bind(draft).execute(&owner).await.unwrap();
     sqlx::query("UPDATE products SET status = 'archived' WHERE id = $1").bind(archived).execute(&owner).await.unwrap();
 
-    let manager = sign_in(&app, "manager@ojafresh.ng").await;
+    let manager = sign_in(&app, &oja.someone(Role::Manager).await).await;
     let mut staff_feed = open_stream(&app, "/admin/live/stock", Some(&manager)).await;
-    let mut feed = open_stream(&app, "/store/ojafresh/live", None).await;
+    let mut feed = open_stream(&app, &store(&oja, "/live"), None).await;
     let mut seen = Vec::new();
     // Until the listener hears them, the nudges go unheard; each round says the hidden ones first.
     'rounds: for _ in 0..50 {
@@ -425,24 +432,16 @@ async fn the_store_feed_carries_only_products_for_sale(owner: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn no_live_feed_carries_another_businesss_stock(owner: PgPool) {
-    let (state, db) = demo_state(&owner).await;
-    tokio::spawn(state.live.clone().listen(db.clone()));
+    let (state, oja) = shop_state(&owner).await;
+    tokio::spawn(state.live.clone().listen(oja.db.clone()));
     let app = router(state);
-    let (_, ours) = stocked_variants(&owner).await[0];
-    let theirs: Uuid = sqlx::query_scalar(
-        "SELECT v.id FROM variants v JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
-           JOIN tenants t ON t.id = v.tenant_id AND t.slug = 'gadgetmarket'
-          WHERE p.status = 'active'
-            AND EXISTS (SELECT 1 FROM stock_levels s WHERE s.tenant_id = v.tenant_id AND s.variant_id = v.id)
-          ORDER BY v.id LIMIT 1",
-    )
-    .fetch_one(&owner)
-    .await
-    .unwrap();
-    let manager = sign_in(&app, "manager@ojafresh.ng").await;
+    let (_, ours) = stocked_variants(&oja).await[0];
+    let market = Business::marketplace(&owner, "Naija Gadget Market").await;
+    let (_, theirs) = stocked_variants(&market).await[0];
+    let manager = sign_in(&app, &oja.someone(Role::Manager).await).await;
     let mut feeds = [
         open_stream(&app, "/admin/live/stock", Some(&manager)).await,
-        open_stream(&app, "/store/ojafresh/live", None).await,
+        open_stream(&app, &store(&oja, "/live"), None).await,
     ];
     // The other business's level moves first in every round; ours after it, so that once ours
     // is heard, theirs (had it been let through) would have been heard before it.
@@ -468,15 +467,16 @@ async fn no_live_feed_carries_another_businesss_stock(owner: PgPool) {
 
 const IMPORT: &str = "name,sku,price,status\nZobo Drink 50cl,ZOBO-50,350,active\n";
 
-/// An import this owner has started and that is still running.
-async fn running_import(db: &PgPool, owner: &str) -> Uuid {
-    let owner = commerce::identity::log_in(db, owner, commerce::demo::PASSWORD, &ClientInfo::default()).await.unwrap();
-    commerce::files::begin(db, &owner.actor, commerce::files::ImportKind::Products, IMPORT, false).await.unwrap()
+/// An import the business's owner has started and that is still running.
+async fn running_import(business: &Business) -> Uuid {
+    let kind = commerce::files::ImportKind::Products;
+    commerce::files::begin(&business.db, &business.owner, kind, IMPORT, false).await.unwrap()
 }
 
-async fn shopper_cookie(app: &Router) -> String {
-    let shopper =
-        form(&[("slug", "ojafresh"), ("email", "shopper@example.ng"), ("password", commerce::demo::PASSWORD)]);
+/// A shopper of the business signed in at its store; answers the `Cookie` header.
+async fn shopper_cookie(app: &Router, business: &Business) -> String {
+    let email = business.shopper("Funmi Adebayo").await;
+    let shopper = form(&[("slug", &business.slug), ("email", &email), ("password", PASSWORD)]);
     let answer = send(app, form_post("/rpc/log_in_shopper"), shopper).await;
     assert_eq!(answer.status, StatusCode::FOUND, "{}", answer.body);
     answer.cookie()
@@ -484,15 +484,15 @@ async fn shopper_cookie(app: &Router) -> String {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn only_those_who_may_import_can_follow_or_cancel_an_import(owner: PgPool) {
-    let (state, db) = demo_state(&owner).await;
-    let app = router(state);
-    let shop_import = running_import(&db, "owner@ojafresh.ng").await;
-    let market_import = running_import(&db, "owner@gadgetmarket.ng").await;
+    let (app, oja) = shop_app(&owner).await;
+    let market = Business::marketplace(&owner, "Naija Gadget Market").await;
+    let shop_import = running_import(&oja).await;
+    let market_import = running_import(&market).await;
     let outsiders = [
-        (sign_in(&app, "cashier@ojafresh.ng").await, shop_import, "cashier"),
-        (sign_in(&app, "accounts@ojafresh.ng").await, shop_import, "accountant"),
-        (shopper_cookie(&app).await, shop_import, "shopper"),
-        (sign_in(&app, "vendor@gadgetmarket.ng").await, market_import, "vendor staff"),
+        (sign_in(&app, &oja.someone(Role::Cashier).await).await, shop_import, "cashier"),
+        (sign_in(&app, &oja.someone(Role::Accountant).await).await, shop_import, "accountant"),
+        (shopper_cookie(&app, &oja).await, shop_import, "shopper"),
+        (sign_in(&app, &market.someone(Role::Vendor).await).await, market_import, "vendor staff"),
     ];
     for (cookie, job, who) in &outsiders {
         for endpoint in ["/rpc/load_import", "/rpc/cancel_import"] {
@@ -501,7 +501,7 @@ async fn only_those_who_may_import_can_follow_or_cancel_an_import(owner: PgPool)
             assert_eq!(answer.status, StatusCode::FORBIDDEN, "{who} at {endpoint}: {}", answer.body);
         }
     }
-    let manager = sign_in(&app, "manager@ojafresh.ng").await;
+    let manager = sign_in(&app, &oja.someone(Role::Manager).await).await;
     let request = rpc_call("/rpc/load_import").header(header::COOKIE, &manager);
     let answer = send(&app, request, form(&[("id", &shop_import.to_string())])).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
@@ -537,7 +537,8 @@ fn costs(csv: &str) -> Vec<String> {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn cost_prices_reach_only_those_who_may_see_them(owner: PgPool) {
-    let app = demo_app(&owner).await;
+    let (app, oja) = shop_app(&owner).await;
+    let (product, _) = stocked_variants(&oja).await[0];
     let download = |cookie: String| {
         let app = app.clone();
         async move {
@@ -548,23 +549,17 @@ async fn cost_prices_reach_only_those_who_may_see_them(owner: PgPool) {
             answer.body
         }
     };
-    let cashier_cookie = sign_in(&app, "cashier@ojafresh.ng").await;
+    let cashier_cookie = sign_in(&app, &oja.someone(Role::Cashier).await).await;
     let cashier = download(cashier_cookie.clone()).await;
-    assert!(costs(&cashier).len() > 50, "the cashier still gets the products");
+    assert_eq!(costs(&cashier).len(), 3, "the cashier still gets the products");
     assert!(costs(&cashier).iter().all(String::is_empty), "but no cost prices");
-    for who in ["manager@ojafresh.ng", "accounts@ojafresh.ng"] {
-        let file = download(sign_in(&app, who).await).await;
-        assert!(costs(&file).iter().any(|c| !c.is_empty()), "{who} sees cost prices");
+    let manager = oja.someone(Role::Manager).await;
+    for who in [manager.clone(), oja.someone(Role::Accountant).await] {
+        let file = download(sign_in(&app, &who).await).await;
+        assert_eq!(costs(&file), ["100.00"; 3], "{who} sees cost prices");
     }
 
     // The same product read one at a time, as the product page does.
-    let product: uuid::Uuid = sqlx::query_scalar(
-        "SELECT v.product_id FROM variants v JOIN tenants t ON t.id = v.tenant_id
-          WHERE t.slug = 'ojafresh' AND v.cost IS NOT NULL LIMIT 1",
-    )
-    .fetch_one(&owner)
-    .await
-    .unwrap();
     let read = |cookie: String| {
         let app = app.clone();
         async move {
@@ -580,7 +575,7 @@ async fn cost_prices_reach_only_those_who_may_see_them(owner: PgPool) {
         }
     };
     assert!(read(cashier_cookie).await.iter().all(serde_json::Value::is_null), "the cashier reads no cost price");
-    let manager = sign_in(&app, "manager@ojafresh.ng").await;
+    let manager = sign_in(&app, &manager).await;
     assert!(read(manager).await.iter().any(|c| !c.is_null()), "the manager does");
 }
 
@@ -588,10 +583,10 @@ async fn cost_prices_reach_only_those_who_may_see_them(owner: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn metrics_answer_only_with_the_configured_token(owner: PgPool) {
-    let (mut state, _) = demo_state(&owner).await;
+    let (mut state, oja) = shop_state(&owner).await;
     state.metrics_access = server::observe::MetricsAccess::with_token(Some("scrape-me-0123456789"));
     let app = router(state);
-    send(&app, Request::get("/store/ojafresh"), String::new()).await;
+    send(&app, Request::get(store(&oja, "")), String::new()).await;
     let scrape = |authorization: Option<&'static str>| {
         let mut request = Request::get("/metrics");
         if let Some(value) = authorization {
@@ -617,33 +612,52 @@ async fn metrics_answer_only_with_the_configured_token(owner: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_metrics_address_serves_metrics_and_nothing_else(owner: PgPool) {
-    let (state, _) = demo_state(&owner).await;
+    let (state, oja) = shop_state(&owner).await;
     let metrics = server::observe::metrics_router(state.clone());
     let app = router(state);
-    send(&app, Request::get("/store/ojafresh"), String::new()).await;
+    send(&app, Request::get(store(&oja, "")), String::new()).await;
     assert_eq!(send(&app, Request::get("/metrics"), String::new()).await.status, StatusCode::NOT_FOUND);
     let scraped = send(&metrics, Request::get("/metrics"), String::new()).await;
     assert_eq!(scraped.status, StatusCode::OK);
     assert!(scraped.body.contains(r#"route="/store/{slug}""#), "{}", scraped.body);
-    for path in ["/", "/store/ojafresh", "/admin/login", "/api/v1/settings"] {
+    for path in ["/", &store(&oja, ""), "/admin/login", "/api/v1/settings"] {
         assert_eq!(send(&metrics, Request::get(path), String::new()).await.status, StatusCode::NOT_FOUND, "{path}");
     }
 }
 
 // ---- Live feeds, on their timer -----------------------------------------------------------------
 
-/// The demo's state with live streams checking their viewer every quarter second (and no
-/// listener, so that only the timer can end them).
-async fn quick_checking_app(owner: &PgPool) -> Router {
-    let (mut state, _) = demo_state(owner).await;
+/// A supermarket's state with live streams checking their viewer every quarter second (and no
+/// listener, so that only the timer can end them), and the email of its manager.
+async fn quick_checking_app(owner: &PgPool) -> (Router, Business, String) {
+    let (mut state, oja) = shop_state(owner).await;
     state.live = server::live::LiveFeed::default().rechecking_every(Duration::from_millis(250));
-    router(state)
+    let manager = oja.someone(Role::Manager).await;
+    (router(state), oja, manager)
+}
+
+/// Stops a member, as the database would see a deactivation from any door.
+async fn deactivate(owner: &PgPool, email: &str) {
+    sqlx::query("UPDATE memberships SET active = false WHERE user_id = (SELECT id FROM users WHERE email = $1)")
+        .bind(email)
+        .execute(owner)
+        .await
+        .unwrap();
+}
+
+/// Suspends a business, as the database would see it from any door.
+async fn suspend(owner: &PgPool, business: &Business) {
+    sqlx::query("UPDATE tenants SET status = 'suspended' WHERE id = $1")
+        .bind(business.tenant.0)
+        .execute(owner)
+        .await
+        .unwrap();
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_stock_stream_ends_soon_after_sign_out(owner: PgPool) {
-    let app = quick_checking_app(&owner).await;
-    let cookie = sign_in(&app, "manager@ojafresh.ng").await;
+    let (app, _, manager) = quick_checking_app(&owner).await;
+    let cookie = sign_in(&app, &manager).await;
     let mut stream = open_stream(&app, "/admin/live/stock", Some(&cookie)).await;
     assert!(!ends_within(&mut stream, Duration::from_millis(800)).await, "open while the session lives");
     let log_out = form_post("/rpc/log_out").header(header::COOKIE, &cookie);
@@ -653,31 +667,26 @@ async fn a_stock_stream_ends_soon_after_sign_out(owner: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_stock_stream_ends_when_the_member_is_deactivated(owner: PgPool) {
-    let app = quick_checking_app(&owner).await;
-    let cookie = sign_in(&app, "manager@ojafresh.ng").await;
+    let (app, _, manager) = quick_checking_app(&owner).await;
+    let cookie = sign_in(&app, &manager).await;
     let mut stream = open_stream(&app, "/admin/live/stock", Some(&cookie)).await;
     assert!(!ends_within(&mut stream, Duration::from_millis(800)).await);
-    sqlx::query(
-        "UPDATE memberships SET active = false
-          WHERE user_id = (SELECT id FROM users WHERE email = 'manager@ojafresh.ng')",
-    )
-    .execute(&owner)
-    .await
-    .unwrap();
+    deactivate(&owner, &manager).await;
     assert!(ends_within(&mut stream, Duration::from_secs(3)).await, "the stream ends with the membership");
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn live_streams_end_when_the_business_is_suspended(owner: PgPool) {
-    let app = quick_checking_app(&owner).await;
-    let cookie = sign_in(&app, "manager@ojafresh.ng").await;
+    let (app, oja, manager) = quick_checking_app(&owner).await;
+    let market = Business::marketplace(&owner, "Naija Gadget Market").await;
+    let cookie = sign_in(&app, &manager).await;
     let mut staff = open_stream(&app, "/admin/live/stock", Some(&cookie)).await;
-    let mut store = open_stream(&app, "/store/ojafresh/live", None).await;
-    let mut other_store = open_stream(&app, "/store/gadgetmarket/live", None).await;
+    let mut own_store = open_stream(&app, &store(&oja, "/live"), None).await;
+    let mut other_store = open_stream(&app, &store(&market, "/live"), None).await;
     assert!(!ends_within(&mut staff, Duration::from_millis(800)).await);
-    sqlx::query("UPDATE tenants SET status = 'suspended' WHERE slug = 'ojafresh'").execute(&owner).await.unwrap();
+    suspend(&owner, &oja).await;
     assert!(ends_within(&mut staff, Duration::from_secs(3)).await, "the staff stream ends");
-    assert!(ends_within(&mut store, Duration::from_secs(3)).await, "the store's stream ends");
+    assert!(ends_within(&mut own_store, Duration::from_secs(3)).await, "the store's stream ends");
     assert!(!ends_within(&mut other_store, Duration::from_millis(800)).await, "another store's goes on");
 }
 
@@ -685,32 +694,27 @@ async fn live_streams_end_when_the_business_is_suspended(owner: PgPool) {
 async fn the_database_itself_ends_streams_at_once_when_a_member_or_business_is_stopped(owner: PgPool) {
     // The real listener and the 30-second timer: only the database's own notices can end these
     // streams within seconds.
-    let (state, db) = demo_state(&owner).await;
-    tokio::spawn(state.live.clone().listen(db.clone()));
+    let (state, oja) = shop_state(&owner).await;
+    tokio::spawn(state.live.clone().listen(oja.db.clone()));
     let app = router(state);
-    let manager = sign_in(&app, "manager@ojafresh.ng").await;
+    let manager_email = oja.someone(Role::Manager).await;
+    let manager = sign_in(&app, &manager_email).await;
     let mut deactivated = open_stream(&app, "/admin/live/stock", Some(&manager)).await;
-    let mut store = open_stream(&app, "/store/ojafresh/live", None).await;
+    let mut own_store = open_stream(&app, &store(&oja, "/live"), None).await;
     assert!(!ends_within(&mut deactivated, Duration::from_millis(1500)).await, "the listener is listening by now");
-    sqlx::query(
-        "UPDATE memberships SET active = false
-          WHERE user_id = (SELECT id FROM users WHERE email = 'manager@ojafresh.ng')",
-    )
-    .execute(&owner)
-    .await
-    .unwrap();
+    deactivate(&owner, &manager_email).await;
     assert!(ends_within(&mut deactivated, Duration::from_secs(5)).await, "ended by the membership's notice");
-    assert!(!ends_within(&mut store, Duration::from_millis(500)).await, "the store stays open");
-    sqlx::query("UPDATE tenants SET status = 'suspended' WHERE slug = 'ojafresh'").execute(&owner).await.unwrap();
-    assert!(ends_within(&mut store, Duration::from_secs(5)).await, "ended by the suspension's notice");
+    assert!(!ends_within(&mut own_store, Duration::from_millis(500)).await, "the store stays open");
+    suspend(&owner, &oja).await;
+    assert!(ends_within(&mut own_store, Duration::from_secs(5)).await, "ended by the suspension's notice");
 }
 
 // ---- One rule, both doors ---------------------------------------------------------------------
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_filter_or_sort_the_product_list_does_not_know_is_refused_by_page_and_api_alike(owner: PgPool) {
-    let app = demo_app(&owner).await;
-    let cookie = sign_in(&app, "manager@ojafresh.ng").await;
+    let (app, oja) = shop_app(&owner).await;
+    let cookie = sign_in(&app, &oja.someone(Role::Manager).await).await;
     let list = |pairs: &[(&str, &str)]| {
         let (app, cookie, body) = (app.clone(), cookie.clone(), form(pairs));
         async move { send(&app, rpc_call("/rpc/load_products").header(header::COOKIE, cookie), body).await }

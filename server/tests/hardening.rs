@@ -15,19 +15,20 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use sqlx::PgPool;
+use support::builders::{Business, PASSWORD, email_of};
 use support::{app, call, client, get, post_json, token};
 use tower::ServiceExt;
 
-/// The router on the demo data, the owner's connection (for setting up what no request can),
-/// and a token that may manage products and stock.
-async fn api(owner: PgPool) -> (Router, PgPool, String) {
-    let (app, db) = app(owner.clone()).await;
-    let (id, secret) = client(&db, &["products:write", "inventory:read", "inventory:write", "settings:read"]).await;
+/// The router on a supermarket of the test's own, the supermarket, and a token that may
+/// manage its products and stock.
+async fn api(owner: PgPool) -> (Router, Business, String) {
+    let (app, shop) = app(owner).await;
+    let (id, secret) = client(&shop, &["products:write", "inventory:read", "inventory:write", "settings:read"]).await;
     let token = token(&app, &id, &secret).await;
-    (app, owner, token)
+    (app, shop, token)
 }
 
-/// A new product of the demo shop with two variants (SKUs `HRD-5KG` and `HRD-10KG`); answers
+/// A new product of the shop with two variants (SKUs `HRD-5KG` and `HRD-10KG`); answers
 /// (product id, first variant id, first location id).
 async fn product(app: &Router, token: &str) -> (String, String, String) {
     let rice = json!({
@@ -104,7 +105,7 @@ async fn a_count_past_the_bound_is_refused_even_on_an_oversold_level(owner: PgPo
 
 #[sqlx::test(migrations = "../migrations")]
 async fn on_hand_stops_at_a_billion_and_the_refusal_says_so(owner: PgPool) {
-    let (app, owner, token) = api(owner).await;
+    let (app, _, token) = api(owner.clone()).await;
     let (_, variant, location) = product(&app, &token).await;
     let adjust = |change: i64| {
         let body = json!({ "variant_id": variant, "location_id": location, "change": change, "note": "delivery" });
@@ -154,7 +155,7 @@ async fn a_sync_batch_carries_at_most_five_hundred_items(owner: PgPool) {
 
 /// Signs in through the sign-in form as a browser on this site would; answers the cookie.
 async fn sign_in(app: &Router, email: &str) -> String {
-    let body = format!("email={}&password={}&next=", email.replace('@', "%40"), commerce::demo::PASSWORD);
+    let body = format!("email={}&password={PASSWORD}&next=", email.replace('@', "%40"));
     let request = Request::post("/rpc/log_in")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "text/html")
@@ -188,9 +189,9 @@ const FORM: &str = "application/x-www-form-urlencoded";
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_unit_cost_beyond_any_price_is_refused_naming_the_line(owner: PgPool) {
-    let (app, _, token) = api(owner).await;
+    let (app, shop, token) = api(owner).await;
     let (_, _, location) = product(&app, &token).await;
-    let owner = sign_in(&app, "owner@ojafresh.ng").await;
+    let owner = sign_in(&app, email_of(&shop.owner)).await;
     let body = format!("location={location}&supplier=Mill&reference=D-1&lines=HRD-5KG+5+100000000000000000000");
     let (status, answer) = rpc(&app, &owner, "receive_stock", FORM, body).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
@@ -225,19 +226,19 @@ async fn a_nul_character_in_a_query_is_a_422_naming_the_parameter(owner: PgPool)
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_nul_character_in_a_store_address_or_search_is_never_a_500(owner: PgPool) {
-    let (app, _, _) = api(owner).await;
+    let (app, shop, _) = api(owner).await;
     let page = |uri: &str| Request::get(uri).header(header::ACCEPT, "text/html").body(Body::empty()).unwrap();
     let answer = app.clone().oneshot(page("/store/a%00b")).await.unwrap();
     assert_eq!(answer.status(), StatusCode::NOT_FOUND);
-    let answer = app.clone().oneshot(page("/store/ojafresh?q=ri%00ce")).await.unwrap();
+    let answer = app.clone().oneshot(page(&format!("/store/{}?q=ri%00ce", shop.slug))).await.unwrap();
     assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_nul_character_in_a_server_function_argument_is_a_422(owner: PgPool) {
-    let (app, _, token) = api(owner).await;
+    let (app, shop, token) = api(owner).await;
     let (_, variant, location) = product(&app, &token).await;
-    let owner = sign_in(&app, "owner@ojafresh.ng").await;
+    let owner = sign_in(&app, email_of(&shop.owner)).await;
     let body = format!("variant={variant}&location={location}&change=2&note=bad%00note");
     let (status, answer) = rpc(&app, &owner, "adjust_stock", FORM, body).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
@@ -250,9 +251,9 @@ async fn a_nul_character_in_a_server_function_argument_is_a_422(owner: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn malformed_server_function_arguments_are_a_400_that_says_why(owner: PgPool) {
-    let (app, _, token) = api(owner).await;
+    let (app, shop, token) = api(owner).await;
     let (_, variant, location) = product(&app, &token).await;
-    let owner = sign_in(&app, "owner@ojafresh.ng").await;
+    let owner = sign_in(&app, email_of(&shop.owner)).await;
     let not_an_id = format!("variant=not-a-uuid&location={location}&change=2&note=found");
     let missing = format!("variant={variant}&location={location}&change=2");
     for body in [not_an_id, missing] {
@@ -267,8 +268,8 @@ async fn malformed_server_function_arguments_are_a_400_that_says_why(owner: PgPo
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_nul_character_in_a_csv_cell_is_refused_naming_its_line_and_column(owner: PgPool) {
-    let (app, _, _) = api(owner).await;
-    let owner = sign_in(&app, "owner@ojafresh.ng").await;
+    let (app, shop, _) = api(owner).await;
+    let owner = sign_in(&app, email_of(&shop.owner)).await;
     let text = "sku,location,on_hand\nHRD-5KG,Lekki Phase 1,5\nHRD\u{0}10KG,Lekki Phase 1,5\n";
     let body = json!({ "kind": "stock", "text": text, "dry_run": true }).to_string();
     let (status, answer) = rpc(&app, &owner, "start_import", "application/json", body).await;

@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
 
+mod support;
+
 use std::time::Duration;
 
 use axum::Router;
@@ -11,6 +13,7 @@ use commerce::db::{Db, DbSettings};
 use http_body_util::BodyExt;
 use server::{AppState, router};
 use sqlx::PgPool;
+use support::builders::{Business, PASSWORD, email_of};
 use tower::ServiceExt;
 
 struct Answer {
@@ -35,11 +38,11 @@ async fn send_body(app: &Router, request: axum::http::request::Builder, body: St
     Answer { status: parts.status, headers: parts.headers, body: String::from_utf8_lossy(&bytes).into_owned() }
 }
 
-/// The server on a database with the demo data, connected as the application's role.
-async fn app_with_demo_data(owner: PgPool) -> Router {
-    commerce::demo::load(&owner).await.unwrap_or_else(|e| panic!("demo data: {e}"));
-    let db = commerce::db::pool_as_role(&owner, "commerce_app").await.unwrap();
-    router(AppState::new(Db::from_pool(db), "target/site", "http://127.0.0.1:3000"))
+/// The server, connected as the application's role, and the business it is tried on: Oja
+/// Fresh Supermarket with its two shops (see `Business::supermarket`).
+async fn shop_app(owner: PgPool) -> (Router, Business) {
+    let oja = Business::supermarket(&owner).await;
+    (support::router_on(&oja.db), oja)
 }
 
 /// A server whose database is not there: every connection attempt is refused.
@@ -56,17 +59,17 @@ fn app_without_database() -> Router {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_storefront_page_is_rendered_from_the_database(db: PgPool) {
-    let app = app_with_demo_data(db).await;
-    let page = get(&app, "/store/ojafresh").await;
+    let (app, oja) = shop_app(db).await;
+    let page = get(&app, &format!("/store/{}", oja.slug)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Oja Fresh Supermarket"));
-    assert!(page.body.contains("14 Admiralty Way"));
+    assert!(page.body.contains("Ikeja GRA") && page.body.contains("Lekki Phase 1"), "its shops");
     assert!(page.body.contains("/pkg/sc1.js"), "the page loads its script to hydrate");
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn public_pages_answer_and_staff_pages_ask_to_sign_in(db: PgPool) {
-    let app = app_with_demo_data(db).await;
+    let (app, _) = shop_app(db).await;
     for (path, text) in [("/", "Demo businesses"), ("/admin/login", "Sign in"), ("/signup", "Open an account")] {
         let page = get(&app, path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
@@ -82,7 +85,7 @@ async fn public_pages_answer_and_staff_pages_ask_to_sign_in(db: PgPool) {
 
 /// Signs in through the sign-in form as a browser on this site would; answers the cookie.
 async fn sign_in(app: &Router, email: &str) -> String {
-    let body = format!("email={}&password={}&next=", email.replace('@', "%40"), commerce::demo::PASSWORD);
+    let body = format!("email={}&password={PASSWORD}&next=", email.replace('@', "%40"));
     let answer = send_body(
         app,
         Request::post("/rpc/log_in")
@@ -101,14 +104,17 @@ async fn sign_in(app: &Router, email: &str) -> String {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn signed_in_staff_see_their_pages_and_only_those(db: PgPool) {
-    let app = app_with_demo_data(db).await;
-    let owner = sign_in(&app, "owner@ojafresh.ng").await;
+    let market = Business::marketplace(&db, "Naija Gadget Market").await;
+    market.location("Computer Village", "shop").await;
+    let (app, oja) = shop_app(db).await;
+    let owner = sign_in(&app, email_of(&oja.owner)).await;
     let page = send(&app, Request::get("/admin").header(header::COOKIE, &owner)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Oja Fresh Supermarket") && page.body.contains("Lekki Phase 1"));
     assert!(!page.body.contains("Naija Gadget Market"), "another business never shows");
+    assert!(!page.body.contains("Computer Village"), "nor its shops");
 
-    let cashier = sign_in(&app, "cashier@ojafresh.ng").await;
+    let cashier = sign_in(&app, &oja.someone(commerce::base::Role::Cashier).await).await;
     let refused = send(&app, Request::get("/admin/staff").header(header::COOKIE, &cashier)).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     let till = send(&app, Request::get("/pos").header(header::COOKIE, &cashier)).await;
@@ -120,30 +126,15 @@ async fn signed_in_staff_see_their_pages_and_only_those(db: PgPool) {
 /// list stopped at the fifty newest and the rest could not be reached.
 #[sqlx::test(migrations = "../migrations")]
 async fn the_transfer_list_pages_to_the_oldest(db: PgPool) {
-    let app = app_with_demo_data(db.clone()).await;
-    let owner = sign_in(&app, "owner@ojafresh.ng").await;
-    let app_db = commerce::db::pool_as_role(&db, "commerce_app").await.unwrap();
-    let boss = commerce::identity::log_in(
-        &app_db,
-        "owner@ojafresh.ng",
-        commerce::demo::PASSWORD,
-        &commerce::identity::session::ClientInfo { user_agent: "test".into(), ip: "10.0.0.9".into() },
-    )
-    .await
-    .unwrap()
-    .actor;
-    let places = commerce::inventory::levels::locations(&app_db, &boss).await.unwrap();
-    let product =
-        commerce::catalog::product::list(&app_db, &boss, &commerce::catalog::ProductQuery::default(), None, 1)
-            .await
-            .unwrap();
-    let variant = commerce::catalog::product::get(&app_db, &boss, product.rows[0].id).await.unwrap().variants[0].id;
+    let (app, oja) = shop_app(db).await;
+    let owner = sign_in(&app, email_of(&oja.owner)).await;
+    let (app_db, boss) = (&oja.db, &oja.owner);
+    let places = support::builders::locations(app_db, boss).await;
+    let variant = oja.product("Mama Gold Rice 5kg", "RICE-5", 9500).await.variants[0].id;
     let line = [commerce::inventory::Line { variant, quantity: 1 }];
     for n in 0..51 {
         let note = format!("transfer {n}");
-        commerce::inventory::transfer::create(&app_db, &boss, places[0].id, places[1].id, &line, &note, None)
-            .await
-            .unwrap();
+        commerce::inventory::transfer::create(app_db, boss, places[0], places[1], &line, &note, None).await.unwrap();
     }
     let first = send(&app, Request::get("/admin/stock/transfers").header(header::COOKIE, &owner)).await;
     assert_eq!(first.status, StatusCode::OK);
@@ -159,8 +150,8 @@ async fn the_transfer_list_pages_to_the_oldest(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_post_from_another_site_is_refused(db: PgPool) {
-    let app = app_with_demo_data(db).await;
-    let owner = sign_in(&app, "owner@ojafresh.ng").await;
+    let (app, oja) = shop_app(db).await;
+    let owner = sign_in(&app, email_of(&oja.owner)).await;
     let forged = send_body(
         &app,
         Request::post("/rpc/invite_staff")
@@ -186,14 +177,14 @@ async fn a_post_from_another_site_is_refused(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_wrong_password_is_a_401_with_a_readable_reason(db: PgPool) {
-    let app = app_with_demo_data(db).await;
+    let (app, oja) = shop_app(db).await;
     let answer = send_body(
         &app,
         Request::post("/rpc/log_in")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::HOST, "127.0.0.1:3000")
             .header(header::ORIGIN, "http://127.0.0.1:3000"),
-        "email=owner%40ojafresh.ng&password=guess-again-now&next=".into(),
+        format!("email={}&password=guess-again-now&next=", email_of(&oja.owner).replace('@', "%40")),
     )
     .await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
@@ -202,7 +193,8 @@ async fn a_wrong_password_is_a_401_with_a_readable_reason(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_eleventh_wrong_password_is_a_429_that_says_when_to_try_again(db: PgPool) {
-    let app = app_with_demo_data(db).await;
+    let (app, oja) = shop_app(db).await;
+    let manager = oja.someone(commerce::base::Role::Manager).await.replace('@', "%40");
     let attempt = || {
         send_body(
             &app,
@@ -210,7 +202,7 @@ async fn the_eleventh_wrong_password_is_a_429_that_says_when_to_try_again(db: Pg
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .header(header::HOST, "127.0.0.1:3000")
                 .header(header::ORIGIN, "http://127.0.0.1:3000"),
-            "email=manager%40ojafresh.ng&password=guess-again-now&next=".into(),
+            format!("email={manager}&password=guess-again-now&next="),
         )
     };
     for _ in 0..10 {
@@ -224,7 +216,7 @@ async fn the_eleventh_wrong_password_is_a_429_that_says_when_to_try_again(db: Pg
 
 #[sqlx::test(migrations = "../migrations")]
 async fn unknown_addresses_get_the_friendly_404_page(db: PgPool) {
-    let app = app_with_demo_data(db).await;
+    let (app, _) = shop_app(db).await;
     for path in ["/store/no-such-shop", "/definitely/not/here"] {
         let page = get(&app, path).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
@@ -237,7 +229,7 @@ async fn unknown_addresses_get_the_friendly_404_page(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn health_and_readiness_answer_when_the_database_is_up(db: PgPool) {
-    let app = app_with_demo_data(db).await;
+    let (app, _) = shop_app(db).await;
     assert_eq!(get(&app, "/healthz").await.status, StatusCode::OK);
     assert_eq!(get(&app, "/readyz").await.status, StatusCode::OK);
 }
@@ -257,8 +249,8 @@ async fn without_a_database_the_server_is_alive_but_not_ready_and_pages_explain(
 
 #[sqlx::test(migrations = "../migrations")]
 async fn pages_carry_security_headers_and_a_policy_that_names_their_scripts(db: PgPool) {
-    let app = app_with_demo_data(db).await;
-    let page = get(&app, "/store/ojafresh").await;
+    let (app, oja) = shop_app(db).await;
+    let page = get(&app, &format!("/store/{}", oja.slug)).await;
     let header = |name: &str| page.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     assert_eq!(header("x-content-type-options"), "nosniff");
     assert_eq!(header("x-frame-options"), "DENY");
@@ -280,24 +272,27 @@ async fn pages_carry_security_headers_and_a_policy_that_names_their_scripts(db: 
 /// handler once read a concurrent page's response options and took its headers and status).
 #[sqlx::test(migrations = "../migrations")]
 async fn a_page_rendered_while_files_are_served_keeps_its_own_headers(db: PgPool) {
-    commerce::demo::load(&db).await.unwrap_or_else(|e| panic!("demo data: {e}"));
+    let oja = Business::supermarket(&db).await;
     let site = std::env::temp_dir().join(format!("sc1-site-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(site.join("pkg")).unwrap();
     std::fs::write(site.join("pkg/sc1.css"), "body{}").unwrap();
     std::fs::write(site.join("manifest.webmanifest"), "{}").unwrap();
-    let app_db = commerce::db::pool_as_role(&db, "commerce_app").await.unwrap();
-    let app = router(AppState::new(Db::from_pool(app_db), &site.to_string_lossy(), "http://127.0.0.1:3000"));
-    let uris = ["/store/ojafresh", "/pkg/sc1.css", "/admin/products", "/manifest.webmanifest", "/no-such-page"];
+    let app = router(AppState::new(Db::from_pool(oja.db.clone()), &site.to_string_lossy(), "http://127.0.0.1:3000"));
+    let store = format!("/store/{}", oja.slug);
+    let uris = [store.as_str(), "/pkg/sc1.css", "/admin/products", "/manifest.webmanifest", "/no-such-page"];
     let tasks: Vec<_> = (0..60)
         .map(|i| {
-            let (app, uri) = (app.clone(), uris[i % uris.len()]);
-            tokio::spawn(async move { (uri, get(&app, uri).await) })
+            let (app, uri) = (app.clone(), uris[i % uris.len()].to_owned());
+            tokio::spawn(async move {
+                let answer = get(&app, &uri).await;
+                (uri, answer)
+            })
         })
         .collect();
     for task in tasks {
         let (uri, answer) = task.await.unwrap();
         let policy = answer.headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
-        let expected = match uri {
+        let expected = match uri.as_str() {
             "/admin/products" => StatusCode::UNAUTHORIZED,
             "/no-such-page" => StatusCode::NOT_FOUND,
             _ => StatusCode::OK,
@@ -315,9 +310,54 @@ async fn a_page_rendered_while_files_are_served_keeps_its_own_headers(db: PgPool
     std::fs::remove_dir_all(site).ok();
 }
 
+/// Pages rendered while other routers are being built in the same process (as the tests do, and
+/// as a second router on one server would): building a router once worked the routes out with
+/// resource loading switched off for the whole process, and a page whose data was first asked
+/// for in that moment waited for ever.
+#[sqlx::test(migrations = "../migrations")]
+async fn pages_finish_while_other_routers_are_built(db: PgPool) {
+    let (app, oja) = shop_app(db).await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let building = {
+        let (stop, pool) = (stop.clone(), oja.db.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut built = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                drop(support::router_on(&pool));
+                built += 1;
+            }
+            built
+        })
+    };
+    // A page that never finishes stalls this test's runtime with it (no timer of its own would
+    // fire), so a watchdog thread ends the run, saying why, instead of letting it hang.
+    let watchdog = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            for _ in 0..600 {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            eprintln!("a page never finished while other routers were built");
+            std::process::exit(101);
+        })
+    };
+    let store = format!("/store/{}", oja.slug);
+    for _ in 0..30 {
+        for uri in ["/", store.as_str()] {
+            assert_eq!(get(&app, uri).await.status, StatusCode::OK, "{uri}");
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    watchdog.join().unwrap();
+    assert!(building.await.unwrap() > 0, "routers were built while the pages rendered");
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn every_response_carries_a_request_id(db: PgPool) {
-    let app = app_with_demo_data(db).await;
+    let (app, _) = shop_app(db).await;
     let answer = get(&app, "/healthz").await;
     let id = answer.headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
     assert_eq!(id.len(), 36, "a UUID: {id:?}");
@@ -325,7 +365,7 @@ async fn every_response_carries_a_request_id(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn unknown_api_paths_answer_problem_json(db: PgPool) {
-    let app = app_with_demo_data(db).await;
+    let (app, _) = shop_app(db).await;
     let answer = get(&app, "/api/v1/no-such-thing").await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert_eq!(

@@ -31,8 +31,8 @@ async fn first_location(app: &axum::Router, token: &str) -> String {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn products_are_created_read_replaced_and_deleted(owner: PgPool) {
-    let (app, db) = app(owner).await;
-    let (id, secret) = client(&db, &["products:write"]).await;
+    let (app, oja) = app(owner).await;
+    let (id, secret) = client(&oja, &["products:write"]).await;
     let token = token(&app, &id, &secret).await;
     let (status, _, created) = call(&app, post_json("/api/v1/marketplace/products", &token, None, &rice())).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
@@ -71,12 +71,13 @@ async fn products_are_created_read_replaced_and_deleted(owner: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn another_businesss_product_is_not_found_and_a_read_token_cannot_write(owner: PgPool) {
-    let (app, db) = app(owner).await;
-    let (id, secret) = client(&db, &["products:write"]).await;
+    let (app, oja) = app(owner.clone()).await;
+    let (id, secret) = client(&oja, &["products:write"]).await;
     let shop = token(&app, &id, &secret).await;
     let (_, _, created) = call(&app, post_json("/api/v1/marketplace/products", &shop, None, &rice())).await;
     let path = format!("/api/v1/marketplace/products/{}", created["id"].as_str().unwrap());
-    let (id, secret) = client_of(&db, "owner@gadgetmarket.ng", &["products:write"]).await;
+    let market = support::builders::Business::marketplace(&owner, "Naija Gadget Market").await;
+    let (id, secret) = client_of(&market.db, &market.owner, &["products:write"]).await;
     let market = token(&app, &id, &secret).await;
     for request in [
         get(&path, &market),
@@ -86,7 +87,7 @@ async fn another_businesss_product_is_not_found_and_a_read_token_cannot_write(ow
         let (status, _, _) = call(&app, request).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
-    let (id, secret) = client(&db, &["products:read"]).await;
+    let (id, secret) = client(&oja, &["products:read"]).await;
     let reader = token(&app, &id, &secret).await;
     let (status, _, _) = call(&app, post_json("/api/v1/marketplace/products", &reader, None, &rice())).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -94,8 +95,8 @@ async fn another_businesss_product_is_not_found_and_a_read_token_cannot_write(ow
 
 #[sqlx::test(migrations = "../migrations")]
 async fn stock_moves_through_sync_reservations_and_transfers(owner: PgPool) {
-    let (app, db) = app(owner.clone()).await;
-    let (id, secret) = client(&db, &["products:write", "inventory:write", "settings:read"]).await;
+    let (app, oja) = app(owner.clone()).await;
+    let (id, secret) = client(&oja, &["products:write", "inventory:write", "settings:read"]).await;
     let token = token(&app, &id, &secret).await;
     let (_, _, product) = call(&app, post_json("/api/v1/marketplace/products", &token, None, &rice())).await;
     let variant = product["variants"][0]["id"].as_str().unwrap().to_owned();
@@ -194,8 +195,8 @@ fn multipart(path: &str, token: &str, parts: &[(&str, Option<&str>, &[u8])]) -> 
 
 #[sqlx::test(migrations = "../migrations")]
 async fn pictures_are_uploaded_served_moved_and_removed(owner: PgPool) {
-    let (app, db) = app(owner).await;
-    let (id, secret) = client(&db, &["products:write"]).await;
+    let (app, oja) = app(owner).await;
+    let (id, secret) = client(&oja, &["products:write"]).await;
     let token = token(&app, &id, &secret).await;
     let (_, _, product) = call(&app, post_json("/api/v1/marketplace/products", &token, None, &rice())).await;
     let images = format!("/api/v1/marketplace/products/{}/images", product["id"].as_str().unwrap());
@@ -246,7 +247,7 @@ async fn pictures_are_uploaded_served_moved_and_removed(owner: PgPool) {
         call(&app, get(&format!("/api/v1/marketplace/products/{}", product["id"].as_str().unwrap()), &token)).await;
     assert_eq!(shown["images"][0]["id"], front["id"]);
 
-    let (reader, secret) = client(&db, &["products:read"]).await;
+    let (reader, secret) = client(&oja, &["products:read"]).await;
     let reader = support::token(&app, &reader, &secret).await;
     let (status, _, _) = call(&app, multipart(&images, &reader, &[("file", Some("x.png"), &small)])).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "products:read may not add pictures");
@@ -277,9 +278,9 @@ async fn stock_state(owner: &PgPool, variant: &str) -> Value {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn another_businesss_stock_documents_and_pictures_are_not_found_and_stay_unchanged(owner: PgPool) {
-    let (app, db) = app(owner.clone()).await;
+    let (app, oja) = app(owner.clone()).await;
     let scopes = ["products:write", "inventory:write", "settings:read"];
-    let (id, secret) = client(&db, &scopes).await;
+    let (id, secret) = client(&oja, &scopes).await;
     let shop = token(&app, &id, &secret).await;
     let (_, _, product) = call(&app, post_json("/api/v1/marketplace/products", &shop, None, &rice())).await;
     let variant = product["variants"][0]["id"].as_str().unwrap().to_owned();
@@ -299,14 +300,10 @@ async fn another_businesss_stock_documents_and_pictures_are_not_found_and_stay_u
     let before = stock_state(&owner, &variant).await;
     assert_eq!(before["holds"], json!(["held"]), "{before}");
 
-    let (id, secret) = client_of(&db, "owner@gadgetmarket.ng", &scopes).await;
+    let gadgets = support::builders::Business::marketplace(&owner, "Naija Gadget Market").await;
+    let own_sku = gadgets.product("Tecno Spark 20", "SPARK-20", 145_000).await.variants[0].sku.clone();
+    let (id, secret) = client_of(&gadgets.db, &gadgets.owner, &scopes).await;
     let market = token(&app, &id, &secret).await;
-    let own_sku: String = sqlx::query_scalar(
-        "SELECT v.sku FROM variants v JOIN tenants t ON t.id = v.tenant_id WHERE t.slug = 'gadgetmarket' LIMIT 1",
-    )
-    .fetch_one(&owner)
-    .await
-    .unwrap();
     let transfer_path = format!("/api/v1/inventory/transfers/{}", transfer["id"].as_str().unwrap());
     let hold_path = format!("/api/v1/inventory/reservations/{}", held["id"].as_str().unwrap());
     let picture_path = format!("{images}/{}", picture["id"].as_str().unwrap());
@@ -372,8 +369,8 @@ async fn another_businesss_stock_documents_and_pictures_are_not_found_and_stay_u
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_retried_hold_or_upload_is_done_once_and_a_failed_one_can_be_retried(owner: PgPool) {
-    let (app, db) = app(owner.clone()).await;
-    let (id, secret) = client(&db, &["products:write", "inventory:write", "settings:read"]).await;
+    let (app, oja) = app(owner.clone()).await;
+    let (id, secret) = client(&oja, &["products:write", "inventory:write", "settings:read"]).await;
     let token = token(&app, &id, &secret).await;
     let (_, _, product) = call(&app, post_json("/api/v1/marketplace/products", &token, None, &rice())).await;
     let variant = product["variants"][0]["id"].as_str().unwrap().to_owned();

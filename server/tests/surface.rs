@@ -15,6 +15,7 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use server::{AppState, router};
 use sqlx::PgPool;
+use support::builders::{Business, PASSWORD, email_of, platform_admin};
 use tower::ServiceExt;
 
 struct Answer {
@@ -30,14 +31,23 @@ async fn send(app: &Router, request: axum::http::request::Builder, body: &str) -
     Answer { status: parts.status, headers: parts.headers, body: String::from_utf8_lossy(&bytes).into_owned() }
 }
 
-/// The server on the demo data, connected as the application's role; `demo` says whether it
-/// runs as a demonstration.
-async fn site(owner: &PgPool, demo: bool) -> Router {
-    commerce::demo::load(owner).await.unwrap_or_else(|e| panic!("demo data: {e}"));
-    let db = commerce::db::pool_as_role(owner, "commerce_app").await.unwrap();
-    let mut state = AppState::new(Db::from_pool(db), "target/site", "http://127.0.0.1:3000");
+/// The server connected as the application's role; `demo` says whether it runs as a
+/// demonstration.
+fn site(db: &PgPool, demo: bool) -> Router {
+    let mut state = AppState::new(Db::from_pool(db.clone()), "target/site", "http://127.0.0.1:3000");
     state.site.demo = demo;
     router(state)
+}
+
+/// Two businesses of the test's own, each listed on the start page by its owner: Oja Fresh
+/// Supermarket and Naija Gadget Market.
+async fn two_stores(owner: &PgPool) -> (Business, Business) {
+    let oja = Business::supermarket(owner).await;
+    let market = Business::marketplace(owner, "Naija Gadget Market").await;
+    for business in [&oja, &market] {
+        commerce::identity::set_listing(&business.db, &business.owner, true).await.unwrap();
+    }
+    (oja, market)
 }
 
 /// A request from this site's own pages (the origin checks let it through).
@@ -61,7 +71,7 @@ async fn rpc(app: &Router, name: &str, cookie: Option<&str>, form: &str) -> Answ
 
 /// Signs in through the sign-in form; answers the session cookie.
 async fn sign_in(app: &Router, email: &str) -> String {
-    let form = format!("email={}&password={}&next=", email.replace('@', "%40"), commerce::demo::PASSWORD);
+    let form = format!("email={}&password={PASSWORD}&next=", email.replace('@', "%40"));
     let request = from_the_site("POST", "/rpc/log_in")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "text/html");
@@ -82,29 +92,31 @@ async fn tenant_ids(db: &PgPool) -> Vec<String> {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn only_platform_admins_get_the_platform_overview(db: PgPool) {
-    let app = site(&db, false).await;
+    let (oja, market) = two_stores(&db).await;
+    let app = site(&oja.db, false);
     let anonymous = rpc(&app, "load_platform_overview", None, "").await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{}", anonymous.body);
-    assert!(!anonymous.body.contains("ojafresh"), "{}", anonymous.body);
+    assert!(!anonymous.body.contains(&oja.slug), "{}", anonymous.body);
 
-    let owner = sign_in(&app, "owner@ojafresh.ng").await;
+    let owner = sign_in(&app, email_of(&oja.owner)).await;
     let staff = rpc(&app, "load_platform_overview", Some(&owner), "").await;
     assert_eq!(staff.status, StatusCode::FORBIDDEN, "{}", staff.body);
-    assert!(!staff.body.contains("gadgetmarket"), "{}", staff.body);
+    assert!(!staff.body.contains(&market.slug), "{}", staff.body);
 
-    let admin = sign_in(&app, "admin@sc1.ng").await;
+    let admin = sign_in(&app, &platform_admin(&db).await).await;
     let overview = rpc(&app, "load_platform_overview", Some(&admin), "").await;
     assert_eq!(overview.status, StatusCode::OK, "{}", overview.body);
-    assert!(overview.body.contains("ojafresh") && overview.body.contains("gadgetmarket"));
+    assert!(overview.body.contains(&oja.slug) && overview.body.contains(&market.slug));
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_start_page_shows_listed_stores_and_nothing_else_of_the_businesses(db: PgPool) {
-    let app = site(&db, false).await;
+    let (oja, market) = two_stores(&db).await;
+    let app = site(&oja.db, false);
     let page = start_page(&app).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Oja Fresh Supermarket") && page.body.contains("Naija Gadget Market"));
-    assert!(page.body.contains("/store/ojafresh"));
+    assert!(page.body.contains(&format!("/store/{}", oja.slug)));
     for id in tenant_ids(&db).await {
         assert!(!page.body.contains(&id), "the start page gives away a business's id {id}");
     }
@@ -124,7 +136,11 @@ async fn the_start_page_shows_listed_stores_and_nothing_else_of_the_businesses(d
     }
 
     // A suspended business leaves the page, listed or not.
-    sqlx::query("UPDATE tenants SET status = 'suspended' WHERE slug = 'gadgetmarket'").execute(&db).await.unwrap();
+    sqlx::query("UPDATE tenants SET status = 'suspended' WHERE id = $1")
+        .bind(market.tenant.0)
+        .execute(&db)
+        .await
+        .unwrap();
     let page = start_page(&app).await;
     assert!(page.body.contains("Oja Fresh Supermarket"));
     assert!(!page.body.contains("Naija Gadget Market"), "a suspended business is still listed");
@@ -140,15 +156,16 @@ async fn the_start_page_shows_listed_stores_and_nothing_else_of_the_businesses(d
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_business_is_listed_only_when_its_owner_chooses(db: PgPool) {
-    let app = site(&db, false).await;
-    let owner = sign_in(&app, "owner@ojafresh.ng").await;
+    let (oja, _) = two_stores(&db).await;
+    let app = site(&oja.db, false);
+    let owner = sign_in(&app, email_of(&oja.owner)).await;
     let unlisted = rpc(&app, "save_listing", Some(&owner), "").await;
     assert_eq!(unlisted.status, StatusCode::OK, "{}", unlisted.body);
     let page = start_page(&app).await;
     assert!(!page.body.contains("Oja Fresh Supermarket"), "an unlisted store is still shown");
     assert!(page.body.contains("Naija Gadget Market"));
 
-    let accountant = sign_in(&app, "accounts@ojafresh.ng").await;
+    let accountant = sign_in(&app, email_of(&oja.member(commerce::base::Role::Accountant).await)).await;
     let refused = rpc(&app, "save_listing", Some(&accountant), "listed=on").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
     assert!(!start_page(&app).await.body.contains("Oja Fresh Supermarket"));
@@ -168,17 +185,23 @@ async fn a_business_is_listed_only_when_its_owner_chooses(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_rest_settings_say_whether_the_store_is_listed(db: PgPool) {
-    let (app, db) = support::app(db).await;
-    let (id, secret) = support::client(&db, &["settings:read"]).await;
+    let (app, oja) = support::app(db).await;
+    let (id, secret) = support::client(&oja, &["settings:read"]).await;
     let token = support::token(&app, &id, &secret).await;
     let (status, _, settings) = support::call(&app, support::get("/api/v1/settings", &token)).await;
     assert_eq!(status, StatusCode::OK);
+    assert_eq!(settings["listed"], Value::Bool(false), "a new business is not listed: {settings}");
+    commerce::identity::set_listing(&oja.db, &oja.owner, true).await.unwrap();
+    let (_, _, settings) = support::call(&app, support::get("/api/v1/settings", &token)).await;
     assert_eq!(settings["listed"], Value::Bool(true), "{settings}");
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_demo_password_is_shown_only_on_a_demonstration_server(db: PgPool) {
-    let app = site(&db, false).await;
+    // The demo itself, on purpose: its logins are what a demonstration shows.
+    commerce::demo::load(&db).await.unwrap_or_else(|e| panic!("demo data: {e}"));
+    let app_db = commerce::db::pool_as_role(&db, support::builders::APP_ROLE).await.unwrap();
+    let app = site(&app_db, false);
     let page = start_page(&app).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains(commerce::demo::PASSWORD), "the start page gives away the demo password");
@@ -186,14 +209,14 @@ async fn the_demo_password_is_shown_only_on_a_demonstration_server(db: PgPool) {
     let logins = rpc(&app, "load_demo_logins", None, "").await;
     assert!(!logins.body.contains(commerce::demo::PASSWORD), "{}", logins.body);
 
-    let demo = site(&db, true).await;
+    let demo = site(&app_db, true);
     let page = start_page(&demo).await;
     assert!(page.body.contains(commerce::demo::PASSWORD) && page.body.contains("cashier@ojafresh.ng"));
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn every_staff_page_asks_an_anonymous_visitor_to_sign_in(db: PgPool) {
-    let app = site(&db, false).await;
+    let app = site(&commerce::db::pool_as_role(&db, support::builders::APP_ROLE).await.unwrap(), false);
     let pages = [
         "/platform",
         "/admin",
@@ -217,8 +240,8 @@ async fn every_staff_page_asks_an_anonymous_visitor_to_sign_in(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_body_over_the_limit_answers_413(db: PgPool) {
-    let (app, db) = support::app(db).await;
-    let (id, secret) = support::client(&db, &["products:write"]).await;
+    let (app, oja) = support::app(db).await;
+    let (id, secret) = support::client(&oja, &["products:write"]).await;
     let token = support::token(&app, &id, &secret).await;
     let huge = format!("{{\"name\":\"{}\",\"variants\":[]}}", "x".repeat(3 * 1024 * 1024));
     let request = Request::post("/api/v1/marketplace/products")

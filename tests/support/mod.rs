@@ -54,6 +54,20 @@ impl Business {
         Self::open_as(admin, name, "svm").await
     }
 
+    /// Oja Fresh Supermarket: a single-vendor business with two shops, Ikeja GRA (its first,
+    /// [`Business::main`]) and Lekki Phase 1.
+    pub async fn supermarket(admin: &PgPool) -> Self {
+        let oja = Self::open(admin, "Oja Fresh Supermarket").await;
+        sqlx::query("UPDATE locations SET name = 'Ikeja GRA' WHERE tenant_id = $1 AND id = $2")
+            .bind(oja.tenant.0)
+            .bind(oja.main.0)
+            .execute(admin)
+            .await
+            .expect("its first shop named");
+        oja.location("Lekki Phase 1", "shop").await;
+        oja
+    }
+
     /// A new marketplace named `name`, with an owner and one shop.
     pub async fn marketplace(admin: &PgPool, name: &str) -> Self {
         Self::open_as(admin, name, "mvm").await
@@ -138,6 +152,29 @@ impl Business {
         })
     }
 
+    /// A shopper with an account at this business's store, able to sign in there with
+    /// [`PASSWORD`]; answers their email.
+    pub async fn shopper(&self, name: &str) -> String {
+        let id = Uuid::now_v7();
+        let email = format!("shopper.{}@{}.test", &id.simple().to_string()[24..], self.slug);
+        sqlx::query("INSERT INTO shoppers (tenant_id, id, email, name, password_hash) VALUES ($1, $2, $3, $4, $5)")
+            .bind(self.tenant.0)
+            .bind(id)
+            .bind(&email)
+            .bind(name)
+            .bind(password_hash().await)
+            .execute(&self.admin)
+            .await
+            .expect("a shopper");
+        email
+    }
+
+    /// A new member of staff with this role (see [`Business::member`]); answers their email,
+    /// for a test that signs them in through a form.
+    pub async fn someone(&self, role: Role) -> String {
+        email_of(&self.member(role).await).to_owned()
+    }
+
     /// A vendor of the marketplace.
     pub async fn vendor(&self, name: &str) -> VendorId {
         let id = VendorId(Uuid::now_v7());
@@ -177,6 +214,23 @@ pub async fn receive(db: &PgPool, actor: &Actor, location: LocationId, variant: 
         lines: vec![(Line { variant, quantity: units }, Decimal::from(100))],
     };
     stock::receive(db, actor, input).await.expect("a receipt");
+}
+
+/// A platform administrator, able to sign in with [`PASSWORD`]; answers their email.
+pub async fn platform_admin(admin: &PgPool) -> String {
+    let user = Uuid::now_v7();
+    let email = format!("operations.{}@platform.test", &user.simple().to_string()[24..]);
+    sqlx::query(
+        "INSERT INTO users (id, email, name, password_hash, is_platform_admin)
+         VALUES ($1, $2, 'Platform Operations', $3, true)",
+    )
+    .bind(user)
+    .bind(&email)
+    .bind(password_hash().await)
+    .execute(admin)
+    .await
+    .expect("a platform administrator");
+    email
 }
 
 /// The locations of the actor's business, by name.

@@ -1,13 +1,13 @@
-//! What the REST tests share: the router on the demo data, API clients with chosen scopes,
-//! tokens, requests, and the domain tests' builders of data.
+//! What the REST tests share: the router on a business of the test's own, API clients with
+//! chosen scopes, tokens, requests, and the domain tests' builders of data.
 
 #![allow(dead_code, reason = "each test file uses its own part of the helpers")]
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use commerce::base::Actor;
 use commerce::db::Db;
-use commerce::identity::session::ClientInfo;
 use http_body_util::BodyExt;
 use serde_json::Value;
 use server::{AppState, router};
@@ -18,10 +18,16 @@ use tower::ServiceExt;
 #[path = "../../../tests/support/mod.rs"]
 pub mod builders;
 
-pub async fn app(owner: PgPool) -> (Router, PgPool) {
-    commerce::demo::load(&owner).await.unwrap();
-    let db = commerce::db::pool_as_role(&owner, "commerce_app").await.unwrap();
-    (router(AppState::new(Db::from_pool(db.clone()), "target/site", "http://127.0.0.1:3000")), db)
+/// The router, and the business it is tried on: Oja Fresh Supermarket with its two shops
+/// (see [`builders::Business::supermarket`]).
+pub async fn app(owner: PgPool) -> (Router, builders::Business) {
+    let shop = builders::Business::supermarket(&owner).await;
+    (router_on(&shop.db), shop)
+}
+
+/// The router on these connections.
+pub fn router_on(db: &PgPool) -> Router {
+    router(AppState::new(Db::from_pool(db.clone()), "target/site", "http://127.0.0.1:3000"))
 }
 
 pub async fn call(app: &Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
@@ -31,17 +37,16 @@ pub async fn call(app: &Router, request: Request<Body>) -> (StatusCode, axum::ht
     (parts.status, parts.headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
 }
 
-/// An API client of the demo shop with these scopes; answers (client id, secret).
-pub async fn client(db: &PgPool, scopes: &[&str]) -> (String, String) {
-    client_of(db, "owner@ojafresh.ng", scopes).await
+/// An API client of the business with these scopes, made by its owner; answers (client id,
+/// secret).
+pub async fn client(business: &builders::Business, scopes: &[&str]) -> (String, String) {
+    client_of(&business.db, &business.owner, scopes).await
 }
 
 /// An API client made by this owner, with these scopes; answers (client id, secret).
-pub async fn client_of(db: &PgPool, owner: &str, scopes: &[&str]) -> (String, String) {
-    let owner =
-        commerce::identity::log_in(db, owner, commerce::demo::PASSWORD, &ClientInfo::default()).await.unwrap().actor;
+pub async fn client_of(db: &PgPool, owner: &Actor, scopes: &[&str]) -> (String, String) {
     let scopes: Vec<String> = scopes.iter().map(|s| (*s).to_owned()).collect();
-    let made = commerce::identity::api_client::create(db, &owner, "ERP", &scopes).await.unwrap();
+    let made = commerce::identity::api_client::create(db, owner, "ERP", &scopes).await.unwrap();
     (made.client_id, made.client_secret)
 }
 
