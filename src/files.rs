@@ -36,6 +36,20 @@ pub const PRODUCT_COLUMNS: [&str; 22] = [
 /// The columns of the stock file.
 pub const STOCK_COLUMNS: [&str; 5] = ["sku", "location", "on_hand", "reorder_point", "reorder_quantity"];
 
+/// A file to fill in: the columns a file of `kind` takes, and one row that shows how they are
+/// written (a product of two sizes; a level at the first shop every business has).
+pub fn template(kind: ImportKind) -> String {
+    match kind {
+        ImportKind::Products => format!(
+            "{}\n\
+             Mama Gold Rice,RICE-5KG,6151234567891,9500,10000,8200,Size,5kg,,,,,Mama Gold,,active,standard,5000,,,,,Long-grain parboiled rice\n\
+             Mama Gold Rice,RICE-10KG,,18200,,15900,Size,10kg,,,,,Mama Gold,,active,standard,10000,,,,,Long-grain parboiled rice\n",
+            PRODUCT_COLUMNS.join(",")
+        ),
+        ImportKind::Stock => format!("{}\nRICE-5KG,Main shop,24,5,20\n", STOCK_COLUMNS.join(",")),
+    }
+}
+
 /// What a file holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ImportKind {

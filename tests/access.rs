@@ -616,3 +616,64 @@ async fn catalog_staff_and_settings_steps_make_one_transaction_and_fail_together
     tx.commit().await.unwrap();
     assert_eq!(seen().await, (1, 1, Role::Manager, "Oja Fresh".to_owned(), 4), "all of it, each step audited");
 }
+
+#[sqlx::test]
+async fn an_invitation_is_sent_again_with_a_new_link_or_revoked_and_only_by_its_business(owner: PgPool) {
+    let oja = Business::open(&owner, "Oja Fresh Supermarket").await;
+    let market = Business::marketplace(&owner, "Naija Gadget Market").await;
+    let (db, (letters, mail)) = (oja.db.clone(), postbox());
+    let first = identity::invite(&db, &mail, &oja.owner, "ada@example.ng", CASHIER, "http://t").await.unwrap();
+    let id = identity::list_staff(&db, &oja.owner).await.unwrap().invitations[0].id;
+    let token = |link: &str| link.rsplit('/').next().unwrap().to_owned();
+
+    // Another business, or a manager, can do neither.
+    let elsewhere = identity::resend_invitation(&db, &mail, &market.owner, id, "http://t").await;
+    assert!(matches!(elsewhere, Err(Error::NotFound(_))), "{elsewhere:?}");
+    assert!(matches!(identity::revoke_invitation(&db, &market.owner, id).await, Err(Error::NotFound(_))));
+    let manager = oja.member(Role::Manager).await;
+    assert!(matches!(identity::revoke_invitation(&db, &manager, id).await, Err(Error::Forbidden(_))));
+
+    let second = identity::resend_invitation(&db, &mail, &oja.owner, id, "http://t").await.unwrap();
+    assert_ne!(first, second);
+    assert!(matches!(identity::invitation_preview(&db, &token(&first)).await, Err(Error::NotFound(_))), "old link");
+    assert_eq!(identity::invitation_preview(&db, &token(&second)).await.unwrap().role, Role::Cashier);
+    assert!(letters.letters().last().unwrap().body.contains(&second), "the new link is mailed");
+    let open = identity::list_staff(&db, &oja.owner).await.unwrap().invitations;
+    assert_eq!(open.len(), 1, "one invitation waits, with the new link");
+
+    identity::revoke_invitation(&db, &oja.owner, open[0].id).await.unwrap();
+    assert!(matches!(identity::invitation_preview(&db, &token(&second)).await, Err(Error::NotFound(_))));
+    assert!(identity::list_staff(&db, &oja.owner).await.unwrap().invitations.is_empty());
+    let again = identity::revoke_invitation(&db, &oja.owner, open[0].id).await;
+    assert!(matches!(again, Err(Error::NotFound(_))), "a revoked invitation is gone: {again:?}");
+    let trail = commerce::audit::list(
+        &db,
+        &oja.owner,
+        &commerce::audit::AuditFilter { entity: Some("invitation".into()), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    let actions: Vec<_> = trail.entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["revoked", "created", "created"]);
+}
+
+#[sqlx::test]
+async fn guesses_just_before_a_windows_edge_still_count_just_after_it(owner: PgPool) {
+    use commerce::throttle::{self, Limit};
+    let db = commerce::db::pool_as_role(&owner, support::APP_ROLE).await.unwrap();
+    let limit = Limit { limit: 10, window_seconds: 2 };
+    // Just after a window's edge (the database's clock decides where the edges are)…
+    let into: f64 =
+        sqlx::query_scalar("SELECT (extract(epoch FROM now()) % 2)::float8").fetch_one(&owner).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_secs_f64(2.0 - into + 0.05)).await;
+    // …with ten guesses in the window that just ended, the next one is refused.
+    sqlx::query(
+        "INSERT INTO rate_limits (key, window_start, hits)
+         VALUES ('edge', to_timestamp((floor(extract(epoch FROM now()) / 2) * 2 - 2)::float8), 10)",
+    )
+    .execute(&owner)
+    .await
+    .unwrap();
+    let refused = throttle::hit(&db, &[("edge".to_owned(), limit)]).await;
+    assert!(matches!(refused, Err(Error::RateLimited { retry_after: 1..=2 })), "{refused:?}");
+}

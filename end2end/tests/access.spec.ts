@@ -9,10 +9,17 @@ test("a new business signs up, invites a cashier, and the cashier sees only what
   await owner.goto("/signup");
   await waitForHydration(owner);
   await owner.getByLabel("Business name").fill(`Chop Life Foods ${stamp}`);
-  await owner.getByLabel("Store address").fill(`chop-life-${stamp}`);
+  // A street address where the web address goes is refused with one made from the name, and
+  // left empty the web address is made from the name.
+  await owner.getByLabel("Web address").fill("12 Allen Avenue, Ikeja");
   await owner.getByLabel("Your name").fill("Ifeoma Nnaji");
   await owner.getByLabel("Your email").fill(`ifeoma+${stamp}@choplife.ng`);
   await owner.getByLabel("Password").fill("pepper-soup-friday");
+  await owner.getByRole("button", { name: "Open my account" }).click();
+  const webAddress = owner.locator(".field").filter({ has: owner.getByLabel("Web address") });
+  await expect(webAddress).toContainText("not a street address");
+  await expect(webAddress).toContainText(`chop-life-foods-${stamp}`);
+  await owner.getByLabel("Web address").fill("");
   await owner.getByRole("button", { name: "Open my account" }).click();
   await expect(owner.getByTestId("signup-sent")).toBeVisible();
   const welcome = await letterTo(`ifeoma+${stamp}@choplife.ng`);
@@ -21,6 +28,11 @@ test("a new business signs up, invites a cashier, and the cashier sees only what
   await owner.getByRole("button", { name: "Open my business" }).click();
   await expect(owner).toHaveURL(/\/admin$/);
   await expect(owner.getByRole("heading", { level: 1, name: `Chop Life Foods ${stamp}` })).toBeVisible();
+  // Its store is at the address made from its name, and its pages carry the shop's name alone.
+  const store = await browser.newPage();
+  await store.goto(`/store/chop-life-foods-${stamp}`);
+  await expect(store).toHaveTitle(`Chop Life Foods ${stamp}`);
+  await store.close();
 
   await owner.getByRole("link", { name: "Staff" }).click();
   await expect(owner).toHaveURL(/\/admin\/staff$/);
@@ -30,7 +42,7 @@ test("a new business signs up, invites a cashier, and the cashier sees only what
   await owner.getByRole("button", { name: "Send invitation" }).click();
   const link = await owner.getByTestId("invitation-link").inputValue();
   expect(link).toMatch(/\/admin\/invite\/[A-Za-z0-9_-]{43}$/);
-  await expect(owner.getByText(`kola+${stamp}@choplife.ng`)).toBeVisible();
+  await expect(owner.getByTestId("invitation").filter({ hasText: `kola+${stamp}@choplife.ng` })).toBeVisible();
   await owner.getByRole("link", { name: "Sent messages" }).click();
   const kept = owner.getByTestId("message").filter({ hasText: `kola+${stamp}@choplife.ng` });
   await expect(kept).toContainText("not kept here");
@@ -54,14 +66,14 @@ test("a new business signs up, invites a cashier, and the cashier sees only what
   await owner.goto("/admin/staff");
   await waitForHydration(owner);
   const kola = owner.locator("tbody tr").filter({ hasText: `kola+${stamp}@choplife.ng` });
-  await expect(kola.locator("summary")).toHaveText("Every location");
-  await kola.locator("summary").click();
+  await expect(kola.getByLabel(/^Where Kola Ade works/)).toHaveText("Every location");
+  await kola.getByLabel(/^Where Kola Ade works/).click();
   await kola.getByLabel("Main shop").check();
   await Promise.all([
     owner.waitForResponse((r) => r.url().includes("/rpc/bind_staff_locations") && r.ok()),
     kola.getByRole("button", { name: "Save" }).click(),
   ]);
-  await expect(kola.locator("summary")).toHaveText("Main shop");
+  await expect(kola.getByLabel(/^Where Kola Ade works/)).toHaveText("Main shop");
 
   // Signed out and in again, the cashier's world is the till: the back office is not theirs.
   await cashier.context().clearCookies();
@@ -70,6 +82,7 @@ test("a new business signs up, invites a cashier, and the cashier sees only what
   const refused = await cashier.goto("/admin/staff");
   expect(refused?.status()).toBe(403);
   await expect(cashier.getByRole("heading", { name: "This page isn't available to you" })).toBeVisible();
+  await expect(cashier.getByText("Your role, cashier, does not include this page.")).toBeVisible();
 
   // Promoted to manager, the same person may open the staff page at their next request.
   await owner.goto("/admin/staff");
@@ -85,6 +98,57 @@ test("a new business signs up, invites a cashier, and the cashier sees only what
   const allowed = await cashier.goto("/admin/staff");
   expect(allowed?.status()).toBe(200);
   await expect(cashier.getByRole("heading", { level: 1, name: "Staff" })).toBeVisible();
+
+  // Deactivating asks again, saying what it does; only the second press does it.
+  await owner.goto("/admin/staff");
+  await waitForHydration(owner);
+  const kolaRow = owner.locator("tbody tr").filter({ hasText: `kola+${stamp}@choplife.ng` });
+  await kolaRow.getByLabel("Deactivate Kola Ade").click();
+  await expect(kolaRow.getByText("They are signed out at once")).toBeVisible();
+  await expect(kolaRow.getByText("Active", { exact: true })).toBeVisible();
+  await Promise.all([
+    owner.waitForResponse((r) => r.url().includes("/rpc/set_staff_active") && r.ok()),
+    kolaRow.getByRole("button", { name: "Yes, deactivate" }).click(),
+  ]);
+  await expect(kolaRow.getByText("Deactivated", { exact: true })).toBeVisible();
+});
+
+test("an invitation is sent again with a new link, or revoked, and old links stop working", async ({ browser }) => {
+  const stamp = Date.now().toString(36);
+  const page = await browser.newPage();
+  await signIn(page, "owner@ojafresh.ng");
+  await page.goto("/admin/staff");
+  await waitForHydration(page);
+  const email = `amaka+${stamp}@example.ng`;
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Role", { exact: true }).selectOption("cashier");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  const first = await page.getByTestId("invitation-link").inputValue();
+  const row = page.getByTestId("invitation").filter({ hasText: email });
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes("/rpc/resend_staff_invitation") && r.ok()),
+    row.getByRole("button", { name: `Send the invitation to ${email} again` }).click(),
+  ]);
+  const second = await page.getByTestId("resent-link").inputValue();
+  expect(second).toMatch(/\/admin\/invite\/[A-Za-z0-9_-]{43}$/);
+  expect(second).not.toBe(first);
+  expect(linkIn(await letterTo(email), "/admin/invite/")).toBe(second);
+
+  const visitor = await browser.newPage();
+  await visitor.goto(new URL(first).pathname);
+  await expect(visitor.getByRole("heading", { name: "This link no longer works" })).toBeVisible();
+  await visitor.goto(new URL(second).pathname);
+  await expect(visitor.getByRole("heading", { name: /^Join / })).toBeVisible();
+
+  await row.getByLabel(`Revoke the invitation to ${email}`).click();
+  await expect(row.getByText("Its link stops working at once.")).toBeVisible();
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes("/rpc/revoke_staff_invitation") && r.ok()),
+    row.getByRole("button", { name: "Yes, revoke it" }).click(),
+  ]);
+  await expect(page.getByTestId("invitation").filter({ hasText: email })).toHaveCount(0);
+  await visitor.goto(new URL(second).pathname);
+  await expect(visitor.getByRole("heading", { name: "This link no longer works" })).toBeVisible();
 });
 
 test("each role's navigation lists only the pages it may open", async ({ page }) => {
@@ -96,7 +160,8 @@ test("each role's navigation lists only the pages it may open", async ({ page })
   await page.goto("/admin/staff");
   await waitForHydration(page);
   await expect(page.getByRole("button", { name: "Send invitation" })).toHaveCount(0);
-  await expect(page.getByRole("button", { name: "Deactivate" })).toHaveCount(0);
+  await expect(page.getByText("Deactivate", { exact: true })).toHaveCount(0);
+  await expect(page.getByText("Revoke", { exact: true })).toHaveCount(0);
 });
 
 test("a wrong password is explained next to the form", async ({ page }) => {
@@ -119,7 +184,7 @@ test("the audit trail records an invitation and filters by kind of record", asyn
   await page.getByLabel("Role", { exact: true }).selectOption({ label: "Staff of Ikeja Accessories Plaza" });
   await page.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByTestId("invitation-link")).toBeVisible();
-  await expect(page.getByText(email).locator("..")).toContainText("Staff of Ikeja Accessories Plaza");
+  await expect(page.getByTestId("invitation").filter({ hasText: email })).toContainText("Staff of Ikeja Accessories Plaza");
 
   await page.goto("/admin/audit?entity=invitation");
   await waitForHydration(page);

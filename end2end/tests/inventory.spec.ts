@@ -81,6 +81,9 @@ test("a CSV with a bad row is refused whole, with the line and column named", as
   await page.getByRole("button", { name: "Import", exact: true }).click();
   const report = page.getByTestId("import-report");
   await expect(report).toContainText("The file has problems: nothing was imported.");
+  // A file that came to nothing does not fill its bar in the colour of success.
+  await expect(report.locator("progress")).toHaveClass(/progress-failed/);
+  await expect(page.getByTestId("import-counts")).toHaveText("2 rows (variants) read; nothing was imported.");
   const problem = page.getByTestId("import-error");
   await expect(problem).toHaveCount(1);
   await expect(problem).toContainText("3");
@@ -93,8 +96,38 @@ test("a CSV with a bad row is refused whole, with the line and column named", as
   });
   await page.getByRole("button", { name: "Import", exact: true }).click();
   await expect(report).toContainText("Imported.");
+  await expect(report.locator("progress")).not.toHaveClass(/progress-failed/);
+  await expect(page.getByTestId("import-counts")).toHaveText("2 rows (variants) read: 2 products created, 0 updated.");
   await page.goto(`/admin/products?search=${encodeURIComponent(`Ofada Sauce ${stamp}`)}`);
   await expect(page.getByTestId("product-row").filter({ hasText: `Ofada Sauce ${stamp}` })).toHaveCount(1);
+});
+
+test("the templates import as they are, and files open in a spreadsheet as UTF-8", async ({ page }) => {
+  await signIn(page, "owner@ojafresh.ng");
+  await page.goto("/admin/products/import");
+  await waitForHydration(page);
+  const download = (path: string) => page.request.get(path).then(async (r) => {
+    expect(r.status(), path).toBe(200);
+    return Buffer.from(await r.body());
+  });
+  // A byte-order mark first, so that Excel reads "Nestlé" and "₦" as they are.
+  const exported = await download("/admin/export/products.csv");
+  expect([...exported.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  expect(exported.subarray(3, 12).toString()).toBe("name,sku,");
+  expect(exported.toString("utf8")).toContain("Nestlé");
+
+  await expect(page.getByRole("link", { name: "Download a template" })).toHaveAttribute("href", "/admin/export/products-template.csv");
+  const template = await download("/admin/export/products-template.csv");
+  expect([...template.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  await page.getByLabel("CSV file").setInputFiles({ name: "products-template.csv", mimeType: "text/csv", buffer: template });
+  await page.getByRole("button", { name: "Preview" }).click();
+  const report = page.getByTestId("import-report");
+  await expect(report).toContainText("Preview: the file is good.");
+  await expect(page.getByTestId("import-counts")).toHaveText("2 rows (variants) read: 1 product to create, 0 to update.");
+
+  await page.getByLabel("The file holds").selectOption("stock");
+  await expect(page.getByRole("link", { name: "Download a template" })).toHaveAttribute("href", "/admin/export/stock-template.csv");
+  expect((await download("/admin/export/stock-template.csv")).toString("utf8")).toContain("sku,location,on_hand");
 });
 
 test("a picture uploaded in the editor is resized and shown, and a file that is not one is refused beside the field", async ({ page }) => {
@@ -133,4 +166,22 @@ test("a picture uploaded in the editor is resized and shown, and a file that is 
   await page.getByTestId("picture").getByRole("button", { name: "Remove" }).click();
   await expect(page.getByTestId("picture")).toHaveCount(0);
   await expect(page.getByText("No pictures yet.")).toBeVisible();
+});
+
+test("abandoning a count asks first, and only the second press abandons it", async ({ page }) => {
+  const stamp = Date.now().toString(36);
+  await signIn(page, "owner@ojafresh.ng");
+  await page.goto("/admin/stock/counts");
+  await waitForHydration(page);
+  await page.getByLabel("Location").selectOption({ label: "Lekki Phase 1" });
+  await page.getByLabel("Note").fill(`shelf check ${stamp}`);
+  await page.getByRole("button", { name: "Start count" }).click();
+  await expect(page).toHaveURL(/\/admin\/stock\/counts\/[0-9a-f-]{36}$/);
+  await waitForHydration(page);
+  await expect(page.getByText("Counting", { exact: true })).toBeVisible();
+  await page.getByText("Abandon count", { exact: true }).click();
+  await expect(page.getByText("What was typed is thrown away and no stock changes.")).toBeVisible();
+  await expect(page.getByText("Counting", { exact: true })).toBeVisible();
+  await page.getByRole("button", { name: "Yes, abandon it" }).click();
+  await expect(page.getByText("Cancelled", { exact: true })).toBeVisible();
 });

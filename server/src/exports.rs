@@ -1,4 +1,7 @@
-//! CSV downloads for signed-in staff: `/admin/export/products.csv` and `/admin/export/stock.csv`.
+//! CSV downloads for signed-in staff: `/admin/export/products.csv` and `/admin/export/stock.csv`,
+//! and the templates to fill in, `/admin/export/products-template.csv` and
+//! `/admin/export/stock-template.csv`. Each starts with a byte-order mark, so that a spreadsheet
+//! opens it as UTF-8 ("Nestlé", "₦"); the import skips it.
 
 use axum::Extension;
 use axum::extract::State;
@@ -22,6 +25,22 @@ pub async fn stock(State(state): State<AppState>, session: Option<Extension<Reso
     download(file, "stock.csv")
 }
 
+/// The product file's columns with two example rows.
+pub async fn products_template(session: Option<Extension<Resolved>>) -> Response {
+    if session.is_none() {
+        return signed_out();
+    }
+    download(Ok(commerce::files::template(commerce::files::ImportKind::Products)), "products-template.csv")
+}
+
+/// The stock file's columns with an example row.
+pub async fn stock_template(session: Option<Extension<Resolved>>) -> Response {
+    if session.is_none() {
+        return signed_out();
+    }
+    download(Ok(commerce::files::template(commerce::files::ImportKind::Stock)), "stock-template.csv")
+}
+
 fn signed_out() -> Response {
     (StatusCode::UNAUTHORIZED, "Sign in to download.").into_response()
 }
@@ -33,7 +52,7 @@ fn download(file: Result<String, commerce::Error>, name: &str) -> Response {
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
                 (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
             ],
-            text,
+            format!("\u{feff}{text}"),
         )
             .into_response(),
         Err(error) => {

@@ -107,6 +107,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/live/stock", get(crate::live::stock))
         .route("/admin/export/products.csv", get(crate::exports::products))
         .route("/admin/export/stock.csv", get(crate::exports::stock))
+        .route("/admin/export/products-template.csv", get(crate::exports::products_template))
+        .route("/admin/export/stock-template.csv", get(crate::exports::stock_template))
         .route("/store/{slug}/live", get(crate::live::availability))
         .route("/media/{*key}", get(crate::media::serve))
         .route(

@@ -49,7 +49,7 @@ pub struct PendingSignUp {
 #[cfg(feature = "server")]
 pub use staff::{
     accept_invitation, bind_locations, bind_locations_in, change_role, change_role_in, invitation_preview, invite,
-    list_staff, set_active, set_active_in, staff_page,
+    list_staff, resend_invitation, revoke_invitation, revoke_invitation_in, set_active, set_active_in, staff_page,
 };
 #[cfg(feature = "server")]
 pub use tenant::{

@@ -29,7 +29,8 @@ const PER_EMAIL: Limit = Limit { limit: 3, window_seconds: 3600 };
 pub struct SignUp {
     /// The business's trading name.
     pub business_name: String,
-    /// The storefront's address, `/store/{slug}`.
+    /// The storefront's web address, `/store/{slug}`; left empty, one is made from the
+    /// business's name.
     pub slug: String,
     /// `svm`, `mvm` or `both`.
     pub mode: String,
@@ -45,6 +46,8 @@ pub struct SignUp {
 struct Checked {
     business_name: String,
     slug: String,
+    /// Whether the web address was made from the name (and may be changed to find a free one).
+    slug_suggested: bool,
     mode: TenantMode,
     owner_name: String,
     email: String,
@@ -53,16 +56,21 @@ struct Checked {
 impl SignUp {
     fn check(&self) -> Result<Checked, Error> {
         let business_name = required(&self.business_name, "business_name", "the business's name")?;
-        let slug = self.slug.trim().to_lowercase();
-        let slug_ok = (2..=40).contains(&slug.len())
-            && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            && !slug.starts_with('-')
-            && !slug.ends_with('-');
-        if !slug_ok {
-            return Err(Error::invalid(
-                "slug",
-                "use 2 to 40 letters, digits or dashes, not starting or ending with a dash",
-            ));
+        let typed = self.slug.trim().to_lowercase();
+        let slug_suggested = typed.is_empty();
+        let slug = if slug_suggested { web_address_from(&business_name) } else { typed };
+        if !is_web_address(&slug) {
+            let example = Some(web_address_from(&business_name))
+                .filter(|s| is_web_address(s))
+                .unwrap_or_else(|| "mama-put-foods".to_owned());
+            let message = if slug_suggested {
+                format!("choose a web address for your store, such as {example}")
+            } else {
+                format!(
+                    "this is your store's web address, not a street address: use 2 to 40 letters, digits or dashes, such as {example}"
+                )
+            };
+            return Err(Error::invalid("slug", message));
         }
         let mode = TenantMode::from_code(self.mode.trim())
             .ok_or_else(|| Error::invalid("mode", "choose an online store, a marketplace, or both"))?;
@@ -72,8 +80,51 @@ impl SignUp {
             return Err(Error::invalid("email", "enter an email address such as ada@example.ng"));
         }
         password::check_new(&self.password, &email, "password")?;
-        Ok(Checked { business_name, slug, mode, owner_name, email })
+        Ok(Checked { business_name, slug, slug_suggested, mode, owner_name, email })
     }
+}
+
+/// Whether `slug` can be a store's web address: 2 to 40 lowercase letters, digits or dashes,
+/// not starting or ending with a dash.
+fn is_web_address(slug: &str) -> bool {
+    (2..=40).contains(&slug.len())
+        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+}
+
+/// A web address made from a business's name: "Iya Basira's Kitchen" becomes
+/// `iya-basiras-kitchen`, "Ọjà Ẹja & Co" `oja-eja-co`. Letters lose their tone marks and dots
+/// (and Hausa's hooked letters their hooks); what has no such plain letter is left out, so what
+/// is left may be too short to use.
+fn web_address_from(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let plain = name.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).map(|c| match c {
+        'ɓ' | 'Ɓ' => 'b',
+        'ɗ' | 'Ɗ' => 'd',
+        'ƙ' | 'Ƙ' => 'k',
+        'ƴ' | 'Ƴ' => 'y',
+        other => other,
+    });
+    let mut slug = String::new();
+    for c in plain.filter(|c| !matches!(c, '\'' | '’')) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.truncate(40);
+    slug.trim_end_matches('-').to_owned()
+}
+
+/// The first of `slug`, `slug-2`, … `slug-9` that no business has; `None` if all are taken.
+async fn free_web_address(db: &sqlx::PgPool, slug: &str) -> Result<Option<String>, Error> {
+    let stem: String = slug.chars().take(37).collect::<String>().trim_end_matches('-').to_owned();
+    let tries: Vec<String> = std::iter::once(slug.to_owned()).chain((2..=9).map(|n| format!("{stem}-{n}"))).collect();
+    let taken: Vec<String> =
+        sqlx::query_scalar!("SELECT slug FROM tenants WHERE slug = ANY($1)", &tries).fetch_all(db).await?;
+    Ok(tries.into_iter().find(|t| !taken.contains(t)))
 }
 
 fn required(value: &str, field: &str, what: &str) -> Result<String, Error> {
@@ -96,7 +147,7 @@ pub async fn sign_up(
     client: &ClientInfo,
     base_url: &str,
 ) -> Result<(), Error> {
-    let checked = form.check()?;
+    let mut checked = form.check()?;
     throttle::hit(
         db,
         &[
@@ -105,12 +156,13 @@ pub async fn sign_up(
         ],
     )
     .await?;
-    let taken =
-        sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM tenants WHERE slug = $1) AS "taken!""#, checked.slug)
-            .fetch_one(db)
-            .await?;
-    if taken {
-        return Err(Error::invalid("slug", "this address is taken; choose another"));
+    match free_web_address(db, &checked.slug).await? {
+        Some(free) if free == checked.slug => {}
+        Some(free) if checked.slug_suggested => checked.slug = free,
+        Some(free) => {
+            return Err(Error::invalid("slug", format!("another business has this web address; try {free}")));
+        }
+        None => return Err(Error::invalid("slug", "another business has this web address; choose another")),
     }
     // Hashed whether or not it is kept, so that the answer takes as long either way.
     let password_hash = password::hash(form.password).await?;
@@ -192,6 +244,7 @@ pub async fn confirm_sign_up(db: &sqlx::PgPool, token_text: &str, client: &Clien
     let checked = Checked {
         business_name: pending.business_name,
         slug: pending.slug,
+        slug_suggested: false,
         mode,
         owner_name: pending.owner_name,
         email: pending.email,
@@ -263,4 +316,48 @@ pub async fn confirm_sign_up(db: &sqlx::PgPool, token_text: &str, client: &Clien
     tx.commit().await?;
     let started = session::start_for_user(db, user, Some(tenant), client).await?;
     Ok(LoggedIn { cookie_value: started.cookie_value, home: Role::Owner.home(), actor })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SignUp, is_web_address, web_address_from};
+    use crate::Error;
+
+    #[test]
+    fn a_web_address_is_made_from_the_business_name() {
+        for (name, slug) in [
+            ("Iya Basira's Kitchen", "iya-basiras-kitchen"),
+            ("Chop & Go (Lekki)", "chop-go-lekki"),
+            ("  Mama  Put  ", "mama-put"),
+            ("Ọjà Ẹja & Co", "oja-eja-co"),
+            ("Ɗan ƙasa", "dan-kasa"),
+            ("中文", ""),
+        ] {
+            assert_eq!(web_address_from(name), slug, "{name}");
+        }
+        let long = web_address_from(&"Abuja Central Market Provisions and Drinks".repeat(2));
+        assert!(is_web_address(&long) && long.len() <= 40, "{long}");
+    }
+
+    #[test]
+    fn a_street_address_in_the_web_address_is_refused_with_a_suggestion() {
+        let form = SignUp {
+            business_name: "Iya Basira Kitchen".into(),
+            slug: "12 Allen Avenue, Ikeja".into(),
+            mode: "svm".into(),
+            owner_name: "Basira".into(),
+            email: "basira@example.ng".into(),
+            password: "amala-and-ewedu-9".into(),
+        };
+        match form.check().map(|c| c.slug) {
+            Err(Error::Invalid { field, message }) => {
+                assert_eq!(field, "slug");
+                assert!(message.contains("web address, not a street address"), "{message}");
+                assert!(message.contains("iya-basira-kitchen"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let blank = SignUp { slug: String::new(), ..form };
+        assert_eq!(blank.check().map(|c| c.slug).ok().as_deref(), Some("iya-basira-kitchen"));
+    }
 }

@@ -131,7 +131,7 @@ pub struct InvitationPreview {
 #[cfg(feature = "server")]
 pub use server::{
     accept_invitation, bind_locations, bind_locations_in, change_role, change_role_in, invitation_preview, invite,
-    list_staff, set_active, set_active_in, staff_page,
+    list_staff, resend_invitation, revoke_invitation, revoke_invitation_in, set_active, set_active_in, staff_page,
 };
 
 #[cfg(feature = "server")]
@@ -365,6 +365,72 @@ mod server {
         let body = format!("{offer}\n\nAccept within {INVITATION_DAYS} days: {link}\n");
         mail::post(mail, Letter { to: email.to_owned(), subject, body }).await;
         Ok(link)
+    }
+
+    /// Sends an invitation that has not been accepted again, with a new link valid for another
+    /// [`INVITATION_DAYS`] days (the old link stops working); answers the link, as [`invite`]
+    /// does. An expired invitation can be sent again too.
+    pub async fn resend_invitation(
+        db: &sqlx::PgPool,
+        mail: &Mail,
+        actor: &Actor,
+        id: Uuid,
+        base_url: &str,
+    ) -> Result<String, Error> {
+        let tenant = actor.require(Permission::ManageStaff)?.tenant;
+        let mut tx = tenant_tx(db, tenant).await?;
+        let row = sqlx::query!(
+            "SELECT email, role, vendor_id FROM invitations
+              WHERE tenant_id = $1 AND id = $2 AND accepted_at IS NULL AND revoked_at IS NULL",
+            tenant.0,
+            id
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::not_found("invitation"))?;
+        tx.commit().await?;
+        let choice = RoleChoice {
+            role: Role::from_code(&row.role).ok_or(Error::Internal)?,
+            vendor: row.vendor_id.map(VendorId),
+        };
+        // Inviting the same address again withdraws the open invitation in the new one's
+        // transaction, so exactly one link works afterwards.
+        invite(db, mail, actor, &row.email, choice, base_url).await
+    }
+
+    /// Withdraws an invitation that has not been accepted: its link stops working at once.
+    pub async fn revoke_invitation(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
+        let scope = actor.require(Permission::ManageStaff)?;
+        in_tenant_tx(db, scope.tenant, async |tx| revoke_invitation_in(tx, &scope, actor, id).await).await
+    }
+
+    /// The step of [`revoke_invitation`], in the caller's transaction, for `scope` (its
+    /// permission already required).
+    pub async fn revoke_invitation_in(
+        tx: &mut sqlx::PgConnection,
+        scope: &Scope,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<(), Error> {
+        let tenant = scope.tenant;
+        let email = sqlx::query_scalar!(
+            "UPDATE invitations SET revoked_at = now()
+              WHERE tenant_id = $1 AND id = $2 AND accepted_at IS NULL AND revoked_at IS NULL
+             RETURNING email",
+            tenant.0,
+            id
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::not_found("invitation"))?;
+        let change = Change {
+            entity: "invitation",
+            entity_id: id.to_string(),
+            action: "revoked",
+            before: Some(json!({ "email": email })),
+            after: None,
+        };
+        audit::record(tx, tenant, actor, change).await
     }
 
     struct OpenInvitation {

@@ -31,7 +31,8 @@ pub use settings::{AddLocation, SaveListing, SaveSettings, load_settings};
 pub use shopper::{LogInShopper, LogOutShopper, RegisterShopper};
 pub use signup::{ConfirmSignUp, SignUp, load_pending_sign_up};
 pub use staff::{
-    AcceptInvitation, BindStaffLocations, ChangeStaffRole, InviteStaff, SetStaffActive, load_invitation, load_staff,
+    AcceptInvitation, BindStaffLocations, ChangeStaffRole, InviteStaff, ResendStaffInvitation, RevokeStaffInvitation,
+    SetStaffActive, load_invitation, load_staff,
 };
 pub use stock::{
     AdjustStock, AdvanceTransfer, CancelCount, DraftTransfer, ReceiveStock, SaveCount, SetReorder, StartCount,

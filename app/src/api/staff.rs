@@ -20,6 +20,22 @@ pub async fn invite_staff(email: String, role: String) -> Result<String, AppErro
     Ok(commerce::identity::invite(db.primary(), &mail, &actor, &email, choice, &base).await?)
 }
 
+/// Sends an open invitation again with a new link (the old one stops working); answers the
+/// link, shown this once (it is also mailed).
+#[server(prefix = "/rpc", endpoint = "resend_staff_invitation")]
+pub async fn resend_staff_invitation(id: Uuid) -> Result<String, AppError> {
+    let (db, mail, actor) = (super::db()?, super::mail()?, crate::session::require_actor()?);
+    let base = crate::session::site().public_url;
+    Ok(commerce::identity::resend_invitation(db.primary(), &mail, &actor, id, &base).await?)
+}
+
+/// Withdraws an open invitation: its link stops working.
+#[server(prefix = "/rpc", endpoint = "revoke_staff_invitation")]
+pub async fn revoke_staff_invitation(id: Uuid) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::identity::revoke_invitation(db.primary(), &actor, id).await?)
+}
+
 /// Gives a member another role.
 #[server(prefix = "/rpc", endpoint = "change_staff_role")]
 pub async fn change_staff_role(user: Uuid, role: String) -> Result<(), AppError> {

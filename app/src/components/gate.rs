@@ -79,16 +79,19 @@ fn SignInRequired() -> impl IntoView {
 #[component]
 fn NotYours(actor: Actor) -> impl IntoView {
     set_status(403);
-    let (role, home) = match &actor {
-        Actor::Staff(member) => (member.role.label().to_lowercase(), member.role.home()),
-        _ => ("account".to_owned(), "/"),
+    let (why, home) = match &actor {
+        Actor::Staff(member) => (
+            format!("Your role, {}, does not include this page.", member.role.label().to_lowercase()),
+            member.role.home(),
+        ),
+        _ => ("Your account does not include this page.".to_owned(), "/"),
     };
     view! {
         <Title text="Not available" />
         <main class="status-page" role="alert">
             <p class="status-code">"403"</p>
             <h1 class="status-title">"This page isn't available to you"</h1>
-            <p class="status-message">{format!("Your {role} account cannot open it. Ask the business's owner if you need it.")}</p>
+            <p class="status-message">{format!("{why} Ask the business's owner if you need it.")}</p>
             <a class="btn btn-primary mt-6" href=home>"Go to your start page"</a>
         </main>
     }

@@ -45,7 +45,8 @@ fn StorefrontView(store: Storefront, items: ShelfItems) -> impl IntoView {
         if tenant.prices_include_tax { "included" } else { "added at checkout" }
     );
     view! {
-        <Title text=tenant.name.clone() />
+        // A store's pages are the shop's own: its name alone, not the platform's after it.
+        <Title text=tenant.name.clone() formatter=|text: String| text />
         <header class="store-header">
             <div class="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3 sm:px-6">
                 <a href=format!("/store/{}", tenant.slug) class="text-lg font-bold text-slate-900">{tenant.name.clone()}</a>

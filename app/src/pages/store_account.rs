@@ -18,7 +18,7 @@ pub fn StoreAccountPage() -> impl IntoView {
     let actor = Resource::new(move || (log_in.version().get(), register.version().get()), |_| current_actor());
     view! {
         <Loaded resource=store let:store>
-            <Title text=format!("Your account · {}", store.tenant.name) />
+            <Title text=format!("Your account · {}", store.tenant.name) formatter=|text: String| text />
             <header class="store-header">
                 <div class="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3 sm:px-6">
                     <a href=format!("/store/{}", store.tenant.slug) class="text-lg font-bold text-slate-900">{store.tenant.name.clone()}</a>

@@ -72,6 +72,9 @@ fn ImportPanel() -> impl IntoView {
                 </div>
             </div>
             <p class="mt-3 text-xs text-slate-500">
+                <a class="mr-1 font-semibold text-brand-700" href=move || format!("/admin/export/{}-template.csv", kind.get()) download>
+                    "Download a template"
+                </a>
                 {move || if kind.get() == "products" {
                     format!("Columns: {}. One row a variant; rows with the same name make one product. A SKU already in use updates its product; a column the file leaves out leaves that field as it is.", PRODUCT_COLUMNS.join(", "))
                 } else {
@@ -154,6 +157,14 @@ fn poll(id: Uuid, job: RwSignal<Option<ImportJob>>) {
 #[component]
 fn JobReport(job: ImportJob) -> impl IntoView {
     let total = job.total_rows.max(1);
+    let failed = matches!(job.status.as_str(), "failed" | "cancelled" | "cancelling")
+        || job.report.as_ref().is_some_and(|r| !r.errors.is_empty());
+    // A product file's rows are variants, and what it creates are products.
+    let ((row, rows), (thing, things)) = if job.kind == "products" {
+        (("row (variant)", "rows (variants)"), ("product", "products"))
+    } else {
+        (("row", "rows"), ("stock level", "stock levels"))
+    };
     let title = match (job.status.as_str(), job.dry_run) {
         ("running", _) => format!("Working through {} rows…", job.total_rows),
         ("cancelling", _) => "Stopping…".to_owned(),
@@ -168,11 +179,17 @@ fn JobReport(job: ImportJob) -> impl IntoView {
     view! {
         <section class="card mt-6" data-testid="import-report">
             <h2 class="font-semibold text-slate-900" role="status">{title}</h2>
-            <progress class="mt-3 w-full" max=total value=job.done_rows aria-label="Rows worked through"></progress>
-            {job.report.map(|report| view! {
-                <p class="mt-3 text-sm text-slate-600">
-                    {format!("{} rows: {} to create, {} to update.", report.rows, report.created, report.updated)}
-                </p>
+            <progress class=if failed { "progress-failed mt-3 w-full" } else { "mt-3 w-full" } max=total value=job.done_rows aria-label="Rows worked through"></progress>
+            {job.report.map(|report| {
+                let (create, update) = if job.dry_run { ("to create", "to update") } else { ("created", "updated") };
+                let read = count(report.rows, row, rows);
+                let counts = if failed {
+                    format!("{read} read; nothing was imported.")
+                } else {
+                    format!("{read} read: {} {create}, {} {update}.", count(report.created, thing, things), report.updated)
+                };
+                view! {
+                <p class="mt-3 text-sm text-slate-600" data-testid="import-counts">{counts}</p>
                 {(!report.errors.is_empty()).then(|| view! {
                     <div class="mt-4">
                         <DataTable head=vec!["Line", "Column", "Problem"]>
@@ -186,7 +203,12 @@ fn JobReport(job: ImportJob) -> impl IntoView {
                         </DataTable>
                     </div>
                 })}
-            })}
+            }})}
         </section>
     }
+}
+
+/// `n` and a noun, plural unless `n` is one: "1 product", "2 products".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

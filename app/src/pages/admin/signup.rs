@@ -35,7 +35,7 @@ pub fn SignUpPage() -> impl IntoView {
                 <p class="mt-1 text-sm text-slate-600">"Naira and VAT at 7.5% are set up for you; change them later in settings."</p>
                 <ActionForm action attr:class="mt-6 space-y-4">
                     <Field label="Business name" name="business_name" autocomplete="organization" error />
-                    <Field label="Store address" name="slug" hint="Your storefront's address: letters, digits and dashes, such as mama-put-foods." error />
+                    <Field label="Web address" name="slug" hint="Where shoppers find your online store on this site (/store/mama-put-foods): letters, digits and dashes. Leave it empty and we make one from your business name." error />
                     <div class="field">
                         <label class="label" for="mode">"How you sell"</label>
                         <select class="input" id="mode" name="mode">

@@ -3,7 +3,10 @@ use commerce::identity::{Place, RoleChoice, StaffList, StaffRow, VendorChoice};
 use leptos::prelude::*;
 
 use super::AdminPage;
-use crate::api::{BindStaffLocations, ChangeStaffRole, InviteStaff, SetStaffActive, load_staff};
+use crate::api::{
+    BindStaffLocations, ChangeStaffRole, InviteStaff, ResendStaffInvitation, RevokeStaffInvitation, SetStaffActive,
+    load_staff,
+};
 use crate::components::{Badge, BadgeTone, Field, FormAlert, Loaded, Needs, PageHeader};
 
 /// `/admin/staff`: who works here, open invitations, and (for the owner) inviting and
@@ -12,8 +15,13 @@ use crate::components::{Badge, BadgeTone, Field, FormAlert, Loaded, Needs, PageH
 pub fn StaffPage() -> impl IntoView {
     // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let invite = ServerAction::<InviteStaff>::new();
-    let actions =
-        MemberActions { set_active: ServerAction::new(), change_role: ServerAction::new(), bind: ServerAction::new() };
+    let actions = MemberActions {
+        set_active: ServerAction::new(),
+        change_role: ServerAction::new(),
+        bind: ServerAction::new(),
+        resend: ServerAction::new(),
+        revoke: ServerAction::new(),
+    };
     let staff = Resource::new(
         move || {
             (
@@ -21,6 +29,8 @@ pub fn StaffPage() -> impl IntoView {
                 actions.set_active.version().get(),
                 actions.change_role.version().get(),
                 actions.bind.version().get(),
+                actions.resend.version().get(),
+                actions.revoke.version().get(),
             )
         },
         |_| load_staff(),
@@ -56,12 +66,14 @@ fn StaffPanel(
     }
 }
 
-/// What the owner can do to a member's row.
+/// What the owner can do to a member's row, and to an open invitation.
 #[derive(Clone, Copy)]
 struct MemberActions {
     set_active: ServerAction<SetStaffActive>,
     change_role: ServerAction<ChangeStaffRole>,
     bind: ServerAction<BindStaffLocations>,
+    resend: ServerAction<ResendStaffInvitation>,
+    revoke: ServerAction<RevokeStaffInvitation>,
 }
 
 /// The roles a form offers: staff roles, then staff of each of the marketplace's vendors.
@@ -135,7 +147,10 @@ fn StaffTables(list: StaffList, manage: bool, me: Option<uuid::Uuid>, actions: M
             .and_then(Result::err)
             .or_else(|| actions.set_active.value().get().and_then(Result::err))
             .or_else(|| actions.bind.value().get().and_then(Result::err))
+            .or_else(|| actions.resend.value().get().and_then(Result::err))
+            .or_else(|| actions.revoke.value().get().and_then(Result::err))
     });
+    let resent = move || actions.resend.value().get().and_then(Result::ok);
     let vendors = list.vendors;
     let places = list.locations;
     view! {
@@ -162,15 +177,47 @@ fn StaffTables(list: StaffList, manage: bool, me: Option<uuid::Uuid>, actions: M
                 view! {
                     <ul class="mt-2 divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white">
                         {list.invitations.into_iter().map(|i| view! {
-                            <li class="flex flex-wrap items-center justify-between gap-2 px-4 py-3 text-sm">
-                                <span class="font-medium">{i.email}</span>
+                            <li class="flex flex-wrap items-center justify-between gap-2 px-4 py-3 text-sm" data-testid="invitation">
+                                <span class="font-medium">{i.email.clone()}</span>
                                 <span class="text-slate-500">{format!("{} · expires {}", role_text(i.role, i.vendor.as_deref()), i.expires_at.format("%-d %b %Y"))}</span>
+                                {manage.then(|| view! { <InvitationActions id=i.id email=i.email actions /> })}
                             </li>
                         }).collect_view()}
                     </ul>
                 }.into_any()
             }}
+            <Show when=move || resent().is_some()>
+                <div class="notice mt-4" role="status">
+                    <p class="font-medium">"Sent again with a new link, which works for 7 days; the old link no longer works. Give them this link: it is shown only now."</p>
+                    <input class="input mt-2 font-mono text-xs" readonly data-testid="resent-link" prop:value=move || resent().unwrap_or_default() />
+                </div>
+            </Show>
         </section>
+    }
+}
+
+/// Sending an open invitation again, or withdrawing it (after a second press that says what
+/// happens, so a slip of the finger withdraws nothing).
+#[component]
+fn InvitationActions(id: uuid::Uuid, email: String, actions: MemberActions) -> impl IntoView {
+    let resend_label = format!("Send the invitation to {email} again");
+    let revoke_label = format!("Revoke the invitation to {email}");
+    let revoke_question = format!("Revoke the invitation to {email}? Its link stops working at once.");
+    view! {
+        <div class="flex flex-wrap items-center gap-2">
+            <ActionForm action=actions.resend>
+                <input type="hidden" name="id" value=id.to_string() />
+                <button type="submit" class="btn btn-secondary btn-sm" aria-label=resend_label>"Send again"</button>
+            </ActionForm>
+            <details>
+                <summary class="btn btn-secondary btn-sm cursor-pointer" aria-label=revoke_label>"Revoke"</summary>
+                <ActionForm action=actions.revoke attr:class="mt-2 grid gap-2">
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <p class="text-xs text-slate-600">{revoke_question}</p>
+                    <button type="submit" class="btn btn-danger btn-sm justify-self-start">"Yes, revoke it"</button>
+                </ActionForm>
+            </details>
+        </div>
     }
 }
 
@@ -187,6 +234,7 @@ fn MemberRow(
     places: Vec<Place>,
 ) -> impl IntoView {
     let StaffRow { user, name, email, role, vendor, locations, active, .. } = member;
+    let name_again = name.clone();
     // Owners run every location; the others may be bound to some.
     let bindable = manage && role != Role::Owner;
     let places_cell = view! { <WorksAt user name=name.clone() bindable bound=locations places bind=actions.bind /> };
@@ -222,11 +270,28 @@ fn MemberRow(
             {(column && !manage).then(|| view! { <td></td> })}
             {manage.then(|| view! {
                 <td class="text-right">
-                    <ActionForm action=actions.set_active>
-                        <input type="hidden" name="user" value=user.to_string() />
-                        <input type="hidden" name="active" value=(!active).to_string() />
-                        <button type="submit" class="btn btn-secondary btn-sm">{if active { "Deactivate" } else { "Reactivate" }}</button>
-                    </ActionForm>
+                    {if active {
+                        // Deactivating signs them out at once: asked twice, saying so.
+                        view! {
+                            <details class="inline-block text-left">
+                                <summary class="btn btn-secondary btn-sm cursor-pointer" aria-label=format!("Deactivate {name_again}")>"Deactivate"</summary>
+                                <ActionForm action=actions.set_active attr:class="mt-2 grid w-56 gap-2">
+                                    <input type="hidden" name="user" value=user.to_string() />
+                                    <input type="hidden" name="active" value="false" />
+                                    <p class="text-xs text-slate-600">{format!("Deactivate {name_again}? They are signed out at once and cannot sign in until reactivated.")}</p>
+                                    <button type="submit" class="btn btn-danger btn-sm justify-self-start">"Yes, deactivate"</button>
+                                </ActionForm>
+                            </details>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <ActionForm action=actions.set_active>
+                                <input type="hidden" name="user" value=user.to_string() />
+                                <input type="hidden" name="active" value="true" />
+                                <button type="submit" class="btn btn-secondary btn-sm">"Reactivate"</button>
+                            </ActionForm>
+                        }.into_any()
+                    }}
                 </td>
             })}
         </tr>

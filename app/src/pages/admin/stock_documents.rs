@@ -361,7 +361,13 @@ fn CountSheet(
             <div class="mt-4 flex flex-wrap gap-2">
                 <button type="button" class="btn btn-secondary" on:click=move |_| send(false)>"Save counts"</button>
                 <button type="button" class="btn btn-primary" on:click=move |_| send(true)>"Approve and post differences"</button>
-                <button type="button" class="btn btn-secondary" on:click=move |_| { cancel.dispatch(CancelCount { id }); }>"Abandon count"</button>
+                <details>
+                    <summary class="btn btn-secondary cursor-pointer">"Abandon count"</summary>
+                    <div class="mt-2 grid gap-2">
+                        <p class="text-sm text-slate-600">"Abandon this count? What was typed is thrown away and no stock changes."</p>
+                        <button type="button" class="btn btn-danger btn-sm justify-self-start" on:click=move |_| { cancel.dispatch(CancelCount { id }); }>"Yes, abandon it"</button>
+                    </div>
+                </details>
             </div>
             <p class="mt-2 text-xs text-slate-500">"Items left empty are not counted and keep their stock."</p>
         })}
