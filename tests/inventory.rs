@@ -60,6 +60,17 @@ async fn a_product_with_a_variant_matrix_is_created_found_and_kept_consistent(ow
         let found = catalog::product::list(&db, &boss, &query, None, 20).await.unwrap();
         assert!(found.rows.iter().any(|r| r.id == shirt.id), "searching {typed:?} finds the shirt");
     }
+    // The stock list finds a SKU from its start too, as the product search does, and not only
+    // whole (a SKU unlike the product's name, so that the name's likeness finds nothing).
+    let milk = catalog::product::create(&db, &boss, single("Peak Milk 400g", "PM-77231-A", 2900), None).await.unwrap();
+    for typed in ["pm-7723", "PM-77231-A", "5449000000996"] {
+        let query = inventory::LevelQuery { search: Some(typed.into()), ..Default::default() };
+        let found = levels::list(&db, &boss, &query, None, 50).await.unwrap();
+        let wanted = if typed.starts_with("5449") { shirt.variants[0].id } else { milk.variants[0].id };
+        assert!(found.iter().any(|(l, _)| l.variant == wanted), "searching the stock for {typed:?}");
+    }
+    let query = inventory::LevelQuery { search: Some("QQQ-9".into()), ..Default::default() };
+    assert!(levels::list(&db, &boss, &query, None, 50).await.unwrap().is_empty());
 
     let clash = catalog::product::create(&db, &boss, single("Copy", "ANK-S-BLUE", 100), None).await;
     assert!(matches!(&clash, Err(Error::Invalid { field, .. }) if field == "variants[0].sku"), "{clash:?}");

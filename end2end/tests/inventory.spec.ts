@@ -185,3 +185,18 @@ test("abandoning a count asks first, and only the second press abandons it", asy
   await page.getByRole("button", { name: "Yes, abandon it" }).click();
   await expect(page.getByText("Cancelled", { exact: true })).toBeVisible();
 });
+
+test("an alert at nothing available says out of stock, not low", async ({ page }) => {
+  await signIn(page, "manager@ojafresh.ng");
+  await page.goto("/admin/stock/alerts");
+  const alerts = page.getByTestId("alert");
+  await expect(alerts.first()).toBeVisible();
+  const out = alerts.filter({ hasText: "Out of stock" });
+  await expect(out.first()).toBeVisible();
+  for (const row of await out.all()) {
+    expect(Number(await row.getAttribute("data-available"))).toBeLessThanOrEqual(0);
+  }
+  for (const row of await alerts.filter({ hasText: /\bLow\b/ }).all()) {
+    expect(Number(await row.getAttribute("data-available"))).toBeGreaterThan(0);
+  }
+});

@@ -558,7 +558,7 @@ pub(crate) async fn forgive_typos(tx: &mut PgConnection) -> Result<(), Error> {
 }
 
 /// `LIKE` treats `%`, `_` and `\\` specially; a search for them means the characters themselves.
-fn escape_like(text: &str) -> String {
+pub(crate) fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 

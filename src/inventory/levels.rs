@@ -50,7 +50,7 @@ pub async fn list(
               AND p.status <> 'archived'
               AND ($2::uuid IS NULL OR l.id = $2)
               AND ($3::uuid IS NULL OR v.id = $3)
-              AND ($4::text IS NULL OR lower(v.sku) = $4 OR v.barcode = $4 OR $4 <% lower(p.name))
+              AND ($4::text IS NULL OR lower(v.sku) LIKE $11 OR v.barcode = $4 OR $4 <% lower(p.name))
               AND (NOT $5 OR coalesce(s.low, false))
               AND ($6::text IS NULL OR (lower(p.name), v.sku, l.id) > ($6, $7, $8))
               AND ($10::uuid[] IS NULL OR l.id = ANY($10))
@@ -66,6 +66,8 @@ pub async fn list(
         after_location,
         limit.clamp(1, 1000),
         shops.as_deref(),
+        // A SKU is found from its start, as the product search finds it.
+        search.as_deref().map(|s| format!("{}%", crate::catalog::product::escape_like(s))),
     )
     .fetch_all(&mut *tx)
     .await?;

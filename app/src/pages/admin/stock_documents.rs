@@ -400,11 +400,12 @@ pub fn AlertsPage() -> impl IntoView {
                                     {alerts.into_iter().map(|a| {
                                         let (tone, text) = match (a.kind, a.resolved_at.is_some()) {
                                             (_, true) => (BadgeTone::Neutral, "Resolved"),
+                                            (AlertKind::Low, false) if a.available_now <= 0 => (BadgeTone::Negative, "Out of stock"),
                                             (AlertKind::Low, false) => (BadgeTone::Warning, "Low"),
                                             (AlertKind::Oversold, false) => (BadgeTone::Negative, "Oversold"),
                                         };
                                         view! {
-                                            <tr data-testid="alert">
+                                            <tr data-testid="alert" data-available=a.available_now.to_string()>
                                                 <td><a class="hover:underline" href=format!("/admin/stock/variant/{}", a.variant.0)>{a.item}</a></td>
                                                 <td class="font-mono text-xs">{a.sku}</td>
                                                 <td>{a.location_name}</td>
