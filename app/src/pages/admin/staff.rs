@@ -127,12 +127,11 @@ fn InviteForm(invite: ServerAction<InviteStaff>, vendors: Vec<VendorChoice>) -> 
                 <button type="submit" class="btn btn-primary sm:mt-6">"Send invitation"</button>
             </ActionForm>
             <FormAlert error />
-            <Show when=move || link().is_some()>
-                <div class="notice mt-4" role="status">
-                    <p class="font-medium">"Invitation made. Give them this link: it works for 7 days and is shown only now (it is also mailed to them when this server sends mail)."</p>
-                    <input class="input mt-2 font-mono text-xs" readonly data-testid="invitation-link" prop:value=move || link().unwrap_or_default() />
-                </div>
-            </Show>
+            <LinkShownOnce
+                link=Signal::derive(link)
+                testid="invitation-link"
+                message="Invitation made. Give them this link: it works for 7 days and is shown only now (it is also mailed to them when this server sends mail)."
+            />
         </section>
     }
 }
@@ -186,13 +185,25 @@ fn StaffTables(list: StaffList, manage: bool, me: Option<uuid::Uuid>, actions: M
                     </ul>
                 }.into_any()
             }}
-            <Show when=move || resent().is_some()>
-                <div class="notice mt-4" role="status">
-                    <p class="font-medium">"Sent again with a new link, which works for 7 days; the old link no longer works. Give them this link: it is shown only now."</p>
-                    <input class="input mt-2 font-mono text-xs" readonly data-testid="resent-link" prop:value=move || resent().unwrap_or_default() />
-                </div>
-            </Show>
+            <LinkShownOnce
+                link=Signal::derive(resent)
+                testid="resent-link"
+                message="Sent again with a new link, which works for 7 days; the old link no longer works. Give them this link: it is shown only now."
+            />
         </section>
+    }
+}
+
+/// An invitation's link, shown once it is made (it is never shown again), to copy.
+#[component]
+fn LinkShownOnce(link: Signal<Option<String>>, testid: &'static str, message: &'static str) -> impl IntoView {
+    view! {
+        <Show when=move || link.get().is_some()>
+            <div class="notice mt-4" role="status">
+                <p class="font-medium">{message}</p>
+                <input class="input mt-2 font-mono text-xs" readonly data-testid=testid prop:value=move || link.get().unwrap_or_default() />
+            </div>
+        </Show>
     }
 }
 
