@@ -2,11 +2,16 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
-.PHONY: run test stop build tools lint sqlx-prepare bench-build bench-first-run bench-access bench-inventory clean-data
+.PHONY: run dev test stop build tools lint sqlx-prepare bench-build bench-first-run bench-access bench-inventory bench-downloads clean-data
 
-## Install what is missing, start the private database, migrate, load demo data once, serve :3000.
+## Install what is missing, start the private database, migrate, load demo data once, serve :3000,
+## with the browser's files optimised as shoppers get them.
 run:
 	@scripts/run.sh
+
+## The same, with every file built for development: slower pages, quicker rebuilds.
+dev:
+	@scripts/run.sh --dev
 
 ## Every test: unit, database, HTTP, browser and an API fuzz run, against a throwaway database.
 test:
@@ -50,3 +55,7 @@ bench-access:
 ## Hot SKU over two instances, a 10,000-row import, and the product list over 10,000 products.
 bench-inventory:
 	@bench/inventory.sh
+
+## What a phone downloads and waits for on 3G, and the server's CPU per wasm download.
+bench-downloads:
+	@bench/downloads.sh

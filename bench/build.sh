@@ -29,10 +29,13 @@ seconds() {
   fi
   echo $((SECONDS - start))
 }
+# The built files by the names the build gave them (scripts/assets.mjs lists them).
+asset() { awk -v kind="$1" '$1 == kind { print $2 }' "$SITE_ROOT/pkg/assets.txt"; }
 # What a build must leave: the server, and the wasm, script and stylesheet it serves.
 built() {
-  local file
-  for file in "$CARGO_TARGET_DIR/$1/server" "$SITE_ROOT/pkg/sc1_bg.wasm" "$SITE_ROOT/pkg/sc1.js" "$SITE_ROOT/pkg/sc1.css"; do
+  local file app
+  app=$(asset app)
+  for file in "$CARGO_TARGET_DIR/$1/server" "$SITE_ROOT/pkg/${app}_bg.wasm" "$SITE_ROOT/pkg/$app.js" "$SITE_ROOT/pkg/$(asset css)"; do
     [ -s "$file" ] || { echo "bench/build.sh: the $1 build left no $file" >&2; exit 1; }
   done
 }
@@ -55,7 +58,7 @@ built release
 pkg="$SITE_ROOT/pkg"
 size() { wc -c <"$1"; }
 gz() { gzip -9 -c "$1" | wc -c; }
-wasm=$pkg/sc1_bg.wasm js=$pkg/sc1.js css=$pkg/sc1.css
+wasm=$pkg/$(asset app)_bg.wasm js=$pkg/$(asset app).js css=$pkg/$(asset css)
 total_gz=$(($(gz "$wasm") + $(gz "$js") + $(gz "$css")))
 
 # The goal: what a phone downloads for the shell stays under 400 KB.

@@ -53,8 +53,9 @@ total=$(($(date +%s) - started))
 # What was served is the demo, with its script: not merely a process that answers.
 page=$(curl -sf "http://127.0.0.1:$port/")
 grep -q "owner@ojafresh.ng" <<<"$page" || { echo "first-run: the start page lacks the demo logins" >&2; exit 1; }
-grep -q '/pkg/sc1.js' <<<"$page" || { echo "first-run: the start page lacks its script" >&2; exit 1; }
-curl -sf -o /dev/null "http://127.0.0.1:$port/pkg/sc1_bg.wasm" || { echo "first-run: no wasm is served" >&2; exit 1; }
+script=$(grep -o '/pkg/sc1-[0-9a-f]\{16\}\.js' <<<"$page" | head -1)
+[ -n "$script" ] || { echo "first-run: the start page lacks its script" >&2; exit 1; }
+curl -sf -o /dev/null "http://127.0.0.1:$port${script%.js}_bg.wasm" || { echo "first-run: no wasm is served" >&2; exit 1; }
 
 at() { grep -m1 "$1" "$log" | cut -d' ' -f1; }
 echo "first run of commit $commit on $(nproc) cores"

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the site into target/site, where `serve` reads it: the server, the browser's wasm and
 # its JavaScript glue (wasm-bindgen), the stylesheet (Tailwind) and the public files.
-#   scripts/build-site.sh            development build (what `make run` and `make test` use)
-#   scripts/build-site.sh --release  optimised server and wasm, wasm-opt -Oz, minified CSS
+#   scripts/build-site.sh                development build, quickest to rebuild (`make dev`, `make test`)
+#   scripts/build-site.sh --release-wasm the browser's files as shoppers get them (optimised wasm,
+#                                        minified CSS) with a development server (`make run`)
+#   scripts/build-site.sh --release      optimised server and browser files, as deployed
 # SITE_ROOT moves the output (the server reads the same variable).
 #
 # Cargo is called directly, with the same features and environment as `cargo test`, so the
@@ -14,16 +16,13 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/node_modules/.bin:$PATH"
 export SQLX_OFFLINE=${SQLX_OFFLINE:-true}
 
 release=false
+server_profile=dev wasm_profile=wasm-dev
 case "${1:-}" in
   "") ;;
-  --release) release=true ;;
-  *) echo "usage: scripts/build-site.sh [--release]" >&2; exit 2 ;;
+  --release) release=true server_profile=release wasm_profile=wasm-release ;;
+  --release-wasm) release=true wasm_profile=wasm-release ;;
+  *) echo "usage: scripts/build-site.sh [--release | --release-wasm]" >&2; exit 2 ;;
 esac
-if $release; then
-  server_profile=release wasm_profile=wasm-release
-else
-  server_profile=dev wasm_profile=wasm-dev
-fi
 
 site=${SITE_ROOT:-target/site}
 target=${CARGO_TARGET_DIR:-target}
@@ -44,7 +43,7 @@ wait "$server"
 wait "$browser"
 trap - EXIT
 
-# The wasm and the module that starts it: sc1.js and sc1_bg.wasm, the names the pages ask for.
+# The wasm and the module that starts it: sc1.js and sc1_bg.wasm, renamed by their content below.
 wasm-bindgen "$front/wasm32-unknown-unknown/$wasm_profile/app.wasm" \
   --target web --no-typescript --out-dir "$pkg" --out-name sc1
 if $release; then
@@ -55,5 +54,12 @@ fi
 css_flags=()
 $release && css_flags=(--minify)
 tailwindcss --input style/main.css --output "$pkg/sc1.css" "${css_flags[@]}" 2>/dev/null
+
+# Content-hashed names and brotli and gzip copies made once here, not at every request. Brotli's
+# best quality takes seconds on the optimised wasm; the development wasm is five times larger and
+# rebuilt often, so it gets a quicker setting.
+quality=5
+$release && quality=11
+node scripts/assets.mjs "$pkg" "$quality"
 
 cp -r public/. "$site/"

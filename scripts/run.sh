@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # `make run`: install what is missing, start the private database unless DATABASE_URL is set,
 # build, migrate, load the demo data once, and serve http://127.0.0.1:3000.
+#   scripts/run.sh        the browser's files as shoppers get them: optimised wasm, minified CSS
+#   scripts/run.sh --dev  (`make dev`) every file built for development, quickest to rebuild
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
+build=--release-wasm
+case "${1:-}" in
+  "") ;;
+  --dev) build="" ;;
+  *) echo "usage: scripts/run.sh [--dev]" >&2; exit 2 ;;
+esac
 
 scripts/tools.sh
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
@@ -22,7 +30,7 @@ if [ -z "${SECRETS_KEYS:-}" ]; then
   export SECRETS_KEYS
 fi
 
-scripts/build-site.sh
+scripts/build-site.sh $build
 target/debug/server seed
 
 bind=${BIND_ADDR:-127.0.0.1:3000}

@@ -31,6 +31,9 @@ pub struct AuditEntry {
     pub before: Option<String>,
     /// The record after, when there is one (JSON text).
     pub after: Option<String>,
+    /// The change as people read it, one line a field: "price: 1,200 → 1,350".
+    #[serde(default)]
+    pub changes: Vec<String>,
 }
 
 /// What the audit page asks for.
@@ -151,6 +154,7 @@ pub async fn list(db: &sqlx::PgPool, actor: &Actor, filter: &AuditFilter) -> Res
             entity: r.entity,
             entity_id: r.entity_id,
             action: r.action,
+            changes: describe(r.before.as_deref(), r.after.as_deref()),
             before: r.before,
             after: r.after,
         })
@@ -175,4 +179,86 @@ pub async fn entities(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<String>, E
             .await?;
     tx.commit().await?;
     Ok(entities)
+}
+
+/// A change as people read it: a line a field that differs ("role: cashier → manager"), every
+/// field of a record made ("name: Lekki Phase 1") or removed ("was name: Lekki Phase 1"). A
+/// record that is not an object of fields is shown as it is.
+#[cfg(feature = "server")]
+pub fn describe(before: Option<&str>, after: Option<&str>) -> Vec<String> {
+    use serde_json::{Map, Value};
+    let parse = |text: Option<&str>| {
+        text.map(|t| serde_json::from_str::<Value>(t).unwrap_or_else(|_| Value::String(t.to_owned())))
+    };
+    let (before, after) = (parse(before), parse(after));
+    let fields = |value: &Option<Value>| match value {
+        Some(Value::Object(map)) => Some(map.clone()),
+        None => Some(Map::new()),
+        Some(_) => None,
+    };
+    let (Some(old), Some(new)) = (fields(&before), fields(&after)) else {
+        let shown = |v: &Option<Value>| v.as_ref().map_or_else(|| "—".to_owned(), shown);
+        return vec![format!("{} → {}", shown(&before), shown(&after))];
+    };
+    let mut lines = Vec::new();
+    for (field, value) in &new {
+        match old.get(field) {
+            Some(was) if was == value => {}
+            Some(was) => lines.push(format!("{}: {} → {}", label(field), shown(was), shown(value))),
+            None => lines.push(format!("{}: {}", label(field), shown(value))),
+        }
+    }
+    for (field, was) in &old {
+        if !new.contains_key(field) {
+            lines.push(format!("was {}: {}", label(field), shown(was)));
+        }
+    }
+    lines
+}
+
+/// `reorder_point` as "reorder point".
+#[cfg(feature = "server")]
+fn label(field: &str) -> String {
+    field.replace('_', " ")
+}
+
+/// A recorded value as people read it: text without quotes, nothing as "—", a list of records
+/// by how many there are.
+#[cfg(feature = "server")]
+fn shown(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Null => "—".to_owned(),
+        Value::String(text) if text.is_empty() => "—".to_owned(),
+        Value::String(text) => text.clone(),
+        Value::Bool(true) => "yes".to_owned(),
+        Value::Bool(false) => "no".to_owned(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(items) if items.iter().all(|i| !i.is_object()) => {
+            items.iter().map(shown).collect::<Vec<_>>().join(", ")
+        }
+        Value::Array(items) => format!("{} {}", items.len(), if items.len() == 1 { "line" } else { "lines" }),
+        Value::Object(_) => value.to_string(),
+    }
+}
+
+#[cfg(all(test, feature = "server"))]
+mod tests {
+    use super::describe;
+
+    #[test]
+    fn a_change_reads_field_by_field() {
+        let lines = describe(Some(r#"{"role":"cashier","name":"Ada"}"#), Some(r#"{"role":"manager","name":"Ada"}"#));
+        assert_eq!(lines, ["role: cashier → manager"]);
+        let made = describe(None, Some(r#"{"name":"Lekki Phase 1","kind":"shop","lines":[{"a":1},{"a":2}]}"#));
+        assert_eq!(made, ["kind: shop", "lines: 2 lines", "name: Lekki Phase 1"]);
+        let gone = describe(Some(r#"{"email":"ada@oja.ng"}"#), None);
+        assert_eq!(gone, ["was email: ada@oja.ng"]);
+        assert_eq!(
+            describe(Some(r#"{"on_hand":3}"#), Some(r#"{"on_hand":5,"note":"found"}"#)),
+            ["note: found", "on hand: 3 → 5"]
+        );
+        assert_eq!(describe(Some("3"), Some("not json")), ["3 → not json"]);
+        assert_eq!(describe(Some(r#"{"active":true}"#), Some(r#"{"active":false}"#)), ["active: yes → no"]);
+    }
 }

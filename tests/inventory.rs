@@ -880,3 +880,127 @@ async fn amounts_read_out_carry_the_businesss_currency(owner: PgPool) {
     assert_eq!(peak.variants[0].price.to_string(), "₦3,200.00");
     stock_adds_up(&owner).await;
 }
+
+#[sqlx::test]
+async fn a_receipt_pressed_twice_is_booked_once_numbered_and_can_be_voided(owner: PgPool) {
+    use commerce::idempotency::Once;
+    use inventory::ReceiptInput;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let (db, boss) = (oja.db.clone(), oja.owner.clone());
+    let rice = oja.product("Mama Gold rice 5 kg", "RICE-5", 9_500).await.variants[0].id;
+    let oil = oja.product("Kings oil 1 l", "KINGS-1L", 2_800).await.variants[0].id;
+    let delivery = |lines: Vec<(Line, rust_decimal::Decimal)>| ReceiptInput {
+        location: oja.main,
+        supplier: "Olam".into(),
+        reference: "DN-7781".into(),
+        lines,
+    };
+    let twelve_rice = || vec![(Line { variant: rice, quantity: 12 }, rust_decimal::Decimal::from(8_000))];
+
+    // The same form pressed twice: one receipt, and the second press answers the first's result.
+    let press = || Once::new("form:owner", "submission-1", "receive_stock", b"the form's fields").unwrap();
+    let first = stock::receive(&db, &boss, delivery(twelve_rice()), Some(&press())).await.unwrap();
+    let again = press();
+    let second = stock::receive(&db, &boss, delivery(twelve_rice()), Some(&again)).await.unwrap();
+    assert!(again.replayed());
+    assert_eq!(first, second);
+    assert_eq!(
+        (first.number.as_str(), first.units, first.summary.as_str()),
+        ("R-0001", 12, "12 × Mama Gold rice 5 kg")
+    );
+    assert_eq!(level_at(&db, &boss, rice, oja.main).await.on_hand, 12, "booked once");
+
+    // The next receipt takes the next number; another business counts from one.
+    let both = vec![
+        (Line { variant: rice, quantity: 3 }, rust_decimal::Decimal::from(8_100)),
+        (Line { variant: oil, quantity: 24 }, rust_decimal::Decimal::from(2_100)),
+    ];
+    let next = stock::receive(&db, &boss, delivery(both), None).await.unwrap();
+    assert_eq!((next.number.as_str(), next.units, next.summary.as_str()), ("R-0002", 27, "2 items"));
+    let other = Business::open(&owner, "Mama Put Stores").await;
+    let theirs = other.product("Garri 2 kg", "GARRI-2", 1_500).await.variants[0].id;
+    let their_shop = locations(&other.db, &other.owner).await[0];
+    let line = vec![(Line { variant: theirs, quantity: 1 }, rust_decimal::Decimal::ONE)];
+    let input = ReceiptInput { location: their_shop, supplier: String::new(), reference: String::new(), lines: line };
+    assert_eq!(stock::receive(&other.db, &other.owner, input, None).await.unwrap().number, "R-0001");
+
+    // Its page lists its lines; another business and a cashier cannot open or void it.
+    let detail = stock::receipt(&db, &boss, next.id).await.unwrap();
+    assert_eq!(
+        detail.lines.iter().map(|l| (l.sku.as_str(), l.quantity)).collect::<Vec<_>>(),
+        [("KINGS-1L", 24), ("RICE-5", 3)]
+    );
+    assert_eq!(detail.receipt.total_cost.amount, rust_decimal::Decimal::from(3 * 8_100 + 24 * 2_100));
+    assert!(matches!(stock::receipt(&other.db, &other.owner, next.id).await, Err(Error::NotFound(_))));
+    let cashier = oja.member(Role::Cashier).await;
+    assert!(matches!(stock::void_receipt(&db, &cashier, next.id, "mistake").await, Err(Error::Forbidden(_))));
+    assert!(matches!(stock::void_receipt(&other.db, &other.owner, next.id, "mistake").await, Err(Error::NotFound(_))));
+    assert!(
+        matches!(stock::void_receipt(&db, &boss, next.id, "  ").await, Err(Error::Invalid { field, .. }) if field == "reason")
+    );
+
+    // Voided: its units go back out, it is marked, and it cannot be voided twice.
+    stock::void_receipt(&db, &boss, next.id, "typed twice").await.unwrap();
+    assert_eq!(level_at(&db, &boss, rice, oja.main).await.on_hand, 12);
+    assert_eq!(level_at(&db, &boss, oil, oja.main).await.on_hand, 0);
+    let voided = stock::receipt(&db, &boss, next.id).await.unwrap();
+    assert!(voided.receipt.voided);
+    assert_eq!(voided.voided.as_ref().map(|(_, _, why)| why.as_str()), Some("typed twice"));
+    let twice = stock::void_receipt(&db, &boss, next.id, "again").await;
+    assert!(matches!(&twice, Err(Error::Conflict { clash: Clash::WrongState, .. })), "{twice:?}");
+
+    // Goods sold since the receipt cannot be taken out by voiding it; nothing moves.
+    stock::adjust(&db, &boss, rice, oja.main, -5, "sold at the door", None).await.unwrap();
+    let sold = stock::void_receipt(&db, &boss, first.id, "wrong supplier").await;
+    assert!(matches!(&sold, Err(Error::Conflict { clash: Clash::InsufficientStock, .. })), "{sold:?}");
+    assert_eq!(level_at(&db, &boss, rice, oja.main).await.on_hand, 7);
+    assert!(!stock::receipt(&db, &boss, first.id).await.unwrap().receipt.voided);
+    stock_adds_up(&owner).await;
+}
+
+#[sqlx::test]
+async fn the_overview_counts_what_needs_a_look_where_the_member_works(owner: PgPool) {
+    use inventory::StockSummary;
+    let oja = Business::supermarket(&owner).await;
+    let (db, boss) = (oja.db.clone(), oja.owner.clone());
+    let lekki = locations(&db, &boss).await.into_iter().find(|l| *l != oja.main).unwrap();
+    let rice = oja.product("Ofada rice 1kg", "OFADA-1", 2_500).await.variants[0].id;
+    let oil = oja.product("Kings oil 1 l", "KINGS-1L", 2_800).await.variants[0].id;
+    let beans = oja.product("Honey beans 1kg", "BEANS-1", 1_900).await.variants[0].id;
+    for variant in [rice, oil, beans] {
+        oja.receive(oja.main, variant, 10).await;
+        stock::set_reorder(&db, &boss, variant, oja.main, 5, 20).await.unwrap();
+    }
+    oja.receive(lekki, rice, 10).await;
+    stock::set_reorder(&db, &boss, rice, lekki, 5, 20).await.unwrap();
+    let nothing = StockSummary::default();
+    assert_eq!(levels::summary(&db, &boss).await.unwrap(), nothing);
+
+    // Rice runs low at the main shop and out at Lekki; oil runs out (oversold) at the main shop.
+    stock::adjust(&db, &boss, rice, oja.main, -6, "sold", None).await.unwrap();
+    stock::adjust(&db, &boss, rice, lekki, -10, "sold", None).await.unwrap();
+    stock::adjust(&db, &boss, oil, oja.main, -12, "sold offline", None).await.unwrap();
+    let line = [Line { variant: beans, quantity: 1 }];
+    let sent = transfer::create(&db, &boss, oja.main, lekki, &line, "", None).await.unwrap();
+    transfer::send(&db, &boss, sent).await.unwrap();
+    transfer::create(&db, &boss, lekki, oja.main, &[Line { variant: rice, quantity: 1 }], "", None).await.unwrap();
+    inventory::count::start(&db, &boss, lekki, "month end").await.unwrap();
+    let everywhere = StockSummary { low: 1, out: 2, in_transit: 1, drafts: 1, counts: 1 };
+    assert_eq!(levels::summary(&db, &boss).await.unwrap(), everywhere);
+
+    // A manager bound to the main shop counts its alerts, and the transfers it sends or gets.
+    let manager = oja.member(Role::Manager).await;
+    identity::bind_locations(&db, &boss, user_of(&manager), &[oja.main]).await.unwrap();
+    let manager = sign_in(&db, email_of(&manager)).await;
+    let main_only = StockSummary { low: 1, out: 1, in_transit: 1, drafts: 1, counts: 0 };
+    assert_eq!(levels::summary(&db, &manager).await.unwrap(), main_only);
+
+    // Received stock settles what it answered.
+    transfer::receive(&db, &boss, sent, &[]).await.unwrap();
+    oja.receive(lekki, rice, 10).await;
+    let after = StockSummary { low: 1, out: 1, in_transit: 0, drafts: 1, counts: 1 };
+    assert_eq!(levels::summary(&db, &boss).await.unwrap(), after);
+    let cashier = oja.member(Role::Cashier).await;
+    assert!(matches!(levels::summary(&db, &cashier).await, Err(Error::Forbidden(_))));
+    stock_adds_up(&owner).await;
+}

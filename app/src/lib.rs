@@ -11,17 +11,22 @@ mod pages;
 pub mod session;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 pub use error::AppError;
-pub use session::SiteSettings;
+pub use session::{SiteAssets, SiteSettings};
 
-/// The HTML document around every page.
+/// The HTML document around every page. Its stylesheet and scripts are named by their content
+/// (see [`SiteAssets`]), so browsers keep them until they change.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     content_security_policy();
+    #[cfg(feature = "ssr")]
+    let stylesheet = session::site().assets.stylesheet();
+    #[cfg(not(feature = "ssr"))]
+    let stylesheet = SiteAssets::default().stylesheet();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -32,6 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                <link rel="stylesheet" href=stylesheet />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -78,7 +84,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     mark_hydrated();
     view! {
-        <Stylesheet id="leptos" href="/pkg/sc1.css" />
         <Title formatter=|page: String| if page.is_empty() { "SC-1 Commerce Suite".to_owned() } else { format!("{page} · SC-1") } />
         <Router>
             <Routes fallback=components::NotFoundPage>
@@ -105,6 +110,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/stock") view=pages::StockPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/stock/variant/:id") view=pages::VariantStockPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/stock/receipts") view=pages::ReceiptsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/stock/receipts/:id") view=pages::ReceiptPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/stock/transfers") view=pages::TransfersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/stock/counts") view=pages::CountsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/stock/counts/:id") view=pages::CountSheetPage ssr=SsrMode::Async />

@@ -1,6 +1,7 @@
 //! The signed-in person as server functions see them, and the session cookie.
 
-/// The public address and cookie policy, handed to every request by the server.
+/// The public address, the cookie policy and the names of the built files, handed to every
+/// request by the server.
 #[derive(Clone, Debug)]
 pub struct SiteSettings {
     /// Where people reach the site, without a trailing slash (`https://shop.example.ng`).
@@ -10,6 +11,50 @@ pub struct SiteSettings {
     /// Whether the server runs as a demonstration: only then does the start page show the demo
     /// accounts and their password.
     pub demo: bool,
+    /// What the build named the browser's files.
+    pub assets: SiteAssets,
+}
+
+/// The names the build gave the browser's files, which change with their content
+/// (`scripts/assets.mjs` lists them in `pkg/assets.txt`): the script `{app}.js` and its wasm
+/// `{app}_bg.wasm`, and the stylesheet `css`. A site built without the list keeps plain names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteAssets {
+    /// The script's and the wasm's common stem: `sc1-0123456789abcdef`.
+    pub app: String,
+    /// The stylesheet's file name: `sc1-0123456789abcdef.css`.
+    pub css: String,
+}
+
+impl Default for SiteAssets {
+    fn default() -> Self {
+        Self { app: "sc1".to_owned(), css: "sc1.css".to_owned() }
+    }
+}
+
+impl SiteAssets {
+    /// The names listed in `pkg/assets.txt` under `site_root`; the plain names where there is
+    /// no such list (or it lacks one), and never a name that could leave `pkg/`.
+    #[cfg(feature = "ssr")]
+    pub fn read(site_root: &std::path::Path) -> Self {
+        let mut assets = Self::default();
+        let Ok(list) = std::fs::read_to_string(site_root.join("pkg").join("assets.txt")) else { return assets };
+        let safe =
+            |name: &str| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        for line in list.lines() {
+            match line.split_once(' ') {
+                Some(("app", name)) if safe(name) => name.clone_into(&mut assets.app),
+                Some(("css", name)) if safe(name) => name.clone_into(&mut assets.css),
+                _ => {}
+            }
+        }
+        assets
+    }
+
+    /// The stylesheet's address.
+    pub fn stylesheet(&self) -> String {
+        format!("/pkg/{}", self.css)
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -58,6 +103,7 @@ mod server {
             public_url: "http://127.0.0.1:3000".into(),
             secure_cookies: false,
             demo: false,
+            assets: super::SiteAssets::default(),
         })
     }
 

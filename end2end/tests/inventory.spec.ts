@@ -44,7 +44,8 @@ test("a product made with variants, received into stock, shows as available on t
   await expect(manager.getByText("line 2: no product has the SKU or barcode NO-SUCH-SKU")).toBeVisible();
   await manager.getByLabel("Items").fill(`ADR-${stamp}-IND 3 4200\nadr-${stamp}-rst 12 4200`);
   await manager.getByRole("button", { name: "Receive" }).click();
-  await expect(manager.getByText("Received. The stock is on hand now.")).toBeVisible();
+  await expect(manager.getByTestId("received")).toContainText("Received 2 items (15 units), receipt R-");
+  await expect(manager.getByLabel("Items")).toHaveValue("");
 
   // Without reloading, the shopper's page now says the scarf can be bought.
   await expect(card.getByTestId("availability")).toHaveText("In stock");
@@ -199,4 +200,79 @@ test("an alert at nothing available says out of stock, not low", async ({ page }
   for (const row of await alerts.filter({ hasText: /\bLow\b/ }).all()) {
     expect(Number(await row.getAttribute("data-available"))).toBeGreaterThan(0);
   }
+});
+
+/** "4 Dec 2026 14:05": an instant as the pages show it, on Lagos' clock. */
+function lagosTime(iso: string): string {
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Africa/Lagos", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  }).formatToParts(new Date(iso));
+  const part = (type: string) => parts.find((p) => p.type === type)!.value;
+  return `${part("day")} ${part("month")} ${part("year")} ${part("hour")}:${part("minute")}`;
+}
+
+test("a receipt pressed twice is booked once, opens by its number on Lagos time, and can be voided", async ({ browser }) => {
+  const stamp = Date.now().toString(36).toUpperCase();
+  const page = await browser.newPage();
+  await signIn(page, "manager@ojafresh.ng");
+  await page.goto("/admin/stock");
+  const first = page.getByTestId("stock-row").first();
+  const sku = (await first.getAttribute("data-sku"))!;
+  const place = (await first.getAttribute("data-location"))!;
+  const onHand = async () => {
+    await page.goto(`/admin/stock?search=${encodeURIComponent(sku)}`);
+    const row = page.locator(`[data-testid=stock-row][data-sku="${sku}"][data-location="${place}"]`);
+    return Number(await row.getByTestId("on-hand").textContent());
+  };
+  const before = await onHand();
+
+  // A double click on "Receive" books the delivery once, says what was done and empties the form.
+  await page.goto("/admin/stock/receipts");
+  await waitForHydration(page);
+  await page.getByLabel("Arrived at").selectOption({ label: place });
+  await page.getByLabel("Supplier").fill(`Olam ${stamp}`);
+  await page.getByLabel("Items").fill(`${sku} 7 1000`);
+  await page.getByRole("button", { name: "Receive" }).dblclick();
+  const done = page.getByTestId("received");
+  await expect(done).toContainText(/Received 7 × .+, receipt R-\d{4}/);
+  await expect(page.getByLabel("Items")).toHaveValue("");
+  await expect(page.getByTestId("receipt").filter({ hasText: `Olam ${stamp}` })).toHaveCount(1);
+  const number = (await done.getByRole("link").textContent())!;
+  expect(await onHand()).toBe(before + 7);
+
+  // Without the script, a browser that sends the same form twice books it once too.
+  const plain = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
+  const form = await plain.newPage();
+  await form.goto("/admin/stock/receipts");
+  const key = await form.locator("input[name=submission]").getAttribute("value");
+  expect(key).toMatch(/^[0-9a-f-]{36}$/);
+  const location = await form.getByLabel("Arrived at").locator("option", { hasText: place }).getAttribute("value");
+  const fields = { location: location!, supplier: `Dangote ${stamp}`, reference: "", lines: `${sku} 2 900`, submission: key! };
+  for (let i = 0; i < 2; i++) {
+    const sent = await form.request.post("/rpc/receive_stock", { form: fields, maxRedirects: 0 });
+    expect(sent.status()).toBeLessThan(400);
+  }
+  await form.goto("/admin/stock/receipts");
+  await expect(form.getByTestId("receipt").filter({ hasText: `Dangote ${stamp}` })).toHaveCount(1);
+  expect(await onHand()).toBe(before + 9);
+
+  // The receipt has a page, found by its number, with times on the business's (Lagos) clock.
+  await page.goto("/admin/stock/receipts");
+  await page.getByTestId("receipt").filter({ hasText: `Olam ${stamp}` }).getByRole("link", { name: number }).click();
+  await expect(page.getByRole("heading", { level: 1, name: `Receipt ${number}` })).toBeVisible();
+  const when = page.locator("time").first();
+  expect(await when.textContent()).toBe(lagosTime((await when.getAttribute("datetime"))!));
+  await expect(page.getByRole("row").filter({ hasText: sku })).toContainText("7");
+
+  // Voided: its units go back out, and the stock's history names it by number with a link.
+  await waitForHydration(page);
+  await page.getByText("Void this receipt").click();
+  await page.getByLabel("Why").fill("typed into the wrong shop");
+  await page.getByRole("button", { name: `Void ${number}` }).click();
+  await expect(page.getByTestId("voided")).toContainText("typed into the wrong shop");
+  expect(await onHand()).toBe(before + 2);
+  await page.locator(`[data-testid=stock-row][data-sku="${sku}"][data-location="${place}"]`).getByRole("link").first().click();
+  const voiding = page.getByTestId("movement").filter({ hasText: `receipt ${number} voided` });
+  await expect(voiding).toHaveCount(1);
+  await expect(voiding.getByRole("link", { name: `receipt ${number} voided` })).toHaveAttribute("href", /\/admin\/stock\/receipts\//);
 });

@@ -87,11 +87,28 @@ test("the till remembers its shop, shows the connection, and installs its servic
   const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
   expect(scope).toMatch(/\/$/);
 
+  // The built files are named by their content: once the worker keeps them, the till takes them
+  // from its cache, not the network, and opens with no connection at all.
+  const isWasm = (url: string) => /\/pkg\/sc1-[0-9a-f]{16}_bg\.wasm$/.test(url);
+  const answered: boolean[] = [];
+  let downloadedByWorker = 0;
+  page.on("response", (r) => {
+    if (isWasm(r.url())) answered.push(r.fromServiceWorker());
+  });
+  context.on("request", (r) => {
+    if (r.serviceWorker() && isWasm(r.url())) downloadedByWorker += 1;
+  });
   await page.reload();
   await waitForHydration(page);
   await expect(page.getByRole("heading", { name: "Till at Ikeja GRA" })).toBeVisible();
+  expect(answered).toEqual([true]);
+  expect(downloadedByWorker, "the wasm came from the worker's cache").toBe(0);
 
   await context.setOffline(true);
+  await expect(page.getByTestId("connection")).toContainText("Offline");
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByRole("heading", { name: "Till at Ikeja GRA" })).toBeVisible();
   await expect(page.getByTestId("connection")).toContainText("Offline");
   await context.setOffline(false);
   await expect(page.getByTestId("connection")).toHaveText("Online");

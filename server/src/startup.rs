@@ -64,11 +64,14 @@ impl FromRef<AppState> for LeptosOptions {
 impl AppState {
     /// State for a server whose site files are in `site_root`, reached at `public_url`.
     pub fn new(db: Db, site_root: &str, public_url: &str) -> Self {
-        let leptos = LeptosOptions::builder().output_name("sc1").site_root(site_root).site_pkg_dir("pkg").build();
+        let assets = app::SiteAssets::read(std::path::Path::new(site_root));
+        let leptos =
+            LeptosOptions::builder().output_name(assets.app.clone()).site_root(site_root).site_pkg_dir("pkg").build();
         let site = SiteSettings {
             public_url: public_url.trim_end_matches('/').to_owned(),
             secure_cookies: public_url.starts_with("https://"),
             demo: false,
+            assets,
         };
         Self {
             db,
@@ -191,8 +194,10 @@ fn site_files_or_not_found(
                 *probe.method_mut() = request.method().clone();
                 *probe.uri_mut() = request.uri().clone();
                 *probe.headers_mut() = request.headers().clone();
-                let Ok(file) = files.oneshot(probe).await;
+                let path = request.uri().path().to_owned();
+                let Ok(mut file) = files.oneshot(probe).await;
                 if file.status().is_success() || file.status() == StatusCode::NOT_MODIFIED {
+                    file.headers_mut().insert(axum::http::header::CACHE_CONTROL, cache_policy(&path));
                     return file.map(axum::body::Body::new);
                 }
             }
@@ -203,6 +208,16 @@ fn site_files_or_not_found(
             answer
         })
     }
+}
+
+/// How long browsers may keep a site file: a year, never asking again, for the built files named
+/// by their content (a new build has new names); for the others (icons, manifest, the service
+/// worker), only after asking whether it changed, which costs a 304 and no body.
+fn cache_policy(path: &str) -> HeaderValue {
+    let name = path.strip_prefix("/pkg/sc1-").unwrap_or_default();
+    let hashed =
+        name.len() > 16 && name.as_bytes()[..16].iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b));
+    HeaderValue::from_static(if hashed { "public, max-age=31536000, immutable" } else { "no-cache" })
 }
 
 /// The site's routes, worked out once per process. Working them out renders the whole app with

@@ -64,7 +64,8 @@ async fn a_storefront_page_is_rendered_from_the_database(db: PgPool) {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Oja Fresh Supermarket"));
     assert!(page.body.contains("Ikeja GRA") && page.body.contains("Lekki Phase 1"), "its shops");
-    assert!(page.body.contains("/pkg/sc1.js"), "the page loads its script to hydrate");
+    let assets = app::SiteAssets::read(std::path::Path::new("target/site"));
+    assert!(page.body.contains(&format!("/pkg/{}.js", assets.app)), "the page loads its script to hydrate");
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -265,6 +266,80 @@ async fn pages_carry_security_headers_and_a_policy_that_names_their_scripts(db: 
         api.headers.get("content-security-policy").and_then(|v| v.to_str().ok()),
         Some("default-src 'self'; object-src 'none'; frame-ancestors 'none'")
     );
+}
+
+/// The built files are named by their content in every page, sent as the build compressed them
+/// (never compressed again per request), kept by browsers for a year, and the other files are
+/// answered 304 when the browser's copy is current.
+#[sqlx::test(migrations = "../migrations")]
+async fn built_files_are_named_by_content_sent_precompressed_and_kept(db: PgPool) {
+    let oja = Business::supermarket(&db).await;
+    let site = std::env::temp_dir().join(format!("sc1-site-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    let stem = "sc1-0123456789abcdef";
+    let wasm: Vec<u8> = (0..200_000_u32).map(|i| u8::try_from(i % 251).unwrap()).collect();
+    let files: [(String, &[u8]); 6] = [
+        (format!("pkg/{stem}_bg.wasm"), &wasm),
+        (format!("pkg/{stem}_bg.wasm.br"), b"brotli made at build time"),
+        (format!("pkg/{stem}_bg.wasm.gz"), b"gzip made at build time"),
+        (format!("pkg/{stem}.js"), b"export default function () {}"),
+        ("pkg/sc1-fedcba9876543210.css".to_owned(), b"body{}"),
+        ("manifest.webmanifest".to_owned(), b"{}"),
+    ];
+    for (name, body) in &files {
+        std::fs::write(site.join(name), body).unwrap();
+    }
+    std::fs::write(site.join("pkg/assets.txt"), format!("app {stem}\ncss sc1-fedcba9876543210.css\n")).unwrap();
+    let app = router(AppState::new(Db::from_pool(oja.db.clone()), &site.to_string_lossy(), "http://127.0.0.1:3000"));
+
+    let page = get(&app, &format!("/store/{}", oja.slug)).await;
+    for name in [format!("/pkg/{stem}.js"), format!("/pkg/{stem}_bg.wasm"), "/pkg/sc1-fedcba9876543210.css".to_owned()]
+    {
+        assert!(page.body.contains(&name), "the page names {name}");
+    }
+    assert!(!page.body.contains("/pkg/sc1.css"), "and no file by its plain name");
+
+    let fetch = |encoding: &'static str, since: Option<String>, path: String| {
+        let app = app.clone();
+        async move {
+            let mut request = Request::get(path).header(header::ACCEPT_ENCODING, encoding);
+            if let Some(since) = since {
+                request = request.header(header::IF_MODIFIED_SINCE, since);
+            }
+            let response = app.oneshot(request.body(Body::empty()).unwrap()).await.unwrap_or_else(|e| match e {});
+            let (parts, body) = response.into_parts();
+            (parts, body.collect().await.unwrap().to_bytes())
+        }
+    };
+    let wasm_path = format!("/pkg/{stem}_bg.wasm");
+    for (encoding, expected, sent) in [
+        ("br, gzip", Some("br"), b"brotli made at build time".to_vec()),
+        ("gzip", Some("gzip"), b"gzip made at build time".to_vec()),
+        ("identity", None, wasm.clone()),
+    ] {
+        let (parts, body) = fetch(encoding, None, wasm_path.clone()).await;
+        assert_eq!(parts.status, StatusCode::OK, "{encoding}");
+        let used = parts.headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok());
+        assert_eq!(used, expected, "{encoding}");
+        assert_eq!(body.to_vec(), sent, "the file as built, for {encoding}");
+        assert_eq!(
+            parts.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()),
+            Some("public, max-age=31536000, immutable")
+        );
+    }
+
+    // A file whose name does not change is checked each time, and answered 304 when current.
+    let (first, _) = fetch("br", None, "/manifest.webmanifest".to_owned()).await;
+    assert_eq!(first.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("no-cache"));
+    let modified = first.headers.get(header::LAST_MODIFIED).and_then(|v| v.to_str().ok()).unwrap().to_owned();
+    let (again, body) = fetch("br", Some(modified.clone()), "/manifest.webmanifest".to_owned()).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    let (built, _) = fetch("br", None, wasm_path.clone()).await;
+    let modified = built.headers.get(header::LAST_MODIFIED).and_then(|v| v.to_str().ok()).unwrap().to_owned();
+    let (built, _) = fetch("br", Some(modified), wasm_path).await;
+    assert_eq!(built.status, StatusCode::NOT_MODIFIED);
+    std::fs::remove_dir_all(site).unwrap();
 }
 
 /// Pages and the site's files asked for at once, as a browser does: each page keeps its own

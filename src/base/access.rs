@@ -353,6 +353,10 @@ pub struct StaffMember {
     pub shops: Shops,
     /// Whether they are also an administrator of the platform.
     pub platform_admin: bool,
+    /// The business's time zone, in which their pages show times (as the session found it;
+    /// the default where an actor is made for a record alone).
+    #[serde(default)]
+    pub zone: super::Zone,
 }
 
 /// Which of a business's locations a person's work reaches.
@@ -490,6 +494,15 @@ impl Actor {
         }
     }
 
+    /// The time zone the actor's pages read times in: their business's, or UTC for those who
+    /// act for no one business.
+    pub fn zone(&self) -> super::Zone {
+        match self {
+            Self::Staff(member) => member.zone.clone(),
+            _ => super::Zone("UTC".to_owned()),
+        }
+    }
+
     /// A name for the audit trail.
     pub fn label(&self) -> String {
         match self {
@@ -517,6 +530,7 @@ mod tests {
             vendor: None,
             shops: Shops::All,
             platform_admin: false,
+            zone: crate::base::Zone::default(),
         })
     }
 

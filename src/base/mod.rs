@@ -6,12 +6,14 @@
 //! `tests/layers.rs` holds the code to it), so nothing here may name another module.
 
 mod access;
+pub mod clock;
 pub mod error;
 mod ids;
 pub mod money;
 pub mod page;
 
 pub use access::{Access, Actor, ApiModule, ApiScope, Permission, Role, Scope, Shops, StaffMember};
+pub use clock::Zone;
 pub use error::{Clash, Error};
 pub use ids::{LocationId, TenantId, VendorId};
 pub use money::{Currency, Money};

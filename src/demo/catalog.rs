@@ -478,6 +478,7 @@ pub(super) async fn load(c: &mut PgConnection) -> Result<(), Error> {
             vendor: None,
             shops: crate::base::Shops::All,
             platform_admin: false,
+            zone: crate::base::Zone::default(),
         });
         let vendors: Vec<Uuid> =
             sqlx::query_scalar!("SELECT id FROM vendors WHERE tenant_id = $1 ORDER BY created_at, id", tenant.id)

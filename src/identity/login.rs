@@ -93,6 +93,7 @@ pub async fn log_in(db: &sqlx::PgPool, email: &str, password: &str, client: &Cli
                 vendor: m.vendor_id.map(VendorId),
                 shops: Shops::bound_to(m.location_ids),
                 platform_admin: user.is_platform_admin,
+                zone: crate::base::Zone::default(),
             });
             (Some(TenantId(m.tenant_id)), actor, role.home())
         }

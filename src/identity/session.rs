@@ -137,7 +137,7 @@ async fn look_up(db: &sqlx::PgPool, cookie_value: &str, touch: bool) -> Result<O
     let Some(row) = sqlx::query!(
         r#"SELECT session_id AS "session_id!", user_id, user_name, user_email, is_platform_admin,
                   tenant_id, tenant_name, tenant_status, role, vendor_id, member_active, location_ids,
-                  shopper_id, shopper_name, last_seen_at AS "last_seen_at!"
+                  shopper_id, shopper_name, last_seen_at AS "last_seen_at!", time_zone
              FROM session_subject($1)"#,
         hash
     )
@@ -170,6 +170,7 @@ async fn look_up(db: &sqlx::PgPool, cookie_value: &str, touch: bool) -> Result<O
                 vendor: row.vendor_id.map(VendorId),
                 shops: Shops::bound_to(row.location_ids),
                 platform_admin: row.is_platform_admin.unwrap_or(false),
+                zone: row.time_zone.map(crate::base::Zone).unwrap_or_default(),
             })
         }
         (Some(user), None, None) if row.is_platform_admin == Some(true) => {

@@ -296,6 +296,7 @@ pub async fn confirm_sign_up(db: &sqlx::PgPool, token_text: &str, client: &Clien
         vendor: None,
         shops: Shops::All,
         platform_admin: false,
+        zone: crate::base::Zone::default(),
     });
     audit::record(
         &mut tx,

@@ -558,6 +558,7 @@ mod server {
             vendor: invitation.vendor,
             shops: Shops::All,
             platform_admin,
+            zone: crate::base::Zone::default(),
         });
         audit::record(
             &mut tx,

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{Alert, AlertKind, LevelQuery, Movement, MovementReason, StockLevel};
+use super::{Alert, AlertKind, LevelQuery, Movement, MovementReason, StockLevel, StockSummary};
 use crate::base::{Actor, LocationId, Permission};
 use crate::catalog::{ProductId, VariantId};
 use crate::db::tenant_tx;
@@ -129,10 +129,23 @@ pub async fn movements(
     }
     let rows = sqlx::query!(
         r#"SELECT m.id, m.at, m.variant_id, v.sku, m.location_id, l.name AS location_name, m.quantity,
-                  m.on_hand_after, m.reason, m.reference, m.unit_cost, m.note, m.actor_label
+                  m.on_hand_after, m.reason, m.unit_cost, m.note, m.actor_label,
+                  CASE WHEN t.id IS NOT NULL THEN 'transfer from ' || tf.name || ' to ' || tt.name
+                       ELSE m.reference END AS "reference!",
+                  CASE WHEN r.id IS NOT NULL THEN '/admin/stock/receipts/' || r.id
+                       WHEN t.id IS NOT NULL THEN '/admin/stock/transfers#transfer-' || t.id END AS document
              FROM stock_movements m
              JOIN variants v ON v.tenant_id = m.tenant_id AND v.id = m.variant_id
              JOIN locations l ON l.tenant_id = m.tenant_id AND l.id = m.location_id
+             -- The document a movement names in its reference ("receipt R-0042", "transfer <id>").
+             LEFT JOIN stock_receipts r
+                    ON r.tenant_id = m.tenant_id AND m.reason = 'receipt'
+                   AND r.number = substring(m.reference FROM '^receipt R-([0-9]{1,18})( voided)?$')::bigint
+             LEFT JOIN stock_transfers t
+                    ON t.tenant_id = m.tenant_id AND m.reason IN ('transfer_out', 'transfer_in')
+                   AND t.id = substring(m.reference FROM '^transfer ([0-9a-f-]{36})$')::uuid
+             LEFT JOIN locations tf ON tf.tenant_id = t.tenant_id AND tf.id = t.from_location
+             LEFT JOIN locations tt ON tt.tenant_id = t.tenant_id AND tt.id = t.to_location
             WHERE m.tenant_id = $1 AND m.variant_id = $2
               AND ($3::uuid IS NULL OR m.location_id = $3)
               AND ($4::timestamptz IS NULL OR (m.at, m.id) < ($4, $5))
@@ -164,12 +177,50 @@ pub async fn movements(
                 on_hand_after: r.on_hand_after,
                 reason: MovementReason::from_code(&r.reason).ok_or(Error::Internal)?,
                 reference: r.reference,
+                document: r.document,
                 unit_cost: r.unit_cost.map(|cost| Money::new(cost, currency)),
                 note: r.note,
                 actor: r.actor_label,
             })
         })
         .collect()
+}
+
+/// What needs a look in the stock this morning, as the overview shows it: items running low and
+/// items out (each counted once per location, from the open alerts, as the alerts page lists
+/// them), transfers on the way or still drafts, and counts under way, at the locations the actor's
+/// work reaches.
+pub async fn summary(db: &sqlx::PgPool, actor: &Actor) -> Result<StockSummary, Error> {
+    let scope = actor.require(Permission::ViewInventory)?;
+    let shops = scope.shops.ids();
+    let tenant = scope.tenant;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let row = sqlx::query!(
+        r#"SELECT
+             (SELECT count(DISTINCT (a.variant_id, a.location_id)) FROM stock_alerts a
+                JOIN stock_levels s ON s.tenant_id = a.tenant_id AND s.variant_id = a.variant_id AND s.location_id = a.location_id
+               WHERE a.tenant_id = $1 AND a.resolved_at IS NULL AND s.on_hand - s.reserved > 0
+                 AND ($2::uuid[] IS NULL OR a.location_id = ANY($2))) AS "low!",
+             (SELECT count(DISTINCT (a.variant_id, a.location_id)) FROM stock_alerts a
+                JOIN stock_levels s ON s.tenant_id = a.tenant_id AND s.variant_id = a.variant_id AND s.location_id = a.location_id
+               WHERE a.tenant_id = $1 AND a.resolved_at IS NULL AND s.on_hand - s.reserved <= 0
+                 AND ($2::uuid[] IS NULL OR a.location_id = ANY($2))) AS "out!",
+             (SELECT count(*) FROM stock_transfers t
+               WHERE t.tenant_id = $1 AND t.status = 'sent'
+                 AND ($2::uuid[] IS NULL OR t.from_location = ANY($2) OR t.to_location = ANY($2))) AS "in_transit!",
+             (SELECT count(*) FROM stock_transfers t
+               WHERE t.tenant_id = $1 AND t.status = 'draft'
+                 AND ($2::uuid[] IS NULL OR t.from_location = ANY($2) OR t.to_location = ANY($2))) AS "drafts!",
+             (SELECT count(*) FROM stock_counts c
+               WHERE c.tenant_id = $1 AND c.status = 'open'
+                 AND ($2::uuid[] IS NULL OR c.location_id = ANY($2))) AS "counts!""#,
+        tenant.0,
+        shops.as_deref(),
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(StockSummary { low: row.low, out: row.out, in_transit: row.in_transit, drafts: row.drafts, counts: row.counts })
 }
 
 /// Alerts, open ones first and newest first; with `open_only`, just those not yet resolved.

@@ -172,8 +172,11 @@ pub struct Movement {
     pub on_hand_after: i32,
     /// Why.
     pub reason: MovementReason,
-    /// The receipt, transfer, count or order behind it.
+    /// The receipt, transfer, count or order behind it, as people name it ("receipt R-0042",
+    /// "transfer from Ikeja GRA to Lekki Phase 1").
     pub reference: String,
+    /// The page of the document behind it, when it has one.
+    pub document: Option<String>,
     /// The unit cost, for receipts.
     pub unit_cost: Option<Money>,
     /// A person's note.
@@ -257,11 +260,28 @@ pub struct ReceiptInput {
     pub lines: Vec<(Line, Decimal)>,
 }
 
+/// What needs a look in the stock (see [`levels::summary`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockSummary {
+    /// Items (per location) at or under their reorder point with some still available.
+    pub low: i64,
+    /// Items (per location) with an open alert and nothing available.
+    pub out: i64,
+    /// Transfers sent and not yet received.
+    pub in_transit: i64,
+    /// Transfers drafted and not yet sent.
+    pub drafts: i64,
+    /// Stock counts under way.
+    pub counts: i64,
+}
+
 /// A receipt as the receipts page lists it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Receipt {
     /// Its id.
     pub id: Uuid,
+    /// Its number, as people say it: `R-0042`.
+    pub number: String,
     /// When.
     pub at: DateTime<Utc>,
     /// Where.
@@ -278,6 +298,55 @@ pub struct Receipt {
     pub total_cost: Money,
     /// Who received it.
     pub actor: String,
+    /// Whether it was voided (its stock taken back out).
+    pub voided: bool,
+}
+
+/// A receipt with its lines, as its own page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReceiptDetail {
+    /// The receipt as lists show it.
+    pub receipt: Receipt,
+    /// Where the goods arrived.
+    pub location: LocationId,
+    /// What arrived.
+    pub lines: Vec<ReceiptLine>,
+    /// When, by whom and why it was voided.
+    pub voided: Option<(DateTime<Utc>, String, String)>,
+}
+
+/// One item of a receipt.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReceiptLine {
+    /// The variant.
+    pub variant: VariantId,
+    /// Its SKU.
+    pub sku: String,
+    /// Its product's name and the variant's title.
+    pub name: String,
+    /// Units that arrived.
+    pub quantity: i32,
+    /// What each cost.
+    pub unit_cost: Money,
+}
+
+/// What booking a receipt did, as the form that booked it reports (and a second press of the
+/// same form answers again).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Received {
+    /// The receipt's id.
+    pub id: Uuid,
+    /// Its number: `R-0042`.
+    pub number: String,
+    /// Units booked in.
+    pub units: i64,
+    /// What arrived, as "12 × Peak Milk 400 g" for one item or "3 items" for several.
+    pub summary: String,
+}
+
+/// A receipt's number as people say and write it: `R-0042`.
+pub fn receipt_number(number: i64) -> String {
+    format!("R-{number:04}")
 }
 
 /// Where a transfer is.

@@ -7,17 +7,27 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::ledger::{self, Move};
-use super::{Line, MAX_LINES, MAX_UNITS, MovementReason, Receipt, ReceiptInput};
+use super::{
+    Line, MAX_LINES, MAX_UNITS, MovementReason, Receipt, ReceiptDetail, ReceiptInput, ReceiptLine, Received,
+    receipt_number,
+};
 use crate::audit::{self, Change};
 use crate::base::{Actor, LocationId, Permission};
 use crate::catalog::VariantId;
 use crate::db::tenant_tx;
 use crate::idempotency::{self, Once};
-use crate::{Error, Money};
+use crate::{Clash, Error, Money};
 
 /// Books goods in at a location: one movement per line, and each variant's cost becomes the
-/// weighted average of what was on hand and what arrived. Answers the receipt's id.
-pub async fn receive(db: &sqlx::PgPool, actor: &Actor, input: ReceiptInput) -> Result<Uuid, Error> {
+/// weighted average of what was on hand and what arrived. The receipt takes the business's next
+/// number. With `once`, a second request with the same key answers the first one's result and
+/// books nothing (a form pressed twice).
+pub async fn receive(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    input: ReceiptInput,
+    once: Option<&Once>,
+) -> Result<Received, Error> {
     let tenant = actor.require_at(Permission::ManageInventory, input.location)?.tenant;
     check_lines(&input.lines.iter().map(|(line, _)| *line).collect::<Vec<_>>())?;
     if let Some(i) = input.lines.iter().position(|(_, cost)| cost.is_sign_negative()) {
@@ -35,80 +45,275 @@ pub async fn receive(db: &sqlx::PgPool, actor: &Actor, input: ReceiptInput) -> R
     }
     Error::refuse_nul("supplier", supplier)?;
     Error::refuse_nul("reference", reference)?;
-    let id = Uuid::now_v7();
-    let mut tx = tenant_tx(db, tenant).await?;
-    sqlx::query!(
-        "INSERT INTO stock_receipts (tenant_id, id, location_id, supplier, reference, actor_label)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-        tenant.0,
-        id,
-        input.location.0,
-        supplier,
-        reference,
-        actor.label()
-    )
-    .execute(&mut *tx)
-    .await
-    .map_err(|e| {
-        crate::db::field_error(e, "stock_receipts_tenant_id_location_id_fkey", "location", "choose a location")
-    })?;
-    let note = if supplier.is_empty() { String::new() } else { format!("from {supplier}") };
-    for (i, (line, cost)) in input.lines.iter().enumerate() {
-        // The average cost over all locations, before these units are added.
+    idempotency::run(db, tenant, once, async |tx| {
+        let id = Uuid::now_v7();
+        let sequence = next_number(tx, tenant, "stock_receipt").await?;
+        let number = receipt_number(sequence);
         sqlx::query!(
-            "UPDATE variants v
-                SET cost = CASE WHEN held.units > 0 AND v.cost IS NOT NULL
-                                THEN round((held.units * v.cost + $3::numeric * $4::numeric) / (held.units + $3::numeric), 4)
-                                ELSE $4::numeric END
-               FROM (SELECT greatest(coalesce(sum(on_hand), 0), 0) AS units FROM stock_levels
-                      WHERE tenant_id = $1 AND variant_id = $2) held
-              WHERE v.tenant_id = $1 AND v.id = $2",
-            tenant.0,
-            line.variant.0,
-            Decimal::from(line.quantity),
-            cost
-        )
-        .execute(&mut *tx)
-        .await?;
-        let m = Move {
-            variant: line.variant,
-            location: input.location,
-            quantity: line.quantity,
-            reason: MovementReason::Receipt,
-            reference: &format!("receipt {id}"),
-            unit_cost: Some(*cost),
-            note: &note,
-        };
-        ledger::apply(&mut tx, tenant, actor, m)
-            .await
-            .map_err(|e| ledger::for_field(e, &format!("lines[{i}].quantity")))?;
-        sqlx::query!(
-            "INSERT INTO stock_receipt_lines (tenant_id, receipt_id, variant_id, quantity, unit_cost)
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO stock_receipts (tenant_id, id, number, location_id, supplier, reference, actor_label)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
             tenant.0,
             id,
-            line.variant.0,
-            line.quantity,
-            cost
+            sequence,
+            input.location.0,
+            supplier,
+            reference,
+            actor.label()
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| {
+            crate::db::field_error(e, "stock_receipts_tenant_id_location_id_fkey", "location", "choose a location")
+        })?;
+        let note = if supplier.is_empty() { String::new() } else { format!("from {supplier}") };
+        let movement_reference = format!("receipt {number}");
+        for (i, (line, cost)) in input.lines.iter().enumerate() {
+            // The average cost over all locations, before these units are added.
+            sqlx::query!(
+                "UPDATE variants v
+                    SET cost = CASE WHEN held.units > 0 AND v.cost IS NOT NULL
+                                    THEN round((held.units * v.cost + $3::numeric * $4::numeric) / (held.units + $3::numeric), 4)
+                                    ELSE $4::numeric END
+                   FROM (SELECT greatest(coalesce(sum(on_hand), 0), 0) AS units FROM stock_levels
+                          WHERE tenant_id = $1 AND variant_id = $2) held
+                  WHERE v.tenant_id = $1 AND v.id = $2",
+                tenant.0,
+                line.variant.0,
+                Decimal::from(line.quantity),
+                cost
+            )
+            .execute(&mut *tx)
+            .await?;
+            let m = Move {
+                variant: line.variant,
+                location: input.location,
+                quantity: line.quantity,
+                reason: MovementReason::Receipt,
+                reference: &movement_reference,
+                unit_cost: Some(*cost),
+                note: &note,
+            };
+            ledger::apply(tx, tenant, actor, m).await.map_err(|e| ledger::for_field(e, &format!("lines[{i}].quantity")))?;
+            sqlx::query!(
+                "INSERT INTO stock_receipt_lines (tenant_id, receipt_id, variant_id, quantity, unit_cost)
+                 VALUES ($1, $2, $3, $4, $5)",
+                tenant.0,
+                id,
+                line.variant.0,
+                line.quantity,
+                cost
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        let change = Change {
+            entity: "stock receipt",
+            entity_id: id.to_string(),
+            action: "received",
+            before: None,
+            after: Some(json!({
+                "number": number,
+                "location": input.location.0,
+                "supplier": supplier,
+                "reference": reference,
+                "lines": input.lines.iter().map(|(l, c)| json!({ "variant": l.variant.0, "quantity": l.quantity, "unit_cost": c })).collect::<Vec<_>>(),
+            })),
+        };
+        audit::record(tx, tenant, actor, change).await?;
+        let units = input.lines.iter().map(|(l, _)| i64::from(l.quantity)).sum();
+        let summary = match input.lines.as_slice() {
+            [(only, _)] => format!("{} × {}", only.quantity, variant_name(tx, tenant, only.variant).await?),
+            lines => format!("{} items", lines.len()),
+        };
+        Ok(Received { id, number, units, summary })
+    })
+    .await
+}
+
+/// Takes the business's next number of a kind of document, in the caller's transaction (the
+/// sequence's row stays locked until it ends).
+async fn next_number(tx: &mut sqlx::PgConnection, tenant: crate::base::TenantId, kind: &str) -> Result<i64, Error> {
+    Ok(sqlx::query_scalar!(
+        "INSERT INTO document_sequences (tenant_id, kind, last) VALUES ($1, $2, 1)
+         ON CONFLICT (tenant_id, kind) DO UPDATE SET last = document_sequences.last + 1
+         RETURNING last",
+        tenant.0,
+        kind
+    )
+    .fetch_one(&mut *tx)
+    .await?)
+}
+
+/// A variant as people name it (see [`crate::catalog::item_name`]).
+async fn variant_name(
+    tx: &mut sqlx::PgConnection,
+    tenant: crate::base::TenantId,
+    variant: VariantId,
+) -> Result<String, Error> {
+    let row = sqlx::query!(
+        r#"SELECT p.name, v.option_values FROM variants v JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+            WHERE v.tenant_id = $1 AND v.id = $2"#,
+        tenant.0,
+        variant.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(crate::catalog::item_name(&row.name, &row.option_values))
+}
+
+/// One receipt with its lines, for those who may see its location.
+pub async fn receipt(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<ReceiptDetail, Error> {
+    let scope = actor.require(Permission::ViewInventory)?;
+    let tenant = scope.tenant;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let detail = read_receipt(&mut tx, tenant, id, false).await?;
+    scope.reach(detail.location, Permission::ViewInventory).map_err(|_| Error::not_found("receipt"))?;
+    tx.commit().await?;
+    Ok(detail)
+}
+
+async fn read_receipt(
+    tx: &mut sqlx::PgConnection,
+    tenant: crate::base::TenantId,
+    id: Uuid,
+    lock: bool,
+) -> Result<ReceiptDetail, Error> {
+    let head = sqlx::query!(
+        r#"SELECT r.id, r.number, r.created_at, r.location_id, l.name AS location_name, r.supplier, r.reference,
+                  r.actor_label, r.voided_at, r.voided_by, r.void_reason
+             FROM stock_receipts r JOIN locations l ON l.tenant_id = r.tenant_id AND l.id = r.location_id
+            WHERE r.tenant_id = $1 AND r.id = $2"#,
+        tenant.0,
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| Error::not_found("receipt"))?;
+    if lock {
+        sqlx::query!("SELECT id FROM stock_receipts WHERE tenant_id = $1 AND id = $2 FOR UPDATE", tenant.0, id)
+            .fetch_one(&mut *tx)
+            .await?;
+    }
+    let rows = sqlx::query!(
+        r#"SELECT rl.variant_id, v.sku, p.name, v.option_values, rl.quantity, rl.unit_cost
+             FROM stock_receipt_lines rl
+             JOIN variants v ON v.tenant_id = rl.tenant_id AND v.id = rl.variant_id
+             JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+            WHERE rl.tenant_id = $1 AND rl.receipt_id = $2
+            ORDER BY p.name, v.sku"#,
+        tenant.0,
+        id
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let currency = crate::identity::currency_in(tx, tenant).await?;
+    let lines: Vec<ReceiptLine> = rows
+        .into_iter()
+        .map(|r| ReceiptLine {
+            variant: VariantId(r.variant_id),
+            sku: r.sku,
+            name: crate::catalog::item_name(&r.name, &r.option_values),
+            quantity: r.quantity,
+            unit_cost: Money::new(r.unit_cost, currency),
+        })
+        .collect();
+    let total = lines.iter().map(|l| l.unit_cost.amount * Decimal::from(l.quantity)).sum();
+    let voided = match (head.voided_at, head.voided_by, head.void_reason) {
+        (Some(at), Some(by), Some(why)) => Some((at, by, why)),
+        _ => None,
+    };
+    Ok(ReceiptDetail {
+        receipt: Receipt {
+            id: head.id,
+            number: receipt_number(head.number),
+            at: head.created_at,
+            location_name: head.location_name,
+            supplier: head.supplier,
+            reference: head.reference,
+            lines: i64::try_from(lines.len()).unwrap_or(i64::MAX),
+            units: lines.iter().map(|l| i64::from(l.quantity)).sum(),
+            total_cost: Money::new(total, currency),
+            actor: head.actor_label,
+            voided: voided.is_some(),
+        },
+        location: LocationId(head.location_id),
+        lines,
+        voided,
+    })
+}
+
+/// Voids a receipt booked by mistake: every line's units go back out of the location it came
+/// into (movements of the opposite sign, referring to the receipt), and the receipt is marked
+/// voided with the reason. Refused when it is voided already, or when fewer units of a line are
+/// on hand there than it brought (they were sold or moved since; adjust by hand instead).
+/// Costs already averaged in are left as they are.
+pub async fn void_receipt(db: &sqlx::PgPool, actor: &Actor, id: Uuid, reason: &str) -> Result<(), Error> {
+    let scope = actor.require(Permission::ManageInventory)?;
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 200 {
+        return Err(Error::invalid(
+            "reason",
+            "say why it is voided (wrong shop, typed twice…), at most 200 characters",
+        ));
+    }
+    Error::refuse_nul("reason", reason)?;
+    crate::db::in_tenant_tx(db, scope.tenant, async |tx| {
+        let tenant = scope.tenant;
+        let detail = read_receipt(tx, tenant, id, true).await?;
+        scope.reach(detail.location, Permission::ManageInventory).map_err(|_| Error::not_found("receipt"))?;
+        if detail.voided.is_some() {
+            return Err(Error::conflict(Clash::WrongState, format!("Receipt {} is voided already.", detail.receipt.number)));
+        }
+        let reference = format!("receipt {} voided", detail.receipt.number);
+        for line in &detail.lines {
+            let on_hand = sqlx::query_scalar!(
+                "SELECT on_hand FROM stock_levels WHERE tenant_id = $1 AND variant_id = $2 AND location_id = $3 FOR UPDATE",
+                tenant.0,
+                line.variant.0,
+                detail.location.0
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            .unwrap_or(0);
+            if on_hand < line.quantity {
+                return Err(Error::conflict(
+                    Clash::InsufficientStock,
+                    format!(
+                        "Only {on_hand} of {} ({}) are on hand at {}, and the receipt brought {}: some were sold or moved since. Adjust the stock by hand instead.",
+                        line.name, line.sku, detail.receipt.location_name, line.quantity
+                    ),
+                ));
+            }
+            let m = Move {
+                variant: line.variant,
+                location: detail.location,
+                quantity: -line.quantity,
+                reason: MovementReason::Receipt,
+                reference: &reference,
+                unit_cost: None,
+                note: reason,
+            };
+            ledger::apply(tx, tenant, actor, m).await?;
+        }
+        sqlx::query!(
+            "UPDATE stock_receipts SET voided_at = now(), voided_by = $3, void_reason = $4 WHERE tenant_id = $1 AND id = $2",
+            tenant.0,
+            id,
+            actor.label(),
+            reason
         )
         .execute(&mut *tx)
         .await?;
-    }
-    let change = Change {
-        entity: "stock receipt",
-        entity_id: id.to_string(),
-        action: "received",
-        before: None,
-        after: Some(json!({
-            "location": input.location.0,
-            "supplier": supplier,
-            "reference": reference,
-            "lines": input.lines.iter().map(|(l, c)| json!({ "variant": l.variant.0, "quantity": l.quantity, "unit_cost": c })).collect::<Vec<_>>(),
-        })),
-    };
-    audit::record(&mut tx, tenant, actor, change).await?;
-    tx.commit().await?;
-    Ok(id)
+        let change = Change {
+            entity: "stock receipt",
+            entity_id: id.to_string(),
+            action: "voided",
+            before: Some(json!({ "number": detail.receipt.number })),
+            after: Some(json!({ "voided": true, "reason": reason })),
+        };
+        audit::record(tx, tenant, actor, change).await
+    })
+    .await
 }
 
 /// Corrects stock by hand: `change` units in or out, with a note saying why. Answers on-hand.
@@ -221,8 +426,8 @@ pub async fn receipts(db: &sqlx::PgPool, actor: &Actor, limit: i64) -> Result<Ve
     let tenant = scope.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     let rows = sqlx::query!(
-        r#"SELECT r.id, r.created_at, l.name AS location_name, r.supplier, r.reference, r.actor_label,
-                  count(rl.variant_id) AS "lines!", coalesce(sum(rl.quantity), 0)::bigint AS "units!",
+        r#"SELECT r.id, r.number, r.created_at, l.name AS location_name, r.supplier, r.reference, r.actor_label,
+                  r.voided_at IS NOT NULL AS "voided!", count(rl.variant_id) AS "lines!", coalesce(sum(rl.quantity), 0)::bigint AS "units!",
                   coalesce(sum(rl.quantity * rl.unit_cost), 0) AS "total_cost!"
              FROM stock_receipts r
              JOIN locations l ON l.tenant_id = r.tenant_id AND l.id = r.location_id
@@ -243,6 +448,7 @@ pub async fn receipts(db: &sqlx::PgPool, actor: &Actor, limit: i64) -> Result<Ve
         .into_iter()
         .map(|r| Receipt {
             id: r.id,
+            number: receipt_number(r.number),
             at: r.created_at,
             location_name: r.location_name,
             supplier: r.supplier,
@@ -251,6 +457,7 @@ pub async fn receipts(db: &sqlx::PgPool, actor: &Actor, limit: i64) -> Result<Ve
             units: r.units,
             total_cost: Money::new(r.total_cost, currency),
             actor: r.actor_label,
+            voided: r.voided,
         })
         .collect())
 }

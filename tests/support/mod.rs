@@ -149,6 +149,7 @@ impl Business {
             vendor,
             shops: Shops::All,
             platform_admin: false,
+            zone: commerce::base::Zone::default(),
         })
     }
 
@@ -213,7 +214,7 @@ pub async fn receive(db: &PgPool, actor: &Actor, location: LocationId, variant: 
         reference: "DN-1".into(),
         lines: vec![(Line { variant, quantity: units }, Decimal::from(100))],
     };
-    stock::receive(db, actor, input).await.expect("a receipt");
+    stock::receive(db, actor, input, None).await.expect("a receipt");
 }
 
 /// A platform administrator, able to sign in with [`PASSWORD`]; answers their email.

@@ -38,7 +38,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
 }
 
 /// One page of the audit trail, filtered, and the cursor of the next; dates are `YYYY-MM-DD`,
-/// read in UTC.
+/// days on the business's clock.
 #[server(prefix = "/rpc", endpoint = "load_audit")]
 pub async fn load_audit(
     person: Option<String>,
@@ -51,8 +51,8 @@ pub async fn load_audit(
     let filter = commerce::audit::AuditFilter {
         actor: parse_id(person.as_deref(), "person")?,
         entity: entity.filter(|e| !e.is_empty()),
-        from: parse_day(from.as_deref(), "from", 0)?,
-        until: parse_day(until.as_deref(), "until", 1)?,
+        from: parse_day(from.as_deref(), "from", 0, &actor.zone())?,
+        until: parse_day(until.as_deref(), "until", 1, &actor.zone())?,
         after: super::after(after.as_deref()),
         limit: None,
     };
@@ -76,16 +76,16 @@ fn parse_id(text: Option<&str>, field: &str) -> Result<Option<Uuid>, commerce::E
     }
 }
 
-/// A `YYYY-MM-DD` day as the instant it starts, `days_later` days on.
+/// A `YYYY-MM-DD` day as the instant it starts in `zone`, `days_later` days on.
 #[cfg(feature = "ssr")]
 fn parse_day(
     text: Option<&str>,
     field: &str,
     days_later: i64,
+    zone: &commerce::base::Zone,
 ) -> Result<Option<chrono::DateTime<chrono::Utc>>, commerce::Error> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
     let day = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| commerce::Error::invalid(field, "use a date such as 2026-11-25"))?;
-    let start = (day + chrono::Duration::days(days_later)).and_hms_opt(0, 0, 0).unwrap_or_default();
-    Ok(Some(start.and_utc()))
+    Ok(Some(zone.start_of(day + chrono::Duration::days(days_later))))
 }

@@ -10,6 +10,16 @@ pub async fn load_business_home() -> Result<BusinessHome, AppError> {
     Ok(commerce::identity::business_home(db.read(), &actor).await?)
 }
 
+/// What needs a look in the stock, for the overview; nothing for those who may not see stock.
+#[server(prefix = "/rpc", endpoint = "load_stock_summary")]
+pub async fn load_stock_summary() -> Result<Option<commerce::inventory::StockSummary>, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    if !actor.can(commerce::base::Permission::ViewInventory) {
+        return Ok(None);
+    }
+    Ok(Some(commerce::inventory::levels::summary(db.read(), &actor).await?))
+}
+
 /// The vendor portal's home for the signed-in vendor staff.
 #[server(prefix = "/rpc", endpoint = "load_vendor_home")]
 pub async fn load_vendor_home() -> Result<VendorHome, AppError> {

@@ -23,7 +23,9 @@ pub use catalog::{
     RemoveProductImage, SaveProduct, SetProductsStatus, StartImport, load_categories, load_import, load_product,
     load_products,
 };
-pub use home::{load_business_home, load_demo_logins, load_listed_stores, load_outbox, load_vendor_home};
+pub use home::{
+    load_business_home, load_demo_logins, load_listed_stores, load_outbox, load_stock_summary, load_vendor_home,
+};
 pub use platform::{SetBusinessStatus, load_platform_overview};
 pub use registers::load_register_shops;
 pub use reset::{RequestPasswordReset, ResetPassword};
@@ -36,8 +38,8 @@ pub use staff::{
 };
 pub use stock::{
     AdjustStock, AdvanceTransfer, CancelCount, DraftTransfer, ReceiveStock, SaveCount, SetReorder, StartCount,
-    StockView, VariantHistory, load_alerts, load_count, load_counts, load_receipts, load_stock, load_transfers,
-    load_variant_history,
+    StockView, VariantHistory, VoidReceipt, load_alerts, load_count, load_counts, load_receipt, load_receipts,
+    load_stock, load_transfers, load_variant_history,
 };
 pub use storefront::{load_shop_items, load_storefront};
 
@@ -87,4 +89,23 @@ fn optional_id(text: &str, field: &str) -> Result<Option<uuid::Uuid>, commerce::
     uuid::Uuid::parse_str(text.trim())
         .map(Some)
         .map_err(|_| commerce::Error::invalid(field, "choose one from the list"))
+}
+
+/// The one-time key a form carries (see `SubmissionKey`), as the domain's idempotency key for
+/// the signed-in person: a form pressed twice, or sent again by a browser that lost the first
+/// answer, does its work once and answers the first result. The key is bound to what `what`
+/// names and the fields in `body`, so one key cannot stand for two different requests. An empty
+/// key (a form from before keys) means none.
+#[cfg(feature = "ssr")]
+fn submission(
+    actor: &commerce::base::Actor,
+    key: &str,
+    what: &str,
+    body: &[&str],
+) -> Result<Option<commerce::idempotency::Once>, commerce::Error> {
+    if key.is_empty() {
+        return Ok(None);
+    }
+    let body = body.join("\u{1f}");
+    commerce::idempotency::Once::new(format!("form:{}", actor.id()), key, what, body.as_bytes()).map(Some)
 }

@@ -1,6 +1,6 @@
 use commerce::base::page::Page;
 use commerce::identity::Location;
-use commerce::inventory::{Alert, Movement, Receipt, StockCount, StockLevel, Transfer};
+use commerce::inventory::{Alert, Movement, Receipt, ReceiptDetail, Received, StockCount, StockLevel, Transfer};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -51,14 +51,25 @@ pub async fn load_stock(
     Ok(StockView { locations, levels: rows.into_iter().map(|(level, _)| level).collect(), next })
 }
 
-/// Corrects stock by hand.
+/// Corrects stock by hand; answers on-hand afterwards. `submission` is the form's one-time
+/// key: a second press answers the first result and changes nothing.
 #[server(prefix = "/rpc", endpoint = "adjust_stock")]
-pub async fn adjust_stock(variant: Uuid, location: Uuid, change: String, note: String) -> Result<i32, AppError> {
+pub async fn adjust_stock(
+    variant: Uuid,
+    location: Uuid,
+    change: String,
+    note: String,
+    #[server(default)] submission: String,
+) -> Result<i32, AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let (variant_text, location_text) = (variant.to_string(), location.to_string());
+    let once =
+        super::submission(&actor, &submission, "adjust_stock", &[&variant_text, &location_text, &change, &note])?;
     let change: i32 =
         change.trim().parse().map_err(|_| commerce::Error::invalid("change", "a whole number such as 5 or -2"))?;
     let (variant, location) = (commerce::catalog::VariantId(variant), commerce::base::LocationId(location));
-    Ok(commerce::inventory::stock::adjust(db.primary(), &actor, variant, location, change, &note, None).await?)
+    Ok(commerce::inventory::stock::adjust(db.primary(), &actor, variant, location, change, &note, once.as_ref())
+        .await?)
 }
 
 /// Sets a variant's reorder point and quantity at a location.
@@ -103,10 +114,20 @@ pub async fn load_receipts() -> Result<(Vec<Receipt>, Vec<Location>), AppError> 
     Ok((receipts, locations))
 }
 
-/// Books goods in from lines typed as "SKU units unit-cost".
+/// Books goods in from lines typed as "SKU units unit-cost". `submission` is the form's
+/// one-time key: a second press answers the first receipt and books nothing.
 #[server(prefix = "/rpc", endpoint = "receive_stock")]
-pub async fn receive_stock(location: Uuid, supplier: String, reference: String, lines: String) -> Result<(), AppError> {
+pub async fn receive_stock(
+    location: Uuid,
+    supplier: String,
+    reference: String,
+    lines: String,
+    #[server(default)] submission: String,
+) -> Result<Received, AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let location_text = location.to_string();
+    let once =
+        super::submission(&actor, &submission, "receive_stock", &[&location_text, &supplier, &reference, &lines])?;
     let typed = commerce::inventory::parse_lines(&lines, true)?;
     let found = variants_for(&db, &actor, &typed).await?;
     let lines = found.into_iter().zip(&typed).map(|(line, t)| (line, t.unit_cost.unwrap_or_default())).collect();
@@ -116,8 +137,21 @@ pub async fn receive_stock(location: Uuid, supplier: String, reference: String, 
         reference,
         lines,
     };
-    commerce::inventory::stock::receive(db.primary(), &actor, input).await?;
-    Ok(())
+    Ok(commerce::inventory::stock::receive(db.primary(), &actor, input, once.as_ref()).await?)
+}
+
+/// One receipt with its lines.
+#[server(prefix = "/rpc", endpoint = "load_receipt")]
+pub async fn load_receipt(id: Uuid) -> Result<ReceiptDetail, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::inventory::stock::receipt(db.read(), &actor, id).await?)
+}
+
+/// Voids a receipt booked by mistake, taking its stock back out.
+#[server(prefix = "/rpc", endpoint = "void_receipt")]
+pub async fn void_receipt(id: Uuid, reason: String) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::inventory::stock::void_receipt(db.primary(), &actor, id, &reason).await?)
 }
 
 /// A page of transfers with their lines, newest first, and the locations.

@@ -85,3 +85,32 @@ pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
         </Show>
     }
 }
+
+/// A form's one-time key, sent as `submission`: a second press of the same form (a double click,
+/// a browser sending again) carries the same key, and the server answers the first press's result
+/// without doing the work again. The key is renewed whenever `renew` changes (give it the form's
+/// `action.version()`), so what is typed next is new work.
+#[component]
+pub fn SubmissionKey(#[prop(into)] renew: Signal<usize>) -> impl IntoView {
+    let key = Memo::new(move |_| {
+        renew.track();
+        uuid::Uuid::now_v7().to_string()
+    });
+    view! { <input type="hidden" name="submission" value=key /> }
+}
+
+/// Empties `form` each time its action succeeds, so that what was sent cannot be sent again by
+/// mistake and the next entry starts clean.
+pub fn clear_after_success<T, E>(form: NodeRef<leptos::html::Form>, result: Signal<Option<Result<T, E>>>)
+where
+    T: Send + Sync + 'static,
+    E: Send + Sync + 'static,
+{
+    Effect::new(move || {
+        if result.with(|r| matches!(r, Some(Ok(_))))
+            && let Some(form) = form.get_untracked()
+        {
+            form.reset();
+        }
+    });
+}

@@ -38,7 +38,13 @@ where
                 let children = children.clone();
                 match actor {
                     None => view! { <SignInRequired /> }.into_any(),
-                    Some(actor) if allowed(&actor, needs) => children(actor).into_any(),
+                    Some(actor) if allowed(&actor, needs) => {
+                        // Times on the page read on the business's clock (see `LocalTime`).
+                        if let Actor::Staff(member) = &actor {
+                            provide_context(member.zone.clone());
+                        }
+                        children(actor).into_any()
+                    }
                     Some(actor) => view! { <NotYours actor /> }.into_any(),
                 }
             }

@@ -9,12 +9,12 @@ mod table;
 mod ui;
 mod workspace;
 
-pub use form::{Field, FieldError, FormAlert};
+pub use form::{Field, FieldError, FormAlert, SubmissionKey, clear_after_success};
 pub use gate::{Gate, Needs};
 pub use live::follow_events;
 pub use status::{ErrorPanel, NotFoundPage};
 pub use table::{DataTable, SubNav};
-pub use ui::{Badge, BadgeTone, EmptyState, Loading, PageHeader, StatTile};
+pub use ui::{Badge, BadgeTone, EmptyState, Loading, LocalTime, PageHeader, StatTile, business_time};
 pub use workspace::{NavLink, Workspace};
 
 mod loaded;

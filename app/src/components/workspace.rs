@@ -38,7 +38,14 @@ pub fn Workspace(
     children: Children,
 ) -> impl IntoView {
     let (menu_open, set_menu_open) = signal(false);
-    let path = use_location().pathname;
+    let location = use_location();
+    let path = location.pathname;
+    // Opened from its link before the script ran: it stays open now that the script decides.
+    Effect::new(move || {
+        if location.hash.get_untracked() == "#side-nav" {
+            set_menu_open.set(true);
+        }
+    });
     let links: Vec<NavLink> = nav.iter().copied().filter(|l| l.visible_to(&actor)).collect();
     let (who, business) = match &actor {
         Actor::Staff(member) => (member.name.clone(), member.tenant_name.clone()),
@@ -50,18 +57,25 @@ pub fn Workspace(
     view! {
         <div class="workspace">
             <header class="topbar">
-                <button
-                    type="button"
+                // A link to the navigation, so that it opens before the script has loaded too
+                // (the stylesheet shows a navigation that is the address's target); once the
+                // script runs, it opens and closes in place.
+                <a
+                    href="#side-nav"
+                    role="button"
                     class="menu-button"
                     aria-controls="side-nav"
                     aria-expanded=move || menu_open.get().to_string()
                     aria-label="Menu"
-                    on:click=move |_| set_menu_open.update(|open| *open = !*open)
+                    on:click=move |ev| {
+                        ev.prevent_default();
+                        set_menu_open.update(|open| *open = !*open);
+                    }
                 >
                     <svg aria-hidden="true" viewBox="0 0 24 24" class="h-6 w-6" fill="none" stroke="currentColor" stroke-width="2">
                         <path d="M4 6h16M4 12h16M4 18h16" />
                     </svg>
-                </button>
+                </a>
                 <a href="/" class="brand">
                     <span class="brand-mark">"SC"</span>
                     <span class="hidden sm:inline">"SC-1"</span>

@@ -10,9 +10,9 @@ mod vendor;
 
 pub use admin::{
     AccountPage, AdminHome, AlertsPage, ApiClientsPage, AuditPageView, CategoriesPage, CountSheetPage, CountsPage,
-    ForgotPage, ImportPage, InvitationPage, LoginPage, OutboxPage, ProductEditorPage, ProductsPage, ReceiptsPage,
-    ResetPage, RolesPage, SettingsPage, SignUpConfirmPage, SignUpPage, StaffPage, StockPage, TransfersPage,
-    VariantStockPage,
+    ForgotPage, ImportPage, InvitationPage, LoginPage, OutboxPage, ProductEditorPage, ProductsPage, ReceiptPage,
+    ReceiptsPage, ResetPage, RolesPage, SettingsPage, SignUpConfirmPage, SignUpPage, StaffPage, StockPage,
+    TransfersPage, VariantStockPage,
 };
 pub use landing::Landing;
 pub use platform::PlatformHome;

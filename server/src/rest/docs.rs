@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use axum::Json;
+use axum::extract::State;
 use axum::response::Html;
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
@@ -129,13 +130,14 @@ pub async fn openapi_json() -> Json<&'static Document> {
 }
 
 /// `GET /api/docs`: every endpoint with its parameters, body, answers and scopes.
-pub async fn page() -> Html<String> {
+pub async fn page(State(state): State<crate::AppState>) -> Html<String> {
     let doc = super::document();
-    let mut html = String::from(
+    let mut html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>API · SC-1</title><link rel=\"stylesheet\" href=\"/pkg/sc1.css\"></head>\
+         <title>API · SC-1</title><link rel=\"stylesheet\" href=\"{}\"></head>\
          <body class=\"bg-slate-50 text-slate-900\"><main class=\"mx-auto max-w-4xl px-4 py-10\">",
+        escape(&state.site.assets.stylesheet())
     );
     let _ = write!(
         html,

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::AdminPage;
 use crate::api::{ChangePassword, EndSession, load_sessions};
-use crate::components::{Field, FormAlert, Loaded, Needs, PageHeader};
+use crate::components::{Field, FormAlert, Loaded, Needs, PageHeader, business_time};
 
 /// `/admin/account`: the signed-in person's password and sessions.
 #[component]
@@ -76,7 +76,7 @@ fn SessionRow(session: SessionView, end: ServerAction<EndSession>) -> impl IntoV
             <div>
                 <div class="font-medium">{browser} {session.current.then_some(" · this browser")}</div>
                 <div class="text-xs text-slate-500">
-                    {format!("{} · last used {} UTC", session.ip, session.last_seen_at.format("%-d %b %Y %H:%M"))}
+                    {format!("{} · last used {}", session.ip, business_time(session.last_seen_at))}
                 </div>
             </div>
             {(!session.current).then(|| view! {

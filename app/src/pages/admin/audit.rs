@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::AdminPage;
 use crate::api::{load_audit, load_audit_entities, load_staff};
-use crate::components::{EmptyState, Loaded, Needs, PageHeader};
+use crate::components::{EmptyState, Loaded, LocalTime, Needs, PageHeader};
 
 /// `/admin/audit`: every change made in the business, newest first, filtered by person, kind
 /// of record and dates. The filters are a plain GET form, so the page works without JavaScript.
@@ -65,11 +65,11 @@ fn AuditPanel(
                 </div>
             </Loaded>
             <div>
-                <label class="label" for="from">"From (UTC)"</label>
+                <label class="label" for="from">"From"</label>
                 <input class="input" id="from" name="from" type="date" value=param("from").unwrap_or_default() />
             </div>
             <div>
-                <label class="label" for="until">"Until (UTC)"</label>
+                <label class="label" for="until">"Until"</label>
                 <input class="input" id="until" name="until" type="date" value=param("until").unwrap_or_default() />
             </div>
             <button type="submit" class="btn btn-primary">"Show"</button>
@@ -90,7 +90,7 @@ fn EntryList(page: AuditPage, next: Option<String>) -> impl IntoView {
         <section class="card p-0">
             <div class="table-wrap">
                 <table class="table">
-                    <thead><tr><th>"When (UTC)"</th><th>"Who"</th><th>"What"</th><th class="hidden md:table-cell">"Change"</th></tr></thead>
+                    <thead><tr><th>"When"</th><th>"Who"</th><th>"What"</th><th>"Change"</th></tr></thead>
                     <tbody>{page.entries.into_iter().map(|e| view! { <EntryRow entry=e /> }).collect_view()}</tbody>
                 </table>
             </div>
@@ -102,18 +102,31 @@ fn EntryList(page: AuditPage, next: Option<String>) -> impl IntoView {
 
 #[component]
 fn EntryRow(entry: AuditEntry) -> impl IntoView {
-    let change = match (&entry.before, &entry.after) {
-        (Some(before), Some(after)) => format!("{before} → {after}"),
-        (None, Some(after)) => after.clone(),
-        (Some(before), None) => format!("was {before}"),
-        (None, None) => String::new(),
-    };
+    let page = record_page(&entry.entity, &entry.entity_id);
+    let what = view! { <span class="font-medium">{entry.entity.clone()}</span>" "{entry.action.clone()} };
     view! {
         <tr>
-            <td class="whitespace-nowrap">{entry.at.format("%-d %b %Y %H:%M").to_string()}</td>
+            <td class="whitespace-nowrap"><LocalTime at=entry.at /></td>
             <td>{entry.actor}</td>
-            <td><span class="font-medium">{entry.entity}</span>" "{entry.action}</td>
-            <td class="hidden max-w-md truncate font-mono text-xs md:table-cell" title=change.clone()>{change.clone()}</td>
+            <td>{match page { Some(href) => view! { <a class="link" href=href>{what}</a> }.into_any(), None => what.into_any() }}</td>
+            <td class="text-xs" data-testid="change">
+                <ul class="space-y-0.5">{entry.changes.into_iter().map(|line| view! { <li class="break-words">{line}</li> }).collect_view()}</ul>
+            </td>
         </tr>
+    }
+}
+
+/// The page of the record an entry is about, for the kinds that have one.
+fn record_page(entity: &str, id: &str) -> Option<String> {
+    // A level is named "variant@location".
+    let id = uuid::Uuid::parse_str(id.split('@').next().unwrap_or_default()).ok()?;
+    match entity {
+        "stock" => Some(format!("/admin/stock/variant/{id}")),
+        "staff" | "invitation" => Some("/admin/staff".to_owned()),
+        "stock receipt" => Some(format!("/admin/stock/receipts/{id}")),
+        "product" => Some(format!("/admin/products/{id}")),
+        "stock count" => Some(format!("/admin/stock/counts/{id}")),
+        "stock transfer" => Some(format!("/admin/stock/transfers#transfer-{id}")),
+        _ => None,
     }
 }

@@ -43,7 +43,7 @@ pub use signup::SignUpPage;
 pub use signup_confirm::SignUpConfirmPage;
 pub use staff::StaffPage;
 pub use stock::{StockPage, VariantStockPage};
-pub use stock_documents::{AlertsPage, CountSheetPage, CountsPage, ReceiptsPage, TransfersPage};
+pub use stock_documents::{AlertsPage, CountSheetPage, CountsPage, ReceiptPage, ReceiptsPage, TransfersPage};
 
 use crate::components::{Gate, NavLink, Needs, Workspace};
 

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::AdminPage;
 use crate::api::load_outbox;
-use crate::components::{EmptyState, Loaded, Needs, PageHeader};
+use crate::components::{EmptyState, Loaded, Needs, PageHeader, business_time};
 
 /// `/admin/outbox`: the messages the business has sent (invitations), as a record. Links that
 /// let someone in are never kept here: they go to their recipient alone.
@@ -40,14 +40,14 @@ fn OutboxList(messages: Resource<Result<Vec<Message>, crate::AppError>>) -> impl
 #[component]
 fn MessageCard(message: Message) -> impl IntoView {
     let state = match message.sent_at {
-        Some(at) => format!("sent {}", at.format("%-d %b %Y %H:%M UTC")),
+        Some(at) => format!("sent {}", business_time(at)),
         None => "waiting: no mail server".to_owned(),
     };
     view! {
         <li class="card" data-testid="message">
             <div class="flex flex-wrap items-baseline justify-between gap-2">
                 <h2 class="font-semibold text-slate-900">{message.subject}</h2>
-                <span class="text-xs text-slate-500">{format!("to {} · {} · {state}", message.recipient, message.created_at.format("%-d %b %Y %H:%M UTC"))}</span>
+                <span class="text-xs text-slate-500">{format!("to {} · {} · {state}", message.recipient, business_time(message.created_at))}</span>
             </div>
             <pre class="mt-3 whitespace-pre-wrap break-words font-sans text-sm text-slate-700">{message.body}</pre>
         </li>

@@ -7,7 +7,7 @@ use crate::api::{
     BindStaffLocations, ChangeStaffRole, InviteStaff, ResendStaffInvitation, RevokeStaffInvitation, SetStaffActive,
     load_staff,
 };
-use crate::components::{Badge, BadgeTone, Field, FormAlert, Loaded, Needs, PageHeader};
+use crate::components::{Badge, BadgeTone, Field, FormAlert, Loaded, Needs, PageHeader, business_time};
 
 /// `/admin/staff`: who works here, open invitations, and (for the owner) inviting and
 /// deactivating people.
@@ -178,7 +178,7 @@ fn StaffTables(list: StaffList, manage: bool, me: Option<uuid::Uuid>, actions: M
                         {list.invitations.into_iter().map(|i| view! {
                             <li class="flex flex-wrap items-center justify-between gap-2 px-4 py-3 text-sm" data-testid="invitation">
                                 <span class="font-medium">{i.email.clone()}</span>
-                                <span class="text-slate-500">{format!("{} · expires {}", role_text(i.role, i.vendor.as_deref()), i.expires_at.format("%-d %b %Y"))}</span>
+                                <span class="text-slate-500">{format!("{} · expires {}", role_text(i.role, i.vendor.as_deref()), business_time(i.expires_at))}</span>
                                 {manage.then(|| view! { <InvitationActions id=i.id email=i.email actions /> })}
                             </li>
                         }).collect_view()}

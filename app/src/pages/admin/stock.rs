@@ -10,7 +10,10 @@ use uuid::Uuid;
 
 use super::AdminPage;
 use crate::api::{AdjustStock, SetReorder, StockView, load_stock, load_variant_history};
-use crate::components::{DataTable, EmptyState, Field, FormAlert, Loaded, Needs, PageHeader, SubNav, follow_events};
+use crate::components::{
+    DataTable, EmptyState, Field, FormAlert, Loaded, LocalTime, Needs, PageHeader, SubNav, SubmissionKey,
+    clear_after_success, follow_events,
+};
 
 /// The pages of the stock area, as its tabs list them.
 pub(super) const STOCK_TABS: &[(&str, &str)] = &[
@@ -237,10 +240,13 @@ fn LocationSelect(id: &'static str, levels: Vec<StockLevel>) -> impl IntoView {
 fn AdjustForm(levels: Vec<StockLevel>, adjust: ServerAction<AdjustStock>) -> impl IntoView {
     let error = Signal::derive(move || adjust.value().get().and_then(Result::err));
     let variant = levels.first().map(|l| l.variant.0.to_string()).unwrap_or_default();
+    let form = NodeRef::<leptos::html::Form>::new();
+    clear_after_success(form, adjust.value().into());
     view! {
         <section class="card">
             <h2 class="font-semibold text-slate-900">"Adjust stock"</h2>
-            <ActionForm action=adjust attr:class="mt-4 space-y-3">
+            <ActionForm action=adjust node_ref=form attr:class="mt-4 space-y-3">
+                <SubmissionKey renew=adjust.version() />
                 <input type="hidden" name="variant" value=variant />
                 <LocationSelect id="adjust-location" levels />
                 <Field label="Change (units)" name="change" hint="5 adds five; -2 takes two away." error />
@@ -248,6 +254,9 @@ fn AdjustForm(levels: Vec<StockLevel>, adjust: ServerAction<AdjustStock>) -> imp
                 <FormAlert error />
                 <button type="submit" class="btn btn-primary">"Adjust"</button>
             </ActionForm>
+            {move || adjust.value().get().and_then(Result::ok).map(|on_hand| view! {
+                <p class="notice mt-3" role="status" data-testid="adjusted">{format!("Adjusted. {on_hand} on hand there now.")}</p>
+            })}
         </section>
     }
 }
@@ -339,14 +348,19 @@ fn MovementTable(movements: Vec<Movement>) -> impl IntoView {
         return view! { <EmptyState title="No movements yet" message="Receipts, sales, transfers and counts will show here." /> }.into_any();
     }
     view! {
-        <DataTable head=vec!["When (UTC)", "Location", "What", "Change", "On hand", "By"]>
+        <DataTable head=vec!["When", "Location", "What", "Change", "On hand", "By"]>
             {movements.into_iter().map(|m| {
-                let detail = [m.reference, m.note].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" · ");
+                let reference = match (m.document, m.reference) {
+                    (_, reference) if reference.is_empty() => None,
+                    (Some(href), reference) => Some(view! { <a class="link" href=href>{reference}</a> }.into_any()),
+                    (None, reference) => Some(reference.into_any()),
+                };
+                let note = (!m.note.is_empty()).then(|| format!("{}{}", if reference.is_some() { " · " } else { "" }, m.note));
                 view! {
                     <tr data-testid="movement">
-                        <td class="whitespace-nowrap">{m.at.format("%-d %b %Y %H:%M").to_string()}</td>
+                        <td class="whitespace-nowrap"><LocalTime at=m.at /></td>
                         <td>{m.location_name}</td>
-                        <td>{m.reason.label()}<div class="text-xs text-slate-500">{detail}</div></td>
+                        <td>{m.reason.label()}<div class="text-xs text-slate-500">{reference}{note}</div></td>
                         <td class=if m.quantity < 0 { "num text-red-700" } else { "num text-emerald-700" }>{format!("{:+}", m.quantity)}</td>
                         <td class="num">{m.on_hand_after}</td>
                         <td class="text-xs">{m.actor}</td>

@@ -8,11 +8,12 @@ use uuid::Uuid;
 use super::AdminPage;
 use super::stock::STOCK_TABS;
 use crate::api::{
-    AdvanceTransfer, CancelCount, DraftTransfer, ReceiveStock, SaveCount, StartCount, load_alerts, load_count,
-    load_counts, load_receipts, load_transfers,
+    AdvanceTransfer, CancelCount, DraftTransfer, ReceiveStock, SaveCount, StartCount, VoidReceipt, load_alerts,
+    load_count, load_counts, load_receipt, load_receipts, load_transfers,
 };
 use crate::components::{
-    Badge, BadgeTone, DataTable, EmptyState, Field, FieldError, FormAlert, Loaded, Needs, PageHeader, SubNav,
+    Badge, BadgeTone, DataTable, EmptyState, Field, FieldError, FormAlert, Loaded, LocalTime, Needs, PageHeader,
+    SubNav, SubmissionKey, business_time, clear_after_success,
 };
 
 /// A labelled choice of location for a form.
@@ -52,6 +53,8 @@ pub fn ReceiptsPage() -> impl IntoView {
     // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let receive = ServerAction::<ReceiveStock>::new();
     let receipts = Resource::new(move || receive.version().get(), |_| load_receipts());
+    let form = NodeRef::<leptos::html::Form>::new();
+    clear_after_success(form, receive.value().into());
     view! {
         <AdminPage title="Receipts" needs=Needs::Permission(Permission::ViewInventory) let:actor>
             {
@@ -64,7 +67,8 @@ pub fn ReceiptsPage() -> impl IntoView {
                         {manage.then(|| view! {
                             <section class="card mb-6">
                                 <h2 class="font-semibold text-slate-900">"Receive stock"</h2>
-                                <ActionForm action=receive attr:class="mt-4 grid gap-4 md:grid-cols-3">
+                                <ActionForm action=receive node_ref=form attr:class="mt-4 grid gap-4 md:grid-cols-3">
+                                    <SubmissionKey renew=receive.version() />
                                     <LocationChoice id="receipt-location" name="location" label="Arrived at" locations=loaded.1.clone() />
                                     <Field label="Supplier" name="supplier" error />
                                     <Field label="Delivery note or invoice" name="reference" error />
@@ -74,9 +78,13 @@ pub fn ReceiptsPage() -> impl IntoView {
                                     <div class="md:col-span-3"><FormAlert error /></div>
                                     <button type="submit" class="btn btn-primary md:col-span-1">"Receive"</button>
                                 </ActionForm>
-                                <Show when=move || matches!(receive.value().get(), Some(Ok(())))>
-                                    <p class="notice mt-3" role="status">"Received. The stock is on hand now."</p>
-                                </Show>
+                                {move || receive.value().get().and_then(Result::ok).map(|done| view! {
+                                    <p class="notice mt-3" role="status" data-testid="received">
+                                        {format!("Received {}{}, receipt ", done.summary, units_aside(&done))}
+                                        <a class="link" href=format!("/admin/stock/receipts/{}", done.id)>{done.number.clone()}</a>
+                                        ". The stock is on hand now."
+                                    </p>
+                                })}
                             </section>
                         })}
                         <ReceiptTable receipts=loaded.0 />
@@ -87,6 +95,11 @@ pub fn ReceiptsPage() -> impl IntoView {
     }
 }
 
+/// " (24 units)" when the summary does not already say the units.
+fn units_aside(done: &commerce::inventory::Received) -> String {
+    if done.summary.ends_with("items") { format!(" ({} units)", done.units) } else { String::new() }
+}
+
 #[component]
 fn ReceiptTable(receipts: Vec<Receipt>) -> impl IntoView {
     if receipts.is_empty() {
@@ -94,10 +107,14 @@ fn ReceiptTable(receipts: Vec<Receipt>) -> impl IntoView {
             .into_any();
     }
     view! {
-        <DataTable head=vec!["When (UTC)", "Location", "Supplier", "Reference", "Lines", "Units", "Cost", "By"]>
+        <DataTable head=vec!["Receipt", "When", "Location", "Supplier", "Reference", "Lines", "Units", "Cost", "By"]>
             {receipts.into_iter().map(|r| view! {
                 <tr data-testid="receipt">
-                    <td class="whitespace-nowrap">{r.at.format("%-d %b %Y %H:%M").to_string()}</td>
+                    <td class="whitespace-nowrap">
+                        <a class="link font-medium" href=format!("/admin/stock/receipts/{}", r.id)>{r.number}</a>
+                        {r.voided.then(|| view! { " " <Badge tone=BadgeTone::Negative text="Voided".to_owned() /> })}
+                    </td>
+                    <td class="whitespace-nowrap"><LocalTime at=r.at /></td>
                     <td>{r.location_name}</td>
                     <td>{r.supplier}</td>
                     <td>{r.reference}</td>
@@ -110,6 +127,77 @@ fn ReceiptTable(receipts: Vec<Receipt>) -> impl IntoView {
         </DataTable>
     }
     .into_any()
+}
+
+/// `/admin/stock/receipts/{id}`: one receipt, its lines, and (for those who may) voiding it.
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|id| Uuid::parse_str(&id).ok()).unwrap_or_default();
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
+    let void = ServerAction::<VoidReceipt>::new();
+    let receipt = Resource::new(move || (id(), void.version().get()), |(id, _)| load_receipt(id));
+    view! {
+        <AdminPage title="Receipt" needs=Needs::Permission(Permission::ViewInventory) let:actor>
+            {
+                let manage = actor.can(Permission::ManageInventory);
+                let error = Signal::derive(move || void.value().get().and_then(Result::err));
+                view! {
+                    <Loaded resource=receipt let:detail>
+                        {
+                            let r = detail.receipt.clone();
+                            let subtitle = if r.supplier.is_empty() { r.location_name.clone() } else { format!("From {} to {}", r.supplier, r.location_name) };
+                            view! {
+                                <PageHeader title=format!("Receipt {}", r.number) subtitle>
+                                    <a class="btn btn-secondary" href="/admin/stock/receipts">"All receipts"</a>
+                                </PageHeader>
+                                {detail.voided.clone().map(|(at, by, why)| view! {
+                                    <div class="form-alert mb-4" role="status" data-testid="voided">
+                                        "Voided " <LocalTime at /> " by " {by} ": " {why} ". Its stock was taken back out."
+                                    </div>
+                                })}
+                                <dl class="card mb-6 grid gap-3 text-sm sm:grid-cols-4">
+                                    <div><dt class="text-slate-500">"Received"</dt><dd><LocalTime at=r.at /></dd></div>
+                                    <div><dt class="text-slate-500">"By"</dt><dd>{r.actor.clone()}</dd></div>
+                                    <div><dt class="text-slate-500">"Delivery note or invoice"</dt><dd>{if r.reference.is_empty() { "—".to_owned() } else { r.reference.clone() }}</dd></div>
+                                    <div><dt class="text-slate-500">"Cost"</dt><dd class="tabular-nums">{r.total_cost.to_string()}</dd></div>
+                                </dl>
+                                <DataTable head=vec!["SKU", "Item", "Units", "Unit cost", "Line cost"]>
+                                    {detail.lines.iter().map(|l| {
+                                        let line_cost = commerce::Money::new(l.unit_cost.amount * rust_decimal::Decimal::from(l.quantity), l.unit_cost.currency);
+                                        view! {
+                                            <tr>
+                                                <td class="font-mono text-xs"><a class="link" href=format!("/admin/stock/variant/{}", l.variant.0)>{l.sku.clone()}</a></td>
+                                                <td>{l.name.clone()}</td>
+                                                <td class="num">{l.quantity}</td>
+                                                <td class="num whitespace-nowrap">{l.unit_cost.to_string()}</td>
+                                                <td class="num whitespace-nowrap">{line_cost.to_string()}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </DataTable>
+                                {(manage && detail.voided.is_none()).then(|| view! {
+                                    <details class="card mt-6" data-testid="void-receipt">
+                                        <summary class="cursor-pointer font-semibold text-slate-900">"Void this receipt"</summary>
+                                        <p class="mt-2 text-sm text-slate-600">
+                                            "Booked by mistake? Voiding takes every unit it brought back out of " {r.location_name.clone()}
+                                            " and keeps the receipt, marked voided, in the history. Goods sold since cannot be taken out; adjust those by hand."
+                                        </p>
+                                        <ActionForm action=void attr:class="mt-3 space-y-3">
+                                            <input type="hidden" name="id" value=r.id.to_string() />
+                                            <Field label="Why" name="reason" hint="Wrong shop, typed twice, goods sent back…" error />
+                                            <FormAlert error />
+                                            <button type="submit" class="btn btn-danger">{format!("Void {}", r.number)}</button>
+                                        </ActionForm>
+                                    </details>
+                                })}
+                            }
+                        }
+                    </Loaded>
+                }
+            }
+        </AdminPage>
+    }
 }
 
 /// `/admin/stock/transfers`: stock moving between locations, drafted, sent and received.
@@ -182,12 +270,12 @@ fn TransferList(transfers: Vec<Transfer>, manage: bool, advance: ServerAction<Ad
                 };
                 let id = t.id;
                 view! {
-                    <section class="card" data-testid="transfer">
+                    <section class="card" data-testid="transfer" id=format!("transfer-{}", t.id)>
                         <div class="flex flex-wrap items-center justify-between gap-2">
                             <h3 class="font-semibold text-slate-900">{format!("{} → {}", t.from_name, t.to_name)}</h3>
                             <Badge tone text=t.status.label() />
                         </div>
-                        <p class="mt-1 text-xs text-slate-500">{format!("{} by {}{}", t.created_at.format("%-d %b %Y %H:%M UTC"), t.created_by, if t.note.is_empty() { String::new() } else { format!(" · {}", t.note) })}</p>
+                        <p class="mt-1 text-xs text-slate-500">{format!("{} by {}{}", business_time(t.created_at), t.created_by, if t.note.is_empty() { String::new() } else { format!(" · {}", t.note) })}</p>
                         <ul class="mt-3 divide-y divide-slate-100 text-sm">
                             {t.lines.into_iter().map(|l| view! {
                                 <li class="flex justify-between gap-3 py-1.5">
@@ -242,10 +330,10 @@ pub fn CountsPage() -> impl IntoView {
                             view! { <EmptyState title="No counts yet" message="Counts you start will be listed here." /> }.into_any()
                         } else {
                             view! {
-                                <DataTable head=vec!["Started (UTC)", "Location", "Status", "Note", "By"]>
+                                <DataTable head=vec!["Started", "Location", "Status", "Note", "By"]>
                                     {loaded.0.data.into_iter().map(|c| view! {
                                         <tr>
-                                            <td class="whitespace-nowrap"><a class="hover:underline" href=format!("/admin/stock/counts/{}", c.id)>{c.created_at.format("%-d %b %Y %H:%M").to_string()}</a></td>
+                                            <td class="whitespace-nowrap"><a class="hover:underline" href=format!("/admin/stock/counts/{}", c.id)><LocalTime at=c.created_at /></a></td>
                                             <td>{c.location_name}</td>
                                             <td><CountBadge status=c.status /></td>
                                             <td>{c.note}</td>
@@ -329,7 +417,7 @@ fn CountSheet(
         save.dispatch(SaveCount { id, counts, approve });
     };
     view! {
-        <PageHeader title=format!("Count at {}", count.location_name) subtitle=format!("Started {} by {}", count.created_at.format("%-d %b %Y %H:%M UTC"), count.created_by)>
+        <PageHeader title=format!("Count at {}", count.location_name) subtitle=format!("Started {} by {}", business_time(count.created_at), count.created_by)>
             <a class="btn btn-secondary" href="/admin/stock/counts">"All counts"</a>
         </PageHeader>
         <div class="mb-4"><CountBadge status=count.status /></div>
@@ -396,7 +484,7 @@ pub fn AlertsPage() -> impl IntoView {
                             view! { <EmptyState title="Nothing needs attention" message="No item is low or oversold." /> }.into_any()
                         } else {
                             view! {
-                                <DataTable head=vec!["Item", "SKU", "Location", "Alert", "Available now", "Reorder", "Raised (UTC)"]>
+                                <DataTable head=vec!["Item", "SKU", "Location", "Alert", "Available now", "Reorder", "Raised"]>
                                     {alerts.into_iter().map(|a| {
                                         let (tone, text) = match (a.kind, a.resolved_at.is_some()) {
                                             (_, true) => (BadgeTone::Neutral, "Resolved"),
@@ -412,7 +500,7 @@ pub fn AlertsPage() -> impl IntoView {
                                                 <td><Badge tone text /></td>
                                                 <td class="num">{a.available_now}</td>
                                                 <td class="num">{if a.reorder.0 > 0 { format!("at {}, order {}", a.reorder.0, a.reorder.1) } else { "—".to_owned() }}</td>
-                                                <td class="whitespace-nowrap">{a.raised_at.format("%-d %b %Y %H:%M").to_string()}</td>
+                                                <td class="whitespace-nowrap"><LocalTime at=a.raised_at /></td>
                                             </tr>
                                         }
                                     }).collect_view()}
