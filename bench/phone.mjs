@@ -39,11 +39,13 @@ function wireBytes(url, encoding, cookie) {
   return new Promise((resolve, reject) => {
     const headers = { "accept-encoding": encoding };
     if (cookie) headers.cookie = cookie;
-    http.get(url, { headers }, (res) => {
+    const request = http.get(url, { headers, timeout: 60_000 }, (res) => {
       let bytes = 0;
       res.on("data", (chunk) => { bytes += chunk.length; });
       res.on("end", () => resolve({ status: res.statusCode, bytes, encoding: res.headers["content-encoding"] ?? "identity" }));
-    }).on("error", reject);
+    });
+    request.on("timeout", () => request.destroy(new Error(`${url} sent nothing for a minute`)));
+    request.on("error", reject);
   });
 }
 
@@ -65,12 +67,16 @@ async function visit(name, path, storageState) {
   // The download, unthrottled: every response's URL and its bytes as gzip and as brotli.
   const context = await browser.newContext({ storageState });
   const page = await context.newPage();
+  // Streams of live changes (the storefront's availability) are not downloads: they stay open.
   const urls = [];
-  page.on("response", (r) => { if (r.url().startsWith(base)) urls.push(r.url()); });
+  page.on("response", (r) => {
+    const streaming = (r.headers()["content-type"] ?? "").startsWith("text/event-stream");
+    if (r.url().startsWith(base) && !streaming) urls.push(r.url());
+  });
   const first = await page.goto(`${base}${path}`);
   if (first.status() !== 200) fail(`${path} answered ${first.status()}`);
   await page.locator("body[data-hydrated=true]").waitFor({ timeout: 120_000 });
-  await page.waitForLoadState("networkidle");
+  await page.waitForTimeout(1_000);
   const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
   await context.close();
   const download = { gzip: 0, br: 0, files: 0 };

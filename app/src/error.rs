@@ -26,7 +26,9 @@ impl From<commerce::Error> for AppError {
     fn from(error: commerce::Error) -> Self {
         let error = Self::Domain(error);
         #[cfg(feature = "ssr")]
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+            && !plain_form_post()
+        {
             response.set_status(
                 http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
             );
@@ -59,7 +61,9 @@ impl AppError {
     fn bad_arguments(detail: &str) -> Self {
         let error = Self::BadRequest(format!("The request's arguments could not be read: {detail}."));
         #[cfg(feature = "ssr")]
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+            && !plain_form_post()
+        {
             response.set_status(http::StatusCode::BAD_REQUEST);
         }
         error
@@ -79,4 +83,15 @@ impl AppError {
             Self::Domain(commerce::Error::Internal) => 500,
         }
     }
+}
+
+/// Whether the request is a form the browser posted itself (the page's script had not loaded, or
+/// is off): it asks for a page back. Such a post is answered with a redirect to the form's page,
+/// the refusal in the address (`__err`), which the page shows beside the field; an error status
+/// would make the browser show the bare answer instead.
+#[cfg(feature = "ssr")]
+fn plain_form_post() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+    })
 }

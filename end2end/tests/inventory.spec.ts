@@ -276,3 +276,81 @@ test("a receipt pressed twice is booked once, opens by its number on Lagos time,
   await expect(voiding).toHaveCount(1);
   await expect(voiding.getByRole("link", { name: `receipt ${number} voided` })).toHaveAttribute("href", /\/admin\/stock\/receipts\//);
 });
+
+test("the product editor keeps what was typed before its script ran, proposes SKUs, writes naira as people do, and asks before deleting", async ({ page }) => {
+  const stamp = Date.now().toString(36).toUpperCase();
+  await signIn(page, "manager@ojafresh.ng");
+  // The script arrives only once the name and brand are typed, as on a slow connection.
+  let release!: () => void;
+  const typedFirst = new Promise<void>((resolve) => { release = resolve; });
+  await page.route(/\/pkg\/.*\.wasm$/, async (route) => { await typedFirst; await route.continue(); });
+  await page.goto("/admin/products/new");
+  await page.getByLabel("Name", { exact: true }).fill(`Kampala Tote ${stamp}`);
+  await page.getByLabel("Brand").fill("Aba Made");
+  release();
+  await waitForHydration(page);
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue(`Kampala Tote ${stamp}`);
+  await expect(page.getByLabel("Brand")).toHaveValue("Aba Made");
+
+  // Variants get SKUs made from the product's name and their values, which can be changed.
+  await page.locator("#option-0-name").fill("Colour");
+  await page.locator("#option-0-values").fill("Sky blue, Red");
+  await page.getByRole("button", { name: "Make the variants" }).click();
+  await expect(page.locator("#variants-0-sku")).toHaveValue("KAMPALA-TOTE-" + stamp + "-SKYBLUE");
+  await expect(page.locator("#variants-1-sku")).toHaveValue("KAMPALA-TOTE-" + stamp + "-RED");
+  await page.locator("#variants-0-price").fill("₦11,200");
+  await page.locator("#variants-1-price").fill("11,200.00");
+  await page.getByRole("button", { name: "Save product" }).click();
+  await expect(page).toHaveURL(/\/admin\/products\/[0-9a-f-]{36}$/);
+  await waitForHydration(page);
+  await expect(page.locator("#variants-0-price")).toHaveValue("11,200");
+
+  // Delete asks first; a product that has had stock is kept, with the advice to archive it.
+  await page.goto(`/admin/stock/receipts`);
+  await waitForHydration(page);
+  await page.getByLabel("Items").fill(`KAMPALA-TOTE-${stamp}-RED 2 ₦7,000`);
+  await page.getByRole("button", { name: "Receive" }).click();
+  await expect(page.getByTestId("received")).toContainText("Received 2 × Kampala Tote");
+  await page.goto(`/admin/products?search=${encodeURIComponent(`Kampala Tote ${stamp}`)}`);
+  await page.getByRole("link", { name: `Kampala Tote ${stamp}` }).first().click();
+  await waitForHydration(page);
+  await expect(page.getByRole("button", { name: "Delete for good" })).toBeHidden();
+  await page.getByText("Delete…").click();
+  await page.getByRole("button", { name: "Delete for good" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: /archive/i })).toBeVisible();
+});
+
+test("an alert's row opens the item, and reordering starts a receipt with the item and quantity filled in", async ({ page }) => {
+  await signIn(page, "manager@ojafresh.ng");
+  // An item of its own among the demo's (other tests take the first and the last on the page).
+  await page.goto("/admin/stock");
+  const row = page.getByTestId("stock-row").nth(10);
+  const sku = (await row.getAttribute("data-sku"))!;
+  const place = (await row.getAttribute("data-location"))!;
+  await row.getByRole("link").first().click();
+  await waitForHydration(page);
+  const onHand = Number(await page.getByRole("row").filter({ hasText: place }).locator("td").nth(1).textContent());
+  expect(onHand, "the demo stocks every item").toBeGreaterThan(0);
+  await page.locator("#adjust-location").selectOption({ label: place });
+  await page.getByLabel("Change (units)").fill(String(-onHand));
+  await page.getByLabel("Why").fill("shelf cleared for the count");
+  await page.getByRole("button", { name: "Adjust" }).click();
+  await expect(page.getByTestId("adjusted")).toContainText("0 on hand there now");
+  await page.locator("#reorder-location").selectOption({ label: place });
+  await page.getByLabel("Alert at").fill("5");
+  await page.getByLabel("Order").fill("24");
+  await page.getByRole("button", { name: "Save" }).click();
+
+  await page.goto("/admin/stock/alerts");
+  const alert = page.getByTestId("alert").filter({ hasText: sku }).filter({ hasText: place });
+  await expect(alert).toContainText("Out of stock");
+  await alert.getByRole("link", { name: "Reorder" }).click();
+  await expect(page).toHaveURL(/\/admin\/stock\/receipts/);
+  await expect(page.getByLabel("Items")).toHaveValue(`${sku} 24 `);
+  await expect(page.getByLabel("Arrived at").locator("option:checked")).toHaveText(place);
+
+  // The row itself opens the item's stock.
+  await page.goto("/admin/stock/alerts");
+  await alert.click();
+  await expect(page).toHaveURL(/\/admin\/stock\/variant\//);
+});

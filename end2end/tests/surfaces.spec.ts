@@ -148,4 +148,36 @@ test.describe("without JavaScript", () => {
     expect(name).toMatch(/Indomie/);
     await expect(page.getByLabel("Description")).not.toHaveValue("");
   });
+
+  test("a refused form comes back as a page with the message beside the field and what was typed kept", async ({ page }) => {
+    // A wrong password: the sign-in page again, saying so, with the email kept and the password not.
+    // (The accountant's account: other tests' wrong passwords for the owner count towards its limit.)
+    await page.goto("/admin/login");
+    await page.getByLabel("Email").fill("accounts@ojafresh.ng");
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/admin\/login/);
+    await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+    await expect(page.getByRole("alert").filter({ hasText: /password/i })).toBeVisible();
+    await expect(page.getByLabel("Email")).toHaveValue("accounts@ojafresh.ng");
+    await expect(page.getByLabel("Password")).toHaveValue("");
+    expect(page.url()).not.toContain("not-the-password");
+
+    // A receipt line that names no product: the receipts page, the line named beside the items,
+    // and the lines and supplier as they were typed.
+    await page.getByLabel("Email").fill("manager@ojafresh.ng");
+    await page.getByLabel("Password").fill("naija-demo-2026");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/admin$/);
+    await page.goto("/admin/stock/receipts");
+    await page.getByLabel("Arrived at").selectOption({ label: "Lekki Phase 1" });
+    await page.getByLabel("Supplier").fill("Itoku Market");
+    await page.getByLabel("Items").fill("NO-SUCH-SKU 2 7000");
+    await page.getByRole("button", { name: "Receive" }).click();
+    await expect(page).toHaveURL(/\/admin\/stock\/receipts/);
+    await expect(page.getByText("line 1: no product has the SKU or barcode NO-SUCH-SKU")).toBeVisible();
+    await expect(page.getByLabel("Items")).toHaveValue("NO-SUCH-SKU 2 7000");
+    await expect(page.getByLabel("Supplier")).toHaveValue("Itoku Market");
+    await expect(page.getByLabel("Arrived at").locator("option:checked")).toHaveText("Lekki Phase 1");
+  });
 });

@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod exports;
+pub mod forms;
 pub mod guard;
 pub mod health;
 pub mod live;

@@ -91,7 +91,7 @@ fn form(pairs: &[(&str, &str)]) -> String {
 /// Signs in through the sign-in form; answers the `Cookie` header of the new session.
 async fn sign_in(app: &Router, email: &str) -> String {
     let answer = send(app, form_post("/rpc/log_in"), form(&[("email", email), ("password", PASSWORD)])).await;
-    assert_eq!(answer.status, StatusCode::FOUND, "{email}: {}", answer.body);
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{email}: {}", answer.body);
     answer.cookie()
 }
 
@@ -132,7 +132,7 @@ async fn sign_in_sends_people_only_to_paths_on_this_site(owner: PgPool) {
         "/\u{a0}/evil.example",
     ] {
         let answer = sign_in_then(next).await;
-        assert_eq!(answer.status, StatusCode::FOUND, "{next:?}: {}", answer.body);
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{next:?}: {}", answer.body);
         assert_eq!(answer.location(), "/admin", "{next:?} is not a path on this site");
     }
     for (next, kept) in [
@@ -177,7 +177,7 @@ async fn sign_in_and_sign_up_from_another_site_are_refused(owner: PgPool) {
     let tool = Request::post("/rpc/log_in")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "text/html");
-    assert_eq!(send(&app, tool, credentials.clone()).await.status, StatusCode::FOUND);
+    assert_eq!(send(&app, tool, credentials.clone()).await.status, StatusCode::SEE_OTHER);
     // The REST API is not signed in by cookie and keeps answering other origins.
     let api = Request::post("/api/v1/oauth/token")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -222,7 +222,7 @@ async fn behind_a_tls_proxy_the_public_address_is_this_site(owner: PgPool) {
     };
     let credentials = form(&[("email", email_of(&oja.owner)), ("password", PASSWORD)]);
     let signed_in = send(&app, post("https://shop.example.ng"), credentials.clone()).await;
-    assert_eq!(signed_in.status, StatusCode::FOUND, "{}", signed_in.body);
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "{}", signed_in.body);
     let cookie = signed_in.cookie();
     let log_out = |origin: &'static str| {
         Request::post("/rpc/log_out")
@@ -233,7 +233,7 @@ async fn behind_a_tls_proxy_the_public_address_is_this_site(owner: PgPool) {
             .header(header::ORIGIN, origin)
     };
     assert_eq!(send(&app, log_out("http://shop.example.ng"), String::new()).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(send(&app, log_out("https://shop.example.ng"), String::new()).await.status, StatusCode::FOUND);
+    assert_eq!(send(&app, log_out("https://shop.example.ng"), String::new()).await.status, StatusCode::SEE_OTHER);
     assert!(!is_live(&owner, &cookie).await);
 }
 
@@ -244,14 +244,14 @@ async fn signing_in_again_ends_the_session_it_replaces(owner: PgPool) {
     let manager = oja.someone(Role::Manager).await;
     let credentials = form(&[("email", &manager), ("password", PASSWORD)]);
     let second = send(&app, form_post("/rpc/log_in").header(header::COOKIE, &first), credentials).await;
-    assert_eq!(second.status, StatusCode::FOUND, "{}", second.body);
+    assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.body);
     assert!(!is_live(&owner, &first).await, "the owner's session ended when the manager signed in over it");
     assert!(is_live(&owner, &second.cookie()).await);
 
     let shopper = oja.shopper("Funmi Adebayo").await;
     let shopper = form(&[("slug", &oja.slug), ("email", &shopper), ("password", PASSWORD)]);
     let third = send(&app, form_post("/rpc/log_in_shopper").header(header::COOKIE, second.cookie()), shopper).await;
-    assert_eq!(third.status, StatusCode::FOUND, "{}", third.body);
+    assert_eq!(third.status, StatusCode::SEE_OTHER, "{}", third.body);
     assert!(!is_live(&owner, &second.cookie()).await, "the staff session ended when a shopper signed in over it");
 
     let registration = form(&[
@@ -262,7 +262,7 @@ async fn signing_in_again_ends_the_session_it_replaces(owner: PgPool) {
     ]);
     let fourth =
         send(&app, form_post("/rpc/register_shopper").header(header::COOKIE, third.cookie()), registration).await;
-    assert_eq!(fourth.status, StatusCode::FOUND, "{}", fourth.body);
+    assert_eq!(fourth.status, StatusCode::SEE_OTHER, "{}", fourth.body);
     assert!(!is_live(&owner, &third.cookie()).await, "the shopper's session ended when another registered over it");
     assert!(is_live(&owner, &fourth.cookie()).await);
 }
@@ -363,7 +363,7 @@ async fn a_stock_stream_ends_at_once_when_access_ends(owner: PgPool) {
     assert!(!ends_within(&mut stream, Duration::from_millis(500)).await, "a notice alone ends nothing");
 
     let log_out = form_post("/rpc/log_out").header(header::COOKIE, &cookie);
-    assert_eq!(send(&app, log_out, String::new()).await.status, StatusCode::FOUND);
+    assert_eq!(send(&app, log_out, String::new()).await.status, StatusCode::SEE_OTHER);
     assert!(ends_within(&mut stream, Duration::from_secs(5)).await, "the stream ends once the session has");
     announcing.abort();
 }
@@ -478,7 +478,7 @@ async fn shopper_cookie(app: &Router, business: &Business) -> String {
     let email = business.shopper("Funmi Adebayo").await;
     let shopper = form(&[("slug", &business.slug), ("email", &email), ("password", PASSWORD)]);
     let answer = send(app, form_post("/rpc/log_in_shopper"), shopper).await;
-    assert_eq!(answer.status, StatusCode::FOUND, "{}", answer.body);
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     answer.cookie()
 }
 
@@ -661,7 +661,7 @@ async fn a_stock_stream_ends_soon_after_sign_out(owner: PgPool) {
     let mut stream = open_stream(&app, "/admin/live/stock", Some(&cookie)).await;
     assert!(!ends_within(&mut stream, Duration::from_millis(800)).await, "open while the session lives");
     let log_out = form_post("/rpc/log_out").header(header::COOKIE, &cookie);
-    assert_eq!(send(&app, log_out, String::new()).await.status, StatusCode::FOUND);
+    assert_eq!(send(&app, log_out, String::new()).await.status, StatusCode::SEE_OTHER);
     assert!(ends_within(&mut stream, Duration::from_secs(3)).await, "the stream ends after sign-out");
 }
 

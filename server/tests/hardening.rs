@@ -164,7 +164,7 @@ async fn sign_in(app: &Router, email: &str) -> String {
         .body(Body::from(body))
         .unwrap();
     let answer = app.clone().oneshot(request).await.unwrap();
-    assert_eq!(answer.status(), StatusCode::FOUND, "{email}");
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER, "{email}");
     let cookie = answer.headers().get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     cookie.split(';').next().unwrap_or_default().to_owned()
 }

@@ -97,7 +97,7 @@ async fn sign_in(app: &Router, email: &str) -> String {
         body,
     )
     .await;
-    assert_eq!(answer.status, StatusCode::FOUND, "{email}: {}", answer.body);
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{email}: {}", answer.body);
     let cookie = answer.headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
     cookie.split(';').next().unwrap_or_default().to_owned()

@@ -76,7 +76,7 @@ async fn sign_in(app: &Router, email: &str) -> String {
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "text/html");
     let answer = send(app, request, &form).await;
-    assert_eq!(answer.status, StatusCode::FOUND, "{email}: {}", answer.body);
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{email}: {}", answer.body);
     let cookie = answer.headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     cookie.split(';').next().unwrap_or_default().to_owned()
 }

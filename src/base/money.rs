@@ -109,6 +109,36 @@ impl Money {
     }
 }
 
+impl Money {
+    /// The amount as a person types it into a form: thousands grouped, no currency sign, and
+    /// decimals only when it has them (`11,200`, `3,100.5`, `-20`). Read back by any parser that
+    /// takes commas (`catalog::parse_price`).
+    pub fn for_input(&self) -> String {
+        let text = self.amount.normalize().to_string();
+        let (sign, text) = text.strip_prefix('-').map_or(("", text.as_str()), |t| ("-", t));
+        let (whole, fraction) = text.split_once('.').map_or((text, None), |(w, f)| (w, Some(f)));
+        let mut out = String::from(sign);
+        out.push_str(&group(whole));
+        if let Some(fraction) = fraction {
+            out.push('.');
+            out.push_str(fraction);
+        }
+        out
+    }
+}
+
+/// "1234567" as "1,234,567".
+fn group(digits: &str) -> String {
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
 impl fmt::Display for Money {
     /// `₦1,234,567.50`, `-₦20.00`: grouped thousands, always the minor digits.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -116,13 +146,7 @@ impl fmt::Display for Money {
         let digits = self.currency.minor_digits() as usize;
         let text = format!("{:.digits$}", rounded.abs());
         let (whole, fraction) = text.split_once('.').unwrap_or((text.as_str(), ""));
-        let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
-        for (i, c) in whole.chars().enumerate() {
-            if i > 0 && (whole.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(c);
-        }
+        let grouped = group(whole);
         let sign = if rounded.is_sign_negative() && !rounded.is_zero() { "-" } else { "" };
         let symbol = self.currency.symbol();
         if fraction.is_empty() {
@@ -141,6 +165,16 @@ mod tests {
 
     fn naira(text: &str) -> Money {
         Money::ngn(Decimal::from_str(text).unwrap_or_default())
+    }
+
+    #[test]
+    fn amounts_are_typed_as_people_write_them() {
+        assert_eq!(naira("11200").for_input(), "11,200");
+        assert_eq!(naira("11200.00").for_input(), "11,200");
+        assert_eq!(naira("3100.50").for_input(), "3,100.5");
+        assert_eq!(naira("1234567.8912").for_input(), "1,234,567.8912");
+        assert_eq!(naira("-20").for_input(), "-20");
+        assert_eq!(naira("999").for_input(), "999");
     }
 
     #[test]

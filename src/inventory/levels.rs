@@ -231,7 +231,7 @@ pub async fn alerts(db: &sqlx::PgPool, actor: &Actor, open_only: bool, limit: i6
     let mut tx = tenant_tx(db, tenant).await?;
     let rows = sqlx::query!(
         r#"SELECT a.id, a.kind, a.variant_id, p.id AS product_id, p.name AS product_name, v.option_values, v.sku,
-                  l.name AS location_name, a.available, s.on_hand - s.reserved AS "available_now!",
+                  a.location_id, l.name AS location_name, a.available, s.on_hand - s.reserved AS "available_now!",
                   s.reorder_point, s.reorder_quantity, a.raised_at, a.resolved_at
              FROM stock_alerts a
              JOIN stock_levels s ON s.tenant_id = a.tenant_id AND s.variant_id = a.variant_id AND s.location_id = a.location_id
@@ -259,6 +259,7 @@ pub async fn alerts(db: &sqlx::PgPool, actor: &Actor, open_only: bool, limit: i6
                 product: ProductId(r.product_id),
                 item: crate::catalog::item_name(&r.product_name, &r.option_values),
                 sku: r.sku,
+                location: LocationId(r.location_id),
                 location_name: r.location_name,
                 available_then: r.available,
                 available_now: r.available_now,

@@ -225,6 +225,8 @@ pub struct Alert {
     /// Its SKU.
     pub sku: String,
     /// Where.
+    pub location: LocationId,
+    /// Its name.
     pub location_name: String,
     /// Available when it was raised.
     pub available_then: i32,
@@ -544,12 +546,15 @@ pub struct TypedLine {
     pub unit_cost: Option<Decimal>,
 }
 
-/// Reads lines such as `PEAK-400 24 3100` (or with commas or tabs between), one item a line;
-/// blank lines are skipped. With `costs`, each line needs a unit cost. The error names the line.
+/// Reads lines such as `PEAK-400 24 3100`, one item a line; blank lines are skipped. With
+/// `costs`, each line needs a unit cost, written as people write amounts (`7,000`, `₦7,000`,
+/// `₦ 3,100.50`). The columns are what a spreadsheet pastes (tabs), or spaces; a line with
+/// neither is read as comma-separated (`PEAK-400,24,3100`), and a comma just after a column
+/// (`PEAK-400, 24, 3,100`) is taken as its separator. The error names the line.
 pub fn parse_lines(text: &str, costs: bool) -> Result<Vec<TypedLine>, crate::Error> {
     let mut lines = Vec::new();
     for (n, raw) in text.lines().enumerate() {
-        let words: Vec<&str> = raw.split([',', '\t', ' ']).filter(|w| !w.is_empty()).collect();
+        let words = columns(raw);
         if words.is_empty() {
             continue;
         }
@@ -562,19 +567,23 @@ pub fn parse_lines(text: &str, costs: bool) -> Result<Vec<TypedLine>, crate::Err
         } else {
             "write the SKU and the units, e.g. PEAK-400 24"
         };
+        // The cost may have been written with a space after the currency sign: "₦ 7,000".
         let (code, quantity, cost) = match (words.as_slice(), costs) {
             ([code, quantity], false) => (*code, *quantity, None),
-            ([code, quantity, cost], true) => (*code, *quantity, Some(*cost)),
+            ([code, quantity, cost @ ..], true) if (1..=2).contains(&cost.len()) => {
+                (*code, *quantity, Some(cost.concat()))
+            }
             _ => return Err(wrong(expected)),
         };
         let quantity: i32 = quantity
+            .replace(',', "")
             .parse()
             .ok()
             .filter(|q| (1..=MAX_UNITS).contains(q))
             .ok_or_else(|| wrong("the units must be a whole number from 1 to 1,000,000"))?;
         let unit_cost = match cost {
             Some(cost) => Some(
-                crate::catalog::parse_price(cost, "lines")
+                crate::catalog::parse_price(&cost, "lines")
                     .map_err(|_| wrong("the unit cost must be an amount such as 3100 or 3,100.50"))?,
             ),
             None => None,
@@ -590,17 +599,47 @@ pub fn parse_lines(text: &str, costs: bool) -> Result<Vec<TypedLine>, crate::Err
     Ok(lines)
 }
 
+/// The columns of a typed line: split at tabs when it has any (a spreadsheet's paste), else at
+/// spaces, else at commas; a comma ending a column is its separator, not part of it.
+fn columns(line: &str) -> Vec<&str> {
+    let words: Vec<&str> = if line.contains('\t') {
+        line.split('\t').map(str::trim).collect()
+    } else if line.trim().contains(char::is_whitespace) {
+        line.split_whitespace().collect()
+    } else {
+        line.split(',').map(str::trim).collect()
+    };
+    words.into_iter().map(|w| w.trim_end_matches([',', ';'])).filter(|w| !w.is_empty()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn typed_lines_are_read_and_a_bad_one_is_named() {
-        let lines = parse_lines("PEAK-400, 24, 3,100\n\nMILO-500\t6\t2500.50", true);
-        assert!(lines.is_err(), "a comma inside the cost splits it: the line is refused, not misread");
         let lines = parse_lines("PEAK-400 24 3100\n\nMILO-500\t6\t2500.50", true).unwrap();
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[1].unit_cost, Some(Decimal::new(250_050, 2)));
+        // Amounts as people write them, in every way a line's columns are written.
+        for typed in [
+            "PEAK-400 24 7,000",
+            "PEAK-400 24 ₦7,000",
+            "PEAK-400 24 ₦ 7,000",
+            "PEAK-400  24  7,000.00",
+            "PEAK-400\t24\t₦7,000",
+            "PEAK-400, 24, 7,000",
+            "PEAK-400,24,7000",
+        ] {
+            let line = &parse_lines(typed, true).unwrap_or_else(|e| panic!("{typed}: {e:?}"))[0];
+            assert_eq!(
+                (line.code.as_str(), line.quantity, line.unit_cost),
+                ("PEAK-400", 24, Some(Decimal::from(7000))),
+                "{typed}"
+            );
+        }
+        assert_eq!(parse_lines("RICE-5 1,200 9500", true).unwrap()[0].quantity, 1200);
+        assert!(parse_lines("PEAK-400 24 7 000 extra", true).is_err(), "a line with too many columns is refused");
         match parse_lines("PEAK-400 24\nMILO-500 lots", false) {
             Err(crate::Error::Invalid { message, .. }) => assert!(message.starts_with("line 2:"), "{message}"),
             other => panic!("{other:?}"),

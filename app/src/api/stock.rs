@@ -20,9 +20,10 @@ pub struct StockView {
 
 /// Rows of the stock page.
 #[cfg(feature = "ssr")]
-const PAGE: usize = 300;
+const PAGE: usize = 50;
 
-/// Levels per variant and location, filtered as the address says; 300 rows a page.
+/// Levels per variant and location, filtered as the address says; 50 rows a page, the next
+/// found by key (`after`), so a page is as quick to read at the end of the list as at its start.
 #[server(prefix = "/rpc", endpoint = "load_stock")]
 pub async fn load_stock(
     location: Option<String>,
@@ -40,7 +41,8 @@ pub async fn load_stock(
         low_only: low.is_some_and(|l| !l.is_empty()),
     };
     let after = super::after(after.as_deref());
-    let mut rows = levels::list(db.read(), &actor, &query, after, 301).await?;
+    // One more than a page, to know whether another follows.
+    let mut rows = levels::list(db.read(), &actor, &query, after, 51).await?;
     let next = if rows.len() > PAGE {
         rows.truncate(PAGE);
         rows.last().map(|(_, cursor)| commerce::base::page::cursor_after(cursor))

@@ -1,6 +1,35 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos::server_fn::error::ServerFnUrlError;
+use leptos_router::hooks::use_query_map;
 
 use crate::AppError;
+
+/// Why the last submission through `action` was refused, if it was: the action's own result, or,
+/// for a form the browser posted without the script (it comes back to its page with the refusal
+/// in the address, see `error::plain_form_post`), the refusal the address carries. Once the
+/// action has run here, its result is the one that counts.
+pub fn failed<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let query = use_query_map();
+    Signal::derive(move || match action.value().get() {
+        Some(result) => result.err(),
+        None => query.with(|q| {
+            (q.get_str("__path") == Some(S::PATH))
+                .then(|| q.get_str("__err").map(ServerFnUrlError::<AppError>::decode_err))
+                .flatten()
+        }),
+    })
+}
+
+/// What was typed into `field` of a form the browser posted without the script and that came
+/// back refused: the server keeps the fields (never a password) in the address, as `__f.<field>`.
+pub fn typed(field: &str) -> Option<String> {
+    use_query_map().with_untracked(|q| q.get(&format!("__f.{field}")))
+}
 
 /// The message for `field` when the last submission was refused because of it.
 fn message_for(error: Option<AppError>, field: &str) -> Option<String> {
@@ -37,6 +66,7 @@ pub fn Field(
     value: String,
 ) -> impl IntoView {
     let message = move || message_for(error.get(), name);
+    let value = typed(name).unwrap_or(value);
     let id = if id.is_empty() { name } else { id };
     let error_id = format!("{id}-error");
     view! {

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{LogInShopper, LogOutShopper, RegisterShopper, current_actor, load_storefront};
-use crate::components::{Field, FormAlert, Loaded};
+use crate::components::{Field, FormAlert, Loaded, failed};
 
 /// `/store/{slug}/account`: a shopper signs in, opens an account, or signs out.
 #[component]
@@ -68,7 +68,7 @@ fn AccountView(
 
 #[component]
 fn SignInForm(slug: String, action: ServerAction<LogInShopper>) -> impl IntoView {
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = failed(action);
     view! {
         <section class="card">
             <h1 class="text-xl font-bold text-slate-900">"Sign in"</h1>
@@ -85,7 +85,7 @@ fn SignInForm(slug: String, action: ServerAction<LogInShopper>) -> impl IntoView
 
 #[component]
 fn RegisterForm(slug: String, action: ServerAction<RegisterShopper>) -> impl IntoView {
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = failed(action);
     view! {
         <section class="card">
             <h2 class="text-xl font-bold text-slate-900">"New here? Open an account"</h2>

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::AdminPage;
 use crate::api::{ChangePassword, EndSession, load_sessions};
-use crate::components::{Field, FormAlert, Loaded, Needs, PageHeader, business_time};
+use crate::components::{Field, FormAlert, Loaded, Needs, PageHeader, business_time, failed};
 
 /// `/admin/account`: the signed-in person's password and sessions.
 #[component]
@@ -33,7 +33,7 @@ fn describe(actor: &Actor) -> String {
 #[component]
 fn PasswordForm() -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = failed(action);
     let done = move || matches!(action.value().get(), Some(Ok(())));
     view! {
         <section class="card">

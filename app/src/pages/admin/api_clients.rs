@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::AdminPage;
 use crate::api::{CreateApiClient, RevokeApiClient, load_api_clients};
-use crate::components::{Badge, BadgeTone, EmptyState, Field, FormAlert, Loaded, Needs, PageHeader};
+use crate::components::{Badge, BadgeTone, EmptyState, Field, FormAlert, Loaded, Needs, PageHeader, failed};
 
 /// `/admin/api-clients`: integrations allowed into the business's data through the REST API.
 #[component]
@@ -27,7 +27,7 @@ fn ClientsPanel(
     revoke: ServerAction<RevokeApiClient>,
     clients: Resource<Result<Vec<ApiClientView>, crate::AppError>>,
 ) -> impl IntoView {
-    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let error = failed(create);
     let created = move || create.value().get().and_then(Result::ok);
     let scopes_error = move || match error.get() {
         Some(crate::AppError::Domain(commerce::Error::Invalid { field, message })) if field == "scopes" => {

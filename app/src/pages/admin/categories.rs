@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::AdminPage;
 use crate::api::{AddCategory, DeleteCategory, EditCategory, load_categories};
-use crate::components::{DataTable, EmptyState, Field, FieldError, FormAlert, Loaded, Needs, PageHeader};
+use crate::components::{DataTable, EmptyState, Field, FieldError, FormAlert, Loaded, Needs, PageHeader, failed};
 
 /// `/admin/categories`: the category tree; add, rename, move and remove categories.
 #[component]
@@ -21,10 +21,9 @@ pub fn CategoriesPage() -> impl IntoView {
         <AdminPage title="Categories" needs=Needs::Permission(Permission::ViewCatalog) let:actor>
             {
                 let manage = actor.can(Permission::ManageCatalog);
-                let error = Signal::derive(move || add.value().get().and_then(Result::err));
-                let row_error = Signal::derive(move || {
-                    edit.value().get().and_then(Result::err).or_else(|| remove.value().get().and_then(Result::err))
-                });
+                let error = failed(add);
+                let (edit_failed, remove_failed) = (failed(edit), failed(remove));
+                let row_error = Signal::derive(move || edit_failed.get().or_else(|| remove_failed.get()));
                 view! {
                     <PageHeader title="Categories" subtitle="How products are grouped, in the back office and on the storefront.">
                         <a class="btn btn-secondary" href="/admin/products">"Products"</a>

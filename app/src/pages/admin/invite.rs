@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{AcceptInvitation, current_actor, load_invitation};
-use crate::components::{Field, FormAlert, Loaded};
+use crate::components::{Field, FormAlert, Loaded, failed};
 
 /// `/admin/invite/{token}`: someone invited to a business accepts and sets their password.
 #[component]
@@ -38,7 +38,7 @@ pub fn InvitationPage() -> impl IntoView {
 #[component]
 fn AcceptForm(invitation: InvitationPreview, token: String, signed_in_as: Option<String>) -> impl IntoView {
     let action = ServerAction::<AcceptInvitation>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = failed(action);
     let role = invitation.role.label().to_lowercase();
     let is_invited = signed_in_as.is_some_and(|email| email.eq_ignore_ascii_case(&invitation.email));
     let sign_in = format!("/admin/login?next=/admin/invite/{token}");

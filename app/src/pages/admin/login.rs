@@ -3,13 +3,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::LogIn;
-use crate::components::{Field, FormAlert};
+use crate::components::{Field, FormAlert, failed};
 
 /// `/admin/login` (and `/vendor/login`): staff, vendor staff and platform admins sign in here.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<LogIn>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = failed(action);
     let query = use_query_map().read_untracked();
     let next = query.get("next").unwrap_or_default();
     let reset_done = query.get("reset").is_some_and(|r| r == "done");

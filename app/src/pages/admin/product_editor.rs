@@ -122,8 +122,25 @@ fn parse_dimensions(text: &str) -> Result<Option<[i32; 3]>, &'static str> {
     }
 }
 
+/// An amount in its input as people write it: `11,200`.
 fn amount_text(amount: Option<Money>) -> String {
-    amount.map(|a| commerce::base::money::exact(a.amount).to_string()).unwrap_or_default()
+    amount.map(|a| a.for_input()).unwrap_or_default()
+}
+
+/// A SKU to start from for a variant: the product's name and the variant's values, in capitals,
+/// joined by hyphens (`ANKARA-SHIRT-S-BLUE`), within what a SKU may hold.
+fn proposed_sku(product: &str, values: &[String]) -> String {
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_uppercase)
+            .collect()
+    };
+    let stem: String = words(product).into_iter().take(3).collect::<Vec<_>>().join("-").chars().take(24).collect();
+    let mut parts = vec![if stem.is_empty() { "ITEM".to_owned() } else { stem }];
+    parts.extend(values.iter().map(|v| words(v).concat()).filter(|v| !v.is_empty()));
+    let sku: String = parts.join("-").chars().take(64).collect();
+    sku.trim_end_matches('-').to_owned()
 }
 
 #[component]
@@ -221,16 +238,16 @@ fn Editor(
             })
             .collect();
         let combos = variant_matrix(&used.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>());
+        // A SKU typed for the first row names the product; else its name does.
         let base = rows.get_untracked().first().map(|r| r.sku.get_untracked()).unwrap_or_default();
-        let base = base.split('-').next().unwrap_or_default().to_owned();
+        let base = base.split('-').next().unwrap_or_default().trim().to_owned();
+        let stem = if base.is_empty() { name.get_untracked() } else { base };
         let old = rows.get_untracked();
         let next = combos
             .into_iter()
             .map(|values| {
                 old.iter().find(|r| r.values == values).cloned().unwrap_or_else(|| {
-                    let suffix: Vec<String> = values.iter().map(|v| v.to_uppercase().replace(' ', "")).collect();
-                    let sku = if base.is_empty() { String::new() } else { format!("{base}-{}", suffix.join("-")) };
-                    let row = VariantRow::blank(values, sku);
+                    let row = VariantRow::blank(values.clone(), proposed_sku(&stem, &values));
                     if let Some(first) = old.first() {
                         row.price.set(first.price.get_untracked());
                         row.cost.set(first.cost.get_untracked());
@@ -323,12 +340,15 @@ fn Editor(
                     {options.iter().enumerate().map(|(i, o)| {
                         let (name_id, values_id) = (format!("option-{i}-name"), format!("option-{i}-values"));
                         let o = *o;
+                        let (name_input, values_input) = (NodeRef::new(), NodeRef::new());
+                        follow_typed(name_input, o.name);
+                        follow_typed(values_input, o.values);
                         view! {
                             <div class="space-y-2">
                                 <label class="label" for=name_id.clone()>{format!("Option {}", i + 1)}</label>
-                                <input class="input" id=name_id placeholder=["Size", "Colour", "Material"][i] value=o.name.get_untracked() prop:value=move || o.name.get() on:input=move |ev| o.name.set(event_target_value(&ev)) />
+                                <input class="input" id=name_id node_ref=name_input placeholder=["Size", "Colour", "Material"][i] value=o.name.get_untracked() on:input=move |ev| o.name.set(event_target_value(&ev)) />
                                 <label class="sr-only" for=values_id.clone()>{format!("Values of option {}", i + 1)}</label>
-                                <input class="input" id=values_id placeholder=["S, M, L", "Black, White", "Cotton, Linen"][i] value=o.values.get_untracked() prop:value=move || o.values.get() on:input=move |ev| o.values.set(event_target_value(&ev)) />
+                                <input class="input" id=values_id node_ref=values_input placeholder=["S, M, L", "Black, White", "Cotton, Linen"][i] value=o.values.get_untracked() on:input=move |ev| o.values.set(event_target_value(&ev)) />
                             </div>
                         }
                     }).collect_view()}
@@ -345,7 +365,15 @@ fn Editor(
             <div class="mt-4 flex flex-wrap gap-2">
                 <button type="button" class="btn btn-primary" on:click=submit disabled=move || save.pending().get()>"Save product"</button>
                 {id.map(|id| view! {
-                    <button type="button" class="btn btn-secondary" on:click=move |_| { remove.dispatch(DeleteProduct { id }); }>"Delete"</button>
+                    // Asks first; a product with stock history is refused, with the advice to
+                    // archive it (set its status) instead.
+                    <details class="inline-block" data-testid="delete-product">
+                        <summary class="btn btn-secondary cursor-pointer list-none">"Delete…"</summary>
+                        <div class="card mt-2 max-w-sm space-y-3">
+                            <p class="text-sm text-slate-600">"Delete this product for good? One that has had stock cannot be deleted: set its status to Archived, which keeps its history."</p>
+                            <button type="button" class="btn btn-danger" on:click=move |_| { remove.dispatch(DeleteProduct { id }); }>"Delete for good"</button>
+                        </div>
+                    </details>
                 })}
             </div>
         })}
@@ -414,18 +442,48 @@ fn BoundField(
     value: RwSignal<String>,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
+    let input = NodeRef::<leptos::html::Input>::new();
+    follow_typed(input, value);
     view! {
         <div class="field">
             <label class="label" for=field>{label}</label>
-            <input class="input" id=field value=value.get_untracked() prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+            <input class="input" id=field node_ref=input value=value.get_untracked() on:input=move |ev| value.set(event_target_value(&ev)) />
             <FieldError error field />
         </div>
     }
 }
 
+/// Binds an input to `value` without losing what was typed before the script ran: on the page's
+/// first moment in the browser, the input's text (typed while the page was loading) becomes the
+/// value; after that the input shows whatever the value becomes (a SKU proposed for it, say).
+fn follow_typed(input: NodeRef<leptos::html::Input>, value: RwSignal<String>) {
+    Effect::new(move |started: Option<bool>| {
+        let wanted = value.get();
+        let Some(element) = input.get() else { return false };
+        if started == Some(true) {
+            if element.value() != wanted {
+                element.set_value(&wanted);
+            }
+        } else if element.value() != wanted {
+            value.set(element.value());
+        }
+        true
+    });
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_dimensions;
+    use super::{parse_dimensions, proposed_sku};
+
+    #[test]
+    fn a_variants_sku_is_proposed_from_the_product_and_its_values() {
+        let values = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(proposed_sku("Ankara shirt", &values(&["S", "Navy blue"])), "ANKARA-SHIRT-S-NAVYBLUE");
+        assert_eq!(proposed_sku("Mama's Pride Parboiled Rice 50kg", &values(&["5kg"])), "MAMA-S-PRIDE-5KG");
+        assert_eq!(proposed_sku("ÀṢỌ", &values(&["L"])), "ITEM-L");
+        let long = proposed_sku(&"word ".repeat(40), &values(&[&"x".repeat(80)]));
+        assert!(long.len() <= 64 && !long.ends_with('-'), "{long}");
+    }
 
     #[test]
     fn dimensions_are_read_as_typed() {

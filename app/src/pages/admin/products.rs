@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::AdminPage;
 use crate::api::{ProductList, SetProductsStatus, load_products};
-use crate::components::{Badge, BadgeTone, DataTable, EmptyState, FormAlert, Loaded, Needs, PageHeader};
+use crate::components::{Badge, BadgeTone, DataTable, EmptyState, FormAlert, Loaded, Needs, PageHeader, failed};
 
 /// `/admin/products`: the catalog, searched (typos forgiven) and filtered by status and
 /// category through a plain GET form, with a bulk status change for those who may edit.
@@ -105,7 +105,7 @@ fn ProductTable(list: ProductList, manage: bool, bulk: ServerAction<SetProductsS
         .into_any();
     }
     let chosen = RwSignal::new(HashSet::<Uuid>::new());
-    let error = Signal::derive(move || bulk.value().get().and_then(Result::err));
+    let error = failed(bulk);
     let changed = move || bulk.value().get().and_then(Result::ok);
     let next = list
         .next

@@ -3,13 +3,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{RequestPasswordReset, ResetPassword};
-use crate::components::{Field, FormAlert};
+use crate::components::{Field, FormAlert, failed};
 
 /// `/admin/forgot`: ask for a reset link.
 #[component]
 pub fn ForgotPage() -> impl IntoView {
     let action = ServerAction::<RequestPasswordReset>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = failed(action);
     let sent = move || matches!(action.value().get(), Some(Ok(())));
     view! {
         <Title text="Forgot your password" />
@@ -40,7 +40,7 @@ pub fn ForgotPage() -> impl IntoView {
 #[component]
 pub fn ResetPage() -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = failed(action);
     let token = use_params_map().read_untracked().get("token").unwrap_or_default();
     view! {
         <Title text="Set a new password" />

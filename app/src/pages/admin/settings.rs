@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::AdminPage;
 use crate::api::{AddLocation, SaveListing, SaveSettings, load_settings};
-use crate::components::{Field, FormAlert, Loaded, Needs, PageHeader};
+use crate::components::{Field, FormAlert, Loaded, Needs, PageHeader, failed};
 
 /// `/admin/settings`: the business's name, currency, VAT and time zone, and its locations.
 /// Those who may only look see the same page without the means to change it.
@@ -50,7 +50,7 @@ fn SettingsPanel(
 
 #[component]
 fn BusinessForm(tenant: TenantSummary, manage: bool, save: ServerAction<SaveSettings>) -> impl IntoView {
-    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let error = failed(save);
     let saved = move || matches!(save.value().get(), Some(Ok(())));
     let current_zone = tenant.time_zone.clone();
     let select_error = move |field: &'static str| {
@@ -104,7 +104,7 @@ fn BusinessForm(tenant: TenantSummary, manage: bool, save: ServerAction<SaveSett
 /// chooses it.
 #[component]
 fn Listing(listed: bool, manage: bool, listing: ServerAction<SaveListing>) -> impl IntoView {
-    let error = Signal::derive(move || listing.value().get().and_then(Result::err));
+    let error = failed(listing);
     let saved = move || matches!(listing.value().get(), Some(Ok(())));
     view! {
         <section class="card">
@@ -127,7 +127,7 @@ fn Listing(listed: bool, manage: bool, listing: ServerAction<SaveListing>) -> im
 
 #[component]
 fn Locations(locations: Vec<Location>, manage: bool, add: ServerAction<AddLocation>) -> impl IntoView {
-    let error = Signal::derive(move || add.value().get().and_then(Result::err));
+    let error = failed(add);
     view! {
         <section class="card">
             <h2 class="font-semibold text-slate-900">"Locations"</h2>

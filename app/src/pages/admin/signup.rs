@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::SignUp;
-use crate::components::{Field, FormAlert};
+use crate::components::{Field, FormAlert, failed};
 
 /// `/signup`: a new business asks for its account; the owner gets a link by mail that opens it.
 /// The answer is the same whether or not the address already has an account (`?sent=1`).
@@ -12,7 +12,7 @@ pub fn SignUpPage() -> impl IntoView {
     let query = use_query_map();
     let sent = move || query.read().get("sent").is_some();
     let action = ServerAction::<SignUp>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = failed(action);
     let mode_error = move || match error.get() {
         Some(crate::AppError::Domain(commerce::Error::Invalid { field, message })) if field == "mode" => Some(message),
         _ => None,

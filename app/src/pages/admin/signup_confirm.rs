@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{ConfirmSignUp, load_pending_sign_up};
-use crate::components::{FormAlert, Loaded};
+use crate::components::{FormAlert, Loaded, failed};
 
 /// `/signup/confirm/{token}`: the link mailed to a new owner. Opening the page changes nothing
 /// (mail scanners follow links); the button opens the business and signs the owner in.
@@ -28,7 +28,7 @@ pub fn SignUpConfirmPage() -> impl IntoView {
 #[component]
 fn ConfirmForm(pending: PendingSignUp, token: String) -> impl IntoView {
     let action = ServerAction::<ConfirmSignUp>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = failed(action);
     view! {
         <a href="/" class="brand"><span class="brand-mark">"SC"</span><span>"SC-1"</span></a>
         <h1 class="mt-6 text-2xl font-bold text-slate-900">{format!("Open {}", pending.business_name)}</h1>

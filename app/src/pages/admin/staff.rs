@@ -7,7 +7,7 @@ use crate::api::{
     BindStaffLocations, ChangeStaffRole, InviteStaff, ResendStaffInvitation, RevokeStaffInvitation, SetStaffActive,
     load_staff,
 };
-use crate::components::{Badge, BadgeTone, Field, FormAlert, Loaded, Needs, PageHeader, business_time};
+use crate::components::{Badge, BadgeTone, Field, FormAlert, Loaded, Needs, PageHeader, business_time, failed};
 
 /// `/admin/staff`: who works here, open invitations, and (for the owner) inviting and
 /// deactivating people.
@@ -113,7 +113,7 @@ fn RoleSelect(
 
 #[component]
 fn InviteForm(invite: ServerAction<InviteStaff>, vendors: Vec<VendorChoice>) -> impl IntoView {
-    let error = Signal::derive(move || invite.value().get().and_then(Result::err));
+    let error = failed(invite);
     let link = move || invite.value().get().and_then(Result::ok);
     view! {
         <section class="card mb-6">
@@ -138,17 +138,14 @@ fn InviteForm(invite: ServerAction<InviteStaff>, vendors: Vec<VendorChoice>) -> 
 
 #[component]
 fn StaffTables(list: StaffList, manage: bool, me: Option<uuid::Uuid>, actions: MemberActions) -> impl IntoView {
-    let error = Signal::derive(move || {
-        actions
-            .change_role
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| actions.set_active.value().get().and_then(Result::err))
-            .or_else(|| actions.bind.value().get().and_then(Result::err))
-            .or_else(|| actions.resend.value().get().and_then(Result::err))
-            .or_else(|| actions.revoke.value().get().and_then(Result::err))
-    });
+    let refusals = [
+        failed(actions.change_role),
+        failed(actions.set_active),
+        failed(actions.bind),
+        failed(actions.resend),
+        failed(actions.revoke),
+    ];
+    let error = Signal::derive(move || refusals.iter().find_map(|refused| refused.get()));
     let resent = move || actions.resend.value().get().and_then(Result::ok);
     let vendors = list.vendors;
     let places = list.locations;

@@ -12,7 +12,7 @@ use super::AdminPage;
 use crate::api::{AdjustStock, SetReorder, StockView, load_stock, load_variant_history};
 use crate::components::{
     DataTable, EmptyState, Field, FormAlert, Loaded, LocalTime, Needs, PageHeader, SubNav, SubmissionKey,
-    clear_after_success, follow_events,
+    clear_after_success, failed, follow_events,
 };
 
 /// The pages of the stock area, as its tabs list them.
@@ -143,9 +143,9 @@ fn LevelRow(level: StockLevel, live: LiveLevels) -> impl IntoView {
     let flash = move || current().map(|c| c.2);
     let (sku, place) = (level.sku.clone(), level.location_name.clone());
     view! {
-        <tr data-testid="stock-row" data-sku=sku data-location=place>
+        <tr data-testid="stock-row" data-sku=sku data-location=place class="row-link">
             <td>
-                <a class="font-medium text-slate-900 hover:underline" href=format!("/admin/stock/variant/{}", level.variant.0)>{level.product_name}</a>
+                <a class="row-link-target font-medium text-slate-900 hover:underline" href=format!("/admin/stock/variant/{}", level.variant.0)>{level.product_name}</a>
                 <div class="text-xs text-slate-500">{level.variant_title}</div>
             </td>
             <td class="whitespace-nowrap font-mono text-xs">{level.sku}</td>
@@ -238,7 +238,7 @@ fn LocationSelect(id: &'static str, levels: Vec<StockLevel>) -> impl IntoView {
 
 #[component]
 fn AdjustForm(levels: Vec<StockLevel>, adjust: ServerAction<AdjustStock>) -> impl IntoView {
-    let error = Signal::derive(move || adjust.value().get().and_then(Result::err));
+    let error = failed(adjust);
     let variant = levels.first().map(|l| l.variant.0.to_string()).unwrap_or_default();
     let form = NodeRef::<leptos::html::Form>::new();
     clear_after_success(form, adjust.value().into());
@@ -263,7 +263,7 @@ fn AdjustForm(levels: Vec<StockLevel>, adjust: ServerAction<AdjustStock>) -> imp
 
 #[component]
 fn ReorderForm(levels: Vec<StockLevel>, reorder: ServerAction<SetReorder>) -> impl IntoView {
-    let error = Signal::derive(move || reorder.value().get().and_then(Result::err));
+    let error = failed(reorder);
     let variant = levels.first().map(|l| l.variant.0.to_string()).unwrap_or_default();
     view! {
         <section class="card">

@@ -13,7 +13,7 @@ use crate::api::{
 };
 use crate::components::{
     Badge, BadgeTone, DataTable, EmptyState, Field, FieldError, FormAlert, Loaded, LocalTime, Needs, PageHeader,
-    SubNav, SubmissionKey, business_time, clear_after_success,
+    SubNav, SubmissionKey, business_time, clear_after_success, failed, typed,
 };
 
 /// A labelled choice of location for a form.
@@ -28,7 +28,14 @@ fn LocationChoice(
         <div class="field">
             <label class="label" for=id>{label}</label>
             <select class="input" id=id name=name>
-                {locations.into_iter().map(|l| view! { <option value=l.id.0.to_string()>{l.name}</option> }).collect_view()}
+                {
+                    let chosen = typed(name);
+                    locations.into_iter().map(|l| {
+                        let value = l.id.0.to_string();
+                        let selected = chosen.as_deref() == Some(value.as_str());
+                        view! { <option value=value selected=selected>{l.name}</option> }
+                    }).collect_view()
+                }
             </select>
         </div>
     }
@@ -41,7 +48,7 @@ fn LinesBox(hint: &'static str, error: Signal<Option<crate::AppError>>) -> impl 
         <div class="field">
             <label class="label" for="lines">"Items"</label>
             <p class="field-hint">{hint}</p>
-            <textarea class="input min-h-32 font-mono text-sm" id="lines" name="lines" spellcheck="false"></textarea>
+            <textarea class="input min-h-32 font-mono text-sm" id="lines" name="lines" spellcheck="false">{typed("lines")}</textarea>
             <FieldError error field="lines" />
         </div>
     }
@@ -59,7 +66,7 @@ pub fn ReceiptsPage() -> impl IntoView {
         <AdminPage title="Receipts" needs=Needs::Permission(Permission::ViewInventory) let:actor>
             {
                 let manage = actor.can(Permission::ManageInventory);
-                let error = Signal::derive(move || receive.value().get().and_then(Result::err));
+                let error = failed(receive);
                 view! {
                     <PageHeader title="Receipts" subtitle="Goods that arrived from suppliers, with what they cost." />
                     <SubNav links=STOCK_TABS current="/admin/stock/receipts" />
@@ -73,7 +80,7 @@ pub fn ReceiptsPage() -> impl IntoView {
                                     <Field label="Supplier" name="supplier" error />
                                     <Field label="Delivery note or invoice" name="reference" error />
                                     <div class="md:col-span-3">
-                                        <LinesBox hint="One item a line: SKU or barcode, units, unit cost. For example: PEAK-400 24 3100" error />
+                                        <LinesBox hint="One item a line: SKU or barcode, units, unit cost, such as PEAK-400 24 ₦3,100.50; or paste the three columns from a spreadsheet." error />
                                     </div>
                                     <div class="md:col-span-3"><FormAlert error /></div>
                                     <button type="submit" class="btn btn-primary md:col-span-1">"Receive"</button>
@@ -141,7 +148,7 @@ pub fn ReceiptPage() -> impl IntoView {
         <AdminPage title="Receipt" needs=Needs::Permission(Permission::ViewInventory) let:actor>
             {
                 let manage = actor.can(Permission::ManageInventory);
-                let error = Signal::derive(move || void.value().get().and_then(Result::err));
+                let error = failed(void);
                 view! {
                     <Loaded resource=receipt let:detail>
                         {
@@ -215,8 +222,8 @@ pub fn TransfersPage() -> impl IntoView {
         <AdminPage title="Transfers" needs=Needs::Permission(Permission::ViewInventory) let:actor>
             {
                 let manage = actor.can(Permission::ManageInventory);
-                let error = Signal::derive(move || draft.value().get().and_then(Result::err));
-                let step_error = Signal::derive(move || advance.value().get().and_then(Result::err));
+                let error = failed(draft);
+                let step_error = failed(advance);
                 view! {
                     <PageHeader title="Transfers" subtitle="Stock sent from one location to another." />
                     <SubNav links=STOCK_TABS current="/admin/stock/transfers" />
@@ -310,7 +317,7 @@ pub fn CountsPage() -> impl IntoView {
         <AdminPage title="Stock counts" needs=Needs::Permission(Permission::ViewInventory) let:actor>
             {
                 let manage = actor.can(Permission::ManageInventory);
-                let error = Signal::derive(move || start.value().get().and_then(Result::err));
+                let error = failed(start);
                 view! {
                     <PageHeader title="Stock counts" subtitle="Count what is on the shelves; the differences are posted when you approve." />
                     <SubNav links=STOCK_TABS current="/admin/stock/counts" />
@@ -409,9 +416,8 @@ fn CountSheet(
         .map(|l| (l.variant.0, RwSignal::new(l.counted.map(|c| c.to_string()).unwrap_or_default())))
         .collect();
     let entries = StoredValue::new(entries);
-    let error = Signal::derive(move || {
-        save.value().get().and_then(Result::err).or_else(|| cancel.value().get().and_then(Result::err))
-    });
+    let (save_failed, cancel_failed) = (failed(save), failed(cancel));
+    let error = Signal::derive(move || save_failed.get().or_else(|| cancel_failed.get()));
     let send = move |approve: bool| {
         let counts = entries.with_value(|e| e.iter().map(|(v, s)| (*v, s.get_untracked())).collect());
         save.dispatch(SaveCount { id, counts, approve });
@@ -484,7 +490,7 @@ pub fn AlertsPage() -> impl IntoView {
                             view! { <EmptyState title="Nothing needs attention" message="No item is low or oversold." /> }.into_any()
                         } else {
                             view! {
-                                <DataTable head=vec!["Item", "SKU", "Location", "Alert", "Available now", "Reorder", "Raised"]>
+                                <DataTable head=vec!["Item", "SKU", "Location", "Alert", "Available now", "Reorder", "Raised", ""]>
                                     {alerts.into_iter().map(|a| {
                                         let (tone, text) = match (a.kind, a.resolved_at.is_some()) {
                                             (_, true) => (BadgeTone::Neutral, "Resolved"),
@@ -492,15 +498,23 @@ pub fn AlertsPage() -> impl IntoView {
                                             (AlertKind::Low, false) => (BadgeTone::Warning, "Low"),
                                             (AlertKind::Oversold, false) => (BadgeTone::Negative, "Oversold"),
                                         };
+                                        // Reordering starts a receipt at the location with the item and the
+                                        // quantity to order filled in; the cost is for the person to add.
+                                        let reorder = (a.resolved_at.is_none() && a.reorder.1 > 0).then(|| {
+                                            let fields = [("__f.location", a.location.0.to_string()), ("__f.lines", format!("{} {} ", a.sku, a.reorder.1))];
+                                            let query: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={}", urlencoding_light(v))).collect();
+                                            format!("/admin/stock/receipts?{}", query.join("&"))
+                                        });
                                         view! {
-                                            <tr data-testid="alert" data-available=a.available_now.to_string()>
-                                                <td><a class="hover:underline" href=format!("/admin/stock/variant/{}", a.variant.0)>{a.item}</a></td>
+                                            <tr data-testid="alert" data-available=a.available_now.to_string() class="row-link">
+                                                <td><a class="row-link-target font-medium hover:underline" href=format!("/admin/stock/variant/{}", a.variant.0)>{a.item}</a></td>
                                                 <td class="font-mono text-xs">{a.sku}</td>
                                                 <td>{a.location_name}</td>
                                                 <td><Badge tone text /></td>
                                                 <td class="num">{a.available_now}</td>
                                                 <td class="num">{if a.reorder.0 > 0 { format!("at {}, order {}", a.reorder.0, a.reorder.1) } else { "—".to_owned() }}</td>
                                                 <td class="whitespace-nowrap"><LocalTime at=a.raised_at /></td>
+                                                <td>{reorder.map(|href| view! { <a class="btn btn-secondary btn-sm row-link-over" href=href>"Reorder"</a> })}</td>
                                             </tr>
                                         }
                                     }).collect_view()}
@@ -512,4 +526,19 @@ pub fn AlertsPage() -> impl IntoView {
             }
         </AdminPage>
     }
+}
+
+/// `text` made safe for an address's query: letters, digits and `-._~` as they are, the rest as
+/// `%XX` bytes.
+fn urlencoding_light(text: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
 }
