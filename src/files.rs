@@ -506,27 +506,31 @@ mod server {
         input.checked().map_err(|error| file_errors(rows, error))
     }
 
-    /// A refusal of a product's checks as the cell it points at: "variants[2].sku" names the
+    /// A refusal of a product's checks as the cells it points at: "variants[2].sku" names the
     /// third row of the product, column "sku".
     fn file_errors(rows: &[&Row], error: Error) -> Vec<RowError> {
         let first = rows[0].line;
-        match error {
-            Error::Invalid { field, message } => {
+        let problems = error.field_problems();
+        if problems.is_empty() {
+            return vec![cell_error(first, "", error.to_string())];
+        }
+        problems
+            .into_iter()
+            .map(|(field, message)| {
                 let (line, column) = match field.strip_prefix("variants[").and_then(|rest| rest.split_once("].")) {
                     Some((i, column)) => {
-                        (i.parse::<usize>().ok().and_then(|i| rows.get(i)).map_or(first, |r| r.line), column.to_owned())
+                        (i.parse::<usize>().ok().and_then(|i| rows.get(i)).map_or(first, |r| r.line), column)
                     }
                     None => (first, field),
                 };
-                let column = match column.as_str() {
-                    "option_values" => "option1_value".into(),
-                    "dimensions_mm" => "length_mm".into(),
-                    _ => column,
+                let column = match column {
+                    "option_values" => "option1_value",
+                    "dimensions_mm" => "length_mm",
+                    other => other,
                 };
-                vec![RowError { line, column, message }]
-            }
-            other => vec![cell_error(first, "", other.to_string())],
-        }
+                RowError { line, column: column.to_owned(), message: message.to_owned() }
+            })
+            .collect()
     }
 
     /// One row as a variant, on top of `was` (the variant of that SKU the product has, if any);

@@ -77,7 +77,7 @@ impl AppError {
             Self::Domain(commerce::Error::Unauthorized(_)) => 401,
             Self::Domain(commerce::Error::Forbidden(_)) => 403,
             Self::Domain(commerce::Error::RateLimited { .. }) => 429,
-            Self::Domain(commerce::Error::Invalid { .. }) => 422,
+            Self::Domain(commerce::Error::Invalid { .. } | commerce::Error::InvalidFields(_)) => 422,
             Self::Domain(commerce::Error::Conflict { .. }) => 409,
             Self::Domain(commerce::Error::Unavailable) | Self::Transport(_) => 503,
             Self::Domain(commerce::Error::Internal) => 500,

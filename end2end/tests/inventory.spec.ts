@@ -292,6 +292,16 @@ test("the product editor keeps what was typed before its script ran, proposes SK
   await expect(page.getByLabel("Name", { exact: true })).toHaveValue(`Kampala Tote ${stamp}`);
   await expect(page.getByLabel("Brand")).toHaveValue("Aba Made");
 
+  // A form with several mistakes names every one of them beside its field.
+  await page.getByLabel("Name", { exact: true }).fill("");
+  await page.locator("#variants-0-sku").fill("");
+  await page.locator("#variants-0-price").fill("500");
+  await page.getByRole("button", { name: "Save product" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "give the product a name" })).toBeVisible();
+  await expect(page.getByRole("alert").filter({ hasText: "use 1 to 64 letters" })).toBeVisible();
+  await expect(page.getByRole("alert").filter({ hasText: "2 fields need mending" })).toBeVisible();
+  await page.getByLabel("Name", { exact: true }).fill(`Kampala Tote ${stamp}`);
+
   // Variants get SKUs made from the product's name and their values, which can be changed.
   await page.locator("#option-0-name").fill("Colour");
   await page.locator("#option-0-values").fill("Sky blue, Red");
@@ -344,13 +354,19 @@ test("an alert's row opens the item, and reordering starts a receipt with the it
   await page.goto("/admin/stock/alerts");
   const alert = page.getByTestId("alert").filter({ hasText: sku }).filter({ hasText: place });
   await expect(alert).toContainText("Out of stock");
+  // The row itself opens the item's stock.
+  await alert.click();
+  await expect(page).toHaveURL(/\/admin\/stock\/variant\//);
+  await page.goto("/admin/stock/alerts");
   await alert.getByRole("link", { name: "Reorder" }).click();
   await expect(page).toHaveURL(/\/admin\/stock\/receipts/);
   await expect(page.getByLabel("Items")).toHaveValue(`${sku} 24 `);
   await expect(page.getByLabel("Arrived at").locator("option:checked")).toHaveText(place);
+  // With the cost added it is booked, and the form empties rather than going back to the reorder.
+  await waitForHydration(page);
+  await page.getByLabel("Items").fill(`${sku} 24 ₦1,250`);
+  await page.getByRole("button", { name: "Receive" }).click();
+  await expect(page.getByTestId("received")).toContainText("Received 24 × ");
+  await expect(page.getByLabel("Items")).toHaveValue("");
 
-  // The row itself opens the item's stock.
-  await page.goto("/admin/stock/alerts");
-  await alert.click();
-  await expect(page).toHaveURL(/\/admin\/stock\/variant\//);
 });

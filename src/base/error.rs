@@ -18,6 +18,10 @@ pub enum Error {
     /// One input field is wrong; `field` names it as the caller sent it.
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
+    /// Several input fields are wrong (field, what is wrong), all of them, so that a person can
+    /// mend the form at once; made by [`Error::invalid_all`], which makes one the `Invalid` above.
+    #[error("{}", .0.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; "))]
+    InvalidFields(Vec<(String, String)>),
     /// The operation clashes with the current state (a duplicate, a stale version, a closed
     /// shift); `clash` says which, for clients to branch on.
     #[error("{message}")]
@@ -42,6 +46,29 @@ impl Error {
     /// An `Invalid` naming the field and what is wrong with it.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Invalid { field: field.into(), message: message.into() }
+    }
+
+    /// What checking a whole input found: nothing (`Ok`), one wrong field (`Invalid`) or several
+    /// (`InvalidFields`, in the order found).
+    pub fn invalid_all(mut problems: Vec<(String, String)>) -> Result<(), Self> {
+        match problems.len() {
+            0 => Ok(()),
+            1 => {
+                let (field, message) = problems.remove(0);
+                Err(Self::Invalid { field, message })
+            }
+            _ => Err(Self::InvalidFields(problems)),
+        }
+    }
+
+    /// Every (field, what is wrong) this error names: one for `Invalid`, each for
+    /// `InvalidFields`, none for the other kinds.
+    pub fn field_problems(&self) -> Vec<(&str, &str)> {
+        match self {
+            Self::Invalid { field, message } => vec![(field.as_str(), message.as_str())],
+            Self::InvalidFields(problems) => problems.iter().map(|(f, m)| (f.as_str(), m.as_str())).collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// A `Conflict` of the given kind, with what a person should read.

@@ -87,69 +87,88 @@ impl ProductInput {
     /// typed, barcodes without spaces); the first problem found is named by its field, with
     /// variants as `variants[2].sku`.
     pub fn checked(mut self) -> Result<Self, Error> {
+        // Every wrong field is named at once, so that a person mends the form in one go.
+        let mut problems: Vec<(String, String)> = Vec::new();
+        let mut wrong = |field: String, message: String| problems.push((field, message));
         self.name = trimmed(&self.name);
         if self.name.is_empty() || self.name.chars().count() > 200 {
-            return Err(Error::invalid("name", "give the product a name (at most 200 characters)"));
+            wrong("name".into(), "give the product a name (at most 200 characters)".into());
         }
         self.brand = trimmed(&self.brand);
         if self.brand.chars().count() > 80 {
-            return Err(Error::invalid("brand", "at most 80 characters"));
+            wrong("brand".into(), "at most 80 characters".into());
         }
         self.description = trimmed(&self.description);
         if self.description.chars().count() > 20_000 {
-            return Err(Error::invalid("description", "at most 20,000 characters"));
+            wrong("description".into(), "at most 20,000 characters".into());
         }
         self.options = self.options.iter().map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect();
-        if self.options.len() > 3 {
-            return Err(Error::invalid("options", "a product varies by at most three options (size, colour, …)"));
-        }
         let mut seen = HashSet::new();
-        if let Some(twice) = self.options.iter().find(|o| !seen.insert(o.to_lowercase())) {
-            return Err(Error::invalid("options", format!("\"{twice}\" is listed twice")));
+        if self.options.len() > 3 {
+            wrong("options".into(), "a product varies by at most three options (size, colour, …)".into());
+        } else if let Some(twice) = self.options.iter().find(|o| !seen.insert(o.to_lowercase())) {
+            wrong("options".into(), format!("\"{twice}\" is listed twice"));
         }
         if self.variants.is_empty() {
-            return Err(Error::invalid("variants", "a product needs at least one variant with a SKU and a price"));
+            wrong("variants".into(), "a product needs at least one variant with a SKU and a price".into());
         }
         if self.variants.len() > MAX_VARIANTS {
-            return Err(Error::invalid("variants", format!("at most {MAX_VARIANTS} variants per product")));
+            wrong("variants".into(), format!("at most {MAX_VARIANTS} variants per product"));
         }
         let (mut skus, mut codes, mut combos) = (HashSet::new(), HashSet::new(), HashSet::new());
         let options = self.options.len();
-        for (i, variant) in self.variants.iter_mut().enumerate() {
+        for (i, variant) in self.variants.iter_mut().enumerate().take(MAX_VARIANTS) {
             let field = |name: &str| format!("variants[{i}].{name}");
-            variant.check(options, &field)?;
+            if let Err(error) = variant.check(options, &field) {
+                for (f, m) in error.field_problems() {
+                    wrong(f.to_owned(), m.to_owned());
+                }
+                continue;
+            }
             if !skus.insert(variant.sku.to_lowercase()) {
-                return Err(Error::invalid(field("sku"), format!("{} is used by another variant", variant.sku)));
+                wrong(field("sku"), format!("{} is used by another variant", variant.sku));
             }
             if !variant.barcode.is_empty() && !codes.insert(variant.barcode.clone()) {
-                return Err(Error::invalid(field("barcode"), "another variant has this barcode"));
+                wrong(field("barcode"), "another variant has this barcode".into());
             }
             if !combos.insert(variant.option_values.iter().map(|v| v.to_lowercase()).collect::<Vec<_>>()) {
                 let combo = if options == 0 { "no options".to_owned() } else { variant.option_values.join(" / ") };
-                return Err(Error::invalid(field("option_values"), format!("two variants are both {combo}")));
+                wrong(field("option_values"), format!("two variants are both {combo}"));
             }
         }
+        Error::invalid_all(problems)?;
         Ok(self)
     }
 }
 
 impl VariantInput {
+    /// Tidies the variant and names each of its wrong fields.
     fn check(&mut self, options: usize, field: &dyn Fn(&str) -> String) -> Result<(), Error> {
+        let mut problems: Vec<(String, String)> = Vec::new();
+        let mut wrong = |name: &str, message: String| problems.push((field(name), message));
+        let amount = |value: Decimal, digits: u32| match check_amount(value, "", digits) {
+            Err(Error::Invalid { message, .. }) => Some(message),
+            _ => None,
+        };
         self.sku = trimmed(&self.sku);
         let sku_ok = (1..=64).contains(&self.sku.len())
             && self.sku.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
             && self.sku.chars().all(|c| c.is_ascii_alphanumeric() || "._/-".contains(c));
         if !sku_ok {
-            return Err(Error::invalid(
-                field("sku"),
-                "use 1 to 64 letters, digits, dots, dashes, slashes or underscores, starting with a letter or digit",
-            ));
+            wrong(
+                "sku",
+                "use 1 to 64 letters, digits, dots, dashes, slashes or underscores, starting with a letter or digit"
+                    .into(),
+            );
         }
-        self.barcode = if self.barcode.trim().is_empty() {
-            String::new()
+        if self.barcode.trim().is_empty() {
+            self.barcode = String::new();
         } else {
-            barcode::check(&self.barcode).map_err(|message| Error::invalid(field("barcode"), message))?
-        };
+            match barcode::check(&self.barcode) {
+                Ok(code) => self.barcode = code,
+                Err(message) => wrong("barcode", message),
+            }
+        }
         self.option_values = self.option_values.iter().map(|v| v.trim().to_owned()).collect();
         if self.option_values.len() != options || self.option_values.iter().any(String::is_empty) {
             let message = if options == 0 {
@@ -157,25 +176,29 @@ impl VariantInput {
             } else {
                 format!("give a value for each of the product's {options} option(s)")
             };
-            return Err(Error::invalid(field("option_values"), message));
+            wrong("option_values", message);
         }
-        check_amount(self.price, &field("price"), PRICE_DIGITS)?;
+        if let Some(message) = amount(self.price, PRICE_DIGITS) {
+            wrong("price", message);
+        }
         if let Some(was) = self.compare_at_price {
-            check_amount(was, &field("compare_at_price"), PRICE_DIGITS)?;
+            if let Some(message) = amount(was, PRICE_DIGITS) {
+                wrong("compare_at_price", message);
+            }
             if was <= self.price {
-                return Err(Error::invalid(field("compare_at_price"), "the \"was\" price must be above the price"));
+                wrong("compare_at_price", "the \"was\" price must be above the price".into());
             }
         }
-        if let Some(cost) = self.cost {
-            check_amount(cost, &field("cost"), COST_DIGITS)?;
+        if let Some(message) = self.cost.and_then(|cost| amount(cost, COST_DIGITS)) {
+            wrong("cost", message);
         }
         if self.weight_grams.is_some_and(|w| !(0..=1_000_000).contains(&w)) {
-            return Err(Error::invalid(field("weight_grams"), "between 0 and 1,000,000 grams"));
+            wrong("weight_grams", "between 0 and 1,000,000 grams".into());
         }
         if self.dimensions_mm.is_some_and(|d| d.iter().any(|x| !(0..=100_000).contains(x))) {
-            return Err(Error::invalid(field("dimensions_mm"), "each between 0 and 100,000 mm"));
+            wrong("dimensions_mm", "each between 0 and 100,000 mm".into());
         }
-        Ok(())
+        Error::invalid_all(problems)
     }
 }
 
@@ -286,6 +309,21 @@ mod tests {
         let mut p = shirt();
         p.name = " ".into();
         assert_eq!(field_of(p.checked()), "name");
+    }
+
+    #[test]
+    fn every_wrong_field_is_named_at_once() {
+        let mut p = shirt();
+        p.name = String::new();
+        p.variants[0].sku = String::new();
+        p.variants[1].compare_at_price = Some(Decimal::from(10));
+        match p.checked() {
+            Err(error @ Error::InvalidFields(_)) => {
+                let fields: Vec<&str> = error.field_problems().into_iter().map(|(f, _)| f).collect();
+                assert_eq!(fields, ["name", "variants[0].sku", "variants[1].compare_at_price"]);
+            }
+            other => panic!("expected every wrong field, got {other:?}"),
+        }
     }
 
     #[test]

@@ -49,9 +49,12 @@ pub async fn add_location(
     city: String,
     state: String,
     phone: String,
+    #[server(default)] submission: String,
 ) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let fields = [name.as_str(), &kind, &address, &city, &state, &phone];
+    let once = super::submission(&actor, &submission, "add_location", &fields)?;
     let new = commerce::identity::NewLocation { name, kind, address, city, state, phone, opening_hours: String::new() };
-    commerce::identity::create_location(db.primary(), &actor, new, None).await?;
+    commerce::identity::create_location(db.primary(), &actor, new, once.as_ref()).await?;
     Ok(())
 }

@@ -168,12 +168,20 @@ pub async fn load_transfers(after: Option<String>) -> Result<(Page<Transfer>, Ve
 
 /// Drafts a transfer from lines typed as "SKU units".
 #[server(prefix = "/rpc", endpoint = "draft_transfer")]
-pub async fn draft_transfer(from: Uuid, to: Uuid, lines: String, note: String) -> Result<(), AppError> {
+pub async fn draft_transfer(
+    from: Uuid,
+    to: Uuid,
+    lines: String,
+    note: String,
+    #[server(default)] submission: String,
+) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let (from_text, to_text) = (from.to_string(), to.to_string());
+    let once = super::submission(&actor, &submission, "draft_transfer", &[&from_text, &to_text, &lines, &note])?;
     let typed = commerce::inventory::parse_lines(&lines, false)?;
     let found = variants_for(&db, &actor, &typed).await?;
     let (from, to) = (commerce::base::LocationId(from), commerce::base::LocationId(to));
-    commerce::inventory::transfer::create(db.primary(), &actor, from, to, &found, &note, None).await?;
+    commerce::inventory::transfer::create(db.primary(), &actor, from, to, &found, &note, once.as_ref()).await?;
     Ok(())
 }
 

@@ -31,10 +31,12 @@ pub fn typed(field: &str) -> Option<String> {
     use_query_map().with_untracked(|q| q.get(&format!("__f.{field}")))
 }
 
-/// The message for `field` when the last submission was refused because of it.
+/// The message for `field` when the last submission was refused because of it (among others).
 fn message_for(error: Option<AppError>, field: &str) -> Option<String> {
     match error? {
-        AppError::Domain(commerce::Error::Invalid { field: f, message }) if f == field => Some(message),
+        AppError::Domain(error) => {
+            error.field_problems().into_iter().find(|(f, _)| *f == field).map(|(_, message)| message.to_owned())
+        }
         _ => None,
     }
 }
@@ -107,6 +109,9 @@ pub fn FieldError(
 pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     let text = move || match error.get()? {
         AppError::Domain(commerce::Error::Invalid { .. }) => None,
+        AppError::Domain(commerce::Error::InvalidFields(problems)) => {
+            Some(format!("{} fields need mending; each says what is wrong beside it.", problems.len()))
+        }
         other => Some(other.to_string()),
     };
     view! {
@@ -130,17 +135,28 @@ pub fn SubmissionKey(#[prop(into)] renew: Signal<usize>) -> impl IntoView {
 }
 
 /// Empties `form` each time its action succeeds, so that what was sent cannot be sent again by
-/// mistake and the next entry starts clean.
+/// mistake and the next entry starts clean. Its text boxes are emptied, not only reset: a form
+/// opened filled in (a reorder, a refused form sent back) would otherwise be reset to that.
 pub fn clear_after_success<T, E>(form: NodeRef<leptos::html::Form>, result: Signal<Option<Result<T, E>>>)
 where
     T: Send + Sync + 'static,
     E: Send + Sync + 'static,
 {
+    use leptos::wasm_bindgen::JsCast;
     Effect::new(move || {
         if result.with(|r| matches!(r, Some(Ok(_))))
             && let Some(form) = form.get_untracked()
         {
             form.reset();
+            let Ok(boxes) = form.query_selector_all("textarea, input[type=text], input:not([type])") else { return };
+            for i in 0..boxes.length() {
+                let Some(node) = boxes.item(i) else { continue };
+                if let Some(text) = node.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                    text.set_value("");
+                } else if let Some(input) = node.dyn_ref::<web_sys::HtmlInputElement>() {
+                    input.set_value("");
+                }
+            }
         }
     });
 }

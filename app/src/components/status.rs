@@ -74,7 +74,9 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
             "Nothing you entered has been lost. Please try again in a moment.".to_owned(),
         ),
         AppError::Domain(commerce::Error::Forbidden(_)) => ("You don't have access to this page", error.to_string()),
-        AppError::Domain(commerce::Error::Invalid { .. } | commerce::Error::Conflict { .. })
+        AppError::Domain(
+            commerce::Error::Invalid { .. } | commerce::Error::InvalidFields(_) | commerce::Error::Conflict { .. },
+        )
         | AppError::BadRequest(_) => ("That didn't work", error.to_string()),
         AppError::Domain(_) => (
             "Something went wrong on our side",

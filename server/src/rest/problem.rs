@@ -84,6 +84,12 @@ impl From<commerce::Error> for Problem {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 vec![FieldError { field, message }],
             ),
+            E::InvalidFields(problems) => (
+                "/problems/invalid-input",
+                "Invalid input",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                problems.into_iter().map(|(field, message)| FieldError { field, message }).collect(),
+            ),
             // Through REST a version is named by `If-Match`, whose failing is a 412 (RFC 9110).
             E::Conflict { clash: Clash::VersionMismatch, .. } => (
                 conflict_type(Clash::VersionMismatch),

@@ -261,15 +261,18 @@ fn Editor(
     let submit = move |_| {
         local_error.set(None);
         saved.set(false);
-        let variants: Result<Vec<VariantInput>, commerce::Error> =
-            rows.get_untracked().iter().enumerate().map(|(i, r)| r.input(i)).collect();
-        let variants = match variants {
-            Ok(v) => v,
-            Err(e) => {
-                local_error.set(Some(AppError::Domain(e)));
-                return;
+        // Every amount or number that cannot be read is named, in every row, at once.
+        let (mut variants, mut problems) = (Vec::<VariantInput>::new(), Vec::new());
+        for (i, row) in rows.get_untracked().iter().enumerate() {
+            match row.input(i) {
+                Ok(variant) => variants.push(variant),
+                Err(e) => problems.extend(e.field_problems().into_iter().map(|(f, m)| (f.to_owned(), m.to_owned()))),
             }
-        };
+        }
+        if let Err(e) = commerce::Error::invalid_all(problems) {
+            local_error.set(Some(AppError::Domain(e)));
+            return;
+        }
         let input = ProductInput {
             name: name.get_untracked(),
             description: description.get_untracked(),

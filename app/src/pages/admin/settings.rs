@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::AdminPage;
 use crate::api::{AddLocation, SaveListing, SaveSettings, load_settings};
-use crate::components::{Field, FormAlert, Loaded, Needs, PageHeader, failed};
+use crate::components::{Field, FormAlert, Loaded, Needs, PageHeader, SubmissionKey, clear_after_success, failed};
 
 /// `/admin/settings`: the business's name, currency, VAT and time zone, and its locations.
 /// Those who may only look see the same page without the means to change it.
@@ -128,6 +128,8 @@ fn Listing(listed: bool, manage: bool, listing: ServerAction<SaveListing>) -> im
 #[component]
 fn Locations(locations: Vec<Location>, manage: bool, add: ServerAction<AddLocation>) -> impl IntoView {
     let error = failed(add);
+    let add_form = NodeRef::<leptos::html::Form>::new();
+    clear_after_success(add_form, add.value().into());
     view! {
         <section class="card">
             <h2 class="font-semibold text-slate-900">"Locations"</h2>
@@ -143,7 +145,8 @@ fn Locations(locations: Vec<Location>, manage: bool, add: ServerAction<AddLocati
             </ul>
             {manage.then(|| view! {
                 <h3 class="mt-6 text-sm font-semibold text-slate-900">"Add a location"</h3>
-                <ActionForm action=add attr:class="mt-3 space-y-3">
+                <ActionForm action=add node_ref=add_form attr:class="mt-3 space-y-3">
+                    <SubmissionKey renew=add.version() />
                     <div class="grid gap-3 sm:grid-cols-2">
                         <Field label="Location name" name="name" id="location_name" error />
                         <div class="field">

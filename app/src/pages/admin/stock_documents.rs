@@ -213,6 +213,8 @@ pub fn TransfersPage() -> impl IntoView {
     // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let draft = ServerAction::<DraftTransfer>::new();
     let advance = ServerAction::<AdvanceTransfer>::new();
+    let draft_form = NodeRef::<leptos::html::Form>::new();
+    clear_after_success(draft_form, draft.value().into());
     let query = use_query_map();
     let transfers = Resource::new(
         move || (draft.version().get(), advance.version().get(), query.read().get("after")),
@@ -231,7 +233,8 @@ pub fn TransfersPage() -> impl IntoView {
                         {manage.then(|| view! {
                             <section class="card mb-6">
                                 <h2 class="font-semibold text-slate-900">"New transfer"</h2>
-                                <ActionForm action=draft attr:class="mt-4 grid gap-4 md:grid-cols-3">
+                                <ActionForm action=draft node_ref=draft_form attr:class="mt-4 grid gap-4 md:grid-cols-3">
+                                    <SubmissionKey renew=draft.version() />
                                     <LocationChoice id="transfer-from" name="from" label="From" locations=loaded.1.clone() />
                                     <div>
                                         <LocationChoice id="transfer-to" name="to" label="To" locations=loaded.1.iter().cloned().rev().collect() />
