@@ -444,10 +444,10 @@ async fn an_approved_count_posts_its_differences(owner: PgPool) {
         catalog::product::create(&db, &boss, single("Dangote sugar 500g", "SUGAR-500", 900), None).await.unwrap();
     let variant = sugar.variants[0].id;
     receive(&db, &boss, shop, variant, 40).await;
-    let count = inventory::count::start(&db, &boss, shop, "month end").await.unwrap();
+    let count = inventory::count::start(&db, &boss, shop, "month end", None).await.unwrap();
     inventory::count::record_counts(&db, &boss, count, &[(variant, Some(37))]).await.unwrap();
     assert_eq!(inventory::count::approve(&db, &boss, count).await.unwrap(), 1);
-    let other = inventory::count::start(&db, &boss, shop, "spot check").await.unwrap();
+    let other = inventory::count::start(&db, &boss, shop, "spot check", None).await.unwrap();
     let first = inventory::count::list(&db, &boss, None, 1).await.unwrap();
     let after = commerce::base::page::read_cursor("after", first.next_cursor.as_deref()).unwrap();
     let second = inventory::count::list(&db, &boss, after, 1).await.unwrap();
@@ -760,7 +760,7 @@ async fn a_member_bound_to_one_shop_works_and_sees_stock_there_alone(owner: PgPo
         stock::adjust(&db, &manager, variant, main, -1, "broken", None).await.map(|_| ()),
         stock::set_reorder(&db, &manager, variant, main, 2, 5).await,
         transfer::create(&db, &manager, main, yaba, &line, "", None).await.map(|_| ()),
-        inventory::count::start(&db, &manager, main, "").await.map(|_| ()),
+        inventory::count::start(&db, &manager, main, "", None).await.map(|_| ()),
     ] {
         assert!(matches!(refused, Err(Error::Forbidden(_))), "{refused:?}");
     }
@@ -984,7 +984,7 @@ async fn the_overview_counts_what_needs_a_look_where_the_member_works(owner: PgP
     let sent = transfer::create(&db, &boss, oja.main, lekki, &line, "", None).await.unwrap();
     transfer::send(&db, &boss, sent).await.unwrap();
     transfer::create(&db, &boss, lekki, oja.main, &[Line { variant: rice, quantity: 1 }], "", None).await.unwrap();
-    inventory::count::start(&db, &boss, lekki, "month end").await.unwrap();
+    inventory::count::start(&db, &boss, lekki, "month end", None).await.unwrap();
     let everywhere = StockSummary { low: 1, out: 2, in_transit: 1, drafts: 1, counts: 1 };
     assert_eq!(levels::summary(&db, &boss).await.unwrap(), everywhere);
 
@@ -1003,4 +1003,19 @@ async fn the_overview_counts_what_needs_a_look_where_the_member_works(owner: PgP
     let cashier = oja.member(Role::Cashier).await;
     assert!(matches!(levels::summary(&db, &cashier).await, Err(Error::Forbidden(_))));
     stock_adds_up(&owner).await;
+}
+
+#[sqlx::test]
+async fn a_count_started_twice_by_one_press_is_one_count(owner: PgPool) {
+    use commerce::idempotency::Once;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let (db, boss) = (oja.db.clone(), oja.owner.clone());
+    let press = || Once::new("form:owner", "submission-7", "start_count", b"the form's fields").unwrap();
+    let first = inventory::count::start(&db, &boss, oja.main, "month end", Some(&press())).await.unwrap();
+    let again = press();
+    let second = inventory::count::start(&db, &boss, oja.main, "month end", Some(&again)).await.unwrap();
+    assert!(again.replayed());
+    assert_eq!(first, second);
+    let counts: i64 = sqlx::query_scalar("SELECT count(*) FROM stock_counts").fetch_one(&owner).await.unwrap();
+    assert_eq!(counts, 1);
 }

@@ -67,14 +67,24 @@ fn kept(name: &str) -> bool {
     !name.starts_with("__") && !["password", "token", "secret", "submission", "pin"].iter().any(|s| name.contains(s))
 }
 
-/// `location` without the fields an earlier refusal kept, and with `typed` added when they fit.
+/// `location` without the fields an earlier refusal kept, with only the latest refusal (a form
+/// refused twice comes back from an address that already carries the first), and with `typed`
+/// added when they fit.
 fn rewrite(location: &str, typed: &[(String, String)]) -> String {
     let (path, query) = location.split_once('?').unwrap_or((location, ""));
-    let mut pairs = form_urlencoded::Serializer::new(String::new());
-    for (name, value) in form_urlencoded::parse(query.as_bytes()).filter(|(name, _)| !name.starts_with("__f.")) {
-        pairs.append_pair(&name, &value);
+    let pairs: Vec<(String, String)> =
+        form_urlencoded::parse(query.as_bytes()).map(|(n, v)| (n.into_owned(), v.into_owned())).collect();
+    let latest = |name: &str| pairs.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    let mut kept = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in pairs.iter().filter(|(n, _)| !n.starts_with("__f.") && n != "__path" && n != "__err") {
+        kept.append_pair(name, value);
     }
-    let before = pairs.finish();
+    for name in ["__path", "__err"] {
+        if let Some(value) = latest(name) {
+            kept.append_pair(name, &value);
+        }
+    }
+    let before = kept.finish();
     let mut with_typed = form_urlencoded::Serializer::new(before.clone());
     with_typed.extend_pairs(typed);
     let with_typed = with_typed.finish();
@@ -96,6 +106,14 @@ mod tests {
             "http://x/admin/login?__path=%2Frpc%2Flog_in&__err=e30&__f.email=ada%40oja.ng&__f.lines=PEAK+2+7%2C000"
         );
         assert_eq!(rewrite("http://x/admin/stock?q=1&__f.lines=old", &[]), "http://x/admin/stock?q=1");
+        assert_eq!(
+            rewrite(
+                "http://x/admin/login?__path=%2Frpc%2Flog_in&__err=first&__f.email=a&__path=%2Frpc%2Flog_in&__err=second",
+                &[]
+            ),
+            "http://x/admin/login?__path=%2Frpc%2Flog_in&__err=second",
+            "a form refused twice shows the second refusal"
+        );
         let long = [("__f.lines".to_owned(), "x".repeat(10_000))];
         assert_eq!(rewrite("http://x/a?__err=e30", &long), "http://x/a?__err=e30");
     }

@@ -18,51 +18,58 @@ use crate::{Clash, Error};
 
 /// Opens a count at a location: the sheet lists every variant of the business that is not
 /// archived, with the on-hand the books expect now. Answers its id.
-pub async fn start(db: &sqlx::PgPool, actor: &Actor, location: LocationId, note: &str) -> Result<Uuid, Error> {
+pub async fn start(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    location: LocationId,
+    note: &str,
+    once: Option<&crate::idempotency::Once>,
+) -> Result<Uuid, Error> {
     let tenant = actor.require_at(Permission::ManageInventory, location)?.tenant;
     let note = note.trim();
     if note.chars().count() > 500 {
         return Err(Error::invalid("note", "at most 500 characters"));
     }
     Error::refuse_nul("note", note)?;
-    let id = Uuid::now_v7();
-    let mut tx = tenant_tx(db, tenant).await?;
-    sqlx::query!(
-        "INSERT INTO stock_counts (tenant_id, id, location_id, note, created_by) VALUES ($1, $2, $3, $4, $5)",
-        tenant.0,
-        id,
-        location.0,
-        note,
-        actor.label()
-    )
-    .execute(&mut *tx)
-    .await
-    .map_err(|e| {
-        crate::db::field_error(e, "stock_counts_tenant_id_location_id_fkey", "location", "choose a location")
-    })?;
-    sqlx::query!(
-        "INSERT INTO stock_count_lines (tenant_id, count_id, variant_id, expected)
+    crate::idempotency::run(db, tenant, once, async |tx| {
+        let id = Uuid::now_v7();
+        sqlx::query!(
+            "INSERT INTO stock_counts (tenant_id, id, location_id, note, created_by) VALUES ($1, $2, $3, $4, $5)",
+            tenant.0,
+            id,
+            location.0,
+            note,
+            actor.label()
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| {
+            crate::db::field_error(e, "stock_counts_tenant_id_location_id_fkey", "location", "choose a location")
+        })?;
+        sqlx::query!(
+            "INSERT INTO stock_count_lines (tenant_id, count_id, variant_id, expected)
          SELECT v.tenant_id, $2, v.id, coalesce(s.on_hand, 0)
            FROM variants v
            JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
            LEFT JOIN stock_levels s ON s.tenant_id = v.tenant_id AND s.variant_id = v.id AND s.location_id = $3
           WHERE v.tenant_id = $1 AND p.status <> 'archived'",
-        tenant.0,
-        id,
-        location.0
-    )
-    .execute(&mut *tx)
-    .await?;
-    let change = Change {
-        entity: "stock count",
-        entity_id: id.to_string(),
-        action: "started",
-        before: None,
-        after: Some(json!({ "location": location.0 })),
-    };
-    audit::record(&mut tx, tenant, actor, change).await?;
-    tx.commit().await?;
-    Ok(id)
+            tenant.0,
+            id,
+            location.0
+        )
+        .execute(&mut *tx)
+        .await?;
+        let change = Change {
+            entity: "stock count",
+            entity_id: id.to_string(),
+            action: "started",
+            before: None,
+            after: Some(json!({ "location": location.0 })),
+        };
+        audit::record(tx, tenant, actor, change).await?;
+        Ok(id)
+    })
+    .await
 }
 
 /// Enters what was counted for some variants of an open count (`None` clears a number).

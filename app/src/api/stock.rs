@@ -214,10 +214,12 @@ const PAGE_OF_DOCUMENTS: i64 = 50;
 
 /// Opens a count at a location and goes to its sheet.
 #[server(prefix = "/rpc", endpoint = "start_count")]
-pub async fn start_count(location: Uuid, note: String) -> Result<(), AppError> {
+pub async fn start_count(location: Uuid, note: String, #[server(default)] submission: String) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
-    let id =
-        commerce::inventory::count::start(db.primary(), &actor, commerce::base::LocationId(location), &note).await?;
+    let location_text = location.to_string();
+    let once = super::submission(&actor, &submission, "start_count", &[&location_text, &note])?;
+    let location = commerce::base::LocationId(location);
+    let id = commerce::inventory::count::start(db.primary(), &actor, location, &note, once.as_ref()).await?;
     leptos_axum::redirect(&format!("/admin/stock/counts/{id}"));
     Ok(())
 }

@@ -329,6 +329,7 @@ pub fn CountsPage() -> impl IntoView {
                             <section class="card mb-6">
                                 <h2 class="font-semibold text-slate-900">"Start a count"</h2>
                                 <ActionForm action=start attr:class="mt-4 grid gap-4 md:grid-cols-[1fr_2fr_auto] md:items-end">
+                                    <SubmissionKey renew=start.version() />
                                     <LocationChoice id="count-location" name="location" label="Location" locations=loaded.1.clone() />
                                     <Field label="Note" name="note" error />
                                     <button type="submit" class="btn btn-primary">"Start count"</button>
