@@ -42,7 +42,8 @@ export default defineConfig({
   webServer: {
     command: `target/debug/server serve --bind 127.0.0.1:${port}`,
     // Warnings and errors only: the access log of every request would drown the test report.
-    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
+    // Each person the tests play signs in from an address of their own (see `signIn`).
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", TRUSTED_PROXIES: "127.0.0.1" },
     cwd: "..",
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,

@@ -949,7 +949,19 @@ async fn a_receipt_pressed_twice_is_booked_once_numbered_and_can_be_voided(owner
     let twice = stock::void_receipt(&db, &boss, next.id, "again").await;
     assert!(matches!(&twice, Err(Error::Conflict { clash: Clash::WrongState, .. })), "{twice:?}");
 
-    // Goods sold since the receipt cannot be taken out by voiding it; nothing moves.
+    // Goods held for a buyer, or sold, since the receipt cannot be taken out by voiding it;
+    // nothing moves.
+    let hold = Hold {
+        variant: rice,
+        location: Some(oja.main),
+        quantity: 1,
+        for_how_long: Duration::minutes(15),
+        reference: "cart 1".into(),
+    };
+    reserve::reserve(&db, &boss, hold, None).await.unwrap();
+    let held = stock::void_receipt(&db, &boss, first.id, "wrong supplier").await;
+    assert!(matches!(&held, Err(Error::Conflict { clash: Clash::InsufficientStock, .. })), "{held:?}");
+    assert_eq!(level_at(&db, &boss, rice, oja.main).await.on_hand, 12);
     stock::adjust(&db, &boss, rice, oja.main, -5, "sold at the door", None).await.unwrap();
     let sold = stock::void_receipt(&db, &boss, first.id, "wrong supplier").await;
     assert!(matches!(&sold, Err(Error::Conflict { clash: Clash::InsufficientStock, .. })), "{sold:?}");

@@ -245,7 +245,8 @@ async fn read_receipt(
 /// Voids a receipt booked by mistake: every line's units go back out of the location it came
 /// into (movements of the opposite sign, referring to the receipt), and the receipt is marked
 /// voided with the reason. Refused when it is voided already, or when fewer units of a line are
-/// on hand there than it brought (they were sold or moved since; adjust by hand instead).
+/// free there (on hand and not held for a buyer) than it brought: they were sold, moved or
+/// promised since; adjust by hand instead.
 /// Costs already averaged in are left as they are.
 pub async fn void_receipt(db: &sqlx::PgPool, actor: &Actor, id: Uuid, reason: &str) -> Result<(), Error> {
     let scope = actor.require(Permission::ManageInventory)?;
@@ -266,8 +267,9 @@ pub async fn void_receipt(db: &sqlx::PgPool, actor: &Actor, id: Uuid, reason: &s
         }
         let reference = format!("receipt {} voided", detail.receipt.number);
         for line in &detail.lines {
-            let on_hand = sqlx::query_scalar!(
-                "SELECT on_hand FROM stock_levels WHERE tenant_id = $1 AND variant_id = $2 AND location_id = $3 FOR UPDATE",
+            let free = sqlx::query_scalar!(
+                r#"SELECT on_hand - reserved AS "free!" FROM stock_levels
+                    WHERE tenant_id = $1 AND variant_id = $2 AND location_id = $3 FOR UPDATE"#,
                 tenant.0,
                 line.variant.0,
                 detail.location.0
@@ -275,12 +277,12 @@ pub async fn void_receipt(db: &sqlx::PgPool, actor: &Actor, id: Uuid, reason: &s
             .fetch_optional(&mut *tx)
             .await?
             .unwrap_or(0);
-            if on_hand < line.quantity {
+            if free < line.quantity {
                 return Err(Error::conflict(
                     Clash::InsufficientStock,
                     format!(
-                        "Only {on_hand} of {} ({}) are on hand at {}, and the receipt brought {}: some were sold or moved since. Adjust the stock by hand instead.",
-                        line.name, line.sku, detail.receipt.location_name, line.quantity
+                        "Only {} of {} ({}) are free at {} (on hand and not held for a buyer), and the receipt brought {}: some were sold, moved or promised since. Adjust the stock by hand instead.",
+                        free.max(0), line.name, line.sku, detail.receipt.location_name, line.quantity
                     ),
                 ));
             }
