@@ -196,24 +196,23 @@ pub async fn summary(db: &sqlx::PgPool, actor: &Actor) -> Result<StockSummary, E
     let tenant = scope.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     let row = sqlx::query!(
-        r#"SELECT
-             (SELECT count(DISTINCT (a.variant_id, a.location_id)) FROM stock_alerts a
-                JOIN stock_levels s ON s.tenant_id = a.tenant_id AND s.variant_id = a.variant_id AND s.location_id = a.location_id
-               WHERE a.tenant_id = $1 AND a.resolved_at IS NULL AND s.on_hand - s.reserved > 0
-                 AND ($2::uuid[] IS NULL OR a.location_id = ANY($2))) AS "low!",
-             (SELECT count(DISTINCT (a.variant_id, a.location_id)) FROM stock_alerts a
-                JOIN stock_levels s ON s.tenant_id = a.tenant_id AND s.variant_id = a.variant_id AND s.location_id = a.location_id
-               WHERE a.tenant_id = $1 AND a.resolved_at IS NULL AND s.on_hand - s.reserved <= 0
-                 AND ($2::uuid[] IS NULL OR a.location_id = ANY($2))) AS "out!",
-             (SELECT count(*) FROM stock_transfers t
-               WHERE t.tenant_id = $1 AND t.status = 'sent'
-                 AND ($2::uuid[] IS NULL OR t.from_location = ANY($2) OR t.to_location = ANY($2))) AS "in_transit!",
-             (SELECT count(*) FROM stock_transfers t
-               WHERE t.tenant_id = $1 AND t.status = 'draft'
-                 AND ($2::uuid[] IS NULL OR t.from_location = ANY($2) OR t.to_location = ANY($2))) AS "drafts!",
+        r#"SELECT alerts.low AS "low!", alerts.out AS "out!", transfers.in_transit AS "in_transit!",
+                  transfers.drafts AS "drafts!",
              (SELECT count(*) FROM stock_counts c
                WHERE c.tenant_id = $1 AND c.status = 'open'
-                 AND ($2::uuid[] IS NULL OR c.location_id = ANY($2))) AS "counts!""#,
+                 AND ($2::uuid[] IS NULL OR c.location_id = ANY($2))) AS "counts!"
+             FROM (SELECT count(DISTINCT (a.variant_id, a.location_id)) FILTER (WHERE s.on_hand - s.reserved > 0) AS low,
+                          count(DISTINCT (a.variant_id, a.location_id)) FILTER (WHERE s.on_hand - s.reserved <= 0) AS out
+                     FROM stock_alerts a
+                     JOIN stock_levels s
+                       ON s.tenant_id = a.tenant_id AND s.variant_id = a.variant_id AND s.location_id = a.location_id
+                    WHERE a.tenant_id = $1 AND a.resolved_at IS NULL
+                      AND ($2::uuid[] IS NULL OR a.location_id = ANY($2))) alerts,
+                  (SELECT count(*) FILTER (WHERE t.status = 'sent') AS in_transit,
+                          count(*) FILTER (WHERE t.status = 'draft') AS drafts
+                     FROM stock_transfers t
+                    WHERE t.tenant_id = $1 AND t.status IN ('sent', 'draft')
+                      AND ($2::uuid[] IS NULL OR t.from_location = ANY($2) OR t.to_location = ANY($2))) transfers"#,
         tenant.0,
         shops.as_deref(),
     )

@@ -100,12 +100,17 @@ pub fn Loading() -> impl IntoView {
 /// gate provides it); UTC where none is known.
 #[component]
 pub fn LocalTime(at: chrono::DateTime<chrono::Utc>) -> impl IntoView {
-    let zone = use_context::<commerce::base::Zone>().unwrap_or_else(|| commerce::base::Zone("UTC".to_owned()));
+    let zone = business_zone();
     let title = format!("{} ({})", zone.0, zone.abbreviation(at));
     view! { <time datetime=at.to_rfc3339() title=title>{zone.format(at)}</time> }
 }
 
 /// `at` on the business's clock as text ("4 Dec 2026 14:05"), for a sentence; see [`LocalTime`].
 pub fn business_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    use_context::<commerce::base::Zone>().unwrap_or_else(|| commerce::base::Zone("UTC".to_owned())).format(at)
+    business_zone().format(at)
+}
+
+/// The signed-in person's business's time zone, as the gate provides it; UTC where none is.
+fn business_zone() -> commerce::base::Zone {
+    use_context::<commerce::base::Zone>().unwrap_or_else(|| commerce::base::Zone("UTC".to_owned()))
 }
