@@ -178,6 +178,13 @@ async fn read_receipt(
     id: Uuid,
     lock: bool,
 ) -> Result<ReceiptDetail, Error> {
+    // Locked before it is read, so that a second void waiting on the lock reads the first's
+    // "voided" once it has the receipt, rather than what was there before.
+    if lock {
+        sqlx::query!("SELECT id FROM stock_receipts WHERE tenant_id = $1 AND id = $2 FOR UPDATE", tenant.0, id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    }
     let head = sqlx::query!(
         r#"SELECT r.id, r.number, r.created_at, r.location_id, l.name AS location_name, r.supplier, r.reference,
                   r.actor_label, r.voided_at, r.voided_by, r.void_reason
@@ -189,11 +196,6 @@ async fn read_receipt(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| Error::not_found("receipt"))?;
-    if lock {
-        sqlx::query!("SELECT id FROM stock_receipts WHERE tenant_id = $1 AND id = $2 FOR UPDATE", tenant.0, id)
-            .fetch_one(&mut *tx)
-            .await?;
-    }
     let rows = sqlx::query!(
         r#"SELECT rl.variant_id, v.sku, p.name, v.option_values, rl.quantity, rl.unit_cost
              FROM stock_receipt_lines rl
