@@ -85,7 +85,7 @@ async fn each_role_may_do_what_its_role_allows_and_nothing_else(owner: PgPool) {
         assert_eq!(allowed(identity::business_home(&db, &actor).await.map(drop)), dashboard, "{email} dashboard");
         assert_eq!(allowed(identity::list_staff(&db, &actor).await.map(drop)), staff, "{email} staff");
         let invited =
-            identity::invite(&db, &mail, &actor, &format!("new+{}@example.ng", email.len()), CASHIER, base).await;
+            identity::invite(&db, &mail, &actor, &format!("new+{}@example.ng", email.len()), CASHIER, base, None).await;
         assert_eq!(allowed(invited.map(drop)), invite, "{email} invite");
         assert_eq!(allowed(identity::shops_for_registers(&db, &actor).await.map(drop)), till, "{email} till");
         assert_eq!(allowed(identity::vendor_home(&db, &actor).await.map(drop)), vendor_portal, "{email} vendor portal");
@@ -98,7 +98,7 @@ async fn another_businesss_staff_are_not_found(owner: PgPool) {
     let market = Business::marketplace(&owner, "Gadget Market").await;
     let db = oja.db.clone();
     let cashier = user_of(&oja.member(Role::Cashier).await);
-    let result = identity::set_active(&db, &market.owner, cashier, false).await;
+    let result = identity::set_active(&db, &market.owner, cashier, false, None).await;
     assert!(matches!(result, Err(Error::NotFound(_))), "{result:?}");
     let staff = identity::list_staff(&db, &market.owner).await.unwrap();
     let theirs = format!("@{}.test", market.slug);
@@ -196,7 +196,10 @@ async fn an_invited_cashier_joins_once_and_signs_in_as_a_cashier(owner: PgPool) 
     let db = oja.db.clone();
     let (letters, mail) = postbox();
     let boss = sign_in(&db, email_of(&oja.owner)).await;
-    let link = identity::invite(&db, &mail, &boss, "ada@example.ng", CASHIER, "http://shop.test").await.unwrap();
+    let link = identity::invite(&db, &mail, &boss, "ada@example.ng", CASHIER, "http://shop.test", None)
+        .await
+        .unwrap()
+        .unwrap();
     let token = link.rsplit('/').next().unwrap();
     let preview = identity::invitation_preview(&db, token).await.unwrap();
     assert_eq!((preview.business.as_str(), preview.role), ("Oja Fresh Supermarket", Role::Cashier));
@@ -233,13 +236,13 @@ async fn deactivated_staff_lose_their_sessions_and_cannot_sign_in(owner: PgPool)
     let cashier_email = email_of(&cashier);
     let cashier_login = identity::log_in(&db, cashier_email, PASSWORD, &client("10.0.0.4")).await.unwrap();
     let Actor::Staff(cashier) = &cashier_login.actor else { panic!("staff") };
-    identity::set_active(&db, &boss, cashier.user, false).await.unwrap();
+    identity::set_active(&db, &boss, cashier.user, false, None).await.unwrap();
     let session = identity::session::resolve(&db, &cashier_login.cookie_value).await.unwrap();
     assert!(session.is_none(), "their session ended");
     let again = identity::log_in(&db, cashier_email, PASSWORD, &client("10.0.0.4")).await;
     assert!(matches!(again, Err(Error::Unauthorized(_))), "{again:?}");
     let Actor::Staff(me) = &boss else { panic!("staff") };
-    let myself = identity::set_active(&db, &boss, me.user, false).await;
+    let myself = identity::set_active(&db, &boss, me.user, false, None).await;
     assert!(matches!(myself, Err(Error::Conflict { clash: Clash::OwnAccount, .. })));
 }
 
@@ -322,13 +325,13 @@ async fn the_owner_changes_settings_and_the_change_is_audited(owner: PgPool) {
         (identity::SettingsForm { time_zone: "Mars/Base".into(), ..form.clone() }, "time_zone"),
         (identity::SettingsForm { name: " ".into(), ..form.clone() }, "name"),
     ] {
-        let refused = identity::update_settings(&db, &boss, bad).await;
+        let refused = identity::update_settings(&db, &boss, bad, None).await;
         assert!(matches!(&refused, Err(Error::Invalid { field: f, .. }) if f == field), "{refused:?}");
     }
-    let saved = identity::update_settings(&db, &boss, form.clone()).await.unwrap();
+    let saved = identity::update_settings(&db, &boss, form.clone(), None).await.unwrap();
     assert_eq!((saved.name.as_str(), saved.prices_include_tax), ("Oja Fresh", false));
     let accountant = oja.member(Role::Accountant).await;
-    assert!(matches!(identity::update_settings(&db, &accountant, form).await, Err(Error::Forbidden(_))));
+    assert!(matches!(identity::update_settings(&db, &accountant, form, None).await, Err(Error::Forbidden(_))));
     let trail = commerce::audit::list(
         &db,
         &accountant,
@@ -386,29 +389,29 @@ async fn the_owner_changes_roles_but_never_leaves_the_business_without_an_owner(
     let cashier_member = oja.member(Role::Cashier).await;
     let (cashier, cashier_email) = (user_of(&cashier_member), email_of(&cashier_member));
     let manager = RoleChoice { role: Role::Manager, vendor: None };
-    identity::change_role(&db, &boss, cashier, manager).await.unwrap();
+    identity::change_role(&db, &boss, cashier, manager, None).await.unwrap();
     let promoted = sign_in(&db, cashier_email).await;
     assert_eq!(staff(&promoted).role, Role::Manager, "the new role applies at once");
     let audit = commerce::audit::list(&db, &boss, &commerce::audit::AuditFilter::default()).await.unwrap();
     assert_eq!(audit.entries[0].action, "role changed");
 
-    let refused = identity::change_role(&db, &promoted, staff(&boss).user, CASHIER).await;
+    let refused = identity::change_role(&db, &promoted, staff(&boss).user, CASHIER, None).await;
     assert!(matches!(refused, Err(Error::Forbidden(_))), "a manager may not change roles: {refused:?}");
-    let own = identity::change_role(&db, &boss, staff(&boss).user, CASHIER).await;
+    let own = identity::change_role(&db, &boss, staff(&boss).user, CASHIER, None).await;
     assert!(
         matches!(own, Err(Error::Conflict { clash: Clash::OwnAccount, .. })),
         "nobody changes their own role: {own:?}"
     );
 
     let owner_role = RoleChoice { role: Role::Owner, vendor: None };
-    identity::change_role(&db, &boss, cashier, owner_role).await.unwrap();
+    identity::change_role(&db, &boss, cashier, owner_role, None).await.unwrap();
     let second_owner = sign_in(&db, cashier_email).await;
-    identity::change_role(&db, &second_owner, staff(&boss).user, manager).await.unwrap();
+    identity::change_role(&db, &second_owner, staff(&boss).user, manager, None).await.unwrap();
     let demoted = sign_in(&db, email_of(&boss)).await;
-    let refused = identity::change_role(&db, &demoted, cashier, manager).await;
+    let refused = identity::change_role(&db, &demoted, cashier, manager, None).await;
     assert!(matches!(refused, Err(Error::Forbidden(_))), "the old owner is a manager now: {refused:?}");
 
-    let elsewhere = identity::change_role(&db, &market.owner, cashier, CASHIER).await;
+    let elsewhere = identity::change_role(&db, &market.owner, cashier, CASHIER, None).await;
     assert!(matches!(elsewhere, Err(Error::NotFound(_))), "another business's member: {elsewhere:?}");
 }
 
@@ -423,7 +426,10 @@ async fn a_marketplace_invites_staff_for_one_of_its_own_vendors(owner: PgPool) {
     let vendor = list.vendors.first().expect("the marketplace has vendors").clone();
     let choice = RoleChoice::parse(&RoleChoice { role: Role::Vendor, vendor: Some(vendor.id) }.code()).unwrap();
     let (_, mail) = postbox();
-    let link = identity::invite(&db, &mail, &market_owner, "seller@example.ng", choice, "http://m.test").await.unwrap();
+    let link = identity::invite(&db, &mail, &market_owner, "seller@example.ng", choice, "http://m.test", None)
+        .await
+        .unwrap()
+        .unwrap();
     let token = link.rsplit('/').next().unwrap();
     let joined = identity::accept_invitation(&db, token, None, "Seller", "market-day-2026", &client("10.0.0.4")).await;
     let joined = joined.unwrap();
@@ -432,7 +438,7 @@ async fn a_marketplace_invites_staff_for_one_of_its_own_vendors(owner: PgPool) {
     let seller = listed.members.iter().find(|m| m.email == "seller@example.ng").unwrap();
     assert_eq!(seller.vendor.as_ref(), Some(&vendor));
 
-    let foreign = identity::invite(&db, &mail, &oja.owner, "x@example.ng", choice, "http://s.test").await;
+    let foreign = identity::invite(&db, &mail, &oja.owner, "x@example.ng", choice, "http://s.test", None).await;
     assert!(matches!(&foreign, Err(Error::Invalid { field, .. }) if field == "role"), "{foreign:?}");
     assert_eq!(RoleChoice::parse("vendor"), None, "vendor staff need a vendor");
     assert_eq!(RoleChoice::parse("cashier"), Some(CASHIER));
@@ -490,7 +496,7 @@ async fn every_id_of_another_business_answers_not_found(owner: PgPool) {
     let shop_owner = oja.owner.clone();
     let market_owner = market.owner.clone();
     let shop_member = staff(&sign_in(&db, email_of(&oja.member(Role::Manager).await)).await).user;
-    identity::api_client::create(&db, &shop_owner, "Till sync", &["settings:read".to_owned()]).await.unwrap();
+    identity::api_client::create(&db, &shop_owner, "Till sync", &["settings:read".to_owned()], None).await.unwrap();
     let shop_client = identity::api_client::list(&db, &shop_owner).await.unwrap()[0].id;
     let shop_session: uuid::Uuid = sqlx::query_scalar("SELECT id FROM sessions WHERE user_id = $1 LIMIT 1")
         .bind(shop_member)
@@ -501,8 +507,8 @@ async fn every_id_of_another_business_answers_not_found(owner: PgPool) {
     let not_found = |what: &str, result: Result<(), Error>| {
         assert!(matches!(result, Err(Error::NotFound(_))), "{what}: {result:?}");
     };
-    not_found("deactivate", identity::set_active(&db, &market_owner, shop_member, false).await);
-    not_found("change role", identity::change_role(&db, &market_owner, shop_member, CASHIER).await);
+    not_found("deactivate", identity::set_active(&db, &market_owner, shop_member, false, None).await);
+    not_found("change role", identity::change_role(&db, &market_owner, shop_member, CASHIER, None).await);
     not_found("revoke client", identity::api_client::revoke(&db, &market_owner, shop_client).await);
     not_found("end session", identity::session::revoke(&db, staff(&market_owner).user, shop_session).await);
     let untouched = identity::api_client::list(&db, &shop_owner).await.unwrap();
@@ -518,7 +524,8 @@ async fn a_kept_token_is_forgotten_as_soon_as_its_client_is_revoked(owner: PgPoo
     let oja = Business::open(&owner, "Oja Fresh").await;
     let db = oja.db.clone();
     let shop_owner = oja.owner.clone();
-    let made = api_client::create(&db, &shop_owner, "Till sync", &["settings:read".to_owned()]).await.unwrap();
+    let made =
+        api_client::create(&db, &shop_owner, "Till sync", &["settings:read".to_owned()], None).await.unwrap().unwrap();
     let bearer = api_client::issue_token(&db, &made.client_id, &made.client_secret, None, "10.0.0.2")
         .await
         .unwrap()
@@ -622,18 +629,19 @@ async fn an_invitation_is_sent_again_with_a_new_link_or_revoked_and_only_by_its_
     let oja = Business::open(&owner, "Oja Fresh Supermarket").await;
     let market = Business::marketplace(&owner, "Naija Gadget Market").await;
     let (db, (letters, mail)) = (oja.db.clone(), postbox());
-    let first = identity::invite(&db, &mail, &oja.owner, "ada@example.ng", CASHIER, "http://t").await.unwrap();
+    let first =
+        identity::invite(&db, &mail, &oja.owner, "ada@example.ng", CASHIER, "http://t", None).await.unwrap().unwrap();
     let id = identity::list_staff(&db, &oja.owner).await.unwrap().invitations[0].id;
     let token = |link: &str| link.rsplit('/').next().unwrap().to_owned();
 
     // Another business, or a manager, can do neither.
-    let elsewhere = identity::resend_invitation(&db, &mail, &market.owner, id, "http://t").await;
+    let elsewhere = identity::resend_invitation(&db, &mail, &market.owner, id, "http://t", None).await;
     assert!(matches!(elsewhere, Err(Error::NotFound(_))), "{elsewhere:?}");
-    assert!(matches!(identity::revoke_invitation(&db, &market.owner, id).await, Err(Error::NotFound(_))));
+    assert!(matches!(identity::revoke_invitation(&db, &market.owner, id, None).await, Err(Error::NotFound(_))));
     let manager = oja.member(Role::Manager).await;
-    assert!(matches!(identity::revoke_invitation(&db, &manager, id).await, Err(Error::Forbidden(_))));
+    assert!(matches!(identity::revoke_invitation(&db, &manager, id, None).await, Err(Error::Forbidden(_))));
 
-    let second = identity::resend_invitation(&db, &mail, &oja.owner, id, "http://t").await.unwrap();
+    let second = identity::resend_invitation(&db, &mail, &oja.owner, id, "http://t", None).await.unwrap().unwrap();
     assert_ne!(first, second);
     assert!(matches!(identity::invitation_preview(&db, &token(&first)).await, Err(Error::NotFound(_))), "old link");
     assert_eq!(identity::invitation_preview(&db, &token(&second)).await.unwrap().role, Role::Cashier);
@@ -641,10 +649,10 @@ async fn an_invitation_is_sent_again_with_a_new_link_or_revoked_and_only_by_its_
     let open = identity::list_staff(&db, &oja.owner).await.unwrap().invitations;
     assert_eq!(open.len(), 1, "one invitation waits, with the new link");
 
-    identity::revoke_invitation(&db, &oja.owner, open[0].id).await.unwrap();
+    identity::revoke_invitation(&db, &oja.owner, open[0].id, None).await.unwrap();
     assert!(matches!(identity::invitation_preview(&db, &token(&second)).await, Err(Error::NotFound(_))));
     assert!(identity::list_staff(&db, &oja.owner).await.unwrap().invitations.is_empty());
-    let again = identity::revoke_invitation(&db, &oja.owner, open[0].id).await;
+    let again = identity::revoke_invitation(&db, &oja.owner, open[0].id, None).await;
     assert!(matches!(again, Err(Error::NotFound(_))), "a revoked invitation is gone: {again:?}");
     let trail = commerce::audit::list(
         &db,
@@ -676,4 +684,98 @@ async fn guesses_just_before_a_windows_edge_still_count_just_after_it(owner: PgP
     .unwrap();
     let refused = throttle::hit(&db, &[("edge".to_owned(), limit)]).await;
     assert!(matches!(refused, Err(Error::RateLimited { retry_after: 1..=2 })), "{refused:?}");
+}
+
+/// A form pressed twice (or sent again by the browser) carries the same one-time key both times:
+/// the second press answers the first and does nothing more. Where the first answer held a
+/// secret that is kept nowhere (an invitation's link, a client's secret), the second says so
+/// with `None` rather than making another.
+#[sqlx::test]
+async fn a_form_sent_twice_with_one_key_acts_once(owner: PgPool) {
+    use commerce::idempotency::Once;
+    let oja = Business::open(&owner, "Oja Fresh Supermarket").await;
+    let (db, (letters, mail)) = (oja.db.clone(), postbox());
+    let boss = sign_in(&db, email_of(&oja.owner)).await;
+    let press = |form: &str| Once::new(format!("form:{}", user_of(&boss)), form, form, b"the form's fields").unwrap();
+    let trail = async |entity: &str| {
+        let filter = commerce::audit::AuditFilter { entity: Some(entity.into()), ..Default::default() };
+        let page = commerce::audit::list(&db, &boss, &filter).await.unwrap();
+        page.entries.into_iter().map(|e| e.action).collect::<Vec<_>>()
+    };
+
+    let invite = press("invite");
+    let link = identity::invite(&db, &mail, &boss, "ada@example.ng", CASHIER, "http://t", Some(&invite)).await.unwrap();
+    let again =
+        identity::invite(&db, &mail, &boss, "ada@example.ng", CASHIER, "http://t", Some(&invite)).await.unwrap();
+    assert!(link.is_some() && again.is_none(), "the second press has no link to show: {again:?}");
+    assert_eq!(letters.letters().len(), 1, "one letter");
+    let token = link.unwrap().rsplit('/').next().unwrap().to_owned();
+    assert!(identity::invitation_preview(&db, &token).await.is_ok(), "the first link still works");
+    let id = identity::list_staff(&db, &boss).await.unwrap().invitations[0].id;
+    let resend = press("resend");
+    let sent = identity::resend_invitation(&db, &mail, &boss, id, "http://t", Some(&resend)).await.unwrap();
+    let sent_again = identity::resend_invitation(&db, &mail, &boss, id, "http://t", Some(&resend)).await.unwrap();
+    assert!(sent.is_some() && sent_again.is_none(), "{sent_again:?}");
+    let token = sent.unwrap().rsplit('/').next().unwrap().to_owned();
+    assert!(identity::invitation_preview(&db, &token).await.is_ok(), "the resent link is not replaced by a second");
+    assert_eq!(letters.letters().len(), 2);
+    assert_eq!(trail("invitation").await, ["created", "created"]);
+
+    let scopes = ["settings:read".to_owned()];
+    let make = press("client");
+    let made = identity::api_client::create(&db, &boss, "ERP", &scopes, Some(&make)).await.unwrap();
+    let made_again = identity::api_client::create(&db, &boss, "ERP", &scopes, Some(&make)).await.unwrap();
+    assert!(made.is_some() && made_again.is_none(), "{made_again:?}");
+    assert_eq!(identity::api_client::list(&db, &boss).await.unwrap().len(), 1, "one client");
+
+    let category = press("category");
+    let first = commerce::catalog::category::create(&db, &boss, "Drinks", None, Some(&category)).await.unwrap();
+    let second = commerce::catalog::category::create(&db, &boss, "Drinks", None, Some(&category)).await.unwrap();
+    assert_eq!(first, second, "the second press answers the first category, not a clash of names");
+    assert_eq!(commerce::catalog::category::list(&db, &boss).await.unwrap().len(), 1);
+
+    let cashier = user_of(&oja.member(Role::Cashier).await);
+    let role = press("role");
+    let manager = RoleChoice { role: Role::Manager, vendor: None };
+    identity::change_role(&db, &boss, cashier, manager, Some(&role)).await.unwrap();
+    identity::change_role(&db, &boss, cashier, manager, Some(&role)).await.unwrap();
+    let active = press("active");
+    identity::set_active(&db, &boss, cashier, false, Some(&active)).await.unwrap();
+    identity::set_active(&db, &boss, cashier, false, Some(&active)).await.unwrap();
+    assert_eq!(trail("staff").await, ["deactivated", "role changed"]);
+
+    let listing = press("listing");
+    identity::set_listing(&db, &boss, true, Some(&listing)).await.unwrap();
+    identity::set_listing(&db, &boss, true, Some(&listing)).await.unwrap();
+    let reorder = press("reorder");
+    let rice = oja.product("Mama Gold rice 5 kg", "RICE-5KG", 7_000).await;
+    let variant = rice.variants[0].id;
+    commerce::inventory::stock::set_reorder(&db, &boss, variant, oja.main, 5, 20, Some(&reorder)).await.unwrap();
+    commerce::inventory::stock::set_reorder(&db, &boss, variant, oja.main, 5, 20, Some(&reorder)).await.unwrap();
+    assert_eq!(trail("stock").await, ["reorder point set"]);
+
+    // A product saved twice from one revision: saved once, not refused as out of date.
+    let save = press("save");
+    let mut edit = support::single("Mama Gold rice, 5 kg bag", "RICE-5KG", 7_000);
+    edit.variants[0].id = Some(variant);
+    let first = commerce::catalog::product::update(&db, &boss, rice.id, edit.clone(), Some(rice.revision), Some(&save));
+    let first = first.await.unwrap();
+    let second = commerce::catalog::product::update(&db, &boss, rice.id, edit, Some(rice.revision), Some(&save));
+    assert_eq!(second.await.unwrap().revision, first.revision, "the second press answers the first save");
+
+    // The second press of a password change finds the new password in place of the one it
+    // carries, and still answers as the first did.
+    let password = press("password");
+    let ip = "10.0.0.9";
+    let new = "a-new-and-longer-password";
+    identity::account::change_password(&db, &boss, uuid::Uuid::nil(), PASSWORD, new, ip, Some(&password))
+        .await
+        .unwrap();
+    identity::account::change_password(&db, &boss, uuid::Uuid::nil(), PASSWORD, new, ip, Some(&password))
+        .await
+        .unwrap();
+    assert_eq!(trail("account").await, ["password changed"]);
+    assert!(identity::log_in(&db, email_of(&boss), new, &client(ip)).await.is_ok());
+    let fresh = identity::account::change_password(&db, &boss, uuid::Uuid::nil(), PASSWORD, new, ip, None).await;
+    assert!(matches!(fresh, Err(Error::Invalid { ref field, .. }) if field == "current_password"), "{fresh:?}");
 }

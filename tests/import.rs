@@ -17,9 +17,9 @@ use support::Business;
 /// (Beverages › Juice, Snacks), and its manager.
 async fn supermarket(owner: &PgPool) -> (Business, Actor) {
     let oja = Business::supermarket(owner).await;
-    let beverages = catalog::category::create(&oja.db, &oja.owner, "Beverages", None).await.unwrap();
-    catalog::category::create(&oja.db, &oja.owner, "Juice", Some(beverages)).await.unwrap();
-    catalog::category::create(&oja.db, &oja.owner, "Snacks", None).await.unwrap();
+    let beverages = catalog::category::create(&oja.db, &oja.owner, "Beverages", None, None).await.unwrap();
+    catalog::category::create(&oja.db, &oja.owner, "Juice", Some(beverages), None).await.unwrap();
+    catalog::category::create(&oja.db, &oja.owner, "Snacks", None, None).await.unwrap();
     let manager = oja.member(Role::Manager).await;
     (oja, manager)
 }
@@ -160,7 +160,7 @@ async fn an_export_imported_back_leaves_every_field_of_every_product_as_it_was(o
             ..v.as_input()
         });
     }
-    catalog::product::update(&db, &boss, product.id, edit, Some(product.revision)).await.unwrap();
+    catalog::product::update(&db, &boss, product.id, edit, Some(product.revision), None).await.unwrap();
     let before = catalog_state(&db, &boss).await;
     assert!(before.len() > 20, "a whole catalog is compared");
 

@@ -86,12 +86,12 @@ async fn a_product_with_a_variant_matrix_is_created_found_and_kept_consistent(ow
     edit.variants[1].sku = first;
     edit.variants.pop();
     let stale = edit.clone();
-    let edited = catalog::product::update(&db, &boss, shirt.id, edit, Some(shirt.revision)).await.unwrap();
+    let edited = catalog::product::update(&db, &boss, shirt.id, edit, Some(shirt.revision), None).await.unwrap();
     assert_eq!((edited.variants.len(), edited.revision), (3, shirt.revision + 1));
     // A second editor who opened the same revision cannot undo that change unseen.
     let mut renamed = stale;
     renamed.name = "Ankara shirt, renamed".into();
-    let late = catalog::product::update(&db, &boss, shirt.id, renamed, Some(shirt.revision)).await;
+    let late = catalog::product::update(&db, &boss, shirt.id, renamed, Some(shirt.revision), None).await;
     assert!(matches!(late, Err(Error::Conflict { clash: Clash::VersionMismatch, .. })), "{late:?}");
     let kept = catalog::product::get(&db, &boss, shirt.id).await.unwrap();
     assert_eq!((kept.name.as_str(), kept.revision), (edited.name.as_str(), edited.revision));
@@ -101,7 +101,7 @@ async fn a_product_with_a_variant_matrix_is_created_found_and_kept_consistent(ow
     let mut keep_two = input;
     keep_two.variants.truncate(1);
     keep_two.variants[0].id = Some(edited.variants[1].id);
-    let refused = catalog::product::update(&db, &boss, shirt.id, keep_two, None).await;
+    let refused = catalog::product::update(&db, &boss, shirt.id, keep_two, None, None).await;
     assert!(
         matches!(refused, Err(Error::Conflict { clash: Clash::StockHistory, .. })),
         "a stocked variant stays: {refused:?}"
@@ -125,7 +125,10 @@ async fn another_businesss_products_and_stock_are_not_found(owner: PgPool) {
         assert!(matches!(result, Err(Error::NotFound(_))), "{what}: {result:?}");
     };
     not_found("read", catalog::product::get(&db, &market, rice.id).await.map(drop));
-    not_found("edit", catalog::product::update(&db, &market, rice.id, single("X", "X-1", 1), None).await.map(drop));
+    not_found(
+        "edit",
+        catalog::product::update(&db, &market, rice.id, single("X", "X-1", 1), None, None).await.map(drop),
+    );
     not_found("delete", catalog::product::delete(&db, &market, rice.id).await);
     let market_shop = locations(&db, &market).await[0];
     not_found(
@@ -366,7 +369,7 @@ async fn low_stock_is_raised_once_and_resolved_and_an_offline_sale_can_oversell(
     let bread = catalog::product::create(&db, &boss, single("Agege bread", "AGEGE-1", 1200), None).await.unwrap();
     let variant = bread.variants[0].id;
     receive(&db, &boss, shop, variant, 10).await;
-    stock::set_reorder(&db, &boss, variant, shop, 5, 20).await.unwrap();
+    stock::set_reorder(&db, &boss, variant, shop, 5, 20, None).await.unwrap();
     let (low_before, oversold_before) = levels::open_alert_counts(&db, &boss).await.unwrap();
     for receipt in ["R01-1", "R01-2", "R01-3", "R01-4", "R01-5", "R01-6", "R01-7"] {
         reserve::sell_at_till(&db, &cashier, shop, &[Line { variant, quantity: 1 }], receipt, None).await.unwrap();
@@ -733,8 +736,8 @@ async fn a_member_bound_to_one_shop_works_and_sees_stock_there_alone(owner: PgPo
     // Bound before signing in, so the session carries the binding.
     let (cashier, manager) = (oja.member(Role::Cashier).await, oja.member(Role::Manager).await);
     let (cashier_user, manager_user) = (user_of(&cashier), user_of(&manager));
-    identity::bind_locations(&db, &boss, cashier_user, &[yaba]).await.unwrap();
-    identity::bind_locations(&db, &boss, manager_user, &[yaba]).await.unwrap();
+    identity::bind_locations(&db, &boss, cashier_user, &[yaba], None).await.unwrap();
+    identity::bind_locations(&db, &boss, manager_user, &[yaba], None).await.unwrap();
     let cashier = sign_in(&db, email_of(&cashier)).await;
     let manager = sign_in(&db, email_of(&manager)).await;
 
@@ -758,7 +761,7 @@ async fn a_member_bound_to_one_shop_works_and_sees_stock_there_alone(owner: PgPo
     assert!(stock::receipts(&db, &manager, 50).await.unwrap().iter().all(|r| r.location_name == "Yaba branch"));
     for refused in [
         stock::adjust(&db, &manager, variant, main, -1, "broken", None).await.map(|_| ()),
-        stock::set_reorder(&db, &manager, variant, main, 2, 5).await,
+        stock::set_reorder(&db, &manager, variant, main, 2, 5, None).await,
         transfer::create(&db, &manager, main, yaba, &line, "", None).await.map(|_| ()),
         inventory::count::start(&db, &manager, main, "", None).await.map(|_| ()),
     ] {
@@ -806,15 +809,15 @@ async fn a_member_bound_to_one_shop_works_and_sees_stock_there_alone(owner: PgPo
 
     // Unbound, the manager reaches every location again; an owner is never bound, and a
     // location of another business cannot be chosen.
-    identity::bind_locations(&db, &boss, manager_user, &[]).await.unwrap();
+    identity::bind_locations(&db, &boss, manager_user, &[], None).await.unwrap();
     let manager = sign_in(&db, email_of(&manager)).await;
     assert_eq!(levels::list(&db, &manager, &all, None, 10).await.unwrap().len(), everywhere + 1, "Ikeja too");
     let owner_user = user_of(&boss);
-    let bound_owner = identity::bind_locations(&db, &boss, owner_user, &[yaba]).await;
+    let bound_owner = identity::bind_locations(&db, &boss, owner_user, &[yaba], None).await;
     assert!(matches!(&bound_owner, Err(Error::Invalid { field, .. }) if field == "locations"), "{bound_owner:?}");
     let market_boss = Business::marketplace(&owner, "Gadget Market").await.owner;
     let theirs = locations(&db, &market_boss).await[0];
-    let foreign = identity::bind_locations(&db, &boss, cashier_user, &[theirs]).await;
+    let foreign = identity::bind_locations(&db, &boss, cashier_user, &[theirs], None).await;
     assert!(matches!(&foreign, Err(Error::Invalid { field, .. }) if field == "locations"), "{foreign:?}");
     let cashier_bound = identity::list_staff(&db, &boss).await.unwrap();
     let row = cashier_bound.members.iter().find(|m| m.user == cashier_user).unwrap();
@@ -981,10 +984,10 @@ async fn the_overview_counts_what_needs_a_look_where_the_member_works(owner: PgP
     let beans = oja.product("Honey beans 1kg", "BEANS-1", 1_900).await.variants[0].id;
     for variant in [rice, oil, beans] {
         oja.receive(oja.main, variant, 10).await;
-        stock::set_reorder(&db, &boss, variant, oja.main, 5, 20).await.unwrap();
+        stock::set_reorder(&db, &boss, variant, oja.main, 5, 20, None).await.unwrap();
     }
     oja.receive(lekki, rice, 10).await;
-    stock::set_reorder(&db, &boss, rice, lekki, 5, 20).await.unwrap();
+    stock::set_reorder(&db, &boss, rice, lekki, 5, 20, None).await.unwrap();
     let nothing = StockSummary::default();
     assert_eq!(levels::summary(&db, &boss).await.unwrap(), nothing);
 
@@ -1002,7 +1005,7 @@ async fn the_overview_counts_what_needs_a_look_where_the_member_works(owner: PgP
 
     // A manager bound to the main shop counts its alerts, and the transfers it sends or gets.
     let manager = oja.member(Role::Manager).await;
-    identity::bind_locations(&db, &boss, user_of(&manager), &[oja.main]).await.unwrap();
+    identity::bind_locations(&db, &boss, user_of(&manager), &[oja.main], None).await.unwrap();
     let manager = sign_in(&db, email_of(&manager)).await;
     let main_only = StockSummary { low: 1, out: 1, in_transit: 1, drafts: 1, counts: 0 };
     assert_eq!(levels::summary(&db, &manager).await.unwrap(), main_only);

@@ -240,9 +240,13 @@ test("the owner changes VAT and adds a warehouse; the accountant sees the settin
   await signIn(owner, "owner@gadgetmarket.ng");
   await owner.goto("/admin/settings");
   await waitForHydration(owner);
+  await owner.getByLabel("Time zone").selectOption("Africa/Nairobi");
   await owner.getByLabel("VAT (%)").fill("seven");
   await owner.getByRole("button", { name: "Save settings" }).click();
   await expect(owner.getByText("enter a percentage from 0 to 99.9999")).toBeVisible();
+  // Refused, the form keeps what was typed and chosen rather than going back to what is saved.
+  await expect(owner.getByLabel("VAT (%)")).toHaveValue("seven");
+  await expect(owner.getByLabel("Time zone")).toHaveValue("Africa/Nairobi");
   await owner.getByLabel("VAT (%)").fill("7.5");
   await owner.getByLabel("Time zone").selectOption("Africa/Lagos");
   await owner.getByRole("button", { name: "Save settings" }).click();
@@ -290,4 +294,45 @@ test("a shopper opens an account at a store, signs out and back in", async ({ pa
   await page.goto("/admin");
   await expect(page).toHaveURL(/\/admin/);
   await expect(page.getByRole("heading", { name: "This page isn't available to you" })).toBeVisible();
+});
+
+test("a form pressed twice, or sent twice by the browser, acts once", async ({ browser }) => {
+  const stamp = Date.now().toString(36);
+  const page = await browser.newPage();
+  await signIn(page, "owner@ojafresh.ng");
+
+  // A double click on "Send invitation": one invitation, its link shown.
+  await page.goto("/admin/staff");
+  await waitForHydration(page);
+  const email = `chidi+${stamp}@example.ng`;
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Send invitation" }).dblclick();
+  await expect(page.getByTestId("invitation-link")).toHaveValue(/\/admin\/invite\//);
+  await expect(page.getByTestId("invitation").filter({ hasText: email })).toHaveCount(1);
+
+  // Without the script, a browser that sends a form twice sends its one-time key twice: one
+  // API client, one category.
+  const plain = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
+  const form = await plain.newPage();
+  const twice = async (path: string, rpc: string, fields: Record<string, string>) => {
+    await form.goto(path);
+    const submission = (await form.locator(`form[action$="${rpc}"] input[name=submission]`).first().getAttribute("value"))!;
+    expect(submission).toMatch(/^[0-9a-f-]{36}$/);
+    for (let i = 0; i < 2; i++) {
+      const sent = await form.request.post(rpc, {
+        form: { ...fields, submission },
+        headers: { Accept: "text/html", Referer: form.url() },
+        maxRedirects: 0,
+      });
+      expect(sent.status()).toBe(303);
+      expect(sent.headers()["location"]).not.toContain("__err");
+    }
+  };
+  await twice("/admin/api-clients", "/rpc/create_api_client", { name: `Sage export ${stamp}`, "scopes[0]": "settings:read" });
+  await form.goto("/admin/api-clients");
+  await expect(form.getByText(`Sage export ${stamp}`)).toHaveCount(1);
+  await twice("/admin/categories", "/rpc/add_category", { name: `Palm oil ${stamp}`, parent: "" });
+  await form.goto("/admin/categories");
+  await expect(form.getByTestId("category").locator("td:first-child", { hasText: `Palm oil ${stamp}` })).toHaveCount(1);
+  await plain.close();
 });

@@ -226,11 +226,18 @@ test("a receipt pressed twice is booked once, opens by its number on Lagos time,
   };
   const before = await onHand();
 
-  // A double click on "Receive" books the delivery once, says what was done and empties the form.
+  // An item typed twice is refused beside the lines, naming it, and nothing typed is lost.
   await page.goto("/admin/stock/receipts");
   await waitForHydration(page);
   await page.getByLabel("Arrived at").selectOption({ label: place });
   await page.getByLabel("Supplier").fill(`Olam ${stamp}`);
+  await page.getByLabel("Items").fill(`${sku} 7 1000\n${sku} 2 1000`);
+  await page.getByRole("button", { name: "Receive" }).click();
+  await expect(page.getByText(`${sku}: this item is listed twice`)).toBeVisible();
+  await expect(page.getByLabel("Items")).toHaveValue(`${sku} 7 1000\n${sku} 2 1000`);
+  await expect(page.getByLabel("Supplier")).toHaveValue(`Olam ${stamp}`);
+
+  // A double click on "Receive" books the delivery once, says what was done and empties the form.
   await page.getByLabel("Items").fill(`${sku} 7 1000`);
   await page.getByRole("button", { name: "Receive" }).dblclick();
   const done = page.getByTestId("received");
@@ -341,15 +348,21 @@ test("an alert's row opens the item, and reordering starts a receipt with the it
   await waitForHydration(page);
   const onHand = Number(await page.getByRole("row").filter({ hasText: place }).locator("td").nth(1).textContent());
   expect(onHand, "the demo stocks every item").toBeGreaterThan(0);
+  // The reorder point is typed first: the figures reloading after the adjustment leave it be.
+  await page.locator("#reorder-location").selectOption({ label: place });
+  await page.getByLabel("Alert at").fill("5");
+  await page.getByLabel("Order").fill("24");
   await page.locator("#adjust-location").selectOption({ label: place });
   await page.getByLabel("Change (units)").fill(String(-onHand));
   await page.getByLabel("Why").fill("shelf cleared for the count");
   await page.getByRole("button", { name: "Adjust" }).click();
   await expect(page.getByTestId("adjusted")).toContainText("0 on hand there now");
-  await page.locator("#reorder-location").selectOption({ label: place });
-  await page.getByLabel("Alert at").fill("5");
-  await page.getByLabel("Order").fill("24");
+  await expect(page.getByTestId("level").filter({ hasText: place }).locator("td").nth(1)).toHaveText("0");
+  await expect(page.getByLabel("Alert at")).toHaveValue("5");
+  await expect(page.locator("#reorder-location option:checked")).toHaveText(place);
   await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("reorder-saved")).toContainText("An alert is raised there at 5 available; the reorder is 24");
+  await expect(page.getByTestId("level").filter({ hasText: place }).locator("td").nth(4)).toHaveText("5");
 
   await page.goto("/admin/stock/alerts");
   const alert = page.getByTestId("alert").filter({ hasText: sku }).filter({ hasText: place });

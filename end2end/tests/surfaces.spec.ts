@@ -185,6 +185,90 @@ test.describe("without JavaScript", () => {
     await expect(page.getByLabel("Supplier")).toHaveValue("Itoku Market");
     await expect(page.getByLabel("Arrived at").locator("option:checked")).toHaveText("Lekki Phase 1");
   });
+
+  test("a refused form keeps its choices and ticks, and the page's other forms keep theirs", async ({ page, browser }) => {
+    const staff = await browser.newPage({ javaScriptEnabled: true });
+    await signIn(staff, "owner@ojafresh.ng");
+    await page.context().addCookies(await staff.context().cookies());
+    const checked = (select: string) => page.locator(`${select} option:checked`);
+
+    // Settings refused for their VAT: the currency, time zone and tick come back as chosen.
+    await page.goto("/admin/settings");
+    const tick = page.getByLabel("Shelf prices include VAT");
+    const ticked = await tick.isChecked();
+    await page.getByLabel("Currency").selectOption("GHS");
+    await page.getByLabel("Time zone").selectOption("Africa/Accra");
+    await tick.setChecked(!ticked);
+    await page.getByLabel("VAT (%)").fill("seven");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect(page.getByText("enter a percentage from 0 to 99.9999")).toBeVisible();
+    await expect(checked("#currency")).toHaveText(/^GHS/);
+    await expect(checked("#time_zone")).toHaveText("Africa/Accra");
+    await expect(tick).toBeChecked({ checked: !ticked });
+    await expect(page.getByLabel("VAT (%)")).toHaveValue("seven");
+
+    // A location refused for its missing name keeps its kind, and the business's name field
+    // (also called "name") is not filled with what the location form sent.
+    await page.goto("/admin/settings");
+    await page.getByLabel("Kind").selectOption("warehouse");
+    await page.getByLabel("Address").fill("Plot 4, Agbara estate");
+    await page.getByRole("button", { name: "Add location" }).click();
+    await expect(page.getByText("give the location a name")).toBeVisible();
+    await expect(checked("#location_kind")).toHaveText("Warehouse");
+    await expect(page.getByLabel("Address")).toHaveValue("Plot 4, Agbara estate");
+    await expect(page.getByLabel("Name", { exact: true })).toHaveValue("Oja Fresh Supermarket");
+    await expect(page.getByLabel("VAT (%)")).not.toHaveValue("seven");
+
+    // A category refused for its missing name keeps the parent chosen.
+    await page.goto("/admin/categories");
+    const parent = (await page.locator("#parent option").nth(1).textContent())!;
+    await page.locator("#parent").selectOption({ label: parent });
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    await expect(page.getByText("give the category a name")).toBeVisible();
+    await expect(checked("#parent")).toHaveText(parent);
+    // A row's rename refused is said, and its Remove works without the script too (refused
+    // here, since the category holds products or others).
+    const row = page.getByTestId("category").first();
+    const held = (await row.locator("td").first().textContent())!;
+    await row.getByLabel("Name").fill("");
+    await row.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "give the category a name" })).toBeVisible();
+    await page.getByTestId("category").filter({ has: page.locator("td:first-child", { hasText: held }) }).first().getByRole("button", { name: "Remove" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "still has products or categories under it" })).toBeVisible();
+
+    // An invitation refused for its address keeps the role; an API client refused for its
+    // name keeps the scopes ticked.
+    await page.goto("/admin/staff");
+    await page.getByLabel("Email").fill("ada@localhost");
+    await page.getByLabel("Role", { exact: true }).selectOption("manager");
+    await page.getByRole("button", { name: "Send invitation" }).click();
+    await expect(page.getByText("enter an email address such as")).toBeVisible();
+    await expect(checked("#role")).toHaveText("Manager");
+    await page.goto("/admin/api-clients");
+    await page.getByLabel("settings:read").check();
+    await page.getByLabel("products:write").check();
+    await page.getByRole("button", { name: "Create client" }).click();
+    await expect(page.getByText("give the client a name")).toBeVisible();
+    await expect(page.getByLabel("settings:read")).toBeChecked();
+    await expect(page.getByLabel("products:write")).toBeChecked();
+    await expect(page.getByLabel("products:read")).not.toBeChecked();
+
+    // A reorder point refused on an item's stock page keeps its location, and the adjustment
+    // form beside it keeps the first location.
+    await page.goto("/admin/stock");
+    await page.getByTestId("stock-row").first().getByRole("link").first().click();
+    const places = page.locator("#reorder-location option");
+    const last = (await places.last().textContent())!;
+    const first = (await places.first().textContent())!;
+    await page.locator("#reorder-location").selectOption({ label: last });
+    await page.getByLabel("Alert at").fill("lots");
+    await page.getByLabel("Order").fill("24");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText("a whole number of units")).toBeVisible();
+    await expect(checked("#reorder-location")).toHaveText(last);
+    await expect(checked("#adjust-location")).toHaveText(first);
+    await expect(page.getByLabel("Order")).toHaveValue("24");
+  });
 });
 
 test("the overview shows the stock that needs a look, each figure opening its list", async ({ page }) => {

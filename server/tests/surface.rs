@@ -45,7 +45,7 @@ async fn two_stores(owner: &PgPool) -> (Business, Business) {
     let oja = Business::supermarket(owner).await;
     let market = Business::marketplace(owner, "Naija Gadget Market").await;
     for business in [&oja, &market] {
-        commerce::identity::set_listing(&business.db, &business.owner, true).await.unwrap();
+        commerce::identity::set_listing(&business.db, &business.owner, true, None).await.unwrap();
     }
     (oja, market)
 }
@@ -191,7 +191,7 @@ async fn the_rest_settings_say_whether_the_store_is_listed(db: PgPool) {
     let (status, _, settings) = support::call(&app, support::get("/api/v1/settings", &token)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(settings["listed"], Value::Bool(false), "a new business is not listed: {settings}");
-    commerce::identity::set_listing(&oja.db, &oja.owner, true).await.unwrap();
+    commerce::identity::set_listing(&oja.db, &oja.owner, true, None).await.unwrap();
     let (_, _, settings) = support::call(&app, support::get("/api/v1/settings", &token)).await;
     assert_eq!(settings["listed"], Value::Bool(true), "{settings}");
 }

@@ -7,7 +7,8 @@ use uuid::Uuid;
 use super::{Category, CategoryId};
 use crate::audit::{self, Change};
 use crate::base::{Actor, Permission, Scope};
-use crate::db::{field_errors, in_tenant_tx, tenant_tx};
+use crate::db::{field_errors, tenant_tx};
+use crate::idempotency::{self, Once};
 use crate::{Clash, Error};
 
 /// Every category of the business, in tree order (each parent before its children, siblings
@@ -69,15 +70,17 @@ pub(crate) async fn paths_in(
     Ok(rows.into_iter().map(|r| (r.path, CategoryId(r.id))).collect())
 }
 
-/// Creates a category, at the top or under `parent`.
+/// Creates a category, at the top or under `parent`. With `once`, a second request with the
+/// same key answers the first category and makes no other.
 pub async fn create(
     db: &sqlx::PgPool,
     actor: &Actor,
     name: &str,
     parent: Option<CategoryId>,
+    once: Option<&Once>,
 ) -> Result<CategoryId, Error> {
     let scope = actor.require(Permission::ManageCatalog)?;
-    in_tenant_tx(db, scope.tenant, async |tx| create_in(tx, &scope, actor, name, parent).await).await
+    idempotency::run(db, scope.tenant, once, async |tx| create_in(tx, &scope, actor, name, parent).await).await
 }
 
 /// The step of [`create`], in the caller's transaction, for `scope` (its permission already
@@ -114,15 +117,17 @@ pub async fn create_in(
 }
 
 /// Renames a category or moves it under another (never under itself or its own children).
+/// With `once`, a second request with the same key answers the first and writes nothing more.
 pub async fn update(
     db: &sqlx::PgPool,
     actor: &Actor,
     id: CategoryId,
     name: &str,
     parent: Option<CategoryId>,
+    once: Option<&Once>,
 ) -> Result<(), Error> {
     let scope = actor.require(Permission::ManageCatalog)?;
-    in_tenant_tx(db, scope.tenant, async |tx| update_in(tx, &scope, actor, id, name, parent).await).await
+    idempotency::run(db, scope.tenant, once, async |tx| update_in(tx, &scope, actor, id, name, parent).await).await
 }
 
 /// The step of [`update`], in the caller's transaction, for `scope` (its permission already
@@ -184,10 +189,11 @@ pub async fn update_in(
     Ok(())
 }
 
-/// Removes a category that has no products and no categories under it.
-pub async fn delete(db: &sqlx::PgPool, actor: &Actor, id: CategoryId) -> Result<(), Error> {
+/// Removes a category that has no products and no categories under it. With `once`, a second
+/// request with the same key answers the first rather than finding the category gone.
+pub async fn delete(db: &sqlx::PgPool, actor: &Actor, id: CategoryId, once: Option<&Once>) -> Result<(), Error> {
     let scope = actor.require(Permission::ManageCatalog)?;
-    in_tenant_tx(db, scope.tenant, async |tx| delete_in(tx, &scope, actor, id).await).await
+    idempotency::run(db, scope.tenant, once, async |tx| delete_in(tx, &scope, actor, id).await).await
 }
 
 /// The step of [`delete`], in the caller's transaction, for `scope` (its permission already

@@ -45,17 +45,19 @@ pub async fn create_in(
 /// Replaces a product's fields and variants with `input`: variants with an id are changed,
 /// those without are added, and those left out are removed (refused if they were ever stocked).
 /// With `revision`, the edit was made from that revision, and is refused as a
-/// [`Clash::VersionMismatch`] if someone changed the product since.
+/// [`Clash::VersionMismatch`] if someone changed the product since. With `once`, a second
+/// request with the same key answers the first rather than being refused as out of date.
 pub async fn update(
     db: &sqlx::PgPool,
     actor: &Actor,
     id: ProductId,
     input: ProductInput,
     revision: Option<i64>,
+    once: Option<&Once>,
 ) -> Result<Product, Error> {
     let scope = actor.require(Permission::ManageCatalog)?;
     let input = input.checked()?;
-    in_tenant_tx(db, scope.tenant, async |tx| update_in(tx, &scope, actor, id, input, revision).await).await
+    idempotency::run(db, scope.tenant, once, async |tx| update_in(tx, &scope, actor, id, input, revision).await).await
 }
 
 /// The step of [`update`], in the caller's transaction, for `scope` (its permission already

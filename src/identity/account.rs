@@ -8,6 +8,7 @@ use super::session::{self, SessionView};
 use crate::Error;
 use crate::audit::{self, Change};
 use crate::base::Actor;
+use crate::idempotency::{self, Once};
 
 fn person(actor: &Actor) -> Result<Uuid, Error> {
     match actor {
@@ -18,6 +19,8 @@ fn person(actor: &Actor) -> Result<Uuid, Error> {
 }
 
 /// Changes the actor's password after checking the current one, and ends their other sessions.
+/// With `once` (for a member of a business), a second request with the same key waits for the
+/// first and answers its result, rather than checking a current password that has just changed.
 pub async fn change_password(
     db: &sqlx::PgPool,
     actor: &Actor,
@@ -25,8 +28,23 @@ pub async fn change_password(
     current: &str,
     new: &str,
     ip: &str,
+    once: Option<&Once>,
 ) -> Result<(), Error> {
     let user = person(actor)?;
+    let mut tx = crate::db::person_tx(db, user).await?;
+    let tenant = actor.tenant();
+    if let Some(tenant) = tenant {
+        sqlx::query!("SELECT set_config('app.tenant_id', $1, true) AS \"setting!\"", tenant.0.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+    }
+    let once = once.zip(tenant);
+    if let Some((once, tenant)) = once
+        && idempotency::begin::<()>(&mut tx, tenant, once).await?.is_some()
+    {
+        tx.commit().await?;
+        return Ok(());
+    }
     let row = sqlx::query!("SELECT email, password_hash FROM users WHERE id = $1", user).fetch_one(db).await?;
     // A stolen session must not become a way to guess the password without limit.
     super::login::count_password_attempt(db, &row.email, ip).await?;
@@ -38,17 +56,13 @@ pub async fn change_password(
         return Err(Error::invalid("new_password", "choose a password different from the current one"));
     }
     let hash = password::hash(new.to_owned()).await?;
-    let mut tx = crate::db::person_tx(db, user).await?;
     sqlx::query!("UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1", user, hash)
         .execute(&mut *tx)
         .await?;
     sqlx::query!("DELETE FROM sessions WHERE user_id = $1 AND id <> $2", user, current_session)
         .execute(&mut *tx)
         .await?;
-    if let Some(tenant) = actor.tenant() {
-        sqlx::query!("SELECT set_config('app.tenant_id', $1, true) AS \"setting!\"", tenant.0.to_string())
-            .fetch_one(&mut *tx)
-            .await?;
+    if let Some(tenant) = tenant {
         let change = Change {
             entity: "account",
             entity_id: user.to_string(),
@@ -57,6 +71,9 @@ pub async fn change_password(
             after: Some(json!({ "other_sessions": "ended" })),
         };
         audit::record(&mut tx, tenant, actor, change).await?;
+    }
+    if let Some((once, tenant)) = once {
+        idempotency::finish(&mut tx, tenant, once, &()).await?;
     }
     tx.commit().await?;
     Ok(())

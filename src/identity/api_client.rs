@@ -70,6 +70,7 @@ mod server {
     use crate::audit::{self, Change};
     use crate::base::{Actor, ApiScope, Permission, TenantId};
     use crate::db::tenant_tx;
+    use crate::idempotency::{self, Once};
     use crate::throttle::{self, Limit};
 
     /// Token requests for one client from one address, and from one address for any clients,
@@ -107,8 +108,16 @@ mod server {
             .collect())
     }
 
-    /// Makes an API client with these scopes; answers its id and secret, shown this once.
-    pub async fn create(db: &sqlx::PgPool, actor: &Actor, name: &str, scopes: &[String]) -> Result<NewClient, Error> {
+    /// Makes an API client with these scopes; answers its id and secret, shown this once. With
+    /// `once`, a second request with the same key makes no other client and answers `None`: the
+    /// secret is kept only as a hash, and was shown to the first request.
+    pub async fn create(
+        db: &sqlx::PgPool,
+        actor: &Actor,
+        name: &str,
+        scopes: &[String],
+        once: Option<&Once>,
+    ) -> Result<Option<NewClient>, Error> {
         let tenant = actor.require(Permission::ManageApiClients)?.tenant;
         let Actor::Staff(member) = actor else {
             return Err(Error::Forbidden(Permission::ManageApiClients.label().into()));
@@ -132,30 +141,34 @@ mod server {
         let client_id = format!("sc1_{}", &token::new_secret()?.text[..24]);
         let id = Uuid::now_v7();
         let scope_texts: Vec<String> = parsed.iter().map(ToString::to_string).collect();
-        let mut tx = tenant_tx(db, tenant).await?;
-        sqlx::query!(
-            "INSERT INTO api_clients (tenant_id, id, client_id, name, secret_hash, scopes, created_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            tenant.0,
-            id,
-            client_id,
-            name,
-            hex(&secret.hash),
-            &scope_texts,
-            member.user,
-        )
-        .execute(&mut *tx)
+        let mut made = false;
+        idempotency::run(db, tenant, once, async |tx| {
+            sqlx::query!(
+                "INSERT INTO api_clients (tenant_id, id, client_id, name, secret_hash, scopes, created_by)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                tenant.0,
+                id,
+                client_id,
+                name,
+                hex(&secret.hash),
+                &scope_texts,
+                member.user,
+            )
+            .execute(&mut *tx)
+            .await?;
+            let change = Change {
+                entity: "api client",
+                entity_id: id.to_string(),
+                action: "created",
+                before: None,
+                after: Some(json!({ "name": name, "client_id": client_id, "scopes": scope_texts })),
+            };
+            audit::record(tx, tenant, actor, change).await?;
+            made = true;
+            Ok(id)
+        })
         .await?;
-        let change = Change {
-            entity: "api client",
-            entity_id: id.to_string(),
-            action: "created",
-            before: None,
-            after: Some(json!({ "name": name, "client_id": client_id, "scopes": scope_texts })),
-        };
-        audit::record(&mut tx, tenant, actor, change).await?;
-        tx.commit().await?;
-        Ok(NewClient { client_id, client_secret: secret.text })
+        Ok(made.then_some(NewClient { client_id, client_secret: secret.text }))
     }
 
     /// Revokes a client: its tokens stop working at once.

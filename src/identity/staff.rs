@@ -146,7 +146,8 @@ mod server {
     use super::{Invitation, InvitationPreview, Place, RoleChoice, StaffList, StaffQuery, StaffRow, VendorChoice};
     use crate::audit::{self, Change};
     use crate::base::{Actor, LocationId, Permission, Role, Scope, Shops, StaffMember, TenantId, VendorId};
-    use crate::db::{in_tenant_tx, tenant_tx};
+    use crate::db::tenant_tx;
+    use crate::idempotency::{self, Once};
     use crate::mail::{self, Letter, Mail};
     use crate::throttle::{self, Limit};
     use crate::{Clash, Error};
@@ -275,7 +276,9 @@ mod server {
 
     /// Invites someone to join the business with a role; returns the link that lets them in, to
     /// be shown once to whoever invited, and mails it to the person invited. The business's
-    /// outbox keeps the invitation without its link.
+    /// outbox keeps the invitation without its link. With `once`, a second request with the same
+    /// key invites no one again and mails nothing: it answers `None`, since the link is kept
+    /// nowhere and was shown to the first request.
     pub async fn invite(
         db: &sqlx::PgPool,
         mail: &Mail,
@@ -283,19 +286,48 @@ mod server {
         email: &str,
         choice: RoleChoice,
         base_url: &str,
-    ) -> Result<String, Error> {
+        once: Option<&Once>,
+    ) -> Result<Option<String>, Error> {
         let tenant = actor.require(Permission::ManageStaff)?.tenant;
-        let RoleChoice { role, vendor } = choice;
         let email = email.trim();
         if !email_is_plausible(email) {
             return Err(Error::invalid("email", "enter an email address such as ada@example.ng"));
         }
-        if (role == Role::Vendor) != vendor.is_some() {
+        if (choice.role == Role::Vendor) != choice.vendor.is_some() {
             return Err(Error::invalid("role", VENDOR_SCOPE));
         }
         throttle::hit(db, &[(format!("invite:business:{}", tenant.0), INVITATIONS)]).await?;
+        let mut made = None;
+        idempotency::run(db, tenant, once, async |tx| {
+            let (id, link, letter) = invite_in(tx, actor, tenant, email, choice, base_url).await?;
+            made = Some((link, letter));
+            Ok(id)
+        })
+        .await?;
+        Ok(post_invitation(mail, made).await)
+    }
+
+    /// Mails an invitation just made and answers its link; `None` when none was made (the
+    /// request repeated an earlier one).
+    async fn post_invitation(mail: &Mail, made: Option<(String, Letter)>) -> Option<String> {
+        let (link, letter) = made?;
+        mail::post(mail, letter).await;
+        Some(link)
+    }
+
+    /// The step of [`invite`] in the caller's transaction: withdraws any open invitation of the
+    /// same address and makes the new one; answers its id, its link and the letter to post once
+    /// the transaction has committed.
+    async fn invite_in(
+        tx: &mut sqlx::PgConnection,
+        actor: &Actor,
+        tenant: TenantId,
+        email: &str,
+        choice: RoleChoice,
+        base_url: &str,
+    ) -> Result<(Uuid, String, Letter), Error> {
+        let RoleChoice { role, vendor } = choice;
         let secret = token::new_secret()?;
-        let mut tx = tenant_tx(db, tenant).await?;
         let already = sqlx::query_scalar!(
             r#"SELECT EXISTS (SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id
                               WHERE m.tenant_id = $1 AND lower(u.email) = lower($2) AND m.active) AS "exists!""#,
@@ -347,9 +379,9 @@ mod server {
              it is not kept here.\n",
             actor.label()
         );
-        outbox::queue(&mut tx, tenant, email, &subject, &kept).await?;
+        outbox::queue(&mut *tx, tenant, email, &subject, &kept).await?;
         audit::record(
-            &mut tx,
+            tx,
             tenant,
             actor,
             Change {
@@ -361,47 +393,58 @@ mod server {
             },
         )
         .await?;
-        tx.commit().await?;
         let body = format!("{offer}\n\nAccept within {INVITATION_DAYS} days: {link}\n");
-        mail::post(mail, Letter { to: email.to_owned(), subject, body }).await;
-        Ok(link)
+        Ok((id, link, Letter { to: email.to_owned(), subject, body }))
     }
 
     /// Sends an invitation that has not been accepted again, with a new link valid for another
     /// [`INVITATION_DAYS`] days (the old link stops working); answers the link, as [`invite`]
-    /// does. An expired invitation can be sent again too.
+    /// does, `once` included. An expired invitation can be sent again too.
     pub async fn resend_invitation(
         db: &sqlx::PgPool,
         mail: &Mail,
         actor: &Actor,
         id: Uuid,
         base_url: &str,
-    ) -> Result<String, Error> {
+        once: Option<&Once>,
+    ) -> Result<Option<String>, Error> {
         let tenant = actor.require(Permission::ManageStaff)?.tenant;
-        let mut tx = tenant_tx(db, tenant).await?;
-        let row = sqlx::query!(
-            "SELECT email, role, vendor_id FROM invitations
-              WHERE tenant_id = $1 AND id = $2 AND accepted_at IS NULL AND revoked_at IS NULL",
-            tenant.0,
-            id
-        )
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| Error::not_found("invitation"))?;
-        tx.commit().await?;
-        let choice = RoleChoice {
-            role: Role::from_code(&row.role).ok_or(Error::Internal)?,
-            vendor: row.vendor_id.map(VendorId),
-        };
-        // Inviting the same address again withdraws the open invitation in the new one's
-        // transaction, so exactly one link works afterwards.
-        invite(db, mail, actor, &row.email, choice, base_url).await
+        throttle::hit(db, &[(format!("invite:business:{}", tenant.0), INVITATIONS)]).await?;
+        let mut made = None;
+        idempotency::run(db, tenant, once, async |tx| {
+            let row = sqlx::query!(
+                "SELECT email, role, vendor_id FROM invitations
+                  WHERE tenant_id = $1 AND id = $2 AND accepted_at IS NULL AND revoked_at IS NULL FOR UPDATE",
+                tenant.0,
+                id
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| Error::not_found("invitation"))?;
+            let choice = RoleChoice {
+                role: Role::from_code(&row.role).ok_or(Error::Internal)?,
+                vendor: row.vendor_id.map(VendorId),
+            };
+            // Inviting the same address again withdraws the open invitation in the same
+            // transaction, so exactly one link works afterwards.
+            let (id, link, letter) = invite_in(tx, actor, tenant, &row.email, choice, base_url).await?;
+            made = Some((link, letter));
+            Ok(id)
+        })
+        .await?;
+        Ok(post_invitation(mail, made).await)
     }
 
     /// Withdraws an invitation that has not been accepted: its link stops working at once.
-    pub async fn revoke_invitation(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
+    /// With `once`, a second request with the same key answers the first and changes nothing more.
+    pub async fn revoke_invitation(
+        db: &sqlx::PgPool,
+        actor: &Actor,
+        id: Uuid,
+        once: Option<&Once>,
+    ) -> Result<(), Error> {
         let scope = actor.require(Permission::ManageStaff)?;
-        in_tenant_tx(db, scope.tenant, async |tx| revoke_invitation_in(tx, &scope, actor, id).await).await
+        idempotency::run(db, scope.tenant, once, async |tx| revoke_invitation_in(tx, &scope, actor, id).await).await
     }
 
     /// The step of [`revoke_invitation`], in the caller's transaction, for `scope` (its
@@ -580,9 +623,16 @@ mod server {
 
     /// Gives a member another role (or makes them staff of another vendor). Never one's own
     /// role, and never the last active owner's; the change applies from their next request.
-    pub async fn change_role(db: &sqlx::PgPool, actor: &Actor, user: Uuid, choice: RoleChoice) -> Result<(), Error> {
+    /// With `once`, a second request with the same key answers the first and changes nothing more.
+    pub async fn change_role(
+        db: &sqlx::PgPool,
+        actor: &Actor,
+        user: Uuid,
+        choice: RoleChoice,
+        once: Option<&Once>,
+    ) -> Result<(), Error> {
         let scope = actor.require(Permission::ManageStaff)?;
-        in_tenant_tx(db, scope.tenant, async |tx| change_role_in(tx, &scope, actor, user, choice).await).await
+        idempotency::run(db, scope.tenant, once, async |tx| change_role_in(tx, &scope, actor, user, choice).await).await
     }
 
     /// The step of [`change_role`], in the caller's transaction, for `scope` (its permission
@@ -644,14 +694,17 @@ mod server {
     /// Binds a member to some of the business's locations, so that their work (selling, stock)
     /// reaches those alone; no locations unbinds them, to reach every one. Owners run the whole
     /// business and are never bound. The change applies from their next request.
+    /// With `once`, a second request with the same key answers the first and changes nothing more.
     pub async fn bind_locations(
         db: &sqlx::PgPool,
         actor: &Actor,
         user: Uuid,
         locations: &[LocationId],
+        once: Option<&Once>,
     ) -> Result<(), Error> {
         let scope = actor.require(Permission::ManageStaff)?;
-        in_tenant_tx(db, scope.tenant, async |tx| bind_locations_in(tx, &scope, actor, user, locations).await).await
+        idempotency::run(db, scope.tenant, once, async |tx| bind_locations_in(tx, &scope, actor, user, locations).await)
+            .await
     }
 
     /// The step of [`bind_locations`], in the caller's transaction, for `scope` (its permission
@@ -755,9 +808,16 @@ mod server {
     }
 
     /// Lets a member sign in again, or stops them (ending their sessions in this business).
-    pub async fn set_active(db: &sqlx::PgPool, actor: &Actor, user: Uuid, active: bool) -> Result<(), Error> {
+    /// With `once`, a second request with the same key answers the first and changes nothing more.
+    pub async fn set_active(
+        db: &sqlx::PgPool,
+        actor: &Actor,
+        user: Uuid,
+        active: bool,
+        once: Option<&Once>,
+    ) -> Result<(), Error> {
         let scope = actor.require(Permission::ManageStaff)?;
-        in_tenant_tx(db, scope.tenant, async |tx| set_active_in(tx, &scope, actor, user, active).await).await
+        idempotency::run(db, scope.tenant, once, async |tx| set_active_in(tx, &scope, actor, user, active).await).await
     }
 
     /// The step of [`set_active`], in the caller's transaction, for `scope` (its permission

@@ -422,15 +422,17 @@ pub struct SettingsForm {
     pub time_zone: String,
 }
 
-/// Changes the actor's business's settings.
+/// Changes the actor's business's settings. With `once`, a second request with the same key
+/// answers the first and writes nothing more.
 #[cfg(feature = "server")]
 pub async fn update_settings(
     db: &sqlx::PgPool,
     actor: &crate::base::Actor,
     form: SettingsForm,
+    once: Option<&crate::idempotency::Once>,
 ) -> Result<TenantSummary, Error> {
     let scope = actor.require(crate::base::Permission::ManageSettings)?;
-    crate::db::in_tenant_tx(db, scope.tenant, async |tx| update_settings_in(tx, &scope, actor, form).await).await
+    crate::idempotency::run(db, scope.tenant, once, async |tx| update_settings_in(tx, &scope, actor, form).await).await
 }
 
 /// The step of [`update_settings`], in the caller's transaction, for `scope` (its permission
@@ -502,11 +504,17 @@ pub async fn update_settings_in(
     Ok(after)
 }
 
-/// Shows the actor's business's storefront on the platform's start page, or takes it off.
+/// Shows the actor's business's storefront on the platform's start page, or takes it off
+/// (`once` as for [`update_settings`]).
 #[cfg(feature = "server")]
-pub async fn set_listing(db: &sqlx::PgPool, actor: &crate::base::Actor, listed: bool) -> Result<(), Error> {
+pub async fn set_listing(
+    db: &sqlx::PgPool,
+    actor: &crate::base::Actor,
+    listed: bool,
+    once: Option<&crate::idempotency::Once>,
+) -> Result<(), Error> {
     let scope = actor.require(crate::base::Permission::ManageSettings)?;
-    crate::db::in_tenant_tx(db, scope.tenant, async |tx| set_listing_in(tx, &scope, actor, listed).await).await
+    crate::idempotency::run(db, scope.tenant, once, async |tx| set_listing_in(tx, &scope, actor, listed).await).await
 }
 
 /// The step of [`set_listing`], in the caller's transaction, for `scope` (its permission

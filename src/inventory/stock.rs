@@ -366,7 +366,8 @@ pub async fn adjust(
     .await
 }
 
-/// Sets when a variant counts as low at a location, and how many to reorder then.
+/// Sets when a variant counts as low at a location, and how many to reorder then. With `once`,
+/// a second request with the same key answers the first and writes nothing more.
 pub async fn set_reorder(
     db: &sqlx::PgPool,
     actor: &Actor,
@@ -374,6 +375,7 @@ pub async fn set_reorder(
     location: LocationId,
     point: i32,
     quantity: i32,
+    once: Option<&Once>,
 ) -> Result<(), Error> {
     let tenant = actor.require_at(Permission::ManageInventory, location)?.tenant;
     if !(0..=MAX_UNITS).contains(&point) {
@@ -382,18 +384,18 @@ pub async fn set_reorder(
     if !(0..=MAX_UNITS).contains(&quantity) {
         return Err(Error::invalid("reorder_quantity", "between 0 and 1,000,000"));
     }
-    let mut tx = tenant_tx(db, tenant).await?;
-    upsert_reorder(&mut tx, tenant, variant, location, point, quantity).await?;
-    let record = Change {
-        entity: "stock",
-        entity_id: format!("{}@{}", variant.0, location.0),
-        action: "reorder point set",
-        before: None,
-        after: Some(json!({ "reorder_point": point, "reorder_quantity": quantity })),
-    };
-    audit::record(&mut tx, tenant, actor, record).await?;
-    tx.commit().await?;
-    Ok(())
+    idempotency::run(db, tenant, once, async |tx| {
+        upsert_reorder(tx, tenant, variant, location, point, quantity).await?;
+        let record = Change {
+            entity: "stock",
+            entity_id: format!("{}@{}", variant.0, location.0),
+            action: "reorder point set",
+            before: None,
+            after: Some(json!({ "reorder_point": point, "reorder_quantity": quantity })),
+        };
+        audit::record(tx, tenant, actor, record).await
+    })
+    .await
 }
 
 /// Writes a level's reorder point and quantity (making the level when it is new) inside the

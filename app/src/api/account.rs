@@ -20,10 +20,16 @@ pub async fn end_session(session: Uuid) -> Result<(), AppError> {
     Ok(commerce::identity::account::end_session(db.primary(), &actor, session).await?)
 }
 
-/// Changes the signed-in person's password; their other sessions end.
+/// Changes the signed-in person's password; their other sessions end. The one-time key's
+/// fingerprint leaves the passwords out: it is kept, and a password is kept only as its hash.
 #[server(prefix = "/rpc", endpoint = "change_password")]
-pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    #[server(default)] submission: String,
+) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let once = super::submission(&actor, &submission, "change_password", &[])?;
     let current = crate::session::session_id().unwrap_or_default();
     let ip = crate::session::client().ip;
     Ok(commerce::identity::account::change_password(
@@ -33,6 +39,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
         &current_password,
         &new_password,
         &ip,
+        once.as_ref(),
     )
     .await?)
 }

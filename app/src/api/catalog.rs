@@ -73,14 +73,26 @@ pub async fn load_product(id: Option<Uuid>) -> Result<(Option<Product>, Vec<Cate
 /// from an older revision than the product's is refused, so two people editing at once cannot
 /// silently undo each other's changes.
 #[server(prefix = "/rpc", endpoint = "save_product", input = leptos::server_fn::codec::Json)]
-pub async fn save_product(id: Option<Uuid>, revision: Option<i64>, input: ProductInput) -> Result<Uuid, AppError> {
+pub async fn save_product(
+    id: Option<Uuid>,
+    revision: Option<i64>,
+    input: ProductInput,
+    #[server(default)] submission: String,
+) -> Result<Uuid, AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let fields = [
+        id.map(|id| id.to_string()).unwrap_or_default(),
+        revision.map(|r| r.to_string()).unwrap_or_default(),
+        serde_json::to_string(&input).unwrap_or_default(),
+    ];
+    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+    let once = super::submission(&actor, &submission, "save_product", &fields)?;
     let saved = match id {
         Some(id) => {
             let id = commerce::catalog::ProductId(id);
-            commerce::catalog::product::update(db.primary(), &actor, id, input, revision).await?
+            commerce::catalog::product::update(db.primary(), &actor, id, input, revision, once.as_ref()).await?
         }
-        None => commerce::catalog::product::create(db.primary(), &actor, input, None).await?,
+        None => commerce::catalog::product::create(db.primary(), &actor, input, once.as_ref()).await?,
     };
     Ok(saved.id.0)
 }
@@ -103,27 +115,41 @@ pub async fn load_categories() -> Result<Vec<Category>, AppError> {
 
 /// Adds a category, at the top or under another.
 #[server(prefix = "/rpc", endpoint = "add_category")]
-pub async fn add_category(name: String, #[server(default)] parent: String) -> Result<(), AppError> {
+pub async fn add_category(
+    name: String,
+    #[server(default)] parent: String,
+    #[server(default)] submission: String,
+) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let once = super::submission(&actor, &submission, "add_category", &[&name, &parent])?;
     let parent = super::optional_id(&parent, "parent")?.map(commerce::catalog::CategoryId);
-    commerce::catalog::category::create(db.primary(), &actor, &name, parent).await?;
+    commerce::catalog::category::create(db.primary(), &actor, &name, parent, once.as_ref()).await?;
     Ok(())
 }
 
 /// Renames or moves a category.
 #[server(prefix = "/rpc", endpoint = "edit_category")]
-pub async fn edit_category(id: Uuid, name: String, #[server(default)] parent: String) -> Result<(), AppError> {
+pub async fn edit_category(
+    id: Uuid,
+    name: String,
+    #[server(default)] parent: String,
+    #[server(default)] submission: String,
+) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
-    let parent = super::optional_id(&parent, "parent")?.map(commerce::catalog::CategoryId);
-    commerce::catalog::category::update(db.primary(), &actor, commerce::catalog::CategoryId(id), &name, parent).await?;
+    let once = super::submission(&actor, &submission, "edit_category", &[&id.to_string(), &name, &parent])?;
+    let (id, parent) =
+        (commerce::catalog::CategoryId(id), super::optional_id(&parent, "parent")?.map(commerce::catalog::CategoryId));
+    commerce::catalog::category::update(db.primary(), &actor, id, &name, parent, once.as_ref()).await?;
     Ok(())
 }
 
 /// Removes an empty category.
 #[server(prefix = "/rpc", endpoint = "delete_category")]
-pub async fn delete_category(id: Uuid) -> Result<(), AppError> {
+pub async fn delete_category(id: Uuid, #[server(default)] submission: String) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
-    Ok(commerce::catalog::category::delete(db.primary(), &actor, commerce::catalog::CategoryId(id)).await?)
+    let once = super::submission(&actor, &submission, "delete_category", &[&id.to_string()])?;
+    Ok(commerce::catalog::category::delete(db.primary(), &actor, commerce::catalog::CategoryId(id), once.as_ref())
+        .await?)
 }
 
 /// Opens an import of a CSV file ("products" or "stock") and starts it in the background;

@@ -19,8 +19,12 @@ pub async fn save_settings(
     vat_rate: String,
     #[server(default)] prices_include_tax: Option<String>,
     time_zone: String,
+    #[server(default)] submission: String,
 ) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let include = prices_include_tax.as_deref().unwrap_or_default();
+    let fields = [name.as_str(), &tagline, &currency, &vat_rate, include, &time_zone];
+    let once = super::submission(&actor, &submission, "save_settings", &fields)?;
     let form = commerce::identity::SettingsForm {
         name,
         tagline,
@@ -29,15 +33,19 @@ pub async fn save_settings(
         prices_include_tax: prices_include_tax.is_some(),
         time_zone,
     };
-    commerce::identity::update_settings(db.primary(), &actor, form).await?;
+    commerce::identity::update_settings(db.primary(), &actor, form, once.as_ref()).await?;
     Ok(())
 }
 
 /// Shows the business's storefront on the platform's start page (the box ticked), or takes it off.
 #[server(prefix = "/rpc", endpoint = "save_listing")]
-pub async fn save_listing(#[server(default)] listed: Option<String>) -> Result<(), AppError> {
+pub async fn save_listing(
+    #[server(default)] listed: Option<String>,
+    #[server(default)] submission: String,
+) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
-    Ok(commerce::identity::set_listing(db.primary(), &actor, listed.is_some()).await?)
+    let once = super::submission(&actor, &submission, "save_listing", &[listed.as_deref().unwrap_or_default()])?;
+    Ok(commerce::identity::set_listing(db.primary(), &actor, listed.is_some(), once.as_ref()).await?)
 }
 
 /// Adds a shop or warehouse.

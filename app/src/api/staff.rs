@@ -11,36 +11,52 @@ pub async fn load_staff() -> Result<StaffList, AppError> {
     Ok(commerce::identity::list_staff(db.primary(), &actor).await?)
 }
 
-/// Invites someone; answers the link to hand them, shown this once (it is also mailed to them).
+/// Invites someone; answers the link to hand them, shown this once (it is also mailed to
+/// them). A second press of the same form invites no one again and answers `None`.
 #[server(prefix = "/rpc", endpoint = "invite_staff")]
-pub async fn invite_staff(email: String, role: String) -> Result<String, AppError> {
+pub async fn invite_staff(
+    email: String,
+    role: String,
+    #[server(default)] submission: String,
+) -> Result<Option<String>, AppError> {
     let (db, mail, actor) = (super::db()?, super::mail()?, crate::session::require_actor()?);
+    let once = super::submission(&actor, &submission, "invite_staff", &[&email, &role])?;
     let choice = role_choice(&role)?;
     let base = crate::session::site().public_url;
-    Ok(commerce::identity::invite(db.primary(), &mail, &actor, &email, choice, &base).await?)
+    Ok(commerce::identity::invite(db.primary(), &mail, &actor, &email, choice, &base, once.as_ref()).await?)
 }
 
 /// Sends an open invitation again with a new link (the old one stops working); answers the
-/// link, shown this once (it is also mailed).
+/// link, shown this once (it is also mailed; `None` for a second press of the same form).
 #[server(prefix = "/rpc", endpoint = "resend_staff_invitation")]
-pub async fn resend_staff_invitation(id: Uuid) -> Result<String, AppError> {
+pub async fn resend_staff_invitation(
+    id: Uuid,
+    #[server(default)] submission: String,
+) -> Result<Option<String>, AppError> {
     let (db, mail, actor) = (super::db()?, super::mail()?, crate::session::require_actor()?);
+    let once = super::submission(&actor, &submission, "resend_staff_invitation", &[&id.to_string()])?;
     let base = crate::session::site().public_url;
-    Ok(commerce::identity::resend_invitation(db.primary(), &mail, &actor, id, &base).await?)
+    Ok(commerce::identity::resend_invitation(db.primary(), &mail, &actor, id, &base, once.as_ref()).await?)
 }
 
 /// Withdraws an open invitation: its link stops working.
 #[server(prefix = "/rpc", endpoint = "revoke_staff_invitation")]
-pub async fn revoke_staff_invitation(id: Uuid) -> Result<(), AppError> {
+pub async fn revoke_staff_invitation(id: Uuid, #[server(default)] submission: String) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
-    Ok(commerce::identity::revoke_invitation(db.primary(), &actor, id).await?)
+    let once = super::submission(&actor, &submission, "revoke_staff_invitation", &[&id.to_string()])?;
+    Ok(commerce::identity::revoke_invitation(db.primary(), &actor, id, once.as_ref()).await?)
 }
 
 /// Gives a member another role.
 #[server(prefix = "/rpc", endpoint = "change_staff_role")]
-pub async fn change_staff_role(user: Uuid, role: String) -> Result<(), AppError> {
+pub async fn change_staff_role(
+    user: Uuid,
+    role: String,
+    #[server(default)] submission: String,
+) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
-    Ok(commerce::identity::change_role(db.primary(), &actor, user, role_choice(&role)?).await?)
+    let once = super::submission(&actor, &submission, "change_staff_role", &[&user.to_string(), &role])?;
+    Ok(commerce::identity::change_role(db.primary(), &actor, user, role_choice(&role)?, once.as_ref()).await?)
 }
 
 #[cfg(feature = "ssr")]
@@ -50,17 +66,26 @@ fn role_choice(text: &str) -> Result<commerce::identity::RoleChoice, commerce::E
 
 /// Binds a member to some of the business's locations (none: every location).
 #[server(prefix = "/rpc", endpoint = "bind_staff_locations")]
-pub async fn bind_staff_locations(user: Uuid, #[server(default)] locations: Vec<Uuid>) -> Result<(), AppError> {
+pub async fn bind_staff_locations(
+    user: Uuid,
+    #[server(default)] locations: Vec<Uuid>,
+    #[server(default)] submission: String,
+) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let mut fields: Vec<String> = vec![user.to_string()];
+    fields.extend(locations.iter().map(Uuid::to_string));
+    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+    let once = super::submission(&actor, &submission, "bind_staff_locations", &fields)?;
     let locations: Vec<_> = locations.into_iter().map(commerce::base::LocationId).collect();
-    Ok(commerce::identity::bind_locations(db.primary(), &actor, user, &locations).await?)
+    Ok(commerce::identity::bind_locations(db.primary(), &actor, user, &locations, once.as_ref()).await?)
 }
 
 /// Lets a member sign in again, or stops them.
 #[server(prefix = "/rpc", endpoint = "set_staff_active")]
-pub async fn set_staff_active(user: Uuid, active: bool) -> Result<(), AppError> {
+pub async fn set_staff_active(user: Uuid, active: bool, #[server(default)] submission: String) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
-    Ok(commerce::identity::set_active(db.primary(), &actor, user, active).await?)
+    let once = super::submission(&actor, &submission, "set_staff_active", &[&user.to_string(), &active.to_string()])?;
+    Ok(commerce::identity::set_active(db.primary(), &actor, user, active, once.as_ref()).await?)
 }
 
 /// What an invitation link offers.

@@ -74,16 +74,28 @@ pub async fn adjust_stock(
         .await?)
 }
 
-/// Sets a variant's reorder point and quantity at a location.
+/// Sets a variant's reorder point and quantity at a location; answers them as saved.
 #[server(prefix = "/rpc", endpoint = "set_reorder")]
-pub async fn set_reorder(variant: Uuid, location: Uuid, point: String, quantity: String) -> Result<(), AppError> {
+pub async fn set_reorder(
+    variant: Uuid,
+    location: Uuid,
+    reorder_point: String,
+    reorder_quantity: String,
+    #[server(default)] submission: String,
+) -> Result<(i32, i32), AppError> {
+    let (point, quantity) = (reorder_point, reorder_quantity);
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let (variant_text, location_text) = (variant.to_string(), location.to_string());
+    let once =
+        super::submission(&actor, &submission, "set_reorder", &[&variant_text, &location_text, &point, &quantity])?;
     let number = |text: &str, field: &str| {
         text.trim().parse::<i32>().map_err(|_| commerce::Error::invalid(field, "a whole number of units"))
     };
     let (point, quantity) = (number(&point, "reorder_point")?, number(&quantity, "reorder_quantity")?);
     let (variant, location) = (commerce::catalog::VariantId(variant), commerce::base::LocationId(location));
-    Ok(commerce::inventory::stock::set_reorder(db.primary(), &actor, variant, location, point, quantity).await?)
+    commerce::inventory::stock::set_reorder(db.primary(), &actor, variant, location, point, quantity, once.as_ref())
+        .await?;
+    Ok((point, quantity))
 }
 
 /// A variant's story: its levels at every location and its movements, newest first.
@@ -98,13 +110,29 @@ pub struct VariantHistory {
 /// The levels and the last 200 movements of one variant.
 #[server(prefix = "/rpc", endpoint = "load_variant_history")]
 pub async fn load_variant_history(variant: Uuid) -> Result<VariantHistory, AppError> {
-    use commerce::inventory::{LevelQuery, levels};
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
     let variant = commerce::catalog::VariantId(variant);
-    let movements = levels::movements(db.read(), &actor, variant, None, None, 200).await?;
+    let movements = commerce::inventory::levels::movements(db.read(), &actor, variant, None, None, 200).await?;
+    Ok(VariantHistory { levels: variant_levels(&db, &actor, variant).await?, movements })
+}
+
+/// One variant's levels, for the heading and the forms of its stock page, which stay as they
+/// are (with what is being typed in them) while its figures reload after a change.
+#[server(prefix = "/rpc", endpoint = "load_variant_levels")]
+pub async fn load_variant_levels(variant: Uuid) -> Result<Vec<StockLevel>, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(variant_levels(&db, &actor, commerce::catalog::VariantId(variant)).await?)
+}
+
+#[cfg(feature = "ssr")]
+async fn variant_levels(
+    db: &commerce::db::Db,
+    actor: &commerce::base::Actor,
+    variant: commerce::catalog::VariantId,
+) -> Result<Vec<StockLevel>, commerce::Error> {
+    use commerce::inventory::{LevelQuery, levels};
     let query = LevelQuery { variant: Some(variant), ..LevelQuery::default() };
-    let levels = levels::list(db.read(), &actor, &query, None, 100).await?.into_iter().map(|(l, _)| l).collect();
-    Ok(VariantHistory { levels, movements })
+    Ok(levels::list(db.read(), actor, &query, None, 100).await?.into_iter().map(|(l, _)| l).collect())
 }
 
 /// Recent receipts (their costs in the business's currency) and the locations goods can arrive at.
@@ -139,7 +167,38 @@ pub async fn receive_stock(
         reference,
         lines,
     };
-    Ok(commerce::inventory::stock::receive(db.primary(), &actor, input, once.as_ref()).await?)
+    Ok(commerce::inventory::stock::receive(db.primary(), &actor, input, once.as_ref())
+        .await
+        .map_err(|e| by_item(e, &typed))?)
+}
+
+/// The domain names a problem with one line of a receipt or transfer by its place
+/// (`lines[2].unit_cost`); the form has one box for all the lines, so the problem is said
+/// there, naming the item as it was typed.
+#[cfg(feature = "ssr")]
+fn by_item(error: commerce::Error, typed: &[commerce::inventory::TypedLine]) -> commerce::Error {
+    use commerce::Error;
+    let name = |(field, message): (String, String)| {
+        let place = field.strip_prefix("lines[").and_then(|rest| rest.split_once(']'));
+        let item = place.and_then(|(i, _)| i.parse::<usize>().ok()).and_then(|i| typed.get(i));
+        let what = match place.map(|(_, rest)| rest) {
+            Some(".unit_cost") => ", unit cost",
+            Some(".quantity") => ", units",
+            _ => "",
+        };
+        match item {
+            Some(line) => ("lines".to_owned(), format!("{}{what}: {message}", line.code)),
+            None => (field, message),
+        }
+    };
+    match error {
+        Error::Invalid { field, message } => {
+            let (field, message) = name((field, message));
+            Error::Invalid { field, message }
+        }
+        Error::InvalidFields(problems) => Error::InvalidFields(problems.into_iter().map(name).collect()),
+        other => other,
+    }
 }
 
 /// One receipt with its lines.
@@ -181,7 +240,9 @@ pub async fn draft_transfer(
     let typed = commerce::inventory::parse_lines(&lines, false)?;
     let found = variants_for(&db, &actor, &typed).await?;
     let (from, to) = (commerce::base::LocationId(from), commerce::base::LocationId(to));
-    commerce::inventory::transfer::create(db.primary(), &actor, from, to, &found, &note, once.as_ref()).await?;
+    commerce::inventory::transfer::create(db.primary(), &actor, from, to, &found, &note, once.as_ref())
+        .await
+        .map_err(|e| by_item(e, &typed))?;
     Ok(())
 }
 

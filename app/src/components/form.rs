@@ -27,17 +27,77 @@ where
 
 /// What was typed into `field` of a form the browser posted without the script and that came
 /// back refused: the server keeps the fields (never a password) in the address, as `__f.<field>`.
+/// An address may also open a one-form page filled in this way (a reorder opens a receipt).
+/// Where a page has several forms, [`sent`] says which form's fields these are.
 pub fn typed(field: &str) -> Option<String> {
     use_query_map().with_untracked(|q| q.get(&format!("__f.{field}")))
 }
 
-/// The message for `field` when the last submission was refused because of it (among others).
+/// What was typed into `field` of the form whose server function is `S`, when that form came
+/// back refused (see [`typed`]); nothing when another form of the page did.
+pub fn sent<S: ServerFn>(field: &str) -> Option<String> {
+    let ours = use_query_map().with_untracked(|q| q.get_str("__path") == Some(S::PATH));
+    ours.then(|| typed(field)).flatten()
+}
+
+/// Whether a checkbox of the form whose server function is `S` is ticked: as it was sent, when
+/// the form came back refused (an unticked box sends nothing, so its absence is the answer),
+/// else as `saved`.
+pub fn ticked<S: ServerFn>(field: &str, saved: bool) -> bool {
+    let ours = use_query_map().with_untracked(|q| q.get_str("__path") == Some(S::PATH));
+    if ours { typed(field).is_some() } else { saved }
+}
+
+/// How many times `action` has succeeded: what a page's data reloads on. A refusal reloads
+/// nothing, so the form it refused, drawn from that data, keeps what was typed in it.
+pub fn successes<S>(action: ServerAction<S>) -> Memo<usize>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Memo::new(move |before: Option<&usize>| {
+        let version = action.version().get();
+        if action.value().with(|v| matches!(v, Some(Ok(_)))) { version } else { before.copied().unwrap_or(0) }
+    })
+}
+
+/// The message for `field` when the last submission was refused because of it (among others);
+/// several problems with one field (the lines of a receipt) are said together.
 fn message_for(error: Option<AppError>, field: &str) -> Option<String> {
     match error? {
         AppError::Domain(error) => {
-            error.field_problems().into_iter().find(|(f, _)| *f == field).map(|(_, message)| message.to_owned())
+            let messages: Vec<&str> =
+                error.field_problems().into_iter().filter(|(f, _)| *f == field).map(|(_, m)| m).collect();
+            (!messages.is_empty()).then(|| messages.join("; "))
         }
         _ => None,
+    }
+}
+
+/// Whether a control of the form shows problems with `problem`: `beside` lists the fields its
+/// controls show (as [`Field`] and [`FieldError`] name them), `name[]` standing for every item
+/// of a list (`name[0]`, `name[1].price`) but not for `name` itself.
+fn shown_beside(problem: &str, beside: &[&str]) -> bool {
+    beside.iter().any(|shown| match shown.strip_suffix("[]") {
+        Some(list) => problem.strip_prefix(list).is_some_and(|rest| rest.starts_with('[')),
+        None => problem == *shown,
+    })
+}
+
+/// What [`FormAlert`] says of `error`, given the fields shown `beside` the form's controls.
+fn alert_text(error: &AppError, beside: &[&str]) -> Option<String> {
+    let AppError::Domain(error @ (commerce::Error::Invalid { .. } | commerce::Error::InvalidFields(_))) = error else {
+        return Some(error.to_string());
+    };
+    let problems = error.field_problems();
+    let unseen: Vec<&str> =
+        problems.iter().filter(|(field, _)| !shown_beside(field, beside)).map(|(_, message)| *message).collect();
+    match (unseen.is_empty(), problems.len() - unseen.len()) {
+        (true, 0 | 1) => None,
+        (true, marked) => Some(format!("{marked} fields need mending; each says what is wrong beside it.")),
+        (false, 0) => Some(unseen.join("; ")),
+        (false, 1) => Some(format!("{}. One more field says what is wrong beside it.", unseen.join("; "))),
+        (false, marked) => Some(format!("{}. {marked} more fields say what is wrong beside them.", unseen.join("; "))),
     }
 }
 
@@ -68,7 +128,9 @@ pub fn Field(
     value: String,
 ) -> impl IntoView {
     let message = move || message_for(error.get(), name);
-    let value = typed(name).unwrap_or(value);
+    // Filled in again only when this field's own form came back refused: another form of the
+    // page may have a field of the same name.
+    let value = if error.with_untracked(Option::is_some) { typed(name).unwrap_or(value) } else { value };
     let id = if id.is_empty() { name } else { id };
     let error_id = format!("{id}-error");
     view! {
@@ -104,16 +166,17 @@ pub fn FieldError(
     view! { <p class="field-error" role="alert">{move || message_for(error.get(), &field)}</p> }
 }
 
-/// The refusal of the last submission when it is about the whole form, not one field.
+/// The refusal of the last submission when it is about the whole form, or about a field that
+/// no control of the form shows. `beside` lists the fields its controls show (see
+/// [`shown_beside`]); any other field's problem is said here, so that no refusal goes unseen.
 #[component]
-pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
-    let text = move || match error.get()? {
-        AppError::Domain(commerce::Error::Invalid { .. }) => None,
-        AppError::Domain(commerce::Error::InvalidFields(problems)) => {
-            Some(format!("{} fields need mending; each says what is wrong beside it.", problems.len()))
-        }
-        other => Some(other.to_string()),
-    };
+pub fn FormAlert(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    /// The fields whose problems are shown beside the form's controls.
+    #[prop(optional)]
+    beside: &'static [&'static str],
+) -> impl IntoView {
+    let text = move || error.with(|error| error.as_ref().and_then(|error| alert_text(error, beside)));
     view! {
         <Show when=move || text().is_some()>
             <div class="form-alert" role="alert">{text}</div>
@@ -159,4 +222,35 @@ where
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{alert_text, shown_beside};
+    use crate::AppError;
+
+    fn refused(problems: &[(&str, &str)]) -> AppError {
+        let problems = problems.iter().map(|(f, m)| ((*f).to_owned(), (*m).to_owned())).collect();
+        AppError::Domain(commerce::Error::invalid_all(problems).unwrap_err())
+    }
+
+    #[test]
+    fn a_refusal_no_control_shows_is_said_above_the_form() {
+        assert!(shown_beside("counts[3]", &["counts[]"]) && !shown_beside("counts", &["counts[]"]));
+        assert!(shown_beside("name", &["name"]) && !shown_beside("name.first", &["name"]));
+        let slug = refused(&[("slug", "this address was taken meanwhile")]);
+        assert_eq!(alert_text(&slug, &[]).as_deref(), Some("this address was taken meanwhile"));
+        assert_eq!(alert_text(&slug, &["slug"]), None, "said beside its field, not twice");
+        let two = refused(&[("name", "give it a name"), ("vat_rate", "enter a percentage")]);
+        assert_eq!(
+            alert_text(&two, &["name", "vat_rate"]).as_deref(),
+            Some("2 fields need mending; each says what is wrong beside it.")
+        );
+        assert_eq!(
+            alert_text(&two, &["name"]).as_deref(),
+            Some("enter a percentage. One more field says what is wrong beside it.")
+        );
+        let conflict = AppError::Domain(commerce::Error::conflict(commerce::Clash::WrongState, "voided already"));
+        assert_eq!(alert_text(&conflict, &["name"]).as_deref(), Some("voided already"));
+    }
 }

@@ -9,7 +9,9 @@ mod table;
 mod ui;
 mod workspace;
 
-pub use form::{Field, FieldError, FormAlert, SubmissionKey, clear_after_success, failed, typed};
+pub use form::{
+    Field, FieldError, FormAlert, SubmissionKey, clear_after_success, failed, sent, successes, ticked, typed,
+};
 pub use gate::{Gate, Needs};
 pub use live::follow_events;
 pub use status::{ErrorPanel, NotFoundPage};

@@ -3,7 +3,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::{SetBusinessStatus, load_platform_overview};
-use crate::components::{Badge, BadgeTone, EmptyState, Gate, Loaded, NavLink, Needs, PageHeader, StatTile, Workspace};
+use crate::components::{
+    Badge, BadgeTone, EmptyState, Gate, Loaded, NavLink, Needs, PageHeader, StatTile, Workspace, successes,
+};
 
 /// The platform's pages, as its side navigation lists them.
 pub const PLATFORM_NAV: &[NavLink] = &[NavLink { href: "/platform", label: "Businesses", needs: None }];
@@ -13,7 +15,8 @@ pub const PLATFORM_NAV: &[NavLink] = &[NavLink { href: "/platform", label: "Busi
 pub fn PlatformHome() -> impl IntoView {
     // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let set_status = ServerAction::<SetBusinessStatus>::new();
-    let overview = Resource::new(move || set_status.version().get(), |_| load_platform_overview());
+    let changed = successes(set_status);
+    let overview = Resource::new(move || changed.get(), |_| load_platform_overview());
     view! {
         <Title text="Platform" />
         <Gate needs=Needs::PlatformAdmin let:actor>

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{LogInShopper, LogOutShopper, RegisterShopper, current_actor, load_storefront};
-use crate::components::{Field, FormAlert, Loaded, failed};
+use crate::components::{Field, FormAlert, Loaded, failed, successes};
 
 /// `/store/{slug}/account`: a shopper signs in, opens an account, or signs out.
 #[component]
@@ -15,7 +15,8 @@ pub fn StoreAccountPage() -> impl IntoView {
     let log_in = ServerAction::<LogInShopper>::new();
     let register = ServerAction::<RegisterShopper>::new();
     // Signing in or up answers with this same address, so who is signed in is asked again.
-    let actor = Resource::new(move || (log_in.version().get(), register.version().get()), |_| current_actor());
+    let (logged_in, registered) = (successes(log_in), successes(register));
+    let actor = Resource::new(move || (logged_in.get(), registered.get()), |_| current_actor());
     view! {
         <Loaded resource=store let:store>
             <Title text=format!("Your account · {}", store.tenant.name) formatter=|text: String| text />
@@ -76,7 +77,7 @@ fn SignInForm(slug: String, action: ServerAction<LogInShopper>) -> impl IntoView
                 <input type="hidden" name="slug" value=slug />
                 <Field label="Email" name="email" id="login_email" kind="email" autocomplete="username" error />
                 <Field label="Password" name="password" id="login_password" kind="password" autocomplete="current-password" error />
-                <FormAlert error />
+                <FormAlert error beside=&["email", "password"] />
                 <button type="submit" class="btn btn-primary w-full">"Sign in"</button>
             </ActionForm>
         </section>
@@ -95,7 +96,7 @@ fn RegisterForm(slug: String, action: ServerAction<RegisterShopper>) -> impl Int
                 <Field label="Email address" name="email" id="register_email" kind="email" autocomplete="email" error />
                 <Field label="Phone (for deliveries)" name="phone" id="register_phone" kind="tel" autocomplete="tel" error />
                 <Field label="Choose a password" name="password" id="register_password" kind="password" autocomplete="new-password" hint="At least 10 characters, not a common password." error />
-                <FormAlert error />
+                <FormAlert error beside=&["name", "email", "phone", "password"] />
                 <button type="submit" class="btn btn-secondary w-full">"Open my account"</button>
             </ActionForm>
         </section>

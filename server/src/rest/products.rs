@@ -455,7 +455,7 @@ pub async fn replace(
     let input = body.value.into_input()?;
     Ok(with_etag(
         StatusCode::OK,
-        catalog::product::update(state.db.primary(), &actor, ProductId(id), input, revision).await?,
+        catalog::product::update(state.db.primary(), &actor, ProductId(id), input, revision, None).await?,
     ))
 }
 

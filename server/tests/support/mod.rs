@@ -46,7 +46,7 @@ pub async fn client(business: &builders::Business, scopes: &[&str]) -> (String, 
 /// An API client made by this owner, with these scopes; answers (client id, secret).
 pub async fn client_of(db: &PgPool, owner: &Actor, scopes: &[&str]) -> (String, String) {
     let scopes: Vec<String> = scopes.iter().map(|s| (*s).to_owned()).collect();
-    let made = commerce::identity::api_client::create(db, owner, "ERP", &scopes).await.unwrap();
+    let made = commerce::identity::api_client::create(db, owner, "ERP", &scopes, None).await.unwrap().unwrap();
     (made.client_id, made.client_secret)
 }
 

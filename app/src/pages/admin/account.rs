@@ -4,19 +4,24 @@ use leptos::prelude::*;
 
 use super::AdminPage;
 use crate::api::{ChangePassword, EndSession, load_sessions};
-use crate::components::{Field, FormAlert, Loaded, Needs, PageHeader, business_time, failed};
+use crate::components::{
+    Field, FormAlert, Loaded, Needs, PageHeader, SubmissionKey, business_time, clear_after_success, failed, successes,
+};
 
 /// `/admin/account`: the signed-in person's password and sessions.
 #[component]
 pub fn AccountPage() -> impl IntoView {
     // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let end = ServerAction::<EndSession>::new();
-    let sessions = Resource::new(move || end.version().get(), |_| load_sessions());
+    let change = ServerAction::<ChangePassword>::new();
+    // A new password ends the other sessions, so the list is read again after it too.
+    let (ended, changed) = (successes(end), successes(change));
+    let sessions = Resource::new(move || (ended.get(), changed.get()), |_| load_sessions());
     view! {
         <AdminPage title="Your account" needs=Needs::SignedIn let:actor>
             <PageHeader title="Your account" subtitle=describe(&actor) />
             <div class="grid gap-6 lg:grid-cols-2">
-                <PasswordForm />
+                <PasswordForm action=change />
                 <Sessions end sessions />
             </div>
         </AdminPage>
@@ -31,17 +36,19 @@ fn describe(actor: &Actor) -> String {
 }
 
 #[component]
-fn PasswordForm() -> impl IntoView {
-    let action = ServerAction::<ChangePassword>::new();
+fn PasswordForm(action: ServerAction<ChangePassword>) -> impl IntoView {
     let error = failed(action);
     let done = move || matches!(action.value().get(), Some(Ok(())));
+    let form = NodeRef::<leptos::html::Form>::new();
+    clear_after_success(form, action.value().into());
     view! {
         <section class="card">
             <h2 class="font-semibold text-slate-900">"Change your password"</h2>
-            <ActionForm action attr:class="mt-4 space-y-4">
+            <ActionForm action node_ref=form attr:class="mt-4 space-y-4">
+                <SubmissionKey renew=action.version() />
                 <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" error />
                 <Field label="New password" name="new_password" kind="password" autocomplete="new-password" hint="At least 10 characters, not a common password." error />
-                <FormAlert error />
+                <FormAlert error beside=&["current_password", "new_password"] />
                 <Show when=done>
                     <p class="notice" role="status">"Password changed. Your other sessions have been signed out."</p>
                 </Show>

@@ -4,7 +4,10 @@ use leptos::prelude::*;
 
 use super::AdminPage;
 use crate::api::{CreateApiClient, RevokeApiClient, load_api_clients};
-use crate::components::{Badge, BadgeTone, EmptyState, Field, FormAlert, Loaded, Needs, PageHeader, failed};
+use crate::components::{
+    Badge, BadgeTone, EmptyState, Field, FormAlert, Loaded, Needs, PageHeader, SubmissionKey, clear_after_success,
+    failed, successes, ticked,
+};
 
 /// `/admin/api-clients`: integrations allowed into the business's data through the REST API.
 #[component]
@@ -12,7 +15,8 @@ pub fn ApiClientsPage() -> impl IntoView {
     // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let create = ServerAction::<CreateApiClient>::new();
     let revoke = ServerAction::<RevokeApiClient>::new();
-    let clients = Resource::new(move || (create.version().get(), revoke.version().get()), |_| load_api_clients());
+    let (created, revoked) = (successes(create), successes(revoke));
+    let clients = Resource::new(move || (created.get(), revoked.get()), |_| load_api_clients());
     view! {
         <AdminPage title="API clients" needs=Needs::Permission(Permission::ManageApiClients) let:_actor>
             <PageHeader title="API clients" subtitle="Let your other systems (accounting, ERP, delivery partners) use your data through the REST API." />
@@ -28,7 +32,11 @@ fn ClientsPanel(
     clients: Resource<Result<Vec<ApiClientView>, crate::AppError>>,
 ) -> impl IntoView {
     let error = failed(create);
-    let created = move || create.value().get().and_then(Result::ok);
+    let created = move || create.value().get().and_then(Result::ok).flatten();
+    // A second press of the same form made nothing, and its answer has no secret to show.
+    let repeated = move || matches!(create.value().get(), Some(Ok(None)));
+    let form = NodeRef::<leptos::html::Form>::new();
+    clear_after_success(form, create.value().into());
     let scopes_error = move || match error.get() {
         Some(crate::AppError::Domain(commerce::Error::Invalid { field, message })) if field == "scopes" => {
             Some(message)
@@ -38,7 +46,8 @@ fn ClientsPanel(
     view! {
         <section class="card mb-6">
             <h2 class="font-semibold text-slate-900">"New API client"</h2>
-            <ActionForm action=create attr:class="mt-4 space-y-4">
+            <ActionForm action=create node_ref=form attr:class="mt-4 space-y-4">
+                <SubmissionKey renew=create.version() />
                 <Field label="Name" name="name" hint="What it is for, such as “Sage accounting export”." error />
                 <fieldset>
                     <legend class="label">"What it may use"</legend>
@@ -47,9 +56,10 @@ fn ClientsPanel(
                             ["read", "write"].into_iter().enumerate().map(move |(j, access)| {
                                 let scope = format!("{}:{access}", module.code());
                                 let name = format!("scopes[{}]", i * 2 + j);
+                                let checked = ticked::<CreateApiClient>(&name, false);
                                 view! {
                                     <label class="flex items-center gap-2 text-sm">
-                                        <input type="checkbox" name=name value=scope.clone() />
+                                        <input type="checkbox" name=name value=scope.clone() checked=checked />
                                         <code>{scope}</code>
                                     </label>
                                 }
@@ -58,9 +68,15 @@ fn ClientsPanel(
                     </div>
                     <p class="field-error" role="alert">{scopes_error}</p>
                 </fieldset>
-                <FormAlert error />
-                <button type="submit" class="btn btn-primary">"Create client"</button>
+                <FormAlert error beside=&["name", "scopes"] />
+                // Held while the client is made, so that a second press cannot replace the secret shown.
+                <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>"Create client"</button>
             </ActionForm>
+            <Show when=repeated>
+                <p class="notice mt-4" role="status" data-testid="client-repeated">
+                    "This client was made by your first press, and its secret was shown then; it is not kept. If you did not copy it, revoke the client below and make another."
+                </p>
+            </Show>
             <Show when=move || created().is_some()>
                 <div class="notice mt-4" role="status">
                     <p class="font-medium">"Copy the secret now: it is shown only this once."</p>

@@ -1,10 +1,14 @@
 use commerce::base::Permission;
 use commerce::catalog::Category;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use super::AdminPage;
 use crate::api::{AddCategory, DeleteCategory, EditCategory, load_categories};
-use crate::components::{DataTable, EmptyState, Field, FieldError, FormAlert, Loaded, Needs, PageHeader, failed};
+use crate::components::{
+    DataTable, EmptyState, Field, FieldError, FormAlert, Loaded, Needs, PageHeader, SubmissionKey, clear_after_success,
+    failed, sent, successes,
+};
 
 /// `/admin/categories`: the category tree; add, rename, move and remove categories.
 #[component]
@@ -13,10 +17,8 @@ pub fn CategoriesPage() -> impl IntoView {
     let add = ServerAction::<AddCategory>::new();
     let edit = ServerAction::<EditCategory>::new();
     let remove = ServerAction::<DeleteCategory>::new();
-    let categories = Resource::new(
-        move || (add.version().get(), edit.version().get(), remove.version().get()),
-        |_| load_categories(),
-    );
+    let (added, edited, removed) = (successes(add), successes(edit), successes(remove));
+    let categories = Resource::new(move || (added.get(), edited.get(), removed.get()), |_| load_categories());
     view! {
         <AdminPage title="Categories" needs=Needs::Permission(Permission::ViewCatalog) let:actor>
             {
@@ -24,6 +26,8 @@ pub fn CategoriesPage() -> impl IntoView {
                 let error = failed(add);
                 let (edit_failed, remove_failed) = (failed(edit), failed(remove));
                 let row_error = Signal::derive(move || edit_failed.get().or_else(|| remove_failed.get()));
+                let add_form = NodeRef::<leptos::html::Form>::new();
+                clear_after_success(add_form, add.value().into());
                 view! {
                     <PageHeader title="Categories" subtitle="How products are grouped, in the back office and on the storefront.">
                         <a class="btn btn-secondary" href="/admin/products">"Products"</a>
@@ -32,12 +36,13 @@ pub fn CategoriesPage() -> impl IntoView {
                         {let for_form = tree.clone(); manage.then(move || view! {
                             <section class="card mb-6">
                                 <h2 class="font-semibold text-slate-900">"Add a category"</h2>
-                                <ActionForm action=add attr:class="mt-4 grid gap-4 sm:grid-cols-[1fr_1fr_auto] sm:items-start">
+                                <ActionForm action=add node_ref=add_form attr:class="mt-4 grid gap-4 sm:grid-cols-[1fr_1fr_auto] sm:items-start">
+                                    <SubmissionKey renew=add.version() />
                                     <Field label="Name" name="name" error />
                                     <ParentSelect id="parent" tree=for_form current=None error />
                                     <button type="submit" class="btn btn-primary sm:mt-6">"Add"</button>
                                 </ActionForm>
-                                <FormAlert error />
+                                <FormAlert error beside=&["name", "parent"] />
                             </section>
                         })}
                         <FormAlert error=row_error />
@@ -56,7 +61,11 @@ fn ParentSelect(
     current: Option<Category>,
     error: Signal<Option<crate::AppError>>,
 ) -> impl IntoView {
-    let chosen = current.as_ref().and_then(|c| c.parent).map(|p| p.0.to_string()).unwrap_or_default();
+    // A new category's form sent back refused keeps the parent chosen.
+    let chosen = match &current {
+        Some(category) => category.parent.map(|p| p.0.to_string()).unwrap_or_default(),
+        None => sent::<AddCategory>("parent").unwrap_or_default(),
+    };
     let own = current.as_ref().map(|c| c.id);
     view! {
         <div class="field">
@@ -94,6 +103,11 @@ fn CategoryTable(
                 let indent = ["pl-4", "pl-9", "pl-14", "pl-20"][usize::try_from(c.depth).unwrap_or(0).min(3)];
                 let id = c.id.0;
                 let all = all.clone();
+                // One key per removal, renewed once it is answered, as `SubmissionKey` does for a form.
+                let remove_key = Memo::new(move |_| {
+                    remove.version().track();
+                    uuid::Uuid::now_v7().to_string()
+                });
                 view! {
                     <tr data-testid="category">
                         <td class=indent><span class="font-medium">{c.name.clone()}</span></td>
@@ -104,12 +118,24 @@ fn CategoryTable(
                             view! {
                                 <td>
                                     <ActionForm action=edit attr:class="flex flex-wrap items-end gap-2">
+                                        <SubmissionKey renew=edit.version() />
                                         <input type="hidden" name="id" value=id.to_string() />
                                         <label class="sr-only" for=name_id.clone()>"Name"</label>
                                         <input class="input input-sm w-40" id=name_id name="name" value=c.name.clone() />
                                         <div class="w-48"><ParentSelect id=parent_id tree=all current=Some(c.clone()) error=no_error /></div>
                                         <button type="submit" class="btn btn-secondary btn-sm">"Save"</button>
-                                        <button type="button" class="btn btn-secondary btn-sm" on:click=move |_| { remove.dispatch(DeleteCategory { id }); }>"Remove"</button>
+                                        // Without the script, the row's form goes to the removal instead.
+                                        <button
+                                            type="submit"
+                                            class="btn btn-secondary btn-sm"
+                                            formaction=DeleteCategory::url()
+                                            on:click=move |ev| {
+                                                ev.prevent_default();
+                                                remove.dispatch(DeleteCategory { id, submission: remove_key.get_untracked() });
+                                            }
+                                        >
+                                            "Remove"
+                                        </button>
                                     </ActionForm>
                                 </td>
                             }

@@ -81,7 +81,7 @@ fn ImportPanel() -> impl IntoView {
                     format!("Columns: {}. Each row sets what is on hand at a location.", STOCK_COLUMNS.join(", "))
                 }}
             </p>
-            <FormAlert error />
+            <FormAlert error beside=&["file"] />
             <div class="mt-4 flex flex-wrap gap-2">
                 <button type="button" class="btn btn-secondary" disabled=running on:click=move |_| submit(true)>"Preview"</button>
                 <button type="button" class="btn btn-primary" disabled=running on:click=move |_| submit(false)>"Import"</button>

@@ -59,7 +59,7 @@ fn AcceptForm(invitation: InvitationPreview, token: String, signed_in_as: Option
                     <Field label="Choose a password" name="password" kind="password" autocomplete="new-password" hint="At least 10 characters, not a common password." error />
                 }.into_any()
             }}
-            <FormAlert error />
+            <FormAlert error beside=&["name", "password"] />
             <button type="submit" class="btn btn-primary w-full">"Join the team"</button>
         </ActionForm>
         <Show when=move || !is_invited>

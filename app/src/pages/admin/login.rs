@@ -25,7 +25,7 @@ pub fn LoginPage() -> impl IntoView {
                     <input type="hidden" name="next" value=next />
                     <Field label="Email" name="email" kind="email" autocomplete="username" error />
                     <Field label="Password" name="password" kind="password" autocomplete="current-password" error />
-                    <FormAlert error />
+                    <FormAlert error beside=&["email", "password"] />
                     <button type="submit" class="btn btn-primary w-full" disabled=move || action.pending().get()>
                         {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
                     </button>

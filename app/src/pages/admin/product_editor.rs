@@ -209,6 +209,12 @@ fn Editor(
             .or_else(|| remove.value().get().and_then(Result::err))
     });
     let saved = RwSignal::new(false);
+    // One key per save, renewed once it is answered: a double click saves once (a new product
+    // is made once) rather than the second press being refused as out of date.
+    let save_key = Memo::new(move |_| {
+        save.version().track();
+        Uuid::now_v7().to_string()
+    });
     let navigate = use_navigate();
     Effect::new(move || {
         if let Some(Ok(saved_id)) = save.value().get() {
@@ -285,7 +291,7 @@ fn Editor(
             // The marketplace vendor that sells it is not shown here, so it is kept as it is.
             vendor: Keep::Unchanged,
         };
-        save.dispatch(SaveProduct { id, revision, input });
+        save.dispatch(SaveProduct { id, revision, input, submission: save_key.get_untracked() });
     };
     view! {
         <PageHeader title=title subtitle=format!("Prices in {}.", currency.code())>
@@ -362,7 +368,7 @@ fn Editor(
             </section>
             }.into_any()}
         </fieldset>
-        <FormAlert error />
+        <FormAlert error beside=PRODUCT_FIELDS />
         <Show when=move || saved.get()><p class="notice mt-4" role="status">"Saved."</p></Show>
         {manage.then(|| view! {
             <div class="mt-4 flex flex-wrap gap-2">
@@ -436,6 +442,10 @@ fn VariantTable(
         <FieldError error field="variants" />
     }
 }
+
+/// The fields whose problems the editor shows beside their controls; any other is said above
+/// the save button.
+const PRODUCT_FIELDS: &[&str] = &["name", "brand", "category", "description", "options", "variants", "variants[]"];
 
 /// A text field bound to a signal, with its error beneath.
 #[component]

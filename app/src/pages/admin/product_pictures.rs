@@ -74,7 +74,7 @@ pub fn Pictures(product: Option<Uuid>, images: Vec<ProductImage>, manage: bool) 
                             {move || if uploading.get() { "Uploading…" } else { "Upload" }}
                         </button>
                     </form>
-                    <FormAlert error=upload_error_signal />
+                    <FormAlert error=upload_error_signal beside=&["file", "alt"] />
                 }.into_any(),
                 (_, false) => ().into_any(),
             }}

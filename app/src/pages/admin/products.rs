@@ -8,7 +8,9 @@ use uuid::Uuid;
 
 use super::AdminPage;
 use crate::api::{ProductList, SetProductsStatus, load_products};
-use crate::components::{Badge, BadgeTone, DataTable, EmptyState, FormAlert, Loaded, Needs, PageHeader, failed};
+use crate::components::{
+    Badge, BadgeTone, DataTable, EmptyState, FormAlert, Loaded, Needs, PageHeader, failed, successes,
+};
 
 /// `/admin/products`: the catalog, searched (typos forgiven) and filtered by status and
 /// category through a plain GET form, with a bulk status change for those who may edit.
@@ -18,10 +20,9 @@ pub fn ProductsPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
     let bulk = ServerAction::<SetProductsStatus>::new();
+    let changed = successes(bulk);
     let products = Resource::new(
-        move || {
-            (param("search"), param("status"), param("category"), param("sort"), param("after"), bulk.version().get())
-        },
+        move || (param("search"), param("status"), param("category"), param("sort"), param("after"), changed.get()),
         |(search, status, category, sort, after, _)| load_products(search, status, category, sort, after),
     );
     view! {

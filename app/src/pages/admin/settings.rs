@@ -5,7 +5,9 @@ use leptos::prelude::*;
 
 use super::AdminPage;
 use crate::api::{AddLocation, SaveListing, SaveSettings, load_settings};
-use crate::components::{Field, FormAlert, Loaded, Needs, PageHeader, SubmissionKey, clear_after_success, failed};
+use crate::components::{
+    Field, FormAlert, Loaded, Needs, PageHeader, SubmissionKey, clear_after_success, failed, sent, successes, ticked,
+};
 
 /// `/admin/settings`: the business's name, currency, VAT and time zone, and its locations.
 /// Those who may only look see the same page without the means to change it.
@@ -15,10 +17,8 @@ pub fn SettingsPage() -> impl IntoView {
     let save = ServerAction::<SaveSettings>::new();
     let add = ServerAction::<AddLocation>::new();
     let listing = ServerAction::<SaveListing>::new();
-    let settings = Resource::new(
-        move || (save.version().get(), add.version().get(), listing.version().get()),
-        |_| load_settings(),
-    );
+    let (saved, added, listed) = (successes(save), successes(add), successes(listing));
+    let settings = Resource::new(move || (saved.get(), added.get(), listed.get()), |_| load_settings());
     view! {
         <AdminPage title="Settings" needs=Needs::Permission(Permission::ViewSettings) let:actor>
             <PageHeader title="Settings" subtitle="How the business trades: its name, currency, VAT and time zone, and where it keeps stock." />
@@ -52,7 +52,10 @@ fn SettingsPanel(
 fn BusinessForm(tenant: TenantSummary, manage: bool, save: ServerAction<SaveSettings>) -> impl IntoView {
     let error = failed(save);
     let saved = move || matches!(save.value().get(), Some(Ok(())));
-    let current_zone = tenant.time_zone.clone();
+    // A form sent back refused keeps what was chosen in it.
+    let current_zone = sent::<SaveSettings>("time_zone").unwrap_or_else(|| tenant.time_zone.clone());
+    let currency = sent::<SaveSettings>("currency").unwrap_or_else(|| tenant.currency.code().to_owned());
+    let includes_tax = ticked::<SaveSettings>("prices_include_tax", tenant.prices_include_tax);
     let select_error = move |field: &'static str| {
         move || match error.get() {
             Some(crate::AppError::Domain(commerce::Error::Invalid { field: f, message })) if f == field => {
@@ -65,6 +68,7 @@ fn BusinessForm(tenant: TenantSummary, manage: bool, save: ServerAction<SaveSett
         <section class="card">
             <h2 class="font-semibold text-slate-900">"Business"</h2>
             <ActionForm action=save attr:class="mt-4 space-y-4">
+                <SubmissionKey renew=save.version() />
                 <fieldset disabled=!manage class="space-y-4">
                     <Field label="Name" name="name" value=tenant.name error />
                     <Field label="Tagline" name="tagline" value=tenant.tagline hint="One line that says what you sell." error />
@@ -73,7 +77,7 @@ fn BusinessForm(tenant: TenantSummary, manage: bool, save: ServerAction<SaveSett
                             <label class="label" for="currency">"Currency"</label>
                             <select class="input" id="currency" name="currency">
                                 {[Currency::NGN, Currency::GHS, Currency::KES, Currency::ZAR, Currency::USD].into_iter().map(|c| {
-                                    view! { <option value=c.code() selected=c == tenant.currency>{format!("{} ({})", c.code(), c.symbol().trim())}</option> }
+                                    view! { <option value=c.code() selected=c.code() == currency>{format!("{} ({})", c.code(), c.symbol().trim())}</option> }
                                 }).collect_view()}
                             </select>
                             <p class="field-error" role="alert">{select_error("currency")}</p>
@@ -81,7 +85,7 @@ fn BusinessForm(tenant: TenantSummary, manage: bool, save: ServerAction<SaveSett
                         <Field label="VAT (%)" name="vat_rate" value=tenant.vat_rate.normalize().to_string() error />
                     </div>
                     <label class="flex items-center gap-2 text-sm">
-                        <input type="checkbox" name="prices_include_tax" value="on" checked=tenant.prices_include_tax />
+                        <input type="checkbox" name="prices_include_tax" value="on" checked=includes_tax />
                         "Shelf prices include VAT"
                     </label>
                     <div class="field">
@@ -92,7 +96,7 @@ fn BusinessForm(tenant: TenantSummary, manage: bool, save: ServerAction<SaveSett
                         <p class="field-error" role="alert">{select_error("time_zone")}</p>
                     </div>
                 </fieldset>
-                <FormAlert error />
+                <FormAlert error beside=&["name", "tagline", "currency", "vat_rate", "time_zone"] />
                 <Show when=saved><p class="notice" role="status">"Settings saved."</p></Show>
                 {manage.then(|| view! { <button type="submit" class="btn btn-primary">"Save settings"</button> })}
             </ActionForm>
@@ -105,11 +109,13 @@ fn BusinessForm(tenant: TenantSummary, manage: bool, save: ServerAction<SaveSett
 #[component]
 fn Listing(listed: bool, manage: bool, listing: ServerAction<SaveListing>) -> impl IntoView {
     let error = failed(listing);
+    let listed = ticked::<SaveListing>("listed", listed);
     let saved = move || matches!(listing.value().get(), Some(Ok(())));
     view! {
         <section class="card">
             <h2 class="font-semibold text-slate-900">"Start page"</h2>
             <ActionForm action=listing attr:class="mt-4 space-y-4">
+                <SubmissionKey renew=listing.version() />
                 <fieldset disabled=!manage>
                     <label class="flex items-center gap-2 text-sm">
                         <input type="checkbox" name="listed" value="on" checked=listed />
@@ -130,6 +136,7 @@ fn Locations(locations: Vec<Location>, manage: bool, add: ServerAction<AddLocati
     let error = failed(add);
     let add_form = NodeRef::<leptos::html::Form>::new();
     clear_after_success(add_form, add.value().into());
+    let warehouse = sent::<AddLocation>("kind").as_deref() == Some("warehouse");
     view! {
         <section class="card">
             <h2 class="font-semibold text-slate-900">"Locations"</h2>
@@ -153,7 +160,7 @@ fn Locations(locations: Vec<Location>, manage: bool, add: ServerAction<AddLocati
                             <label class="label" for="location_kind">"Kind"</label>
                             <select class="input" id="location_kind" name="kind">
                                 <option value="shop">"Shop"</option>
-                                <option value="warehouse">"Warehouse"</option>
+                                <option value="warehouse" selected=warehouse>"Warehouse"</option>
                             </select>
                         </div>
                         <Field label="Address" name="address" id="location_address" error />
@@ -161,7 +168,7 @@ fn Locations(locations: Vec<Location>, manage: bool, add: ServerAction<AddLocati
                         <Field label="State" name="state" id="location_state" error />
                         <Field label="Phone" name="phone" id="location_phone" kind="tel" error />
                     </div>
-                    <FormAlert error />
+                    <FormAlert error beside=&["name", "address", "city", "state", "phone"] />
                     <button type="submit" class="btn btn-secondary">"Add location"</button>
                 </ActionForm>
             })}

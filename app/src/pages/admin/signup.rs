@@ -48,7 +48,7 @@ pub fn SignUpPage() -> impl IntoView {
                     <Field label="Your name" name="owner_name" autocomplete="name" error />
                     <Field label="Your email" name="email" kind="email" autocomplete="email" error />
                     <Field label="Password" name="password" kind="password" autocomplete="new-password" hint="At least 10 characters, not a common password." error />
-                    <FormAlert error />
+                    <FormAlert error beside=&["business_name", "slug", "owner_name", "email", "password"] />
                     <button type="submit" class="btn btn-primary w-full" disabled=move || action.pending().get()>
                         {move || if action.pending().get() { "Sending the link…" } else { "Open my account" }}
                     </button>

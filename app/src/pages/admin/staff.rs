@@ -7,7 +7,10 @@ use crate::api::{
     BindStaffLocations, ChangeStaffRole, InviteStaff, ResendStaffInvitation, RevokeStaffInvitation, SetStaffActive,
     load_staff,
 };
-use crate::components::{Badge, BadgeTone, Field, FormAlert, Loaded, Needs, PageHeader, business_time, failed};
+use crate::components::{
+    Badge, BadgeTone, Field, FieldError, FormAlert, Loaded, Needs, PageHeader, SubmissionKey, business_time, failed,
+    sent, successes, typed,
+};
 
 /// `/admin/staff`: who works here, open invitations, and (for the owner) inviting and
 /// deactivating people.
@@ -22,19 +25,15 @@ pub fn StaffPage() -> impl IntoView {
         resend: ServerAction::new(),
         revoke: ServerAction::new(),
     };
-    let staff = Resource::new(
-        move || {
-            (
-                invite.version().get(),
-                actions.set_active.version().get(),
-                actions.change_role.version().get(),
-                actions.bind.version().get(),
-                actions.resend.version().get(),
-                actions.revoke.version().get(),
-            )
-        },
-        |_| load_staff(),
-    );
+    let done = [
+        successes(invite),
+        successes(actions.set_active),
+        successes(actions.change_role),
+        successes(actions.bind),
+        successes(actions.resend),
+        successes(actions.revoke),
+    ];
+    let staff = Resource::new(move || done.map(|d| d.get()), |_| load_staff());
     view! {
         <AdminPage title="Staff" needs=Needs::Permission(Permission::ViewStaff) let:actor>
             <StaffPanel manage=actor.can(Permission::ManageStaff) me=actor_user(&actor) invite actions staff />
@@ -86,7 +85,8 @@ fn RoleSelect(
     #[prop(optional)]
     selected: Option<RoleChoice>,
 ) -> impl IntoView {
-    let selected = selected.map(RoleChoice::code);
+    // The invitation form (no role shown first) sent back refused keeps the role chosen.
+    let selected = selected.map(RoleChoice::code).or_else(|| sent::<InviteStaff>("role"));
     let option = move |choice: RoleChoice, label: String| {
         let code = choice.code();
         let chosen = selected.as_deref() == Some(code.as_str());
@@ -114,21 +114,23 @@ fn RoleSelect(
 #[component]
 fn InviteForm(invite: ServerAction<InviteStaff>, vendors: Vec<VendorChoice>) -> impl IntoView {
     let error = failed(invite);
-    let link = move || invite.value().get().and_then(Result::ok);
     view! {
         <section class="card mb-6">
             <h2 class="font-semibold text-slate-900">"Invite someone"</h2>
             <ActionForm action=invite attr:class="mt-4 grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-start">
+                <SubmissionKey renew=invite.version() />
                 <Field label="Email" name="email" kind="email" error />
                 <div class="field">
                     <label class="label" for="role">"Role"</label>
                     <RoleSelect id="role".to_owned() vendors />
+                    <FieldError error field="role" />
                 </div>
-                <button type="submit" class="btn btn-primary sm:mt-6">"Send invitation"</button>
+                // Held while the invitation is made, so that a second press cannot replace the link shown.
+                <button type="submit" class="btn btn-primary sm:mt-6" disabled=move || invite.pending().get()>"Send invitation"</button>
             </ActionForm>
-            <FormAlert error />
+            <FormAlert error beside=&["email", "role"] />
             <LinkShownOnce
-                link=Signal::derive(link)
+                answer=invite.value().into()
                 testid="invitation-link"
                 message="Invitation made. Give them this link: it works for 7 days and is shown only now (it is also mailed to them when this server sends mail)."
             />
@@ -146,7 +148,6 @@ fn StaffTables(list: StaffList, manage: bool, me: Option<uuid::Uuid>, actions: M
         failed(actions.revoke),
     ];
     let error = Signal::derive(move || refusals.iter().find_map(|refused| refused.get()));
-    let resent = move || actions.resend.value().get().and_then(Result::ok);
     let vendors = list.vendors;
     let places = list.locations;
     view! {
@@ -183,7 +184,7 @@ fn StaffTables(list: StaffList, manage: bool, me: Option<uuid::Uuid>, actions: M
                 }.into_any()
             }}
             <LinkShownOnce
-                link=Signal::derive(resent)
+                answer=actions.resend.value().into()
                 testid="resent-link"
                 message="Sent again with a new link, which works for 7 days; the old link no longer works. Give them this link: it is shown only now."
             />
@@ -191,15 +192,28 @@ fn StaffTables(list: StaffList, manage: bool, me: Option<uuid::Uuid>, actions: M
     }
 }
 
-/// An invitation's link, shown once it is made (it is never shown again), to copy.
+/// An invitation's link, shown once it is made (it is never shown again), to copy. A second
+/// press of the same form made nothing and has no link: that is said instead.
 #[component]
-fn LinkShownOnce(link: Signal<Option<String>>, testid: &'static str, message: &'static str) -> impl IntoView {
+fn LinkShownOnce(
+    /// The answer of the form that makes the link: `Some(None)` for a second press.
+    answer: Signal<Option<Result<Option<String>, crate::AppError>>>,
+    testid: &'static str,
+    message: &'static str,
+) -> impl IntoView {
+    let link = move || answer.get().and_then(Result::ok).flatten();
+    let repeated = move || matches!(answer.get(), Some(Ok(None)));
     view! {
-        <Show when=move || link.get().is_some()>
+        <Show when=move || link().is_some()>
             <div class="notice mt-4" role="status">
                 <p class="font-medium">{message}</p>
-                <input class="input mt-2 font-mono text-xs" readonly data-testid=testid prop:value=move || link.get().unwrap_or_default() />
+                <input class="input mt-2 font-mono text-xs" readonly data-testid=testid prop:value=move || link().unwrap_or_default() />
             </div>
+        </Show>
+        <Show when=repeated>
+            <p class="notice mt-4" role="status" data-testid=format!("{testid}-repeated")>
+                "That was a second press: the invitation went with the first, whose link was shown then and is not kept. To get a new link, send the invitation again."
+            </p>
         </Show>
     }
 }
@@ -214,12 +228,14 @@ fn InvitationActions(id: uuid::Uuid, email: String, actions: MemberActions) -> i
     view! {
         <div class="flex flex-wrap items-center gap-2">
             <ActionForm action=actions.resend>
+                <SubmissionKey renew=actions.resend.version() />
                 <input type="hidden" name="id" value=id.to_string() />
-                <button type="submit" class="btn btn-secondary btn-sm" aria-label=resend_label>"Send again"</button>
+                <button type="submit" class="btn btn-secondary btn-sm" aria-label=resend_label disabled=move || actions.resend.pending().get()>"Send again"</button>
             </ActionForm>
             <details>
                 <summary class="btn btn-secondary btn-sm cursor-pointer" aria-label=revoke_label>"Revoke"</summary>
                 <ActionForm action=actions.revoke attr:class="mt-2 grid gap-2">
+                    <SubmissionKey renew=actions.revoke.version() />
                     <input type="hidden" name="id" value=id.to_string() />
                     <p class="text-xs text-slate-600">{revoke_question}</p>
                     <button type="submit" class="btn btn-danger btn-sm justify-self-start">"Yes, revoke it"</button>
@@ -253,6 +269,7 @@ fn MemberRow(
     let role_cell = if manage {
         view! {
             <ActionForm action=actions.change_role attr:class="flex items-center gap-2">
+                <SubmissionKey renew=actions.change_role.version() />
                 <input type="hidden" name="user" value=user.to_string() />
                 <label class="sr-only" for=select_id.clone()>{select_label}</label>
                 <RoleSelect id=select_id selected=current vendors />
@@ -284,6 +301,7 @@ fn MemberRow(
                             <details class="inline-block text-left">
                                 <summary class="btn btn-secondary btn-sm cursor-pointer" aria-label=format!("Deactivate {name_again}")>"Deactivate"</summary>
                                 <ActionForm action=actions.set_active attr:class="mt-2 grid w-56 gap-2">
+                                    <SubmissionKey renew=actions.set_active.version() />
                                     <input type="hidden" name="user" value=user.to_string() />
                                     <input type="hidden" name="active" value="false" />
                                     <p class="text-xs text-slate-600">{format!("Deactivate {name_again}? They are signed out at once and cannot sign in until reactivated.")}</p>
@@ -294,6 +312,7 @@ fn MemberRow(
                     } else {
                         view! {
                             <ActionForm action=actions.set_active>
+                                <SubmissionKey renew=actions.set_active.version() />
                                 <input type="hidden" name="user" value=user.to_string() />
                                 <input type="hidden" name="active" value="true" />
                                 <button type="submit" class="btn btn-secondary btn-sm">"Reactivate"</button>
@@ -324,11 +343,14 @@ fn WorksAt(
     if !bindable {
         return view! { <span class="inline-block min-w-36 text-sm">{summary}</span> }.into_any();
     }
+    // This member's form sent back refused keeps the boxes as they were ticked.
+    let sent_back = sent::<BindStaffLocations>("user").as_deref() == Some(user.to_string().as_str());
     let boxes = places
         .into_iter()
         .enumerate()
         .map(|(i, place)| {
-            let checked = bound.iter().any(|b| b.id == place.id);
+            let saved = bound.iter().any(|b| b.id == place.id);
+            let checked = if sent_back { typed(&format!("locations[{i}]")).is_some() } else { saved };
             view! {
                 <label class="flex items-center gap-2 text-sm">
                     <input type="checkbox" name=format!("locations[{i}]") value=place.id.0.to_string() checked=checked />
@@ -341,6 +363,7 @@ fn WorksAt(
         <details class="min-w-36">
             <summary class="cursor-pointer text-sm" aria-label=format!("Where {name} works: {summary}")>{summary.clone()}</summary>
             <ActionForm action=bind attr:class="mt-2 grid gap-1">
+                <SubmissionKey renew=bind.version() />
                 <input type="hidden" name="user" value=user.to_string() />
                 <p class="text-xs text-slate-500">"Tick none for every location."</p>
                 {boxes}

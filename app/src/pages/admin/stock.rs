@@ -9,10 +9,10 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::AdminPage;
-use crate::api::{AdjustStock, SetReorder, StockView, load_stock, load_variant_history};
+use crate::api::{AdjustStock, SetReorder, StockView, load_stock, load_variant_history, load_variant_levels};
 use crate::components::{
     DataTable, EmptyState, Field, FormAlert, Loaded, LocalTime, Needs, PageHeader, SubNav, SubmissionKey,
-    clear_after_success, failed, follow_events,
+    clear_after_success, failed, follow_events, sent, successes,
 };
 
 /// The pages of the stock area, as its tabs list them.
@@ -164,7 +164,9 @@ fn LevelRow(level: StockLevel, live: LiveLevels) -> impl IntoView {
 }
 
 /// `/admin/stock/variant/{id}`: one variant's stock at each location, a chart of on-hand over
-/// time, its movements, and (for those who may) an adjustment and reorder points.
+/// time, its movements, and (for those who may) an adjustment and reorder points. The figures
+/// reload after a change; the heading and the forms do not, so that what is being typed in one
+/// form survives a change made with the other.
 #[component]
 pub fn VariantStockPage() -> impl IntoView {
     let params = use_params_map();
@@ -172,46 +174,35 @@ pub fn VariantStockPage() -> impl IntoView {
     // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let adjust = ServerAction::<AdjustStock>::new();
     let reorder = ServerAction::<SetReorder>::new();
-    let history = Resource::new(
-        move || (id(), adjust.version().get(), reorder.version().get()),
-        |(id, _, _)| load_variant_history(id),
-    );
+    let places = Resource::new(id, load_variant_levels);
+    let (adjusted, reordered) = (successes(adjust), successes(reorder));
+    let history = Resource::new(move || (id(), adjusted.get(), reordered.get()), |(id, _, _)| load_variant_history(id));
     view! {
         <AdminPage title="Stock history" needs=Needs::Permission(Permission::ViewInventory) let:actor>
             {
                 let manage = actor.can(Permission::ManageInventory);
                 view! {
-                    <Loaded resource=history let:history>
+                    <Loaded resource=places let:levels>
                         {
-                            let first = history.levels.first().cloned();
+                            let first = levels.first().cloned();
                             let title = first.as_ref().map_or_else(String::new, |l| format!("{} — {}", l.product_name, l.variant_title));
                             let sku = first.as_ref().map(|l| l.sku.clone()).unwrap_or_default();
-                            let levels = history.levels.clone();
                             view! {
                                 <PageHeader title=title subtitle=format!("SKU {sku}")>
                                     <a class="btn btn-secondary" href="/admin/stock">"All stock"</a>
                                 </PageHeader>
                                 <div class="grid gap-6 lg:grid-cols-3">
                                     <div class="space-y-6 lg:col-span-2">
-                                        <DataTable head=vec!["Location", "On hand", "Reserved", "Available", "Reorder at", "Reorder qty"]>
-                                            {levels.into_iter().map(|l| view! {
-                                                <tr>
-                                                    <td>{l.location_name}</td>
-                                                    <td class="num">{l.on_hand}</td>
-                                                    <td class="num">{l.reserved}</td>
-                                                    <td class="num">{l.available}</td>
-                                                    <td class="num">{l.reorder_point}</td>
-                                                    <td class="num">{l.reorder_quantity}</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </DataTable>
-                                        <OnHandChart movements=history.movements.clone() />
-                                        <MovementTable movements=history.movements />
+                                        <Loaded resource=history let:history>
+                                            <LevelTable levels=history.levels />
+                                            <OnHandChart movements=history.movements.clone() />
+                                            <MovementTable movements=history.movements />
+                                        </Loaded>
                                     </div>
                                     {manage.then(|| view! {
                                         <div class="space-y-6">
-                                            <AdjustForm levels=history.levels.clone() adjust />
-                                            <ReorderForm levels=history.levels reorder />
+                                            <AdjustForm levels=levels.clone() adjust />
+                                            <ReorderForm levels reorder />
                                         </div>
                                     })}
                                 </div>
@@ -225,12 +216,35 @@ pub fn VariantStockPage() -> impl IntoView {
 }
 
 #[component]
-fn LocationSelect(id: &'static str, levels: Vec<StockLevel>) -> impl IntoView {
+fn LevelTable(levels: Vec<StockLevel>) -> impl IntoView {
+    view! {
+        <DataTable head=vec!["Location", "On hand", "Reserved", "Available", "Reorder at", "Reorder qty"]>
+            {levels.into_iter().map(|l| view! {
+                <tr data-testid="level">
+                    <td>{l.location_name}</td>
+                    <td class="num">{l.on_hand}</td>
+                    <td class="num">{l.reserved}</td>
+                    <td class="num">{l.available}</td>
+                    <td class="num">{l.reorder_point}</td>
+                    <td class="num">{l.reorder_quantity}</td>
+                </tr>
+            }).collect_view()}
+        </DataTable>
+    }
+}
+
+/// The location a form is about; `chosen` is the one chosen in the form when it came back refused.
+#[component]
+fn LocationSelect(id: &'static str, levels: Vec<StockLevel>, chosen: Option<String>) -> impl IntoView {
     view! {
         <div class="field">
             <label class="label" for=id>"Location"</label>
             <select class="input" id=id name="location">
-                {levels.into_iter().map(|l| view! { <option value=l.location.0.to_string()>{l.location_name}</option> }).collect_view()}
+                {levels.into_iter().map(|l| {
+                    let value = l.location.0.to_string();
+                    let selected = chosen.as_deref() == Some(value.as_str());
+                    view! { <option value=value selected=selected>{l.location_name}</option> }
+                }).collect_view()}
             </select>
         </div>
     }
@@ -248,10 +262,10 @@ fn AdjustForm(levels: Vec<StockLevel>, adjust: ServerAction<AdjustStock>) -> imp
             <ActionForm action=adjust node_ref=form attr:class="mt-4 space-y-3">
                 <SubmissionKey renew=adjust.version() />
                 <input type="hidden" name="variant" value=variant />
-                <LocationSelect id="adjust-location" levels />
+                <LocationSelect id="adjust-location" levels chosen={sent::<AdjustStock>("location")} />
                 <Field label="Change (units)" name="change" hint="5 adds five; -2 takes two away." error />
                 <Field label="Why" name="note" hint="Damaged, expired, found on a shelf…" error />
-                <FormAlert error />
+                <FormAlert error beside=&["change", "note"] />
                 <button type="submit" class="btn btn-primary">"Adjust"</button>
             </ActionForm>
             {move || adjust.value().get().and_then(Result::ok).map(|on_hand| view! {
@@ -270,15 +284,25 @@ fn ReorderForm(levels: Vec<StockLevel>, reorder: ServerAction<SetReorder>) -> im
             <h2 class="font-semibold text-slate-900">"Reorder point"</h2>
             <p class="mt-1 text-sm text-slate-500">"When available stock falls to this, a low-stock alert is raised."</p>
             <ActionForm action=reorder attr:class="mt-4 space-y-3">
+                <SubmissionKey renew=reorder.version() />
                 <input type="hidden" name="variant" value=variant />
-                <LocationSelect id="reorder-location" levels />
+                <LocationSelect id="reorder-location" levels chosen={sent::<SetReorder>("location")} />
                 <div class="grid grid-cols-2 gap-3">
-                    <Field label="Alert at" name="point" id="reorder_point" error />
-                    <Field label="Order" name="quantity" id="reorder_quantity" error />
+                    <Field label="Alert at" name="reorder_point" error />
+                    <Field label="Order" name="reorder_quantity" error />
                 </div>
-                <FormAlert error />
+                <FormAlert error beside=&["reorder_point", "reorder_quantity"] />
                 <button type="submit" class="btn btn-secondary">"Save"</button>
             </ActionForm>
+            {move || reorder.value().get().and_then(Result::ok).map(|(point, quantity)| view! {
+                <p class="notice mt-3" role="status" data-testid="reorder-saved">
+                    {if point == 0 {
+                        "Saved. No low-stock alert is raised there.".to_owned()
+                    } else {
+                        format!("Saved. An alert is raised there at {point} available; the reorder is {quantity}.")
+                    }}
+                </p>
+            })}
         </section>
     }
 }

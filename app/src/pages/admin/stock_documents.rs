@@ -13,7 +13,7 @@ use crate::api::{
 };
 use crate::components::{
     Badge, BadgeTone, DataTable, EmptyState, Field, FieldError, FormAlert, Loaded, LocalTime, Needs, PageHeader,
-    SubNav, SubmissionKey, business_time, clear_after_success, failed, typed,
+    SubNav, SubmissionKey, business_time, clear_after_success, failed, successes, typed,
 };
 
 /// A labelled choice of location for a form.
@@ -59,7 +59,8 @@ fn LinesBox(hint: &'static str, error: Signal<Option<crate::AppError>>) -> impl 
 pub fn ReceiptsPage() -> impl IntoView {
     // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let receive = ServerAction::<ReceiveStock>::new();
-    let receipts = Resource::new(move || receive.version().get(), |_| load_receipts());
+    let received = successes(receive);
+    let receipts = Resource::new(move || received.get(), |_| load_receipts());
     let form = NodeRef::<leptos::html::Form>::new();
     clear_after_success(form, receive.value().into());
     view! {
@@ -82,7 +83,7 @@ pub fn ReceiptsPage() -> impl IntoView {
                                     <div class="md:col-span-3">
                                         <LinesBox hint="One item a line: SKU or barcode, units, unit cost, such as PEAK-400 24 ₦3,100.50; or paste the three columns from a spreadsheet." error />
                                     </div>
-                                    <div class="md:col-span-3"><FormAlert error /></div>
+                                    <div class="md:col-span-3"><FormAlert error beside=&["lines", "supplier", "reference"] /></div>
                                     <button type="submit" class="btn btn-primary md:col-span-1">"Receive"</button>
                                 </ActionForm>
                                 {move || receive.value().get().and_then(Result::ok).map(|done| view! {
@@ -143,7 +144,8 @@ pub fn ReceiptPage() -> impl IntoView {
     let id = move || params.read().get("id").and_then(|id| Uuid::parse_str(&id).ok()).unwrap_or_default();
     // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let void = ServerAction::<VoidReceipt>::new();
-    let receipt = Resource::new(move || (id(), void.version().get()), |(id, _)| load_receipt(id));
+    let voided = successes(void);
+    let receipt = Resource::new(move || (id(), voided.get()), |(id, _)| load_receipt(id));
     view! {
         <AdminPage title="Receipt" needs=Needs::Permission(Permission::ViewInventory) let:actor>
             {
@@ -193,7 +195,7 @@ pub fn ReceiptPage() -> impl IntoView {
                                         <ActionForm action=void attr:class="mt-3 space-y-3">
                                             <input type="hidden" name="id" value=r.id.to_string() />
                                             <Field label="Why" name="reason" hint="Wrong shop, typed twice, goods sent back…" error />
-                                            <FormAlert error />
+                                            <FormAlert error beside=&["reason"] />
                                             <button type="submit" class="btn btn-danger">{format!("Void {}", r.number)}</button>
                                         </ActionForm>
                                     </details>
@@ -216,8 +218,9 @@ pub fn TransfersPage() -> impl IntoView {
     let draft_form = NodeRef::<leptos::html::Form>::new();
     clear_after_success(draft_form, draft.value().into());
     let query = use_query_map();
+    let (drafted, advanced) = (successes(draft), successes(advance));
     let transfers = Resource::new(
-        move || (draft.version().get(), advance.version().get(), query.read().get("after")),
+        move || (drafted.get(), advanced.get(), query.read().get("after")),
         |(_, _, after)| load_transfers(after),
     );
     view! {
@@ -244,7 +247,7 @@ pub fn TransfersPage() -> impl IntoView {
                                     <div class="md:col-span-3">
                                         <LinesBox hint="One item a line: SKU or barcode and units. For example: PEAK-400 12" error />
                                     </div>
-                                    <div class="md:col-span-3"><FormAlert error /></div>
+                                    <div class="md:col-span-3"><FormAlert error beside=&["lines", "to", "note"] /></div>
                                     <button type="submit" class="btn btn-primary">"Draft transfer"</button>
                                 </ActionForm>
                             </section>
@@ -334,7 +337,7 @@ pub fn CountsPage() -> impl IntoView {
                                     <Field label="Note" name="note" error />
                                     <button type="submit" class="btn btn-primary">"Start count"</button>
                                 </ActionForm>
-                                <FormAlert error />
+                                <FormAlert error beside=&["note"] />
                             </section>
                         })}
                         {if loaded.0.data.is_empty() {
@@ -389,8 +392,8 @@ pub fn CountSheetPage() -> impl IntoView {
     // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let save = ServerAction::<SaveCount>::new();
     let cancel = ServerAction::<CancelCount>::new();
-    let count =
-        Resource::new(move || (id(), save.version().get(), cancel.version().get()), |(id, _, _)| load_count(id));
+    let (saved, cancelled) = (successes(save), successes(cancel));
+    let count = Resource::new(move || (id(), saved.get(), cancelled.get()), |(id, _, _)| load_count(id));
     view! {
         <AdminPage title="Count sheet" needs=Needs::Permission(Permission::ViewInventory) let:actor>
             {
@@ -454,7 +457,7 @@ fn CountSheet(
                 }
             }).collect_view()}
         </DataTable>
-        <FormAlert error />
+        <FormAlert error beside=&["counts[]"] />
         {open.then(|| view! {
             <div class="mt-4 flex flex-wrap gap-2">
                 <button type="button" class="btn btn-secondary" on:click=move |_| send(false)>"Save counts"</button>
