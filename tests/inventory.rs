@@ -403,18 +403,18 @@ async fn a_transfer_moves_what_was_sent_and_records_what_arrived(owner: PgPool) 
     receive(&db, &boss, sites[0], variant, 12).await;
     let too_many = [Line { variant, quantity: 20 }];
     let draft = transfer::create(&db, &boss, sites[0], sites[1], &too_many, "", None).await.unwrap();
-    let refused = transfer::send(&db, &boss, draft).await;
+    let refused = transfer::send(&db, &boss, draft, None).await;
     assert!(matches!(refused, Err(Error::Conflict { clash: Clash::InsufficientStock, .. })), "{refused:?}");
-    transfer::cancel(&db, &boss, draft).await.unwrap();
+    transfer::cancel(&db, &boss, draft, None).await.unwrap();
 
     let id =
         transfer::create(&db, &boss, sites[0], sites[1], &[Line { variant, quantity: 8 }], "for the weekend", None)
             .await
             .unwrap();
-    let early = transfer::receive(&db, &boss, id, &[]).await;
+    let early = transfer::receive(&db, &boss, id, &[], None).await;
     assert!(matches!(early, Err(Error::Conflict { clash: Clash::WrongState, .. })), "a draft cannot be received");
-    transfer::send(&db, &boss, id).await.unwrap();
-    transfer::receive(&db, &boss, id, &[Line { variant, quantity: 7 }]).await.unwrap();
+    transfer::send(&db, &boss, id, None).await.unwrap();
+    transfer::receive(&db, &boss, id, &[Line { variant, quantity: 7 }], None).await.unwrap();
     let done = transfer::get(&db, &boss, id).await.unwrap();
     assert_eq!((done.status, done.lines[0].received), (inventory::TransferStatus::Received, Some(7)));
     // A page at a time: the first page says where the second starts, and the second is the last.
@@ -770,8 +770,8 @@ async fn a_member_bound_to_one_shop_works_and_sees_stock_there_alone(owner: PgPo
     // A transfer the owner sends from the main shop arrives at Yaba, and the manager there
     // receives it; one between two other places is not theirs to see.
     let inbound = transfer::create(&db, &boss, main, yaba, &line, "", None).await.unwrap();
-    transfer::send(&db, &boss, inbound).await.unwrap();
-    transfer::receive(&db, &manager, inbound, &[]).await.unwrap();
+    transfer::send(&db, &boss, inbound, None).await.unwrap();
+    transfer::receive(&db, &manager, inbound, &[], None).await.unwrap();
     assert_eq!(level_at(&db, &boss, variant, yaba).await.on_hand, 10);
     let ikeja = identity::NewLocation { name: "Ikeja store".into(), kind: "warehouse".into(), ..Default::default() };
     let ikeja = identity::create_location(&db, &boss, ikeja, None).await.unwrap().id;
@@ -997,7 +997,7 @@ async fn the_overview_counts_what_needs_a_look_where_the_member_works(owner: PgP
     stock::adjust(&db, &boss, oil, oja.main, -12, "sold offline", None).await.unwrap();
     let line = [Line { variant: beans, quantity: 1 }];
     let sent = transfer::create(&db, &boss, oja.main, lekki, &line, "", None).await.unwrap();
-    transfer::send(&db, &boss, sent).await.unwrap();
+    transfer::send(&db, &boss, sent, None).await.unwrap();
     transfer::create(&db, &boss, lekki, oja.main, &[Line { variant: rice, quantity: 1 }], "", None).await.unwrap();
     inventory::count::start(&db, &boss, lekki, "month end", None).await.unwrap();
     let everywhere = StockSummary { low: 1, out: 2, in_transit: 1, drafts: 1, counts: 1 };
@@ -1011,7 +1011,7 @@ async fn the_overview_counts_what_needs_a_look_where_the_member_works(owner: PgP
     assert_eq!(levels::summary(&db, &manager).await.unwrap(), main_only);
 
     // Received stock settles what it answered.
-    transfer::receive(&db, &boss, sent, &[]).await.unwrap();
+    transfer::receive(&db, &boss, sent, &[], None).await.unwrap();
     oja.receive(lekki, rice, 10).await;
     let after = StockSummary { low: 1, out: 1, in_transit: 0, drafts: 1, counts: 1 };
     assert_eq!(levels::summary(&db, &boss).await.unwrap(), after);
@@ -1033,4 +1033,41 @@ async fn a_count_started_twice_by_one_press_is_one_count(owner: PgPool) {
     assert_eq!(first, second);
     let counts: i64 = sqlx::query_scalar("SELECT count(*) FROM stock_counts").fetch_one(&owner).await.unwrap();
     assert_eq!(counts, 1);
+}
+
+/// A step pressed twice (a double click on "Send", "Approve") carries one key: the second
+/// answers the first instead of being refused because the first moved the document on.
+#[sqlx::test]
+async fn a_transfer_step_or_a_count_approval_pressed_twice_happens_once(owner: PgPool) {
+    use commerce::idempotency::Once;
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let (db, boss) = (oja.db.clone(), oja.owner.clone());
+    oja.location("Lekki Phase 1", "shop").await;
+    let sites = locations(&db, &boss).await;
+    let oil = catalog::product::create(&db, &boss, single("Kings oil 1L", "KINGS-1L", 2900), None).await.unwrap();
+    let variant = oil.variants[0].id;
+    receive(&db, &boss, sites[0], variant, 12).await;
+    let press = |key: &str| Once::new("form:owner", key, "step", b"the form's fields").unwrap();
+    let id =
+        transfer::create(&db, &boss, sites[0], sites[1], &[Line { variant, quantity: 5 }], "", None).await.unwrap();
+    for step in ["send", "receive"] {
+        let once = press(step);
+        for _ in 0..2 {
+            let done = match step {
+                "send" => transfer::send(&db, &boss, id, Some(&once)).await,
+                _ => transfer::receive(&db, &boss, id, &[], Some(&once)).await,
+            };
+            assert!(done.is_ok(), "{step}: {done:?}");
+        }
+    }
+    assert_eq!(transfer::get(&db, &boss, id).await.unwrap().status, inventory::TransferStatus::Received);
+
+    let count = inventory::count::start(&db, &boss, sites[0], "", None).await.unwrap();
+    let approve = press("approve");
+    let first = inventory::count::save(&db, &boss, count, &[(variant, Some(6))], true, Some(&approve)).await.unwrap();
+    let second = inventory::count::save(&db, &boss, count, &[(variant, Some(6))], true, Some(&approve)).await.unwrap();
+    assert_eq!((first, second), (Some(1), Some(1)), "the second press answers the first approval");
+    let product = catalog::product::get(&db, &boss, oil.id).await.unwrap();
+    assert_eq!(product.variants[0].on_hand, 6 + 5, "seven out by the count, five in at Lekki");
+    stock_adds_up(&owner).await;
 }

@@ -14,6 +14,7 @@ use crate::base::{Actor, LocationId, Permission, Scope, TenantId};
 use crate::catalog::VariantId;
 use crate::catalog::item_name;
 use crate::db::{in_tenant_tx, tenant_tx};
+use crate::idempotency::Once;
 use crate::{Clash, Error};
 
 /// Opens a count at a location: the sheet lists every variant of the business that is not
@@ -175,9 +176,30 @@ pub async fn approve_in(tx: &mut sqlx::PgConnection, scope: &Scope, actor: &Acto
 }
 
 /// Abandons an open count; nothing is posted.
-pub async fn cancel(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
+/// With `once`, a second request with the same key answers the first rather than being
+/// refused because the first has moved the count on.
+pub async fn cancel(db: &sqlx::PgPool, actor: &Actor, id: Uuid, once: Option<&Once>) -> Result<(), Error> {
     let scope = actor.require(Permission::ManageInventory)?;
-    in_tenant_tx(db, scope.tenant, async |tx| cancel_in(tx, &scope, actor, id).await).await
+    crate::idempotency::run(db, scope.tenant, once, async |tx| cancel_in(tx, &scope, actor, id).await).await
+}
+
+/// The count sheet's save: enters what was counted and, with `approve`, books the differences,
+/// in one transaction; answers how many levels the approval changed. With `once`, a second
+/// request with the same key answers the first rather than finding the count closed.
+pub async fn save(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    id: Uuid,
+    counts: &[(VariantId, Option<i32>)],
+    approve: bool,
+    once: Option<&Once>,
+) -> Result<Option<usize>, Error> {
+    let scope = actor.require(Permission::ManageInventory)?;
+    crate::idempotency::run(db, scope.tenant, once, async |tx| {
+        record_counts_in(tx, &scope, id, counts).await?;
+        if approve { approve_in(tx, &scope, actor, id).await.map(Some) } else { Ok(None) }
+    })
+    .await
 }
 
 /// The step of [`cancel`], in the caller's transaction, for work within `scope` (its

@@ -16,7 +16,7 @@ use crate::base::page::Page;
 use crate::base::{Actor, LocationId, Permission, Scope, TenantId};
 use crate::catalog::VariantId;
 use crate::catalog::item_name;
-use crate::db::{in_tenant_tx, tenant_tx};
+use crate::db::tenant_tx;
 use crate::idempotency::{self, Once};
 use crate::{Clash, Error};
 
@@ -91,9 +91,11 @@ pub async fn create(
 
 /// Sends a draft: every line leaves the sending location. Refused when a line has fewer units
 /// available there than it sends.
-pub async fn send(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
+/// With `once`, a second request with the same key answers the first rather than being
+/// refused because the first has moved the transfer on.
+pub async fn send(db: &sqlx::PgPool, actor: &Actor, id: Uuid, once: Option<&Once>) -> Result<(), Error> {
     let scope = actor.require(Permission::ManageInventory)?;
-    in_tenant_tx(db, scope.tenant, async |tx| send_in(tx, &scope, actor, id).await).await
+    idempotency::run(db, scope.tenant, once, async |tx| send_in(tx, &scope, actor, id).await).await
 }
 
 /// The step of [`send`], in the caller's transaction, for work within `scope` (its
@@ -148,9 +150,17 @@ pub async fn send_in(tx: &mut sqlx::PgConnection, scope: &Scope, actor: &Actor, 
 
 /// Receives a sent transfer: `arrived` says how many of each variant came (lines left out
 /// arrived in full); those units are added at the receiving location.
-pub async fn receive(db: &sqlx::PgPool, actor: &Actor, id: Uuid, arrived: &[Line]) -> Result<(), Error> {
+/// With `once`, a second request with the same key answers the first rather than being
+/// refused because the first has moved the transfer on.
+pub async fn receive(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    id: Uuid,
+    arrived: &[Line],
+    once: Option<&Once>,
+) -> Result<(), Error> {
     let scope = actor.require(Permission::ManageInventory)?;
-    in_tenant_tx(db, scope.tenant, async |tx| receive_in(tx, &scope, actor, id, arrived).await).await
+    idempotency::run(db, scope.tenant, once, async |tx| receive_in(tx, &scope, actor, id, arrived).await).await
 }
 
 /// The step of [`receive`], in the caller's transaction, for work within `scope` (its
@@ -218,9 +228,11 @@ pub async fn receive_in(
 }
 
 /// Calls off a draft.
-pub async fn cancel(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
+/// With `once`, a second request with the same key answers the first rather than being
+/// refused because the first has moved the transfer on.
+pub async fn cancel(db: &sqlx::PgPool, actor: &Actor, id: Uuid, once: Option<&Once>) -> Result<(), Error> {
     let scope = actor.require(Permission::ManageInventory)?;
-    in_tenant_tx(db, scope.tenant, async |tx| cancel_in(tx, &scope, actor, id).await).await
+    idempotency::run(db, scope.tenant, once, async |tx| cancel_in(tx, &scope, actor, id).await).await
 }
 
 /// The step of [`cancel`], in the caller's transaction, for work within `scope` (its

@@ -248,13 +248,15 @@ pub async fn draft_transfer(
 
 /// Moves a transfer on: `send`, `receive` (everything arrived) or `cancel`.
 #[server(prefix = "/rpc", endpoint = "advance_transfer")]
-pub async fn advance_transfer(id: Uuid, step: String) -> Result<(), AppError> {
+pub async fn advance_transfer(id: Uuid, step: String, #[server(default)] submission: String) -> Result<(), AppError> {
     use commerce::inventory::transfer;
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let once = super::submission(&actor, &submission, "advance_transfer", &[&id.to_string(), &step])?;
+    let once = once.as_ref();
     match step.as_str() {
-        "send" => transfer::send(db.primary(), &actor, id).await?,
-        "receive" => transfer::receive(db.primary(), &actor, id, &[]).await?,
-        "cancel" => transfer::cancel(db.primary(), &actor, id).await?,
+        "send" => transfer::send(db.primary(), &actor, id, once).await?,
+        "receive" => transfer::receive(db.primary(), &actor, id, &[], once).await?,
+        "cancel" => transfer::cancel(db.primary(), &actor, id, once).await?,
         _ => return Err(commerce::Error::invalid("step", "send, receive or cancel").into()),
     }
     Ok(())
@@ -295,8 +297,17 @@ pub async fn load_count(id: Uuid) -> Result<StockCount, AppError> {
 /// Saves what was counted: `counts` holds one entry per sheet line, "variant-id=units" (units
 /// empty for not counted yet).
 #[server(prefix = "/rpc", endpoint = "save_count", input = leptos::server_fn::codec::Json)]
-pub async fn save_count(id: Uuid, counts: Vec<(Uuid, String)>, approve: bool) -> Result<(), AppError> {
+pub async fn save_count(
+    id: Uuid,
+    counts: Vec<(Uuid, String)>,
+    approve: bool,
+    #[server(default)] submission: String,
+) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let typed: Vec<String> = counts.iter().map(|(variant, units)| format!("{variant}={units}")).collect();
+    let mut fields: Vec<&str> = vec![if approve { "approve" } else { "save" }];
+    fields.extend(typed.iter().map(String::as_str));
+    let once = super::submission(&actor, &submission, "save_count", &fields)?;
     let mut entries = Vec::with_capacity(counts.len());
     for (i, (variant, units)) in counts.into_iter().enumerate() {
         let units = units.trim();
@@ -311,18 +322,16 @@ pub async fn save_count(id: Uuid, counts: Vec<(Uuid, String)>, approve: bool) ->
         };
         entries.push((commerce::catalog::VariantId(variant), counted));
     }
-    commerce::inventory::count::record_counts(db.primary(), &actor, id, &entries).await?;
-    if approve {
-        commerce::inventory::count::approve(db.primary(), &actor, id).await?;
-    }
+    commerce::inventory::count::save(db.primary(), &actor, id, &entries, approve, once.as_ref()).await?;
     Ok(())
 }
 
 /// Abandons an open count.
 #[server(prefix = "/rpc", endpoint = "cancel_count")]
-pub async fn cancel_count(id: Uuid) -> Result<(), AppError> {
+pub async fn cancel_count(id: Uuid, #[server(default)] submission: String) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
-    Ok(commerce::inventory::count::cancel(db.primary(), &actor, id).await?)
+    let once = super::submission(&actor, &submission, "cancel_count", &[&id.to_string()])?;
+    Ok(commerce::inventory::count::cancel(db.primary(), &actor, id, once.as_ref()).await?)
 }
 
 /// Stock alerts, open ones first.

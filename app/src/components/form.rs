@@ -190,11 +190,17 @@ pub fn FormAlert(
 /// `action.version()`), so what is typed next is new work.
 #[component]
 pub fn SubmissionKey(#[prop(into)] renew: Signal<usize>) -> impl IntoView {
-    let key = Memo::new(move |_| {
+    view! { <input type="hidden" name="submission" value=one_time_key(renew) /> }
+}
+
+/// A one-time key for what a button sends without a form (`dispatch`), renewed each time
+/// `renew` (the action's version) moves: a double press sends one key twice, and the server
+/// answers the second with the first's result.
+pub fn one_time_key(renew: Signal<usize>) -> Memo<String> {
+    Memo::new(move |_| {
         renew.track();
         uuid::Uuid::now_v7().to_string()
-    });
-    view! { <input type="hidden" name="submission" value=key /> }
+    })
 }
 
 /// Empties `form` each time its action succeeds, so that what was sent cannot be sent again by

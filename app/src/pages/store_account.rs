@@ -78,7 +78,7 @@ fn SignInForm(slug: String, action: ServerAction<LogInShopper>) -> impl IntoView
                 <Field label="Email" name="email" id="login_email" kind="email" autocomplete="username" error />
                 <Field label="Password" name="password" id="login_password" kind="password" autocomplete="current-password" error />
                 <FormAlert error beside=&["email", "password"] />
-                <button type="submit" class="btn btn-primary w-full">"Sign in"</button>
+                <button type="submit" class="btn btn-primary w-full" disabled=move || action.pending().get()>"Sign in"</button>
             </ActionForm>
         </section>
     }
@@ -97,7 +97,7 @@ fn RegisterForm(slug: String, action: ServerAction<RegisterShopper>) -> impl Int
                 <Field label="Phone (for deliveries)" name="phone" id="register_phone" kind="tel" autocomplete="tel" error />
                 <Field label="Choose a password" name="password" id="register_password" kind="password" autocomplete="new-password" hint="At least 10 characters, not a common password." error />
                 <FormAlert error beside=&["name", "email", "phone", "password"] />
-                <button type="submit" class="btn btn-secondary w-full">"Open my account"</button>
+                <button type="submit" class="btn btn-secondary w-full" disabled=move || action.pending().get()>"Open my account"</button>
             </ActionForm>
         </section>
     }

@@ -7,7 +7,7 @@ use super::AdminPage;
 use crate::api::{AddCategory, DeleteCategory, EditCategory, load_categories};
 use crate::components::{
     DataTable, EmptyState, Field, FieldError, FormAlert, Loaded, Needs, PageHeader, SubmissionKey, clear_after_success,
-    failed, sent, successes,
+    failed, one_time_key, sent, successes,
 };
 
 /// `/admin/categories`: the category tree; add, rename, move and remove categories.
@@ -103,11 +103,7 @@ fn CategoryTable(
                 let indent = ["pl-4", "pl-9", "pl-14", "pl-20"][usize::try_from(c.depth).unwrap_or(0).min(3)];
                 let id = c.id.0;
                 let all = all.clone();
-                // One key per removal, renewed once it is answered, as `SubmissionKey` does for a form.
-                let remove_key = Memo::new(move |_| {
-                    remove.version().track();
-                    uuid::Uuid::now_v7().to_string()
-                });
+                let remove_key = one_time_key(remove.version().into());
                 view! {
                     <tr data-testid="category">
                         <td class=indent><span class="font-medium">{c.name.clone()}</span></td>

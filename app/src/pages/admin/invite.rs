@@ -60,7 +60,7 @@ fn AcceptForm(invitation: InvitationPreview, token: String, signed_in_as: Option
                 }.into_any()
             }}
             <FormAlert error beside=&["name", "password"] />
-            <button type="submit" class="btn btn-primary w-full">"Join the team"</button>
+            <button type="submit" class="btn btn-primary w-full" disabled=move || action.pending().get()>"Join the team"</button>
         </ActionForm>
         <Show when=move || !is_invited>
             <p class="mt-6 text-sm text-slate-600">

@@ -12,7 +12,7 @@ use super::AdminPage;
 use super::product_pictures::Pictures;
 use crate::AppError;
 use crate::api::{DeleteProduct, SaveProduct, load_product};
-use crate::components::{FieldError, FormAlert, Loaded, Needs, PageHeader};
+use crate::components::{FieldError, FormAlert, Loaded, Needs, PageHeader, one_time_key};
 
 /// `/admin/products/new` and `/admin/products/{id}`: a product's details, its options and the
 /// variant matrix they make, with SKU, barcode, prices, cost and weight per variant.
@@ -211,10 +211,7 @@ fn Editor(
     let saved = RwSignal::new(false);
     // One key per save, renewed once it is answered: a double click saves once (a new product
     // is made once) rather than the second press being refused as out of date.
-    let save_key = Memo::new(move |_| {
-        save.version().track();
-        Uuid::now_v7().to_string()
-    });
+    let save_key = one_time_key(save.version().into());
     let navigate = use_navigate();
     Effect::new(move || {
         if let Some(Ok(saved_id)) = save.value().get() {

@@ -24,7 +24,7 @@ pub fn ForgotPage() -> impl IntoView {
                         <ActionForm action attr:class="mt-6 space-y-4">
                             <Field label="Email" name="email" kind="email" autocomplete="username" error />
                             <FormAlert error beside=&["email"] />
-                            <button type="submit" class="btn btn-primary w-full">"Send the link"</button>
+                            <button type="submit" class="btn btn-primary w-full" disabled=move || action.pending().get()>"Send the link"</button>
                         </ActionForm>
                     }
                 >
@@ -52,7 +52,7 @@ pub fn ResetPage() -> impl IntoView {
                     <input type="hidden" name="token" value=token />
                     <Field label="New password" name="password" kind="password" autocomplete="new-password" hint="At least 10 characters, not a common password." error />
                     <FormAlert error beside=&["password"] />
-                    <button type="submit" class="btn btn-primary w-full">"Save and sign in"</button>
+                    <button type="submit" class="btn btn-primary w-full" disabled=move || action.pending().get()>"Save and sign in"</button>
                 </ActionForm>
             </div>
         </main>

@@ -13,7 +13,7 @@ use crate::api::{
 };
 use crate::components::{
     Badge, BadgeTone, DataTable, EmptyState, Field, FieldError, FormAlert, Loaded, LocalTime, Needs, PageHeader,
-    SubNav, SubmissionKey, business_time, clear_after_success, failed, successes, typed,
+    SubNav, SubmissionKey, business_time, clear_after_success, failed, one_time_key, successes, typed,
 };
 
 /// A labelled choice of location for a form.
@@ -299,8 +299,14 @@ fn TransferList(transfers: Vec<Transfer>, manage: bool, advance: ServerAction<Ad
                         </ul>
                         {(manage && !steps.is_empty()).then(|| view! {
                             <div class="mt-3 flex gap-2">
+                                // A form each, so that a step works before the script has loaded too.
                                 {steps.into_iter().map(|(step, label)| view! {
-                                    <button type="button" class="btn btn-secondary btn-sm" on:click=move |_| { advance.dispatch(AdvanceTransfer { id, step: step.to_owned() }); }>{label}</button>
+                                    <ActionForm action=advance>
+                                        <SubmissionKey renew=advance.version() />
+                                        <input type="hidden" name="id" value=id.to_string() />
+                                        <input type="hidden" name="step" value=step />
+                                        <button type="submit" class="btn btn-secondary btn-sm">{label}</button>
+                                    </ActionForm>
                                 }).collect_view()}
                             </div>
                         })}
@@ -425,9 +431,11 @@ fn CountSheet(
     let entries = StoredValue::new(entries);
     let (save_failed, cancel_failed) = (failed(save), failed(cancel));
     let error = Signal::derive(move || save_failed.get().or_else(|| cancel_failed.get()));
+    // A double press saves (or approves, or abandons) once.
+    let (save_key, cancel_key) = (one_time_key(save.version().into()), one_time_key(cancel.version().into()));
     let send = move |approve: bool| {
         let counts = entries.with_value(|e| e.iter().map(|(v, s)| (*v, s.get_untracked())).collect());
-        save.dispatch(SaveCount { id, counts, approve });
+        save.dispatch(SaveCount { id, counts, approve, submission: save_key.get_untracked() });
     };
     view! {
         <PageHeader title=format!("Count at {}", count.location_name) subtitle=format!("Started {} by {}", business_time(count.created_at), count.created_by)>
@@ -466,7 +474,7 @@ fn CountSheet(
                     <summary class="btn btn-secondary cursor-pointer">"Abandon count"</summary>
                     <div class="mt-2 grid gap-2">
                         <p class="text-sm text-slate-600">"Abandon this count? What was typed is thrown away and no stock changes."</p>
-                        <button type="button" class="btn btn-danger btn-sm justify-self-start" on:click=move |_| { cancel.dispatch(CancelCount { id }); }>"Yes, abandon it"</button>
+                        <button type="button" class="btn btn-danger btn-sm justify-self-start" on:click=move |_| { cancel.dispatch(CancelCount { id, submission: cancel_key.get_untracked() }); }>"Yes, abandon it"</button>
                     </div>
                 </details>
             </div>

@@ -176,7 +176,7 @@ pub async fn send(
     IdPath(id): IdPath,
 ) -> Result<Json<TransferOut>, Problem> {
     let db = state.db.primary();
-    transfer::send(db, &actor, id).await?;
+    transfer::send(db, &actor, id, None).await?;
     Ok(Json(transfer::get(db, &actor, id).await?.into()))
 }
 
@@ -211,6 +211,6 @@ pub async fn receive(
     body: JsonBody<ArrivalIn>,
 ) -> Result<Json<TransferOut>, Problem> {
     let db = state.db.primary();
-    transfer::receive(db, &actor, id, &lines(&body.value.arrived)).await?;
+    transfer::receive(db, &actor, id, &lines(&body.value.arrived), None).await?;
     Ok(Json(transfer::get(db, &actor, id).await?.into()))
 }
