@@ -261,14 +261,7 @@ async fn two_hundred_buyers_of_fifty_units_get_exactly_fifty(owner: PgPool) {
 
 #[sqlx::test]
 async fn a_rush_of_holds_of_different_sizes_is_granted_whole_and_only_while_stock_lasts(owner: PgPool) {
-    let oja = Business::open(&owner, "Oja Fresh").await;
-    let (db, boss) = (oja.db.clone(), oja.owner.clone());
-    oja.location("Lekki Phase 1", "shop").await;
-    let sites = locations(&db, &boss).await;
-    let phone =
-        catalog::product::create(&db, &boss, single("Tecno Spark 20", "SPARK-20", 145_000), None).await.unwrap();
-    let variant = phone.variants[0].id;
-    receive(&db, &boss, sites[0], variant, 7).await;
+    let TwoShops { db, boss, sites, variant, .. } = two_shops(&owner, ("Tecno Spark 20", "SPARK-20", 145_000), 7).await;
     receive(&db, &boss, sites[1], variant, 5).await;
 
     let tenant = boss.tenant().unwrap();
@@ -315,13 +308,7 @@ async fn a_rush_of_holds_of_different_sizes_is_granted_whole_and_only_while_stoc
 
 #[sqlx::test]
 async fn holds_are_committed_as_sales_released_or_lapse(owner: PgPool) {
-    let oja = Business::open(&owner, "Oja Fresh").await;
-    let (db, boss) = (oja.db.clone(), oja.owner.clone());
-    oja.location("Lekki Phase 1", "shop").await;
-    let sites = locations(&db, &boss).await;
-    let soap = catalog::product::create(&db, &boss, single("Lux soap", "LUX-1", 450), None).await.unwrap();
-    let variant = soap.variants[0].id;
-    receive(&db, &boss, sites[0], variant, 3).await;
+    let TwoShops { db, boss, sites, product: soap, variant } = two_shops(&owner, ("Lux soap", "LUX-1", 450), 3).await;
     receive(&db, &boss, sites[1], variant, 10).await;
     let hold = |quantity, seconds| Hold {
         variant,
@@ -394,13 +381,8 @@ async fn low_stock_is_raised_once_and_resolved_and_an_offline_sale_can_oversell(
 
 #[sqlx::test]
 async fn a_transfer_moves_what_was_sent_and_records_what_arrived(owner: PgPool) {
-    let oja = Business::open(&owner, "Oja Fresh").await;
-    let (db, boss) = (oja.db.clone(), oja.owner.clone());
-    oja.location("Lekki Phase 1", "shop").await;
-    let sites = locations(&db, &boss).await;
-    let oil = catalog::product::create(&db, &boss, single("Kings oil 1L", "KINGS-1L", 2900), None).await.unwrap();
-    let variant = oil.variants[0].id;
-    receive(&db, &boss, sites[0], variant, 12).await;
+    let TwoShops { db, boss, sites, product: oil, variant } =
+        two_shops(&owner, ("Kings oil 1L", "KINGS-1L", 2900), 12).await;
     let too_many = [Line { variant, quantity: 20 }];
     let draft = transfer::create(&db, &boss, sites[0], sites[1], &too_many, "", None).await.unwrap();
     let refused = transfer::send(&db, &boss, draft, None).await;
@@ -1040,13 +1022,8 @@ async fn a_count_started_twice_by_one_press_is_one_count(owner: PgPool) {
 #[sqlx::test]
 async fn a_transfer_step_or_a_count_approval_pressed_twice_happens_once(owner: PgPool) {
     use commerce::idempotency::Once;
-    let oja = Business::open(&owner, "Oja Fresh").await;
-    let (db, boss) = (oja.db.clone(), oja.owner.clone());
-    oja.location("Lekki Phase 1", "shop").await;
-    let sites = locations(&db, &boss).await;
-    let oil = catalog::product::create(&db, &boss, single("Kings oil 1L", "KINGS-1L", 2900), None).await.unwrap();
-    let variant = oil.variants[0].id;
-    receive(&db, &boss, sites[0], variant, 12).await;
+    let TwoShops { db, boss, sites, product: oil, variant, .. } =
+        two_shops(&owner, ("Kings oil 1L", "KINGS-1L", 2900), 12).await;
     let press = |key: &str| Once::new("form:owner", key, "step", b"the form's fields").unwrap();
     let id =
         transfer::create(&db, &boss, sites[0], sites[1], &[Line { variant, quantity: 5 }], "", None).await.unwrap();
@@ -1070,4 +1047,25 @@ async fn a_transfer_step_or_a_count_approval_pressed_twice_happens_once(owner: P
     let product = catalog::product::get(&db, &boss, oil.id).await.unwrap();
     assert_eq!(product.variants[0].on_hand, 6 + 5, "seven out by the count, five in at Lekki");
     stock_adds_up(&owner).await;
+}
+
+/// Oja Fresh with a second shop (Lekki Phase 1), and a new product of one variant with `units`
+/// received at the first.
+struct TwoShops {
+    db: PgPool,
+    boss: Actor,
+    sites: Vec<LocationId>,
+    product: catalog::Product,
+    variant: catalog::VariantId,
+}
+
+async fn two_shops(owner: &PgPool, (name, sku, price): (&str, &str, i64), units: i32) -> TwoShops {
+    let oja = Business::open(owner, "Oja Fresh").await;
+    let (db, boss) = (oja.db.clone(), oja.owner.clone());
+    oja.location("Lekki Phase 1", "shop").await;
+    let sites = locations(&db, &boss).await;
+    let product = catalog::product::create(&db, &boss, single(name, sku, price), None).await.unwrap();
+    let variant = product.variants[0].id;
+    receive(&db, &boss, sites[0], variant, units).await;
+    TwoShops { db, boss, sites, product, variant }
 }
