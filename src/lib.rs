@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod files;
 pub mod identity;
 pub mod inventory;
+pub mod orders;
 
 #[cfg(feature = "server")]
 pub mod db;
