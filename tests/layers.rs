@@ -9,7 +9,7 @@
 use std::path::Path;
 
 /// Lowest first. Modules on one layer may not use each other.
-const LAYERS: [&[&str]; 9] = [
+const LAYERS: [&[&str]; 10] = [
     // Ids, actor and scope, permission, money, the error, the page of a list.
     &["base"],
     // Infrastructure: the database's tenancy, mail, secrets, rate limits, clean-up.
@@ -24,6 +24,8 @@ const LAYERS: [&[&str]; 9] = [
     &["catalog"],
     // Stock of products at locations.
     &["inventory"],
+    // Orders: what they cost and the life they lead.
+    &["orders"],
     // Files of products and stock, in and out.
     &["files"],
     // The demonstration data, made through all of the above.

@@ -132,6 +132,25 @@ test.describe("without JavaScript", () => {
   test("pages are readable, and staff can sign in, from the server's HTML alone", async ({ page }) => {
     await page.goto("/store/ojafresh");
     await expect(page.getByRole("heading", { level: 1, name: "Oja Fresh Supermarket" })).toBeVisible();
+    // Every product of the shop is found page by page, 48 at a time, with plain links.
+    const seen = new Set<string>();
+    for (let pages = 1; ; pages++) {
+      const items = page.getByTestId("shop-item");
+      expect(await items.count()).toBeLessThanOrEqual(48);
+      for (const id of await items.evaluateAll((cards) => cards.map((c) => c.getAttribute("data-product")!))) {
+        expect(seen.has(id), "each product once").toBe(false);
+        seen.add(id);
+      }
+      const more = page.getByTestId("more-products");
+      if ((await more.count()) === 0) {
+        expect(pages).toBeGreaterThan(2);
+        break;
+      }
+      await more.click();
+      await expect(page.getByRole("link", { name: "Back to the start" })).toBeVisible();
+    }
+    expect(seen.size).toBeGreaterThan(96);
+    await page.goto("/store/ojafresh");
     await page.goto("/admin");
     await expect(page).toHaveURL(/\/admin\/login\?next=\/admin$/);
     await page.getByLabel("Email").fill("owner@ojafresh.ng");

@@ -313,3 +313,56 @@ async fn the_api_document_states_the_limits_and_answers_of_the_server(db: PgPool
     assert_eq!(schemas["ImageUpload"]["properties"]["file"]["format"], "binary");
     assert!(schemas["ImageUpload"]["required"].as_array().unwrap().contains(&Value::from("file")));
 }
+
+/// The products a storefront page shows, in order, and the address of its "More products"
+/// link, if it has one.
+fn shelf_of(page: &str) -> (Vec<String>, Option<String>) {
+    let attribute = |text: &str, name: &str| {
+        let start = text.find(&format!("{name}=\""))? + name.len() + 2;
+        Some(text[start..start + text[start..].find('"')?].replace("&amp;", "&"))
+    };
+    let items = page.split("data-testid=\"shop-item\"").skip(1).filter_map(|rest| attribute(rest, "data-product"));
+    let more = page
+        .split("<a")
+        .find(|tag| tag.contains("data-testid=\"more-products\""))
+        .and_then(|tag| attribute(tag, "href"));
+    (items.collect(), more)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_product_of_a_store_is_found_page_by_page_without_a_script(db: PgPool) {
+    let oja = Business::supermarket(&db).await;
+    for i in 0..50 {
+        oja.product(&format!("Garri {i:02}"), &format!("GARRI-{i:02}"), 1200).await;
+    }
+    for name in ["Rice 5 kg", "Rice 10 kg", "Beans 1 kg"] {
+        oja.product(name, &name.to_uppercase().replace(' ', "-"), 5000).await;
+    }
+    let app = site(&db, false);
+    let (mut seen, mut next, mut pages) = (Vec::new(), Some(format!("/store/{}", oja.slug)), 0);
+    while let Some(address) = next {
+        let page = send(&app, Request::get(address.as_str()), "").await;
+        assert_eq!(page.status, StatusCode::OK, "{address}");
+        let (items, more) = shelf_of(&page.body);
+        assert!(items.len() <= 48, "{address}: {}", items.len());
+        seen.extend(items);
+        (next, pages) = (more, pages + 1);
+    }
+    assert_eq!((seen.len(), pages), (53, 2), "every product once, 48 to a page");
+    let unique: std::collections::HashSet<&String> = seen.iter().collect();
+    assert_eq!(unique.len(), 53);
+
+    // A search pages the same way, and its next page keeps the search.
+    let first = send(&app, Request::get(format!("/store/{}?q=garri", oja.slug).as_str()), "").await;
+    let (items, more) = shelf_of(&first.body);
+    let more = more.expect("a second page of garri");
+    assert!(more.contains("q=garri"), "{more}");
+    let second = send(&app, Request::get(more.as_str()), "").await;
+    let (rest, after) = shelf_of(&second.body);
+    assert_eq!((items.len(), rest.len(), after), (48, 2, None));
+    assert!(second.body.contains("Back to the start"));
+
+    // An address with a cursor the store never gave out shows the first page.
+    let made_up = send(&app, Request::get(format!("/store/{}?after=not-a-cursor", oja.slug).as_str()), "").await;
+    assert_eq!(shelf_of(&made_up.body).0.len(), 48);
+}

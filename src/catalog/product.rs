@@ -170,14 +170,17 @@ pub async fn list(
 }
 
 /// Active products of the storefront `actor` is on (a visitor's, a shopper's, or staff looking
-/// at their own), by name, optionally matching `search`; `limit` after the name and id in `after`.
+/// at their own), by name, optionally matching `search`: `limit` of them after the key in
+/// `after`, each with its own key (its name as sorted, and its id) for the next page to start
+/// after. The page's products are chosen first, by the name index; only theirs are priced and
+/// counted, so a page costs the same at the start of a large catalog as at its end.
 pub async fn for_sale(
     db: &sqlx::PgPool,
     actor: &Actor,
     search: Option<&str>,
     after: Option<(String, Uuid)>,
     limit: i64,
-) -> Result<Vec<ShopItem>, Error> {
+) -> Result<Vec<(ShopItem, (String, Uuid))>, Error> {
     let tenant = actor.tenant().ok_or_else(|| Error::not_found("storefront"))?;
     let search = search.map(str::trim).filter(|s| !s.is_empty());
     let (after_name, after_id) = after.unzip();
@@ -186,21 +189,27 @@ pub async fn for_sale(
         forgive_typos(&mut tx).await?;
     }
     let rows = sqlx::query!(
-        r#"SELECT p.id, p.name, p.brand, min(v.price) AS "low!", max(v.price) AS "high!",
+        r#"WITH page AS (
+               SELECT p.tenant_id, p.id, p.name, p.brand, lower(p.name) AS sort_name
+                 FROM products p
+                WHERE p.tenant_id = $1 AND p.status = 'active'
+                  AND EXISTS (SELECT 1 FROM variants v WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id)
+                  AND ($2::text IS NULL OR p.search @@ websearch_to_tsquery('simple', $2) OR lower($2) <% lower(p.name))
+                  AND ($3::text IS NULL OR (lower(p.name), p.id) > ($3, $4))
+                ORDER BY lower(p.name), p.id
+                LIMIT $5)
+           SELECT page.id, page.name, page.brand, page.sort_name AS "sort_name!",
+                  min(v.price) AS "low!", max(v.price) AS "high!",
                   array_agg(v.id ORDER BY v.position, v.id) AS "variants!",
                   array_agg(coalesce(s.available, 0) ORDER BY v.position, v.id) AS "available!",
-                  (SELECT file_key FROM product_images i WHERE i.tenant_id = p.tenant_id AND i.product_id = p.id
+                  (SELECT file_key FROM product_images i WHERE i.tenant_id = page.tenant_id AND i.product_id = page.id
                     ORDER BY position, id LIMIT 1) AS file_key
-             FROM products p
-             JOIN variants v ON v.tenant_id = p.tenant_id AND v.product_id = p.id
+             FROM page
+             JOIN variants v ON v.tenant_id = page.tenant_id AND v.product_id = page.id
              LEFT JOIN LATERAL (SELECT sum(on_hand - reserved)::bigint AS available FROM stock_levels l
                                  WHERE l.tenant_id = v.tenant_id AND l.variant_id = v.id) s ON true
-            WHERE p.tenant_id = $1 AND p.status = 'active'
-              AND ($2::text IS NULL OR p.search @@ websearch_to_tsquery('simple', $2) OR lower($2) <% lower(p.name))
-              AND ($3::text IS NULL OR (lower(p.name), p.id) > ($3, $4))
-            GROUP BY p.tenant_id, p.id
-            ORDER BY lower(p.name), p.id
-            LIMIT $5"#,
+            GROUP BY page.tenant_id, page.id, page.name, page.brand, page.sort_name
+            ORDER BY page.sort_name, page.id"#,
         tenant.0,
         search,
         after_name,
@@ -213,13 +222,16 @@ pub async fn for_sale(
     tx.commit().await?;
     Ok(rows
         .into_iter()
-        .map(|r| ShopItem {
-            id: ProductId(r.id),
-            name: r.name,
-            brand: r.brand,
-            price_range: (Money::new(r.low, currency), Money::new(r.high, currency)),
-            thumbnail_url: r.file_key.map(|k| image_urls(&k).1),
-            variants: r.variants.into_iter().map(VariantId).zip(r.available).collect(),
+        .map(|r| {
+            let item = ShopItem {
+                id: ProductId(r.id),
+                name: r.name,
+                brand: r.brand,
+                price_range: (Money::new(r.low, currency), Money::new(r.high, currency)),
+                thumbnail_url: r.file_key.map(|k| image_urls(&k).1),
+                variants: r.variants.into_iter().map(VariantId).zip(r.available).collect(),
+            };
+            (item, (r.sort_name, r.id))
         })
         .collect())
 }

@@ -20,3 +20,33 @@ pub use pos::PosHome;
 pub use store::StorefrontHome;
 pub use store_account::StoreAccountPage;
 pub use vendor::VendorHomePage;
+
+/// The address of a list's next page: `path?after=…` keeping the filters named in `keep` as the
+/// current address has them.
+pub(crate) fn next_page_link(path: &str, after: &str, keep: &[&str]) -> String {
+    use leptos::prelude::ReadUntracked;
+    use std::fmt::Write;
+    let query = leptos_router::hooks::use_query_map().read_untracked().clone();
+    let mut href = format!("{path}?after={after}");
+    for key in keep {
+        if let Some(value) = query.get(key).filter(|v| !v.is_empty()) {
+            let _ = write!(href, "&{key}={}", urlencode(&value));
+        }
+    }
+    href
+}
+
+/// `text` made safe for an address's query: letters, digits and `-._~` as they are, the rest as
+/// `%XX` bytes.
+pub(crate) fn urlencode(text: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}

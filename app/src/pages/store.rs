@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::api::{load_shop_items, load_storefront};
+use crate::api::{Shelf, load_shop_items, load_storefront};
 use crate::components::{EmptyState, Loaded, follow_events};
 
 /// `/store/{slug}`: a business's storefront.
@@ -20,10 +20,9 @@ pub fn StorefrontHome() -> impl IntoView {
     // Created here, not inside the `Suspense` that waits for the store: on the server a
     // `Suspense` runs its children several times, and a resource made in them would load each time.
     let query = use_query_map();
-    let items = Resource::new(
-        move || (slug(), query.read().get("q").filter(|q| !q.is_empty())),
-        |(slug, q)| load_shop_items(slug, q),
-    );
+    let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
+    let items =
+        Resource::new(move || (slug(), param("q"), param("after")), |(slug, q, after)| load_shop_items(slug, q, after));
     view! {
         <Loaded resource=store let:store>
             <StorefrontView store items />
@@ -31,8 +30,8 @@ pub fn StorefrontHome() -> impl IntoView {
     }
 }
 
-/// The products on sale, as loaded for the storefront's search.
-type ShelfItems = Resource<Result<Vec<ShopItem>, crate::AppError>>;
+/// A page of the products on sale, as loaded for the storefront's search.
+type ShelfItems = Resource<Result<Shelf, crate::AppError>>;
 
 #[component]
 fn StorefrontView(store: Storefront, items: ShelfItems) -> impl IntoView {
@@ -142,14 +141,24 @@ fn ShopShelf(slug: String, items: ShelfItems) -> impl IntoView {
                     <button type="submit" class="btn btn-secondary">"Search"</button>
                 </form>
             </div>
-            <Loaded resource=items let:items>
-                {if items.is_empty() {
+            <Loaded resource=items let:shelf>
+                {if shelf.items.is_empty() {
                     view! { <EmptyState title="Nothing found" message="Try another word, or look around the shop." /> }.into_any()
                 } else {
+                    // Further pages are plain links, kept with the search: they work before any script.
+                    let start = query.read_untracked().get("after").is_some().then(|| {
+                        let q = search().map(|q| format!("?q={}", crate::pages::urlencode(&q))).unwrap_or_default();
+                        format!("/store/{slug}{q}")
+                    });
+                    let more = shelf.next.map(|next| crate::pages::next_page_link(&format!("/store/{slug}"), &next, &["q"]));
                     view! {
                         <ul class="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
-                            {items.into_iter().map(|item| view! { <ItemCard item live /> }).collect_view()}
+                            {shelf.items.into_iter().map(|item| view! { <ItemCard item live /> }).collect_view()}
                         </ul>
+                        <nav class="mt-6 flex flex-wrap gap-3" aria-label="More products">
+                            {start.map(|href| view! { <a class="btn btn-secondary" href=href>"Back to the start"</a> })}
+                            {more.map(|href| view! { <a class="btn btn-primary" href=href data-testid="more-products">"More products"</a> })}
+                        </nav>
                     }.into_any()
                 }}
             </Loaded>

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use super::AdminPage;
 use crate::api::{CreateApiClient, RevokeApiClient, load_api_clients};
 use crate::components::{
-    Badge, BadgeTone, EmptyState, Field, FormAlert, Loaded, Needs, PageHeader, SubmissionKey, clear_after_success,
-    failed, successes, ticked,
+    Badge, BadgeTone, EmptyState, Field, FieldError, FormAlert, Loaded, Needs, PageHeader, SubmissionKey,
+    clear_after_success, failed, successes, ticked,
 };
 
 /// `/admin/api-clients`: integrations allowed into the business's data through the REST API.
@@ -37,12 +37,6 @@ fn ClientsPanel(
     let repeated = move || matches!(create.value().get(), Some(Ok(None)));
     let form = NodeRef::<leptos::html::Form>::new();
     clear_after_success(form, create.value().into());
-    let scopes_error = move || match error.get() {
-        Some(crate::AppError::Domain(commerce::Error::Invalid { field, message })) if field == "scopes" => {
-            Some(message)
-        }
-        _ => None,
-    };
     view! {
         <section class="card mb-6">
             <h2 class="font-semibold text-slate-900">"New API client"</h2>
@@ -66,7 +60,7 @@ fn ClientsPanel(
                             })
                         }).collect_view()}
                     </div>
-                    <p class="field-error" role="alert">{scopes_error}</p>
+                    <FieldError error field="scopes" />
                 </fieldset>
                 <FormAlert error beside=&["name", "scopes"] />
                 // Held while the client is made, so that a second press cannot replace the secret shown.

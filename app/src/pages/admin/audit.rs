@@ -85,7 +85,8 @@ fn EntryList(page: AuditPage, next: Option<String>) -> impl IntoView {
     if page.entries.is_empty() {
         return view! { <EmptyState title="Nothing recorded" message="No change matches these filters." /> }.into_any();
     }
-    let older = next.map(|next| super::next_page_link("/admin/audit", &next, &["person", "entity", "from", "until"]));
+    let older =
+        next.map(|next| crate::pages::next_page_link("/admin/audit", &next, &["person", "entity", "from", "until"]));
     view! {
         <section class="card p-0">
             <div class="table-wrap">

@@ -85,27 +85,3 @@ where
         </Gate>
     }
 }
-
-/// The address of a list's next page: `path?after=…` keeping the filters named in `keep` as the
-/// current address has them.
-fn next_page_link(path: &str, after: &str, keep: &[&str]) -> String {
-    use std::fmt::Write;
-    let query = leptos_router::hooks::use_query_map().read_untracked().clone();
-    let mut href = format!("{path}?after={after}");
-    for key in keep {
-        if let Some(value) = query.get(key).filter(|v| !v.is_empty()) {
-            let _ = write!(href, "&{key}={}", urlencode(&value));
-        }
-    }
-    href
-}
-
-/// Percent-encodes a query value.
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}

@@ -110,7 +110,7 @@ fn ProductTable(list: ProductList, manage: bool, bulk: ServerAction<SetProductsS
     let changed = move || bulk.value().get().and_then(Result::ok);
     let next = list
         .next
-        .map(|next| super::next_page_link("/admin/products", &next, &["search", "status", "category", "sort"]));
+        .map(|next| crate::pages::next_page_link("/admin/products", &next, &["search", "status", "category", "sort"]));
     let mut head = vec!["Product", "SKU", "Status", "Variants", "Price", "Available"];
     if manage {
         head.insert(0, "");

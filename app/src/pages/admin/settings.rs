@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use super::AdminPage;
 use crate::api::{AddLocation, SaveListing, SaveSettings, load_settings};
 use crate::components::{
-    Field, FormAlert, Loaded, Needs, PageHeader, SubmissionKey, clear_after_success, failed, sent, successes, ticked,
+    Field, FieldError, FormAlert, Loaded, Needs, PageHeader, SubmissionKey, clear_after_success, failed, sent,
+    successes, ticked,
 };
 
 /// `/admin/settings`: the business's name, currency, VAT and time zone, and its locations.
@@ -56,14 +57,6 @@ fn BusinessForm(tenant: TenantSummary, manage: bool, save: ServerAction<SaveSett
     let current_zone = sent::<SaveSettings>("time_zone").unwrap_or_else(|| tenant.time_zone.clone());
     let currency = sent::<SaveSettings>("currency").unwrap_or_else(|| tenant.currency.code().to_owned());
     let includes_tax = ticked::<SaveSettings>("prices_include_tax", tenant.prices_include_tax);
-    let select_error = move |field: &'static str| {
-        move || match error.get() {
-            Some(crate::AppError::Domain(commerce::Error::Invalid { field: f, message })) if f == field => {
-                Some(message)
-            }
-            _ => None,
-        }
-    };
     view! {
         <section class="card">
             <h2 class="font-semibold text-slate-900">"Business"</h2>
@@ -80,7 +73,7 @@ fn BusinessForm(tenant: TenantSummary, manage: bool, save: ServerAction<SaveSett
                                     view! { <option value=c.code() selected=c.code() == currency>{format!("{} ({})", c.code(), c.symbol().trim())}</option> }
                                 }).collect_view()}
                             </select>
-                            <p class="field-error" role="alert">{select_error("currency")}</p>
+                            <FieldError error field="currency" />
                         </div>
                         <Field label="VAT (%)" name="vat_rate" value=tenant.vat_rate.normalize().to_string() error />
                     </div>
@@ -93,7 +86,7 @@ fn BusinessForm(tenant: TenantSummary, manage: bool, save: ServerAction<SaveSett
                         <select class="input" id="time_zone" name="time_zone">
                             {TIME_ZONES.iter().map(|z| view! { <option value=*z selected=*z == current_zone>{z.replace('_', " ")}</option> }).collect_view()}
                         </select>
-                        <p class="field-error" role="alert">{select_error("time_zone")}</p>
+                        <FieldError error field="time_zone" />
                     </div>
                 </fieldset>
                 <FormAlert error beside=&["name", "tagline", "currency", "vat_rate", "time_zone"] />

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::SignUp;
-use crate::components::{Field, FormAlert, failed};
+use crate::components::{Field, FieldError, FormAlert, failed};
 
 /// `/signup`: a new business asks for its account; the owner gets a link by mail that opens it.
 /// The answer is the same whether or not the address already has an account (`?sent=1`).
@@ -13,10 +13,9 @@ pub fn SignUpPage() -> impl IntoView {
     let sent = move || query.read().get("sent").is_some();
     let action = ServerAction::<SignUp>::new();
     let error = failed(action);
-    let mode_error = move || match error.get() {
-        Some(crate::AppError::Domain(commerce::Error::Invalid { field, message })) if field == "mode" => Some(message),
-        _ => None,
-    };
+    // Sent back refused without the script, the form keeps how the business sells.
+    let mode = crate::components::sent::<SignUp>("mode").unwrap_or_default();
+    let (mvm, both) = (mode == "mvm", mode == "both");
     view! {
         <Title text="Open an account" />
         <main class="auth-page">
@@ -40,15 +39,15 @@ pub fn SignUpPage() -> impl IntoView {
                         <label class="label" for="mode">"How you sell"</label>
                         <select class="input" id="mode" name="mode">
                             <option value="svm">"My own products (online store)"</option>
-                            <option value="mvm">"Other vendors' products (marketplace)"</option>
-                            <option value="both">"Both"</option>
+                            <option value="mvm" selected=mvm>"Other vendors' products (marketplace)"</option>
+                            <option value="both" selected=both>"Both"</option>
                         </select>
-                        <p class="field-error" role="alert">{mode_error}</p>
+                        <FieldError error field="mode" />
                     </div>
                     <Field label="Your name" name="owner_name" autocomplete="name" error />
                     <Field label="Your email" name="email" kind="email" autocomplete="email" error />
                     <Field label="Password" name="password" kind="password" autocomplete="new-password" hint="At least 10 characters, not a common password." error />
-                    <FormAlert error beside=&["business_name", "slug", "owner_name", "email", "password"] />
+                    <FormAlert error beside=&["business_name", "slug", "mode", "owner_name", "email", "password"] />
                     <button type="submit" class="btn btn-primary w-full" disabled=move || action.pending().get()>
                         {move || if action.pending().get() { "Sending the link…" } else { "Open my account" }}
                     </button>

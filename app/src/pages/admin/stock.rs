@@ -120,7 +120,8 @@ fn StockTable(view: StockView, live: LiveLevels) -> impl IntoView {
         }
         .into_any();
     }
-    let next = view.next.map(|next| super::next_page_link("/admin/stock", &next, &["location", "search", "low"]));
+    let next =
+        view.next.map(|next| crate::pages::next_page_link("/admin/stock", &next, &["location", "search", "low"]));
     view! {
         <DataTable head=vec!["Item", "SKU", "Location", "On hand", "Reserved", "Available", "Reorder at"]>
             {view.levels.into_iter().map(|level| view! { <LevelRow level live /> }).collect_view()}

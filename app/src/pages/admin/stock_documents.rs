@@ -375,7 +375,7 @@ pub fn CountsPage() -> impl IntoView {
 #[component]
 fn OlderLink(path: &'static str, next: Option<String>, label: &'static str) -> impl IntoView {
     next.map(
-        |next| view! { <a class="btn btn-secondary mt-4" href=super::next_page_link(path, &next, &[])>{label}</a> },
+        |next| view! { <a class="btn btn-secondary mt-4" href=crate::pages::next_page_link(path, &next, &[])>{label}</a> },
     )
 }
 
@@ -517,7 +517,7 @@ pub fn AlertsPage() -> impl IntoView {
                                         // quantity to order filled in; the cost is for the person to add.
                                         let reorder = (a.resolved_at.is_none() && a.reorder.1 > 0).then(|| {
                                             let fields = [("__f.location", a.location.0.to_string()), ("__f.lines", format!("{} {} ", a.sku, a.reorder.1))];
-                                            let query: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={}", urlencoding_light(v))).collect();
+                                            let query: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={}", crate::pages::urlencode(v))).collect();
                                             format!("/admin/stock/receipts?{}", query.join("&"))
                                         });
                                         view! {
@@ -541,19 +541,4 @@ pub fn AlertsPage() -> impl IntoView {
             }
         </AdminPage>
     }
-}
-
-/// `text` made safe for an address's query: letters, digits and `-._~` as they are, the rest as
-/// `%XX` bytes.
-fn urlencoding_light(text: &str) -> String {
-    use std::fmt::Write;
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
 }
