@@ -371,6 +371,21 @@ async fn a_shopper_account_belongs_to_one_store(owner: PgPool) {
         Err(Error::NotFound(_))
     ));
     assert!(matches!(identity::business_home(&db, &done.actor).await, Err(Error::Forbidden(_))));
+
+    // A phone number is a Nigerian mobile number, kept in one form however it was typed.
+    let with_phone = |email: &str, phone: &str| identity::shopper::Registration {
+        email: email.into(),
+        phone: phone.into(),
+        ..form.clone()
+    };
+    let shop_client = client("10.0.0.8");
+    let wrong = identity::shopper::register(&db, &oja.slug, with_phone("a@example.ng", "12345"), &shop_client).await;
+    assert!(matches!(wrong, Err(Error::Invalid { ref field, .. }) if field == "phone"), "{wrong:?}");
+    let typed = with_phone("b@example.ng", "+234 (0) 803-123-4567");
+    identity::shopper::register(&db, &oja.slug, typed, &client("10.0.0.8")).await.unwrap();
+    let kept: String =
+        sqlx::query_scalar("SELECT phone FROM shoppers WHERE email = 'b@example.ng'").fetch_one(&owner).await.unwrap();
+    assert_eq!(kept, "+2348031234567");
 }
 
 fn staff(actor: &Actor) -> &commerce::base::StaffMember {

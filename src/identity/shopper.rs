@@ -25,7 +25,7 @@ pub struct Registration {
     pub name: String,
     /// Their email, their sign-in name.
     pub email: String,
-    /// A phone number for deliveries (optional).
+    /// A Nigerian mobile number for deliveries (optional); kept as `+234…`.
     pub phone: String,
     /// Their password.
     pub password: String,
@@ -55,9 +55,12 @@ pub async fn register(
     if !email_is_plausible(email) {
         return Err(Error::invalid("email", "enter an email address such as ada@example.ng"));
     }
-    if form.phone.chars().count() > 40 {
-        return Err(Error::invalid("phone", "use at most 40 characters"));
-    }
+    // Kept in one form (`+234…`), so that a number typed two ways is one number.
+    let phone = match form.phone.trim() {
+        "" => String::new(),
+        typed => crate::base::phone::nigerian_mobile(typed)
+            .ok_or_else(|| Error::invalid("phone", crate::base::phone::NOT_A_MOBILE))?,
+    };
     password::check_new(&form.password, email, "password")?;
     let hash = password::hash(form.password).await?;
     let shopper = Uuid::now_v7();
@@ -68,7 +71,7 @@ pub async fn register(
         shopper,
         email,
         name,
-        form.phone.trim(),
+        phone,
         hash
     )
     .execute(&mut *tx)

@@ -94,7 +94,7 @@ fn RegisterForm(slug: String, action: ServerAction<RegisterShopper>) -> impl Int
                 <input type="hidden" name="slug" value=slug />
                 <Field label="Your name" name="name" id="register_name" autocomplete="name" error />
                 <Field label="Email address" name="email" id="register_email" kind="email" autocomplete="email" error />
-                <Field label="Phone (for deliveries)" name="phone" id="register_phone" kind="tel" autocomplete="tel" error />
+                <Field label="Phone (for deliveries)" name="phone" id="register_phone" kind="tel" autocomplete="tel" hint="A mobile number, such as 0803 123 4567." error />
                 <Field label="Choose a password" name="password" id="register_password" kind="password" autocomplete="new-password" hint="At least 10 characters, not a common password." error />
                 <FormAlert error beside=&["name", "email", "phone", "password"] />
                 <button type="submit" class="btn btn-secondary w-full" disabled=move || action.pending().get()>"Open my account"</button>
