@@ -918,20 +918,26 @@ async fn a_receipt_pressed_twice_is_booked_once_numbered_and_can_be_voided(owner
     assert_eq!(detail.receipt.total_cost.amount, rust_decimal::Decimal::from(3 * 8_100 + 24 * 2_100));
     assert!(matches!(stock::receipt(&other.db, &other.owner, next.id).await, Err(Error::NotFound(_))));
     let cashier = oja.member(Role::Cashier).await;
-    assert!(matches!(stock::void_receipt(&db, &cashier, next.id, "mistake").await, Err(Error::Forbidden(_))));
-    assert!(matches!(stock::void_receipt(&other.db, &other.owner, next.id, "mistake").await, Err(Error::NotFound(_))));
+    assert!(matches!(stock::void_receipt(&db, &cashier, next.id, "mistake", None).await, Err(Error::Forbidden(_))));
+    assert!(matches!(
+        stock::void_receipt(&other.db, &other.owner, next.id, "mistake", None).await,
+        Err(Error::NotFound(_))
+    ));
     assert!(
-        matches!(stock::void_receipt(&db, &boss, next.id, "  ").await, Err(Error::Invalid { field, .. }) if field == "reason")
+        matches!(stock::void_receipt(&db, &boss, next.id, "  ", None).await, Err(Error::Invalid { field, .. }) if field == "reason")
     );
 
-    // Voided: its units go back out, it is marked, and it cannot be voided twice.
-    stock::void_receipt(&db, &boss, next.id, "typed twice").await.unwrap();
+    // Voided: its units go back out, it is marked, and it cannot be voided twice; the same
+    // press sent again is answered as the first, moving nothing more.
+    let void = Once::new("form:owner", "void-1", "void_receipt", b"the form's fields").unwrap();
+    stock::void_receipt(&db, &boss, next.id, "typed twice", Some(&void)).await.unwrap();
+    stock::void_receipt(&db, &boss, next.id, "typed twice", Some(&void)).await.unwrap();
     assert_eq!(level_at(&db, &boss, rice, oja.main).await.on_hand, 12);
     assert_eq!(level_at(&db, &boss, oil, oja.main).await.on_hand, 0);
     let voided = stock::receipt(&db, &boss, next.id).await.unwrap();
     assert!(voided.receipt.voided);
     assert_eq!(voided.voided.as_ref().map(|(_, _, why)| why.as_str()), Some("typed twice"));
-    let twice = stock::void_receipt(&db, &boss, next.id, "again").await;
+    let twice = stock::void_receipt(&db, &boss, next.id, "again", None).await;
     assert!(matches!(&twice, Err(Error::Conflict { clash: Clash::WrongState, .. })), "{twice:?}");
 
     // Goods held for a buyer, or sold, since the receipt cannot be taken out by voiding it;
@@ -944,11 +950,11 @@ async fn a_receipt_pressed_twice_is_booked_once_numbered_and_can_be_voided(owner
         reference: "cart 1".into(),
     };
     reserve::reserve(&db, &boss, hold, None).await.unwrap();
-    let held = stock::void_receipt(&db, &boss, first.id, "wrong supplier").await;
+    let held = stock::void_receipt(&db, &boss, first.id, "wrong supplier", None).await;
     assert!(matches!(&held, Err(Error::Conflict { clash: Clash::InsufficientStock, .. })), "{held:?}");
     assert_eq!(level_at(&db, &boss, rice, oja.main).await.on_hand, 12);
     stock::adjust(&db, &boss, rice, oja.main, -5, "sold at the door", None).await.unwrap();
-    let sold = stock::void_receipt(&db, &boss, first.id, "wrong supplier").await;
+    let sold = stock::void_receipt(&db, &boss, first.id, "wrong supplier", None).await;
     assert!(matches!(&sold, Err(Error::Conflict { clash: Clash::InsufficientStock, .. })), "{sold:?}");
     assert_eq!(level_at(&db, &boss, rice, oja.main).await.on_hand, 7);
     assert!(!stock::receipt(&db, &boss, first.id).await.unwrap().receipt.voided);

@@ -249,8 +249,15 @@ async fn read_receipt(
 /// voided with the reason. Refused when it is voided already, or when fewer units of a line are
 /// free there (on hand and not held for a buyer) than it brought: they were sold, moved or
 /// promised since; adjust by hand instead.
-/// Costs already averaged in are left as they are.
-pub async fn void_receipt(db: &sqlx::PgPool, actor: &Actor, id: Uuid, reason: &str) -> Result<(), Error> {
+/// Costs already averaged in are left as they are. With `once`, a second request with the same
+/// key answers the first rather than being refused as voided already.
+pub async fn void_receipt(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    id: Uuid,
+    reason: &str,
+    once: Option<&Once>,
+) -> Result<(), Error> {
     let scope = actor.require(Permission::ManageInventory)?;
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 200 {
@@ -260,7 +267,7 @@ pub async fn void_receipt(db: &sqlx::PgPool, actor: &Actor, id: Uuid, reason: &s
         ));
     }
     Error::refuse_nul("reason", reason)?;
-    crate::db::in_tenant_tx(db, scope.tenant, async |tx| {
+    idempotency::run(db, scope.tenant, once, async |tx| {
         let tenant = scope.tenant;
         let detail = read_receipt(tx, tenant, id, true).await?;
         scope.reach(detail.location, Permission::ManageInventory).map_err(|_| Error::not_found("receipt"))?;

@@ -210,9 +210,10 @@ pub async fn load_receipt(id: Uuid) -> Result<ReceiptDetail, AppError> {
 
 /// Voids a receipt booked by mistake, taking its stock back out.
 #[server(prefix = "/rpc", endpoint = "void_receipt")]
-pub async fn void_receipt(id: Uuid, reason: String) -> Result<(), AppError> {
+pub async fn void_receipt(id: Uuid, reason: String, #[server(default)] submission: String) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
-    Ok(commerce::inventory::stock::void_receipt(db.primary(), &actor, id, &reason).await?)
+    let once = super::submission(&actor, &submission, "void_receipt", &[&id.to_string(), &reason])?;
+    Ok(commerce::inventory::stock::void_receipt(db.primary(), &actor, id, &reason, once.as_ref()).await?)
 }
 
 /// A page of transfers with their lines, newest first, and the locations.

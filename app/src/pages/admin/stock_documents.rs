@@ -193,6 +193,7 @@ pub fn ReceiptPage() -> impl IntoView {
                                             " and keeps the receipt, marked voided, in the history. Goods sold since cannot be taken out; adjust those by hand."
                                         </p>
                                         <ActionForm action=void attr:class="mt-3 space-y-3">
+                                            <SubmissionKey renew=void.version() />
                                             <input type="hidden" name="id" value=r.id.to_string() />
                                             <Field label="Why" name="reason" hint="Wrong shop, typed twice, goods sent back…" error />
                                             <FormAlert error beside=&["reason"] />
