@@ -524,7 +524,7 @@ async fn every_id_of_another_business_answers_not_found(owner: PgPool) {
     };
     not_found("deactivate", identity::set_active(&db, &market_owner, shop_member, false, None).await);
     not_found("change role", identity::change_role(&db, &market_owner, shop_member, CASHIER, None).await);
-    not_found("revoke client", identity::api_client::revoke(&db, &market_owner, shop_client).await);
+    not_found("revoke client", identity::api_client::revoke(&db, &market_owner, shop_client, None).await);
     not_found("end session", identity::session::revoke(&db, staff(&market_owner).user, shop_session).await);
     let untouched = identity::api_client::list(&db, &shop_owner).await.unwrap();
     assert!(untouched[0].revoked_at.is_none(), "the shop's client still works");
@@ -580,7 +580,7 @@ async fn a_kept_token_is_forgotten_as_soon_as_its_client_is_revoked(owner: PgPoo
     );
 
     let client = api_client::list(&db, &shop_owner).await.unwrap()[0].id;
-    api_client::revoke(&db, &shop_owner, client).await.unwrap();
+    api_client::revoke(&db, &shop_owner, client, None).await.unwrap();
     let deadline = Instant::now() + Duration::from_secs(5);
     while cache.resolve(&db, &bearer).await.unwrap().is_some() {
         assert!(Instant::now() < deadline, "a revoked client's token was still answered after 5 s");
@@ -741,7 +741,12 @@ async fn a_form_sent_twice_with_one_key_acts_once(owner: PgPool) {
     let made = identity::api_client::create(&db, &boss, "ERP", &scopes, Some(&make)).await.unwrap();
     let made_again = identity::api_client::create(&db, &boss, "ERP", &scopes, Some(&make)).await.unwrap();
     assert!(made.is_some() && made_again.is_none(), "{made_again:?}");
-    assert_eq!(identity::api_client::list(&db, &boss).await.unwrap().len(), 1, "one client");
+    let clients = identity::api_client::list(&db, &boss).await.unwrap();
+    assert_eq!(clients.len(), 1, "one client");
+    let revoke = press("revoke");
+    for _ in 0..2 {
+        identity::api_client::revoke(&db, &boss, clients[0].id, Some(&revoke)).await.unwrap();
+    }
 
     let category = press("category");
     let first = commerce::catalog::category::create(&db, &boss, "Drinks", None, Some(&category)).await.unwrap();

@@ -233,6 +233,18 @@ test("the owner makes an API client whose secret works once shown, and the API i
   await page.goto("/api/docs");
   await expect(page.getByRole("heading", { name: "SC-1 Commerce Suite API" })).toBeVisible();
   await expect(page.getByText("/api/v1/locations").first()).toBeVisible();
+
+  // Revoking asks first, then the secret no longer gets a token.
+  await page.goto("/admin/api-clients");
+  await waitForHydration(page);
+  await page.getByLabel("Revoke Delivery partner").click();
+  await expect(page.getByText("Revoke Delivery partner? Its tokens stop working at once")).toBeVisible();
+  await page.getByRole("button", { name: "Yes, revoke it" }).click();
+  await expect(page.getByRole("row").filter({ hasText: id })).toContainText("Revoked");
+  const refused = await request.post("/api/v1/oauth/token", {
+    form: { grant_type: "client_credentials", client_id: id, client_secret: secret },
+  });
+  expect(refused.status()).toBe(401);
 });
 
 test("the owner changes VAT and adds a warehouse; the accountant sees the settings but cannot change them", async ({ browser }) => {
@@ -330,7 +342,7 @@ test("a form pressed twice, or sent twice by the browser, acts once", async ({ b
   };
   await twice("/admin/api-clients", "/rpc/create_api_client", { name: `Sage export ${stamp}`, "scopes[0]": "settings:read" });
   await form.goto("/admin/api-clients");
-  await expect(form.getByText(`Sage export ${stamp}`)).toHaveCount(1);
+  await expect(form.getByRole("cell", { name: `Sage export ${stamp}`, exact: true })).toHaveCount(1);
   await twice("/admin/categories", "/rpc/add_category", { name: `Palm oil ${stamp}`, parent: "" });
   await form.goto("/admin/categories");
   await expect(form.getByTestId("category").locator("td:first-child", { hasText: `Palm oil ${stamp}` })).toHaveCount(1);

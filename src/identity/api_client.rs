@@ -171,29 +171,35 @@ mod server {
         Ok(made.then_some(NewClient { client_id, client_secret: secret.text }))
     }
 
-    /// Revokes a client: its tokens stop working at once.
-    pub async fn revoke(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
+    /// Revokes a client: its tokens stop working at once. With `once`, a second request with the
+    /// same key answers the first rather than finding the client gone.
+    pub async fn revoke(db: &sqlx::PgPool, actor: &Actor, id: Uuid, once: Option<&Once>) -> Result<(), Error> {
         let tenant = actor.require(Permission::ManageApiClients)?.tenant;
-        let mut tx = tenant_tx(db, tenant).await?;
-        let revoked = sqlx::query!(
-            "UPDATE api_clients SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL",
-            tenant.0,
-            id
-        )
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if revoked == 0 {
-            return Err(Error::not_found("API client"));
-        }
-        sqlx::query!("DELETE FROM api_tokens WHERE tenant_id = $1 AND client_id = $2", tenant.0, id)
+        idempotency::run(db, tenant, once, async |tx| {
+            let revoked = sqlx::query!(
+                "UPDATE api_clients SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL",
+                tenant.0,
+                id
+            )
             .execute(&mut *tx)
-            .await?;
-        let change =
-            Change { entity: "api client", entity_id: id.to_string(), action: "revoked", before: None, after: None };
-        audit::record(&mut tx, tenant, actor, change).await?;
-        tx.commit().await?;
-        Ok(())
+            .await?
+            .rows_affected();
+            if revoked == 0 {
+                return Err(Error::not_found("API client"));
+            }
+            sqlx::query!("DELETE FROM api_tokens WHERE tenant_id = $1 AND client_id = $2", tenant.0, id)
+                .execute(&mut *tx)
+                .await?;
+            let change = Change {
+                entity: "api client",
+                entity_id: id.to_string(),
+                action: "revoked",
+                before: None,
+                after: None,
+            };
+            audit::record(tx, tenant, actor, change).await
+        })
+        .await
     }
 
     /// The OAuth 2.0 client-credentials grant: a token for a client that proves its secret.

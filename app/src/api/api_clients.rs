@@ -28,7 +28,8 @@ pub async fn create_api_client(
 
 /// Revokes an API client; its tokens stop working at once.
 #[server(prefix = "/rpc", endpoint = "revoke_api_client")]
-pub async fn revoke_api_client(id: Uuid) -> Result<(), AppError> {
+pub async fn revoke_api_client(id: Uuid, #[server(default)] submission: String) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
-    Ok(commerce::identity::api_client::revoke(db.primary(), &actor, id).await?)
+    let once = super::submission(&actor, &submission, "revoke_api_client", &[&id.to_string()])?;
+    Ok(commerce::identity::api_client::revoke(db.primary(), &actor, id, once.as_ref()).await?)
 }

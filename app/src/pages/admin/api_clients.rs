@@ -102,6 +102,8 @@ fn ClientList(clients: Vec<ApiClientView>, revoke: ServerAction<RevokeApiClient>
                         {clients.into_iter().map(|c| {
                             let live = c.revoked_at.is_none();
                             let scopes = c.scopes.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ");
+                            let question = format!("Revoke {}? Its tokens stop working at once, and the system using it loses access.", c.name);
+                            let label = format!("Revoke {}", c.name);
                             view! {
                                 <tr>
                                     <td class="font-medium">{c.name}</td>
@@ -109,11 +111,17 @@ fn ClientList(clients: Vec<ApiClientView>, revoke: ServerAction<RevokeApiClient>
                                     <td class="hidden font-mono text-xs md:table-cell">{scopes}</td>
                                     <td>{if live { view! { <Badge tone=BadgeTone::Positive text="Active" /> } } else { view! { <Badge tone=BadgeTone::Neutral text="Revoked" /> } }}</td>
                                     <td class="text-right">
+                                        // Asked twice, saying what it breaks, so that a slip of the finger breaks nothing.
                                         {live.then(|| view! {
-                                            <ActionForm action=revoke>
-                                                <input type="hidden" name="id" value=c.id.to_string() />
-                                                <button type="submit" class="btn btn-secondary btn-sm">"Revoke"</button>
-                                            </ActionForm>
+                                            <details class="inline-block text-left">
+                                                <summary class="btn btn-secondary btn-sm cursor-pointer" aria-label=label>"Revoke"</summary>
+                                                <ActionForm action=revoke attr:class="mt-2 grid w-56 gap-2">
+                                                    <SubmissionKey renew=revoke.version() />
+                                                    <input type="hidden" name="id" value=c.id.to_string() />
+                                                    <p class="text-xs text-slate-600">{question}</p>
+                                                    <button type="submit" class="btn btn-danger btn-sm justify-self-start">"Yes, revoke it"</button>
+                                                </ActionForm>
+                                            </details>
                                         })}
                                     </td>
                                 </tr>
