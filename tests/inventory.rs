@@ -430,8 +430,8 @@ async fn an_approved_count_posts_its_differences(owner: PgPool) {
     let variant = sugar.variants[0].id;
     receive(&db, &boss, shop, variant, 40).await;
     let count = inventory::count::start(&db, &boss, shop, "month end", None).await.unwrap();
-    inventory::count::record_counts(&db, &boss, count, &[(variant, Some(37))]).await.unwrap();
-    assert_eq!(inventory::count::approve(&db, &boss, count).await.unwrap(), 1);
+    let approved = inventory::count::save(&db, &boss, count, &[(variant, Some(37))], true, None).await.unwrap();
+    assert_eq!(approved, Some(1));
     let other = inventory::count::start(&db, &boss, shop, "spot check", None).await.unwrap();
     let first = inventory::count::list(&db, &boss, None, 1).await.unwrap();
     let after = commerce::base::page::read_cursor("after", first.next_cursor.as_deref()).unwrap();
@@ -444,7 +444,7 @@ async fn an_approved_count_posts_its_differences(owner: PgPool) {
         listed,
         [(other, inventory::CountStatus::Open, "spot check"), (count, inventory::CountStatus::Approved, "month end")]
     );
-    let again = inventory::count::approve(&db, &boss, count).await;
+    let again = inventory::count::save(&db, &boss, count, &[], true, None).await;
     assert!(matches!(again, Err(Error::Conflict { clash: Clash::WrongState, .. })), "{again:?}");
     let product = catalog::product::get(&db, &boss, sugar.id).await.unwrap();
     assert_eq!(product.variants[0].on_hand, 37);

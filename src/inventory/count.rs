@@ -13,7 +13,7 @@ use crate::base::page::Page;
 use crate::base::{Actor, LocationId, Permission, Scope, TenantId};
 use crate::catalog::VariantId;
 use crate::catalog::item_name;
-use crate::db::{in_tenant_tx, tenant_tx};
+use crate::db::tenant_tx;
 use crate::idempotency::Once;
 use crate::{Clash, Error};
 
@@ -73,19 +73,9 @@ pub async fn start(
     .await
 }
 
-/// Enters what was counted for some variants of an open count (`None` clears a number).
-pub async fn record_counts(
-    db: &sqlx::PgPool,
-    actor: &Actor,
-    id: Uuid,
-    counts: &[(VariantId, Option<i32>)],
-) -> Result<(), Error> {
-    let scope = actor.require(Permission::ManageInventory)?;
-    in_tenant_tx(db, scope.tenant, async |tx| record_counts_in(tx, &scope, id, counts).await).await
-}
-
-/// The step of [`record_counts`], in the caller's transaction, for work within `scope` (its
-/// permission already required).
+/// Enters what was counted for some variants of an open count (`None` clears a number), in the
+/// caller's transaction, for work within `scope` (its permission already required); [`save`]
+/// runs it.
 pub async fn record_counts_in(
     tx: &mut sqlx::PgConnection,
     scope: &Scope,
@@ -117,14 +107,8 @@ pub async fn record_counts_in(
 
 /// Approves an open count: for each counted line, the difference between what was counted and
 /// what was expected is posted as a count movement. Lines not counted are left as they are.
-/// Answers how many levels changed.
-pub async fn approve(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<usize, Error> {
-    let scope = actor.require(Permission::ManageInventory)?;
-    in_tenant_tx(db, scope.tenant, async |tx| approve_in(tx, &scope, actor, id).await).await
-}
-
-/// The step of [`approve`], in the caller's transaction, for work within `scope` (its
-/// permission already required); `actor` is who the records name.
+/// Answers how many levels changed. In the caller's transaction, for work within `scope` (its
+/// permission already required); `actor` is who the records name; [`save`] runs it.
 pub async fn approve_in(tx: &mut sqlx::PgConnection, scope: &Scope, actor: &Actor, id: Uuid) -> Result<usize, Error> {
     let tenant = scope.tenant;
     let location = open(&mut *tx, scope, id).await?;

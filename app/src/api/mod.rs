@@ -39,7 +39,7 @@ pub use staff::{
 pub use stock::{
     AdjustStock, AdvanceTransfer, CancelCount, DraftTransfer, ReceiveStock, SaveCount, SetReorder, StartCount,
     StockView, VariantHistory, VoidReceipt, load_alerts, load_count, load_counts, load_receipt, load_receipts,
-    load_stock, load_transfers, load_variant_history, load_variant_levels,
+    load_stock, load_transfers, load_variant_history,
 };
 pub use storefront::{Shelf, load_shop_items, load_storefront};
 

@@ -110,29 +110,13 @@ pub struct VariantHistory {
 /// The levels and the last 200 movements of one variant.
 #[server(prefix = "/rpc", endpoint = "load_variant_history")]
 pub async fn load_variant_history(variant: Uuid) -> Result<VariantHistory, AppError> {
+    use commerce::inventory::{LevelQuery, levels};
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
     let variant = commerce::catalog::VariantId(variant);
-    let movements = commerce::inventory::levels::movements(db.read(), &actor, variant, None, None, 200).await?;
-    Ok(VariantHistory { levels: variant_levels(&db, &actor, variant).await?, movements })
-}
-
-/// One variant's levels, for the heading and the forms of its stock page, which stay as they
-/// are (with what is being typed in them) while its figures reload after a change.
-#[server(prefix = "/rpc", endpoint = "load_variant_levels")]
-pub async fn load_variant_levels(variant: Uuid) -> Result<Vec<StockLevel>, AppError> {
-    let (db, actor) = (super::db()?, crate::session::require_actor()?);
-    Ok(variant_levels(&db, &actor, commerce::catalog::VariantId(variant)).await?)
-}
-
-#[cfg(feature = "ssr")]
-async fn variant_levels(
-    db: &commerce::db::Db,
-    actor: &commerce::base::Actor,
-    variant: commerce::catalog::VariantId,
-) -> Result<Vec<StockLevel>, commerce::Error> {
-    use commerce::inventory::{LevelQuery, levels};
+    let movements = levels::movements(db.read(), &actor, variant, None, None, 200).await?;
     let query = LevelQuery { variant: Some(variant), ..LevelQuery::default() };
-    Ok(levels::list(db.read(), actor, &query, None, 100).await?.into_iter().map(|(l, _)| l).collect())
+    let levels = levels::list(db.read(), &actor, &query, None, 100).await?.into_iter().map(|(l, _)| l).collect();
+    Ok(VariantHistory { levels, movements })
 }
 
 /// Recent receipts (their costs in the business's currency) and the locations goods can arrive at.

@@ -36,16 +36,19 @@ pub fn typed(field: &str) -> Option<String> {
 /// What was typed into `field` of the form whose server function is `S`, when that form came
 /// back refused (see [`typed`]); nothing when another form of the page did.
 pub fn sent<S: ServerFn>(field: &str) -> Option<String> {
-    let ours = use_query_map().with_untracked(|q| q.get_str("__path") == Some(S::PATH));
-    ours.then(|| typed(field)).flatten()
+    sent_back::<S>().then(|| typed(field)).flatten()
+}
+
+/// Whether the page was opened by the refusal of the form whose server function is `S`.
+fn sent_back<S: ServerFn>() -> bool {
+    use_query_map().with_untracked(|q| q.get_str("__path") == Some(S::PATH))
 }
 
 /// Whether a checkbox of the form whose server function is `S` is ticked: as it was sent, when
 /// the form came back refused (an unticked box sends nothing, so its absence is the answer),
 /// else as `saved`.
 pub fn ticked<S: ServerFn>(field: &str, saved: bool) -> bool {
-    let ours = use_query_map().with_untracked(|q| q.get_str("__path") == Some(S::PATH));
-    if ours { typed(field).is_some() } else { saved }
+    if sent_back::<S>() { typed(field).is_some() } else { saved }
 }
 
 /// How many times `action` has succeeded: what a page's data reloads on. A refusal reloads

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::AdminPage;
-use crate::api::{AdjustStock, SetReorder, StockView, load_stock, load_variant_history, load_variant_levels};
+use crate::api::{AdjustStock, SetReorder, StockView, load_stock, load_variant_history};
 use crate::components::{
     DataTable, EmptyState, Field, FormAlert, Loaded, LocalTime, Needs, PageHeader, SubNav, SubmissionKey,
     clear_after_success, failed, follow_events, sent, successes,
@@ -165,9 +165,8 @@ fn LevelRow(level: StockLevel, live: LiveLevels) -> impl IntoView {
 }
 
 /// `/admin/stock/variant/{id}`: one variant's stock at each location, a chart of on-hand over
-/// time, its movements, and (for those who may) an adjustment and reorder points. The figures
-/// reload after a change; the heading and the forms do not, so that what is being typed in one
-/// form survives a change made with the other.
+/// time, its movements, and (for those who may) an adjustment and reorder points. The page
+/// reloads after a change succeeds.
 #[component]
 pub fn VariantStockPage() -> impl IntoView {
     let params = use_params_map();
@@ -175,7 +174,6 @@ pub fn VariantStockPage() -> impl IntoView {
     // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let adjust = ServerAction::<AdjustStock>::new();
     let reorder = ServerAction::<SetReorder>::new();
-    let places = Resource::new(id, load_variant_levels);
     let (adjusted, reordered) = (successes(adjust), successes(reorder));
     let history = Resource::new(move || (id(), adjusted.get(), reordered.get()), |(id, _, _)| load_variant_history(id));
     view! {
@@ -183,8 +181,9 @@ pub fn VariantStockPage() -> impl IntoView {
             {
                 let manage = actor.can(Permission::ManageInventory);
                 view! {
-                    <Loaded resource=places let:levels>
+                    <Loaded resource=history let:history>
                         {
+                            let levels = history.levels.clone();
                             let first = levels.first().cloned();
                             let title = first.as_ref().map_or_else(String::new, |l| format!("{} — {}", l.product_name, l.variant_title));
                             let sku = first.as_ref().map(|l| l.sku.clone()).unwrap_or_default();
@@ -194,11 +193,9 @@ pub fn VariantStockPage() -> impl IntoView {
                                 </PageHeader>
                                 <div class="grid gap-6 lg:grid-cols-3">
                                     <div class="space-y-6 lg:col-span-2">
-                                        <Loaded resource=history let:history>
-                                            <LevelTable levels=history.levels />
-                                            <OnHandChart movements=history.movements.clone() />
-                                            <MovementTable movements=history.movements />
-                                        </Loaded>
+                                        <LevelTable levels=history.levels />
+                                        <OnHandChart movements=history.movements.clone() />
+                                        <MovementTable movements=history.movements />
                                     </div>
                                     {manage.then(|| view! {
                                         <div class="space-y-6">
