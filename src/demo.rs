@@ -61,6 +61,7 @@ const STEPS: &[&str] = &[
     "2026-11-25 catalog and stock",
     "2026-12-02 product pictures",
     "2026-12-03 demo stores listed",
+    "2026-12-06 selling online",
 ];
 
 /// Steps that keep files, applied only when a media store is given.
@@ -76,6 +77,7 @@ async fn apply(step: &str, c: &mut PgConnection, media: Option<&dyn MediaStore>)
         "2026-11-25 people" => people(c).await,
         "2026-11-25 catalog and stock" => catalog::load(c).await,
         "2026-12-03 demo stores listed" => Ok(list_demo_stores(c).await?),
+        "2026-12-06 selling online" => Ok(sell_online(c).await?),
         _ => Ok(()),
     }
 }
@@ -116,6 +118,49 @@ pub async fn load_with(db: &PgPool, media: Option<&dyn MediaStore>) -> Result<Ve
 async fn list_demo_stores(c: &mut PgConnection) -> Result<(), sqlx::Error> {
     let slugs = [SHOP.slug.to_owned(), MARKETPLACE.slug.to_owned()];
     sqlx::query!("UPDATE tenants SET listed = true WHERE slug = ANY($1)", &slugs).execute(&mut *c).await?;
+    Ok(())
+}
+
+/// The demo businesses take orders online: delivery across Lagos and to its neighbours and
+/// Abuja, transfers to a bank account, and the test gateway (approve or decline, no money moves).
+async fn sell_online(c: &mut PgConnection) -> Result<(), sqlx::Error> {
+    let zones: [(&str, &[&str], i64, Option<i64>, &str); 3] = [
+        ("Lagos", &["Lagos"], 1500, Some(50_000), "same or next day"),
+        ("South West", &["Ogun", "Oyo", "Osun", "Ondo", "Ekiti"], 3500, Some(150_000), "2–3 days"),
+        ("Abuja and the North", &["FCT", "Kaduna", "Kano", "Niger", "Plateau", "Nasarawa"], 5000, None, "3–5 days"),
+    ];
+    for (slug, bank, account, name) in [
+        (SHOP.slug, "GTBank", "0123456789", "Oja Fresh Supermarket Ltd"),
+        (MARKETPLACE.slug, "Access Bank", "0987654321", "Gadget Market Ltd"),
+    ] {
+        let tenant = sqlx::query_scalar!("SELECT id FROM tenants WHERE slug = $1", slug).fetch_one(&mut *c).await?;
+        sqlx::query!(
+            "UPDATE tenants SET bank_name = $2, bank_account_number = $3, bank_account_name = $4, test_gateway = true
+              WHERE id = $1",
+            tenant,
+            bank,
+            account,
+            name
+        )
+        .execute(&mut *c)
+        .await?;
+        for (zone, states, rate, free, days) in zones {
+            let states: Vec<String> = states.iter().map(|s| (*s).to_owned()).collect();
+            sqlx::query!(
+                "INSERT INTO delivery_zones (tenant_id, id, name, states, rate, free_above, days)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                tenant,
+                uuid::Uuid::now_v7(),
+                zone,
+                &states,
+                rust_decimal::Decimal::from(rate),
+                free.map(rust_decimal::Decimal::from),
+                days
+            )
+            .execute(&mut *c)
+            .await?;
+        }
+    }
     Ok(())
 }
 

@@ -102,6 +102,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/forgot") view=pages::ForgotPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/reset/:token") view=pages::ResetPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/account") view=pages::AccountPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/orders") view=pages::OrdersPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/orders/:id") view=pages::AdminOrderPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/products") view=pages::ProductsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/products/new") view=pages::ProductEditorPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/products/import") view=pages::ImportPage ssr=SsrMode::Async />
@@ -118,6 +120,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/platform") view=pages::PlatformHome ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug") view=pages::StorefrontHome ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug/account") view=pages::StoreAccountPage ssr=SsrMode::Async />
+                <Route path=path!("/store/:slug/p/:id") view=pages::StoreProductPage ssr=SsrMode::Async />
+                <Route path=path!("/store/:slug/cart") view=pages::StoreCartPage ssr=SsrMode::Async />
+                <Route path=path!("/store/:slug/checkout") view=pages::StoreCheckoutPage ssr=SsrMode::Async />
+                <Route path=path!("/store/:slug/order/:key") view=pages::StoreOrderPage ssr=SsrMode::Async />
+                <Route path=path!("/store/:slug/pay/:key") view=pages::StorePayPage ssr=SsrMode::Async />
+                <Route path=path!("/store/:slug/track") view=pages::StoreTrackPage ssr=SsrMode::Async />
                 <Route path=path!("/vendor") view=pages::VendorHomePage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/login") view=pages::LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/pos") view=pages::PosHome ssr=SsrMode::Async />

@@ -58,7 +58,7 @@ impl SiteAssets {
 }
 
 #[cfg(feature = "ssr")]
-pub use server::{actor, clear_cookie, client, cookie_value, require_actor, session_id, set_cookie, site};
+pub use server::{actor, clear_cookie, client, cookie_value, require_actor, session_id, set_cookie, site, visit};
 
 #[cfg(feature = "ssr")]
 mod server {
@@ -109,6 +109,11 @@ mod server {
 
     /// The session cookie's value as this request sent it.
     pub fn cookie_value() -> Option<String> {
+        cookie(session::COOKIE)
+    }
+
+    /// A cookie's value as this request sent it.
+    fn cookie(name: &str) -> Option<String> {
         let parts = use_context::<Parts>()?;
         parts
             .headers
@@ -117,12 +122,38 @@ mod server {
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(';'))
             .filter_map(|pair| pair.trim().split_once('='))
-            .find_map(|(k, v)| (k == session::COOKIE).then(|| v.to_owned()))
+            .find_map(|(k, v)| (k == name).then(|| v.to_owned()))
+    }
+
+    /// The cookie that names a visitor's visit (their guest cart, in every store).
+    const VISIT_COOKIE: &str = "sc1_visit";
+
+    /// How long a visit's cart is kept in the browser: thirty days.
+    const VISIT_SECONDS: i64 = 30 * 24 * 60 * 60;
+
+    /// This browser's visit: the one its cookie names, or, when it has none (or one that is not
+    /// a visit's), a new one, whose cookie is sent when `keep` (the visitor is about to put
+    /// something in a cart). A visit is a random id: knowing it opens its cart.
+    pub fn visit(keep: bool) -> Result<Uuid, AppError> {
+        if let Some(visit) =
+            cookie(VISIT_COOKIE).and_then(|v| Uuid::parse_str(&v).ok()).filter(|v| v.get_version_num() == 4)
+        {
+            return Ok(visit);
+        }
+        let visit = commerce::identity::token::random_id()?;
+        if keep {
+            write(VISIT_COOKIE, &visit.hyphenated().to_string(), VISIT_SECONDS);
+        }
+        Ok(visit)
     }
 
     fn write_cookie(value: &str, max_age: i64) {
+        write(session::COOKIE, value, max_age);
+    }
+
+    fn write(name: &str, value: &str, max_age: i64) {
         let secure = if site().secure_cookies { "; Secure" } else { "" };
-        let cookie = format!("{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}", session::COOKIE);
+        let cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
         if let (Some(response), Ok(header)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie)) {
             response.append_header(SET_COOKIE, header);
         }

@@ -20,7 +20,8 @@ const RELEASE_BATCH: i32 = 500;
 const DISCARD_BATCH: i32 = 200;
 
 /// Runs until `stop` turns true: a sweep at start, then one every [`SWEEP_EVERY`]; lapsed
-/// reservations released, and the files of removed pictures deleted, every [`RELEASE_EVERY`].
+/// reservations released, unpaid orders called off, and the files of removed pictures deleted,
+/// every [`RELEASE_EVERY`].
 pub async fn run(db: Db, media: Media, mut stop: watch::Receiver<bool>) {
     let mut ticks = tokio::time::interval(SWEEP_EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -34,6 +35,9 @@ pub async fn run(db: Db, media: Media, mut stop: watch::Receiver<bool>) {
         tokio::select! {
             _ = ticks.tick() => sweep(&db).await,
             _ = releases.tick() => {
+                // Orders first: an unpaid order's hold outlasts its window, so it is the order
+                // that gives it back, with its timeline saying why.
+                call_off_unpaid_orders(&db).await;
                 release_lapsed_holds(&db).await;
                 delete_discarded_files(&db, &*media).await;
             }
@@ -54,6 +58,14 @@ async fn sweep(db: &Db) {
         }
         // The database may be down for a while; the next tick tries again.
         Err(error) => tracing::warn!(%error, "sweeping expired records failed"),
+    }
+}
+
+async fn call_off_unpaid_orders(db: &Db) {
+    match commerce::orders::payment::call_off_unpaid(db.primary(), RELEASE_BATCH).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(called_off = n, "called off orders not paid in time"),
+        Err(error) => tracing::warn!(%error, "calling off unpaid orders failed"),
     }
 }
 

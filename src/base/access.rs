@@ -74,6 +74,8 @@ impl Role {
                     | P::ViewCosts
                     | P::ViewInventory
                     | P::ManageInventory
+                    | P::ViewOrders
+                    | P::ManageOrders
             ),
             Self::Accountant => matches!(
                 permission,
@@ -84,6 +86,7 @@ impl Role {
                     | P::ViewCatalog
                     | P::ViewCosts
                     | P::ViewInventory
+                    | P::ViewOrders
             ),
             Self::Cashier => matches!(permission, P::SellAtPos | P::ViewCatalog),
             Self::Vendor => matches!(permission, P::UseVendorPortal),
@@ -133,6 +136,10 @@ pub enum Permission {
     ViewInventory,
     /// Receive, adjust, transfer and count stock; import levels.
     ManageInventory,
+    /// See orders, their payments and the customers who placed them.
+    ViewOrders,
+    /// Work orders: confirm payments, prepare, send, complete and cancel them.
+    ManageOrders,
     /// Hold stock for a cart and buy it on a storefront: what visitors and shoppers may do, and
     /// no role of staff (so [`Permission::ALL`], the roles' grid, leaves it out).
     Buy,
@@ -140,7 +147,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in the order the roles page lists them.
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 17] = [
         Self::ViewDashboard,
         Self::ViewSettings,
         Self::ManageSettings,
@@ -156,6 +163,8 @@ impl Permission {
         Self::ViewCosts,
         Self::ViewInventory,
         Self::ManageInventory,
+        Self::ViewOrders,
+        Self::ManageOrders,
     ];
 
     /// What it lets a person do, for the roles page and refusals.
@@ -176,6 +185,8 @@ impl Permission {
             Self::ViewCosts => "see cost prices",
             Self::ViewInventory => "see stock",
             Self::ManageInventory => "receive, adjust, transfer and count stock",
+            Self::ViewOrders => "see orders and customers",
+            Self::ManageOrders => "work orders and confirm payments",
             Self::Buy => "buy in the storefront",
         }
     }
@@ -194,6 +205,8 @@ impl Permission {
             Self::ManageCatalog => (ApiModule::Products, Write),
             Self::ViewInventory => (ApiModule::Inventory, Read),
             Self::ManageInventory => (ApiModule::Inventory, Write),
+            Self::ViewOrders => (ApiModule::Orders, Read),
+            Self::ManageOrders => (ApiModule::Orders, Write),
             Self::ManageStaff
             | Self::ManageApiClients
             | Self::ViewOutbox
@@ -222,12 +235,14 @@ pub enum ApiModule {
     Products,
     /// Stock levels, movements, transfers and sync.
     Inventory,
+    /// Orders, their payments, and customers.
+    Orders,
 }
 
 impl ApiModule {
     /// Every module, in the order the API client form lists them.
-    pub const ALL: [Self; 6] =
-        [Self::Dashboard, Self::Settings, Self::Staff, Self::Audit, Self::Products, Self::Inventory];
+    pub const ALL: [Self; 7] =
+        [Self::Dashboard, Self::Settings, Self::Staff, Self::Audit, Self::Products, Self::Inventory, Self::Orders];
 
     /// The name in a scope string.
     pub fn code(self) -> &'static str {
@@ -238,6 +253,7 @@ impl ApiModule {
             Self::Audit => "audit",
             Self::Products => "products",
             Self::Inventory => "inventory",
+            Self::Orders => "orders",
         }
     }
 }

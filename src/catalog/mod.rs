@@ -9,6 +9,7 @@ pub mod image;
 mod input;
 #[cfg(feature = "server")]
 pub mod product;
+pub mod shop;
 
 use std::fmt;
 
@@ -19,6 +20,7 @@ use uuid::Uuid;
 use crate::Money;
 
 pub use input::{Keep, ProductInput, VariantInput, parse_price, variant_matrix};
+pub use shop::{ShopPicture, ShopProduct, ShopVariant};
 
 /// A product's id, unique within its tenant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -39,7 +39,7 @@ pub struct LoggedIn {
 }
 
 /// Whether text looks like an email address (one `@`, something on each side, no spaces).
-pub(super) fn email_is_plausible(email: &str) -> bool {
+pub fn email_is_plausible(email: &str) -> bool {
     let mut parts = email.split('@');
     matches!((parts.next(), parts.next(), parts.next()), (Some(local), Some(domain), None)
         if !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')

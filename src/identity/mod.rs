@@ -10,7 +10,7 @@ mod tenant;
 #[cfg(feature = "server")]
 pub mod account;
 #[cfg(feature = "server")]
-mod login;
+pub mod login;
 pub mod outbox;
 #[cfg(feature = "server")]
 pub mod reset;
@@ -54,5 +54,5 @@ pub use staff::{
 #[cfg(feature = "server")]
 pub use tenant::{
     business_home, currency, currency_in, listed_stores, platform_overview, set_listing, set_listing_in, set_status,
-    settings, settings_page, storefront, update_settings, update_settings_in, vendor_home,
+    settings, settings_page, storefront, storefront_tenant, update_settings, update_settings_in, vendor_home,
 };

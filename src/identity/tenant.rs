@@ -248,6 +248,16 @@ pub async fn storefront(db: &sqlx::PgPool, slug: &str) -> Result<Storefront, Err
     Ok(Storefront { tenant, shops })
 }
 
+/// The business whose active store has this address; not found for any other.
+#[cfg(feature = "server")]
+pub async fn storefront_tenant(db: &sqlx::PgPool, slug: &str) -> Result<TenantId, Error> {
+    let id = sqlx::query_scalar!("SELECT id FROM tenants WHERE slug = $1 AND status = 'active'", slug)
+        .fetch_optional(db)
+        .await?
+        .ok_or_else(|| Error::not_found("store"))?;
+    Ok(TenantId(id))
+}
+
 /// Which tenants [`summaries`] returns: all, the active one with a slug, or one by id.
 #[cfg(feature = "server")]
 #[derive(Default)]

@@ -27,6 +27,17 @@ pub fn new_secret() -> Result<NewSecret, Error> {
     Ok(NewSecret { text, hash })
 }
 
+/// A random id that cannot be guessed (122 random bits, a version 4 UUID): for a key that
+/// opens something by itself being known (an order's page, a visit's cart).
+pub fn random_id() -> Result<uuid::Uuid, Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|error| {
+        tracing::error!(%error, "no randomness available");
+        Error::Internal
+    })?;
+    Ok(uuid::Builder::from_random_bytes(bytes).into_uuid())
+}
+
 /// The stored form of a presented secret.
 pub fn hash(text: &str) -> Vec<u8> {
     Sha256::digest(text.as_bytes()).to_vec()

@@ -75,6 +75,15 @@ pub async fn hold_for_buyer(db: &sqlx::PgPool, actor: &Actor, hold: Hold) -> Res
     hold_together(db, actor.require(Permission::Buy)?.tenant, hold).await
 }
 
+/// The step that holds units inside the caller's transaction in `tenant` (placing an order,
+/// which holds every line or none): the hold, or none when not enough are available. The
+/// levels stay locked until the caller commits, so callers hold their lines in variant order.
+pub async fn hold_in(tx: &mut sqlx::PgConnection, tenant: TenantId, hold: Hold) -> Result<Option<Reservation>, Error> {
+    let (level, request) = request(tenant, hold)?;
+    let quantity = request.quantity;
+    Ok(together::send_one(tx, level, &request).await?.map(|taken| granted(level, quantity, taken)))
+}
+
 /// Holds units in `tenant`, the statement shared with the holds for the same level that arrive
 /// meanwhile (see `together`).
 async fn hold_together(db: &sqlx::PgPool, tenant: TenantId, hold: Hold) -> Result<Reservation, Error> {
@@ -352,6 +361,40 @@ pub async fn sell_held(
         quantity: -row.quantity,
         reason: MovementReason::Sale,
         reference: if reference.is_empty() { "online order" } else { reference },
+        unit_cost: None,
+        note: "",
+    };
+    ledger::apply(&mut *tx, tenant, actor, m).await?;
+    Ok(())
+}
+
+/// The step that brings back units sold from a hold (an order called off after its stock was
+/// taken): they return, as a return movement by `actor`, to the location they left. Only a
+/// committed hold's units can be brought back; the caller makes sure it does so once.
+pub async fn return_sold(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    actor: &Actor,
+    id: Uuid,
+    reference: &str,
+) -> Result<(), Error> {
+    let row = sqlx::query!(
+        "SELECT variant_id, location_id, quantity, status FROM stock_reservations WHERE tenant_id = $1 AND id = $2",
+        tenant.0,
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| Error::not_found("reservation"))?;
+    if row.status != "committed" {
+        return Err(Error::conflict(Clash::WrongState, "Only units that were sold can be brought back."));
+    }
+    let m = Move {
+        variant: VariantId(row.variant_id),
+        location: LocationId(row.location_id),
+        quantity: row.quantity,
+        reason: MovementReason::Return,
+        reference,
         unit_cost: None,
         note: "",
     };

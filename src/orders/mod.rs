@@ -1,8 +1,509 @@
-//! Orders: what they cost and the life they lead. These parts are plain rules, the same in the
-//! browser and on the server; placing, paying and working orders build on them.
+//! Orders: what they cost, the life they lead, and how they are placed, paid and worked.
+//!
+//! The rules (`pricing`, `status`, `address`) are plain, the same in the browser and on the
+//! server. The rest reads and writes Postgres: a shopper's cart (`cart`), placing an order from
+//! it (`checkout`), taking its payment (`payment`), working it in the back office (`work`), and
+//! the people who buy (`customer`).
 
+pub mod address;
 pub mod pricing;
 pub mod status;
 
+#[cfg(feature = "server")]
+pub mod cart;
+#[cfg(feature = "server")]
+pub mod checkout;
+#[cfg(feature = "server")]
+pub mod customer;
+#[cfg(feature = "server")]
+pub mod payment;
+#[cfg(feature = "server")]
+pub mod work;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub use address::{Address, STATES};
 pub use pricing::{LineInput, LineTotals, Totals, VatRule, price};
 pub use status::{Fulfilment, OrderStatus, Settlement};
+
+use crate::Money;
+use crate::base::LocationId;
+use crate::catalog::{ProductId, VariantId};
+
+/// How an order is paid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PaymentMethod {
+    /// Cash or card at the door or the counter.
+    PayOnDelivery,
+    /// A transfer to the business's bank account, confirmed by the merchant.
+    BankTransfer,
+    /// Paystack's hosted checkout: card, bank transfer, USSD.
+    Paystack,
+    /// The demonstration gateway: a page of our own that approves or declines.
+    TestGateway,
+}
+
+impl PaymentMethod {
+    /// Every method, in the order checkout offers them.
+    pub const ALL: [Self; 4] = [Self::PayOnDelivery, Self::BankTransfer, Self::Paystack, Self::TestGateway];
+
+    /// The stored value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::PayOnDelivery => "pay_on_delivery",
+            Self::BankTransfer => "bank_transfer",
+            Self::Paystack => "paystack",
+            Self::TestGateway => "test_gateway",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.code() == code)
+    }
+
+    /// As a shopper reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::PayOnDelivery => "Pay on delivery",
+            Self::BankTransfer => "Bank transfer",
+            Self::Paystack => "Card, transfer or USSD (Paystack)",
+            Self::TestGateway => "Test payment (demonstration)",
+        }
+    }
+
+    /// When an order paid this way is paid.
+    pub fn settlement(self) -> Settlement {
+        match self {
+            Self::PayOnDelivery => Settlement::OnDelivery,
+            Self::BankTransfer | Self::Paystack | Self::TestGateway => Settlement::Before,
+        }
+    }
+}
+
+impl Fulfilment {
+    /// The stored value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Pickup => "pickup",
+            Self::Delivery => "delivery",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Pickup, Self::Delivery].into_iter().find(|f| f.code() == code)
+    }
+}
+
+/// A line of a cart, priced and checked against what can be had now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CartLine {
+    /// The variant.
+    pub variant: VariantId,
+    /// Its product.
+    pub product: ProductId,
+    /// The product's name, with the variant's options ("Ankara shirt — M / Blue").
+    pub name: String,
+    /// The variant's SKU.
+    pub sku: String,
+    /// One unit's price, as the shelf shows it.
+    pub unit_price: Money,
+    /// How many the shopper wants.
+    pub quantity: i32,
+    /// How many can be bought now, across the business's locations.
+    pub available: i64,
+    /// The product's first picture, small.
+    pub thumbnail_url: Option<String>,
+    /// Why the line cannot be bought as it is, if it cannot.
+    pub problem: Option<String>,
+}
+
+impl CartLine {
+    /// Unit price × quantity.
+    pub fn amount(&self) -> Money {
+        Money::new(self.unit_price.amount * rust_decimal::Decimal::from(self.quantity), self.unit_price.currency)
+    }
+}
+
+/// A shopper's cart.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cart {
+    /// Its lines, oldest first.
+    pub lines: Vec<CartLine>,
+    /// What the lines cost at shelf prices.
+    pub subtotal: Money,
+}
+
+impl Cart {
+    /// Units in the cart.
+    pub fn units(&self) -> i64 {
+        self.lines.iter().map(|l| i64::from(l.quantity)).sum()
+    }
+
+    /// Whether every line can be bought as it is.
+    pub fn ready(&self) -> bool {
+        !self.lines.is_empty() && self.lines.iter().all(|l| l.problem.is_none())
+    }
+}
+
+/// A shop where an order may be collected.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickupShop {
+    /// The location.
+    pub id: LocationId,
+    /// Its name.
+    pub name: String,
+    /// Its address, on one line.
+    pub address: String,
+}
+
+/// Where a business delivers, and for how much.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryZone {
+    /// Its id.
+    pub id: Uuid,
+    /// Its name ("Lagos").
+    pub name: String,
+    /// The states it covers.
+    pub states: Vec<String>,
+    /// What delivery costs.
+    pub rate: Money,
+    /// Orders of at least this much (at shelf prices) are delivered free.
+    pub free_above: Option<Money>,
+    /// How long delivery takes, as the merchant says it ("1–2 days").
+    pub days: String,
+}
+
+impl DeliveryZone {
+    /// What delivering an order of `subtotal` costs.
+    pub fn charge(&self, subtotal: rust_decimal::Decimal) -> rust_decimal::Decimal {
+        match &self.free_above {
+            Some(free) if subtotal >= free.amount => rust_decimal::Decimal::ZERO,
+            _ => self.rate.amount,
+        }
+    }
+}
+
+/// The business's bank account, for payment by transfer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankAccount {
+    /// The bank.
+    pub bank: String,
+    /// The ten-digit account number (NUBAN).
+    pub number: String,
+    /// The name on the account.
+    pub name: String,
+}
+
+/// What checkout offers at a business.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutOptions {
+    /// Shops an order may be collected from (none when the business does not offer pickup).
+    pub shops: Vec<PickupShop>,
+    /// Where the business delivers.
+    pub zones: Vec<DeliveryZone>,
+    /// How a shopper may pay.
+    pub methods: Vec<PaymentMethod>,
+    /// The account transfers go to, when the business takes them.
+    pub bank: Option<BankAccount>,
+    /// How VAT is charged.
+    pub vat: VatRule,
+    /// Hours an order paid by transfer waits for the money.
+    pub transfer_hours: i32,
+}
+
+/// What a shopper fills in at checkout, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckoutInput {
+    /// Who the order is for.
+    pub name: String,
+    /// Their mobile number.
+    pub phone: String,
+    /// Their email address (optional).
+    pub email: String,
+    /// `pickup` or `delivery`.
+    pub fulfilment: String,
+    /// The shop to collect from, for pickup.
+    pub pickup_location: Option<Uuid>,
+    /// The address to deliver to, for delivery.
+    pub address: Address,
+    /// How they pay: a [`PaymentMethod`] code.
+    pub payment: String,
+    /// A note for the business.
+    pub note: String,
+    /// Whether they agree to hear of offers.
+    pub marketing_consent: bool,
+}
+
+/// An order just placed, and where the shopper goes next.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Placed {
+    /// The order.
+    pub order: Uuid,
+    /// Its number, as people say it ("#1042").
+    pub number: String,
+    /// The shopper's key to the order's page.
+    pub view_key: Uuid,
+    /// The payment attempt made with it.
+    pub payment: Uuid,
+    /// How it is paid.
+    pub method: PaymentMethod,
+}
+
+/// An order's number as people say it: the business's prefix and the number.
+pub fn order_number(prefix: &str, number: i64) -> String {
+    format!("{prefix}{number}")
+}
+
+/// A line of an order, as it was sold.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrderLine {
+    /// The variant.
+    pub variant: VariantId,
+    /// Its product.
+    pub product: ProductId,
+    /// The name it was sold under.
+    pub name: String,
+    /// Its SKU then.
+    pub sku: String,
+    /// One unit's price then.
+    pub unit_price: Money,
+    /// How many.
+    pub quantity: i32,
+    /// Taken off the line.
+    pub discount: Money,
+    /// Without VAT.
+    pub net: Money,
+    /// The VAT on it.
+    pub vat: Money,
+    /// With VAT.
+    pub total: Money,
+}
+
+/// A change in an order's life.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderEvent {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who (a person's name, "shopper", "payment gateway", "system").
+    pub who: String,
+    /// The status before, if it changed.
+    pub from: Option<OrderStatus>,
+    /// The status after, if it changed.
+    pub to: Option<OrderStatus>,
+    /// What was said.
+    pub note: String,
+}
+
+/// The state of a payment attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PaymentStatus {
+    /// Started; no answer yet (or due at the door).
+    Pending,
+    /// The money arrived.
+    Succeeded,
+    /// Declined, abandoned or called off.
+    Failed,
+    /// The gateway reported money that does not match the order; the merchant must look.
+    Flagged,
+}
+
+impl PaymentStatus {
+    /// Every status.
+    pub const ALL: [Self; 4] = [Self::Pending, Self::Succeeded, Self::Failed, Self::Flagged];
+
+    /// The stored value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Flagged => "flagged",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// As a person reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Succeeded => "Succeeded",
+            Self::Failed => "Failed",
+            Self::Flagged => "Needs checking",
+        }
+    }
+}
+
+/// An attempt to pay for an order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Payment {
+    /// Its id.
+    pub id: Uuid,
+    /// The order.
+    pub order: Uuid,
+    /// The amount asked for (or, once answered, reported).
+    pub amount: Money,
+    /// How.
+    pub method: PaymentMethod,
+    /// Where it stands.
+    pub status: PaymentStatus,
+    /// The reference the shopper or the gateway quotes.
+    pub reference: String,
+    /// Why it needs checking, if it does.
+    pub flag_reason: String,
+    /// When it was started.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A payment on the test gateway's page, as the shopper sees it there.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GatewayAttempt {
+    /// The attempt.
+    pub payment: Payment,
+    /// The order's number.
+    pub number: String,
+    /// The shopper's key to the order's page.
+    pub view_key: Uuid,
+    /// When the order is called off if still unpaid.
+    pub pay_by: Option<DateTime<Utc>>,
+}
+
+/// An order, whole.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Order {
+    /// Its id.
+    pub id: Uuid,
+    /// Its number, as people say it.
+    pub number: String,
+    /// The shopper's key to its page.
+    pub view_key: Uuid,
+    /// Where it came from: `store`, `pos`, `marketplace` or `draft`.
+    pub channel: String,
+    /// Where it is in its life.
+    pub status: OrderStatus,
+    /// How it reaches the shopper.
+    pub fulfilment: Fulfilment,
+    /// How it is paid.
+    pub method: PaymentMethod,
+    /// Whether the money has arrived.
+    pub paid: bool,
+    /// Whether a payment reported for it needs checking.
+    pub payment_flagged: bool,
+    /// The customer.
+    pub customer: Uuid,
+    /// Who it is for.
+    pub contact_name: String,
+    /// Their mobile number, as kept (`+234…`).
+    pub contact_phone: String,
+    /// Their email, if given.
+    pub contact_email: Option<String>,
+    /// Where it is delivered.
+    pub shipping_address: Option<Address>,
+    /// Where the bill goes (the shipping address when none was given).
+    pub billing_address: Option<Address>,
+    /// The shop it is collected from.
+    pub pickup: Option<PickupShop>,
+    /// The delivery zone it was priced by.
+    pub delivery_zone: String,
+    /// The lines.
+    pub lines: Vec<OrderLine>,
+    /// The lines at shelf prices.
+    pub subtotal: Money,
+    /// Taken off.
+    pub discount: Money,
+    /// The VAT in (or on) it.
+    pub vat: Money,
+    /// The VAT rate it was charged at.
+    pub vat_rate: rust_decimal::Decimal,
+    /// Whether its prices included VAT.
+    pub prices_include_tax: bool,
+    /// Delivery.
+    pub delivery: Money,
+    /// What the shopper pays.
+    pub total: Money,
+    /// The shopper's note.
+    pub note: String,
+    /// When an unpaid order is called off.
+    pub pay_by: Option<DateTime<Utc>>,
+    /// When it was placed.
+    pub placed_at: DateTime<Utc>,
+    /// When it was paid.
+    pub paid_at: Option<DateTime<Utc>>,
+    /// Its timeline, oldest first.
+    pub events: Vec<OrderEvent>,
+    /// Its payment attempts, oldest first.
+    pub payments: Vec<Payment>,
+}
+
+impl Order {
+    /// The statuses the merchant may move it to now: those [`status::allowed`] allows, but
+    /// paid, which only a confirmed payment makes it.
+    pub fn next(&self) -> Vec<OrderStatus> {
+        let mut next = status::next(self.status, self.fulfilment, self.method.settlement());
+        next.retain(|&s| s != OrderStatus::Paid);
+        next
+    }
+
+    /// Whether the merchant may confirm that its transfer arrived.
+    pub fn awaits_transfer(&self) -> bool {
+        self.status == OrderStatus::AwaitingPayment && self.method == PaymentMethod::BankTransfer && !self.paid
+    }
+}
+
+/// An order in a list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrderSummary {
+    /// Its id.
+    pub id: Uuid,
+    /// Its number.
+    pub number: String,
+    /// Where it came from.
+    pub channel: String,
+    /// Where it is in its life.
+    pub status: OrderStatus,
+    /// How it is paid.
+    pub method: PaymentMethod,
+    /// Whether the money has arrived.
+    pub paid: bool,
+    /// Whether a payment needs checking.
+    pub payment_flagged: bool,
+    /// Who it is for.
+    pub contact_name: String,
+    /// Their mobile number.
+    pub contact_phone: String,
+    /// Units in it.
+    pub units: i64,
+    /// What the shopper pays.
+    pub total: Money,
+    /// When it was placed.
+    pub placed_at: DateTime<Utc>,
+}
+
+/// Which orders a list shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderFilter {
+    /// A number, a name or a phone number.
+    pub search: Option<String>,
+    /// Only this status.
+    pub status: Option<OrderStatus>,
+    /// Only this channel.
+    pub channel: Option<String>,
+    /// Only paid (true) or unpaid (false) orders.
+    pub paid: Option<bool>,
+    /// Placed on or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Placed before.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// The channels an order may come from.
+pub const CHANNELS: [&str; 4] = ["store", "pos", "marketplace", "draft"];

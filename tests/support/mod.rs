@@ -200,6 +200,41 @@ impl Business {
         catalog::product::create(&self.db, &self.owner, single(name, sku, price), None).await.expect("a product")
     }
 
+    /// Ready to sell online: delivery to Lagos for ₦1,500 (free from ₦50,000) and to the FCT
+    /// for ₦4,000, a bank account for transfers, and the test gateway.
+    pub async fn sells_online(&self) {
+        for (name, states, rate, free) in
+            [("Lagos", vec!["Lagos"], 1500, Some(50_000)), ("Abuja", vec!["FCT"], 4000, None)]
+        {
+            sqlx::query(
+                "INSERT INTO delivery_zones (tenant_id, id, name, states, rate, free_above) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(self.tenant.0)
+            .bind(Uuid::now_v7())
+            .bind(name)
+            .bind(states)
+            .bind(Decimal::from(rate))
+            .bind(free.map(Decimal::from))
+            .execute(&self.admin)
+            .await
+            .expect("a delivery zone");
+        }
+        sqlx::query(
+            "UPDATE tenants SET bank_name = 'GTBank', bank_account_number = '0123456789',
+                    bank_account_name = $2, test_gateway = true WHERE id = $1",
+        )
+        .bind(self.tenant.0)
+        .bind(&self.name)
+        .execute(&self.admin)
+        .await
+        .expect("ready to sell online");
+    }
+
+    /// Someone on the storefront who has not signed in, on a visit of their own.
+    pub fn visitor(&self) -> Actor {
+        Actor::Visitor { tenant: self.tenant, visit: Uuid::now_v7() }
+    }
+
     /// `units` received at `location`, at ₦100 each, as its owner would book them.
     pub async fn receive(&self, location: LocationId, variant: VariantId, units: i32) {
         receive(&self.db, &self.owner, location, variant, units).await;

@@ -3,8 +3,11 @@
 mod account;
 mod api_clients;
 mod auth;
+mod buying;
 mod catalog;
+mod checkout;
 mod home;
+mod orders;
 mod platform;
 mod registers;
 mod reset;
@@ -18,14 +21,20 @@ mod storefront;
 pub use account::{ChangePassword, EndSession, load_audit, load_audit_entities, load_sessions};
 pub use api_clients::{CreateApiClient, RevokeApiClient, load_api_clients};
 pub use auth::{LogIn, LogOut, current_actor};
+pub use buying::{
+    AddToCart, AnswerTestPayment, CheckoutPage, SetCartQuantity, ShopOrder, TrackOrder, load_cart, load_checkout,
+    load_shop_order, load_shop_product, load_test_payment,
+};
 pub use catalog::{
     AddCategory, CancelImport, DeleteCategory, DeleteProduct, EditCategory, EditProductImage, ProductList,
     RemoveProductImage, SaveProduct, SetProductsStatus, StartImport, load_categories, load_import, load_product,
     load_products,
 };
+pub use checkout::PlaceOrder;
 pub use home::{
     load_business_home, load_demo_logins, load_listed_stores, load_outbox, load_stock_summary, load_vendor_home,
 };
+pub use orders::{AddOrderNote, ConfirmTransfer, MoveOrder, load_order, load_orders};
 pub use platform::{SetBusinessStatus, load_platform_overview};
 pub use registers::load_register_shops;
 pub use reset::{RequestPasswordReset, ResetPassword};

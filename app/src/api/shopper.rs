@@ -16,6 +16,7 @@ pub async fn register_shopper(
     let form = commerce::identity::shopper::Registration { name, email, phone, password };
     let done = commerce::identity::shopper::register(db.primary(), &slug, form, &crate::session::client()).await?;
     super::replace_session(&db, &done.cookie_value).await?;
+    keep_cart(&db, &done.actor).await?;
     leptos_axum::redirect(&format!("/store/{slug}/account"));
     Ok(())
 }
@@ -27,6 +28,7 @@ pub async fn log_in_shopper(slug: String, email: String, password: String) -> Re
     let done =
         commerce::identity::shopper::log_in(db.primary(), &slug, &email, &password, &crate::session::client()).await?;
     super::replace_session(&db, &done.cookie_value).await?;
+    keep_cart(&db, &done.actor).await?;
     leptos_axum::redirect(&format!("/store/{slug}/account"));
     Ok(())
 }
@@ -40,5 +42,13 @@ pub async fn log_out_shopper(slug: String) -> Result<(), AppError> {
     }
     crate::session::clear_cookie();
     leptos_axum::redirect(&format!("/store/{slug}"));
+    Ok(())
+}
+
+/// What the visitor put in their cart before signing in joins the shopper's cart.
+#[cfg(feature = "ssr")]
+async fn keep_cart(db: &commerce::db::Db, shopper: &commerce::base::Actor) -> Result<(), AppError> {
+    let visit = crate::session::visit(false)?;
+    commerce::orders::cart::merge(db.primary(), shopper, visit).await?;
     Ok(())
 }

@@ -6,19 +6,21 @@ mod platform;
 mod pos;
 mod store;
 mod store_account;
+pub(crate) mod store_buy;
 mod vendor;
 
 pub use admin::{
-    AccountPage, AdminHome, AlertsPage, ApiClientsPage, AuditPageView, CategoriesPage, CountSheetPage, CountsPage,
-    ForgotPage, ImportPage, InvitationPage, LoginPage, OutboxPage, ProductEditorPage, ProductsPage, ReceiptPage,
-    ReceiptsPage, ResetPage, RolesPage, SettingsPage, SignUpConfirmPage, SignUpPage, StaffPage, StockPage,
-    TransfersPage, VariantStockPage,
+    AccountPage, AdminHome, AdminOrderPage, AlertsPage, ApiClientsPage, AuditPageView, CategoriesPage, CountSheetPage,
+    CountsPage, ForgotPage, ImportPage, InvitationPage, LoginPage, OrdersPage, OutboxPage, ProductEditorPage,
+    ProductsPage, ReceiptPage, ReceiptsPage, ResetPage, RolesPage, SettingsPage, SignUpConfirmPage, SignUpPage,
+    StaffPage, StockPage, TransfersPage, VariantStockPage,
 };
 pub use landing::Landing;
 pub use platform::PlatformHome;
 pub use pos::PosHome;
 pub use store::StorefrontHome;
 pub use store_account::StoreAccountPage;
+pub use store_buy::{StoreCartPage, StoreCheckoutPage, StoreOrderPage, StorePayPage, StoreProductPage, StoreTrackPage};
 pub use vendor::VendorHomePage;
 
 /// The address of a list's next page: `path?after=…` keeping the filters named in `keep` as the

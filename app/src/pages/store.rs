@@ -46,15 +46,7 @@ fn StorefrontView(store: Storefront, items: ShelfItems) -> impl IntoView {
     view! {
         // A store's pages are the shop's own: its name alone, not the platform's after it.
         <Title text=tenant.name.clone() formatter=|text: String| text />
-        <header class="store-header">
-            <div class="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3 sm:px-6">
-                <a href=format!("/store/{}", tenant.slug) class="text-lg font-bold text-slate-900">{tenant.name.clone()}</a>
-                <div class="flex items-center gap-3">
-                    <span class="badge badge-neutral hidden sm:inline-flex">{tenant.mode.label()}</span>
-                    <a class="btn btn-secondary btn-sm" href=format!("/store/{}/account", tenant.slug)>"Account"</a>
-                </div>
-            </div>
-        </header>
+        <StoreHeader slug=tenant.slug.clone() name=tenant.name.clone() />
         <main class="mx-auto max-w-6xl px-4 py-8 sm:px-6">
             <section class="store-hero">
                 <h1 class="text-2xl font-bold text-white sm:text-4xl">{tenant.name.clone()}</h1>
@@ -76,6 +68,23 @@ fn StorefrontView(store: Storefront, items: ShelfItems) -> impl IntoView {
             </section>
         </main>
         <footer class="mx-auto max-w-6xl px-4 pb-10 text-sm text-slate-500 sm:px-6">{tax_note}</footer>
+    }
+}
+
+/// A storefront's header: the store's name, and links to the cart, tracking and the account.
+#[component]
+pub(crate) fn StoreHeader(slug: String, name: String) -> impl IntoView {
+    view! {
+        <header class="store-header">
+            <div class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3 sm:px-6">
+                <a href=format!("/store/{slug}") class="text-lg font-bold text-slate-900">{name}</a>
+                <nav class="flex items-center gap-2" aria-label="Store">
+                    <a class="btn btn-secondary btn-sm" href=format!("/store/{slug}/track")>"Track an order"</a>
+                    <a class="btn btn-secondary btn-sm" href=format!("/store/{slug}/account")>"Account"</a>
+                    <a class="btn btn-primary btn-sm" href=format!("/store/{slug}/cart") data-testid="cart-link">"Cart"</a>
+                </nav>
+            </div>
+        </header>
     }
 }
 
@@ -153,7 +162,7 @@ fn ShopShelf(slug: String, items: ShelfItems) -> impl IntoView {
                     let more = shelf.next.map(|next| crate::pages::next_page_link(&format!("/store/{slug}"), &next, &["q"]));
                     view! {
                         <ul class="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
-                            {shelf.items.into_iter().map(|item| view! { <ItemCard item live /> }).collect_view()}
+                            {shelf.items.into_iter().map(|item| view! { <ItemCard slug=slug.clone() item live /> }).collect_view()}
                         </ul>
                         <nav class="mt-6 flex flex-wrap gap-3" aria-label="More products">
                             {start.map(|href| view! { <a class="btn btn-secondary" href=href>"Back to the start"</a> })}
@@ -168,7 +177,7 @@ fn ShopShelf(slug: String, items: ShelfItems) -> impl IntoView {
 
 /// One product on the shelf: name, price and whether it can be bought now.
 #[component]
-fn ItemCard(item: ShopItem, live: RwSignal<HashMap<Uuid, i64>>) -> impl IntoView {
+fn ItemCard(slug: String, item: ShopItem, live: RwSignal<HashMap<Uuid, i64>>) -> impl IntoView {
     let variants = item.variants.clone();
     let available = Signal::derive(move || {
         live.with(|known| variants.iter().map(|(v, n)| known.get(&v.0).copied().unwrap_or(*n).max(0)).sum::<i64>())
@@ -179,7 +188,7 @@ fn ItemCard(item: ShopItem, live: RwSignal<HashMap<Uuid, i64>>) -> impl IntoView
         <li class="card flex flex-col gap-1 p-3" data-testid="shop-item" data-product=item.id.0.to_string()>
             {item.thumbnail_url.map(|src| view! { <img src=src alt="" class="mb-2 aspect-square w-full rounded object-cover" loading="lazy" /> })}
             <span class="text-xs text-slate-500">{item.brand}</span>
-            <span class="font-medium leading-snug text-slate-900">{item.name}</span>
+            <a class="font-medium leading-snug text-slate-900 hover:text-brand-700" href=format!("/store/{slug}/p/{}", item.id.0)>{item.name}</a>
             <span class="mt-auto pt-1 font-semibold tabular-nums">{price}</span>
             <span data-testid="availability" class=move || match available.get() {
                 0 => "text-xs font-medium text-red-700",

@@ -8,6 +8,7 @@ mod home;
 mod import;
 mod invite;
 mod login;
+mod orders;
 mod outbox;
 mod product_editor;
 mod product_pictures;
@@ -33,6 +34,7 @@ pub use home::AdminHome;
 pub use import::ImportPage;
 pub use invite::InvitationPage;
 pub use login::LoginPage;
+pub use orders::{AdminOrderPage, OrdersPage};
 pub use outbox::OutboxPage;
 pub use product_editor::ProductEditorPage;
 pub use products::ProductsPage;
@@ -51,6 +53,7 @@ use crate::components::{Gate, NavLink, Needs, Workspace};
 /// may open it.
 pub const ADMIN_NAV: &[NavLink] = &[
     NavLink { href: "/admin", label: "Overview", needs: Some(Permission::ViewDashboard) },
+    NavLink { href: "/admin/orders", label: "Orders", needs: Some(Permission::ViewOrders) },
     NavLink { href: "/admin/products", label: "Products", needs: Some(Permission::ViewCatalog) },
     NavLink { href: "/admin/stock", label: "Stock", needs: Some(Permission::ViewInventory) },
     NavLink { href: "/admin/settings", label: "Settings", needs: Some(Permission::ViewSettings) },

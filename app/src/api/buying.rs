@@ -1,0 +1,149 @@
+//! Buying on a storefront: a product's page, the cart, checkout, paying, and the order's own
+//! page. Whoever has not signed in buys as their visit (the cart cookie); a signed-in shopper of
+//! the store as themselves. Each form answers with a redirect, so it works without a script.
+
+use commerce::catalog::ShopProduct;
+use commerce::orders::{Cart, CheckoutOptions, GatewayAttempt, Order};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::AppError;
+
+/// A product on sale at this store.
+#[server(prefix = "/rpc", endpoint = "load_shop_product")]
+pub async fn load_shop_product(slug: String, id: String) -> Result<ShopProduct, AppError> {
+    let (db, buyer) = buyer(&slug, false).await?;
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| commerce::Error::not_found("product"))?;
+    Ok(commerce::catalog::shop::product(db.read(), &buyer, commerce::catalog::ProductId(id)).await?)
+}
+
+/// The cart of whoever is shopping here.
+#[server(prefix = "/rpc", endpoint = "load_cart")]
+pub async fn load_cart(slug: String) -> Result<Cart, AppError> {
+    let (db, buyer) = buyer(&slug, false).await?;
+    Ok(commerce::orders::cart::get(db.primary(), &buyer).await?)
+}
+
+/// Puts units of a variant in the cart, then shows the cart.
+#[server(prefix = "/rpc", endpoint = "add_to_cart")]
+pub async fn add_to_cart(slug: String, variant: String, quantity: String) -> Result<(), AppError> {
+    let (db, buyer) = buyer(&slug, true).await?;
+    let variant = variant_id(&variant)?;
+    let quantity = units(&quantity)?;
+    commerce::orders::cart::add(db.primary(), &buyer, variant, quantity).await?;
+    leptos_axum::redirect(&format!("/store/{slug}/cart"));
+    Ok(())
+}
+
+/// Sets a cart line's quantity (0 takes it out).
+#[server(prefix = "/rpc", endpoint = "set_cart_quantity")]
+pub async fn set_cart_quantity(slug: String, variant: String, quantity: String) -> Result<(), AppError> {
+    let (db, buyer) = buyer(&slug, true).await?;
+    let variant = variant_id(&variant)?;
+    let quantity = units(&quantity)?;
+    commerce::orders::cart::set(db.primary(), &buyer, variant, quantity).await?;
+    leptos_axum::redirect(&format!("/store/{slug}/cart"));
+    Ok(())
+}
+
+/// What checkout needs: the cart and what the store offers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutPage {
+    /// The cart being bought.
+    pub cart: Cart,
+    /// Pickup shops, delivery zones and ways to pay.
+    pub options: CheckoutOptions,
+}
+
+/// The checkout page's data.
+#[server(prefix = "/rpc", endpoint = "load_checkout")]
+pub async fn load_checkout(slug: String) -> Result<CheckoutPage, AppError> {
+    let (db, buyer) = buyer(&slug, false).await?;
+    let cart = commerce::orders::cart::get(db.primary(), &buyer).await?;
+    let options = commerce::orders::checkout::options(db.primary(), &buyer).await?;
+    Ok(CheckoutPage { cart, options })
+}
+
+/// An order as its shopper sees it, with the account a transfer goes to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShopOrder {
+    /// The order.
+    pub order: Order,
+    /// The business's bank account, when it takes transfers.
+    pub bank: Option<commerce::orders::BankAccount>,
+}
+
+/// An order's own page, by the key the shopper was given.
+#[server(prefix = "/rpc", endpoint = "load_shop_order")]
+pub async fn load_shop_order(slug: String, key: String) -> Result<ShopOrder, AppError> {
+    let (db, buyer) = buyer(&slug, false).await?;
+    let key = uuid::Uuid::parse_str(&key).map_err(|_| commerce::Error::not_found("order"))?;
+    let order = commerce::orders::work::for_shopper(db.primary(), &buyer, key).await?;
+    let bank = commerce::orders::checkout::options(db.primary(), &buyer).await?.bank;
+    Ok(ShopOrder { order, bank })
+}
+
+/// The test gateway's page for an order.
+#[server(prefix = "/rpc", endpoint = "load_test_payment")]
+pub async fn load_test_payment(slug: String, key: String) -> Result<GatewayAttempt, AppError> {
+    let (db, buyer) = buyer(&slug, false).await?;
+    let key = uuid::Uuid::parse_str(&key).map_err(|_| commerce::Error::not_found("payment"))?;
+    Ok(commerce::orders::payment::test_attempt(db.primary(), &buyer, key).await?)
+}
+
+/// The test gateway's answer (`approve` or `decline`), then the order's page.
+#[server(prefix = "/rpc", endpoint = "answer_test_payment")]
+pub async fn answer_test_payment(slug: String, key: String, answer: String) -> Result<(), AppError> {
+    let (db, buyer) = buyer(&slug, false).await?;
+    let key = uuid::Uuid::parse_str(&key).map_err(|_| commerce::Error::not_found("payment"))?;
+    let approve = match answer.as_str() {
+        "approve" => true,
+        "decline" => false,
+        _ => return Err(commerce::Error::invalid("answer", "approve or decline").into()),
+    };
+    commerce::orders::payment::answer_test(db.primary(), &buyer, key, approve).await?;
+    let page = if approve { "order" } else { "pay" };
+    leptos_axum::redirect(&format!("/store/{slug}/{page}/{key}"));
+    Ok(())
+}
+
+/// Finds an order by its number and the phone or email it was placed with, and opens its page.
+#[server(prefix = "/rpc", endpoint = "track_order")]
+pub async fn track_order(slug: String, number: String, contact: String) -> Result<(), AppError> {
+    let (db, buyer) = buyer(&slug, false).await?;
+    let address = crate::session::client().ip;
+    let key = commerce::orders::work::track(db.primary(), &buyer, &number, &contact, &address).await?;
+    leptos_axum::redirect(&format!("/store/{slug}/order/{key}"));
+    Ok(())
+}
+
+/// The store's database and who is buying there: its signed-in shopper, or this browser's
+/// visit (whose cookie is sent when `keep`: they are about to put something in a cart).
+#[cfg(feature = "ssr")]
+pub(super) async fn buyer(slug: &str, keep: bool) -> Result<(commerce::db::Db, commerce::base::Actor), AppError> {
+    use commerce::base::Actor;
+    let db = super::db()?;
+    if slug.contains('\0') {
+        return Err(commerce::Error::not_found("store").into());
+    }
+    let tenant = commerce::identity::storefront_tenant(db.read(), slug).await?;
+    if let Some(shopper @ Actor::Shopper { tenant: t, .. }) = crate::session::actor()
+        && t == tenant
+    {
+        return Ok((db, shopper));
+    }
+    let visit = crate::session::visit(keep)?;
+    Ok((db, Actor::Visitor { tenant, visit }))
+}
+
+#[cfg(feature = "ssr")]
+fn variant_id(text: &str) -> Result<commerce::catalog::VariantId, commerce::Error> {
+    uuid::Uuid::parse_str(text.trim())
+        .map(commerce::catalog::VariantId)
+        .map_err(|_| commerce::Error::invalid("variant", "choose one of the product's options"))
+}
+
+#[cfg(feature = "ssr")]
+fn units(text: &str) -> Result<i32, commerce::Error> {
+    text.trim().parse::<i32>().map_err(|_| commerce::Error::invalid("quantity", "enter a whole number, such as 2"))
+}

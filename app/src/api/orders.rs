@@ -1,0 +1,84 @@
+//! The back office's orders: the list, one order, and the work done on it.
+
+use commerce::base::page::Page;
+use commerce::orders::{Order, OrderSummary};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::AppError;
+
+/// Orders on one page of the list.
+#[cfg(feature = "ssr")]
+const PAGE_OF_ORDERS: i64 = 50;
+
+/// A page of the business's orders, newest first, narrowed as the list's filters say (each as
+/// the address carries it: a status's code, a channel, `paid` or `unpaid`).
+#[server(prefix = "/rpc", endpoint = "load_orders")]
+pub async fn load_orders(
+    search: Option<String>,
+    status: Option<String>,
+    channel: Option<String>,
+    paid: Option<String>,
+    after: Option<String>,
+) -> Result<Page<OrderSummary>, AppError> {
+    use commerce::orders::{OrderFilter, OrderStatus};
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let status = match status.as_deref().filter(|s| !s.is_empty()) {
+        Some(code) => Some(
+            OrderStatus::from_code(code)
+                .ok_or_else(|| commerce::Error::invalid("status", "not a status orders have"))?,
+        ),
+        None => None,
+    };
+    let paid = match paid.as_deref().filter(|s| !s.is_empty()) {
+        Some("paid") => Some(true),
+        Some("unpaid") => Some(false),
+        Some(_) => return Err(commerce::Error::invalid("paid", "paid or unpaid").into()),
+        None => None,
+    };
+    let filter =
+        OrderFilter { search, status, channel: channel.filter(|c| !c.is_empty()), paid, ..OrderFilter::default() };
+    let after = super::after(after.as_deref());
+    Ok(commerce::orders::work::list(db.primary(), &actor, &filter, after, PAGE_OF_ORDERS).await?)
+}
+
+/// One order of the business.
+#[server(prefix = "/rpc", endpoint = "load_order")]
+pub async fn load_order(id: String) -> Result<Order, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let id = Uuid::parse_str(&id).map_err(|_| commerce::Error::not_found("order"))?;
+    Ok(commerce::orders::work::get(db.primary(), &actor, id).await?)
+}
+
+/// Moves an order to the status `to` (its code), with a note for its timeline.
+#[server(prefix = "/rpc", endpoint = "move_order")]
+pub async fn move_order(
+    id: Uuid,
+    to: String,
+    #[server(default)] note: String,
+    #[server(default)] submission: String,
+) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let once = super::submission(&actor, &submission, "move_order", &[&id.to_string(), &to, &note])?;
+    let to = commerce::orders::OrderStatus::from_code(&to)
+        .ok_or_else(|| commerce::Error::invalid("to", "not a status orders have"))?;
+    commerce::orders::work::move_to(db.primary(), &actor, id, to, &note, once.as_ref()).await?;
+    Ok(())
+}
+
+/// Confirms that an order's bank transfer arrived.
+#[server(prefix = "/rpc", endpoint = "confirm_transfer")]
+pub async fn confirm_transfer(id: Uuid, #[server(default)] submission: String) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let once = super::submission(&actor, &submission, "confirm_transfer", &[&id.to_string()])?;
+    Ok(commerce::orders::payment::confirm_transfer(db.primary(), &actor, id, once.as_ref()).await?)
+}
+
+/// Adds a note to an order's timeline.
+#[server(prefix = "/rpc", endpoint = "add_order_note")]
+pub async fn add_order_note(id: Uuid, note: String, #[server(default)] submission: String) -> Result<(), AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let once = super::submission(&actor, &submission, "add_order_note", &[&id.to_string(), &note])?;
+    commerce::orders::work::add_note(db.primary(), &actor, id, &note, once.as_ref()).await?;
+    Ok(())
+}

@@ -1,0 +1,228 @@
+//! `/admin/orders`: the business's orders, searched and filtered, and one order with the
+//! actions its status allows.
+
+use commerce::base::Permission;
+use commerce::base::page::Page;
+use commerce::orders::{Fulfilment, Order, OrderStatus, OrderSummary};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::AdminPage;
+use crate::api::{AddOrderNote, ConfirmTransfer, MoveOrder, load_order, load_orders};
+use crate::components::{
+    EmptyState, Field, FormAlert, Loaded, Needs, PageHeader, SubmissionKey, business_time, failed, successes,
+};
+use crate::pages::store_buy::OrderLines;
+
+/// `/admin/orders`: orders, newest first, searched by number, name or phone and filtered by
+/// status, channel and payment; paged by key.
+#[component]
+pub fn OrdersPage() -> impl IntoView {
+    let query = use_query_map();
+    let get = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
+    let orders = Resource::new(
+        move || (get("q"), get("status"), get("channel"), get("paid"), get("after")),
+        |(q, status, channel, paid, after)| load_orders(q, status, channel, paid, after),
+    );
+    view! {
+        <AdminPage title="Orders" needs=Needs::Permission(Permission::ViewOrders) let:_actor>
+            <PageHeader title="Orders" subtitle="Every order, newest first." />
+            <OrderFilters />
+            <Loaded resource=orders let:page>
+                <OrderTable page />
+            </Loaded>
+        </AdminPage>
+    }
+}
+
+#[component]
+fn OrderFilters() -> impl IntoView {
+    let query = use_query_map();
+    let now = move |name: &str| query.read_untracked().get(name).unwrap_or_default();
+    let (status, paid) = (now("status"), now("paid"));
+    view! {
+        <form method="get" class="card mb-4 flex flex-wrap items-end gap-3" role="search">
+            <div class="field">
+                <label class="label" for="q">"Search"</label>
+                <input class="input" id="q" name="q" type="search" placeholder="Number, name or phone" value=now("q") />
+            </div>
+            <div class="field">
+                <label class="label" for="status">"Status"</label>
+                <select class="input" id="status" name="status">
+                    <option value="">"Any"</option>
+                    {OrderStatus::ALL.into_iter().map(|s| view! { <option value=s.code() selected=status == s.code()>{s.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label class="label" for="paid">"Payment"</label>
+                <select class="input" id="paid" name="paid">
+                    <option value="">"Any"</option>
+                    <option value="paid" selected=paid == "paid">"Paid"</option>
+                    <option value="unpaid" selected=paid == "unpaid">"Not paid"</option>
+                </select>
+            </div>
+            <button type="submit" class="btn btn-secondary">"Show"</button>
+        </form>
+    }
+}
+
+#[component]
+fn OrderTable(page: Page<OrderSummary>) -> impl IntoView {
+    if page.data.is_empty() {
+        return view! { <EmptyState title="No orders" message="Orders placed in your store appear here." /> }
+            .into_any();
+    }
+    let more = page
+        .next_cursor
+        .map(|next| crate::pages::next_page_link("/admin/orders", &next, &["q", "status", "channel", "paid"]));
+    view! {
+        <div class="table-wrap card p-0">
+            <table class="table">
+                <thead><tr><th>"Order"</th><th>"Placed"</th><th>"Customer"</th><th>"Status"</th><th>"Payment"</th><th class="text-right">"Total"</th></tr></thead>
+                <tbody>
+                    {page.data.into_iter().map(|o| view! {
+                        <tr data-testid="order-row">
+                            <td><a class="font-medium text-brand-700" href=format!("/admin/orders/{}", o.id)>{o.number.clone()}</a></td>
+                            <td>{business_time(o.placed_at)}</td>
+                            <td>{o.contact_name.clone()}<span class="block text-xs text-slate-500">{commerce::base::phone::for_display(&o.contact_phone)}</span></td>
+                            <td><span class="badge badge-neutral">{o.status.label()}</span></td>
+                            <td>{o.method.label()}{if o.paid { " · paid" } else { "" }}{if o.payment_flagged { " · check it" } else { "" }}</td>
+                            <td class="text-right tabular-nums">{o.total.to_string()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {more.map(|href| view! { <a class="btn btn-secondary mt-4" href=href>"Older orders"</a> })}
+    }
+    .into_any()
+}
+
+/// `/admin/orders/{id}`: one order, its timeline, and the actions its status allows.
+#[component]
+pub fn AdminOrderPage() -> impl IntoView {
+    let params = use_params_map();
+    let step = ServerAction::<MoveOrder>::new();
+    let confirm = ServerAction::<ConfirmTransfer>::new();
+    let note = ServerAction::<AddOrderNote>::new();
+    let (moved, confirmed, noted) = (successes(step), successes(confirm), successes(note));
+    let order = Resource::new(
+        move || (params.read().get("id").unwrap_or_default(), moved.get(), confirmed.get(), noted.get()),
+        |(id, ..)| load_order(id),
+    );
+    view! {
+        <AdminPage title="Order" needs=Needs::Permission(Permission::ViewOrders) let:actor>
+            <Loaded resource=order let:order>
+                <OrderDetail order can_work=actor.can(Permission::ManageOrders) step confirm note />
+            </Loaded>
+        </AdminPage>
+    }
+}
+
+#[component]
+fn OrderDetail(
+    order: Order,
+    can_work: bool,
+    step: ServerAction<MoveOrder>,
+    confirm: ServerAction<ConfirmTransfer>,
+    note: ServerAction<AddOrderNote>,
+) -> impl IntoView {
+    let (step_error, confirm_error, note_error) = (failed(step), failed(confirm), failed(note));
+    let id = order.id.to_string();
+    let (confirm_id, step_id, note_id) = (id.clone(), id.clone(), id);
+    let next = order.next();
+    let whatsapp = format!(
+        "https://wa.me/{}?text={}",
+        order.contact_phone.trim_start_matches('+'),
+        crate::pages::urlencode(&format!(
+            "Hello {}, your order {} is {}. Total {}.",
+            order.contact_name,
+            order.number,
+            order.status.label().to_lowercase(),
+            order.total
+        ))
+    );
+    let place = match order.fulfilment {
+        Fulfilment::Pickup => {
+            format!("Pickup at {}", order.pickup.as_ref().map(|p| p.name.clone()).unwrap_or_default())
+        }
+        Fulfilment::Delivery => format!(
+            "Deliver to {} ({})",
+            order.shipping_address.as_ref().map(commerce::orders::Address::one_line).unwrap_or_default(),
+            order.delivery_zone
+        ),
+    };
+    view! {
+        <PageHeader title=format!("Order {}", order.number) subtitle=format!("Placed {} · {}", business_time(order.placed_at), order.method.label()) />
+        <div class="grid gap-4 lg:grid-cols-[1fr_20rem]">
+            <div>
+                <section class="card" data-testid="order-detail" data-status=order.status.code()>
+                    <p><span class="badge badge-neutral" data-testid="admin-order-status">{order.status.label()}</span>
+                        {order.paid.then(|| view! { " " <span class="badge badge-success">"Paid"</span> })}
+                        {order.payment_flagged.then(|| view! { " " <span class="badge badge-danger">"Payment needs checking"</span> })}</p>
+                    <p class="mt-2">{order.contact_name.clone()} " · " {commerce::base::phone::for_display(&order.contact_phone)}
+                        {order.contact_email.clone().map(|e| format!(" · {e}"))}</p>
+                    <p class="text-sm text-slate-600">{place}</p>
+                    {(!order.note.is_empty()).then(|| view! { <p class="mt-2 text-sm">{format!("Note: {}", order.note)}</p> })}
+                    <a class="btn btn-secondary btn-sm mt-3" href=whatsapp target="_blank" rel="noopener">"Message on WhatsApp"</a>
+                </section>
+                <OrderLines order=order.clone() />
+                <section class="card mt-4">
+                    <h2 class="font-semibold">"Payments"</h2>
+                    <ul class="mt-2 space-y-1 text-sm">
+                        {order.payments.iter().map(|p| view! {
+                            <li>{format!("{} · {} · {} · {}{}", business_time(p.created_at), p.method.label(), p.amount, p.status.label(),
+                                if p.flag_reason.is_empty() { String::new() } else { format!(" — {}", p.flag_reason) })}
+                                <span class="block text-xs text-slate-500">{format!("Reference {}", p.reference)}</span></li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+                <section class="card mt-4">
+                    <h2 class="font-semibold">"Timeline"</h2>
+                    <ol class="mt-2 space-y-1 text-sm" data-testid="timeline">
+                        {order.events.iter().map(|e| view! {
+                            <li>{format!("{} · {} · {}{}", business_time(e.at), e.who,
+                                match (e.from, e.to) { (Some(f), Some(t)) => format!("{} → {}. ", f.label(), t.label()), (None, Some(t)) => format!("{}. ", t.label()), _ => String::new() },
+                                e.note)}</li>
+                        }).collect_view()}
+                    </ol>
+                </section>
+            </div>
+            {can_work.then(|| view! {
+                <aside class="space-y-4">
+                    {order.awaits_transfer().then(|| view! {
+                        <ActionForm action=confirm attr:class="card space-y-2">
+                            <SubmissionKey renew=confirm.version() />
+                            <input type="hidden" name="id" value=confirm_id.clone() />
+                            <p class="text-sm">{format!("Has {} arrived in your account?", order.total)}</p>
+                            <button type="submit" class="btn btn-primary w-full" data-testid="confirm-transfer">"Confirm the transfer arrived"</button>
+                            <FormAlert error=confirm_error />
+                        </ActionForm>
+                    })}
+                    {(!next.is_empty()).then(|| view! {
+                        <ActionForm action=step attr:class="card space-y-3">
+                            <SubmissionKey renew=step.version() />
+                            <input type="hidden" name="id" value=step_id.clone() />
+                            <div class="field">
+                                <label class="label" for="to">"Move to"</label>
+                                <select class="input" id="to" name="to" data-testid="move-to">
+                                    {next.iter().map(|s| view! { <option value=s.code()>{if *s == OrderStatus::Cancelled { "Cancel (stock goes back)" } else { s.label() }}</option> }).collect_view()}
+                                </select>
+                            </div>
+                            <Field label="Note (optional)" name="note" id="move_note" error=step_error />
+                            <FormAlert error=step_error beside=&["note"] />
+                            <button type="submit" class="btn btn-primary w-full" data-testid="move-order">"Save"</button>
+                        </ActionForm>
+                    })}
+                    <ActionForm action=note attr:class="card space-y-3">
+                        <SubmissionKey renew=note.version() />
+                        <input type="hidden" name="id" value=note_id.clone() />
+                        <Field label="Add a note" name="note" id="order_note" error=note_error />
+                        <FormAlert error=note_error beside=&["note"] />
+                        <button type="submit" class="btn btn-secondary w-full">"Add note"</button>
+                    </ActionForm>
+                </aside>
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,138 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { waitForHydration } from "./hydration";
+import { signIn } from "./session";
+
+const STORE = "/store/ojafresh";
+
+/** Opens the first product on the shelf that can be bought, and answers its address. */
+async function openAProductInStock(page: Page): Promise<string> {
+  await page.goto(STORE);
+  const card = page.getByTestId("shop-item").filter({ has: page.getByTestId("availability").filter({ hasText: "In stock" }) }).first();
+  const link = card.getByRole("link");
+  const href = (await link.getAttribute("href"))!;
+  await page.goto(href);
+  await expect(page.getByTestId("product-stock")).toHaveText("In stock");
+  return href;
+}
+
+/** Puts the product on `page` in the cart and goes through checkout to the order's page, paying
+ * by the method labelled `paying`; answers the order's number. */
+async function buy(page: Page, paying: RegExp): Promise<string> {
+  await page.getByTestId("add-to-cart").click();
+  await expect(page).toHaveURL(/\/cart$/);
+  await expect(page.getByTestId("cart-line")).toHaveCount(1);
+  await page.getByTestId("to-checkout").click();
+  await expect(page).toHaveURL(/\/checkout$/);
+  await page.getByLabel("Your name").fill("Ada Obi");
+  await page.getByLabel("Mobile number").fill("0803 123 4567");
+  await page.getByLabel("Email (optional)").fill("ada@example.com");
+  await page.getByLabel("Deliver to me").check();
+  await page.getByLabel("Address (house number, street, landmark)").fill("12 Allen Avenue");
+  await page.getByLabel("Town or area").fill("Ikeja");
+  await page.getByLabel("State").selectOption("Lagos");
+  await page.getByLabel(paying).check();
+  await page.getByTestId("place-order").click();
+  await expect(page.getByText(/^Order #\d+$/).or(page.getByTestId("test-gateway"))).toBeVisible();
+  const text = await page.getByText(/#\d{4,}/).first().textContent();
+  return /#(\d{4,})/.exec(text!)![1];
+}
+
+/** The merchant opens the order numbered `number` from the orders list. */
+async function openOrder(page: Page, number: string) {
+  await page.goto(`/admin/orders?q=${number}`);
+  await waitForHydration(page);
+  await page.getByRole("link", { name: `#${number}` }).click();
+  await expect(page.getByTestId("order-detail")).toBeVisible();
+  await waitForHydration(page);
+}
+
+async function merchant(browser: Browser): Promise<Page> {
+  const page = await browser.newPage({ javaScriptEnabled: true });
+  await signIn(page, "manager@ojafresh.ng");
+  return page;
+}
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a shopper buys paying on delivery, and the merchant works the order to completed", async ({ page, browser }) => {
+    await openAProductInStock(page);
+    const number = await buy(page, /Pay on delivery/);
+    await expect(page.getByTestId("order-headline")).toHaveText("Thank you! Your order is placed");
+    await expect(page.getByTestId("order-status")).toHaveText("Awaiting payment");
+
+    const shop = await merchant(browser);
+    await openOrder(shop, number);
+    for (const step of ["Processing", "Shipped", "Delivered", "Completed"]) {
+      await shop.getByTestId("move-to").selectOption({ label: step });
+      await shop.getByTestId("move-order").click();
+      await expect(shop.getByTestId("admin-order-status")).toHaveText(step);
+    }
+    await expect(shop.getByText("Paid", { exact: true })).toBeVisible();
+    // The shopper's page follows.
+    await page.reload();
+    await expect(page.getByTestId("order-status")).toHaveText("Completed");
+  });
+
+  test("a wrong phone number is named beside its field and nothing is ordered", async ({ page }) => {
+    await openAProductInStock(page);
+    await page.getByTestId("add-to-cart").click();
+    await page.getByTestId("to-checkout").click();
+    await page.getByLabel("Your name").fill("Ada Obi");
+    await page.getByLabel("Mobile number").fill("12345");
+    await page.getByLabel("Pay on delivery").check();
+    await page.getByTestId("place-order").click();
+    await expect(page).toHaveURL(/\/checkout/);
+    await expect(page.locator("#phone-error")).toContainText("Nigerian mobile number");
+    // What was typed is still there, and the cart still holds its line.
+    await expect(page.getByLabel("Your name")).toHaveValue("Ada Obi");
+    await page.goto(`${STORE}/cart`);
+    await expect(page.getByTestId("cart-line")).toHaveCount(1);
+  });
+});
+
+test("a shopper pays by bank transfer and the merchant confirms the money arrived", async ({ page, browser }) => {
+  await openAProductInStock(page);
+  await waitForHydration(page);
+  const number = await buy(page, /Bank transfer/);
+  await expect(page.getByTestId("transfer-details")).toContainText("GTBank");
+  await expect(page.getByTestId("transfer-reference")).toHaveText(new RegExp(`OJAFRESH-${number}-1`));
+
+  const shop = await merchant(browser);
+  await openOrder(shop, number);
+  await shop.getByTestId("confirm-transfer").click();
+  await expect(shop.getByTestId("admin-order-status")).toHaveText("Paid");
+  await page.reload();
+  await expect(page.getByTestId("order-status")).toHaveText("Paid");
+  await expect(page.getByTestId("transfer-details")).toHaveCount(0);
+});
+
+test("the test gateway declines, then approves on a second try", async ({ page }) => {
+  await openAProductInStock(page);
+  await waitForHydration(page);
+  await buy(page, /Test payment/);
+  await expect(page.getByTestId("test-gateway")).toBeVisible();
+  await waitForHydration(page);
+  await page.getByTestId("decline").click();
+  await expect(page.getByTestId("declined")).toBeVisible();
+  await page.getByTestId("approve").click();
+  await expect(page.getByTestId("order-status")).toHaveText("Paid");
+});
+
+test("an order is found by its number and phone, and not by its number alone", async ({ page }) => {
+  await openAProductInStock(page);
+  await waitForHydration(page);
+  const number = await buy(page, /Pay on delivery/);
+  const context = await page.context().browser()!.newContext();
+  const stranger = await context.newPage();
+  await stranger.goto(`${STORE}/track`);
+  await waitForHydration(stranger);
+  await stranger.getByLabel("Order number").fill(number);
+  await stranger.getByLabel("Phone number or email").fill("0803 999 0000");
+  await stranger.getByRole("button", { name: "Find my order" }).click();
+  await expect(stranger.getByRole("alert").filter({ hasText: "not found" })).toBeVisible();
+  await stranger.getByLabel("Phone number or email").fill("08031234567");
+  await stranger.getByRole("button", { name: "Find my order" }).click();
+  await expect(stranger.getByTestId("order-page")).toBeVisible();
+  await context.close();
+});

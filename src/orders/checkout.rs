@@ -1,0 +1,582 @@
+//! Checkout: what a business offers (pickup shops, delivery zones, ways to pay) and placing an
+//! order from a cart, in one transaction: its number, its lines priced by [`super::price`], a
+//! hold on every line's stock (all or none), the customer, the first payment attempt, the
+//! timeline's first entry, the audit row and the confirmation message; the cart is emptied.
+//!
+//! What happens to the held stock depends on how the order is paid:
+//! - **pay on delivery**: the order is confirmed as placed, so its stock is taken at once (a
+//!   sale movement); calling the order off brings it back;
+//! - **bank transfer**: held until the merchant confirms the money (then taken), or until the
+//!   business's transfer window passes (then the order is called off and the stock is back);
+//! - **a gateway**: held for [`PAY_WITHIN`] while the shopper pays.
+
+use chrono::{Duration, Utc};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::customer::{self, Buyer};
+use super::work::{self, Who};
+use super::{
+    Address, BankAccount, CheckoutInput, CheckoutOptions, DeliveryZone, Fulfilment, LineInput, OrderStatus,
+    PaymentMethod, PickupShop, Placed, VatRule, cart, order_number, price,
+};
+use crate::base::{Actor, LocationId, Permission, TenantId, phone};
+use crate::catalog::{TaxClass, VariantId, item_name};
+use crate::db::tenant_tx;
+use crate::idempotency::{self, Once};
+use crate::inventory::reserve::{self, Hold};
+use crate::{Clash, Currency, Error, Money};
+
+/// How long a shopper has to pay through a gateway before the order is called off.
+pub const PAY_WITHIN: Duration = Duration::minutes(30);
+
+/// How much longer than the payment window a hold lasts, so that the order is always called
+/// off (by the worker) before its hold could lapse on its own.
+const HOLD_MARGIN: Duration = Duration::hours(1);
+
+/// What checkout offers at the actor's storefront.
+pub async fn options(db: &sqlx::PgPool, actor: &Actor) -> Result<CheckoutOptions, Error> {
+    let tenant = actor.tenant().ok_or_else(|| Error::not_found("storefront"))?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let settings = settings(&mut tx, tenant).await?;
+    let options = offered(&mut tx, tenant, &settings).await?;
+    tx.commit().await?;
+    Ok(options)
+}
+
+/// Places an order from the actor's cart. Refused, with nothing changed, when a field is
+/// wrong (each named), the cart is empty or has a line that cannot be bought, or a line's
+/// stock is no longer there (a `Conflict` naming the item). With a key, the same checkout sent
+/// twice places one order and answers it both times.
+pub async fn place(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    input: &CheckoutInput,
+    once: Option<&Once>,
+) -> Result<Placed, Error> {
+    let tenant = actor.require(Permission::Buy)?.tenant;
+    let form = check(input)?;
+    idempotency::run(db, tenant, once, async |tx| place_in(tx, tenant, actor, &form).await).await
+}
+
+/// A checkout's fields, checked.
+struct Form {
+    name: String,
+    phone: String,
+    email: Option<String>,
+    fulfilment: Fulfilment,
+    pickup: Option<LocationId>,
+    address: Option<Address>,
+    method: PaymentMethod,
+    note: String,
+    consent: bool,
+}
+
+/// The checkout's fields checked, or every one that is wrong.
+fn check(input: &CheckoutInput) -> Result<Form, Error> {
+    let mut problems: Vec<(String, String)> = Vec::new();
+    let mut bad = |field: &str, message: &str| problems.push((field.to_owned(), message.to_owned()));
+    let name = input.name.trim().to_owned();
+    if name.is_empty() {
+        bad("name", "required");
+    } else if name.chars().count() > 120 || name.contains('\0') {
+        bad("name", "at most 120 characters, without NUL");
+    }
+    let phone = phone::nigerian_mobile(&input.phone).unwrap_or_default();
+    if phone.is_empty() {
+        bad("phone", phone::NOT_A_MOBILE);
+    }
+    let email = Some(input.email.trim().to_lowercase()).filter(|e| !e.is_empty());
+    if let Some(email) = &email
+        && (email.contains('\0') || !crate::identity::login::email_is_plausible(email))
+    {
+        bad("email", "enter an email address such as ada@example.com, or leave it empty");
+    }
+    let fulfilment = Fulfilment::from_code(&input.fulfilment);
+    if fulfilment.is_none() {
+        bad("fulfilment", "choose delivery or pickup");
+    }
+    let pickup = input.pickup_location.map(LocationId);
+    if fulfilment == Some(Fulfilment::Pickup) && pickup.is_none() {
+        bad("pickup_location", "choose the shop to collect from");
+    }
+    let method = PaymentMethod::from_code(&input.payment);
+    if method.is_none() {
+        bad("payment", "choose how to pay");
+    }
+    let note = input.note.trim().to_owned();
+    if note.chars().count() > 500 || note.contains('\0') {
+        bad("note", "at most 500 characters, without NUL");
+    }
+    let address = match fulfilment {
+        Some(Fulfilment::Delivery) => match input.address.checked("address") {
+            Ok(address) => Some(address),
+            Err(error) => {
+                problems.extend(error.field_problems().into_iter().map(|(f, m)| (f.to_owned(), m.to_owned())));
+                None
+            }
+        },
+        _ => None,
+    };
+    Error::invalid_all(problems)?;
+    let (Some(fulfilment), Some(method)) = (fulfilment, method) else { return Err(Error::Internal) };
+    Ok(Form { name, phone, email, fulfilment, pickup, address, method, note, consent: input.marketing_consent })
+}
+
+/// How a business sells online, as its row keeps it.
+pub(super) struct Settings {
+    pub slug: String,
+    pub prefix: String,
+    pub currency: Currency,
+    pub vat: VatRule,
+    pub pay_on_delivery: bool,
+    pub pickup_in_shop: bool,
+    pub test_gateway: bool,
+    pub bank: Option<BankAccount>,
+    pub transfer_hours: i32,
+}
+
+pub(super) async fn settings(tx: &mut sqlx::PgConnection, tenant: TenantId) -> Result<Settings, Error> {
+    let row = sqlx::query!(
+        "SELECT slug, order_prefix, currency, vat_rate, prices_include_tax, pay_on_delivery, pickup_in_shop,
+                test_gateway, bank_name, bank_account_number, bank_account_name, transfer_hours
+           FROM tenants WHERE id = $1",
+        tenant.0
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| Error::not_found("storefront"))?;
+    let set = !row.bank_name.is_empty() && !row.bank_account_number.is_empty() && !row.bank_account_name.is_empty();
+    let bank = set.then_some(BankAccount {
+        bank: row.bank_name,
+        number: row.bank_account_number,
+        name: row.bank_account_name,
+    });
+    Ok(Settings {
+        slug: row.slug,
+        prefix: row.order_prefix,
+        currency: Currency::from_code(&row.currency).ok_or(Error::Internal)?,
+        vat: VatRule { rate: row.vat_rate, prices_include_tax: row.prices_include_tax },
+        pay_on_delivery: row.pay_on_delivery,
+        pickup_in_shop: row.pickup_in_shop,
+        test_gateway: row.test_gateway,
+        bank,
+        transfer_hours: row.transfer_hours,
+    })
+}
+
+async fn offered(tx: &mut sqlx::PgConnection, tenant: TenantId, settings: &Settings) -> Result<CheckoutOptions, Error> {
+    let shops = if settings.pickup_in_shop {
+        sqlx::query!(
+            "SELECT id, name, address, city, state FROM locations
+              WHERE tenant_id = $1 AND kind = 'shop' ORDER BY name, id",
+            tenant.0
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|r| PickupShop {
+            id: LocationId(r.id),
+            name: r.name,
+            address: [r.address, r.city, r.state]
+                .into_iter()
+                .filter(|p| !p.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect()
+    } else {
+        Vec::new()
+    };
+    let zones = sqlx::query!(
+        "SELECT id, name, states, rate, free_above, days FROM delivery_zones WHERE tenant_id = $1 ORDER BY name, id",
+        tenant.0
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|r| DeliveryZone {
+        id: r.id,
+        name: r.name,
+        states: r.states,
+        rate: Money::new(r.rate, settings.currency),
+        free_above: r.free_above.map(|f| Money::new(f, settings.currency)),
+        days: r.days,
+    })
+    .collect();
+    let methods = PaymentMethod::ALL
+        .into_iter()
+        .filter(|m| match m {
+            PaymentMethod::PayOnDelivery => settings.pay_on_delivery,
+            PaymentMethod::BankTransfer => settings.bank.is_some(),
+            PaymentMethod::TestGateway => settings.test_gateway,
+            // Offered once a business's Paystack key is kept.
+            PaymentMethod::Paystack => false,
+        })
+        .collect();
+    Ok(CheckoutOptions {
+        shops,
+        zones,
+        methods,
+        bank: settings.bank.clone(),
+        vat: settings.vat,
+        transfer_hours: settings.transfer_hours,
+    })
+}
+
+/// A line about to be ordered, as the catalog has it now.
+struct Wanted {
+    variant: VariantId,
+    product: Uuid,
+    name: String,
+    sku: String,
+    price: Decimal,
+    quantity: i32,
+    tax_class: TaxClass,
+}
+
+/// The step that places the order, in the caller's transaction.
+async fn place_in(tx: &mut sqlx::PgConnection, tenant: TenantId, actor: &Actor, form: &Form) -> Result<Placed, Error> {
+    let settings = settings(tx, tenant).await?;
+    let options = offered(tx, tenant, &settings).await?;
+    if !options.methods.contains(&form.method) {
+        return Err(Error::invalid(
+            "payment",
+            format!("{} is not offered here; choose another way to pay", form.method.label()),
+        ));
+    }
+    let (pickup, zone) = destination(&options, form)?;
+    let cart = cart::lock(tx, tenant, actor).await?.ok_or_else(|| Error::invalid("cart", "your cart is empty"))?;
+    let wanted = wanted(tx, tenant, cart).await?;
+    if wanted.is_empty() {
+        return Err(Error::invalid("cart", "your cart is empty"));
+    }
+    let number = next_number(tx, tenant).await?;
+    let shown = order_number(&settings.prefix, number);
+
+    // Every line held, or none: a line short of stock ends the transaction, and with it the
+    // holds already made. Variants in one order, so two orders never wait on each other.
+    let hold_for = match form.method {
+        PaymentMethod::BankTransfer => Duration::hours(i64::from(settings.transfer_hours)),
+        PaymentMethod::PayOnDelivery => reserve::DEFAULT_HOLD,
+        PaymentMethod::Paystack | PaymentMethod::TestGateway => PAY_WITHIN,
+    };
+    let pay_by = (form.method != PaymentMethod::PayOnDelivery).then(|| Utc::now() + hold_for);
+    let place = pickup.as_ref().map(|s| (s.id, s.name.as_str()));
+    let reservations = hold_lines(tx, tenant, &wanted, place, hold_for + HOLD_MARGIN, &shown).await?;
+
+    let subtotal: Decimal = wanted.iter().map(|w| w.price * Decimal::from(w.quantity)).sum();
+    let delivery = zone.as_ref().map_or(Decimal::ZERO, |z| z.charge(subtotal));
+    let inputs: Vec<LineInput> = wanted
+        .iter()
+        .map(|w| LineInput {
+            unit_price: w.price,
+            quantity: w.quantity,
+            discount: Decimal::ZERO,
+            tax_class: w.tax_class,
+        })
+        .collect();
+    let totals = price(&inputs, delivery, settings.vat, settings.currency)?;
+    let buyer = Buyer { name: &form.name, phone: &form.phone, email: form.email.as_deref(), consent: form.consent };
+    let customer = customer::for_order(tx, tenant, actor, &buyer).await?;
+    let shopper = match actor {
+        Actor::Shopper { shopper, .. } => Some(*shopper),
+        _ => None,
+    };
+
+    let order = Uuid::now_v7();
+    let view_key = crate::identity::token::random_id()?;
+    let address = form.address.as_ref().map(serde_json::to_value).transpose().map_err(|_| Error::Internal)?;
+    sqlx::query!(
+        "INSERT INTO orders (tenant_id, id, view_key, prefix, number, channel, status, fulfilment, payment_method, customer_id,
+                             shopper_id, contact_name, contact_phone, contact_email, shipping_address, pickup_location_id,
+                             delivery_zone, currency, vat_rate, prices_include_tax, subtotal, discount, vat, delivery,
+                             total, note, pay_by)
+         VALUES ($1, $2, $25, $3, $4, 'store', 'awaiting_payment', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                 $16, $17, $18, $19, $20, $21, $22, $23, $24)",
+        tenant.0,
+        order,
+        settings.prefix,
+        number,
+        form.fulfilment.code(),
+        form.method.code(),
+        customer,
+        shopper,
+        form.name,
+        form.phone,
+        form.email,
+        address,
+        pickup.as_ref().map(|s| s.id.0),
+        zone.as_ref().map(|z| z.name.clone()).unwrap_or_default(),
+        settings.currency.code(),
+        settings.vat.rate,
+        settings.vat.prices_include_tax,
+        subtotal,
+        totals.discount,
+        totals.vat,
+        totals.delivery.total,
+        totals.total,
+        form.note,
+        pay_by,
+        view_key,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let sold_now = form.method == PaymentMethod::PayOnDelivery;
+    insert_lines(tx, tenant, actor, order, &wanted, &totals, &reservations, sold_now.then_some(shown.as_str())).await?;
+    let payment = super::payment::start(tx, tenant, order, &settings, number, form.method, totals.total).await?;
+    let placed_note = match form.method {
+        PaymentMethod::PayOnDelivery => "Placed; to be paid on delivery.".to_owned(),
+        PaymentMethod::BankTransfer => {
+            format!("Placed; waiting for a bank transfer of {}.", Money::new(totals.total, settings.currency))
+        }
+        PaymentMethod::Paystack | PaymentMethod::TestGateway => "Placed; waiting for payment.".to_owned(),
+    };
+    work::event(tx, tenant, order, &Who::of(actor), None, Some(OrderStatus::AwaitingPayment), &placed_note).await?;
+    cart::empty_out(tx, tenant, cart).await?;
+    record_placed(tx, tenant, actor, order, &shown, form, wanted.len(), Money::new(totals.total, settings.currency))
+        .await?;
+    Ok(Placed { order, number: shown, view_key, payment, method: form.method })
+}
+
+/// Where the order goes: the pickup shop, or the delivery zone of the address's state; refused
+/// for a shop the business does not offer and a state it does not deliver to.
+fn destination(options: &CheckoutOptions, form: &Form) -> Result<(Option<PickupShop>, Option<DeliveryZone>), Error> {
+    Ok(match form.fulfilment {
+        Fulfilment::Pickup => {
+            let shop = options.shops.iter().find(|s| Some(s.id) == form.pickup).cloned();
+            (Some(shop.ok_or_else(|| Error::invalid("pickup_location", "choose one of the shops listed"))?), None)
+        }
+        Fulfilment::Delivery => {
+            let state = form.address.as_ref().map(|a| a.state.as_str()).unwrap_or_default();
+            let zone = options.zones.iter().find(|z| z.states.iter().any(|s| s == state)).cloned();
+            let zone = zone.ok_or_else(|| {
+                Error::invalid("address.state", format!("we do not deliver to {state} yet; choose pickup at a shop"))
+            })?;
+            (None, Some(zone))
+        }
+    })
+}
+
+/// The step that records a placed order: its audit row, and the confirmation for the shopper
+/// when they gave an email.
+#[expect(clippy::too_many_arguments, reason = "what the record says of the order")]
+async fn record_placed(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    actor: &Actor,
+    order: Uuid,
+    shown: &str,
+    form: &Form,
+    lines: usize,
+    total: Money,
+) -> Result<(), Error> {
+    crate::audit::record(
+        tx,
+        tenant,
+        actor,
+        crate::audit::Change {
+            entity: "order",
+            entity_id: order.to_string(),
+            action: "place",
+            before: None,
+            after: Some(serde_json::json!({
+                "number": shown, "total": crate::base::money::exact(total.amount), "method": form.method.code(),
+                "fulfilment": form.fulfilment.code(), "lines": lines,
+            })),
+        },
+    )
+    .await?;
+    if let Some(email) = &form.email {
+        let body = format!(
+            "Thank you, {}. We have your order {shown} for {}.\n\n\
+             Follow it on our store's \"Track an order\" page with its number and your phone number.",
+            form.name, total,
+        );
+        crate::identity::outbox::queue(tx, tenant, email, &format!("Your order {shown}"), &body).await?;
+    }
+    Ok(())
+}
+
+/// The step that writes an order's lines, as sold, with their holds; when `sell_as` names the
+/// order, the held units are sold at once (an order paid on delivery).
+#[expect(clippy::too_many_arguments, reason = "the parts of one order, written together")]
+async fn insert_lines(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    actor: &Actor,
+    order: Uuid,
+    wanted: &[Wanted],
+    totals: &super::Totals,
+    reservations: &[Option<Uuid>],
+    sell_as: Option<&str>,
+) -> Result<(), Error> {
+    for (position, ((line, figures), reservation)) in wanted.iter().zip(&totals.lines).zip(reservations).enumerate() {
+        sqlx::query!(
+            "INSERT INTO order_lines (tenant_id, order_id, position, variant_id, product_id, name, sku, unit_price,
+                                      quantity, discount, tax_class, net, vat, total, reservation_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+            tenant.0,
+            order,
+            i32::try_from(position).unwrap_or(i32::MAX),
+            line.variant.0,
+            line.product,
+            line.name,
+            line.sku,
+            line.price,
+            line.quantity,
+            figures.discount,
+            line.tax_class.code(),
+            figures.net,
+            figures.vat,
+            figures.total,
+            *reservation,
+        )
+        .execute(&mut *tx)
+        .await?;
+        if let (Some(shown), Some(reservation)) = (sell_as, reservation) {
+            reserve::sell_held(tx, tenant, actor, *reservation, &format!("order {shown}")).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The step that holds every line's units (at the pickup shop, if there is one), in variant
+/// order so that two orders never wait on each other: the holds, line by line, or a
+/// `Conflict` naming the first line that can no longer be had (its transaction then ends, and
+/// with it the holds already made).
+async fn hold_lines(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    wanted: &[Wanted],
+    shop: Option<(LocationId, &str)>,
+    for_how_long: Duration,
+    shown: &str,
+) -> Result<Vec<Option<Uuid>>, Error> {
+    let mut in_turn: Vec<usize> = (0..wanted.len()).collect();
+    in_turn.sort_by_key(|&i| wanted[i].variant.0);
+    let mut reservations = vec![None; wanted.len()];
+    for i in in_turn {
+        let line = &wanted[i];
+        let hold = Hold {
+            variant: line.variant,
+            location: shop.map(|(id, _)| id),
+            quantity: line.quantity,
+            for_how_long,
+            reference: format!("order {shown}"),
+        };
+        let Some(reservation) = reserve::hold_in(tx, tenant, hold).await? else {
+            let at = shop.map(|(_, name)| format!(" at {name}")).unwrap_or_default();
+            return Err(Error::conflict(
+                Clash::InsufficientStock,
+                format!(
+                    "{}: {} can no longer be had{at}. Lower the quantity in your cart, or remove it.",
+                    line.name, line.quantity
+                ),
+            ));
+        };
+        reservations[i] = Some(reservation.id);
+    }
+    Ok(reservations)
+}
+
+/// The cart's lines as the catalog has them now; a line no longer sold refuses the checkout.
+async fn wanted(tx: &mut sqlx::PgConnection, tenant: TenantId, cart: Uuid) -> Result<Vec<Wanted>, Error> {
+    let rows = sqlx::query!(
+        r#"SELECT l.variant_id, v.product_id, p.name, v.option_values, v.sku, v.price, l.quantity, p.tax_class,
+                  p.status = 'active' AS "on_sale!"
+             FROM cart_lines l
+             JOIN variants v ON v.tenant_id = l.tenant_id AND v.id = l.variant_id
+             JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+            WHERE l.tenant_id = $1 AND l.cart_id = $2
+            ORDER BY l.added_at, l.variant_id"#,
+        tenant.0,
+        cart
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let name = item_name(&r.name, &r.option_values);
+            if !r.on_sale {
+                return Err(Error::conflict(
+                    Clash::WrongState,
+                    format!("{name} is no longer sold. Remove it from your cart to check out."),
+                ));
+            }
+            Ok(Wanted {
+                variant: VariantId(r.variant_id),
+                product: r.product_id,
+                name,
+                sku: r.sku,
+                price: r.price,
+                quantity: r.quantity,
+                tax_class: TaxClass::from_code(&r.tax_class).unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// The business's next order number (the first is 1001). Taken under the sequence's row
+/// lock, so no two orders share one; a checkout that fails after taking one leaves a gap.
+async fn next_number(tx: &mut sqlx::PgConnection, tenant: TenantId) -> Result<i64, Error> {
+    let number = sqlx::query_scalar!(
+        "INSERT INTO document_sequences (tenant_id, kind, last) VALUES ($1, 'order', 1001)
+         ON CONFLICT (tenant_id, kind) DO UPDATE SET last = document_sequences.last + 1
+         RETURNING last",
+        tenant.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> CheckoutInput {
+        CheckoutInput {
+            name: "Ada Obi".into(),
+            phone: "0803 123 4567".into(),
+            fulfilment: "delivery".into(),
+            address: Address {
+                line: "12 Allen Avenue".into(),
+                city: "Ikeja".into(),
+                lga: String::new(),
+                state: "Lagos".into(),
+            },
+            payment: "pay_on_delivery".into(),
+            ..CheckoutInput::default()
+        }
+    }
+
+    #[test]
+    fn a_checkout_names_every_wrong_field_at_once() {
+        let wrong = CheckoutInput {
+            name: String::new(),
+            phone: "12345".into(),
+            email: "not an email".into(),
+            fulfilment: "delivery".into(),
+            address: Address { state: "Wakanda".into(), ..Address::default() },
+            payment: "cheque".into(),
+            ..CheckoutInput::default()
+        };
+        let error = check(&wrong).err().expect("refused");
+        let mut fields: Vec<&str> = error.field_problems().into_iter().map(|(f, _)| f).collect();
+        fields.sort_unstable();
+        assert_eq!(fields, ["address.city", "address.line", "address.state", "email", "name", "payment", "phone"]);
+    }
+
+    #[test]
+    fn a_checkout_keeps_one_form_of_the_number_and_email() {
+        let form = check(&CheckoutInput { email: " Ada@Example.COM ".into(), ..input() }).expect("accepted");
+        assert_eq!(form.phone, "+2348031234567");
+        assert_eq!(form.email.as_deref(), Some("ada@example.com"));
+        assert!(form.address.is_some());
+        let pickup = check(&CheckoutInput { fulfilment: "pickup".into(), ..input() });
+        let fields: Vec<String> =
+            pickup.err().expect("no shop").field_problems().into_iter().map(|(f, _)| f.to_owned()).collect();
+        assert_eq!(fields, ["pickup_location"]);
+    }
+}

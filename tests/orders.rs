@@ -1,0 +1,370 @@
+//! Selling online against a real database, acting as the application's role: carts, checkout,
+//! payments and working orders. Every test that moves stock ends by checking that the ledger
+//! adds up.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
+
+mod support;
+
+use commerce::base::{Actor, LocationId, Role};
+use commerce::catalog::VariantId;
+use commerce::idempotency::Once;
+use commerce::orders::payment::{self, Outcome, Report};
+use commerce::orders::work::{self, Who};
+use commerce::orders::{Address, CheckoutInput, OrderFilter, OrderStatus, PaymentStatus, cart, checkout};
+use commerce::{Clash, Error};
+use rust_decimal::Decimal;
+use sqlx::PgPool;
+use support::{Business, stock_adds_up};
+
+/// A checkout delivering to Ikeja, paid by `payment`.
+fn delivery(payment: &str) -> CheckoutInput {
+    CheckoutInput {
+        name: "Ada Obi".into(),
+        phone: "0803 123 4567".into(),
+        email: "ada@example.com".into(),
+        fulfilment: "delivery".into(),
+        address: Address {
+            line: "12 Allen Avenue".into(),
+            city: "Ikeja".into(),
+            lga: "Ikeja".into(),
+            state: "Lagos".into(),
+        },
+        payment: payment.into(),
+        ..CheckoutInput::default()
+    }
+}
+
+/// On hand and reserved of a variant at a location.
+async fn level(owner: &PgPool, variant: VariantId, location: LocationId) -> (i32, i32) {
+    sqlx::query_as("SELECT on_hand, reserved FROM stock_levels WHERE variant_id = $1 AND location_id = $2")
+        .bind(variant.0)
+        .bind(location.0)
+        .fetch_one(owner)
+        .await
+        .unwrap()
+}
+
+/// A shop selling online with one product (₦2,500, VAT included) of which `units` are in stock.
+async fn shop_with(owner: &PgPool, units: i32) -> (Business, VariantId) {
+    let oja = Business::open(owner, "Oja Fresh").await;
+    oja.sells_online().await;
+    let rice = oja.product("Ofada rice 1kg", "RICE-1", 2500).await;
+    let variant = rice.variants[0].id;
+    oja.receive(oja.main, variant, units).await;
+    (oja, variant)
+}
+
+#[sqlx::test]
+async fn a_guest_pays_on_delivery_and_the_merchant_completes_the_order(owner: PgPool) {
+    let (oja, rice) = shop_with(&owner, 10).await;
+    let guest = oja.visitor();
+    let cart = cart::add(&oja.db, &guest, rice, 3).await.unwrap();
+    assert_eq!(cart.units(), 3);
+    assert!(cart.ready());
+    let too_many = cart::add(&oja.db, &guest, rice, 8).await;
+    assert!(matches!(&too_many, Err(Error::Invalid { field, .. }) if field == "quantity"), "{too_many:?}");
+
+    let placed = checkout::place(&oja.db, &guest, &delivery("pay_on_delivery"), None).await.unwrap();
+    assert_eq!(placed.number, "#1001");
+    // Paid at the door: the stock leaves at once.
+    assert_eq!(level(&owner, rice, oja.main).await, (7, 0));
+    assert!(cart::get(&oja.db, &guest).await.unwrap().lines.is_empty(), "the cart is emptied");
+
+    let order = work::for_shopper(&oja.db, &guest, placed.view_key).await.unwrap();
+    assert_eq!(order.status, OrderStatus::AwaitingPayment);
+    assert_eq!(order.contact_phone, "+2348031234567");
+    // ₦7,500 of goods with VAT inside, and ₦1,500 delivery (under ₦50,000): VAT is 7.5/107.5 of each.
+    assert_eq!(order.subtotal.amount, Decimal::from(7500));
+    assert_eq!(order.delivery.amount, Decimal::from(1500));
+    assert_eq!(order.total.amount, Decimal::from(9000));
+    assert_eq!(order.vat.amount, Decimal::new(52326 + 10465, 2));
+    assert_eq!(order.next(), [OrderStatus::Processing, OrderStatus::Cancelled]);
+
+    let boss = &oja.owner;
+    for to in [OrderStatus::Processing, OrderStatus::Shipped, OrderStatus::Delivered, OrderStatus::Completed] {
+        let moved = work::move_to(&oja.db, boss, order.id, to, "", None).await.unwrap();
+        assert_eq!(moved.status, to);
+    }
+    let done = work::get(&oja.db, boss, order.id).await.unwrap();
+    assert!(done.paid, "paid at the door when delivered");
+    assert_eq!(done.payments[0].status, PaymentStatus::Succeeded);
+    let who: Vec<(Option<OrderStatus>, Option<OrderStatus>)> = done.events.iter().map(|e| (e.from, e.to)).collect();
+    assert_eq!(who.len(), 5, "placed and four moves: {who:?}");
+    let back = work::move_to(&oja.db, boss, order.id, OrderStatus::Processing, "", None).await;
+    assert!(matches!(&back, Err(Error::Conflict { clash: Clash::WrongState, .. })), "{back:?}");
+
+    // The order is listed, and found by its number, the shopper's name and their phone.
+    for search in ["1001", "ada", "0803 123 4567"] {
+        let filter = OrderFilter { search: Some(search.into()), ..OrderFilter::default() };
+        let page = work::list(&oja.db, boss, &filter, None, 20).await.unwrap();
+        assert_eq!(page.data.len(), 1, "searching {search:?}");
+    }
+    let filter = OrderFilter { status: Some(OrderStatus::Cancelled), ..OrderFilter::default() };
+    assert!(work::list(&oja.db, boss, &filter, None, 20).await.unwrap().data.is_empty());
+    stock_adds_up(&owner).await;
+}
+
+#[sqlx::test]
+async fn a_cancelled_order_paid_on_delivery_puts_its_stock_back(owner: PgPool) {
+    let (oja, rice) = shop_with(&owner, 5).await;
+    let guest = oja.visitor();
+    cart::add(&oja.db, &guest, rice, 2).await.unwrap();
+    let placed = checkout::place(&oja.db, &guest, &delivery("pay_on_delivery"), None).await.unwrap();
+    assert_eq!(level(&owner, rice, oja.main).await, (3, 0));
+    let cancelled =
+        work::move_to(&oja.db, &oja.owner, placed.order, OrderStatus::Cancelled, "Shopper changed their mind", None)
+            .await
+            .unwrap();
+    assert_eq!(cancelled.status, OrderStatus::Cancelled);
+    assert_eq!(level(&owner, rice, oja.main).await, (5, 0));
+    assert_eq!(cancelled.payments[0].status, PaymentStatus::Failed);
+    stock_adds_up(&owner).await;
+}
+
+#[sqlx::test]
+async fn a_transfer_waits_for_the_merchant_and_one_never_paid_is_called_off(owner: PgPool) {
+    let (oja, rice) = shop_with(&owner, 10).await;
+    let guest = oja.visitor();
+    cart::add(&oja.db, &guest, rice, 4).await.unwrap();
+    let placed = checkout::place(&oja.db, &guest, &delivery("bank_transfer"), None).await.unwrap();
+    assert_eq!(level(&owner, rice, oja.main).await, (10, 4), "held until the money arrives");
+    payment::confirm_transfer(&oja.db, &oja.owner, placed.order, None).await.unwrap();
+    assert_eq!(level(&owner, rice, oja.main).await, (6, 0));
+    let order = work::get(&oja.db, &oja.owner, placed.order).await.unwrap();
+    assert!(order.paid);
+    assert_eq!(order.status, OrderStatus::Paid);
+    // Confirming again changes nothing more.
+    let again = payment::confirm_transfer(&oja.db, &oja.owner, placed.order, None).await;
+    assert!(matches!(&again, Err(Error::Conflict { .. })), "{again:?}");
+    assert_eq!(level(&owner, rice, oja.main).await, (6, 0));
+
+    // Another never paid: called off when its window passes, its hold given back.
+    let late = oja.visitor();
+    cart::add(&oja.db, &late, rice, 2).await.unwrap();
+    let unpaid = checkout::place(&oja.db, &late, &delivery("bank_transfer"), None).await.unwrap();
+    assert_eq!(level(&owner, rice, oja.main).await, (6, 2));
+    assert_eq!(payment::call_off_unpaid(&oja.db, 100).await.unwrap(), 0, "not yet due");
+    sqlx::query("UPDATE orders SET pay_by = now() - interval '1 minute' WHERE id = $1")
+        .bind(unpaid.order)
+        .execute(&owner)
+        .await
+        .unwrap();
+    assert_eq!(payment::call_off_unpaid(&oja.db, 100).await.unwrap(), 1);
+    assert_eq!(payment::call_off_unpaid(&oja.db, 100).await.unwrap(), 0, "called off once");
+    assert_eq!(level(&owner, rice, oja.main).await, (6, 0));
+    let order = work::get(&oja.db, &oja.owner, unpaid.order).await.unwrap();
+    assert_eq!(order.status, OrderStatus::Cancelled);
+    assert_eq!(order.events.last().unwrap().who, "System");
+    // The money turning up afterwards is flagged, never marks it paid.
+    let late_money = payment::confirm_transfer(&oja.db, &oja.owner, unpaid.order, None).await;
+    assert!(matches!(&late_money, Err(Error::Conflict { .. })), "{late_money:?}");
+    stock_adds_up(&owner).await;
+}
+
+#[sqlx::test]
+async fn the_test_gateway_declines_then_approves_and_answers_count_once(owner: PgPool) {
+    let (oja, rice) = shop_with(&owner, 3).await;
+    let guest = oja.visitor();
+    cart::add(&oja.db, &guest, rice, 1).await.unwrap();
+    let placed = checkout::place(&oja.db, &guest, &delivery("test_gateway"), None).await.unwrap();
+    assert_eq!(payment::answer_test(&oja.db, &guest, placed.view_key, false).await.unwrap(), Outcome::Failed);
+    assert_eq!(level(&owner, rice, oja.main).await, (3, 1), "still held after a decline");
+    assert_eq!(payment::answer_test(&oja.db, &guest, placed.view_key, true).await.unwrap(), Outcome::Paid);
+    assert_eq!(payment::answer_test(&oja.db, &guest, placed.view_key, true).await.unwrap(), Outcome::AlreadySettled);
+    let order = work::get(&oja.db, &oja.owner, placed.order).await.unwrap();
+    assert_eq!(order.status, OrderStatus::Paid);
+    assert_eq!(order.payments.len(), 2, "the declined attempt and the one that paid");
+    assert_eq!(level(&owner, rice, oja.main).await, (2, 0));
+    stock_adds_up(&owner).await;
+}
+
+#[sqlx::test]
+async fn a_payment_of_the_wrong_amount_or_currency_is_flagged_and_never_pays(owner: PgPool) {
+    let (oja, rice) = shop_with(&owner, 3).await;
+    let guest = oja.visitor();
+    cart::add(&oja.db, &guest, rice, 1).await.unwrap();
+    let placed = checkout::place(&oja.db, &guest, &delivery("test_gateway"), None).await.unwrap();
+    let total = work::get(&oja.db, &oja.owner, placed.order).await.unwrap().total.amount;
+    for (amount, currency) in [(total - Decimal::ONE, "NGN"), (total, "USD")] {
+        let report = Report { success: true, amount, currency: currency.into(), answer: serde_json::json!({}) };
+        let mut tx = commerce::db::tenant_tx(&oja.db, oja.tenant).await.unwrap();
+        let outcome =
+            payment::settle_in(&mut tx, oja.tenant, &guest, &Who::gateway("Paystack"), placed.payment, &report)
+                .await
+                .unwrap();
+        tx.rollback().await.unwrap();
+        assert_eq!(outcome, Outcome::Flagged, "{amount} {currency}");
+    }
+    let report =
+        Report { success: true, amount: total - Decimal::ONE, currency: "NGN".into(), answer: serde_json::json!({}) };
+    let mut tx = commerce::db::tenant_tx(&oja.db, oja.tenant).await.unwrap();
+    payment::settle_in(&mut tx, oja.tenant, &guest, &Who::gateway("Paystack"), placed.payment, &report).await.unwrap();
+    tx.commit().await.unwrap();
+    let order = work::get(&oja.db, &oja.owner, placed.order).await.unwrap();
+    assert!(!order.paid && order.payment_flagged);
+    assert_eq!(order.status, OrderStatus::AwaitingPayment);
+    assert_eq!(order.payments[0].status, PaymentStatus::Flagged);
+    // A right answer after it changes nothing: the attempt is settled, and flagged.
+    assert_eq!(payment::answer_test(&oja.db, &guest, placed.view_key, true).await.unwrap(), Outcome::AlreadySettled);
+    assert!(!work::get(&oja.db, &oja.owner, placed.order).await.unwrap().paid);
+    assert_eq!(level(&owner, rice, oja.main).await, (3, 1));
+    stock_adds_up(&owner).await;
+}
+
+#[sqlx::test]
+async fn two_shoppers_racing_for_the_last_unit_one_gets_it_and_the_other_is_told(owner: PgPool) {
+    let (oja, rice) = shop_with(&owner, 1).await;
+    let (ada, bola) = (oja.visitor(), oja.visitor());
+    cart::add(&oja.db, &ada, rice, 1).await.unwrap();
+    cart::add(&oja.db, &bola, rice, 1).await.unwrap();
+    let (by_hand, by_transfer) = (delivery("pay_on_delivery"), delivery("bank_transfer"));
+    let (a, b) = tokio::join!(
+        checkout::place(&oja.db, &ada, &by_hand, None),
+        checkout::place(&oja.db, &bola, &by_transfer, None),
+    );
+    let (won, lost) = match (&a, &b) {
+        (Ok(_), Err(e)) | (Err(e), Ok(_)) => ((), e),
+        other => panic!("exactly one gets it: {other:?}"),
+    };
+    let () = won;
+    assert!(
+        matches!(lost, Error::Conflict { clash: Clash::InsufficientStock, message } if message.contains("Ofada rice")),
+        "{lost:?}"
+    );
+    let orders: i64 = sqlx::query_scalar("SELECT count(*) FROM orders").fetch_one(&owner).await.unwrap();
+    assert_eq!(orders, 1);
+    // The loser's cart still holds the line, now shown as sold out.
+    let loser = if a.is_err() { &ada } else { &bola };
+    let cart = cart::get(&oja.db, loser).await.unwrap();
+    assert_eq!(cart.lines[0].problem.as_deref(), Some("Sold out; remove it to check out."));
+    stock_adds_up(&owner).await;
+}
+
+#[sqlx::test]
+async fn a_checkout_sent_twice_with_its_key_places_one_order(owner: PgPool) {
+    let (oja, rice) = shop_with(&owner, 5).await;
+    let guest = oja.visitor();
+    cart::add(&oja.db, &guest, rice, 2).await.unwrap();
+    let input = delivery("pay_on_delivery");
+    let key = || Once::new(format!("visit:{}", guest.id()), "k-1", "checkout", b"same form").unwrap();
+    let first = checkout::place(&oja.db, &guest, &input, Some(&key())).await.unwrap();
+    let second = checkout::place(&oja.db, &guest, &input, Some(&key())).await.unwrap();
+    assert_eq!(first, second);
+    let orders: i64 = sqlx::query_scalar("SELECT count(*) FROM orders").fetch_one(&owner).await.unwrap();
+    assert_eq!(orders, 1);
+    assert_eq!(level(&owner, rice, oja.main).await, (3, 0));
+    // Without a key, the empty cart refuses.
+    let again = checkout::place(&oja.db, &guest, &input, None).await;
+    assert!(matches!(&again, Err(Error::Invalid { field, .. }) if field == "cart"), "{again:?}");
+    stock_adds_up(&owner).await;
+}
+
+#[sqlx::test]
+async fn pickup_holds_stock_at_the_shop_chosen_and_refuses_one_without_it(owner: PgPool) {
+    let oja = Business::supermarket(&owner).await;
+    oja.sells_online().await;
+    let rice = oja.product("Ofada rice 1kg", "RICE-1", 2500).await.variants[0].id;
+    oja.receive(oja.main, rice, 4).await;
+    let lekki = commerce::inventory::levels::locations(&oja.db, &oja.owner)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.name == "Lekki Phase 1")
+        .unwrap()
+        .id;
+    let guest = oja.visitor();
+    cart::add(&oja.db, &guest, rice, 2).await.unwrap();
+    let at = |shop: LocationId| CheckoutInput {
+        fulfilment: "pickup".into(),
+        pickup_location: Some(shop.0),
+        ..delivery("bank_transfer")
+    };
+    let refused = checkout::place(&oja.db, &guest, &at(lekki), None).await;
+    assert!(
+        matches!(&refused, Err(Error::Conflict { message, .. }) if message.contains("at Lekki Phase 1")),
+        "{refused:?}"
+    );
+    let placed = checkout::place(&oja.db, &guest, &at(oja.main), None).await.unwrap();
+    assert_eq!(level(&owner, rice, oja.main).await, (4, 2));
+    let order = work::get(&oja.db, &oja.owner, placed.order).await.unwrap();
+    assert_eq!(order.pickup.unwrap().name, "Ikeja GRA");
+    assert_eq!(order.delivery.amount, Decimal::ZERO);
+    // A shop of another business is not one to collect from.
+    let other = Business::open(&owner, "Other").await;
+    cart::add(&oja.db, &guest, rice, 1).await.unwrap();
+    let foreign = checkout::place(&oja.db, &guest, &at(other.main), None).await;
+    assert!(matches!(&foreign, Err(Error::Invalid { field, .. }) if field == "pickup_location"), "{foreign:?}");
+    stock_adds_up(&owner).await;
+}
+
+#[sqlx::test]
+async fn another_business_s_orders_and_payments_are_not_found(owner: PgPool) {
+    let (oja, rice) = shop_with(&owner, 5).await;
+    let guest = oja.visitor();
+    cart::add(&oja.db, &guest, rice, 1).await.unwrap();
+    let placed = checkout::place(&oja.db, &guest, &delivery("bank_transfer"), None).await.unwrap();
+    let other = Business::open(&owner, "Other Shop").await;
+    let stranger = other.visitor();
+    let not_found = |r: &Result<_, Error>| matches!(r, Err(Error::NotFound(_)));
+    assert!(not_found(&work::get(&other.db, &other.owner, placed.order).await.map(|_| ())));
+    assert!(not_found(&work::for_shopper(&other.db, &stranger, placed.view_key).await.map(|_| ())));
+    assert!(not_found(&payment::confirm_transfer(&other.db, &other.owner, placed.order, None).await));
+    assert!(not_found(
+        &work::move_to(&other.db, &other.owner, placed.order, OrderStatus::Cancelled, "", None).await.map(|_| ())
+    ));
+    assert!(not_found(&payment::test_attempt(&other.db, &stranger, placed.view_key).await.map(|_| ())));
+    assert!(work::list(&other.db, &other.owner, &OrderFilter::default(), None, 50).await.unwrap().data.is_empty());
+    // Tracking needs the number and the phone the order was placed with.
+    assert_eq!(
+        work::track(&oja.db, &stranger_of(&oja), "1001", "0803 123 4567", "10.0.0.1").await.unwrap(),
+        placed.view_key
+    );
+    assert!(not_found(
+        &work::track(&oja.db, &stranger_of(&oja), "1001", "0803 999 4567", "10.0.0.1").await.map(|_| ())
+    ));
+    assert!(not_found(&work::track(&other.db, &stranger, "1001", "0803 123 4567", "10.0.0.1").await.map(|_| ())));
+    // Staff who may not work orders are refused.
+    let cashier = oja.member(Role::Cashier).await;
+    let refused = work::move_to(&oja.db, &cashier, placed.order, OrderStatus::Cancelled, "", None).await;
+    assert!(matches!(refused, Err(Error::Forbidden(_))), "{refused:?}");
+    let accountant = oja.member(Role::Accountant).await;
+    assert!(work::get(&oja.db, &accountant, placed.order).await.is_ok());
+    assert!(matches!(
+        payment::confirm_transfer(&oja.db, &accountant, placed.order, None).await,
+        Err(Error::Forbidden(_))
+    ));
+}
+
+/// Another visitor to the same store.
+fn stranger_of(business: &Business) -> Actor {
+    business.visitor()
+}
+
+#[sqlx::test]
+async fn a_guest_cart_joins_the_shopper_s_cart_when_they_sign_in(owner: PgPool) {
+    let (oja, rice) = shop_with(&owner, 10).await;
+    let other = oja.product("Palm oil 1l", "OIL-1", 1800).await.variants[0].id;
+    oja.receive(oja.main, other, 10).await;
+    let email = oja.shopper("Chidi").await;
+    let client = commerce::identity::session::ClientInfo { user_agent: "test".into(), ip: "10.0.0.9".into() };
+    let shopper = commerce::identity::shopper::log_in(&oja.db, &oja.slug, &email, support::PASSWORD, &client)
+        .await
+        .unwrap()
+        .actor;
+    cart::add(&oja.db, &shopper, rice, 1).await.unwrap();
+    let guest = oja.visitor();
+    cart::add(&oja.db, &guest, rice, 2).await.unwrap();
+    cart::add(&oja.db, &guest, other, 1).await.unwrap();
+    let Actor::Visitor { visit, .. } = guest else { unreachable!() };
+    cart::merge(&oja.db, &shopper, visit).await.unwrap();
+    let joined = cart::get(&oja.db, &shopper).await.unwrap();
+    let units: Vec<(VariantId, i32)> = joined.lines.iter().map(|l| (l.variant, l.quantity)).collect();
+    assert_eq!(units, [(rice, 3), (other, 1)]);
+    assert!(cart::get(&oja.db, &guest).await.unwrap().lines.is_empty());
+    let placed = checkout::place(&oja.db, &shopper, &delivery("pay_on_delivery"), None).await.unwrap();
+    let mine = work::mine(&oja.db, &shopper).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].1, placed.view_key);
+    stock_adds_up(&owner).await;
+}
