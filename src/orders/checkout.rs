@@ -56,7 +56,66 @@ pub async fn place(
 ) -> Result<Placed, Error> {
     let tenant = actor.require(Permission::Buy)?.tenant;
     let form = check(input)?;
-    idempotency::run(db, tenant, once, async |tx| place_in(tx, tenant, actor, &form).await).await
+    idempotency::run(db, tenant, once, async |tx| place_in(tx, tenant, actor, &form, Source::Cart).await).await
+}
+
+/// The most lines an order made by the business may carry.
+pub const MOST_LINES: usize = 100;
+
+/// Places an order the business makes for a customer (one who ordered by phone or WhatsApp,
+/// or an integration's): the lines are given, not a cart's, and the order's channel is
+/// `draft`. Its page is the payment link the merchant shares. Everything else is checkout's:
+/// the same checks, holds, prices, customer, payment attempt and timeline.
+pub async fn place_for_customer(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    input: &CheckoutInput,
+    lines: &[(VariantId, i32)],
+    once: Option<&Once>,
+) -> Result<Placed, Error> {
+    let tenant = actor.require(Permission::ManageOrders)?.tenant;
+    let mut problems: Vec<(String, String)> = Vec::new();
+    let form = check(input).map_err(|e| problems.extend(owned(&e))).ok();
+    if let Err(e) = check_lines(lines) {
+        problems.extend(owned(&e));
+    }
+    Error::invalid_all(problems)?;
+    let form = form.ok_or(Error::Internal)?;
+    idempotency::run(db, tenant, once, async |tx| place_in(tx, tenant, actor, &form, Source::Lines(lines)).await).await
+}
+
+/// An error's field problems, owned.
+fn owned(error: &Error) -> Vec<(String, String)> {
+    error.field_problems().into_iter().map(|(f, m)| (f.to_owned(), m.to_owned())).collect()
+}
+
+/// Refuses an empty list, too many lines, a quantity out of bounds and a variant listed twice.
+fn check_lines(lines: &[(VariantId, i32)]) -> Result<(), Error> {
+    if lines.is_empty() || lines.len() > MOST_LINES {
+        return Err(Error::invalid("lines", format!("from 1 to {MOST_LINES} lines")));
+    }
+    let mut problems = Vec::new();
+    for (i, (variant, quantity)) in lines.iter().enumerate() {
+        if !(1..=super::pricing::MOST_UNITS).contains(quantity) {
+            problems.push((format!("lines[{i}].quantity"), format!("from 1 to {}", super::pricing::MOST_UNITS)));
+        }
+        if lines[..i].iter().any(|(v, _)| v == variant) {
+            problems.push((
+                format!("lines[{i}].variant_id"),
+                "listed twice; give it once with the whole quantity".to_owned(),
+            ));
+        }
+    }
+    Error::invalid_all(problems)
+}
+
+/// Where an order's lines come from.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    /// The buyer's cart (a storefront checkout).
+    Cart,
+    /// Lines the business gives (an order made for a customer).
+    Lines(&'a [(VariantId, i32)]),
 }
 
 /// A checkout's fields, checked.
@@ -236,7 +295,13 @@ struct Wanted {
 }
 
 /// The step that places the order, in the caller's transaction.
-async fn place_in(tx: &mut sqlx::PgConnection, tenant: TenantId, actor: &Actor, form: &Form) -> Result<Placed, Error> {
+async fn place_in(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    actor: &Actor,
+    form: &Form,
+    source: Source<'_>,
+) -> Result<Placed, Error> {
     let settings = settings(tx, tenant).await?;
     let options = offered(tx, tenant, &settings).await?;
     if !options.methods.contains(&form.method) {
@@ -246,11 +311,18 @@ async fn place_in(tx: &mut sqlx::PgConnection, tenant: TenantId, actor: &Actor, 
         ));
     }
     let (pickup, zone) = destination(&options, form)?;
-    let cart = cart::lock(tx, tenant, actor).await?.ok_or_else(|| Error::invalid("cart", "your cart is empty"))?;
-    let wanted = wanted(tx, tenant, cart).await?;
+    let (cart, wanted) = match source {
+        Source::Cart => {
+            let cart =
+                cart::lock(tx, tenant, actor).await?.ok_or_else(|| Error::invalid("cart", "your cart is empty"))?;
+            (Some(cart), wanted(tx, tenant, cart).await?)
+        }
+        Source::Lines(lines) => (None, given(tx, tenant, lines).await?),
+    };
     if wanted.is_empty() {
         return Err(Error::invalid("cart", "your cart is empty"));
     }
+    let channel = if cart.is_some() { "store" } else { "draft" };
     let number = next_number(tx, tenant).await?;
     let shown = order_number(&settings.prefix, number);
 
@@ -292,7 +364,7 @@ async fn place_in(tx: &mut sqlx::PgConnection, tenant: TenantId, actor: &Actor, 
                              shopper_id, contact_name, contact_phone, contact_email, shipping_address, pickup_location_id,
                              delivery_zone, currency, vat_rate, prices_include_tax, subtotal, discount, vat, delivery,
                              total, note, pay_by)
-         VALUES ($1, $2, $25, $3, $4, 'store', 'awaiting_payment', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+         VALUES ($1, $2, $25, $3, $4, $26, 'awaiting_payment', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
                  $16, $17, $18, $19, $20, $21, $22, $23, $24)",
         tenant.0,
         order,
@@ -319,6 +391,7 @@ async fn place_in(tx: &mut sqlx::PgConnection, tenant: TenantId, actor: &Actor, 
         form.note,
         pay_by,
         view_key,
+        channel,
     )
     .execute(&mut *tx)
     .await?;
@@ -333,10 +406,14 @@ async fn place_in(tx: &mut sqlx::PgConnection, tenant: TenantId, actor: &Actor, 
         PaymentMethod::Paystack | PaymentMethod::TestGateway => "Placed; waiting for payment.".to_owned(),
     };
     work::event(tx, tenant, order, &Who::of(actor), None, Some(OrderStatus::AwaitingPayment), &placed_note).await?;
-    cart::empty_out(tx, tenant, cart).await?;
+    if let Some(cart) = cart {
+        cart::empty_out(tx, tenant, cart).await?;
+    }
     record_placed(tx, tenant, actor, order, &shown, form, wanted.len(), Money::new(totals.total, settings.currency))
         .await?;
-    Ok(Placed { order, number: shown, view_key, payment, method: form.method })
+    let page = if form.method == PaymentMethod::TestGateway { "pay" } else { "order" };
+    let link = format!("/store/{}/{page}/{view_key}", settings.slug);
+    Ok(Placed { order, number: shown, view_key, payment, method: form.method, link })
 }
 
 /// Where the order goes: the pickup shop, or the delivery zone of the address's state; refused
@@ -515,6 +592,45 @@ async fn wanted(tx: &mut sqlx::PgConnection, tenant: TenantId, cart: Uuid) -> Re
             })
         })
         .collect()
+}
+
+/// Lines given by the business, as the catalog has them now: a variant the business does not
+/// have (or sells no more) is named by its line.
+async fn given(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    lines: &[(VariantId, i32)],
+) -> Result<Vec<Wanted>, Error> {
+    let ids: Vec<Uuid> = lines.iter().map(|(v, _)| v.0).collect();
+    let rows = sqlx::query!(
+        r#"SELECT v.id, v.product_id, p.name, v.option_values, v.sku, v.price, p.tax_class,
+                  p.status = 'active' AS "on_sale!"
+             FROM variants v JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+            WHERE v.tenant_id = $1 AND v.id = ANY($2)"#,
+        tenant.0,
+        &ids
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut problems = Vec::new();
+    let mut wanted = Vec::with_capacity(lines.len());
+    for (i, (variant, quantity)) in lines.iter().enumerate() {
+        match rows.iter().find(|r| r.id == variant.0) {
+            Some(r) if r.on_sale => wanted.push(Wanted {
+                variant: *variant,
+                product: r.product_id,
+                name: item_name(&r.name, &r.option_values),
+                sku: r.sku.clone(),
+                price: r.price,
+                quantity: *quantity,
+                tax_class: TaxClass::from_code(&r.tax_class).unwrap_or_default(),
+            }),
+            Some(_) => problems.push((format!("lines[{i}].variant_id"), "this product is not on sale".to_owned())),
+            None => problems.push((format!("lines[{i}].variant_id"), "no such variant in this business".to_owned())),
+        }
+    }
+    Error::invalid_all(problems)?;
+    Ok(wanted)
 }
 
 /// The business's next order number (the first is 1001). Taken under the sequence's row

@@ -2,10 +2,14 @@
 //! they bought as a guest or with an account; a signed-in shopper is one customer whatever
 //! number they give.
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::Error;
-use crate::base::{Actor, TenantId};
+use super::Customer;
+use crate::base::page::Page;
+use crate::base::{Actor, Permission, TenantId, phone};
+use crate::db::tenant_tx;
+use crate::{Error, Money};
 
 /// Who is buying, as checked at checkout.
 pub struct Buyer<'a> {
@@ -109,4 +113,171 @@ pub async fn for_order(
     .execute(&mut *tx)
     .await?;
     Ok(id)
+}
+
+/// A page of the business's customers, newest first, matching `search` (a name, a phone
+/// number or an email), from the key in `after` (the last row's creation time and id).
+pub async fn list(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    search: Option<&str>,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Page<Customer>, Error> {
+    let tenant = actor.require(Permission::ViewOrders)?.tenant;
+    let search = search.map(str::trim).filter(|s| !s.is_empty());
+    if let Some(search) = search {
+        Error::refuse_nul("search", search)?;
+    }
+    let phone = search.and_then(phone::nigerian_mobile);
+    let like = search.map(|s| format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    let (after_at, after_id) = after.unzip();
+    let limit = limit.clamp(1, 200);
+    let mut tx = tenant_tx(db, tenant).await?;
+    let ids = sqlx::query_scalar!(
+        "SELECT id FROM customers
+          WHERE tenant_id = $1
+            AND ($2::text IS NULL OR phone = $3 OR name ILIKE $2 OR email ILIKE $2)
+            AND ($4::timestamptz IS NULL OR (created_at, id) < ($4, $5))
+          ORDER BY created_at DESC, id DESC
+          LIMIT $6",
+        tenant.0,
+        like,
+        phone,
+        after_at,
+        after_id,
+        limit + 1
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let rows = read(&mut tx, tenant, &ids).await?;
+    tx.commit().await?;
+    Ok(Page::from_extra(rows, limit, |c| (c.created_at, c.id)))
+}
+
+/// One customer of the business.
+pub async fn get(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<Customer, Error> {
+    let tenant = actor.require(Permission::ViewOrders)?.tenant;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let found = read(&mut tx, tenant, &[id]).await?.pop().ok_or_else(|| Error::not_found("customer"))?;
+    tx.commit().await?;
+    Ok(found)
+}
+
+/// Everything the business keeps about a customer, for them to take away (Nigeria's Data
+/// Protection Act gives them that right): their details and their orders, whole.
+pub async fn export(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<serde_json::Value, Error> {
+    let tenant = actor.require(Permission::ManageOrders)?.tenant;
+    let customer = get(db, actor, id).await?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let orders = sqlx::query_scalar!(
+        "SELECT id FROM orders WHERE tenant_id = $1 AND customer_id = $2 ORDER BY placed_at, id",
+        tenant.0,
+        id
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let mut whole = Vec::with_capacity(orders.len());
+    for order in orders {
+        whole.push(super::work::get(db, actor, order).await?);
+    }
+    // Who took a copy of someone's data is itself recorded.
+    crate::db::in_tenant_tx(db, tenant, async |tx| {
+        let change = crate::audit::Change {
+            entity: "customer",
+            entity_id: id.to_string(),
+            action: "export",
+            before: None,
+            after: None,
+        };
+        crate::audit::record(tx, tenant, actor, change).await
+    })
+    .await?;
+    serde_json::to_value(serde_json::json!({ "customer": customer, "orders": whole })).map_err(|_| Error::Internal)
+}
+
+/// Erases a customer at their request: their name, number, email and the addresses and
+/// contact details on their orders are removed, and their account (if any) unlinked. The
+/// orders themselves stay, with their lines and money, for the books.
+pub async fn erase(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
+    let tenant = actor.require(Permission::ManageOrders)?.tenant;
+    crate::db::in_tenant_tx(db, tenant, async |tx| {
+        let erased = sqlx::query_scalar!(
+            "UPDATE customers SET name = '', phone = NULL, email = NULL, shopper_id = NULL, marketing_consent = false,
+                    consent_at = NULL, consent_source = '', erased_at = coalesce(erased_at, now())
+              WHERE tenant_id = $1 AND id = $2
+             RETURNING id",
+            tenant.0,
+            id
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        if erased.is_none() {
+            return Err(Error::not_found("customer"));
+        }
+        sqlx::query!(
+            "UPDATE orders SET contact_name = 'Erased customer', contact_phone = '', contact_email = NULL,
+                    shipping_address = CASE WHEN shipping_address IS NULL THEN NULL ELSE '{}'::jsonb END,
+                    billing_address = NULL, note = '', shopper_id = NULL, updated_at = now()
+              WHERE tenant_id = $1 AND customer_id = $2",
+            tenant.0,
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
+        crate::audit::record(
+            tx,
+            tenant,
+            actor,
+            crate::audit::Change {
+                entity: "customer",
+                entity_id: id.to_string(),
+                action: "erase",
+                before: None,
+                after: None,
+            },
+        )
+        .await
+    })
+    .await
+}
+
+/// Customers by id, in the order given, with their order counts and what they spent.
+async fn read(tx: &mut sqlx::PgConnection, tenant: TenantId, ids: &[Uuid]) -> Result<Vec<Customer>, Error> {
+    let currency = crate::identity::currency_in(&mut *tx, tenant).await?;
+    let rows = sqlx::query!(
+        r#"SELECT c.id, c.name, c.phone, c.email, c.shopper_id IS NOT NULL AS "has_account!", c.marketing_consent,
+                  c.consent_at, c.consent_source, c.created_at, c.erased_at,
+                  count(o.id) AS "orders!",
+                  coalesce(sum(o.total) FILTER (WHERE o.paid AND o.status <> 'cancelled'), 0) AS "spent!",
+                  max(o.placed_at) AS last_order_at
+             FROM unnest($2::uuid[]) WITH ORDINALITY AS wanted(id, n)
+             JOIN customers c ON c.tenant_id = $1 AND c.id = wanted.id
+             LEFT JOIN orders o ON o.tenant_id = c.tenant_id AND o.customer_id = c.id
+            GROUP BY c.tenant_id, c.id, wanted.n
+            ORDER BY wanted.n"#,
+        tenant.0,
+        ids
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Customer {
+            id: r.id,
+            name: r.name,
+            phone: r.phone,
+            email: r.email,
+            has_account: r.has_account,
+            marketing_consent: r.marketing_consent,
+            consent_at: r.consent_at,
+            consent_source: r.consent_source,
+            orders: r.orders,
+            lifetime_value: Money::new(r.spent, currency),
+            last_order_at: r.last_order_at,
+            created_at: r.created_at,
+            erased_at: r.erased_at,
+        })
+        .collect())
 }

@@ -251,6 +251,9 @@ pub struct Placed {
     pub payment: Uuid,
     /// How it is paid.
     pub method: PaymentMethod,
+    /// Where the shopper goes next, on the store: the gateway's page to pay, or the order's
+    /// own page (which is also the payment link a merchant shares).
+    pub link: String,
 }
 
 /// An order's number as people say it: the business's prefix and the number.
@@ -503,6 +506,37 @@ pub struct OrderFilter {
     pub from: Option<DateTime<Utc>>,
     /// Placed before.
     pub until: Option<DateTime<Utc>>,
+}
+
+/// Someone the business sells to, with what they have bought.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Customer {
+    /// Their id.
+    pub id: Uuid,
+    /// Their name ("" once erased).
+    pub name: String,
+    /// Their mobile number, as kept (`+234…`).
+    pub phone: Option<String>,
+    /// Their email.
+    pub email: Option<String>,
+    /// Whether they have an account at the store.
+    pub has_account: bool,
+    /// Whether they agreed to hear of offers.
+    pub marketing_consent: bool,
+    /// When they agreed.
+    pub consent_at: Option<DateTime<Utc>>,
+    /// How they agreed ("checkout").
+    pub consent_source: String,
+    /// Orders they placed, called-off ones included.
+    pub orders: i64,
+    /// What their paid orders came to, called-off ones left out.
+    pub lifetime_value: Money,
+    /// When they last ordered.
+    pub last_order_at: Option<DateTime<Utc>>,
+    /// When they became a customer.
+    pub created_at: DateTime<Utc>,
+    /// When their details were erased at their request, if they were.
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 /// The channels an order may come from.

@@ -426,3 +426,48 @@ mod tests {
         assert_eq!(gateway(PaymentMethod::BankTransfer), "");
     }
 }
+
+/// A page of the business's payment attempts, newest first, from the key in `after` (the
+/// last row's start time and id).
+pub async fn list(
+    db: &sqlx::PgPool,
+    actor: &Actor,
+    after: Option<(chrono::DateTime<chrono::Utc>, Uuid)>,
+    limit: i64,
+) -> Result<crate::base::page::Page<Payment>, Error> {
+    let tenant = actor.require(Permission::ViewOrders)?.tenant;
+    let (after_at, after_id) = after.unzip();
+    let limit = limit.clamp(1, 200);
+    let mut tx = tenant_tx(db, tenant).await?;
+    let rows = sqlx::query!(
+        "SELECT id, order_id, amount, currency, method, status, reference, flag_reason, created_at, updated_at
+           FROM payments
+          WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
+          ORDER BY created_at DESC, id DESC
+          LIMIT $4",
+        tenant.0,
+        after_at,
+        after_id,
+        limit + 1
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let rows = rows
+        .into_iter()
+        .map(|p| {
+            Ok(Payment {
+                id: p.id,
+                order: p.order_id,
+                amount: Money::new(p.amount, Currency::from_code(&p.currency).ok_or(Error::Internal)?),
+                method: PaymentMethod::from_code(&p.method).ok_or(Error::Internal)?,
+                status: PaymentStatus::from_code(&p.status).ok_or(Error::Internal)?,
+                reference: p.reference,
+                flag_reason: p.flag_reason,
+                created_at: p.created_at,
+                updated_at: p.updated_at,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(crate::base::page::Page::from_extra(rows, limit, |p| (p.created_at, p.id)))
+}

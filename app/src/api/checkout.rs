@@ -26,7 +26,7 @@ pub async fn place_order(
     #[server(default)] consent: Option<String>,
     #[server(default)] submission: String,
 ) -> Result<(), AppError> {
-    use commerce::orders::{Address, CheckoutInput, PaymentMethod};
+    use commerce::orders::{Address, CheckoutInput};
     let (db, buyer) = super::buying::buyer(&slug, true).await?;
     let fields = [&name, &phone, &email, &fulfilment, &pickup_location, &line, &city, &lga, &state, &payment, &note];
     let once = super::submission(&buyer, &submission, "place_order", &fields.map(String::as_str))?;
@@ -42,7 +42,6 @@ pub async fn place_order(
         marketing_consent: consent.is_some(),
     };
     let placed = commerce::orders::checkout::place(db.primary(), &buyer, &input, once.as_ref()).await?;
-    let page = if placed.method == PaymentMethod::TestGateway { "pay" } else { "order" };
-    leptos_axum::redirect(&format!("/store/{slug}/{page}/{}", placed.view_key));
+    leptos_axum::redirect(&placed.link);
     Ok(())
 }

@@ -41,6 +41,7 @@ use super::problem;
         (name = "dashboard", description = "The business at a glance"),
         (name = "products", description = "The catalog: products and their variants"),
         (name = "inventory", description = "Stock levels, movements, transfers, reservations and sync"),
+        (name = "orders", description = "Orders, their payments, and the customers who place them"),
     )
 )]
 pub struct ApiDoc;

@@ -45,6 +45,16 @@ impl ListParams {
         Ok((field, descending))
     }
 
+    /// Checks the sort of a list that is only ever newest first by `field`: absent, or
+    /// `-field`.
+    pub fn newest_first(&self, field: &'static str) -> Result<(), commerce::Error> {
+        match self.sort.as_deref() {
+            None => Ok(()),
+            Some(sort) if sort.strip_prefix('-') == Some(field) => Ok(()),
+            Some(_) => Err(commerce::Error::invalid("sort", format!("this list is newest first: -{field}"))),
+        }
+    }
+
     /// The position the cursor stands for.
     pub fn cursor<K: DeserializeOwned>(&self) -> Result<Option<K>, commerce::Error> {
         commerce::base::page::read_cursor("cursor", self.cursor.as_deref())

@@ -5,12 +5,15 @@
 mod audit;
 mod auth;
 mod body;
+mod customers;
 mod dashboard;
 mod docs;
 mod idempotent;
 mod inventory;
 pub mod list;
 mod locations;
+mod orders;
+mod payments;
 mod problem;
 mod products;
 mod settings;
@@ -58,6 +61,11 @@ fn api() -> (Router<AppState>, Document) {
         .routes(routes!(products::show, products::replace, products::remove))
         .routes(routes!(products::add_image).layer(DefaultBodyLimit::max(crate::media::LARGEST_BODY)))
         .routes(routes!(products::edit_image, products::remove_image))
+        .routes(routes!(orders::list, orders::create))
+        .routes(routes!(orders::show, orders::update))
+        .routes(routes!(customers::list))
+        .routes(routes!(customers::show))
+        .routes(routes!(payments::list))
         .merge(inventory::routes())
         .route("/openapi.json", get(docs::openapi_json))
         .fallback(|| async { Problem::from(commerce::Error::not_found("endpoint")) });
