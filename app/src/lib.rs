@@ -18,6 +18,17 @@ use leptos_router::{SsrMode, path};
 pub use error::AppError;
 pub use session::{SiteAssets, SiteSettings};
 
+/// What taking payments needs, handed to every request by the server: the keys that open a
+/// business's stored gateway secrets, and where Paystack is.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug)]
+pub struct Payments {
+    /// The keyring, when the server has one (`SECRETS_KEYS`).
+    pub keyring: Option<commerce::secrets::Keyring>,
+    /// Paystack's API.
+    pub paystack: commerce::orders::paystack::Paystack,
+}
+
 /// The HTML document around every page. Its stylesheet and scripts are named by their content
 /// (see [`SiteAssets`]), so browsers keep them until they change.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -126,6 +137,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/store/:slug/order/:key") view=pages::StoreOrderPage ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug/pay/:key") view=pages::StorePayPage ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug/track") view=pages::StoreTrackPage ssr=SsrMode::Async />
+                <Route path=path!("/store/:slug/paystack") view=pages::StorePaystackReturnPage ssr=SsrMode::Async />
                 <Route path=path!("/vendor") view=pages::VendorHomePage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/login") view=pages::LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/pos") view=pages::PosHome ssr=SsrMode::Async />

@@ -179,6 +179,9 @@ pub struct ServeSettings {
     /// secrets, the others still open older ones (key rotation).
     #[arg(long, env = "SECRETS_KEYS", hide_env_values = true)]
     pub secrets_keys: Option<String>,
+    /// Paystack's API, when not its own address (a test's stand-in).
+    #[arg(long, env = "PAYSTACK_URL")]
+    pub paystack_url: Option<String>,
     /// Seconds to let open requests finish after a stop signal.
     #[arg(long, env = "SHUTDOWN_GRACE", default_value_t = 10)]
     pub shutdown_grace: u64,

@@ -45,6 +45,8 @@ pub struct AppState {
     pub trusted_proxies: TrustedProxies,
     /// The keys that seal stored secrets, when configured.
     pub secrets: Option<commerce::secrets::Keyring>,
+    /// Where Paystack's API is.
+    pub paystack: commerce::orders::paystack::Paystack,
     /// Stock changes heard from the database, for browsers following them live.
     pub live: crate::live::LiveFeed,
     /// Where product pictures are kept.
@@ -81,6 +83,7 @@ impl AppState {
             site,
             trusted_proxies: TrustedProxies::default(),
             secrets: None,
+            paystack: commerce::orders::paystack::Paystack::default(),
             live: crate::live::LiveFeed::default(),
             // A folder of its own until the configured one is set (tests keep it so).
             media: std::sync::Arc::new(commerce::media::DiskStore::new(
@@ -97,10 +100,12 @@ pub fn router(state: AppState) -> Router {
     spawn_in_the_request_span();
     let routes = site_routes();
     let (db, site, mail) = (state.db.clone(), state.site.clone(), state.mail.clone());
+    let payments = app::Payments { keyring: state.secrets.clone(), paystack: state.paystack.clone() };
     let page_context = move || {
         provide_context(db.clone());
         provide_context(site.clone());
         provide_context(mail.clone());
+        provide_context(payments.clone());
     };
     let leptos = state.leptos.clone();
     Router::new()
@@ -273,6 +278,9 @@ pub async fn serve(settings: ServeSettings) -> Result<(), String> {
         tracing::warn!("SECRETS_KEYS is not set: features that store secrets will refuse until it is");
         None
     };
+    if let Some(url) = &settings.paystack_url {
+        state.paystack = commerce::orders::paystack::Paystack { base_url: url.trim_end_matches('/').to_owned() };
+    }
     let (state_live, media, tokens) = (state.live.clone(), state.media.clone(), state.tokens.clone());
     if let Some(address) = settings.metrics_addr {
         let listener =

@@ -191,15 +191,17 @@ pub(super) struct Settings {
     pub pay_on_delivery: bool,
     pub pickup_in_shop: bool,
     pub test_gateway: bool,
+    pub paystack: bool,
     pub bank: Option<BankAccount>,
     pub transfer_hours: i32,
 }
 
 pub(super) async fn settings(tx: &mut sqlx::PgConnection, tenant: TenantId) -> Result<Settings, Error> {
     let row = sqlx::query!(
-        "SELECT slug, order_prefix, currency, vat_rate, prices_include_tax, pay_on_delivery, pickup_in_shop,
-                test_gateway, bank_name, bank_account_number, bank_account_name, transfer_hours
-           FROM tenants WHERE id = $1",
+        r#"SELECT slug, order_prefix, currency, vat_rate, prices_include_tax, pay_on_delivery, pickup_in_shop,
+                  test_gateway, bank_name, bank_account_number, bank_account_name, transfer_hours,
+                  paystack_secret IS NOT NULL AS "paystack!"
+             FROM tenants WHERE id = $1"#,
         tenant.0
     )
     .fetch_optional(&mut *tx)
@@ -219,6 +221,7 @@ pub(super) async fn settings(tx: &mut sqlx::PgConnection, tenant: TenantId) -> R
         pay_on_delivery: row.pay_on_delivery,
         pickup_in_shop: row.pickup_in_shop,
         test_gateway: row.test_gateway,
+        paystack: row.paystack,
         bank,
         transfer_hours: row.transfer_hours,
     })
@@ -269,8 +272,7 @@ async fn offered(tx: &mut sqlx::PgConnection, tenant: TenantId, settings: &Setti
             PaymentMethod::PayOnDelivery => settings.pay_on_delivery,
             PaymentMethod::BankTransfer => settings.bank.is_some(),
             PaymentMethod::TestGateway => settings.test_gateway,
-            // Offered once a business's Paystack key is kept.
-            PaymentMethod::Paystack => false,
+            PaymentMethod::Paystack => settings.paystack,
         })
         .collect();
     Ok(CheckoutOptions {
@@ -309,6 +311,9 @@ async fn place_in(
             "payment",
             format!("{} is not offered here; choose another way to pay", form.method.label()),
         ));
+    }
+    if form.method == PaymentMethod::Paystack && form.email.is_none() {
+        return Err(Error::invalid("email", "Paystack sends its receipt by email: enter your email address"));
     }
     let (pickup, zone) = destination(&options, form)?;
     let (cart, wanted) = match source {

@@ -18,6 +18,8 @@ pub mod customer;
 #[cfg(feature = "server")]
 pub mod payment;
 #[cfg(feature = "server")]
+pub mod paystack;
+#[cfg(feature = "server")]
 pub mod work;
 
 use chrono::{DateTime, Utc};

@@ -107,6 +107,58 @@ pub async fn answer_test_payment(slug: String, key: String, answer: String) -> R
     Ok(())
 }
 
+/// Sends the shopper to Paystack to pay for the order with this key.
+#[server(prefix = "/rpc", endpoint = "pay_with_paystack")]
+pub async fn pay_with_paystack(slug: String, key: String) -> Result<(), AppError> {
+    let (db, buyer) = buyer(&slug, false).await?;
+    let key = uuid::Uuid::parse_str(&key).map_err(|_| commerce::Error::not_found("order"))?;
+    let to = paystack_checkout(&db, &buyer, &slug, key).await?;
+    leptos_axum::redirect(&to);
+    Ok(())
+}
+
+/// Where Paystack's checkout for the order with this key is; Paystack sends the shopper back
+/// to the store's return page.
+#[cfg(feature = "ssr")]
+pub(super) async fn paystack_checkout(
+    db: &commerce::db::Db,
+    buyer: &commerce::base::Actor,
+    slug: &str,
+    key: uuid::Uuid,
+) -> Result<String, AppError> {
+    let payments = payments()?;
+    let return_to = format!("{}/store/{slug}/paystack", crate::session::site().public_url);
+    let keyring = payments.keyring.as_ref();
+    Ok(commerce::orders::paystack::begin(db.primary(), buyer, keyring, &payments.paystack, key, &return_to).await?)
+}
+
+/// Asks Paystack how a payment went, when it sends the shopper back, and answers the order as
+/// it now stands.
+#[server(prefix = "/rpc", endpoint = "verify_paystack")]
+pub async fn verify_paystack(slug: String, reference: String) -> Result<ShopOrder, AppError> {
+    let (db, buyer) = buyer(&slug, false).await?;
+    let payments = payments()?;
+    let (_, key) = commerce::orders::paystack::verify_return(
+        db.primary(),
+        &buyer,
+        payments.keyring.as_ref(),
+        &payments.paystack,
+        &reference,
+    )
+    .await?;
+    let order = commerce::orders::work::for_shopper(db.primary(), &buyer, key).await?;
+    Ok(ShopOrder { order, bank: None })
+}
+
+/// The keys and the Paystack address handed to every request by the server.
+#[cfg(feature = "ssr")]
+fn payments() -> Result<crate::Payments, AppError> {
+    leptos::prelude::use_context::<crate::Payments>().ok_or_else(|| {
+        tracing::error!("no payment settings in the request context");
+        AppError::from(commerce::Error::Internal)
+    })
+}
+
 /// Finds an order by its number and the phone or email it was placed with, and opens its page.
 #[server(prefix = "/rpc", endpoint = "track_order")]
 pub async fn track_order(slug: String, number: String, contact: String) -> Result<(), AppError> {

@@ -42,6 +42,12 @@ pub async fn place_order(
         marketing_consent: consent.is_some(),
     };
     let placed = commerce::orders::checkout::place(db.primary(), &buyer, &input, once.as_ref()).await?;
-    leptos_axum::redirect(&placed.link);
+    let next = if placed.method == commerce::orders::PaymentMethod::Paystack {
+        // Straight on to Paystack; should it not answer, the order's page offers to try again.
+        super::buying::paystack_checkout(&db, &buyer, &slug, placed.view_key).await.unwrap_or(placed.link)
+    } else {
+        placed.link
+    };
+    leptos_axum::redirect(&next);
     Ok(())
 }

@@ -22,8 +22,8 @@ pub use account::{ChangePassword, EndSession, load_audit, load_audit_entities, l
 pub use api_clients::{CreateApiClient, RevokeApiClient, load_api_clients};
 pub use auth::{LogIn, LogOut, current_actor};
 pub use buying::{
-    AddToCart, AnswerTestPayment, CheckoutPage, SetCartQuantity, ShopOrder, TrackOrder, load_cart, load_checkout,
-    load_shop_order, load_shop_product, load_test_payment,
+    AddToCart, AnswerTestPayment, CheckoutPage, PayWithPaystack, SetCartQuantity, ShopOrder, TrackOrder, load_cart,
+    load_checkout, load_shop_order, load_shop_product, load_test_payment, verify_paystack,
 };
 pub use catalog::{
     AddCategory, CancelImport, DeleteCategory, DeleteProduct, EditCategory, EditProductImage, ProductList,

@@ -20,7 +20,10 @@ pub use platform::PlatformHome;
 pub use pos::PosHome;
 pub use store::StorefrontHome;
 pub use store_account::StoreAccountPage;
-pub use store_buy::{StoreCartPage, StoreCheckoutPage, StoreOrderPage, StorePayPage, StoreProductPage, StoreTrackPage};
+pub use store_buy::{
+    StoreCartPage, StoreCheckoutPage, StoreOrderPage, StorePayPage, StorePaystackReturnPage, StoreProductPage,
+    StoreTrackPage,
+};
 pub use vendor::VendorHomePage;
 
 /// The address of a list's next page: `path?after=…` keeping the filters named in `keep` as the

@@ -10,8 +10,8 @@ use leptos_router::hooks::use_params_map;
 
 use super::store::StoreHeader;
 use crate::api::{
-    AddToCart, AnswerTestPayment, CheckoutPage, PlaceOrder, SetCartQuantity, ShopOrder, TrackOrder, load_cart,
-    load_checkout, load_shop_order, load_shop_product, load_storefront, load_test_payment,
+    AddToCart, AnswerTestPayment, CheckoutPage, PayWithPaystack, PlaceOrder, SetCartQuantity, ShopOrder, TrackOrder,
+    load_cart, load_checkout, load_shop_order, load_shop_product, load_storefront, load_test_payment, verify_paystack,
 };
 use crate::components::{EmptyState, Field, FieldError, FormAlert, Loaded, SubmissionKey, failed, sent};
 
@@ -376,9 +376,30 @@ pub fn StoreOrderPage() -> impl IntoView {
     }
 }
 
+/// `/store/{slug}/paystack?reference=…`: where Paystack sends the shopper back; the payment is
+/// checked with Paystack and the order shown as it now stands.
+#[component]
+pub fn StorePaystackReturnPage() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let order = Resource::new(
+        move || (slug(), query.read().get("reference").unwrap_or_default()),
+        |(slug, reference)| verify_paystack(slug, reference),
+    );
+    view! {
+        <StorePage title="Your order">
+            <Loaded resource=order let:order>
+                <OrderView order />
+            </Loaded>
+        </StorePage>
+    }
+}
+
 #[component]
 fn OrderView(order: ShopOrder) -> impl IntoView {
     let ShopOrder { order, bank } = order;
+    let pay_now =
+        order.status == OrderStatus::AwaitingPayment && order.method == PaymentMethod::Paystack && !order.paid;
+    let key = order.view_key.to_string();
     let waiting_transfer = order.awaits_transfer();
     let status = order.status;
     let headline = match (status, order.method, order.paid) {
@@ -413,6 +434,7 @@ fn OrderView(order: ShopOrder) -> impl IntoView {
                     Fulfilment::Delivery => format!("Delivery to {}", order.shipping_address.as_ref().map(commerce::orders::Address::one_line).unwrap_or_default()),
                 }}
             </p>
+            {pay_now.then(|| view! { <PaystackButton key=key.clone() /> })}
             <a class="btn btn-secondary btn-sm mt-3" href=share target="_blank" rel="noopener">"Share on WhatsApp"</a>
         </section>
         <OrderLines order=order.clone() />
@@ -424,6 +446,21 @@ fn OrderView(order: ShopOrder) -> impl IntoView {
                 }).collect_view()}
             </ol>
         </section>
+    }
+}
+
+/// Sends the shopper (again) to Paystack to pay.
+#[component]
+fn PaystackButton(key: String) -> impl IntoView {
+    let pay = ServerAction::<PayWithPaystack>::new();
+    let error = failed(pay);
+    view! {
+        <ActionForm action=pay attr:class="mt-4">
+            <input type="hidden" name="slug" value=slug() />
+            <input type="hidden" name="key" value=key />
+            <button type="submit" class="btn btn-primary" data-testid="pay-with-paystack">"Pay now with card, transfer or USSD"</button>
+            <FormAlert error />
+        </ActionForm>
     }
 }
 

@@ -66,6 +66,7 @@ fn api() -> (Router<AppState>, Document) {
         .routes(routes!(customers::list))
         .routes(routes!(customers::show))
         .routes(routes!(payments::list))
+        .routes(routes!(payments::paystack_webhook))
         .merge(inventory::routes())
         .route("/openapi.json", get(docs::openapi_json))
         .fallback(|| async { Problem::from(commerce::Error::not_found("endpoint")) });

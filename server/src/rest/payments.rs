@@ -1,7 +1,9 @@
 //! `/api/v1/payments`: every attempt to pay for an order.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
 use commerce::orders::{self, Payment};
 use rust_decimal::Decimal;
@@ -80,4 +82,31 @@ pub async fn list(
     let after: Option<(DateTime<Utc>, Uuid)> = params.cursor()?;
     let page = orders::payment::list(state.db.read(), &actor, after, limit).await?;
     Ok(Json(page.map(PaymentOut::from)))
+}
+
+/// Paystack's webhook: a charge's success or failure, signed with `x-paystack-signature` (the
+/// HMAC-SHA512 of the raw body under the business's secret key). A bad or missing signature
+/// answers 401 and changes nothing; a repeated or late event changes nothing twice; an amount
+/// or currency that is not the order's is kept and flagged, never marks it paid.
+#[utoipa::path(
+    post,
+    path = "/payments/webhooks/paystack",
+    tag = "orders",
+    request_body(content = String, content_type = "application/json", description = "Paystack's event, as it sent it"),
+    params(("x-paystack-signature" = Option<String>, Header, description = "HMAC-SHA512 of the body under the secret key, hex")),
+    security(()),
+    responses(
+        (status = 200, description = "Taken (or already taken)"),
+        (status = 401, description = "The signature does not match", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The payment can no longer be settled that way", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn paystack_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<StatusCode, Problem> {
+    let signature = headers.get("x-paystack-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    orders::paystack::webhook(state.db.primary(), state.secrets.as_ref(), &body, signature).await?;
+    Ok(StatusCode::OK)
 }
