@@ -124,7 +124,9 @@ async fn list_demo_stores(c: &mut PgConnection) -> Result<(), sqlx::Error> {
 /// The demo businesses take orders online: delivery across Lagos and to its neighbours and
 /// Abuja, transfers to a bank account, and the test gateway (approve or decline, no money moves).
 async fn sell_online(c: &mut PgConnection) -> Result<(), sqlx::Error> {
-    let zones: [(&str, &[&str], i64, Option<i64>, &str); 3] = [
+    // Name, states, rate, free from, how long.
+    type Zone = (&'static str, &'static [&'static str], i64, Option<i64>, &'static str);
+    let zones: [Zone; 3] = [
         ("Lagos", &["Lagos"], 1500, Some(50_000), "same or next day"),
         ("South West", &["Ogun", "Oyo", "Osun", "Ondo", "Ekiti"], 3500, Some(150_000), "2–3 days"),
         ("Abuja and the North", &["FCT", "Kaduna", "Kano", "Niger", "Plateau", "Nasarawa"], 5000, None, "3–5 days"),

@@ -368,3 +368,43 @@ async fn a_guest_cart_joins_the_shopper_s_cart_when_they_sign_in(owner: PgPool) 
     assert_eq!(mine[0].1, placed.view_key);
     stock_adds_up(&owner).await;
 }
+
+/// A mail relay that keeps what it is given.
+#[derive(Default)]
+struct Relay(std::sync::Mutex<Vec<commerce::mail::Letter>>);
+
+impl commerce::mail::Postman for Relay {
+    fn send(&self, letter: commerce::mail::Letter) -> commerce::mail::Sending<'_> {
+        self.0.lock().unwrap().push(letter);
+        Box::pin(async { Ok(()) })
+    }
+
+    fn delivers(&self) -> bool {
+        true
+    }
+}
+
+#[sqlx::test]
+async fn the_shopper_hears_of_their_order_by_the_outbox_and_each_message_is_sent_once(owner: PgPool) {
+    let (oja, rice) = shop_with(&owner, 5).await;
+    let guest = oja.visitor();
+    cart::add(&oja.db, &guest, rice, 1).await.unwrap();
+    let placed = checkout::place(&oja.db, &guest, &delivery("pay_on_delivery"), None).await.unwrap();
+    work::move_to(&oja.db, &oja.owner, placed.order, OrderStatus::Processing, "", None).await.unwrap();
+    work::move_to(&oja.db, &oja.owner, placed.order, OrderStatus::Shipped, "", None).await.unwrap();
+    // Without a relay nothing is sent; the messages wait on the sent-messages page.
+    let log: commerce::mail::Mail = std::sync::Arc::new(commerce::mail::Log);
+    assert_eq!(commerce::identity::outbox::deliver(&oja.db, &log, 50).await.unwrap(), 0);
+    let waiting = commerce::identity::outbox::recent(&oja.db, &oja.owner).await.unwrap();
+    let subjects: Vec<&str> = waiting.iter().map(|m| m.subject.as_str()).collect();
+    assert_eq!(subjects.len(), 3, "{subjects:?}");
+    assert!(subjects.contains(&"Your order #1001 is on its way"), "{subjects:?}");
+
+    let relay = std::sync::Arc::new(Relay::default());
+    let mail: commerce::mail::Mail = relay.clone();
+    assert_eq!(commerce::identity::outbox::deliver(&oja.db, &mail, 50).await.unwrap(), 3);
+    assert_eq!(commerce::identity::outbox::deliver(&oja.db, &mail, 50).await.unwrap(), 0, "sent once");
+    let letters = relay.0.lock().unwrap().clone();
+    assert!(letters.iter().all(|l| l.to == "ada@example.com"));
+    assert!(commerce::identity::outbox::recent(&oja.db, &oja.owner).await.unwrap().iter().all(|m| m.sent_at.is_some()));
+}

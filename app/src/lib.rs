@@ -105,6 +105,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/login") view=pages::LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/staff") view=pages::StaffPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/settings") view=pages::SettingsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/selling") view=pages::SellingPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/roles") view=pages::RolesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/invite/:token") view=pages::InvitationPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view=pages::AuditPageView ssr=SsrMode::Async />
@@ -114,6 +115,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/reset/:token") view=pages::ResetPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/account") view=pages::AccountPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/orders") view=pages::OrdersPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/customers") view=pages::CustomersPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/customers/:id") view=pages::CustomerPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/orders/new") view=pages::NewOrderPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/orders/:id") view=pages::AdminOrderPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/products") view=pages::ProductsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/products/new") view=pages::ProductEditorPage ssr=SsrMode::Async />

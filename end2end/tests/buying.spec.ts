@@ -136,3 +136,51 @@ test("an order is found by its number and phone, and not by its number alone", a
   await expect(stranger.getByTestId("order-page")).toBeVisible();
   await context.close();
 });
+
+test("a draft order's payment link is paid in another browser, and the customer shows in the back office", async ({ page, browser }) => {
+  await openAProductInStock(page);
+  const code = (await page.locator("input[name=variant]:checked").getAttribute("data-sku"))!;
+  const shop = await merchant(browser);
+  await shop.goto("/admin/orders/new");
+  await waitForHydration(shop);
+  await shop.getByLabel("Name", { exact: true }).fill("Kemi Adebayo");
+  await shop.getByLabel("Mobile number").fill("0905 111 2222");
+  await shop.getByLabel("Items").fill(`${code} 1`);
+  await shop.getByLabel("Address").fill("7 Adeola Odeku");
+  await shop.getByLabel("Town or area").fill("Victoria Island");
+  await shop.getByTestId("draft-payment").selectOption("test_gateway");
+  await shop.getByTestId("make-order").click();
+  const link = (await shop.getByTestId("payment-link").getAttribute("href"))!;
+  expect(link).toMatch(/\/store\/ojafresh\/pay\//);
+
+  const customer = await browser.newContext();
+  const paying = await customer.newPage();
+  await paying.goto(link);
+  await waitForHydration(paying);
+  await paying.getByTestId("approve").click();
+  await expect(paying.getByTestId("order-status")).toHaveText("Paid");
+  await customer.close();
+
+  await shop.goto("/admin/customers?q=Kemi");
+  await shop.getByRole("link", { name: "Kemi Adebayo" }).click();
+  await expect(shop.getByTestId("customer-detail")).toContainText("0905 111 2222");
+  await expect(shop.getByTestId("customer-detail")).toContainText("1 orders");
+});
+
+test("the merchant sets where the store delivers, and checkout follows", async ({ browser }) => {
+  const shop = await merchant(browser);
+  await shop.goto("/admin/selling");
+  await waitForHydration(shop);
+  await shop.getByLabel("Zone name").fill("Rivers and Delta");
+  await shop.getByLabel("Rivers").check();
+  await shop.getByLabel("Delta").check();
+  await shop.getByLabel("Delivery charge (₦)").fill("4,500");
+  await shop.getByTestId("add-zone").click();
+  await expect(shop.getByTestId("zones")).toContainText("Rivers and Delta");
+  // A state already in a zone is refused, named.
+  await shop.getByLabel("Zone name").fill("Again");
+  await shop.getByLabel("Lagos").check();
+  await shop.getByLabel("Delivery charge (₦)").fill("100");
+  await shop.getByTestId("add-zone").click();
+  await expect(shop.getByText("Lagos is already in the zone Lagos")).toBeVisible();
+});

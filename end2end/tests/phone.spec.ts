@@ -41,7 +41,9 @@ test.describe("on a 360-pixel phone", () => {
       "/admin", "/admin/staff", "/admin/settings", "/admin/roles", "/admin/audit", "/admin/api-clients",
       "/admin/outbox", "/admin/account", "/admin/products", "/admin/products/new", "/admin/products/import",
       product, "/admin/categories", "/admin/stock", variant, "/admin/stock/receipts", receipt,
-      "/admin/stock/transfers", "/admin/stock/counts", "/admin/stock/alerts", "/store/ojafresh",
+      "/admin/stock/transfers", "/admin/stock/counts", "/admin/stock/alerts", "/admin/orders", "/admin/orders/new",
+      "/admin/customers", "/admin/selling", "/store/ojafresh", "/store/ojafresh/cart", "/store/ojafresh/checkout",
+      "/store/ojafresh/track",
     ];
     const wide: string[] = [];
     for (const path of pages) {

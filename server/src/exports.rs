@@ -1,4 +1,5 @@
-//! CSV downloads for signed-in staff: `/admin/export/products.csv` and `/admin/export/stock.csv`,
+//! Downloads for signed-in staff: `/admin/export/products.csv`, `/admin/export/stock.csv` and
+//! `/admin/export/customers.csv`, one customer's data as JSON (`/admin/export/customers/{id}.json`),
 //! and the templates to fill in, `/admin/export/products-template.csv` and
 //! `/admin/export/stock-template.csv`. Each starts with a byte-order mark, so that a spreadsheet
 //! opens it as UTF-8 ("Nestlé", "₦"); the import skips it.
@@ -23,6 +24,37 @@ pub async fn stock(State(state): State<AppState>, session: Option<Extension<Reso
     let Some(Extension(resolved)) = session else { return signed_out() };
     let file = commerce::files::export_stock(state.db.read(), &resolved.actor).await;
     download(file, "stock.csv")
+}
+
+/// Every customer, for a spreadsheet.
+pub async fn customers(State(state): State<AppState>, session: Option<Extension<Resolved>>) -> Response {
+    let Some(Extension(resolved)) = session else { return signed_out() };
+    let file = commerce::orders::customer::export_csv(state.db.read(), &resolved.actor).await;
+    download(file, "customers.csv")
+}
+
+/// Everything kept about one customer, as JSON: what they may ask for under the data
+/// protection law.
+pub async fn customer(
+    State(state): State<AppState>,
+    session: Option<Extension<Resolved>>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> Response {
+    let Some(Extension(resolved)) = session else { return signed_out() };
+    let Some(id) = file.strip_suffix(".json").and_then(|id| uuid::Uuid::parse_str(id).ok()) else {
+        return (StatusCode::NOT_FOUND, "No such customer.").into_response();
+    };
+    match commerce::orders::customer::export(state.db.primary(), &resolved.actor, id).await {
+        Ok(data) => (
+            [
+                (header::CONTENT_TYPE, "application/json".to_owned()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"customer-{id}.json\"")),
+            ],
+            serde_json::to_string_pretty(&data).unwrap_or_default(),
+        )
+            .into_response(),
+        Err(error) => failed(&error),
+    }
 }
 
 /// The product file's columns with two example rows.
@@ -55,10 +87,13 @@ fn download(file: Result<String, commerce::Error>, name: &str) -> Response {
             format!("\u{feff}{text}"),
         )
             .into_response(),
-        Err(error) => {
-            let status = StatusCode::from_u16(crate::rest::Problem::from(error.clone()).status)
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, error.to_string()).into_response()
-        }
+        Err(error) => failed(&error),
     }
+}
+
+/// A refusal, with the status the API would give it.
+fn failed(error: &commerce::Error) -> Response {
+    let status = StatusCode::from_u16(crate::rest::Problem::from(error.clone()).status)
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, error.to_string()).into_response()
 }

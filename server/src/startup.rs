@@ -115,6 +115,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/live/stock", get(crate::live::stock))
         .route("/admin/export/products.csv", get(crate::exports::products))
         .route("/admin/export/stock.csv", get(crate::exports::stock))
+        .route("/admin/export/customers.csv", get(crate::exports::customers))
+        .route("/admin/export/customers/{file}", get(crate::exports::customer))
         .route("/admin/export/products-template.csv", get(crate::exports::products_template))
         .route("/admin/export/stock-template.csv", get(crate::exports::stock_template))
         .route("/store/{slug}/live", get(crate::live::availability))
@@ -282,6 +284,7 @@ pub async fn serve(settings: ServeSettings) -> Result<(), String> {
         state.paystack = commerce::orders::paystack::Paystack { base_url: url.trim_end_matches('/').to_owned() };
     }
     let (state_live, media, tokens) = (state.live.clone(), state.media.clone(), state.tokens.clone());
+    let mail = state.mail.clone();
     if let Some(address) = settings.metrics_addr {
         let listener =
             tokio::net::TcpListener::bind(address).await.map_err(|e| format!("cannot listen on {address}: {e}"))?;
@@ -313,7 +316,7 @@ pub async fn serve(settings: ServeSettings) -> Result<(), String> {
     };
     tokio::spawn(state_live.listen(db.primary().clone()));
     tokio::spawn(tokens.follow(db.primary().clone()));
-    let worker = tokio::spawn(crate::worker::run(db, media, stop_rx.clone()));
+    let worker = tokio::spawn(crate::worker::run(db, media, mail, stop_rx.clone()));
     let server = axum::serve(listener, app).with_graceful_shutdown(stopped(stop_rx.clone()));
     tokio::select! {
         result = server => result.map_err(|e| format!("server failed: {e}"))?,

@@ -22,7 +22,7 @@ const DISCARD_BATCH: i32 = 200;
 /// Runs until `stop` turns true: a sweep at start, then one every [`SWEEP_EVERY`]; lapsed
 /// reservations released, unpaid orders called off, and the files of removed pictures deleted,
 /// every [`RELEASE_EVERY`].
-pub async fn run(db: Db, media: Media, mut stop: watch::Receiver<bool>) {
+pub async fn run(db: Db, media: Media, mail: commerce::mail::Mail, mut stop: watch::Receiver<bool>) {
     let mut ticks = tokio::time::interval(SWEEP_EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut releases = tokio::time::interval(RELEASE_EVERY);
@@ -39,6 +39,7 @@ pub async fn run(db: Db, media: Media, mut stop: watch::Receiver<bool>) {
                 // that gives it back, with its timeline saying why.
                 call_off_unpaid_orders(&db).await;
                 release_lapsed_holds(&db).await;
+                deliver_messages(&db, &mail).await;
                 delete_discarded_files(&db, &*media).await;
             }
             () = &mut stopped => break,
@@ -66,6 +67,14 @@ async fn call_off_unpaid_orders(db: &Db) {
         Ok(0) => {}
         Ok(n) => tracing::info!(called_off = n, "called off orders not paid in time"),
         Err(error) => tracing::warn!(%error, "calling off unpaid orders failed"),
+    }
+}
+
+async fn deliver_messages(db: &Db, mail: &commerce::mail::Mail) {
+    match commerce::identity::outbox::deliver(db.primary(), mail, RELEASE_BATCH).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(sent = n, "delivered messages from the outbox"),
+        Err(error) => tracing::warn!(%error, "delivering the outbox failed"),
     }
 }
 

@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use commerce::orders::payment::Outcome;
 use commerce::orders::paystack::{self, Paystack};
-use commerce::orders::{Address, CheckoutInput, OrderStatus, PaymentStatus, cart, checkout, work};
+use commerce::orders::{Address, CheckoutInput, OrderStatus, PaymentStatus, cart, checkout, selling, work};
 use commerce::secrets::Keyring;
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -269,13 +269,13 @@ async fn paystack_is_offered_only_with_a_key_kept_sealed(owner: PgPool) {
     shop.sells_online().await;
     let guest = shop.visitor();
     let methods = |o: commerce::orders::CheckoutOptions| o.methods.iter().map(|m| m.code()).collect::<Vec<_>>();
-    assert!(!methods(checkout::options(&shop.db, &guest).await.unwrap()).contains(&"paystack"));
+    assert!(!methods(selling::options(&shop.db, &guest).await.unwrap()).contains(&"paystack"));
     let wrong = paystack::set_secret(&shop.db, &shop.owner, Some(&keyring), "pk_test_public").await;
     assert!(matches!(wrong, Err(commerce::Error::Invalid { .. })), "{wrong:?}");
     let no_keys = paystack::set_secret(&shop.db, &shop.owner, None, SECRET).await;
     assert!(matches!(no_keys, Err(commerce::Error::Invalid { .. })), "{no_keys:?}");
     paystack::set_secret(&shop.db, &shop.owner, Some(&keyring), SECRET).await.unwrap();
-    assert!(methods(checkout::options(&shop.db, &guest).await.unwrap()).contains(&"paystack"));
+    assert!(methods(selling::options(&shop.db, &guest).await.unwrap()).contains(&"paystack"));
     let kept: String = sqlx::query_scalar("SELECT paystack_secret FROM tenants WHERE id = $1")
         .bind(shop.tenant.0)
         .fetch_one(&owner)

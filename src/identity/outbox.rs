@@ -68,3 +68,35 @@ pub async fn recent(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<Message>, Er
     tx.commit().await?;
     Ok(messages)
 }
+
+/// Delivers messages waiting in every business's outbox through `mail`, up to `limit` at a
+/// time (the worker's job), when it reaches people; a message that could not be sent is tried
+/// again after five minutes. Answers how many were sent.
+#[cfg(feature = "server")]
+pub async fn deliver(db: &sqlx::PgPool, mail: &crate::mail::Mail, limit: i32) -> Result<usize, Error> {
+    if !mail.delivers() {
+        // Without a relay they stay on the sent-messages page, marked waiting.
+        return Ok(0);
+    }
+    let due = sqlx::query!(
+        r#"SELECT tenant_id AS "tenant_id!", id AS "id!", recipient AS "recipient!", subject AS "subject!", body AS "body!"
+             FROM claim_unsent_notifications($1)"#,
+        limit
+    )
+    .fetch_all(db)
+    .await?;
+    let mut sent = 0;
+    for message in due {
+        let letter = crate::mail::Letter { to: message.recipient, subject: message.subject, body: message.body };
+        match mail.send(letter).await {
+            Ok(()) => {
+                sqlx::query!("SELECT mark_notification_sent($1, $2)", message.tenant_id, message.id)
+                    .execute(db)
+                    .await?;
+                sent += 1;
+            }
+            Err(error) => tracing::warn!(%error, "a message of the outbox could not be sent; it is tried again later"),
+        }
+    }
+    Ok(sent)
+}

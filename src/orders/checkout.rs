@@ -1,5 +1,4 @@
-//! Checkout: what a business offers (pickup shops, delivery zones, ways to pay) and placing an
-//! order from a cart, in one transaction: its number, its lines priced by [`super::price`], a
+//! Checkout: placing an order from a cart (or lines the business gives), in one transaction: its number, its lines priced by [`super::price`], a
 //! hold on every line's stock (all or none), the customer, the first payment attempt, the
 //! timeline's first entry, the audit row and the confirmation message; the cart is emptied.
 //!
@@ -15,17 +14,17 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::customer::{self, Buyer};
+use super::selling;
 use super::work::{self, Who};
 use super::{
-    Address, BankAccount, CheckoutInput, CheckoutOptions, DeliveryZone, Fulfilment, LineInput, OrderStatus,
-    PaymentMethod, PickupShop, Placed, VatRule, cart, order_number, price,
+    Address, CheckoutInput, CheckoutOptions, DeliveryZone, Fulfilment, LineInput, OrderStatus, PaymentMethod,
+    PickupShop, Placed, cart, order_number, price,
 };
 use crate::base::{Actor, LocationId, Permission, TenantId, phone};
 use crate::catalog::{TaxClass, VariantId, item_name};
-use crate::db::tenant_tx;
 use crate::idempotency::{self, Once};
 use crate::inventory::reserve::{self, Hold};
-use crate::{Clash, Currency, Error, Money};
+use crate::{Clash, Error, Money};
 
 /// How long a shopper has to pay through a gateway before the order is called off.
 pub const PAY_WITHIN: Duration = Duration::minutes(30);
@@ -33,16 +32,6 @@ pub const PAY_WITHIN: Duration = Duration::minutes(30);
 /// How much longer than the payment window a hold lasts, so that the order is always called
 /// off (by the worker) before its hold could lapse on its own.
 const HOLD_MARGIN: Duration = Duration::hours(1);
-
-/// What checkout offers at the actor's storefront.
-pub async fn options(db: &sqlx::PgPool, actor: &Actor) -> Result<CheckoutOptions, Error> {
-    let tenant = actor.tenant().ok_or_else(|| Error::not_found("storefront"))?;
-    let mut tx = tenant_tx(db, tenant).await?;
-    let settings = settings(&mut tx, tenant).await?;
-    let options = offered(&mut tx, tenant, &settings).await?;
-    tx.commit().await?;
-    Ok(options)
-}
 
 /// Places an order from the actor's cart. Refused, with nothing changed, when a field is
 /// wrong (each named), the cart is empty or has a line that cannot be bought, or a line's
@@ -182,109 +171,6 @@ fn check(input: &CheckoutInput) -> Result<Form, Error> {
     Ok(Form { name, phone, email, fulfilment, pickup, address, method, note, consent: input.marketing_consent })
 }
 
-/// How a business sells online, as its row keeps it.
-pub(super) struct Settings {
-    pub slug: String,
-    pub prefix: String,
-    pub currency: Currency,
-    pub vat: VatRule,
-    pub pay_on_delivery: bool,
-    pub pickup_in_shop: bool,
-    pub test_gateway: bool,
-    pub paystack: bool,
-    pub bank: Option<BankAccount>,
-    pub transfer_hours: i32,
-}
-
-pub(super) async fn settings(tx: &mut sqlx::PgConnection, tenant: TenantId) -> Result<Settings, Error> {
-    let row = sqlx::query!(
-        r#"SELECT slug, order_prefix, currency, vat_rate, prices_include_tax, pay_on_delivery, pickup_in_shop,
-                  test_gateway, bank_name, bank_account_number, bank_account_name, transfer_hours,
-                  paystack_secret IS NOT NULL AS "paystack!"
-             FROM tenants WHERE id = $1"#,
-        tenant.0
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| Error::not_found("storefront"))?;
-    let set = !row.bank_name.is_empty() && !row.bank_account_number.is_empty() && !row.bank_account_name.is_empty();
-    let bank = set.then_some(BankAccount {
-        bank: row.bank_name,
-        number: row.bank_account_number,
-        name: row.bank_account_name,
-    });
-    Ok(Settings {
-        slug: row.slug,
-        prefix: row.order_prefix,
-        currency: Currency::from_code(&row.currency).ok_or(Error::Internal)?,
-        vat: VatRule { rate: row.vat_rate, prices_include_tax: row.prices_include_tax },
-        pay_on_delivery: row.pay_on_delivery,
-        pickup_in_shop: row.pickup_in_shop,
-        test_gateway: row.test_gateway,
-        paystack: row.paystack,
-        bank,
-        transfer_hours: row.transfer_hours,
-    })
-}
-
-async fn offered(tx: &mut sqlx::PgConnection, tenant: TenantId, settings: &Settings) -> Result<CheckoutOptions, Error> {
-    let shops = if settings.pickup_in_shop {
-        sqlx::query!(
-            "SELECT id, name, address, city, state FROM locations
-              WHERE tenant_id = $1 AND kind = 'shop' ORDER BY name, id",
-            tenant.0
-        )
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .map(|r| PickupShop {
-            id: LocationId(r.id),
-            name: r.name,
-            address: [r.address, r.city, r.state]
-                .into_iter()
-                .filter(|p| !p.trim().is_empty())
-                .collect::<Vec<_>>()
-                .join(", "),
-        })
-        .collect()
-    } else {
-        Vec::new()
-    };
-    let zones = sqlx::query!(
-        "SELECT id, name, states, rate, free_above, days FROM delivery_zones WHERE tenant_id = $1 ORDER BY name, id",
-        tenant.0
-    )
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|r| DeliveryZone {
-        id: r.id,
-        name: r.name,
-        states: r.states,
-        rate: Money::new(r.rate, settings.currency),
-        free_above: r.free_above.map(|f| Money::new(f, settings.currency)),
-        days: r.days,
-    })
-    .collect();
-    let methods = PaymentMethod::ALL
-        .into_iter()
-        .filter(|m| match m {
-            PaymentMethod::PayOnDelivery => settings.pay_on_delivery,
-            PaymentMethod::BankTransfer => settings.bank.is_some(),
-            PaymentMethod::TestGateway => settings.test_gateway,
-            PaymentMethod::Paystack => settings.paystack,
-        })
-        .collect();
-    Ok(CheckoutOptions {
-        shops,
-        zones,
-        methods,
-        bank: settings.bank.clone(),
-        vat: settings.vat,
-        transfer_hours: settings.transfer_hours,
-    })
-}
-
 /// A line about to be ordered, as the catalog has it now.
 struct Wanted {
     variant: VariantId,
@@ -304,8 +190,8 @@ async fn place_in(
     form: &Form,
     source: Source<'_>,
 ) -> Result<Placed, Error> {
-    let settings = settings(tx, tenant).await?;
-    let options = offered(tx, tenant, &settings).await?;
+    let settings = selling::settings(tx, tenant).await?;
+    let options = selling::offered(tx, tenant, &settings).await?;
     if !options.methods.contains(&form.method) {
         return Err(Error::invalid(
             "payment",
@@ -361,45 +247,18 @@ async fn place_in(
         _ => None,
     };
 
-    let order = Uuid::now_v7();
-    let view_key = crate::identity::token::random_id()?;
-    let address = form.address.as_ref().map(serde_json::to_value).transpose().map_err(|_| Error::Internal)?;
-    sqlx::query!(
-        "INSERT INTO orders (tenant_id, id, view_key, prefix, number, channel, status, fulfilment, payment_method, customer_id,
-                             shopper_id, contact_name, contact_phone, contact_email, shipping_address, pickup_location_id,
-                             delivery_zone, currency, vat_rate, prices_include_tax, subtotal, discount, vat, delivery,
-                             total, note, pay_by)
-         VALUES ($1, $2, $25, $3, $4, $26, 'awaiting_payment', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                 $16, $17, $18, $19, $20, $21, $22, $23, $24)",
-        tenant.0,
-        order,
-        settings.prefix,
+    let placing = Placing {
+        settings: &settings,
+        form,
         number,
-        form.fulfilment.code(),
-        form.method.code(),
+        channel,
         customer,
         shopper,
-        form.name,
-        form.phone,
-        form.email,
-        address,
-        pickup.as_ref().map(|s| s.id.0),
-        zone.as_ref().map(|z| z.name.clone()).unwrap_or_default(),
-        settings.currency.code(),
-        settings.vat.rate,
-        settings.vat.prices_include_tax,
-        subtotal,
-        totals.discount,
-        totals.vat,
-        totals.delivery.total,
-        totals.total,
-        form.note,
         pay_by,
-        view_key,
-        channel,
-    )
-    .execute(&mut *tx)
-    .await?;
+        pickup: pickup.as_ref(),
+        zone: zone.as_ref(),
+    };
+    let (order, view_key) = insert_order(tx, tenant, &placing, subtotal, &totals).await?;
     let sold_now = form.method == PaymentMethod::PayOnDelivery;
     insert_lines(tx, tenant, actor, order, &wanted, &totals, &reservations, sold_now.then_some(shown.as_str())).await?;
     let payment = super::payment::start(tx, tenant, order, &settings, number, form.method, totals.total).await?;
@@ -419,6 +278,69 @@ async fn place_in(
     let page = if form.method == PaymentMethod::TestGateway { "pay" } else { "order" };
     let link = format!("/store/{}/{page}/{view_key}", settings.slug);
     Ok(Placed { order, number: shown, view_key, payment, method: form.method, link })
+}
+
+/// What an order is placed with, beside its lines.
+struct Placing<'a> {
+    settings: &'a selling::Settings,
+    form: &'a Form,
+    number: i64,
+    channel: &'static str,
+    customer: Uuid,
+    shopper: Option<Uuid>,
+    pay_by: Option<chrono::DateTime<Utc>>,
+    pickup: Option<&'a PickupShop>,
+    zone: Option<&'a DeliveryZone>,
+}
+
+/// The step that writes the order's row: its id and the shopper's key to its page.
+async fn insert_order(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    p: &Placing<'_>,
+    subtotal: Decimal,
+    totals: &super::Totals,
+) -> Result<(Uuid, Uuid), Error> {
+    let order = Uuid::now_v7();
+    let view_key = crate::identity::token::random_id()?;
+    let address = p.form.address.as_ref().map(serde_json::to_value).transpose().map_err(|_| Error::Internal)?;
+    sqlx::query!(
+        "INSERT INTO orders (tenant_id, id, view_key, prefix, number, channel, status, fulfilment, payment_method, customer_id,
+                             shopper_id, contact_name, contact_phone, contact_email, shipping_address, pickup_location_id,
+                             delivery_zone, currency, vat_rate, prices_include_tax, subtotal, discount, vat, delivery,
+                             total, note, pay_by)
+         VALUES ($1, $2, $25, $3, $4, $26, 'awaiting_payment', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                 $16, $17, $18, $19, $20, $21, $22, $23, $24)",
+        tenant.0,
+        order,
+        p.settings.prefix,
+        p.number,
+        p.form.fulfilment.code(),
+        p.form.method.code(),
+        p.customer,
+        p.shopper,
+        p.form.name,
+        p.form.phone,
+        p.form.email,
+        address,
+        p.pickup.map(|s| s.id.0),
+        p.zone.map(|z| z.name.clone()).unwrap_or_default(),
+        p.settings.currency.code(),
+        p.settings.vat.rate,
+        p.settings.vat.prices_include_tax,
+        subtotal,
+        totals.discount,
+        totals.vat,
+        totals.delivery.total,
+        totals.total,
+        p.form.note,
+        p.pay_by,
+        view_key,
+        p.channel,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok((order, view_key))
 }
 
 /// Where the order goes: the pickup shop, or the delivery zone of the address's state; refused

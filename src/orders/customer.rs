@@ -281,3 +281,50 @@ async fn read(tx: &mut sqlx::PgConnection, tenant: TenantId, ids: &[Uuid]) -> Re
         })
         .collect())
 }
+
+/// Every customer of the business as a CSV file (name, phone, email, account, consent and when,
+/// orders, lifetime value, last order, since), newest first.
+pub async fn export_csv(db: &sqlx::PgPool, actor: &Actor) -> Result<String, Error> {
+    actor.require(Permission::ViewOrders)?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let columns = [
+        "name",
+        "phone",
+        "email",
+        "has_account",
+        "marketing_consent",
+        "consent_at",
+        "orders",
+        "lifetime_value",
+        "currency",
+        "last_order_at",
+        "customer_since",
+    ];
+    out.write_record(columns).map_err(|_| Error::Internal)?;
+    let mut after = None;
+    loop {
+        let page = list(db, actor, None, after, 200).await?;
+        for c in &page.data {
+            let when = |at: Option<DateTime<Utc>>| at.map(|t| t.to_rfc3339()).unwrap_or_default();
+            out.write_record([
+                c.name.clone(),
+                c.phone.as_deref().map(phone::for_display).unwrap_or_default(),
+                c.email.clone().unwrap_or_default(),
+                c.has_account.to_string(),
+                c.marketing_consent.to_string(),
+                when(c.consent_at),
+                c.orders.to_string(),
+                crate::base::money::exact(c.lifetime_value.amount).to_string(),
+                c.lifetime_value.currency.code().to_owned(),
+                when(c.last_order_at),
+                c.created_at.to_rfc3339(),
+            ])
+            .map_err(|_| Error::Internal)?;
+        }
+        match page.next_cursor {
+            Some(_) => after = page.data.last().map(|c| (c.created_at, c.id)),
+            None => break,
+        }
+    }
+    String::from_utf8(out.into_inner().map_err(|_| Error::Internal)?).map_err(|_| Error::Internal)
+}

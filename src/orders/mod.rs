@@ -20,6 +20,8 @@ pub mod payment;
 #[cfg(feature = "server")]
 pub mod paystack;
 #[cfg(feature = "server")]
+pub mod selling;
+#[cfg(feature = "server")]
 pub mod work;
 
 use chrono::{DateTime, Utc};
@@ -198,6 +200,64 @@ pub struct BankAccount {
     pub number: String,
     /// The name on the account.
     pub name: String,
+}
+
+/// How a business sells online, as its settings page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[expect(clippy::struct_excessive_bools, reason = "each is a switch the business sets, shown as a box to tick")]
+pub struct SellingSettings {
+    /// What its order numbers begin with (`#` gives `#1042`).
+    pub order_prefix: String,
+    /// Whether shoppers may pay on delivery.
+    pub pay_on_delivery: bool,
+    /// Whether shoppers may collect at a shop.
+    pub pickup_in_shop: bool,
+    /// Whether the demonstration gateway is offered.
+    pub test_gateway: bool,
+    /// The account transfers go to (empty fields when none is set).
+    pub bank: BankAccount,
+    /// Hours an order paid by transfer waits for the money.
+    pub transfer_hours: i32,
+    /// Whether a Paystack secret key is kept.
+    pub paystack: bool,
+    /// Where it delivers.
+    pub zones: Vec<DeliveryZone>,
+}
+
+/// A change of how a business sells online, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SellingInput {
+    /// What order numbers begin with.
+    pub order_prefix: String,
+    /// Whether shoppers may pay on delivery.
+    pub pay_on_delivery: bool,
+    /// Whether shoppers may collect at a shop.
+    pub pickup_in_shop: bool,
+    /// Whether the demonstration gateway is offered.
+    pub test_gateway: bool,
+    /// The bank.
+    pub bank_name: String,
+    /// The ten-digit account number.
+    pub bank_account_number: String,
+    /// The name on the account.
+    pub bank_account_name: String,
+    /// Hours a transfer is waited for, 1 to 120.
+    pub transfer_hours: String,
+}
+
+/// A new delivery zone, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ZoneInput {
+    /// Its name.
+    pub name: String,
+    /// The states it covers.
+    pub states: Vec<String>,
+    /// What delivery costs.
+    pub rate: String,
+    /// Orders of at least this much are delivered free (empty: never free).
+    pub free_above: String,
+    /// How long delivery takes.
+    pub days: String,
 }
 
 /// What checkout offers at a business.
@@ -508,6 +568,8 @@ pub struct OrderFilter {
     pub from: Option<DateTime<Utc>>,
     /// Placed before.
     pub until: Option<DateTime<Utc>>,
+    /// Only this customer's.
+    pub customer: Option<Uuid>,
 }
 
 /// Someone the business sells to, with what they have bought.

@@ -10,7 +10,7 @@
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::checkout::Settings;
+use super::selling::Settings;
 use super::work::{self, Who};
 use super::{GatewayAttempt, OrderStatus, Payment, PaymentMethod, PaymentStatus, status};
 use crate::base::{Actor, Permission, TenantId};
@@ -248,6 +248,7 @@ pub async fn settle_in(
         &format!("{expected} received."),
     )
     .await?;
+    work::tell_shopper(tx, tenant, order, "is paid").await?;
     Ok(Outcome::Paid)
 }
 
@@ -359,7 +360,7 @@ pub async fn answer_test(db: &sqlx::PgPool, actor: &Actor, view_key: Uuid, appro
             if !order.waiting {
                 return Err(Error::conflict(Clash::WrongState, "This order can no longer be paid; it was called off."));
             }
-            let settings = super::checkout::settings(tx, tenant).await?;
+            let settings = super::selling::settings(tx, tenant).await?;
             let amount = attempt.payment.amount.amount;
             let id = start(tx, tenant, attempt.payment.order, &settings, order.number, PaymentMethod::TestGateway, amount)
                 .await?;
@@ -415,18 +416,6 @@ pub async fn call_off_unpaid(db: &sqlx::PgPool, limit: i32) -> Result<usize, Err
     Ok(called_off)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_gateway_is_named_only_for_gateways() {
-        assert_eq!(gateway(PaymentMethod::TestGateway), "test");
-        assert_eq!(gateway(PaymentMethod::Paystack), "paystack");
-        assert_eq!(gateway(PaymentMethod::BankTransfer), "");
-    }
-}
-
 /// A page of the business's payment attempts, newest first, from the key in `after` (the
 /// last row's start time and id).
 pub async fn list(
@@ -470,4 +459,16 @@ pub async fn list(
         })
         .collect::<Result<Vec<_>, Error>>()?;
     Ok(crate::base::page::Page::from_extra(rows, limit, |p| (p.created_at, p.id)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_gateway_is_named_only_for_gateways() {
+        assert_eq!(gateway(PaymentMethod::TestGateway), "test");
+        assert_eq!(gateway(PaymentMethod::Paystack), "paystack");
+        assert_eq!(gateway(PaymentMethod::BankTransfer), "");
+    }
 }

@@ -72,6 +72,48 @@ pub async fn event(
     Ok(())
 }
 
+/// The step that tells the shopper of a change to their order, by the outbox, when they gave
+/// an email: `what` says what happened ("is on its way").
+pub(super) async fn tell_shopper(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    order: Uuid,
+    what: &str,
+) -> Result<(), Error> {
+    let row = sqlx::query!(
+        "SELECT contact_email, contact_name, prefix, number FROM orders WHERE tenant_id = $1 AND id = $2",
+        tenant.0,
+        order
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(row) = row
+        && let Some(email) = row.contact_email
+    {
+        let shown = order_number(&row.prefix, row.number);
+        let body = format!(
+            "Hello {}, your order {shown} {what}.\n\nFollow it on our store's \"Track an order\" page with its number and \
+             your phone number.",
+            row.contact_name
+        );
+        crate::identity::outbox::queue(tx, tenant, &email, &format!("Your order {shown} {what}"), &body).await?;
+    }
+    Ok(())
+}
+
+/// What a shopper is told when their order reaches `status`; none for a step they need not hear of.
+fn news(status: OrderStatus, fulfilment: Fulfilment) -> Option<&'static str> {
+    match status {
+        OrderStatus::Paid => Some("is paid"),
+        OrderStatus::Processing => Some("is being prepared"),
+        OrderStatus::ReadyForPickup => Some("is ready for pickup"),
+        OrderStatus::Shipped => Some("is on its way"),
+        OrderStatus::Delivered if fulfilment == Fulfilment::Delivery => Some("was delivered"),
+        OrderStatus::Cancelled => Some("was called off"),
+        OrderStatus::AwaitingPayment | OrderStatus::Delivered | OrderStatus::Completed => None,
+    }
+}
+
 /// How an order reaches its shopper.
 pub(super) async fn fulfilment_of(
     tx: &mut sqlx::PgConnection,
@@ -124,6 +166,7 @@ pub async fn list(
               AND ($9::timestamptz IS NULL OR o.placed_at >= $9)
               AND ($10::timestamptz IS NULL OR o.placed_at < $10)
               AND ($11::timestamptz IS NULL OR (o.placed_at, o.id) < ($11, $12))
+              AND ($14::uuid IS NULL OR o.customer_id = $14)
             ORDER BY o.placed_at DESC, o.id DESC
             LIMIT $13"#,
         tenant.0,
@@ -138,7 +181,8 @@ pub async fn list(
         filter.until,
         after_at,
         after_id,
-        limit + 1
+        limit + 1,
+        filter.customer,
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -404,6 +448,9 @@ async fn move_in(
         (false, _) => note.to_owned(),
     };
     event(tx, tenant, id, &Who::of(actor), Some(order.status), Some(to), &note).await?;
+    if let Some(what) = news(to, order.fulfilment) {
+        tell_shopper(tx, tenant, id, what).await?;
+    }
     crate::audit::record(
         tx,
         tenant,
@@ -474,6 +521,13 @@ pub async fn cancel_in(
         note.to_owned()
     };
     event(tx, tenant, id, who, Some(order.status), Some(OrderStatus::Cancelled), &note).await?;
+    tell_shopper(
+        tx,
+        tenant,
+        id,
+        if order.paid { "was called off; your money will be refunded" } else { "was called off" },
+    )
+    .await?;
     if let Some(actor) = actor {
         crate::audit::record(
             tx,

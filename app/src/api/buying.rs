@@ -60,7 +60,7 @@ pub struct CheckoutPage {
 pub async fn load_checkout(slug: String) -> Result<CheckoutPage, AppError> {
     let (db, buyer) = buyer(&slug, false).await?;
     let cart = commerce::orders::cart::get(db.primary(), &buyer).await?;
-    let options = commerce::orders::checkout::options(db.primary(), &buyer).await?;
+    let options = commerce::orders::selling::options(db.primary(), &buyer).await?;
     Ok(CheckoutPage { cart, options })
 }
 
@@ -71,6 +71,8 @@ pub struct ShopOrder {
     pub order: Order,
     /// The business's bank account, when it takes transfers.
     pub bank: Option<commerce::orders::BankAccount>,
+    /// The page's own address, whole, to share.
+    pub page_url: String,
 }
 
 /// An order's own page, by the key the shopper was given.
@@ -79,8 +81,8 @@ pub async fn load_shop_order(slug: String, key: String) -> Result<ShopOrder, App
     let (db, buyer) = buyer(&slug, false).await?;
     let key = uuid::Uuid::parse_str(&key).map_err(|_| commerce::Error::not_found("order"))?;
     let order = commerce::orders::work::for_shopper(db.primary(), &buyer, key).await?;
-    let bank = commerce::orders::checkout::options(db.primary(), &buyer).await?.bank;
-    Ok(ShopOrder { order, bank })
+    let bank = commerce::orders::selling::options(db.primary(), &buyer).await?.bank;
+    Ok(ShopOrder { page_url: order_page(&slug, &order), order, bank })
 }
 
 /// The test gateway's page for an order.
@@ -147,12 +149,18 @@ pub async fn verify_paystack(slug: String, reference: String) -> Result<ShopOrde
     )
     .await?;
     let order = commerce::orders::work::for_shopper(db.primary(), &buyer, key).await?;
-    Ok(ShopOrder { order, bank: None })
+    Ok(ShopOrder { page_url: order_page(&slug, &order), order, bank: None })
+}
+
+/// An order's own page on the store, whole.
+#[cfg(feature = "ssr")]
+fn order_page(slug: &str, order: &Order) -> String {
+    format!("{}/store/{slug}/order/{}", crate::session::site().public_url, order.view_key)
 }
 
 /// The keys and the Paystack address handed to every request by the server.
 #[cfg(feature = "ssr")]
-fn payments() -> Result<crate::Payments, AppError> {
+pub(super) fn payments() -> Result<crate::Payments, AppError> {
     leptos::prelude::use_context::<crate::Payments>().ok_or_else(|| {
         tracing::error!("no payment settings in the request context");
         AppError::from(commerce::Error::Internal)

@@ -6,11 +6,15 @@ mod auth;
 mod buying;
 mod catalog;
 mod checkout;
+mod customers;
+mod draft_order;
 mod home;
 mod orders;
 mod platform;
 mod registers;
 mod reset;
+mod save_selling;
+mod selling;
 mod settings;
 mod shopper;
 mod signup;
@@ -31,13 +35,17 @@ pub use catalog::{
     load_products,
 };
 pub use checkout::PlaceOrder;
+pub use customers::{EraseCustomer, load_customer, load_customers};
+pub use draft_order::{CreateDraftOrder, DraftMade};
 pub use home::{
     load_business_home, load_demo_logins, load_listed_stores, load_outbox, load_stock_summary, load_vendor_home,
 };
-pub use orders::{AddOrderNote, ConfirmTransfer, MoveOrder, load_order, load_orders};
+pub use orders::{AddOrderNote, AdminOrder, ConfirmTransfer, MoveOrder, load_order, load_order_options, load_orders};
 pub use platform::{SetBusinessStatus, load_platform_overview};
 pub use registers::load_register_shops;
 pub use reset::{RequestPasswordReset, ResetPassword};
+pub use save_selling::SaveSelling;
+pub use selling::{AddDeliveryZone, RemoveDeliveryZone, SetPaystackKey, load_selling};
 pub use settings::{AddLocation, SaveListing, SaveSettings, load_settings};
 pub use shopper::{LogInShopper, LogOutShopper, RegisterShopper};
 pub use signup::{ConfirmSignUp, SignUp, load_pending_sign_up};

@@ -42,12 +42,33 @@ pub async fn load_orders(
     Ok(commerce::orders::work::list(db.primary(), &actor, &filter, after, PAGE_OF_ORDERS).await?)
 }
 
+/// What an order made for a customer may offer: the business's pickup shops, delivery zones
+/// and ways to pay.
+#[server(prefix = "/rpc", endpoint = "load_order_options")]
+pub async fn load_order_options() -> Result<commerce::orders::CheckoutOptions, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    actor.require(commerce::base::Permission::ManageOrders)?;
+    Ok(commerce::orders::selling::options(db.primary(), &actor).await?)
+}
+
+/// An order, and the address of its own page on the store (its payment and tracking link).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AdminOrder {
+    /// The order.
+    pub order: Order,
+    /// Its page on the store, whole, to share with the shopper.
+    pub page_url: String,
+}
+
 /// One order of the business.
 #[server(prefix = "/rpc", endpoint = "load_order")]
-pub async fn load_order(id: String) -> Result<Order, AppError> {
+pub async fn load_order(id: String) -> Result<AdminOrder, AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
     let id = Uuid::parse_str(&id).map_err(|_| commerce::Error::not_found("order"))?;
-    Ok(commerce::orders::work::get(db.primary(), &actor, id).await?)
+    let order = commerce::orders::work::get(db.primary(), &actor, id).await?;
+    let slug = commerce::identity::settings(db.read(), &actor).await?.slug;
+    let page_url = format!("{}/store/{slug}/order/{}", crate::session::site().public_url, order.view_key);
+    Ok(AdminOrder { order, page_url })
 }
 
 /// Moves an order to the status `to` (its code), with a note for its timeline.

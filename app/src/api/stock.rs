@@ -160,7 +160,7 @@ pub async fn receive_stock(
 /// (`lines[2].unit_cost`); the form has one box for all the lines, so the problem is said
 /// there, naming the item as it was typed.
 #[cfg(feature = "ssr")]
-fn by_item(error: commerce::Error, typed: &[commerce::inventory::TypedLine]) -> commerce::Error {
+pub(super) fn by_item(error: commerce::Error, typed: &[commerce::inventory::TypedLine]) -> commerce::Error {
     use commerce::Error;
     let name = |(field, message): (String, String)| {
         let place = field.strip_prefix("lines[").and_then(|rest| rest.split_once(']'));
@@ -328,7 +328,7 @@ pub async fn load_alerts(open_only: bool) -> Result<Vec<Alert>, AppError> {
 
 /// The variants typed lines name, or an error naming the first line whose code names nothing.
 #[cfg(feature = "ssr")]
-async fn variants_for(
+pub(super) async fn variants_for(
     db: &commerce::db::Db,
     actor: &commerce::base::Actor,
     typed: &[commerce::inventory::TypedLine],

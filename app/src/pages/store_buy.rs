@@ -127,7 +127,7 @@ fn ProductView(product: ShopProduct) -> impl IntoView {
                             };
                             view! {
                                 <label class="flex items-start gap-3 rounded border border-slate-200 p-3">
-                                    <input type="radio" name="variant" value=id.clone() checked=chosen == id disabled=v.available <= 0 />
+                                    <input type="radio" name="variant" value=id.clone() checked=chosen == id disabled=v.available <= 0 data-sku=v.sku.clone() />
                                     <span class="flex-1">
                                         <span class="font-medium">{v.title.clone()}</span>
                                         " "
@@ -396,7 +396,7 @@ pub fn StorePaystackReturnPage() -> impl IntoView {
 
 #[component]
 fn OrderView(order: ShopOrder) -> impl IntoView {
-    let ShopOrder { order, bank } = order;
+    let ShopOrder { order, bank, page_url } = order;
     let pay_now =
         order.status == OrderStatus::AwaitingPayment && order.method == PaymentMethod::Paystack && !order.paid;
     let key = order.view_key.to_string();
@@ -412,7 +412,7 @@ fn OrderView(order: ShopOrder) -> impl IntoView {
         _ => "Thank you! Your order is confirmed",
     };
     let bank = bank.map(|b| format!("{} — {} — {}", b.bank, b.number, b.name)).unwrap_or_default();
-    let track_text = format!("My order {}: {}", order.number, status.label());
+    let track_text = format!("My order {}: {}. {page_url}", order.number, status.label());
     let share = format!("https://wa.me/?text={}", crate::pages::urlencode(&track_text));
     view! {
         <section class="card" data-testid="order-page" data-status=status.code()>

@@ -262,6 +262,8 @@ pub struct OrderParams {
     pub placed_from: Option<DateTime<Utc>>,
     /// Placed before.
     pub placed_until: Option<DateTime<Utc>>,
+    /// Only this customer's orders.
+    pub customer_id: Option<Uuid>,
 }
 
 /// The business's orders, newest first.
@@ -300,6 +302,7 @@ pub async fn list(
         paid: filter.paid,
         from: filter.placed_from,
         until: filter.placed_until,
+        customer: filter.customer_id,
     };
     let after: Option<(DateTime<Utc>, Uuid)> = params.cursor()?;
     let page = orders::work::list(state.db.read(), &actor, &filter, after, limit).await?;

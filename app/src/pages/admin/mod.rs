@@ -4,6 +4,7 @@ mod account;
 mod api_clients;
 mod audit;
 mod categories;
+mod customers;
 mod home;
 mod import;
 mod invite;
@@ -15,6 +16,7 @@ mod product_pictures;
 mod products;
 mod reset;
 mod roles;
+mod selling;
 mod settings;
 mod signup;
 mod signup_confirm;
@@ -30,16 +32,18 @@ pub use account::AccountPage;
 pub use api_clients::ApiClientsPage;
 pub use audit::AuditPageView;
 pub use categories::CategoriesPage;
+pub use customers::{CustomerPage, CustomersPage};
 pub use home::AdminHome;
 pub use import::ImportPage;
 pub use invite::InvitationPage;
 pub use login::LoginPage;
-pub use orders::{AdminOrderPage, OrdersPage};
+pub use orders::{AdminOrderPage, NewOrderPage, OrdersPage};
 pub use outbox::OutboxPage;
 pub use product_editor::ProductEditorPage;
 pub use products::ProductsPage;
 pub use reset::{ForgotPage, ResetPage};
 pub use roles::RolesPage;
+pub use selling::SellingPage;
 pub use settings::SettingsPage;
 pub use signup::SignUpPage;
 pub use signup_confirm::SignUpConfirmPage;
@@ -54,9 +58,11 @@ use crate::components::{Gate, NavLink, Needs, Workspace};
 pub const ADMIN_NAV: &[NavLink] = &[
     NavLink { href: "/admin", label: "Overview", needs: Some(Permission::ViewDashboard) },
     NavLink { href: "/admin/orders", label: "Orders", needs: Some(Permission::ViewOrders) },
+    NavLink { href: "/admin/customers", label: "Customers", needs: Some(Permission::ViewOrders) },
     NavLink { href: "/admin/products", label: "Products", needs: Some(Permission::ViewCatalog) },
     NavLink { href: "/admin/stock", label: "Stock", needs: Some(Permission::ViewInventory) },
     NavLink { href: "/admin/settings", label: "Settings", needs: Some(Permission::ViewSettings) },
+    NavLink { href: "/admin/selling", label: "Selling online", needs: Some(Permission::ViewSettings) },
     NavLink { href: "/admin/staff", label: "Staff", needs: Some(Permission::ViewStaff) },
     NavLink { href: "/admin/roles", label: "Roles", needs: Some(Permission::ViewStaff) },
     NavLink { href: "/admin/api-clients", label: "API clients", needs: Some(Permission::ManageApiClients) },

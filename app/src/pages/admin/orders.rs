@@ -8,9 +8,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::AdminPage;
-use crate::api::{AddOrderNote, ConfirmTransfer, MoveOrder, load_order, load_orders};
+use crate::api::{
+    AddOrderNote, ConfirmTransfer, CreateDraftOrder, MoveOrder, load_order, load_order_options, load_orders,
+};
 use crate::components::{
-    EmptyState, Field, FormAlert, Loaded, Needs, PageHeader, SubmissionKey, business_time, failed, successes,
+    EmptyState, Field, FieldError, FormAlert, Loaded, Needs, PageHeader, SubmissionKey, business_time, failed,
+    successes,
 };
 use crate::pages::store_buy::OrderLines;
 
@@ -26,7 +29,9 @@ pub fn OrdersPage() -> impl IntoView {
     );
     view! {
         <AdminPage title="Orders" needs=Needs::Permission(Permission::ViewOrders) let:_actor>
-            <PageHeader title="Orders" subtitle="Every order, newest first." />
+            <PageHeader title="Orders" subtitle="Every order, newest first.">
+                <a class="btn btn-primary" href="/admin/orders/new" data-testid="new-order">"New order"</a>
+            </PageHeader>
             <OrderFilters />
             <Loaded resource=orders let:page>
                 <OrderTable page />
@@ -113,7 +118,7 @@ pub fn AdminOrderPage() -> impl IntoView {
     view! {
         <AdminPage title="Order" needs=Needs::Permission(Permission::ViewOrders) let:actor>
             <Loaded resource=order let:order>
-                <OrderDetail order can_work=actor.can(Permission::ManageOrders) step confirm note />
+                <OrderDetail order=order.order page_url=order.page_url can_work=actor.can(Permission::ManageOrders) step confirm note />
             </Loaded>
         </AdminPage>
     }
@@ -122,6 +127,7 @@ pub fn AdminOrderPage() -> impl IntoView {
 #[component]
 fn OrderDetail(
     order: Order,
+    page_url: String,
     can_work: bool,
     step: ServerAction<MoveOrder>,
     confirm: ServerAction<ConfirmTransfer>,
@@ -135,7 +141,7 @@ fn OrderDetail(
         "https://wa.me/{}?text={}",
         order.contact_phone.trim_start_matches('+'),
         crate::pages::urlencode(&format!(
-            "Hello {}, your order {} is {}. Total {}.",
+            "Hello {}, your order {} is {}. Total {}. Pay and follow it here: {page_url}",
             order.contact_name,
             order.number,
             order.status.label().to_lowercase(),
@@ -224,5 +230,96 @@ fn OrderDetail(
                 </aside>
             })}
         </div>
+    }
+}
+
+/// `/admin/orders/new`: an order for a customer who ordered by phone or WhatsApp; its payment
+/// link is then shared with them.
+#[component]
+pub fn NewOrderPage() -> impl IntoView {
+    let options = Resource::new(|| (), |()| load_order_options());
+    let make = ServerAction::<CreateDraftOrder>::new();
+    view! {
+        <AdminPage title="New order" needs=Needs::Permission(Permission::ManageOrders) let:_actor>
+            <PageHeader title="New order" subtitle="For a customer who ordered by phone or WhatsApp: send them the payment link." />
+            <Loaded resource=options let:options>
+                <DraftForm options make />
+            </Loaded>
+        </AdminPage>
+    }
+}
+
+#[component]
+fn DraftForm(options: commerce::orders::CheckoutOptions, make: ServerAction<CreateDraftOrder>) -> impl IntoView {
+    let error = failed(make);
+    let made = move || make.value().get().and_then(Result::ok);
+    let chosen_state = crate::components::sent::<CreateDraftOrder>("state").unwrap_or_else(|| "Lagos".to_owned());
+    view! {
+        <Show when=move || made().is_some()>
+            {move || made().map(|m| view! {
+                <section class="card mb-4 border-emerald-300" data-testid="draft-made">
+                    <p class="font-semibold">{format!("Order {} is placed.", m.number)}</p>
+                    <p class="mt-1 break-all text-sm">"Payment link: " <a class="text-brand-700" href=m.payment_link.clone() data-testid="payment-link">{m.payment_link.clone()}</a></p>
+                    <div class="mt-3 flex flex-wrap gap-2">
+                        <a class="btn btn-primary" href=m.whatsapp.clone() target="_blank" rel="noopener">"Send on WhatsApp"</a>
+                        <a class="btn btn-secondary" href=format!("/admin/orders/{}", m.order)>"Open the order"</a>
+                    </div>
+                </section>
+            })}
+        </Show>
+        <ActionForm action=make attr:class="grid gap-4 lg:grid-cols-2">
+            <SubmissionKey renew=make.version() />
+            <section class="card space-y-4">
+                <h2 class="font-semibold">"Customer"</h2>
+                <Field label="Name" name="name" error />
+                <Field label="Mobile number" name="phone" kind="tel" error />
+                <Field label="Email (optional)" name="email" kind="email" error />
+                <div class="field">
+                    <label class="label" for="lines">"Items"</label>
+                    <p class="field-hint">"One a line: SKU or barcode, then how many (RICE-1 2)."</p>
+                    <textarea class="input h-32 font-mono" id="lines" name="lines">{crate::components::typed("lines").unwrap_or_default()}</textarea>
+                    <FieldError error field="lines" />
+                </div>
+                <Field label="Note (optional)" name="note" error />
+            </section>
+            <section class="card space-y-4">
+                <h2 class="font-semibold">"Delivery and payment"</h2>
+                <div class="field">
+                    <label class="label" for="fulfilment">"How it reaches them"</label>
+                    <select class="input" id="fulfilment" name="fulfilment">
+                        {(!options.zones.is_empty()).then(|| view! { <option value="delivery">"Delivery"</option> })}
+                        {(!options.shops.is_empty()).then(|| view! { <option value="pickup">"Pickup at a shop"</option> })}
+                    </select>
+                    <FieldError error field="fulfilment" />
+                </div>
+                <Field label="Address" name="line" error />
+                <Field label="Town or area" name="city" error />
+                <Field label="Local government area (optional)" name="lga" error />
+                <div class="field">
+                    <label class="label" for="state">"State"</label>
+                    <select class="input" id="state" name="state">
+                        {commerce::orders::STATES.iter().map(|s| view! { <option value=*s selected=chosen_state == *s>{*s}</option> }).collect_view()}
+                    </select>
+                    <FieldError error field="address.state" />
+                </div>
+                <div class="field">
+                    <label class="label" for="pickup_location">"Pickup shop"</label>
+                    <select class="input" id="pickup_location" name="pickup_location">
+                        <option value="">"—"</option>
+                        {options.shops.iter().map(|s| view! { <option value=s.id.0.to_string()>{s.name.clone()}</option> }).collect_view()}
+                    </select>
+                    <FieldError error field="pickup_location" />
+                </div>
+                <div class="field">
+                    <label class="label" for="payment">"Payment"</label>
+                    <select class="input" id="payment" name="payment" data-testid="draft-payment">
+                        {options.methods.iter().map(|m| view! { <option value=m.code()>{m.label()}</option> }).collect_view()}
+                    </select>
+                    <FieldError error field="payment" />
+                </div>
+                <FormAlert error beside=&["name", "phone", "email", "lines", "note", "fulfilment", "line", "city", "lga", "address.state", "pickup_location", "payment"] />
+                <button type="submit" class="btn btn-primary w-full" disabled=move || make.pending().get() data-testid="make-order">"Place order"</button>
+            </section>
+        </ActionForm>
     }
 }
