@@ -119,6 +119,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/customers/:id") view=pages::CustomerPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/orders/new") view=pages::NewOrderPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/orders/:id") view=pages::AdminOrderPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/orders/:id/print") view=pages::OrderPrintPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/products") view=pages::ProductsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/products/new") view=pages::ProductEditorPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/products/import") view=pages::ImportPage ssr=SsrMode::Async />

@@ -184,3 +184,45 @@ test("the merchant sets where the store delivers, and checkout follows", async (
   await shop.getByTestId("add-zone").click();
   await expect(shop.getByText("Lagos is already in the zone Lagos")).toBeVisible();
 });
+
+test("the merchant confirms several transfers at once and prints an order", async ({ browser }) => {
+  const numbers: string[] = [];
+  for (const _ of [1, 2]) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await openAProductInStock(page);
+    await waitForHydration(page);
+    numbers.push(await buy(page, /Bank transfer/));
+    await context.close();
+  }
+  const shop = await merchant(browser);
+  await shop.goto("/admin/orders?status=awaiting_payment");
+  await waitForHydration(shop);
+  for (const number of numbers) await shop.getByLabel(`Transfer for #${number} arrived`).check();
+  await shop.getByTestId("confirm-transfers").click();
+  await expect(shop.getByText("2 transfers confirmed; those orders are paid.")).toBeVisible();
+  await openOrder(shop, numbers[0]);
+  await expect(shop.getByTestId("admin-order-status")).toHaveText("Paid");
+  await shop.getByTestId("print-order").click();
+  await expect(shop.getByTestId("packing-slip")).toContainText(`Packing slip · #${numbers[0]}`);
+  await expect(shop.getByTestId("order-summary")).toContainText("Total");
+});
+
+test("a signed-in shopper is greeted by name and finds their order in their account", async ({ page }) => {
+  const email = `shopper.${Date.now()}@example.com`;
+  await page.context().setExtraHTTPHeaders({ "x-forwarded-for": `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` });
+  await page.goto(`${STORE}/account`);
+  await waitForHydration(page);
+  await page.getByLabel("Your name").fill("Chioma Eze");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Phone (for deliveries)").fill("0816 222 3333");
+  await page.getByLabel("Choose a password").fill("a-long-shopper-password");
+  await page.getByRole("button", { name: "Open my account" }).click();
+  await expect(page.getByText("Welcome, Chioma Eze")).toBeVisible();
+  await openAProductInStock(page);
+  await expect(page.getByTestId("account-link")).toHaveText("Hi, Chioma Eze");
+  await waitForHydration(page);
+  const number = await buy(page, /Pay on delivery/);
+  await page.goto(`${STORE}/account`);
+  await expect(page.getByTestId("my-orders")).toContainText(`#${number}`);
+});

@@ -142,6 +142,9 @@ pub struct Storefront {
     pub tenant: TenantSummary,
     /// Its shops (not warehouses), by name.
     pub shops: Vec<Location>,
+    /// The name of the shopper signed in to it, when the page is seen by one (the caller,
+    /// who knows the session, says).
+    pub shopper: Option<String>,
 }
 
 /// The back office's home: the business, its locations and its people.
@@ -245,7 +248,7 @@ pub async fn storefront(db: &sqlx::PgPool, slug: &str) -> Result<Storefront, Err
     let tenant =
         summaries(db, Filter { slug: Some(slug), id: None }).await?.pop().ok_or_else(|| Error::not_found("store"))?;
     let shops = super::location::locations_of(db, tenant.id, true).await?;
-    Ok(Storefront { tenant, shops })
+    Ok(Storefront { tenant, shops, shopper: None })
 }
 
 /// The business whose active store has this address; not found for any other.

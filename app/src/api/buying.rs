@@ -109,6 +109,13 @@ pub async fn answer_test_payment(slug: String, key: String, answer: String) -> R
     Ok(())
 }
 
+/// The signed-in shopper's orders at this store, newest first, each with the key to its page.
+#[server(prefix = "/rpc", endpoint = "load_my_orders")]
+pub async fn load_my_orders(slug: String) -> Result<Vec<(commerce::orders::OrderSummary, uuid::Uuid)>, AppError> {
+    let (db, buyer) = buyer(&slug, false).await?;
+    Ok(commerce::orders::work::mine(db.primary(), &buyer).await?)
+}
+
 /// Sends the shopper to Paystack to pay for the order with this key.
 #[server(prefix = "/rpc", endpoint = "pay_with_paystack")]
 pub async fn pay_with_paystack(slug: String, key: String) -> Result<(), AppError> {

@@ -27,7 +27,7 @@ pub use api_clients::{CreateApiClient, RevokeApiClient, load_api_clients};
 pub use auth::{LogIn, LogOut, current_actor};
 pub use buying::{
     AddToCart, AnswerTestPayment, CheckoutPage, PayWithPaystack, SetCartQuantity, ShopOrder, TrackOrder, load_cart,
-    load_checkout, load_shop_order, load_shop_product, load_test_payment, verify_paystack,
+    load_checkout, load_my_orders, load_shop_order, load_shop_product, load_test_payment, verify_paystack,
 };
 pub use catalog::{
     AddCategory, CancelImport, DeleteCategory, DeleteProduct, EditCategory, EditProductImage, ProductList,
@@ -40,7 +40,9 @@ pub use draft_order::{CreateDraftOrder, DraftMade};
 pub use home::{
     load_business_home, load_demo_logins, load_listed_stores, load_outbox, load_stock_summary, load_vendor_home,
 };
-pub use orders::{AddOrderNote, AdminOrder, ConfirmTransfer, MoveOrder, load_order, load_order_options, load_orders};
+pub use orders::{
+    AddOrderNote, AdminOrder, ConfirmTransfer, ConfirmTransfers, MoveOrder, load_order, load_order_options, load_orders,
+};
 pub use platform::{SetBusinessStatus, load_platform_overview};
 pub use registers::load_register_shops;
 pub use reset::{RequestPasswordReset, ResetPassword};

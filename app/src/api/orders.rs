@@ -95,6 +95,19 @@ pub async fn confirm_transfer(id: Uuid, #[server(default)] submission: String) -
     Ok(commerce::orders::payment::confirm_transfer(db.primary(), &actor, id, once.as_ref()).await?)
 }
 
+/// Confirms that the transfers of the ticked orders arrived (a bank statement's worth); all or none.
+#[server(prefix = "/rpc", endpoint = "confirm_transfers")]
+pub async fn confirm_transfers(
+    #[server(default)] orders: Vec<Uuid>,
+    #[server(default)] submission: String,
+) -> Result<usize, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let ids: Vec<String> = orders.iter().map(Uuid::to_string).collect();
+    let fields: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let once = super::submission(&actor, &submission, "confirm_transfers", &fields)?;
+    Ok(commerce::orders::payment::confirm_transfers(db.primary(), &actor, &orders, once.as_ref()).await?)
+}
+
 /// Adds a note to an order's timeline.
 #[server(prefix = "/rpc", endpoint = "add_order_note")]
 pub async fn add_order_note(id: Uuid, note: String, #[server(default)] submission: String) -> Result<(), AppError> {

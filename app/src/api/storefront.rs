@@ -9,7 +9,13 @@ use crate::AppError;
 #[server(prefix = "/rpc", endpoint = "load_storefront")]
 pub async fn load_storefront(slug: String) -> Result<Storefront, AppError> {
     let db = super::db()?;
-    store(&db, &slug).await
+    let mut store = store(&db, &slug).await?;
+    if let Some(commerce::base::Actor::Shopper { tenant, name, .. }) = crate::session::actor()
+        && tenant == store.tenant.id
+    {
+        store.shopper = Some(name);
+    }
+    Ok(store)
 }
 
 /// A page of what a storefront sells.

@@ -46,7 +46,7 @@ fn StorefrontView(store: Storefront, items: ShelfItems) -> impl IntoView {
     view! {
         // A store's pages are the shop's own: its name alone, not the platform's after it.
         <Title text=tenant.name.clone() formatter=|text: String| text />
-        <StoreHeader slug=tenant.slug.clone() name=tenant.name.clone() />
+        <StoreHeader slug=tenant.slug.clone() name=tenant.name.clone() shopper=store.shopper.clone() />
         <main class="mx-auto max-w-6xl px-4 py-8 sm:px-6">
             <section class="store-hero">
                 <h1 class="text-2xl font-bold text-white sm:text-4xl">{tenant.name.clone()}</h1>
@@ -73,14 +73,15 @@ fn StorefrontView(store: Storefront, items: ShelfItems) -> impl IntoView {
 
 /// A storefront's header: the store's name, and links to the cart, tracking and the account.
 #[component]
-pub(crate) fn StoreHeader(slug: String, name: String) -> impl IntoView {
+pub(crate) fn StoreHeader(slug: String, name: String, shopper: Option<String>) -> impl IntoView {
+    let account = shopper.map_or_else(|| "Account".to_owned(), |name| format!("Hi, {name}"));
     view! {
         <header class="store-header">
             <div class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3 sm:px-6">
                 <a href=format!("/store/{slug}") class="text-lg font-bold text-slate-900">{name}</a>
                 <nav class="flex items-center gap-2" aria-label="Store">
                     <a class="btn btn-secondary btn-sm" href=format!("/store/{slug}/track")>"Track an order"</a>
-                    <a class="btn btn-secondary btn-sm" href=format!("/store/{slug}/account")>"Account"</a>
+                    <a class="btn btn-secondary btn-sm" href=format!("/store/{slug}/account") data-testid="account-link">{account}</a>
                     <a class="btn btn-primary btn-sm" href=format!("/store/{slug}/cart") data-testid="cart-link">"Cart"</a>
                 </nav>
             </div>

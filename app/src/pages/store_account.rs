@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::{LogInShopper, LogOutShopper, RegisterShopper, current_actor, load_storefront};
+use crate::api::{LogInShopper, LogOutShopper, RegisterShopper, current_actor, load_my_orders, load_storefront};
 use crate::components::{Field, FormAlert, Loaded, failed, successes};
 
 /// `/store/{slug}/account`: a shopper signs in, opens an account, or signs out.
@@ -17,6 +17,10 @@ pub fn StoreAccountPage() -> impl IntoView {
     // Signing in or up answers with this same address, so who is signed in is asked again.
     let (logged_in, registered) = (successes(log_in), successes(register));
     let actor = Resource::new(move || (logged_in.get(), registered.get()), |_| current_actor());
+    let orders = Resource::new(
+        move || (logged_in.get(), registered.get(), params.read().get("slug").unwrap_or_default()),
+        |(_, _, slug)| load_my_orders(slug),
+    );
     view! {
         <Loaded resource=store let:store>
             <Title text=format!("Your account · {}", store.tenant.name) formatter=|text: String| text />
@@ -27,7 +31,7 @@ pub fn StoreAccountPage() -> impl IntoView {
             </header>
             <main class="mx-auto max-w-4xl px-4 py-8 sm:px-6">
                 <Loaded resource=actor let:actor>
-                    <AccountView store=store.clone() actor log_in register />
+                    <AccountView store=store.clone() actor log_in register orders />
                 </Loaded>
             </main>
         </Loaded>
@@ -40,20 +44,23 @@ fn AccountView(
     actor: Option<Actor>,
     log_in: ServerAction<LogInShopper>,
     register: ServerAction<RegisterShopper>,
+    orders: Resource<Result<Vec<(commerce::orders::OrderSummary, uuid::Uuid)>, crate::AppError>>,
 ) -> impl IntoView {
     let slug = store.tenant.slug.clone();
     match actor {
         Some(Actor::Shopper { tenant, name, .. }) if tenant == store.tenant.id => {
             let log_out = ServerAction::<LogOutShopper>::new();
+            let orders_slug = slug.clone();
             view! {
                 <section class="card max-w-lg">
                     <h1 class="text-xl font-bold text-slate-900">{format!("Welcome, {name}")}</h1>
                     <p class="mt-2 text-sm text-slate-600">"You are signed in to this store."</p>
                     <ActionForm action=log_out attr:class="mt-4">
-                        <input type="hidden" name="slug" value=slug />
+                        <input type="hidden" name="slug" value=slug.clone() />
                         <button type="submit" class="btn btn-secondary">"Sign out"</button>
                     </ActionForm>
                 </section>
+                <MyOrders slug=orders_slug orders />
             }
             .into_any()
         }
@@ -99,6 +106,33 @@ fn RegisterForm(slug: String, action: ServerAction<RegisterShopper>) -> impl Int
                 <FormAlert error beside=&["name", "email", "phone", "password"] />
                 <button type="submit" class="btn btn-secondary w-full" disabled=move || action.pending().get()>"Open my account"</button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// The signed-in shopper's orders, each linking to its page.
+#[component]
+fn MyOrders(
+    slug: String,
+    orders: Resource<Result<Vec<(commerce::orders::OrderSummary, uuid::Uuid)>, crate::AppError>>,
+) -> impl IntoView {
+    view! {
+        <section class="card mt-6" data-testid="my-orders">
+            <h2 class="text-lg font-semibold text-slate-900">"Your orders"</h2>
+            <Loaded resource=orders let:orders>
+                {if orders.is_empty() {
+                    view! { <p class="mt-2 text-sm text-slate-600">"No orders yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="mt-2 space-y-1 text-sm">
+                            {orders.into_iter().map(|(o, key)| view! {
+                                <li><a class="text-brand-700" href=format!("/store/{slug}/order/{key}")>{o.number.clone()}</a>
+                                    {format!(" · {} · {} · {}", crate::components::business_time(o.placed_at), o.status.label(), o.total)}</li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </Loaded>
         </section>
     }
 }

@@ -24,7 +24,7 @@ fn StorePage(#[prop(into)] title: String, children: ChildrenFn) -> impl IntoView
     view! {
         <Loaded resource=store let:store>
             <Title text=format!("{} · {}", title.get_value(), store.tenant.name) formatter=|text: String| text />
-            <StoreHeader slug=store.tenant.slug.clone() name=store.tenant.name.clone() />
+            <StoreHeader slug=store.tenant.slug.clone() name=store.tenant.name.clone() shopper=store.shopper.clone() />
             <main class="mx-auto max-w-5xl px-4 py-6 sm:px-6">{children()}</main>
         </Loaded>
     }

@@ -37,7 +37,7 @@ pub use home::AdminHome;
 pub use import::ImportPage;
 pub use invite::InvitationPage;
 pub use login::LoginPage;
-pub use orders::{AdminOrderPage, NewOrderPage, OrdersPage};
+pub use orders::{AdminOrderPage, NewOrderPage, OrderPrintPage, OrdersPage};
 pub use outbox::OutboxPage;
 pub use product_editor::ProductEditorPage;
 pub use products::ProductsPage;

@@ -9,7 +9,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::AdminPage;
 use crate::api::{
-    AddOrderNote, ConfirmTransfer, CreateDraftOrder, MoveOrder, load_order, load_order_options, load_orders,
+    AddOrderNote, ConfirmTransfer, ConfirmTransfers, CreateDraftOrder, MoveOrder, load_order, load_order_options,
+    load_orders,
 };
 use crate::components::{
     EmptyState, Field, FieldError, FormAlert, Loaded, Needs, PageHeader, SubmissionKey, business_time, failed,
@@ -23,18 +24,20 @@ use crate::pages::store_buy::OrderLines;
 pub fn OrdersPage() -> impl IntoView {
     let query = use_query_map();
     let get = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
+    let confirm = ServerAction::<ConfirmTransfers>::new();
+    let confirmed = successes(confirm);
     let orders = Resource::new(
-        move || (get("q"), get("status"), get("channel"), get("paid"), get("after")),
-        |(q, status, channel, paid, after)| load_orders(q, status, channel, paid, after),
+        move || (get("q"), get("status"), get("channel"), get("paid"), get("after"), confirmed.get()),
+        |(q, status, channel, paid, after, _)| load_orders(q, status, channel, paid, after),
     );
     view! {
-        <AdminPage title="Orders" needs=Needs::Permission(Permission::ViewOrders) let:_actor>
+        <AdminPage title="Orders" needs=Needs::Permission(Permission::ViewOrders) let:actor>
             <PageHeader title="Orders" subtitle="Every order, newest first.">
                 <a class="btn btn-primary" href="/admin/orders/new" data-testid="new-order">"New order"</a>
             </PageHeader>
             <OrderFilters />
             <Loaded resource=orders let:page>
-                <OrderTable page />
+                <OrderTable page confirm manage=actor.can(Permission::ManageOrders) />
             </Loaded>
         </AdminPage>
     }
@@ -72,7 +75,16 @@ fn OrderFilters() -> impl IntoView {
 }
 
 #[component]
-fn OrderTable(page: Page<OrderSummary>) -> impl IntoView {
+fn OrderTable(page: Page<OrderSummary>, confirm: ServerAction<ConfirmTransfers>, manage: bool) -> impl IntoView {
+    let error = failed(confirm);
+    let done = move || confirm.value().get().and_then(Result::ok);
+    // Orders waiting for a transfer can be ticked and confirmed together, from a bank statement.
+    let waiting = manage
+        && page.data.iter().any(|o| {
+            o.method == commerce::orders::PaymentMethod::BankTransfer
+                && o.status == OrderStatus::AwaitingPayment
+                && !o.paid
+        });
     if page.data.is_empty() {
         return view! { <EmptyState title="No orders" message="Orders placed in your store appear here." /> }
             .into_any();
@@ -81,12 +93,23 @@ fn OrderTable(page: Page<OrderSummary>) -> impl IntoView {
         .next_cursor
         .map(|next| crate::pages::next_page_link("/admin/orders", &next, &["q", "status", "channel", "paid"]));
     view! {
+        <ActionForm action=confirm>
+        <SubmissionKey renew=confirm.version() />
         <div class="table-wrap card p-0">
             <table class="table">
-                <thead><tr><th>"Order"</th><th>"Placed"</th><th>"Customer"</th><th>"Status"</th><th>"Payment"</th><th class="text-right">"Total"</th></tr></thead>
+                <thead><tr><th><span class="sr-only">"Tick"</span></th><th>"Order"</th><th>"Placed"</th><th>"Customer"</th><th>"Status"</th><th>"Payment"</th><th class="text-right">"Total"</th></tr></thead>
                 <tbody>
-                    {page.data.into_iter().map(|o| view! {
+                    {page.data.into_iter().enumerate().map(|(i, o)| {
+                        let tickable = manage
+                            && o.method == commerce::orders::PaymentMethod::BankTransfer
+                            && o.status == OrderStatus::AwaitingPayment
+                            && !o.paid;
+                        view! {
                         <tr data-testid="order-row">
+                            <td>{tickable.then(|| view! {
+                                <input type="checkbox" name=format!("orders[{i}]") value=o.id.to_string()
+                                    aria-label=format!("Transfer for {} arrived", o.number) />
+                            })}</td>
                             <td><a class="font-medium text-brand-700" href=format!("/admin/orders/{}", o.id)>{o.number.clone()}</a></td>
                             <td>{business_time(o.placed_at)}</td>
                             <td>{o.contact_name.clone()}<span class="block text-xs text-slate-500">{commerce::base::phone::for_display(&o.contact_phone)}</span></td>
@@ -94,10 +117,16 @@ fn OrderTable(page: Page<OrderSummary>) -> impl IntoView {
                             <td>{o.method.label()}{if o.paid { " · paid" } else { "" }}{if o.payment_flagged { " · check it" } else { "" }}</td>
                             <td class="text-right tabular-nums">{o.total.to_string()}</td>
                         </tr>
-                    }).collect_view()}
+                    }}).collect_view()}
                 </tbody>
             </table>
         </div>
+        {waiting.then(|| view! {
+            <button type="submit" class="btn btn-primary mt-3" data-testid="confirm-transfers">"Confirm the ticked transfers arrived"</button>
+        })}
+        <FormAlert error />
+        {move || done().map(|n| view! { <p class="notice mt-2" role="status">{format!("{n} transfers confirmed; those orders are paid.")}</p> })}
+        </ActionForm>
         {more.map(|href| view! { <a class="btn btn-secondary mt-4" href=href>"Older orders"</a> })}
     }
     .into_any()
@@ -170,7 +199,10 @@ fn OrderDetail(
                         {order.contact_email.clone().map(|e| format!(" · {e}"))}</p>
                     <p class="text-sm text-slate-600">{place}</p>
                     {(!order.note.is_empty()).then(|| view! { <p class="mt-2 text-sm">{format!("Note: {}", order.note)}</p> })}
-                    <a class="btn btn-secondary btn-sm mt-3" href=whatsapp target="_blank" rel="noopener">"Message on WhatsApp"</a>
+                    <div class="mt-3 flex flex-wrap gap-2">
+                        <a class="btn btn-secondary btn-sm" href=whatsapp target="_blank" rel="noopener">"Message on WhatsApp"</a>
+                        <a class="btn btn-secondary btn-sm" href=format!("/admin/orders/{}/print", order.id) data-testid="print-order">"Print summary and packing slip"</a>
+                    </div>
                 </section>
                 <OrderLines order=order.clone() />
                 <section class="card mt-4">
@@ -321,5 +353,63 @@ fn DraftForm(options: commerce::orders::CheckoutOptions, make: ServerAction<Crea
                 <button type="submit" class="btn btn-primary w-full" disabled=move || make.pending().get() data-testid="make-order">"Place order"</button>
             </section>
         </ActionForm>
+    }
+}
+
+/// `/admin/orders/{id}/print`: the order's A4 summary and its packing slip, for the printer.
+#[component]
+pub fn OrderPrintPage() -> impl IntoView {
+    let params = use_params_map();
+    let order = Resource::new(move || params.read().get("id").unwrap_or_default(), load_order);
+    view! {
+        <leptos_meta::Title text="Print order" />
+        <crate::components::Gate needs=Needs::Permission(Permission::ViewOrders) let:_actor>
+            <Loaded resource=order let:order>
+                <PrintedOrder order=order.order />
+            </Loaded>
+        </crate::components::Gate>
+    }
+}
+
+#[component]
+fn PrintedOrder(order: Order) -> impl IntoView {
+    let to = match order.fulfilment {
+        Fulfilment::Pickup => {
+            format!("Collect at {}", order.pickup.as_ref().map(|p| p.name.clone()).unwrap_or_default())
+        }
+        Fulfilment::Delivery => {
+            order.shipping_address.as_ref().map(commerce::orders::Address::one_line).unwrap_or_default()
+        }
+    };
+    let contact = format!("{} · {}", order.contact_name, commerce::base::phone::for_display(&order.contact_phone));
+    let lines = order.lines.clone();
+    view! {
+        <main class="printed mx-auto max-w-3xl bg-white p-8 text-slate-900">
+            <p class="no-print mb-4 flex gap-2">
+                <a class="btn btn-secondary" href=format!("/admin/orders/{}", order.id)>"Back to the order"</a>
+                <button type="button" class="btn btn-primary" on:click=move |_| { let _ = window().print(); }>"Print"</button>
+            </p>
+            <section data-testid="order-summary">
+                <h1 class="text-2xl font-bold">{format!("Order {}", order.number)}</h1>
+                <p>{format!("Placed {} · {} · {}", business_time(order.placed_at), order.method.label(), order.status.label())}</p>
+                <p class="mt-2">{contact.clone()}</p>
+                <p>{to.clone()}</p>
+                <crate::pages::store_buy::OrderLines order=order.clone() />
+            </section>
+            <section class="page-break mt-10" data-testid="packing-slip">
+                <h2 class="text-xl font-bold">{format!("Packing slip · {}", order.number)}</h2>
+                <p class="mt-2">{contact}</p>
+                <p>{to}</p>
+                <table class="table mt-4">
+                    <thead><tr><th>"Item"</th><th>"SKU"</th><th class="text-right">"Qty"</th><th>"Packed"</th></tr></thead>
+                    <tbody>
+                        {lines.into_iter().map(|l| view! {
+                            <tr><td>{l.name}</td><td>{l.sku}</td><td class="text-right tabular-nums">{l.quantity}</td><td>"☐"</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                {(!order.note.is_empty()).then(|| view! { <p class="mt-4">{format!("Note: {}", order.note)}</p> })}
+            </section>
+        </main>
     }
 }
