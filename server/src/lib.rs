@@ -13,6 +13,7 @@ pub mod live;
 pub mod media;
 pub mod observe;
 pub mod rest;
+pub mod sitemap;
 pub mod startup;
 pub mod telemetry;
 pub mod worker;

@@ -116,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/export/products.csv", get(crate::exports::products))
         .route("/admin/export/stock.csv", get(crate::exports::stock))
         .route("/admin/export/customers.csv", get(crate::exports::customers))
+        .route("/store/{slug}/sitemap.xml", get(crate::sitemap::store))
         .route("/admin/export/customers/{file}", get(crate::exports::customer))
         .route("/admin/export/products-template.csv", get(crate::exports::products_template))
         .route("/admin/export/stock-template.csv", get(crate::exports::stock_template))

@@ -104,3 +104,32 @@ async fn orders_answer_to_their_own_scopes(owner: PgPool) {
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_store_s_sitemap_lists_its_products_on_sale_and_nothing_else(owner: PgPool) {
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let (app, shop) = app(owner).await;
+    let rice = shop.product("Ofada rice 1kg", "RICE-1", 2500).await;
+    let mut draft = support::builders::single("Secret launch", "SECRET-1", 100);
+    draft.status = commerce::catalog::ProductStatus::Draft;
+    let hidden = commerce::catalog::product::create(&shop.db, &shop.owner, draft, None).await.unwrap();
+    let fetch = |path: String| {
+        let app = app.clone();
+        async move {
+            let response = app.oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+            let status = response.status();
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            (status, String::from_utf8(body.to_vec()).unwrap())
+        }
+    };
+    let (status, xml) = fetch(format!("/store/{}/sitemap.xml", shop.slug)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(xml.contains(&format!("/store/{}/p/{}</loc>", shop.slug, rice.id)), "{xml}");
+    assert!(!xml.contains(&hidden.id.to_string()), "a draft is not listed");
+    let (status, _) = fetch("/store/no-such-store/sitemap.xml".to_owned()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -58,7 +58,7 @@ pub struct ShopVariant {
 }
 
 #[cfg(feature = "server")]
-pub use server::product;
+pub use server::{on_sale_since, product};
 
 #[cfg(feature = "server")]
 mod server {
@@ -67,6 +67,27 @@ mod server {
     use crate::catalog::{ProductId, VariantId, image_urls, variant_title};
     use crate::db::tenant_tx;
     use crate::{Error, Money};
+
+    /// The products on sale at the actor's storefront and when each last changed, for its
+    /// sitemap: at most `limit`, most recently changed first.
+    pub async fn on_sale_since(
+        db: &sqlx::PgPool,
+        actor: &Actor,
+        limit: i64,
+    ) -> Result<Vec<(ProductId, chrono::DateTime<chrono::Utc>)>, Error> {
+        let tenant = actor.tenant().ok_or_else(|| Error::not_found("storefront"))?;
+        let mut tx = tenant_tx(db, tenant).await?;
+        let rows = sqlx::query!(
+            "SELECT id, updated_at FROM products WHERE tenant_id = $1 AND status = 'active'
+              ORDER BY updated_at DESC, id DESC LIMIT $2",
+            tenant.0,
+            limit.clamp(1, 50_000)
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(rows.into_iter().map(|r| (ProductId(r.id), r.updated_at)).collect())
+    }
 
     /// The product on sale with this id at the actor's storefront.
     pub async fn product(db: &sqlx::PgPool, actor: &Actor, id: ProductId) -> Result<ShopProduct, Error> {
