@@ -428,7 +428,8 @@ pub async fn list(
     let (after_at, after_id) = after.unzip();
     let limit = limit.clamp(1, 200);
     let mut tx = tenant_tx(db, tenant).await?;
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        PaymentRow,
         "SELECT id, order_id, amount, currency, method, status, reference, flag_reason, created_at, updated_at
            FROM payments
           WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
@@ -442,23 +443,39 @@ pub async fn list(
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    let rows = rows
-        .into_iter()
-        .map(|p| {
-            Ok(Payment {
-                id: p.id,
-                order: p.order_id,
-                amount: Money::new(p.amount, Currency::from_code(&p.currency).ok_or(Error::Internal)?),
-                method: PaymentMethod::from_code(&p.method).ok_or(Error::Internal)?,
-                status: PaymentStatus::from_code(&p.status).ok_or(Error::Internal)?,
-                reference: p.reference,
-                flag_reason: p.flag_reason,
-                created_at: p.created_at,
-                updated_at: p.updated_at,
-            })
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
+    let rows = rows.into_iter().map(PaymentRow::payment).collect::<Result<Vec<_>, Error>>()?;
     Ok(crate::base::page::Page::from_extra(rows, limit, |p| (p.created_at, p.id)))
+}
+
+/// A payment attempt as its row holds it.
+pub(super) struct PaymentRow {
+    pub id: Uuid,
+    pub order_id: Uuid,
+    pub amount: Decimal,
+    pub currency: String,
+    pub method: String,
+    pub status: String,
+    pub reference: String,
+    pub flag_reason: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl PaymentRow {
+    /// The attempt, read.
+    pub(super) fn payment(self) -> Result<Payment, Error> {
+        Ok(Payment {
+            id: self.id,
+            order: self.order_id,
+            amount: Money::new(self.amount, Currency::from_code(&self.currency).ok_or(Error::Internal)?),
+            method: PaymentMethod::from_code(&self.method).ok_or(Error::Internal)?,
+            status: PaymentStatus::from_code(&self.status).ok_or(Error::Internal)?,
+            reference: self.reference,
+            flag_reason: self.flag_reason,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{
     Address, Fulfilment, Order, OrderEvent, OrderFilter, OrderLine, OrderStatus, OrderSummary, Payment, PaymentMethod,
-    PaymentStatus, PickupShop, order_number, status,
+    PickupShop, order_number, status,
 };
 use crate::base::page::Page;
 use crate::base::{Actor, LocationId, Permission, TenantId, phone};
@@ -152,9 +152,10 @@ pub async fn list(
     let (after_at, after_id) = after.unzip();
     let limit = limit.clamp(1, 200);
     let mut tx = tenant_tx(db, tenant).await?;
-    let rows = sqlx::query!(
-        r#"SELECT o.id, o.prefix, o.number, o.channel, o.status, o.payment_method, o.paid, o.payment_flagged,
-                  o.contact_name, o.contact_phone, o.total, o.currency, o.placed_at,
+    let rows = sqlx::query_as!(
+        SummaryRow,
+        r#"SELECT o.id, o.view_key, o.prefix, o.number, o.channel, o.status, o.payment_method, o.paid,
+                  o.payment_flagged, o.contact_name, o.contact_phone, o.total, o.currency, o.placed_at,
                   (SELECT coalesce(sum(l.quantity), 0) FROM order_lines l
                     WHERE l.tenant_id = o.tenant_id AND l.order_id = o.id)::bigint AS "units!"
              FROM orders o
@@ -187,26 +188,7 @@ pub async fn list(
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    let rows = rows
-        .into_iter()
-        .map(|r| {
-            let currency = Currency::from_code(&r.currency).ok_or(Error::Internal)?;
-            Ok(OrderSummary {
-                id: r.id,
-                number: order_number(&r.prefix, r.number),
-                channel: r.channel,
-                status: OrderStatus::from_code(&r.status).ok_or(Error::Internal)?,
-                method: PaymentMethod::from_code(&r.payment_method).ok_or(Error::Internal)?,
-                paid: r.paid,
-                payment_flagged: r.payment_flagged,
-                contact_name: r.contact_name,
-                contact_phone: r.contact_phone,
-                units: r.units,
-                total: Money::new(r.total, currency),
-                placed_at: r.placed_at,
-            })
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
+    let rows = rows.into_iter().map(SummaryRow::summary).collect::<Result<Vec<_>, Error>>()?;
     Ok(Page::from_extra(rows, limit, |o| (o.placed_at, o.id)))
 }
 
@@ -270,9 +252,10 @@ pub async fn mine(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<(OrderSummary,
     let tenant = actor.require(Permission::Buy)?.tenant;
     let Actor::Shopper { shopper, .. } = actor else { return Ok(Vec::new()) };
     let mut tx = tenant_tx(db, tenant).await?;
-    let rows = sqlx::query!(
-        r#"SELECT o.id, o.view_key, o.prefix, o.number, o.channel, o.status, o.payment_method, o.paid, o.payment_flagged,
-                  o.contact_name, o.contact_phone, o.total, o.currency, o.placed_at,
+    let rows = sqlx::query_as!(
+        SummaryRow,
+        r#"SELECT o.id, o.view_key, o.prefix, o.number, o.channel, o.status, o.payment_method, o.paid,
+                  o.payment_flagged, o.contact_name, o.contact_phone, o.total, o.currency, o.placed_at,
                   (SELECT coalesce(sum(l.quantity), 0) FROM order_lines l
                     WHERE l.tenant_id = o.tenant_id AND l.order_id = o.id)::bigint AS "units!"
              FROM orders o
@@ -286,25 +269,50 @@ pub async fn mine(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<(OrderSummary,
     .await?;
     tx.commit().await?;
     rows.into_iter()
-        .map(|r| {
-            let currency = Currency::from_code(&r.currency).ok_or(Error::Internal)?;
-            let summary = OrderSummary {
-                id: r.id,
-                number: order_number(&r.prefix, r.number),
-                channel: r.channel,
-                status: OrderStatus::from_code(&r.status).ok_or(Error::Internal)?,
-                method: PaymentMethod::from_code(&r.payment_method).ok_or(Error::Internal)?,
-                paid: r.paid,
-                payment_flagged: r.payment_flagged,
-                contact_name: r.contact_name,
-                contact_phone: r.contact_phone,
-                units: r.units,
-                total: Money::new(r.total, currency),
-                placed_at: r.placed_at,
-            };
-            Ok((summary, r.view_key))
+        .map(|row| {
+            let key = row.view_key;
+            row.summary().map(|summary| (summary, key))
         })
         .collect()
+}
+
+/// An order as lists read it.
+struct SummaryRow {
+    id: Uuid,
+    view_key: Uuid,
+    prefix: String,
+    number: i64,
+    channel: String,
+    status: String,
+    payment_method: String,
+    paid: bool,
+    payment_flagged: bool,
+    contact_name: String,
+    contact_phone: String,
+    total: Decimal,
+    currency: String,
+    placed_at: DateTime<Utc>,
+    units: i64,
+}
+
+impl SummaryRow {
+    fn summary(self) -> Result<OrderSummary, Error> {
+        let currency = Currency::from_code(&self.currency).ok_or(Error::Internal)?;
+        Ok(OrderSummary {
+            id: self.id,
+            number: order_number(&self.prefix, self.number),
+            channel: self.channel,
+            status: OrderStatus::from_code(&self.status).ok_or(Error::Internal)?,
+            method: PaymentMethod::from_code(&self.payment_method).ok_or(Error::Internal)?,
+            paid: self.paid,
+            payment_flagged: self.payment_flagged,
+            contact_name: self.contact_name,
+            contact_phone: self.contact_phone,
+            units: self.units,
+            total: Money::new(self.total, currency),
+            placed_at: self.placed_at,
+        })
+    }
 }
 
 /// Moves an order to `to`, if its status, how it reaches the shopper and how it is paid allow
@@ -451,19 +459,27 @@ async fn move_in(
     if let Some(what) = news(to, order.fulfilment) {
         tell_shopper(tx, tenant, id, what).await?;
     }
-    crate::audit::record(
-        tx,
-        tenant,
-        actor,
-        crate::audit::Change {
-            entity: "order",
-            entity_id: id.to_string(),
-            action: "status",
-            before: Some(serde_json::json!({ "number": order.shown, "status": order.status.code() })),
-            after: Some(serde_json::json!({ "number": order.shown, "status": to.code() })),
-        },
-    )
-    .await
+    audit_move(tx, tenant, actor, id, &order, to).await
+}
+
+/// The audit row of an order's move from its locked status to `to`.
+async fn audit_move(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    actor: &Actor,
+    id: Uuid,
+    order: &Locked,
+    to: OrderStatus,
+) -> Result<(), Error> {
+    let action = if to == OrderStatus::Cancelled { "cancel" } else { "status" };
+    let change = crate::audit::Change {
+        entity: "order",
+        entity_id: id.to_string(),
+        action,
+        before: Some(serde_json::json!({ "number": order.shown, "status": order.status.code() })),
+        after: Some(serde_json::json!({ "number": order.shown, "status": to.code() })),
+    };
+    crate::audit::record(tx, tenant, actor, change).await
 }
 
 /// The step that calls an order off, in the caller's transaction: held stock is given back,
@@ -529,19 +545,7 @@ pub async fn cancel_in(
     )
     .await?;
     if let Some(actor) = actor {
-        crate::audit::record(
-            tx,
-            tenant,
-            actor,
-            crate::audit::Change {
-                entity: "order",
-                entity_id: id.to_string(),
-                action: "cancel",
-                before: Some(serde_json::json!({ "number": order.shown, "status": order.status.code() })),
-                after: Some(serde_json::json!({ "number": order.shown, "status": "cancelled" })),
-            },
-        )
-        .await?;
+        audit_move(tx, tenant, actor, id, &order, OrderStatus::Cancelled).await?;
     }
     Ok(())
 }
@@ -686,8 +690,9 @@ async fn events_of(tx: &mut sqlx::PgConnection, tenant: TenantId, order: Uuid) -
 
 /// An order's payment attempts, oldest first.
 async fn payments_of(tx: &mut sqlx::PgConnection, tenant: TenantId, order: Uuid) -> Result<Vec<Payment>, Error> {
-    let payments = sqlx::query!(
-        "SELECT id, amount, currency, method, status, reference, flag_reason, created_at, updated_at
+    let payments = sqlx::query_as!(
+        super::payment::PaymentRow,
+        "SELECT id, order_id, amount, currency, method, status, reference, flag_reason, created_at, updated_at
            FROM payments WHERE tenant_id = $1 AND order_id = $2 ORDER BY created_at, id",
         tenant.0,
         order
@@ -695,19 +700,7 @@ async fn payments_of(tx: &mut sqlx::PgConnection, tenant: TenantId, order: Uuid)
     .fetch_all(&mut *tx)
     .await?
     .into_iter()
-    .map(|p| {
-        Ok(Payment {
-            id: p.id,
-            order,
-            amount: Money::new(p.amount, Currency::from_code(&p.currency).ok_or(Error::Internal)?),
-            method: PaymentMethod::from_code(&p.method).ok_or(Error::Internal)?,
-            status: PaymentStatus::from_code(&p.status).ok_or(Error::Internal)?,
-            reference: p.reference,
-            flag_reason: p.flag_reason,
-            created_at: p.created_at,
-            updated_at: p.updated_at,
-        })
-    })
+    .map(super::payment::PaymentRow::payment)
     .collect::<Result<Vec<_>, Error>>()?;
     Ok(payments)
 }

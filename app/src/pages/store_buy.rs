@@ -34,6 +34,12 @@ fn slug() -> String {
     use_params_map().read_untracked().get("slug").unwrap_or_default()
 }
 
+/// The store's address and another of the page's parameters, as a resource's source.
+fn slug_and(name: &'static str) -> impl Fn() -> (String, String) + Clone + Send + Sync + 'static {
+    let params = use_params_map();
+    move || (params.read().get("slug").unwrap_or_default(), params.read().get(name).unwrap_or_default())
+}
+
 fn param(name: &str) -> String {
     use_params_map().read_untracked().get(name).unwrap_or_default()
 }
@@ -41,11 +47,7 @@ fn param(name: &str) -> String {
 /// `/store/{slug}/p/{id}`: a product, its variants and pictures, and adding it to the cart.
 #[component]
 pub fn StoreProductPage() -> impl IntoView {
-    let params = use_params_map();
-    let product = Resource::new(
-        move || (params.read().get("slug").unwrap_or_default(), params.read().get("id").unwrap_or_default()),
-        |(slug, id)| load_shop_product(slug, id),
-    );
+    let product = Resource::new(slug_and("id"), |(slug, id)| load_shop_product(slug, id));
     view! {
         <StorePage title="Product">
             <Loaded resource=product let:product>
@@ -362,11 +364,7 @@ fn CheckoutForm(page: CheckoutPage) -> impl IntoView {
 /// transfer), where it is, and what it holds.
 #[component]
 pub fn StoreOrderPage() -> impl IntoView {
-    let params = use_params_map();
-    let order = Resource::new(
-        move || (params.read().get("slug").unwrap_or_default(), params.read().get("key").unwrap_or_default()),
-        |(slug, key)| load_shop_order(slug, key),
-    );
+    let order = Resource::new(slug_and("key"), |(slug, key)| load_shop_order(slug, key));
     view! {
         <StorePage title="Your order">
             <Loaded resource=order let:order>
@@ -496,20 +494,11 @@ pub(crate) fn OrderLines(order: Order) -> impl IntoView {
 /// `/store/{slug}/pay/{key}`: the demonstration gateway, which approves or declines.
 #[component]
 pub fn StorePayPage() -> impl IntoView {
-    let params = use_params_map();
     let answer = ServerAction::<AnswerTestPayment>::new();
     // A decline answers with this same page: it is read again to show the decline.
     let answered = crate::components::successes(answer);
-    let attempt = Resource::new(
-        move || {
-            (
-                answered.get(),
-                params.read().get("slug").unwrap_or_default(),
-                params.read().get("key").unwrap_or_default(),
-            )
-        },
-        |(_, slug, key)| load_test_payment(slug, key),
-    );
+    let page = slug_and("key");
+    let attempt = Resource::new(move || (answered.get(), page()), |(_, (slug, key))| load_test_payment(slug, key));
     view! {
         <StorePage title="Pay">
             <Loaded resource=attempt let:attempt>
