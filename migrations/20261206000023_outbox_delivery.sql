@@ -1,8 +1,12 @@
--- Messages in a business's outbox are delivered by the worker when a mail relay is set: each
--- is claimed before it is sent (so two instances never send one twice at once), and a claim
--- that was never marked sent is tried again after five minutes.
-ALTER TABLE notifications ADD COLUMN claimed_at timestamptz;
-CREATE INDEX notifications_unsent ON notifications (created_at) WHERE sent_at IS NULL;
+-- Messages in a business's outbox that are meant for their recipient (an order's news) are
+-- delivered by the worker when a mail relay is set; the others are records of a letter sent
+-- another way (an invitation, whose link went to its recipient alone) and are never sent
+-- again. Each is claimed before it is sent (so two instances never send one twice at once),
+-- and a claim never marked sent is tried again after five minutes.
+ALTER TABLE notifications
+    ADD COLUMN deliver boolean NOT NULL DEFAULT false,
+    ADD COLUMN claimed_at timestamptz;
+CREATE INDEX notifications_to_deliver ON notifications (created_at) WHERE deliver AND sent_at IS NULL;
 
 CREATE FUNCTION claim_unsent_notifications(p_limit integer)
     RETURNS TABLE (tenant_id uuid, id uuid, recipient text, subject text, body text)
@@ -10,7 +14,7 @@ CREATE FUNCTION claim_unsent_notifications(p_limit integer)
     AS $$
         WITH due AS (
             SELECT n.tenant_id, n.id FROM notifications n
-             WHERE n.sent_at IS NULL AND n.channel = 'email'
+             WHERE n.deliver AND n.sent_at IS NULL AND n.channel = 'email'
                AND (n.claimed_at IS NULL OR n.claimed_at < now() - interval '5 minutes')
              ORDER BY n.created_at
              LIMIT p_limit

@@ -400,11 +400,104 @@ async fn the_shopper_hears_of_their_order_by_the_outbox_and_each_message_is_sent
     assert_eq!(subjects.len(), 3, "{subjects:?}");
     assert!(subjects.contains(&"Your order #1001 is on its way"), "{subjects:?}");
 
+    // A record of a letter sent another way (an invitation's) is never sent again.
+    let mut tx = commerce::db::tenant_tx(&oja.db, oja.tenant).await.unwrap();
+    commerce::identity::outbox::queue(&mut tx, oja.tenant, "invitee@example.com", "An invitation", "kept")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
     let relay = std::sync::Arc::new(Relay::default());
     let mail: commerce::mail::Mail = relay.clone();
     assert_eq!(commerce::identity::outbox::deliver(&oja.db, &mail, 50).await.unwrap(), 3);
     assert_eq!(commerce::identity::outbox::deliver(&oja.db, &mail, 50).await.unwrap(), 0, "sent once");
     let letters = relay.0.lock().unwrap().clone();
     assert!(letters.iter().all(|l| l.to == "ada@example.com"));
-    assert!(commerce::identity::outbox::recent(&oja.db, &oja.owner).await.unwrap().iter().all(|m| m.sent_at.is_some()));
+    let kept = commerce::identity::outbox::recent(&oja.db, &oja.owner).await.unwrap();
+    assert!(kept.iter().all(|m| m.sent_at.is_some() == (m.recipient != "invitee@example.com")), "{kept:?}");
+}
+
+#[sqlx::test]
+async fn with_prices_before_vat_the_order_s_figures_add_up_to_its_total(owner: PgPool) {
+    let (oja, rice) = shop_with(&owner, 5).await;
+    sqlx::query("UPDATE tenants SET prices_include_tax = false WHERE id = $1")
+        .bind(oja.tenant.0)
+        .execute(&owner)
+        .await
+        .unwrap();
+    let guest = oja.visitor();
+    cart::add(&oja.db, &guest, rice, 2).await.unwrap();
+    let placed = checkout::place(&oja.db, &guest, &delivery("pay_on_delivery"), None).await.unwrap();
+    let order = work::get(&oja.db, &oja.owner, placed.order).await.unwrap();
+    // ₦5,000 of goods and ₦1,500 delivery, both before VAT; VAT 7.5% of each added.
+    assert_eq!(order.subtotal.amount, Decimal::from(5000));
+    assert_eq!(order.delivery.amount, Decimal::from(1500));
+    assert_eq!(order.vat.amount, Decimal::new(48750, 2));
+    assert_eq!(order.subtotal.amount + order.delivery.amount + order.vat.amount, order.total.amount);
+    stock_adds_up(&owner).await;
+}
+
+#[sqlx::test]
+async fn orders_are_not_for_staff_bound_to_some_shops_and_the_account_money_goes_to_is_the_owner_s(owner: PgPool) {
+    let (oja, rice) = shop_with(&owner, 5).await;
+    let guest = oja.visitor();
+    cart::add(&oja.db, &guest, rice, 1).await.unwrap();
+    let placed = checkout::place(&oja.db, &guest, &delivery("bank_transfer"), None).await.unwrap();
+    let manager = oja.member(Role::Manager).await;
+    let Actor::Staff(mut bound) = manager.clone() else { unreachable!() };
+    bound.shops = commerce::base::Shops::Only(vec![oja.main]);
+    let bound = Actor::Staff(bound);
+    let refused = work::move_to(&oja.db, &bound, placed.order, OrderStatus::Cancelled, "", None).await;
+    assert!(matches!(refused, Err(Error::Forbidden(_))), "{refused:?}");
+    assert!(matches!(work::get(&oja.db, &bound, placed.order).await, Err(Error::Forbidden(_))));
+
+    // A manager sets checkout but not the bank account; the owner does.
+    let mut input = commerce::orders::SellingInput {
+        order_prefix: "OF-".into(),
+        pay_on_delivery: true,
+        pickup_in_shop: true,
+        test_gateway: false,
+        transfer_hours: "24".into(),
+        ..Default::default()
+    };
+    let saved = commerce::orders::selling::save(&oja.db, &manager, &input, None).await.unwrap();
+    assert_eq!((saved.order_prefix.as_str(), saved.bank.number.as_str()), ("OF-", "0123456789"), "the account is kept");
+    input.bank_name = "Kuda".into();
+    input.bank_account_number = "9999999999".into();
+    input.bank_account_name = "Someone Else".into();
+    let redirected = commerce::orders::selling::save(&oja.db, &manager, &input, None).await;
+    assert!(matches!(redirected, Err(Error::Forbidden(_))), "{redirected:?}");
+    let changed = commerce::orders::selling::save(&oja.db, &oja.owner, &input, None).await.unwrap();
+    assert_eq!(changed.bank.number, "9999999999");
+    // A note too long for the timeline is refused before anything is written.
+    let long = "n".repeat(401);
+    let too_long = work::move_to(&oja.db, &oja.owner, placed.order, OrderStatus::Cancelled, &long, None).await;
+    assert!(matches!(&too_long, Err(Error::Invalid { field, .. }) if field == "note"), "{too_long:?}");
+}
+
+#[sqlx::test]
+async fn a_guest_with_someone_s_number_changes_nothing_on_their_record_and_erasing_leaves_no_name(owner: PgPool) {
+    let (oja, rice) = shop_with(&owner, 5).await;
+    let first = oja.visitor();
+    cart::add(&oja.db, &first, rice, 1).await.unwrap();
+    let placed = checkout::place(&oja.db, &first, &delivery("pay_on_delivery"), None).await.unwrap();
+    let customer = work::get(&oja.db, &oja.owner, placed.order).await.unwrap().customer;
+    let stranger = oja.visitor();
+    cart::add(&oja.db, &stranger, rice, 1).await.unwrap();
+    let pretending =
+        CheckoutInput { email: "someone@else.com".into(), marketing_consent: true, ..delivery("pay_on_delivery") };
+    let second = checkout::place(&oja.db, &stranger, &pretending, None).await.unwrap();
+    let joined = work::get(&oja.db, &oja.owner, second.order).await.unwrap();
+    assert_eq!(joined.customer, customer, "the order joins the number's customer");
+    let record = commerce::orders::customer::get(&oja.db, &oja.owner, customer).await.unwrap();
+    assert_eq!(record.email.as_deref(), Some("ada@example.com"));
+    assert!(!record.marketing_consent, "a stranger's tick is not the customer's consent");
+
+    commerce::orders::customer::erase(&oja.db, &oja.owner, customer).await.unwrap();
+    let erased = commerce::orders::customer::get(&oja.db, &oja.owner, customer).await.unwrap();
+    assert!(erased.erased_at.is_some() && erased.name.is_empty() && erased.phone.is_none() && erased.email.is_none());
+    let order = work::get(&oja.db, &oja.owner, placed.order).await.unwrap();
+    assert_eq!((order.contact_name.as_str(), order.contact_phone.as_str()), ("Erased customer", ""));
+    assert_eq!(order.total.amount, Decimal::from(4000), "the money stays for the books");
+    let letters = commerce::identity::outbox::recent(&oja.db, &oja.owner).await.unwrap();
+    assert!(letters.iter().all(|m| m.recipient != "ada@example.com" && !m.body.contains("Ada")), "{letters:?}");
 }

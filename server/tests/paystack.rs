@@ -34,6 +34,8 @@ struct Fake {
     bodies: Vec<Value>,
     /// What a verification says the charge was, when not the amount it started with.
     charged: Option<i64>,
+    /// What a verification says the transaction's state is, when not `success`.
+    state: Option<&'static str>,
 }
 
 type Shared = Arc<Mutex<Fake>>;
@@ -87,10 +89,11 @@ async fn verify(
     }
     let fake = fake.lock().unwrap();
     let amount = fake.charged.or_else(|| fake.started.get(&reference).copied()).unwrap_or(0);
+    let state = fake.state.unwrap_or("success");
     (
         StatusCode::OK,
         Json(
-            json!({ "status": true, "data": { "status": "success", "reference": reference, "amount": amount, "currency": "NGN" } }),
+            json!({ "status": true, "data": { "status": state, "reference": reference, "amount": amount, "currency": "NGN" } }),
         ),
     )
 }
@@ -163,9 +166,15 @@ async fn a_paystack_payment_is_started_verified_on_return_and_a_replayed_webhook
         assert_eq!(fake.bodies[0]["email"], "ada@example.com");
         assert_eq!(fake.bodies[0]["callback_url"], "http://shop.test/return");
     }
-    let (outcome, key) =
-        paystack::verify_return(&shop.db, &guest, Some(&keyring), &paystack, &reference).await.unwrap();
-    assert_eq!((outcome, key), (Outcome::Paid, placed.view_key));
+    // The reference alone opens nothing: the return address carries the order's key.
+    let stranger = shop.visitor();
+    let guessed =
+        paystack::verify_return(&shop.db, &stranger, Some(&keyring), &paystack, uuid::Uuid::nil(), &reference).await;
+    assert!(matches!(guessed, Err(commerce::Error::NotFound(_))), "{guessed:?}");
+    let outcome = paystack::verify_return(&shop.db, &guest, Some(&keyring), &paystack, placed.view_key, &reference)
+        .await
+        .unwrap();
+    assert_eq!(outcome, Outcome::Paid);
     let order = work::get(&shop.db, &shop.owner, placed.order).await.unwrap();
     assert_eq!(order.status, OrderStatus::Paid);
     let events = order.events.len();
@@ -213,7 +222,9 @@ async fn a_webhook_before_the_return_pays_once_and_a_bad_signature_or_amount_cha
     // The signed webhook first, then the shopper's return: paid once.
     let (status, _, _) = call(&app, webhook(&body, &paystack::sign(SECRET, body.to_string().as_bytes()))).await;
     assert_eq!(status, StatusCode::OK);
-    let (outcome, _) = paystack::verify_return(&shop.db, &guest, Some(&keyring), &paystack, &reference).await.unwrap();
+    let outcome = paystack::verify_return(&shop.db, &guest, Some(&keyring), &paystack, placed.view_key, &reference)
+        .await
+        .unwrap();
     assert_eq!(outcome, Outcome::AlreadySettled);
     let order = work::get(&shop.db, &shop.owner, placed.order).await.unwrap();
     assert!(order.paid);
@@ -232,7 +243,9 @@ async fn a_webhook_before_the_return_pays_once_and_a_bad_signature_or_amount_cha
         .unwrap();
     let reference2 = to.rsplit('/').next().unwrap().to_owned();
     fake.lock().unwrap().charged = Some(100);
-    let (outcome, _) = paystack::verify_return(&second, &guest2, Some(&keyring), &paystack, &reference2).await.unwrap();
+    let outcome = paystack::verify_return(&second, &guest2, Some(&keyring), &paystack, placed2.view_key, &reference2)
+        .await
+        .unwrap();
     assert_eq!(outcome, Outcome::Flagged);
     let order = work::get(&shop.db, &shop.owner, placed2.order).await.unwrap();
     assert!(!order.paid && order.payment_flagged);
@@ -287,4 +300,38 @@ async fn paystack_is_offered_only_with_a_key_kept_sealed(owner: PgPool) {
         paystack::set_secret(&shop.db, &manager, Some(&keyring), SECRET).await,
         Err(commerce::Error::Forbidden(_))
     ));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_shopper_back_before_paying_can_still_pay_and_a_failed_card_can_be_tried_again(owner: PgPool) {
+    let keyring = Keyring::parse(KEYS).unwrap();
+    let (base_url, fake) = stand_in().await;
+    let paystack = Paystack { base_url };
+    let (shop, guest, placed) = paystack_order(&owner, &keyring).await;
+    let to = paystack::begin(&shop.db, &guest, Some(&keyring), &paystack, placed.view_key, "http://shop.test/r")
+        .await
+        .unwrap();
+    let first = to.rsplit('/').next().unwrap().to_owned();
+    fake.lock().unwrap().state = Some("abandoned");
+    let outcome =
+        paystack::verify_return(&shop.db, &guest, Some(&keyring), &paystack, placed.view_key, &first).await.unwrap();
+    assert_eq!(outcome, Outcome::Waiting);
+    fake.lock().unwrap().state = Some("failed");
+    let outcome =
+        paystack::verify_return(&shop.db, &guest, Some(&keyring), &paystack, placed.view_key, &first).await.unwrap();
+    assert_eq!(outcome, Outcome::Failed);
+    // Trying again starts a new attempt with a new reference, and that one pays.
+    let again = paystack::begin(&shop.db, &guest, Some(&keyring), &paystack, placed.view_key, "http://shop.test/r")
+        .await
+        .unwrap();
+    let second = again.rsplit('/').next().unwrap().to_owned();
+    assert_ne!(first, second);
+    fake.lock().unwrap().state = None;
+    let outcome =
+        paystack::verify_return(&shop.db, &guest, Some(&keyring), &paystack, placed.view_key, &second).await.unwrap();
+    assert_eq!(outcome, Outcome::Paid);
+    let order = work::get(&shop.db, &shop.owner, placed.order).await.unwrap();
+    let states: Vec<PaymentStatus> = order.payments.iter().map(|p| p.status).collect();
+    assert_eq!(states, [PaymentStatus::Failed, PaymentStatus::Succeeded]);
+    support::builders::stock_adds_up(&owner).await;
 }

@@ -140,6 +140,9 @@ pub enum Permission {
     ViewOrders,
     /// Work orders: confirm payments, prepare, send, complete and cancel them.
     ManageOrders,
+    /// Change where the business's money goes: the bank account for transfers and the payment
+    /// gateway's key. The owner's alone.
+    ManagePaymentAccounts,
     /// Hold stock for a cart and buy it on a storefront: what visitors and shoppers may do, and
     /// no role of staff (so [`Permission::ALL`], the roles' grid, leaves it out).
     Buy,
@@ -147,7 +150,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in the order the roles page lists them.
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 18] = [
         Self::ViewDashboard,
         Self::ViewSettings,
         Self::ManageSettings,
@@ -165,6 +168,7 @@ impl Permission {
         Self::ManageInventory,
         Self::ViewOrders,
         Self::ManageOrders,
+        Self::ManagePaymentAccounts,
     ];
 
     /// What it lets a person do, for the roles page and refusals.
@@ -187,6 +191,7 @@ impl Permission {
             Self::ManageInventory => "receive, adjust, transfer and count stock",
             Self::ViewOrders => "see orders and customers",
             Self::ManageOrders => "work orders and confirm payments",
+            Self::ManagePaymentAccounts => "change where the business's money is paid",
             Self::Buy => "buy in the storefront",
         }
     }
@@ -212,6 +217,7 @@ impl Permission {
             | Self::ViewOutbox
             | Self::SellAtPos
             | Self::UseVendorPortal
+            | Self::ManagePaymentAccounts
             | Self::Buy => {
                 return None;
             }
@@ -426,6 +432,17 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// Refuses work that spans every location (an order, a customer) to someone bound to some
+    /// of them.
+    pub fn whole_business(&self, what: &str) -> Result<(), Error> {
+        match self.shops {
+            Shops::All => Ok(()),
+            Shops::Only(_) => {
+                Err(Error::Forbidden(format!("{what}: that spans every shop, and you are bound to some")))
+            }
+        }
+    }
+
     /// The whole of one business: what its owner, an API client or a storefront visitor reaches.
     pub fn business(tenant: TenantId) -> Self {
         Self { tenant, vendor: None, shops: Shops::All }

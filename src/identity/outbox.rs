@@ -29,7 +29,8 @@ pub struct Message {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
-/// Queues an email inside the transaction that causes it.
+/// Records, inside the transaction that causes it, an email sent to its recipient another way
+/// (an invitation's link goes to them alone): kept for the business to read, never sent again.
 #[cfg(feature = "server")]
 pub async fn queue(
     tx: &mut sqlx::PgConnection,
@@ -38,13 +39,39 @@ pub async fn queue(
     subject: &str,
     body: &str,
 ) -> Result<(), Error> {
+    write(tx, tenant, recipient, subject, body, false).await
+}
+
+/// Queues, inside the transaction that causes it, an email the worker delivers to its
+/// recipient through the mail relay (an order's news), once.
+#[cfg(feature = "server")]
+pub async fn send_later(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    recipient: &str,
+    subject: &str,
+    body: &str,
+) -> Result<(), Error> {
+    write(tx, tenant, recipient, subject, body, true).await
+}
+
+#[cfg(feature = "server")]
+async fn write(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    recipient: &str,
+    subject: &str,
+    body: &str,
+    deliver: bool,
+) -> Result<(), Error> {
     sqlx::query!(
-        "INSERT INTO notifications (tenant_id, id, recipient, subject, body) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO notifications (tenant_id, id, recipient, subject, body, deliver) VALUES ($1, $2, $3, $4, $5, $6)",
         tenant.0,
         Uuid::now_v7(),
         recipient,
         subject,
-        body
+        body,
+        deliver
     )
     .execute(tx)
     .await?;

@@ -1,7 +1,9 @@
 //! A shopper's cart: the variants they mean to buy and how many. A visitor's cart is their
 //! visit's (the browser's cart cookie); a signed-in shopper's is their account's, and a
 //! visitor's cart joins it when they sign in. Quantities are checked against what can be had
-//! when they are added and every time the cart is shown; stock is held only at checkout.
+//! when they are added and every time the cart is shown; stock is held only at checkout. A
+//! line is held at one location, so what a line can have is what the best-stocked location
+//! has free, not the sum of all of them.
 
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -123,7 +125,7 @@ pub async fn lines(tx: &mut sqlx::PgConnection, tenant: TenantId, cart: Uuid) ->
     let rows = sqlx::query!(
         r#"SELECT l.variant_id, v.product_id, p.name, v.option_values, v.sku, v.price, l.quantity,
                   p.status = 'active' AS "on_sale!",
-                  coalesce((SELECT sum(s.on_hand - s.reserved) FROM stock_levels s
+                  coalesce((SELECT max(s.on_hand - s.reserved) FROM stock_levels s
                              WHERE s.tenant_id = l.tenant_id AND s.variant_id = l.variant_id), 0)::bigint AS "available!",
                   (SELECT i.file_key FROM product_images i WHERE i.tenant_id = p.tenant_id AND i.product_id = p.id
                     ORDER BY i.position, i.id LIMIT 1) AS file_key
@@ -205,7 +207,7 @@ async fn put(
     check_quantity(quantity, 1)?;
     let item = sqlx::query!(
         r#"SELECT p.name, v.option_values, p.status = 'active' AS "on_sale!",
-                  coalesce((SELECT sum(s.on_hand - s.reserved) FROM stock_levels s
+                  coalesce((SELECT max(s.on_hand - s.reserved) FROM stock_levels s
                              WHERE s.tenant_id = v.tenant_id AND s.variant_id = v.id), 0)::bigint AS "available!"
              FROM variants v JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
             WHERE v.tenant_id = $1 AND v.id = $2"#,

@@ -48,6 +48,15 @@ pub async fn place(
     idempotency::run(db, tenant, once, async |tx| place_in(tx, tenant, actor, &form, Source::Cart).await).await
 }
 
+/// Holds back a client that places orders faster than any shopper does: at most 20 orders in
+/// ten minutes from one address at one store (an office or a campus behind one address still
+/// has room), so that nobody can hold a store's stock, or send its letters, by the script.
+pub async fn limit(db: &sqlx::PgPool, actor: &Actor, address: &str) -> Result<(), Error> {
+    let tenant = actor.require(Permission::Buy)?.tenant;
+    let limit = crate::throttle::Limit { limit: 20, window_seconds: 600 };
+    crate::throttle::hit(db, &[(format!("checkout:{}:{address}", tenant.0), limit)]).await
+}
+
 /// The most lines an order made by the business may carry.
 pub const MOST_LINES: usize = 100;
 
@@ -62,7 +71,9 @@ pub async fn place_for_customer(
     lines: &[(VariantId, i32)],
     once: Option<&Once>,
 ) -> Result<Placed, Error> {
-    let tenant = actor.require(Permission::ManageOrders)?.tenant;
+    let scope = actor.require(Permission::ManageOrders)?;
+    scope.whole_business("place orders for customers")?;
+    let tenant = scope.tenant;
     let mut problems: Vec<(String, String)> = Vec::new();
     let form = check(input).map_err(|e| problems.extend(owned(&e))).ok();
     if let Err(e) = check_lines(lines) {
@@ -258,7 +269,7 @@ async fn place_in(
         pickup: pickup.as_ref(),
         zone: zone.as_ref(),
     };
-    let (order, view_key) = insert_order(tx, tenant, &placing, subtotal, &totals).await?;
+    let (order, view_key) = insert_order(tx, tenant, &placing, &totals).await?;
     let sold_now = form.method == PaymentMethod::PayOnDelivery;
     insert_lines(tx, tenant, actor, order, &wanted, &totals, &reservations, sold_now.then_some(shown.as_str())).await?;
     let payment = super::payment::start(tx, tenant, order, &settings, number, form.method, totals.total).await?;
@@ -298,7 +309,6 @@ async fn insert_order(
     tx: &mut sqlx::PgConnection,
     tenant: TenantId,
     p: &Placing<'_>,
-    subtotal: Decimal,
     totals: &super::Totals,
 ) -> Result<(Uuid, Uuid), Error> {
     let order = Uuid::now_v7();
@@ -328,10 +338,12 @@ async fn insert_order(
         p.settings.currency.code(),
         p.settings.vat.rate,
         p.settings.vat.prices_include_tax,
-        subtotal,
+        totals.subtotal,
         totals.discount,
         totals.vat,
-        totals.delivery.total,
+        // Delivery as the business charges it: with VAT when its prices include VAT, before
+        // VAT (which is in `vat`) when they do not, so that the figures add up to the total.
+        totals.delivery.gross,
         totals.total,
         p.form.note,
         p.pay_by,
@@ -397,7 +409,7 @@ async fn record_placed(
              Follow it on our store's \"Track an order\" page with its number and your phone number.",
             form.name, total,
         );
-        crate::identity::outbox::queue(tx, tenant, email, &format!("Your order {shown}"), &body).await?;
+        crate::identity::outbox::send_later(tx, tenant, email, &format!("Your order {shown}"), &body).await?;
     }
     Ok(())
 }

@@ -24,8 +24,11 @@ pub struct Buyer<'a> {
 }
 
 /// The step that finds (or makes) the customer an order is for, in the caller's transaction:
-/// the signed-in shopper's customer, else the one with this number. A consent given now is
-/// kept with when and how it was given; one not given now takes nothing back.
+/// the signed-in shopper's own customer, else the one with this number. A number typed at a
+/// checkout proves nothing, so a guest's order joins the customer with that number but changes
+/// nothing on it, and a shopper's account never takes over a guest's record by it (that waits
+/// for a number or email the shopper has shown is theirs). A consent given now is kept, with
+/// when and how, on a record that is the buyer's own; one not given takes nothing back.
 pub async fn for_order(
     tx: &mut sqlx::PgConnection,
     tenant: TenantId,
@@ -36,82 +39,82 @@ pub async fn for_order(
         Actor::Shopper { shopper, .. } => Some(*shopper),
         _ => None,
     };
-    let mut found = match shopper {
-        Some(shopper) => {
+    let (id, own) = if let Some(shopper) = shopper {
+        let found =
             sqlx::query_scalar!("SELECT id FROM customers WHERE tenant_id = $1 AND shopper_id = $2", tenant.0, shopper)
                 .fetch_optional(&mut *tx)
-                .await?
+                .await?;
+        match found {
+            Some(id) => (id, true),
+            None => (make(tx, tenant, buyer, Some(shopper)).await?, true),
         }
-        None => None,
-    };
-    if found.is_none() {
-        // A guest with this number before; a shopper's account takes it over if it has none.
-        found = sqlx::query_scalar!(
-            "UPDATE customers SET shopper_id = coalesce(shopper_id, $3)
-              WHERE tenant_id = $1 AND phone = $2 AND erased_at IS NULL
-                AND ($3::uuid IS NULL OR shopper_id IS NULL OR shopper_id = $3)
-             RETURNING id",
+    } else {
+        // One statement, so two first orders with one number at once make one customer.
+        let made = sqlx::query!(
+            r#"INSERT INTO customers (tenant_id, id, name, phone, email) VALUES ($1, $2, $3, $4, $5)
+               ON CONFLICT (tenant_id, phone) DO UPDATE SET phone = excluded.phone
+               RETURNING id, (xmax = 0) AS "made!""#,
             tenant.0,
+            Uuid::now_v7(),
+            buyer.name,
             buyer.phone,
-            shopper
+            buyer.email
         )
-        .fetch_optional(&mut *tx)
+        .fetch_one(&mut *tx)
+        .await?;
+        (made.id, made.made)
+    };
+    if own {
+        sqlx::query!(
+            "UPDATE customers SET email = coalesce(email, $3),
+                    marketing_consent = marketing_consent OR $4,
+                    consent_at = CASE WHEN $4 AND NOT marketing_consent THEN now() ELSE consent_at END,
+                    consent_source = CASE WHEN $4 AND NOT marketing_consent THEN 'checkout' ELSE consent_source END
+              WHERE tenant_id = $1 AND id = $2",
+            tenant.0,
+            id,
+            buyer.email,
+            buyer.consent
+        )
+        .execute(&mut *tx)
         .await?;
     }
-    let id = if let Some(id) = found {
-        id
-    } else {
-        {
-            // One statement, so two first orders with one number at once make one customer.
-            let made = sqlx::query_scalar!(
-                "INSERT INTO customers (tenant_id, id, name, phone, email, shopper_id) VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (tenant_id, phone) DO UPDATE SET phone = excluded.phone
-                  WHERE customers.shopper_id IS NULL OR customers.shopper_id = excluded.shopper_id
-                    OR excluded.shopper_id IS NULL
-                 RETURNING id",
-                tenant.0,
-                Uuid::now_v7(),
-                buyer.name,
-                buyer.phone,
-                buyer.email,
-                shopper
-            )
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(id) = made {
-                id
-            } else {
-                // The number is another account's customer's: this shopper's keeps none.
-                {
-                    let id = Uuid::now_v7();
-                    sqlx::query!(
-                        "INSERT INTO customers (tenant_id, id, name, email, shopper_id) VALUES ($1, $2, $3, $4, $5)",
-                        tenant.0,
-                        id,
-                        buyer.name,
-                        buyer.email,
-                        shopper
-                    )
-                    .execute(&mut *tx)
-                    .await?;
-                    id
-                }
-            }
-        }
-    };
-    sqlx::query!(
-        "UPDATE customers SET email = coalesce(email, $3),
-                marketing_consent = marketing_consent OR $4,
-                consent_at = CASE WHEN $4 AND NOT marketing_consent THEN now() ELSE consent_at END,
-                consent_source = CASE WHEN $4 AND NOT marketing_consent THEN 'checkout' ELSE consent_source END
-          WHERE tenant_id = $1 AND id = $2",
+    Ok(id)
+}
+
+/// A signed-in shopper's first customer record: with the number they typed, unless another
+/// record has it (then without).
+async fn make(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    buyer: &Buyer<'_>,
+    shopper: Option<Uuid>,
+) -> Result<Uuid, Error> {
+    let id = Uuid::now_v7();
+    let with_number = sqlx::query!(
+        "INSERT INTO customers (tenant_id, id, name, phone, email, shopper_id) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (tenant_id, phone) DO NOTHING",
         tenant.0,
         id,
+        buyer.name,
+        buyer.phone,
         buyer.email,
-        buyer.consent
+        shopper
     )
     .execute(&mut *tx)
     .await?;
+    if with_number.rows_affected() == 0 {
+        sqlx::query!(
+            "INSERT INTO customers (tenant_id, id, name, email, shopper_id) VALUES ($1, $2, $3, $4, $5)",
+            tenant.0,
+            id,
+            buyer.name,
+            buyer.email,
+            shopper
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     Ok(id)
 }
 
@@ -124,7 +127,9 @@ pub async fn list(
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Page<Customer>, Error> {
-    let tenant = actor.require(Permission::ViewOrders)?.tenant;
+    let scope = actor.require(Permission::ViewOrders)?;
+    scope.whole_business("see customers")?;
+    let tenant = scope.tenant;
     let search = search.map(str::trim).filter(|s| !s.is_empty());
     if let Some(search) = search {
         Error::refuse_nul("search", search)?;
@@ -157,7 +162,9 @@ pub async fn list(
 
 /// One customer of the business.
 pub async fn get(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<Customer, Error> {
-    let tenant = actor.require(Permission::ViewOrders)?.tenant;
+    let scope = actor.require(Permission::ViewOrders)?;
+    scope.whole_business("see customers")?;
+    let tenant = scope.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     let found = read(&mut tx, tenant, &[id]).await?.pop().ok_or_else(|| Error::not_found("customer"))?;
     tx.commit().await?;
@@ -167,7 +174,9 @@ pub async fn get(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<Customer,
 /// Everything the business keeps about a customer, for them to take away (Nigeria's Data
 /// Protection Act gives them that right): their details and their orders, whole.
 pub async fn export(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<serde_json::Value, Error> {
-    let tenant = actor.require(Permission::ManageOrders)?.tenant;
+    let scope = actor.require(Permission::ManageOrders)?;
+    scope.whole_business("work with customers' data")?;
+    let tenant = scope.tenant;
     let customer = get(db, actor, id).await?;
     let mut tx = tenant_tx(db, tenant).await?;
     let orders = sqlx::query_scalar!(
@@ -201,8 +210,27 @@ pub async fn export(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<serde_
 /// contact details on their orders are removed, and their account (if any) unlinked. The
 /// orders themselves stay, with their lines and money, for the books.
 pub async fn erase(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
-    let tenant = actor.require(Permission::ManageOrders)?.tenant;
+    let scope = actor.require(Permission::ManageOrders)?;
+    scope.whole_business("work with customers' data")?;
+    let tenant = scope.tenant;
     crate::db::in_tenant_tx(db, tenant, async |tx| {
+        let before = sqlx::query!(
+            "SELECT email, shopper_id FROM customers WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+            tenant.0,
+            id
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::not_found("customer"))?;
+        let mut emails: Vec<String> = sqlx::query_scalar!(
+            r#"SELECT DISTINCT lower(contact_email) AS "email!" FROM orders
+                WHERE tenant_id = $1 AND customer_id = $2 AND contact_email IS NOT NULL"#,
+            tenant.0,
+            id
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        emails.extend(before.email.as_deref().map(str::to_lowercase));
         let erased = sqlx::query_scalar!(
             "UPDATE customers SET name = '', phone = NULL, email = NULL, shopper_id = NULL, marketing_consent = false,
                     consent_at = NULL, consent_source = '', erased_at = coalesce(erased_at, now())
@@ -226,6 +254,38 @@ pub async fn erase(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Err
         )
         .execute(&mut *tx)
         .await?;
+        // What gateways answered (an email, a card's last digits) and the messages sent to them.
+        sqlx::query!(
+            "UPDATE payments SET answer = NULL WHERE tenant_id = $1
+                AND order_id IN (SELECT id FROM orders WHERE tenant_id = $1 AND customer_id = $2)",
+            tenant.0,
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "UPDATE notifications SET recipient = 'erased', body = '', sent_at = coalesce(sent_at, now())
+              WHERE tenant_id = $1 AND lower(recipient) = ANY($2)",
+            tenant.0,
+            &emails
+        )
+        .execute(&mut *tx)
+        .await?;
+        // Their account at the store, if they had one, can no longer be signed in to or name them.
+        if let Some(shopper) = before.shopper_id {
+            sqlx::query!(
+                "UPDATE shoppers SET name = 'Erased', phone = '', email = 'erased-' || id::text || '@erased.invalid',
+                        password_hash = 'erased'
+                  WHERE tenant_id = $1 AND id = $2",
+                tenant.0,
+                shopper
+            )
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query!("DELETE FROM carts WHERE tenant_id = $1 AND shopper_id = $2", tenant.0, shopper)
+                .execute(&mut *tx)
+                .await?;
+        }
         crate::audit::record(
             tx,
             tenant,
@@ -285,7 +345,7 @@ async fn read(tx: &mut sqlx::PgConnection, tenant: TenantId, ids: &[Uuid]) -> Re
 /// Every customer of the business as a CSV file (name, phone, email, account, consent and when,
 /// orders, lifetime value, last order, since), newest first.
 pub async fn export_csv(db: &sqlx::PgPool, actor: &Actor) -> Result<String, Error> {
-    actor.require(Permission::ViewOrders)?;
+    actor.require(Permission::ViewOrders)?.whole_business("see customers")?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let columns = [
         "name",

@@ -117,7 +117,7 @@ pub struct CartLine {
     pub unit_price: Money,
     /// How many the shopper wants.
     pub quantity: i32,
-    /// How many can be bought now, across the business's locations.
+    /// How many can be had in one line now: what the best-stocked location has free.
     pub available: i64,
     /// The product's first picture, small.
     pub thumbnail_url: Option<String>,

@@ -43,6 +43,8 @@ pub enum Outcome {
     Flagged,
     /// The attempt was already settled; nothing changed.
     AlreadySettled,
+    /// The provider has no answer yet (the payment is under way or was left); nothing changed.
+    Waiting,
 }
 
 /// The step that starts a payment attempt for an order, in the caller's transaction. Its
@@ -95,7 +97,9 @@ fn gateway(method: PaymentMethod) -> &'static str {
 /// The merchant confirms that an order's bank transfer arrived: the order is paid and its
 /// held stock is taken.
 pub async fn confirm_transfer(db: &sqlx::PgPool, actor: &Actor, order: Uuid, once: Option<&Once>) -> Result<(), Error> {
-    let tenant = actor.require(Permission::ManageOrders)?.tenant;
+    let scope = actor.require(Permission::ManageOrders)?;
+    scope.whole_business("confirm payments")?;
+    let tenant = scope.tenant;
     idempotency::run(db, tenant, once, async |tx| confirm_transfer_in(tx, tenant, actor, order).await).await
 }
 
@@ -107,7 +111,9 @@ pub async fn confirm_transfers(
     orders: &[Uuid],
     once: Option<&Once>,
 ) -> Result<usize, Error> {
-    let tenant = actor.require(Permission::ManageOrders)?.tenant;
+    let scope = actor.require(Permission::ManageOrders)?;
+    scope.whole_business("confirm payments")?;
+    let tenant = scope.tenant;
     if orders.is_empty() || orders.len() > 200 {
         return Err(Error::invalid("orders", "choose from 1 to 200 orders"));
     }
@@ -152,7 +158,7 @@ async fn confirm_transfer_in(
         answer: serde_json::json!({ "confirmed_by": actor.label() }),
     };
     match settle_in(tx, tenant, actor, &Who::of(actor), row.id, &report).await? {
-        Outcome::Paid | Outcome::AlreadySettled => Ok(()),
+        Outcome::Paid | Outcome::AlreadySettled | Outcome::Waiting => Ok(()),
         Outcome::Failed | Outcome::Flagged => Err(Error::conflict(
             Clash::WrongState,
             "This order was called off before its transfer was confirmed; refund the shopper instead.",
@@ -172,11 +178,21 @@ pub async fn settle_in(
     payment: Uuid,
     report: &Report,
 ) -> Result<Outcome, Error> {
+    // The order is locked before its payment, as calling an order off does, so the two never
+    // wait on each other.
+    let order_id =
+        sqlx::query_scalar!("SELECT order_id FROM payments WHERE tenant_id = $1 AND id = $2", tenant.0, payment)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| Error::not_found("payment"))?;
+    sqlx::query!("SELECT id FROM orders WHERE tenant_id = $1 AND id = $2 FOR UPDATE", tenant.0, order_id)
+        .fetch_one(&mut *tx)
+        .await?;
     let attempt = sqlx::query!(
         "SELECT p.order_id, p.amount, p.currency, p.status, o.status AS order_status, o.prefix, o.number, o.paid
            FROM payments p JOIN orders o ON o.tenant_id = p.tenant_id AND o.id = p.order_id
           WHERE p.tenant_id = $1 AND p.id = $2
-            FOR UPDATE",
+            FOR UPDATE OF p",
         tenant.0,
         payment
     )
@@ -211,7 +227,17 @@ pub async fn settle_in(
     } else {
         None
     };
-    if let Some(reason) = mismatch {
+    let lapsed = || {
+        format!(
+            "Money arrived for order {shown}, but its stock was given back: check the stock, then fulfil or refund."
+        )
+    };
+    let reason = match mismatch {
+        Some(reason) => Some(reason),
+        None if !holds_still_there(tx, tenant, order).await? => Some(lapsed()),
+        None => None,
+    };
+    if let Some(reason) = reason {
         mark(tx, tenant, payment, PaymentStatus::Flagged, report, &reason).await?;
         sqlx::query!(
             "UPDATE orders SET payment_flagged = true, updated_at = now() WHERE tenant_id = $1 AND id = $2",
@@ -252,6 +278,20 @@ pub async fn settle_in(
     Ok(Outcome::Paid)
 }
 
+/// Whether every hold of the order is still held (none lapsed or was given back).
+async fn holds_still_there(tx: &mut sqlx::PgConnection, tenant: TenantId, order: Uuid) -> Result<bool, Error> {
+    let lost = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM order_lines l JOIN stock_reservations r
+              ON r.tenant_id = l.tenant_id AND r.id = l.reservation_id
+            WHERE l.tenant_id = $1 AND l.order_id = $2 AND r.status <> 'held'"#,
+        tenant.0,
+        order
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(lost == 0)
+}
+
 /// Sells the order's held units: its stock leaves the shelves as a sale.
 async fn take_held_stock(
     tx: &mut sqlx::PgConnection,
@@ -262,7 +302,7 @@ async fn take_held_stock(
 ) -> Result<(), Error> {
     let held = sqlx::query_scalar!(
         r#"SELECT reservation_id AS "id!" FROM order_lines
-            WHERE tenant_id = $1 AND order_id = $2 AND reservation_id IS NOT NULL ORDER BY position"#,
+            WHERE tenant_id = $1 AND order_id = $2 AND reservation_id IS NOT NULL ORDER BY variant_id"#,
         tenant.0,
         order
     )
@@ -424,7 +464,9 @@ pub async fn list(
     after: Option<(chrono::DateTime<chrono::Utc>, Uuid)>,
     limit: i64,
 ) -> Result<crate::base::page::Page<Payment>, Error> {
-    let tenant = actor.require(Permission::ViewOrders)?.tenant;
+    let scope = actor.require(Permission::ViewOrders)?;
+    scope.whole_business("see payments")?;
+    let tenant = scope.tenant;
     let (after_at, after_id) = after.unzip();
     let limit = limit.clamp(1, 200);
     let mut tx = tenant_tx(db, tenant).await?;

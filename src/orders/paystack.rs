@@ -43,7 +43,7 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(20);
 /// Keeps (or, with an empty key, forgets) the business's Paystack secret key, sealed with
 /// `keyring`. Paystack is offered at checkout while a key is kept.
 pub async fn set_secret(db: &sqlx::PgPool, actor: &Actor, keyring: Option<&Keyring>, key: &str) -> Result<(), Error> {
-    let tenant = actor.require(Permission::ManageSettings)?.tenant;
+    let tenant = actor.require(Permission::ManagePaymentAccounts)?.tenant;
     let key = key.trim();
     let sealed = if key.is_empty() {
         None
@@ -102,17 +102,50 @@ pub async fn begin(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| Error::not_found("payment"))?;
-    tx.commit().await?;
-    if attempt.status != "pending" || attempt.order_status != "awaiting_payment" {
+    if attempt.order_status != "awaiting_payment" || !matches!(attempt.status.as_str(), "pending" | "failed") {
         return Err(Error::conflict(Clash::WrongState, "This order is not waiting for a payment."));
     }
+    // After a failed attempt the shopper tries again with a new one (Paystack never reuses a
+    // reference).
+    let (payment, reference) = if attempt.status == "failed" {
+        let order = sqlx::query!(
+            r#"SELECT id, number, (pay_by IS NULL OR pay_by > now()) AS "open!" FROM orders
+                WHERE tenant_id = $1 AND view_key = $2 FOR UPDATE"#,
+            tenant.0,
+            view_key
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if !order.open {
+            return Err(Error::conflict(Clash::WrongState, "This order can no longer be paid; it was called off."));
+        }
+        let settings = super::selling::settings(&mut tx, tenant).await?;
+        let id = payment::start(
+            &mut tx,
+            tenant,
+            order.id,
+            &settings,
+            order.number,
+            super::PaymentMethod::Paystack,
+            attempt.amount,
+        )
+        .await?;
+        let reference =
+            sqlx::query_scalar!("SELECT reference FROM payments WHERE tenant_id = $1 AND id = $2", tenant.0, id)
+                .fetch_one(&mut *tx)
+                .await?;
+        (id, reference)
+    } else {
+        (attempt.id, attempt.reference)
+    };
+    tx.commit().await?;
     let secret = secret_of(keyring, attempt.paystack_secret.as_deref())?;
     let kobo = minor_units(attempt.amount)?;
     let body = serde_json::json!({
         "email": attempt.contact_email.unwrap_or_default(),
         "amount": kobo.to_string(),
         "currency": attempt.currency,
-        "reference": attempt.reference,
+        "reference": reference,
         "callback_url": return_to,
     });
     let answer = call(paystack, &secret, "POST", "/transaction/initialize", Some(body)).await?;
@@ -125,7 +158,7 @@ pub async fn begin(
         sqlx::query!(
             "UPDATE payments SET answer = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'pending'",
             tenant.0,
-            attempt.id,
+            payment,
             answer
         )
         .execute(&mut *tx)
@@ -137,25 +170,29 @@ pub async fn begin(
 }
 
 /// Asks Paystack how the transaction with this reference ended, when it sends the shopper
-/// back, and settles the attempt by its answer: the outcome, and the key to the order's page.
+/// back to the page of the order with this key (the return address carries it: a reference
+/// alone, which could be guessed, opens nothing), and settles the attempt by a finished
+/// answer; a transaction still under way changes nothing.
 pub async fn verify_return(
     db: &sqlx::PgPool,
     actor: &Actor,
     keyring: Option<&Keyring>,
     paystack: &Paystack,
+    view_key: Uuid,
     reference: &str,
-) -> Result<(Outcome, Uuid), Error> {
+) -> Result<Outcome, Error> {
     let tenant = actor.require(Permission::Buy)?.tenant;
     Error::refuse_nul("reference", reference)?;
     let mut tx = tenant_tx(db, tenant).await?;
     let attempt = sqlx::query!(
-        "SELECT p.id, o.view_key, t.paystack_secret
+        "SELECT p.id, t.paystack_secret
            FROM payments p
            JOIN orders o ON o.tenant_id = p.tenant_id AND o.id = p.order_id
            JOIN tenants t ON t.id = p.tenant_id
-          WHERE p.tenant_id = $1 AND p.reference = $2 AND p.method = 'paystack'",
+          WHERE p.tenant_id = $1 AND p.reference = $2 AND p.method = 'paystack' AND o.view_key = $3",
         tenant.0,
-        reference
+        reference,
+        view_key
     )
     .fetch_optional(&mut *tx)
     .await?
@@ -165,12 +202,11 @@ pub async fn verify_return(
     // The reference is one of ours (it was found above): letters, digits and hyphens.
     let path = format!("/transaction/verify/{reference}");
     let answer = call(paystack, &secret, "GET", &path, None).await?;
-    let report = report_of(&answer)?;
-    let outcome = in_tenant_tx(db, tenant, async |tx| {
+    let Some(report) = report_of(&answer)? else { return Ok(Outcome::Waiting) };
+    in_tenant_tx(db, tenant, async |tx| {
         payment::settle_in(tx, tenant, &gateway_actor(tenant), &Who::gateway("Paystack"), attempt.id, &report).await
     })
-    .await?;
-    Ok((outcome, attempt.view_key))
+    .await
 }
 
 /// Paystack's webhook: `body` as it came and its `x-paystack-signature`. A signature that is
@@ -264,15 +300,21 @@ fn minor_units(amount: Decimal) -> Result<i64, Error> {
     i64::try_from(kobo).map_err(|_| Error::Internal)
 }
 
-/// What Paystack says a verified transaction was.
-fn report_of(answer: &serde_json::Value) -> Result<Report, Error> {
+/// What Paystack says a verified transaction was: none while it is not finished (abandoned,
+/// still under way), so that a shopper who comes back before paying can still pay.
+fn report_of(answer: &serde_json::Value) -> Result<Option<Report>, Error> {
     let verified: Verified = serde_json::from_value(answer.clone()).map_err(|_| unreadable())?;
-    Ok(Report {
-        success: verified.status && verified.data.status == "success",
+    let success = match (verified.status, verified.data.status.as_str()) {
+        (true, "success") => true,
+        (true, "failed" | "reversed") => false,
+        _ => return Ok(None),
+    };
+    Ok(Some(Report {
+        success,
         amount: Decimal::from(verified.data.amount) / Decimal::ONE_HUNDRED,
         currency: verified.data.currency,
         answer: answer.clone(),
-    })
+    }))
 }
 
 /// One call to Paystack's API with the secret key, off the async threads (the client blocks).

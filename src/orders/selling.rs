@@ -172,6 +172,15 @@ pub async fn save(
     let hours = hours.unwrap_or(48);
     crate::idempotency::run(db, tenant, once, async |tx| {
         let before = read(tx, tenant).await?;
+        // Only the owner says where money goes; others leave the account as it is (sending
+        // none of its fields), and are refused if they send other ones.
+        let (bank, number, name) = if actor.can(Permission::ManagePaymentAccounts) {
+            (bank, number, name)
+        } else if given == 0 || (before.bank.bank == bank && before.bank.number == number && before.bank.name == name) {
+            (before.bank.bank.as_str(), before.bank.number.as_str(), before.bank.name.as_str())
+        } else {
+            return Err(Error::Forbidden(Permission::ManagePaymentAccounts.label().to_owned()));
+        };
         sqlx::query!(
             "UPDATE tenants SET order_prefix = $2, pay_on_delivery = $3, pickup_in_shop = $4, test_gateway = $5,
                     bank_name = $6, bank_account_number = $7, bank_account_name = $8, transfer_hours = $9

@@ -96,7 +96,7 @@ pub(super) async fn tell_shopper(
              your phone number.",
             row.contact_name
         );
-        crate::identity::outbox::queue(tx, tenant, &email, &format!("Your order {shown} {what}"), &body).await?;
+        crate::identity::outbox::send_later(tx, tenant, &email, &format!("Your order {shown} {what}"), &body).await?;
     }
     Ok(())
 }
@@ -136,7 +136,9 @@ pub async fn list(
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Page<OrderSummary>, Error> {
-    let tenant = actor.require(Permission::ViewOrders)?.tenant;
+    let scope = actor.require(Permission::ViewOrders)?;
+    scope.whole_business("see orders")?;
+    let tenant = scope.tenant;
     let search = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if let Some(search) = search {
         Error::refuse_nul("search", search)?;
@@ -194,7 +196,9 @@ pub async fn list(
 
 /// An order of the business, whole.
 pub async fn get(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<Order, Error> {
-    let tenant = actor.require(Permission::ViewOrders)?.tenant;
+    let scope = actor.require(Permission::ViewOrders)?;
+    scope.whole_business("see orders")?;
+    let tenant = scope.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     let order = load_in(&mut tx, tenant, Key::Id(id)).await?;
     tx.commit().await?;
@@ -205,8 +209,18 @@ pub async fn get(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<Order, Er
 pub async fn for_shopper(db: &sqlx::PgPool, actor: &Actor, view_key: Uuid) -> Result<Order, Error> {
     let tenant = actor.require(Permission::Buy)?.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
-    let order = load_in(&mut tx, tenant, Key::View(view_key)).await?;
+    let mut order = load_in(&mut tx, tenant, Key::View(view_key)).await?;
     tx.commit().await?;
+    // The shopper sees where their order is and when it moved, not the business's notes, who
+    // did what, or why a payment is being checked.
+    order.events.retain(|e| e.to.is_some());
+    for event in &mut order.events {
+        event.who.clear();
+        event.note.clear();
+    }
+    for payment in &mut order.payments {
+        payment.flag_reason.clear();
+    }
     Ok(order)
 }
 
@@ -326,7 +340,9 @@ pub async fn move_to(
     note: &str,
     once: Option<&Once>,
 ) -> Result<Order, Error> {
-    let tenant = actor.require(Permission::ManageOrders)?.tenant;
+    let scope = actor.require(Permission::ManageOrders)?;
+    scope.whole_business("work orders")?;
+    let tenant = scope.tenant;
     let note = check_note(note)?;
     idempotency::run(db, tenant, once, async |tx| {
         if to == OrderStatus::Cancelled {
@@ -347,7 +363,9 @@ pub async fn add_note(
     note: &str,
     once: Option<&Once>,
 ) -> Result<Order, Error> {
-    let tenant = actor.require(Permission::ManageOrders)?.tenant;
+    let scope = actor.require(Permission::ManageOrders)?;
+    scope.whole_business("work orders")?;
+    let tenant = scope.tenant;
     let note = check_note(note)?;
     if note.is_empty() {
         return Err(Error::invalid("note", "required"));
@@ -363,8 +381,9 @@ pub async fn add_note(
 /// A timeline note, trimmed: at most 500 characters.
 fn check_note(note: &str) -> Result<&str, Error> {
     let note = note.trim();
-    if note.chars().count() > 500 {
-        return Err(Error::invalid("note", "at most 500 characters"));
+    // Room is left for what the suite adds to it ("Paid on delivery.", a refund to make).
+    if note.chars().count() > 400 {
+        return Err(Error::invalid("note", "at most 400 characters"));
     }
     Error::refuse_nul("note", note)?;
     Ok(note)

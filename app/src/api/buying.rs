@@ -136,7 +136,7 @@ pub(super) async fn paystack_checkout(
     key: uuid::Uuid,
 ) -> Result<String, AppError> {
     let payments = payments()?;
-    let return_to = format!("{}/store/{slug}/paystack", crate::session::site().public_url);
+    let return_to = format!("{}/store/{slug}/paystack?key={key}", crate::session::site().public_url);
     let keyring = payments.keyring.as_ref();
     Ok(commerce::orders::paystack::begin(db.primary(), buyer, keyring, &payments.paystack, key, &return_to).await?)
 }
@@ -144,14 +144,16 @@ pub(super) async fn paystack_checkout(
 /// Asks Paystack how a payment went, when it sends the shopper back, and answers the order as
 /// it now stands.
 #[server(prefix = "/rpc", endpoint = "verify_paystack")]
-pub async fn verify_paystack(slug: String, reference: String) -> Result<ShopOrder, AppError> {
+pub async fn verify_paystack(slug: String, key: String, reference: String) -> Result<ShopOrder, AppError> {
     let (db, buyer) = buyer(&slug, false).await?;
     let payments = payments()?;
-    let (_, key) = commerce::orders::paystack::verify_return(
+    let key = uuid::Uuid::parse_str(&key).map_err(|_| commerce::Error::not_found("order"))?;
+    commerce::orders::paystack::verify_return(
         db.primary(),
         &buyer,
         payments.keyring.as_ref(),
         &payments.paystack,
+        key,
         &reference,
     )
     .await?;

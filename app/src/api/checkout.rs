@@ -41,6 +41,7 @@ pub async fn place_order(
         note,
         marketing_consent: consent.is_some(),
     };
+    commerce::orders::checkout::limit(db.primary(), &buyer, &crate::session::client().ip).await?;
     let placed = commerce::orders::checkout::place(db.primary(), &buyer, &input, once.as_ref()).await?;
     let next = if placed.method == commerce::orders::PaymentMethod::Paystack {
         // Straight on to Paystack; should it not answer, the order's page offers to try again.

@@ -374,14 +374,17 @@ pub fn StoreOrderPage() -> impl IntoView {
     }
 }
 
-/// `/store/{slug}/paystack?reference=…`: where Paystack sends the shopper back; the payment is
+/// `/store/{slug}/paystack?key=…&reference=…`: where Paystack sends the shopper back; the payment is
 /// checked with Paystack and the order shown as it now stands.
 #[component]
 pub fn StorePaystackReturnPage() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let order = Resource::new(
-        move || (slug(), query.read().get("reference").unwrap_or_default()),
-        |(slug, reference)| verify_paystack(slug, reference),
+        move || {
+            let query = query.read();
+            (slug(), query.get("key").unwrap_or_default(), query.get("reference").unwrap_or_default())
+        },
+        |(slug, key, reference)| verify_paystack(slug, key, reference),
     );
     view! {
         <StorePage title="Your order">

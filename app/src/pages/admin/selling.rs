@@ -26,10 +26,15 @@ pub fn SellingPage() -> impl IntoView {
             <PageHeader title="Selling online" subtitle="How shoppers pay and receive their orders from your store." />
             <Loaded resource=settings let:settings>
                 <div class="grid gap-6 lg:grid-cols-2">
-                    <CheckoutForm settings=settings.clone() manage=actor.can(Permission::ManageSettings) save />
+                    <CheckoutForm
+                        settings=settings.clone()
+                        manage=actor.can(Permission::ManageSettings)
+                        owner=actor.can(Permission::ManagePaymentAccounts)
+                        save
+                    />
                     <div class="space-y-6">
                         <Zones zones=settings.zones.clone() manage=actor.can(Permission::ManageSettings) add remove />
-                        <PaystackKey kept=settings.paystack manage=actor.can(Permission::ManageSettings) key />
+                        <PaystackKey kept=settings.paystack manage=actor.can(Permission::ManagePaymentAccounts) key />
                     </div>
                 </div>
             </Loaded>
@@ -38,7 +43,12 @@ pub fn SellingPage() -> impl IntoView {
 }
 
 #[component]
-fn CheckoutForm(settings: SellingSettings, manage: bool, save: ServerAction<SaveSelling>) -> impl IntoView {
+fn CheckoutForm(
+    settings: SellingSettings,
+    manage: bool,
+    owner: bool,
+    save: ServerAction<SaveSelling>,
+) -> impl IntoView {
     let error = failed(save);
     let saved = move || matches!(save.value().get(), Some(Ok(())));
     let tick = |name: &str, now: bool| ticked::<SaveSelling>(name, now);
@@ -51,12 +61,26 @@ fn CheckoutForm(settings: SellingSettings, manage: bool, save: ServerAction<Save
                     <Field label="Order numbers begin with" name="order_prefix" value=settings.order_prefix.clone() hint="Up to 8 letters, digits, # or -: # gives #1042." error />
                     <label class="flex items-center gap-2"><input type="checkbox" name="pay_on_delivery" value="on" checked=tick("pay_on_delivery", settings.pay_on_delivery) />"Shoppers may pay on delivery (cash or card at the door)"</label>
                     <label class="flex items-center gap-2"><input type="checkbox" name="pickup_in_shop" value="on" checked=tick("pickup_in_shop", settings.pickup_in_shop) />"Shoppers may pick up at a shop"</label>
-                    <label class="flex items-center gap-2"><input type="checkbox" name="test_gateway" value="on" checked=tick("test_gateway", settings.test_gateway) />"Offer the test payment (no money moves; for trying the store)"</label>
+                    <label class="flex items-center gap-2"><input type="checkbox" name="test_gateway" value="on" checked=tick("test_gateway", settings.test_gateway) />"Offer the test payment (no money moves: anyone can approve it, so turn it off before selling for real)"</label>
                     <h3 class="font-medium">"Bank transfer"</h3>
                     <p class="text-sm text-slate-600">"Offered when all three are set. Each order shows its own reference; you confirm the money arrived on the order's page."</p>
-                    <Field label="Bank" name="bank_name" value=settings.bank.bank.clone() error />
-                    <Field label="Account number (NUBAN)" name="bank_account_number" value=settings.bank.number.clone() error />
-                    <Field label="Name on the account" name="bank_account_name" value=settings.bank.name.clone() error />
+                    {if owner {
+                        view! {
+                            <Field label="Bank" name="bank_name" value=settings.bank.bank.clone() error />
+                            <Field label="Account number (NUBAN)" name="bank_account_number" value=settings.bank.number.clone() error />
+                            <Field label="Name on the account" name="bank_account_name" value=settings.bank.name.clone() error />
+                        }.into_any()
+                    } else {
+                        let account = if settings.bank.number.is_empty() {
+                            "No account is set.".to_owned()
+                        } else {
+                            format!("{} · {} · {}", settings.bank.bank, settings.bank.number, settings.bank.name)
+                        };
+                        view! {
+                            <p class="text-sm">{account}</p>
+                            <p class="text-xs text-slate-500">"Only the owner changes where the business's money is paid."</p>
+                        }.into_any()
+                    }}
                     <Field label="Hours to wait for a transfer" name="transfer_hours" kind="number" value=settings.transfer_hours.to_string() hint="Unpaid after this, the order is called off and its stock goes back." error />
                 </fieldset>
                 <FormAlert error beside=&["order_prefix", "bank_name", "bank_account_number", "bank_account_name", "transfer_hours"] />
