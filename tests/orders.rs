@@ -501,3 +501,47 @@ async fn a_guest_with_someone_s_number_changes_nothing_on_their_record_and_erasi
     let letters = commerce::identity::outbox::recent(&oja.db, &oja.owner).await.unwrap();
     assert!(letters.iter().all(|m| m.recipient != "ada@example.com" && !m.body.contains("Ada")), "{letters:?}");
 }
+
+#[sqlx::test]
+async fn the_shelf_narrows_by_category_and_those_below_brand_price_and_stock(owner: PgPool) {
+    use commerce::catalog::{ShelfFilter, category, product};
+    let (oja, rice) = shop_with(&owner, 5).await;
+    let food = category::create(&oja.db, &oja.owner, "Food", None, None).await.unwrap();
+    let grains = category::create(&oja.db, &oja.owner, "Grains", Some(food), None).await.unwrap();
+    let rice_product =
+        product::for_sale(&oja.db, &oja.visitor(), &ShelfFilter::default(), None, 10).await.unwrap()[0].0.id;
+    sqlx::query("UPDATE products SET category_id = $1, brand = 'Mama Gold' WHERE id = $2")
+        .bind(grains.0)
+        .bind(rice_product.0)
+        .execute(&owner)
+        .await
+        .unwrap();
+    oja.product("Palm oil 1l", "OIL-1", 1800).await; // none in stock, no category
+    let names = |filter: ShelfFilter| {
+        let (db, visitor) = (oja.db.clone(), oja.visitor());
+        async move {
+            product::for_sale(&db, &visitor, &filter, None, 10)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(i, _)| i.name)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(names(ShelfFilter::default()).await, ["Ofada rice 1kg", "Palm oil 1l"]);
+    assert_eq!(
+        names(ShelfFilter { category: Some(food), ..Default::default() }).await,
+        ["Ofada rice 1kg"],
+        "below Food"
+    );
+    assert_eq!(names(ShelfFilter { brand: Some("mama gold".into()), ..Default::default() }).await, ["Ofada rice 1kg"]);
+    let cheap = ShelfFilter { max_price: Some(Decimal::from(2000)), ..Default::default() };
+    assert_eq!(names(cheap).await, ["Palm oil 1l"]);
+    let dear = ShelfFilter { min_price: Some(Decimal::from(2000)), ..Default::default() };
+    assert_eq!(names(dear).await, ["Ofada rice 1kg"]);
+    assert_eq!(names(ShelfFilter { in_stock: true, ..Default::default() }).await, ["Ofada rice 1kg"]);
+    let listed = commerce::catalog::shop::categories(&oja.db, &oja.visitor()).await.unwrap();
+    let paths: Vec<(&str, i64)> = listed.iter().map(|c| (c.path.as_str(), c.products)).collect();
+    assert_eq!(paths, [("Food", 1), ("Food › Grains", 1)]);
+    assert!(!rice.0.is_nil());
+}

@@ -226,3 +226,27 @@ test("a signed-in shopper is greeted by name and finds their order in their acco
   await page.goto(`${STORE}/account`);
   await expect(page.getByTestId("my-orders")).toContainText(`#${number}`);
 });
+
+test.describe("without JavaScript, the shelf", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("narrows to what is in stock within a price range, and keeps the narrowing on its next page", async ({ page }) => {
+    await page.goto(STORE);
+    await page.getByLabel("Price to (₦)").fill("5,000");
+    await page.getByLabel("In stock only").check();
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect(page).toHaveURL(/max=5%2C000|max=5,000/);
+    await expect(page.getByTestId("shop-item").first()).toBeVisible();
+    for (const badge of await page.getByTestId("availability").allTextContents()) expect(badge).not.toBe("Sold out");
+    const more = page.getByTestId("more-products");
+    if (await more.count()) {
+      const href = (await more.getAttribute("href"))!;
+      expect(href).toContain("stock=1");
+      expect(href).toContain("max=");
+    }
+    // A price that is not one is named, not ignored.
+    await page.getByLabel("Price to (₦)").fill("cheap");
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect(page.getByText(/enter an amount/)).toBeVisible();
+  });
+});

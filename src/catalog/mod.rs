@@ -20,7 +20,7 @@ use uuid::Uuid;
 use crate::Money;
 
 pub use input::{Keep, ProductInput, VariantInput, parse_price, variant_matrix};
-pub use shop::{ShopPicture, ShopProduct, ShopVariant};
+pub use shop::{ShopCategory, ShopPicture, ShopProduct, ShopVariant};
 
 /// A product's id, unique within its tenant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -363,6 +363,24 @@ impl ShopItem {
     pub fn available(&self) -> i64 {
         self.variants.iter().map(|(_, n)| (*n).max(0)).sum()
     }
+}
+
+/// What a storefront shelf shows: products matching the words, in a category (and those
+/// below it), of a brand, within a price range, and only those that can be bought.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShelfFilter {
+    /// Words of the name, brand or description.
+    pub search: Option<String>,
+    /// Only this category and those below it.
+    pub category: Option<CategoryId>,
+    /// Only this brand (any case).
+    pub brand: Option<String>,
+    /// Only products with a variant at this price or more.
+    pub min_price: Option<rust_decimal::Decimal>,
+    /// Only products with a variant at this price or less.
+    pub max_price: Option<rust_decimal::Decimal>,
+    /// Only products with some stock free.
+    pub in_stock: bool,
 }
 
 /// A variant found by its SKU or barcode.

@@ -177,12 +177,13 @@ pub async fn list(
 pub async fn for_sale(
     db: &sqlx::PgPool,
     actor: &Actor,
-    search: Option<&str>,
+    filter: &super::ShelfFilter,
     after: Option<(String, Uuid)>,
     limit: i64,
 ) -> Result<Vec<(ShopItem, (String, Uuid))>, Error> {
     let tenant = actor.tenant().ok_or_else(|| Error::not_found("storefront"))?;
-    let search = search.map(str::trim).filter(|s| !s.is_empty());
+    let search = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let brand = filter.brand.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let (after_name, after_id) = after.unzip();
     let mut tx = tenant_tx(db, tenant).await?;
     if search.is_some() {
@@ -196,6 +197,20 @@ pub async fn for_sale(
                   AND EXISTS (SELECT 1 FROM variants v WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id)
                   AND ($2::text IS NULL OR p.search @@ websearch_to_tsquery('simple', $2) OR lower($2) <% lower(p.name))
                   AND ($3::text IS NULL OR (lower(p.name), p.id) > ($3, $4))
+                  AND ($6::uuid IS NULL OR p.category_id IN (
+                        WITH RECURSIVE below AS (
+                            SELECT id FROM categories WHERE tenant_id = $1 AND id = $6
+                            UNION ALL
+                            SELECT c.id FROM categories c JOIN below ON c.parent_id = below.id WHERE c.tenant_id = $1)
+                        SELECT id FROM below))
+                  AND ($7::text IS NULL OR lower(p.brand) = lower($7))
+                  AND ($8::numeric IS NULL OR EXISTS (SELECT 1 FROM variants v
+                        WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id AND v.price >= $8))
+                  AND ($9::numeric IS NULL OR EXISTS (SELECT 1 FROM variants v
+                        WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id AND v.price <= $9))
+                  AND (NOT $10 OR EXISTS (SELECT 1 FROM variants v JOIN stock_levels l
+                        ON l.tenant_id = v.tenant_id AND l.variant_id = v.id
+                        WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id AND l.on_hand - l.reserved > 0))
                 ORDER BY lower(p.name), p.id
                 LIMIT $5)
            SELECT page.id, page.name, page.brand, page.sort_name AS "sort_name!",
@@ -214,7 +229,12 @@ pub async fn for_sale(
         search,
         after_name,
         after_id,
-        limit.clamp(1, 200)
+        limit.clamp(1, 200),
+        filter.category.map(|c| c.0),
+        brand,
+        filter.min_price,
+        filter.max_price,
+        filter.in_stock,
     )
     .fetch_all(&mut *tx)
     .await?;

@@ -57,8 +57,19 @@ pub struct ShopVariant {
     pub at_shops: Vec<(LocationId, String, i64)>,
 }
 
+/// A category as a storefront lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopCategory {
+    /// Its id.
+    pub id: super::CategoryId,
+    /// Its full path, "Food › Rice & grains".
+    pub path: String,
+    /// Products on sale in it and below it.
+    pub products: i64,
+}
+
 #[cfg(feature = "server")]
-pub use server::{on_sale_since, product};
+pub use server::{categories, on_sale_since, product};
 
 #[cfg(feature = "server")]
 mod server {
@@ -87,6 +98,40 @@ mod server {
         .await?;
         tx.commit().await?;
         Ok(rows.into_iter().map(|r| (ProductId(r.id), r.updated_at)).collect())
+    }
+
+    /// The categories of the actor's storefront that have products on sale in them or below
+    /// them, in tree order.
+    pub async fn categories(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<super::ShopCategory>, Error> {
+        let tenant = actor.tenant().ok_or_else(|| Error::not_found("storefront"))?;
+        let mut tx = tenant_tx(db, tenant).await?;
+        let rows = sqlx::query!(
+            r#"WITH RECURSIVE tree AS (
+                   SELECT id, name::text AS path, ARRAY[id] AS line, ARRAY[lower(name), id::text] AS sort_key, 0 AS depth
+                     FROM categories WHERE tenant_id = $1 AND parent_id IS NULL
+                   UNION ALL
+                   SELECT c.id, tree.path || ' › ' || c.name, tree.line || c.id, tree.sort_key || ARRAY[lower(c.name), c.id::text],
+                          tree.depth + 1
+                     FROM categories c JOIN tree ON c.parent_id = tree.id
+                    WHERE c.tenant_id = $1 AND tree.depth < 20),
+               counted AS (
+                   SELECT t.id, count(p.id) AS products
+                     FROM tree t
+                     JOIN tree below ON t.id = ANY(below.line)
+                     JOIN products p ON p.tenant_id = $1 AND p.category_id = below.id AND p.status = 'active'
+                    GROUP BY t.id)
+               SELECT t.id AS "id!", t.path AS "path!", counted.products AS "products!"
+                 FROM tree t JOIN counted ON counted.id = t.id
+                ORDER BY t.sort_key"#,
+            tenant.0
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| super::ShopCategory { id: crate::catalog::CategoryId(r.id), path: r.path, products: r.products })
+            .collect())
     }
 
     /// The product on sale with this id at the actor's storefront.

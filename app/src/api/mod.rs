@@ -60,7 +60,7 @@ pub use stock::{
     StockView, VariantHistory, VoidReceipt, load_alerts, load_count, load_counts, load_receipt, load_receipts,
     load_stock, load_transfers, load_variant_history,
 };
-pub use storefront::{Shelf, load_shop_items, load_storefront};
+pub use storefront::{Shelf, ShelfQuery, load_shop_categories, load_shop_items, load_storefront};
 
 /// The database handed to every request by the server.
 #[cfg(feature = "ssr")]

@@ -31,22 +31,37 @@ pub struct Shelf {
 #[cfg(feature = "ssr")]
 const SHELF: usize = 48;
 
-/// What a storefront sells, 48 at a time by name, matching the shopper's search, from the
-/// key in `after` (a cursor the previous page gave out; one it did not is the first page).
+/// What the shopper narrowed the shelf to, as the page's address has it (`q`, `category`,
+/// `brand`, `min`, `max`, `stock`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShelfQuery {
+    /// Words to find.
+    pub q: Option<String>,
+    /// A category's id.
+    pub category: Option<String>,
+    /// A brand.
+    pub brand: Option<String>,
+    /// The least price, as typed.
+    pub min: Option<String>,
+    /// The most price, as typed.
+    pub max: Option<String>,
+    /// Only what can be bought now (`1`).
+    pub stock: Option<String>,
+}
+
+/// What a storefront sells, 48 at a time by name, as the shopper narrowed it, from the key in
+/// `after` (a cursor the previous page gave out; one it did not is the first page).
 #[server(prefix = "/rpc", endpoint = "load_shop_items")]
-pub async fn load_shop_items(slug: String, search: Option<String>, after: Option<String>) -> Result<Shelf, AppError> {
+pub async fn load_shop_items(slug: String, query: ShelfQuery, after: Option<String>) -> Result<Shelf, AppError> {
     let db = super::db()?;
     let store = store(&db, &slug).await?;
-    if let Some(search) = &search {
-        // The search box is `q` on the page.
-        commerce::Error::refuse_nul("q", search)?;
-    }
+    let filter = shelf_filter(&query)?;
     // Whoever looks, the storefront shows the same; a visit not yet kept (no cart) is a new one.
     let visitor = commerce::base::Actor::Visitor { tenant: store.tenant.id, visit: uuid::Uuid::now_v7() };
     let after = super::after(after.as_deref());
     // One more than a page, to know whether another follows.
     let limit = i64::try_from(SHELF + 1).unwrap_or(i64::MAX);
-    let mut rows = commerce::catalog::product::for_sale(db.read(), &visitor, search.as_deref(), after, limit).await?;
+    let mut rows = commerce::catalog::product::for_sale(db.read(), &visitor, &filter, after, limit).await?;
     let next = if rows.len() > SHELF {
         rows.truncate(SHELF);
         rows.last().map(|(_, key)| commerce::base::page::cursor_after(key))
@@ -54,6 +69,45 @@ pub async fn load_shop_items(slug: String, search: Option<String>, after: Option
         None
     };
     Ok(Shelf { items: rows.into_iter().map(|(item, _)| item).collect(), next })
+}
+
+/// The categories a store has products on sale in.
+#[server(prefix = "/rpc", endpoint = "load_shop_categories")]
+pub async fn load_shop_categories(slug: String) -> Result<Vec<commerce::catalog::ShopCategory>, AppError> {
+    let db = super::db()?;
+    let store = store(&db, &slug).await?;
+    let visitor = commerce::base::Actor::Visitor { tenant: store.tenant.id, visit: uuid::Uuid::nil() };
+    Ok(commerce::catalog::shop::categories(db.read(), &visitor).await?)
+}
+
+/// The shelf's narrowing read from the address: each wrong part named by its field.
+#[cfg(feature = "ssr")]
+fn shelf_filter(query: &ShelfQuery) -> Result<commerce::catalog::ShelfFilter, commerce::Error> {
+    let text = |field: &str, value: &Option<String>| -> Result<Option<String>, commerce::Error> {
+        let value = value.as_deref().map(str::trim).filter(|v| !v.is_empty());
+        if let Some(value) = value {
+            commerce::Error::refuse_nul(field, value)?;
+            if value.chars().count() > 200 {
+                return Err(commerce::Error::invalid(field, "at most 200 characters"));
+            }
+        }
+        Ok(value.map(str::to_owned))
+    };
+    let price = |field: &str, value: &Option<String>| -> Result<Option<rust_decimal::Decimal>, commerce::Error> {
+        text(field, value)?.map(|v| commerce::catalog::parse_price(&v, field)).transpose()
+    };
+    let category = text("category", &query.category)?
+        .map(|id| uuid::Uuid::parse_str(&id).map(commerce::catalog::CategoryId))
+        .transpose()
+        .map_err(|_| commerce::Error::invalid("category", "choose one of the store's categories"))?;
+    Ok(commerce::catalog::ShelfFilter {
+        search: text("q", &query.q)?,
+        category,
+        brand: text("brand", &query.brand)?,
+        min_price: price("min", &query.min)?,
+        max_price: price("max", &query.max)?,
+        in_stock: query.stock.as_deref() == Some("1"),
+    })
 }
 
 /// The active store the address names. An address holding a NUL names no store (and could not

@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::api::{Shelf, load_shop_items, load_storefront};
+use crate::api::{Shelf, ShelfQuery, load_shop_categories, load_shop_items, load_storefront};
 use crate::components::{EmptyState, Loaded, follow_events};
 
 /// `/store/{slug}`: a business's storefront.
@@ -21,11 +21,22 @@ pub fn StorefrontHome() -> impl IntoView {
     // `Suspense` runs its children several times, and a resource made in them would load each time.
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
-    let items =
-        Resource::new(move || (slug(), param("q"), param("after")), |(slug, q, after)| load_shop_items(slug, q, after));
+    let narrowed = move || ShelfQuery {
+        q: param("q"),
+        category: param("category"),
+        brand: param("brand"),
+        min: param("min"),
+        max: param("max"),
+        stock: param("stock"),
+    };
+    let items = Resource::new(
+        move || (slug(), narrowed(), param("after")),
+        |(slug, query, after)| load_shop_items(slug, query, after),
+    );
+    let categories = Resource::new(slug, load_shop_categories);
     view! {
         <Loaded resource=store let:store>
-            <StorefrontView store items />
+            <StorefrontView store items categories />
         </Loaded>
     }
 }
@@ -33,8 +44,11 @@ pub fn StorefrontHome() -> impl IntoView {
 /// A page of the products on sale, as loaded for the storefront's search.
 type ShelfItems = Resource<Result<Shelf, crate::AppError>>;
 
+/// The categories with products on sale, as loaded for the shelf's filters.
+type ShopCategories = Resource<Result<Vec<commerce::catalog::ShopCategory>, crate::AppError>>;
+
 #[component]
-fn StorefrontView(store: Storefront, items: ShelfItems) -> impl IntoView {
+fn StorefrontView(store: Storefront, items: ShelfItems, categories: ShopCategories) -> impl IntoView {
     let tenant = store.tenant;
     let tax_note = format!(
         "Prices in {} ({}), VAT {}% {}.",
@@ -52,7 +66,7 @@ fn StorefrontView(store: Storefront, items: ShelfItems) -> impl IntoView {
                 <h1 class="text-2xl font-bold text-white sm:text-4xl">{tenant.name.clone()}</h1>
                 <p class="mt-3 max-w-2xl text-brand-50">{tenant.tagline}</p>
             </section>
-            <ShopShelf slug=tenant.slug.clone() items />
+            <ShopShelf slug=tenant.slug.clone() items categories />
             <section class="mt-10" aria-labelledby="shops-heading">
                 <h2 id="shops-heading" class="text-xl font-semibold text-slate-900">"Visit us"</h2>
                 {if store.shops.is_empty() {
@@ -130,7 +144,7 @@ struct Availability {
 /// The products on sale, with a search box (a plain GET form) and availability that follows
 /// every sale and delivery while the page is open.
 #[component]
-fn ShopShelf(slug: String, items: ShelfItems) -> impl IntoView {
+fn ShopShelf(slug: String, items: ShelfItems, categories: ShopCategories) -> impl IntoView {
     let query = use_query_map();
     let search = move || query.read().get("q").filter(|q| !q.is_empty());
     let live = RwSignal::new(HashMap::<Uuid, i64>::new());
@@ -145,12 +159,8 @@ fn ShopShelf(slug: String, items: ShelfItems) -> impl IntoView {
         <section class="mt-10" aria-labelledby="shelf-heading">
             <div class="flex flex-wrap items-end justify-between gap-3">
                 <h2 id="shelf-heading" class="text-xl font-semibold text-slate-900">"Shop"</h2>
-                <form method="get" class="flex gap-2" role="search">
-                    <label class="sr-only" for="q">"Search the shop"</label>
-                    <input class="input" id="q" name="q" type="search" placeholder="Search products" value=search().unwrap_or_default() />
-                    <button type="submit" class="btn btn-secondary">"Search"</button>
-                </form>
             </div>
+            <ShelfFilters categories />
             <Loaded resource=items let:shelf>
                 {if shelf.items.is_empty() {
                     view! { <EmptyState title="Nothing found" message="Try another word, or look around the shop." /> }.into_any()
@@ -160,7 +170,7 @@ fn ShopShelf(slug: String, items: ShelfItems) -> impl IntoView {
                         let q = search().map(|q| format!("?q={}", crate::pages::urlencode(&q))).unwrap_or_default();
                         format!("/store/{slug}{q}")
                     });
-                    let more = shelf.next.map(|next| crate::pages::next_page_link(&format!("/store/{slug}"), &next, &["q"]));
+                    let more = shelf.next.map(|next| crate::pages::next_page_link(&format!("/store/{slug}"), &next, &["q", "category", "brand", "min", "max", "stock"]));
                     view! {
                         <ul class="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
                             {shelf.items.into_iter().map(|item| view! { <ItemCard slug=slug.clone() item live /> }).collect_view()}
@@ -173,6 +183,49 @@ fn ShopShelf(slug: String, items: ShelfItems) -> impl IntoView {
                 }}
             </Loaded>
         </section>
+    }
+}
+
+/// The shelf's search and filters: a plain GET form, so a shopper without the script narrows
+/// the shelf the same way.
+#[component]
+fn ShelfFilters(categories: ShopCategories) -> impl IntoView {
+    let query = use_query_map();
+    let now = move |name: &str| query.read_untracked().get(name).unwrap_or_default();
+    let (chosen, stock) = (now("category"), now("stock") == "1");
+    view! {
+        <form method="get" class="card mt-4 grid gap-3 sm:grid-cols-3 lg:grid-cols-6" role="search" data-testid="shelf-filters">
+            <div class="field sm:col-span-2">
+                <label class="label" for="q">"Search the shop"</label>
+                <input class="input" id="q" name="q" type="search" placeholder="Search products" value=now("q") />
+            </div>
+            <div class="field">
+                <label class="label" for="category">"Category"</label>
+                <select class="input" id="category" name="category">
+                    <option value="">"All"</option>
+                    <Loaded resource=categories let:list>
+                        {list.into_iter().map(|c| {
+                            let id = c.id.0.to_string();
+                            view! { <option value=id.clone() selected=chosen == id>{format!("{} ({})", c.path, c.products)}</option> }
+                        }).collect_view()}
+                    </Loaded>
+                </select>
+            </div>
+            <div class="field">
+                <label class="label" for="brand">"Brand"</label>
+                <input class="input" id="brand" name="brand" value=now("brand") />
+            </div>
+            <div class="field">
+                <label class="label" for="min">"Price from (₦)"</label>
+                <input class="input" id="min" name="min" inputmode="decimal" value=now("min") />
+            </div>
+            <div class="field">
+                <label class="label" for="max">"Price to (₦)"</label>
+                <input class="input" id="max" name="max" inputmode="decimal" value=now("max") />
+            </div>
+            <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="stock" value="1" checked=stock />"In stock only"</label>
+            <button type="submit" class="btn btn-secondary sm:col-span-1">"Show"</button>
+        </form>
     }
 }
 
