@@ -250,3 +250,18 @@ test.describe("without JavaScript, the shelf", () => {
     await expect(page.getByText(/enter an amount/)).toBeVisible();
   });
 });
+
+test("the orders list narrows by channel and by the days orders were placed", async ({ page, browser }) => {
+  await openAProductInStock(page);
+  await waitForHydration(page);
+  const number = await buy(page, /Pay on delivery/);
+  const shop = await merchant(browser);
+  // Today on the business's clock (Lagos, an hour ahead of UTC all year).
+  const today = new Date(Date.now() + 3_600_000).toISOString().slice(0, 10);
+  await shop.goto(`/admin/orders?channel=store&from=${today}&until=${today}`);
+  await expect(shop.getByRole("link", { name: `#${number}` })).toBeVisible();
+  await shop.goto("/admin/orders?until=2020-01-01");
+  await expect(shop.getByText("No orders")).toBeVisible();
+  await shop.goto("/admin/orders?from=yesterday");
+  await expect(shop.getByText(/a date such as/)).toBeVisible();
+});

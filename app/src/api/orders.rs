@@ -12,13 +12,16 @@ use crate::AppError;
 const PAGE_OF_ORDERS: i64 = 50;
 
 /// A page of the business's orders, newest first, narrowed as the list's filters say (each as
-/// the address carries it: a status's code, a channel, `paid` or `unpaid`).
+/// the address carries it: a status's code, a channel, `paid` or `unpaid`, and the days placed
+/// from and until, `2026-12-01`).
 #[server(prefix = "/rpc", endpoint = "load_orders")]
 pub async fn load_orders(
     search: Option<String>,
     status: Option<String>,
     channel: Option<String>,
     paid: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
     after: Option<String>,
 ) -> Result<Page<OrderSummary>, AppError> {
     use commerce::orders::{OrderFilter, OrderStatus};
@@ -36,8 +39,20 @@ pub async fn load_orders(
         Some(_) => return Err(commerce::Error::invalid("paid", "paid or unpaid").into()),
         None => None,
     };
-    let filter =
-        OrderFilter { search, status, channel: channel.filter(|c| !c.is_empty()), paid, ..OrderFilter::default() };
+    // Days on the business's clock: from the start of `from` to the end of `until`.
+    let zone = actor.zone();
+    let day = |field: &str, text: Option<String>| -> Result<Option<chrono::NaiveDate>, commerce::Error> {
+        match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            Some(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| commerce::Error::invalid(field, "a date such as 2026-12-01")),
+            None => Ok(None),
+        }
+    };
+    let from = day("from", from)?.map(|d| zone.start_of(d));
+    let until = day("until", until)?.and_then(|d| d.succ_opt()).map(|d| zone.start_of(d));
+    let channel = channel.filter(|c| !c.is_empty());
+    let filter = OrderFilter { search, status, channel, paid, from, until, customer: None };
     let after = super::after(after.as_deref());
     Ok(commerce::orders::work::list(db.primary(), &actor, &filter, after, PAGE_OF_ORDERS).await?)
 }

@@ -27,8 +27,17 @@ pub fn OrdersPage() -> impl IntoView {
     let confirm = ServerAction::<ConfirmTransfers>::new();
     let confirmed = successes(confirm);
     let orders = Resource::new(
-        move || (get("q"), get("status"), get("channel"), get("paid"), get("after"), confirmed.get()),
-        |(q, status, channel, paid, after, _)| load_orders(q, status, channel, paid, after),
+        move || {
+            (
+                (get("q"), get("status"), get("channel"), get("paid")),
+                (get("from"), get("until")),
+                get("after"),
+                confirmed.get(),
+            )
+        },
+        |((q, status, channel, paid), (from, until), after, _)| {
+            load_orders(q, status, channel, paid, from, until, after)
+        },
     );
     view! {
         <AdminPage title="Orders" needs=Needs::Permission(Permission::ViewOrders) let:actor>
@@ -47,7 +56,7 @@ pub fn OrdersPage() -> impl IntoView {
 fn OrderFilters() -> impl IntoView {
     let query = use_query_map();
     let now = move |name: &str| query.read_untracked().get(name).unwrap_or_default();
-    let (status, paid) = (now("status"), now("paid"));
+    let (status, paid, channel) = (now("status"), now("paid"), now("channel"));
     view! {
         <form method="get" class="card mb-4 flex flex-wrap items-end gap-3" role="search">
             <div class="field">
@@ -69,6 +78,24 @@ fn OrderFilters() -> impl IntoView {
                     <option value="unpaid" selected=paid == "unpaid">"Not paid"</option>
                 </select>
             </div>
+            <div class="field">
+                <label class="label" for="channel">"Channel"</label>
+                <select class="input" id="channel" name="channel">
+                    <option value="">"Any"</option>
+                    {[("store", "Online store"), ("draft", "Made for a customer"), ("pos", "Till"), ("marketplace", "Marketplace")]
+                        .into_iter()
+                        .map(|(code, label)| view! { <option value=code selected=channel == code>{label}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label class="label" for="from">"Placed from"</label>
+                <input class="input" id="from" name="from" type="date" value=now("from") />
+            </div>
+            <div class="field">
+                <label class="label" for="until">"Placed until"</label>
+                <input class="input" id="until" name="until" type="date" value=now("until") />
+            </div>
             <button type="submit" class="btn btn-secondary">"Show"</button>
         </form>
     }
@@ -89,9 +116,9 @@ fn OrderTable(page: Page<OrderSummary>, confirm: ServerAction<ConfirmTransfers>,
         return view! { <EmptyState title="No orders" message="Orders placed in your store appear here." /> }
             .into_any();
     }
-    let more = page
-        .next_cursor
-        .map(|next| crate::pages::next_page_link("/admin/orders", &next, &["q", "status", "channel", "paid"]));
+    let more = page.next_cursor.map(|next| {
+        crate::pages::next_page_link("/admin/orders", &next, &["q", "status", "channel", "paid", "from", "until"])
+    });
     view! {
         <ActionForm action=confirm>
         <SubmissionKey renew=confirm.version() />
