@@ -135,7 +135,7 @@ pub async fn list(
         Error::refuse_nul("search", search)?;
     }
     let phone = search.and_then(phone::nigerian_mobile);
-    let like = search.map(|s| format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    let like = search.map(|s| format!("%{}%", crate::catalog::product::escape_like(s)));
     let (after_at, after_id) = after.unzip();
     let limit = limit.clamp(1, 200);
     let mut tx = tenant_tx(db, tenant).await?;

@@ -150,7 +150,7 @@ pub async fn list(
     }
     let number = search.and_then(|s| s.trim_start_matches(|c: char| !c.is_ascii_digit()).parse::<i64>().ok());
     let phone = search.and_then(phone::nigerian_mobile);
-    let name = search.map(|s| format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    let name = search.map(|s| format!("%{}%", crate::catalog::product::escape_like(s)));
     let (after_at, after_id) = after.unzip();
     let limit = limit.clamp(1, 200);
     let mut tx = tenant_tx(db, tenant).await?;

@@ -85,7 +85,7 @@ fn parse_id(text: Option<&str>, field: &str) -> Result<Option<Uuid>, commerce::E
 
 /// A `YYYY-MM-DD` day as the instant it starts in `zone`, `days_later` days on.
 #[cfg(feature = "ssr")]
-fn parse_day(
+pub(super) fn parse_day(
     text: Option<&str>,
     field: &str,
     days_later: i64,

@@ -41,16 +41,8 @@ pub async fn load_orders(
     };
     // Days on the business's clock: from the start of `from` to the end of `until`.
     let zone = actor.zone();
-    let day = |field: &str, text: Option<String>| -> Result<Option<chrono::NaiveDate>, commerce::Error> {
-        match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            Some(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map(Some)
-                .map_err(|_| commerce::Error::invalid(field, "a date such as 2026-12-01")),
-            None => Ok(None),
-        }
-    };
-    let from = day("from", from)?.map(|d| zone.start_of(d));
-    let until = day("until", until)?.and_then(|d| d.succ_opt()).map(|d| zone.start_of(d));
+    let from = super::account::parse_day(from.as_deref(), "from", 0, &zone)?;
+    let until = super::account::parse_day(until.as_deref(), "until", 1, &zone)?;
     let channel = channel.filter(|c| !c.is_empty());
     let filter = OrderFilter { search, status, channel, paid, from, until, customer: None };
     let after = super::after(after.as_deref());
