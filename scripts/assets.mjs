@@ -3,8 +3,9 @@
 //   node scripts/assets.mjs <pkg folder> <brotli quality 0-11>
 //
 // In the folder, sc1.js and sc1_bg.wasm (the wasm-bindgen output) become sc1-<hash>.js and
-// sc1-<hash>_bg.wasm (one hash over both, as one is useless without the other), and sc1.css
-// becomes sc1-<hash>.css. Each gets a .br and a .gz beside it, which the server sends as they
+// sc1-<hash>_bg.wasm (one hash over both, as one is useless without the other), sc1.css
+// becomes sc1-<hash>.css, and the storefront's script store.js becomes store-<hash>.js.
+// Each gets a .br and a .gz beside it, which the server sends as they
 // are to browsers that accept them, so no request spends processor time compressing. The names
 // are written to assets.txt, which the server reads to name them in its pages. Files of earlier
 // builds are removed. A name that changes whenever the content does lets browsers keep the
@@ -28,13 +29,14 @@ const hashOf = (...names) => {
 };
 const app = `sc1-${hashOf("sc1.js", "sc1_bg.wasm")}`;
 const css = `sc1-${hashOf("sc1.css")}.css`;
-const renames = [["sc1.js", `${app}.js`], ["sc1_bg.wasm", `${app}_bg.wasm`], ["sc1.css", css]];
+const store = `store-${hashOf("store.js")}.js`;
+const renames = [["sc1.js", `${app}.js`], ["sc1_bg.wasm", `${app}_bg.wasm`], ["sc1.css", css], ["store.js", store]];
 const current = new Set(renames.map(([, to]) => to));
 
 // What earlier builds left: other hashed names and their compressed copies.
 for (const name of readdirSync(dir)) {
   const base = name.replace(/\.(br|gz)$/, "");
-  if (/^sc1-[0-9a-f]{16}/.test(base) && !current.has(base)) rmSync(join(dir, name));
+  if (/^(sc1|store)-[0-9a-f]{16}/.test(base) && !current.has(base)) rmSync(join(dir, name));
 }
 
 for (const [from, to] of renames) {
@@ -52,5 +54,5 @@ for (const [from, to] of renames) {
     }),
   );
 }
-writeFileSync(join(dir, "assets.txt"), `app ${app}\ncss ${css}\n`);
-console.log(`assets: ${app}.js, ${app}_bg.wasm, ${css} (with .br and .gz)`);
+writeFileSync(join(dir, "assets.txt"), `app ${app}\ncss ${css}\nstore ${store}\n`);
+console.log(`assets: ${app}.js, ${app}_bg.wasm, ${css}, ${store} (with .br and .gz)`);

@@ -54,6 +54,8 @@ fi
 css_flags=()
 $release && css_flags=(--minify)
 tailwindcss --input style/main.css --output "$pkg/sc1.css" "${css_flags[@]}" 2>/dev/null
+# The storefront's own script, small enough to need no build of its own.
+cp app/browser/store.js "$pkg/store.js"
 
 # Content-hashed names and brotli and gzip copies made once here, not at every request. Brotli's
 # best quality takes seconds on the optimised wasm; the development wasm is five times larger and

@@ -31,13 +31,31 @@ pub struct Payments {
 
 /// The HTML document around every page. Its stylesheet and scripts are named by their content
 /// (see [`SiteAssets`]), so browsers keep them until they change.
+///
+/// The storefront's pages (`/store/…`) are not hydrated: they work as the server sends them,
+/// and load only the storefront's own small script, never the wasm of the other surfaces.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     content_security_policy();
     #[cfg(feature = "ssr")]
-    let stylesheet = session::site().assets.stylesheet();
+    let (assets, storefront) = (
+        session::site().assets,
+        use_context::<http::request::Parts>().is_some_and(|request| request.uri.path().starts_with("/store/")),
+    );
+    // Nothing of the storefront's pages is hydrated, so none of their data is written into them
+    // for a hydration that will not happen.
+    #[cfg(feature = "ssr")]
+    if storefront && let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
     #[cfg(not(feature = "ssr"))]
-    let stylesheet = SiteAssets::default().stylesheet();
+    let (assets, storefront) = (SiteAssets::default(), false);
+    let stylesheet = assets.stylesheet();
+    let scripts = if storefront {
+        view! { <script type="module" src=assets.store_script()></script> }.into_any()
+    } else {
+        view! { <HydrationScripts options=options.clone() /> }.into_any()
+    };
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -49,8 +67,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <link rel="stylesheet" href=stylesheet />
-                <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <AutoReload options />
+                {scripts}
                 <MetaTags />
             </head>
             <body class="bg-slate-50 text-slate-900 antialiased">

@@ -24,11 +24,13 @@ pub struct SiteAssets {
     pub app: String,
     /// The stylesheet's file name: `sc1-0123456789abcdef.css`.
     pub css: String,
+    /// The storefront's script's file name: `store-0123456789abcdef.js`.
+    pub store: String,
 }
 
 impl Default for SiteAssets {
     fn default() -> Self {
-        Self { app: "sc1".to_owned(), css: "sc1.css".to_owned() }
+        Self { app: "sc1".to_owned(), css: "sc1.css".to_owned(), store: "store.js".to_owned() }
     }
 }
 
@@ -45,6 +47,7 @@ impl SiteAssets {
             match line.split_once(' ') {
                 Some(("app", name)) if safe(name) => name.clone_into(&mut assets.app),
                 Some(("css", name)) if safe(name) => name.clone_into(&mut assets.css),
+                Some(("store", name)) if safe(name) => name.clone_into(&mut assets.store),
                 _ => {}
             }
         }
@@ -54,6 +57,11 @@ impl SiteAssets {
     /// The stylesheet's address.
     pub fn stylesheet(&self) -> String {
         format!("/pkg/{}", self.css)
+    }
+
+    /// The storefront's script's address.
+    pub fn store_script(&self) -> String {
+        format!("/pkg/{}", self.store)
     }
 }
 

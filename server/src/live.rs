@@ -58,11 +58,18 @@ pub struct LiveFeed {
     /// its streams check again.
     access: broadcast::Sender<Option<Uuid>>,
     recheck: Duration,
+    /// The storefront's pages kept between requests, forgotten as changes are heard.
+    pub store_cache: app::api::StoreCache,
 }
 
 impl Default for LiveFeed {
     fn default() -> Self {
-        Self { stock: broadcast::channel(1024).0, access: broadcast::channel(16).0, recheck: RECHECK }
+        Self {
+            stock: broadcast::channel(1024).0,
+            access: broadcast::channel(16).0,
+            recheck: RECHECK,
+            store_cache: app::api::StoreCache::default(),
+        }
     }
 }
 
@@ -79,19 +86,25 @@ impl LiveFeed {
         loop {
             match sqlx::postgres::PgListener::connect_with(&db).await {
                 Ok(mut listener) => {
-                    if let Err(error) = listener.listen_all(["stock", "access"]).await {
+                    if let Err(error) = listener.listen_all(["stock", "access", "storefront"]).await {
                         tracing::warn!(%error, "cannot listen for stock and access changes");
                     } else {
                         tracing::debug!("listening for stock and access changes");
-                        // Whatever was said while nobody listened is unknown: every stream checks.
+                        // Whatever was said while nobody listened is unknown: every stream checks,
+                        // and the storefront keeps its pages only from now on.
                         self.access_changed(None);
+                        self.store_cache.listening(true);
                         loop {
                             match listener.try_recv().await {
                                 Ok(Some(notice)) => self.hear(notice.channel(), notice.payload()),
                                 // The connection was lost and is back; notices in between are lost.
-                                Ok(None) => self.access_changed(None),
+                                Ok(None) => {
+                                    self.access_changed(None);
+                                    self.store_cache.changed(None);
+                                }
                                 Err(error) => {
                                     tracing::warn!(%error, "stopped listening for stock and access changes");
+                                    self.store_cache.listening(false);
                                     break;
                                 }
                             }
@@ -109,13 +122,22 @@ impl LiveFeed {
         match channel {
             // The business whose access ended; anything else (a platform admin's session) is news
             // for every stream.
-            "access" => self.access_changed(payload.parse().ok()),
+            "access" => {
+                self.access_changed(payload.parse().ok());
+                self.store_cache.changed(payload.parse().ok());
+            }
+            // What a storefront shows changed: its catalog, shops or settings.
+            "storefront" => self.store_cache.changed(payload.parse().ok()),
             _ => match serde_json::from_str::<StockChange>(payload) {
                 Ok(change) => {
+                    self.store_cache.changed(Some(change.tenant));
                     // No receiver is fine: nobody is watching right now.
                     let _ = self.stock.send(Arc::new(change));
                 }
-                Err(error) => tracing::warn!(%error, "unreadable stock notice"),
+                Err(error) => {
+                    tracing::warn!(%error, "unreadable stock notice");
+                    self.store_cache.changed(None);
+                }
             },
         }
     }

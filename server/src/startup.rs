@@ -101,11 +101,13 @@ pub fn router(state: AppState) -> Router {
     let routes = site_routes();
     let (db, site, mail) = (state.db.clone(), state.site.clone(), state.mail.clone());
     let payments = app::Payments { keyring: state.secrets.clone(), paystack: state.paystack.clone() };
+    let store_cache = state.live.store_cache.clone();
     let page_context = move || {
         provide_context(db.clone());
         provide_context(site.clone());
         provide_context(mail.clone());
         provide_context(payments.clone());
+        provide_context(store_cache.clone());
     };
     let leptos = state.leptos.clone();
     Router::new()
@@ -223,7 +225,7 @@ fn site_files_or_not_found(
 /// by their content (a new build has new names); for the others (icons, manifest, the service
 /// worker), only after asking whether it changed, which costs a 304 and no body.
 fn cache_policy(path: &str) -> HeaderValue {
-    let name = path.strip_prefix("/pkg/sc1-").unwrap_or_default();
+    let name = path.strip_prefix("/pkg/sc1-").or_else(|| path.strip_prefix("/pkg/store-")).unwrap_or_default();
     let hashed =
         name.len() > 16 && name.as_bytes()[..16].iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b));
     HeaderValue::from_static(if hashed { "public, max-age=31536000, immutable" } else { "no-cache" })

@@ -20,6 +20,8 @@ mod shopper;
 mod signup;
 mod staff;
 mod stock;
+#[cfg(feature = "ssr")]
+mod store_cache;
 mod storefront;
 
 pub use account::{ChangePassword, EndSession, load_audit, load_audit_entities, load_sessions};
@@ -60,6 +62,8 @@ pub use stock::{
     StockView, VariantHistory, VoidReceipt, load_alerts, load_count, load_counts, load_receipt, load_receipts,
     load_stock, load_transfers, load_variant_history,
 };
+#[cfg(feature = "ssr")]
+pub use store_cache::StoreCache;
 pub use storefront::{Shelf, ShelfQuery, load_shop_categories, load_shop_items, load_storefront};
 
 /// The database handed to every request by the server.

@@ -33,7 +33,7 @@ const SHELF: usize = 48;
 
 /// What the shopper narrowed the shelf to, as the page's address has it (`q`, `category`,
 /// `brand`, `min`, `max`, `stock`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ShelfQuery {
     /// Words to find.
     pub q: Option<String>,
@@ -58,17 +58,23 @@ pub async fn load_shop_items(slug: String, query: ShelfQuery, after: Option<Stri
     let filter = shelf_filter(&query)?;
     // Whoever looks, the storefront shows the same; a visit not yet kept (no cart) is a new one.
     let visitor = commerce::base::Actor::Visitor { tenant: store.tenant.id, visit: uuid::Uuid::now_v7() };
-    let after = super::after(after.as_deref());
-    // One more than a page, to know whether another follows.
-    let limit = i64::try_from(SHELF + 1).unwrap_or(i64::MAX);
-    let mut rows = commerce::catalog::product::for_sale(db.read(), &visitor, &filter, after, limit).await?;
-    let next = if rows.len() > SHELF {
-        rows.truncate(SHELF);
-        rows.last().map(|(_, key)| commerce::base::page::cursor_after(key))
-    } else {
-        None
+    let from = super::after(after.as_deref());
+    let load = async {
+        // One more than a page, to know whether another follows.
+        let limit = i64::try_from(SHELF + 1).unwrap_or(i64::MAX);
+        let mut rows = commerce::catalog::product::for_sale(db.read(), &visitor, &filter, from, limit).await?;
+        let next = if rows.len() > SHELF {
+            rows.truncate(SHELF);
+            rows.last().map(|(_, key)| commerce::base::page::cursor_after(key))
+        } else {
+            None
+        };
+        Ok::<_, AppError>(Shelf { items: rows.into_iter().map(|(item, _)| item).collect(), next })
     };
-    Ok(Shelf { items: rows.into_iter().map(|(item, _)| item).collect(), next })
+    match use_context::<super::StoreCache>() {
+        Some(cache) => cache.shelf(store.tenant.id.0, query, after, load).await,
+        None => load.await,
+    }
 }
 
 /// The categories a store has products on sale in.
@@ -77,7 +83,11 @@ pub async fn load_shop_categories(slug: String) -> Result<Vec<commerce::catalog:
     let db = super::db()?;
     let store = store(&db, &slug).await?;
     let visitor = commerce::base::Actor::Visitor { tenant: store.tenant.id, visit: uuid::Uuid::nil() };
-    Ok(commerce::catalog::shop::categories(db.read(), &visitor).await?)
+    let load = async { Ok::<_, AppError>(commerce::catalog::shop::categories(db.read(), &visitor).await?) };
+    match use_context::<super::StoreCache>() {
+        Some(cache) => cache.categories(store.tenant.id.0, load).await,
+        None => load.await,
+    }
 }
 
 /// The shelf's narrowing read from the address: each wrong part named by its field.
@@ -117,5 +127,9 @@ async fn store(db: &commerce::db::Db, slug: &str) -> Result<Storefront, AppError
     if slug.contains('\0') {
         return Err(commerce::Error::not_found("store").into());
     }
-    Ok(commerce::identity::storefront(db.read(), slug).await?)
+    let load = async { Ok::<_, AppError>(commerce::identity::storefront(db.read(), slug).await?) };
+    match use_context::<super::StoreCache>() {
+        Some(cache) => cache.store(slug, load).await,
+        None => load.await,
+    }
 }

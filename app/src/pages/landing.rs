@@ -62,7 +62,7 @@ fn SurfaceCards(stores: Vec<ListedStore>) -> impl IntoView {
                 .into_iter()
                 .map(|(href, title, text)| {
                     view! {
-                        <a href=href class="card card-link">
+                        <a href=href.clone() rel=href.starts_with("/store/").then_some("external") class="card card-link">
                             <h2 class="text-lg font-semibold text-slate-900">{title}</h2>
                             <p class="mt-2 text-sm text-slate-600">{text}</p>
                             <span class="mt-4 inline-block text-sm font-semibold text-brand-700">"Open →"</span>
@@ -95,7 +95,7 @@ fn DemoBusinesses(stores: Vec<ListedStore>) -> impl IntoView {
                                             <Badge tone=BadgeTone::Neutral text=t.mode.label() />
                                         </div>
                                         <p class="mt-2 text-sm text-slate-600">{t.tagline.clone()}</p>
-                                        <a class="btn btn-secondary mt-4" href=format!("/store/{}", t.slug)>"Visit the storefront"</a>
+                                        <a class="btn btn-secondary mt-4" href=format!("/store/{}", t.slug) rel="external">"Visit the storefront"</a>
                                     </li>
                                 }
                             })

@@ -126,7 +126,7 @@ fn BusinessRow(tenant: TenantSummary, set_status: ServerAction<SetBusinessStatus
     view! {
         <tr>
             <td>
-                <a class="font-medium text-brand-700 hover:underline" href=format!("/store/{}", tenant.slug)>{tenant.name}</a>
+                <a class="font-medium text-brand-700 hover:underline" href=format!("/store/{}", tenant.slug) rel="external">{tenant.name}</a>
                 <div class="text-xs text-slate-500">{format!("/store/{}", tenant.slug)}</div>
             </td>
             <td>{tenant.mode.label()}</td>

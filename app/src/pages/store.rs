@@ -1,15 +1,11 @@
-use std::collections::HashMap;
-
 use commerce::catalog::ShopItem;
 use commerce::identity::{Location, Storefront};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::api::{Shelf, ShelfQuery, load_shop_categories, load_shop_items, load_storefront};
-use crate::components::{EmptyState, Loaded, follow_events};
+use crate::components::{EmptyState, Loaded};
 
 /// `/store/{slug}`: a business's storefront.
 #[component]
@@ -103,11 +99,10 @@ pub(crate) fn StoreHeader(slug: String, name: String, shopper: Option<String>) -
     }
 }
 
-/// A shop's address and phone, with its opening hours behind a button.
+/// A shop's address and phone, with its opening hours folded away (the browser's own
+/// disclosure, so it opens without a script).
 #[component]
 fn ShopCard(shop: Location) -> impl IntoView {
-    let (hours_open, set_hours_open) = signal(false);
-    let hours_id = format!("hours-{}", shop.id.0);
     let phone_href = format!("tel:{}", shop.phone.replace(' ', ""));
     let address = shop.address_line();
     let hours = shop.opening_hours.lines().map(|line| view! { <li>{line.to_owned()}</li> }).collect_view();
@@ -116,45 +111,20 @@ fn ShopCard(shop: Location) -> impl IntoView {
             <h3 class="font-semibold text-slate-900">{shop.name}</h3>
             <p class="mt-1 text-sm text-slate-600">{address}</p>
             <a class="mt-1 inline-block text-sm text-brand-700" href=phone_href>{shop.phone}</a>
-            <div class="mt-3">
-                <button
-                    type="button"
-                    class="btn btn-secondary btn-sm"
-                    aria-expanded=move || hours_open.get().to_string()
-                    aria-controls=hours_id.clone()
-                    on:click=move |_| set_hours_open.update(|open| *open = !*open)
-                >
-                    {move || if hours_open.get() { "Hide opening hours" } else { "Opening hours" }}
-                </button>
-                <ul id=hours_id class="mt-2 text-sm text-slate-700" hidden=move || !hours_open.get()>
-                    {hours}
-                </ul>
-            </div>
+            <details class="mt-3">
+                <summary class="btn btn-secondary btn-sm">"Opening hours"</summary>
+                <ul class="mt-2 text-sm text-slate-700">{hours}</ul>
+            </details>
         </li>
     }
 }
 
-/// A variant's availability as the storefront's live feed announces it.
-#[derive(Clone, Copy, Debug, Deserialize)]
-struct Availability {
-    variant: Uuid,
-    available: i64,
-}
-
-/// The products on sale, with a search box (a plain GET form) and availability that follows
-/// every sale and delivery while the page is open.
+/// The products on sale, with a search box (a plain GET form). The storefront's script keeps
+/// each product's availability as the store's live feed announces it.
 #[component]
 fn ShopShelf(slug: String, items: ShelfItems, categories: ShopCategories) -> impl IntoView {
     let query = use_query_map();
     let search = move || query.read().get("q").filter(|q| !q.is_empty());
-    let live = RwSignal::new(HashMap::<Uuid, i64>::new());
-    follow_events(format!("/store/{slug}/live"), "availability", move |data| {
-        if let Ok(change) = serde_json::from_str::<Availability>(&data) {
-            live.update(|known| {
-                known.insert(change.variant, change.available);
-            });
-        }
-    });
     view! {
         <section class="mt-10" aria-labelledby="shelf-heading">
             <div class="flex flex-wrap items-end justify-between gap-3">
@@ -173,7 +143,7 @@ fn ShopShelf(slug: String, items: ShelfItems, categories: ShopCategories) -> imp
                     let more = shelf.next.map(|next| crate::pages::next_page_link(&format!("/store/{slug}"), &next, &["q", "category", "brand", "min", "max", "stock"]));
                     view! {
                         <ul class="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
-                            {shelf.items.into_iter().map(|item| view! { <ItemCard slug=slug.clone() item live /> }).collect_view()}
+                            {shelf.items.into_iter().map(|item| view! { <ItemCard slug=slug.clone() item /> }).collect_view()}
                         </ul>
                         <nav class="mt-6 flex flex-wrap gap-3" aria-label="More products">
                             {start.map(|href| view! { <a class="btn btn-secondary" href=href>"Back to the start"</a> })}
@@ -229,32 +199,28 @@ fn ShelfFilters(categories: ShopCategories) -> impl IntoView {
     }
 }
 
-/// One product on the shelf: name, price and whether it can be bought now.
+/// One product on the shelf: name, price and whether it can be bought now. It names its
+/// variants and what each had (`data-variants`, `data-available`) for the storefront's script,
+/// which says it again as the live feed changes it, in the same words.
 #[component]
-fn ItemCard(slug: String, item: ShopItem, live: RwSignal<HashMap<Uuid, i64>>) -> impl IntoView {
-    let variants = item.variants.clone();
-    let available = Signal::derive(move || {
-        live.with(|known| variants.iter().map(|(v, n)| known.get(&v.0).copied().unwrap_or(*n).max(0)).sum::<i64>())
-    });
+fn ItemCard(slug: String, item: ShopItem) -> impl IntoView {
+    let available: i64 = item.variants.iter().map(|(_, n)| (*n).max(0)).sum();
+    let ids = item.variants.iter().map(|(v, _)| v.0.to_string()).collect::<Vec<_>>().join(" ");
+    let counts = item.variants.iter().map(|(_, n)| n.to_string()).collect::<Vec<_>>().join(" ");
     let (low, high) = item.price_range;
     let price = if low == high { low.to_string() } else { format!("from {low}") };
+    let (class, says) = match available {
+        0 => ("text-xs font-medium text-red-700", "Sold out".to_owned()),
+        n @ 1..=5 => ("text-xs font-medium text-amber-700", format!("Only {n} left")),
+        _ => ("text-xs text-emerald-700", "In stock".to_owned()),
+    };
     view! {
-        <li class="card flex flex-col gap-1 p-3" data-testid="shop-item" data-product=item.id.0.to_string()>
+        <li class="card flex flex-col gap-1 p-3" data-testid="shop-item" data-product=item.id.0.to_string() data-variants=ids data-available=counts>
             {item.thumbnail_url.map(|src| view! { <img src=src alt="" class="mb-2 aspect-square w-full rounded object-cover" loading="lazy" /> })}
             <span class="text-xs text-slate-500">{item.brand}</span>
             <a class="font-medium leading-snug text-slate-900 hover:text-brand-700" href=format!("/store/{slug}/p/{}", item.id.0)>{item.name}</a>
             <span class="mt-auto pt-1 font-semibold tabular-nums">{price}</span>
-            <span data-testid="availability" class=move || match available.get() {
-                0 => "text-xs font-medium text-red-700",
-                1..=5 => "text-xs font-medium text-amber-700",
-                _ => "text-xs text-emerald-700",
-            }>
-                {move || match available.get() {
-                    0 => "Sold out".to_owned(),
-                    n @ 1..=5 => format!("Only {n} left"),
-                    _ => "In stock".to_owned(),
-                }}
-            </span>
+            <span data-testid="availability" class=class>{says}</span>
         </li>
     }
 }

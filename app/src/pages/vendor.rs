@@ -44,7 +44,7 @@ fn VendorView(home: VendorHome) -> impl IntoView {
             </div>
             <p class="mt-2 text-sm text-slate-600">{market.tagline}</p>
             <p class="mt-3 text-xs text-slate-500">{format!("Prices in {} · VAT {}%", market.currency.code(), market.vat_rate.normalize())}</p>
-            <a class="btn btn-secondary mt-4" href=format!("/store/{}", market.slug)>"See the marketplace"</a>
+            <a class="btn btn-secondary mt-4" href=format!("/store/{}", market.slug) rel="external">"See the marketplace"</a>
         </section>
     }
 }

@@ -318,7 +318,7 @@ fn DraftForm(options: commerce::orders::CheckoutOptions, make: ServerAction<Crea
             {move || made().map(|m| view! {
                 <section class="card mb-4 border-emerald-300" data-testid="draft-made">
                     <p class="font-semibold">{format!("Order {} is placed.", m.number)}</p>
-                    <p class="mt-1 break-all text-sm">"Payment link: " <a class="text-brand-700" href=m.payment_link.clone() data-testid="payment-link">{m.payment_link.clone()}</a></p>
+                    <p class="mt-1 break-all text-sm">"Payment link: " <a class="text-brand-700" href=m.payment_link.clone() rel="external" data-testid="payment-link">{m.payment_link.clone()}</a></p>
                     <div class="mt-3 flex flex-wrap gap-2">
                         <a class="btn btn-primary" href=m.whatsapp.clone() target="_blank" rel="noopener">"Send on WhatsApp"</a>
                         <a class="btn btn-secondary" href=format!("/admin/orders/{}", m.order)>"Open the order"</a>

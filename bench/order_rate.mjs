@@ -1,0 +1,55 @@
+// Orders placed through the REST API: WORKERS clients at once, alternating between the two
+// instances, each placing orders one after another (pay on delivery, delivered in Lagos, three
+// lines of the given variants) until TOTAL orders have been placed.
+//
+//   node bench/order_rate.mjs <base> <other> <token> <variants, comma-separated> <workers> <total>
+//
+// Prints JSON: orders placed (answered 201), other answers (with the first few), and the
+// orders per second from the first request to the last answer.
+const [base, other, token, variantList, workerCount, totalCount] = process.argv.slice(2);
+const variants = (variantList ?? "").split(",").filter(Boolean);
+const workers = Number(workerCount);
+const total = Number(totalCount);
+if (!base || !other || !token || variants.length !== 3 || !workers || !total) {
+  console.error("usage: node bench/order_rate.mjs <base> <other> <token> <v1,v2,v3> <workers> <total>");
+  process.exit(2);
+}
+
+let next = 0;
+let placed = 0;
+const others = [];
+
+async function place(host, n) {
+  const answer = await fetch(`${host}/api/v1/orders`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": `bench-rate-${n}` },
+    body: JSON.stringify({
+      name: `Customer ${n}`,
+      phone: `0803${String(2_000_000 + (n % 7_000_000)).padStart(7, "0")}`,
+      fulfilment: "delivery",
+      address: { line: `${n} Allen Avenue`, city: "Ikeja", state: "Lagos" },
+      payment_method: "pay_on_delivery",
+      note: "bench order",
+      lines: variants.map((variant_id, i) => ({ variant_id, quantity: 1 + i })),
+    }),
+  });
+  const body = await answer.text();
+  if (answer.status === 201) placed += 1;
+  else others.push(`${answer.status} ${body.slice(0, 200)}`);
+}
+
+async function worker(w) {
+  const host = w % 2 === 0 ? base : other;
+  for (let n = next++; n < total; n = next++) await place(host, n);
+}
+
+const started = performance.now();
+await Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
+const seconds = (performance.now() - started) / 1000;
+console.log(JSON.stringify({
+  placed,
+  others: others.length,
+  other: others.slice(0, 5),
+  seconds: Number(seconds.toFixed(2)),
+  rate: Number((placed / seconds).toFixed(1)),
+}));
