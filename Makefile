@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
-.PHONY: run dev test stop build tools lint sqlx-prepare bench-build bench-first-run bench-access bench-inventory bench-downloads clean-data
+.PHONY: run dev test stop build tools lint sqlx-prepare bench-build bench-first-run bench-access bench-inventory bench-downloads bench-orders clean-data
 
 ## Install what is missing, start the private database, migrate, load demo data once, serve :3000,
 ## with the browser's files optimised as shoppers get them.
@@ -55,6 +55,11 @@ bench-access:
 ## Hot SKU over two instances, a 10,000-row import, and the product list over 10,000 products.
 bench-inventory:
 	@bench/inventory.sh
+
+## The storefront's shelf against a plain page, a phone's downloads and wait on 3G, the last
+## units race and orders per second (docs/BENCHMARKS.md).
+bench-orders:
+	@bench/orders.sh
 
 ## What a phone downloads and waits for on 3G, and the server's CPU per wasm download.
 bench-downloads:

@@ -76,7 +76,7 @@ if want shelf; then
   [ -n "$category" ] || fail "the demo store has no category"
   # Both pages show the same products, in the same order.
   names() { curl -sf -H 'Accept: text/html' "$1" | grep -o 'data-product="[^"]*"'; }
-  for path in "/store/ojafresh" "/store/ojafresh?category=$category"; do
+  for path in "/store/ojafresh" "/store/ojafresh/c/$category"; do
     ours=$(names "$base$path"); theirs=$(names "$plain$path")
     [ -n "$ours" ] || fail "$path shows no products"
     [ "$ours" = "$theirs" ] || { diff <(echo "$ours") <(echo "$theirs") | head >&2; fail "$path and the plain page show different products"; }
@@ -91,7 +91,7 @@ if want shelf; then
     echo "$(echo "$out" | awk '/^rate/ { print $2 }') $(echo "$out" | awk '/^p99_ms/ { print $2 }')"
   }
   measure "$base/store/ojafresh" >/dev/null  # warm-up
-  for page in "home shelf|/store/ojafresh" "category page|/store/ojafresh?category=$category"; do
+  for page in "home shelf|/store/ojafresh" "category page|/store/ojafresh/c/$category"; do
     name=${page%%|*}; path=${page#*|}
     read -r plain_rate plain_p99 <<<"$(measure "$plain$path")"
     read -r ours_rate ours_p99 <<<"$(measure "$base$path")"

@@ -545,3 +545,62 @@ async fn the_shelf_narrows_by_category_and_those_below_brand_price_and_stock(own
     assert_eq!(paths, [("Food", 1), ("Food › Grains", 1)]);
     assert!(!rice.0.is_nil());
 }
+
+#[sqlx::test]
+async fn every_shelf_order_pages_through_every_product_once(owner: PgPool) {
+    use commerce::catalog::{ShelfFilter, ShelfOrder, product};
+    let (oja, _) = shop_with(&owner, 5).await;
+    // Two products at each price, so that ties are broken by the id, and names unlike the prices.
+    for (name, sku, price) in [
+        ("Zobo drink", "ZOBO", 500),
+        ("Agege bread", "BREAD", 1200),
+        ("Rice sack 50kg", "SACK", 75_000),
+        ("Rice cakes", "CAKES", 500),
+        ("Garri 2kg", "GARRI", 1200),
+    ] {
+        oja.product(name, sku, price).await;
+    }
+    let every = |filter: ShelfFilter| {
+        let (db, visitor) = (oja.db.clone(), oja.visitor());
+        async move {
+            // Two at a time, each page after the last one's final key.
+            let (mut names, mut after) = (Vec::new(), None);
+            loop {
+                let page = product::for_sale(&db, &visitor, &filter, after.clone(), 2).await.unwrap();
+                names.extend(page.iter().map(|(item, _)| item.name.clone()));
+                match page.last() {
+                    Some((_, key)) if page.len() == 2 => after = Some(key.clone()),
+                    _ => return names,
+                }
+            }
+        }
+    };
+    let by = |order: ShelfOrder| ShelfFilter { order, ..Default::default() };
+    let by_name = every(by(ShelfOrder::Name)).await;
+    assert_eq!(by_name, ["Agege bread", "Garri 2kg", "Ofada rice 1kg", "Rice cakes", "Rice sack 50kg", "Zobo drink"]);
+    let cheapest = every(by(ShelfOrder::PriceLow)).await;
+    assert_eq!(cheapest.len(), 6);
+    let mut cheapest_two = cheapest[..2].to_vec();
+    cheapest_two.sort();
+    assert_eq!(cheapest_two, ["Rice cakes", "Zobo drink"]);
+    assert_eq!(cheapest.last().map(String::as_str), Some("Rice sack 50kg"));
+    let dearest = every(by(ShelfOrder::PriceHigh)).await;
+    assert_eq!(dearest.first().map(String::as_str), Some("Rice sack 50kg"));
+    let mut reversed = cheapest.clone();
+    reversed.reverse();
+    assert_eq!(dearest, reversed, "one variant each: high to low is low to high turned round, ties by id");
+    let newest = every(by(ShelfOrder::Newest)).await;
+    assert_eq!(newest.first().map(String::as_str), Some("Garri 2kg"), "the last made first");
+    assert_eq!(newest.last().map(String::as_str), Some("Ofada rice 1kg"));
+    // Best match puts the closest name first, and without words it is the order by name.
+    let rice =
+        every(ShelfFilter { search: Some("rice".into()), order: ShelfOrder::Relevance, ..Default::default() }).await;
+    assert_eq!(rice.len(), 3, "{rice:?}");
+    assert_eq!(every(by(ShelfOrder::Relevance)).await, by_name);
+    // A key of another order starts from the beginning rather than failing.
+    let first = product::for_sale(&oja.db, &oja.visitor(), &by(ShelfOrder::Name), None, 1).await.unwrap();
+    let named_key = first[0].1.clone();
+    let priced =
+        product::for_sale(&oja.db, &oja.visitor(), &by(ShelfOrder::PriceLow), Some(named_key), 10).await.unwrap();
+    assert_eq!(priced.len(), 6);
+}

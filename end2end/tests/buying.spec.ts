@@ -249,6 +249,31 @@ test.describe("without JavaScript, the shelf", () => {
     await page.getByRole("button", { name: "Show" }).click();
     await expect(page.getByText(/enter an amount/)).toBeVisible();
   });
+
+  test("opens a category from the home, sorts it by price, and pages it in that order", async ({ page }) => {
+    await page.goto(STORE);
+    const chip = page.getByTestId("category-link").first();
+    const label = (await chip.textContent())!.replace(/ \(\d+\)$/, "");
+    await chip.click();
+    await expect(page).toHaveURL(/\/c\/[0-9a-f-]{36}$/);
+    await expect(page.getByRole("heading", { level: 1, name: label })).toBeVisible();
+    await expect(page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "All products" })).toBeVisible();
+    await page.getByLabel("Sort by").selectOption("price");
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect(page).toHaveURL(/sort=price/);
+    await expect(page.getByRole("heading", { level: 1, name: label })).toBeVisible();
+    // Naira amounts as shown ("₦1,200.00" or "from ₦1,200.00"), in the order shown, on every page.
+    const prices = async () => (await page.locator("[data-testid=shop-item] .tabular-nums").allTextContents())
+      .map((text) => Number(text.replace(/[^0-9.]/g, "")));
+    let seen = await prices();
+    for (let more = page.getByTestId("more-products"); await more.count(); more = page.getByTestId("more-products")) {
+      expect(await more.getAttribute("href")).toContain("sort=price");
+      await more.click();
+      seen = seen.concat(await prices());
+    }
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+  });
 });
 
 test("the orders list narrows by channel and by the days orders were placed", async ({ page, browser }) => {

@@ -1,14 +1,14 @@
 //! The yardstick for the storefront's shelf: a plain axum + sqlx page that renders the same
 //! products as `/store/{slug}` (48 by name, each with its price range, availability and
-//! thumbnail), or as `/store/{slug}?category=…`, from the same database, with one query and
+//! thumbnail), or as `/store/{slug}/c/{category}`, from the same database, with one query and
 //! a string for HTML: no framework, no session, no tenancy. `bench/orders.sh` measures both in
 //! one run and compares their rates.
 //!
-//!   plain_shelf <bind address>   (DATABASE_OWNER_URL names the database)
+//! Run as `plain_shelf <bind address>`, with `DATABASE_OWNER_URL` naming the database.
 
 use std::fmt::Write as _;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Html;
 use rust_decimal::Decimal;
@@ -16,7 +16,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 #[derive(Deserialize)]
-struct Narrowing {
+struct Address {
+    slug: String,
     category: Option<Uuid>,
 }
 
@@ -24,8 +25,7 @@ type Row = (Uuid, String, Option<String>, Decimal, Decimal, i64, Option<String>)
 
 async fn shelf(
     State(db): State<sqlx::PgPool>,
-    Path(slug): Path<String>,
-    Query(narrowing): Query<Narrowing>,
+    Path(Address { slug, category }): Path<Address>,
 ) -> Result<Html<String>, StatusCode> {
     let failed = |_| StatusCode::INTERNAL_SERVER_ERROR;
     let rows: Vec<Row> = sqlx::query_as(
@@ -54,7 +54,7 @@ async fn shelf(
           ORDER BY page.sort_name, page.id",
     )
     .bind(&slug)
-    .bind(narrowing.category)
+    .bind(category)
     .fetch_all(&db)
     .await
     .map_err(failed)?;
@@ -91,7 +91,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bind = std::env::args().nth(1).ok_or("usage: plain_shelf <bind address>")?;
     let db =
         sqlx::postgres::PgPoolOptions::new().max_connections(16).connect(&std::env::var("DATABASE_OWNER_URL")?).await?;
-    let app = axum::Router::new().route("/store/{slug}", axum::routing::get(shelf)).with_state(db);
+    let app = axum::Router::new()
+        .route("/store/{slug}", axum::routing::get(shelf))
+        .route("/store/{slug}/c/{category}", axum::routing::get(shelf))
+        .with_state(db);
     axum::serve(tokio::net::TcpListener::bind(&bind).await?, app).await?;
     Ok(())
 }

@@ -430,6 +430,92 @@ async fn the_store_feed_carries_only_products_for_sale(owner: PgPool) {
     assert!(staff_seen.contains(&hidden) && staff_seen.contains(&on_sale), "{staff_seen:?}");
 }
 
+/// The store's home page, as a visitor gets it.
+async fn store_home(app: &Router, business: &Business) -> String {
+    let page = send(app, Request::get(store(business, "")).header(header::ACCEPT, "text/html"), String::new()).await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.body
+}
+
+/// Changes a product's name without the database announcing it (its notice switched off for
+/// the moment), as the owner.
+async fn rename_unannounced(owner: &PgPool, product: Uuid, name: &str) {
+    let mut tx = owner.begin().await.unwrap();
+    sqlx::query("ALTER TABLE products DISABLE TRIGGER storefront_changed").execute(&mut *tx).await.unwrap();
+    sqlx::query("UPDATE products SET name = $2 WHERE id = $1")
+        .bind(product)
+        .bind(name)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("ALTER TABLE products ENABLE TRIGGER storefront_changed").execute(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// Asks for the store's home until it says `wanted`, for up to five seconds.
+async fn store_home_says(app: &Router, business: &Business, wanted: &str) -> bool {
+    for _ in 0..50 {
+        if store_home(app, business).await.contains(wanted) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_storefront_loads_its_own_script_and_no_wasm(owner: PgPool) {
+    let (app, oja) = shop_app(&owner).await;
+    stocked_variants(&oja).await;
+    let home = store_home(&app, &oja).await;
+    assert!(home.contains("<script type=\"module\" src=\"/pkg/store"), "the storefront's script");
+    assert!(!home.contains("wasm"), "no wasm is started");
+    assert!(!home.contains("price_range"), "no data written for a hydration that will not happen");
+    // The back office still starts the application's wasm.
+    let login = send(&app, Request::get("/admin/login").header(header::ACCEPT, "text/html"), String::new()).await;
+    assert!(login.body.contains("_bg.wasm"), "the back office hydrates");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_kept_store_page_is_forgotten_when_its_catalog_or_stock_changes(owner: PgPool) {
+    let (state, oja) = shop_state(&owner).await;
+    let cache = state.live.store_cache.clone();
+    tokio::spawn(state.live.clone().listen(oja.db.clone()));
+    let app = router(state);
+    for _ in 0..50 {
+        if cache.is_listening() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(cache.is_listening(), "the listener connects");
+    let (product, variant) = stocked_variants(&oja).await[0];
+    assert!(store_home(&app, &oja).await.contains("Mama Gold Rice 5kg"));
+
+    // A change nobody announced is not seen: the page was kept.
+    rename_unannounced(&owner, product, "Quietly Renamed Rice").await;
+    assert!(store_home(&app, &oja).await.contains("Mama Gold Rice 5kg"), "the kept page is served");
+
+    // An announced change of the catalog is seen at once.
+    sqlx::query("UPDATE products SET name = 'Mama Gold Rice 10kg' WHERE id = $1")
+        .bind(product)
+        .execute(&owner)
+        .await
+        .unwrap();
+    assert!(store_home_says(&app, &oja, "Mama Gold Rice 10kg").await, "a renamed product shows");
+
+    // So is a change of stock: it forgets the page, which is made again from the database.
+    rename_unannounced(&owner, product, "Quietly Renamed Rice").await;
+    nudge_stock(&owner, variant).await;
+    assert!(store_home_says(&app, &oja, "Quietly Renamed Rice").await, "a stock change forgets the kept page");
+
+    // And another business's change forgets nothing of this one's.
+    rename_unannounced(&owner, product, "Mama Gold Rice 5kg").await;
+    let market = Business::marketplace(&owner, "Naija Gadget Market").await;
+    stocked_variants(&market).await;
+    assert!(store_home(&app, &oja).await.contains("Quietly Renamed Rice"), "still kept");
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn no_live_feed_carries_another_businesss_stock(owner: PgPool) {
     let (state, oja) = shop_state(&owner).await;

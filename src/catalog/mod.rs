@@ -381,6 +381,57 @@ pub struct ShelfFilter {
     pub max_price: Option<rust_decimal::Decimal>,
     /// Only products with some stock free.
     pub in_stock: bool,
+    /// The order the shelf is in.
+    pub order: ShelfOrder,
+}
+
+/// The orders a shopper can put a shelf in. Each pages by a key of its own (the value it sorts
+/// by, then the product's id), so every page costs the same wherever it starts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ShelfOrder {
+    /// A to Z by name.
+    #[default]
+    Name,
+    /// Best match for the words searched first (by name when nothing is searched).
+    Relevance,
+    /// Cheapest first, by the lowest price of a product's variants.
+    PriceLow,
+    /// Dearest first, by the highest price of a product's variants.
+    PriceHigh,
+    /// Newest first, as the products were added.
+    Newest,
+}
+
+impl ShelfOrder {
+    /// Every order, as the shelf offers them.
+    pub const ALL: [Self; 5] = [Self::Relevance, Self::Name, Self::PriceLow, Self::PriceHigh, Self::Newest];
+
+    /// The value in the shelf's address (`sort=`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Relevance => "relevance",
+            Self::PriceLow => "price",
+            Self::PriceHigh => "price-desc",
+            Self::Newest => "newest",
+        }
+    }
+
+    /// Reads the value in the shelf's address.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.code() == code)
+    }
+
+    /// What the shopper reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Name => "Name, A to Z",
+            Self::Relevance => "Best match",
+            Self::PriceLow => "Price, low to high",
+            Self::PriceHigh => "Price, high to low",
+            Self::Newest => "Newest",
+        }
+    }
 }
 
 /// A variant found by its SKU or barcode.

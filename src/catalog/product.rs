@@ -170,10 +170,11 @@ pub async fn list(
 }
 
 /// Active products of the storefront `actor` is on (a visitor's, a shopper's, or staff looking
-/// at their own), by name, optionally matching `search`: `limit` of them after the key in
-/// `after`, each with its own key (its name as sorted, and its id) for the next page to start
-/// after. The page's products are chosen first, by the name index; only theirs are priced and
-/// counted, so a page costs the same at the start of a large catalog as at its end.
+/// at their own), narrowed and ordered as `filter` says: `limit` of them after the key in
+/// `after`, each with its own key (the value the order sorts by, as text, and its id) for the
+/// next page to start after. A key that does not read as the order's (one of another order)
+/// starts from the beginning. The page's products are chosen first; only theirs are priced and
+/// counted.
 pub async fn for_sale(
     db: &sqlx::PgPool,
     actor: &Actor,
@@ -181,22 +182,34 @@ pub async fn for_sale(
     after: Option<(String, Uuid)>,
     limit: i64,
 ) -> Result<Vec<(ShopItem, (String, Uuid))>, Error> {
+    use super::ShelfOrder;
     let tenant = actor.tenant().ok_or_else(|| Error::not_found("storefront"))?;
     let search = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let brand = filter.brand.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let (after_name, after_id) = after.unzip();
+    let order = match filter.order {
+        ShelfOrder::Relevance if search.is_none() => ShelfOrder::Name,
+        order => order,
+    };
+    let start = ShelfStart::read(order, after);
     let mut tx = tenant_tx(db, tenant).await?;
     if search.is_some() {
         forgive_typos(&mut tx).await?;
     }
-    let rows = sqlx::query!(
-        r#"WITH page AS (
-               SELECT p.tenant_id, p.id, p.name, p.brand, lower(p.name) AS sort_name
+    let rows = sqlx::query_as!(
+        ShelfRow,
+        r#"WITH found AS (
+               SELECT p.tenant_id, p.id, p.name, p.brand, lower(p.name) AS sort_name,
+                      CASE WHEN $11 IN ('price', 'price-desc') THEN (SELECT min(v.price) FROM variants v
+                            WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id) END AS low,
+                      CASE WHEN $11 = 'price-desc' THEN (SELECT max(v.price) FROM variants v
+                            WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id) END AS high,
+                      CASE WHEN $11 = 'relevance' THEN
+                            ts_rank(p.search, websearch_to_tsquery('simple', $2))::float8
+                            + similarity(lower($2), lower(p.name))::float8 END AS score
                  FROM products p
                 WHERE p.tenant_id = $1 AND p.status = 'active'
                   AND EXISTS (SELECT 1 FROM variants v WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id)
                   AND ($2::text IS NULL OR p.search @@ websearch_to_tsquery('simple', $2) OR lower($2) <% lower(p.name))
-                  AND ($3::text IS NULL OR (lower(p.name), p.id) > ($3, $4))
                   AND ($6::uuid IS NULL OR p.category_id IN (
                         WITH RECURSIVE below AS (
                             SELECT id FROM categories WHERE tenant_id = $1 AND id = $6
@@ -210,10 +223,26 @@ pub async fn for_sale(
                         WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id AND v.price <= $9))
                   AND (NOT $10 OR EXISTS (SELECT 1 FROM variants v JOIN stock_levels l
                         ON l.tenant_id = v.tenant_id AND l.variant_id = v.id
-                        WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id AND l.on_hand - l.reserved > 0))
-                ORDER BY lower(p.name), p.id
+                        WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id AND l.on_hand - l.reserved > 0))),
+           page AS (
+               SELECT * FROM found
+                WHERE $4::uuid IS NULL
+                   OR CASE $11
+                        WHEN 'price' THEN (low, id) > ($12::numeric, $4)
+                        WHEN 'price-desc' THEN (high, id) < ($12::numeric, $4)
+                        WHEN 'relevance' THEN (score, id) < ($13::float8, $4)
+                        WHEN 'newest' THEN id < $4
+                        ELSE (sort_name, id) > ($3::text, $4) END
+                ORDER BY CASE WHEN $11 = 'price' THEN low END,
+                         CASE WHEN $11 = 'price-desc' THEN high END DESC,
+                         CASE WHEN $11 = 'relevance' THEN score END DESC,
+                         CASE WHEN $11 = 'name' THEN sort_name END,
+                         CASE WHEN $11 IN ('name', 'price') THEN id END,
+                         id DESC
                 LIMIT $5)
-           SELECT page.id, page.name, page.brand, page.sort_name AS "sort_name!",
+           SELECT page.id, page.name, page.brand,
+                  CASE $11 WHEN 'price' THEN page.low::text WHEN 'price-desc' THEN page.high::text
+                           WHEN 'relevance' THEN page.score::text WHEN 'newest' THEN '' ELSE page.sort_name END AS "sort_key!",
                   min(v.price) AS "low!", max(v.price) AS "high!",
                   array_agg(v.id ORDER BY v.position, v.id) AS "variants!",
                   array_agg(coalesce(s.available, 0) ORDER BY v.position, v.id) AS "available!",
@@ -223,37 +252,93 @@ pub async fn for_sale(
              JOIN variants v ON v.tenant_id = page.tenant_id AND v.product_id = page.id
              LEFT JOIN LATERAL (SELECT sum(on_hand - reserved)::bigint AS available FROM stock_levels l
                                  WHERE l.tenant_id = v.tenant_id AND l.variant_id = v.id) s ON true
-            GROUP BY page.tenant_id, page.id, page.name, page.brand, page.sort_name
-            ORDER BY page.sort_name, page.id"#,
+            GROUP BY page.tenant_id, page.id, page.name, page.brand, page.sort_name, page.low, page.high, page.score
+            ORDER BY CASE WHEN $11 = 'price' THEN page.low END,
+                     CASE WHEN $11 = 'price-desc' THEN page.high END DESC,
+                     CASE WHEN $11 = 'relevance' THEN page.score END DESC,
+                     CASE WHEN $11 = 'name' THEN page.sort_name END,
+                     CASE WHEN $11 IN ('name', 'price') THEN page.id END,
+                     page.id DESC"#,
         tenant.0,
         search,
-        after_name,
-        after_id,
+        start.name,
+        start.id,
         limit.clamp(1, 200),
         filter.category.map(|c| c.0),
         brand,
         filter.min_price,
         filter.max_price,
         filter.in_stock,
+        order.code(),
+        start.price,
+        start.score,
     )
     .fetch_all(&mut *tx)
     .await?;
     let currency = crate::identity::currency_in(&mut tx, tenant).await?;
     tx.commit().await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let item = ShopItem {
-                id: ProductId(r.id),
-                name: r.name,
-                brand: r.brand,
-                price_range: (Money::new(r.low, currency), Money::new(r.high, currency)),
-                thumbnail_url: r.file_key.map(|k| image_urls(&k).1),
-                variants: r.variants.into_iter().map(VariantId).zip(r.available).collect(),
-            };
-            (item, (r.sort_name, r.id))
-        })
-        .collect())
+    Ok(rows.into_iter().map(|r| r.into_item(currency)).collect())
+}
+
+/// A product on a shelf's page, as its query reads it.
+struct ShelfRow {
+    id: Uuid,
+    name: String,
+    brand: String,
+    sort_key: String,
+    low: rust_decimal::Decimal,
+    high: rust_decimal::Decimal,
+    variants: Vec<Uuid>,
+    available: Vec<i64>,
+    file_key: Option<String>,
+}
+
+impl ShelfRow {
+    /// The product as the shelf shows it, with the key the next page starts after.
+    fn into_item(self, currency: crate::Currency) -> (ShopItem, (String, Uuid)) {
+        let item = ShopItem {
+            id: ProductId(self.id),
+            name: self.name,
+            brand: self.brand,
+            price_range: (Money::new(self.low, currency), Money::new(self.high, currency)),
+            thumbnail_url: self.file_key.map(|k| image_urls(&k).1),
+            variants: self.variants.into_iter().map(VariantId).zip(self.available).collect(),
+        };
+        (item, (self.sort_key, self.id))
+    }
+}
+
+/// Where a shelf's page starts, typed as its order sorts: after a name, a price or a score, and
+/// an id (the newest first start after an id alone). No id: from the beginning.
+#[derive(Default)]
+struct ShelfStart {
+    name: Option<String>,
+    price: Option<rust_decimal::Decimal>,
+    score: Option<f64>,
+    id: Option<Uuid>,
+}
+
+impl ShelfStart {
+    /// The key a page gave out, read for `order`; one that does not read as the order's (a key
+    /// of another order) starts from the beginning.
+    fn read(order: super::ShelfOrder, after: Option<(String, Uuid)>) -> Self {
+        use super::ShelfOrder;
+        let Some((key, id)) = after else { return Self::default() };
+        let start = match order {
+            ShelfOrder::Name => Self { name: Some(key), ..Self::default() },
+            ShelfOrder::PriceLow | ShelfOrder::PriceHigh => Self { price: key.parse().ok(), ..Self::default() },
+            ShelfOrder::Relevance => {
+                Self { score: key.parse::<f64>().ok().filter(|s| s.is_finite()), ..Self::default() }
+            }
+            ShelfOrder::Newest => Self::default(),
+        };
+        let readable = match order {
+            ShelfOrder::Name | ShelfOrder::Newest => true,
+            ShelfOrder::PriceLow | ShelfOrder::PriceHigh => start.price.is_some(),
+            ShelfOrder::Relevance => start.score.is_some(),
+        };
+        Self { id: readable.then_some(id), ..start }
+    }
 }
 
 /// The variants these codes name (a SKU in any case, or a barcode), in the same order; `None`

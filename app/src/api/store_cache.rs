@@ -46,6 +46,11 @@ impl StoreCache {
         kept.forget(None);
     }
 
+    /// Whether changes are being heard, so that pages are kept.
+    pub fn is_listening(&self) -> bool {
+        self.lock().listening
+    }
+
     /// Something a business's storefront shows changed (`None`: some business's, or unknown).
     pub fn changed(&self, tenant: Option<Uuid>) {
         self.lock().forget(tenant);

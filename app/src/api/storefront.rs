@@ -32,7 +32,7 @@ pub struct Shelf {
 const SHELF: usize = 48;
 
 /// What the shopper narrowed the shelf to, as the page's address has it (`q`, `category`,
-/// `brand`, `min`, `max`, `stock`).
+/// `brand`, `min`, `max`, `stock`) and ordered (`sort`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ShelfQuery {
     /// Words to find.
@@ -47,6 +47,9 @@ pub struct ShelfQuery {
     pub max: Option<String>,
     /// Only what can be bought now (`1`).
     pub stock: Option<String>,
+    /// The order (`relevance`, `name`, `price`, `price-desc`, `newest`); best match first when
+    /// words are searched, else by name.
+    pub sort: Option<String>,
 }
 
 /// What a storefront sells, 48 at a time by name, as the shopper narrowed it, from the key in
@@ -110,7 +113,13 @@ fn shelf_filter(query: &ShelfQuery) -> Result<commerce::catalog::ShelfFilter, co
         .map(|id| uuid::Uuid::parse_str(&id).map(commerce::catalog::CategoryId))
         .transpose()
         .map_err(|_| commerce::Error::invalid("category", "choose one of the store's categories"))?;
+    let order = match text("sort", &query.sort)? {
+        None => commerce::catalog::ShelfOrder::Relevance,
+        Some(code) => commerce::catalog::ShelfOrder::from_code(&code)
+            .ok_or_else(|| commerce::Error::invalid("sort", "choose one of the orders the shelf offers"))?,
+    };
     Ok(commerce::catalog::ShelfFilter {
+        order,
         search: text("q", &query.q)?,
         category,
         brand: text("brand", &query.brand)?,

@@ -7,11 +7,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::{Shelf, ShelfQuery, load_shop_categories, load_shop_items, load_storefront};
 use crate::components::{EmptyState, Loaded};
 
-/// `/store/{slug}`: a business's storefront.
+/// `/store/{slug}`: a business's storefront; and `/store/{slug}/c/{category}`, one of its
+/// categories (the shelf narrowed to it and those below it, under its name).
 #[component]
 pub fn StorefrontHome() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
+    let in_category = move || params.read().get("category").filter(|c| !c.is_empty());
     let store = Resource::new(slug, load_storefront);
     // Created here, not inside the `Suspense` that waits for the store: on the server a
     // `Suspense` runs its children several times, and a resource made in them would load each time.
@@ -19,20 +21,23 @@ pub fn StorefrontHome() -> impl IntoView {
     let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
     let narrowed = move || ShelfQuery {
         q: param("q"),
-        category: param("category"),
+        // The shelf's own choice, made in its filters, wins over the page's category.
+        category: param("category").or_else(in_category),
         brand: param("brand"),
         min: param("min"),
         max: param("max"),
         stock: param("stock"),
+        sort: param("sort"),
     };
     let items = Resource::new(
         move || (slug(), narrowed(), param("after")),
         |(slug, query, after)| load_shop_items(slug, query, after),
     );
     let categories = Resource::new(slug, load_shop_categories);
+    let category = move || param("category").or_else(in_category);
     view! {
         <Loaded resource=store let:store>
-            <StorefrontView store items categories />
+            <StorefrontView store items categories category=category() />
         </Loaded>
     }
 }
@@ -43,8 +48,15 @@ type ShelfItems = Resource<Result<Shelf, crate::AppError>>;
 /// The categories with products on sale, as loaded for the shelf's filters.
 type ShopCategories = Resource<Result<Vec<commerce::catalog::ShopCategory>, crate::AppError>>;
 
+/// The store's home (its name, its categories, the shelf and its shops), or, for a category,
+/// where it sits among the others, those below it, and its shelf.
 #[component]
-fn StorefrontView(store: Storefront, items: ShelfItems, categories: ShopCategories) -> impl IntoView {
+fn StorefrontView(
+    store: Storefront,
+    items: ShelfItems,
+    categories: ShopCategories,
+    category: Option<String>,
+) -> impl IntoView {
     let tenant = store.tenant;
     let tax_note = format!(
         "Prices in {} ({}), VAT {}% {}.",
@@ -58,12 +70,18 @@ fn StorefrontView(store: Storefront, items: ShelfItems, categories: ShopCategori
         <Title text=tenant.name.clone() formatter=|text: String| text />
         <StoreHeader slug=tenant.slug.clone() name=tenant.name.clone() shopper=store.shopper.clone() />
         <main class="mx-auto max-w-6xl px-4 py-8 sm:px-6">
-            <section class="store-hero">
-                <h1 class="text-2xl font-bold text-white sm:text-4xl">{tenant.name.clone()}</h1>
-                <p class="mt-3 max-w-2xl text-brand-50">{tenant.tagline}</p>
-            </section>
-            <ShopShelf slug=tenant.slug.clone() items categories />
-            <section class="mt-10" aria-labelledby="shops-heading">
+            {match category.clone() {
+                None => view! {
+                    <section class="store-hero">
+                        <h1 class="text-2xl font-bold text-white sm:text-4xl">{tenant.name.clone()}</h1>
+                        <p class="mt-3 max-w-2xl text-brand-50">{tenant.tagline.clone()}</p>
+                    </section>
+                }.into_any(),
+                Some(_) => ().into_any(),
+            }}
+            <CategoryNav slug=tenant.slug.clone() categories current=category.clone() />
+            <ShopShelf slug=tenant.slug.clone() items categories category=category.clone() />
+            <section class="mt-10" aria-labelledby="shops-heading" hidden=category.is_some()>
                 <h2 id="shops-heading" class="text-xl font-semibold text-slate-900">"Visit us"</h2>
                 {if store.shops.is_empty() {
                     view! { <EmptyState title="We sell online only" message="Order online and we deliver to your door." /> }.into_any()
@@ -99,6 +117,81 @@ pub(crate) fn StoreHeader(slug: String, name: String, shopper: Option<String>) -
     }
 }
 
+/// The store's categories as links: on the home, the top ones; on a category's page, the way
+/// back up to it (every step a link), its name, and the categories just below it.
+#[component]
+fn CategoryNav(slug: String, categories: ShopCategories, current: Option<String>) -> impl IntoView {
+    view! {
+        <Loaded resource=categories let:list>
+            {
+                let link = |c: &commerce::catalog::ShopCategory| format!("/store/{slug}/c/{}", c.id.0);
+                let last = |path: &str| path.rsplit(" › ").next().unwrap_or(path).to_owned();
+                let here = current.as_deref().and_then(|id| list.iter().find(|c| c.id.0.to_string() == id)).cloned();
+                // Those one step below `path` ("" for the top).
+                let below = |path: &str| -> Vec<commerce::catalog::ShopCategory> {
+                    list.iter()
+                        .filter(|c| match c.path.strip_prefix(path) {
+                            Some(rest) if path.is_empty() => !rest.contains(" › "),
+                            Some(rest) => rest.strip_prefix(" › ").is_some_and(|name| !name.contains(" › ")),
+                            None => false,
+                        })
+                        .cloned()
+                        .collect()
+                };
+                let chips = |of: Vec<commerce::catalog::ShopCategory>| {
+                    of.iter()
+                        .map(|c| view! {
+                            <li><a class="btn btn-secondary btn-sm" href=link(c) data-testid="category-link">{format!("{} ({})", last(&c.path), c.products)}</a></li>
+                        })
+                        .collect_view()
+                };
+                match here {
+                    None => {
+                        let top = below("");
+                        (!top.is_empty()).then(|| view! {
+                            <nav class="mt-8" aria-labelledby="categories-heading">
+                                <h2 id="categories-heading" class="text-xl font-semibold text-slate-900">"Shop by category"</h2>
+                                <ul class="mt-3 flex flex-wrap gap-2">{chips(top)}</ul>
+                            </nav>
+                        }).into_any()
+                    }
+                    Some(category) => {
+                        // Each step up the path, as a link to its page.
+                        let steps: Vec<(String, Option<String>)> = {
+                            let parts: Vec<&str> = category.path.split(" › ").collect();
+                            (1..parts.len())
+                                .map(|n| {
+                                    let path = parts[..n].join(" › ");
+                                    let href = list.iter().find(|c| c.path == path).map(&link);
+                                    (parts[n - 1].to_owned(), href)
+                                })
+                                .collect()
+                        };
+                        let under = below(&category.path);
+                        view! {
+                            <nav class="text-sm text-slate-600" aria-label="Breadcrumb">
+                                <a class="text-brand-700 hover:underline" href=format!("/store/{slug}")>"All products"</a>
+                                {steps.into_iter().map(|(name, href)| view! {
+                                    " › "
+                                    {match href {
+                                        Some(href) => view! { <a class="text-brand-700 hover:underline" href=href>{name}</a> }.into_any(),
+                                        None => name.into_any(),
+                                    }}
+                                }).collect_view()}
+                            </nav>
+                            <h1 class="mt-2 text-2xl font-bold text-slate-900 sm:text-3xl">{last(&category.path)}</h1>
+                            <p class="mt-1 text-sm text-slate-600">{format!("{} products", category.products)}</p>
+                            {(!under.is_empty()).then(|| view! {
+                                <ul class="mt-3 flex flex-wrap gap-2" aria-label="Below this category">{chips(under)}</ul>
+                            })}
+                        }.into_any()
+                    }
+                }
+            }
+        </Loaded>
+    }
+}
+
 /// A shop's address and phone, with its opening hours folded away (the browser's own
 /// disclosure, so it opens without a script).
 #[component]
@@ -122,15 +215,17 @@ fn ShopCard(shop: Location) -> impl IntoView {
 /// The products on sale, with a search box (a plain GET form). The storefront's script keeps
 /// each product's availability as the store's live feed announces it.
 #[component]
-fn ShopShelf(slug: String, items: ShelfItems, categories: ShopCategories) -> impl IntoView {
+fn ShopShelf(slug: String, items: ShelfItems, categories: ShopCategories, category: Option<String>) -> impl IntoView {
     let query = use_query_map();
+    // The shelf's own address: the category's page when it shows one.
+    let here = category.as_ref().map_or_else(|| format!("/store/{slug}"), |c| format!("/store/{slug}/c/{c}"));
     let search = move || query.read().get("q").filter(|q| !q.is_empty());
     view! {
         <section class="mt-10" aria-labelledby="shelf-heading">
             <div class="flex flex-wrap items-end justify-between gap-3">
                 <h2 id="shelf-heading" class="text-xl font-semibold text-slate-900">"Shop"</h2>
             </div>
-            <ShelfFilters categories />
+            <ShelfFilters slug=slug.clone() categories category />
             <Loaded resource=items let:shelf>
                 {if shelf.items.is_empty() {
                     view! { <EmptyState title="Nothing found" message="Try another word, or look around the shop." /> }.into_any()
@@ -138,9 +233,9 @@ fn ShopShelf(slug: String, items: ShelfItems, categories: ShopCategories) -> imp
                     // Further pages are plain links, kept with the search: they work before any script.
                     let start = query.read_untracked().get("after").is_some().then(|| {
                         let q = search().map(|q| format!("?q={}", crate::pages::urlencode(&q))).unwrap_or_default();
-                        format!("/store/{slug}{q}")
+                        format!("{here}{q}")
                     });
-                    let more = shelf.next.map(|next| crate::pages::next_page_link(&format!("/store/{slug}"), &next, &["q", "category", "brand", "min", "max", "stock"]));
+                    let more = shelf.next.map(|next| crate::pages::next_page_link(&here, &next, &["q", "brand", "min", "max", "stock", "sort"]));
                     view! {
                         <ul class="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
                             {shelf.items.into_iter().map(|item| view! { <ItemCard slug=slug.clone() item /> }).collect_view()}
@@ -159,12 +254,15 @@ fn ShopShelf(slug: String, items: ShelfItems, categories: ShopCategories) -> imp
 /// The shelf's search and filters: a plain GET form, so a shopper without the script narrows
 /// the shelf the same way.
 #[component]
-fn ShelfFilters(categories: ShopCategories) -> impl IntoView {
+fn ShelfFilters(slug: String, categories: ShopCategories, category: Option<String>) -> impl IntoView {
     let query = use_query_map();
     let now = move |name: &str| query.read_untracked().get(name).unwrap_or_default();
-    let (chosen, stock) = (now("category"), now("stock") == "1");
+    let (chosen, stock) = (category.unwrap_or_default(), now("stock") == "1");
+    // Narrowing starts again from the whole shelf, with the category as chosen in the form.
+    let action = format!("/store/{slug}");
+    let sort = Some(now("sort")).filter(|s| !s.is_empty()).unwrap_or_else(|| "relevance".to_owned());
     view! {
-        <form method="get" class="card mt-4 grid gap-3 sm:grid-cols-3 lg:grid-cols-6" role="search" data-testid="shelf-filters">
+        <form method="get" action=action class="card mt-4 grid gap-3 sm:grid-cols-3 lg:grid-cols-6" role="search" data-testid="shelf-filters">
             <div class="field sm:col-span-2">
                 <label class="label" for="q">"Search the shop"</label>
                 <input class="input" id="q" name="q" type="search" placeholder="Search products" value=now("q") />
@@ -192,6 +290,15 @@ fn ShelfFilters(categories: ShopCategories) -> impl IntoView {
             <div class="field">
                 <label class="label" for="max">"Price to (₦)"</label>
                 <input class="input" id="max" name="max" inputmode="decimal" value=now("max") />
+            </div>
+            <div class="field">
+                <label class="label" for="sort">"Sort by"</label>
+                <select class="input" id="sort" name="sort">
+                    {commerce::catalog::ShelfOrder::ALL.into_iter().map(|order| {
+                        let code = order.code();
+                        view! { <option value=code selected=sort == code>{order.label()}</option> }
+                    }).collect_view()}
+                </select>
             </div>
             <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="stock" value="1" checked=stock />"In stock only"</label>
             <button type="submit" class="btn btn-secondary sm:col-span-1">"Show"</button>
