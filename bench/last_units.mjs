@@ -36,7 +36,18 @@ async function post(host, shopper, path, fields, from) {
   return { status: answer.status, location: answer.headers.get("location") ?? "" };
 }
 
-const refusal = (location) => new URL(location, base).searchParams.get("__err");
+// The refusal a redirect carries (`__err`: the error, as base64 JSON), as the page says it.
+function refusal(location) {
+  const carried = new URL(location, base).searchParams.get("__err");
+  if (!carried) return null;
+  try {
+    const said = (value) => (typeof value !== "object" || value === null ? null
+      : typeof value.message === "string" ? value.message : Object.values(value).map(said).find(Boolean) ?? null);
+    return said(JSON.parse(Buffer.from(carried, "base64").toString("utf8"))) ?? carried;
+  } catch {
+    return carried;
+  }
+}
 
 async function shop(i) {
   const host = i % 2 === 0 ? base : other;

@@ -15,6 +15,8 @@ if (!base || !other || !token || variants.length !== 3 || !workers || !total) {
   process.exit(2);
 }
 
+// Each run's idempotency keys are its own: a key seen before is a replay, answered without an order.
+const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 let next = 0;
 let placed = 0;
 const others = [];
@@ -22,7 +24,7 @@ const others = [];
 async function place(host, n) {
   const answer = await fetch(`${host}/api/v1/orders`, {
     method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": `bench-rate-${n}` },
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": `bench-rate-${run}-${n}` },
     body: JSON.stringify({
       name: `Customer ${n}`,
       phone: `0803${String(2_000_000 + (n % 7_000_000)).padStart(7, "0")}`,

@@ -13,6 +13,8 @@ use commerce::{Clash, Error};
 use sqlx::PgPool;
 use support::{Business, PASSWORD, email_of, sign_in, user_of};
 
+/// A store's full address, for the links its letters carry.
+const STORE_URL: &str = "http://shop.test/store/oja-fresh";
 const CASHIER: RoleChoice = RoleChoice { role: Role::Cashier, vendor: None };
 
 /// A postman that keeps letters in a folder of their own, to be read back.
@@ -354,9 +356,9 @@ async fn a_shopper_account_belongs_to_one_store(owner: PgPool) {
         phone: String::new(),
         password: "moi-moi-and-pap-22".into(),
     };
-    let done = identity::shopper::register(&db, &oja.slug, form.clone(), &client("10.0.0.8")).await.unwrap();
+    let done = identity::shopper::register(&db, &oja.slug, form.clone(), &client("10.0.0.8"), STORE_URL).await.unwrap();
     assert!(matches!(done.actor, Actor::Shopper { .. }));
-    let again = identity::shopper::register(&db, &oja.slug, form.clone(), &client("10.0.0.8")).await;
+    let again = identity::shopper::register(&db, &oja.slug, form.clone(), &client("10.0.0.8"), STORE_URL).await;
     assert!(matches!(&again, Err(Error::Invalid { field, .. }) if field == "email"), "{again:?}");
     assert!(
         identity::shopper::log_in(&db, &oja.slug, "ngozi@example.ng", &form.password, &client("10.0.0.8"))
@@ -379,10 +381,11 @@ async fn a_shopper_account_belongs_to_one_store(owner: PgPool) {
         ..form.clone()
     };
     let shop_client = client("10.0.0.8");
-    let wrong = identity::shopper::register(&db, &oja.slug, with_phone("a@example.ng", "12345"), &shop_client).await;
+    let wrong =
+        identity::shopper::register(&db, &oja.slug, with_phone("a@example.ng", "12345"), &shop_client, STORE_URL).await;
     assert!(matches!(wrong, Err(Error::Invalid { ref field, .. }) if field == "phone"), "{wrong:?}");
     let typed = with_phone("b@example.ng", "+234 (0) 803-123-4567");
-    identity::shopper::register(&db, &oja.slug, typed, &client("10.0.0.8")).await.unwrap();
+    identity::shopper::register(&db, &oja.slug, typed, &client("10.0.0.8"), STORE_URL).await.unwrap();
     let kept: String =
         sqlx::query_scalar("SELECT phone FROM shoppers WHERE email = 'b@example.ng'").fetch_one(&owner).await.unwrap();
     assert_eq!(kept, "+2348031234567");

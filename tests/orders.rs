@@ -604,3 +604,54 @@ async fn every_shelf_order_pages_through_every_product_once(owner: PgPool) {
         product::for_sale(&oja.db, &oja.visitor(), &by(ShelfOrder::PriceLow), Some(named_key), 10).await.unwrap();
     assert_eq!(priced.len(), 6);
 }
+
+#[sqlx::test]
+async fn a_guest_s_orders_join_the_account_made_with_their_email_once_it_is_confirmed(owner: PgPool) {
+    use commerce::identity::session::ClientInfo;
+    use commerce::identity::shopper;
+    use commerce::orders::customer::confirm_email;
+    let (oja, rice) = shop_with(&owner, 5).await;
+    let guest = oja.visitor();
+    cart::add(&oja.db, &guest, rice, 1).await.unwrap();
+    let placed = checkout::place(&oja.db, &guest, &delivery("pay_on_delivery"), None).await.unwrap();
+    // Somebody else's guest order, with another email, stays theirs.
+    let other = oja.visitor();
+    cart::add(&oja.db, &other, rice, 1).await.unwrap();
+    let bola = CheckoutInput { email: "bola@example.com".into(), ..delivery("pay_on_delivery") };
+    checkout::place(&oja.db, &other, &bola, None).await.unwrap();
+
+    let form = shopper::Registration {
+        name: "Ada Obi".into(),
+        email: "ADA@example.com".into(),
+        phone: String::new(),
+        password: "moi-moi-and-pap-22".into(),
+    };
+    let ada = shopper::register(&oja.db, &oja.slug, form, &ClientInfo::default(), "http://shop.test/store/oja")
+        .await
+        .unwrap()
+        .actor;
+    assert!(work::mine(&oja.db, &ada).await.unwrap().is_empty(), "an email typed at sign-up proves nothing");
+    assert!(!shopper::account(&oja.db, &ada).await.unwrap().unwrap().email_confirmed);
+
+    // The link, as mailed to the address given.
+    let letters = commerce::identity::outbox::recent(&oja.db, &oja.owner).await.unwrap();
+    let letter = letters.iter().find(|m| m.subject == "Confirm your email").expect("the letter");
+    assert_eq!(letter.recipient, "ADA@example.com");
+    let link = letter.body.split_whitespace().find(|w| w.contains("/confirm/")).expect("the link");
+    assert!(link.starts_with("http://shop.test/store/oja/confirm/"), "{link}");
+    let token = link.rsplit('/').next().unwrap();
+
+    // Another store's address opens nothing, and a made-up link neither.
+    let market = Business::marketplace(&owner, "Naija Gadget Market").await;
+    assert!(matches!(confirm_email(&oja.db, &market.slug, token).await, Err(Error::NotFound(_))));
+    assert!(matches!(confirm_email(&oja.db, &oja.slug, "made-up").await, Err(Error::NotFound(_))));
+
+    assert_eq!(confirm_email(&oja.db, &oja.slug, token).await.unwrap(), 1, "Ada's guest order joins");
+    let mine = work::mine(&oja.db, &ada).await.unwrap();
+    assert_eq!(mine.iter().map(|(o, _)| o.id).collect::<Vec<_>>(), [placed.order]);
+    assert!(shopper::account(&oja.db, &ada).await.unwrap().unwrap().email_confirmed);
+    let order = work::get(&oja.db, &oja.owner, placed.order).await.unwrap();
+    assert!(order.events.iter().any(|e| e.note.contains("Joined the shopper's account")), "{:?}", order.events);
+    // A link works once.
+    assert!(matches!(confirm_email(&oja.db, &oja.slug, token).await, Err(Error::NotFound(_))));
+}

@@ -36,7 +36,12 @@ if (cards.length > 0 && "EventSource" in window) {
 }
 
 // A form on its way is not sent again by a second press; the server would refuse the repeat
-// anyway (each form carries a one-time key), but the shopper would wait twice.
+// anyway (each form carries a one-time key), but the shopper would wait twice. Should the answer
+// never come (the connection dropped), the form can be sent again after ten seconds.
+const ready = (form) => {
+  delete form.dataset.sending;
+  form.removeAttribute("aria-busy");
+};
 document.addEventListener("submit", (event) => {
   const form = event.target;
   if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
@@ -46,13 +51,11 @@ document.addEventListener("submit", (event) => {
   }
   form.dataset.sending = "true";
   form.setAttribute("aria-busy", "true");
+  setTimeout(() => ready(form), 10_000);
 });
 // Back on a page kept by the browser (the back button), its forms can be sent again.
 window.addEventListener("pageshow", () => {
-  for (const form of document.querySelectorAll("form[data-sending]")) {
-    delete form.dataset.sending;
-    form.removeAttribute("aria-busy");
-  }
+  for (const form of document.querySelectorAll("form[data-sending]")) ready(form);
 });
 
 // The page's script is in place (browser tests and the phone benchmark wait for this).

@@ -155,6 +155,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/store/:slug") view=pages::StorefrontHome ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug/c/:category") view=pages::StorefrontHome ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug/account") view=pages::StoreAccountPage ssr=SsrMode::Async />
+                <Route path=path!("/store/:slug/confirm/:token") view=pages::StoreConfirmEmailPage ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug/p/:id") view=pages::StoreProductPage ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug/cart") view=pages::StoreCartPage ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug/checkout") view=pages::StoreCheckoutPage ssr=SsrMode::Async />

@@ -17,7 +17,7 @@ async function openAProductInStock(page: Page): Promise<string> {
 
 /** Puts the product on `page` in the cart and goes through checkout to the order's page, paying
  * by the method labelled `paying`; answers the order's number. */
-async function buy(page: Page, paying: RegExp): Promise<string> {
+async function buy(page: Page, paying: RegExp, email = "ada@example.com"): Promise<string> {
   await page.getByTestId("add-to-cart").click();
   await expect(page).toHaveURL(/\/cart$/);
   await expect(page.getByTestId("cart-line")).toHaveCount(1);
@@ -25,7 +25,7 @@ async function buy(page: Page, paying: RegExp): Promise<string> {
   await expect(page).toHaveURL(/\/checkout$/);
   await page.getByLabel("Your name").fill("Ada Obi");
   await page.getByLabel("Mobile number").fill("0803 123 4567");
-  await page.getByLabel("Email (optional)").fill("ada@example.com");
+  await page.getByLabel("Email (optional)").fill(email);
   await page.getByLabel("Deliver to me").check();
   await page.getByLabel("Address (house number, street, landmark)").fill("12 Allen Avenue");
   await page.getByLabel("Town or area").fill("Ikeja");
@@ -225,6 +225,37 @@ test("a signed-in shopper is greeted by name and finds their order in their acco
   const number = await buy(page, /Pay on delivery/);
   await page.goto(`${STORE}/account`);
   await expect(page.getByTestId("my-orders")).toContainText(`#${number}`);
+});
+
+test("a guest's order joins the account opened afterwards, once the email is confirmed from the letter", async ({ page, browser }) => {
+  const email = `guest.${Date.now()}@example.com`;
+  await page.context().setExtraHTTPHeaders({ "x-forwarded-for": `10.8.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` });
+  await openAProductInStock(page);
+  const number = await buy(page, /Pay on delivery/, email);
+
+  await page.goto(`${STORE}/account`);
+  await page.getByLabel("Your name").fill("Kemi Bello");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Choose a password").fill("a-long-shopper-password");
+  await page.getByRole("button", { name: "Open my account" }).click();
+  await expect(page.getByText("Welcome, Kemi Bello")).toBeVisible();
+  await expect(page.getByTestId("email-check")).toContainText(email);
+  await expect(page.getByTestId("my-orders")).not.toContainText(`#${number}`);
+
+  // The letter, as the business's sent messages show it.
+  const owner = await (await browser.newContext()).newPage();
+  await signIn(owner, "owner@ojafresh.ng");
+  await owner.goto("/admin/outbox");
+  const letter = owner.getByTestId("message").filter({ hasText: email }).filter({ hasText: "Confirm your email" }).first();
+  const link = /\S+\/confirm\/\S+/.exec((await letter.locator("pre").textContent())!)![0];
+  await page.goto(new URL(link).pathname);
+  await page.getByTestId("confirm-email").click();
+  await expect(page.getByTestId("email-confirmed")).toBeVisible();
+  await expect(page.getByTestId("my-orders")).toContainText(`#${number}`);
+  // The link is spent.
+  await page.goto(new URL(link).pathname);
+  await page.getByTestId("confirm-email").click();
+  await expect(page.getByText(/may have expired or been used/)).toBeVisible();
 });
 
 test.describe("without JavaScript, the shelf", () => {

@@ -185,6 +185,11 @@ pub struct ServeSettings {
     /// Seconds to let open requests finish after a stop signal.
     #[arg(long, env = "SHUTDOWN_GRACE", default_value_t = 10)]
     pub shutdown_grace: u64,
+    /// Keep the storefront's pages between requests until the database says they changed (the
+    /// default); `off` makes every page afresh.
+    #[arg(long = "store-cache", env = "STORE_CACHE", default_value_t = true, action = clap::ArgAction::Set,
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub store_cache: bool,
     /// Run as a demonstration: the start page shows the demo accounts and their password. Never
     /// on a server that real businesses use.
     #[arg(long = "demo", env = "DEMO_MODE", value_parser = clap::builder::BoolishValueParser::new())]

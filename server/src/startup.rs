@@ -286,6 +286,9 @@ pub async fn serve(settings: ServeSettings) -> Result<(), String> {
     if let Some(url) = &settings.paystack_url {
         state.paystack = commerce::orders::paystack::Paystack { base_url: url.trim_end_matches('/').to_owned() };
     }
+    if !settings.store_cache {
+        state.live.store_cache = app::api::StoreCache::keeping_nothing();
+    }
     let (state_live, media, tokens) = (state.live.clone(), state.media.clone(), state.tokens.clone());
     let mail = state.mail.clone();
     if let Some(address) = settings.metrics_addr {

@@ -443,7 +443,15 @@ async fn someone_elses_guesses_never_lock_a_shopper_out_of_their_store_account(d
         phone: String::new(),
         password: "moi-moi-and-custard".into(),
     };
-    commerce::identity::shopper::register(&oja.db, slug, registration, &ClientInfo::default()).await.unwrap();
+    commerce::identity::shopper::register(
+        &oja.db,
+        slug,
+        registration,
+        &ClientInfo::default(),
+        "http://shop.test/store/x",
+    )
+    .await
+    .unwrap();
     let wrong = &format!("slug={slug}&email=yemi%40example.ng&password=not-the-password");
     for n in 0..10 {
         let answer = post(&app, "/rpc/log_in_shopper", None, wrong, ATTACKER).await;

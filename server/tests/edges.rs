@@ -490,11 +490,21 @@ async fn a_kept_store_page_is_forgotten_when_its_catalog_or_stock_changes(owner:
     }
     assert!(cache.is_listening(), "the listener connects");
     let (product, variant) = stocked_variants(&oja).await[0];
-    assert!(store_home(&app, &oja).await.contains("Mama Gold Rice 5kg"));
 
-    // A change nobody announced is not seen: the page was kept.
-    rename_unannounced(&owner, product, "Quietly Renamed Rice").await;
-    assert!(store_home(&app, &oja).await.contains("Mama Gold Rice 5kg"), "the kept page is served");
+    // A change nobody announced is not seen: the page was kept. (The setup's own notices may
+    // still be on their way and forget it once more: then the name goes back, and again.)
+    let mut kept = false;
+    for attempt in 0..50 {
+        store_home(&app, &oja).await;
+        rename_unannounced(&owner, product, &format!("Quietly Renamed Rice {attempt}")).await;
+        if store_home(&app, &oja).await.contains("Mama Gold Rice 5kg") {
+            kept = true;
+            break;
+        }
+        rename_unannounced(&owner, product, "Mama Gold Rice 5kg").await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(kept, "the kept page is served");
 
     // An announced change of the catalog is seen at once.
     sqlx::query("UPDATE products SET name = 'Mama Gold Rice 10kg' WHERE id = $1")

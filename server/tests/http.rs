@@ -65,7 +65,8 @@ async fn a_storefront_page_is_rendered_from_the_database(db: PgPool) {
     assert!(page.body.contains("Oja Fresh Supermarket"));
     assert!(page.body.contains("Ikeja GRA") && page.body.contains("Lekki Phase 1"), "its shops");
     let assets = app::SiteAssets::read(std::path::Path::new("target/site"));
-    assert!(page.body.contains(&format!("/pkg/{}.js", assets.app)), "the page loads its script to hydrate");
+    assert!(page.body.contains(&assets.store_script()), "the page loads the storefront's own script");
+    assert!(!page.body.contains(&format!("/pkg/{}.js", assets.app)), "and not the application's");
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -278,26 +279,42 @@ async fn built_files_are_named_by_content_sent_precompressed_and_kept(db: PgPool
     std::fs::create_dir_all(site.join("pkg")).unwrap();
     let stem = "sc1-0123456789abcdef";
     let wasm: Vec<u8> = (0..200_000_u32).map(|i| u8::try_from(i % 251).unwrap()).collect();
-    let files: [(String, &[u8]); 6] = [
+    let files: [(String, &[u8]); 7] = [
         (format!("pkg/{stem}_bg.wasm"), &wasm),
         (format!("pkg/{stem}_bg.wasm.br"), b"brotli made at build time"),
         (format!("pkg/{stem}_bg.wasm.gz"), b"gzip made at build time"),
         (format!("pkg/{stem}.js"), b"export default function () {}"),
         ("pkg/sc1-fedcba9876543210.css".to_owned(), b"body{}"),
+        ("pkg/store-00112233aabbccdd.js".to_owned(), b"document.body.dataset.hydrated = 'true';"),
         ("manifest.webmanifest".to_owned(), b"{}"),
     ];
     for (name, body) in &files {
         std::fs::write(site.join(name), body).unwrap();
     }
-    std::fs::write(site.join("pkg/assets.txt"), format!("app {stem}\ncss sc1-fedcba9876543210.css\n")).unwrap();
+    std::fs::write(
+        site.join("pkg/assets.txt"),
+        format!("app {stem}\ncss sc1-fedcba9876543210.css\nstore store-00112233aabbccdd.js\n"),
+    )
+    .unwrap();
     let app = router(AppState::new(Db::from_pool(oja.db.clone()), &site.to_string_lossy(), "http://127.0.0.1:3000"));
 
-    let page = get(&app, &format!("/store/{}", oja.slug)).await;
+    let page = get(&app, "/admin/login").await;
     for name in [format!("/pkg/{stem}.js"), format!("/pkg/{stem}_bg.wasm"), "/pkg/sc1-fedcba9876543210.css".to_owned()]
     {
         assert!(page.body.contains(&name), "the page names {name}");
     }
+    let store = get(&app, &format!("/store/{}", oja.slug)).await;
+    for name in ["/pkg/store-00112233aabbccdd.js", "/pkg/sc1-fedcba9876543210.css"] {
+        assert!(store.body.contains(name), "the storefront names {name}");
+    }
     assert!(!page.body.contains("/pkg/sc1.css"), "and no file by its plain name");
+    let script = get(&app, "/pkg/store-00112233aabbccdd.js").await;
+    assert_eq!(script.status, StatusCode::OK);
+    assert_eq!(
+        script.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()),
+        Some("public, max-age=31536000, immutable"),
+        "the storefront's script is kept a year too"
+    );
 
     let fetch = |encoding: &'static str, since: Option<String>, path: String| {
         let app = app.clone();

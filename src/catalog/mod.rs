@@ -367,7 +367,7 @@ impl ShopItem {
 
 /// What a storefront shelf shows: products matching the words, in a category (and those
 /// below it), of a brand, within a price range, and only those that can be bought.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ShelfFilter {
     /// Words of the name, brand or description.
     pub search: Option<String>,

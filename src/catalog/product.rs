@@ -277,7 +277,7 @@ pub async fn for_sale(
     .await?;
     let currency = crate::identity::currency_in(&mut tx, tenant).await?;
     tx.commit().await?;
-    Ok(rows.into_iter().map(|r| r.into_item(currency)).collect())
+    Ok(rows.into_iter().map(|r| r.into_item(order, currency)).collect())
 }
 
 /// A product on a shelf's page, as its query reads it.
@@ -294,8 +294,9 @@ struct ShelfRow {
 }
 
 impl ShelfRow {
-    /// The product as the shelf shows it, with the key the next page starts after.
-    fn into_item(self, currency: crate::Currency) -> (ShopItem, (String, Uuid)) {
+    /// The product as the shelf shows it, with the key the next page starts after: the order's
+    /// code, then the value it sorts by.
+    fn into_item(self, order: super::ShelfOrder, currency: crate::Currency) -> (ShopItem, (String, Uuid)) {
         let item = ShopItem {
             id: ProductId(self.id),
             name: self.name,
@@ -304,7 +305,7 @@ impl ShelfRow {
             thumbnail_url: self.file_key.map(|k| image_urls(&k).1),
             variants: self.variants.into_iter().map(VariantId).zip(self.available).collect(),
         };
-        (item, (self.sort_key, self.id))
+        (item, (format!("{}:{}", order.code(), self.sort_key), self.id))
     }
 }
 
@@ -319,11 +320,14 @@ struct ShelfStart {
 }
 
 impl ShelfStart {
-    /// The key a page gave out, read for `order`; one that does not read as the order's (a key
-    /// of another order) starts from the beginning.
+    /// The key a page gave out, read for `order`; one of another order (or one that does not
+    /// read as the order's) starts from the beginning.
     fn read(order: super::ShelfOrder, after: Option<(String, Uuid)>) -> Self {
         use super::ShelfOrder;
         let Some((key, id)) = after else { return Self::default() };
+        let Some(key) = key.strip_prefix(order.code()).and_then(|k| k.strip_prefix(':')).map(str::to_owned) else {
+            return Self::default();
+        };
         let start = match order {
             ShelfOrder::Name => Self { name: Some(key), ..Self::default() },
             ShelfOrder::PriceLow | ShelfOrder::PriceHigh => Self { price: key.parse().ok(), ..Self::default() },

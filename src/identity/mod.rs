@@ -36,6 +36,17 @@ pub use login::{LoggedIn, log_in, log_out};
 #[cfg(feature = "server")]
 pub use signup::{SignUp, confirm_sign_up, pending_sign_up, sign_up};
 
+/// A shopper's account as its owner sees it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ShopperAccount {
+    /// Their name.
+    pub name: String,
+    /// Their email.
+    pub email: String,
+    /// Whether they opened the link mailed to it.
+    pub email_confirmed: bool,
+}
+
 /// A sign-up waiting for its owner to follow the mailed link, as the link's page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PendingSignUp {

@@ -3,6 +3,7 @@
 use serde_json::json;
 use uuid::Uuid;
 
+use super::ShopperAccount;
 use super::login::{LoggedIn, email_is_plausible};
 use super::password;
 use super::session::{self, ClientInfo};
@@ -39,12 +40,14 @@ async fn store(db: &sqlx::PgPool, slug: &str) -> Result<TenantId, Error> {
         .ok_or_else(|| Error::not_found("store"))
 }
 
-/// Opens a shopper account at the store with this slug, signed in.
+/// Opens a shopper account at the store with this slug, signed in, and mails them a link that
+/// confirms their email (`store_url` is the store's full address, for the link).
 pub async fn register(
     db: &sqlx::PgPool,
     slug: &str,
     form: Registration,
     client: &ClientInfo,
+    store_url: &str,
 ) -> Result<LoggedIn, Error> {
     let tenant = store(db, slug).await?;
     let name = form.name.trim();
@@ -88,6 +91,7 @@ pub async fn register(
         after: Some(json!({ "email": email, "name": name })),
     };
     audit::record(&mut tx, tenant, &actor, change).await?;
+    mail_email_check(&mut tx, tenant, shopper, email, store_url).await?;
     tx.commit().await?;
     let started = session::start_for_shopper(db, tenant, shopper, client).await?;
     Ok(LoggedIn { cookie_value: started.cookie_value, home: "/", actor })
@@ -140,4 +144,122 @@ pub async fn log_in(
         home: "/",
         actor: Actor::Shopper { tenant, shopper: found.id, name: found.name },
     })
+}
+
+/// How long a link that confirms a shopper's email works.
+const CHECK_HOURS: i32 = 48;
+/// Links one shopper may ask for again in an hour.
+const CHECKS_PER_HOUR: Limit = Limit { limit: 5, window_seconds: 3600 };
+
+/// The signed-in shopper's account; none for anyone else.
+pub async fn account(db: &sqlx::PgPool, actor: &Actor) -> Result<Option<ShopperAccount>, Error> {
+    let Actor::Shopper { tenant, shopper, .. } = actor else { return Ok(None) };
+    let mut tx = tenant_tx(db, *tenant).await?;
+    let row = sqlx::query!(
+        r#"SELECT name, email, email_checked_at IS NOT NULL AS "confirmed!" FROM shoppers WHERE tenant_id = $1 AND id = $2"#,
+        tenant.0,
+        shopper
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(row.map(|r| ShopperAccount { name: r.name, email: r.email, email_confirmed: r.confirmed }))
+}
+
+/// Mails the shopper a link that confirms their email, in the caller's transaction (the letter
+/// goes once it commits). `store_url` is the store's full address.
+async fn mail_email_check(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    shopper: Uuid,
+    email: &str,
+    store_url: &str,
+) -> Result<(), Error> {
+    let secret = super::token::new_secret()?;
+    sqlx::query!(
+        "INSERT INTO shopper_email_checks (tenant_id, token_hash, shopper_id, email, expires_at)
+         VALUES ($1, $2, $3, $4, now() + make_interval(hours => $5))",
+        tenant.0,
+        secret.hash,
+        shopper,
+        email,
+        CHECK_HOURS
+    )
+    .execute(&mut *tx)
+    .await?;
+    let link = format!("{}/confirm/{}", store_url.trim_end_matches('/'), secret.text);
+    let body = format!(
+        "Confirm that this is your email: {link}\n\nThe link works for {CHECK_HOURS} hours. Once you confirm, \
+         the orders you placed at the store as a guest with this email show in your account.\n\n\
+         If you did not open an account, ignore this message.\n"
+    );
+    super::outbox::send_later(tx, tenant, email, "Confirm your email", &body).await
+}
+
+/// Mails the signed-in shopper a new link that confirms their email (nothing when it is
+/// confirmed already).
+pub async fn resend_email_check(db: &sqlx::PgPool, actor: &Actor, store_url: &str) -> Result<(), Error> {
+    let Actor::Shopper { tenant, shopper, .. } = actor else {
+        return Err(Error::Unauthorized("Sign in to your account first.".into()));
+    };
+    throttle::hit(db, &[(format!("shopper:email-check:{}:{shopper}", tenant.0), CHECKS_PER_HOUR)]).await?;
+    let mut tx = tenant_tx(db, *tenant).await?;
+    let row = sqlx::query!(
+        r#"SELECT email, email_checked_at IS NOT NULL AS "confirmed!" FROM shoppers WHERE tenant_id = $1 AND id = $2"#,
+        tenant.0,
+        shopper
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| Error::not_found("account"))?;
+    if !row.confirmed {
+        mail_email_check(&mut tx, *tenant, *shopper, &row.email, store_url).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A shopper's email, confirmed.
+#[derive(Clone, Debug)]
+pub struct EmailConfirmed {
+    /// The shopper.
+    pub shopper: Uuid,
+    /// Their name.
+    pub name: String,
+    /// The email.
+    pub email: String,
+}
+
+/// Spends a link that confirms a shopper's email, in the caller's transaction at the link's
+/// store: marks the email confirmed and answers whose it is. A link that was used, lapsed, or
+/// is of another store is not found.
+pub async fn spend_email_check(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    token_text: &str,
+) -> Result<EmailConfirmed, Error> {
+    let gone = || Error::not_found("link (it may have expired or been used; sign in to ask for a new one)");
+    let spent = sqlx::query!(
+        "UPDATE shopper_email_checks SET used_at = now()
+          WHERE tenant_id = $1 AND token_hash = $2 AND used_at IS NULL AND expires_at > now()
+         RETURNING shopper_id, email",
+        tenant.0,
+        super::token::hash(token_text)
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(gone)?;
+    // The email must still be the account's: a link to an old address confirms nothing.
+    let name = sqlx::query_scalar!(
+        "UPDATE shoppers SET email_checked_at = coalesce(email_checked_at, now())
+          WHERE tenant_id = $1 AND id = $2 AND lower(email) = lower($3)
+         RETURNING name",
+        tenant.0,
+        spent.shopper_id,
+        spent.email
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(gone)?;
+    Ok(EmailConfirmed { shopper: spent.shopper_id, name, email: spent.email })
 }

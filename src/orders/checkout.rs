@@ -45,7 +45,8 @@ pub async fn place(
 ) -> Result<Placed, Error> {
     let tenant = actor.require(Permission::Buy)?.tenant;
     let form = check(input)?;
-    idempotency::run(db, tenant, once, async |tx| place_in(tx, tenant, actor, &form, Source::Cart).await).await
+    let number = next_number(db, tenant).await?;
+    idempotency::run(db, tenant, once, async |tx| place_in(tx, tenant, actor, &form, number, Source::Cart).await).await
 }
 
 /// Holds back a client that places orders faster than any shopper does: at most 20 orders in
@@ -81,7 +82,11 @@ pub async fn place_for_customer(
     }
     Error::invalid_all(problems)?;
     let form = form.ok_or(Error::Internal)?;
-    idempotency::run(db, tenant, once, async |tx| place_in(tx, tenant, actor, &form, Source::Lines(lines)).await).await
+    let number = next_number(db, tenant).await?;
+    idempotency::run(db, tenant, once, async |tx| {
+        place_in(tx, tenant, actor, &form, number, Source::Lines(lines)).await
+    })
+    .await
 }
 
 /// An error's field problems, owned.
@@ -199,6 +204,7 @@ async fn place_in(
     tenant: TenantId,
     actor: &Actor,
     form: &Form,
+    number: i64,
     source: Source<'_>,
 ) -> Result<Placed, Error> {
     let settings = selling::settings(tx, tenant).await?;
@@ -225,7 +231,6 @@ async fn place_in(
         return Err(Error::invalid("cart", "your cart is empty"));
     }
     let channel = if cart.is_some() { "store" } else { "draft" };
-    let number = next_number(tx, tenant).await?;
     let shown = order_number(&settings.prefix, number);
 
     // Every line held, or none: a line short of stock ends the transaction, and with it the
@@ -572,18 +577,23 @@ async fn given(
     Ok(wanted)
 }
 
-/// The business's next order number (the first is 1001). Taken under the sequence's row
-/// lock, so no two orders share one; a checkout that fails after taking one leaves a gap.
-async fn next_number(tx: &mut sqlx::PgConnection, tenant: TenantId) -> Result<i64, Error> {
-    let number = sqlx::query_scalar!(
-        "INSERT INTO document_sequences (tenant_id, kind, last) VALUES ($1, 'order', 1001)
-         ON CONFLICT (tenant_id, kind) DO UPDATE SET last = document_sequences.last + 1
-         RETURNING last",
-        tenant.0
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    Ok(number)
+/// The business's next order number (the first is 1001), drawn in a transaction of its own
+/// before the order's: the sequence's row is locked only for that moment, so orders placed at
+/// once never wait on each other for their numbers. No two orders share a number; a checkout
+/// that fails or is a replay after drawing one leaves a gap (gaps are allowed, reuse never).
+async fn next_number(db: &sqlx::PgPool, tenant: TenantId) -> Result<i64, Error> {
+    crate::db::in_tenant_tx(db, tenant, async |tx| {
+        let number = sqlx::query_scalar!(
+            "INSERT INTO document_sequences (tenant_id, kind, last) VALUES ($1, 'order', 1001)
+             ON CONFLICT (tenant_id, kind) DO UPDATE SET last = document_sequences.last + 1
+             RETURNING last",
+            tenant.0
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        Ok(number)
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -388,3 +388,59 @@ pub async fn export_csv(db: &sqlx::PgPool, actor: &Actor) -> Result<String, Erro
     }
     String::from_utf8(out.into_inner().map_err(|_| Error::Internal)?).map_err(|_| Error::Internal)
 }
+
+/// Opens a link that confirms a shopper's email at the store with this slug: the email is
+/// confirmed, the orders placed there as a guest with it join the shopper's account (each
+/// saying so in its timeline), and so does the customer they made when the shopper has none
+/// yet. Answers how many orders joined. Anyone can type any email at checkout: only a link
+/// opened from the mailbox ties those orders to an account.
+pub async fn confirm_email(db: &sqlx::PgPool, slug: &str, token: &str) -> Result<u64, Error> {
+    let tenant = crate::identity::storefront_tenant(db, slug).await?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let confirmed = crate::identity::shopper::spend_email_check(&mut tx, tenant, token).await?;
+    let shopper = Actor::Shopper { tenant, shopper: confirmed.shopper, name: confirmed.name.clone() };
+    let joined = sqlx::query_scalar!(
+        "UPDATE orders SET shopper_id = $2
+          WHERE tenant_id = $1 AND shopper_id IS NULL AND lower(contact_email) = lower($3)
+         RETURNING id",
+        tenant.0,
+        confirmed.shopper,
+        confirmed.email
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for order in &joined {
+        super::work::event(
+            &mut tx,
+            tenant,
+            *order,
+            &super::work::Who::of(&shopper),
+            None,
+            None,
+            "Joined the shopper's account when they confirmed their email",
+        )
+        .await?;
+    }
+    sqlx::query!(
+        "UPDATE customers SET shopper_id = $2
+          WHERE tenant_id = $1
+            AND id = (SELECT id FROM customers WHERE tenant_id = $1 AND shopper_id IS NULL AND erased_at IS NULL
+                         AND lower(email) = lower($3) ORDER BY created_at DESC, id DESC LIMIT 1)
+            AND NOT EXISTS (SELECT 1 FROM customers WHERE tenant_id = $1 AND shopper_id = $2)",
+        tenant.0,
+        confirmed.shopper,
+        confirmed.email
+    )
+    .execute(&mut *tx)
+    .await?;
+    let change = crate::audit::Change {
+        entity: "shopper",
+        entity_id: confirmed.shopper.to_string(),
+        action: "confirmed email",
+        before: None,
+        after: Some(serde_json::json!({ "email": confirmed.email, "orders_joined": joined.len() })),
+    };
+    crate::audit::record(&mut tx, tenant, &shopper, change).await?;
+    tx.commit().await?;
+    Ok(u64::try_from(joined.len()).unwrap_or(u64::MAX))
+}

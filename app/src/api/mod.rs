@@ -51,7 +51,9 @@ pub use reset::{RequestPasswordReset, ResetPassword};
 pub use save_selling::SaveSelling;
 pub use selling::{AddDeliveryZone, RemoveDeliveryZone, SetPaystackKey, load_selling};
 pub use settings::{AddLocation, SaveListing, SaveSettings, load_settings};
-pub use shopper::{LogInShopper, LogOutShopper, RegisterShopper};
+pub use shopper::{
+    ConfirmShopperEmail, LogInShopper, LogOutShopper, RegisterShopper, ResendEmailCheck, load_shopper_account,
+};
 pub use signup::{ConfirmSignUp, SignUp, load_pending_sign_up};
 pub use staff::{
     AcceptInvitation, BindStaffLocations, ChangeStaffRole, InviteStaff, ResendStaffInvitation, RevokeStaffInvitation,

@@ -1,3 +1,4 @@
+use commerce::identity::ShopperAccount;
 use leptos::prelude::*;
 
 use crate::AppError;
@@ -14,7 +15,9 @@ pub async fn register_shopper(
 ) -> Result<(), AppError> {
     let db = super::db()?;
     let form = commerce::identity::shopper::Registration { name, email, phone, password };
-    let done = commerce::identity::shopper::register(db.primary(), &slug, form, &crate::session::client()).await?;
+    let done =
+        commerce::identity::shopper::register(db.primary(), &slug, form, &crate::session::client(), &store_url(&slug))
+            .await?;
     super::replace_session(&db, &done.cookie_value).await?;
     keep_cart(&db, &done.actor).await?;
     leptos_axum::redirect(&format!("/store/{slug}/account"));
@@ -51,4 +54,39 @@ async fn keep_cart(db: &commerce::db::Db, shopper: &commerce::base::Actor) -> Re
     let visit = crate::session::visit(false)?;
     commerce::orders::cart::merge(db.primary(), shopper, visit).await?;
     Ok(())
+}
+
+/// The signed-in shopper's account at this store; none for anyone else.
+#[server(prefix = "/rpc", endpoint = "load_shopper_account")]
+pub async fn load_shopper_account(slug: String) -> Result<Option<ShopperAccount>, AppError> {
+    let (db, buyer) = super::buying::buyer(&slug, false).await?;
+    Ok(commerce::identity::shopper::account(db.primary(), &buyer).await?)
+}
+
+/// Mails the signed-in shopper a new link that confirms their email.
+#[server(prefix = "/rpc", endpoint = "resend_email_check")]
+pub async fn resend_email_check(slug: String) -> Result<(), AppError> {
+    let (db, buyer) = super::buying::buyer(&slug, false).await?;
+    commerce::identity::shopper::resend_email_check(db.primary(), &buyer, &store_url(&slug)).await?;
+    leptos_axum::redirect(&format!("/store/{slug}/account?sent=1"));
+    Ok(())
+}
+
+/// Confirms a shopper's email with the link mailed to it: the orders placed here as a guest with
+/// it join their account.
+#[server(prefix = "/rpc", endpoint = "confirm_shopper_email")]
+pub async fn confirm_shopper_email(slug: String, token: String) -> Result<(), AppError> {
+    let db = super::db()?;
+    if slug.contains('\0') || token.contains('\0') {
+        return Err(commerce::Error::not_found("link").into());
+    }
+    commerce::orders::customer::confirm_email(db.primary(), &slug, token.trim()).await?;
+    leptos_axum::redirect(&format!("/store/{slug}/account?confirmed=1"));
+    Ok(())
+}
+
+/// The store's full address, for links in letters.
+#[cfg(feature = "ssr")]
+fn store_url(slug: &str) -> String {
+    format!("{}/store/{slug}", crate::session::site().public_url)
 }

@@ -5,22 +5,32 @@
 //! listener, so a change made through any instance reaches every other's pages at once.
 //!
 //! Nothing is kept while the listener is not connected: without its notices a kept page could
-//! not know it had become stale. A load that started before a change is not kept either (each
-//! change moves the generation on), so a slow read never puts an old answer back.
+//! not know it had become stale. A load that started before a change of its business is not
+//! kept (each change is numbered, and each business remembers its last), so a slow read never
+//! puts an old answer back. Whatever happens to the notices, nothing is served older than
+//! [`MOST_AGE`]. The loads read the primary database, never a replica that could lag behind the
+//! notice that cleared them.
 
 use std::collections::HashMap;
-use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
-use commerce::catalog::ShopCategory;
+use commerce::catalog::{ShelfFilter, ShopCategory};
 use commerce::identity::Storefront;
 use uuid::Uuid;
 
-use super::storefront::{Shelf, ShelfQuery};
+use super::storefront::Shelf;
 
-/// The most shelves kept (each search or filter is one): past it, they are all dropped and kept
-/// afresh, so odd searches cannot grow the memory without bound.
-const MOST_SHELVES: usize = 1_000;
+/// The most shelves kept for one business (each narrowing, order and page is one): past it, that
+/// business's are dropped and kept afresh, so odd searches cannot grow the memory without bound.
+const MOST_SHELVES_EACH: usize = 200;
+/// The most shelves kept in all: past it, every business's are dropped.
+const MOST_SHELVES: usize = 2_000;
+/// The oldest anything kept is served: a safety net should a notice ever be lost unnoticed.
+pub const MOST_AGE: Duration = Duration::from_mins(1);
+
+/// A shelf's page: what it is narrowed to and ordered by, and the key it starts after.
+pub(crate) type ShelfKey = (ShelfFilter, Option<(String, Uuid)>);
 
 /// The storefront's shared reads, for one server instance.
 #[derive(Clone, Debug, Default)]
@@ -28,21 +38,34 @@ pub struct StoreCache(Arc<Mutex<Kept>>);
 
 #[derive(Debug, Default)]
 struct Kept {
+    /// Set for a cache that keeps nothing.
+    off: bool,
     /// Whether changes are being heard; nothing is kept otherwise.
     listening: bool,
-    /// Moves on with every change heard.
-    generation: u64,
-    stores: HashMap<String, Storefront>,
-    categories: HashMap<Uuid, Vec<ShopCategory>>,
-    shelves: HashMap<(Uuid, ShelfQuery, Option<String>), Shelf>,
+    /// The number of the last change heard.
+    heard: u64,
+    /// The number of the last change that could have been any business's.
+    all_changed: u64,
+    /// The number of each business's last change.
+    changed: HashMap<Uuid, u64>,
+    stores: HashMap<String, (Instant, Storefront)>,
+    categories: HashMap<Uuid, (Instant, Vec<ShopCategory>)>,
+    shelves: HashMap<Uuid, HashMap<ShelfKey, (Instant, Shelf)>>,
 }
 
 impl StoreCache {
+    /// A cache that keeps nothing: every storefront page is made afresh (`STORE_CACHE=off`).
+    pub fn keeping_nothing() -> Self {
+        let cache = Self::default();
+        cache.lock().off = true;
+        cache
+    }
+
     /// Changes are being heard (`true`), or no longer (`false`): either way everything kept is
     /// forgotten, since what was said in between is unknown.
     pub fn listening(&self, listening: bool) {
         let mut kept = self.lock();
-        kept.listening = listening;
+        kept.listening = listening && !kept.off;
         kept.forget(None);
     }
 
@@ -66,7 +89,21 @@ impl StoreCache {
         slug: &str,
         load: impl Future<Output = Result<Storefront, E>>,
     ) -> Result<Storefront, E> {
-        self.through(|kept| &mut kept.stores, slug.to_owned(), load).await
+        let started = {
+            let kept = self.lock();
+            if let Some((at, store)) = kept.stores.get(slug)
+                && at.elapsed() < MOST_AGE
+            {
+                return Ok(store.clone());
+            }
+            kept.started()
+        };
+        let store = load.await?;
+        let mut kept = self.lock();
+        if kept.unchanged_since(started, store.tenant.id.0) {
+            kept.stores.insert(slug.to_owned(), (Instant::now(), store.clone()));
+        }
+        Ok(store)
     }
 
     /// A store's categories, kept or loaded.
@@ -75,61 +112,86 @@ impl StoreCache {
         tenant: Uuid,
         load: impl Future<Output = Result<Vec<ShopCategory>, E>>,
     ) -> Result<Vec<ShopCategory>, E> {
-        self.through(|kept| &mut kept.categories, tenant, load).await
+        let started = {
+            let kept = self.lock();
+            if let Some((at, list)) = kept.categories.get(&tenant)
+                && at.elapsed() < MOST_AGE
+            {
+                return Ok(list.clone());
+            }
+            kept.started()
+        };
+        let list = load.await?;
+        let mut kept = self.lock();
+        if kept.unchanged_since(started, tenant) {
+            kept.categories.insert(tenant, (Instant::now(), list.clone()));
+        }
+        Ok(list)
     }
 
-    /// A page of a store's shelf as narrowed by `query`, from `after`, kept or loaded.
+    /// A page of a store's shelf, kept or loaded.
     pub(crate) async fn shelf<E>(
         &self,
         tenant: Uuid,
-        query: ShelfQuery,
-        after: Option<String>,
+        key: ShelfKey,
         load: impl Future<Output = Result<Shelf, E>>,
     ) -> Result<Shelf, E> {
-        self.through(|kept| &mut kept.shelves, (tenant, query, after), load).await
-    }
-
-    /// The value kept under `key` in the table `table` picks, or else what `load` answers,
-    /// kept when no change was heard while it loaded.
-    async fn through<K: Eq + Hash, V: Clone, E>(
-        &self,
-        table: fn(&mut Kept) -> &mut HashMap<K, V>,
-        key: K,
-        load: impl Future<Output = Result<V, E>>,
-    ) -> Result<V, E> {
-        let generation = {
-            let mut kept = self.lock();
-            if let Some(value) = table(&mut kept).get(&key) {
-                return Ok(value.clone());
+        let started = {
+            let kept = self.lock();
+            if let Some((at, page)) = kept.shelves.get(&tenant).and_then(|each| each.get(&key))
+                && at.elapsed() < MOST_AGE
+            {
+                return Ok(page.clone());
             }
-            kept.listening.then_some(kept.generation)
+            kept.started()
         };
-        let value = load.await?;
+        let page = load.await?;
         let mut kept = self.lock();
-        if generation.is_some_and(|generation| kept.listening && kept.generation == generation) {
-            let entries = table(&mut kept);
-            if entries.len() >= MOST_SHELVES {
-                entries.clear();
+        if kept.unchanged_since(started, tenant) {
+            if kept.shelves.values().map(HashMap::len).sum::<usize>() >= MOST_SHELVES {
+                kept.shelves.clear();
             }
-            entries.insert(key, value.clone());
+            let each = kept.shelves.entry(tenant).or_default();
+            if each.len() >= MOST_SHELVES_EACH {
+                each.clear();
+            }
+            each.insert(key, (Instant::now(), page.clone()));
         }
-        Ok(value)
+        Ok(page)
     }
 }
 
 impl Kept {
+    /// The number of the last change heard when a load starts; none when nothing is kept.
+    fn started(&self) -> Option<u64> {
+        self.listening.then_some(self.heard)
+    }
+
+    /// Whether a load that started at `started` may be kept: changes are still being heard, and
+    /// nothing of this business (or of every business) changed since.
+    fn unchanged_since(&self, started: Option<u64>, tenant: Uuid) -> bool {
+        started.is_some_and(|started| {
+            self.listening
+                && self.all_changed <= started
+                && self.changed.get(&tenant).is_none_or(|changed| *changed <= started)
+        })
+    }
+
     fn forget(&mut self, tenant: Option<Uuid>) {
-        self.generation += 1;
+        self.heard += 1;
         match tenant {
             None => {
+                self.all_changed = self.heard;
+                self.changed.clear();
                 self.stores.clear();
                 self.categories.clear();
                 self.shelves.clear();
             }
             Some(tenant) => {
-                self.stores.retain(|_, store| store.tenant.id.0 != tenant);
+                self.changed.insert(tenant, self.heard);
+                self.stores.retain(|_, (_, store)| store.tenant.id.0 != tenant);
                 self.categories.remove(&tenant);
-                self.shelves.retain(|(of, _, _), _| *of != tenant);
+                self.shelves.remove(&tenant);
             }
         }
     }
@@ -144,10 +206,10 @@ mod tests {
         Shelf { items: Vec::new(), next: Some(mark.to_owned()) }
     }
 
-    async fn load(cache: &StoreCache, tenant: Uuid, answer: &str) -> Shelf {
+    async fn load(cache: &StoreCache, tenant: Uuid, answer: &str) -> String {
         let found: Result<Shelf, ()> =
-            cache.shelf(tenant, ShelfQuery::default(), None, async { Ok(shelf(answer)) }).await;
-        found.unwrap_or_else(|()| shelf("failed"))
+            cache.shelf(tenant, (ShelfFilter::default(), None), async { Ok(shelf(answer)) }).await;
+        found.ok().and_then(|s| s.next).unwrap_or_default()
     }
 
     #[tokio::test]
@@ -155,35 +217,59 @@ mod tests {
         let cache = StoreCache::default();
         let (one, two) = (Uuid::now_v7(), Uuid::now_v7());
         // Not listening: every read loads.
-        assert_eq!(load(&cache, one, "a").await.next.as_deref(), Some("a"));
-        assert_eq!(load(&cache, one, "b").await.next.as_deref(), Some("b"));
+        assert_eq!(load(&cache, one, "a").await, "a");
+        assert_eq!(load(&cache, one, "b").await, "b");
         cache.listening(true);
-        assert_eq!(load(&cache, one, "c").await.next.as_deref(), Some("c"));
-        assert_eq!(load(&cache, one, "d").await.next.as_deref(), Some("c"), "kept");
-        assert_eq!(load(&cache, two, "e").await.next.as_deref(), Some("e"));
+        assert_eq!(load(&cache, one, "c").await, "c");
+        assert_eq!(load(&cache, one, "d").await, "c", "kept");
+        assert_eq!(load(&cache, two, "e").await, "e");
         // A change of the first business forgets its shelf only.
         cache.changed(Some(one));
-        assert_eq!(load(&cache, one, "f").await.next.as_deref(), Some("f"));
-        assert_eq!(load(&cache, two, "g").await.next.as_deref(), Some("e"));
+        assert_eq!(load(&cache, one, "f").await, "f");
+        assert_eq!(load(&cache, two, "g").await, "e");
         // The listener lost: nothing kept, nothing read from what was.
         cache.listening(false);
-        assert_eq!(load(&cache, two, "h").await.next.as_deref(), Some("h"));
-        assert_eq!(load(&cache, two, "i").await.next.as_deref(), Some("i"));
+        assert_eq!(load(&cache, two, "h").await, "h");
+        assert_eq!(load(&cache, two, "i").await, "i");
     }
 
     #[tokio::test]
-    async fn a_load_overtaken_by_a_change_is_not_kept() {
+    async fn a_load_overtaken_by_a_change_of_its_business_is_not_kept_and_others_changes_do_not_matter() {
         let cache = StoreCache::default();
         cache.listening(true);
-        let tenant = Uuid::now_v7();
+        let (tenant, other) = (Uuid::now_v7(), Uuid::now_v7());
         let stale: Result<Shelf, ()> = cache
-            .shelf(tenant, ShelfQuery::default(), None, async {
+            .shelf(tenant, (ShelfFilter::default(), None), async {
                 // The change commits while this read is on its way.
                 cache.changed(Some(tenant));
                 Ok(shelf("old"))
             })
             .await;
         assert_eq!(stale.ok().and_then(|s| s.next).as_deref(), Some("old"));
-        assert_eq!(load(&cache, tenant, "new").await.next.as_deref(), Some("new"));
+        assert_eq!(load(&cache, tenant, "new").await, "new");
+        // Another business's change while a read is on its way does not stop it being kept.
+        cache.changed(Some(tenant));
+        let kept: Result<Shelf, ()> = cache
+            .shelf(tenant, (ShelfFilter::default(), None), async {
+                cache.changed(Some(other));
+                Ok(shelf("newer"))
+            })
+            .await;
+        assert!(kept.is_ok());
+        assert_eq!(load(&cache, tenant, "newest").await, "newer");
+    }
+
+    #[tokio::test]
+    async fn many_narrowings_of_one_business_do_not_push_out_anothers() {
+        let cache = StoreCache::default();
+        cache.listening(true);
+        let (busy, quiet) = (Uuid::now_v7(), Uuid::now_v7());
+        assert_eq!(load(&cache, quiet, "quiet").await, "quiet");
+        for n in 0..=MOST_SHELVES_EACH {
+            let filter = ShelfFilter { search: Some(format!("word {n}")), ..ShelfFilter::default() };
+            let _: Result<Shelf, ()> = cache.shelf(busy, (filter, None), async { Ok(shelf("busy")) }).await;
+        }
+        assert!(cache.lock().shelves[&busy].len() <= MOST_SHELVES_EACH);
+        assert_eq!(load(&cache, quiet, "again").await, "quiet", "still kept");
     }
 }

@@ -59,13 +59,20 @@ pub async fn load_shop_items(slug: String, query: ShelfQuery, after: Option<Stri
     let db = super::db()?;
     let store = store(&db, &slug).await?;
     let filter = shelf_filter(&query)?;
+    // A category that is not one of the store's (with products on sale) has no page.
+    if let Some(category) = filter.category
+        && !shop_categories(&db, &store).await?.iter().any(|c| c.id == category)
+    {
+        return Err(commerce::Error::not_found("category").into());
+    }
     // Whoever looks, the storefront shows the same; a visit not yet kept (no cart) is a new one.
     let visitor = commerce::base::Actor::Visitor { tenant: store.tenant.id, visit: uuid::Uuid::now_v7() };
-    let from = super::after(after.as_deref());
+    let from: Option<(String, uuid::Uuid)> = super::after(after.as_deref());
+    let key = (filter.clone(), from.clone());
     let load = async {
         // One more than a page, to know whether another follows.
         let limit = i64::try_from(SHELF + 1).unwrap_or(i64::MAX);
-        let mut rows = commerce::catalog::product::for_sale(db.read(), &visitor, &filter, from, limit).await?;
+        let mut rows = commerce::catalog::product::for_sale(db.primary(), &visitor, &filter, from, limit).await?;
         let next = if rows.len() > SHELF {
             rows.truncate(SHELF);
             rows.last().map(|(_, key)| commerce::base::page::cursor_after(key))
@@ -75,7 +82,7 @@ pub async fn load_shop_items(slug: String, query: ShelfQuery, after: Option<Stri
         Ok::<_, AppError>(Shelf { items: rows.into_iter().map(|(item, _)| item).collect(), next })
     };
     match use_context::<super::StoreCache>() {
-        Some(cache) => cache.shelf(store.tenant.id.0, query, after, load).await,
+        Some(cache) => cache.shelf(store.tenant.id.0, key, load).await,
         None => load.await,
     }
 }
@@ -85,8 +92,17 @@ pub async fn load_shop_items(slug: String, query: ShelfQuery, after: Option<Stri
 pub async fn load_shop_categories(slug: String) -> Result<Vec<commerce::catalog::ShopCategory>, AppError> {
     let db = super::db()?;
     let store = store(&db, &slug).await?;
+    shop_categories(&db, &store).await
+}
+
+/// The categories a store has products on sale in, kept or read.
+#[cfg(feature = "ssr")]
+async fn shop_categories(
+    db: &commerce::db::Db,
+    store: &Storefront,
+) -> Result<Vec<commerce::catalog::ShopCategory>, AppError> {
     let visitor = commerce::base::Actor::Visitor { tenant: store.tenant.id, visit: uuid::Uuid::nil() };
-    let load = async { Ok::<_, AppError>(commerce::catalog::shop::categories(db.read(), &visitor).await?) };
+    let load = async { Ok::<_, AppError>(commerce::catalog::shop::categories(db.primary(), &visitor).await?) };
     match use_context::<super::StoreCache>() {
         Some(cache) => cache.categories(store.tenant.id.0, load).await,
         None => load.await,
@@ -136,7 +152,7 @@ async fn store(db: &commerce::db::Db, slug: &str) -> Result<Storefront, AppError
     if slug.contains('\0') {
         return Err(commerce::Error::not_found("store").into());
     }
-    let load = async { Ok::<_, AppError>(commerce::identity::storefront(db.read(), slug).await?) };
+    let load = async { Ok::<_, AppError>(commerce::identity::storefront(db.primary(), slug).await?) };
     match use_context::<super::StoreCache>() {
         Some(cache) => cache.store(slug, load).await,
         None => load.await,

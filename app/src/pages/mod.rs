@@ -20,7 +20,7 @@ pub use landing::Landing;
 pub use platform::PlatformHome;
 pub use pos::PosHome;
 pub use store::StorefrontHome;
-pub use store_account::StoreAccountPage;
+pub use store_account::{StoreAccountPage, StoreConfirmEmailPage};
 pub use store_buy::{
     StoreCartPage, StoreCheckoutPage, StoreOrderPage, StorePayPage, StorePaystackReturnPage, StoreProductPage,
     StoreTrackPage,
@@ -30,13 +30,19 @@ pub use vendor::VendorHomePage;
 /// The address of a list's next page: `path?after=…` keeping the filters named in `keep` as the
 /// current address has them.
 pub(crate) fn next_page_link(path: &str, after: &str, keep: &[&str]) -> String {
+    let kept = link_keeping("", keep);
+    format!("{path}?after={after}{}", kept.replacen('?', "&", 1))
+}
+
+/// `path` with the values of the current page's query named in `keep` (those it has).
+pub(crate) fn link_keeping(path: &str, keep: &[&str]) -> String {
     use leptos::prelude::ReadUntracked;
     use std::fmt::Write;
     let query = leptos_router::hooks::use_query_map().read_untracked().clone();
-    let mut href = format!("{path}?after={after}");
+    let mut href = path.to_owned();
     for key in keep {
         if let Some(value) = query.get(key).filter(|v| !v.is_empty()) {
-            let _ = write!(href, "&{key}={}", urlencode(&value));
+            let _ = write!(href, "{}{key}={}", if href.contains('?') { '&' } else { '?' }, urlencode(&value));
         }
     }
     href

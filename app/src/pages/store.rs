@@ -219,7 +219,6 @@ fn ShopShelf(slug: String, items: ShelfItems, categories: ShopCategories, catego
     let query = use_query_map();
     // The shelf's own address: the category's page when it shows one.
     let here = category.as_ref().map_or_else(|| format!("/store/{slug}"), |c| format!("/store/{slug}/c/{c}"));
-    let search = move || query.read().get("q").filter(|q| !q.is_empty());
     view! {
         <section class="mt-10" aria-labelledby="shelf-heading">
             <div class="flex flex-wrap items-end justify-between gap-3">
@@ -230,12 +229,10 @@ fn ShopShelf(slug: String, items: ShelfItems, categories: ShopCategories, catego
                 {if shelf.items.is_empty() {
                     view! { <EmptyState title="Nothing found" message="Try another word, or look around the shop." /> }.into_any()
                 } else {
-                    // Further pages are plain links, kept with the search: they work before any script.
-                    let start = query.read_untracked().get("after").is_some().then(|| {
-                        let q = search().map(|q| format!("?q={}", crate::pages::urlencode(&q))).unwrap_or_default();
-                        format!("{here}{q}")
-                    });
-                    let more = shelf.next.map(|next| crate::pages::next_page_link(&here, &next, &["q", "brand", "min", "max", "stock", "sort"]));
+                    // Further pages are plain links, kept with the narrowing: they work before any script.
+                    const KEEP: &[&str] = &["q", "brand", "min", "max", "stock", "sort"];
+                    let start = query.read_untracked().get("after").is_some().then(|| crate::pages::link_keeping(&here, KEEP));
+                    let more = shelf.next.map(|next| crate::pages::next_page_link(&here, &next, KEEP));
                     view! {
                         <ul class="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
                             {shelf.items.into_iter().map(|item| view! { <ItemCard slug=slug.clone() item /> }).collect_view()}

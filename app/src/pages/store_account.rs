@@ -2,9 +2,12 @@ use commerce::base::Actor;
 use commerce::identity::Storefront;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::{LogInShopper, LogOutShopper, RegisterShopper, current_actor, load_my_orders, load_storefront};
+use crate::api::{
+    ConfirmShopperEmail, LogInShopper, LogOutShopper, RegisterShopper, ResendEmailCheck, current_actor, load_my_orders,
+    load_shopper_account, load_storefront,
+};
 use crate::components::{Field, FormAlert, Loaded, failed, successes};
 
 /// `/store/{slug}/account`: a shopper signs in, opens an account, or signs out.
@@ -21,6 +24,10 @@ pub fn StoreAccountPage() -> impl IntoView {
         move || (logged_in.get(), registered.get(), params.read().get("slug").unwrap_or_default()),
         |(_, _, slug)| load_my_orders(slug),
     );
+    let account = Resource::new(
+        move || (logged_in.get(), registered.get(), params.read().get("slug").unwrap_or_default()),
+        |(_, _, slug)| load_shopper_account(slug),
+    );
     view! {
         <Loaded resource=store let:store>
             <Title text=format!("Your account · {}", store.tenant.name) formatter=|text: String| text />
@@ -31,12 +38,15 @@ pub fn StoreAccountPage() -> impl IntoView {
             </header>
             <main class="mx-auto max-w-4xl px-4 py-8 sm:px-6">
                 <Loaded resource=actor let:actor>
-                    <AccountView store=store.clone() actor log_in register orders />
+                    <AccountView store=store.clone() actor log_in register orders account />
                 </Loaded>
             </main>
         </Loaded>
     }
 }
+
+/// The signed-in shopper's account, as loaded.
+type ShopperAccountResource = Resource<Result<Option<commerce::identity::ShopperAccount>, crate::AppError>>;
 
 #[component]
 fn AccountView(
@@ -45,12 +55,13 @@ fn AccountView(
     log_in: ServerAction<LogInShopper>,
     register: ServerAction<RegisterShopper>,
     orders: Resource<Result<Vec<(commerce::orders::OrderSummary, uuid::Uuid)>, crate::AppError>>,
+    account: ShopperAccountResource,
 ) -> impl IntoView {
     let slug = store.tenant.slug.clone();
     match actor {
         Some(Actor::Shopper { tenant, name, .. }) if tenant == store.tenant.id => {
             let log_out = ServerAction::<LogOutShopper>::new();
-            let orders_slug = slug.clone();
+            let (orders_slug, check_slug) = (slug.clone(), slug.clone());
             view! {
                 <section class="card max-w-lg">
                     <h1 class="text-xl font-bold text-slate-900">{format!("Welcome, {name}")}</h1>
@@ -60,6 +71,7 @@ fn AccountView(
                         <button type="submit" class="btn btn-secondary">"Sign out"</button>
                     </ActionForm>
                 </section>
+                <EmailCheck slug=check_slug account />
                 <MyOrders slug=orders_slug orders />
             }
             .into_any()
@@ -134,5 +146,76 @@ fn MyOrders(
                 }}
             </Loaded>
         </section>
+    }
+}
+
+/// Whether the shopper's email is confirmed: until it is, a word on why it matters and a button
+/// that mails the link again.
+#[component]
+fn EmailCheck(slug: String, account: ShopperAccountResource) -> impl IntoView {
+    let query = use_query_map();
+    let said = move |name: &str| query.read_untracked().get(name).is_some();
+    let (sent, confirmed) = (said("sent"), said("confirmed"));
+    view! {
+        <Loaded resource=account let:account>
+            {account.map(|account| {
+                let slug = slug.clone();
+                if account.email_confirmed {
+                    confirmed.then(|| view! {
+                        <p class="notice mt-4 max-w-lg" role="status" data-testid="email-confirmed">
+                            "Your email is confirmed. The orders you placed here as a guest with it are in your account."
+                        </p>
+                    }).into_any()
+                } else {
+                    let resend = ServerAction::<ResendEmailCheck>::new();
+                    let error = failed(resend);
+                    view! {
+                        <section class="card mt-4 max-w-lg" data-testid="email-check">
+                            <h2 class="font-semibold text-slate-900">"Confirm your email"</h2>
+                            <p class="mt-1 text-sm text-slate-600">
+                                {format!("We sent a link to {}. Open it, and the orders you placed here as a guest with this email join your account.", account.email)}
+                            </p>
+                            {sent.then(|| view! { <p class="mt-2 text-sm text-emerald-700" role="status">"A new link is on its way."</p> })}
+                            <ActionForm action=resend attr:class="mt-3">
+                                <input type="hidden" name="slug" value=slug.clone() />
+                                <FormAlert error />
+                                <button type="submit" class="btn btn-secondary btn-sm">"Send the link again"</button>
+                            </ActionForm>
+                        </section>
+                    }.into_any()
+                }
+            })}
+        </Loaded>
+    }
+}
+
+/// `/store/{slug}/confirm/{token}`: the link mailed to a shopper; one press confirms the email
+/// (a press, not the opening, so that a mail scanner following links confirms nothing).
+#[component]
+pub fn StoreConfirmEmailPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let store = Resource::new(slug, load_storefront);
+    let confirm = ServerAction::<ConfirmShopperEmail>::new();
+    let error = failed(confirm);
+    view! {
+        <Loaded resource=store let:store>
+            <Title text=format!("Confirm your email · {}", store.tenant.name) formatter=|text: String| text />
+            <crate::pages::store::StoreHeader slug=store.tenant.slug.clone() name=store.tenant.name.clone() shopper=store.shopper.clone() />
+            <main class="mx-auto max-w-lg px-4 py-8 sm:px-6">
+                <section class="card">
+                    <h1 class="text-xl font-bold text-slate-900">"Confirm your email"</h1>
+                    <p class="mt-2 text-sm text-slate-600">
+                        "Confirm that this is your email, and the orders you placed at this store as a guest with it join your account."
+                    </p>
+                    <ActionForm action=confirm attr:class="mt-4">
+                        <input type="hidden" name="slug" value=store.tenant.slug.clone() />
+                        <input type="hidden" name="token" value=params.read_untracked().get("token").unwrap_or_default() />
+                        <FormAlert error />
+                        <button type="submit" class="btn btn-primary w-full" data-testid="confirm-email">"Confirm my email"</button>
+                    </ActionForm>
+                </section>
+            </main>
+        </Loaded>
     }
 }
