@@ -72,7 +72,7 @@ token=$(curl -s --data-urlencode grant_type=client_credentials --data-urlencode 
 # Requests per second over 10 s, refusing a figure when any answer was not a 200.
 rps() {
   local out
-  out=$(wrk -t1 -c16 -d10s -s bench/p95.lua "$@")
+  out=$(wrk -t1 -c16 -d10s -s bench/rate.lua "$@")
   echo "$out" | grep -q "answers_not_200 0$" || fail "not every answer was a 200 for $*: $(echo "$out" | grep answers_not_200)"
   echo "$out" | awk '/Requests\/sec/ { print int($2) }'
 }

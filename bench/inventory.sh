@@ -21,41 +21,20 @@ mkdir -p bench/out
 fail() { echo "bench/inventory.sh: $*" >&2; exit 1; }
 commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src app server migrations || echo "+changes")
 
-pgdir=$(mktemp -d "${TMPDIR:-/tmp}/sc1-bench-pg.XXXXXX")
-servers=()
-cleanup() {
-  for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
-  scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true
-  rm -rf "$pgdir"
-}
-trap cleanup EXIT
-PG_FSYNC=off PG_SYNC_COMMIT=off scripts/pg.sh start "$pgdir" $((52000 + RANDOM % 3000))
-eval "$(scripts/pg.sh env "$pgdir")"
+source bench/lib.sh
+bench_database
 
 scripts/build-site.sh --release >/dev/null 2>&1
 server_bin=target/release/server
 "$server_bin" seed >/dev/null 2>&1
 
 ports=($((47000 + RANDOM % 1000)) $((48000 + RANDOM % 1000)))
-for port in "${ports[@]}"; do
-  LOG_LEVEL=warn "$server_bin" serve --bind "127.0.0.1:$port" >/dev/null 2>&1 &
-  servers+=($!)
-  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
-done
+for port in "${ports[@]}"; do bench_serve "$port"; done
 base="http://127.0.0.1:${ports[0]}"
 other="http://127.0.0.1:${ports[1]}"
 
 jar=bench/out/cookies
-rm -f "$jar"
-curl -s -c "$jar" -o /dev/null -H "Origin: $base" -H 'Accept: text/html' \
-  --data-urlencode email=owner@ojafresh.ng --data-urlencode password=naija-demo-2026 --data-urlencode next= "$base/rpc/log_in"
-made=$(curl -s -b "$jar" -H "Origin: $base" -H 'Accept: application/json' --data-urlencode name=bench \
-  --data-urlencode 'scopes[0]=products:write' --data-urlencode 'scopes[1]=inventory:write' \
-  --data-urlencode 'scopes[2]=settings:read' "$base/rpc/create_api_client")
-id=$(echo "$made" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
-secret=$(echo "$made" | sed -n 's/.*"client_secret":"\([^"]*\)".*/\1/p')
-token=$(curl -s --data-urlencode grant_type=client_credentials --data-urlencode client_id="$id" \
-  --data-urlencode client_secret="$secret" "$base/api/v1/oauth/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+token=$(bench_token "$base" "$jar" products:write inventory:write settings:read)
 api() { curl -s -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
 
 # 1. The hot SKU. Before each round the stock is set back to `units` free units; the buyers
@@ -116,7 +95,7 @@ cookie=$(awk '/sc1_session/ { print $7 }' "$jar")
 # The p95 of 10 s of requests, refusing to give one when any answer was not a 200.
 p95() {
   local out
-  out=$(wrk -t1 -c4 -d10s -s bench/p95.lua "$@")
+  out=$(wrk -t1 -c4 -d10s -s bench/rate.lua "$@")
   echo "$out" | grep -q "answers_not_200 0$" || fail "not every answer was a 200 for $*: $(echo "$out" | grep answers_not_200)"
   echo "$out" | awk '/p95_ms/ { print $2 }'
 }

@@ -1,6 +1,7 @@
 // Orders placed through the REST API: WORKERS clients at once, alternating between the two
 // instances, each placing orders one after another (pay on delivery, delivered in Lagos, three
-// lines of the given variants) until TOTAL orders have been placed.
+// lines: three of the given variants, picked at random for each order, or the same three every
+// time when three are given) until TOTAL orders have been placed.
 //
 //   node bench/order_rate.mjs <base> <other> <token> <variants, comma-separated> <workers> <total>
 //
@@ -10,8 +11,8 @@ const [base, other, token, variantList, workerCount, totalCount] = process.argv.
 const variants = (variantList ?? "").split(",").filter(Boolean);
 const workers = Number(workerCount);
 const total = Number(totalCount);
-if (!base || !other || !token || variants.length !== 3 || !workers || !total) {
-  console.error("usage: node bench/order_rate.mjs <base> <other> <token> <v1,v2,v3> <workers> <total>");
+if (!base || !other || !token || variants.length < 3 || !workers || !total) {
+  console.error("usage: node bench/order_rate.mjs <base> <other> <token> <v1,v2,v3,...> <workers> <total>");
   process.exit(2);
 }
 
@@ -20,6 +21,12 @@ const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)
 let next = 0;
 let placed = 0;
 const others = [];
+
+// Three different variants of those given.
+function three() {
+  const left = [...variants];
+  return [0, 1, 2].map(() => left.splice(Math.floor(Math.random() * left.length), 1)[0]);
+}
 
 async function place(host, n) {
   const answer = await fetch(`${host}/api/v1/orders`, {
@@ -32,7 +39,7 @@ async function place(host, n) {
       address: { line: `${n} Allen Avenue`, city: "Ikeja", state: "Lagos" },
       payment_method: "pay_on_delivery",
       note: "bench order",
-      lines: variants.map((variant_id, i) => ({ variant_id, quantity: 1 + i })),
+      lines: three().map((variant_id, i) => ({ variant_id, quantity: 1 + i })),
     }),
   });
   const body = await answer.text();

@@ -10,7 +10,8 @@
 #      the test gateway: exactly 50 paid orders and 150 refusals, checked in the database
 #      (bench/last_units.mjs);
 #   4. orders placed per second through HTTP, pay on delivery, 3 lines each, over two instances,
-#      with the count checked in the database (bench/order_rate.mjs).
+#      with the count checked in the database (bench/order_rate.mjs): three of 30 products in
+#      each order, then the same three in every order.
 # Usage: bench/orders.sh [shelf|phone|race|rate]...   (no argument: all of them; results printed
 #        and written to bench/out/orders.md)
 set -euo pipefail
@@ -26,16 +27,8 @@ mkdir -p bench/out
 fail() { echo "bench/orders.sh: $*" >&2; exit 1; }
 commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src app server migrations public || echo "+changes")
 
-pgdir=$(mktemp -d "${TMPDIR:-/tmp}/sc1-bench-pg.XXXXXX")
-servers=()
-cleanup() {
-  for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
-  scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true
-  rm -rf "$pgdir"
-}
-trap cleanup EXIT
-PG_FSYNC=off PG_SYNC_COMMIT=off scripts/pg.sh start "$pgdir" $((52000 + RANDOM % 3000))
-eval "$(scripts/pg.sh env "$pgdir")"
+source bench/lib.sh
+bench_database
 
 if [ -z "${SKIP_BUILD:-}" ]; then
   scripts/build-site.sh --release >bench/out/orders-build.log 2>&1 || fail "the release build failed (bench/out/orders-build.log)"
@@ -49,12 +42,7 @@ psql -X -q "$DATABASE_OWNER_URL" -c ANALYZE >/dev/null 2>&1 || true
 # Two instances on one database, as deployed behind a proxy: the checkout's limit per address
 # (20 orders in 10 minutes) reads the shoppers' addresses from X-Forwarded-For.
 ports=($((47000 + RANDOM % 1000)) $((48000 + RANDOM % 1000)))
-for port in "${ports[@]}"; do
-  TRUSTED_PROXIES=127.0.0.1 LOG_LEVEL=warn "$server_bin" serve --bind "127.0.0.1:$port" >/dev/null 2>&1 &
-  servers+=($!)
-  for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/readyz" && break; sleep 0.2; done
-  curl -sf -o /dev/null "http://127.0.0.1:$port/readyz" || fail "the server on $port did not start"
-done
+for port in "${ports[@]}"; do bench_serve "$port" TRUSTED_PROXIES=127.0.0.1; done
 base="http://127.0.0.1:${ports[0]}"
 other="http://127.0.0.1:${ports[1]}"
 sql() { psql -X -At "$DATABASE_OWNER_URL" -c "$1"; }
@@ -69,9 +57,7 @@ if want shelf; then
   plain="http://127.0.0.1:$plain_port"
   # A third instance that keeps nothing: every page made afresh from the database.
   afresh_port=$((46000 + RANDOM % 1000))
-  STORE_CACHE=off LOG_LEVEL=warn "$server_bin" serve --bind "127.0.0.1:$afresh_port" >/dev/null 2>&1 &
-  servers+=($!)
-  for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$afresh_port/readyz" && break; sleep 0.2; done
+  bench_serve "$afresh_port" STORE_CACHE=off
   afresh="http://127.0.0.1:$afresh_port"
   # The category with the most products on sale, with those of its subcategories.
   category=$(sql "SELECT c.id FROM categories c JOIN tenants t ON t.id = c.tenant_id AND t.slug = 'ojafresh'
@@ -137,18 +123,7 @@ fi
 
 # The API client that stocks the benchmark's products and places the REST orders.
 if want race || want rate; then
-  jar=bench/out/cookies
-  rm -f "$jar"
-  curl -s -c "$jar" -o /dev/null -H "Origin: $base" -H 'Accept: text/html' \
-    --data-urlencode email=owner@ojafresh.ng --data-urlencode password=naija-demo-2026 --data-urlencode next= "$base/rpc/log_in"
-  made=$(curl -s -b "$jar" -H "Origin: $base" -H 'Accept: application/json' --data-urlencode name=bench \
-    --data-urlencode 'scopes[0]=products:write' --data-urlencode 'scopes[1]=inventory:write' \
-    --data-urlencode 'scopes[2]=settings:read' --data-urlencode 'scopes[3]=orders:write' "$base/rpc/create_api_client")
-  id=$(echo "$made" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
-  secret=$(echo "$made" | sed -n 's/.*"client_secret":"\([^"]*\)".*/\1/p')
-  token=$(curl -s --data-urlencode grant_type=client_credentials --data-urlencode client_id="$id" \
-    --data-urlencode client_secret="$secret" "$base/api/v1/oauth/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
-  [ -n "$token" ] || fail "no API token"
+  token=$(bench_token "$base" bench/out/cookies products:write inventory:write settings:read orders:write)
   api() { curl -s -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
   location=$(api "$base/api/v1/locations" | sed -n 's/.*"data":\[{"id":"\([^"]*\)".*/\1/p')
   # A product on sale with one variant, and `units` of it at the first shop: prints
@@ -190,23 +165,35 @@ if want race; then
   rows+=("| 200 shoppers checking out at once for the last 50 units, 2 instances, 5 rounds | 50 paid and 150 refused every round, checked in the database (orders, stock 0 on hand, 0 held); each round's checkouts took $(IFS=/; echo "${seconds[*]}") s; the refusal: \"$refusal\" | exactly 50 / 150 |")
 fi
 
-# 4. Orders per second through REST: pay on delivery, three lines, 32 clients over two instances.
+# 4. Orders per second through REST: pay on delivery, three lines, 32 clients over two
+#    instances; each order three of 30 products (shoppers buy different things), then the worst
+#    case, the same three products in every order (each order waits on the last one's stock rows).
 if want rate; then
-  read -r _ v1 <<<"$(stocked RATE-1 1000000)"
-  read -r _ v2 <<<"$(stocked RATE-2 1000000)"
-  read -r _ v3 <<<"$(stocked RATE-3 1000000)"
+  variants=()
+  for n in $(seq 30); do read -r _ v <<<"$(stocked "RATE-$n" 1000000)"; variants+=("$v"); done
+  spread=$(IFS=,; echo "${variants[*]}")
+  same=$(IFS=,; echo "${variants[*]:0:3}")
   sql "ANALYZE" >/dev/null 2>&1 || true
-  node bench/order_rate.mjs "$base" "$other" "$token" "$v1,$v2,$v3" 32 500 >/dev/null  # warm-up
-  before=$(sql "SELECT count(*) FROM orders WHERE note = 'bench order'")
-  result=$(node bench/order_rate.mjs "$base" "$other" "$token" "$v1,$v2,$v3" 32 6000)
-  echo "order rate: $result" >&2
-  field() { echo "$result" | sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p"; }
-  [ "$(field others)" = 0 ] || fail "orders refused or failed: $result"
-  placed=$(( $(sql "SELECT count(*) FROM orders WHERE note = 'bench order'") - before ))
-  lines=$(sql "SELECT count(*) FROM order_lines l JOIN orders o ON o.tenant_id = l.tenant_id AND o.id = l.order_id WHERE o.note = 'bench order'")
-  [ "$placed" = 6000 ] || fail "$placed orders in the database after 6,000 answered 201"
-  [ "$lines" = $(( (6000 + 500) * 3 )) ] || fail "$lines order lines in the database, not 3 per order"
-  rows+=("| orders placed through POST /api/v1/orders (pay on delivery, 3 lines), 32 clients over 2 instances | **$(field rate) orders/s** (6,000 in $(field seconds) s; 6,000 in the database, 3 lines each) | ≥ 300/s |")
+  node bench/order_rate.mjs "$base" "$other" "$token" "$spread" 32 500 >/dev/null  # warm-up
+  # Runs TOTAL orders over VARIANTS and checks every one of them in the database; prints the result.
+  rate_run() {
+    local variants=$1 total=$2 before after lines_before lines_after result
+    before=$(sql "SELECT count(*) FROM orders WHERE note = 'bench order'")
+    lines_before=$(sql "SELECT count(*) FROM order_lines l JOIN orders o ON o.tenant_id = l.tenant_id AND o.id = l.order_id WHERE o.note = 'bench order'")
+    result=$(node bench/order_rate.mjs "$base" "$other" "$token" "$variants" 32 "$total")
+    echo "order rate: $result" >&2
+    [ "$(echo "$result" | sed -n 's/.*"others":\([0-9]*\).*/\1/p')" = 0 ] || fail "orders refused or failed: $result"
+    after=$(sql "SELECT count(*) FROM orders WHERE note = 'bench order'")
+    lines_after=$(sql "SELECT count(*) FROM order_lines l JOIN orders o ON o.tenant_id = l.tenant_id AND o.id = l.order_id WHERE o.note = 'bench order'")
+    [ $((after - before)) = "$total" ] || fail "$((after - before)) orders in the database after $total answered 201"
+    [ $((lines_after - lines_before)) = $((total * 3)) ] || fail "$((lines_after - lines_before)) order lines in the database, not 3 per order"
+    echo "$result"
+  }
+  field() { echo "$1" | sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p"; }
+  spread_result=$(rate_run "$spread" 6000)
+  same_result=$(rate_run "$same" 2000)
+  rows+=("| orders placed through POST /api/v1/orders (pay on delivery, 3 lines of 30 products), 32 clients over 2 instances | **$(field "$spread_result" rate) orders/s** (6,000 in $(field "$spread_result" seconds) s; 6,000 in the database, 3 lines each) | ≥ 300/s |")
+  rows+=("| the same, every order the same 3 products | $(field "$same_result" rate) orders/s (2,000 in $(field "$same_result" seconds) s, checked the same way) | |")
 fi
 
 {

@@ -14,8 +14,8 @@
 // Prints JSON. Exits non-zero when a page does not answer 200, does not hydrate, or a file is
 // answered in another encoding than asked for.
 import { readFileSync } from "node:fs";
-import http from "node:http";
 import { chromium } from "@playwright/test";
+import { wireBytes } from "./wire.mjs";
 
 const [base, pidText] = process.argv.slice(2);
 const pid = Number(pidText);
@@ -33,21 +33,6 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"],
 });
-
-// A page's bytes on the wire in `encoding`, asked for file by file.
-function wireBytes(url, encoding, cookie) {
-  return new Promise((resolve, reject) => {
-    const headers = { "accept-encoding": encoding };
-    if (cookie) headers.cookie = cookie;
-    const request = http.get(url, { headers, timeout: 60_000 }, (res) => {
-      let bytes = 0;
-      res.on("data", (chunk) => { bytes += chunk.length; });
-      res.on("end", () => resolve({ status: res.statusCode, bytes, encoding: res.headers["content-encoding"] ?? "identity" }));
-    });
-    request.on("timeout", () => request.destroy(new Error(`${url} sent nothing for a minute`)));
-    request.on("error", reject);
-  });
-}
 
 async function signedIn(email) {
   const context = await browser.newContext();

@@ -12,8 +12,8 @@
 //   until the page's script is in place, and until the cart shows the item after the press.
 // Prints JSON. Exits non-zero when a page does not answer 200, a file comes in another encoding
 // than asked for, wasm is downloaded, or the cart does not show the item.
-import http from "node:http";
 import { chromium } from "@playwright/test";
+import { wireBytes } from "./wire.mjs";
 
 const [base, slug, product] = process.argv.slice(2);
 if (!base || !slug || !product) {
@@ -30,18 +30,6 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"],
 });
-
-function gzipBytes(url) {
-  return new Promise((resolve, reject) => {
-    const request = http.get(url, { headers: { "accept-encoding": "gzip" }, timeout: 60_000 }, (res) => {
-      let bytes = 0;
-      res.on("data", (chunk) => { bytes += chunk.length; });
-      res.on("end", () => resolve({ status: res.statusCode, bytes, encoding: res.headers["content-encoding"] ?? "identity", type: res.headers["content-type"] ?? "" }));
-    });
-    request.on("timeout", () => request.destroy(new Error(`${url} sent nothing for a minute`)));
-    request.on("error", reject);
-  });
-}
 
 // Every file a first visit to `path` downloads, as gzip.
 async function firstVisit(path) {
@@ -61,7 +49,7 @@ async function firstVisit(path) {
   await context.close();
   const files = { total: 0, html: 0, css: 0, js: 0, wasm: 0, pictures: 0, count: 0 };
   for (const url of new Set(urls)) {
-    const got = await gzipBytes(url);
+    const got = await wireBytes(url, "gzip");
     if (got.status !== 200) fail(`${url} answered ${got.status}`);
     if (/\.(css|js)$/.test(url) && got.encoding !== "gzip") fail(`${url} came as ${got.encoding}, asked for gzip`);
     const kind = url.endsWith(".wasm") ? "wasm" : url.endsWith(".css") ? "css" : url.endsWith(".js") ? "js"

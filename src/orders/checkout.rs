@@ -233,16 +233,12 @@ async fn place_in(
     let channel = if cart.is_some() { "store" } else { "draft" };
     let shown = order_number(&settings.prefix, number);
 
-    // Every line held, or none: a line short of stock ends the transaction, and with it the
-    // holds already made. Variants in one order, so two orders never wait on each other.
     let hold_for = match form.method {
         PaymentMethod::BankTransfer => Duration::hours(i64::from(settings.transfer_hours)),
         PaymentMethod::PayOnDelivery => reserve::DEFAULT_HOLD,
         PaymentMethod::Paystack | PaymentMethod::TestGateway => PAY_WITHIN,
     };
     let pay_by = (form.method != PaymentMethod::PayOnDelivery).then(|| Utc::now() + hold_for);
-    let place = pickup.as_ref().map(|s| (s.id, s.name.as_str()));
-    let reservations = hold_lines(tx, tenant, &wanted, place, hold_for + HOLD_MARGIN, &shown).await?;
 
     let subtotal: Decimal = wanted.iter().map(|w| w.price * Decimal::from(w.quantity)).sum();
     let delivery = zone.as_ref().map_or(Decimal::ZERO, |z| z.charge(subtotal));
@@ -275,8 +271,6 @@ async fn place_in(
         zone: zone.as_ref(),
     };
     let (order, view_key) = insert_order(tx, tenant, &placing, &totals).await?;
-    let sold_now = form.method == PaymentMethod::PayOnDelivery;
-    insert_lines(tx, tenant, actor, order, &wanted, &totals, &reservations, sold_now.then_some(shown.as_str())).await?;
     let payment = super::payment::start(tx, tenant, order, &settings, number, form.method, totals.total).await?;
     let placed_note = match form.method {
         PaymentMethod::PayOnDelivery => "Placed; to be paid on delivery.".to_owned(),
@@ -291,6 +285,14 @@ async fn place_in(
     }
     record_placed(tx, tenant, actor, order, &shown, form, wanted.len(), Money::new(totals.total, settings.currency))
         .await?;
+
+    // Last, so that the stock's rows are locked for as short a time as the transaction allows:
+    // every line held, or none (a line short of stock ends the transaction, and everything
+    // above with it), in variant order so that two orders never wait on each other.
+    let place = pickup.as_ref().map(|s| (s.id, s.name.as_str()));
+    let reservations = hold_lines(tx, tenant, &wanted, place, hold_for + HOLD_MARGIN, &shown).await?;
+    let sold_now = form.method == PaymentMethod::PayOnDelivery;
+    insert_lines(tx, tenant, actor, order, &wanted, &totals, &reservations, sold_now.then_some(shown.as_str())).await?;
     let page = if form.method == PaymentMethod::TestGateway { "pay" } else { "order" };
     let link = format!("/store/{}/{page}/{view_key}", settings.slug);
     Ok(Placed { order, number: shown, view_key, payment, method: form.method, link })
@@ -491,8 +493,10 @@ async fn hold_lines(
             return Err(Error::conflict(
                 Clash::InsufficientStock,
                 format!(
-                    "{}: {} can no longer be had{at}. Lower the quantity in your cart, or remove it.",
-                    line.name, line.quantity
+                    "{}: {} {} can no longer be had{at}. Lower the quantity in your cart, or remove it.",
+                    line.name,
+                    line.quantity,
+                    if line.quantity == 1 { "unit" } else { "units" }
                 ),
             ));
         };

@@ -89,21 +89,15 @@ impl StoreCache {
         slug: &str,
         load: impl Future<Output = Result<Storefront, E>>,
     ) -> Result<Storefront, E> {
-        let started = {
-            let kept = self.lock();
-            if let Some((at, store)) = kept.stores.get(slug)
-                && at.elapsed() < MOST_AGE
-            {
-                return Ok(store.clone());
-            }
-            kept.started()
-        };
-        let store = load.await?;
-        let mut kept = self.lock();
-        if kept.unchanged_since(started, store.tenant.id.0) {
-            kept.stores.insert(slug.to_owned(), (Instant::now(), store.clone()));
-        }
-        Ok(store)
+        self.through(
+            |kept| kept.stores.get(slug),
+            |store| store.tenant.id.0,
+            |kept, entry| {
+                kept.stores.insert(slug.to_owned(), entry);
+            },
+            load,
+        )
+        .await
     }
 
     /// A store's categories, kept or loaded.
@@ -112,21 +106,15 @@ impl StoreCache {
         tenant: Uuid,
         load: impl Future<Output = Result<Vec<ShopCategory>, E>>,
     ) -> Result<Vec<ShopCategory>, E> {
-        let started = {
-            let kept = self.lock();
-            if let Some((at, list)) = kept.categories.get(&tenant)
-                && at.elapsed() < MOST_AGE
-            {
-                return Ok(list.clone());
-            }
-            kept.started()
-        };
-        let list = load.await?;
-        let mut kept = self.lock();
-        if kept.unchanged_since(started, tenant) {
-            kept.categories.insert(tenant, (Instant::now(), list.clone()));
-        }
-        Ok(list)
+        self.through(
+            |kept| kept.categories.get(&tenant),
+            |_| tenant,
+            |kept, entry| {
+                kept.categories.insert(tenant, entry);
+            },
+            load,
+        )
+        .await
     }
 
     /// A page of a store's shelf, kept or loaded.
@@ -136,28 +124,48 @@ impl StoreCache {
         key: ShelfKey,
         load: impl Future<Output = Result<Shelf, E>>,
     ) -> Result<Shelf, E> {
+        self.through(
+            |kept| kept.shelves.get(&tenant).and_then(|each| each.get(&key)),
+            |_| tenant,
+            |kept, entry| {
+                if kept.shelves.values().map(HashMap::len).sum::<usize>() >= MOST_SHELVES {
+                    kept.shelves.clear();
+                }
+                let each = kept.shelves.entry(tenant).or_default();
+                if each.len() >= MOST_SHELVES_EACH {
+                    each.clear();
+                }
+                each.insert(key.clone(), entry);
+            },
+            load,
+        )
+        .await
+    }
+
+    /// What `find` finds kept (when it is young enough), or else what `load` answers, kept by
+    /// `keep` when no change of its business (`tenant_of`) was heard while it loaded.
+    async fn through<V: Clone, E>(
+        &self,
+        find: impl for<'a> Fn(&'a Kept) -> Option<&'a (Instant, V)>,
+        tenant_of: impl Fn(&V) -> Uuid,
+        keep: impl FnOnce(&mut Kept, (Instant, V)),
+        load: impl Future<Output = Result<V, E>>,
+    ) -> Result<V, E> {
         let started = {
             let kept = self.lock();
-            if let Some((at, page)) = kept.shelves.get(&tenant).and_then(|each| each.get(&key))
+            if let Some((at, value)) = find(&kept)
                 && at.elapsed() < MOST_AGE
             {
-                return Ok(page.clone());
+                return Ok(value.clone());
             }
             kept.started()
         };
-        let page = load.await?;
+        let value = load.await?;
         let mut kept = self.lock();
-        if kept.unchanged_since(started, tenant) {
-            if kept.shelves.values().map(HashMap::len).sum::<usize>() >= MOST_SHELVES {
-                kept.shelves.clear();
-            }
-            let each = kept.shelves.entry(tenant).or_default();
-            if each.len() >= MOST_SHELVES_EACH {
-                each.clear();
-            }
-            each.insert(key, (Instant::now(), page.clone()));
+        if kept.unchanged_since(started, tenant_of(&value)) {
+            keep(&mut kept, (Instant::now(), value.clone()));
         }
-        Ok(page)
+        Ok(value)
     }
 }
 
