@@ -655,3 +655,101 @@ async fn a_guest_s_orders_join_the_account_made_with_their_email_once_it_is_conf
     // A link works once.
     assert!(matches!(confirm_email(&oja.db, &oja.slug, token).await, Err(Error::NotFound(_))));
 }
+
+#[sqlx::test]
+async fn an_order_of_several_lines_holds_and_sells_them_all_at_once_or_none(owner: PgPool) {
+    let (oja, rice) = shop_with(&owner, 4).await;
+    let store = oja.location("Lekki shop", "shop").await;
+    let beans = oja.product("Oloyin beans 1kg", "BEANS-1", 1800).await.variants[0].id;
+    let garri = oja.product("Ijebu garri 2kg", "GARRI-2", 1200).await.variants[0].id;
+    oja.receive(oja.main, beans, 2).await;
+    oja.receive(store, beans, 6).await;
+    oja.receive(oja.main, garri, 1).await;
+
+    // Garri cannot be had in full: nothing is held, nothing sold, and the refusal names it.
+    let guest = oja.visitor();
+    for (variant, units) in [(rice, 3), (beans, 5), (garri, 1)] {
+        cart::add(&oja.db, &guest, variant, units).await.unwrap();
+    }
+    let first = oja.visitor();
+    cart::add(&oja.db, &first, garri, 1).await.unwrap();
+    checkout::place(&oja.db, &first, &delivery("pay_on_delivery"), None).await.unwrap();
+    let short = checkout::place(&oja.db, &guest, &delivery("pay_on_delivery"), None).await;
+    assert!(
+        matches!(&short, Err(Error::Conflict { clash: Clash::InsufficientStock, message })
+            if message.starts_with("Ijebu garri 2kg: 1 unit can no longer be had")),
+        "{short:?}"
+    );
+    assert_eq!(level(&owner, rice, oja.main).await, (4, 0));
+    assert_eq!(level(&owner, beans, store).await, (6, 0));
+
+    // With the garri back, the three lines are held and sold together, each where it is free.
+    oja.receive(oja.main, garri, 1).await;
+    checkout::place(&oja.db, &guest, &delivery("pay_on_delivery"), None).await.unwrap();
+    assert_eq!(level(&owner, rice, oja.main).await, (1, 0));
+    assert_eq!(level(&owner, beans, store).await, (1, 0), "from the shop that had five free");
+    assert_eq!(level(&owner, beans, oja.main).await, (2, 0));
+    assert_eq!(level(&owner, garri, oja.main).await, (0, 0));
+    let sales: i64 = sqlx::query_scalar("SELECT count(*) FROM stock_movements WHERE reason = 'sale'")
+        .fetch_one(&owner)
+        .await
+        .unwrap();
+    assert_eq!(sales, 1 + 3, "one sale movement a line");
+
+    // A transfer's holds are sold together when the merchant confirms the money.
+    let other = oja.visitor();
+    cart::add(&oja.db, &other, rice, 1).await.unwrap();
+    cart::add(&oja.db, &other, beans, 2).await.unwrap();
+    let placed = checkout::place(&oja.db, &other, &delivery("bank_transfer"), None).await.unwrap();
+    assert_eq!(level(&owner, rice, oja.main).await, (1, 1));
+    payment::confirm_transfer(&oja.db, &oja.owner, placed.order, None).await.unwrap();
+    assert_eq!(level(&owner, rice, oja.main).await, (0, 0));
+    assert_eq!(level(&owner, beans, oja.main).await, (0, 0));
+    stock_adds_up(&owner).await;
+}
+
+#[sqlx::test]
+async fn the_home_features_the_products_the_merchant_chose_and_only_they_may_choose(owner: PgPool) {
+    use commerce::catalog::{ProductId, ShelfFilter, product};
+    let (oja, _) = shop_with(&owner, 5).await;
+    let oil = oja.product("Palm oil 1l", "OIL-1", 1800).await;
+    let salt = oja.product("Sea salt 500g", "SALT-1", 300).await;
+    let featured = ShelfFilter { featured: true, ..ShelfFilter::default() };
+    let shown = |filter: ShelfFilter| {
+        let (db, visitor) = (oja.db.clone(), oja.visitor());
+        async move {
+            product::for_sale(&db, &visitor, &filter, None, 10)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(i, _)| i.name)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(shown(featured.clone()).await.is_empty(), "nothing is featured at first");
+
+    let chosen = [oil.id, salt.id];
+    assert_eq!(product::set_featured(&oja.db, &oja.owner, &chosen, true).await.unwrap(), 2);
+    assert_eq!(product::set_featured(&oja.db, &oja.owner, &chosen, true).await.unwrap(), 0, "already featured");
+    assert_eq!(shown(featured.clone()).await, ["Palm oil 1l", "Sea salt 500g"]);
+    let read = product::get(&oja.db, &oja.owner, oil.id).await.unwrap();
+    assert!(read.featured);
+    assert_eq!(read.revision, oil.revision + 1, "featuring is a change of the product");
+
+    // A product taken off sale leaves the featured row with the rest of the shelf.
+    product::set_status(&oja.db, &oja.owner, &[salt.id], commerce::catalog::ProductStatus::Draft).await.unwrap();
+    assert_eq!(shown(featured.clone()).await, ["Palm oil 1l"]);
+    product::set_featured(&oja.db, &oja.owner, &[oil.id], false).await.unwrap();
+    assert!(shown(featured.clone()).await.is_empty());
+
+    // A cashier may not choose; another business's product is not touched; none chosen is named.
+    let cashier = oja.member(Role::Cashier).await;
+    let refused = product::set_featured(&oja.db, &cashier, &[oil.id], true).await;
+    assert!(matches!(refused, Err(Error::Forbidden(_))), "{refused:?}");
+    let market = Business::open(&owner, "Naija Gadget Market").await;
+    let theirs = market.product("Phone case", "CASE-1", 2000).await;
+    assert_eq!(product::set_featured(&oja.db, &oja.owner, &[theirs.id], true).await.unwrap(), 0);
+    assert!(!product::get(&market.db, &market.owner, theirs.id).await.unwrap().featured);
+    let none = product::set_featured(&oja.db, &oja.owner, &[] as &[ProductId], true).await;
+    assert!(matches!(&none, Err(Error::Invalid { field, .. }) if field == "products"), "{none:?}");
+}

@@ -232,6 +232,8 @@ pub struct Product {
     pub images: Vec<ProductImage>,
     /// The marketplace vendor that sells it, if any.
     pub vendor: Option<Uuid>,
+    /// Shown on the storefront's home page.
+    pub featured: bool,
     /// Counts its changes: an edit names the revision it was made from, and one made from an
     /// older revision is refused as a [`crate::Clash::VersionMismatch`].
     pub revision: i64,
@@ -262,6 +264,8 @@ pub struct ProductRow {
     pub price_range: (Money, Money),
     /// Units available across variants and locations.
     pub available: i64,
+    /// Shown on the storefront's home page.
+    pub featured: bool,
     /// Its first image's thumbnail.
     pub thumbnail_url: Option<String>,
     /// When it last changed.
@@ -381,6 +385,8 @@ pub struct ShelfFilter {
     pub max_price: Option<rust_decimal::Decimal>,
     /// Only products with some stock free.
     pub in_stock: bool,
+    /// Only the products the merchant features on the home page.
+    pub featured: bool,
     /// The order the shelf is in.
     pub order: ShelfOrder,
 }

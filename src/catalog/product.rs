@@ -223,7 +223,8 @@ pub async fn for_sale(
                         WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id AND v.price <= $9))
                   AND (NOT $10 OR EXISTS (SELECT 1 FROM variants v JOIN stock_levels l
                         ON l.tenant_id = v.tenant_id AND l.variant_id = v.id
-                        WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id AND l.on_hand - l.reserved > 0))),
+                        WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id AND l.on_hand - l.reserved > 0))
+                  AND (NOT $14 OR p.featured)),
            page AS (
                SELECT * FROM found
                 WHERE $4::uuid IS NULL
@@ -272,6 +273,7 @@ pub async fn for_sale(
         order.code(),
         start.price,
         start.score,
+        filter.featured,
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -428,6 +430,41 @@ pub async fn set_status_in(
         audit::record(tx, tenant, actor, change).await?;
     }
     Ok(changed.len() as u64)
+}
+
+/// Puts the products on the storefront's home page (`featured`), or takes them off (the list's
+/// bulk action); answers how many changed.
+pub async fn set_featured(db: &sqlx::PgPool, actor: &Actor, ids: &[ProductId], featured: bool) -> Result<u64, Error> {
+    let scope = actor.require(Permission::ManageCatalog)?;
+    let tenant = scope.tenant;
+    if ids.is_empty() {
+        return Err(Error::invalid("products", "choose at least one product"));
+    }
+    let ids: Vec<Uuid> = ids.iter().map(|p| p.0).collect();
+    in_tenant_tx(db, tenant, async |tx| {
+        let changed = sqlx::query_scalar!(
+            "UPDATE products SET featured = $3, revision = revision + 1, updated_at = now()
+              WHERE tenant_id = $1 AND id = ANY($2) AND featured <> $3
+             RETURNING id",
+            tenant.0,
+            &ids,
+            featured
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for id in &changed {
+            let change = Change {
+                entity: "product",
+                entity_id: id.to_string(),
+                action: if featured { "featured" } else { "no longer featured" },
+                before: Some(json!({ "featured": !featured })),
+                after: Some(json!({ "featured": featured })),
+            };
+            audit::record(tx, tenant, actor, change).await?;
+        }
+        Ok(changed.len() as u64)
+    })
+    .await
 }
 
 /// Removes a product that was never stocked; one with stock history can only be archived.
@@ -698,7 +735,7 @@ pub(crate) async fn read(tx: &mut PgConnection, scope: &Scope, id: ProductId) ->
                SELECT c.id, c.parent_id, c.name || ' › ' || up.path, up.depth + 1
                  FROM categories c JOIN up ON c.id = up.parent_id WHERE c.tenant_id = $1 AND up.depth < 20)
            SELECT p.id, p.name, p.description, p.brand, p.category_id, p.status, p.tax_class, p.options,
-                  p.vendor_id, p.revision, p.created_at, p.updated_at,
+                  p.vendor_id, p.featured, p.revision, p.created_at, p.updated_at,
                   (SELECT path FROM up WHERE parent_id IS NULL LIMIT 1) AS category_path
              FROM products p WHERE p.tenant_id = $1 AND p.id = $2"#,
         tenant.0,
@@ -758,6 +795,7 @@ pub(crate) async fn read(tx: &mut PgConnection, scope: &Scope, id: ProductId) ->
         variants,
         images,
         vendor: p.vendor_id,
+        featured: p.featured,
         revision: p.revision,
         created_at: p.created_at,
         updated_at: p.updated_at,
@@ -769,7 +807,7 @@ pub(crate) async fn read(tx: &mut PgConnection, scope: &Scope, id: ProductId) ->
 async fn rows_for(tx: &mut PgConnection, scope: &Scope, ids: &[Uuid]) -> Result<HashMap<Uuid, ProductRow>, Error> {
     let (tenant, shops) = (scope.tenant, scope.shops.ids());
     let rows = sqlx::query!(
-        r#"SELECT p.id, p.name, p.brand, c.name AS "category?", p.status, p.updated_at,
+        r#"SELECT p.id, p.name, p.brand, c.name AS "category?", p.status, p.featured, p.updated_at,
                   v.count AS "variants!", v.sku AS "sku!", v.low AS "low!", v.high AS "high!",
                   coalesce(st.available, 0)::bigint AS "available!", img.file_key AS "file_key?"
              FROM products p
@@ -809,6 +847,7 @@ async fn rows_for(tx: &mut PgConnection, scope: &Scope, ids: &[Uuid]) -> Result<
                     sku: r.sku,
                     price_range: (Money::new(r.low, currency), Money::new(r.high, currency)),
                     available: r.available,
+                    featured: r.featured,
                     thumbnail_url: r.file_key.map(|k| image_urls(&k).1),
                     updated_at: r.updated_at,
                 },

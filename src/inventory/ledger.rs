@@ -1,6 +1,9 @@
 //! The one way on-hand stock changes: a movement written in the same statement as the level it
 //! changes, so the movements of a level always add up to its on-hand, and never past
-//! [`MAX_ON_HAND`] either side of zero.
+//! [`MAX_ON_HAND`] either side of zero. Held units sold ([`sell_reserved`]) leave the hold and
+//! on-hand together, in the statement that settles their holds.
+
+use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
@@ -74,6 +77,72 @@ pub(crate) async fn apply(tx: &mut PgConnection, tenant: TenantId, actor: &Actor
     .map_err(unknown_item)?;
     // No row: the level is there and the movement would take it past the bound.
     after.ok_or_else(beyond_bounds)
+}
+
+/// Sells the held units of the reservations `ids` inside the caller's transaction, by one
+/// statement: each reservation still held is settled as sold, its units leave its level's
+/// on-hand and reserved together, and a sale movement records each. Answers every reservation
+/// found with its status before (`held`, `committed` or `released`); the caller decides what a
+/// status other than `held` means. Levels are locked in variant and location order, so that two
+/// orders paid at once never wait on each other.
+///
+/// On-hand stays within bounds: units held are units on hand, so on-hand goes no lower than the
+/// units still reserved.
+pub(crate) async fn sell_reserved(
+    tx: &mut PgConnection,
+    tenant: TenantId,
+    actor: &Actor,
+    ids: &[Uuid],
+    reference: &str,
+) -> Result<HashMap<Uuid, String>, Error> {
+    let movements: Vec<Uuid> = ids.iter().map(|_| Uuid::now_v7()).collect();
+    let rows = sqlx::query!(
+        r#"WITH before AS (
+               SELECT r.id, r.status FROM stock_reservations r
+                WHERE r.tenant_id = $1 AND r.id = ANY($2) FOR UPDATE),
+           settled AS (
+               UPDATE stock_reservations r SET status = 'committed', settled_at = now()
+                WHERE r.tenant_id = $1 AND r.id = ANY($2) AND r.status = 'held'
+               RETURNING r.id, r.variant_id, r.location_id, r.quantity),
+           taken AS (
+               SELECT variant_id, location_id, sum(quantity)::integer AS quantity FROM settled
+                GROUP BY variant_id, location_id),
+           locked AS (
+               SELECT s.variant_id, s.location_id FROM stock_levels s
+                WHERE s.tenant_id = $1 AND (s.variant_id, s.location_id) IN (SELECT variant_id, location_id FROM taken)
+                ORDER BY s.variant_id, s.location_id
+                  FOR UPDATE),
+           levels AS (
+               UPDATE stock_levels s
+                  SET on_hand = s.on_hand - t.quantity, reserved = s.reserved - t.quantity, updated_at = now()
+                 FROM taken t JOIN locked USING (variant_id, location_id)
+                WHERE s.tenant_id = $1 AND s.variant_id = t.variant_id AND s.location_id = t.location_id
+               RETURNING s.variant_id, s.location_id, s.on_hand),
+           moved AS (
+               INSERT INTO stock_movements (tenant_id, id, variant_id, location_id, quantity, on_hand_after, reason,
+                                            reference, note, actor_id, actor_label)
+               SELECT $1, m.movement, s.variant_id, s.location_id, -s.quantity,
+                      -- A level sold from twice: each movement's on-hand after it, in the
+                      -- movements' order, ending at the level's.
+                      l.on_hand + coalesce(sum(s.quantity) OVER (PARTITION BY s.variant_id, s.location_id
+                                                                ORDER BY m.movement
+                                                                ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0),
+                      $7, $4, '', $5, $6
+                 FROM settled s
+                 JOIN unnest($2::uuid[], $3::uuid[]) AS m(reservation, movement) ON m.reservation = s.id
+                 JOIN levels l ON l.variant_id = s.variant_id AND l.location_id = s.location_id)
+           SELECT id AS "id!", status AS "status!" FROM before"#,
+        tenant.0,
+        ids,
+        &movements,
+        reference,
+        actor.id(),
+        actor.label(),
+        MovementReason::Sale.code(),
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.status)).collect())
 }
 
 fn beyond_bounds() -> Error {

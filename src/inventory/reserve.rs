@@ -75,13 +75,21 @@ pub async fn hold_for_buyer(db: &sqlx::PgPool, actor: &Actor, hold: Hold) -> Res
     hold_together(db, actor.require(Permission::Buy)?.tenant, hold).await
 }
 
-/// The step that holds units inside the caller's transaction in `tenant` (placing an order,
-/// which holds every line or none): the hold, or none when not enough are available. The
-/// levels stay locked until the caller commits, so callers hold their lines in variant order.
-pub async fn hold_in(tx: &mut sqlx::PgConnection, tenant: TenantId, hold: Hold) -> Result<Option<Reservation>, Error> {
-    let (level, request) = request(tenant, hold)?;
-    let quantity = request.quantity;
-    Ok(together::send_one(tx, level, &request).await?.map(|taken| granted(level, quantity, taken)))
+/// Holds every one of `holds` in the caller's transaction in `tenant` (placing an order), by one
+/// statement that takes them in the order given: each hold's reservation, or none where there
+/// was not enough. Callers give them in variant order, so that two transactions holding several
+/// variants never wait on each other.
+pub async fn hold_all_in(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    holds: Vec<Hold>,
+) -> Result<Vec<Option<Reservation>>, Error> {
+    let asked = holds.into_iter().map(|hold| request(tenant, hold)).collect::<Result<Vec<_>, _>>()?;
+    let mut taken = together::send_all(tx, &asked).await?;
+    Ok(asked
+        .into_iter()
+        .map(|(level, request)| taken.remove(&request.id).map(|t| granted(level, request.quantity, t)))
+        .collect())
 }
 
 /// Holds units in `tenant`, the statement shared with the holds for the same level that arrive
@@ -272,6 +280,47 @@ mod together {
         Ok(run(db, level, std::slice::from_ref(request)).await?.remove(&request.id))
     }
 
+    /// Holds of any levels by one statement on `db` (a transaction of the caller's), taken in
+    /// the order given: the holds granted, by id.
+    pub(super) async fn send_all(
+        db: &mut sqlx::PgConnection,
+        asked: &[(Level, Request)],
+    ) -> Result<HashMap<Uuid, Taken>, Error> {
+        let Some((first, _)) = asked.first() else { return Ok(HashMap::new()) };
+        let variants: Vec<Uuid> = asked.iter().map(|(l, _)| l.variant.0).collect();
+        let locations: Vec<Option<Uuid>> = asked.iter().map(|(l, _)| l.location.map(|l| l.0)).collect();
+        let ids: Vec<Uuid> = asked.iter().map(|(_, r)| r.id).collect();
+        let quantities: Vec<i32> = asked.iter().map(|(_, r)| r.quantity).collect();
+        let references: Vec<String> = asked.iter().map(|(_, r)| r.reference.clone()).collect();
+        let seconds: Vec<f64> = asked.iter().map(|(_, r)| r.seconds).collect();
+        if asked.iter().any(|(l, _)| l.tenant != first.tenant) {
+            return Err(Error::Internal);
+        }
+        // One call of the function per hold, in the order given (the outer side of the lateral
+        // join is read in array order).
+        let rows = sqlx::query!(
+            r#"SELECT h.id AS "id!", h.location_id AS "location_id!", h.expires_at AS "expires_at!"
+                 FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::integer[], $6::text[], $7::float8[])
+                      WITH ORDINALITY AS w(variant, location, id, quantity, reference, seconds, turn)
+                CROSS JOIN LATERAL reserve_stock_together($1, w.variant, w.location, ARRAY[w.id], ARRAY[w.quantity],
+                                                          ARRAY[w.reference], ARRAY[w.seconds]) AS h
+                ORDER BY w.turn"#,
+            first.tenant.0,
+            &variants,
+            &locations as &[Option<Uuid>],
+            &ids,
+            &quantities,
+            &references,
+            &seconds,
+        )
+        .fetch_all(db)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.id, Taken { id: r.id, location_id: r.location_id, expires_at: r.expires_at }))
+            .collect())
+    }
+
     /// One statement for `requests`: the holds granted, by id.
     async fn run<'e>(
         db: impl sqlx::PgExecutor<'e>,
@@ -325,8 +374,8 @@ pub async fn commit(db: &sqlx::PgPool, actor: &Actor, id: Uuid, reference: &str)
     in_tenant_tx(db, tenant, async |tx| sell_held(tx, tenant, actor, id, reference).await).await
 }
 
-/// The step of [`commit`], for a command that sells held units as part of more (placing an
-/// order): in the caller's transaction in `tenant`, the sale recorded as made by `actor`.
+/// The step of [`commit`], for a command that sells held units as part of more: in the
+/// caller's transaction in `tenant`, the sale recorded as made by `actor`.
 pub async fn sell_held(
     tx: &mut sqlx::PgConnection,
     tenant: TenantId,
@@ -334,37 +383,35 @@ pub async fn sell_held(
     id: Uuid,
     reference: &str,
 ) -> Result<(), Error> {
+    sell_all_held(tx, tenant, actor, &[id], reference).await
+}
+
+/// Sells every one of the holds `ids` (an order's lines, paid) in the caller's transaction in
+/// `tenant`, by one statement: their units leave on-hand and the holds with a sale movement each.
+/// Holds already sold are left as they are; a released (or lapsed) one is a `Conflict`, and one
+/// the business does not have is not found.
+pub async fn sell_all_held(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    actor: &Actor,
+    ids: &[Uuid],
+    reference: &str,
+) -> Result<(), Error> {
     Error::refuse_nul("reference", reference)?;
-    let row = sqlx::query!(
-        "SELECT variant_id, location_id, quantity, status FROM stock_reservations
-          WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
-        tenant.0,
-        id
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| Error::not_found("reservation"))?;
-    match row.status.as_str() {
-        "committed" => return Ok(()),
-        "released" => {
-            return Err(Error::conflict(
-                Clash::WrongState,
-                "This reservation has lapsed or was released; reserve again.",
-            ));
+    let reference = if reference.is_empty() { "online order" } else { reference };
+    let was = ledger::sell_reserved(tx, tenant, actor, ids, reference).await?;
+    for id in ids {
+        match was.get(id).map(String::as_str) {
+            None => return Err(Error::not_found("reservation")),
+            Some("released") => {
+                return Err(Error::conflict(
+                    Clash::WrongState,
+                    "This reservation has lapsed or was released; reserve again.",
+                ));
+            }
+            Some(_) => {}
         }
-        _ => {}
     }
-    settle(&mut *tx, tenant, id, "committed").await?;
-    let m = Move {
-        variant: VariantId(row.variant_id),
-        location: LocationId(row.location_id),
-        quantity: -row.quantity,
-        reason: MovementReason::Sale,
-        reference: if reference.is_empty() { "online order" } else { reference },
-        unit_cost: None,
-        note: "",
-    };
-    ledger::apply(&mut *tx, tenant, actor, m).await?;
     Ok(())
 }
 

@@ -421,8 +421,8 @@ async fn record_placed(
     Ok(())
 }
 
-/// The step that writes an order's lines, as sold, with their holds; when `sell_as` names the
-/// order, the held units are sold at once (an order paid on delivery).
+/// The step that writes an order's lines, as sold, with their holds, by one statement; when
+/// `sell_as` names the order, the held units are sold at once (an order paid on delivery).
 #[expect(clippy::too_many_arguments, reason = "the parts of one order, written together")]
 async fn insert_lines(
     tx: &mut sqlx::PgConnection,
@@ -434,40 +434,44 @@ async fn insert_lines(
     reservations: &[Option<Uuid>],
     sell_as: Option<&str>,
 ) -> Result<(), Error> {
-    for (position, ((line, figures), reservation)) in wanted.iter().zip(&totals.lines).zip(reservations).enumerate() {
-        sqlx::query!(
-            "INSERT INTO order_lines (tenant_id, order_id, position, variant_id, product_id, name, sku, unit_price,
-                                      quantity, discount, tax_class, net, vat, total, reservation_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-            tenant.0,
-            order,
-            i32::try_from(position).unwrap_or(i32::MAX),
-            line.variant.0,
-            line.product,
-            line.name,
-            line.sku,
-            line.price,
-            line.quantity,
-            figures.discount,
-            line.tax_class.code(),
-            figures.net,
-            figures.vat,
-            figures.total,
-            *reservation,
-        )
-        .execute(&mut *tx)
-        .await?;
-        if let (Some(shown), Some(reservation)) = (sell_as, reservation) {
-            reserve::sell_held(tx, tenant, actor, *reservation, &format!("order {shown}")).await?;
-        }
+    let figures = &totals.lines;
+    sqlx::query!(
+        "INSERT INTO order_lines (tenant_id, order_id, position, variant_id, product_id, name, sku, unit_price,
+                                  quantity, discount, tax_class, net, vat, total, reservation_id)
+         SELECT $1, $2, l.position - 1, l.variant, l.product, l.name, l.sku, l.unit_price, l.quantity, l.discount,
+                l.tax_class, l.net, l.vat, l.total, l.reservation
+           FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::numeric[], $8::integer[], $9::numeric[],
+                       $10::text[], $11::numeric[], $12::numeric[], $13::numeric[], $14::uuid[])
+                WITH ORDINALITY AS l(variant, product, name, sku, unit_price, quantity, discount, tax_class, net, vat,
+                                     total, reservation, position)",
+        tenant.0,
+        order,
+        &wanted.iter().map(|w| w.variant.0).collect::<Vec<_>>(),
+        &wanted.iter().map(|w| w.product).collect::<Vec<_>>(),
+        &wanted.iter().map(|w| w.name.clone()).collect::<Vec<_>>(),
+        &wanted.iter().map(|w| w.sku.clone()).collect::<Vec<_>>(),
+        &wanted.iter().map(|w| w.price).collect::<Vec<_>>(),
+        &wanted.iter().map(|w| w.quantity).collect::<Vec<_>>(),
+        &figures.iter().map(|f| f.discount).collect::<Vec<_>>(),
+        &wanted.iter().map(|w| w.tax_class.code().to_owned()).collect::<Vec<_>>(),
+        &figures.iter().map(|f| f.net).collect::<Vec<_>>(),
+        &figures.iter().map(|f| f.vat).collect::<Vec<_>>(),
+        &figures.iter().map(|f| f.total).collect::<Vec<_>>(),
+        reservations as &[Option<Uuid>],
+    )
+    .execute(&mut *tx)
+    .await?;
+    if let Some(shown) = sell_as {
+        let held: Vec<Uuid> = reservations.iter().flatten().copied().collect();
+        reserve::sell_all_held(tx, tenant, actor, &held, &format!("order {shown}")).await?;
     }
     Ok(())
 }
 
-/// The step that holds every line's units (at the pickup shop, if there is one), in variant
-/// order so that two orders never wait on each other: the holds, line by line, or a
-/// `Conflict` naming the first line that can no longer be had (its transaction then ends, and
-/// with it the holds already made).
+/// The step that holds every line's units (at the pickup shop, if there is one), by one
+/// statement, in variant order so that two orders never wait on each other: the holds, line by
+/// line, or a `Conflict` naming the first line that can no longer be had (its transaction then
+/// ends, and with it the holds made).
 async fn hold_lines(
     tx: &mut sqlx::PgConnection,
     tenant: TenantId,
@@ -478,17 +482,21 @@ async fn hold_lines(
 ) -> Result<Vec<Option<Uuid>>, Error> {
     let mut in_turn: Vec<usize> = (0..wanted.len()).collect();
     in_turn.sort_by_key(|&i| wanted[i].variant.0);
-    let mut reservations = vec![None; wanted.len()];
-    for i in in_turn {
-        let line = &wanted[i];
-        let hold = Hold {
-            variant: line.variant,
+    let holds = in_turn
+        .iter()
+        .map(|&i| Hold {
+            variant: wanted[i].variant,
             location: shop.map(|(id, _)| id),
-            quantity: line.quantity,
+            quantity: wanted[i].quantity,
             for_how_long,
             reference: format!("order {shown}"),
-        };
-        let Some(reservation) = reserve::hold_in(tx, tenant, hold).await? else {
+        })
+        .collect();
+    let held = reserve::hold_all_in(tx, tenant, holds).await?;
+    let mut reservations = vec![None; wanted.len()];
+    for (&i, reservation) in in_turn.iter().zip(held) {
+        let Some(reservation) = reservation else {
+            let line = &wanted[i];
             let at = shop.map(|(_, name)| format!(" at {name}")).unwrap_or_default();
             return Err(Error::conflict(
                 Clash::InsufficientStock,

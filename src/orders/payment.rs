@@ -308,10 +308,7 @@ async fn take_held_stock(
     )
     .fetch_all(&mut *tx)
     .await?;
-    for id in held {
-        reserve::sell_held(tx, tenant, actor, id, &format!("order {shown}")).await?;
-    }
-    Ok(())
+    reserve::sell_all_held(tx, tenant, actor, &held, &format!("order {shown}")).await
 }
 
 async fn mark(

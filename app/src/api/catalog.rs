@@ -42,15 +42,22 @@ pub async fn load_products(
     Ok(ProductList { page, next, categories })
 }
 
-/// Sets the status of the chosen products; answers how many changed.
+/// Changes the chosen products: sets their status (`draft`, `active`, `archived`), or puts them
+/// on the store's home page (`feature`) or takes them off it (`unfeature`); answers how many
+/// changed.
 #[server(prefix = "/rpc", endpoint = "set_products_status")]
 pub async fn set_products_status(ids: Vec<Uuid>, status: String) -> Result<u64, AppError> {
-    use commerce::catalog::ProductStatus;
+    use commerce::catalog::{ProductStatus, product};
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
-    let status =
-        ProductStatus::from_code(&status).ok_or_else(|| commerce::Error::invalid("status", "choose a status"))?;
     let ids: Vec<_> = ids.into_iter().map(commerce::catalog::ProductId).collect();
-    Ok(commerce::catalog::product::set_status(db.primary(), &actor, &ids, status).await?)
+    Ok(match status.as_str() {
+        "feature" | "unfeature" => product::set_featured(db.primary(), &actor, &ids, status == "feature").await?,
+        code => {
+            let status =
+                ProductStatus::from_code(code).ok_or_else(|| commerce::Error::invalid("status", "choose a change"))?;
+            product::set_status(db.primary(), &actor, &ids, status).await?
+        }
+    })
 }
 
 /// What the product editor needs: the product (none for a new one), the categories and the

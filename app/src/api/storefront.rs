@@ -87,6 +87,35 @@ pub async fn load_shop_items(slug: String, query: ShelfQuery, after: Option<Stri
     }
 }
 
+/// The most products the home page features.
+#[cfg(feature = "ssr")]
+const FEATURED: usize = 8;
+
+/// The products the merchant features on the store's home page, by name, at most eight.
+#[server(prefix = "/rpc", endpoint = "load_featured")]
+pub async fn load_featured(slug: String) -> Result<Vec<ShopItem>, AppError> {
+    let db = super::db()?;
+    let store = store(&db, &slug).await?;
+    let visitor = commerce::base::Actor::Visitor { tenant: store.tenant.id, visit: uuid::Uuid::nil() };
+    let filter = commerce::catalog::ShelfFilter {
+        featured: true,
+        order: commerce::catalog::ShelfOrder::Name,
+        ..commerce::catalog::ShelfFilter::default()
+    };
+    let load = async {
+        let limit = i64::try_from(FEATURED).unwrap_or(i64::MAX);
+        let rows = commerce::catalog::product::for_sale(db.primary(), &visitor, &filter, None, limit).await?;
+        Ok::<_, AppError>(Shelf { items: rows.into_iter().map(|(item, _)| item).collect(), next: None })
+    };
+    // Kept with the shelves: no address narrows a shelf to the featured products, so this key
+    // is the home's alone.
+    let shelf = match use_context::<super::StoreCache>() {
+        Some(cache) => cache.shelf(store.tenant.id.0, (filter.clone(), None), load).await,
+        None => load.await,
+    }?;
+    Ok(shelf.items)
+}
+
 /// The categories a store has products on sale in.
 #[server(prefix = "/rpc", endpoint = "load_shop_categories")]
 pub async fn load_shop_categories(slug: String) -> Result<Vec<commerce::catalog::ShopCategory>, AppError> {
@@ -142,6 +171,7 @@ fn shelf_filter(query: &ShelfQuery) -> Result<commerce::catalog::ShelfFilter, co
         min_price: price("min", &query.min)?,
         max_price: price("max", &query.max)?,
         in_stock: query.stock.as_deref() == Some("1"),
+        featured: false,
     })
 }
 

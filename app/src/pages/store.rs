@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::{Shelf, ShelfQuery, load_shop_categories, load_shop_items, load_storefront};
+use crate::api::{Shelf, ShelfQuery, load_featured, load_shop_categories, load_shop_items, load_storefront};
 use crate::components::{EmptyState, Loaded};
 
 /// `/store/{slug}`: a business's storefront; and `/store/{slug}/c/{category}`, one of its
@@ -35,15 +35,25 @@ pub fn StorefrontHome() -> impl IntoView {
     );
     let categories = Resource::new(slug, load_shop_categories);
     let category = move || param("category").or_else(in_category);
+    // The featured products show on the home as it first opens: not on a category's page, a
+    // search, or a further page.
+    let plain = move || category().is_none() && narrowed() == ShelfQuery::default() && param("after").is_none();
+    let featured = Resource::new(
+        move || (slug(), plain()),
+        |(slug, plain)| async move { if plain { load_featured(slug).await } else { Ok(Vec::new()) } },
+    );
     view! {
         <Loaded resource=store let:store>
-            <StorefrontView store items categories category=category() />
+            <StorefrontView store items categories featured category=category() />
         </Loaded>
     }
 }
 
 /// A page of the products on sale, as loaded for the storefront's search.
 type ShelfItems = Resource<Result<Shelf, crate::AppError>>;
+
+/// The products featured on the home, as loaded for it (none elsewhere).
+type FeaturedItems = Resource<Result<Vec<ShopItem>, crate::AppError>>;
 
 /// The categories with products on sale, as loaded for the shelf's filters.
 type ShopCategories = Resource<Result<Vec<commerce::catalog::ShopCategory>, crate::AppError>>;
@@ -55,6 +65,7 @@ fn StorefrontView(
     store: Storefront,
     items: ShelfItems,
     categories: ShopCategories,
+    featured: FeaturedItems,
     category: Option<String>,
 ) -> impl IntoView {
     let tenant = store.tenant;
@@ -80,6 +91,7 @@ fn StorefrontView(
                 Some(_) => ().into_any(),
             }}
             <CategoryNav slug=tenant.slug.clone() categories current=category.clone() />
+            <Featured slug=tenant.slug.clone() featured />
             <ShopShelf slug=tenant.slug.clone() items categories category=category.clone() />
             <section class="mt-10" aria-labelledby="shops-heading" hidden=category.is_some()>
                 <h2 id="shops-heading" class="text-xl font-semibold text-slate-900">"Visit us"</h2>
@@ -212,6 +224,23 @@ fn ShopCard(shop: Location) -> impl IntoView {
     }
 }
 
+/// The products the merchant features, on the home; nothing when it features none.
+#[component]
+fn Featured(slug: String, featured: FeaturedItems) -> impl IntoView {
+    view! {
+        <Loaded resource=featured let:items>
+            {(!items.is_empty()).then(|| view! {
+                <section class="mt-10" aria-labelledby="featured-heading" data-testid="featured">
+                    <h2 id="featured-heading" class="text-xl font-semibold text-slate-900">"Featured"</h2>
+                    <ul class="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
+                        {items.into_iter().map(|item| view! { <ItemCard slug=slug.clone() item testid="featured-item" /> }).collect_view()}
+                    </ul>
+                </section>
+            })}
+        </Loaded>
+    }
+}
+
 /// The products on sale, with a search box (a plain GET form). The storefront's script keeps
 /// each product's availability as the store's live feed announces it.
 #[component]
@@ -307,7 +336,7 @@ fn ShelfFilters(slug: String, categories: ShopCategories, category: Option<Strin
 /// variants and what each had (`data-variants`, `data-available`) for the storefront's script,
 /// which says it again as the live feed changes it, in the same words.
 #[component]
-fn ItemCard(slug: String, item: ShopItem) -> impl IntoView {
+fn ItemCard(slug: String, item: ShopItem, #[prop(default = "shop-item")] testid: &'static str) -> impl IntoView {
     let available: i64 = item.variants.iter().map(|(_, n)| (*n).max(0)).sum();
     let ids = item.variants.iter().map(|(v, _)| v.0.to_string()).collect::<Vec<_>>().join(" ");
     let counts = item.variants.iter().map(|(_, n)| n.to_string()).collect::<Vec<_>>().join(" ");
@@ -319,7 +348,7 @@ fn ItemCard(slug: String, item: ShopItem) -> impl IntoView {
         _ => ("text-xs text-emerald-700", "In stock".to_owned()),
     };
     view! {
-        <li class="card flex flex-col gap-1 p-3" data-testid="shop-item" data-product=item.id.0.to_string() data-variants=ids data-available=counts>
+        <li class="card flex flex-col gap-1 p-3" data-testid=testid data-product=item.id.0.to_string() data-variants=ids data-available=counts>
             {item.thumbnail_url.map(|src| view! { <img src=src alt="" class="mb-2 aspect-square w-full rounded object-cover" loading="lazy" /> })}
             <span class="text-xs text-slate-500">{item.brand}</span>
             <a class="font-medium leading-snug text-slate-900 hover:text-brand-700" href=format!("/store/{slug}/p/{}", item.id.0)>{item.name}</a>

@@ -100,6 +100,8 @@ pub struct ProductOut {
     pub images: Vec<ImageOut>,
     /// The marketplace vendor that sells it.
     pub vendor_id: Option<Uuid>,
+    /// Shown on the storefront's home page (set from the back office's product list).
+    pub featured: bool,
     /// Counts its changes; also its `ETag`. Send it back as `If-Match` when replacing it, and
     /// the change is refused (412, `version_mismatch`) if someone changed it in between.
     pub revision: i64,
@@ -140,6 +142,7 @@ impl From<Product> for ProductOut {
                 .collect(),
             images: p.images.into_iter().map(ImageOut::from).collect(),
             vendor_id: p.vendor,
+            featured: p.featured,
             revision: p.revision,
             created_at: p.created_at,
             updated_at: p.updated_at,
@@ -172,6 +175,8 @@ pub struct ProductSummary {
     pub price_to: Decimal,
     /// Units available across variants and locations.
     pub available: i64,
+    /// Shown on the storefront's home page.
+    pub featured: bool,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
 }
@@ -189,6 +194,7 @@ impl From<ProductRow> for ProductSummary {
             price_from: commerce::base::money::exact(r.price_range.0.amount),
             price_to: commerce::base::money::exact(r.price_range.1.amount),
             available: r.available,
+            featured: r.featured,
             updated_at: r.updated_at,
         }
     }

@@ -135,9 +135,11 @@ fn BulkBar(chosen: RwSignal<HashSet<Uuid>>, bulk: ServerAction<SetProductsStatus
     view! {
         <div class="mb-3 flex flex-wrap items-center gap-2 text-sm">
             <span class="text-slate-600">{move || format!("{} chosen", chosen.read().len())}</span>
-            <label class="sr-only" for="bulk-status">"New status"</label>
+            <label class="sr-only" for="bulk-status">"Change"</label>
             <select class="input w-auto" id="bulk-status" on:change=move |ev| status.set(event_target_value(&ev))>
                 {ProductStatus::ALL.into_iter().map(|s| view! { <option value=s.code()>{format!("Make {}", s.label().to_lowercase())}</option> }).collect_view()}
+                <option value="feature">"Feature on the store's home"</option>
+                <option value="unfeature">"Stop featuring"</option>
             </select>
             <button
                 type="button"
@@ -191,7 +193,10 @@ fn ProductLine(row: ProductRow, manage: bool, chosen: RwSignal<HashSet<Uuid>>) -
                 </div>
             </td>
             <td class="whitespace-nowrap font-mono text-xs">{row.sku}</td>
-            <td><Badge tone text=row.status.label() /></td>
+            <td>
+                <Badge tone text=row.status.label() />
+                {row.featured.then(|| view! { <span class="ml-1"><Badge tone=BadgeTone::Positive text="Featured" /></span> })}
+            </td>
             <td class="num">{row.variants}</td>
             <td class="num whitespace-nowrap">{price}</td>
             <td class=format!("num {stock_tone}")>{row.available}</td>
