@@ -802,3 +802,47 @@ async fn a_form_sent_twice_with_one_key_acts_once(owner: PgPool) {
     let fresh = identity::account::change_password(&db, &boss, uuid::Uuid::nil(), PASSWORD, new, ip, None).await;
     assert!(matches!(fresh, Err(Error::Invalid { ref field, .. }) if field == "current_password"), "{fresh:?}");
 }
+
+#[sqlx::test]
+async fn a_shopper_s_reset_link_works_once_at_its_own_store_and_ends_their_sessions(owner: PgPool) {
+    use commerce::identity::{session, shopper};
+    let oja = Business::open(&owner, "Oja Fresh").await;
+    let market = Business::marketplace(&owner, "Gadget Market").await;
+    let db = oja.db.clone();
+    let email = oja.shopper("Ada Obi").await;
+    let earlier = shopper::log_in(&db, &oja.slug, &email, PASSWORD, &client("10.0.0.8")).await.unwrap();
+    let (letters, mail) = postbox();
+
+    // Nothing is sent for an email with no account at this store, nor for one of another store's.
+    shopper::request_reset(&db, &mail, &oja.slug, "nobody@example.ng", "10.0.0.8", STORE_URL).await.unwrap();
+    shopper::request_reset(&db, &mail, &market.slug, &email, "10.0.0.8", STORE_URL).await.unwrap();
+    assert!(letters.letters().is_empty());
+    let blank = shopper::request_reset(&db, &mail, &oja.slug, " ", "10.0.0.8", STORE_URL).await;
+    assert!(matches!(&blank, Err(Error::Invalid { field, .. }) if field == "email"), "{blank:?}");
+    let nul = shopper::request_reset(&db, &mail, "oja\0fresh", &email, "10.0.0.8", STORE_URL).await;
+    assert!(matches!(nul, Err(Error::NotFound(_))), "{nul:?}");
+
+    shopper::request_reset(&db, &mail, &oja.slug, &email.to_uppercase(), "10.0.0.8", STORE_URL).await.unwrap();
+    let letter = letters.letters().pop().expect("a letter");
+    assert_eq!(letter.to, email, "to the account's own address");
+    let token = link_token(&letter.body, "/store/oja-fresh/reset/");
+    // Never kept where the business's people read.
+    let outbox = commerce::identity::outbox::recent(&db, &oja.owner).await.unwrap();
+    assert!(outbox.iter().all(|m| !m.body.contains(&token)), "the link is not in the store's outbox");
+
+    // Another store's address, a made-up token and a weak password change nothing.
+    let other = shopper::reset_password(&db, &market.slug, &token, "a-brand-new-password").await;
+    assert!(matches!(other, Err(Error::NotFound(_))), "{other:?}");
+    let made_up = shopper::reset_password(&db, &oja.slug, "made-up\0", "a-brand-new-password").await;
+    assert!(matches!(made_up, Err(Error::NotFound(_))), "{made_up:?}");
+    let weak = shopper::reset_password(&db, &oja.slug, &token, "short").await;
+    assert!(matches!(&weak, Err(Error::Invalid { field, .. }) if field == "password"), "{weak:?}");
+
+    shopper::reset_password(&db, &oja.slug, &token, "a-brand-new-password").await.unwrap();
+    assert!(session::resolve(&db, &earlier.cookie_value).await.unwrap().is_none(), "signed out everywhere");
+    let old = shopper::log_in(&db, &oja.slug, &email, PASSWORD, &client("10.0.0.8")).await;
+    assert!(matches!(old, Err(Error::Unauthorized(_))), "{old:?}");
+    shopper::log_in(&db, &oja.slug, &email, "a-brand-new-password", &client("10.0.0.8")).await.unwrap();
+    let again = shopper::reset_password(&db, &oja.slug, &token, "yet-another-password").await;
+    assert!(matches!(again, Err(Error::NotFound(_))), "a link works once: {again:?}");
+}

@@ -753,3 +753,95 @@ async fn the_home_features_the_products_the_merchant_chose_and_only_they_may_cho
     let none = product::set_featured(&oja.db, &oja.owner, &[] as &[ProductId], true).await;
     assert!(matches!(&none, Err(Error::Invalid { field, .. }) if field == "products"), "{none:?}");
 }
+
+/// A shopper with an account at the store, signed in: their actor and their session's cookie.
+async fn signed_up(oja: &Business, name: &str, email: &str) -> (Actor, String) {
+    use commerce::identity::{session::ClientInfo, shopper};
+    let form = shopper::Registration {
+        name: name.into(),
+        email: email.into(),
+        phone: String::new(),
+        password: "moi-moi-and-pap-22".into(),
+    };
+    let done = shopper::register(&oja.db, &oja.slug, form, &ClientInfo::default(), "http://shop.test/store/oja")
+        .await
+        .unwrap();
+    (done.actor, done.cookie_value)
+}
+
+#[sqlx::test]
+async fn a_shopper_s_addresses_are_kept_offered_again_and_go_when_they_are_erased(owner: PgPool) {
+    use commerce::identity::session;
+    use commerce::orders::address_book;
+    let (oja, rice) = shop_with(&owner, 20).await;
+    let (ada, cookie) = signed_up(&oja, "Ada Obi", "ada@example.com").await;
+    let mut last = None;
+    for (line, city, lga) in [
+        ("12 Allen Avenue", "Ikeja", "ikeja"),
+        ("3 Awolowo Road", "Ikoyi", "Eti Osa"),
+        ("12 ALLEN  AVENUE", "ikeja", "Ikeja"),
+    ] {
+        cart::add(&oja.db, &ada, rice, 1).await.unwrap();
+        let mut input = delivery("pay_on_delivery");
+        input.address.line = line.into();
+        input.address.city = city.into();
+        input.address.lga = lga.into();
+        last = Some(checkout::place(&oja.db, &ada, &input, None).await.unwrap());
+    }
+    let book = address_book::list(&oja.db, &ada).await.unwrap();
+    let lines: Vec<(&str, &str)> = book.iter().map(|a| (a.address.line.as_str(), a.address.lga.as_str())).collect();
+    assert_eq!(lines, [("12 ALLEN AVENUE", "Ikeja"), ("3 Awolowo Road", "Eti-Osa")], "once each, the last used first");
+    // A guest has no book; nobody else can take from Ada's.
+    assert!(address_book::list(&oja.db, &oja.visitor()).await.unwrap().is_empty());
+    let (bola, _) = signed_up(&oja, "Bola Ade", "bola@example.com").await;
+    assert!(address_book::list(&oja.db, &bola).await.unwrap().is_empty());
+    let theirs = address_book::forget(&oja.db, &bola, book[1].id).await;
+    assert!(matches!(theirs, Err(Error::NotFound(_))), "{theirs:?}");
+    address_book::forget(&oja.db, &ada, book[1].id).await.unwrap();
+    assert_eq!(address_book::list(&oja.db, &ada).await.unwrap().len(), 1);
+
+    // The business exports them with the rest, and erasing the customer takes them, and signs
+    // the shopper out.
+    let customer = work::get(&oja.db, &oja.owner, last.unwrap().order).await.unwrap().customer;
+    let export = commerce::orders::customer::export(&oja.db, &oja.owner, customer).await.unwrap();
+    assert_eq!(export["addresses"][0]["line"], "12 ALLEN AVENUE");
+    assert!(session::resolve(&oja.db, &cookie).await.unwrap().is_some());
+    commerce::orders::customer::erase(&oja.db, &oja.owner, customer).await.unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM shopper_addresses").fetch_one(&owner).await.unwrap();
+    assert_eq!(left, 0);
+    assert!(session::resolve(&oja.db, &cookie).await.unwrap().is_none(), "the erased shopper is signed out");
+}
+
+#[sqlx::test]
+async fn buying_again_puts_what_can_still_be_had_in_the_cart_and_names_the_rest(owner: PgPool) {
+    use commerce::catalog::{ProductStatus, product};
+    let (oja, rice) = shop_with(&owner, 10).await;
+    let beans = oja.product("Oloyin beans 1kg", "BEANS-1", 1800).await;
+    let oil = oja.product("Palm oil 1l", "OIL-1", 2200).await;
+    oja.receive(oja.main, beans.variants[0].id, 5).await;
+    oja.receive(oja.main, oil.variants[0].id, 3).await;
+    let guest = oja.visitor();
+    for (variant, units) in [(rice, 2), (beans.variants[0].id, 4), (oil.variants[0].id, 1)] {
+        cart::add(&oja.db, &guest, variant, units).await.unwrap();
+    }
+    let placed = checkout::place(&oja.db, &guest, &delivery("pay_on_delivery"), None).await.unwrap();
+
+    // Since then: only one bag of beans is left, and the oil is no longer sold.
+    product::set_status(&oja.db, &oja.owner, &[oil.id], ProductStatus::Archived).await.unwrap();
+    let shopper = oja.visitor();
+    cart::add(&oja.db, &shopper, rice, 1).await.unwrap();
+    let again = cart::buy_again(&oja.db, &shopper, placed.view_key).await.unwrap();
+    assert_eq!(again.added, 1, "the rice, in full: {again:?}");
+    assert_eq!(
+        again.short,
+        ["Oloyin beans 1kg: only 1 of 4 could be added".to_owned(), "Palm oil 1l is no longer sold".to_owned()]
+    );
+    let cart = cart::get(&oja.db, &shopper).await.unwrap();
+    let lines: Vec<(String, i32)> = cart.lines.iter().map(|l| (l.name.clone(), l.quantity)).collect();
+    assert_eq!(lines, [("Ofada rice 1kg".to_owned(), 3), ("Oloyin beans 1kg".to_owned(), 1)]);
+
+    // An order key that is not one (or is another business's) finds nothing.
+    let market = Business::open(&owner, "Naija Gadget Market").await;
+    let nothing = cart::buy_again(&market.db, &market.visitor(), placed.view_key).await;
+    assert!(matches!(nothing, Err(Error::NotFound(_))), "{nothing:?}");
+}

@@ -58,5 +58,18 @@ window.addEventListener("pageshow", () => {
   for (const form of document.querySelectorAll("form[data-sending]")) ready(form);
 });
 
+// A list of local government areas, grouped by state, shows only the chosen state's (the
+// state's select names the list in `data-narrows`); one of another state is let go.
+for (const state of document.querySelectorAll("select[data-narrows]")) {
+  const areas = document.getElementById(state.dataset.narrows);
+  if (!areas) continue;
+  const narrow = () => {
+    for (const group of areas.querySelectorAll("optgroup")) group.hidden = group.label !== state.value;
+    if (areas.selectedOptions[0]?.parentElement.hidden) areas.value = "";
+  };
+  state.addEventListener("change", narrow);
+  narrow();
+}
+
 // The page's script is in place (browser tests and the phone benchmark wait for this).
 document.body.dataset.hydrated = "true";

@@ -156,6 +156,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/store/:slug/c/:category") view=pages::StorefrontHome ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug/account") view=pages::StoreAccountPage ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug/confirm/:token") view=pages::StoreConfirmEmailPage ssr=SsrMode::Async />
+                <Route path=path!("/store/:slug/forgot") view=pages::StoreForgotPage ssr=SsrMode::Async />
+                <Route path=path!("/store/:slug/reset/:token") view=pages::StoreResetPage ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug/p/:id") view=pages::StoreProductPage ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug/cart") view=pages::StoreCartPage ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug/checkout") view=pages::StoreCheckoutPage ssr=SsrMode::Async />

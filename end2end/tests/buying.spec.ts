@@ -1,5 +1,7 @@
+import { execFileSync } from "node:child_process";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { waitForHydration } from "./hydration";
+import { letterTo, linkIn } from "./mail";
 import { signIn } from "./session";
 
 const STORE = "/store/ojafresh";
@@ -35,6 +37,14 @@ async function buy(page: Page, paying: RegExp, email = "ada@example.com"): Promi
   await expect(page.getByText(/^Order #\d+$/).or(page.getByTestId("test-gateway"))).toBeVisible();
   const text = await page.getByText(/#\d{4,}/).first().textContent();
   return /#(\d{4,})/.exec(text!)![1];
+}
+
+/** Runs one SQL statement on the test database as its owner, for what a test cannot wait for
+ * (time running out); answers what it printed. */
+function sql(statement: string): string {
+  const url = process.env.DATABASE_OWNER_URL;
+  if (!url) throw new Error("DATABASE_OWNER_URL must name the test database (scripts/test.sh sets it)");
+  return execFileSync("psql", [url, "-v", "ON_ERROR_STOP=1", "-Atc", statement], { encoding: "utf8" }).trim();
 }
 
 /** The merchant opens the order numbered `number` from the orders list. */
@@ -225,6 +235,25 @@ test("a signed-in shopper is greeted by name and finds their order in their acco
   const number = await buy(page, /Pay on delivery/);
   await page.goto(`${STORE}/account`);
   await expect(page.getByTestId("my-orders")).toContainText(`#${number}`);
+  // The address is kept, and offered at the next checkout; the order is bought again from its page.
+  await expect(page.getByTestId("my-addresses")).toContainText("12 Allen Avenue, Ikeja, Lagos");
+  await page.getByTestId("my-orders").getByRole("link", { name: new RegExp(`#${number}`) }).click();
+  await page.getByTestId("buy-again").click();
+  await expect(page.getByTestId("bought-again")).toContainText("1 item from your order is in your cart.");
+  await expect(page.getByTestId("cart-line")).toHaveCount(1);
+  await page.getByTestId("to-checkout").click();
+  await expect(page.getByLabel("Address (house number, street, landmark)")).toHaveValue("12 Allen Avenue");
+  await expect(page.getByLabel("State")).toHaveValue("Lagos");
+  // Only Lagos's areas are offered once the page's script runs; one of them is taken.
+  await waitForHydration(page);
+  await expect(page.locator("#lga optgroup:not([hidden])")).toHaveCount(1);
+  await page.getByLabel("Local government area (optional)").selectOption("Ikeja");
+  await page.getByLabel("Your name").fill("Chioma Eze");
+  await page.getByLabel("Mobile number").fill("0816 222 3333");
+  await page.getByLabel(/Pay on delivery/).check();
+  await page.getByTestId("place-order").click();
+  await expect(page.getByText(/^Order #\d+$/)).toBeVisible();
+  await expect(page.getByText("Delivery to 12 Allen Avenue, Ikeja, Ikeja, Lagos")).toBeVisible();
 });
 
 test("a guest's order joins the account opened afterwards, once the email is confirmed from the letter", async ({ page, browser }) => {
@@ -320,4 +349,137 @@ test("the orders list narrows by channel and by the days orders were placed", as
   await expect(shop.getByText("No orders")).toBeVisible();
   await shop.goto("/admin/orders?from=yesterday");
   await expect(shop.getByText(/a date such as/)).toBeVisible();
+});
+
+test("a payment left unfinished at the gateway gives its stock back once its time is up", async ({ page, browser }) => {
+  // A product of one variant, every unit of which the shopper takes (the last such on the
+  // shelf, away from the first one other tests buy from).
+  await page.goto(STORE);
+  const card = page.locator("[data-testid=shop-item]:not([data-variants*=' '])")
+    .filter({ has: page.getByTestId("availability").filter({ hasText: "In stock" }) })
+    .last();
+  const units = Number(await card.getAttribute("data-available"));
+  expect(units).toBeGreaterThan(5);
+  const href = (await card.getByRole("link").getAttribute("href"))!;
+  await page.goto(href);
+  await waitForHydration(page);
+  await page.getByLabel("Quantity").fill(String(units));
+  const number = await buy(page, /Test payment/);
+  await expect(page.getByTestId("test-gateway")).toBeVisible();
+
+  // Held while the shopper pays: nobody else can have them.
+  const other = await browser.newPage();
+  await other.goto(href);
+  await expect(other.getByTestId("product-stock")).toHaveText("Sold out");
+
+  // The time to pay runs out (moved on here rather than waited for); the worker calls the order
+  // off on its next round, and the units are for sale again.
+  const moved = sql(`UPDATE orders SET pay_by = now() - interval '1 second'
+                      WHERE number = ${number} AND tenant_id = (SELECT id FROM tenants WHERE slug = 'ojafresh')
+                      RETURNING status`);
+  expect(moved).toBe("awaiting_payment");
+  await expect(async () => {
+    await other.goto(href);
+    await expect(other.getByTestId("product-stock")).toHaveText("In stock", { timeout: 1_000 });
+  }).toPass({ timeout: 45_000 });
+  await page.goto(page.url().replace("/pay/", "/order/"));
+  await expect(page.getByTestId("order-status")).toHaveText("Cancelled");
+  await other.close();
+});
+
+test("the merchant features a product, and the store's home shows it", async ({ page, browser }) => {
+  const shop = await merchant(browser);
+  await shop.goto("/admin/products?search=Semovita");
+  await waitForHydration(shop);
+  const row = shop.getByTestId("product-row").first();
+  const name = (await row.getByRole("link").first().textContent())!.trim();
+  await row.getByRole("checkbox").check();
+  await shop.locator("#bulk-status").selectOption("feature");
+  await shop.getByRole("button", { name: "Apply" }).click();
+  await expect(shop.getByText(/product\(s\) changed/)).toBeVisible();
+  await shop.reload();
+  await expect(shop.getByTestId("product-row").first().getByText("Featured")).toBeVisible();
+
+  await page.goto(STORE);
+  const featured = page.getByTestId("featured");
+  await expect(featured.getByRole("heading", { name: "Featured" })).toBeVisible();
+  await expect(featured.getByTestId("featured-item").filter({ hasText: name })).toBeVisible();
+  // Not on a search or a category's page.
+  await page.goto(`${STORE}?q=rice`);
+  await expect(page.getByTestId("featured")).toHaveCount(0);
+});
+
+test("a place-order button pressed twice places one order", async ({ page, browser }) => {
+  await openAProductInStock(page);
+  await waitForHydration(page);
+  await page.getByTestId("add-to-cart").click();
+  await expect(page).toHaveURL(/\/cart$/);
+  await page.getByTestId("to-checkout").click();
+  // A number nobody else's order has, to count this shopper's orders by.
+  const phone = `0803 9${String(Date.now()).slice(-6)}`;
+  await page.getByLabel("Your name").fill("Tunde Eze");
+  await page.getByLabel("Mobile number").fill(phone);
+  await page.getByLabel("Deliver to me").check();
+  await page.getByLabel("Address (house number, street, landmark)").fill("3 Awolowo Road");
+  await page.getByLabel("Town or area").fill("Ikoyi");
+  await page.getByLabel("State").selectOption("Lagos");
+  await page.getByLabel(/Pay on delivery/).check();
+  await waitForHydration(page);
+  await page.getByTestId("place-order").dblclick();
+  await expect(page.getByText(/^Order #\d+$/)).toBeVisible();
+
+  const shop = await merchant(browser);
+  await shop.goto(`/admin/orders?q=${encodeURIComponent(phone)}`);
+  await expect(shop.getByRole("link", { name: /^#\d+$/ })).toHaveCount(1);
+});
+
+test.describe("without JavaScript, a shopper's account", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a shopper who forgot their password sets a new one from the letter, and the old one stops working", async ({ page }) => {
+    const email = `forgetful.${Date.now()}@example.com`;
+    await page.context().setExtraHTTPHeaders({ "x-forwarded-for": `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` });
+    await page.goto(`${STORE}/account`);
+    await page.getByLabel("Your name").fill("Ngozi Okafor");
+    await page.getByLabel("Email address").fill(email);
+    await page.getByLabel("Choose a password").fill("the-first-long-password");
+    await page.getByRole("button", { name: "Open my account" }).click();
+    await expect(page.getByText("Welcome, Ngozi Okafor")).toBeVisible();
+    await page.getByRole("button", { name: "Sign out" }).click();
+
+    await page.goto(`${STORE}/account`);
+    await page.getByRole("link", { name: "Forgot your password?" }).click();
+    await expect(page).toHaveURL(/\/forgot$/);
+    // An email with no account here is answered the same, and nothing is mailed to it.
+    await page.getByLabel("Email").fill(`nobody.${Date.now()}@example.com`);
+    await page.getByRole("button", { name: "Send the link" }).click();
+    await expect(page.getByTestId("reset-sent")).toBeVisible();
+    await page.goto(`${STORE}/forgot`);
+    await page.getByLabel("Email").fill(email);
+    await page.getByRole("button", { name: "Send the link" }).click();
+    await expect(page.getByTestId("reset-sent")).toBeVisible();
+
+    const link = new URL(linkIn(await letterTo(email), "/store/ojafresh/reset/")).pathname;
+    await page.goto(link);
+    await page.getByLabel("New password").fill("short");
+    await page.getByRole("button", { name: "Set my password" }).click();
+    await expect(page.getByText(/at least 10 characters/)).toBeVisible();
+    await page.getByLabel("New password").fill("the-second-long-password");
+    await page.getByRole("button", { name: "Set my password" }).click();
+    await expect(page.getByTestId("password-set")).toBeVisible();
+
+    // The old password no longer opens the account; the new one does; the link works once.
+    await page.getByLabel("Email", { exact: true }).fill(email);
+    await page.getByLabel("Password", { exact: true }).fill("the-first-long-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByText("The email or password is not right.")).toBeVisible();
+    await page.getByLabel("Email", { exact: true }).fill(email);
+    await page.getByLabel("Password", { exact: true }).fill("the-second-long-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByText("Welcome, Ngozi Okafor")).toBeVisible();
+    await page.goto(link);
+    await page.getByLabel("New password").fill("a-third-long-password");
+    await page.getByRole("button", { name: "Set my password" }).click();
+    await expect(page.getByText(/expired or been used/)).toBeVisible();
+  });
 });

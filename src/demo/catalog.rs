@@ -541,11 +541,12 @@ pub(super) async fn load(c: &mut PgConnection) -> Result<(), Error> {
                 stock_up(c, tenant_id, &actor, crate::catalog::VariantId(*variant), input, &locations).await?;
             }
         }
-        // Every ninth product on the home page, so each store opens with a row of them.
+        // Six products spread over the catalog on the home page, so each store opens with a row
+        // of them and has room for the merchant's own choices.
         sqlx::query!(
             "UPDATE products p SET featured = true
                FROM (SELECT id, row_number() OVER (ORDER BY created_at, id) AS n FROM products WHERE tenant_id = $1) o
-              WHERE p.tenant_id = $1 AND p.id = o.id AND o.n % 9 = 1",
+              WHERE p.tenant_id = $1 AND p.id = o.id AND o.n % 15 = 1 AND o.n < 90",
             tenant.id
         )
         .execute(&mut *c)

@@ -11,6 +11,7 @@ use crate::Error;
 use crate::audit::{self, Change};
 use crate::base::{Actor, TenantId};
 use crate::db::{field_error, tenant_tx};
+use crate::mail::{Letter, Mail};
 use crate::throttle::{self, Limit};
 
 /// Password attempts on one shopper account from one address in five minutes: never per account
@@ -33,6 +34,10 @@ pub struct Registration {
 }
 
 async fn store(db: &sqlx::PgPool, slug: &str) -> Result<TenantId, Error> {
+    // An address holding a NUL names no store (and could not even be looked for).
+    if slug.contains('\0') {
+        return Err(Error::not_found("store"));
+    }
     sqlx::query_scalar!("SELECT id FROM tenants WHERE slug = $1 AND status = 'active'", slug)
         .fetch_optional(db)
         .await?
@@ -262,4 +267,127 @@ pub async fn spend_email_check(
     .await?
     .ok_or_else(gone)?;
     Ok(EmailConfirmed { shopper: spent.shopper_id, name, email: spent.email })
+}
+
+/// How long a shopper's link to set a new password works.
+const RESET_MINUTES: i32 = 60;
+/// Links asked for one account, and from one address, each hour.
+const RESETS_PER_ACCOUNT: Limit = Limit { limit: 5, window_seconds: 3600 };
+const RESETS_PER_ADDRESS: Limit = Limit { limit: 30, window_seconds: 3600 };
+
+/// Mails a link to set a new password to the shopper with this email at the store with this
+/// slug, if there is one; answers the same either way. The letter goes to the shopper alone,
+/// never through the store's outbox, which the business's people read. `store_url` is the
+/// store's full address.
+pub async fn request_reset(
+    db: &sqlx::PgPool,
+    mail: &Mail,
+    slug: &str,
+    email: &str,
+    ip: &str,
+    store_url: &str,
+) -> Result<(), Error> {
+    let email = email.trim();
+    if email.is_empty() {
+        return Err(Error::invalid("email", "enter your email address"));
+    }
+    Error::refuse_nul("email", email)?;
+    let tenant = store(db, slug).await?;
+    throttle::hit(
+        db,
+        &[
+            (format!("shopper:reset:{}:{}", tenant.0, email.to_lowercase()), RESETS_PER_ACCOUNT),
+            (format!("shopper:reset:address:{ip}"), RESETS_PER_ADDRESS),
+        ],
+    )
+    .await?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let Some(shopper) = sqlx::query!(
+        r#"SELECT s.id, s.email, t.name AS "store!" FROM shoppers s JOIN tenants t ON t.id = s.tenant_id
+            WHERE s.tenant_id = $1 AND lower(s.email) = lower($2)"#,
+        tenant.0,
+        email
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        tx.commit().await?;
+        return Ok(());
+    };
+    let secret = super::token::new_secret()?;
+    sqlx::query!(
+        "INSERT INTO password_resets (token_hash, tenant_id, shopper_id, expires_at)
+         VALUES ($1, $2, $3, now() + make_interval(mins => $4))",
+        secret.hash,
+        tenant.0,
+        shopper.id,
+        RESET_MINUTES
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let link = format!("{}/reset/{}", store_url.trim_end_matches('/'), secret.text);
+    let body = format!(
+        "Someone asked to set a new password for your account at {} ({}).\n\n\
+         Set one within {RESET_MINUTES} minutes: {link}\n\n\
+         If it was not you, ignore this message; your password stays as it is.\n",
+        shopper.store, shopper.email
+    );
+    let letter = Letter { to: shopper.email, subject: format!("Set a new password at {}", shopper.store), body };
+    crate::mail::post(mail, letter).await;
+    Ok(())
+}
+
+/// Sets a shopper's new password with the link mailed to them, at the store with this slug: the
+/// link then stops working, and every session of the account ends. A link that was used,
+/// lapsed, or is of another store is not found.
+pub async fn reset_password(db: &sqlx::PgPool, slug: &str, token_text: &str, new_password: &str) -> Result<(), Error> {
+    let gone = || Error::not_found("link (it may have expired or been used; ask for a new one)");
+    if token_text.contains('\0') {
+        return Err(gone());
+    }
+    let tenant = store(db, slug).await?;
+    let hash = super::token::hash(token_text);
+    let mut tx = tenant_tx(db, tenant).await?;
+    let found = sqlx::query!(
+        "SELECT r.shopper_id AS \"shopper!\", s.email FROM password_resets r
+           JOIN shoppers s ON s.tenant_id = r.tenant_id AND s.id = r.shopper_id
+          WHERE r.tenant_id = $1 AND r.token_hash = $2 AND r.used_at IS NULL AND r.expires_at > now()",
+        tenant.0,
+        hash
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(gone)?;
+    tx.commit().await?;
+    password::check_new(new_password, &found.email, "password")?;
+    let password_hash = password::hash(new_password.to_owned()).await?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    // Spent in the same transaction as the change, and only once: two uses cannot both succeed.
+    let spent = sqlx::query!(
+        "UPDATE password_resets SET used_at = now()
+          WHERE tenant_id = $1 AND token_hash = $2 AND shopper_id = $3 AND used_at IS NULL AND expires_at > now()",
+        tenant.0,
+        hash,
+        found.shopper
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if spent == 0 {
+        return Err(gone());
+    }
+    sqlx::query!(
+        "UPDATE shoppers SET password_hash = $3 WHERE tenant_id = $1 AND id = $2",
+        tenant.0,
+        found.shopper,
+        password_hash
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!("DELETE FROM sessions WHERE tenant_id = $1 AND shopper_id = $2", tenant.0, found.shopper)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -6,6 +6,7 @@
 //! has free, not the sum of all of them.
 
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{Cart, CartLine, pricing::MOST_UNITS};
@@ -70,6 +71,75 @@ pub async fn set(db: &sqlx::PgPool, actor: &Actor, variant: VariantId, quantity:
             put(tx, tenant, cart, variant, quantity).await?;
         }
         lines(tx, tenant, cart).await
+    })
+    .await
+}
+
+/// What buying an earlier order again put in the cart.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoughtAgain {
+    /// Lines put in the cart in full.
+    pub added: usize,
+    /// Each line that could not be, and why.
+    pub short: Vec<String>,
+}
+
+/// Puts the items of an earlier order (the one whose page key is `view_key`: the shopper's own,
+/// or a guest's who has its page) in the actor's cart again, on top of what is there, at today's
+/// prices: each line in full, or as many units as can be had now, or none when it is no longer
+/// sold; each line short of the order is named with why. All in one transaction.
+pub async fn buy_again(db: &sqlx::PgPool, actor: &Actor, view_key: Uuid) -> Result<BoughtAgain, Error> {
+    let tenant = actor.require(Permission::Buy)?.tenant;
+    in_tenant_tx(db, tenant, async |tx| {
+        let lines = sqlx::query!(
+            r#"SELECT l.variant_id, l.name, l.quantity,
+                      coalesce(p.status = 'active', false) AS "on_sale!",
+                      coalesce((SELECT max(s.on_hand - s.reserved) FROM stock_levels s
+                                 WHERE s.tenant_id = l.tenant_id AND s.variant_id = l.variant_id), 0)::bigint AS "available!"
+                 FROM orders o
+                 JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
+                 LEFT JOIN variants v ON v.tenant_id = l.tenant_id AND v.id = l.variant_id
+                 LEFT JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+                WHERE o.tenant_id = $1 AND o.view_key = $2
+                ORDER BY l.position"#,
+            tenant.0,
+            view_key
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        if lines.is_empty() {
+            return Err(Error::not_found("order"));
+        }
+        let cart = find_or_make(tx, tenant, actor).await?;
+        let mut done = BoughtAgain::default();
+        for line in lines {
+            if !line.on_sale {
+                done.short.push(format!("{} is no longer sold", line.name));
+                continue;
+            }
+            let already = sqlx::query_scalar!(
+                "SELECT quantity FROM cart_lines WHERE tenant_id = $1 AND cart_id = $2 AND variant_id = $3",
+                tenant.0,
+                cart,
+                line.variant_id
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            .unwrap_or(0);
+            let wanted = already.saturating_add(line.quantity);
+            let can = i32::try_from(line.available.clamp(0, i64::from(wanted))).unwrap_or(wanted);
+            if can <= already {
+                done.short.push(format!("{} is sold out", line.name));
+                continue;
+            }
+            put(tx, tenant, cart, VariantId(line.variant_id), can).await?;
+            if can < wanted {
+                done.short.push(format!("{}: only {} of {} could be added", line.name, can - already, line.quantity));
+            } else {
+                done.added += 1;
+            }
+        }
+        Ok(done)
     })
     .await
 }

@@ -283,6 +283,9 @@ async fn place_in(
     if let Some(cart) = cart {
         cart::empty_out(tx, tenant, cart).await?;
     }
+    if let (Some(shopper), Some(address)) = (shopper, form.address.as_ref()) {
+        super::address_book::keep(tx, tenant, shopper, address).await?;
+    }
     record_placed(tx, tenant, actor, order, &shown, form, wanted.len(), Money::new(totals.total, settings.currency))
         .await?;
 

@@ -172,7 +172,8 @@ pub async fn get(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<Customer,
 }
 
 /// Everything the business keeps about a customer, for them to take away (Nigeria's Data
-/// Protection Act gives them that right): their details and their orders, whole.
+/// Protection Act gives them that right): their details, their orders, whole, and the addresses
+/// their account keeps.
 pub async fn export(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<serde_json::Value, Error> {
     let scope = actor.require(Permission::ManageOrders)?;
     scope.whole_business("work with customers' data")?;
@@ -186,6 +187,21 @@ pub async fn export(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<serde_
     )
     .fetch_all(&mut *tx)
     .await?;
+    // The addresses their account keeps, when they have one.
+    let addresses: Vec<serde_json::Value> = sqlx::query!(
+        "SELECT a.line, a.city, a.lga, a.state, a.used_at FROM shopper_addresses a
+           JOIN customers c ON c.tenant_id = a.tenant_id AND c.shopper_id = a.shopper_id
+          WHERE c.tenant_id = $1 AND c.id = $2 ORDER BY a.used_at DESC",
+        tenant.0,
+        id
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(
+        |a| serde_json::json!({ "line": a.line, "city": a.city, "lga": a.lga, "state": a.state, "used_at": a.used_at }),
+    )
+    .collect();
     tx.commit().await?;
     let mut whole = Vec::with_capacity(orders.len());
     for order in orders {
@@ -203,7 +219,8 @@ pub async fn export(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<serde_
         crate::audit::record(tx, tenant, actor, change).await
     })
     .await?;
-    serde_json::to_value(serde_json::json!({ "customer": customer, "orders": whole })).map_err(|_| Error::Internal)
+    serde_json::to_value(serde_json::json!({ "customer": customer, "orders": whole, "addresses": addresses }))
+        .map_err(|_| Error::Internal)
 }
 
 /// Erases a customer at their request: their name, number, email and the addresses and
@@ -283,6 +300,16 @@ pub async fn erase(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Err
             .execute(&mut *tx)
             .await?;
             sqlx::query!("DELETE FROM carts WHERE tenant_id = $1 AND shopper_id = $2", tenant.0, shopper)
+                .execute(&mut *tx)
+                .await?;
+            // Where they live, and every way back in: signed-in browsers and reset links.
+            sqlx::query!("DELETE FROM shopper_addresses WHERE tenant_id = $1 AND shopper_id = $2", tenant.0, shopper)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query!("DELETE FROM sessions WHERE tenant_id = $1 AND shopper_id = $2", tenant.0, shopper)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query!("DELETE FROM password_resets WHERE tenant_id = $1 AND shopper_id = $2", tenant.0, shopper)
                 .execute(&mut *tx)
                 .await?;
         }

@@ -6,9 +6,12 @@
 //! the people who buy (`customer`).
 
 pub mod address;
+mod lgas;
 pub mod pricing;
 pub mod status;
 
+#[cfg(feature = "server")]
+pub mod address_book;
 #[cfg(feature = "server")]
 pub mod cart;
 #[cfg(feature = "server")]

@@ -46,6 +46,18 @@ pub async fn set_cart_quantity(slug: String, variant: String, quantity: String) 
     Ok(())
 }
 
+/// Puts an earlier order's items in the cart again (the order whose page key is `key`), then
+/// shows the cart, saying how many went in and which could not in full.
+#[server(prefix = "/rpc", endpoint = "buy_again")]
+pub async fn buy_again(slug: String, key: String) -> Result<(), AppError> {
+    let (db, buyer) = buyer(&slug, true).await?;
+    let key = uuid::Uuid::parse_str(key.trim()).map_err(|_| commerce::Error::not_found("order"))?;
+    let done = commerce::orders::cart::buy_again(db.primary(), &buyer, key).await?;
+    let short = crate::pages::urlencode(&done.short.join("; "));
+    leptos_axum::redirect(&format!("/store/{slug}/cart?again={}&short={short}", done.added));
+    Ok(())
+}
+
 /// What checkout needs: the cart and what the store offers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckoutPage {
@@ -53,6 +65,8 @@ pub struct CheckoutPage {
     pub cart: Cart,
     /// Pickup shops, delivery zones and ways to pay.
     pub options: CheckoutOptions,
+    /// The signed-in shopper's saved addresses, the one used last first.
+    pub saved: Vec<commerce::orders::address::SavedAddress>,
 }
 
 /// The checkout page's data.
@@ -61,7 +75,8 @@ pub async fn load_checkout(slug: String) -> Result<CheckoutPage, AppError> {
     let (db, buyer) = buyer(&slug, false).await?;
     let cart = commerce::orders::cart::get(db.primary(), &buyer).await?;
     let options = commerce::orders::selling::options(db.primary(), &buyer).await?;
-    Ok(CheckoutPage { cart, options })
+    let saved = commerce::orders::address_book::list(db.primary(), &buyer).await?;
+    Ok(CheckoutPage { cart, options, saved })
 }
 
 /// An order as its shopper sees it, with the account a transfer goes to.

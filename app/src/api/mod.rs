@@ -28,8 +28,8 @@ pub use account::{ChangePassword, EndSession, load_audit, load_audit_entities, l
 pub use api_clients::{CreateApiClient, RevokeApiClient, load_api_clients};
 pub use auth::{LogIn, LogOut, current_actor};
 pub use buying::{
-    AddToCart, AnswerTestPayment, CheckoutPage, PayWithPaystack, SetCartQuantity, ShopOrder, TrackOrder, load_cart,
-    load_checkout, load_my_orders, load_shop_order, load_shop_product, load_test_payment, verify_paystack,
+    AddToCart, AnswerTestPayment, BuyAgain, CheckoutPage, PayWithPaystack, SetCartQuantity, ShopOrder, TrackOrder,
+    load_cart, load_checkout, load_my_orders, load_shop_order, load_shop_product, load_test_payment, verify_paystack,
 };
 pub use catalog::{
     AddCategory, CancelImport, DeleteCategory, DeleteProduct, EditCategory, EditProductImage, ProductList,
@@ -52,7 +52,8 @@ pub use save_selling::SaveSelling;
 pub use selling::{AddDeliveryZone, RemoveDeliveryZone, SetPaystackKey, load_selling};
 pub use settings::{AddLocation, SaveListing, SaveSettings, load_settings};
 pub use shopper::{
-    ConfirmShopperEmail, LogInShopper, LogOutShopper, RegisterShopper, ResendEmailCheck, load_shopper_account,
+    ConfirmShopperEmail, ForgetAddress, LogInShopper, LogOutShopper, RegisterShopper, RequestShopperReset,
+    ResendEmailCheck, ResetShopperPassword, load_my_addresses, load_shopper_account,
 };
 pub use signup::{ConfirmSignUp, SignUp, load_pending_sign_up};
 pub use staff::{

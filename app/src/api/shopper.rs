@@ -85,6 +85,43 @@ pub async fn confirm_shopper_email(slug: String, token: String) -> Result<(), Ap
     Ok(())
 }
 
+/// Mails a link to set a new password to the shopper with this email at this store, if there is
+/// one; the page says the same either way.
+#[server(prefix = "/rpc", endpoint = "request_shopper_reset")]
+pub async fn request_shopper_reset(slug: String, email: String) -> Result<(), AppError> {
+    let (db, mail) = (super::db()?, super::mail()?);
+    let ip = crate::session::client().ip;
+    commerce::identity::shopper::request_reset(db.primary(), &mail, &slug, &email, &ip, &store_url(&slug)).await?;
+    leptos_axum::redirect(&format!("/store/{slug}/forgot?sent=1"));
+    Ok(())
+}
+
+/// Sets a shopper's new password with the link mailed to them, then sends them to sign in.
+#[server(prefix = "/rpc", endpoint = "reset_shopper_password")]
+pub async fn reset_shopper_password(slug: String, token: String, password: String) -> Result<(), AppError> {
+    let db = super::db()?;
+    commerce::identity::shopper::reset_password(db.primary(), &slug, token.trim(), &password).await?;
+    leptos_axum::redirect(&format!("/store/{slug}/account?reset=1"));
+    Ok(())
+}
+
+/// The signed-in shopper's saved addresses at this store.
+#[server(prefix = "/rpc", endpoint = "load_my_addresses")]
+pub async fn load_my_addresses(slug: String) -> Result<Vec<commerce::orders::address::SavedAddress>, AppError> {
+    let (db, buyer) = super::buying::buyer(&slug, false).await?;
+    Ok(commerce::orders::address_book::list(db.primary(), &buyer).await?)
+}
+
+/// Takes an address out of the signed-in shopper's book, then shows the account again.
+#[server(prefix = "/rpc", endpoint = "forget_address")]
+pub async fn forget_address(slug: String, id: String) -> Result<(), AppError> {
+    let (db, buyer) = super::buying::buyer(&slug, false).await?;
+    let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| commerce::Error::not_found("address"))?;
+    commerce::orders::address_book::forget(db.primary(), &buyer, id).await?;
+    leptos_axum::redirect(&format!("/store/{slug}/account"));
+    Ok(())
+}
+
 /// The store's full address, for links in letters.
 #[cfg(feature = "ssr")]
 fn store_url(slug: &str) -> String {

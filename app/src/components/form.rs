@@ -129,8 +129,12 @@ pub fn Field(
     /// The value to start with.
     #[prop(optional, into)]
     value: String,
+    /// The field its problems are named by, when not `name` (`address.line`).
+    #[prop(optional)]
+    reports: &'static str,
 ) -> impl IntoView {
-    let message = move || message_for(error.get(), name);
+    let reported = if reports.is_empty() { name } else { reports };
+    let message = move || message_for(error.get(), reported);
     // Filled in again only when this field's own form came back refused: another form of the
     // page may have a field of the same name.
     let value = if error.with_untracked(Option::is_some) { typed(name).unwrap_or(value) } else { value };
@@ -261,5 +265,52 @@ mod tests {
         );
         let conflict = AppError::Domain(commerce::Error::conflict(commerce::Clash::WrongState, "voided already"));
         assert_eq!(alert_text(&conflict, &["name"]).as_deref(), Some("voided already"));
+    }
+}
+
+/// An address in Nigeria: the street line, the town, the state and its local government area
+/// (a list grouped by state; the storefront's script narrows it to the state chosen), each with
+/// its problem beside it (`address.line`, …). Starts from `start`, or from what was sent when
+/// the form came back refused (`state` and `lga` are the caller's to work out).
+#[component]
+pub fn AddressFields(
+    /// The last submission's error.
+    #[prop(into)]
+    error: Signal<Option<AppError>>,
+    /// The address to start with.
+    start: commerce::orders::Address,
+    /// The label of the street line.
+    #[prop(default = "Address (house number, street, landmark)")]
+    line_label: &'static str,
+) -> impl IntoView {
+    use commerce::orders::{STATES, address::lgas};
+    let state = if error.with_untracked(Option::is_some) { typed("state").unwrap_or(start.state) } else { start.state };
+    let state = if state.is_empty() { "Lagos".to_owned() } else { state };
+    let lga = if error.with_untracked(Option::is_some) { typed("lga").unwrap_or(start.lga) } else { start.lga };
+    view! {
+        <Field label=line_label name="line" reports="address.line" autocomplete="street-address" value=start.line error />
+        <Field label="Town or area" name="city" reports="address.city" autocomplete="address-level2" value=start.city error />
+        <div class="field">
+            <label class="label" for="state">"State"</label>
+            <select class="input" id="state" name="state" autocomplete="address-level1" data-narrows="lga">
+                {STATES.iter().map(|s| view! { <option value=*s selected=state == *s>{*s}</option> }).collect_view()}
+            </select>
+            <FieldError error field="address.state" />
+        </div>
+        <div class="field">
+            <label class="label" for="lga">"Local government area (optional)"</label>
+            <select class="input" id="lga" name="lga">
+                <option value="" selected=lga.is_empty()>"Not sure"</option>
+                {STATES.iter().map(|s| {
+                    let here = state == *s;
+                    view! {
+                        <optgroup label=*s>
+                            {lgas(s).iter().map(|area| view! { <option value=*area selected=here && lga == *area>{*area}</option> }).collect_view()}
+                        </optgroup>
+                    }
+                }).collect_view()}
+            </select>
+            <FieldError error field="address.lga" />
+        </div>
     }
 }

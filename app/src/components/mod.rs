@@ -10,8 +10,8 @@ mod ui;
 mod workspace;
 
 pub use form::{
-    Field, FieldError, FormAlert, SubmissionKey, clear_after_success, failed, one_time_key, sent, successes, ticked,
-    typed,
+    AddressFields, Field, FieldError, FormAlert, SubmissionKey, clear_after_success, failed, one_time_key, sent,
+    successes, ticked, typed,
 };
 pub use gate::{Gate, Needs};
 pub use live::follow_events;

@@ -20,7 +20,7 @@ pub use landing::Landing;
 pub use platform::PlatformHome;
 pub use pos::PosHome;
 pub use store::StorefrontHome;
-pub use store_account::{StoreAccountPage, StoreConfirmEmailPage};
+pub use store_account::{StoreAccountPage, StoreConfirmEmailPage, StoreForgotPage, StoreResetPage};
 pub use store_buy::{
     StoreCartPage, StoreCheckoutPage, StoreOrderPage, StorePayPage, StorePaystackReturnPage, StoreProductPage,
     StoreTrackPage,

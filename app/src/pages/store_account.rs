@@ -5,8 +5,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{
-    ConfirmShopperEmail, LogInShopper, LogOutShopper, RegisterShopper, ResendEmailCheck, current_actor, load_my_orders,
-    load_shopper_account, load_storefront,
+    ConfirmShopperEmail, ForgetAddress, LogInShopper, LogOutShopper, RegisterShopper, RequestShopperReset,
+    ResendEmailCheck, ResetShopperPassword, current_actor, load_my_addresses, load_my_orders, load_shopper_account,
+    load_storefront,
 };
 use crate::components::{Field, FormAlert, Loaded, failed, successes};
 
@@ -61,7 +62,7 @@ fn AccountView(
     match actor {
         Some(Actor::Shopper { tenant, name, .. }) if tenant == store.tenant.id => {
             let log_out = ServerAction::<LogOutShopper>::new();
-            let (orders_slug, check_slug) = (slug.clone(), slug.clone());
+            let (orders_slug, check_slug, addresses_slug) = (slug.clone(), slug.clone(), slug.clone());
             view! {
                 <section class="card max-w-lg">
                     <h1 class="text-xl font-bold text-slate-900">{format!("Welcome, {name}")}</h1>
@@ -73,6 +74,7 @@ fn AccountView(
                 </section>
                 <EmailCheck slug=check_slug account />
                 <MyOrders slug=orders_slug orders />
+                <MyAddresses slug=addresses_slug />
             }
             .into_any()
         }
@@ -89,16 +91,22 @@ fn AccountView(
 #[component]
 fn SignInForm(slug: String, action: ServerAction<LogInShopper>) -> impl IntoView {
     let error = failed(action);
+    let reset = use_query_map().read_untracked().get("reset").is_some();
+    let forgot = format!("/store/{slug}/forgot");
     view! {
         <section class="card">
             <h1 class="text-xl font-bold text-slate-900">"Sign in"</h1>
+            {reset.then(|| view! {
+                <p class="notice mt-3" role="status" data-testid="password-set">"Your new password is set. Sign in with it."</p>
+            })}
             <ActionForm action attr:class="mt-4 space-y-4">
-                <input type="hidden" name="slug" value=slug />
+                <input type="hidden" name="slug" value=slug.clone() />
                 <Field label="Email" name="email" id="login_email" kind="email" autocomplete="username" error />
                 <Field label="Password" name="password" id="login_password" kind="password" autocomplete="current-password" error />
                 <FormAlert error beside=&["email", "password"] />
                 <button type="submit" class="btn btn-primary w-full" disabled=move || action.pending().get()>"Sign in"</button>
             </ActionForm>
+            <p class="mt-4 text-sm"><a class="font-semibold text-brand-700" href=forgot>"Forgot your password?"</a></p>
         </section>
     }
 }
@@ -213,6 +221,117 @@ pub fn StoreConfirmEmailPage() -> impl IntoView {
                         <input type="hidden" name="token" value=params.read_untracked().get("token").unwrap_or_default() />
                         <FormAlert error />
                         <button type="submit" class="btn btn-primary w-full" data-testid="confirm-email">"Confirm my email"</button>
+                    </ActionForm>
+                </section>
+            </main>
+        </Loaded>
+    }
+}
+
+/// The addresses the shopper's orders went to, each with a button to forget it.
+#[component]
+fn MyAddresses(slug: String) -> impl IntoView {
+    let addresses = Resource::new(
+        {
+            let slug = slug.clone();
+            move || slug.clone()
+        },
+        load_my_addresses,
+    );
+    let forget = ServerAction::<ForgetAddress>::new();
+    let error = failed(forget);
+    view! {
+        <Loaded resource=addresses let:saved>
+            {(!saved.is_empty()).then(|| {
+                let slug = slug.clone();
+                view! {
+                    <section class="card mt-6" data-testid="my-addresses">
+                        <h2 class="text-lg font-semibold text-slate-900">"Your addresses"</h2>
+                        <p class="mt-1 text-sm text-slate-600">"Kept from your orders, and offered at checkout. We keep the last ten."</p>
+                        <ul class="mt-3 divide-y divide-slate-100">
+                            {saved.into_iter().map(|a| {
+                                let slug = slug.clone();
+                                view! {
+                                    <li class="flex flex-wrap items-center justify-between gap-2 py-2">
+                                        <span>{a.address.one_line()}</span>
+                                        <ActionForm action=forget>
+                                            <input type="hidden" name="slug" value=slug />
+                                            <input type="hidden" name="id" value=a.id.to_string() />
+                                            <button type="submit" class="btn btn-secondary btn-sm">"Forget"</button>
+                                        </ActionForm>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        <FormAlert error />
+                    </section>
+                }
+            })}
+        </Loaded>
+    }
+}
+
+/// `/store/{slug}/forgot`: a shopper asks for a link to set a new password. The page answers
+/// the same whether the email has an account here or not.
+#[component]
+pub fn StoreForgotPage() -> impl IntoView {
+    let params = use_params_map();
+    let store = Resource::new(move || params.read().get("slug").unwrap_or_default(), load_storefront);
+    let action = ServerAction::<RequestShopperReset>::new();
+    let error = failed(action);
+    let sent = use_query_map().read_untracked().get("sent").is_some();
+    view! {
+        <Loaded resource=store let:store>
+            <Title text=format!("Forgot your password · {}", store.tenant.name) formatter=|text: String| text />
+            <crate::pages::store::StoreHeader slug=store.tenant.slug.clone() name=store.tenant.name.clone() shopper=store.shopper.clone() />
+            <main class="mx-auto max-w-lg px-4 py-8 sm:px-6">
+                <section class="card">
+                    <h1 class="text-xl font-bold text-slate-900">"Forgot your password?"</h1>
+                    {let slug = store.tenant.slug.clone(); if sent {
+                        view! {
+                            <p class="notice mt-4" role="status" data-testid="reset-sent">
+                                "If that email has an account at this store, a link to set a new password is on its way to it. It works for an hour."
+                            </p>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <p class="mt-2 text-sm text-slate-600">"We will email you a link to set a new one. It works for an hour."</p>
+                            <ActionForm action attr:class="mt-4 space-y-4">
+                                <input type="hidden" name="slug" value=slug />
+                                <Field label="Email" name="email" kind="email" autocomplete="username" error />
+                                <FormAlert error beside=&["email"] />
+                                <button type="submit" class="btn btn-primary w-full">"Send the link"</button>
+                            </ActionForm>
+                        }.into_any()
+                    }}
+                    <p class="mt-4 text-sm"><a class="font-semibold text-brand-700" href=format!("/store/{}/account", store.tenant.slug)>"Back to sign in"</a></p>
+                </section>
+            </main>
+        </Loaded>
+    }
+}
+
+/// `/store/{slug}/reset/{token}`: the link mailed to a shopper; they choose a new password.
+#[component]
+pub fn StoreResetPage() -> impl IntoView {
+    let params = use_params_map();
+    let store = Resource::new(move || params.read().get("slug").unwrap_or_default(), load_storefront);
+    let action = ServerAction::<ResetShopperPassword>::new();
+    let error = failed(action);
+    view! {
+        <Loaded resource=store let:store>
+            <Title text=format!("Set a new password · {}", store.tenant.name) formatter=|text: String| text />
+            <crate::pages::store::StoreHeader slug=store.tenant.slug.clone() name=store.tenant.name.clone() shopper=store.shopper.clone() />
+            <main class="mx-auto max-w-lg px-4 py-8 sm:px-6">
+                <section class="card">
+                    <h1 class="text-xl font-bold text-slate-900">"Set a new password"</h1>
+                    <p class="mt-2 text-sm text-slate-600">"Every place you are signed in to this store is signed out once it is set."</p>
+                    <ActionForm action attr:class="mt-4 space-y-4">
+                        <input type="hidden" name="slug" value=store.tenant.slug.clone() />
+                        <input type="hidden" name="token" value=params.read_untracked().get("token").unwrap_or_default() />
+                        <Field label="New password" name="password" kind="password" autocomplete="new-password" hint="At least 10 characters, not a common password." error />
+                        <FormAlert error beside=&["password"] />
+                        <button type="submit" class="btn btn-primary w-full">"Set my password"</button>
                     </ActionForm>
                 </section>
             </main>

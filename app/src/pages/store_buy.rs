@@ -3,17 +3,18 @@
 //! without) any script; refusals are shown beside their field.
 
 use commerce::catalog::ShopProduct;
-use commerce::orders::{Cart, Fulfilment, GatewayAttempt, Order, OrderStatus, PaymentMethod, PaymentStatus, STATES};
+use commerce::orders::{Cart, Fulfilment, GatewayAttempt, Order, OrderStatus, PaymentMethod, PaymentStatus};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use super::store::StoreHeader;
 use crate::api::{
-    AddToCart, AnswerTestPayment, CheckoutPage, PayWithPaystack, PlaceOrder, SetCartQuantity, ShopOrder, TrackOrder,
-    load_cart, load_checkout, load_shop_order, load_shop_product, load_storefront, load_test_payment, verify_paystack,
+    AddToCart, AnswerTestPayment, BuyAgain, CheckoutPage, PayWithPaystack, PlaceOrder, SetCartQuantity, ShopOrder,
+    TrackOrder, load_cart, load_checkout, load_shop_order, load_shop_product, load_storefront, load_test_payment,
+    verify_paystack,
 };
-use crate::components::{EmptyState, Field, FieldError, FormAlert, Loaded, SubmissionKey, failed, sent};
+use crate::components::{AddressFields, EmptyState, Field, FieldError, FormAlert, Loaded, SubmissionKey, failed, sent};
 
 /// The store the address names, and a page of it around `children`.
 #[component]
@@ -164,11 +165,28 @@ pub fn StoreCartPage() -> impl IntoView {
     view! {
         <StorePage title="Your cart">
             <h1 class="text-2xl font-bold text-slate-900">"Your cart"</h1>
+            <BoughtAgainNotice />
             <Loaded resource=cart let:cart>
                 <CartView cart set />
             </Loaded>
         </StorePage>
     }
+}
+
+/// What buying an order again put in the cart, as the address says (`again`, `short`).
+#[component]
+fn BoughtAgainNotice() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let (again, short) = query.with_untracked(|q| (q.get("again"), q.get("short").filter(|s| !s.is_empty())));
+    again.map(|added| {
+        let added = added.parse::<usize>().unwrap_or(0);
+        view! {
+            <div class="notice mt-4" role="status" data-testid="bought-again">
+                <p>{format!("{added} item{} from your order {} in your cart.", if added == 1 { "" } else { "s" }, if added == 1 { "is" } else { "are" })}</p>
+                {short.map(|short| view! { <p class="mt-1">{format!("Not everything could go in: {short}.")}</p> })}
+            </div>
+        }
+    })
 }
 
 #[component]
@@ -251,7 +269,7 @@ fn CheckoutForm(page: CheckoutPage) -> impl IntoView {
     let place = ServerAction::<PlaceOrder>::new();
     let error = failed(place);
     let slug = slug();
-    let CheckoutPage { cart, options } = page;
+    let CheckoutPage { cart, options, saved } = page;
     if cart.lines.is_empty() {
         return view! {
             <EmptyState title="Your cart is empty" message="Add something to your cart to check out." />
@@ -262,7 +280,10 @@ fn CheckoutForm(page: CheckoutPage) -> impl IntoView {
     let chosen_way = sent::<PlaceOrder>("fulfilment")
         .unwrap_or_else(|| if options.zones.is_empty() { "pickup".to_owned() } else { "delivery".to_owned() });
     let chosen_payment = sent::<PlaceOrder>("payment").unwrap_or_default();
-    let chosen_state = sent::<PlaceOrder>("state").unwrap_or_else(|| "Lagos".to_owned());
+    // The address to start from: the one of the shopper's book they picked (`?address=`), else
+    // the one they used last.
+    let picked = leptos_router::hooks::use_query_map().read_untracked().get("address");
+    let start = saved.iter().find(|a| Some(a.id.to_string()) == picked).or(saved.first()).cloned();
     let chosen_shop = sent::<PlaceOrder>("pickup_location").unwrap_or_default();
     let zones_note = options
         .zones
@@ -297,16 +318,8 @@ fn CheckoutForm(page: CheckoutPage) -> impl IntoView {
                     {(!options.zones.is_empty()).then(|| view! {
                         <div class="space-y-3">
                             <p class="text-sm text-slate-600">{format!("Delivery: {zones_note}.")}</p>
-                            <Field label="Address (house number, street, landmark)" name="line" autocomplete="street-address" error />
-                            <Field label="Town or area" name="city" autocomplete="address-level2" error />
-                            <Field label="Local government area (optional)" name="lga" error />
-                            <div class="field">
-                                <label class="label" for="state">"State"</label>
-                                <select class="input" id="state" name="state">
-                                    {STATES.iter().map(|s| view! { <option value=*s selected=chosen_state == *s>{*s}</option> }).collect_view()}
-                                </select>
-                                <FieldError error field="address.state" />
-                            </div>
+                            {(!saved.is_empty()).then(|| view! { <SavedAddresses saved=saved.clone() chosen=start.clone() /> })}
+                            <AddressFields error start=start.clone().map(|a| a.address).unwrap_or_default() />
                         </div>
                     })}
                     {(!options.shops.is_empty()).then(|| view! {
@@ -344,7 +357,7 @@ fn CheckoutForm(page: CheckoutPage) -> impl IntoView {
                     <Field label="Note for the shop (optional)" name="note" error />
                     <label class="flex items-center gap-2 text-sm"><input type="checkbox" name="consent" value="yes" />"Tell me about offers by SMS or email"</label>
                 </fieldset>
-                <FormAlert error beside=&["name", "phone", "email", "fulfilment", "line", "city", "lga", "address.state", "pickup_location", "payment", "note"] />
+                <FormAlert error beside=&["name", "phone", "email", "fulfilment", "address.line", "address.city", "address.lga", "address.state", "pickup_location", "payment", "note"] />
                 <button type="submit" class="btn btn-primary w-full" disabled=move || place.pending().get() data-testid="place-order">"Place order"</button>
             </ActionForm>
             <aside class="card h-fit space-y-2">
@@ -436,7 +449,10 @@ fn OrderView(order: ShopOrder) -> impl IntoView {
                 }}
             </p>
             {pay_now.then(|| view! { <PaystackButton key=key.clone() /> })}
-            <a class="btn btn-secondary btn-sm mt-3" href=share target="_blank" rel="noopener">"Share on WhatsApp"</a>
+            <div class="mt-3 flex flex-wrap items-center gap-2">
+                <a class="btn btn-secondary btn-sm" href=share target="_blank" rel="noopener">"Share on WhatsApp"</a>
+                <BuyAgainButton key=key.clone() />
+            </div>
         </section>
         <OrderLines order=order.clone() />
         <section class="card mt-4">
@@ -447,6 +463,51 @@ fn OrderView(order: ShopOrder) -> impl IntoView {
                 }).collect_view()}
             </ol>
         </section>
+    }
+}
+
+/// The shopper's saved addresses, each a link that starts the checkout from it (no script
+/// needed); the one the form starts from is marked.
+#[component]
+fn SavedAddresses(
+    saved: Vec<commerce::orders::address::SavedAddress>,
+    chosen: Option<commerce::orders::address::SavedAddress>,
+) -> impl IntoView {
+    let slug = slug();
+    view! {
+        <div class="field" data-testid="saved-addresses">
+            <p class="label">"Your addresses"</p>
+            <ul class="space-y-1 text-sm">
+                {saved.into_iter().map(|a| {
+                    let here = chosen.as_ref().is_some_and(|c| c.id == a.id);
+                    let text = a.address.one_line();
+                    view! {
+                        <li>
+                            {if here {
+                                view! { <span class="font-semibold" aria-current="true">{format!("✓ {text}")}</span> }.into_any()
+                            } else {
+                                view! { <a class="text-brand-700 hover:underline" href=format!("/store/{slug}/checkout?address={}", a.id)>{format!("Deliver to {text}")}</a> }.into_any()
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+}
+
+/// Puts the order's items in the cart again.
+#[component]
+fn BuyAgainButton(key: String) -> impl IntoView {
+    let again = ServerAction::<BuyAgain>::new();
+    let error = failed(again);
+    view! {
+        <ActionForm action=again>
+            <input type="hidden" name="slug" value=slug() />
+            <input type="hidden" name="key" value=key />
+            <button type="submit" class="btn btn-secondary btn-sm" data-testid="buy-again">"Buy again"</button>
+            <FormAlert error />
+        </ActionForm>
     }
 }
 

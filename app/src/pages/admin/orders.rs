@@ -13,8 +13,8 @@ use crate::api::{
     load_orders,
 };
 use crate::components::{
-    EmptyState, Field, FieldError, FormAlert, Loaded, Needs, PageHeader, SubmissionKey, business_time, failed,
-    successes,
+    AddressFields, EmptyState, Field, FieldError, FormAlert, Loaded, Needs, PageHeader, SubmissionKey, business_time,
+    failed, successes,
 };
 use crate::pages::store_buy::OrderLines;
 
@@ -312,7 +312,6 @@ pub fn NewOrderPage() -> impl IntoView {
 fn DraftForm(options: commerce::orders::CheckoutOptions, make: ServerAction<CreateDraftOrder>) -> impl IntoView {
     let error = failed(make);
     let made = move || make.value().get().and_then(Result::ok);
-    let chosen_state = crate::components::sent::<CreateDraftOrder>("state").unwrap_or_else(|| "Lagos".to_owned());
     view! {
         <Show when=move || made().is_some()>
             {move || made().map(|m| view! {
@@ -351,16 +350,7 @@ fn DraftForm(options: commerce::orders::CheckoutOptions, make: ServerAction<Crea
                     </select>
                     <FieldError error field="fulfilment" />
                 </div>
-                <Field label="Address" name="line" error />
-                <Field label="Town or area" name="city" error />
-                <Field label="Local government area (optional)" name="lga" error />
-                <div class="field">
-                    <label class="label" for="state">"State"</label>
-                    <select class="input" id="state" name="state">
-                        {commerce::orders::STATES.iter().map(|s| view! { <option value=*s selected=chosen_state == *s>{*s}</option> }).collect_view()}
-                    </select>
-                    <FieldError error field="address.state" />
-                </div>
+                <AddressFields error start=commerce::orders::Address::default() line_label="Address" />
                 <div class="field">
                     <label class="label" for="pickup_location">"Pickup shop"</label>
                     <select class="input" id="pickup_location" name="pickup_location">
@@ -376,7 +366,7 @@ fn DraftForm(options: commerce::orders::CheckoutOptions, make: ServerAction<Crea
                     </select>
                     <FieldError error field="payment" />
                 </div>
-                <FormAlert error beside=&["name", "phone", "email", "lines", "note", "fulfilment", "line", "city", "lga", "address.state", "pickup_location", "payment"] />
+                <FormAlert error beside=&["name", "phone", "email", "lines", "note", "fulfilment", "address.line", "address.city", "address.lga", "address.state", "pickup_location", "payment"] />
                 <button type="submit" class="btn btn-primary w-full" disabled=move || make.pending().get() data-testid="make-order">"Place order"</button>
             </section>
         </ActionForm>
