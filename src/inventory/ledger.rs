@@ -1,7 +1,9 @@
 //! The one way on-hand stock changes: a movement written in the same statement as the level it
 //! changes, so the movements of a level always add up to its on-hand, and never past
 //! [`MAX_ON_HAND`] either side of zero. Held units sold ([`sell_reserved`]) leave the hold and
-//! on-hand together, in the statement that settles their holds.
+//! on-hand together, in the statement that settles their holds; units sold the moment they are
+//! ordered leave by the database's `sell_stock_now()`, which writes their movement in the same
+//! call (see [`super::reserve::sell_all_now`]).
 
 use std::collections::HashMap;
 

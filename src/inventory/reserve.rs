@@ -55,6 +55,62 @@ fn check_length(length: Duration) -> Result<(), Error> {
 /// What a hold's length must be.
 const HOLD_LENGTH: &str = "hold for between 1 second and 7 days";
 
+/// Sells every one of `sales` at once in the caller's transaction in `tenant` (an order paid on
+/// delivery), by one statement that takes them in the order given: each line's units leave
+/// on-hand at the location with the most free, recorded as a reservation already sold (so that
+/// calling the order off can bring them back to where they left) and a sale movement by `actor`.
+/// Each line's reservation, or none where there was not enough. Callers give them in variant
+/// order, as [`hold_all_in`].
+pub async fn sell_all_now(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    actor: &Actor,
+    sales: Vec<Hold>,
+) -> Result<Vec<Option<Reservation>>, Error> {
+    let asked = sales.into_iter().map(|hold| request(tenant, hold)).collect::<Result<Vec<_>, _>>()?;
+    let variants: Vec<Uuid> = asked.iter().map(|(l, _)| l.variant.0).collect();
+    let locations: Vec<Option<Uuid>> = asked.iter().map(|(l, _)| l.location.map(|l| l.0)).collect();
+    let ids: Vec<Uuid> = asked.iter().map(|(_, r)| r.id).collect();
+    let quantities: Vec<i32> = asked.iter().map(|(_, r)| r.quantity).collect();
+    let references: Vec<String> = asked.iter().map(|(_, r)| r.reference.clone()).collect();
+    let movements: Vec<Uuid> = asked.iter().map(|_| Uuid::now_v7()).collect();
+    // One call per line, in the order given (the outer side of the lateral join is read in
+    // array order).
+    let rows = sqlx::query!(
+        r#"SELECT s.id AS "id!", s.location_id AS "location_id!"
+             FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::integer[], $6::text[], $7::uuid[])
+                  WITH ORDINALITY AS w(variant, location, id, quantity, reference, movement, turn)
+            CROSS JOIN LATERAL sell_stock_now($1, w.variant, w.location, w.id, w.quantity, w.reference, w.movement,
+                                              $8, $9) AS s
+            ORDER BY w.turn"#,
+        tenant.0,
+        &variants,
+        &locations as &[Option<Uuid>],
+        &ids,
+        &quantities,
+        &references,
+        &movements,
+        actor.id(),
+        actor.label(),
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let sold: std::collections::HashMap<Uuid, Uuid> = rows.into_iter().map(|r| (r.id, r.location_id)).collect();
+    let now = chrono::Utc::now();
+    Ok(asked
+        .into_iter()
+        .map(|(level, request)| {
+            sold.get(&request.id).map(|location| Reservation {
+                id: request.id,
+                variant: level.variant,
+                location: LocationId(*location),
+                quantity: request.quantity,
+                expires_at: now,
+            })
+        })
+        .collect())
+}
+
 /// Holds units for a caller with the inventory permission (an API client, a manager). With a
 /// key, a retry of the same request answers the first hold instead of holding again.
 pub async fn reserve(db: &sqlx::PgPool, actor: &Actor, hold: Hold, once: Option<&Once>) -> Result<Reservation, Error> {

@@ -292,10 +292,11 @@ async fn place_in(
     // Last, so that the stock's rows are locked for as short a time as the transaction allows:
     // every line held, or none (a line short of stock ends the transaction, and everything
     // above with it), in variant order so that two orders never wait on each other.
+    // An order paid on delivery sells its units at once; any other holds them until it is paid.
     let place = pickup.as_ref().map(|s| (s.id, s.name.as_str()));
-    let reservations = hold_lines(tx, tenant, &wanted, place, hold_for + HOLD_MARGIN, &shown).await?;
-    let sold_now = form.method == PaymentMethod::PayOnDelivery;
-    insert_lines(tx, tenant, actor, order, &wanted, &totals, &reservations, sold_now.then_some(shown.as_str())).await?;
+    let sell_now = (form.method == PaymentMethod::PayOnDelivery).then_some(actor);
+    let reservations = take_lines(tx, tenant, &wanted, place, hold_for + HOLD_MARGIN, &shown, sell_now).await?;
+    insert_lines(tx, tenant, order, &wanted, &totals, &reservations).await?;
     let page = if form.method == PaymentMethod::TestGateway { "pay" } else { "order" };
     let link = format!("/store/{}/{page}/{view_key}", settings.slug);
     Ok(Placed { order, number: shown, view_key, payment, method: form.method, link })
@@ -424,18 +425,14 @@ async fn record_placed(
     Ok(())
 }
 
-/// The step that writes an order's lines, as sold, with their holds, by one statement; when
-/// `sell_as` names the order, the held units are sold at once (an order paid on delivery).
-#[expect(clippy::too_many_arguments, reason = "the parts of one order, written together")]
+/// The step that writes an order's lines, as sold, with their holds, by one statement.
 async fn insert_lines(
     tx: &mut sqlx::PgConnection,
     tenant: TenantId,
-    actor: &Actor,
     order: Uuid,
     wanted: &[Wanted],
     totals: &super::Totals,
     reservations: &[Option<Uuid>],
-    sell_as: Option<&str>,
 ) -> Result<(), Error> {
     let figures = &totals.lines;
     sqlx::query!(
@@ -464,24 +461,22 @@ async fn insert_lines(
     )
     .execute(&mut *tx)
     .await?;
-    if let Some(shown) = sell_as {
-        let held: Vec<Uuid> = reservations.iter().flatten().copied().collect();
-        reserve::sell_all_held(tx, tenant, actor, &held, &format!("order {shown}")).await?;
-    }
     Ok(())
 }
 
-/// The step that holds every line's units (at the pickup shop, if there is one), by one
-/// statement, in variant order so that two orders never wait on each other: the holds, line by
-/// line, or a `Conflict` naming the first line that can no longer be had (its transaction then
-/// ends, and with it the holds made).
-async fn hold_lines(
+/// The step that takes every line's units (at the pickup shop, if there is one) by one
+/// statement, in variant order so that two orders never wait on each other: sold at once by
+/// `sell_now` (an order paid on delivery), or else held. Answers the reservations, line by line,
+/// or a `Conflict` naming the first line that can no longer be had (its transaction then ends,
+/// and with it whatever was taken).
+async fn take_lines(
     tx: &mut sqlx::PgConnection,
     tenant: TenantId,
     wanted: &[Wanted],
     shop: Option<(LocationId, &str)>,
     for_how_long: Duration,
     shown: &str,
+    sell_now: Option<&Actor>,
 ) -> Result<Vec<Option<Uuid>>, Error> {
     let mut in_turn: Vec<usize> = (0..wanted.len()).collect();
     in_turn.sort_by_key(|&i| wanted[i].variant.0);
@@ -495,9 +490,12 @@ async fn hold_lines(
             reference: format!("order {shown}"),
         })
         .collect();
-    let held = reserve::hold_all_in(tx, tenant, holds).await?;
+    let taken = match sell_now {
+        Some(actor) => reserve::sell_all_now(tx, tenant, actor, holds).await?,
+        None => reserve::hold_all_in(tx, tenant, holds).await?,
+    };
     let mut reservations = vec![None; wanted.len()];
-    for (&i, reservation) in in_turn.iter().zip(held) {
+    for (&i, reservation) in in_turn.iter().zip(taken) {
         let Some(reservation) = reservation else {
             let line = &wanted[i];
             let at = shop.map(|(_, name)| format!(" at {name}")).unwrap_or_default();
