@@ -55,6 +55,16 @@ async fn shop_with(owner: &PgPool, units: i32) -> (Business, VariantId) {
     (oja, variant)
 }
 
+/// The names on the first page of the store's shelf, narrowed and ordered by `filter`.
+async fn shelf_names(oja: &Business, filter: commerce::catalog::ShelfFilter) -> Vec<String> {
+    commerce::catalog::product::for_sale(&oja.db, &oja.visitor(), &filter, None, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(i, _)| i.name)
+        .collect()
+}
+
 #[sqlx::test]
 async fn a_guest_pays_on_delivery_and_the_merchant_completes_the_order(owner: PgPool) {
     let (oja, rice) = shop_with(&owner, 10).await;
@@ -517,17 +527,7 @@ async fn the_shelf_narrows_by_category_and_those_below_brand_price_and_stock(own
         .await
         .unwrap();
     oja.product("Palm oil 1l", "OIL-1", 1800).await; // none in stock, no category
-    let names = |filter: ShelfFilter| {
-        let (db, visitor) = (oja.db.clone(), oja.visitor());
-        async move {
-            product::for_sale(&db, &visitor, &filter, None, 10)
-                .await
-                .unwrap()
-                .into_iter()
-                .map(|(i, _)| i.name)
-                .collect::<Vec<_>>()
-        }
-    };
+    let names = |filter: ShelfFilter| shelf_names(&oja, filter);
     assert_eq!(names(ShelfFilter::default()).await, ["Ofada rice 1kg", "Palm oil 1l"]);
     assert_eq!(
         names(ShelfFilter { category: Some(food), ..Default::default() }).await,
@@ -715,17 +715,7 @@ async fn the_home_features_the_products_the_merchant_chose_and_only_they_may_cho
     let oil = oja.product("Palm oil 1l", "OIL-1", 1800).await;
     let salt = oja.product("Sea salt 500g", "SALT-1", 300).await;
     let featured = ShelfFilter { featured: true, ..ShelfFilter::default() };
-    let shown = |filter: ShelfFilter| {
-        let (db, visitor) = (oja.db.clone(), oja.visitor());
-        async move {
-            product::for_sale(&db, &visitor, &filter, None, 10)
-                .await
-                .unwrap()
-                .into_iter()
-                .map(|(i, _)| i.name)
-                .collect::<Vec<_>>()
-        }
-    };
+    let shown = |filter: ShelfFilter| shelf_names(&oja, filter);
     assert!(shown(featured.clone()).await.is_empty(), "nothing is featured at first");
 
     let chosen = [oil.id, salt.id];

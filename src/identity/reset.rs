@@ -16,10 +16,7 @@ const PER_ADDRESS: Limit = Limit { limit: 30, window_seconds: 3600 };
 /// Mails a reset link to a staff account with this email, if there is one; answers the same
 /// either way.
 pub async fn request_reset(db: &sqlx::PgPool, mail: &Mail, email: &str, ip: &str, base_url: &str) -> Result<(), Error> {
-    let email = email.trim();
-    if email.is_empty() {
-        return Err(Error::invalid("email", "enter your email address"));
-    }
+    let email = super::login::typed_email(email)?;
     throttle::hit(
         db,
         &[
@@ -50,7 +47,9 @@ pub async fn request_reset(db: &sqlx::PgPool, mail: &Mail, email: &str, ip: &str
          If it was not you, ignore this message; your password stays as it is.\n",
         user.email
     );
-    mail::post(mail, Letter { to: user.email, subject: "Reset your SC-1 password".into(), body }).await;
+    // Sent apart from the answer, which must not take longer for an email that has an account.
+    let (mail, letter) = (mail.clone(), Letter { to: user.email, subject: "Reset your SC-1 password".into(), body });
+    tokio::spawn(async move { mail::post(&mail, letter).await });
     Ok(())
 }
 
@@ -82,6 +81,10 @@ pub async fn reset_password(db: &sqlx::PgPool, token_text: &str, new_password: &
     if spent == 0 {
         return Err(gone());
     }
+    // Every other link asked for is spent with it: one left in a mailbox cannot undo this reset.
+    sqlx::query!("UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL", user)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query!("UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1", user, hash)
         .execute(&mut *tx)
         .await?;

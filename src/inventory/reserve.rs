@@ -354,7 +354,8 @@ mod together {
         }
         // One call of the function per hold, in the order given (the outer side of the lateral
         // join is read in array order).
-        let rows = sqlx::query!(
+        let rows = sqlx::query_as!(
+            Taken,
             r#"SELECT h.id AS "id!", h.location_id AS "location_id!", h.expires_at AS "expires_at!"
                  FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::integer[], $6::text[], $7::float8[])
                       WITH ORDINALITY AS w(variant, location, id, quantity, reference, seconds, turn)
@@ -371,10 +372,12 @@ mod together {
         )
         .fetch_all(db)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| (r.id, Taken { id: r.id, location_id: r.location_id, expires_at: r.expires_at }))
-            .collect())
+        Ok(by_id(rows))
+    }
+
+    /// Granted holds, by id.
+    fn by_id(taken: Vec<Taken>) -> HashMap<Uuid, Taken> {
+        taken.into_iter().map(|t| (t.id, t)).collect()
     }
 
     /// One statement for `requests`: the holds granted, by id.
@@ -387,7 +390,8 @@ mod together {
         let quantities: Vec<i32> = requests.iter().map(|r| r.quantity).collect();
         let references: Vec<String> = requests.iter().map(|r| r.reference.clone()).collect();
         let seconds: Vec<f64> = requests.iter().map(|r| r.seconds).collect();
-        let rows = sqlx::query!(
+        let rows = sqlx::query_as!(
+            Taken,
             r#"SELECT id AS "id!", location_id AS "location_id!", expires_at AS "expires_at!"
                  FROM reserve_stock_together($1, $2, $3, $4, $5, $6, $7)"#,
             level.tenant.0,
@@ -400,10 +404,7 @@ mod together {
         )
         .fetch_all(db)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| (r.id, Taken { id: r.id, location_id: r.location_id, expires_at: r.expires_at }))
-            .collect())
+        Ok(by_id(rows))
     }
 }
 

@@ -132,7 +132,12 @@ pub async fn buy_again(db: &sqlx::PgPool, actor: &Actor, view_key: Uuid) -> Resu
                 done.short.push(format!("{} is sold out", line.name));
                 continue;
             }
-            put(tx, tenant, cart, VariantId(line.variant_id), can).await?;
+            // A line the cart cannot take (it is full, or the line would pass the most a line
+            // holds) is named with why; the others still go in.
+            if let Err(Error::Invalid { message, .. }) = put(tx, tenant, cart, VariantId(line.variant_id), can).await {
+                done.short.push(format!("{}: {message}", line.name));
+                continue;
+            }
             if can < wanted {
                 done.short.push(format!("{}: only {} of {} could be added", line.name, can - already, line.quantity));
             } else {

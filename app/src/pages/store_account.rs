@@ -197,37 +197,6 @@ fn EmailCheck(slug: String, account: ShopperAccountResource) -> impl IntoView {
     }
 }
 
-/// `/store/{slug}/confirm/{token}`: the link mailed to a shopper; one press confirms the email
-/// (a press, not the opening, so that a mail scanner following links confirms nothing).
-#[component]
-pub fn StoreConfirmEmailPage() -> impl IntoView {
-    let params = use_params_map();
-    let slug = move || params.read().get("slug").unwrap_or_default();
-    let store = Resource::new(slug, load_storefront);
-    let confirm = ServerAction::<ConfirmShopperEmail>::new();
-    let error = failed(confirm);
-    view! {
-        <Loaded resource=store let:store>
-            <Title text=format!("Confirm your email · {}", store.tenant.name) formatter=|text: String| text />
-            <crate::pages::store::StoreHeader slug=store.tenant.slug.clone() name=store.tenant.name.clone() shopper=store.shopper.clone() />
-            <main class="mx-auto max-w-lg px-4 py-8 sm:px-6">
-                <section class="card">
-                    <h1 class="text-xl font-bold text-slate-900">"Confirm your email"</h1>
-                    <p class="mt-2 text-sm text-slate-600">
-                        "Confirm that this is your email, and the orders you placed at this store as a guest with it join your account."
-                    </p>
-                    <ActionForm action=confirm attr:class="mt-4">
-                        <input type="hidden" name="slug" value=store.tenant.slug.clone() />
-                        <input type="hidden" name="token" value=params.read_untracked().get("token").unwrap_or_default() />
-                        <FormAlert error />
-                        <button type="submit" class="btn btn-primary w-full" data-testid="confirm-email">"Confirm my email"</button>
-                    </ActionForm>
-                </section>
-            </main>
-        </Loaded>
-    }
-}
-
 /// The addresses the shopper's orders went to, each with a button to forget it.
 #[component]
 fn MyAddresses(slug: String) -> impl IntoView {
@@ -271,70 +240,100 @@ fn MyAddresses(slug: String) -> impl IntoView {
     }
 }
 
-/// `/store/{slug}/forgot`: a shopper asks for a link to set a new password. The page answers
-/// the same whether the email has an account here or not.
+/// A storefront page of one card about the shopper's account (a link mailed to them, a
+/// forgotten password): the store's header, then the card under its title and `body`, which is
+/// given the store's slug.
 #[component]
-pub fn StoreForgotPage() -> impl IntoView {
+fn AccountCard<F, V>(title: &'static str, body: F) -> impl IntoView
+where
+    F: Fn(String) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
     let params = use_params_map();
     let store = Resource::new(move || params.read().get("slug").unwrap_or_default(), load_storefront);
-    let action = ServerAction::<RequestShopperReset>::new();
-    let error = failed(action);
-    let sent = use_query_map().read_untracked().get("sent").is_some();
     view! {
         <Loaded resource=store let:store>
-            <Title text=format!("Forgot your password · {}", store.tenant.name) formatter=|text: String| text />
+            <Title text=format!("{title} · {}", store.tenant.name) formatter=|text: String| text />
             <crate::pages::store::StoreHeader slug=store.tenant.slug.clone() name=store.tenant.name.clone() shopper=store.shopper.clone() />
             <main class="mx-auto max-w-lg px-4 py-8 sm:px-6">
                 <section class="card">
-                    <h1 class="text-xl font-bold text-slate-900">"Forgot your password?"</h1>
-                    {let slug = store.tenant.slug.clone(); if sent {
-                        view! {
-                            <p class="notice mt-4" role="status" data-testid="reset-sent">
-                                "If that email has an account at this store, a link to set a new password is on its way to it. It works for an hour."
-                            </p>
-                        }.into_any()
-                    } else {
-                        view! {
-                            <p class="mt-2 text-sm text-slate-600">"We will email you a link to set a new one. It works for an hour."</p>
-                            <ActionForm action attr:class="mt-4 space-y-4">
-                                <input type="hidden" name="slug" value=slug />
-                                <Field label="Email" name="email" kind="email" autocomplete="username" error />
-                                <FormAlert error beside=&["email"] />
-                                <button type="submit" class="btn btn-primary w-full">"Send the link"</button>
-                            </ActionForm>
-                        }.into_any()
-                    }}
-                    <p class="mt-4 text-sm"><a class="font-semibold text-brand-700" href=format!("/store/{}/account", store.tenant.slug)>"Back to sign in"</a></p>
+                    <h1 class="text-xl font-bold text-slate-900">{title}</h1>
+                    {body(store.tenant.slug.clone())}
                 </section>
             </main>
         </Loaded>
     }
 }
 
+/// `/store/{slug}/confirm/{token}`: the link mailed to a shopper; one press confirms the email
+/// (a press, not the opening, so that a mail scanner following links confirms nothing).
+#[component]
+pub fn StoreConfirmEmailPage() -> impl IntoView {
+    let token = use_params_map().read_untracked().get("token").unwrap_or_default();
+    let confirm = ServerAction::<ConfirmShopperEmail>::new();
+    let error = failed(confirm);
+    view! {
+        <AccountCard title="Confirm your email" body=move |slug| { let token = token.clone(); view! {
+            <p class="mt-2 text-sm text-slate-600">
+                "Confirm that this is your email, and the orders you placed at this store as a guest with it join your account."
+            </p>
+            <ActionForm action=confirm attr:class="mt-4">
+                <input type="hidden" name="slug" value=slug />
+                <input type="hidden" name="token" value=token />
+                <FormAlert error />
+                <button type="submit" class="btn btn-primary w-full" data-testid="confirm-email">"Confirm my email"</button>
+            </ActionForm>
+        } } />
+    }
+}
+
+/// `/store/{slug}/forgot`: a shopper asks for a link to set a new password. The page answers
+/// the same whether the email has an account here or not.
+#[component]
+pub fn StoreForgotPage() -> impl IntoView {
+    let action = ServerAction::<RequestShopperReset>::new();
+    let error = failed(action);
+    let sent = use_query_map().read_untracked().get("sent").is_some();
+    view! {
+        <AccountCard title="Forgot your password?" body=move |slug| { let back = format!("/store/{slug}/account"); view! {
+            {if sent {
+                view! {
+                    <p class="notice mt-4" role="status" data-testid="reset-sent">
+                        "If that email has an account at this store, a link to set a new password is on its way to it. It works for an hour."
+                    </p>
+                }.into_any()
+            } else {
+                view! {
+                    <p class="mt-2 text-sm text-slate-600">"We will email you a link to set a new one. It works for an hour."</p>
+                    <ActionForm action attr:class="mt-4 space-y-4">
+                        <input type="hidden" name="slug" value=slug.clone() />
+                        <Field label="Email" name="email" kind="email" autocomplete="username" error />
+                        <FormAlert error beside=&["email"] />
+                        <button type="submit" class="btn btn-primary w-full">"Send the link"</button>
+                    </ActionForm>
+                }.into_any()
+            }}
+            <p class="mt-4 text-sm"><a class="font-semibold text-brand-700" href=back>"Back to sign in"</a></p>
+        } } />
+    }
+}
+
 /// `/store/{slug}/reset/{token}`: the link mailed to a shopper; they choose a new password.
 #[component]
 pub fn StoreResetPage() -> impl IntoView {
-    let params = use_params_map();
-    let store = Resource::new(move || params.read().get("slug").unwrap_or_default(), load_storefront);
+    let token = use_params_map().read_untracked().get("token").unwrap_or_default();
     let action = ServerAction::<ResetShopperPassword>::new();
     let error = failed(action);
     view! {
-        <Loaded resource=store let:store>
-            <Title text=format!("Set a new password · {}", store.tenant.name) formatter=|text: String| text />
-            <crate::pages::store::StoreHeader slug=store.tenant.slug.clone() name=store.tenant.name.clone() shopper=store.shopper.clone() />
-            <main class="mx-auto max-w-lg px-4 py-8 sm:px-6">
-                <section class="card">
-                    <h1 class="text-xl font-bold text-slate-900">"Set a new password"</h1>
-                    <p class="mt-2 text-sm text-slate-600">"Every place you are signed in to this store is signed out once it is set."</p>
-                    <ActionForm action attr:class="mt-4 space-y-4">
-                        <input type="hidden" name="slug" value=store.tenant.slug.clone() />
-                        <input type="hidden" name="token" value=params.read_untracked().get("token").unwrap_or_default() />
-                        <Field label="New password" name="password" kind="password" autocomplete="new-password" hint="At least 10 characters, not a common password." error />
-                        <FormAlert error beside=&["password"] />
-                        <button type="submit" class="btn btn-primary w-full">"Set my password"</button>
-                    </ActionForm>
-                </section>
-            </main>
-        </Loaded>
+        <AccountCard title="Set a new password" body=move |slug| { let token = token.clone(); view! {
+            <p class="mt-2 text-sm text-slate-600">"Every place you are signed in to this store is signed out once it is set."</p>
+            <ActionForm action attr:class="mt-4 space-y-4">
+                <input type="hidden" name="slug" value=slug />
+                <input type="hidden" name="token" value=token />
+                <Field label="New password" name="password" kind="password" autocomplete="new-password" hint="At least 10 characters, not a common password." error />
+                <FormAlert error beside=&["password"] />
+                <button type="submit" class="btn btn-primary w-full">"Set my password"</button>
+            </ActionForm>
+        } } />
     }
 }

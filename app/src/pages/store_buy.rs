@@ -173,17 +173,25 @@ pub fn StoreCartPage() -> impl IntoView {
     }
 }
 
-/// What buying an order again put in the cart, as the address says (`again`, `short`).
+/// What buying an order again put in the cart, as the address says: how many lines went in
+/// (`again`) and how many could not in full (`short`). Only counts: a link to the page cannot
+/// make it say anything else.
 #[component]
 fn BoughtAgainNotice() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
-    let (again, short) = query.with_untracked(|q| (q.get("again"), q.get("short").filter(|s| !s.is_empty())));
+    let count = |name: &str| query.with_untracked(|q| q.get(name).and_then(|n| n.parse::<usize>().ok()));
+    let (again, short) = (count("again"), count("short").unwrap_or(0));
+    let items = |n: usize| if n == 1 { "1 item".to_owned() } else { format!("{n} items") };
     again.map(|added| {
-        let added = added.parse::<usize>().unwrap_or(0);
         view! {
             <div class="notice mt-4" role="status" data-testid="bought-again">
-                <p>{format!("{added} item{} from your order {} in your cart.", if added == 1 { "" } else { "s" }, if added == 1 { "is" } else { "are" })}</p>
-                {short.map(|short| view! { <p class="mt-1">{format!("Not everything could go in: {short}.")}</p> })}
+                <p>{format!("{} from your order {} in your cart.", items(added), if added == 1 { "is" } else { "are" })}</p>
+                {(short > 0).then(|| view! {
+                    <p class="mt-1">{format!(
+                        "{} could not go in full: sold out, no longer sold, or fewer left than you ordered.",
+                        items(short)
+                    )}</p>
+                })}
             </div>
         }
     })

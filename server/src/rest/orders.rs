@@ -128,7 +128,9 @@ pub struct AddressIo {
     #[serde(default)]
     #[schema(max_length = 80)]
     pub city: String,
-    /// Local government area.
+    /// Local government area: one of the state's (774 in all, the FCT's six area councils
+    /// among them; any case, spaces or hyphens), kept as the official list spells it, or empty.
+    /// Any other name (a ward or an LCDA such as Yaba) is refused: give it in `city`.
     #[serde(default)]
     #[schema(max_length = 80)]
     pub lga: String,
