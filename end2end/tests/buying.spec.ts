@@ -20,6 +20,16 @@ async function openAProductInStock(page: Page): Promise<string> {
 /** Puts the product on `page` in the cart and goes through checkout to the order's page, paying
  * by the method labelled `paying`; answers the order's number. */
 async function buy(page: Page, paying: RegExp, email = "ada@example.com"): Promise<string> {
+  await fillCheckout(page, paying, email);
+  await page.getByTestId("place-order").click();
+  await expect(page.getByText(/^Order #\d+$/).or(page.getByTestId("test-gateway"))).toBeVisible();
+  const text = await page.getByText(/#\d{4,}/).first().textContent();
+  return /#(\d{4,})/.exec(text!)![1];
+}
+
+/** Puts the product on `page` in the cart and fills checkout in, paying by the method labelled
+ * `paying`, up to the press of "Place order". */
+async function fillCheckout(page: Page, paying: RegExp, email = "ada@example.com") {
   await page.getByTestId("add-to-cart").click();
   await expect(page).toHaveURL(/\/cart$/);
   await expect(page.getByTestId("cart-line")).toHaveCount(1);
@@ -33,10 +43,6 @@ async function buy(page: Page, paying: RegExp, email = "ada@example.com"): Promi
   await page.getByLabel("Town or area").fill("Ikeja");
   await page.getByLabel("State").selectOption("Lagos");
   await page.getByLabel(paying).check();
-  await page.getByTestId("place-order").click();
-  await expect(page.getByText(/^Order #\d+$/).or(page.getByTestId("test-gateway"))).toBeVisible();
-  const text = await page.getByText(/#\d{4,}/).first().textContent();
-  return /#(\d{4,})/.exec(text!)![1];
 }
 
 /** Runs one SQL statement on the test database as its owner, for what a test cannot wait for
@@ -44,7 +50,7 @@ async function buy(page: Page, paying: RegExp, email = "ada@example.com"): Promi
 function sql(statement: string): string {
   const url = process.env.DATABASE_OWNER_URL;
   if (!url) throw new Error("DATABASE_OWNER_URL must name the test database (scripts/test.sh sets it)");
-  return execFileSync("psql", [url, "-v", "ON_ERROR_STOP=1", "-Atc", statement], { encoding: "utf8" }).trim();
+  return execFileSync("psql", [url, "-q", "-v", "ON_ERROR_STOP=1", "-Atc", statement], { encoding: "utf8" }).trim();
 }
 
 /** The merchant opens the order numbered `number` from the orders list. */
@@ -486,4 +492,33 @@ test.describe("without JavaScript, a shopper's account", () => {
     await page.getByRole("button", { name: "Set my password" }).click();
     await expect(page.getByText(/expired or been used/)).toBeVisible();
   });
+});
+
+test("two shoppers race for the last units: one gets them, the other is told at checkout", async ({ browser }) => {
+  // A product of one variant whose best-stocked shop has more than any other (a line is held at
+  // one shop): both shoppers want every unit that shop has, the last such by name.
+  const [product, units] = sql(`
+    SELECT p.id || ' ' || s.free FROM products p
+      JOIN tenants t ON t.id = p.tenant_id AND t.slug = 'ojafresh'
+      JOIN variants v ON v.tenant_id = p.tenant_id AND v.product_id = p.id
+     CROSS JOIN LATERAL (SELECT max(on_hand - reserved) AS free, sum(greatest(on_hand - reserved, 0)) AS total
+                           FROM stock_levels WHERE tenant_id = v.tenant_id AND variant_id = v.id) s
+     WHERE p.status = 'active' AND s.free > 5 AND s.total > s.free
+       AND (SELECT count(*) FROM variants w WHERE w.tenant_id = p.tenant_id AND w.product_id = p.id) = 1
+     ORDER BY p.name DESC LIMIT 1`).split(" ");
+  const shoppers: Page[] = [];
+  for (const n of [1, 2]) {
+    const page = await (await browser.newContext()).newPage();
+    await page.context().setExtraHTTPHeaders({ "x-forwarded-for": `10.7.${n}.${Math.floor(Math.random() * 250)}` });
+    await page.goto(`${STORE}/p/${product}`);
+    await page.getByLabel("Quantity").fill(units);
+    await fillCheckout(page, /Pay on delivery/);
+    shoppers.push(page);
+  }
+  const [first, second] = shoppers;
+  await first.getByTestId("place-order").click();
+  await expect(first.getByText(/^Order #\d+$/)).toBeVisible();
+  await second.getByTestId("place-order").click();
+  await expect(second.getByText(new RegExp(`: ${units} units can no longer be had`))).toBeVisible();
+  await expect(second).toHaveURL(/\/checkout/);
 });

@@ -37,13 +37,16 @@ test.describe("on a 360-pixel phone", () => {
     await page.getByRole("button", { name: "Receive" }).click();
     await expect(page.getByTestId("received")).toBeVisible();
     const receipt = (await page.getByTestId("received").getByRole("link").getAttribute("href"))!;
+    const category = await firstLink(page, "/store/ojafresh", /^\/store\/ojafresh\/c\/[0-9a-f-]{36}$/);
+    const item = await firstLink(page, "/store/ojafresh", /^\/store\/ojafresh\/p\/[0-9a-f-]{36}$/);
     const pages = [
       "/admin", "/admin/staff", "/admin/settings", "/admin/roles", "/admin/audit", "/admin/api-clients",
       "/admin/outbox", "/admin/account", "/admin/products", "/admin/products/new", "/admin/products/import",
       product, "/admin/categories", "/admin/stock", variant, "/admin/stock/receipts", receipt,
       "/admin/stock/transfers", "/admin/stock/counts", "/admin/stock/alerts", "/admin/orders", "/admin/orders/new",
       "/admin/customers", "/admin/selling", "/store/ojafresh", "/store/ojafresh/cart", "/store/ojafresh/checkout",
-      "/store/ojafresh/track",
+      "/store/ojafresh/track", category, item, "/store/ojafresh/account", "/store/ojafresh/forgot",
+      "/store/ojafresh/reset/a-link-that-was-mailed", "/store/ojafresh/confirm/a-link-that-was-mailed",
     ];
     const wide: string[] = [];
     for (const path of pages) {
