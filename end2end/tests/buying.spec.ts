@@ -53,6 +53,22 @@ function sql(statement: string): string {
   return execFileSync("psql", [url, "-q", "-v", "ON_ERROR_STOP=1", "-Atc", statement], { encoding: "utf8" }).trim();
 }
 
+/** A product of Oja Fresh with one variant and more than five units free at its best-stocked
+ * shop, which holds `all of it` or leaves `some elsewhere`: its id and those units (a line is
+ * held at one shop). The last such by name, away from the products other tests buy. */
+function bestShopStock(where: "all of it" | "some elsewhere"): [string, string] {
+  const [product, units] = sql(`
+    SELECT p.id || ' ' || s.free FROM products p
+      JOIN tenants t ON t.id = p.tenant_id AND t.slug = 'ojafresh'
+      JOIN variants v ON v.tenant_id = p.tenant_id AND v.product_id = p.id
+     CROSS JOIN LATERAL (SELECT max(on_hand - reserved) AS free, sum(greatest(on_hand - reserved, 0)) AS total
+                           FROM stock_levels WHERE tenant_id = v.tenant_id AND variant_id = v.id) s
+     WHERE p.status = 'active' AND s.free > 5 AND s.total ${where === "all of it" ? "=" : ">"} s.free
+       AND (SELECT count(*) FROM variants w WHERE w.tenant_id = p.tenant_id AND w.product_id = p.id) = 1
+     ORDER BY p.name DESC LIMIT 1`).split(" ");
+  return [product, units];
+}
+
 /** The merchant opens the order numbered `number` from the orders list. */
 async function openOrder(page: Page, number: string) {
   await page.goto(`/admin/orders?q=${number}`);
@@ -360,15 +376,7 @@ test("the orders list narrows by channel and by the days orders were placed", as
 test("a payment left unfinished at the gateway gives its stock back once its time is up", async ({ page, browser }) => {
   // A product of one variant whose stock is all at one shop (a line is held at one location),
   // every unit of which the shopper takes: the last such by name, away from those other tests buy.
-  const [product, units] = sql(`
-    SELECT p.id || ' ' || s.free FROM products p
-      JOIN tenants t ON t.id = p.tenant_id AND t.slug = 'ojafresh'
-      JOIN variants v ON v.tenant_id = p.tenant_id AND v.product_id = p.id
-     CROSS JOIN LATERAL (SELECT max(on_hand - reserved) AS free, sum(greatest(on_hand - reserved, 0)) AS total
-                           FROM stock_levels WHERE tenant_id = v.tenant_id AND variant_id = v.id) s
-     WHERE p.status = 'active' AND s.free > 5 AND s.total = s.free
-       AND (SELECT count(*) FROM variants w WHERE w.tenant_id = p.tenant_id AND w.product_id = p.id) = 1
-     ORDER BY p.name DESC LIMIT 1`).split(" ");
+  const [product, units] = bestShopStock("all of it");
   expect(Number(units)).toBeGreaterThan(5);
   const href = `${STORE}/p/${product}`;
   await page.goto(href);
@@ -497,15 +505,7 @@ test.describe("without JavaScript, a shopper's account", () => {
 test("two shoppers race for the last units: one gets them, the other is told at checkout", async ({ browser }) => {
   // A product of one variant whose best-stocked shop has more than any other (a line is held at
   // one shop): both shoppers want every unit that shop has, the last such by name.
-  const [product, units] = sql(`
-    SELECT p.id || ' ' || s.free FROM products p
-      JOIN tenants t ON t.id = p.tenant_id AND t.slug = 'ojafresh'
-      JOIN variants v ON v.tenant_id = p.tenant_id AND v.product_id = p.id
-     CROSS JOIN LATERAL (SELECT max(on_hand - reserved) AS free, sum(greatest(on_hand - reserved, 0)) AS total
-                           FROM stock_levels WHERE tenant_id = v.tenant_id AND variant_id = v.id) s
-     WHERE p.status = 'active' AND s.free > 5 AND s.total > s.free
-       AND (SELECT count(*) FROM variants w WHERE w.tenant_id = p.tenant_id AND w.product_id = p.id) = 1
-     ORDER BY p.name DESC LIMIT 1`).split(" ");
+  const [product, units] = bestShopStock("some elsewhere");
   const shoppers: Page[] = [];
   for (const n of [1, 2]) {
     const page = await (await browser.newContext()).newPage();
