@@ -864,6 +864,11 @@ async fn a_shopper_s_reset_link_works_once_at_its_own_store_and_ends_their_sessi
     shopper::log_in(&db, &oja.slug, &email, "a-brand-new-password", &client("10.0.0.8")).await.unwrap();
     let again = shopper::reset_password(&db, &oja.slug, &token, "yet-another-password").await;
     assert!(matches!(again, Err(Error::NotFound(_))), "a link works once: {again:?}");
+    // A new confirmation letter is only for a signed-in shopper.
+    for someone in [oja.visitor(), oja.owner.clone()] {
+        let refused = shopper::resend_email_check(&db, &someone, STORE_URL).await;
+        assert!(matches!(refused, Err(Error::Unauthorized(_))), "{refused:?}");
+    }
     let earlier_link = shopper::reset_password(&db, &oja.slug, &first, "yet-another-password").await;
     assert!(matches!(earlier_link, Err(Error::NotFound(_))), "an earlier link is spent too: {earlier_link:?}");
 }

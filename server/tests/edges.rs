@@ -830,3 +830,28 @@ async fn a_filter_or_sort_the_product_list_does_not_know_is_refused_by_page_and_
         assert!(refused.body.contains(field), "{field}={value} is named: {}", refused.body);
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn another_business_s_category_has_no_page_here_and_a_mangled_link_breaks_nothing(owner: PgPool) {
+    let (app, oja) = shop_app(&owner).await;
+    stocked_variants(&oja).await;
+    let market = Business::marketplace(&owner, "Naija Gadget Market").await;
+    let theirs = commerce::catalog::category::create(&market.db, &market.owner, "Phones", None, None).await.unwrap();
+    let page = |path: String| send(&app, Request::get(path).header(header::ACCEPT, "text/html"), String::new());
+    assert_eq!(page(store(&oja, &format!("/c/{}", theirs.0))).await.status, StatusCode::NOT_FOUND);
+    assert!(page(store(&oja, "/c/not-a-category")).await.status.is_client_error());
+    // Links mailed to shoppers, mangled (a NUL, an unknown token): the form says so, nothing fails.
+    for (path, body) in [
+        ("/rpc/confirm_shopper_email", format!("slug={}&token=ab%00cd", oja.slug)),
+        ("/rpc/reset_shopper_password", format!("slug={}&token=ab%00cd&password=a-long-new-password", oja.slug)),
+        ("/rpc/reset_shopper_password", format!("slug={}&token=made-up&password=a-long-new-password", oja.slug)),
+        ("/rpc/request_shopper_reset", format!("slug={}&email=ada%00@example.com", oja.slug)),
+    ] {
+        let answer =
+            send(&app, form_post(path).header(header::REFERER, format!("{SITE}/store/{}/forgot", oja.slug)), body)
+                .await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{path}: {}", answer.body);
+        let back = answer.headers[header::LOCATION].to_str().unwrap();
+        assert!(back.contains("__err="), "{path} comes back with its refusal: {back}");
+    }
+}

@@ -133,10 +133,18 @@ pub async fn buy_again(db: &sqlx::PgPool, actor: &Actor, view_key: Uuid) -> Resu
                 continue;
             }
             // A line the cart cannot take (it is full, or the line would pass the most a line
-            // holds) is named with why; the others still go in.
-            if let Err(Error::Invalid { message, .. }) = put(tx, tenant, cart, VariantId(line.variant_id), can).await {
-                done.short.push(format!("{}: {message}", line.name));
-                continue;
+            // holds) is named with why, as is one taken off sale meanwhile; the others still go in.
+            match put(tx, tenant, cart, VariantId(line.variant_id), can).await {
+                Ok(()) => {}
+                Err(Error::Invalid { message, .. }) => {
+                    done.short.push(format!("{}: {message}", line.name));
+                    continue;
+                }
+                Err(Error::NotFound(_)) => {
+                    done.short.push(format!("{} is no longer sold", line.name));
+                    continue;
+                }
+                Err(other) => return Err(other),
             }
             if can < wanted {
                 done.short.push(format!("{}: only {} of {} could be added", line.name, can - already, line.quantity));
