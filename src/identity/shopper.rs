@@ -33,18 +33,6 @@ pub struct Registration {
     pub password: String,
 }
 
-async fn store(db: &sqlx::PgPool, slug: &str) -> Result<TenantId, Error> {
-    // An address holding a NUL names no store (and could not even be looked for).
-    if slug.contains('\0') {
-        return Err(Error::not_found("store"));
-    }
-    sqlx::query_scalar!("SELECT id FROM tenants WHERE slug = $1 AND status = 'active'", slug)
-        .fetch_optional(db)
-        .await?
-        .map(TenantId)
-        .ok_or_else(|| Error::not_found("store"))
-}
-
 /// Opens a shopper account at the store with this slug, signed in, and mails them a link that
 /// confirms their email (`store_url` is the store's full address, for the link).
 pub async fn register(
@@ -54,7 +42,7 @@ pub async fn register(
     client: &ClientInfo,
     store_url: &str,
 ) -> Result<LoggedIn, Error> {
-    let tenant = store(db, slug).await?;
+    let tenant = super::storefront_tenant(db, slug).await?;
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 120 {
         return Err(Error::invalid("name", "enter your name (at most 120 characters)"));
@@ -111,7 +99,7 @@ pub async fn log_in(
     client: &ClientInfo,
 ) -> Result<LoggedIn, Error> {
     let email = super::login::typed_email(email)?;
-    let tenant = store(db, slug).await?;
+    let tenant = super::storefront_tenant(db, slug).await?;
     throttle::hit(
         db,
         &[
@@ -285,7 +273,7 @@ pub async fn request_reset(
     store_url: &str,
 ) -> Result<(), Error> {
     let email = super::login::typed_email(email)?;
-    let tenant = store(db, slug).await?;
+    let tenant = super::storefront_tenant(db, slug).await?;
     throttle::hit(
         db,
         &[
@@ -341,7 +329,7 @@ pub async fn reset_password(db: &sqlx::PgPool, slug: &str, token_text: &str, new
     if token_text.contains('\0') {
         return Err(gone());
     }
-    let tenant = store(db, slug).await?;
+    let tenant = super::storefront_tenant(db, slug).await?;
     let hash = super::token::hash(token_text);
     let mut tx = tenant_tx(db, tenant).await?;
     let found = sqlx::query!(

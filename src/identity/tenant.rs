@@ -245,6 +245,7 @@ pub async fn listed_stores(db: &sqlx::PgPool) -> Result<Vec<ListedStore>, Error>
 /// The storefront of the active business with this slug.
 #[cfg(feature = "server")]
 pub async fn storefront(db: &sqlx::PgPool, slug: &str) -> Result<Storefront, Error> {
+    refuse_odd_slug(slug)?;
     let tenant =
         summaries(db, Filter { slug: Some(slug), id: None }).await?.pop().ok_or_else(|| Error::not_found("store"))?;
     let shops = super::location::locations_of(db, tenant.id, true).await?;
@@ -254,11 +255,21 @@ pub async fn storefront(db: &sqlx::PgPool, slug: &str) -> Result<Storefront, Err
 /// The business whose active store has this address; not found for any other.
 #[cfg(feature = "server")]
 pub async fn storefront_tenant(db: &sqlx::PgPool, slug: &str) -> Result<TenantId, Error> {
+    refuse_odd_slug(slug)?;
     let id = sqlx::query_scalar!("SELECT id FROM tenants WHERE slug = $1 AND status = 'active'", slug)
         .fetch_optional(db)
         .await?
         .ok_or_else(|| Error::not_found("store"))?;
     Ok(TenantId(id))
+}
+
+/// An address holding a NUL names no store (and could not even be looked for).
+#[cfg(feature = "server")]
+fn refuse_odd_slug(slug: &str) -> Result<(), Error> {
+    if slug.contains('\0') {
+        return Err(Error::not_found("store"));
+    }
+    Ok(())
 }
 
 /// Which tenants [`summaries`] returns: all, the active one with a slug, or one by id.

@@ -59,14 +59,14 @@ const HOLD_LENGTH: &str = "hold for between 1 second and 7 days";
 /// delivery), by one statement that takes them in the order given: each line's units leave
 /// on-hand at the location with the most free, recorded as a reservation already sold (so that
 /// calling the order off can bring them back to where they left) and a sale movement by `actor`.
-/// Each line's reservation, or none where there was not enough. Callers give them in variant
+/// Each line's reservation id, or none where there was not enough. Callers give them in variant
 /// order, as [`hold_all_in`].
 pub async fn sell_all_now(
     tx: &mut sqlx::PgConnection,
     tenant: TenantId,
     actor: &Actor,
     sales: Vec<Hold>,
-) -> Result<Vec<Option<Reservation>>, Error> {
+) -> Result<Vec<Option<Uuid>>, Error> {
     let asked = sales.into_iter().map(|hold| request(tenant, hold)).collect::<Result<Vec<_>, _>>()?;
     let variants: Vec<Uuid> = asked.iter().map(|(l, _)| l.variant.0).collect();
     let locations: Vec<Option<Uuid>> = asked.iter().map(|(l, _)| l.location.map(|l| l.0)).collect();
@@ -76,8 +76,8 @@ pub async fn sell_all_now(
     let movements: Vec<Uuid> = asked.iter().map(|_| Uuid::now_v7()).collect();
     // One call per line, in the order given (the outer side of the lateral join is read in
     // array order).
-    let rows = sqlx::query!(
-        r#"SELECT s.id AS "id!", s.location_id AS "location_id!"
+    let sold: std::collections::HashSet<Uuid> = sqlx::query_scalar!(
+        r#"SELECT s.id AS "id!"
              FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::integer[], $6::text[], $7::uuid[])
                   WITH ORDINALITY AS w(variant, location, id, quantity, reference, movement, turn)
             CROSS JOIN LATERAL sell_stock_now($1, w.variant, w.location, w.id, w.quantity, w.reference, w.movement,
@@ -94,21 +94,10 @@ pub async fn sell_all_now(
         actor.label(),
     )
     .fetch_all(&mut *tx)
-    .await?;
-    let sold: std::collections::HashMap<Uuid, Uuid> = rows.into_iter().map(|r| (r.id, r.location_id)).collect();
-    let now = chrono::Utc::now();
-    Ok(asked
-        .into_iter()
-        .map(|(level, request)| {
-            sold.get(&request.id).map(|location| Reservation {
-                id: request.id,
-                variant: level.variant,
-                location: LocationId(*location),
-                quantity: request.quantity,
-                expires_at: now,
-            })
-        })
-        .collect())
+    .await?
+    .into_iter()
+    .collect();
+    Ok(ids.into_iter().map(|id| sold.contains(&id).then_some(id)).collect())
 }
 
 /// Holds units for a caller with the inventory permission (an API client, a manager). With a
@@ -141,7 +130,7 @@ pub async fn hold_all_in(
     holds: Vec<Hold>,
 ) -> Result<Vec<Option<Reservation>>, Error> {
     let asked = holds.into_iter().map(|hold| request(tenant, hold)).collect::<Result<Vec<_>, _>>()?;
-    let mut taken = together::send_all(tx, &asked).await?;
+    let mut taken = together::send_all(tx, tenant, &asked).await?;
     Ok(asked
         .into_iter()
         .map(|(level, request)| taken.remove(&request.id).map(|t| granted(level, request.quantity, t)))
@@ -340,18 +329,15 @@ mod together {
     /// the order given: the holds granted, by id.
     pub(super) async fn send_all(
         db: &mut sqlx::PgConnection,
+        tenant: TenantId,
         asked: &[(Level, Request)],
     ) -> Result<HashMap<Uuid, Taken>, Error> {
-        let Some((first, _)) = asked.first() else { return Ok(HashMap::new()) };
         let variants: Vec<Uuid> = asked.iter().map(|(l, _)| l.variant.0).collect();
         let locations: Vec<Option<Uuid>> = asked.iter().map(|(l, _)| l.location.map(|l| l.0)).collect();
         let ids: Vec<Uuid> = asked.iter().map(|(_, r)| r.id).collect();
         let quantities: Vec<i32> = asked.iter().map(|(_, r)| r.quantity).collect();
         let references: Vec<String> = asked.iter().map(|(_, r)| r.reference.clone()).collect();
         let seconds: Vec<f64> = asked.iter().map(|(_, r)| r.seconds).collect();
-        if asked.iter().any(|(l, _)| l.tenant != first.tenant) {
-            return Err(Error::Internal);
-        }
         // One call of the function per hold, in the order given (the outer side of the lateral
         // join is read in array order).
         let rows = sqlx::query_as!(
@@ -362,7 +348,7 @@ mod together {
                 CROSS JOIN LATERAL reserve_stock_together($1, w.variant, w.location, ARRAY[w.id], ARRAY[w.quantity],
                                                           ARRAY[w.reference], ARRAY[w.seconds]) AS h
                 ORDER BY w.turn"#,
-            first.tenant.0,
+            tenant.0,
             &variants,
             &locations as &[Option<Uuid>],
             &ids,

@@ -492,7 +492,7 @@ async fn take_lines(
         .collect();
     let taken = match sell_now {
         Some(actor) => reserve::sell_all_now(tx, tenant, actor, holds).await?,
-        None => reserve::hold_all_in(tx, tenant, holds).await?,
+        None => reserve::hold_all_in(tx, tenant, holds).await?.into_iter().map(|held| held.map(|r| r.id)).collect(),
     };
     let mut reservations = vec![None; wanted.len()];
     for (&i, reservation) in in_turn.iter().zip(taken) {
@@ -509,7 +509,7 @@ async fn take_lines(
                 ),
             ));
         };
-        reservations[i] = Some(reservation.id);
+        reservations[i] = Some(reservation);
     }
     Ok(reservations)
 }

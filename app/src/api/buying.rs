@@ -207,9 +207,6 @@ pub async fn track_order(slug: String, number: String, contact: String) -> Resul
 pub(super) async fn buyer(slug: &str, keep: bool) -> Result<(commerce::db::Db, commerce::base::Actor), AppError> {
     use commerce::base::Actor;
     let db = super::db()?;
-    if slug.contains('\0') {
-        return Err(commerce::Error::not_found("store").into());
-    }
     let tenant = commerce::identity::storefront_tenant(db.read(), slug).await?;
     if let Some(shopper @ Actor::Shopper { tenant: t, .. }) = crate::session::actor()
         && t == tenant

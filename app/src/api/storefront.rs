@@ -65,16 +65,28 @@ pub async fn load_shop_items(slug: String, query: ShelfQuery, after: Option<Stri
     {
         return Err(commerce::Error::not_found("category").into());
     }
-    // Whoever looks, the storefront shows the same; a visit not yet kept (no cart) is a new one.
-    let visitor = commerce::base::Actor::Visitor { tenant: store.tenant.id, visit: uuid::Uuid::now_v7() };
     let from: Option<(String, uuid::Uuid)> = super::after(after.as_deref());
+    kept_shelf(&db, &store, filter, from, SHELF).await
+}
+
+/// A page of `size` products of the store's shelf as `filter` narrows and orders it, from the
+/// key `from`: kept, or read and kept. Whoever looks, the storefront shows the same.
+#[cfg(feature = "ssr")]
+async fn kept_shelf(
+    db: &commerce::db::Db,
+    store: &Storefront,
+    filter: commerce::catalog::ShelfFilter,
+    from: Option<(String, uuid::Uuid)>,
+    size: usize,
+) -> Result<Shelf, AppError> {
+    let visitor = commerce::base::Actor::Visitor { tenant: store.tenant.id, visit: uuid::Uuid::now_v7() };
     let key = (filter.clone(), from.clone());
     let load = async {
         // One more than a page, to know whether another follows.
-        let limit = i64::try_from(SHELF + 1).unwrap_or(i64::MAX);
+        let limit = i64::try_from(size + 1).unwrap_or(i64::MAX);
         let mut rows = commerce::catalog::product::for_sale(db.primary(), &visitor, &filter, from, limit).await?;
-        let next = if rows.len() > SHELF {
-            rows.truncate(SHELF);
+        let next = if rows.len() > size {
+            rows.truncate(size);
             rows.last().map(|(_, key)| commerce::base::page::cursor_after(key))
         } else {
             None
@@ -96,24 +108,14 @@ const FEATURED: usize = 8;
 pub async fn load_featured(slug: String) -> Result<Vec<ShopItem>, AppError> {
     let db = super::db()?;
     let store = store(&db, &slug).await?;
-    let visitor = commerce::base::Actor::Visitor { tenant: store.tenant.id, visit: uuid::Uuid::nil() };
     let filter = commerce::catalog::ShelfFilter {
         featured: true,
         order: commerce::catalog::ShelfOrder::Name,
         ..commerce::catalog::ShelfFilter::default()
     };
-    let load = async {
-        let limit = i64::try_from(FEATURED).unwrap_or(i64::MAX);
-        let rows = commerce::catalog::product::for_sale(db.primary(), &visitor, &filter, None, limit).await?;
-        Ok::<_, AppError>(Shelf { items: rows.into_iter().map(|(item, _)| item).collect(), next: None })
-    };
     // Kept with the shelves: no address narrows a shelf to the featured products, so this key
     // is the home's alone.
-    let shelf = match use_context::<super::StoreCache>() {
-        Some(cache) => cache.shelf(store.tenant.id.0, (filter.clone(), None), load).await,
-        None => load.await,
-    }?;
-    Ok(shelf.items)
+    Ok(kept_shelf(&db, &store, filter, None, FEATURED).await?.items)
 }
 
 /// The categories a store has products on sale in.
@@ -175,13 +177,9 @@ fn shelf_filter(query: &ShelfQuery) -> Result<commerce::catalog::ShelfFilter, co
     })
 }
 
-/// The active store the address names. An address holding a NUL names no store (and could not
-/// even be looked for).
+/// The active store the address names, kept or read.
 #[cfg(feature = "ssr")]
 async fn store(db: &commerce::db::Db, slug: &str) -> Result<Storefront, AppError> {
-    if slug.contains('\0') {
-        return Err(commerce::Error::not_found("store").into());
-    }
     let load = async { Ok::<_, AppError>(commerce::identity::storefront(db.primary(), slug).await?) };
     match use_context::<super::StoreCache>() {
         Some(cache) => cache.store(slug, load).await,
