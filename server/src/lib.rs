@@ -15,6 +15,7 @@ pub mod observe;
 pub mod rest;
 pub mod sitemap;
 pub mod startup;
+pub mod store_pages;
 pub mod telemetry;
 pub mod worker;
 

@@ -133,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || shell(leptos.clone()))
         .route_layer(middleware::from_fn(observe::label_route))
         .fallback(site_files_or_not_found(&state, page_context))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::store_pages::send_kept))
         .layer(middleware::from_fn(crate::forms::plain_form_posts))
         .layer(middleware::from_fn_with_state(state.clone(), guard::identify))
         .layer(middleware::from_fn_with_state(state.clone(), guard::same_origin))

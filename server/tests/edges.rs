@@ -478,17 +478,7 @@ async fn the_storefront_loads_its_own_script_and_no_wasm(owner: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_kept_store_page_is_forgotten_when_its_catalog_or_stock_changes(owner: PgPool) {
-    let (state, oja) = shop_state(&owner).await;
-    let cache = state.live.store_cache.clone();
-    tokio::spawn(state.live.clone().listen(oja.db.clone()));
-    let app = router(state);
-    for _ in 0..50 {
-        if cache.is_listening() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(cache.is_listening(), "the listener connects");
+    let (app, cache, oja) = keeping_app(&owner).await;
     let (product, variant) = stocked_variants(&oja).await[0];
 
     // A change nobody announced is not seen: the page was kept. The setup's own notices may
@@ -530,6 +520,83 @@ async fn a_kept_store_page_is_forgotten_when_its_catalog_or_stock_changes(owner:
     let market = Business::marketplace(&owner, "Naija Gadget Market").await;
     stocked_variants(&market).await;
     assert!(store_home(&app, &oja).await.contains("Quietly Renamed Rice"), "still kept");
+}
+
+/// A router whose storefront keeps pages (its listener connected), with its cache.
+async fn keeping_app(owner: &PgPool) -> (Router, app::api::StoreCache, Business) {
+    let (state, oja) = shop_state(owner).await;
+    let cache = state.live.store_cache.clone();
+    tokio::spawn(state.live.clone().listen(oja.db.clone()));
+    for _ in 0..50 {
+        if cache.is_listening() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(cache.is_listening(), "the listener connects");
+    (router(state), cache, oja)
+}
+
+/// The nonce an answer's security policy allows inline scripts by.
+fn policy_nonce(answer: &Answer) -> String {
+    let policy = answer.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    let start = policy.find("'nonce-").expect("a nonce in the policy") + "'nonce-".len();
+    policy[start..].split('\'').next().unwrap().to_owned()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_store_page_kept_whole_is_sent_with_a_new_nonce_and_only_to_visitors_without_cookies(owner: PgPool) {
+    let (app, cache, oja) = keeping_app(&owner).await;
+    stocked_variants(&oja).await;
+    let home = store(&oja, "");
+    let visit = |address: String| send(&app, Request::get(address).header(header::ACCEPT, "text/html"), String::new());
+
+    // Kept once the setup's own notices have passed, then sent from memory.
+    let mut first = visit(home.clone()).await;
+    for _ in 0..50 {
+        if cache.page(&oja.slug, &home).is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        first = visit(home.clone()).await;
+    }
+    assert!(cache.page(&oja.slug, &home).is_some(), "the home is kept whole");
+    let second = visit(home.clone()).await;
+    assert_eq!(second.status, StatusCode::OK);
+    let (one, two) = (policy_nonce(&first), policy_nonce(&second));
+    assert_ne!(one, two, "each answer has a nonce of its own");
+    assert!(second.body.contains(&format!("nonce=\"{two}\"")), "the page's scripts carry the policy's nonce");
+    assert!(!second.body.contains(&one), "no trace of the first answer's nonce");
+    assert_eq!(first.body.replace(&one, "N"), second.body.replace(&two, "N"), "otherwise the same page");
+    assert_eq!(second.headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    assert_eq!(second.headers[header::X_FRAME_OPTIONS], "DENY", "the site's own headers still go on it");
+
+    // A signed-in shopper is sent a page of their own, named; the kept page names nobody.
+    let shopper = shopper_cookie(&app, &oja).await;
+    let theirs = send(
+        &app,
+        Request::get(home.clone()).header(header::ACCEPT, "text/html").header(header::COOKIE, &shopper),
+        String::new(),
+    )
+    .await;
+    assert!(theirs.body.contains("Hi, Funmi"), "the shopper's own header");
+    assert!(!visit(home.clone()).await.body.contains("Hi, Funmi"), "a visitor without cookies is named nowhere");
+
+    // A category's page and a narrowed shelf are kept; an address with a made-up parameter, or
+    // a page that could not be made, is not.
+    let rice = format!("{home}?q=rice&sort=price");
+    assert_eq!(visit(rice.clone()).await.status, StatusCode::OK);
+    assert!(cache.page(&oja.slug, &rice).is_some(), "a narrowed shelf is kept");
+    let shared = format!("{home}?utm_source=whatsapp");
+    assert_eq!(visit(shared.clone()).await.status, StatusCode::OK);
+    assert!(cache.page(&oja.slug, &shared).is_none(), "a made-up parameter is not kept");
+    let wrong = format!("{home}?sort=backwards");
+    assert_eq!(visit(wrong.clone()).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(cache.page(&oja.slug, &wrong).is_none(), "a refusal is not kept");
+
+    // A change of the business forgets its pages.
+    cache.changed(Some(oja.tenant.0));
+    assert!(cache.page(&oja.slug, &home).is_none(), "forgotten with its store");
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -66,7 +66,7 @@ pub use stock::{
     load_stock, load_transfers, load_variant_history,
 };
 #[cfg(feature = "ssr")]
-pub use store_cache::StoreCache;
+pub use store_cache::{KeptPage, Started, StoreCache};
 pub use storefront::{Shelf, ShelfQuery, load_featured, load_shop_categories, load_shop_items, load_storefront};
 
 /// The database handed to every request by the server.

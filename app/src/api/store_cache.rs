@@ -10,6 +10,10 @@
 //! puts an old answer back. Whatever happens to the notices, nothing is served older than
 //! [`MOST_AGE`]. The loads read the primary database, never a replica that could lag behind the
 //! notice that cleared them.
+//!
+//! Besides its parts, a store's home and category pages are kept whole, as a visitor without
+//! cookies is sent them ([`KeptPage`]): the server answers such a visitor without rendering at
+//! all. A page is kept only while its store is, and goes with it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -26,6 +30,9 @@ use super::storefront::Shelf;
 const MOST_SHELVES_EACH: usize = 200;
 /// The most shelves kept in all: past it, every business's are dropped.
 const MOST_SHELVES: usize = 2_000;
+/// The most whole pages kept for one business, and in all: a page is some 50 KB.
+const MOST_PAGES_EACH: usize = 100;
+const MOST_PAGES: usize = 400;
 /// The oldest anything kept is served: a safety net should a notice ever be lost unnoticed.
 pub const MOST_AGE: Duration = Duration::from_mins(1);
 
@@ -51,7 +58,26 @@ struct Kept {
     stores: HashMap<String, (Instant, Storefront)>,
     categories: HashMap<Uuid, (Instant, Vec<ShopCategory>)>,
     shelves: HashMap<Uuid, HashMap<ShelfKey, (Instant, Shelf)>>,
+    /// Whole pages, by business and address (path and query).
+    pages: HashMap<Uuid, HashMap<String, (Instant, Arc<KeptPage>)>>,
 }
+
+/// A storefront page as every visitor without cookies is sent it, kept whole.
+#[derive(Debug)]
+pub struct KeptPage {
+    /// Its headers, but for its security policy, which names the nonce of its inline scripts.
+    pub headers: http::HeaderMap,
+    /// What the router attached to it (the route it matched, for the metrics).
+    pub extensions: http::Extensions,
+    /// Its text, cut where that nonce stood: each sending puts a new one in, so no two
+    /// answers share one.
+    pub pieces: Vec<Vec<u8>>,
+}
+
+/// Where the making of a page started, for [`StoreCache::keep_page`]: the number of the last
+/// change heard then, or none when nothing is kept.
+#[derive(Clone, Copy, Debug)]
+pub struct Started(Option<u64>);
 
 impl StoreCache {
     /// A cache that keeps nothing: every storefront page is made afresh (`STORE_CACHE=off`).
@@ -142,6 +168,42 @@ impl StoreCache {
         .await
     }
 
+    /// The page kept at this address (path and query) of the store at `slug`, when its store is
+    /// kept and it is young enough.
+    pub fn page(&self, slug: &str, address: &str) -> Option<Arc<KeptPage>> {
+        let kept = self.lock();
+        let (_, store) = kept.stores.get(slug)?;
+        let (at, page) = kept.pages.get(&store.tenant.id.0)?.get(address)?;
+        (at.elapsed() < MOST_AGE).then(|| Arc::clone(page))
+    }
+
+    /// Marks the start of making a page that may be kept.
+    pub fn start_page(&self) -> Started {
+        Started(self.lock().started())
+    }
+
+    /// Keeps a page of the store at `slug`, made since `started`, at this address: only if its
+    /// store is kept (it was read whole, and still stands) and nothing of its business changed
+    /// since. Answers whether it was kept.
+    pub fn keep_page(&self, slug: &str, address: &str, started: Started, page: KeptPage) -> bool {
+        let mut kept = self.lock();
+        let Some(tenant) = kept.stores.get(slug).map(|(_, store)| store.tenant.id.0) else {
+            return false;
+        };
+        if !kept.unchanged_since(started.0, tenant) {
+            return false;
+        }
+        if kept.pages.values().map(HashMap::len).sum::<usize>() >= MOST_PAGES {
+            kept.pages.clear();
+        }
+        let each = kept.pages.entry(tenant).or_default();
+        if each.len() >= MOST_PAGES_EACH {
+            each.clear();
+        }
+        each.insert(address.to_owned(), (Instant::now(), Arc::new(page)));
+        true
+    }
+
     /// What `find` finds kept (when it is young enough), or else what `load` answers, kept by
     /// `keep` when no change of its business (`tenant_of`) was heard while it loaded.
     async fn through<V: Clone, E>(
@@ -194,12 +256,14 @@ impl Kept {
                 self.stores.clear();
                 self.categories.clear();
                 self.shelves.clear();
+                self.pages.clear();
             }
             Some(tenant) => {
                 self.changed.insert(tenant, self.heard);
                 self.stores.retain(|_, (_, store)| store.tenant.id.0 != tenant);
                 self.categories.remove(&tenant);
                 self.shelves.remove(&tenant);
+                self.pages.remove(&tenant);
             }
         }
     }
