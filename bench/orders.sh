@@ -79,7 +79,7 @@ if want shelf; then
   # compress (the plain page cannot): what is compared is making the page.
   measure() {
     local out
-    out=$(wrk -t2 -c32 -d10s -s bench/rate.lua -H 'Accept: text/html' "$1")
+    out=$(wrk -t2 -c32 -d10s -s bench/rate.lua -H 'Accept: text/html' ${2:+-H "$2"} "$1")
     echo "$out" | grep -q "answers_not_200 0$" || fail "not every answer was a 200 for $1: $(echo "$out" | grep answers_not_200)"
     echo "$(echo "$out" | awk '/^rate/ { print $2 }') $(echo "$out" | awk '/^p99_ms/ { print $2 }')"
   }
@@ -89,12 +89,17 @@ if want shelf; then
     read -r plain_rate plain_p99 <<<"$(measure "$plain$path")"
     read -r ours_rate ours_p99 <<<"$(measure "$base$path")"
     read -r afresh_rate afresh_p99 <<<"$(measure "$afresh$path")"
+    # As a browser asks for it: compressed (the plain page cannot be, so only ours).
+    read -r browser_rate browser_p99 <<<"$(measure "$base$path" 'Accept-Encoding: gzip, deflate, br, zstd')"
+    [ "$(curl -s -o /dev/null -D - -H 'Accept-Encoding: gzip, deflate, br, zstd' "$base$path" | tr -d '\r' | awk -F': ' 'tolower($1) == "content-encoding" { print $2 }')" = br ] \
+      || fail "$path is not sent compressed to a browser that asks"
     ratio=$(awk "BEGIN { printf \"%.2f\", $ours_rate / $plain_rate }")
     afresh_ratio=$(awk "BEGIN { printf \"%.2f\", $afresh_rate / $plain_rate }")
     count=$(names "$base$path" | wc -l)
-    echo "$name: ours $ours_rate/s p99 $ours_p99 ms; afresh $afresh_rate/s p99 $afresh_p99 ms; plain $plain_rate/s p99 $plain_p99 ms; ${ratio}x" >&2
+    echo "$name: ours $ours_rate/s p99 $ours_p99 ms; compressed $browser_rate/s p99 $browser_p99 ms; afresh $afresh_rate/s p99 $afresh_p99 ms; plain $plain_rate/s p99 $plain_p99 ms; ${ratio}x" >&2
     rows+=("| $name ($count products), ours (kept) / plain page | $ours_rate / $plain_rate requests/s (**${ratio}×**); p99 $ours_p99 / $plain_p99 ms | ≥ 0.5×, p99 < 20 ms |")
     rows+=("| the same page made afresh every time (\`STORE_CACHE=off\`) / plain page | $afresh_rate / $plain_rate requests/s (${afresh_ratio}×); p99 $afresh_p99 ms | |")
+    rows+=("| the same page, kept, as a browser asks for it (Brotli) | $browser_rate requests/s; p99 $browser_p99 ms | |")
   done
 fi
 

@@ -92,16 +92,17 @@ fn content_security_policy() {
         );
         return;
     };
-    if let Ok(value) = http::HeaderValue::from_str(&page_policy(&nonce.to_string())) {
+    if let Ok(value) = http::HeaderValue::from_str(&page_policy(Some(&nonce.to_string()))) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 
 /// A page's Content-Security-Policy: scripts from this site and the inline ones marked with
-/// `nonce`, the wasm they start, styles from this site only, and no framing.
-pub fn page_policy(nonce: &str) -> String {
+/// `nonce` (none without it), the wasm they start, styles from this site only, and no framing.
+pub fn page_policy(nonce: Option<&str>) -> String {
+    let inline = nonce.map(|nonce| format!(" 'nonce-{nonce}'")).unwrap_or_default();
     format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+        "default-src 'self'; script-src 'self'{inline} 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; \
          object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )

@@ -62,16 +62,20 @@ struct Kept {
     pages: HashMap<Uuid, HashMap<String, (Instant, Arc<KeptPage>)>>,
 }
 
-/// A storefront page as every visitor without cookies is sent it, kept whole.
+/// A storefront page as every visitor without cookies is sent it, kept whole: its text, and
+/// that text compressed each way a visitor has asked for it so far.
 #[derive(Debug)]
 pub struct KeptPage {
-    /// Its headers, but for its security policy, which names the nonce of its inline scripts.
+    /// Its headers (its type and security policy).
     pub headers: http::HeaderMap,
     /// What the router attached to it (the route it matched, for the metrics).
     pub extensions: http::Extensions,
-    /// Its text, cut where that nonce stood: each sending puts a new one in, so no two
-    /// answers share one.
-    pub pieces: Vec<Vec<u8>>,
+    /// Its text.
+    pub text: bytes::Bytes,
+    /// Its text gzipped, once asked for.
+    pub gzip: std::sync::OnceLock<bytes::Bytes>,
+    /// Its text compressed with Brotli, once asked for.
+    pub brotli: std::sync::OnceLock<bytes::Bytes>,
 }
 
 /// Where the making of a page started, for [`StoreCache::keep_page`]: the number of the last
