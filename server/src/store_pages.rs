@@ -41,11 +41,14 @@ pub async fn send_kept(State(state): State<AppState>, request: Request, next: Ne
     };
     let encoding = Encoding::asked(request.headers());
     let cache = &state.live.store_cache;
-    let address = request.uri().path_and_query().map_or_else(|| request.uri().path(), |a| a.as_str()).to_owned();
+    let address = address(&request);
     if let Some(page) = cache.page(&slug, &address) {
         return answer(&page, encoding);
     }
     let started = cache.start_page();
+    if !started.keeps() {
+        return next.run(request).await;
+    }
     let response = next.run(request).await;
     if response.status() != StatusCode::OK || response.headers().contains_key(SET_COOKIE) {
         return response;
@@ -85,6 +88,11 @@ pub async fn send_kept(State(state): State<AppState>, request: Request, next: Ne
 /// The store's address name (`slug`), when this request is for a page that may be kept: a `GET`
 /// of `/store/{slug}` or `/store/{slug}/c/{category}` with no cookie and no credentials, and
 /// no parameter but the shelf's, each once.
+///
+/// The address must be plain as well: a store's name as stores are named (lower-case letters,
+/// digits and hyphens) and a category's id. The router decodes what it reads, so an address
+/// such as `/store/one/c/..\..\two` shows another store's page; it is made, not kept under the
+/// first store.
 fn keepable(request: &Request) -> Option<String> {
     if request.method() != Method::GET
         || request.headers().contains_key(COOKIE)
@@ -94,9 +102,11 @@ fn keepable(request: &Request) -> Option<String> {
     }
     let rest = request.uri().path().strip_prefix("/store/")?;
     let (slug, below) = rest.split_once('/').unwrap_or((rest, ""));
-    let page = below.is_empty()
-        || below.strip_prefix("c/").is_some_and(|category| !category.is_empty() && !category.contains('/'));
-    if slug.is_empty() || !page {
+    let page =
+        below.is_empty() || below.strip_prefix("c/").is_some_and(|category| uuid::Uuid::try_parse(category).is_ok());
+    let named = (1..=40).contains(&slug.len())
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !named || !page {
         return None;
     }
     let mut seen = Vec::new();
@@ -110,6 +120,21 @@ fn keepable(request: &Request) -> Option<String> {
     Some(slug.to_owned())
 }
 
+/// The page's address as it is kept: its path, and its parameters that say something (an empty
+/// one narrows nothing), in one order, since the page reads them by name.
+fn address(request: &Request) -> String {
+    let mut pairs: Vec<&str> = request
+        .uri()
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| pair.split_once('=').is_some_and(|(_, value)| !value.is_empty()))
+        .collect();
+    pairs.sort_unstable();
+    let path = request.uri().path();
+    if pairs.is_empty() { path.to_owned() } else { format!("{path}?{}", pairs.join("&")) }
+}
+
 /// The nonce a security policy allows inline scripts by.
 fn nonce_of(headers: &HeaderMap) -> Option<String> {
     let policy = headers.get(CONTENT_SECURITY_POLICY)?.to_str().ok()?;
@@ -120,7 +145,7 @@ fn nonce_of(headers: &HeaderMap) -> Option<String> {
 
 /// Where `needle` first stands in `text`.
 fn find(text: &[u8], needle: &[u8]) -> Option<usize> {
-    text.windows(needle.len()).position(|window| window == needle)
+    memchr::memmem::find(text, needle)
 }
 
 /// The page without its inline scripts (those carrying `nonce`); none when the nonce stands
@@ -191,7 +216,8 @@ fn answer(page: &KeptPage, encoding: Encoding) -> Response {
     if let Some(name) = name {
         response.headers_mut().insert(CONTENT_ENCODING, HeaderValue::from_static(name));
     }
-    response.headers_mut().insert(VARY, HeaderValue::from_static("accept-encoding"));
+    // The same address is sent otherwise to a visitor with cookies (a shopper's own page).
+    response.headers_mut().insert(VARY, HeaderValue::from_static("accept-encoding, cookie"));
     response
 }
 
@@ -224,13 +250,22 @@ mod tests {
     #[test]
     fn only_a_store_pages_plain_address_is_kept() {
         assert_eq!(keepable(&request("/store/ojafresh")).as_deref(), Some("ojafresh"));
-        assert_eq!(keepable(&request("/store/ojafresh/c/0193")).as_deref(), Some("ojafresh"));
+        assert_eq!(
+            keepable(&request("/store/ojafresh/c/0193a1b2-0000-7000-8000-000000000001")).as_deref(),
+            Some("ojafresh")
+        );
         assert_eq!(keepable(&request("/store/ojafresh?q=rice&sort=price&after=x")).as_deref(), Some("ojafresh"));
         for address in [
             "/store/",
             "/store/ojafresh/cart",
             "/store/ojafresh/c/",
             "/store/ojafresh/c/a/b",
+            "/store/ojafresh/c/0193",
+            "/store/one/c/..\\..\\two",
+            "/store/one/c/%2e%2e%2ftwo",
+            "/store/%6Fjafresh",
+            "/store/OjaFresh",
+            "/store/oja.fresh",
             "/store/ojafresh/p/0193",
             "/store/ojafresh?utm_source=whatsapp",
             "/store/ojafresh?q=rice&q=beans",
@@ -248,6 +283,15 @@ mod tests {
         let mut post = request("/store/ojafresh");
         *post.method_mut() = Method::POST;
         assert_eq!(keepable(&post), None);
+    }
+
+    #[test]
+    fn equal_addresses_are_kept_as_one() {
+        assert_eq!(address(&request("/store/oja?sort=price&q=rice")), "/store/oja?q=rice&sort=price");
+        assert_eq!(address(&request("/store/oja?q=rice&sort=price")), "/store/oja?q=rice&sort=price");
+        assert_eq!(address(&request("/store/oja?q=&brand=&stock=1")), "/store/oja?stock=1");
+        assert_eq!(address(&request("/store/oja?q=")), "/store/oja");
+        assert_eq!(address(&request("/store/oja")), "/store/oja");
     }
 
     #[test]

@@ -30,9 +30,13 @@ use super::storefront::Shelf;
 const MOST_SHELVES_EACH: usize = 200;
 /// The most shelves kept in all: past it, every business's are dropped.
 const MOST_SHELVES: usize = 2_000;
-/// The most whole pages kept for one business, and in all: a page is some 50 KB.
+/// The most whole pages kept for one business: past it, its oldest goes.
 const MOST_PAGES_EACH: usize = 100;
-const MOST_PAGES: usize = 400;
+/// The most bytes of page text kept in all (a page is some 50 KB, and its compressed copies
+/// add about a third): past it, the oldest pages of any business go.
+const PAGE_BYTES: usize = 24 << 20;
+/// The largest page kept: a larger one is made for each visitor.
+pub const LARGEST_PAGE: usize = 512 << 10;
 /// The oldest anything kept is served: a safety net should a notice ever be lost unnoticed.
 pub const MOST_AGE: Duration = Duration::from_mins(1);
 
@@ -58,8 +62,66 @@ struct Kept {
     stores: HashMap<String, (Instant, Storefront)>,
     categories: HashMap<Uuid, (Instant, Vec<ShopCategory>)>,
     shelves: HashMap<Uuid, HashMap<ShelfKey, (Instant, Shelf)>>,
-    /// Whole pages, by business and address (path and query).
-    pages: HashMap<Uuid, HashMap<String, (Instant, Arc<KeptPage>)>>,
+    pages: Pages,
+}
+
+/// Whole pages, by business and address, with the bytes their text takes.
+#[derive(Debug, Default)]
+struct Pages {
+    each: HashMap<Uuid, HashMap<String, (Instant, Arc<KeptPage>)>>,
+    bytes: usize,
+}
+
+impl Pages {
+    fn get(&self, tenant: Uuid, address: &str) -> Option<&(Instant, Arc<KeptPage>)> {
+        self.each.get(&tenant)?.get(address)
+    }
+
+    /// Keeps a page made from parts read at `at`, making room by dropping the oldest: the
+    /// business's own past [`MOST_PAGES_EACH`], anyone's past [`PAGE_BYTES`].
+    fn insert(&mut self, tenant: Uuid, address: &str, at: Instant, page: KeptPage) {
+        let size = page.text.len();
+        self.remove(tenant, address);
+        if self.each.get(&tenant).is_some_and(|pages| pages.len() >= MOST_PAGES_EACH) {
+            self.drop_oldest(Some(tenant));
+        }
+        while self.bytes + size > PAGE_BYTES && self.drop_oldest(None) {}
+        self.bytes += size;
+        self.each.entry(tenant).or_default().insert(address.to_owned(), (at, Arc::new(page)));
+    }
+
+    /// Drops the oldest page of the business (or of anyone's); whether there was one.
+    fn drop_oldest(&mut self, of: Option<Uuid>) -> bool {
+        let oldest = self
+            .each
+            .iter()
+            .filter(|(tenant, _)| of.is_none_or(|of| of == **tenant))
+            .flat_map(|(tenant, pages)| pages.iter().map(move |(address, (at, _))| (*at, *tenant, address)))
+            .min_by_key(|(at, _, _)| *at)
+            .map(|(_, tenant, address)| (tenant, address.clone()));
+        oldest.is_some_and(|(tenant, address)| self.remove(tenant, &address))
+    }
+
+    fn remove(&mut self, tenant: Uuid, address: &str) -> bool {
+        let Some(pages) = self.each.get_mut(&tenant) else { return false };
+        let Some((_, page)) = pages.remove(address) else { return false };
+        self.bytes -= page.text.len();
+        if pages.is_empty() {
+            self.each.remove(&tenant);
+        }
+        true
+    }
+
+    fn forget(&mut self, tenant: Uuid) {
+        if let Some(pages) = self.each.remove(&tenant) {
+            self.bytes -= pages.values().map(|(_, page)| page.text.len()).sum::<usize>();
+        }
+    }
+
+    fn clear(&mut self) {
+        self.each.clear();
+        self.bytes = 0;
+    }
 }
 
 /// A storefront page as every visitor without cookies is sent it, kept whole: its text, and
@@ -82,6 +144,13 @@ pub struct KeptPage {
 /// change heard then, or none when nothing is kept.
 #[derive(Clone, Copy, Debug)]
 pub struct Started(Option<u64>);
+
+impl Started {
+    /// Whether the page may be kept at all (changes are being heard).
+    pub fn keeps(self) -> bool {
+        self.0.is_some()
+    }
+}
 
 impl StoreCache {
     /// A cache that keeps nothing: every storefront page is made afresh (`STORE_CACHE=off`).
@@ -177,7 +246,7 @@ impl StoreCache {
     pub fn page(&self, slug: &str, address: &str) -> Option<Arc<KeptPage>> {
         let kept = self.lock();
         let (_, store) = kept.stores.get(slug)?;
-        let (at, page) = kept.pages.get(&store.tenant.id.0)?.get(address)?;
+        let (at, page) = kept.pages.get(store.tenant.id.0, address)?;
         (at.elapsed() < MOST_AGE).then(|| Arc::clone(page))
     }
 
@@ -187,24 +256,26 @@ impl StoreCache {
     }
 
     /// Keeps a page of the store at `slug`, made since `started`, at this address: only if its
-    /// store is kept (it was read whole, and still stands) and nothing of its business changed
-    /// since. Answers whether it was kept.
+    /// store is kept (it was read whole, and still stands), nothing of its business changed
+    /// since, and it is no larger than [`LARGEST_PAGE`]. It is as old as the oldest of its
+    /// business's kept reads, so that nothing is served older than [`MOST_AGE`]. Answers
+    /// whether it was kept.
     pub fn keep_page(&self, slug: &str, address: &str, started: Started, page: KeptPage) -> bool {
         let mut kept = self.lock();
-        let Some(tenant) = kept.stores.get(slug).map(|(_, store)| store.tenant.id.0) else {
+        let Some((store_at, tenant)) = kept.stores.get(slug).map(|(at, store)| (*at, store.tenant.id.0)) else {
             return false;
         };
-        if !kept.unchanged_since(started.0, tenant) {
+        if !kept.unchanged_since(started.0, tenant) || page.text.len() > LARGEST_PAGE {
             return false;
         }
-        if kept.pages.values().map(HashMap::len).sum::<usize>() >= MOST_PAGES {
-            kept.pages.clear();
-        }
-        let each = kept.pages.entry(tenant).or_default();
-        if each.len() >= MOST_PAGES_EACH {
-            each.clear();
-        }
-        each.insert(address.to_owned(), (Instant::now(), Arc::new(page)));
+        let at = kept
+            .shelves
+            .get(&tenant)
+            .into_iter()
+            .flat_map(|shelves| shelves.values().map(|(at, _)| *at))
+            .chain(kept.categories.get(&tenant).map(|(at, _)| *at))
+            .fold(store_at, Instant::min);
+        kept.pages.insert(tenant, address, at, page);
         true
     }
 
@@ -267,7 +338,7 @@ impl Kept {
                 self.stores.retain(|_, (_, store)| store.tenant.id.0 != tenant);
                 self.categories.remove(&tenant);
                 self.shelves.remove(&tenant);
-                self.pages.remove(&tenant);
+                self.pages.forget(tenant);
             }
         }
     }
@@ -333,6 +404,56 @@ mod tests {
             .await;
         assert!(kept.is_ok());
         assert_eq!(load(&cache, tenant, "newest").await, "newer");
+    }
+
+    fn page(size: usize) -> KeptPage {
+        KeptPage {
+            headers: http::HeaderMap::new(),
+            extensions: http::Extensions::new(),
+            text: bytes::Bytes::from(vec![b'x'; size]),
+            gzip: std::sync::OnceLock::new(),
+            brotli: std::sync::OnceLock::new(),
+        }
+    }
+
+    #[test]
+    fn a_business_past_its_share_of_pages_loses_its_oldest_and_none_of_anothers() {
+        let mut pages = Pages::default();
+        let (busy, quiet) = (Uuid::now_v7(), Uuid::now_v7());
+        let start = Instant::now();
+        pages.insert(quiet, "/store/quiet", start, page(10));
+        for n in 0..=MOST_PAGES_EACH {
+            let at = start + Duration::from_millis(u64::try_from(n).unwrap_or_default() + 1);
+            pages.insert(busy, &format!("/store/busy?q={n}"), at, page(10));
+        }
+        assert_eq!(pages.each[&busy].len(), MOST_PAGES_EACH);
+        assert!(pages.get(busy, "/store/busy?q=0").is_none(), "its oldest went");
+        assert!(pages.get(busy, &format!("/store/busy?q={MOST_PAGES_EACH}")).is_some());
+        assert!(pages.get(quiet, "/store/quiet").is_some(), "older, but another business's");
+        assert_eq!(pages.bytes, 10 * (MOST_PAGES_EACH + 1));
+    }
+
+    #[test]
+    fn pages_past_the_bytes_allowed_push_out_the_oldest_anywhere() {
+        let mut pages = Pages::default();
+        let start = Instant::now();
+        let size = PAGE_BYTES / 4;
+        let businesses: Vec<Uuid> = (0..6).map(|_| Uuid::now_v7()).collect();
+        for (n, tenant) in businesses.iter().enumerate() {
+            let at = start + Duration::from_millis(u64::try_from(n).unwrap_or_default());
+            pages.insert(*tenant, "/store/x", at, page(size));
+            assert!(pages.bytes <= PAGE_BYTES);
+        }
+        assert!(pages.get(businesses[0], "/store/x").is_none() && pages.get(businesses[1], "/store/x").is_none());
+        assert!(businesses[2..].iter().all(|tenant| pages.get(*tenant, "/store/x").is_some()));
+        assert_eq!(pages.bytes, 4 * size);
+        // The same address kept again replaces itself; forgetting a business gives its bytes back.
+        pages.insert(businesses[5], "/store/x", start, page(size / 2));
+        assert_eq!(pages.bytes, 3 * size + size / 2);
+        pages.forget(businesses[5]);
+        assert_eq!(pages.bytes, 3 * size);
+        pages.clear();
+        assert_eq!(pages.bytes, 0);
     }
 
     #[tokio::test]
