@@ -502,6 +502,7 @@ mod server {
             options,
             variants,
             vendor,
+            featured: Keep::Unchanged,
         };
         input.checked().map_err(|error| file_errors(rows, error))
     }

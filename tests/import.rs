@@ -151,6 +151,7 @@ async fn an_export_imported_back_leaves_every_field_of_every_product_as_it_was(o
         options: product.options.clone(),
         variants: Vec::new(),
         vendor: catalog::Keep::Unchanged,
+        featured: catalog::Keep::Unchanged,
     };
     for v in &product.variants {
         edit.variants.push(catalog::VariantInput {

@@ -273,3 +273,39 @@ async fn a_product_edit_from_an_old_copy_is_refused_and_a_left_out_vendor_is_kep
     let (status, _, saved) = call(&app, support::send_json("PUT", &path, &token, &unsold)).await;
     assert_eq!((status, &saved["vendor_id"]), (StatusCode::OK, &serde_json::Value::Null), "{saved}");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_product_is_featured_through_the_api_and_a_left_out_flag_is_kept(owner: PgPool) {
+    let (app, shop) = app(owner).await;
+    let (id, secret) = client(&shop, &["products:read", "products:write"]).await;
+    let token = token(&app, &id, &secret).await;
+    let made = json!({
+        "name": "Dangote Sugar 500g", "status": "active", "featured": true,
+        "variants": [{"sku": "DANG-SUGAR-500", "price": "1200.00"}]
+    });
+    let (status, _, product) = call(&app, post_json("/api/v1/marketplace/products", &token, None, &made)).await;
+    assert_eq!(status, StatusCode::CREATED, "{product}");
+    assert_eq!(product["featured"], true, "made featured");
+    let path = format!("/api/v1/marketplace/products/{}", product["id"].as_str().unwrap());
+
+    // Sent back by an integration that knows nothing of featuring: it stays featured.
+    let mut renamed = product_body(&product);
+    renamed["name"] = json!("Dangote Sugar 500g pack");
+    let (status, _, saved) = call(&app, support::send_json("PUT", &path, &token, &renamed)).await;
+    assert_eq!((status, &saved["featured"]), (StatusCode::OK, &json!(true)), "{saved}");
+    let home = commerce::catalog::ShelfFilter { featured: true, ..commerce::catalog::ShelfFilter::default() };
+    let visitor = commerce::base::Actor::Visitor { tenant: shop.tenant, visit: uuid::Uuid::nil() };
+    let shown = commerce::catalog::product::for_sale(&shop.db, &visitor, &home, None, 10).await.unwrap();
+    assert_eq!(shown.len(), 1, "the store's home features it");
+
+    // Cleared when sent as false; a flag that is not a boolean is refused and changes nothing.
+    let mut plain = product_body(&saved);
+    plain["featured"] = json!("yes");
+    let (status, _, problem) = call(&app, support::send_json("PUT", &path, &token, &plain)).await;
+    assert!(status.is_client_error(), "{status} {problem}");
+    let (_, _, still) = call(&app, get(&path, &token)).await;
+    assert_eq!(still["featured"], true);
+    plain["featured"] = json!(false);
+    let (status, _, saved) = call(&app, support::send_json("PUT", &path, &token, &plain)).await;
+    assert_eq!((status, &saved["featured"]), (StatusCode::OK, &json!(false)), "{saved}");
+}

@@ -36,6 +36,9 @@ pub struct ProductInput {
     /// The marketplace vendor that sells it: kept as it is unless set (a new product has none
     /// unless set).
     pub vendor: Keep<Option<VendorId>>,
+    /// Whether the storefront's home features it: kept as it is unless set (a new product is
+    /// not featured unless set).
+    pub featured: Keep<bool>,
 }
 
 /// A field that an edit either leaves as it is or sets: a client that does not know of the

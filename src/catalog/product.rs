@@ -8,8 +8,8 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::{
-    CategoryId, Product, ProductCursor, ProductId, ProductInput, ProductPage, ProductQuery, ProductRow, ProductSort,
-    ProductStatus, ShopItem, TaxClass, Variant, VariantId, VariantInput, VariantRef, image_urls,
+    CategoryId, Keep, Product, ProductCursor, ProductId, ProductInput, ProductPage, ProductQuery, ProductRow,
+    ProductSort, ProductStatus, ShopItem, TaxClass, Variant, VariantId, VariantInput, VariantRef, image_urls,
 };
 use crate::audit::{self, Change};
 use crate::base::{Actor, Permission, Scope, TenantId, VendorId};
@@ -530,7 +530,7 @@ pub(crate) async fn save(
     };
     let (id, action, before) = if let Some((id, revision)) = existing {
         let before = sqlx::query!(
-            "SELECT name, status, vendor_id, revision FROM products WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+            "SELECT name, status, vendor_id, featured, revision FROM products WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
             tenant.0,
             id.0
         )
@@ -549,7 +549,8 @@ pub(crate) async fn save(
         }
         sqlx::query!(
             "UPDATE products SET name = $3, description = $4, brand = $5, category_id = $6, status = $7,
-                    tax_class = $8, options = $9, vendor_id = $10, revision = revision + 1, updated_at = now()
+                    tax_class = $8, options = $9, vendor_id = $10, featured = $11, revision = revision + 1,
+                    updated_at = now()
               WHERE tenant_id = $1 AND id = $2",
             tenant.0,
             id.0,
@@ -561,16 +562,21 @@ pub(crate) async fn save(
             input.tax_class.code(),
             &input.options,
             input.vendor.or(before.vendor_id.map(VendorId)).map(|v| v.0),
+            input.featured.or(before.featured),
         )
         .execute(&mut *tx)
         .await
         .map_err(product_error)?;
-        (id, "updated", Some(json!({ "name": before.name, "status": before.status, "revision": before.revision })))
+        let was = json!({
+            "name": before.name, "status": before.status, "featured": before.featured, "revision": before.revision
+        });
+        (id, "updated", Some(was))
     } else {
         let id = ProductId(Uuid::now_v7());
         sqlx::query!(
-            "INSERT INTO products (tenant_id, id, name, description, brand, category_id, status, tax_class, options, vendor_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO products (tenant_id, id, name, description, brand, category_id, status, tax_class, options,
+                                   vendor_id, featured)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             tenant.0,
             id.0,
             input.name,
@@ -581,6 +587,7 @@ pub(crate) async fn save(
             input.tax_class.code(),
             &input.options,
             input.vendor.or(None).map(|v| v.0),
+            input.featured.or(false),
         )
         .execute(&mut *tx)
         .await
@@ -588,17 +595,15 @@ pub(crate) async fn save(
         (id, "created", None)
     };
     save_variants(tx, tenant, id, existing.is_some(), &input.variants).await?;
-    let change = Change {
-        entity: "product",
-        entity_id: id.to_string(),
-        action,
-        before,
-        after: Some(json!({
-            "name": input.name,
-            "status": input.status.code(),
-            "skus": input.variants.iter().map(|v| &v.sku).collect::<Vec<_>>(),
-        })),
-    };
+    let mut after = json!({
+        "name": input.name,
+        "status": input.status.code(),
+        "skus": input.variants.iter().map(|v| &v.sku).collect::<Vec<_>>(),
+    });
+    if let Keep::To(featured) = input.featured {
+        after["featured"] = json!(featured);
+    }
+    let change = Change { entity: "product", entity_id: id.to_string(), action, before, after: Some(after) };
     audit::record(tx, tenant, actor, change).await?;
     Ok(id)
 }

@@ -527,6 +527,7 @@ pub(super) async fn load(c: &mut PgConnection) -> Result<(), Error> {
                 vendor: Keep::To(
                     vendors.get(line.vendor).copied().filter(|_| slug == super::MARKETPLACE.slug).map(VendorId),
                 ),
+                featured: Keep::Unchanged,
             }
             .checked()?;
             let product = crate::catalog::product::save(c, tenant_id, &actor, None, &input).await?;

@@ -141,9 +141,9 @@ pub struct KeptPage {
 }
 
 /// Where the making of a page started, for [`StoreCache::keep_page`]: the number of the last
-/// change heard then, or none when nothing is kept.
+/// change heard then (none when nothing is kept), and the moment.
 #[derive(Clone, Copy, Debug)]
-pub struct Started(Option<u64>);
+pub struct Started(Option<u64>, Instant);
 
 impl Started {
     /// Whether the page may be kept at all (changes are being heard).
@@ -252,14 +252,15 @@ impl StoreCache {
 
     /// Marks the start of making a page that may be kept.
     pub fn start_page(&self) -> Started {
-        Started(self.lock().started())
+        Started(self.lock().started(), Instant::now())
     }
 
     /// Keeps a page of the store at `slug`, made since `started`, at this address: only if its
     /// store is kept (it was read whole, and still stands), nothing of its business changed
     /// since, and it is no larger than [`LARGEST_PAGE`]. It is as old as the oldest of its
-    /// business's kept reads, so that nothing is served older than [`MOST_AGE`]. Answers
-    /// whether it was kept.
+    /// business's kept reads it may have been made from (those young enough to be served when
+    /// its making started), so that nothing is served older than [`MOST_AGE`]. Answers whether
+    /// it was kept.
     pub fn keep_page(&self, slug: &str, address: &str, started: Started, page: KeptPage) -> bool {
         let mut kept = self.lock();
         let Some((store_at, tenant)) = kept.stores.get(slug).map(|(at, store)| (*at, store.tenant.id.0)) else {
@@ -268,12 +269,15 @@ impl StoreCache {
         if !kept.unchanged_since(started.0, tenant) || page.text.len() > LARGEST_PAGE {
             return false;
         }
+        // A read already too old when the page started was not served to it.
+        let servable = |at: &Instant| started.1.checked_sub(MOST_AGE).is_none_or(|oldest| *at > oldest);
         let at = kept
             .shelves
             .get(&tenant)
             .into_iter()
             .flat_map(|shelves| shelves.values().map(|(at, _)| *at))
             .chain(kept.categories.get(&tenant).map(|(at, _)| *at))
+            .filter(servable)
             .fold(store_at, Instant::min);
         kept.pages.insert(tenant, address, at, page);
         true
@@ -414,6 +418,59 @@ mod tests {
             gzip: std::sync::OnceLock::new(),
             brotli: std::sync::OnceLock::new(),
         }
+    }
+
+    /// A store of its own business, at `slug`.
+    fn storefront(slug: &str) -> Storefront {
+        use commerce::identity::{TenantMode, TenantStatus, TenantSummary};
+        Storefront {
+            tenant: TenantSummary {
+                id: commerce::base::TenantId(Uuid::now_v7()),
+                slug: slug.to_owned(),
+                name: "Oja Fresh".to_owned(),
+                tagline: String::new(),
+                mode: TenantMode::SingleVendor,
+                status: TenantStatus::Active,
+                currency: commerce::base::money::Currency::NGN,
+                vat_rate: rust_decimal::Decimal::new(75, 1),
+                prices_include_tax: true,
+                time_zone: "Africa/Lagos".to_owned(),
+                location_count: 1,
+                listed: true,
+            },
+            shops: Vec::new(),
+            shopper: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_page_is_as_old_as_the_reads_it_may_have_been_made_from() {
+        let cache = StoreCache::default();
+        cache.listening(true);
+        let store = storefront("oja");
+        let tenant = store.tenant.id.0;
+        let _: Result<Storefront, ()> = cache.store("oja", async { Ok(store) }).await;
+        // A shelf kept long ago and not asked for since: no page made now was made from it.
+        let long_ago = Instant::now().checked_sub(MOST_AGE * 2).unwrap();
+        cache
+            .lock()
+            .shelves
+            .entry(tenant)
+            .or_default()
+            .insert((ShelfFilter::default(), None), (long_ago, shelf("old")));
+        assert!(cache.keep_page("oja", "/store/oja", cache.start_page(), page(10)));
+        assert!(cache.page("oja", "/store/oja").is_some(), "served while its own reads are young");
+        // A read it may have used, near the end of its life, ends the page's life with it.
+        let nearly = Instant::now().checked_sub(MOST_AGE).unwrap() + Duration::from_secs(1);
+        let started = cache.start_page();
+        cache.lock().categories.insert(tenant, (nearly, Vec::new()));
+        assert!(cache.keep_page("oja", "/store/oja/c/x", started, page(10)));
+        assert!(cache.page("oja", "/store/oja/c/x").is_some());
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert!(cache.page("oja", "/store/oja/c/x").is_none(), "no older than its oldest read");
+        // Made now, a page was not made from that expired read (it would have been read again).
+        assert!(cache.keep_page("oja", "/store/oja", cache.start_page(), page(10)));
+        assert!(cache.page("oja", "/store/oja").is_some());
     }
 
     #[test]

@@ -285,6 +285,11 @@ pub struct ProductIn {
     #[serde(default, deserialize_with = "set")]
     #[schema(value_type = Option<Uuid>)]
     pub vendor_id: Keep<Option<Uuid>>,
+    /// Whether the store's home features it (up to eight, by name). Left out, a product keeps
+    /// what it has (a new one is not featured).
+    #[serde(default, deserialize_with = "set")]
+    #[schema(value_type = bool)]
+    pub featured: Keep<bool>,
 }
 
 /// A field that is there, even as `null`, is set; one left out is kept (the `default`).
@@ -331,6 +336,7 @@ impl ProductIn {
                 Keep::Unchanged => Keep::Unchanged,
                 Keep::To(vendor) => Keep::To(vendor.map(VendorId)),
             },
+            featured: self.featured,
         })
     }
 }

@@ -287,6 +287,7 @@ fn Editor(
             variants,
             // The marketplace vendor that sells it is not shown here, so it is kept as it is.
             vendor: Keep::Unchanged,
+            featured: Keep::Unchanged,
         };
         save.dispatch(SaveProduct { id, revision, input, submission: save_key.get_untracked() });
     };
