@@ -20,7 +20,9 @@ fuzzer=.venv-tools/bin/schemathesis
 base=${1:-}
 if [ -z "$base" ]; then
   : "${DATABASE_URL:?api-fuzz.sh: set DATABASE_URL to a database with the demo data, or pass a server URL}"
-  port=$((50000 + RANDOM % 5000))
+  # Below the ports the kernel gives outgoing connections (32768 and up), which a listener
+  # cannot bind while one of them holds it.
+  port=$((24000 + RANDOM % 2000))
   while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
   base="http://127.0.0.1:$port"
   log=$(mktemp "${TMPDIR:-/tmp}/sc1-api-fuzz-server.XXXXXX")

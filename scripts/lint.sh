@@ -15,7 +15,7 @@ cargo fmt --all -- --check
 pgdir=$(mktemp -d "${TMPDIR:-/tmp}/sc1-lint-pg.XXXXXX")
 fresh=$(mktemp -d "${TMPDIR:-/tmp}/sc1-lint-sqlx.XXXXXX")
 trap 'scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true; rm -rf "$pgdir" "$fresh"' EXIT
-PG_FSYNC=off PG_SYNC_COMMIT=off scripts/pg.sh start "$pgdir" $((50000 + RANDOM % 5000))
+PG_FSYNC=off PG_SYNC_COMMIT=off scripts/pg.sh start "$pgdir" $((22000 + RANDOM % 2000))
 scripts/pg.sh migrate "$pgdir"
 eval "$(scripts/pg.sh env "$pgdir")"
 

@@ -8,7 +8,7 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 pgdir=$(mktemp -d "${TMPDIR:-/tmp}/sc1-sqlx-pg.XXXXXX")
 trap 'scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true; rm -rf "$pgdir"' EXIT
-PG_FSYNC=off PG_SYNC_COMMIT=off scripts/pg.sh start "$pgdir" $((50000 + RANDOM % 5000))
+PG_FSYNC=off PG_SYNC_COMMIT=off scripts/pg.sh start "$pgdir" $((20000 + RANDOM % 2000))
 scripts/pg.sh migrate "$pgdir"
 eval "$(scripts/pg.sh env "$pgdir")"
 

@@ -15,7 +15,7 @@ cleanup() {
 }
 trap cleanup EXIT
 # Durability buys nothing for a database thrown away in minutes.
-PG_FSYNC=off PG_SYNC_COMMIT=off scripts/pg.sh start "$pgdir" $((55000 + RANDOM % 5000))
+PG_FSYNC=off PG_SYNC_COMMIT=off scripts/pg.sh start "$pgdir" $((28000 + RANDOM % 2000))
 eval "$(scripts/pg.sh env "$pgdir")"
 
 echo "== Rust tests (unit, database, HTTP)"
@@ -33,7 +33,9 @@ export MEDIA_DIR=$pgdir/media
 # Letters to people (sign-up and reset links) are written there too, for the tests to read.
 export MAIL_DIR=$pgdir/mail
 target/debug/server seed
-port=$((45000 + RANDOM % 5000))
+# Below the ports the kernel gives outgoing connections (32768 and up), which a listener
+# cannot bind while one of them holds it.
+port=$((26000 + RANDOM % 2000))
 SECRETS_KEYS="test:$(head -c 32 /dev/urandom | base64)"
 export SECRETS_KEYS
 # The start page's demo logins are shown only by a server in demo mode, as `make run` starts it.
