@@ -10,6 +10,7 @@ pub mod files;
 pub mod identity;
 pub mod inventory;
 pub mod orders;
+pub mod pos;
 
 #[cfg(feature = "server")]
 pub mod db;

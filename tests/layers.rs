@@ -9,7 +9,7 @@
 use std::path::Path;
 
 /// Lowest first. Modules on one layer may not use each other.
-const LAYERS: [&[&str]; 10] = [
+const LAYERS: [&[&str]; 11] = [
     // Ids, actor and scope, permission, money, the error, the page of a list.
     &["base"],
     // Infrastructure: the database's tenancy, mail, secrets, rate limits, clean-up.
@@ -26,6 +26,8 @@ const LAYERS: [&[&str]; 10] = [
     &["inventory"],
     // Orders: what they cost and the life they lead.
     &["orders"],
+    // The till: registers, shifts, and what tills send, booked into orders and stock.
+    &["pos"],
     // Files of products and stock, in and out.
     &["files"],
     // The demonstration data, made through all of the above.

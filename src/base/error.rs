@@ -193,6 +193,13 @@ impl From<sqlx::Error> for Error {
                     tracing::warn!(%error, "number out of range refused");
                     Self::invalid("input", "a number is out of range")
                 }
+                // Two transactions each waiting for the other (one is ended by the database),
+                // or a serializable one that lost: nothing was done, and the same work sent
+                // again succeeds.
+                Some("40P01" | "40001") => {
+                    tracing::warn!(%error, "transaction ended by a deadlock or a serialization failure");
+                    Self::Unavailable
+                }
                 Some("23514") if db.constraint().is_some_and(|c| QUANTITY_BOUNDS.contains(&c)) => {
                     tracing::info!(%error, "stock quantity out of bounds refused");
                     Self::invalid("quantity", "stock stays within 1,000,000,000 units either side of zero")

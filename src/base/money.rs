@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A currency the suite can price in. Naira first; the others are neighbours merchants trade in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum Currency {
     /// Nigerian naira.
     NGN,
@@ -81,6 +82,7 @@ pub fn exact(amount: Decimal) -> Decimal {
 
 /// An amount of money in one currency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Money {
     /// The exact amount; never a float.
     pub amount: Decimal,

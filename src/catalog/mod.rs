@@ -82,6 +82,7 @@ impl ProductStatus {
 
 /// How VAT applies to a product.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum TaxClass {
     /// The business's VAT rate (7.5% in Nigeria).
     #[default]

@@ -147,6 +147,70 @@ pub(crate) async fn sell_reserved(
     Ok(rows.into_iter().map(|r| (r.id, r.status)).collect())
 }
 
+/// A change of on-hand stock made at a till, booked with others of its batch by [`apply_all`].
+pub(crate) struct TillMove {
+    /// The variant.
+    pub variant: VariantId,
+    /// The register's shop.
+    pub location: LocationId,
+    /// Units in (a return) or out (a sale); never zero.
+    pub quantity: i32,
+    /// Sale or return.
+    pub reason: MovementReason,
+    /// The receipt behind it.
+    pub reference: String,
+    /// The cashier.
+    pub actor_id: Uuid,
+    /// The cashier, as records name them.
+    pub actor_label: String,
+}
+
+/// Applies a batch of a till's movements by one statement, after the batch's documents: each
+/// level changes once by the sum of its movements, the levels locked in variant and location
+/// order (so that batches sent at once never wait on each other in a circle, and hold the rows
+/// only from here to their commit), and each movement records on-hand after it, in the order
+/// given. The goods have left the shop already, so on-hand may go below zero (an oversold alert
+/// is raised); past [`MAX_ON_HAND`] either side of zero the statement is refused as `Invalid`.
+pub(crate) async fn apply_all(tx: &mut PgConnection, tenant: TenantId, moves: &[TillMove]) -> Result<(), Error> {
+    if moves.is_empty() {
+        return Ok(());
+    }
+    sqlx::query!(
+        r#"WITH m AS (
+               SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::integer[], $5::text[], $6::text[], $7::uuid[],
+                                    $8::text[], $9::uuid[])
+                        WITH ORDINALITY AS m(variant, location, quantity, reason, reference, actor, label, id, turn)),
+           sums AS (
+               SELECT variant, location, sum(quantity)::integer AS quantity FROM m GROUP BY variant, location),
+           levels AS (
+               INSERT INTO stock_levels (tenant_id, variant_id, location_id, on_hand)
+               SELECT $1, variant, location, quantity FROM sums ORDER BY variant, location
+               ON CONFLICT (tenant_id, variant_id, location_id)
+               DO UPDATE SET on_hand = stock_levels.on_hand + excluded.on_hand, updated_at = now()
+               RETURNING variant_id, location_id, on_hand)
+           INSERT INTO stock_movements (tenant_id, id, variant_id, location_id, quantity, on_hand_after, reason,
+                                        reference, actor_id, actor_label)
+           SELECT $1, m.id, m.variant, m.location, m.quantity,
+                  l.on_hand - coalesce(sum(m.quantity) OVER (PARTITION BY m.variant, m.location ORDER BY m.turn
+                                                            ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0),
+                  m.reason, m.reference, m.actor, m.label
+             FROM m JOIN levels l ON l.variant_id = m.variant AND l.location_id = m.location"#,
+        tenant.0,
+        &moves.iter().map(|m| m.variant.0).collect::<Vec<_>>(),
+        &moves.iter().map(|m| m.location.0).collect::<Vec<_>>(),
+        &moves.iter().map(|m| m.quantity).collect::<Vec<_>>(),
+        &moves.iter().map(|m| m.reason.code().to_owned()).collect::<Vec<_>>(),
+        &moves.iter().map(|m| m.reference.clone()).collect::<Vec<_>>(),
+        &moves.iter().map(|m| m.actor_id).collect::<Vec<_>>(),
+        &moves.iter().map(|m| m.actor_label.clone()).collect::<Vec<_>>(),
+        &moves.iter().map(|_| Uuid::now_v7()).collect::<Vec<_>>(),
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(unknown_item)?;
+    Ok(())
+}
+
 fn beyond_bounds() -> Error {
     Error::invalid(
         "quantity",

@@ -164,7 +164,8 @@ fn check(input: &CheckoutInput) -> Result<Form, Error> {
     if fulfilment == Some(Fulfilment::Pickup) && pickup.is_none() {
         bad("pickup_location", "choose the shop to collect from");
     }
-    let method = PaymentMethod::from_code(&input.payment);
+    // A till's sales come by its own way (`pos::sync`), never through checkout.
+    let method = PaymentMethod::from_code(&input.payment).filter(|m| *m != PaymentMethod::Till);
     if method.is_none() {
         bad("payment", "choose how to pay");
     }
@@ -235,7 +236,7 @@ async fn place_in(
 
     let hold_for = match form.method {
         PaymentMethod::BankTransfer => Duration::hours(i64::from(settings.transfer_hours)),
-        PaymentMethod::PayOnDelivery => reserve::DEFAULT_HOLD,
+        PaymentMethod::PayOnDelivery | PaymentMethod::Till => reserve::DEFAULT_HOLD,
         PaymentMethod::Paystack | PaymentMethod::TestGateway => PAY_WITHIN,
     };
     let pay_by = (form.method != PaymentMethod::PayOnDelivery).then(|| Utc::now() + hold_for);
@@ -274,6 +275,7 @@ async fn place_in(
     let payment = super::payment::start(tx, tenant, order, &settings, number, form.method, totals.total).await?;
     let placed_note = match form.method {
         PaymentMethod::PayOnDelivery => "Placed; to be paid on delivery.".to_owned(),
+        PaymentMethod::Till => "Paid at the till.".to_owned(),
         PaymentMethod::BankTransfer => {
             format!("Placed; waiting for a bank transfer of {}.", Money::new(totals.total, settings.currency))
         }

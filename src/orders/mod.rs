@@ -50,11 +50,13 @@ pub enum PaymentMethod {
     Paystack,
     /// The demonstration gateway: a page of our own that approves or declines.
     TestGateway,
+    /// Paid at a till, by the tenders its receipt lists. Never offered at checkout.
+    Till,
 }
 
 impl PaymentMethod {
-    /// Every method, in the order checkout offers them.
-    pub const ALL: [Self; 4] = [Self::PayOnDelivery, Self::BankTransfer, Self::Paystack, Self::TestGateway];
+    /// Every method, in the order checkout offers them (those it offers at all).
+    pub const ALL: [Self; 5] = [Self::PayOnDelivery, Self::BankTransfer, Self::Paystack, Self::TestGateway, Self::Till];
 
     /// The stored value.
     pub fn code(self) -> &'static str {
@@ -63,6 +65,7 @@ impl PaymentMethod {
             Self::BankTransfer => "bank_transfer",
             Self::Paystack => "paystack",
             Self::TestGateway => "test_gateway",
+            Self::Till => "till",
         }
     }
 
@@ -78,6 +81,7 @@ impl PaymentMethod {
             Self::BankTransfer => "Bank transfer",
             Self::Paystack => "Card, transfer or USSD (Paystack)",
             Self::TestGateway => "Test payment (demonstration)",
+            Self::Till => "Paid at the till",
         }
     }
 
@@ -85,7 +89,7 @@ impl PaymentMethod {
     pub fn settlement(self) -> Settlement {
         match self {
             Self::PayOnDelivery => Settlement::OnDelivery,
-            Self::BankTransfer | Self::Paystack | Self::TestGateway => Settlement::Before,
+            Self::BankTransfer | Self::Paystack | Self::TestGateway | Self::Till => Settlement::Before,
         }
     }
 }
@@ -466,8 +470,8 @@ pub struct Order {
     pub paid: bool,
     /// Whether a payment reported for it needs checking.
     pub payment_flagged: bool,
-    /// The customer.
-    pub customer: Uuid,
+    /// The customer (none for a walk-in at a till).
+    pub customer: Option<Uuid>,
     /// Who it is for.
     pub contact_name: String,
     /// Their mobile number, as kept (`+234…`).

@@ -90,7 +90,7 @@ fn gateway(method: PaymentMethod) -> &'static str {
     match method {
         PaymentMethod::Paystack => "paystack",
         PaymentMethod::TestGateway => "test",
-        PaymentMethod::PayOnDelivery | PaymentMethod::BankTransfer => "",
+        PaymentMethod::PayOnDelivery | PaymentMethod::BankTransfer | PaymentMethod::Till => "",
     }
 }
 

@@ -40,6 +40,7 @@ pub const MOST_UNITS: i32 = 1_000_000;
 /// How a business charges VAT: its rate in percent (7.5 in Nigeria) and whether its prices
 /// include it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct VatRule {
     /// The standard rate, in percent.
     pub rate: Decimal,

@@ -116,6 +116,7 @@ pub(super) async fn offered(
             PaymentMethod::BankTransfer => settings.bank.is_some(),
             PaymentMethod::TestGateway => settings.test_gateway,
             PaymentMethod::Paystack => settings.paystack,
+            PaymentMethod::Till => false,
         })
         .collect();
     Ok(CheckoutOptions {

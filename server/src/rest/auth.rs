@@ -21,13 +21,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        let bearer = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(str::trim)
-            .filter(|t| !t.is_empty());
+        let bearer = bearer(&parts.headers);
         let challenge = |detail: &str| {
             let problem = Problem::from(commerce::Error::Unauthorized(detail.to_owned()));
             ([(header::WWW_AUTHENTICATE, "Bearer realm=\"sc1\"")], problem).into_response()
@@ -43,4 +37,14 @@ where
             Err(error) => Err(Problem::from(error).into_response()),
         }
     }
+}
+
+/// The token an `Authorization: Bearer …` header carries, if it carries one.
+pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
 }

@@ -42,6 +42,7 @@ use super::problem;
         (name = "products", description = "The catalog: products and their variants"),
         (name = "inventory", description = "Stock levels, movements, transfers, reservations and sync"),
         (name = "orders", description = "Orders, their payments, and the customers who place them"),
+        (name = "pos", description = "Tills: enrolment, their offline data, the sync of what they made, shifts"),
     )
 )]
 pub struct ApiDoc;
@@ -60,6 +61,11 @@ impl Modify for BearerScopes {
         let flow = Flow::ClientCredentials(ClientCredentials::new("/api/v1/oauth/token", scopes.collect::<Scopes>()));
         let components = doc.components.get_or_insert_with(Default::default);
         components.add_security_scheme("bearer", SecurityScheme::OAuth2(OAuth2::new([flow])));
+        let register = utoipa::openapi::security::HttpBuilder::new()
+            .scheme(utoipa::openapi::security::HttpAuthScheme::Bearer)
+            .description(Some("A till's own credential, given once when it enrols (POST /api/v1/pos/enrol)."))
+            .build();
+        components.add_security_scheme("register", SecurityScheme::Http(register));
     }
 }
 

@@ -14,6 +14,7 @@ pub mod list;
 mod locations;
 mod orders;
 mod payments;
+mod pos;
 mod problem;
 mod products;
 mod settings;
@@ -67,6 +68,11 @@ fn api() -> (Router<AppState>, Document) {
         .routes(routes!(customers::show))
         .routes(routes!(payments::list))
         .routes(routes!(payments::paystack_webhook))
+        .routes(routes!(pos::enrol))
+        .routes(routes!(pos::till))
+        .routes(routes!(pos::transactions))
+        .routes(routes!(pos::shifts))
+        .routes(routes!(pos::shift_report))
         .merge(inventory::routes())
         .route("/openapi.json", get(docs::openapi_json))
         .fallback(|| async { Problem::from(commerce::Error::not_found("endpoint")) });

@@ -154,8 +154,8 @@ pub struct OrderOut {
     pub summary: OrderSummaryOut,
     /// `pickup` or `delivery`.
     pub fulfilment: &'static str,
-    /// The customer.
-    pub customer_id: Uuid,
+    /// The customer (none for a walk-in at a till).
+    pub customer_id: Option<Uuid>,
     /// Their email, if given.
     pub contact_email: Option<String>,
     /// Where it is delivered.
