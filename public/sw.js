@@ -1,15 +1,16 @@
-// The POS's service worker. It keeps the till's shell (the page, its script, wasm, styles and
-// icons) in a cache so that the POS opens without a connection.
+// The till's service worker. It keeps the till's shell (the page, its script, wasm, styles and
+// icons) in a cache so that the till opens without a connection. What the till sells and makes
+// is kept by the till itself, in the browser's storage; nothing of it passes through here.
 //
-// The built files under /pkg/ are named by their content (sc1-<hash>.js, sc1-<hash>_bg.wasm,
+// The built files under /pkg/ are named by their content (till-<hash>.js, till-<hash>_bg.wasm,
 // sc1-<hash>.css): a name always means the same bytes, so they are answered from the cache first
 // and downloaded only once. The page is fetched from the network first, so a till that is online
 // runs the newest version, and it names that version's files; the cache keeps the page it last
 // had, with the files that page names, for when the connection is gone.
-const CACHE = "sc1-pos-v3";
+const CACHE = "sc1-pos-v4";
 const PAGE = "/pos";
 const PLAIN = [PAGE, "/manifest.webmanifest", "/icons/icon.svg", "/icons/icon-192.png"];
-const HASHED = /^\/pkg\/sc1-[0-9a-f]{16}(_bg\.wasm|\.js|\.css)$/;
+const HASHED = /^\/pkg\/((?:till|sc1)-)[0-9a-f]{16}(_bg\.wasm|\.js|\.css)$/;
 
 // The built files a version of the site names, from the list the build writes beside them.
 async function builtFiles() {
@@ -18,7 +19,7 @@ async function builtFiles() {
   const files = [];
   for (const line of (await response.text()).split("\n")) {
     const [kind, name] = line.trim().split(" ");
-    if (kind === "app") files.push(`/pkg/${name}.js`, `/pkg/${name}_bg.wasm`);
+    if (kind === "till") files.push(`/pkg/${name}.js`, `/pkg/${name}_bg.wasm`);
     if (kind === "css") files.push(`/pkg/${name}`);
   }
   return files;
@@ -63,11 +64,11 @@ async function builtFile(request) {
   if (response.ok) {
     await cache.put(request, response.clone());
     const path = new URL(request.url).pathname;
-    const kind = path.match(HASHED)[1];
+    const [, stem, kind] = path.match(HASHED);
     for (const other of await cache.keys()) {
       const otherPath = new URL(other.url).pathname;
       const match = otherPath.match(HASHED);
-      if (match && match[1] === kind && otherPath !== path) await cache.delete(other);
+      if (match && match[1] === stem && match[2] === kind && otherPath !== path) await cache.delete(other);
     }
   }
   return response;

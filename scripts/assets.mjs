@@ -4,7 +4,8 @@
 //
 // In the folder, sc1.js and sc1_bg.wasm (the wasm-bindgen output) become sc1-<hash>.js and
 // sc1-<hash>_bg.wasm (one hash over both, as one is useless without the other), sc1.css
-// becomes sc1-<hash>.css, and the storefront's script store.js becomes store-<hash>.js.
+// becomes sc1-<hash>.css, the storefront's script store.js becomes store-<hash>.js, and the
+// till's till.js and till_bg.wasm become till-<hash>.js and till-<hash>_bg.wasm.
 // Each gets a .br and a .gz beside it, which the server sends as they
 // are to browsers that accept them, so no request spends processor time compressing. The names
 // are written to assets.txt, which the server reads to name them in its pages. Files of earlier
@@ -30,13 +31,21 @@ const hashOf = (...names) => {
 const app = `sc1-${hashOf("sc1.js", "sc1_bg.wasm")}`;
 const css = `sc1-${hashOf("sc1.css")}.css`;
 const store = `store-${hashOf("store.js")}.js`;
-const renames = [["sc1.js", `${app}.js`], ["sc1_bg.wasm", `${app}_bg.wasm`], ["sc1.css", css], ["store.js", store]];
+const till = `till-${hashOf("till.js", "till_bg.wasm")}`;
+const renames = [
+  ["sc1.js", `${app}.js`],
+  ["sc1_bg.wasm", `${app}_bg.wasm`],
+  ["sc1.css", css],
+  ["store.js", store],
+  ["till.js", `${till}.js`],
+  ["till_bg.wasm", `${till}_bg.wasm`],
+];
 const current = new Set(renames.map(([, to]) => to));
 
 // What earlier builds left: other hashed names and their compressed copies.
 for (const name of readdirSync(dir)) {
   const base = name.replace(/\.(br|gz)$/, "");
-  if (/^(sc1|store)-[0-9a-f]{16}/.test(base) && !current.has(base)) rmSync(join(dir, name));
+  if (/^(sc1|store|till)-[0-9a-f]{16}/.test(base) && !current.has(base)) rmSync(join(dir, name));
 }
 
 for (const [from, to] of renames) {
@@ -54,5 +63,5 @@ for (const [from, to] of renames) {
     }),
   );
 }
-writeFileSync(join(dir, "assets.txt"), `app ${app}\ncss ${css}\nstore ${store}\n`);
-console.log(`assets: ${app}.js, ${app}_bg.wasm, ${css}, ${store} (with .br and .gz)`);
+writeFileSync(join(dir, "assets.txt"), `app ${app}\ncss ${css}\nstore ${store}\ntill ${till}\n`);
+console.log(`assets: ${app}.js, ${app}_bg.wasm, ${css}, ${store}, ${till}.js, ${till}_bg.wasm (with .br and .gz)`);

@@ -42,13 +42,20 @@ trap 'kill "$server" "$browser" 2>/dev/null || true' EXIT
 wait "$server"
 wait "$browser"
 trap - EXIT
+# The till's own wasm, after the back office's: the two share their compiled Leptos, and one
+# cargo at a time may use the folder.
+cargo build --package till --lib --target wasm32-unknown-unknown --profile "$wasm_profile" --target-dir "$front"
 
-# The wasm and the module that starts it: sc1.js and sc1_bg.wasm, renamed by their content below.
+# The wasms and the modules that start them: sc1.js and sc1_bg.wasm (the back office, the
+# vendor portal), till.js and till_bg.wasm (the till), renamed by their content below.
 wasm-bindgen "$front/wasm32-unknown-unknown/$wasm_profile/app.wasm" \
   --target web --no-typescript --out-dir "$pkg" --out-name sc1
+wasm-bindgen "$front/wasm32-unknown-unknown/$wasm_profile/till.wasm" \
+  --target web --no-typescript --out-dir "$pkg" --out-name till
 if $release; then
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-    "$pkg/sc1_bg.wasm" -o "$pkg/sc1_bg.wasm"
+  for wasm in sc1_bg till_bg; do
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$pkg/$wasm.wasm" -o "$pkg/$wasm.wasm"
+  done
 fi
 
 css_flags=()

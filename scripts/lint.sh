@@ -35,3 +35,6 @@ fi
 echo "== clippy (browser build)"
 cargo clippy -p app --target wasm32-unknown-unknown --no-default-features --features hydrate \
   --target-dir target/front -- -D warnings
+
+echo "== clippy (the till)"
+cargo clippy -p till --target wasm32-unknown-unknown --target-dir target/front -- -D warnings

@@ -47,13 +47,13 @@ cat <<TXT
     Storefront      $base/store/ojafresh      (shop, two locations)
                     $base/store/gadgetmarket  (marketplace)
     Vendor portal   $base/vendor
-    Point of sale   $base/pos
+    Point of sale   $base/pos                 (enrol it with the code from Back office → Registers)
 
   Demo logins (password: naija-demo-2026)
     Owner        owner@ojafresh.ng          (Oja Fresh Supermarket)
     Manager      manager@ojafresh.ng
     Accountant   accounts@ojafresh.ng
-    Cashier      cashier@ojafresh.ng        (signs in to the POS)
+    Cashier      cashier@ojafresh.ng        (till PIN 2580; the manager's is 2468, the owner's 1470)
     Owner        owner@gadgetmarket.ng      (Naija Gadget Market)
     Vendor staff vendor@gadgetmarket.ng     (Slot Phones Hub, vendor portal)
     Platform     admin@sc1.ng               (all businesses: $base/platform)

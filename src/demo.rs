@@ -62,6 +62,7 @@ const STEPS: &[&str] = &[
     "2026-12-02 product pictures",
     "2026-12-03 demo stores listed",
     "2026-12-06 selling online",
+    "2026-12-09 till PINs",
 ];
 
 /// Steps that keep files, applied only when a media store is given.
@@ -78,6 +79,7 @@ async fn apply(step: &str, c: &mut PgConnection, media: Option<&dyn MediaStore>)
         "2026-11-25 catalog and stock" => catalog::load(c).await,
         "2026-12-03 demo stores listed" => Ok(list_demo_stores(c).await?),
         "2026-12-06 selling online" => Ok(sell_online(c).await?),
+        "2026-12-09 till PINs" => Ok(till_pins(c).await?),
         _ => Ok(()),
     }
 }
@@ -112,6 +114,30 @@ pub async fn load_with(db: &PgPool, media: Option<&dyn MediaStore>) -> Result<Ve
         applied.push(*name);
     }
     Ok(applied)
+}
+
+/// The PINs the supermarket's people sign in at a till with (README lists them).
+pub const TILL_PINS: [(&str, &str); 3] =
+    [("owner@ojafresh.ng", "1470"), ("manager@ojafresh.ng", "2468"), ("cashier@ojafresh.ng", "2580")];
+
+/// Gives the supermarket's owner, manager and cashier their till PINs.
+async fn till_pins(c: &mut PgConnection) -> Result<(), sqlx::Error> {
+    for (email, pin) in TILL_PINS {
+        let mut salt = [0u8; 16];
+        getrandom::fill(&mut salt).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+        let hash = crate::pos::pin::derive(pin.as_bytes(), &salt, crate::pos::pin::ITERATIONS);
+        sqlx::query!(
+            "UPDATE memberships SET pin_salt = $2, pin_iterations = $3, pin_hash = $4, pin_set_at = now()
+              WHERE user_id = (SELECT id FROM users WHERE email = $1)",
+            email,
+            &salt[..],
+            i32::try_from(crate::pos::pin::ITERATIONS).unwrap_or(i32::MAX),
+            &hash[..]
+        )
+        .execute(&mut *c)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Shows the demo businesses on the start page: a business is listed only when it chooses to be.

@@ -49,7 +49,7 @@ impl Till {
         let oja = Business::open(owner, name).await;
         let rice = oja.product("Ofada rice 1kg", "RICE-1", 2500).await.variants[0].id;
         oja.receive(oja.main, rice, units).await;
-        let added = register::add(&oja.db, &oja.owner, oja.main, "Till 1", None).await.unwrap();
+        let added = register::add(&oja.db, &oja.owner, oja.main, "Till 1", None, None).await.unwrap().unwrap();
         let enrolled = register::enrol(&oja.db, &added.code, "10.0.0.1").await.unwrap();
         let register = register::by_credential(&oja.db, &enrolled.credential).await.unwrap().unwrap();
         let cashier = oja.member(Role::Cashier).await;
@@ -543,7 +543,7 @@ async fn pins_are_set_by_their_owner_or_a_manager_and_never_easy(owner: PgPool) 
 #[sqlx::test]
 async fn a_code_enrols_one_device_once_and_only_in_its_time(owner: PgPool) {
     let oja = Business::open(&owner, "Oja Fresh").await;
-    let added = register::add(&oja.db, &oja.owner, oja.main, "Till 1", None).await.unwrap();
+    let added = register::add(&oja.db, &oja.owner, oja.main, "Till 1", None, None).await.unwrap().unwrap();
     assert_eq!(added.register.prefix, "R01");
     let typed = added.code.to_lowercase().replace('-', " ");
     let enrolled = register::enrol(&oja.db, &typed, "10.0.0.2").await.unwrap();
@@ -551,7 +551,7 @@ async fn a_code_enrols_one_device_once_and_only_in_its_time(owner: PgPool) {
     assert!(matches!(again, Err(Error::Unauthorized(_))), "{again:?}");
     assert!(register::by_credential(&oja.db, &enrolled.credential).await.unwrap().is_some());
 
-    let late = register::add(&oja.db, &oja.owner, oja.main, "Till 2", None).await.unwrap();
+    let late = register::add(&oja.db, &oja.owner, oja.main, "Till 2", None, None).await.unwrap().unwrap();
     assert_eq!(late.register.prefix, "R02");
     sqlx::query("UPDATE registers SET code_expires_at = now() - interval '1 second' WHERE id = $1")
         .bind(late.register.id)
@@ -560,10 +560,10 @@ async fn a_code_enrols_one_device_once_and_only_in_its_time(owner: PgPool) {
         .unwrap();
     let expired = register::enrol(&oja.db, &late.code, "10.0.0.2").await;
     assert!(matches!(expired, Err(Error::Unauthorized(_))), "{expired:?}");
-    let same_name = register::add(&oja.db, &oja.owner, oja.main, "till 1", None).await;
+    let same_name = register::add(&oja.db, &oja.owner, oja.main, "till 1", None, None).await;
     assert!(matches!(&same_name, Err(Error::Invalid { field, .. }) if field == "name"), "{same_name:?}");
     let cashier = oja.member(Role::Cashier).await;
-    let refused = register::add(&oja.db, &cashier, oja.main, "Till 3", None).await;
+    let refused = register::add(&oja.db, &cashier, oja.main, "Till 3", None, None).await;
     assert!(matches!(refused, Err(Error::Forbidden(_))), "{refused:?}");
     // Guessing is held back: ten tries in ten minutes from one address.
     for _ in 0..8 {

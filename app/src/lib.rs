@@ -33,28 +33,34 @@ pub struct Payments {
 /// (see [`SiteAssets`]), so browsers keep them until they change.
 ///
 /// The storefront's pages (`/store/…`) are not hydrated: they work as the server sends them,
-/// and load only the storefront's own small script, never the wasm of the other surfaces.
+/// and load only the storefront's own small script, never the wasm of the other surfaces. The
+/// till (`/pos`) is a shell its own wasm fills in the browser (the `till` crate), so that it
+/// opens and sells from what the browser keeps, also with no connection.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     content_security_policy();
     #[cfg(feature = "ssr")]
-    let (assets, storefront) = (
-        session::site().assets,
-        use_context::<http::request::Parts>().is_some_and(|request| request.uri.path().starts_with("/store/")),
-    );
-    // Nothing of the storefront's pages is hydrated, so none of their data is written into them
-    // for a hydration that will not happen.
+    let (assets, surface) = (session::site().assets, Surface::of_request());
+    // Nothing of the storefront's pages or the till's is hydrated, so none of their data is
+    // written into them for a hydration that will not happen.
     #[cfg(feature = "ssr")]
-    if storefront && let Some(context) = Owner::current_shared_context() {
+    if surface != Surface::Hydrated
+        && let Some(context) = Owner::current_shared_context()
+    {
         context.set_is_hydrating(false);
     }
     #[cfg(not(feature = "ssr"))]
-    let (assets, storefront) = (SiteAssets::default(), false);
+    let (assets, surface) = (SiteAssets::default(), Surface::Hydrated);
     let stylesheet = assets.stylesheet();
-    let scripts = if storefront {
-        view! { <script type="module" src=assets.store_script()></script> }.into_any()
-    } else {
-        view! { <HydrationScripts options=options.clone() /> }.into_any()
+    let scripts = match surface {
+        Surface::Storefront => view! { <script type="module" src=assets.store_script()></script> }.into_any(),
+        Surface::Till => {
+            // The till's own wasm, started by the one inline script the page's policy allows.
+            let (module, wasm) = assets.till_files();
+            let start = format!("import start from {module:?}; start({{ module_or_path: {wasm:?} }});");
+            view! { <script type="module" nonce=leptos::nonce::use_nonce()>{start}</script> }.into_any()
+        }
+        Surface::Hydrated => view! { <HydrationScripts options=options.clone() /> }.into_any(),
     };
     view! {
         <!DOCTYPE html>
@@ -75,6 +81,30 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// Which kind of page a request is for: what scripts it loads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(feature = "ssr"), expect(dead_code, reason = "only the server tells the surfaces apart"))]
+enum Surface {
+    /// The back office, the vendor portal, sign-in: hydrated by the app's wasm.
+    Hydrated,
+    /// The storefront (`/store/…`): as the server sends it, with its own small script.
+    Storefront,
+    /// The till (`/pos`): a shell that the till's own wasm fills in the browser.
+    Till,
+}
+
+#[cfg(feature = "ssr")]
+impl Surface {
+    fn of_request() -> Self {
+        let path = use_context::<http::request::Parts>().map(|request| request.uri.path().to_owned());
+        match path.as_deref() {
+            Some(p) if p.starts_with("/store/") => Self::Storefront,
+            Some("/pos" | "/pos/") => Self::Till,
+            _ => Self::Hydrated,
+        }
     }
 }
 
@@ -129,6 +159,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/invite/:token") view=pages::InvitationPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view=pages::AuditPageView ssr=SsrMode::Async />
                 <Route path=path!("/admin/api-clients") view=pages::ApiClientsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/registers") view=pages::RegistersPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/shifts") view=pages::ShiftsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/shifts/:id") view=pages::ShiftPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/outbox") view=pages::OutboxPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/forgot") view=pages::ForgotPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/reset/:token") view=pages::ResetPage ssr=SsrMode::Async />

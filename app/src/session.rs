@@ -26,11 +26,13 @@ pub struct SiteAssets {
     pub css: String,
     /// The storefront's script's file name: `store-0123456789abcdef.js`.
     pub store: String,
+    /// The till's script's and wasm's common stem: `till-0123456789abcdef`.
+    pub till: String,
 }
 
 impl Default for SiteAssets {
     fn default() -> Self {
-        Self { app: "sc1".to_owned(), css: "sc1.css".to_owned(), store: "store.js".to_owned() }
+        Self { app: "sc1".to_owned(), css: "sc1.css".to_owned(), store: "store.js".to_owned(), till: "till".to_owned() }
     }
 }
 
@@ -48,6 +50,7 @@ impl SiteAssets {
                 Some(("app", name)) if safe(name) => name.clone_into(&mut assets.app),
                 Some(("css", name)) if safe(name) => name.clone_into(&mut assets.css),
                 Some(("store", name)) if safe(name) => name.clone_into(&mut assets.store),
+                Some(("till", name)) if safe(name) => name.clone_into(&mut assets.till),
                 _ => {}
             }
         }
@@ -62,6 +65,11 @@ impl SiteAssets {
     /// The storefront's script's address.
     pub fn store_script(&self) -> String {
         format!("/pkg/{}", self.store)
+    }
+
+    /// The till's module and its wasm's addresses.
+    pub fn till_files(&self) -> (String, String) {
+        (format!("/pkg/{}.js", self.till), format!("/pkg/{}_bg.wasm", self.till))
     }
 }
 

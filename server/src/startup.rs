@@ -226,7 +226,10 @@ fn site_files_or_not_found(
 /// by their content (a new build has new names); for the others (icons, manifest, the service
 /// worker), only after asking whether it changed, which costs a 304 and no body.
 fn cache_policy(path: &str) -> HeaderValue {
-    let name = path.strip_prefix("/pkg/sc1-").or_else(|| path.strip_prefix("/pkg/store-")).unwrap_or_default();
+    let name = ["/pkg/sc1-", "/pkg/store-", "/pkg/till-"]
+        .into_iter()
+        .find_map(|prefix| path.strip_prefix(prefix))
+        .unwrap_or_default();
     let hashed =
         name.len() > 16 && name.as_bytes()[..16].iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b));
     HeaderValue::from_static(if hashed { "public, max-age=31536000, immutable" } else { "no-cache" })

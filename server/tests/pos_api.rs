@@ -18,7 +18,8 @@ use uuid::Uuid;
 
 /// Enrols a register of `shop`'s first shop through the API; answers its credential.
 async fn enrolled(app: &axum::Router, shop: &Business) -> String {
-    let added = commerce::pos::register::add(&shop.db, &shop.owner, shop.main, "Till 1", None).await.unwrap();
+    let added =
+        commerce::pos::register::add(&shop.db, &shop.owner, shop.main, "Till 1", None, None).await.unwrap().unwrap();
     let request = Request::post("/api/v1/pos/enrol")
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(json!({ "code": added.code }).to_string()))

@@ -225,8 +225,9 @@ async fn every_staff_page_asks_an_anonymous_visitor_to_sign_in(db: PgPool) {
         "/admin/products/import",
         "/admin/settings",
         "/admin/staff",
+        "/admin/registers",
+        "/admin/shifts",
         "/vendor",
-        "/pos",
     ];
     for path in pages {
         let client = send(&app, Request::get(path), "").await;

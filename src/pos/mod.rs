@@ -93,6 +93,21 @@ pub struct Receipt {
     pub outcomes: Vec<Outcome>,
 }
 
+/// Someone who may sell at a till, and whether they have a PIN.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seller {
+    /// The person.
+    pub id: Uuid,
+    /// Their name.
+    pub name: String,
+    /// Their role.
+    pub role: crate::base::Role,
+    /// Whether their access is live.
+    pub active: bool,
+    /// When their PIN was set, if it was.
+    pub pin_set_at: Option<DateTime<Utc>>,
+}
+
 /// A register as the back office lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]

@@ -9,7 +9,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use uuid::Uuid;
 
-use super::PinCheck;
+use super::{PinCheck, Seller};
 use crate::base::{Actor, Permission, Role};
 use crate::db::in_tenant_tx;
 use crate::{Clash, Error};
@@ -68,6 +68,28 @@ pub async fn set(db: &sqlx::PgPool, actor: &Actor, member: Uuid, pin: &str) -> R
             },
         )
         .await
+    })
+    .await
+}
+
+/// Everyone of the business who may sell at a till, with whether they have a PIN, by name.
+pub async fn sellers(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<Seller>, Error> {
+    let tenant = actor.require(Permission::ViewStaff)?.tenant;
+    in_tenant_tx(db, tenant, async |tx| {
+        let rows = sqlx::query!(
+            "SELECT m.user_id, u.name, m.role, m.active, m.pin_set_at FROM memberships m JOIN users u ON u.id = m.user_id
+              WHERE m.tenant_id = $1 ORDER BY lower(u.name), m.user_id",
+            tenant.0
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let role = Role::from_code(&r.role).filter(|role| role.allows(Permission::SellAtPos))?;
+                Some(Seller { id: r.user_id, name: r.name, role, active: r.active, pin_set_at: r.pin_set_at })
+            })
+            .collect())
     })
     .await
 }

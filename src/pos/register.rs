@@ -48,14 +48,17 @@ pub async fn by_credential(db: &sqlx::PgPool, credential: &str) -> Result<Option
 }
 
 /// Adds a register to a shop and answers the code its device enrols with (shown once, good for
-/// [`CODE_LIFE`]). The prefix is the next free `R01`, `R02`… unless one is given.
+/// [`CODE_LIFE`]). The prefix is the next free `R01`, `R02`… unless one is given. With a key, the
+/// same form sent twice adds one register, and the second answer is `None` (its code was shown
+/// to the first, and is kept nowhere).
 pub async fn add(
     db: &sqlx::PgPool,
     actor: &Actor,
     location: LocationId,
     name: &str,
     prefix: Option<&str>,
-) -> Result<NewRegister, Error> {
+    once: Option<&crate::idempotency::Once>,
+) -> Result<Option<NewRegister>, Error> {
     let tenant = actor.require_at(Permission::ManageSettings, location)?.tenant;
     let name = name.trim();
     let mut problems = Vec::new();
@@ -72,7 +75,7 @@ pub async fn add(
     let (code, code_hash) = new_code()?;
     let expires_at = Utc::now() + CODE_LIFE;
     let id = Uuid::now_v7();
-    in_tenant_tx(db, tenant, async |tx| {
+    let register = crate::idempotency::run(db, tenant, once, async |tx| {
         let shop = sqlx::query_scalar!(
             "SELECT kind = 'shop' FROM locations WHERE tenant_id = $1 AND id = $2",
             tenant.0,
@@ -127,10 +130,13 @@ pub async fn add(
             },
         )
         .await?;
-        let register = view(tx, tenant, id).await?;
-        Ok(NewRegister { register, code: code.clone(), code_expires_at: expires_at })
+        view(tx, tenant, id).await
     })
-    .await
+    .await?;
+    if once.is_some_and(crate::idempotency::Once::replayed) {
+        return Ok(None);
+    }
+    Ok(Some(NewRegister { register, code, code_expires_at: expires_at }))
 }
 
 /// Trades a register's one-time code for the device's credential. The code works once, within

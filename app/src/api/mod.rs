@@ -11,7 +11,6 @@ mod draft_order;
 mod home;
 mod orders;
 mod platform;
-mod registers;
 mod reset;
 mod save_selling;
 mod selling;
@@ -23,6 +22,7 @@ mod stock;
 #[cfg(feature = "ssr")]
 mod store_cache;
 mod storefront;
+mod till;
 
 pub use account::{ChangePassword, EndSession, load_audit, load_audit_entities, load_sessions};
 pub use api_clients::{CreateApiClient, RevokeApiClient, load_api_clients};
@@ -46,7 +46,6 @@ pub use orders::{
     AddOrderNote, AdminOrder, ConfirmTransfer, ConfirmTransfers, MoveOrder, load_order, load_order_options, load_orders,
 };
 pub use platform::{SetBusinessStatus, load_platform_overview};
-pub use registers::load_register_shops;
 pub use reset::{RequestPasswordReset, ResetPassword};
 pub use save_selling::SaveSelling;
 pub use selling::{AddDeliveryZone, RemoveDeliveryZone, SetPaystackKey, load_selling};
@@ -68,6 +67,9 @@ pub use stock::{
 #[cfg(feature = "ssr")]
 pub use store_cache::{KeptPage, Started, StoreCache};
 pub use storefront::{Shelf, ShelfQuery, load_featured, load_shop_categories, load_shop_items, load_storefront};
+pub use till::{
+    AddRegister, DecideTillDocument, RevokeRegister, SetTillPin, TillsView, load_shift, load_shifts, load_tills,
+};
 
 /// The database handed to every request by the server.
 #[cfg(feature = "ssr")]

@@ -12,9 +12,9 @@ mod vendor;
 pub use admin::{
     AccountPage, AdminHome, AdminOrderPage, AlertsPage, ApiClientsPage, AuditPageView, CategoriesPage, CountSheetPage,
     CountsPage, CustomerPage, CustomersPage, ForgotPage, ImportPage, InvitationPage, LoginPage, NewOrderPage,
-    OrderPrintPage, OrdersPage, OutboxPage, ProductEditorPage, ProductsPage, ReceiptPage, ReceiptsPage, ResetPage,
-    RolesPage, SellingPage, SettingsPage, SignUpConfirmPage, SignUpPage, StaffPage, StockPage, TransfersPage,
-    VariantStockPage,
+    OrderPrintPage, OrdersPage, OutboxPage, ProductEditorPage, ProductsPage, ReceiptPage, ReceiptsPage, RegistersPage,
+    ResetPage, RolesPage, SellingPage, SettingsPage, ShiftPage, ShiftsPage, SignUpConfirmPage, SignUpPage, StaffPage,
+    StockPage, TransfersPage, VariantStockPage,
 };
 pub use landing::Landing;
 pub use platform::PlatformHome;

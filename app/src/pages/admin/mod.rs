@@ -14,10 +14,12 @@ mod outbox;
 mod product_editor;
 mod product_pictures;
 mod products;
+mod registers;
 mod reset;
 mod roles;
 mod selling;
 mod settings;
+mod shifts;
 mod signup;
 mod signup_confirm;
 mod staff;
@@ -41,10 +43,12 @@ pub use orders::{AdminOrderPage, NewOrderPage, OrderPrintPage, OrdersPage};
 pub use outbox::OutboxPage;
 pub use product_editor::ProductEditorPage;
 pub use products::ProductsPage;
+pub use registers::RegistersPage;
 pub use reset::{ForgotPage, ResetPage};
 pub use roles::RolesPage;
 pub use selling::SellingPage;
 pub use settings::SettingsPage;
+pub use shifts::{ShiftPage, ShiftsPage};
 pub use signup::SignUpPage;
 pub use signup_confirm::SignUpConfirmPage;
 pub use staff::StaffPage;
@@ -59,10 +63,12 @@ pub const ADMIN_NAV: &[NavLink] = &[
     NavLink { href: "/admin", label: "Overview", needs: Some(Permission::ViewDashboard) },
     NavLink { href: "/admin/orders", label: "Orders", needs: Some(Permission::ViewOrders) },
     NavLink { href: "/admin/customers", label: "Customers", needs: Some(Permission::ViewOrders) },
+    NavLink { href: "/admin/shifts", label: "Till shifts", needs: Some(Permission::ViewOrders) },
     NavLink { href: "/admin/products", label: "Products", needs: Some(Permission::ViewCatalog) },
     NavLink { href: "/admin/stock", label: "Stock", needs: Some(Permission::ViewInventory) },
     NavLink { href: "/admin/settings", label: "Settings", needs: Some(Permission::ViewSettings) },
     NavLink { href: "/admin/selling", label: "Selling online", needs: Some(Permission::ViewSettings) },
+    NavLink { href: "/admin/registers", label: "Registers", needs: Some(Permission::ViewSettings) },
     NavLink { href: "/admin/staff", label: "Staff", needs: Some(Permission::ViewStaff) },
     NavLink { href: "/admin/roles", label: "Roles", needs: Some(Permission::ViewStaff) },
     NavLink { href: "/admin/api-clients", label: "API clients", needs: Some(Permission::ManageApiClients) },
