@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
-.PHONY: run dev test stop build tools lint sqlx-prepare bench-build bench-first-run bench-access bench-inventory bench-downloads bench-orders clean-data
+.PHONY: run dev test stop build tools lint sqlx-prepare bench-build bench-first-run bench-access bench-inventory bench-downloads bench-orders bench-pos clean-data
 
 ## Install what is missing, start the private database, migrate, load demo data once, serve :3000,
 ## with the browser's files optimised as shoppers get them.
@@ -60,6 +60,10 @@ bench-inventory:
 ## units race and orders per second (docs/BENCHMARKS.md).
 bench-orders:
 	@bench/orders.sh
+
+## The till: 10,000 queued sales synced and replayed, its first load, a sale rung offline.
+bench-pos:
+	@bench/pos.sh
 
 ## What a phone downloads and waits for on 3G, and the server's CPU per wasm download.
 bench-downloads:

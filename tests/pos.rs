@@ -574,3 +574,46 @@ async fn a_code_enrols_one_device_once_and_only_in_its_time(owner: PgPool) {
     let listed = register::list(&oja.db, &oja.owner).await.unwrap();
     assert_eq!(listed.len(), 2);
 }
+
+#[sqlx::test]
+async fn another_till_finds_a_sale_by_its_receipt_and_takes_goods_back(owner: PgPool) {
+    let mut till = Till::open(&owner, 10).await;
+    let open = till.shift();
+    let sale = till.sale(open.id, 2, vec![Till::cash(5000)]);
+    assert!(booked(&till.send(vec![Document::ShiftOpen(open), Document::Sale(sale.clone())]).await));
+    // A second register of the same shop: the service desk.
+    let added = register::add(&till.oja.db, &till.oja.owner, till.oja.main, "Desk", None, None).await.unwrap().unwrap();
+    let enrolled = register::enrol(&till.oja.db, &added.code, "10.0.0.3").await.unwrap();
+    let desk = register::by_credential(&till.oja.db, &enrolled.credential).await.unwrap().unwrap();
+    let found = catalog::sold(&till.oja.db, &desk, &sale.receipt.to_lowercase()).await.unwrap();
+    assert_eq!((found.sale, found.lines.len(), found.lines[0].quantity, found.lines[0].returned), (sale.id, 1, 2, 0));
+    let missing = catalog::sold(&till.oja.db, &desk, "R99-000001").await;
+    assert!(matches!(missing, Err(Error::NotFound(_))), "{missing:?}");
+    let desk_shift =
+        ShiftOpen { id: Uuid::now_v7(), made_at: Utc::now(), cashier: user_of(&till.manager), float: 0.into() };
+    let back = ReturnDoc {
+        id: Uuid::now_v7(),
+        made_at: Utc::now(),
+        cashier: user_of(&till.manager),
+        shift: desk_shift.id,
+        receipt: commerce::pos::receipt_number(&added.register.prefix, 1),
+        sale: found.sale,
+        lines: vec![ReturnLine { position: 0, quantity: 1 }],
+        tenders: vec![Till::cash(2500)],
+        total: 2500.into(),
+        reason: String::new(),
+        approved_by: None,
+    };
+    let receipt = sync::receive(
+        &till.oja.db,
+        &desk,
+        &Batch { documents: vec![Document::ShiftOpen(desk_shift), Document::Return(back)] },
+    )
+    .await
+    .unwrap();
+    assert!(receipt.outcomes.iter().all(|o| o.status == Status::Booked), "{:?}", receipt.outcomes);
+    let again = catalog::sold(&till.oja.db, &desk, &sale.receipt).await.unwrap();
+    assert_eq!(again.lines[0].returned, 1);
+    assert_eq!(till.on_hand().await, 9);
+    stock_adds_up(&owner).await;
+}

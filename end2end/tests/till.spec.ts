@@ -181,6 +181,12 @@ test("a till sells offline for a whole shift, and the server books every documen
   await expect(cash).toContainText("₦19,200.00");
   await expect(cash.getByRole("cell").last()).toHaveText("₦0.00");
   await expect(office.getByRole("row", { name: /^Card/ }).getByRole("cell").last()).toHaveText("₦0.00");
+  // The split sale in the back office: an order of the till, with its tenders.
+  await office.goto(`/admin/orders/${sql(`SELECT id FROM orders WHERE receipt = '${splitSale}'`)}`);
+  const atTill = office.getByTestId("at-till");
+  await expect(atTill).toContainText(`receipt ${splitSale}`);
+  await expect(atTill).toContainText("Card · ₦10,000.00 · POS 778");
+  await expect(atTill).toContainText("Cash · ₦9,200.00");
 });
 
 /** A server of our own on another port, on the same database, to kill and start again. */

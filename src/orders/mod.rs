@@ -13,6 +13,8 @@ pub mod status;
 #[cfg(feature = "server")]
 pub mod address_book;
 #[cfg(feature = "server")]
+mod at_till;
+#[cfg(feature = "server")]
 pub mod cart;
 #[cfg(feature = "server")]
 pub mod checkout;
@@ -514,6 +516,50 @@ pub struct Order {
     pub events: Vec<OrderEvent>,
     /// Its payment attempts, oldest first.
     pub payments: Vec<Payment>,
+    /// Its receipt, tenders and returns, when it was rung at a till.
+    #[serde(default)]
+    pub till: Option<AtTill>,
+}
+
+/// What an order rung at a till carries beyond other orders.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AtTill {
+    /// Its receipt number.
+    pub receipt: String,
+    /// The register it was rung at.
+    pub register: String,
+    /// Who rang it.
+    pub cashier: String,
+    /// How it was paid.
+    pub tenders: Vec<TillTender>,
+    /// Goods brought back against it.
+    pub returns: Vec<TillReturn>,
+}
+
+/// One tender of a till's sale.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TillTender {
+    /// `cash`, `card`, `transfer`, `mobile_money` or `exchange`.
+    pub tender: String,
+    /// What it paid.
+    pub amount: Money,
+    /// Cash handed over.
+    pub tendered: Option<Money>,
+    /// Change given.
+    pub change: Option<Money>,
+    /// The slip's or transfer's reference.
+    pub reference: String,
+}
+
+/// Goods brought back at a till against a sale.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TillReturn {
+    /// The return's own receipt number.
+    pub receipt: String,
+    /// What was given back.
+    pub total: Money,
+    /// When.
+    pub made_at: DateTime<Utc>,
 }
 
 impl Order {

@@ -606,6 +606,7 @@ async fn load_in(tx: &mut sqlx::PgConnection, tenant: TenantId, key: Key) -> Res
     let lines = lines_of(tx, tenant, o.id, currency).await?;
     let events = events_of(tx, tenant, o.id).await?;
     let payments = payments_of(tx, tenant, o.id).await?;
+    let till = super::at_till::of(tx, tenant, o.id, currency).await?;
     let address = |value: Option<serde_json::Value>| value.and_then(|v| serde_json::from_value::<Address>(v).ok());
     let pickup = o.pickup_location_id.map(|id| PickupShop {
         id: LocationId(id),
@@ -649,6 +650,7 @@ async fn load_in(tx: &mut sqlx::PgConnection, tenant: TenantId, key: Key) -> Res
         paid_at: o.paid_at,
         events,
         payments,
+        till,
     })
 }
 

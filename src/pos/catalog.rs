@@ -229,3 +229,48 @@ async fn favourites(tx: &mut sqlx::PgConnection, register: &Register) -> Result<
     .fetch_all(&mut *tx)
     .await?)
 }
+
+/// The till sale of the register's business with `receipt`, for goods brought back at this
+/// register: any register's sale, its lines with what came back of each already.
+pub async fn sold(db: &sqlx::PgPool, register: &Register, receipt: &str) -> Result<super::SoldReceipt, Error> {
+    if register.revoked {
+        return Err(Error::Forbidden("look up receipts from a register that was revoked".to_owned()));
+    }
+    let receipt = receipt.trim().to_uppercase();
+    if receipt.is_empty() || receipt.len() > 40 || receipt.contains('\0') {
+        return Err(Error::not_found("sale with that receipt number"));
+    }
+    in_tenant_tx(db, register.tenant, async |tx| {
+        let sale = sqlx::query_scalar!(
+            "SELECT id FROM orders WHERE tenant_id = $1 AND receipt = $2",
+            register.tenant.0,
+            receipt
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::not_found("sale with that receipt number"))?;
+        let lines = sqlx::query!(
+            r#"SELECT l.position, l.name, l.quantity, l.vat, l.total,
+                      coalesce((SELECT sum(r.quantity) FROM till_return_lines r
+                                 WHERE r.tenant_id = l.tenant_id AND r.order_id = l.order_id
+                                   AND r.position = l.position), 0)::integer AS "returned!"
+                 FROM order_lines l WHERE l.tenant_id = $1 AND l.order_id = $2 ORDER BY l.position"#,
+            register.tenant.0,
+            sale
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|l| super::SoldLine {
+            position: l.position,
+            name: l.name,
+            quantity: l.quantity,
+            returned: l.returned,
+            vat: l.vat,
+            total: l.total,
+        })
+        .collect();
+        Ok(super::SoldReceipt { sale, receipt: receipt.clone(), lines })
+    })
+    .await
+}

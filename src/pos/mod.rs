@@ -365,6 +365,25 @@ pub struct ShiftReport {
     pub denominations: Vec<Denomination>,
     /// The cashier's note at the close.
     pub close_note: String,
+    /// Cash put in and taken out, in the order it happened.
+    #[serde(default)]
+    pub movements: Vec<CashMovementView>,
+}
+
+/// Cash put into or taken out of a drawer, as a shift's report lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CashMovementView {
+    /// In or out.
+    pub direction: Direction,
+    /// How much.
+    pub amount: Money,
+    /// Why.
+    pub reason: String,
+    /// Who.
+    pub by: String,
+    /// When (the till's clock).
+    pub at: DateTime<Utc>,
 }
 
 /// How many of one note or coin were counted.
@@ -399,6 +418,37 @@ pub struct ShiftSummary {
     pub takings: Money,
     /// Cash counted less expected, once closed.
     pub cash_difference: Option<Money>,
+}
+
+/// A till's sale found by its receipt number, for goods brought back to another till of the
+/// business: its lines as sold, with what came back of each already.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct SoldReceipt {
+    /// The sale's id (the order's), which a return names.
+    pub sale: Uuid,
+    /// Its receipt number.
+    pub receipt: String,
+    /// Its lines, by position.
+    pub lines: Vec<SoldLine>,
+}
+
+/// A line of a sale found by its receipt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct SoldLine {
+    /// Its position, from 0.
+    pub position: i32,
+    /// What was sold.
+    pub name: String,
+    /// How many.
+    pub quantity: i32,
+    /// Brought back already.
+    pub returned: i32,
+    /// The line's VAT as charged.
+    pub vat: Decimal,
+    /// The line's total as charged.
+    pub total: Decimal,
 }
 
 /// A document a till sent that the server refused, as a manager sees it.

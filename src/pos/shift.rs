@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::{Denomination, ShiftReport, ShiftSummary, Tender, TenderTotal};
+use super::{CashMovementView, Denomination, Direction, ShiftReport, ShiftSummary, Tender, TenderTotal};
 use crate::base::money::exact;
 use crate::base::{Actor, LocationId, Permission, TenantId};
 use crate::db::in_tenant_tx;
@@ -151,6 +151,7 @@ pub async fn read(tx: &mut sqlx::PgConnection, tenant: TenantId, id: Uuid) -> Re
         .filter_map(|(face, count)| face.parse().ok().map(|face| Denomination { face, count }))
         .collect();
     denominations.sort_by_key(|d| std::cmp::Reverse(d.face));
+    let movements = movements_of(tx, tenant, id, currency).await?;
     Ok(ShiftReport {
         id,
         register: s.register,
@@ -170,5 +171,34 @@ pub async fn read(tx: &mut sqlx::PgConnection, tenant: TenantId, id: Uuid) -> Re
         tenders: totals,
         denominations,
         close_note: s.close_note,
+        movements,
     })
+}
+
+/// The cash put into and taken out of a shift's drawer, in the order it happened.
+async fn movements_of(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    id: Uuid,
+    currency: Currency,
+) -> Result<Vec<CashMovementView>, Error> {
+    let money = |amount: Decimal| Money::new(exact(amount), currency);
+    Ok(sqlx::query!(
+        "SELECT m.direction, m.amount, m.reason, u.name AS by, m.made_at FROM till_cash_movements m
+           JOIN users u ON u.id = m.made_by
+          WHERE m.tenant_id = $1 AND m.shift_id = $2 ORDER BY m.made_at, m.id",
+        tenant.0,
+        id
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|m| CashMovementView {
+        direction: if m.direction == "in" { Direction::In } else { Direction::Out },
+        amount: money(m.amount),
+        reason: m.reason,
+        by: m.by,
+        at: m.made_at,
+    })
+    .collect())
 }

@@ -132,6 +132,8 @@ pub struct Till {
     pub shut_out: RwSignal<bool>,
     /// What goods brought back in an exchange left to spend on the next sale.
     pub credit: RwSignal<Decimal>,
+    /// The last receipt printed, to print again.
+    pub last_receipt: RwSignal<Option<Uuid>>,
 }
 
 /// The storage, opened once when the till starts.
@@ -159,6 +161,7 @@ impl Till {
             notice: RwSignal::new(None),
             shut_out: RwSignal::new(false),
             credit: RwSignal::new(Decimal::ZERO),
+            last_receipt: RwSignal::new(None),
         }
     }
 
@@ -173,6 +176,7 @@ impl Till {
         self.cart.set(read(&db, "cart").await?.unwrap_or_default());
         self.parked.set(read(&db, "parked").await?.unwrap_or_default());
         self.credit.set(read(&db, "credit").await?.unwrap_or_default());
+        self.last_receipt.set(read(&db, "last_receipt").await?);
         let session: Option<Uuid> = read(&db, "session").await?;
         let cashier = session.and_then(|id| self.cashier_by_id(id));
         self.cashier.set(cashier);
@@ -258,6 +262,10 @@ impl Till {
         let key = if numbered { "sequence" } else { "made" };
         db.next_number(key, if numbered { floor } else { 0 }, writes).await.map_err(|e| e.0)?;
         let doc = kept.borrow_mut().take().ok_or("the document was not made")??;
+        if numbered {
+            self.last_receipt.set(Some(doc.id()));
+            let _ = self.keep("last_receipt", &Some(doc.id())).await;
+        }
         let _ = self.count_waiting().await;
         self.sync_soon();
         Ok(doc)

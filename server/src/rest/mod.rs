@@ -70,6 +70,7 @@ fn api() -> (Router<AppState>, Document) {
         .routes(routes!(payments::paystack_webhook))
         .routes(routes!(pos::enrol))
         .routes(routes!(pos::till))
+        .routes(routes!(pos::receipt))
         .routes(routes!(pos::transactions))
         .routes(routes!(pos::shifts))
         .routes(routes!(pos::shift_report))

@@ -12,7 +12,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use commerce::identity::session::ClientInfo;
 use commerce::pos::register::{self, Register};
-use commerce::pos::{Batch, Document, Enrolment, Receipt, ShiftReport, ShiftSummary, TillData, catalog, shift, sync};
+use commerce::pos::{
+    Batch, Document, Enrolment, Receipt, ShiftReport, ShiftSummary, SoldReceipt, TillData, catalog, shift, sync,
+};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -115,6 +117,29 @@ pub async fn till(
     QueryOf(query): QueryOf<TillQuery>,
 ) -> Result<Json<TillData>, Problem> {
     Ok(Json(catalog::till_data(state.db.primary(), &register, query.since, query.after).await?))
+}
+
+/// A till sale by its receipt number (any register's of the business), with what came back of
+/// each line already: for goods brought back to another till.
+#[utoipa::path(
+    get,
+    path = "/pos/receipts/{receipt}",
+    tag = "pos",
+    params(("receipt" = String, Path, description = "The sale's receipt number (R01-000057)")),
+    security(("register" = [])),
+    responses(
+        (status = 200, description = "The sale", body = SoldReceipt),
+        (status = 401, description = "No register's credential", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The register was revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No till sale has that number", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn receipt(
+    State(state): State<AppState>,
+    RegisterAuth(register): RegisterAuth,
+    axum::extract::Path(receipt): axum::extract::Path<String>,
+) -> Result<Json<SoldReceipt>, Problem> {
+    Ok(Json(catalog::sold(state.db.primary(), &register, &receipt).await?))
 }
 
 /// One document, or a batch of them.

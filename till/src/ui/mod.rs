@@ -2,6 +2,7 @@
 //! much waits to sync, and one screen at a time below it.
 
 mod approve;
+mod camera;
 mod enrol;
 mod pay;
 mod returns;

@@ -2,7 +2,7 @@
 //! not yet brought back), the money back by a tender or as exchange credit for the next sale,
 //! allowed by a manager.
 
-use commerce::pos::{Document, ReturnDoc, ReturnLine, Sale, Tender, TenderLine, return_figures};
+use commerce::pos::{Document, ReturnDoc, ReturnLine, SoldReceipt, Tender, TenderLine, return_figures};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -22,10 +22,13 @@ struct Returnable {
     total: Decimal,
 }
 
-/// The sale of this till with `receipt`, and what of each line may still come back.
-async fn returnable(till: Till, receipt: &str) -> Result<(Sale, Vec<Returnable>), String> {
+/// The sale with `receipt` and what of each line may still come back: this till's own from its
+/// storage, another till's from the server when there is a connection.
+async fn returnable(till: Till, receipt: &str) -> Result<(Uuid, Vec<Returnable>), String> {
     let documents = till.documents().await;
-    let found = sale_by_receipt(&documents, receipt).ok_or("No sale of this till has that receipt number.")?;
+    let Some(found) = sale_by_receipt(&documents, receipt) else {
+        return from_server(receipt).await;
+    };
     let figures = found.totals()?;
     let returned = |position: i32| -> i32 {
         documents
@@ -56,7 +59,34 @@ async fn returnable(till: Till, receipt: &str) -> Result<(Sale, Vec<Returnable>)
             })
         })
         .collect();
-    Ok((found, rows))
+    Ok((found.id, rows))
+}
+
+/// Another till's sale, asked of the server.
+async fn from_server(receipt: &str) -> Result<(Uuid, Vec<Returnable>), String> {
+    let credential = crate::state::credential_now().await.ok_or("This till is not enrolled.")?;
+    let path = format!("/api/v1/pos/receipts/{}", js_sys::encode_uri_component(receipt.trim()));
+    match web::call::<SoldReceipt>(&path, Some(&credential), None::<&()>).await {
+        Ok(sold) => Ok((
+            sold.sale,
+            sold.lines
+                .into_iter()
+                .map(|l| Returnable {
+                    position: l.position,
+                    name: l.name,
+                    sold: l.quantity,
+                    back_already: l.returned,
+                    vat: l.vat,
+                    total: l.total,
+                })
+                .collect(),
+        )),
+        Err(web::Failure::Unreachable) => {
+            Err("No sale of this till has that number; another till's can be found once the connection returns."
+                .to_owned())
+        }
+        Err(web::Failure::Refused(_, detail)) => Err(detail),
+    }
 }
 
 /// The lines of the sale, each with how many come back.
@@ -131,7 +161,7 @@ fn RefundChoice(tender: RwSignal<Tender>, reference: RwSignal<String>, reason: R
 pub fn Return() -> impl IntoView {
     let till = expect_context::<Till>();
     let receipt = RwSignal::new(String::new());
-    let sale = RwSignal::new(None::<Sale>);
+    let sale = RwSignal::new(None::<Uuid>);
     let lines = RwSignal::new(Vec::<Returnable>::new());
     let back = RwSignal::new(std::collections::BTreeMap::<i32, i32>::new());
     let tender = RwSignal::new(Tender::Cash);
@@ -183,7 +213,7 @@ pub fn Return() -> impl IntoView {
                 cashier: cashier.id,
                 shift: shift.id,
                 receipt: String::new(),
-                sale: sold.id,
+                sale: sold,
                 lines: chosen.clone(),
                 tenders: if sum > Decimal::ZERO {
                     vec![TenderLine {

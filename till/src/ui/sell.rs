@@ -92,6 +92,7 @@ pub fn Sell() -> impl IntoView {
     let asking = RwSignal::new(None::<Approval>);
     let picking_customer = RwSignal::new(false);
     let message = RwSignal::new(None::<String>);
+    let camera = RwSignal::new(false);
     let found = move || matching(till, &query.get());
     // A scanner types the code and Enter: an exact barcode or SKU is added at once.
     let enter = move |ev: leptos::ev::SubmitEvent| {
@@ -126,11 +127,22 @@ pub fn Sell() -> impl IntoView {
     view! {
         <div class="till-sell">
             <section class="till-pane" aria-label="Products">
-                <form on:submit=enter>
+                <form class="flex gap-2" on:submit=enter>
                     <input class="till-input" type="search" placeholder="Scan, or type a name, SKU or barcode" aria-label="Find a product"
                         data-testid="scan" autofocus autocomplete="off"
                         prop:value=query on:input=move |ev| query.set(event_target_value(&ev)) />
+                    {super::camera::available().then(|| view! {
+                        <button type="button" class="btn btn-secondary" on:click=move |_| camera.set(true)>"Camera"</button>
+                    })}
                 </form>
+                <Show when=move || camera.get()>
+                    <super::camera::CameraScan open=camera found=Callback::new(move |code: String| {
+                        match till.by_code(&code) {
+                            Some((product, variant)) => add(till, &product, &variant),
+                            None => message.set(Some(format!("No product has the code {code:?}."))),
+                        }
+                    }) />
+                </Show>
                 {move || message.get().map(|m| view! { <p class="mt-1 text-sm text-amber-300" role="alert">{m}</p> })}
                 <ul class="till-tiles mt-3">
                     {move || found().into_iter().map(|(product, variant)| {
@@ -168,17 +180,28 @@ pub fn Sell() -> impl IntoView {
                         disabled=move || cart().lines.is_empty()>"Clear"</button>
                 </div>
                 <Parked />
-                <nav class="mt-4 grid grid-cols-3 gap-2 text-sm" aria-label="Till">
-                    <button type="button" class="btn btn-secondary" on:click=move |_| till.screen.set(Screen::Return)>"Return"</button>
-                    <button type="button" class="btn btn-secondary" on:click=move |_| till.screen.set(Screen::Cash)>"Cash in/out"</button>
-                    <button type="button" class="btn btn-secondary" on:click=move |_| till.screen.set(Screen::Close)>"Report · close"</button>
-                </nav>
+                <TillNav />
             </section>
             <ApprovalPad asking />
             <Show when=move || picking_customer.get()>
                 <CustomerPicker picking=picking_customer />
             </Show>
         </div>
+    }
+}
+
+/// The till's other work: returns, cash, the shift's report, the last receipt again.
+#[component]
+fn TillNav() -> impl IntoView {
+    let till = expect_context::<Till>();
+    view! {
+        <nav class="mt-4 grid grid-cols-2 gap-2 text-sm sm:grid-cols-4" aria-label="Till">
+            <button type="button" class="btn btn-secondary" on:click=move |_| till.screen.set(Screen::Return)>"Return"</button>
+            <button type="button" class="btn btn-secondary" on:click=move |_| till.screen.set(Screen::Cash)>"Cash in/out"</button>
+            <button type="button" class="btn btn-secondary" on:click=move |_| till.screen.set(Screen::Close)>"Report · close"</button>
+            <button type="button" class="btn btn-secondary" disabled=move || till.last_receipt.with(Option::is_none)
+                on:click=move |_| if let Some(id) = till.last_receipt.get_untracked() { till.screen.set(Screen::Receipt(id)) }>"Last receipt"</button>
+        </nav>
     }
 }
 

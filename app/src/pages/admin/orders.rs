@@ -232,6 +232,7 @@ fn OrderDetail(
                     </div>
                 </section>
                 <OrderLines order=order.clone() />
+                {order.till.clone().map(|t| view! { <RungAtTill till=t /> })}
                 <section class="card mt-4">
                     <h2 class="font-semibold">"Payments"</h2>
                     <ul class="mt-2 space-y-1 text-sm">
@@ -428,5 +429,31 @@ fn PrintedOrder(order: Order) -> impl IntoView {
                 {(!order.note.is_empty()).then(|| view! { <p class="mt-4">{format!("Note: {}", order.note)}</p> })}
             </section>
         </main>
+    }
+}
+
+/// A till's sale: its receipt, who rang it where, its tenders and what came back.
+#[component]
+fn RungAtTill(till: commerce::orders::AtTill) -> impl IntoView {
+    let label =
+        |code: &str| commerce::pos::Tender::from_code(code).map_or_else(|| code.to_owned(), |t| t.label().to_owned());
+    view! {
+        <section class="card mt-4" data-testid="at-till">
+            <h2 class="font-semibold">{format!("Rung at {}: receipt {}", till.register, till.receipt)}</h2>
+            <p class="text-sm text-slate-600">{format!("By {}", till.cashier)}</p>
+            <ul class="mt-2 space-y-1 text-sm">
+                {till.tenders.iter().map(|t| view! {
+                    <li>{format!("{} · {}", label(&t.tender), t.amount)}
+                        {t.tendered.map(|h| format!(" (handed {h}, change {})", t.change.map(|c| c.to_string()).unwrap_or_default()))}
+                        {(!t.reference.is_empty()).then(|| format!(" · {}", t.reference))}</li>
+                }).collect_view()}
+            </ul>
+            {(!till.returns.is_empty()).then(|| view! {
+                <h3 class="mt-3 text-sm font-semibold">"Brought back"</h3>
+                <ul class="mt-1 space-y-1 text-sm">
+                    {till.returns.iter().map(|r| view! { <li>{format!("{} · {} · {} given back", business_time(r.made_at), r.receipt, r.total)}</li> }).collect_view()}
+                </ul>
+            })}
+        </section>
     }
 }

@@ -111,6 +111,17 @@ fn Report(report: ShiftReport) -> impl IntoView {
                 </table>
             </div>
         </section>
+        {(!report.movements.is_empty()).then(|| view! {
+            <section class="card mb-6">
+                <h2 class="font-semibold">"Cash in and out"</h2>
+                <ul class="mt-2 space-y-1 text-sm" data-testid="cash-movements">
+                    {report.movements.iter().map(|m| view! {
+                        <li>{format!("{} · {} {} · {} · {}", crate::components::business_time(m.at),
+                            if m.direction == commerce::pos::Direction::In { "in" } else { "out" }, m.amount, m.reason, m.by)}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         {(!report.denominations.is_empty()).then(|| view! {
             <section class="card mb-6">
                 <h2 class="font-semibold">"Counted in the drawer"</h2>
