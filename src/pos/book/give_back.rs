@@ -6,9 +6,7 @@ use uuid::Uuid;
 
 use super::{Booking, taken};
 use crate::base::{Actor, Role};
-use crate::catalog::VariantId;
 use crate::inventory::MovementReason;
-use crate::inventory::ledger::TillMove;
 use crate::pos::{ReturnDoc, ReturnLine};
 use crate::{Clash, Error};
 
@@ -145,30 +143,12 @@ impl Booking {
         let note = format!("Goods brought back at the till, receipt {}: {} given back.", d.receipt, total);
         self.event(tx, d.sale, cashier, d.made_at, false, &note).await?;
         for (back, variant, _) in figures {
-            self.moves.push(TillMove {
-                variant: VariantId(*variant),
-                location: self.register.location,
-                quantity: back.quantity,
-                reason: MovementReason::Return,
-                reference: format!("return {} of {sale_receipt}", d.receipt),
-                actor_id: cashier.id(),
-                actor_label: cashier.label(),
-            });
+            let reference = format!("return {} of {sale_receipt}", d.receipt);
+            self.moves_stock(cashier, *variant, back.quantity, MovementReason::Return, reference);
         }
-        crate::audit::record(
-            tx,
-            self.tenant(),
-            cashier,
-            crate::audit::Change {
-                entity: "order",
-                entity_id: d.sale.to_string(),
-                action: "return_at_till",
-                before: None,
-                after: Some(serde_json::json!({
-                    "receipt": d.receipt, "of": sale_receipt, "total": crate::base::money::exact(total),
-                })),
-            },
-        )
-        .await
+        let after = serde_json::json!({
+            "receipt": d.receipt, "of": sale_receipt, "total": crate::base::money::exact(total),
+        });
+        self.record(tx, cashier, ("order", d.sale, "return_at_till"), after).await
     }
 }

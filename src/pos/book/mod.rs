@@ -18,6 +18,8 @@ use uuid::Uuid;
 use super::register::Register;
 use super::{CashMovement, CustomerDoc, Document, ShiftClose, ShiftOpen, Tender, TenderLine};
 use crate::base::{Actor, Permission, Role, Shops, StaffMember, TenantId};
+use crate::catalog::VariantId;
+use crate::inventory::MovementReason;
 use crate::inventory::ledger::TillMove;
 use crate::{Clash, Currency, Error};
 
@@ -179,17 +181,12 @@ impl Booking {
         )
         .fetch_one(&mut *tx)
         .await?;
-        crate::audit::record(
+        let action = if joined == d.id { "create_at_till" } else { "join_at_till" };
+        self.record(
             tx,
-            self.tenant(),
             cashier,
-            crate::audit::Change {
-                entity: "customer",
-                entity_id: joined.to_string(),
-                action: if joined == d.id { "create_at_till" } else { "join_at_till" },
-                before: None,
-                after: Some(serde_json::json!({ "name": d.name.trim(), "phone": phone })),
-            },
+            ("customer", joined, action),
+            serde_json::json!({ "name": d.name.trim(), "phone": phone }),
         )
         .await?;
         Ok((joined != d.id).then_some(joined))
@@ -341,6 +338,41 @@ impl Booking {
         .execute(&mut *tx)
         .await?;
         Ok(())
+    }
+}
+
+impl Booking {
+    /// Stock a document moves at the register's shop, moved at the batch's end.
+    fn moves_stock(
+        &mut self,
+        cashier: &Actor,
+        variant: Uuid,
+        quantity: i32,
+        reason: MovementReason,
+        reference: String,
+    ) {
+        self.moves.push(TillMove {
+            variant: VariantId(variant),
+            location: self.register.location,
+            quantity,
+            reason,
+            reference,
+            actor_id: cashier.id(),
+            actor_label: cashier.label(),
+        });
+    }
+
+    /// The audit row of a document booked by `cashier`.
+    async fn record(
+        &self,
+        tx: &mut sqlx::PgConnection,
+        cashier: &Actor,
+        (entity, id, action): (&str, Uuid, &str),
+        after: serde_json::Value,
+    ) -> Result<(), Error> {
+        let change =
+            crate::audit::Change { entity, entity_id: id.to_string(), action, before: None, after: Some(after) };
+        crate::audit::record(tx, self.tenant(), cashier, change).await
     }
 }
 

@@ -8,9 +8,7 @@ use uuid::Uuid;
 
 use super::{Booking, taken};
 use crate::base::Actor;
-use crate::catalog::VariantId;
 use crate::inventory::MovementReason;
-use crate::inventory::ledger::TillMove;
 use crate::orders::Totals;
 use crate::pos::Sale;
 use crate::{Clash, Error};
@@ -134,36 +132,23 @@ impl Booking {
         let note = format!("Sold at the till, receipt {}.", d.receipt);
         self.event(tx, d.id, cashier, d.made_at, true, &note).await?;
         self.sold(cashier, d);
-        crate::audit::record(
-            tx,
-            self.tenant(),
-            cashier,
-            crate::audit::Change {
-                entity: "order",
-                entity_id: d.id.to_string(),
-                action: "sell_at_till",
-                before: None,
-                after: Some(serde_json::json!({
-                    "receipt": d.receipt, "number": crate::orders::order_number(&self.order_prefix, number),
-                    "total": crate::base::money::exact(d.total), "lines": d.lines.len(),
-                })),
-            },
-        )
-        .await
+        let after = serde_json::json!({
+            "receipt": d.receipt, "number": crate::orders::order_number(&self.order_prefix, number),
+            "total": crate::base::money::exact(d.total), "lines": d.lines.len(),
+        });
+        self.record(tx, cashier, ("order", d.id, "sell_at_till"), after).await
     }
 
     /// The stock a sale takes from the register's shop, moved at the batch's end.
     fn sold(&mut self, cashier: &Actor, d: &Sale) {
         for line in &d.lines {
-            self.moves.push(TillMove {
-                variant: VariantId(line.variant),
-                location: self.register.location,
-                quantity: -line.quantity,
-                reason: MovementReason::Sale,
-                reference: format!("receipt {}", d.receipt),
-                actor_id: cashier.id(),
-                actor_label: cashier.label(),
-            });
+            self.moves_stock(
+                cashier,
+                line.variant,
+                -line.quantity,
+                MovementReason::Sale,
+                format!("receipt {}", d.receipt),
+            );
         }
     }
 
