@@ -8,6 +8,7 @@
 //! the till in the browser and the server run the same code; what reads and writes Postgres
 //! sits in the submodules behind the `server` feature.
 
+mod checks;
 mod document;
 mod figures;
 
