@@ -122,7 +122,12 @@ fn back_total(rows: &[Returnable], back: &std::collections::BTreeMap<i32, i32>) 
 }
 
 /// Keeps a return made now; money given as exchange credit waits for the next sale.
-async fn keep_return(till: Till, doc: ReturnDoc, error: RwSignal<Option<String>>) {
+/// A second press while the first is being kept takes nothing back twice.
+async fn keep_return(till: Till, doc: ReturnDoc, error: RwSignal<Option<String>>, busy: RwSignal<bool>) {
+    if busy.get_untracked() {
+        return;
+    }
+    busy.set(true);
     let credit: Decimal = doc.tenders.iter().filter(|t| t.tender == Tender::Exchange).map(|t| t.amount).sum();
     match till.record(Document::Return(doc)).await {
         Ok(kept) => {
@@ -135,6 +140,7 @@ async fn keep_return(till: Till, doc: ReturnDoc, error: RwSignal<Option<String>>
         }
         Err(why) => error.set(Some(why)),
     }
+    busy.set(false);
 }
 
 /// How the money goes back: a tender (with its reference) or exchange credit, and why.
@@ -169,6 +175,8 @@ pub fn Return() -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let asking = RwSignal::new(None::<Approval>);
+    // Held from the first press until the return is kept: a second press takes nothing back twice.
+    let busy = RwSignal::new(false);
     let find = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         leptos::task::spawn_local(async move {
@@ -229,7 +237,7 @@ pub fn Return() -> impl IntoView {
                 reason: reason.get_untracked().trim().to_owned(),
                 approved_by: Some(manager),
             };
-            leptos::task::spawn_local(keep_return(till, doc, error));
+            leptos::task::spawn_local(keep_return(till, doc, error, busy));
         });
         match approver_signed_in(till) {
             Some(me) => make.run(me),
@@ -251,7 +259,7 @@ pub fn Return() -> impl IntoView {
                 <ReturnLines lines back />
                 <p class="mt-2 text-lg font-bold text-white">{move || format!("Give back {}", money(till, total()))}</p>
                 <RefundChoice tender reference reason />
-                <button type="button" class="btn btn-primary mt-3 w-full" data-testid="give-back" on:click=give_back>"Take back"</button>
+                <button type="button" class="btn btn-primary mt-3 w-full" data-testid="give-back" disabled=move || busy.get() on:click=give_back>"Take back"</button>
             </Show>
             {move || error.get().map(|e| view! { <p class="mt-2 text-sm text-amber-300" role="alert">{e}</p> })}
             <button type="button" class="btn btn-secondary mt-3" on:click=move |_| till.screen.set(Screen::Sell)>"Back"</button>

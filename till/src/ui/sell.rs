@@ -337,9 +337,14 @@ fn CustomerPicker(picking: RwSignal<bool>) -> impl IntoView {
         till.keep_cart();
         picking.set(false);
     };
+    let busy = RwSignal::new(false);
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(cashier) = till.cashier.get_untracked() else { return };
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
         let doc = CustomerDoc {
             id: Uuid::now_v7(),
             made_at: web::now(),
@@ -362,6 +367,7 @@ fn CustomerPicker(picking: RwSignal<bool>) -> impl IntoView {
                 }
                 Err(why) => error.set(Some(why)),
             }
+            busy.set(false);
         });
     };
     view! {
@@ -384,7 +390,7 @@ fn CustomerPicker(picking: RwSignal<bool>) -> impl IntoView {
                         prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev)) />
                     {move || error.get().map(|e| view! { <p class="text-sm text-amber-300" role="alert">{e}</p> })}
                     <div class="flex gap-2">
-                        <button type="submit" class="btn btn-primary flex-1">"Add"</button>
+                        <button type="submit" class="btn btn-primary flex-1" disabled=move || busy.get()>"Add"</button>
                         <button type="button" class="btn btn-secondary" on:click=move |_| picking.set(false)>"Cancel"</button>
                     </div>
                 </form>

@@ -69,8 +69,13 @@ pub fn CashInOut() -> impl IntoView {
     let value = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    // Held from the first press until the movement is kept: a second press adds nothing.
+    let busy = RwSignal::new(false);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
         let (Some(cashier), Some(shift)) = (till.cashier.get_untracked(), till.shift.get_untracked()) else { return };
         let Some(sum) = amount(&value.get_untracked()).filter(|a| *a > Decimal::ZERO) else {
             error.set(Some("Type an amount above 0.".to_owned()));
@@ -85,11 +90,13 @@ pub fn CashInOut() -> impl IntoView {
             amount: sum,
             reason: reason.get_untracked().trim().to_owned(),
         };
+        busy.set(true);
         leptos::task::spawn_local(async move {
             match till.record(Document::CashMovement(doc)).await {
                 Ok(_) => till.screen.set(Screen::Sell),
                 Err(why) => error.set(Some(why)),
             }
+            busy.set(false);
         });
     };
     view! {
@@ -110,7 +117,7 @@ pub fn CashInOut() -> impl IntoView {
                     prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
                 {move || error.get().map(|e| view! { <p class="text-sm text-amber-300" role="alert">{e}</p> })}
                 <div class="flex gap-2">
-                    <button type="submit" class="btn btn-primary flex-1">"Save"</button>
+                    <button type="submit" class="btn btn-primary flex-1" disabled=move || busy.get()>"Save"</button>
                     <button type="button" class="btn btn-secondary" on:click=move |_| till.screen.set(Screen::Sell)>"Back"</button>
                 </div>
             </form>
