@@ -13,12 +13,30 @@ use crate::web::{self, Failure};
 const BATCH: usize = 100;
 
 /// Sends everything waiting, batch by batch, while the server answers; then fetches what
-/// changed in the catalog.
+/// changed in the catalog. A document kept while another sync held the lock (which that sync
+/// had already looked past) is sent by the holder's second look, after it lets go.
 pub async fn run(till: Till) {
-    web::with_lock("sc1-till-sync", async move {
-        send_all(till).await;
-    })
-    .await;
+    let mut looks = 0;
+    while web::with_lock("sc1-till-sync", async move { send_all(till).await }).await {
+        looks += 1;
+        if looks >= 3 || !till.online.get_untracked() || !due().await {
+            break;
+        }
+    }
+    if looks > 0 && till.online.get_untracked() {
+        let _ = till.refresh().await;
+    }
+}
+
+/// Whether the outbox holds a document to send now.
+async fn due() -> bool {
+    let Ok(db) = db() else { return false };
+    let now = js_sys::Date::now();
+    db.all(OUTBOX)
+        .await
+        .unwrap_or_default()
+        .iter()
+        .any(|(_, t)| serde_json::from_str::<Waiting>(t).is_ok_and(|w| w.retry_at <= now))
 }
 
 async fn send_all(till: Till) {
@@ -63,7 +81,4 @@ async fn send_all(till: Till) {
         }
     }
     till.progress.set(None);
-    if till.online.get_untracked() {
-        let _ = till.refresh().await;
-    }
 }

@@ -103,10 +103,10 @@ pub fn from_base64(text: &str) -> Option<Vec<u8>> {
     binary.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect()
 }
 
-/// Runs `work` holding the browser's lock named `name` (Web Locks), so that two tabs of the
-/// till never sync at once: when another tab holds it, `work` does not run (that tab is
-/// syncing). Without Web Locks it simply runs.
-pub async fn with_lock<F>(name: &str, work: F)
+/// Runs `work` holding the browser's lock named `name` (Web Locks), so that two syncs never
+/// run at once: when another holds it, `work` does not run (that one is syncing). Without Web
+/// Locks it simply runs. Answers whether `work` ran.
+pub async fn with_lock<F>(name: &str, work: F) -> bool
 where
     F: std::future::Future<Output = ()> + 'static,
 {
@@ -117,21 +117,25 @@ where
     let request = locks.as_ref().and_then(|l| Reflect::get(l, &JsValue::from_str("request")).ok());
     let (Some(locks), Some(request)) = (locks, request.and_then(|r| r.dyn_into::<js_sys::Function>().ok())) else {
         work.await;
-        return;
+        return true;
     };
     let mut work = Some(work);
     let callback = Closure::once_into_js(move |lock: JsValue| -> js_sys::Promise {
         let work = if lock.is_null() { None } else { work.take() };
         wasm_bindgen_futures::future_to_promise(async move {
+            let ran = work.is_some();
             if let Some(work) = work {
                 work.await;
             }
-            Ok(JsValue::UNDEFINED)
+            Ok(JsValue::from_bool(ran))
         })
     });
     let options = Object::new();
     let _ = Reflect::set(&options, &JsValue::from_str("ifAvailable"), &JsValue::TRUE);
-    if let Ok(promise) = request.call3(&locks, &JsValue::from_str(name), &options, &callback) {
-        let _ = JsFuture::from(js_sys::Promise::from(promise)).await;
+    match request.call3(&locks, &JsValue::from_str(name), &options, &callback) {
+        Ok(promise) => {
+            JsFuture::from(js_sys::Promise::from(promise)).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
+        }
+        Err(_) => false,
     }
 }
