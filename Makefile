@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
-.PHONY: run dev test stop build tools lint sqlx-prepare bench-build bench-first-run bench-access bench-inventory bench-downloads bench-orders bench-pos clean-data
+.PHONY: run dev test stop build tools lint sqlx-prepare bench-build bench-first-run bench-access bench-inventory bench-downloads bench-orders bench-pos bench-dashboard clean-data
 
 ## Install what is missing, start the private database, migrate, load demo data once, serve :3000,
 ## with the browser's files optimised as shoppers get them.
@@ -64,6 +64,11 @@ bench-orders:
 ## The till: 10,000 queued sales synced and replayed, its first load, a sale rung offline.
 bench-pos:
 	@bench/pos.sh
+
+## The dashboard on a million orders: figures from rollups against a straight count, the page,
+## and what keeping the rollups costs checkouts.
+bench-dashboard:
+	@bench/dashboard.sh
 
 ## What a phone downloads and waits for on 3G, and the server's CPU per wasm download.
 bench-downloads:

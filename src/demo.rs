@@ -10,6 +10,7 @@ use crate::Error;
 use crate::media::MediaStore;
 
 mod catalog;
+pub mod history;
 mod pictures;
 
 /// A demo business as the landing page and `make run` introduce it.
@@ -63,6 +64,7 @@ const STEPS: &[&str] = &[
     "2026-12-03 demo stores listed",
     "2026-12-06 selling online",
     "2026-12-09 till PINs",
+    "2026-12-10 two years of sales",
 ];
 
 /// Steps that keep files, applied only when a media store is given.
@@ -80,6 +82,7 @@ async fn apply(step: &str, c: &mut PgConnection, media: Option<&dyn MediaStore>)
         "2026-12-03 demo stores listed" => Ok(list_demo_stores(c).await?),
         "2026-12-06 selling online" => Ok(sell_online(c).await?),
         "2026-12-09 till PINs" => Ok(till_pins(c).await?),
+        "2026-12-10 two years of sales" => two_years_of_sales(c).await,
         _ => Ok(()),
     }
 }
@@ -114,6 +117,23 @@ pub async fn load_with(db: &PgPool, media: Option<&dyn MediaStore>) -> Result<Ve
         applied.push(*name);
     }
     Ok(applied)
+}
+
+/// Two years of orders for each demo business that has shops (about three a day, among a few
+/// hundred customers), so that the dashboard has a past to compare with.
+async fn two_years_of_sales(c: &mut PgConnection) -> Result<(), Error> {
+    let businesses: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT t.id FROM tenants t
+          WHERE t.slug = ANY($1) AND EXISTS (SELECT 1 FROM locations l WHERE l.tenant_id = t.id AND l.kind = 'shop')
+          ORDER BY t.slug",
+    )
+    .bind([SHOP.slug, MARKETPLACE.slug])
+    .fetch_all(&mut *c)
+    .await?;
+    for tenant in businesses {
+        history::add(c, tenant, 2_400, 300).await?;
+    }
+    Ok(())
 }
 
 /// The PINs the supermarket's people sign in at a till with (README lists them).

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod base;
 pub mod catalog;
+pub mod dashboard;
 pub mod files;
 pub mod identity;
 pub mod inventory;

@@ -28,8 +28,9 @@ const LAYERS: [&[&str]; 11] = [
     &["orders"],
     // The till: registers, shifts, and what tills send, booked into orders and stock.
     &["pos"],
-    // Files of products and stock, in and out.
-    &["files"],
+    // Files of products and stock, in and out; the dashboard's figures, read from what orders,
+    // the till and stock keep.
+    &["files", "dashboard"],
     // The demonstration data, made through all of the above.
     &["demo"],
 ];

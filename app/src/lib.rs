@@ -150,7 +150,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("") view=pages::Landing ssr=SsrMode::Async />
                 <Route path=path!("/signup") view=pages::SignUpPage ssr=SsrMode::Async />
                 <Route path=path!("/signup/confirm/:token") view=pages::SignUpConfirmPage ssr=SsrMode::Async />
-                <Route path=path!("/admin") view=pages::AdminHome ssr=SsrMode::Async />
+                <Route path=path!("/admin") view=pages::DashboardPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/login") view=pages::LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/staff") view=pages::StaffPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/settings") view=pages::SettingsPage ssr=SsrMode::Async />

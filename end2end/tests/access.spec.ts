@@ -154,7 +154,7 @@ test("an invitation is sent again with a new link, or revoked, and old links sto
 test("each role's navigation lists only the pages it may open", async ({ page }) => {
   await signIn(page, "accounts@ojafresh.ng");
   const nav = page.locator("#side-nav");
-  await expect(nav.getByRole("link", { name: "Overview" })).toBeAttached();
+  await expect(nav.getByRole("link", { name: "Dashboard" })).toBeAttached();
   await expect(nav.getByRole("link", { name: "Staff" })).toBeAttached();
   await expect(nav.getByRole("link", { name: "Platform" })).toHaveCount(0);
   await page.goto("/admin/staff");

@@ -144,6 +144,10 @@ pub struct SeedSettings {
     pub database: DatabaseSettings,
     #[command(flatten)]
     pub media: MediaSettings,
+    /// After the demo data, this many orders over the last two years across the demo
+    /// businesses' shops and channels, for measuring (once per database).
+    #[arg(long)]
+    pub orders: Option<i64>,
 }
 
 /// How to serve.

@@ -1,7 +1,8 @@
 //! Live updates: every instance listens on Postgres' `stock` channel (each change of a stock
-//! level notifies it when its transaction commits) and passes the news to the browsers
-//! connected to it over Server-Sent Events. A change made through one instance therefore
-//! reaches browsers connected to any other.
+//! level notifies it when its transaction commits) and `sales` channel (each order placed,
+//! paid or cancelled names its business), and passes the news to the browsers connected to it
+//! over Server-Sent Events. A change made through one instance therefore reaches browsers
+//! connected to any other.
 //!
 //! A stream lasts only as long as its viewer may watch: it checks again every `recheck` (30
 //! seconds) and at once whenever the `access` channel says that some access ended (a session
@@ -54,6 +55,8 @@ pub struct StockChange {
 #[derive(Clone)]
 pub struct LiveFeed {
     stock: broadcast::Sender<Arc<StockChange>>,
+    /// A business whose sales changed.
+    sales: broadcast::Sender<Uuid>,
     /// Some access ended in this business (`None`: somewhere, or notices may have been missed):
     /// its streams check again.
     access: broadcast::Sender<Option<Uuid>>,
@@ -66,6 +69,7 @@ impl Default for LiveFeed {
     fn default() -> Self {
         Self {
             stock: broadcast::channel(1024).0,
+            sales: broadcast::channel(1024).0,
             access: broadcast::channel(16).0,
             recheck: RECHECK,
             store_cache: app::api::StoreCache::default(),
@@ -86,7 +90,7 @@ impl LiveFeed {
         loop {
             match sqlx::postgres::PgListener::connect_with(&db).await {
                 Ok(mut listener) => {
-                    if let Err(error) = listener.listen_all(["stock", "access", "storefront"]).await {
+                    if let Err(error) = listener.listen_all(["stock", "sales", "access", "storefront"]).await {
                         tracing::warn!(%error, "cannot listen for stock and access changes");
                     } else {
                         tracing::debug!("listening for stock and access changes");
@@ -128,6 +132,12 @@ impl LiveFeed {
             }
             // What a storefront shows changed: its catalog, shops or settings.
             "storefront" => self.store_cache.changed(payload.parse().ok()),
+            // A business's orders changed: its open dashboards read their figures again.
+            "sales" => {
+                if let Ok(tenant) = payload.parse() {
+                    let _ = self.sales.send(tenant);
+                }
+            }
             _ => match serde_json::from_str::<StockChange>(payload) {
                 Ok(change) => {
                     self.store_cache.changed(Some(change.tenant));
@@ -146,37 +156,60 @@ impl LiveFeed {
         let _ = self.access.send(tenant);
     }
 
-    /// The stock changes of one business, as events (`pick` turns a change into an event or
-    /// drops it), for as long as `allowed` says yes: it is asked every `recheck` and whenever
-    /// access ends somewhere. The stream ends at the first no, or when the browser goes away.
-    fn follow<A, F>(
+    /// The news of one business on `news` (`tenant_of` says whose each is), as events (`pick`
+    /// turns news into an event or drops it), for as long as `allowed` says yes: it is asked
+    /// every `recheck` and whenever access ends somewhere. The stream ends at the first no, or
+    /// when the browser goes away. With a `quiet` time, events within it of the last one sent are
+    /// merged into one sent at its end (news that only says "look again" needs saying once).
+    fn follow<T, A, F>(
         &self,
         tenant: TenantId,
-        pick: impl Fn(&StockChange) -> Option<Event> + Send + 'static,
+        mut news: broadcast::Receiver<T>,
+        tenant_of: fn(&T) -> Uuid,
+        pick: impl Fn(&T) -> Option<Event> + Send + 'static,
+        quiet: Duration,
         allowed: A,
     ) -> ReceiverStream<Result<Event, Infallible>>
     where
+        T: Clone + Send + 'static,
         A: Fn() -> F + Send + 'static,
         F: Future<Output = bool> + Send,
     {
         let (sender, receiver) = mpsc::channel(64);
-        let (mut changes, mut access, every) = (self.stock.subscribe(), self.access.subscribe(), self.recheck);
+        let (mut access, every) = (self.access.subscribe(), self.recheck);
         tokio::spawn(async move {
             let mut timer = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
             timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut last_sent = tokio::time::Instant::now() - quiet;
+            let mut held: Option<Event> = None;
             loop {
+                let due = last_sent + quiet;
                 let check = tokio::select! {
                     () = sender.closed() => return,
-                    change = changes.recv() => match change {
-                        Ok(change) if change.tenant == tenant.0 => {
-                            if let Some(event) = pick(&change)
-                                && sender.send(Ok(event)).await.is_err()
-                            {
+                    () = tokio::time::sleep_until(due), if held.is_some() => {
+                        if let Some(event) = held.take() {
+                            if sender.send(Ok(event)).await.is_err() {
                                 return;
+                            }
+                            last_sent = tokio::time::Instant::now();
+                        }
+                        false
+                    }
+                    item = news.recv() => match item {
+                        Ok(item) if tenant_of(&item) == tenant.0 => {
+                            if let Some(event) = pick(&item) {
+                                if tokio::time::Instant::now() < due {
+                                    held = Some(event);
+                                } else {
+                                    if sender.send(Ok(event)).await.is_err() {
+                                        return;
+                                    }
+                                    last_sent = tokio::time::Instant::now();
+                                }
                             }
                             false
                         }
-                        // Another business's change, or some missed while this browser was slow.
+                        // Another business's news, or some missed while this browser was slow.
                         Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => false,
                         Err(broadcast::error::RecvError::Closed) => return,
                     },
@@ -212,7 +245,7 @@ pub async fn stock(
     };
     let (tenant, shops) = (scope.tenant, scope.shops.clone());
     // Someone bound to some shops follows the levels there alone, as their stock page lists.
-    let pick = move |change: &StockChange| {
+    let pick = move |change: &Arc<StockChange>| {
         if !shops.reach(LocationId(change.location)) {
             return None;
         }
@@ -228,22 +261,59 @@ pub async fn stock(
     let (db, cookie) = (state.db.primary().clone(), cookie.to_owned());
     let still_allowed = move || {
         let (db, cookie, scope) = (db.clone(), cookie.clone(), scope.clone());
-        async move { may_see_stock(&db, &cookie, &scope).await }
+        async move { still_sees(&db, &cookie, Permission::ViewInventory, &scope).await }
     };
-    let events = state.live.follow(tenant, pick, still_allowed);
+    let events = state.live.follow(
+        tenant,
+        state.live.stock.subscribe(),
+        |change| change.tenant,
+        pick,
+        Duration::ZERO,
+        still_allowed,
+    );
     Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
 }
 
-/// Whether the session of this cookie still lets its person see this business's stock, as far
-/// as they saw it when the stream began (a change of the shops they are bound to ends it, and
-/// the browser's reconnect follows the new ones). A database that cannot answer says no: the
-/// browser reconnects and asks again.
-async fn may_see_stock(db: &sqlx::PgPool, cookie: &str, scope: &Scope) -> bool {
+/// `GET /admin/live/dashboard`: `event: sales` whenever the signed-in person's business's
+/// orders change (placed, paid, cancelled, rung at a till), at most one a second, while they
+/// may see the dashboard. The event says only "look again"; the page reads its figures anew.
+pub async fn sales(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Option<Extension<Resolved>>,
+) -> Response {
+    let (Some(Extension(resolved)), Some(cookie)) = (session, crate::guard::cookie(&headers, session::COOKIE)) else {
+        return (StatusCode::UNAUTHORIZED, "Sign in to follow the dashboard.").into_response();
+    };
+    let scope = match resolved.actor.require(Permission::ViewDashboard) {
+        Ok(scope) => scope,
+        Err(error) => return (StatusCode::FORBIDDEN, error.to_string()).into_response(),
+    };
+    let tenant = scope.tenant;
+    let (db, cookie) = (state.db.primary().clone(), cookie.to_owned());
+    let still_allowed = move || {
+        let (db, cookie, scope) = (db.clone(), cookie.clone(), scope.clone());
+        async move { still_sees(&db, &cookie, Permission::ViewDashboard, &scope).await }
+    };
+    let pick = |_: &Uuid| Some(Event::default().event("sales").data("changed"));
+    let events =
+        state.live.follow(tenant, state.live.sales.subscribe(), |tenant| *tenant, pick, SALES_QUIET, still_allowed);
+    Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
+}
+
+/// How close together two "look again" events of the dashboard may be.
+const SALES_QUIET: Duration = Duration::from_secs(1);
+
+/// Whether the session of this cookie still lets its person do `permission` as far as they
+/// could when the stream began (a change of the shops they are bound to ends it, and the
+/// browser's reconnect follows the new ones). A database that cannot answer says no: the browser
+/// reconnects and asks again.
+async fn still_sees(db: &sqlx::PgPool, cookie: &str, permission: Permission, scope: &Scope) -> bool {
     match session::still_live(db, cookie).await {
-        Ok(Some(resolved)) => resolved.actor.require(Permission::ViewInventory).is_ok_and(|now| now == *scope),
+        Ok(Some(resolved)) => resolved.actor.require(permission).is_ok_and(|now| now == *scope),
         Ok(None) => false,
         Err(error) => {
-            tracing::warn!(%error, "could not check a stock stream's session; ending it");
+            tracing::warn!(%error, "could not check a live stream's session; ending it");
             false
         }
     }
@@ -258,7 +328,7 @@ pub async fn availability(State(state): State<AppState>, Path(slug): Path<String
         Err(error) => return crate::rest::Problem::from(error).into_response(),
     };
     let tenant = store.tenant.id;
-    let pick = |change: &StockChange| {
+    let pick = |change: &Arc<StockChange>| {
         change.for_sale.then(|| {
             let data = serde_json::json!({ "variant": change.variant, "available": change.available_total.max(0) });
             Event::default().event("availability").data(data.to_string())
@@ -269,6 +339,13 @@ pub async fn availability(State(state): State<AppState>, Path(slug): Path<String
         let (db, slug) = (db.clone(), slug.clone());
         async move { commerce::identity::storefront(&db, &slug).await.is_ok_and(|store| store.tenant.id == tenant) }
     };
-    let events = state.live.follow(tenant, pick, store_open);
+    let events = state.live.follow(
+        tenant,
+        state.live.stock.subscribe(),
+        |change| change.tenant,
+        pick,
+        Duration::ZERO,
+        store_open,
+    );
     Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
 }

@@ -115,6 +115,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(observe::render_to_scraper))
         .route("/admin/live/stock", get(crate::live::stock))
+        .route("/admin/live/dashboard", get(crate::live::sales))
         .route("/admin/export/products.csv", get(crate::exports::products))
         .route("/admin/export/stock.csv", get(crate::exports::stock))
         .route("/admin/export/customers.csv", get(crate::exports::customers))
@@ -365,6 +366,16 @@ pub async fn seed(settings: &SeedSettings) -> Result<(), String> {
         tracing::info!("demo data already loaded");
     } else {
         tracing::info!(steps = applied.len(), "demo data loaded");
+    }
+    if let Some(orders) = settings.orders {
+        let started = std::time::Instant::now();
+        let written = commerce::demo::history::load(db.primary(), orders)
+            .await
+            .map_err(|e| format!("loading a history of orders failed: {e}"))?;
+        for (business, n) in written {
+            tracing::info!(business, orders = n, "history of orders loaded");
+        }
+        tracing::info!(seconds = started.elapsed().as_secs(), "history loaded");
     }
     Ok(())
 }

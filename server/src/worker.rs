@@ -13,6 +13,10 @@ const SWEEP_EVERY: Duration = Duration::from_mins(10);
 /// How often lapsed stock reservations are released (a hold is never kept much past its time).
 const RELEASE_EVERY: Duration = Duration::from_secs(15);
 
+/// How often what orders changed is folded into the dashboard's rollups. Readers add up what
+/// is not yet folded, so this bounds how much they add, not how fresh the figures are.
+const FOLD_EVERY: Duration = Duration::from_secs(1);
+
 /// Reservations released per round trip.
 const RELEASE_BATCH: i32 = 500;
 
@@ -21,12 +25,14 @@ const DISCARD_BATCH: i32 = 200;
 
 /// Runs until `stop` turns true: a sweep at start, then one every [`SWEEP_EVERY`]; lapsed
 /// reservations released, unpaid orders called off, and the files of removed pictures deleted,
-/// every [`RELEASE_EVERY`].
+/// every [`RELEASE_EVERY`]; sales folded into the dashboard's rollups every [`FOLD_EVERY`].
 pub async fn run(db: Db, media: Media, mail: commerce::mail::Mail, mut stop: watch::Receiver<bool>) {
     let mut ticks = tokio::time::interval(SWEEP_EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut releases = tokio::time::interval(RELEASE_EVERY);
     releases.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut folds = tokio::time::interval(FOLD_EVERY);
+    folds.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let stopped = async move {
         let _ = stop.wait_for(|stopped| *stopped).await;
     };
@@ -34,6 +40,7 @@ pub async fn run(db: Db, media: Media, mail: commerce::mail::Mail, mut stop: wat
     loop {
         tokio::select! {
             _ = ticks.tick() => sweep(&db).await,
+            _ = folds.tick() => fold_sales(&db).await,
             _ = releases.tick() => {
                 // Orders first: an unpaid order's hold outlasts its window, so it is the order
                 // that gives it back, with its timeline saying why.
@@ -59,6 +66,20 @@ async fn sweep(db: &Db) {
         }
         // The database may be down for a while; the next tick tries again.
         Err(error) => tracing::warn!(%error, "sweeping expired records failed"),
+    }
+}
+
+async fn fold_sales(db: &Db) {
+    let batch = commerce::dashboard::FOLD_BATCH;
+    loop {
+        match commerce::dashboard::fold(db.primary(), batch).await {
+            Ok(folded) if folded < i64::from(batch) => break,
+            Ok(_) => {}
+            Err(error) => {
+                tracing::warn!(%error, "folding sales into the dashboard's rollups failed");
+                break;
+            }
+        }
     }
 }
 

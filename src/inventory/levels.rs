@@ -191,8 +191,19 @@ pub async fn movements(
 /// them), transfers on the way or still drafts, and counts under way, at the locations the actor's
 /// work reaches.
 pub async fn summary(db: &sqlx::PgPool, actor: &Actor) -> Result<StockSummary, Error> {
+    summary_at(db, actor, None).await
+}
+
+/// [`summary`] at one location, when `only` names one (which must be within the actor's reach).
+pub async fn summary_at(db: &sqlx::PgPool, actor: &Actor, only: Option<LocationId>) -> Result<StockSummary, Error> {
     let scope = actor.require(Permission::ViewInventory)?;
-    let shops = scope.shops.ids();
+    let shops = match only {
+        Some(location) => {
+            scope.reach(location, Permission::ViewInventory)?;
+            Some(vec![location.0])
+        }
+        None => scope.shops.ids(),
+    };
     let tenant = scope.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     let row = sqlx::query!(

@@ -1,24 +1,7 @@
-use commerce::identity::{BusinessHome, ListedStore, VendorHome};
+use commerce::identity::{ListedStore, VendorHome};
 use leptos::prelude::*;
 
 use crate::AppError;
-
-/// The back office's home for the signed-in person's business.
-#[server(prefix = "/rpc", endpoint = "load_business_home")]
-pub async fn load_business_home() -> Result<BusinessHome, AppError> {
-    let (db, actor) = (super::db()?, crate::session::require_actor()?);
-    Ok(commerce::identity::business_home(db.read(), &actor).await?)
-}
-
-/// What needs a look in the stock, for the overview; nothing for those who may not see stock.
-#[server(prefix = "/rpc", endpoint = "load_stock_summary")]
-pub async fn load_stock_summary() -> Result<Option<commerce::inventory::StockSummary>, AppError> {
-    let (db, actor) = (super::db()?, crate::session::require_actor()?);
-    if !actor.can(commerce::base::Permission::ViewInventory) {
-        return Ok(None);
-    }
-    Ok(Some(commerce::inventory::levels::summary(db.read(), &actor).await?))
-}
 
 /// The vendor portal's home for the signed-in vendor staff.
 #[server(prefix = "/rpc", endpoint = "load_vendor_home")]

@@ -7,6 +7,7 @@ mod buying;
 mod catalog;
 mod checkout;
 mod customers;
+mod dashboard;
 mod draft_order;
 mod home;
 mod orders;
@@ -38,10 +39,9 @@ pub use catalog::{
 };
 pub use checkout::PlaceOrder;
 pub use customers::{EraseCustomer, load_customer, load_customers};
+pub use dashboard::{ArrangeDashboard, DashboardView, load_dashboard, load_dashboard_layout};
 pub use draft_order::{CreateDraftOrder, DraftMade};
-pub use home::{
-    load_business_home, load_demo_logins, load_listed_stores, load_outbox, load_stock_summary, load_vendor_home,
-};
+pub use home::{load_demo_logins, load_listed_stores, load_outbox, load_vendor_home};
 pub use orders::{
     AddOrderNote, AdminOrder, ConfirmTransfer, ConfirmTransfers, MoveOrder, load_order, load_order_options, load_orders,
 };

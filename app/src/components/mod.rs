@@ -1,6 +1,7 @@
 //! The visual pieces every surface shares: the workspace frame, cards, figures, empty states and
 //! the pages for errors.
 
+mod chart;
 mod form;
 mod gate;
 mod live;
@@ -9,6 +10,7 @@ mod table;
 mod ui;
 mod workspace;
 
+pub use chart::{Bar, BarChart, ShareBar};
 pub use form::{
     AddressFields, Field, FieldError, FormAlert, SubmissionKey, clear_after_success, failed, one_time_key, sent,
     successes, ticked, typed,

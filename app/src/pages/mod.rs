@@ -10,8 +10,8 @@ pub(crate) mod store_buy;
 mod vendor;
 
 pub use admin::{
-    AccountPage, AdminHome, AdminOrderPage, AlertsPage, ApiClientsPage, AuditPageView, CategoriesPage, CountSheetPage,
-    CountsPage, CustomerPage, CustomersPage, ForgotPage, ImportPage, InvitationPage, LoginPage, NewOrderPage,
+    AccountPage, AdminOrderPage, AlertsPage, ApiClientsPage, AuditPageView, CategoriesPage, CountSheetPage, CountsPage,
+    CustomerPage, CustomersPage, DashboardPage, ForgotPage, ImportPage, InvitationPage, LoginPage, NewOrderPage,
     OrderPrintPage, OrdersPage, OutboxPage, ProductEditorPage, ProductsPage, ReceiptPage, ReceiptsPage, RegistersPage,
     ResetPage, RolesPage, SellingPage, SettingsPage, ShiftPage, ShiftsPage, SignUpConfirmPage, SignUpPage, StaffPage,
     StockPage, TransfersPage, VariantStockPage,

@@ -1,11 +1,12 @@
-//! The back office: the business's home, its staff and roles, sign-in and sign-up.
+//! The back office: the business's dashboard, its staff and roles, sign-in and sign-up.
 
 mod account;
 mod api_clients;
 mod audit;
 mod categories;
 mod customers;
-mod home;
+mod dashboard;
+mod dashboard_widgets;
 mod import;
 mod invite;
 mod login;
@@ -35,7 +36,7 @@ pub use api_clients::ApiClientsPage;
 pub use audit::AuditPageView;
 pub use categories::CategoriesPage;
 pub use customers::{CustomerPage, CustomersPage};
-pub use home::AdminHome;
+pub use dashboard::DashboardPage;
 pub use import::ImportPage;
 pub use invite::InvitationPage;
 pub use login::LoginPage;
@@ -60,7 +61,7 @@ use crate::components::{Gate, NavLink, Needs, Workspace};
 /// The back office's pages, as its side navigation lists them; each shows only to those who
 /// may open it.
 pub const ADMIN_NAV: &[NavLink] = &[
-    NavLink { href: "/admin", label: "Overview", needs: Some(Permission::ViewDashboard) },
+    NavLink { href: "/admin", label: "Dashboard", needs: Some(Permission::ViewDashboard) },
     NavLink { href: "/admin/orders", label: "Orders", needs: Some(Permission::ViewOrders) },
     NavLink { href: "/admin/customers", label: "Customers", needs: Some(Permission::ViewOrders) },
     NavLink { href: "/admin/shifts", label: "Till shifts", needs: Some(Permission::ViewOrders) },
