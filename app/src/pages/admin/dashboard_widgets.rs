@@ -183,10 +183,10 @@ fn Figure(
     testid: &'static str,
 ) -> impl IntoView {
     view! {
-        <li>
+        <li class="min-w-0">
             <a class="figure-link p-1" href=link data-testid=testid>
                 <span class="block text-xs text-slate-500">{label}</span>
-                <span class="block text-xl font-semibold tabular-nums text-slate-900">{value}</span>
+                <span class="block text-xl font-semibold tabular-nums text-slate-900 [overflow-wrap:anywhere]">{value}</span>
                 <span class="block text-xs text-slate-500">{hint}</span>
             </a>
         </li>
