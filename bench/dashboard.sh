@@ -8,6 +8,8 @@
 #   3. the whole dashboard page, signed in (wrk, every answer a 200 that is the dashboard);
 #   4. what keeping the rollups costs: orders placed per second through POST /api/v1/orders
 #      with the rollups' triggers on and off, each run checked in the database.
+# A wrong answer stops it (figures that disagree, an answer other than 200, an order missing);
+# a latency goal missed is marked in the table, and the run goes on to measure the rest.
 # Usage: bench/dashboard.sh   (results printed and written to bench/out/dashboard.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +27,7 @@ bench_database
 
 if [ -z "${SKIP_BUILD:-}" ]; then
   scripts/build-site.sh --release >bench/out/dashboard-build.log 2>&1 || fail "the release build failed (bench/out/dashboard-build.log)"
-  cargo build --release --example dashboard_figures >>bench/out/dashboard-build.log 2>&1 || fail "the timing example did not build"
+  cargo build --release -p commerce --features server --example dashboard_figures >>bench/out/dashboard-build.log 2>&1 || fail "the timing example did not build"
 fi
 server_bin=target/release/server
 sql() { psql -X -At "$DATABASE_OWNER_URL" -c "$1"; }
@@ -69,10 +71,10 @@ for span in 30d 12m; do
   echo "$answer" | grep -q "\"orders\":$count," || fail "the API's $span figures do not count the $count orders the domain does"
   api=$(wrk_run "$base/api/v1/dashboard?span=$span" -H "Authorization: Bearer $token")
   api_p95=$(field "$api" p95_ms)
-  awk "BEGIN { exit !($api_p95 < 150) }" || fail "GET /api/v1/dashboard?span=$span: p95 $api_p95 ms"
+  met=$(awk "BEGIN { print ($api_p95 < 150) ? \"met\" : \"**missed**\" }")
   ratio=$(awk "BEGIN { printf \"%.1f\", $o95 / $r95 }")
   label=$([ "$span" = 30d ] && echo "the last 30 days" || echo "the last 12 months")
-  rows+=("| figures for $label ($count orders in them): GET /api/v1/dashboard, 4 clients | **p95 $api_p95 ms**, p50 $(field "$api" p50_ms) ms, $(field "$api" rate) requests/s | p95 < 150 ms |")
+  rows+=("| figures for $label ($count orders in them): GET /api/v1/dashboard, 4 clients | **p95 $api_p95 ms**, p50 $(field "$api" p50_ms) ms, $(field "$api" rate) requests/s | p95 < 150 ms: $met |")
   rows+=("| the same figures in the domain, from the rollups / counted straight from the orders (one at a time) | p95 $r95 / $o95 ms (**${ratio}× faster**); p50 $r50 / $o50 ms | |")
 done
 
@@ -83,8 +85,8 @@ page=$(curl -s -H "Cookie: sc1_session=$session" "$base/admin?span=30d")
 echo "$page" | grep -q 'data-widget="revenue_chart"' || fail "the signed-in page is not the dashboard"
 whole=$(wrk_run "$base/admin?span=30d" -H "Cookie: sc1_session=$session")
 page_p95=$(field "$whole" p95_ms)
-awk "BEGIN { exit !($page_p95 < 200) }" || fail "the dashboard page: p95 $page_p95 ms"
-rows+=("| the whole dashboard page for the last 30 days, signed in, 4 clients | **p95 $page_p95 ms**, p50 $(field "$whole" p50_ms) ms, $(field "$whole" rate) pages/s ($(echo "$page" | wc -c) bytes) | p95 < 200 ms |")
+page_met=$(awk "BEGIN { print ($page_p95 < 200) ? \"met\" : \"**missed**\" }")
+rows+=("| the whole dashboard page for the last 30 days, signed in, 4 clients | **p95 $page_p95 ms**, p50 $(field "$whole" p50_ms) ms, $(field "$whole" rate) pages/s ($(echo "$page" | wc -c) bytes) | p95 < 200 ms: $page_met |")
 
 # 4. The cost of keeping the rollups: orders per second with their triggers on, then off.
 location=$(sql "SELECT l.id FROM locations l JOIN tenants t ON t.id = l.tenant_id WHERE t.slug = 'ojafresh' AND l.kind = 'shop' ORDER BY l.name LIMIT 1")

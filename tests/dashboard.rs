@@ -10,14 +10,14 @@ use chrono::{Duration, Utc};
 use commerce::base::{Actor, Role, Shops, Zone};
 use commerce::catalog::{TaxClass, VariantId};
 use commerce::dashboard::{self, Filter, Layout, Move, Period, Size, Span, WidgetKind, counted};
-use commerce::orders::{Address, CheckoutInput, OrderStatus, VatRule, cart, checkout, payment, work};
+use commerce::orders::{OrderStatus, VatRule, cart, checkout, payment, work};
 use commerce::pos::register::{self, Register};
 use commerce::pos::sync;
 use commerce::pos::{Batch, Document, Sale, SaleLine, ShiftOpen, Status, Tender, TenderLine};
 use commerce::{Currency, Error};
 use rust_decimal::Decimal;
 use sqlx::PgPool;
-use support::{Business, user_of};
+use support::{Business, delivery, user_of};
 use uuid::Uuid;
 
 /// A shop that sells online and at a till: rice and beans in stock, a register enrolled.
@@ -52,21 +52,7 @@ impl Shop {
         let guest = self.oja.visitor();
         cart::add(&self.oja.db, &guest, self.rice, quantity).await.unwrap();
         cart::add(&self.oja.db, &guest, self.beans, 1).await.unwrap();
-        let input = CheckoutInput {
-            name: "Ada Obi".into(),
-            phone: "0803 123 4567".into(),
-            email: "ada@example.com".into(),
-            fulfilment: "delivery".into(),
-            address: Address {
-                line: "12 Allen Avenue".into(),
-                city: "Ikeja".into(),
-                lga: "Ikeja".into(),
-                state: "Lagos".into(),
-            },
-            payment: payment.into(),
-            ..CheckoutInput::default()
-        };
-        checkout::place(&self.oja.db, &guest, &input, None).await.unwrap().order
+        checkout::place(&self.oja.db, &guest, &delivery(payment), None).await.unwrap().order
     }
 
     /// A till sale of `quantity` rice made at `at`, paid in cash or by card.

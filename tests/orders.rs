@@ -11,29 +11,11 @@ use commerce::catalog::VariantId;
 use commerce::idempotency::Once;
 use commerce::orders::payment::{self, Outcome, Report};
 use commerce::orders::work::{self, Who};
-use commerce::orders::{Address, CheckoutInput, OrderFilter, OrderStatus, PaymentStatus, cart, checkout};
+use commerce::orders::{CheckoutInput, OrderFilter, OrderStatus, PaymentStatus, cart, checkout};
 use commerce::{Clash, Error};
 use rust_decimal::Decimal;
 use sqlx::PgPool;
-use support::{Business, stock_adds_up};
-
-/// A checkout delivering to Ikeja, paid by `payment`.
-fn delivery(payment: &str) -> CheckoutInput {
-    CheckoutInput {
-        name: "Ada Obi".into(),
-        phone: "0803 123 4567".into(),
-        email: "ada@example.com".into(),
-        fulfilment: "delivery".into(),
-        address: Address {
-            line: "12 Allen Avenue".into(),
-            city: "Ikeja".into(),
-            lga: "Ikeja".into(),
-            state: "Lagos".into(),
-        },
-        payment: payment.into(),
-        ..CheckoutInput::default()
-    }
-}
+use support::{Business, delivery, stock_adds_up};
 
 /// On hand and reserved of a variant at a location.
 async fn level(owner: &PgPool, variant: VariantId, location: LocationId) -> (i32, i32) {

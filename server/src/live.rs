@@ -236,12 +236,9 @@ pub async fn stock(
     headers: HeaderMap,
     session: Option<Extension<Resolved>>,
 ) -> Response {
-    let (Some(Extension(resolved)), Some(cookie)) = (session, crate::guard::cookie(&headers, session::COOKIE)) else {
-        return (StatusCode::UNAUTHORIZED, "Sign in to follow stock.").into_response();
-    };
-    let scope = match resolved.actor.require(Permission::ViewInventory) {
-        Ok(scope) => scope,
-        Err(error) => return (StatusCode::FORBIDDEN, error.to_string()).into_response(),
+    let (scope, cookie) = match viewer(&headers, session, Permission::ViewInventory, "Sign in to follow stock.") {
+        Ok(viewer) => viewer,
+        Err(refused) => return *refused,
     };
     let (tenant, shops) = (scope.tenant, scope.shops.clone());
     // Someone bound to some shops follows the levels there alone, as their stock page lists.
@@ -258,11 +255,7 @@ pub async fn stock(
         });
         Some(Event::default().event("stock").data(data.to_string()))
     };
-    let (db, cookie) = (state.db.primary().clone(), cookie.to_owned());
-    let still_allowed = move || {
-        let (db, cookie, scope) = (db.clone(), cookie.clone(), scope.clone());
-        async move { still_sees(&db, &cookie, Permission::ViewInventory, &scope).await }
-    };
+    let still_allowed = still_allowed(state.db.primary().clone(), cookie, Permission::ViewInventory, scope);
     let events = state.live.follow(
         tenant,
         state.live.stock.subscribe(),
@@ -282,19 +275,13 @@ pub async fn sales(
     headers: HeaderMap,
     session: Option<Extension<Resolved>>,
 ) -> Response {
-    let (Some(Extension(resolved)), Some(cookie)) = (session, crate::guard::cookie(&headers, session::COOKIE)) else {
-        return (StatusCode::UNAUTHORIZED, "Sign in to follow the dashboard.").into_response();
-    };
-    let scope = match resolved.actor.require(Permission::ViewDashboard) {
-        Ok(scope) => scope,
-        Err(error) => return (StatusCode::FORBIDDEN, error.to_string()).into_response(),
+    let (scope, cookie) = match viewer(&headers, session, Permission::ViewDashboard, "Sign in to follow the dashboard.")
+    {
+        Ok(viewer) => viewer,
+        Err(refused) => return *refused,
     };
     let tenant = scope.tenant;
-    let (db, cookie) = (state.db.primary().clone(), cookie.to_owned());
-    let still_allowed = move || {
-        let (db, cookie, scope) = (db.clone(), cookie.clone(), scope.clone());
-        async move { still_sees(&db, &cookie, Permission::ViewDashboard, &scope).await }
-    };
+    let still_allowed = still_allowed(state.db.primary().clone(), cookie, Permission::ViewDashboard, scope);
     let pick = |_: &Uuid| Some(Event::default().event("sales").data("changed"));
     let events =
         state.live.follow(tenant, state.live.sales.subscribe(), |tenant| *tenant, pick, SALES_QUIET, still_allowed);
@@ -303,6 +290,36 @@ pub async fn sales(
 
 /// How close together two "look again" events of the dashboard may be.
 const SALES_QUIET: Duration = Duration::from_secs(1);
+
+/// The signed-in person's reach for `permission` and their session's cookie, or the answer that
+/// refuses them: 401 (saying `sign_in`) without a session, 403 without the permission.
+fn viewer(
+    headers: &HeaderMap,
+    session: Option<Extension<Resolved>>,
+    permission: Permission,
+    sign_in: &'static str,
+) -> Result<(Scope, String), Box<Response>> {
+    let (Some(Extension(resolved)), Some(cookie)) = (session, crate::guard::cookie(headers, session::COOKIE)) else {
+        return Err(Box::new((StatusCode::UNAUTHORIZED, sign_in).into_response()));
+    };
+    match resolved.actor.require(permission) {
+        Ok(scope) => Ok((scope, cookie.to_owned())),
+        Err(error) => Err(Box::new((StatusCode::FORBIDDEN, error.to_string()).into_response())),
+    }
+}
+
+/// What a stream asks to know whether its viewer may still watch (see [`still_sees`]).
+fn still_allowed(
+    db: sqlx::PgPool,
+    cookie: String,
+    permission: Permission,
+    scope: Scope,
+) -> impl Fn() -> std::pin::Pin<Box<dyn Future<Output = bool> + Send>> + Send + 'static {
+    move || {
+        let (db, cookie, scope) = (db.clone(), cookie.clone(), scope.clone());
+        Box::pin(async move { still_sees(&db, &cookie, permission, &scope).await })
+    }
+}
 
 /// Whether the session of this cookie still lets its person do `permission` as far as they
 /// could when the stream began (a change of the shops they are bound to ends it, and the

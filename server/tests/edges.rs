@@ -949,3 +949,68 @@ async fn another_business_s_category_has_no_page_here_and_a_mangled_link_breaks_
         assert!(back.contains("__err="), "{path} comes back with its refusal: {back}");
     }
 }
+
+/// An order of one unit of `variant`, placed by a guest of `business`'s store (paid on delivery).
+async fn an_order(business: &Business, variant: commerce::catalog::VariantId) {
+    let guest = business.visitor();
+    commerce::orders::cart::add(&business.db, &guest, variant, 1).await.unwrap();
+    commerce::orders::checkout::place(&business.db, &guest, &support::builders::delivery("pay_on_delivery"), None)
+        .await
+        .unwrap();
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_order_placed_anywhere_moves_the_dashboards_of_its_business_alone(owner: PgPool) {
+    let (state, oja) = shop_state(&owner).await;
+    oja.sells_online().await;
+    let rice = oja.product("Ofada rice 1kg", "RICE-1", 2500).await.variants[0].id;
+    oja.receive(oja.main, rice, 100).await;
+    let other = Business::open(&owner, "Mama Put").await;
+    other.sells_online().await;
+    let beans = other.product("Honey beans 1kg", "BEANS-1", 1800).await.variants[0].id;
+    other.receive(other.main, beans, 100).await;
+    tokio::spawn(state.live.clone().listen(oja.db.clone()));
+    let app = router(state);
+
+    // Only someone who may see the dashboard may follow it.
+    for (cookie, status) in [
+        (None, StatusCode::UNAUTHORIZED),
+        (Some(sign_in(&app, &oja.someone(Role::Cashier).await).await), StatusCode::FORBIDDEN),
+    ] {
+        let mut request = Request::get("/admin/live/dashboard");
+        if let Some(cookie) = &cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let answer = app.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap_or_else(|e| match e {});
+        assert_eq!(answer.status(), status);
+    }
+    let cookie = sign_in(&app, &oja.someone(Role::Accountant).await).await;
+    let mut stream = open_stream(&app, "/admin/live/dashboard", Some(&cookie)).await;
+    // The orders are placed straight into the database, as another instance would: this one
+    // hears of them only through the database. The listener may not be listening at first.
+    let mut heard = None;
+    for _ in 0..10 {
+        an_order(&oja, rice).await;
+        heard = next_event(&mut stream, Duration::from_millis(1500)).await;
+        if heard.is_some() {
+            break;
+        }
+    }
+    assert_eq!(heard.map(|(event, _)| event).as_deref(), Some("sales"));
+    // Another business's orders say nothing here.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    while next_event(&mut stream, Duration::from_millis(200)).await.is_some() {}
+    an_order(&other, beans).await;
+    assert!(next_event(&mut stream, Duration::from_millis(1500)).await.is_none(), "another business's order");
+    // Many orders in a moment are a "look again" a second at most, not one each.
+    let started = std::time::Instant::now();
+    for _ in 0..6 {
+        an_order(&oja, rice).await;
+    }
+    let seconds = started.elapsed().as_secs() + 1;
+    let mut events = 0;
+    while next_event(&mut stream, Duration::from_millis(1500)).await.is_some() {
+        events += 1;
+    }
+    assert!(events >= 1 && events <= seconds + 1, "{events} events for six orders in {seconds} s");
+}

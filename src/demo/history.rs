@@ -197,11 +197,15 @@ const CHUNK_STATEMENTS: [&str; 8] = [
                                  WHEN rc < 0.92 THEN 'marketplace' ELSE 'draft' END AS channel) ch
       WHERE placed <= now() AND {first} > 0 AND {customers} > 0",
     // A till sale is rung at its shop's register, in that day's shift, with a receipt number.
+    // (The day's shift opened at 07:30 on the business's clock: found by its opening, in the index.)
     "UPDATE h_orders o SET register = r.id, shift = sh.id, cashier = r.created_by,
             receipt = r.prefix || '-' || lpad(o.number::text, 9, '0')
-       FROM registers r JOIN till_shifts sh ON sh.tenant_id = r.tenant_id AND sh.register_id = r.id
-      WHERE o.channel = 'pos' AND r.tenant_id = '{tenant}' AND r.location_id = o.shop AND r.name = 'History till'
-        AND sh.opened_at <= o.placed AND o.placed < sh.closed_at",
+       FROM tenants t, registers r JOIN till_shifts sh ON sh.tenant_id = r.tenant_id AND sh.register_id = r.id
+      WHERE o.channel = 'pos' AND t.id = '{tenant}' AND r.tenant_id = '{tenant}' AND r.location_id = o.shop
+        AND r.name = 'History till'
+        AND sh.opened_at = (date_trunc('day', o.placed AT TIME ZONE t.time_zone) + interval '7 hours 30 minutes')
+                           AT TIME ZONE t.time_zone
+        AND o.placed < sh.closed_at",
     "CREATE TEMP TABLE h_lines ON COMMIT DROP AS
      SELECT l.order_id, l.position, v.variant_id, v.product_id, v.name, v.sku, v.price, v.tax_class, l.quantity,
             CASE WHEN t.prices_include_tax THEN v.price * l.quantity

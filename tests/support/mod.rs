@@ -329,3 +329,21 @@ pub async fn stock_adds_up(admin: &PgPool) {
     assert!(checked > 0, "levels were checked");
     assert!(wrong.is_empty(), "the stock tables disagree: {wrong:#?}");
 }
+
+/// A checkout delivering to Ikeja, paid by `payment`.
+pub fn delivery(payment: &str) -> commerce::orders::CheckoutInput {
+    commerce::orders::CheckoutInput {
+        name: "Ada Obi".into(),
+        phone: "0803 123 4567".into(),
+        email: "ada@example.com".into(),
+        fulfilment: "delivery".into(),
+        address: commerce::orders::Address {
+            line: "12 Allen Avenue".into(),
+            city: "Ikeja".into(),
+            lga: "Ikeja".into(),
+            state: "Lagos".into(),
+        },
+        payment: payment.into(),
+        ..commerce::orders::CheckoutInput::default()
+    }
+}

@@ -73,7 +73,7 @@ pub fn WidgetBody(kind: WidgetKind, figures: Figures) -> impl IntoView {
         }
         .into_any(),
         WidgetKind::TopCategories => view! {
-            <RankedTable items=f.categories.clone() currency=f.currency link=|_: &Ranked| None heading="Category" />
+            <RankedTable items=f.categories.clone() currency=f.currency link=|r: &Ranked| r.id.map(|id| format!("/admin/products?category={id}")) heading="Category" />
         }
         .into_any(),
         WidgetKind::Customers => {
