@@ -16,8 +16,9 @@ pub struct DashboardView {
     pub shops: Vec<(Uuid, String)>,
 }
 
-/// The dashboard's figures: a span by its code (`7d`), or the days from `from` to `until`,
-/// limited to a shop and a channel when given; the last seven days when nothing is.
+/// The dashboard's figures with the business's name and the shops to pick from: a span by its
+/// code (`7d`), or the days from `from` to `until`, limited to a shop and a channel when given;
+/// the last seven days when nothing is.
 #[server(prefix = "/rpc", endpoint = "load_dashboard")]
 pub async fn load_dashboard(
     span: Option<String>,
@@ -26,6 +27,29 @@ pub async fn load_dashboard(
     shop: Option<String>,
     channel: Option<String>,
 ) -> Result<DashboardView, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let figures = load_figures(span, from, until, shop, channel).await?;
+    let home = commerce::identity::business_home(db.read(), &actor).await?;
+    let scope = actor.require(commerce::base::Permission::ViewDashboard)?;
+    let shops = home
+        .locations
+        .into_iter()
+        .filter(|l| l.kind == commerce::identity::LocationKind::Shop && scope.shops.reach(l.id))
+        .map(|l| (l.id.0, l.name))
+        .collect();
+    Ok(DashboardView { business: home.tenant.name, figures, shops })
+}
+
+/// The figures alone, as [`load_dashboard`] reads them: what an open dashboard reads again when
+/// a sale is heard of, without the business's name and shops, which it has.
+#[server(prefix = "/rpc", endpoint = "load_figures")]
+pub async fn load_figures(
+    span: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
+    shop: Option<String>,
+    channel: Option<String>,
+) -> Result<Figures, AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
     let db = db.read();
     let span = match (&span, &from, &until) {
@@ -41,16 +65,7 @@ pub async fn load_dashboard(
     };
     let channel = channel.filter(|c| !c.trim().is_empty());
     let filter = commerce::dashboard::Filter { shop, channel };
-    let figures = commerce::dashboard::read(db, &actor, period, &filter).await?;
-    let home = commerce::identity::business_home(db, &actor).await?;
-    let scope = actor.require(commerce::base::Permission::ViewDashboard)?;
-    let shops = home
-        .locations
-        .into_iter()
-        .filter(|l| l.kind == commerce::identity::LocationKind::Shop && scope.shops.reach(l.id))
-        .map(|l| (l.id.0, l.name))
-        .collect();
-    Ok(DashboardView { business: home.tenant.name, figures, shops })
+    Ok(commerce::dashboard::read(db, &actor, period, &filter).await?)
 }
 
 /// The signed-in person's dashboard layout.

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::AdminPage;
 use super::dashboard_widgets::WidgetBody;
-use crate::api::{ArrangeDashboard, DashboardView, load_dashboard, load_dashboard_layout};
+use crate::api::{ArrangeDashboard, DashboardView, load_dashboard, load_dashboard_layout, load_figures};
 use crate::components::{ErrorPanel, Loading, Needs, PageHeader, follow_events, successes};
 
 /// `/admin`: the business's dashboard.
@@ -53,8 +53,8 @@ fn LiveSales(fresh: RwSignal<Option<Figures>>) -> impl IntoView {
         let asked = (param("span"), param("from"), param("until"), param("shop"), param("channel"));
         leptos::task::spawn_local(async move {
             let (span, from, until, shop, channel) = asked;
-            if let Ok(view) = load_dashboard(span, from, until, shop, channel).await {
-                fresh.set(Some(view.figures));
+            if let Ok(figures) = load_figures(span, from, until, shop, channel).await {
+                fresh.set(Some(figures));
             }
         });
     });
