@@ -43,7 +43,9 @@ wrong=$(sql "SELECT (SELECT count(*) FROM (SELECT * FROM sales_hours EXCEPT SELE
                   + (SELECT count(*) FROM (SELECT * FROM sales_hours_counted EXCEPT SELECT * FROM sales_hours) b)
                   + (SELECT count(*) FROM (SELECT * FROM sales_payments_counted EXCEPT SELECT * FROM sales_payments) c)
                   + (SELECT count(*) FROM (SELECT * FROM sales_products_counted EXCEPT SELECT * FROM sales_products) d)
-                  + (SELECT count(*) FROM (SELECT * FROM sales_customers_counted EXCEPT SELECT * FROM sales_customers) e)")
+                  + (SELECT count(*) FROM (SELECT * FROM sales_customers_counted EXCEPT SELECT * FROM sales_customers) e)
+                  + (SELECT count(*) FROM (SELECT * FROM sales_customer_sets_counted EXCEPT SELECT * FROM sales_customer_sets) f)
+                  + (SELECT count(*) FROM (SELECT * FROM sales_customer_sets EXCEPT SELECT * FROM sales_customer_sets_counted) g)")
 [ "$wrong" = 0 ] || fail "$wrong rollup rows differ from a straight count of the orders"
 hours=$(sql "SELECT count(*) FROM sales_hours")
 rows+=("| \`server seed --orders $orders\` (demo data, then two years of orders: lines, till shifts and tenders, customers; rollups written once) | $seeded s; $held orders in the database, $hours hourly rollup rows, every rollup equal to a straight count | |")

@@ -13,6 +13,7 @@ use base64::Engine;
 use chrono::{Duration, Utc};
 use commerce::base::{Actor, Role};
 use commerce::catalog::{TaxClass, VariantId};
+use commerce::dashboard;
 use commerce::orders::VatRule;
 use commerce::pos::register::{self, Register};
 use commerce::pos::sync::{self, Decision};
@@ -262,6 +263,12 @@ async fn a_day_at_the_till_is_booked_once_and_its_replay_books_nothing(owner: Pg
     let momo = report.tenders.iter().find(|t| t.tender == Tender::MobileMoney).unwrap();
     assert_eq!((momo.expected, momo.counted), (Decimal::from(2500), None));
     assert!(report.closed_at.is_some());
+    // The dashboard reads the same ₦500 short from the cash the shift kept as it went.
+    let today = dashboard::period(&till.oja.db, &till.oja.owner, Some("today"), None, None).await.unwrap();
+    let figures = dashboard::read(&till.oja.db, &till.oja.owner, today, &dashboard::Filter::default()).await.unwrap();
+    let tills = figures.tills.unwrap();
+    assert_eq!((tills.closed_shifts, tills.over_short, tills.off_closes), (1, Decimal::from(-500), 1));
+    assert_eq!(dashboard::counted::mismatches(&owner).await.unwrap(), Vec::<String>::new());
     stock_adds_up(&owner).await;
 }
 

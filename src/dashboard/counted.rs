@@ -14,7 +14,8 @@ pub async fn read(db: &PgPool, actor: &Actor, period: Period, filter: &Filter) -
     read_from(db, actor, period, filter, Source::Orders).await
 }
 
-/// Every rollup row that differs from what the orders say it must be, across every business,
+/// Every rollup row (and every shift's cash) that differs from what the orders (and the
+/// tenders and cash movements) say it must be, across every business,
 /// after folding all deltas; empty when the rollups are right, which they must always be.
 ///
 /// For the tables' owner (tests, and an operator checking a database): under the application's
@@ -24,7 +25,8 @@ pub async fn mismatches(owner: &PgPool) -> Result<Vec<String>, Error> {
     Ok(sqlx::query_scalar!(
         r#"SELECT what || ' ' || row AS "line!" FROM (
                SELECT 'kept, not counted: sales_hours' AS what, row_to_json(x)::text AS row FROM (
-                   SELECT * FROM sales_hours WHERE orders <> 0 EXCEPT SELECT * FROM sales_hours_counted) x
+                   SELECT * FROM sales_hours WHERE orders <> 0 OR units <> 0
+                   EXCEPT SELECT * FROM sales_hours_counted) x
                UNION ALL
                SELECT 'counted, not kept: sales_hours', row_to_json(x)::text FROM (
                    SELECT * FROM sales_hours_counted EXCEPT SELECT * FROM sales_hours) x
@@ -48,6 +50,21 @@ pub async fn mismatches(owner: &PgPool) -> Result<Vec<String>, Error> {
                UNION ALL
                SELECT 'counted, not kept: sales_customers', row_to_json(x)::text FROM (
                    SELECT * FROM sales_customers_counted EXCEPT SELECT * FROM sales_customers) x
+               UNION ALL
+               SELECT 'kept, not counted: sales_customer_sets', row_to_json(x)::text FROM (
+                   SELECT * FROM sales_customer_sets EXCEPT SELECT * FROM sales_customer_sets_counted) x
+               UNION ALL
+               SELECT 'counted, not kept: sales_customer_sets', row_to_json(x)::text FROM (
+                   SELECT * FROM sales_customer_sets_counted EXCEPT SELECT * FROM sales_customer_sets) x
+               UNION ALL
+               SELECT 'kept, not counted: till_shifts.cash_moved', json_build_object('shift', s.id, 'kept', s.cash_moved)::text
+                 FROM till_shifts s
+                WHERE s.cash_moved <> coalesce((SELECT sum(d.amount) FROM till_tenders d
+                                                 WHERE d.tenant_id = s.tenant_id AND d.shift_id = s.id
+                                                   AND d.tender = 'cash'), 0)
+                                   + coalesce((SELECT sum(CASE m.direction WHEN 'in' THEN m.amount ELSE -m.amount END)
+                                                 FROM till_cash_movements m
+                                                WHERE m.tenant_id = s.tenant_id AND m.shift_id = s.id), 0)
            ) wrong ORDER BY 1"#
     )
     .fetch_all(owner)
@@ -63,7 +80,10 @@ pub(super) async fn sold(tx: &mut PgConnection, ask: &Ask) -> Result<Vec<HourRow
                SELECT o.placed_at >= $6 AS now, o.channel, sales_shop(o.pickup_location_id) AS shop_id,
                       (o.placed_at AT TIME ZONE $7)::date AS day,
                       extract(hour FROM o.placed_at AT TIME ZONE $7)::int AS hod,
-                      o.total, o.vat, o.discount, o.delivery, o.status = 'cancelled' AS off
+                      o.total, o.vat, o.discount, o.delivery, o.status = 'cancelled' AS off,
+                      CASE WHEN o.status <> 'cancelled' THEN
+                          (SELECT sum(l.quantity) FROM order_lines l WHERE l.tenant_id = o.tenant_id AND l.order_id = o.id)
+                      END AS units
                  FROM orders o
                 WHERE o.tenant_id = $1 AND o.placed_at >= $2 AND o.placed_at < $3
                   AND ($4::text IS NULL OR o.channel = $4)
@@ -71,7 +91,7 @@ pub(super) async fn sold(tx: &mut PgConnection, ask: &Ask) -> Result<Vec<HourRow
            )
            SELECT now AS "now!", GROUPING(channel, shop_id, day, hod) AS "set!", channel AS "channel?",
                   shop_id AS "shop_id?", day AS "day?", hod AS "hod?",
-                  count(*) AS "orders!", sum(total) AS "gross!", sum(vat) AS "vat!", sum(discount) AS "discount!",
+                  count(*) AS "orders!", coalesce(sum(units), 0)::bigint AS "units!", sum(total) AS "gross!", sum(vat) AS "vat!", sum(discount) AS "discount!",
                   sum(delivery) AS "delivery!", count(*) FILTER (WHERE off) AS "cancelled!",
                   coalesce(sum(total) FILTER (WHERE off), 0) AS "cancelled_gross!",
                   coalesce(sum(vat) FILTER (WHERE off), 0) AS "cancelled_vat!"
@@ -89,28 +109,22 @@ pub(super) async fn sold(tx: &mut PgConnection, ask: &Ask) -> Result<Vec<HourRow
     .await?)
 }
 
-/// Units and revenue of each product, from the lines of the orders not cancelled.
+/// Units and revenue of each product in the period, from the lines of the orders not cancelled.
 pub(super) async fn products(tx: &mut PgConnection, ask: &Ask) -> Result<Vec<ProductRow>, Error> {
-    let (start, split, end) = ask.instants();
+    let (_, split, end) = ask.instants();
     Ok(sqlx::query_as!(
         ProductRow,
-        r#"WITH tagged AS (
-               SELECT o.placed_at >= $6 AS now, l.product_id, l.quantity, l.total
-                 FROM orders o JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
-                WHERE o.tenant_id = $1 AND o.placed_at >= $2 AND o.placed_at < $3 AND o.status <> 'cancelled'
-                  AND ($4::text IS NULL OR o.channel = $4)
-                  AND ($5::uuid[] IS NULL OR sales_shop(o.pickup_location_id) = ANY($5))
-           )
-           SELECT now AS "now!", product_id AS "product_id?", sum(quantity)::bigint AS "units!",
-                  sum(total) AS "revenue!"
-             FROM tagged
-            GROUP BY GROUPING SETS ((now), (now, product_id))"#,
+        r#"SELECT l.product_id AS "product_id!", sum(l.quantity)::bigint AS "units!", sum(l.total) AS "revenue!"
+             FROM orders o JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
+            WHERE o.tenant_id = $1 AND o.placed_at >= $2 AND o.placed_at < $3 AND o.status <> 'cancelled'
+              AND ($4::text IS NULL OR o.channel = $4)
+              AND ($5::uuid[] IS NULL OR sales_shop(o.pickup_location_id) = ANY($5))
+            GROUP BY l.product_id"#,
         ask.tenant.0,
-        start,
+        split,
         end,
         ask.channel.as_deref(),
         ask.shops.as_deref(),
-        split,
     )
     .fetch_all(&mut *tx)
     .await?)

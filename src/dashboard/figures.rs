@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -115,8 +115,7 @@ pub(super) async fn read_from(
         standing(db, actor, &ask),
         stock(db, actor, &ask),
     )?;
-    let (mut now, mut before, channels, shop_shares, days, days_before, hours) = sold;
-    (now.units, before.units) = (products.units, products.units_before);
+    let (now, before, channels, shop_shares, days, days_before, hours) = sold;
     let shop_shares = shop_shares
         .into_iter()
         .map(|mut share| {
@@ -173,6 +172,19 @@ impl Ask {
         (midnight(self.previous.from), midnight(self.period.from), midnight(self.period.until + Duration::days(1)))
     }
 
+    /// The stretches the rollups are read in, over the period before and the period (or the
+    /// period alone): the whole months inside each from the monthly rows, the days at their
+    /// ends from the daily ones. Three lists for `unnest`: the grain (`d` or `m`), the first
+    /// day and the day after the last.
+    pub fn segments(&self, with_previous: bool) -> Segments {
+        let mut segments = Segments::default();
+        if with_previous {
+            segments.cover(self.previous.from, self.period.from);
+        }
+        segments.cover(self.period.from, self.period.until + Duration::days(1));
+        segments
+    }
+
     /// The same three as instants, for what is kept by the instant (customers, shifts).
     pub fn instants(&self) -> (chrono::DateTime<Utc>, chrono::DateTime<Utc>, chrono::DateTime<Utc>) {
         (
@@ -181,6 +193,58 @@ impl Ask {
             self.zone.start_of(self.period.until + Duration::days(1)),
         )
     }
+}
+
+/// Stretches of days, each read at one grain, as three lists for `unnest`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct Segments {
+    pub grains: Vec<String>,
+    pub froms: Vec<NaiveDate>,
+    pub untils: Vec<NaiveDate>,
+}
+
+impl Segments {
+    /// Adds the days from `from` up to (not including) `until`: the months wholly inside as
+    /// months, the rest as days.
+    fn cover(&mut self, from: NaiveDate, until: NaiveDate) {
+        let months_from = if from.day() == 1 { Some(from) } else { first_of_next_month(from) };
+        let months_until = until.with_day(1);
+        match (months_from, months_until) {
+            (Some(a), Some(b)) if a < b => {
+                self.push("d", from, a);
+                self.push("m", a, b);
+                self.push("d", b, until);
+            }
+            _ => self.push("d", from, until),
+        }
+    }
+
+    fn push(&mut self, grain: &str, from: NaiveDate, until: NaiveDate) {
+        if from < until {
+            self.grains.push(grain.to_owned());
+            self.froms.push(from);
+            self.untils.push(until);
+        }
+    }
+
+    /// The grains to read for `ask`: without a channel or shops to keep, the rows of all of
+    /// them together (`D`, `M`), kept where a rollup has them.
+    pub fn for_filter(&self, ask: &Ask) -> Vec<String> {
+        if ask.channel.is_none() && ask.shops.is_none() {
+            self.grains.iter().map(|g| g.to_uppercase()).collect()
+        } else {
+            self.grains.clone()
+        }
+    }
+
+    /// The same stretches with days read by the hour: the grains of the hourly rollup.
+    pub fn by_hour(&self) -> Vec<String> {
+        self.grains.iter().map(|g| if g == "d" { "h".to_owned() } else { g.clone() }).collect()
+    }
+}
+
+fn first_of_next_month(day: NaiveDate) -> Option<NaiveDate> {
+    day.with_day(1)?.checked_add_months(chrono::Months::new(1))
 }
 
 /// The business's currency, zone and shops (id, name).
@@ -223,6 +287,7 @@ pub(super) struct HourRow {
     pub day: Option<NaiveDate>,
     pub hod: Option<i32>,
     pub orders: i64,
+    pub units: i64,
     pub gross: Decimal,
     pub vat: Decimal,
     pub discount: Decimal,
@@ -256,7 +321,7 @@ async fn sold(db: &PgPool, ask: &Ask, source: Source) -> Result<Sold, Error> {
             discount: r.discount,
             delivery: r.delivery,
             average_order: Decimal::ZERO,
-            units: 0,
+            units: r.units,
         };
         let (amount, count) = (totals.net, totals.orders - totals.cancelled_orders);
         match (r.set, r.now) {
@@ -335,10 +400,8 @@ fn ranked<K>(shares: HashMap<K, Share>) -> Vec<Share> {
     shares
 }
 
-/// What `products` reads: units sold in the period and the one before, and the best sellers.
+/// What `products` reads: the best sellers of the period.
 struct BestSellers {
-    units: i64,
-    units_before: i64,
     products: Vec<Ranked>,
     categories: Vec<Ranked>,
 }
@@ -346,10 +409,9 @@ struct BestSellers {
 /// How many products and categories the dashboard ranks.
 const TOP: usize = 10;
 
-/// Units and revenue of one product in a period, or of all of them (`product_id` none).
+/// Units and revenue of one product in the period.
 pub(super) struct ProductRow {
-    pub now: bool,
-    pub product_id: Option<Uuid>,
+    pub product_id: Uuid,
     pub units: i64,
     pub revenue: Decimal,
 }
@@ -360,16 +422,11 @@ async fn products(db: &PgPool, ask: &Ask, source: Source) -> Result<BestSellers,
         Source::Rollups => super::rollups::products(&mut tx, ask).await?,
         Source::Orders => super::counted::products(&mut tx, ask).await?,
     };
-    let (mut units, mut units_before) = (0, 0);
-    let mut sold: Vec<(Uuid, i64, Decimal)> = Vec::new();
-    for r in rows {
-        match (r.product_id, r.now) {
-            (None, true) => units = r.units,
-            (None, false) => units_before = r.units,
-            (Some(id), true) if r.units != 0 || !r.revenue.is_zero() => sold.push((id, r.units, r.revenue)),
-            _ => {}
-        }
-    }
+    let sold: Vec<(Uuid, i64, Decimal)> = rows
+        .into_iter()
+        .filter(|r| r.units != 0 || !r.revenue.is_zero())
+        .map(|r| (r.product_id, r.units, r.revenue))
+        .collect();
     let ids: Vec<Uuid> = sold.iter().map(|(id, ..)| *id).collect();
     let names = sqlx::query!(
         r#"SELECT p.id, p.name, p.category_id, c.name AS "category?"
@@ -406,7 +463,7 @@ async fn products(db: &PgPool, ask: &Ask, source: Source) -> Result<BestSellers,
     top(&mut products);
     let mut categories: Vec<Ranked> = categories.into_values().collect();
     top(&mut categories);
-    Ok(BestSellers { units, units_before, products, categories })
+    Ok(BestSellers { products, categories })
 }
 
 /// Money taken by one method in a period.
@@ -501,13 +558,7 @@ async fn standing(db: &PgPool, actor: &Actor, ask: &Ask) -> Result<(Option<OpenO
                       count(*) FILTER (WHERE d.diff <> 0) AS "off!"
                  FROM till_shifts s
                  LEFT JOIN LATERAL (
-                      SELECT coalesce((s.counted ->> 'cash')::numeric, 0)
-                             - s.opening_float
-                             - (SELECT coalesce(sum(m.amount) FILTER (WHERE m.direction = 'in'), 0)
-                                       - coalesce(sum(m.amount) FILTER (WHERE m.direction = 'out'), 0)
-                                  FROM till_cash_movements m WHERE m.tenant_id = s.tenant_id AND m.shift_id = s.id)
-                             - (SELECT coalesce(sum(t.amount), 0) FROM till_tenders t
-                                 WHERE t.tenant_id = s.tenant_id AND t.shift_id = s.id AND t.tender = 'cash') AS diff
+                      SELECT coalesce((s.counted ->> 'cash')::numeric, 0) - s.opening_float - s.cash_moved AS diff
                        WHERE s.closed_at IS NOT NULL
                  ) d ON true
                 WHERE s.tenant_id = $1 AND (s.closed_at IS NULL OR (s.closed_at >= $2 AND s.closed_at < $3))
