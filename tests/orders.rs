@@ -11,7 +11,7 @@ use commerce::catalog::VariantId;
 use commerce::idempotency::Once;
 use commerce::orders::payment::{self, Outcome, Report};
 use commerce::orders::work::{self, Who};
-use commerce::orders::{CheckoutInput, OrderFilter, OrderStatus, PaymentStatus, cart, checkout};
+use commerce::orders::{CheckoutInput, OrderFilter, OrderStatus, PaymentMethod, PaymentStatus, cart, checkout};
 use commerce::{Clash, Error};
 use rust_decimal::Decimal;
 use sqlx::PgPool;
@@ -94,6 +94,11 @@ async fn a_guest_pays_on_delivery_and_the_merchant_completes_the_order(owner: Pg
     }
     let filter = OrderFilter { status: Some(OrderStatus::Cancelled), ..OrderFilter::default() };
     assert!(work::list(&oja.db, boss, &filter, None, 20).await.unwrap().data.is_empty());
+    // And by the way it was paid.
+    for (method, found) in [(PaymentMethod::PayOnDelivery, 1), (PaymentMethod::BankTransfer, 0)] {
+        let filter = OrderFilter { method: Some(method), ..OrderFilter::default() };
+        assert_eq!(work::list(&oja.db, boss, &filter, None, 20).await.unwrap().data.len(), found, "{method:?}");
+    }
     stock_adds_up(&owner).await;
 }
 

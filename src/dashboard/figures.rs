@@ -588,17 +588,12 @@ async fn stock(db: &PgPool, actor: &Actor, ask: &Ask) -> Result<Option<StockFigu
     let needs = crate::inventory::levels::summary_at(db, actor, ask.shop.map(LocationId)).await?;
     let mut tx = tenant_tx(db, ask.tenant).await?;
     let r = sqlx::query!(
-        r#"SELECT (SELECT count(*) FROM stock_levels s
-                    WHERE s.tenant_id = $1 AND s.on_hand < 0 AND ($2::uuid[] IS NULL OR s.location_id = ANY($2)))
-                    AS "oversold!",
-                  (SELECT coalesce(sum(s.on_hand * v.cost), 0) FROM stock_levels s
-                     JOIN variants v ON v.tenant_id = s.tenant_id AND v.id = s.variant_id
-                    WHERE s.tenant_id = $1 AND s.on_hand > 0 AND v.cost IS NOT NULL
-                      AND ($2::uuid[] IS NULL OR s.location_id = ANY($2))) AS "value!",
-                  (SELECT count(DISTINCT s.variant_id) FROM stock_levels s
-                     JOIN variants v ON v.tenant_id = s.tenant_id AND v.id = s.variant_id
-                    WHERE s.tenant_id = $1 AND s.on_hand > 0 AND v.cost IS NULL
-                      AND ($2::uuid[] IS NULL OR s.location_id = ANY($2))) AS "without_cost!""#,
+        r#"SELECT count(*) FILTER (WHERE s.on_hand < 0) AS "oversold!",
+                  coalesce(sum(s.on_hand * v.cost) FILTER (WHERE s.on_hand > 0 AND v.cost IS NOT NULL), 0) AS "value!",
+                  count(DISTINCT s.variant_id) FILTER (WHERE s.on_hand > 0 AND v.cost IS NULL) AS "without_cost!"
+             FROM stock_levels s
+             JOIN variants v ON v.tenant_id = s.tenant_id AND v.id = s.variant_id
+            WHERE s.tenant_id = $1 AND s.on_hand <> 0 AND ($2::uuid[] IS NULL OR s.location_id = ANY($2))"#,
         ask.tenant.0,
         ask.shops.as_deref(),
     )

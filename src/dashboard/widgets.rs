@@ -368,6 +368,10 @@ mod tests {
         assert!(up.own);
         let first_up = start.clone().apply(Move::Up(W::Revenue), Role::Owner);
         assert_eq!(kinds(&first_up), kinds(&start));
+        // The page's "later" names the place to go to: pressed twice, or sent again, it moves once.
+        let later = start.clone().apply(Move::Place(W::Revenue, 1), Role::Owner);
+        assert_eq!(&kinds(&later)[..2], [kinds(&start)[1], W::Revenue]);
+        assert_eq!(later.clone().apply(Move::Place(W::Revenue, 1), Role::Owner), later);
         let last = start.clone().apply(Move::Place(W::Revenue, 99), Role::Owner);
         assert_eq!(kinds(&last).last(), Some(&W::Revenue));
         let removed = start.clone().apply(Move::Remove(W::Vat), Role::Owner);

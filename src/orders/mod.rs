@@ -623,6 +623,8 @@ pub struct OrderFilter {
     pub until: Option<DateTime<Utc>>,
     /// Only this customer's.
     pub customer: Option<Uuid>,
+    /// Only those paid, or to be paid, this way.
+    pub method: Option<PaymentMethod>,
 }
 
 /// Someone the business sells to, with what they have bought.

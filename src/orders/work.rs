@@ -170,6 +170,7 @@ pub async fn list(
               AND ($10::timestamptz IS NULL OR o.placed_at < $10)
               AND ($11::timestamptz IS NULL OR (o.placed_at, o.id) < ($11, $12))
               AND ($14::uuid IS NULL OR o.customer_id = $14)
+              AND ($15::text IS NULL OR o.payment_method = $15)
             ORDER BY o.placed_at DESC, o.id DESC
             LIMIT $13"#,
         tenant.0,
@@ -186,6 +187,7 @@ pub async fn list(
         after_id,
         limit + 1,
         filter.customer,
+        filter.method.map(PaymentMethod::code),
     )
     .fetch_all(&mut *tx)
     .await?;

@@ -33,18 +33,20 @@ pub async fn load_orders(
         ),
         None => None,
     };
-    let paid = match paid.as_deref().filter(|s| !s.is_empty()) {
-        Some("paid") => Some(true),
-        Some("unpaid") => Some(false),
-        Some(_) => return Err(commerce::Error::invalid("paid", "paid or unpaid").into()),
-        None => None,
+    let (paid, method) = match paid.as_deref().filter(|s| !s.is_empty()) {
+        Some("paid") => (Some(true), None),
+        Some("unpaid") => (Some(false), None),
+        // Bank transfers the business has not yet seen arrive.
+        Some("transfers") => (Some(false), Some(commerce::orders::PaymentMethod::BankTransfer)),
+        Some(_) => return Err(commerce::Error::invalid("paid", "paid, unpaid or transfers to confirm").into()),
+        None => (None, None),
     };
     // Days on the business's clock: from the start of `from` to the end of `until`.
     let zone = actor.zone();
     let from = super::account::parse_day(from.as_deref(), "from", 0, &zone)?;
     let until = super::account::parse_day(until.as_deref(), "until", 1, &zone)?;
     let channel = channel.filter(|c| !c.is_empty());
-    let filter = OrderFilter { search, status, channel, paid, from, until, customer: None };
+    let filter = OrderFilter { search, status, channel, paid, from, until, customer: None, method };
     let after = super::after(after.as_deref());
     Ok(commerce::orders::work::list(db.primary(), &actor, &filter, after, PAGE_OF_ORDERS).await?)
 }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use commerce::catalog::VariantId;
-use commerce::orders::{self, Address, CheckoutInput, Order, OrderFilter, OrderStatus, OrderSummary};
+use commerce::orders::{self, Address, CheckoutInput, Order, OrderFilter, OrderStatus, OrderSummary, PaymentMethod};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -266,6 +266,8 @@ pub struct OrderParams {
     pub placed_until: Option<DateTime<Utc>>,
     /// Only this customer's orders.
     pub customer_id: Option<Uuid>,
+    /// Only orders paid, or to be paid, this way (`pay_on_delivery`, `bank_transfer`, …).
+    pub payment_method: Option<String>,
 }
 
 /// The business's orders, newest first.
@@ -297,6 +299,13 @@ pub async fn list(
         ),
         None => None,
     };
+    let method = match filter.payment_method.as_deref() {
+        Some(code) => Some(
+            PaymentMethod::from_code(code)
+                .ok_or_else(|| commerce::Error::invalid("payment_method", "not a way orders are paid"))?,
+        ),
+        None => None,
+    };
     let filter = OrderFilter {
         search: filter.search,
         status,
@@ -305,6 +314,7 @@ pub async fn list(
         from: filter.placed_from,
         until: filter.placed_until,
         customer: filter.customer_id,
+        method,
     };
     let after: Option<(DateTime<Utc>, Uuid)> = params.cursor()?;
     let page = orders::work::list(state.db.read(), &actor, &filter, after, limit).await?;

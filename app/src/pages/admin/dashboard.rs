@@ -246,17 +246,24 @@ fn WidgetCard(
     }
 }
 
-/// The buttons that move, size and remove a widget, each a form of its own.
+/// The buttons that move, size and remove a widget, each a form of its own. Moving earlier or
+/// later names the place to move to, so a button pressed twice (or a form sent again) moves
+/// the widget once.
 #[component]
 fn WidgetMenu(widget: Widget, place: usize, count: usize, arrange: ServerAction<ArrangeDashboard>) -> impl IntoView {
     let code = widget.kind.code();
     let title = widget.kind.title();
-    let button = move |change: &'static str, size: &'static str, label: String| {
+    let button = move |change: &'static str, size: &'static str, to: Option<usize>, label: String| {
+        let (sent, to) = match to {
+            Some(to) => ("place", to.to_string()),
+            None => (change, String::new()),
+        };
         view! {
             <ActionForm action=arrange>
-                <input type="hidden" name="change" value=change />
+                <input type="hidden" name="change" value=sent />
                 <input type="hidden" name="widget" value=code />
                 <input type="hidden" name="size" value=size />
+                <input type="hidden" name="place" value=to />
                 <button type="submit" data-change=change data-size=size>{label}</button>
             </ActionForm>
         }
@@ -266,10 +273,10 @@ fn WidgetMenu(widget: Widget, place: usize, count: usize, arrange: ServerAction<
         <details class="relative no-print" prop:open=move || { arrange.version().track(); false }>
             <summary class="btn btn-secondary btn-sm cursor-pointer list-none" aria-label=format!("Arrange {title}")>"Arrange"</summary>
             <div class="widget-menu">
-                {(place > 0).then(|| button("up", "", format!("Move {title} earlier")))}
-                {(place + 1 < count).then(|| button("down", "", format!("Move {title} later")))}
-                {Size::ALL.into_iter().filter(|s| *s != widget.size).map(|s| button("resize", s.code(), s.label().to_owned())).collect_view()}
-                {button("remove", "", format!("Remove {title}"))}
+                {(place > 0).then(|| button("up", "", Some(place - 1), format!("Move {title} earlier")))}
+                {(place + 1 < count).then(|| button("down", "", Some(place + 1), format!("Move {title} later")))}
+                {Size::ALL.into_iter().filter(|s| *s != widget.size).map(|s| button("resize", s.code(), None, s.label().to_owned())).collect_view()}
+                {button("remove", "", None, format!("Remove {title}"))}
             </div>
         </details>
     }

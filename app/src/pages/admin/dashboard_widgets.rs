@@ -99,7 +99,7 @@ fn open_orders(f: &Figures) -> impl IntoView {
             Some(o) => view! {
                 <ul class="grid grid-cols-2 gap-3">
                     <Figure label="Awaiting payment" value=o.awaiting_payment.to_string() hint=money(o.awaiting_amount) link="/admin/orders?status=awaiting_payment" testid="awaiting-payment" />
-                    <Figure label="Transfers to confirm" value=o.unconfirmed_transfers.to_string() hint=money(o.unconfirmed_amount) link="/admin/orders?status=awaiting_payment" testid="unconfirmed-transfers" />
+                    <Figure label="Transfers to confirm" value=o.unconfirmed_transfers.to_string() hint=money(o.unconfirmed_amount) link="/admin/orders?status=awaiting_payment&paid=transfers" testid="unconfirmed-transfers" />
                     <Figure label="To fulfil" value=o.to_fulfil.to_string() hint="paid, not yet handed over or shipped".to_owned() link="/admin/orders?status=paid" testid="to-fulfil" />
                     <Figure label="Shipped" value=o.shipped.to_string() hint="on the way to the shopper".to_owned() link="/admin/orders?status=shipped" testid="shipped" />
                 </ul>

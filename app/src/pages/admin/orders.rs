@@ -76,6 +76,7 @@ fn OrderFilters() -> impl IntoView {
                     <option value="">"Any"</option>
                     <option value="paid" selected=paid == "paid">"Paid"</option>
                     <option value="unpaid" selected=paid == "unpaid">"Not paid"</option>
+                    <option value="transfers" selected=paid == "transfers">"Transfers to confirm"</option>
                 </select>
             </div>
             <div class="field">
