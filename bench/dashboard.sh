@@ -102,11 +102,13 @@ curl -s -H "Authorization: Bearer $(bench_token "$base" bench/out/dashboard-cook
   --data "{\"source\":\"bench\",\"items\":[$items]}" "$base/api/v1/inventory/sync" >/dev/null
 triggers() { for table in orders order_lines till_tenders; do sql "ALTER TABLE $table $1 TRIGGER sales_rollups" >/dev/null; done; }
 rate_run() {
-  local before after result
-  before=$(sql "SELECT count(*) FROM orders WHERE channel = 'draft' AND placed_at > now() - interval '1 hour'")
+  local since before after result
+  # Counted from a fixed moment: a sliding window would lose the history's last orders as it moves.
+  since=$(sql "SELECT now()")
+  before=$(sql "SELECT count(*) FROM orders WHERE channel = 'draft' AND placed_at >= '$since'")
   result=$(node bench/order_rate.mjs "$base" "$base" "$token" "$variants" 16 3000)
   [ "$(echo "$result" | sed -n 's/.*"others":\([0-9]*\).*/\1/p')" = 0 ] || fail "orders refused or failed: $result"
-  after=$(sql "SELECT count(*) FROM orders WHERE channel = 'draft' AND placed_at > now() - interval '1 hour'")
+  after=$(sql "SELECT count(*) FROM orders WHERE channel = 'draft' AND placed_at >= '$since'")
   [ $((after - before)) = 3000 ] || fail "$((after - before)) orders in the database after 3,000 answered 201"
   echo "$result" | sed -n 's/.*"rate":\([0-9.]*\).*/\1/p'
 }
