@@ -65,6 +65,7 @@ const STEPS: &[&str] = &[
     "2026-12-06 selling online",
     "2026-12-09 till PINs",
     "2026-12-10 two years of sales",
+    "2026-12-12 marketplace vendors",
 ];
 
 /// Steps that keep files, applied only when a media store is given.
@@ -83,6 +84,7 @@ async fn apply(step: &str, c: &mut PgConnection, media: Option<&dyn MediaStore>)
         "2026-12-06 selling online" => Ok(sell_online(c).await?),
         "2026-12-09 till PINs" => Ok(till_pins(c).await?),
         "2026-12-10 two years of sales" => two_years_of_sales(c).await,
+        "2026-12-12 marketplace vendors" => Ok(marketplace_vendors(c).await?),
         _ => Ok(()),
     }
 }
@@ -157,6 +159,102 @@ async fn till_pins(c: &mut PgConnection) -> Result<(), sqlx::Error> {
         .execute(&mut *c)
         .await?;
     }
+    Ok(())
+}
+
+/// The marketplace's vendors as they applied: contacts, what they sell, their registration; the
+/// demo's vendor staff member owns Slot Phones Hub; and one seller's application waits for review.
+async fn marketplace_vendors(c: &mut PgConnection) -> Result<(), sqlx::Error> {
+    // Name, contact, email, mobile, what it sells, CAC number.
+    type Seller = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str);
+    const SELLERS: [Seller; 4] = [
+        (
+            "Slot Phones Hub",
+            "Bola Adeyemi",
+            "vendor@gadgetmarket.ng",
+            "+2348031110001",
+            "New and UK-used phones with a six-month warranty.",
+            "RC1450023",
+        ),
+        (
+            "Ikeja Accessories Plaza",
+            "Chinedu Eze",
+            "sales@ikejaaccessories.ng",
+            "+2348052220002",
+            "Chargers, cases, earpieces and power banks, tested before they ship.",
+            "BN2876541",
+        ),
+        (
+            "Otigba Laptops & Repairs",
+            "Funmi Balogun",
+            "hello@otigbalaptops.ng",
+            "+2348093330003",
+            "Laptops new and refurbished, and repairs done in the Village.",
+            "RC1988342",
+        ),
+        (
+            "Lagos Gadget Outlet",
+            "Musa Ibrahim",
+            "orders@lagosgadget.ng",
+            "+2347064440004",
+            "Smart watches, speakers and home gadgets at outlet prices.",
+            "BN3104477",
+        ),
+    ];
+    let market =
+        sqlx::query_scalar!("SELECT id FROM tenants WHERE slug = $1", MARKETPLACE.slug).fetch_one(&mut *c).await?;
+    for (name, contact, email, phone, description, cac) in SELLERS {
+        sqlx::query!(
+            "UPDATE vendors SET contact_name = $3, email = $4, phone = $5, city = 'Ikeja', state = 'Lagos',
+                                address = 'Computer Village, Otigba Street', description = $6, cac_number = $7
+              WHERE tenant_id = $1 AND name = $2",
+            market,
+            name,
+            contact,
+            email,
+            phone,
+            description,
+            cac
+        )
+        .execute(&mut *c)
+        .await?;
+    }
+    sqlx::query!(
+        "INSERT INTO vendor_events (tenant_id, id, vendor_id, at, who, by_operator, from_status, to_status, note)
+         SELECT tenant_id, gen_random_uuid(), id, created_at, 'Chidi Nwosu', true, 'applied', 'approved', ''
+           FROM vendors WHERE tenant_id = $1",
+        market
+    )
+    .execute(&mut *c)
+    .await?;
+    sqlx::query!(
+        "UPDATE memberships SET vendor_owner = true
+          WHERE tenant_id = $1 AND user_id = (SELECT id FROM users WHERE email = 'vendor@gadgetmarket.ng')",
+        market
+    )
+    .execute(&mut *c)
+    .await?;
+    let waiting = Uuid::now_v7();
+    sqlx::query!(
+        "INSERT INTO vendors (tenant_id, id, name, slug, status, contact_name, email, phone, address, city, state,
+                              description, cac_number)
+         VALUES ($1, $2, 'Alaba Sound Systems', 'alaba-sound-systems', 'applied', 'Emeka Obi', 'emeka@alabasound.ng',
+                 '+2348035550101', 'Alaba International Market, Line 4', 'Ojo', 'Lagos',
+                 'Speakers, amplifiers and home theatre systems.', 'BN2345678')",
+        market,
+        waiting
+    )
+    .execute(&mut *c)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO vendor_events (tenant_id, id, vendor_id, who, by_operator, to_status, note)
+         VALUES ($1, $2, $3, 'Emeka Obi', false, 'applied', 'Applied.')",
+        market,
+        Uuid::now_v7(),
+        waiting
+    )
+    .execute(&mut *c)
+    .await?;
     Ok(())
 }
 
@@ -319,9 +417,16 @@ async fn people(c: &mut PgConnection) -> Result<(), Error> {
     let mut vendor_ids = Vec::new();
     for name in ["Slot Phones Hub", "Ikeja Accessories Plaza", "Otigba Laptops & Repairs", "Lagos Gadget Outlet"] {
         let id = Uuid::now_v7();
-        sqlx::query!("INSERT INTO vendors (tenant_id, id, name) VALUES ($1, $2, $3)", market, id, name)
-            .execute(&mut *c)
-            .await?;
+        let slug = crate::identity::web_address_from(name);
+        sqlx::query!(
+            "INSERT INTO vendors (tenant_id, id, name, slug, status) VALUES ($1, $2, $3, $4, 'approved')",
+            market,
+            id,
+            name,
+            slug
+        )
+        .execute(&mut *c)
+        .await?;
         vendor_ids.push(id);
     }
     let people: [Person; 7] = [

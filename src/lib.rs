@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod files;
 pub mod identity;
 pub mod inventory;
+pub mod marketplace;
 pub mod orders;
 pub mod pos;
 

@@ -26,8 +26,9 @@ const LAYERS: [&[&str]; 11] = [
     &["inventory"],
     // Orders: what they cost and the life they lead.
     &["orders"],
-    // The till: registers, shifts, and what tills send, booked into orders and stock.
-    &["pos"],
+    // The till: registers, shifts, and what tills send, booked into orders and stock; the
+    // marketplace: its vendors, their standing, documents and money.
+    &["pos", "marketplace"],
     // Files of products and stock, in and out; the dashboard's figures, read from what orders,
     // the till and stock keep.
     &["files", "dashboard"],

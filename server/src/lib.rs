@@ -17,6 +17,7 @@ pub mod sitemap;
 pub mod startup;
 pub mod store_pages;
 pub mod telemetry;
+pub mod vendor_files;
 pub mod worker;
 
 pub use startup::{AppState, router};

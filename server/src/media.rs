@@ -20,9 +20,10 @@ use crate::rest::{IdPath, Problem};
 pub const LARGEST_BODY: usize = LARGEST_FILE + 64 * 1024;
 
 /// `GET /media/{key}`: a kept file. Keys are unique for ever (a changed picture is a new
-/// key), so browsers may keep what they fetched.
+/// key), so browsers may keep what they fetched. Private files (a vendor's documents) are
+/// never served here: they go out through the pages that check who asks.
 pub async fn serve(State(state): State<AppState>, Path(key): Path<String>) -> Response {
-    if !commerce::media::is_key(&key) {
+    if !commerce::media::is_key(&key) || key.starts_with(commerce::marketplace::documents::PRIVATE) {
         return StatusCode::NOT_FOUND.into_response();
     }
     match state.media.get(&key).await {

@@ -129,6 +129,16 @@ pub fn router(state: AppState) -> Router {
             "/admin/products/{id}/images",
             post(crate::media::upload_from_editor).layer(DefaultBodyLimit::max(crate::media::LARGEST_BODY)),
         )
+        .route(
+            "/vendor/documents",
+            post(crate::vendor_files::upload_own).layer(DefaultBodyLimit::max(crate::vendor_files::LARGEST_BODY)),
+        )
+        .route("/vendor/documents/{id}", get(crate::vendor_files::download_own))
+        .route(
+            "/admin/vendors/{id}/documents",
+            post(crate::vendor_files::upload_for).layer(DefaultBodyLimit::max(crate::vendor_files::LARGEST_BODY)),
+        )
+        .route("/admin/vendors/{vendor}/documents/{id}", get(crate::vendor_files::download_for))
         .merge(rest::router())
         .merge(rest::docs_page())
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || shell(leptos.clone()))

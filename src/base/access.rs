@@ -76,6 +76,8 @@ impl Role {
                     | P::ManageInventory
                     | P::ViewOrders
                     | P::ManageOrders
+                    | P::ViewVendors
+                    | P::ManageVendors
             ),
             Self::Accountant => matches!(
                 permission,
@@ -87,6 +89,7 @@ impl Role {
                     | P::ViewCosts
                     | P::ViewInventory
                     | P::ViewOrders
+                    | P::ViewVendors
             ),
             Self::Cashier => matches!(permission, P::SellAtPos | P::ViewCatalog),
             Self::Vendor => matches!(permission, P::UseVendorPortal),
@@ -143,6 +146,11 @@ pub enum Permission {
     /// Change where the business's money goes: the bank account for transfers and the payment
     /// gateway's key. The owner's alone.
     ManagePaymentAccounts,
+    /// See the marketplace's vendors, their applications and documents.
+    ViewVendors,
+    /// Review vendors' applications, approve, suspend and reinstate them, and set how their
+    /// products are moderated.
+    ManageVendors,
     /// Hold stock for a cart and buy it on a storefront: what visitors and shoppers may do, and
     /// no role of staff (so [`Permission::ALL`], the roles' grid, leaves it out).
     Buy,
@@ -150,7 +158,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in the order the roles page lists them.
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 20] = [
         Self::ViewDashboard,
         Self::ViewSettings,
         Self::ManageSettings,
@@ -169,6 +177,8 @@ impl Permission {
         Self::ViewOrders,
         Self::ManageOrders,
         Self::ManagePaymentAccounts,
+        Self::ViewVendors,
+        Self::ManageVendors,
     ];
 
     /// What it lets a person do, for the roles page and refusals.
@@ -192,6 +202,8 @@ impl Permission {
             Self::ViewOrders => "see orders and customers",
             Self::ManageOrders => "work orders and confirm payments",
             Self::ManagePaymentAccounts => "change where the business's money is paid",
+            Self::ViewVendors => "see the marketplace's vendors",
+            Self::ManageVendors => "review and manage the marketplace's vendors",
             Self::Buy => "buy in the storefront",
         }
     }
@@ -212,6 +224,8 @@ impl Permission {
             Self::ManageInventory => (ApiModule::Inventory, Write),
             Self::ViewOrders => (ApiModule::Orders, Read),
             Self::ManageOrders => (ApiModule::Orders, Write),
+            Self::ViewVendors => (ApiModule::Marketplace, Read),
+            Self::ManageVendors => (ApiModule::Marketplace, Write),
             Self::ManageStaff
             | Self::ManageApiClients
             | Self::ViewOutbox
@@ -243,12 +257,22 @@ pub enum ApiModule {
     Inventory,
     /// Orders, their payments, and customers.
     Orders,
+    /// The marketplace's vendors.
+    Marketplace,
 }
 
 impl ApiModule {
     /// Every module, in the order the API client form lists them.
-    pub const ALL: [Self; 7] =
-        [Self::Dashboard, Self::Settings, Self::Staff, Self::Audit, Self::Products, Self::Inventory, Self::Orders];
+    pub const ALL: [Self; 8] = [
+        Self::Dashboard,
+        Self::Settings,
+        Self::Staff,
+        Self::Audit,
+        Self::Products,
+        Self::Inventory,
+        Self::Orders,
+        Self::Marketplace,
+    ];
 
     /// The name in a scope string.
     pub fn code(self) -> &'static str {
@@ -260,6 +284,7 @@ impl ApiModule {
             Self::Products => "products",
             Self::Inventory => "inventory",
             Self::Orders => "orders",
+            Self::Marketplace => "marketplace",
         }
     }
 }

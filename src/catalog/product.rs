@@ -207,7 +207,7 @@ pub async fn for_sale(
                             ts_rank(p.search, websearch_to_tsquery('simple', $2))::float8
                             + similarity(lower($2), lower(p.name))::float8 END AS score
                  FROM products p
-                WHERE p.tenant_id = $1 AND p.status = 'active'
+                WHERE p.tenant_id = $1 AND p.on_sale
                   AND EXISTS (SELECT 1 FROM variants v WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id)
                   AND ($2::text IS NULL OR p.search @@ websearch_to_tsquery('simple', $2) OR lower($2) <% lower(p.name))
                   AND ($6::uuid IS NULL OR p.category_id IN (

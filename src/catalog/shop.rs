@@ -89,7 +89,7 @@ mod server {
         let tenant = actor.tenant().ok_or_else(|| Error::not_found("storefront"))?;
         let mut tx = tenant_tx(db, tenant).await?;
         let rows = sqlx::query!(
-            "SELECT id, updated_at FROM products WHERE tenant_id = $1 AND status = 'active'
+            "SELECT id, updated_at FROM products WHERE tenant_id = $1 AND on_sale
               ORDER BY updated_at DESC, id DESC LIMIT $2",
             tenant.0,
             limit.clamp(1, 50_000)
@@ -118,7 +118,7 @@ mod server {
                    SELECT t.id, count(p.id) AS products
                      FROM tree t
                      JOIN tree below ON t.id = ANY(below.line)
-                     JOIN products p ON p.tenant_id = $1 AND p.category_id = below.id AND p.status = 'active'
+                     JOIN products p ON p.tenant_id = $1 AND p.category_id = below.id AND p.on_sale
                     GROUP BY t.id)
                SELECT t.id AS "id!", t.path AS "path!", counted.products AS "products!"
                  FROM tree t JOIN counted ON counted.id = t.id
@@ -140,7 +140,7 @@ mod server {
         let mut tx = tenant_tx(db, tenant).await?;
         let product = sqlx::query!(
             "SELECT name, brand, description, options FROM products
-              WHERE tenant_id = $1 AND id = $2 AND status = 'active'",
+              WHERE tenant_id = $1 AND id = $2 AND on_sale",
             tenant.0,
             id.0
         )

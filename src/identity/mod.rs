@@ -34,7 +34,7 @@ pub use location::{create_location, list_locations, shops_for_registers};
 #[cfg(feature = "server")]
 pub use login::{LoggedIn, log_in, log_out};
 #[cfg(feature = "server")]
-pub use signup::{SignUp, confirm_sign_up, pending_sign_up, sign_up};
+pub use signup::{SignUp, confirm_sign_up, pending_sign_up, sign_up, web_address_from};
 
 /// A shopper's account as its owner sees it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

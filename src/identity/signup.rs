@@ -97,7 +97,7 @@ fn is_web_address(slug: &str) -> bool {
 /// `iya-basiras-kitchen`, "Ọjà Ẹja & Co" `oja-eja-co`. Letters lose their tone marks and dots
 /// (and Hausa's hooked letters their hooks); what has no such plain letter is left out, so what
 /// is left may be too short to use.
-fn web_address_from(name: &str) -> String {
+pub fn web_address_from(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     let plain = name.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).map(|c| match c {
         'ɓ' | 'Ɓ' => 'b',

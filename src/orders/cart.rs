@@ -93,7 +93,7 @@ pub async fn buy_again(db: &sqlx::PgPool, actor: &Actor, view_key: Uuid) -> Resu
     in_tenant_tx(db, tenant, async |tx| {
         let lines = sqlx::query!(
             r#"SELECT l.variant_id, l.name, l.quantity,
-                      coalesce(p.status = 'active', false) AS "on_sale!",
+                      coalesce(p.on_sale, false) AS "on_sale!",
                       coalesce((SELECT max(s.on_hand - s.reserved) FROM stock_levels s
                                  WHERE s.tenant_id = l.tenant_id AND s.variant_id = l.variant_id), 0)::bigint AS "available!"
                  FROM orders o
@@ -207,7 +207,7 @@ pub async fn lock(tx: &mut sqlx::PgConnection, tenant: TenantId, actor: &Actor) 
 pub async fn lines(tx: &mut sqlx::PgConnection, tenant: TenantId, cart: Uuid) -> Result<Cart, Error> {
     let rows = sqlx::query!(
         r#"SELECT l.variant_id, v.product_id, p.name, v.option_values, v.sku, v.price, l.quantity,
-                  p.status = 'active' AS "on_sale!",
+                  p.on_sale AS "on_sale!",
                   coalesce((SELECT max(s.on_hand - s.reserved) FROM stock_levels s
                              WHERE s.tenant_id = l.tenant_id AND s.variant_id = l.variant_id), 0)::bigint AS "available!",
                   (SELECT i.file_key FROM product_images i WHERE i.tenant_id = p.tenant_id AND i.product_id = p.id
@@ -289,7 +289,7 @@ async fn put(
 ) -> Result<(), Error> {
     check_quantity(quantity, 1)?;
     let item = sqlx::query!(
-        r#"SELECT p.name, v.option_values, p.status = 'active' AS "on_sale!",
+        r#"SELECT p.name, v.option_values, p.on_sale AS "on_sale!",
                   coalesce((SELECT max(s.on_hand - s.reserved) FROM stock_levels s
                              WHERE s.tenant_id = v.tenant_id AND s.variant_id = v.id), 0)::bigint AS "available!"
              FROM variants v JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id

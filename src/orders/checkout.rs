@@ -520,7 +520,7 @@ async fn take_lines(
 async fn wanted(tx: &mut sqlx::PgConnection, tenant: TenantId, cart: Uuid) -> Result<Vec<Wanted>, Error> {
     let rows = sqlx::query!(
         r#"SELECT l.variant_id, v.product_id, p.name, v.option_values, v.sku, v.price, l.quantity, p.tax_class,
-                  p.status = 'active' AS "on_sale!"
+                  p.on_sale AS "on_sale!"
              FROM cart_lines l
              JOIN variants v ON v.tenant_id = l.tenant_id AND v.id = l.variant_id
              JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
@@ -563,7 +563,7 @@ async fn given(
     let ids: Vec<Uuid> = lines.iter().map(|(v, _)| v.0).collect();
     let rows = sqlx::query!(
         r#"SELECT v.id, v.product_id, p.name, v.option_values, v.sku, v.price, p.tax_class,
-                  p.status = 'active' AS "on_sale!"
+                  p.on_sale AS "on_sale!"
              FROM variants v JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
             WHERE v.tenant_id = $1 AND v.id = ANY($2)"#,
         tenant.0,

@@ -35,7 +35,7 @@ pub struct Business {
     /// Its first shop, "Main shop".
     pub main: LocationId,
     /// The database's owner, for the builders' own writes.
-    admin: PgPool,
+    pub admin: PgPool,
 }
 
 /// The password's hash, worked out once per test binary (hashing is slow on purpose).
@@ -119,8 +119,12 @@ impl Business {
     /// A new member of staff with this role, signed in as far as the domain is concerned (the
     /// actor a session would yield). Their email is `<role>.<n>@<slug>.test`, for [`sign_in`].
     pub async fn member(&self, role: Role) -> Actor {
-        let vendor = if role == Role::Vendor { Some(self.vendor("A vendor").await) } else { None };
         let user = Uuid::now_v7();
+        let vendor = if role == Role::Vendor {
+            Some(self.vendor(&format!("Vendor {}", &user.simple().to_string()[24..])).await)
+        } else {
+            None
+        };
         let email = format!("{}.{}@{}.test", role.code(), &user.simple().to_string()[24..], self.slug);
         let name = format!("{} of {}", role.label(), self.name);
         sqlx::query("INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, $3, $4)")
@@ -179,10 +183,12 @@ impl Business {
     /// A vendor of the marketplace.
     pub async fn vendor(&self, name: &str) -> VendorId {
         let id = VendorId(Uuid::now_v7());
-        sqlx::query("INSERT INTO vendors (tenant_id, id, name) VALUES ($1, $2, $3)")
+        let slug = format!("{}-{}", commerce::identity::web_address_from(name), &id.0.simple().to_string()[24..]);
+        sqlx::query("INSERT INTO vendors (tenant_id, id, name, slug, status) VALUES ($1, $2, $3, $4, 'approved')")
             .bind(self.tenant.0)
             .bind(id.0)
             .bind(name)
+            .bind(slug)
             .execute(&self.admin)
             .await
             .expect("a vendor");

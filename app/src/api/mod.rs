@@ -24,6 +24,7 @@ mod stock;
 mod store_cache;
 mod storefront;
 mod till;
+mod vendors;
 
 pub use account::{ChangePassword, EndSession, load_audit, load_audit_entities, load_sessions};
 pub use api_clients::{CreateApiClient, RevokeApiClient, load_api_clients};
@@ -69,6 +70,10 @@ pub use store_cache::{KeptPage, Started, StoreCache};
 pub use storefront::{Shelf, ShelfQuery, load_featured, load_shop_categories, load_shop_items, load_storefront};
 pub use till::{
     AddRegister, DecideTillDocument, RevokeRegister, SetTillPin, TillsView, load_shift, load_shifts, load_tills,
+};
+pub use vendors::{
+    ApplyToSell, ConfirmVendorApplication, RemoveVendorDocument, ReviewVendor, SaveVendorDetails, SetVendorBank,
+    SetVendorModeration, load_my_vendor, load_vendor, load_vendor_application, load_vendors,
 };
 
 /// The database handed to every request by the server.

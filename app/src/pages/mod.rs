@@ -7,14 +7,16 @@ mod pos;
 mod store;
 mod store_account;
 pub(crate) mod store_buy;
+mod store_sell;
 mod vendor;
+mod vendor_forms;
 
 pub use admin::{
     AccountPage, AdminOrderPage, AlertsPage, ApiClientsPage, AuditPageView, CategoriesPage, CountSheetPage, CountsPage,
     CustomerPage, CustomersPage, DashboardPage, ForgotPage, ImportPage, InvitationPage, LoginPage, NewOrderPage,
     OrderPrintPage, OrdersPage, OutboxPage, ProductEditorPage, ProductsPage, ReceiptPage, ReceiptsPage, RegistersPage,
     ResetPage, RolesPage, SellingPage, SettingsPage, ShiftPage, ShiftsPage, SignUpConfirmPage, SignUpPage, StaffPage,
-    StockPage, TransfersPage, VariantStockPage,
+    StockPage, TransfersPage, VariantStockPage, VendorPage, VendorsPage,
 };
 pub use landing::Landing;
 pub use platform::PlatformHome;
@@ -25,7 +27,8 @@ pub use store_buy::{
     StoreCartPage, StoreCheckoutPage, StoreOrderPage, StorePayPage, StorePaystackReturnPage, StoreProductPage,
     StoreTrackPage,
 };
-pub use vendor::VendorHomePage;
+pub use store_sell::{StoreSellConfirmPage, StoreSellPage};
+pub use vendor::{VendorBusinessPage, VendorHomePage};
 
 /// The address of a list's next page: `path?after=…` keeping the filters named in `keep` as the
 /// current address has them.

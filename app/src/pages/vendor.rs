@@ -1,14 +1,25 @@
+//! The vendor portal: a vendor's staff see their vendor's standing with the marketplace, keep its
+//! details, bank account and documents up to date, and send an application back for review.
+
 use commerce::base::Permission;
 use commerce::identity::VendorHome;
+use commerce::marketplace::{Vendor, VendorDetails, VendorStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::load_vendor_home;
-use crate::components::{Badge, BadgeTone, Gate, Loaded, NavLink, Needs, PageHeader, Workspace};
+use crate::api::{
+    RemoveVendorDocument, ReviewVendor, SaveVendorDetails, SetVendorBank, load_my_vendor, load_vendor_home,
+};
+use crate::components::{
+    FormAlert, Gate, Loaded, NavLink, Needs, PageHeader, SubmissionKey, Workspace, failed, successes,
+};
+use crate::pages::vendor_forms::{BankFields, VendorBadge, VendorDetailsFields, VendorDocuments, VendorHistory};
 
 /// The vendor portal's pages, as its side navigation lists them.
-pub const VENDOR_NAV: &[NavLink] =
-    &[NavLink { href: "/vendor", label: "Home", needs: Some(Permission::UseVendorPortal) }];
+pub const VENDOR_NAV: &[NavLink] = &[
+    NavLink { href: "/vendor", label: "Home", needs: Some(Permission::UseVendorPortal) },
+    NavLink { href: "/vendor/application", label: "Your business", needs: Some(Permission::UseVendorPortal) },
+];
 
 /// `/vendor`: the vendor portal's home for the signed-in vendor staff.
 #[component]
@@ -29,22 +40,189 @@ pub fn VendorHomePage() -> impl IntoView {
 
 #[component]
 fn VendorView(home: VendorHome) -> impl IntoView {
-    let (tone, status) = match home.vendor_status.as_str() {
-        "approved" => (BadgeTone::Positive, "Approved"),
-        "pending" => (BadgeTone::Warning, "Waiting for approval"),
-        _ => (BadgeTone::Negative, "Suspended"),
-    };
+    let status = VendorStatus::from_code(&home.vendor_status).unwrap_or(VendorStatus::Suspended);
     let market = home.marketplace;
+    let next = match status {
+        VendorStatus::Applied => "Your application waits for the marketplace's review. Add your documents meanwhile.",
+        VendorStatus::ChangesRequested => "The marketplace asks for changes: see what, make them, and send it back.",
+        VendorStatus::Approved => "You sell on the marketplace.",
+        VendorStatus::Rejected => "The marketplace could not accept your application.",
+        VendorStatus::Suspended => "Your products are off the marketplace for now. Orders already placed go on.",
+    };
     view! {
         <PageHeader title=home.vendor subtitle=format!("Selling on {}", market.name) />
-        <section class="card max-w-2xl">
+        <section class="card max-w-2xl" data-testid="vendor-standing">
             <div class="flex items-center justify-between gap-3">
                 <h2 class="font-semibold text-slate-900">{market.name.clone()}</h2>
-                <Badge tone text=status />
+                <VendorBadge status />
             </div>
-            <p class="mt-2 text-sm text-slate-600">{market.tagline}</p>
+            <p class="mt-2 text-sm text-slate-600">{next}</p>
             <p class="mt-3 text-xs text-slate-500">{format!("Prices in {} · VAT {}%", market.currency.code(), market.vat_rate.normalize())}</p>
-            <a class="btn btn-secondary mt-4" href=format!("/store/{}", market.slug) rel="external">"See the marketplace"</a>
+            <div class="mt-4 flex flex-wrap gap-2">
+                <a class="btn btn-primary" href="/vendor/application">"Your business"</a>
+                <a class="btn btn-secondary" href=format!("/store/{}", market.slug) rel="external">"See the marketplace"</a>
+            </div>
+        </section>
+    }
+}
+
+/// The forms of the business page, whose successes reload it.
+#[derive(Clone, Copy)]
+struct Actions {
+    review: ServerAction<ReviewVendor>,
+    details: ServerAction<SaveVendorDetails>,
+    bank: ServerAction<SetVendorBank>,
+    remove: ServerAction<RemoveVendorDocument>,
+}
+
+/// `/vendor/application`: the vendor's own record: its standing and what the marketplace said,
+/// its details, bank account and documents, its history; and, after changes were asked for,
+/// sending it back for review.
+#[component]
+pub fn VendorBusinessPage() -> impl IntoView {
+    let actions = Actions {
+        review: ServerAction::new(),
+        details: ServerAction::new(),
+        bank: ServerAction::new(),
+        remove: ServerAction::new(),
+    };
+    let changed =
+        (successes(actions.review), successes(actions.details), successes(actions.bank), successes(actions.remove));
+    let vendor = Resource::new(
+        move || changed.0.get() + changed.1.get() + changed.2.get() + changed.3.get(),
+        |_| load_my_vendor(),
+    );
+    view! {
+        <Title text="Your business" />
+        <Gate needs=Needs::Permission(Permission::UseVendorPortal) let:actor>
+            <Workspace surface="Vendor portal" nav=VENDOR_NAV actor>
+                <Loaded resource=vendor let:vendor>
+                    <Business vendor actions />
+                </Loaded>
+            </Workspace>
+        </Gate>
+    }
+}
+
+#[component]
+fn Business(vendor: Vendor, actions: Actions) -> impl IntoView {
+    let status = vendor.summary.status;
+    let open = matches!(status, VendorStatus::Applied | VendorStatus::ChangesRequested);
+    let id = vendor.summary.id.0;
+    let remove = open.then(|| {
+        Callback::new(move |document: uuid::Uuid| {
+            view! {
+                <ActionForm action=actions.remove>
+                    <input type="hidden" name="vendor" value=id.to_string() />
+                    <input type="hidden" name="document" value=document.to_string() />
+                    <button type="submit" class="btn btn-secondary btn-sm">"Remove"</button>
+                </ActionForm>
+            }
+            .into_any()
+        })
+    });
+    view! {
+        <PageHeader title=vendor.summary.name.clone() subtitle="Your business as the marketplace knows it.">
+            <VendorBadge status />
+        </PageHeader>
+        <div class="grid gap-4 lg:grid-cols-[1fr_22rem]">
+            <div class="min-w-0 space-y-4">
+                <Standing vendor=vendor.clone() actions />
+                <DetailsForm vendor=vendor.clone() actions />
+                <VendorDocuments documents=vendor.documents.clone() base="/vendor/documents".to_owned() can_add=status != VendorStatus::Rejected remove />
+            </div>
+            <aside class="min-w-0 space-y-4">
+                <BankForm vendor=vendor.clone() actions />
+                <VendorHistory events=vendor.events />
+            </aside>
+        </div>
+    }
+}
+
+#[component]
+fn Standing(vendor: Vendor, actions: Actions) -> impl IntoView {
+    let error = failed(actions.review);
+    let status = vendor.summary.status;
+    let said = (!vendor.status_reason.is_empty()).then(|| vendor.status_reason.clone());
+    let send_back = vendor.moves.contains(&VendorStatus::Applied);
+    view! {
+        <section class="card space-y-3" data-testid="vendor-standing">
+            <h2 class="font-semibold text-slate-900">"Standing"</h2>
+            <p><VendorBadge status /></p>
+            {said.map(|said| view! {
+                <div class="notice">
+                    <p class="text-sm font-medium">"The marketplace says:"</p>
+                    <p class="text-sm whitespace-pre-line">{said}</p>
+                </div>
+            })}
+            {send_back.then(|| view! {
+                <ActionForm action=actions.review attr:class="space-y-3">
+                    <SubmissionKey renew=actions.review.version() />
+                    <input type="hidden" name="id" value=vendor.summary.id.0.to_string() />
+                    <input type="hidden" name="to" value="applied" />
+                    <div class="field">
+                        <label class="label" for="reason">"What you changed (optional)"</label>
+                        <textarea class="input" id="reason" name="reason" rows="2" maxlength="1000"></textarea>
+                    </div>
+                    <FormAlert error beside=&[] />
+                    <button type="submit" class="btn btn-primary" data-testid="send-for-review">"Send back for review"</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn DetailsForm(vendor: Vendor, actions: Actions) -> impl IntoView {
+    let error = failed(actions.details);
+    let summary = vendor.summary;
+    let start = VendorDetails {
+        name: summary.name,
+        contact_name: summary.contact_name,
+        email: summary.email,
+        phone: summary.phone,
+        address: vendor.address,
+        city: summary.city,
+        state: summary.state,
+        description: vendor.description,
+        cac_number: vendor.cac_number,
+    };
+    view! {
+        <section class="card">
+            <h2 class="font-semibold text-slate-900">"Details"</h2>
+            <ActionForm action=actions.details attr:class="mt-3 grid gap-3 sm:grid-cols-2">
+                <SubmissionKey renew=actions.details.version() />
+                <input type="hidden" name="id" value=summary.id.0.to_string() />
+                <VendorDetailsFields error start />
+                <div class="sm:col-span-2">
+                    <FormAlert error beside=&["name", "contact_name", "email", "phone", "address", "city", "state", "description", "cac_number"] />
+                    <button type="submit" class="btn btn-primary mt-2">"Save details"</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn BankForm(vendor: Vendor, actions: Actions) -> impl IntoView {
+    let error = failed(actions.bank);
+    view! {
+        <section class="card space-y-3">
+            <h2 class="font-semibold text-slate-900">"Where you are paid"</h2>
+            {vendor.bank_account.map(|account| view! {
+                <p data-testid="vendor-bank">{account.bank_name}" ····"{account.last4}<span class="block text-sm text-slate-600">{account.account_name}</span></p>
+            })}
+            <details>
+                <summary class="btn btn-secondary btn-sm cursor-pointer">"Change bank account"</summary>
+                <ActionForm action=actions.bank attr:class="mt-3 space-y-3">
+                    <SubmissionKey renew=actions.bank.version() />
+                    <input type="hidden" name="id" value=vendor.summary.id.0.to_string() />
+                    <p class="text-xs text-slate-500">"Only your business's owner may change it. The marketplace is told."</p>
+                    <BankFields error />
+                    <FormAlert error beside=&["bank_code", "account_number", "account_name"] />
+                    <button type="submit" class="btn btn-primary btn-sm">"Save bank account"</button>
+                </ActionForm>
+            </details>
         </section>
     }
 }

@@ -43,6 +43,7 @@ use super::problem;
         (name = "inventory", description = "Stock levels, movements, transfers, reservations and sync"),
         (name = "orders", description = "Orders, their payments, and the customers who place them"),
         (name = "pos", description = "Tills: enrolment, their offline data, the sync of what they made, shifts"),
+        (name = "marketplace", description = "The marketplace's vendors: their details, standing and review"),
     )
 )]
 pub struct ApiDoc;

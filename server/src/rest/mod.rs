@@ -12,6 +12,7 @@ mod idempotent;
 mod inventory;
 pub mod list;
 mod locations;
+mod marketplace;
 mod orders;
 mod payments;
 mod pos;
@@ -74,6 +75,8 @@ fn api() -> (Router<AppState>, Document) {
         .routes(routes!(pos::transactions))
         .routes(routes!(pos::shifts))
         .routes(routes!(pos::shift_report))
+        .routes(routes!(marketplace::list, marketplace::create))
+        .routes(routes!(marketplace::show, marketplace::update))
         .merge(inventory::routes())
         .route("/openapi.json", get(docs::openapi_json))
         .fallback(|| async { Problem::from(commerce::Error::not_found("endpoint")) });

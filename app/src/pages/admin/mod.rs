@@ -26,6 +26,7 @@ mod signup_confirm;
 mod staff;
 mod stock;
 mod stock_documents;
+mod vendors;
 
 use commerce::base::{Actor, Permission};
 use leptos::prelude::*;
@@ -55,6 +56,7 @@ pub use signup_confirm::SignUpConfirmPage;
 pub use staff::StaffPage;
 pub use stock::{StockPage, VariantStockPage};
 pub use stock_documents::{AlertsPage, CountSheetPage, CountsPage, ReceiptPage, ReceiptsPage, TransfersPage};
+pub use vendors::{VendorPage, VendorsPage};
 
 use crate::components::{Gate, NavLink, Needs, Workspace};
 
@@ -67,6 +69,7 @@ pub const ADMIN_NAV: &[NavLink] = &[
     NavLink { href: "/admin/shifts", label: "Till shifts", needs: Some(Permission::ViewOrders) },
     NavLink { href: "/admin/products", label: "Products", needs: Some(Permission::ViewCatalog) },
     NavLink { href: "/admin/stock", label: "Stock", needs: Some(Permission::ViewInventory) },
+    NavLink { href: "/admin/vendors", label: "Vendors", needs: Some(Permission::ViewVendors) },
     NavLink { href: "/admin/settings", label: "Settings", needs: Some(Permission::ViewSettings) },
     NavLink { href: "/admin/selling", label: "Selling online", needs: Some(Permission::ViewSettings) },
     NavLink { href: "/admin/registers", label: "Registers", needs: Some(Permission::ViewSettings) },

@@ -1,0 +1,375 @@
+//! The marketplace: independent vendors who sell through a business's storefront. This module
+//! owns who a vendor is and how it stands: the application to sell (`apply`), the operator's
+//! review of it and the vendor's standing after (`vendor`), the documents that show who it is
+//! (`documents`), and the bank account its money goes to (`bank`, sealed at rest).
+//!
+//! A vendor's standing moves by one rule, [`VendorStatus::can_move`]; a product of a vendor not
+//! approved is not on sale (the database keeps `products.on_sale` by it), so suspending a
+//! vendor takes its products off the storefront at once and reinstating it puts them back.
+
+pub mod bank;
+
+#[cfg(feature = "server")]
+pub mod apply;
+#[cfg(feature = "server")]
+pub mod documents;
+#[cfg(feature = "server")]
+pub mod vendor;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::base::VendorId;
+
+/// Where a vendor stands with the marketplace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub enum VendorStatus {
+    /// Applied, waiting for the operator's review.
+    Applied,
+    /// The operator asked for changes; the vendor sends the application back when done.
+    ChangesRequested,
+    /// Sells on the marketplace.
+    Approved,
+    /// Refused, with a reason. Final: a seller refused applies again, as a new application.
+    Rejected,
+    /// Stopped from selling, with a reason: its products are off the storefront, its open orders
+    /// go on.
+    Suspended,
+}
+
+impl VendorStatus {
+    /// Every standing, in the order a vendor passes through them.
+    pub const ALL: [Self; 5] = [Self::Applied, Self::ChangesRequested, Self::Approved, Self::Rejected, Self::Suspended];
+
+    /// The value stored and sent.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Applied => "applied",
+            Self::ChangesRequested => "changes_requested",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::Suspended => "suspended",
+        }
+    }
+
+    /// Reads a stored or sent value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// What a person calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Applied => "Waiting for review",
+            Self::ChangesRequested => "Changes requested",
+            Self::Approved => "Approved",
+            Self::Rejected => "Rejected",
+            Self::Suspended => "Suspended",
+        }
+    }
+
+    /// Whether a vendor may move from this standing to `to`, and by whom: the operator reviews
+    /// (asks for changes, approves, rejects) and suspends and reinstates; the vendor only sends
+    /// an application back for review after changes were asked for.
+    pub fn can_move(self, to: Self, by_operator: bool) -> bool {
+        use VendorStatus::{Applied, Approved, ChangesRequested, Rejected, Suspended};
+        if by_operator {
+            matches!(
+                (self, to),
+                (Applied, ChangesRequested | Approved | Rejected)
+                    | (ChangesRequested, Approved | Rejected)
+                    | (Approved, Suspended)
+                    | (Suspended, Approved)
+            )
+        } else {
+            matches!((self, to), (ChangesRequested, Applied))
+        }
+    }
+
+    /// Whether moving here needs a reason the vendor will read: what to change, why it was
+    /// refused, why it was stopped.
+    pub fn needs_reason(self) -> bool {
+        matches!(self, Self::ChangesRequested | Self::Rejected | Self::Suspended)
+    }
+
+    /// What the operator's button for moving here says, from `from`.
+    pub fn action_label(self, from: Self) -> &'static str {
+        match (from, self) {
+            (Self::Suspended, Self::Approved) => "Reinstate",
+            (_, Self::Approved) => "Approve",
+            (_, Self::ChangesRequested) => "Ask for changes",
+            (_, Self::Rejected) => "Reject",
+            (_, Self::Suspended) => "Suspend",
+            (_, Self::Applied) => "Send for review",
+        }
+    }
+
+    /// Whether a vendor in this standing sells.
+    pub fn sells(self) -> bool {
+        self == Self::Approved
+    }
+}
+
+/// A vendor as the operator's list shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct VendorSummary {
+    /// The vendor.
+    #[cfg_attr(feature = "server", schema(value_type = Uuid))]
+    pub id: VendorId,
+    /// Its trading name.
+    pub name: String,
+    /// Its page on the storefront, `/store/{store}/sellers/{slug}`.
+    pub slug: String,
+    /// Where it stands.
+    pub status: VendorStatus,
+    /// Who to speak to.
+    pub contact_name: String,
+    /// Its email address.
+    pub email: String,
+    /// Its mobile number, `+234…`.
+    pub phone: String,
+    /// Its town and state.
+    pub city: String,
+    /// Its state.
+    pub state: String,
+    /// Products it has in the catalog.
+    pub products: i64,
+    /// When it applied (or was added).
+    pub created_at: DateTime<Utc>,
+    /// When its standing last changed.
+    pub status_at: DateTime<Utc>,
+}
+
+/// A vendor, whole: what the operator reviews and what the vendor keeps up to date.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Vendor {
+    /// What the list shows.
+    #[serde(flatten)]
+    pub summary: VendorSummary,
+    /// Its address.
+    pub address: String,
+    /// What it sells, in its own words, shown on its page.
+    pub description: String,
+    /// Its registration with the Corporate Affairs Commission (`RC123456`, `BN…`).
+    pub cac_number: String,
+    /// Where its money goes, if set.
+    pub bank_account: Option<BankAccount>,
+    /// Whether its new and changed products wait for the operator's approval.
+    pub moderated: bool,
+    /// Why it stands where it does (the changes asked for, the reason for a refusal or a
+    /// suspension); empty otherwise.
+    pub status_reason: String,
+    /// What the actor may do with it now: the standings the actor may move it to.
+    pub moves: Vec<VendorStatus>,
+    /// The documents it gave.
+    pub documents: Vec<VendorDocument>,
+    /// Its history and the review's conversation, oldest first.
+    pub events: Vec<VendorEvent>,
+}
+
+/// A vendor's bank account as anyone is shown it: the number's last four digits only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct BankAccount {
+    /// The bank's code.
+    pub bank_code: String,
+    /// The bank's name.
+    pub bank_name: String,
+    /// The last four digits of the account number.
+    pub last4: String,
+    /// The name on the account.
+    pub account_name: String,
+}
+
+/// A document a vendor gave.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct VendorDocument {
+    /// The document.
+    pub id: Uuid,
+    /// What it is.
+    pub kind: DocumentKind,
+    /// The file's name as it was uploaded.
+    pub file_name: String,
+    /// `application/pdf`, `image/jpeg` or `image/png`.
+    pub content_type: String,
+    /// Its size.
+    pub size_bytes: i32,
+    /// Who uploaded it.
+    pub uploaded_by: String,
+    /// When.
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// What a vendor's document shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub enum DocumentKind {
+    /// The certificate of registration with the Corporate Affairs Commission.
+    CacCertificate,
+    /// The owner's or director's identity: a national identity card, passport or driver's
+    /// licence.
+    Identity,
+    /// Proof of the business's address: a utility bill or a tenancy agreement.
+    Address,
+    /// Anything else the operator asked for.
+    Other,
+}
+
+impl DocumentKind {
+    /// Every kind, in the order a form offers them.
+    pub const ALL: [Self; 4] = [Self::CacCertificate, Self::Identity, Self::Address, Self::Other];
+
+    /// The value stored and sent.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::CacCertificate => "cac_certificate",
+            Self::Identity => "identity",
+            Self::Address => "address",
+            Self::Other => "other",
+        }
+    }
+
+    /// Reads a stored or sent value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// What a person calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::CacCertificate => "CAC certificate",
+            Self::Identity => "Identity (NIN slip, passport or driver's licence)",
+            Self::Address => "Proof of address",
+            Self::Other => "Other",
+        }
+    }
+}
+
+/// A step in a vendor's history: a change of standing, or a message in its review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct VendorEvent {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who: a name, as the other side is shown it.
+    pub who: String,
+    /// Whether the operator's side wrote it (else the vendor's).
+    pub by_operator: bool,
+    /// The standing before, for a change of standing.
+    pub from_status: Option<VendorStatus>,
+    /// The standing after.
+    pub to_status: Option<VendorStatus>,
+    /// What was said.
+    pub note: String,
+}
+
+/// A vendor's details as a form or a client sends them. Every field is text as typed; the
+/// domain checks them all and names each that is wrong.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct VendorDetails {
+    /// The trading name shoppers see.
+    pub name: String,
+    /// Who to speak to.
+    pub contact_name: String,
+    /// The vendor's email address.
+    pub email: String,
+    /// A Nigerian mobile number.
+    pub phone: String,
+    /// Street and number.
+    #[serde(default)]
+    pub address: String,
+    /// Town.
+    #[serde(default)]
+    pub city: String,
+    /// One of the 36 states or the FCT.
+    pub state: String,
+    /// What it sells, in its own words.
+    #[serde(default)]
+    pub description: String,
+    /// The CAC registration number (`RC 123456`, `BN 1234567`); may be left empty by a seller not
+    /// yet registered.
+    #[serde(default)]
+    pub cac_number: String,
+}
+
+/// Where a vendor's money goes, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct BankDetails {
+    /// The bank's code, one of [`bank::BANKS`].
+    pub bank_code: String,
+    /// The ten-digit account number (NUBAN).
+    pub account_number: String,
+    /// The name on the account.
+    pub account_name: String,
+}
+
+/// What the storefront's "Sell with us" form sends.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Application {
+    /// The business.
+    pub details: VendorDetails,
+    /// Where its money goes.
+    pub bank: BankDetails,
+    /// The password the applicant will sign in to the vendor portal with.
+    pub password: String,
+}
+
+/// Which vendors a list shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VendorFilter {
+    /// Only those standing so.
+    pub status: Option<VendorStatus>,
+    /// Words in the name, contact, email or phone.
+    pub search: Option<String>,
+}
+
+/// An application that waits for its email to be confirmed, as its link's page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingApplication {
+    /// The business applying.
+    pub business_name: String,
+    /// The email it will sign in with.
+    pub email: String,
+    /// The marketplace it applies to.
+    pub marketplace: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::VendorStatus::{self, Applied, Approved, ChangesRequested, Rejected, Suspended};
+
+    #[test]
+    fn the_operator_reviews_and_the_vendor_only_sends_back() {
+        let operator: Vec<(VendorStatus, VendorStatus)> = VendorStatus::ALL
+            .into_iter()
+            .flat_map(|from| VendorStatus::ALL.into_iter().map(move |to| (from, to)))
+            .filter(|(from, to)| from.can_move(*to, true))
+            .collect();
+        assert_eq!(
+            operator,
+            [
+                (Applied, ChangesRequested),
+                (Applied, Approved),
+                (Applied, Rejected),
+                (ChangesRequested, Approved),
+                (ChangesRequested, Rejected),
+                (Approved, Suspended),
+                (Suspended, Approved),
+            ]
+        );
+        for from in VendorStatus::ALL {
+            for to in VendorStatus::ALL {
+                assert_eq!(from.can_move(to, false), (from, to) == (ChangesRequested, Applied), "{from:?} → {to:?}");
+            }
+        }
+    }
+}
