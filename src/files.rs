@@ -146,12 +146,12 @@ mod server {
         text: &str,
         dry_run: bool,
     ) -> Result<Uuid, Error> {
-        let tenant = actor
-            .require(match kind {
-                ImportKind::Products => Permission::ManageCatalog,
-                ImportKind::Stock => Permission::ManageInventory,
-            })?
-            .tenant;
+        let scope = actor.require(match kind {
+            ImportKind::Products => Permission::ManageCatalog,
+            ImportKind::Stock => Permission::ManageInventory,
+        })?;
+        scope.operator_only("import files of the whole catalog")?;
+        let tenant = scope.tenant;
         let (_, rows) = read_csv(text, kind)?;
         let id = Uuid::now_v7();
         let mut tx = tenant_tx(db, tenant).await?;
@@ -258,6 +258,7 @@ mod server {
     /// The business of an actor who may import products or stock; `Forbidden` for anyone else.
     fn may_import_something(actor: &Actor) -> Result<TenantId, Error> {
         let scope = actor.require(Permission::ManageCatalog).or_else(|_| actor.require(Permission::ManageInventory))?;
+        scope.operator_only("import files of the whole catalog")?;
         Ok(scope.tenant)
     }
 
@@ -832,7 +833,9 @@ mod server {
     /// Every variant of the business as rows of the product file. Cost prices are filled in only
     /// for those who manage the catalog; anyone else who may see products gets the column empty.
     pub async fn export_products(db: &sqlx::PgPool, actor: &Actor) -> Result<String, Error> {
-        let tenant = actor.require(Permission::ViewCatalog)?.tenant;
+        let scope = actor.require(Permission::ViewCatalog)?;
+        scope.operator_only("download the whole catalog")?;
+        let tenant = scope.tenant;
         let show_cost = actor.can(Permission::ViewCosts);
         let mut tx = tenant_tx(db, tenant).await?;
         let categories: HashMap<CategoryId, String> = crate::catalog::category::paths_in(&mut tx, tenant)
@@ -895,6 +898,7 @@ mod server {
     /// Every stock level of the business as rows of the stock file.
     pub async fn export_stock(db: &sqlx::PgPool, actor: &Actor) -> Result<String, Error> {
         let scope = actor.require(Permission::ViewInventory)?;
+        scope.operator_only("download the whole stock file")?;
         let shops = scope.shops.ids();
         let mut tx = tenant_tx(db, scope.tenant).await?;
         let rows = sqlx::query!(

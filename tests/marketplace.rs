@@ -70,6 +70,7 @@ async fn vendor_staff(business: &Business, vendor: VendorId, owner: bool) -> Act
     .execute(&business.admin)
     .await
     .unwrap();
+    let place = business.place_of(vendor).await;
     Actor::Staff(StaffMember {
         user,
         name: "Vendor person".into(),
@@ -78,7 +79,7 @@ async fn vendor_staff(business: &Business, vendor: VendorId, owner: bool) -> Act
         tenant_name: business.name.clone(),
         role: Role::Vendor,
         vendor: Some(vendor),
-        shops: Shops::All,
+        shops: Shops::Only(vec![place]),
         platform_admin: false,
         zone: commerce::base::Zone::default(),
     })

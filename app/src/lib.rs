@@ -186,6 +186,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/stock/counts/:id") view=pages::CountSheetPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/stock/alerts") view=pages::AlertsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/vendors") view=pages::VendorsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/vendors/products") view=pages::ProductApprovalsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/vendors/:id") view=pages::VendorPage ssr=SsrMode::Async />
                 <Route path=path!("/platform") view=pages::PlatformHome ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug") view=pages::StorefrontHome ssr=SsrMode::Async />
@@ -202,6 +203,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/store/:slug/track") view=pages::StoreTrackPage ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug/paystack") view=pages::StorePaystackReturnPage ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug/sell") view=pages::StoreSellPage ssr=SsrMode::Async />
+                <Route path=path!("/store/:slug/sellers/:seller") view=pages::StoreSellerPage ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug/sell/confirm/:token") view=pages::StoreSellConfirmPage ssr=SsrMode::Async />
                 <Route path=path!("/vendor") view=pages::VendorHomePage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/login") view=pages::LoginPage ssr=SsrMode::Async />

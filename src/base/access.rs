@@ -92,7 +92,17 @@ impl Role {
                     | P::ViewVendors
             ),
             Self::Cashier => matches!(permission, P::SellAtPos | P::ViewCatalog),
-            Self::Vendor => matches!(permission, P::UseVendorPortal),
+            // Vendor staff work on their own vendor's products and stock alone: their scope
+            // names the vendor, and reaches only the vendor's own locations.
+            Self::Vendor => matches!(
+                permission,
+                P::UseVendorPortal
+                    | P::ViewCatalog
+                    | P::ManageCatalog
+                    | P::ViewCosts
+                    | P::ViewInventory
+                    | P::ManageInventory
+            ),
         }
     }
 
@@ -425,6 +435,17 @@ impl Shops {
         }
     }
 
+    /// The locations a member reaches, as stored: vendor staff their vendor's own (none is
+    /// none: a vendor without a place reaches no stock), anyone else those they are bound to
+    /// (none is all).
+    pub fn of_member(role: Role, ids: Option<Vec<Uuid>>) -> Self {
+        if role == Role::Vendor {
+            Self::Only(ids.unwrap_or_default().into_iter().map(LocationId).collect())
+        } else {
+            Self::bound_to(ids)
+        }
+    }
+
     /// Whether work at `location` is within reach.
     pub fn reach(&self, location: LocationId) -> bool {
         match self {
@@ -465,6 +486,15 @@ impl Scope {
             Shops::Only(_) => {
                 Err(Error::Forbidden(format!("{what}: that spans every shop, and you are bound to some")))
             }
+        }
+    }
+
+    /// Refuses work that only the marketplace's operator does (categories, the storefront's
+    /// featured products, files of the whole catalog, holds and syncs) to a vendor's staff.
+    pub fn operator_only(&self, what: &str) -> Result<(), Error> {
+        match self.vendor {
+            None => Ok(()),
+            Some(_) => Err(Error::Forbidden(format!("{what}: the marketplace does that, not its vendors"))),
         }
     }
 
@@ -609,9 +639,21 @@ mod tests {
     }
 
     #[test]
-    fn vendor_staff_use_only_the_vendor_portal() {
+    fn vendor_staff_use_the_vendor_portal_and_their_own_products_and_stock() {
         let allowed: Vec<_> = Permission::ALL.into_iter().filter(|p| Role::Vendor.allows(*p)).collect();
-        assert_eq!(allowed, [Permission::UseVendorPortal]);
+        assert_eq!(
+            allowed,
+            [
+                Permission::UseVendorPortal,
+                Permission::ViewCatalog,
+                Permission::ManageCatalog,
+                Permission::ViewCosts,
+                Permission::ViewInventory,
+                Permission::ManageInventory
+            ]
+        );
+        assert_eq!(Shops::of_member(Role::Vendor, None), Shops::Only(Vec::new()), "no place is no stock");
+        assert_eq!(Shops::of_member(Role::Manager, None), Shops::All);
     }
 
     #[test]

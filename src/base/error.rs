@@ -204,6 +204,16 @@ impl From<sqlx::Error> for Error {
                     tracing::info!(%error, "stock quantity out of bounds refused");
                     Self::invalid("quantity", "stock stays within 1,000,000,000 units either side of zero")
                 }
+                // A vendor's location holds its own products alone (see the vendor products
+                // migration); the product, or the place, was another's.
+                Some("23514") if db.constraint() == Some("stock_stays_with_its_vendor") => {
+                    tracing::info!(%error, "stock of another vendor's product at a vendor's location refused");
+                    Self::invalid("variant", "a vendor's location holds that vendor's own products alone")
+                }
+                Some("23514") if db.constraint() == Some("product_keeps_its_vendors_stock") => {
+                    tracing::info!(%error, "a product stocked at its vendor's location moved to another vendor");
+                    Self::invalid("vendor", "the product is stocked at its vendor's location; it stays that vendor's")
+                }
                 _ => {
                     tracing::error!(%error, "database error");
                     Self::Internal

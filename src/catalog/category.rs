@@ -93,6 +93,7 @@ pub async fn create_in(
     parent: Option<CategoryId>,
 ) -> Result<CategoryId, Error> {
     let tenant = scope.tenant;
+    scope.operator_only("arrange the categories")?;
     let name = checked_name(name)?;
     let id = CategoryId(Uuid::now_v7());
     sqlx::query!(
@@ -141,6 +142,7 @@ pub async fn update_in(
     parent: Option<CategoryId>,
 ) -> Result<(), Error> {
     let tenant = scope.tenant;
+    scope.operator_only("arrange the categories")?;
     let name = checked_name(name)?;
     let before = sqlx::query!(
         "SELECT name, parent_id FROM categories WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
@@ -200,6 +202,7 @@ pub async fn delete(db: &sqlx::PgPool, actor: &Actor, id: CategoryId, once: Opti
 /// required).
 pub async fn delete_in(tx: &mut sqlx::PgConnection, scope: &Scope, actor: &Actor, id: CategoryId) -> Result<(), Error> {
     let tenant = scope.tenant;
+    scope.operator_only("arrange the categories")?;
     let row = sqlx::query!(
         r#"SELECT name,
                   EXISTS (SELECT 1 FROM products WHERE tenant_id = $1 AND category_id = $2) AS "has_products!",

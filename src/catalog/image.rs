@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::{ProductId, ProductImage, image_urls};
 use crate::Error;
 use crate::audit::{self, Change};
-use crate::base::{Actor, Permission, Scope, TenantId};
+use crate::base::{Actor, Permission, Scope, TenantId, VendorId};
 use crate::db::{in_tenant_tx, tenant_tx};
 use crate::idempotency::{self, Once};
 use crate::media::picture::{self, Prepared};
@@ -50,12 +50,13 @@ pub async fn add(
     upload: Upload,
     once: Option<&Once>,
 ) -> Result<ProductImage, Error> {
-    let tenant = actor.require(Permission::ManageCatalog)?.tenant;
+    let scope = actor.require(Permission::ManageCatalog)?;
+    let (tenant, vendor) = (scope.tenant, scope.vendor);
     let alt = checked_alt(&upload.alt)?;
     if once.is_none() {
         // Refuse early (before the work of resizing) when the product is not there or is full.
         let mut tx = tenant_tx(db, tenant).await?;
-        room_for_one(&mut tx, tenant, product).await?;
+        room_for_one(&mut tx, tenant, vendor, product).await?;
         tx.rollback().await?;
     }
     // Decoded a few at a time, the largest refused from their header (see the module), and with
@@ -70,7 +71,7 @@ pub async fn add(
         tx.commit().await?;
         return Ok(earlier);
     }
-    attach(tx, media, tenant, actor, product, prepared, &alt, once).await
+    attach(tx, media, &scope, actor, product, prepared, &alt, once).await
 }
 
 /// Keeps a prepared picture's files and adds its row after the product's others, committing
@@ -80,13 +81,14 @@ pub async fn add(
 async fn attach(
     mut tx: sqlx::Transaction<'static, sqlx::Postgres>,
     media: &dyn MediaStore,
-    tenant: TenantId,
+    scope: &Scope,
     actor: &Actor,
     product: ProductId,
     prepared: Prepared,
     alt: &str,
     once: Option<&Once>,
 ) -> Result<ProductImage, Error> {
+    let tenant = scope.tenant;
     let kept = Kept { id: Uuid::now_v7(), extension: "jpg", width: prepared.width, height: prepared.height };
     let key = kept.key(tenant);
     media.put(&key, prepared.picture).await?;
@@ -96,7 +98,7 @@ async fn attach(
         return Err(error);
     }
     let added = async {
-        let position = room_for_one(&mut tx, tenant, product).await?;
+        let position = room_for_one(&mut tx, tenant, scope.vendor, product).await?;
         let image = insert(&mut tx, tenant, product, &kept, &key, position, alt).await?;
         let change = Change {
             entity: "product",
@@ -175,8 +177,13 @@ fn dimension(pixels: u32) -> Result<i32, Error> {
 
 /// Locks the product's row (so two uploads number their pictures one after the other) and
 /// answers the position after its last picture; refuses a product that is full.
-async fn room_for_one(tx: &mut PgConnection, tenant: TenantId, product: ProductId) -> Result<i32, Error> {
-    lock_product(tx, tenant, product).await?;
+async fn room_for_one(
+    tx: &mut PgConnection,
+    tenant: TenantId,
+    vendor: Option<VendorId>,
+    product: ProductId,
+) -> Result<i32, Error> {
+    lock_product(tx, tenant, vendor, product).await?;
     let held = sqlx::query!(
         r#"SELECT count(*) AS "count!", coalesce(max(position) + 1, 0) AS "next!"
              FROM product_images WHERE tenant_id = $1 AND product_id = $2"#,
@@ -224,7 +231,7 @@ pub async fn edit_in(
 ) -> Result<Vec<ProductImage>, Error> {
     let tenant = scope.tenant;
     let alt = edit.alt.as_deref().map(checked_alt).transpose()?;
-    lock_product(tx, tenant, product).await?;
+    lock_product(tx, tenant, scope.vendor, product).await?;
     let mut images = list(tx, tenant, product).await?;
     let Some(at) = images.iter().position(|i| i.id == image) else { return Err(Error::not_found("picture")) };
     if let Some(alt) = &alt {
@@ -282,7 +289,7 @@ pub async fn remove_in(
     image: Uuid,
 ) -> Result<Vec<ProductImage>, Error> {
     let tenant = scope.tenant;
-    lock_product(tx, tenant, product).await?;
+    lock_product(tx, tenant, scope.vendor, product).await?;
     let gone = sqlx::query_scalar!(
         "DELETE FROM product_images WHERE tenant_id = $1 AND product_id = $2 AND id = $3 RETURNING alt",
         tenant.0,
@@ -304,11 +311,22 @@ pub async fn remove_in(
 }
 
 /// Locks the product's row: changes to its pictures are made one after another.
-async fn lock_product(tx: &mut PgConnection, tenant: TenantId, product: ProductId) -> Result<(), Error> {
-    sqlx::query_scalar!("SELECT id FROM products WHERE tenant_id = $1 AND id = $2 FOR UPDATE", tenant.0, product.0)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| Error::not_found("product"))?;
+/// Locks the product while its pictures change; a vendor's staff find only their vendor's.
+async fn lock_product(
+    tx: &mut PgConnection,
+    tenant: TenantId,
+    vendor: Option<VendorId>,
+    product: ProductId,
+) -> Result<(), Error> {
+    sqlx::query_scalar!(
+        "SELECT id FROM products WHERE tenant_id = $1 AND id = $2 AND ($3::uuid IS NULL OR vendor_id = $3) FOR UPDATE",
+        tenant.0,
+        product.0,
+        vendor.map(|v| v.0)
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| Error::not_found("product"))?;
     Ok(())
 }
 

@@ -8,6 +8,8 @@ pub mod category;
 pub mod image;
 mod input;
 #[cfg(feature = "server")]
+pub mod moderation;
+#[cfg(feature = "server")]
 pub mod product;
 pub mod shop;
 
@@ -20,7 +22,7 @@ use uuid::Uuid;
 use crate::Money;
 
 pub use input::{Keep, ProductInput, VariantInput, parse_price, variant_matrix};
-pub use shop::{ShopCategory, ShopPicture, ShopProduct, ShopVariant};
+pub use shop::{Seller, ShopCategory, ShopPicture, ShopProduct, ShopVariant};
 
 /// A product's id, unique within its tenant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -78,6 +80,75 @@ impl ProductStatus {
             Self::Archived => "Archived",
         }
     }
+}
+
+/// Whether the marketplace's operator has approved a vendor's product for sale.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Moderation {
+    /// Approved (and every product that is not a moderated vendor's): it may be on sale.
+    #[default]
+    Approved,
+    /// A moderated vendor's new product, waiting for the operator.
+    Pending,
+    /// Refused by the operator, with a note; the vendor may change it and send it again.
+    Rejected,
+}
+
+impl Moderation {
+    /// Every state, in the order lists show them.
+    pub const ALL: [Self; 3] = [Self::Approved, Self::Pending, Self::Rejected];
+
+    /// The stored value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Approved => "approved",
+            Self::Pending => "pending",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.code() == code)
+    }
+
+    /// What people call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Approved => "Approved",
+            Self::Pending => "Waiting for approval",
+            Self::Rejected => "Not approved",
+        }
+    }
+}
+
+/// A product, or a change to one, that waits for the operator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waiting {
+    /// The product.
+    pub product: ProductId,
+    /// Its name (as the vendor wants it, for a change).
+    pub name: String,
+    /// Its name on sale now, for a change; none for a new product.
+    pub now_named: Option<String>,
+    /// The vendor.
+    pub vendor: String,
+    /// Whether it is a change to a product on sale (else a new product).
+    pub is_change: bool,
+    /// What differs, for a change: the fields the vendor changed.
+    pub changed: Vec<String>,
+    /// When it was sent.
+    pub since: DateTime<Utc>,
+}
+
+/// What the operator decides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Decision {
+    /// The product goes on sale, or the change is made.
+    Approve,
+    /// Refused, with a note.
+    Reject,
 }
 
 /// How VAT applies to a product.
@@ -235,6 +306,16 @@ pub struct Product {
     pub vendor: Option<Uuid>,
     /// Shown on the storefront's home page.
     pub featured: bool,
+    /// Whether the operator approved it (a moderated vendor's products wait).
+    #[serde(default)]
+    pub moderation: Moderation,
+    /// What the operator said when it refused the product or a change to it.
+    #[serde(default)]
+    pub moderation_note: String,
+    /// Whether a change of the vendor's waits for the operator, the product staying as it is
+    /// meanwhile.
+    #[serde(default)]
+    pub change_waiting: bool,
     /// Counts its changes: an edit names the revision it was made from, and one made from an
     /// older revision is refused as a [`crate::Clash::VersionMismatch`].
     pub revision: i64,
@@ -388,6 +469,8 @@ pub struct ShelfFilter {
     pub in_stock: bool,
     /// Only the products the merchant features on the home page.
     pub featured: bool,
+    /// Only this marketplace vendor's (its page on the storefront).
+    pub vendor: Option<crate::base::VendorId>,
     /// The order the shelf is in.
     pub order: ShelfOrder,
 }

@@ -38,7 +38,7 @@ pub async fn create_in(
     input: ProductInput,
 ) -> Result<Product, Error> {
     let input = input.checked()?;
-    let id = save(tx, scope.tenant, actor, None, &input).await?;
+    let id = save_for(tx, scope, actor, None, &input).await?;
     read(tx, scope, id).await
 }
 
@@ -71,7 +71,7 @@ pub async fn update_in(
     revision: Option<i64>,
 ) -> Result<Product, Error> {
     let input = input.checked()?;
-    save(tx, scope.tenant, actor, Some((id, revision)), &input).await?;
+    save_for(tx, scope, actor, Some((id, revision)), &input).await?;
     read(tx, scope, id).await
 }
 
@@ -136,6 +136,7 @@ pub async fn list(
                                  AND (lower(v.sku) LIKE $5 OR v.barcode = $4)))
               AND ($6::text IS NULL OR (lower(p.name), p.id) > ($6, $7))
               AND ($8::timestamptz IS NULL OR (p.updated_at, p.id) < ($8, $9))
+              AND ($12::uuid IS NULL OR p.vendor_id = $12)
             ORDER BY CASE WHEN $10 THEN lower(p.name) END, CASE WHEN $10 THEN p.id END,
                      CASE WHEN NOT $10 THEN p.updated_at END DESC, CASE WHEN NOT $10 THEN p.id END DESC
             LIMIT $11"#,
@@ -150,6 +151,7 @@ pub async fn list(
         after_time_id,
         by_name,
         limit + 1,
+        scope.vendor.map(|v| v.0),
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -182,14 +184,11 @@ pub async fn for_sale(
     after: Option<(String, Uuid)>,
     limit: i64,
 ) -> Result<Vec<(ShopItem, (String, Uuid))>, Error> {
-    use super::ShelfOrder;
     let tenant = actor.tenant().ok_or_else(|| Error::not_found("storefront"))?;
     let search = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let brand = filter.brand.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let order = match filter.order {
-        ShelfOrder::Relevance if search.is_none() => ShelfOrder::Name,
-        order => order,
-    };
+    let by_relevance = filter.order == super::ShelfOrder::Relevance;
+    let order = if by_relevance && search.is_none() { super::ShelfOrder::Name } else { filter.order };
     let start = ShelfStart::read(order, after);
     let mut tx = tenant_tx(db, tenant).await?;
     if search.is_some() {
@@ -224,7 +223,8 @@ pub async fn for_sale(
                   AND (NOT $10 OR EXISTS (SELECT 1 FROM variants v JOIN stock_levels l
                         ON l.tenant_id = v.tenant_id AND l.variant_id = v.id
                         WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id AND l.on_hand - l.reserved > 0))
-                  AND (NOT $14 OR p.featured)),
+                  AND (NOT $14 OR p.featured)
+                  AND ($15::uuid IS NULL OR p.vendor_id = $15)),
            page AS (
                SELECT * FROM found
                 WHERE $4::uuid IS NULL
@@ -274,6 +274,7 @@ pub async fn for_sale(
         start.price,
         start.score,
         filter.featured,
+        filter.vendor.map(|v| v.0),
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -354,17 +355,24 @@ pub async fn find_variants(
     actor: &Actor,
     codes: &[String],
 ) -> Result<Vec<Option<VariantRef>>, Error> {
-    let tenant = actor.require(Permission::ViewCatalog)?.tenant;
+    let scope = actor.require(Permission::ViewCatalog)?;
+    let tenant = scope.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
+    // A vendor's staff find their vendor's variants alone.
     let rows = sqlx::query!(
-        r#"SELECT DISTINCT ON (c.n) c.n AS "n!", v.id AS "id?", v.product_id AS "product_id?", v.sku AS "sku?",
-                  p.name AS "product_name?", v.option_values AS "option_values?"
+        r#"SELECT DISTINCT ON (c.n) c.n AS "n!", f.id AS "id?", f.product_id AS "product_id?", f.sku AS "sku?",
+                  f.name AS "product_name?", f.option_values AS "option_values?"
              FROM unnest($2::text[]) WITH ORDINALITY AS c(code, n)
-             LEFT JOIN variants v ON v.tenant_id = $1 AND (lower(v.sku) = lower(btrim(c.code)) OR v.barcode = btrim(c.code))
-             LEFT JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
-            ORDER BY c.n, lower(v.sku) = lower(btrim(c.code)) DESC"#,
+             LEFT JOIN LATERAL (
+                  SELECT v.id, v.product_id, v.sku, v.option_values, p.name,
+                         lower(v.sku) = lower(btrim(c.code)) AS by_sku
+                    FROM variants v JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+                   WHERE v.tenant_id = $1 AND (lower(v.sku) = lower(btrim(c.code)) OR v.barcode = btrim(c.code))
+                     AND ($3::uuid IS NULL OR p.vendor_id = $3)) f ON true
+            ORDER BY c.n, f.by_sku DESC"#,
         tenant.0,
-        codes
+        codes,
+        scope.vendor.map(|v| v.0)
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -412,10 +420,12 @@ pub async fn set_status_in(
              FROM products old
             WHERE p.tenant_id = $1 AND p.id = ANY($2) AND p.status <> $3
               AND old.tenant_id = p.tenant_id AND old.id = p.id
+              AND ($4::uuid IS NULL OR p.vendor_id = $4)
            RETURNING p.id, old.status AS "before!""#,
         tenant.0,
         &ids,
-        status.code()
+        status.code(),
+        scope.vendor.map(|v| v.0)
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -436,6 +446,7 @@ pub async fn set_status_in(
 /// bulk action); answers how many changed.
 pub async fn set_featured(db: &sqlx::PgPool, actor: &Actor, ids: &[ProductId], featured: bool) -> Result<u64, Error> {
     let scope = actor.require(Permission::ManageCatalog)?;
+    scope.operator_only("choose the storefront's featured products")?;
     let tenant = scope.tenant;
     if ids.is_empty() {
         return Err(Error::invalid("products", "choose at least one product"));
@@ -509,6 +520,104 @@ pub async fn delete_in(tx: &mut PgConnection, scope: &Scope, actor: &Actor, id: 
     Ok(())
 }
 
+/// Writes a checked product for `scope`, inside the caller's transaction. The operator's staff
+/// write through [`save`] as it is. A vendor's staff reach their vendor's products alone
+/// (another's reads as not found), always as their vendor's and never featured; when the
+/// operator moderates the vendor, its new product waits for approval, and its change to a
+/// product already approved waits beside it (`product_changes`) while the product stays as it
+/// was. Answers the product's id.
+pub(crate) async fn save_for(
+    tx: &mut PgConnection,
+    scope: &Scope,
+    actor: &Actor,
+    existing: Option<(ProductId, Option<i64>)>,
+    input: &ProductInput,
+) -> Result<ProductId, Error> {
+    let tenant = scope.tenant;
+    let Some(vendor) = scope.vendor else { return save(tx, tenant, actor, existing, input).await };
+    let mut input = input.clone();
+    input.vendor = Keep::To(Some(vendor));
+    input.featured = Keep::Unchanged;
+    let moderated =
+        sqlx::query_scalar!("SELECT moderated FROM vendors WHERE tenant_id = $1 AND id = $2", tenant.0, vendor.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| Error::not_found("vendor"))?;
+    let Some((id, revision)) = existing else {
+        let id = save(tx, tenant, actor, None, &input).await?;
+        if moderated {
+            super::moderation::submit_new(tx, tenant, id).await?;
+        }
+        return Ok(id);
+    };
+    let current = sqlx::query!(
+        "SELECT name, moderation, revision FROM products WHERE tenant_id = $1 AND id = $2 AND vendor_id = $3 FOR UPDATE",
+        tenant.0,
+        id.0,
+        vendor.0
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| Error::not_found("product"))?;
+    if moderated && current.moderation == super::Moderation::Approved.code() {
+        if let Some(revision) = revision.filter(|r| *r != current.revision) {
+            return Err(out_of_date(&current.name, revision, current.revision));
+        }
+        super::moderation::submit_change(tx, scope, actor, id, vendor, &input, current.revision).await?;
+        return Ok(id);
+    }
+    save(tx, tenant, actor, Some((id, revision)), &input).await?;
+    if moderated {
+        super::moderation::submit_new(tx, tenant, id).await?;
+    }
+    Ok(id)
+}
+
+/// A product's variants as an edit would send them, to tell what a waiting change alters.
+pub(crate) async fn variants_as_input(
+    tx: &mut PgConnection,
+    tenant: TenantId,
+    product: ProductId,
+) -> Result<Vec<VariantInput>, Error> {
+    let rows = sqlx::query!(
+        "SELECT id, sku, barcode, option_values, price, compare_at_price, cost, weight_grams, length_mm, width_mm,
+                height_mm
+           FROM variants WHERE tenant_id = $1 AND product_id = $2 ORDER BY position, id",
+        tenant.0,
+        product.0
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|v| VariantInput {
+            id: Some(VariantId(v.id)),
+            sku: v.sku,
+            barcode: v.barcode.unwrap_or_default(),
+            option_values: v.option_values,
+            price: v.price,
+            compare_at_price: v.compare_at_price,
+            cost: v.cost,
+            weight_grams: v.weight_grams,
+            dimensions_mm: match (v.length_mm, v.width_mm, v.height_mm) {
+                (Some(l), Some(w), Some(h)) => Some([l, w, h]),
+                _ => None,
+            },
+        })
+        .collect())
+}
+
+/// The refusal of an edit made from an older revision than the product's.
+fn out_of_date(name: &str, yours: i64, now: i64) -> Error {
+    Error::conflict(
+        Clash::VersionMismatch,
+        format!(
+            "{name} was changed by someone else after you opened it (your copy is revision {yours}, it is now \
+             revision {now}); open it again and redo your change."
+        ),
+    )
+}
+
 /// Writes a checked product inside the caller's transaction (the editor, the API and the
 /// import all come through here); answers its id. `existing` names the product to change and,
 /// when the caller knows it, the revision the change was made from.
@@ -538,14 +647,7 @@ pub(crate) async fn save(
         .await?
         .ok_or_else(|| Error::not_found("product"))?;
         if let Some(revision) = revision.filter(|r| *r != before.revision) {
-            return Err(Error::conflict(
-                Clash::VersionMismatch,
-                format!(
-                    "{} was changed by someone else after you opened it (your copy is revision {revision}, it is now \
-                     revision {}); open it again and redo your change.",
-                    before.name, before.revision
-                ),
-            ));
+            return Err(out_of_date(&before.name, revision, before.revision));
         }
         sqlx::query!(
             "UPDATE products SET name = $3, description = $4, brand = $5, category_id = $6, status = $7,
@@ -740,11 +842,15 @@ pub(crate) async fn read(tx: &mut PgConnection, scope: &Scope, id: ProductId) ->
                SELECT c.id, c.parent_id, c.name || ' › ' || up.path, up.depth + 1
                  FROM categories c JOIN up ON c.id = up.parent_id WHERE c.tenant_id = $1 AND up.depth < 20)
            SELECT p.id, p.name, p.description, p.brand, p.category_id, p.status, p.tax_class, p.options,
-                  p.vendor_id, p.featured, p.revision, p.created_at, p.updated_at,
+                  p.vendor_id, p.featured, p.revision, p.created_at, p.updated_at, p.moderation, p.moderation_note,
+                  EXISTS (SELECT 1 FROM product_changes pc
+                           WHERE pc.tenant_id = p.tenant_id AND pc.product_id = p.id AND pc.decision IS NULL)
+                      AS "change_waiting!",
                   (SELECT path FROM up WHERE parent_id IS NULL LIMIT 1) AS category_path
-             FROM products p WHERE p.tenant_id = $1 AND p.id = $2"#,
+             FROM products p WHERE p.tenant_id = $1 AND p.id = $2 AND ($3::uuid IS NULL OR p.vendor_id = $3)"#,
         tenant.0,
-        id.0
+        id.0,
+        scope.vendor.map(|v| v.0)
     )
     .fetch_optional(&mut *tx)
     .await?
@@ -801,6 +907,9 @@ pub(crate) async fn read(tx: &mut PgConnection, scope: &Scope, id: ProductId) ->
         images,
         vendor: p.vendor_id,
         featured: p.featured,
+        moderation: super::Moderation::from_code(&p.moderation).unwrap_or_default(),
+        moderation_note: p.moderation_note,
+        change_waiting: p.change_waiting,
         revision: p.revision,
         created_at: p.created_at,
         updated_at: p.updated_at,

@@ -25,6 +25,18 @@ pub struct ShopProduct {
     pub options: Vec<String>,
     /// Its variants, in the merchant's order.
     pub variants: Vec<ShopVariant>,
+    /// The marketplace vendor that sells it, if a vendor does.
+    #[serde(default)]
+    pub seller: Option<Seller>,
+}
+
+/// The vendor that sells a product on a marketplace, as shoppers see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seller {
+    /// Its trading name.
+    pub name: String,
+    /// Its page's address under the store, `/sellers/{slug}`.
+    pub slug: String,
 }
 
 /// A picture of a product on sale.
@@ -139,8 +151,9 @@ mod server {
         let tenant = actor.tenant().ok_or_else(|| Error::not_found("storefront"))?;
         let mut tx = tenant_tx(db, tenant).await?;
         let product = sqlx::query!(
-            "SELECT name, brand, description, options FROM products
-              WHERE tenant_id = $1 AND id = $2 AND on_sale",
+            r#"SELECT p.name, p.brand, p.description, p.options, v.name AS "seller?", v.slug AS "seller_slug?"
+                 FROM products p LEFT JOIN vendors v ON v.tenant_id = p.tenant_id AND v.id = p.vendor_id
+                WHERE p.tenant_id = $1 AND p.id = $2 AND p.on_sale"#,
             tenant.0,
             id.0
         )
@@ -208,6 +221,7 @@ mod server {
             pictures,
             options: product.options,
             variants,
+            seller: product.seller.zip(product.seller_slug).map(|(name, slug)| super::Seller { name, slug }),
         })
     }
 }

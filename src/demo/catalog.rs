@@ -484,10 +484,6 @@ pub(super) async fn load(c: &mut PgConnection) -> Result<(), Error> {
             sqlx::query_scalar!("SELECT id FROM vendors WHERE tenant_id = $1 ORDER BY created_at, id", tenant.id)
                 .fetch_all(&mut *c)
                 .await?;
-        let locations: Vec<Uuid> =
-            sqlx::query_scalar!("SELECT id FROM locations WHERE tenant_id = $1 ORDER BY name", tenant.id)
-                .fetch_all(&mut *c)
-                .await?;
         let mut categories: Vec<(String, CategoryId)> = Vec::new();
         for line in lines {
             let category = category(c, tenant_id, &mut categories, line.category).await?;
@@ -538,8 +534,9 @@ pub(super) async fn load(c: &mut PgConnection) -> Result<(), Error> {
             )
             .fetch_all(&mut *c)
             .await?;
+            let places = places_of(c, tenant_id, input.vendor.or(None)).await?;
             for (variant, input) in saved.iter().zip(&input.variants) {
-                stock_up(c, tenant_id, &actor, crate::catalog::VariantId(*variant), input, &locations).await?;
+                stock_up(c, tenant_id, &actor, crate::catalog::VariantId(*variant), input, &places).await?;
             }
         }
         // Six products spread over the catalog on the home page, so each store opens with a row
@@ -554,6 +551,18 @@ pub(super) async fn load(c: &mut PgConnection) -> Result<(), Error> {
         .await?;
     }
     Ok(())
+}
+
+/// Where a product's stock is kept: a vendor's at its own place, the business's own products at
+/// its shops and warehouses.
+async fn places_of(c: &mut PgConnection, tenant: TenantId, vendor: Option<VendorId>) -> Result<Vec<Uuid>, Error> {
+    Ok(sqlx::query_scalar!(
+        "SELECT id FROM locations WHERE tenant_id = $1 AND vendor_id IS NOT DISTINCT FROM $2 ORDER BY name",
+        tenant.0,
+        vendor.map(|v| v.0)
+    )
+    .fetch_all(&mut *c)
+    .await?)
 }
 
 /// Opening stock of a variant at each location (some low, a few none), with reorder points.

@@ -101,7 +101,7 @@ pub async fn log_in(db: &sqlx::PgPool, email: &str, password: &str, client: &Cli
                 tenant_name: m.tenant_name,
                 role,
                 vendor: m.vendor_id.map(VendorId),
-                shops: Shops::bound_to(m.location_ids),
+                shops: Shops::of_member(role, m.location_ids),
                 platform_admin: user.is_platform_admin,
                 zone: crate::base::Zone::default(),
             });

@@ -168,7 +168,7 @@ async fn look_up(db: &sqlx::PgPool, cookie_value: &str, touch: bool) -> Result<O
                 tenant_name: row.tenant_name.unwrap_or_default(),
                 role,
                 vendor: row.vendor_id.map(VendorId),
-                shops: Shops::bound_to(row.location_ids),
+                shops: Shops::of_member(role, row.location_ids),
                 platform_admin: row.is_platform_admin.unwrap_or(false),
                 zone: row.time_zone.map(crate::base::Zone).unwrap_or_default(),
             })

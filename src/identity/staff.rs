@@ -599,7 +599,8 @@ mod server {
             tenant_name,
             role: invitation.role,
             vendor: invitation.vendor,
-            shops: Shops::All,
+            // For the record alone: the session the person now signs in with finds their places.
+            shops: Shops::of_member(invitation.role, None),
             platform_admin,
             zone: crate::base::Zone::default(),
         });

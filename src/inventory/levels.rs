@@ -306,7 +306,9 @@ pub async fn ledger_discrepancies(
     db: &sqlx::PgPool,
     actor: &Actor,
 ) -> Result<Vec<(VariantId, LocationId, i32, i64)>, Error> {
-    let tenant = actor.require(Permission::ViewInventory)?.tenant;
+    let scope = actor.require(Permission::ViewInventory)?;
+    scope.operator_only("check the whole stock ledger")?;
+    let tenant = scope.tenant;
     let mut tx = tenant_tx(db, tenant).await?;
     let rows = sqlx::query!(
         r#"SELECT s.variant_id, s.location_id, s.on_hand, coalesce(sum(m.quantity), 0)::bigint AS "moved!"

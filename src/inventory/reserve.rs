@@ -103,7 +103,7 @@ pub async fn sell_all_now(
 /// Holds units for a caller with the inventory permission (an API client, a manager). With a
 /// key, a retry of the same request answers the first hold instead of holding again.
 pub async fn reserve(db: &sqlx::PgPool, actor: &Actor, hold: Hold, once: Option<&Once>) -> Result<Reservation, Error> {
-    let tenant = actor.require(Permission::ManageInventory)?.tenant;
+    let tenant = operator(actor)?;
     let Some(once) = once else { return hold_together(db, tenant, hold).await };
     // A hold with a key goes alone, in the transaction that keeps the key with its result.
     let (level, request) = request(tenant, hold)?;
@@ -112,6 +112,15 @@ pub async fn reserve(db: &sqlx::PgPool, actor: &Actor, hold: Hold, once: Option<
         None => Err(refused(tx, level, request.quantity).await),
     })
     .await
+}
+
+/// The business of someone who may hold, release and sell held stock by hand: the operator's
+/// staff and clients with the inventory permission, never a vendor's (holds span every
+/// location, and are the marketplace's to make).
+fn operator(actor: &Actor) -> Result<TenantId, Error> {
+    let scope = actor.require(Permission::ManageInventory)?;
+    scope.operator_only("hold stock by hand")?;
+    Ok(scope.tenant)
 }
 
 /// Holds units for a buyer on a storefront (a visitor's cart or a signed-in shopper's) at its
@@ -397,7 +406,7 @@ mod together {
 /// Gives held units back. Releasing one already released is harmless; one already sold is a
 /// `Conflict`.
 pub async fn release(db: &sqlx::PgPool, actor: &Actor, id: Uuid) -> Result<(), Error> {
-    let tenant = actor.require(Permission::ManageInventory)?.tenant;
+    let tenant = operator(actor)?;
     in_tenant_tx(db, tenant, async |tx| give_back(tx, tenant, id).await).await
 }
 
@@ -413,7 +422,7 @@ pub async fn give_back(tx: &mut sqlx::PgConnection, tenant: TenantId, id: Uuid) 
 /// Turns held units into a sale: they leave on-hand with a sale movement. Committing twice is
 /// harmless; committing a released (or lapsed) hold is a `Conflict`.
 pub async fn commit(db: &sqlx::PgPool, actor: &Actor, id: Uuid, reference: &str) -> Result<(), Error> {
-    let tenant = actor.require(Permission::ManageInventory)?.tenant;
+    let tenant = operator(actor)?;
     in_tenant_tx(db, tenant, async |tx| sell_held(tx, tenant, actor, id, reference).await).await
 }
 

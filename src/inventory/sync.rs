@@ -81,6 +81,7 @@ pub async fn apply(
     once: Option<&Once>,
 ) -> Result<SyncReport, Error> {
     let scope = actor.require(Permission::ManageInventory)?;
+    scope.operator_only("sync stock from another system")?;
     let tenant = scope.tenant;
     if items.is_empty() || items.len() > MAX_ITEMS {
         return Err(Error::invalid("items", format!("send 1 to {MAX_ITEMS} items")));

@@ -197,7 +197,8 @@ pub async fn confirm(db: &sqlx::PgPool, slug: &str, token_text: &str, client: &C
         tenant_name,
         role: Role::Vendor,
         vendor: Some(vendor),
-        shops: Shops::All,
+        // For the record alone: the session the applicant now has finds the vendor's place.
+        shops: Shops::of_member(Role::Vendor, None),
         platform_admin: false,
         zone: crate::base::Zone::default(),
     });

@@ -332,6 +332,27 @@ pub struct VendorFilter {
     pub search: Option<String>,
 }
 
+/// A vendor's page on the storefront: who it is, for shoppers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SellerPage {
+    /// The vendor.
+    pub id: VendorId,
+    /// Its trading name.
+    pub name: String,
+    /// Its page's address under the store.
+    pub slug: String,
+    /// What it sells, in its own words.
+    pub description: String,
+    /// Its town.
+    pub city: String,
+    /// Its state.
+    pub state: String,
+    /// When it joined the marketplace.
+    pub since: DateTime<Utc>,
+    /// Its products on sale.
+    pub products: i64,
+}
+
 /// An application that waits for its email to be confirmed, as its link's page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingApplication {

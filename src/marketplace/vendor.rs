@@ -243,6 +243,39 @@ pub struct VendorChange {
     pub moderated: Option<bool>,
 }
 
+/// The page of the approved vendor `slug` on the storefront of the actor's business (a
+/// visitor's, a shopper's); not found for any vendor not approved.
+pub async fn seller(db: &sqlx::PgPool, actor: &Actor, slug: &str) -> Result<super::SellerPage, Error> {
+    let tenant = actor.tenant().ok_or_else(|| Error::not_found("seller"))?;
+    if slug.contains('\0') || slug.len() > 80 {
+        return Err(Error::not_found("seller"));
+    }
+    crate::db::in_tenant_tx(db, tenant, async |tx| {
+        let r = sqlx::query!(
+            r#"SELECT v.id, v.name, v.slug, v.description, v.city, v.state, v.created_at,
+                      (SELECT count(*) FROM products p WHERE p.tenant_id = v.tenant_id AND p.vendor_id = v.id AND p.on_sale)
+                          AS "products!"
+                 FROM vendors v WHERE v.tenant_id = $1 AND v.slug = $2 AND v.status = 'approved'"#,
+            tenant.0,
+            slug
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::not_found("seller"))?;
+        Ok(super::SellerPage {
+            id: VendorId(r.id),
+            name: r.name,
+            slug: r.slug,
+            description: r.description,
+            city: r.city,
+            state: r.state,
+            since: r.created_at,
+            products: r.products,
+        })
+    })
+    .await
+}
+
 /// Adds a vendor on the operator's side (one who applied by phone or in person); it waits for
 /// review like any application.
 pub async fn create(

@@ -143,6 +143,11 @@ impl Business {
             .execute(&self.admin)
             .await
             .expect("a membership");
+        // As a session finds them: vendor staff reach their vendor's own place alone.
+        let shops = match vendor {
+            Some(vendor) => Shops::Only(vec![self.place_of(vendor).await]),
+            None => Shops::All,
+        };
         Actor::Staff(StaffMember {
             user,
             name,
@@ -151,7 +156,7 @@ impl Business {
             tenant_name: self.name.clone(),
             role,
             vendor,
-            shops: Shops::All,
+            shops,
             platform_admin: false,
             zone: commerce::base::Zone::default(),
         })
@@ -184,15 +189,29 @@ impl Business {
     pub async fn vendor(&self, name: &str) -> VendorId {
         let id = VendorId(Uuid::now_v7());
         let slug = format!("{}-{}", commerce::identity::web_address_from(name), &id.0.simple().to_string()[24..]);
-        sqlx::query("INSERT INTO vendors (tenant_id, id, name, slug, status) VALUES ($1, $2, $3, $4, 'approved')")
-            .bind(self.tenant.0)
-            .bind(id.0)
-            .bind(name)
-            .bind(slug)
-            .execute(&self.admin)
-            .await
-            .expect("a vendor");
+        sqlx::query(
+            "INSERT INTO vendors (tenant_id, id, name, slug, status, email) VALUES ($1, $2, $3, $4, 'approved', $5)",
+        )
+        .bind(self.tenant.0)
+        .bind(id.0)
+        .bind(name)
+        .bind(&slug)
+        .bind(format!("{slug}@vendors.test"))
+        .execute(&self.admin)
+        .await
+        .expect("a vendor");
         id
+    }
+
+    /// A vendor's own location, made with it.
+    pub async fn place_of(&self, vendor: VendorId) -> LocationId {
+        let id: Uuid = sqlx::query_scalar("SELECT id FROM locations WHERE tenant_id = $1 AND vendor_id = $2")
+            .bind(self.tenant.0)
+            .bind(vendor.0)
+            .fetch_one(&self.admin)
+            .await
+            .expect("the vendor's place");
+        LocationId(id)
     }
 
     /// Another location: `kind` is `shop` or `warehouse`.

@@ -67,13 +67,16 @@ pub use stock::{
 };
 #[cfg(feature = "ssr")]
 pub use store_cache::{KeptPage, Started, StoreCache};
-pub use storefront::{Shelf, ShelfQuery, load_featured, load_shop_categories, load_shop_items, load_storefront};
+pub use storefront::{
+    Shelf, ShelfQuery, load_featured, load_seller, load_shop_categories, load_shop_items, load_storefront,
+};
 pub use till::{
     AddRegister, DecideTillDocument, RevokeRegister, SetTillPin, TillsView, load_shift, load_shifts, load_tills,
 };
 pub use vendors::{
-    ApplyToSell, ConfirmVendorApplication, RemoveVendorDocument, ReviewVendor, SaveVendorDetails, SetVendorBank,
-    SetVendorModeration, load_my_vendor, load_vendor, load_vendor_application, load_vendors,
+    ApplyToSell, ConfirmVendorApplication, DecideProduct, RemoveVendorDocument, ReviewVendor, SaveVendorDetails,
+    SetVendorBank, SetVendorModeration, load_my_vendor, load_vendor, load_vendor_application, load_vendors,
+    load_waiting_products,
 };
 
 /// The database handed to every request by the server.

@@ -99,6 +99,28 @@ async fn kept_shelf(
     }
 }
 
+/// A marketplace vendor's page on the store: who it is, and a page of its products on sale, by
+/// name, from the key in `after`.
+#[server(prefix = "/rpc", endpoint = "load_seller")]
+pub async fn load_seller(
+    slug: String,
+    seller: String,
+    after: Option<String>,
+) -> Result<(commerce::marketplace::SellerPage, Shelf), AppError> {
+    let db = super::db()?;
+    let store = store(&db, &slug).await?;
+    let visitor = commerce::base::Actor::Visitor { tenant: store.tenant.id, visit: uuid::Uuid::nil() };
+    let page = commerce::marketplace::vendor::seller(db.primary(), &visitor, &seller).await?;
+    let filter = commerce::catalog::ShelfFilter {
+        vendor: Some(page.id),
+        order: commerce::catalog::ShelfOrder::Name,
+        ..commerce::catalog::ShelfFilter::default()
+    };
+    let from: Option<(String, uuid::Uuid)> = super::after(after.as_deref());
+    let shelf = kept_shelf(&db, &store, filter, from, SHELF).await?;
+    Ok((page, shelf))
+}
+
 /// The most products the home page features.
 #[cfg(feature = "ssr")]
 const FEATURED: usize = 8;
@@ -174,6 +196,7 @@ fn shelf_filter(query: &ShelfQuery) -> Result<commerce::catalog::ShelfFilter, co
         max_price: price("max", &query.max)?,
         in_stock: query.stock.as_deref() == Some("1"),
         featured: false,
+        vendor: None,
     })
 }
 

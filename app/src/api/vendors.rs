@@ -216,3 +216,36 @@ pub async fn remove_vendor_document(vendor: Uuid, document: Uuid) -> Result<(), 
     commerce::marketplace::documents::remove(db.primary(), &actor, commerce::base::VendorId(vendor), document).await?;
     Ok(())
 }
+
+/// Vendors' products, and changes to them, that wait for the operator's approval.
+#[server(prefix = "/rpc", endpoint = "load_waiting_products")]
+pub async fn load_waiting_products() -> Result<Vec<commerce::catalog::Waiting>, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::catalog::moderation::waiting(db.primary(), &actor).await?)
+}
+
+/// Approves or refuses (with a note) a vendor's product or change that waits.
+#[server(prefix = "/rpc", endpoint = "decide_product")]
+pub async fn decide_product(
+    product: Uuid,
+    decision: String,
+    #[server(default)] note: String,
+    #[server(default)] submission: String,
+) -> Result<(), AppError> {
+    use commerce::catalog::moderation::{self, Decision};
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    let decision = match decision.as_str() {
+        "approve" => Decision::Approve,
+        "reject" => Decision::Reject,
+        _ => return Err(commerce::Error::invalid("decision", "approve or refuse").into()),
+    };
+    let once = super::submission(
+        &actor,
+        &submission,
+        "decide product",
+        &[&product.to_string(), &format!("{decision:?}"), &note],
+    )?;
+    moderation::decide(db.primary(), &actor, commerce::catalog::ProductId(product), decision, &note, once.as_ref())
+        .await?;
+    Ok(())
+}

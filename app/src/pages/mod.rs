@@ -4,19 +4,20 @@ mod admin;
 mod landing;
 mod platform;
 mod pos;
-mod store;
+pub(crate) mod store;
 mod store_account;
 pub(crate) mod store_buy;
 mod store_sell;
-mod vendor;
+mod store_seller;
+pub(crate) mod vendor;
 mod vendor_forms;
 
 pub use admin::{
     AccountPage, AdminOrderPage, AlertsPage, ApiClientsPage, AuditPageView, CategoriesPage, CountSheetPage, CountsPage,
     CustomerPage, CustomersPage, DashboardPage, ForgotPage, ImportPage, InvitationPage, LoginPage, NewOrderPage,
-    OrderPrintPage, OrdersPage, OutboxPage, ProductEditorPage, ProductsPage, ReceiptPage, ReceiptsPage, RegistersPage,
-    ResetPage, RolesPage, SellingPage, SettingsPage, ShiftPage, ShiftsPage, SignUpConfirmPage, SignUpPage, StaffPage,
-    StockPage, TransfersPage, VariantStockPage, VendorPage, VendorsPage,
+    OrderPrintPage, OrdersPage, OutboxPage, ProductApprovalsPage, ProductEditorPage, ProductsPage, ReceiptPage,
+    ReceiptsPage, RegistersPage, ResetPage, RolesPage, SellingPage, SettingsPage, ShiftPage, ShiftsPage,
+    SignUpConfirmPage, SignUpPage, StaffPage, StockPage, TransfersPage, VariantStockPage, VendorPage, VendorsPage,
 };
 pub use landing::Landing;
 pub use platform::PlatformHome;
@@ -28,6 +29,7 @@ pub use store_buy::{
     StoreTrackPage,
 };
 pub use store_sell::{StoreSellConfirmPage, StoreSellPage};
+pub use store_seller::StoreSellerPage;
 pub use vendor::{VendorBusinessPage, VendorHomePage};
 
 /// The address of a list's next page: `path?after=…` keeping the filters named in `keep` as the

@@ -107,7 +107,12 @@ fn StorefrontView(
                 }}
             </section>
         </main>
-        <footer class="mx-auto max-w-6xl px-4 pb-10 text-sm text-slate-500 sm:px-6">{tax_note}</footer>
+        <footer class="mx-auto flex max-w-6xl flex-wrap justify-between gap-3 px-4 pb-10 text-sm text-slate-500 sm:px-6">
+            <span>{tax_note}</span>
+            {tenant.mode.has_marketplace().then(|| view! {
+                <a class="font-semibold text-brand-700" href=format!("/store/{}/sell", tenant.slug) data-testid="sell-with-us">{format!("Sell on {}", tenant.name)}</a>
+            })}
+        </footer>
     }
 }
 
@@ -336,7 +341,11 @@ fn ShelfFilters(slug: String, categories: ShopCategories, category: Option<Strin
 /// variants and what each had (`data-variants`, `data-available`) for the storefront's script,
 /// which says it again as the live feed changes it, in the same words.
 #[component]
-fn ItemCard(slug: String, item: ShopItem, #[prop(default = "shop-item")] testid: &'static str) -> impl IntoView {
+pub(crate) fn ItemCard(
+    slug: String,
+    item: ShopItem,
+    #[prop(default = "shop-item")] testid: &'static str,
+) -> impl IntoView {
     let available: i64 = item.variants.iter().map(|(_, n)| (*n).max(0)).sum();
     let ids = item.variants.iter().map(|(v, _)| v.0.to_string()).collect::<Vec<_>>().join(" ");
     let counts = item.variants.iter().map(|(_, n)| n.to_string()).collect::<Vec<_>>().join(" ");

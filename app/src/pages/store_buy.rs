@@ -111,6 +111,11 @@ fn ProductView(product: ShopProduct) -> impl IntoView {
             <section>
                 <p class="text-sm text-slate-500">{product.brand.clone()}</p>
                 <h1 class="text-2xl font-bold text-slate-900">{product.name.clone()}</h1>
+                {product.seller.clone().map(|seller| view! {
+                    <p class="mt-1 text-sm" data-testid="sold-by">"Sold by "
+                        <a class="font-semibold text-brand-700" href=format!("/store/{}/sellers/{}", slug, seller.slug)>{seller.name}</a>
+                    </p>
+                })}
                 <p class="mt-1 text-sm" data-testid="product-stock">{if in_stock { "In stock" } else { "Sold out" }}</p>
                 <ActionForm action=add attr:class="mt-4 space-y-4">
                     <input type="hidden" name="slug" value=slug />

@@ -18,6 +18,8 @@ use crate::pages::vendor_forms::{BankFields, VendorBadge, VendorDetailsFields, V
 /// The vendor portal's pages, as its side navigation lists them.
 pub const VENDOR_NAV: &[NavLink] = &[
     NavLink { href: "/vendor", label: "Home", needs: Some(Permission::UseVendorPortal) },
+    NavLink { href: "/admin/products", label: "Products", needs: Some(Permission::ViewCatalog) },
+    NavLink { href: "/admin/stock", label: "Stock", needs: Some(Permission::ViewInventory) },
     NavLink { href: "/vendor/application", label: "Your business", needs: Some(Permission::UseVendorPortal) },
 ];
 

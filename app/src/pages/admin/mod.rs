@@ -12,6 +12,7 @@ mod invite;
 mod login;
 mod orders;
 mod outbox;
+mod product_approvals;
 mod product_editor;
 mod product_pictures;
 mod products;
@@ -43,6 +44,7 @@ pub use invite::InvitationPage;
 pub use login::LoginPage;
 pub use orders::{AdminOrderPage, NewOrderPage, OrderPrintPage, OrdersPage};
 pub use outbox::OutboxPage;
+pub use product_approvals::ProductApprovalsPage;
 pub use product_editor::ProductEditorPage;
 pub use products::ProductsPage;
 pub use registers::RegistersPage;
@@ -95,8 +97,15 @@ where
         <Gate needs let:actor>
             {
                 let content = children.clone();
+                // A vendor's staff reach the pages of their own products and stock, framed as
+                // their vendor portal.
+                let (surface, nav) = if actor.can(Permission::UseVendorPortal) {
+                    ("Vendor portal", crate::pages::vendor::VENDOR_NAV)
+                } else {
+                    ("Back office", ADMIN_NAV)
+                };
                 view! {
-                    <Workspace surface="Back office" nav=ADMIN_NAV actor=actor.clone()>
+                    <Workspace surface nav actor=actor.clone()>
                         {content(actor)}
                     </Workspace>
                 }

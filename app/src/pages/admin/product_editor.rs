@@ -143,6 +143,26 @@ fn proposed_sku(product: &str, values: &[String]) -> String {
     sku.trim_end_matches('-').to_owned()
 }
 
+/// What the marketplace's approval says of a vendor's product, when anything waits or was refused.
+fn moderation_notice(product: &Product) -> Option<AnyView> {
+    use commerce::catalog::Moderation;
+    let note = product.moderation_note.clone();
+    let text = match (product.moderation, product.change_waiting) {
+        (Moderation::Pending, _) => {
+            "Waiting for the marketplace's approval: not on sale until it is approved.".to_owned()
+        }
+        (Moderation::Rejected, _) => {
+            format!("Not approved. The marketplace says: {note} Change it and save to send it again.")
+        }
+        (Moderation::Approved, true) => {
+            "Your last change waits for the marketplace's approval; shoppers see the product as it was until then."
+                .to_owned()
+        }
+        (Moderation::Approved, false) => return None,
+    };
+    Some(view! { <p class="notice mb-4" role="status" data-testid="moderation">{text}</p> }.into_any())
+}
+
 #[component]
 fn Editor(
     product: Option<Product>,
@@ -156,6 +176,7 @@ fn Editor(
     // The revision the edit starts from: a save is refused if someone saved since.
     let revision = product.as_ref().map(|p| p.revision);
     let title = product.as_ref().map_or_else(|| "New product".to_owned(), |p| p.name.clone());
+    let moderation = product.as_ref().and_then(moderation_notice);
     let name = RwSignal::new(product.as_ref().map(|p| p.name.clone()).unwrap_or_default());
     let brand = RwSignal::new(product.as_ref().map(|p| p.brand.clone()).unwrap_or_default());
     let description = RwSignal::new(product.as_ref().map(|p| p.description.clone()).unwrap_or_default());
@@ -295,6 +316,7 @@ fn Editor(
         <PageHeader title=title subtitle=format!("Prices in {}.", currency.code())>
             <a class="btn btn-secondary" href="/admin/products">"All products"</a>
         </PageHeader>
+        {moderation}
         <fieldset disabled=!manage class="grid gap-6 lg:grid-cols-3">
             {view! {
             <section class="card space-y-4 lg:col-span-2">

@@ -29,13 +29,23 @@ pub fn ProductsPage() -> impl IntoView {
         <AdminPage title="Products" needs=Needs::Permission(Permission::ViewCatalog) let:actor>
             {
                 let manage = actor.can(Permission::ManageCatalog);
+                // A vendor's staff see their vendor's products; categories, files of the whole
+                // catalog and the store's featured products are the marketplace's.
+                let operator = !actor.can(Permission::UseVendorPortal);
+                let subtitle = if operator {
+                    "Everything you sell, in the shop, online and on the marketplace."
+                } else {
+                    "Your products on the marketplace. New ones and changes may wait for the marketplace's approval."
+                };
                 view! {
-                    <PageHeader title="Products" subtitle="Everything you sell, in the shop, online and on the marketplace.">
-                        <a class="btn btn-secondary" href="/admin/categories">"Categories"</a>
-                        <a class="btn btn-secondary" href="/admin/products/import">"Import and export"</a>
+                    <PageHeader title="Products" subtitle>
+                        {operator.then(|| view! {
+                            <a class="btn btn-secondary" href="/admin/categories">"Categories"</a>
+                            <a class="btn btn-secondary" href="/admin/products/import">"Import and export"</a>
+                        })}
                         {manage.then(|| view! { <a class="btn btn-primary" href="/admin/products/new">"New product"</a> })}
                     </PageHeader>
-                    <ProductsPanel products manage bulk />
+                    <ProductsPanel products manage operator bulk />
                 }
             }
         </AdminPage>
@@ -46,12 +56,13 @@ pub fn ProductsPage() -> impl IntoView {
 fn ProductsPanel(
     products: Resource<Result<ProductList, crate::AppError>>,
     manage: bool,
+    operator: bool,
     bulk: ServerAction<SetProductsStatus>,
 ) -> impl IntoView {
     view! {
         <Loaded resource=products let:list>
             <Filters list=list.clone() />
-            <ProductTable list manage bulk />
+            <ProductTable list manage operator bulk />
         </Loaded>
     }
 }
@@ -98,7 +109,12 @@ fn Filters(list: ProductList) -> impl IntoView {
 }
 
 #[component]
-fn ProductTable(list: ProductList, manage: bool, bulk: ServerAction<SetProductsStatus>) -> impl IntoView {
+fn ProductTable(
+    list: ProductList,
+    manage: bool,
+    operator: bool,
+    bulk: ServerAction<SetProductsStatus>,
+) -> impl IntoView {
     if list.page.rows.is_empty() {
         return view! {
             <EmptyState title="No products here" message="Nothing matches these filters yet. Add a product, or import a list of them." />
@@ -116,7 +132,7 @@ fn ProductTable(list: ProductList, manage: bool, bulk: ServerAction<SetProductsS
         head.insert(0, "");
     }
     view! {
-        {manage.then(|| view! { <BulkBar chosen bulk /> })}
+        {manage.then(|| view! { <BulkBar chosen bulk operator /> })}
         <FormAlert error />
         <Show when=move || changed().is_some()>
             <p class="notice mb-3" role="status">{move || format!("{} product(s) changed.", changed().unwrap_or_default())}</p>
@@ -130,7 +146,7 @@ fn ProductTable(list: ProductList, manage: bool, bulk: ServerAction<SetProductsS
 }
 
 #[component]
-fn BulkBar(chosen: RwSignal<HashSet<Uuid>>, bulk: ServerAction<SetProductsStatus>) -> impl IntoView {
+fn BulkBar(chosen: RwSignal<HashSet<Uuid>>, bulk: ServerAction<SetProductsStatus>, operator: bool) -> impl IntoView {
     let status = RwSignal::new(ProductStatus::Active.code().to_owned());
     view! {
         <div class="mb-3 flex flex-wrap items-center gap-2 text-sm">
@@ -138,8 +154,10 @@ fn BulkBar(chosen: RwSignal<HashSet<Uuid>>, bulk: ServerAction<SetProductsStatus
             <label class="sr-only" for="bulk-status">"Change"</label>
             <select class="input w-auto" id="bulk-status" on:change=move |ev| status.set(event_target_value(&ev))>
                 {ProductStatus::ALL.into_iter().map(|s| view! { <option value=s.code()>{format!("Make {}", s.label().to_lowercase())}</option> }).collect_view()}
-                <option value="feature">"Feature on the store's home"</option>
-                <option value="unfeature">"Stop featuring"</option>
+                {operator.then(|| view! {
+                    <option value="feature">"Feature on the store's home"</option>
+                    <option value="unfeature">"Stop featuring"</option>
+                })}
             </select>
             <button
                 type="button"

@@ -38,7 +38,9 @@ pub fn VendorsPage() -> impl IntoView {
         Resource::new(move || (get("status"), get("q"), get("after")), |(s, q, after)| load_vendors(s, q, after));
     view! {
         <AdminPage title="Vendors" needs=Needs::Permission(Permission::ViewVendors) let:_actor>
-            <PageHeader title="Vendors" subtitle="Sellers on your marketplace: review applications, approve, suspend." />
+            <PageHeader title="Vendors" subtitle="Sellers on your marketplace: review applications, approve, suspend.">
+                <a class="btn btn-secondary" href="/admin/vendors/products">"Products to approve"</a>
+            </PageHeader>
             <nav class="mb-4 flex flex-wrap gap-2" aria-label="Standing">
                 {TABS.into_iter().map(|(code, label)| {
                     let current = move || query.read().get("status").unwrap_or_default() == code;
