@@ -51,7 +51,7 @@ rpc() {
 }
 rpc -o /dev/null -H "Accept: text/html" --data-urlencode "email=owner@ojafresh.ng" \
   --data-urlencode "password=naija-demo-2026" --data "next=" "$base/rpc/log_in"
-scopes=(dashboard:write settings:write staff:write audit:write products:write inventory:write orders:write)
+scopes=(dashboard:write settings:write staff:write audit:write products:write inventory:write orders:write marketplace:write)
 form="name=api-fuzz-$(date +%s)"
 for i in "${!scopes[@]}"; do form+="&scopes%5B$i%5D=${scopes[$i]}"; done
 client=$(rpc --data "$form" "$base/rpc/create_api_client")

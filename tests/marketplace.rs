@@ -391,3 +391,108 @@ async fn suspending_a_vendor_takes_its_products_off_sale_at_once_and_reinstating
     vendor::change(&market.db, &market.owner, id, &to(VendorStatus::Approved, ""), None).await.unwrap();
     assert!(on_sale().await, "reinstated, its products are back as they were");
 }
+
+#[sqlx::test]
+async fn only_a_vendors_owner_invites_its_staff_and_they_join_that_vendor_alone(admin: PgPool) {
+    let market = Business::marketplace(&admin, "Gadget Market").await;
+    let id = applied(&market, "Slot Phones Hub").await;
+    let other = applied(&market, "Their Hub").await;
+    let (owner, staff) = (vendor_staff(&market, id, true).await, vendor_staff(&market, id, false).await);
+    let (_, mail) = postbox();
+    let base = "http://market.test";
+
+    let refused =
+        commerce::identity::invite_vendor_staff(&market.db, &mail, &staff, "kemi@slot.test", base, None).await;
+    assert!(matches!(refused, Err(Error::Forbidden(_))), "{refused:?}");
+    let operator =
+        commerce::identity::invite_vendor_staff(&market.db, &mail, &market.owner, "kemi@slot.test", base, None).await;
+    assert!(matches!(operator, Err(Error::Forbidden(_))), "the operator invites from its own staff page: {operator:?}");
+    let link = commerce::identity::invite_vendor_staff(&market.db, &mail, &owner, "kemi@slot.test", base, None)
+        .await
+        .unwrap()
+        .expect("a link, shown once");
+    let team = commerce::identity::vendor_team(&market.db, &owner).await.unwrap();
+    assert_eq!((team.members.len(), team.invitations.len(), team.may_invite), (2, 1, true));
+    assert!(!commerce::identity::vendor_team(&market.db, &staff).await.unwrap().may_invite);
+
+    let token = link.rsplit('/').next().unwrap();
+    let joined =
+        commerce::identity::accept_invitation(&market.db, token, None, "Kemi", "phones-all-day-2026", &client())
+            .await
+            .unwrap();
+    assert_eq!(vendor::own_vendor(&joined.actor).unwrap().1, id);
+    let signed = support::sign_in_with(&market.db, "kemi@slot.test", "phones-all-day-2026").await;
+    assert!(matches!(vendor::get(&market.db, &signed, other).await, Err(Error::NotFound(_))));
+    assert_eq!(vendor::get(&market.db, &signed, id).await.unwrap().summary.id, id);
+    let place = market.place_of(id).await;
+    assert!(matches!(&signed, Actor::Staff(m) if m.shops == Shops::Only(vec![place])), "{signed:?}");
+}
+
+#[sqlx::test]
+async fn the_terms_are_checked_and_commission_rules_apply_by_precedence(admin: PgPool) {
+    use commerce::marketplace::commission::Rate;
+    use commerce::marketplace::terms::{self, RuleSubject};
+    use commerce::marketplace::{Terms, TermsInput};
+    use rust_decimal::Decimal;
+    let market = Business::marketplace(&admin, "Gadget Market").await;
+    let id = applied(&market, "Slot Phones Hub").await;
+    let wrong = TermsInput {
+        commission_percent: "120".into(),
+        commission_flat: "abc".into(),
+        commission_on_delivery: false,
+        payout_hold_days: "365".into(),
+        payout_minimum: "-5".into(),
+    };
+    let refused = terms::update(&market.db, &market.owner, &wrong, None).await.unwrap_err();
+    let mut fields: Vec<&str> = refused.field_problems().into_iter().map(|(f, _)| f).collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["commission_flat", "payout_hold_days", "payout_minimum"], "{refused:?}");
+    let good = TermsInput {
+        commission_percent: "12.5".into(),
+        commission_flat: "₦50".into(),
+        commission_on_delivery: true,
+        payout_hold_days: "14".into(),
+        payout_minimum: "10,000".into(),
+    };
+    let saved: Terms = terms::update(&market.db, &market.owner, &good, None).await.unwrap();
+    assert_eq!((saved.commission_percent, saved.payout_hold_days), (Decimal::new(125, 1), 14));
+    assert_eq!(saved.payout_minimum.amount, Decimal::from(10_000));
+
+    let phones = commerce::catalog::category::create(&market.db, &market.owner, "Phones", None, None).await.unwrap();
+    let smart = commerce::catalog::category::create(&market.db, &market.owner, "Smartphones", Some(phones), None)
+        .await
+        .unwrap();
+    let five = Rate { percent: Decimal::from(5), flat_per_item: Decimal::ZERO };
+    let eight = Rate { percent: Decimal::from(8), flat_per_item: Decimal::from(100) };
+    terms::set_rule(&market.db, &market.owner, RuleSubject::Category(phones), five, None).await.unwrap();
+    terms::set_rule(&market.db, &market.owner, RuleSubject::Vendor(id), eight, None).await.unwrap();
+    let bad = Rate { percent: Decimal::from(101), flat_per_item: Decimal::ZERO };
+    let over = terms::set_rule(&market.db, &market.owner, RuleSubject::Vendor(id), bad, None).await;
+    assert!(matches!(&over, Err(Error::Invalid { field, .. }) if field == "percent"), "{over:?}");
+
+    let rules = {
+        let mut tx = commerce::db::tenant_tx(&market.db, market.tenant).await.unwrap();
+        terms::rules_in(&mut tx, market.tenant).await.unwrap()
+    };
+    let phone = rules.on_line(id, Some(smart), Decimal::from(150_000), 1);
+    assert_eq!(phone.amount, Decimal::from(7_500), "the category above it: 5%");
+    let other = rules.on_line(id, None, Decimal::from(5_000), 2);
+    assert_eq!(other.amount, Decimal::from(600), "the vendor's: 8% and ₦100 an item");
+    let stranger = commerce::base::VendorId(uuid::Uuid::now_v7());
+    assert_eq!(
+        rules.on_line(stranger, None, Decimal::from(1_000), 2).amount,
+        Decimal::from(225),
+        "12.5% and ₦50 an item"
+    );
+    assert_eq!(rules.on_delivery_fee(stranger, Decimal::from(2_000)), Decimal::from(250));
+
+    // Who may: an accountant reads the terms, a vendor's staff do not, and neither changes them.
+    let accountant = market.member(Role::Accountant).await;
+    assert_eq!(terms::get(&market.db, &accountant).await.unwrap().rules.len(), 2);
+    assert!(matches!(terms::update(&market.db, &accountant, &good, None).await, Err(Error::Forbidden(_))));
+    let staff = vendor_staff(&market, id, true).await;
+    assert!(matches!(terms::get(&market.db, &staff).await, Err(Error::Forbidden(_))));
+    let rule = terms::get(&market.db, &market.owner).await.unwrap().rules[0].id;
+    let left = terms::remove_rule(&market.db, &market.owner, rule).await.unwrap();
+    assert_eq!(left.rules.len(), 1);
+}

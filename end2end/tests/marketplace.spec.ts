@@ -117,3 +117,41 @@ test("a seller applies, the operator asks for changes and approves, and its mode
   await expect(shopper.getByTestId("seller")).toContainText(name);
   await expect(shopper.getByTestId("shop-item").filter({ hasText: product })).toBeVisible();
 });
+
+test("the marketplace sets its terms and commissions, and a vendor's owner invites its staff", async ({ browser }) => {
+  const stamp = Date.now().toString(36);
+  const owner = await (await browser.newContext()).newPage();
+  await signIn(owner, "owner@gadgetmarket.ng");
+  await owner.goto("/admin/vendors/terms");
+  await waitForHydration(owner);
+  const form = owner.getByTestId("terms-form");
+  await form.getByLabel("Commission (% of the goods)").fill("120");
+  await form.getByRole("button", { name: "Save terms" }).click();
+  await expect(form.locator(".field").filter({ has: owner.getByLabel("Commission (% of the goods)") })).toContainText(
+    "a percentage from 0 to 100",
+  );
+  await form.getByLabel("Commission (% of the goods)").fill("10");
+  await form.getByLabel("Days after delivery before money may be withdrawn").fill("7");
+  await form.getByRole("button", { name: "Save terms" }).click();
+  await expect(form.getByRole("alert")).toHaveCount(0);
+
+  await owner.getByLabel("For", { exact: true }).selectOption({ label: "Lagos Gadget Outlet" });
+  await owner.locator("#rule_percent").fill("6");
+  await owner.locator("#rule_flat").fill("50");
+  await owner.getByRole("button", { name: "Set commission" }).click();
+  const rule = owner.getByTestId("commission-rules").locator("li").filter({ hasText: "Lagos Gadget Outlet" });
+  await expect(rule).toContainText("6% + ₦50 an item");
+  await rule.getByRole("button", { name: "Remove" }).click();
+  await expect(owner.getByTestId("commission-rules").locator("li").filter({ hasText: "Lagos Gadget Outlet" })).toHaveCount(0);
+
+  const vendor = await (await browser.newContext()).newPage();
+  await signIn(vendor, "vendor@gadgetmarket.ng");
+  await vendor.getByRole("link", { name: "Staff" }).click();
+  await expect(vendor).toHaveURL(/\/vendor\/team$/);
+  await waitForHydration(vendor);
+  await expect(vendor.getByTestId("vendor-team")).toContainText("Owner");
+  await vendor.getByLabel("Email").fill(`kemi+${stamp}@slotphones.ng`);
+  await vendor.getByRole("button", { name: "Send invitation" }).click();
+  await expect(vendor.getByTestId("invitation-link")).toHaveValue(/\/admin\/invite\/[A-Za-z0-9_-]{43}$/);
+  await expect(vendor.getByTestId("vendor-team")).toContainText(`kemi+${stamp}@slotphones.ng`);
+});

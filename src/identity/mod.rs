@@ -23,7 +23,10 @@ mod staff;
 pub mod token;
 
 pub use location::{Location, LocationKind, NewLocation, ShopChoice};
-pub use staff::{Invitation, InvitationPreview, Place, RoleChoice, StaffList, StaffQuery, StaffRow, VendorChoice};
+pub use staff::{
+    Invitation, InvitationPreview, Place, RoleChoice, StaffList, StaffQuery, StaffRow, TeamMember, VendorChoice,
+    VendorTeam,
+};
 pub use tenant::{
     BusinessHome, ListedStore, PlatformOverview, SettingsForm, Storefront, TIME_ZONES, TenantMode, TenantStatus,
     TenantSummary, VendorHome,
@@ -60,7 +63,8 @@ pub struct PendingSignUp {
 #[cfg(feature = "server")]
 pub use staff::{
     accept_invitation, bind_locations, bind_locations_in, change_role, change_role_in, invitation_preview, invite,
-    list_staff, resend_invitation, revoke_invitation, revoke_invitation_in, set_active, set_active_in, staff_page,
+    invite_vendor_staff, list_staff, owns_vendor, resend_invitation, revoke_invitation, revoke_invitation_in,
+    set_active, set_active_in, staff_page, vendor_team,
 };
 #[cfg(feature = "server")]
 pub use tenant::{

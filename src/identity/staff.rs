@@ -128,10 +128,37 @@ pub struct InvitationPreview {
     pub role: Role,
 }
 
+/// A vendor's own staff, as its portal shows them to them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VendorTeam {
+    /// Its members, its owner first.
+    pub members: Vec<TeamMember>,
+    /// Invitations not yet accepted.
+    pub invitations: Vec<Invitation>,
+    /// Whether the one looking may invite (the vendor's owner).
+    pub may_invite: bool,
+}
+
+/// A member of a vendor's staff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMember {
+    /// Their name.
+    pub name: String,
+    /// Their email address.
+    pub email: String,
+    /// Whether they own the vendor.
+    pub owner: bool,
+    /// Whether they may sign in.
+    pub active: bool,
+    /// When they joined.
+    pub joined_at: DateTime<Utc>,
+}
+
 #[cfg(feature = "server")]
 pub use server::{
     accept_invitation, bind_locations, bind_locations_in, change_role, change_role_in, invitation_preview, invite,
-    list_staff, resend_invitation, revoke_invitation, revoke_invitation_in, set_active, set_active_in, staff_page,
+    invite_vendor_staff, list_staff, owns_vendor, resend_invitation, revoke_invitation, revoke_invitation_in,
+    set_active, set_active_in, staff_page, vendor_team,
 };
 
 #[cfg(feature = "server")]
@@ -143,7 +170,10 @@ mod server {
     use super::super::login::{LoggedIn, email_is_plausible};
     use super::super::session::{self, ClientInfo};
     use super::super::{outbox, password, token};
-    use super::{Invitation, InvitationPreview, Place, RoleChoice, StaffList, StaffQuery, StaffRow, VendorChoice};
+    use super::{
+        Invitation, InvitationPreview, Place, RoleChoice, StaffList, StaffQuery, StaffRow, TeamMember, VendorChoice,
+        VendorTeam,
+    };
     use crate::audit::{self, Change};
     use crate::base::{Actor, LocationId, Permission, Role, Scope, Shops, StaffMember, TenantId, VendorId};
     use crate::db::tenant_tx;
@@ -189,7 +219,7 @@ mod server {
         })
         .collect();
         let vendors = sqlx::query!(
-            "SELECT id, name FROM vendors WHERE tenant_id = $1 AND status <> 'suspended' ORDER BY name, id",
+            "SELECT id, name FROM vendors WHERE tenant_id = $1 AND status NOT IN ('suspended', 'rejected') ORDER BY name, id",
             tenant.0
         )
         .fetch_all(&mut *tx)
@@ -305,6 +335,105 @@ mod server {
         })
         .await?;
         Ok(post_invitation(mail, made).await)
+    }
+
+    /// The actor's own vendor's staff and open invitations (a vendor's staff see their own team
+    /// alone), and whether the actor may invite more: the vendor's owner may.
+    pub async fn vendor_team(db: &sqlx::PgPool, actor: &Actor) -> Result<VendorTeam, Error> {
+        let (tenant, vendor, user) = vendor_staff_member(actor)?;
+        let mut tx = tenant_tx(db, tenant).await?;
+        let members: Vec<TeamMember> = sqlx::query!(
+            "SELECT u.name, u.email, m.vendor_owner, m.active, m.created_at
+               FROM memberships m JOIN users u ON u.id = m.user_id
+              WHERE m.tenant_id = $1 AND m.vendor_id = $2
+              ORDER BY m.vendor_owner DESC, u.name, u.id",
+            tenant.0,
+            vendor.0
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|r| TeamMember {
+            name: r.name,
+            email: r.email,
+            owner: r.vendor_owner,
+            active: r.active,
+            joined_at: r.created_at,
+        })
+        .collect();
+        let invitations = sqlx::query!(
+            "SELECT id, email, created_at, expires_at FROM invitations
+              WHERE tenant_id = $1 AND vendor_id = $2 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+              ORDER BY created_at DESC, id DESC",
+            tenant.0,
+            vendor.0
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|r| Invitation {
+            id: r.id,
+            email: r.email,
+            role: Role::Vendor,
+            vendor: None,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+        })
+        .collect();
+        let may_invite = owns_vendor(&mut tx, tenant, user).await?;
+        tx.commit().await?;
+        Ok(VendorTeam { members, invitations, may_invite })
+    }
+
+    /// Invites someone to the actor's own vendor's staff: only the vendor's owner may. The link
+    /// is mailed, and answered once, as [`invite`] does.
+    pub async fn invite_vendor_staff(
+        db: &sqlx::PgPool,
+        mail: &Mail,
+        actor: &Actor,
+        email: &str,
+        base_url: &str,
+        once: Option<&Once>,
+    ) -> Result<Option<String>, Error> {
+        let (tenant, vendor, user) = vendor_staff_member(actor)?;
+        let email = email.trim();
+        if !email_is_plausible(email) {
+            return Err(Error::invalid("email", "enter an email address such as ada@example.ng"));
+        }
+        throttle::hit(db, &[(format!("invite:business:{}", tenant.0), INVITATIONS)]).await?;
+        let mut made = None;
+        let choice = RoleChoice { role: Role::Vendor, vendor: Some(vendor) };
+        idempotency::run(db, tenant, once, async |tx| {
+            if !owns_vendor(tx, tenant, user).await? {
+                return Err(Error::Forbidden("invite the vendor's staff: its owner does that".to_owned()));
+            }
+            let (id, link, letter) = invite_in(tx, actor, tenant, email, choice, base_url).await?;
+            made = Some((link, letter));
+            Ok(id)
+        })
+        .await?;
+        Ok(post_invitation(mail, made).await)
+    }
+
+    /// The business, vendor and person of a vendor's staff member; `Forbidden` for anyone else.
+    fn vendor_staff_member(actor: &Actor) -> Result<(TenantId, VendorId, Uuid), Error> {
+        let scope = actor.require(Permission::UseVendorPortal)?;
+        match (scope.vendor, actor) {
+            (Some(vendor), Actor::Staff(member)) => Ok((scope.tenant, vendor, member.user)),
+            _ => Err(Error::Forbidden(Permission::UseVendorPortal.label().to_owned())),
+        }
+    }
+
+    /// Whether this person owns their vendor (and may still sign in).
+    pub async fn owns_vendor(tx: &mut sqlx::PgConnection, tenant: TenantId, user: Uuid) -> Result<bool, Error> {
+        let owner = sqlx::query_scalar!(
+            "SELECT vendor_owner FROM memberships WHERE tenant_id = $1 AND user_id = $2 AND active",
+            tenant.0,
+            user
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        Ok(owner.unwrap_or(false))
     }
 
     /// Mails an invitation just made and answers its link; `None` when none was made (the

@@ -8,11 +8,14 @@
 //! vendor takes its products off the storefront at once and reinstating it puts them back.
 
 pub mod bank;
+pub mod commission;
 
 #[cfg(feature = "server")]
 pub mod apply;
 #[cfg(feature = "server")]
 pub mod documents;
+#[cfg(feature = "server")]
+pub mod terms;
 #[cfg(feature = "server")]
 pub mod vendor;
 
@@ -20,7 +23,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::Money;
 use crate::base::VendorId;
+use crate::catalog::CategoryId;
 
 /// Where a vendor stands with the marketplace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -351,6 +356,55 @@ pub struct SellerPage {
     pub since: DateTime<Utc>,
     /// Its products on sale.
     pub products: i64,
+}
+
+/// The marketplace's terms with its vendors.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Terms {
+    /// The default commission: percent of the goods.
+    pub commission_percent: rust_decimal::Decimal,
+    /// The default commission: a fee per item.
+    pub commission_flat: Money,
+    /// Whether the percentage is charged on the delivery fees vendors collect too.
+    pub commission_on_delivery: bool,
+    /// Days after delivery before a vendor may withdraw the money of a sale.
+    pub payout_hold_days: i32,
+    /// The least a payout may be.
+    pub payout_minimum: Money,
+    /// Commissions of their own for categories and vendors.
+    pub rules: Vec<CommissionRule>,
+}
+
+/// A commission of its own for a category (and those below it) or a vendor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CommissionRule {
+    /// The rule.
+    pub id: Uuid,
+    /// Its category, for a category's rule.
+    pub category: Option<CategoryId>,
+    /// Its vendor, for a vendor's rule.
+    pub vendor: Option<VendorId>,
+    /// The category's or vendor's name.
+    pub name: String,
+    /// Percent of the goods.
+    pub percent: rust_decimal::Decimal,
+    /// A fee per item.
+    pub flat_per_item: Money,
+}
+
+/// The terms as the form sends them, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermsInput {
+    /// Percent of the goods.
+    pub commission_percent: String,
+    /// A fee per item.
+    pub commission_flat: String,
+    /// Whether delivery fees bear the percentage too.
+    pub commission_on_delivery: bool,
+    /// Days after delivery before money may be withdrawn.
+    pub payout_hold_days: String,
+    /// The least payout.
+    pub payout_minimum: String,
 }
 
 /// An application that waits for its email to be confirmed, as its link's page shows it.

@@ -121,6 +121,23 @@ pub async fn list(
     Ok(Page::from_extra(rows, limit, |v: &VendorSummary| v.id.0))
 }
 
+/// The marketplace's vendors by name (those not refused), for choosing one in a form.
+pub async fn choices(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<crate::identity::VendorChoice>, Error> {
+    let tenant = actor.require(Permission::ViewVendors)?.tenant;
+    crate::db::in_tenant_tx(db, tenant, async |tx| {
+        Ok(sqlx::query!(
+            "SELECT id, name FROM vendors WHERE tenant_id = $1 AND status <> 'rejected' ORDER BY name, id",
+            tenant.0
+        )
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|r| crate::identity::VendorChoice { id: VendorId(r.id), name: r.name })
+        .collect())
+    })
+    .await
+}
+
 /// One vendor, whole, with what the actor may do with it now.
 pub async fn get(db: &sqlx::PgPool, actor: &Actor, vendor: VendorId) -> Result<Vendor, Error> {
     let (tenant, side) = side(actor, vendor, false)?;
@@ -401,7 +418,7 @@ pub async fn set_bank_account(
     idempotency::run(db, tenant, once, async |tx| {
         let before = read_for_update(tx, tenant, vendor).await?;
         match side {
-            Side::Vendor if !is_vendor_owner(tx, tenant, actor).await? => {
+            Side::Vendor if !owner_acts(tx, tenant, actor).await? => {
                 return Err(Error::Forbidden("change the vendor's bank account: its owner does that".to_owned()));
             }
             Side::Operator if before.has_bank => {
@@ -445,16 +462,9 @@ pub async fn set_bank_account(
 }
 
 /// Whether the acting vendor staff member is their vendor's owner.
-pub async fn is_vendor_owner(tx: &mut sqlx::PgConnection, tenant: TenantId, actor: &Actor) -> Result<bool, Error> {
+async fn owner_acts(tx: &mut sqlx::PgConnection, tenant: TenantId, actor: &Actor) -> Result<bool, Error> {
     let Actor::Staff(member) = actor else { return Ok(false) };
-    let owner = sqlx::query_scalar!(
-        "SELECT vendor_owner FROM memberships WHERE tenant_id = $1 AND user_id = $2 AND active",
-        tenant.0,
-        member.user
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    Ok(owner.unwrap_or(false))
+    crate::identity::owns_vendor(tx, tenant, member.user).await
 }
 
 /// A vendor's details, checked and tidied.

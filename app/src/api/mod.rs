@@ -23,6 +23,7 @@ mod stock;
 #[cfg(feature = "ssr")]
 mod store_cache;
 mod storefront;
+mod terms;
 mod till;
 mod vendors;
 
@@ -70,13 +71,14 @@ pub use store_cache::{KeptPage, Started, StoreCache};
 pub use storefront::{
     Shelf, ShelfQuery, load_featured, load_seller, load_shop_categories, load_shop_items, load_storefront,
 };
+pub use terms::{RemoveCommissionRule, SaveTerms, SetCommissionRule, load_terms};
 pub use till::{
     AddRegister, DecideTillDocument, RevokeRegister, SetTillPin, TillsView, load_shift, load_shifts, load_tills,
 };
 pub use vendors::{
-    ApplyToSell, ConfirmVendorApplication, DecideProduct, RemoveVendorDocument, ReviewVendor, SaveVendorDetails,
-    SetVendorBank, SetVendorModeration, load_my_vendor, load_vendor, load_vendor_application, load_vendors,
-    load_waiting_products,
+    ApplyToSell, ConfirmVendorApplication, DecideProduct, InviteVendorStaff, RemoveVendorDocument, ReviewVendor,
+    SaveVendorDetails, SetVendorBank, SetVendorModeration, load_my_vendor, load_vendor, load_vendor_application,
+    load_vendor_team, load_vendors, load_waiting_products,
 };
 
 /// The database handed to every request by the server.

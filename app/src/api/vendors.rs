@@ -249,3 +249,24 @@ pub async fn decide_product(
         .await?;
     Ok(())
 }
+
+/// The signed-in vendor staff member's team: its members, open invitations, and whether they
+/// may invite.
+#[server(prefix = "/rpc", endpoint = "load_vendor_team")]
+pub async fn load_vendor_team() -> Result<commerce::identity::VendorTeam, AppError> {
+    let (db, actor) = (super::db()?, crate::session::require_actor()?);
+    Ok(commerce::identity::vendor_team(db.primary(), &actor).await?)
+}
+
+/// The vendor's owner invites someone to its staff; answers the link, shown this once (it is
+/// also mailed; `None` for a second press of the same form).
+#[server(prefix = "/rpc", endpoint = "invite_vendor_staff")]
+pub async fn invite_vendor_staff(
+    email: String,
+    #[server(default)] submission: String,
+) -> Result<Option<String>, AppError> {
+    let (db, mail, actor) = (super::db()?, super::mail()?, crate::session::require_actor()?);
+    let once = super::submission(&actor, &submission, "invite_vendor_staff", &[&email])?;
+    let base = crate::session::site().public_url;
+    Ok(commerce::identity::invite_vendor_staff(db.primary(), &mail, &actor, &email, &base, once.as_ref()).await?)
+}

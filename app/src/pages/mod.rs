@@ -1,6 +1,6 @@
 //! One module per surface; each page composes the shared components.
 
-mod admin;
+pub(crate) mod admin;
 mod landing;
 mod platform;
 mod pos;
@@ -14,10 +14,11 @@ mod vendor_forms;
 
 pub use admin::{
     AccountPage, AdminOrderPage, AlertsPage, ApiClientsPage, AuditPageView, CategoriesPage, CountSheetPage, CountsPage,
-    CustomerPage, CustomersPage, DashboardPage, ForgotPage, ImportPage, InvitationPage, LoginPage, NewOrderPage,
-    OrderPrintPage, OrdersPage, OutboxPage, ProductApprovalsPage, ProductEditorPage, ProductsPage, ReceiptPage,
-    ReceiptsPage, RegistersPage, ResetPage, RolesPage, SellingPage, SettingsPage, ShiftPage, ShiftsPage,
-    SignUpConfirmPage, SignUpPage, StaffPage, StockPage, TransfersPage, VariantStockPage, VendorPage, VendorsPage,
+    CustomerPage, CustomersPage, DashboardPage, ForgotPage, ImportPage, InvitationPage, LoginPage,
+    MarketplaceTermsPage, NewOrderPage, OrderPrintPage, OrdersPage, OutboxPage, ProductApprovalsPage,
+    ProductEditorPage, ProductsPage, ReceiptPage, ReceiptsPage, RegistersPage, ResetPage, RolesPage, SellingPage,
+    SettingsPage, ShiftPage, ShiftsPage, SignUpConfirmPage, SignUpPage, StaffPage, StockPage, TransfersPage,
+    VariantStockPage, VendorPage, VendorsPage,
 };
 pub use landing::Landing;
 pub use platform::PlatformHome;
@@ -30,7 +31,7 @@ pub use store_buy::{
 };
 pub use store_sell::{StoreSellConfirmPage, StoreSellPage};
 pub use store_seller::StoreSellerPage;
-pub use vendor::{VendorBusinessPage, VendorHomePage};
+pub use vendor::{VendorBusinessPage, VendorHomePage, VendorTeamPage};
 
 /// The address of a list's next page: `path?after=…` keeping the filters named in `keep` as the
 /// current address has them.

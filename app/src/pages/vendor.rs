@@ -2,17 +2,20 @@
 //! details, bank account and documents up to date, and send an application back for review.
 
 use commerce::base::Permission;
-use commerce::identity::VendorHome;
+use commerce::identity::{VendorHome, VendorTeam};
 use commerce::marketplace::{Vendor, VendorDetails, VendorStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::{
-    RemoveVendorDocument, ReviewVendor, SaveVendorDetails, SetVendorBank, load_my_vendor, load_vendor_home,
+    InviteVendorStaff, RemoveVendorDocument, ReviewVendor, SaveVendorDetails, SetVendorBank, load_my_vendor,
+    load_vendor_home, load_vendor_team,
 };
 use crate::components::{
-    FormAlert, Gate, Loaded, NavLink, Needs, PageHeader, SubmissionKey, Workspace, failed, successes,
+    Field, FormAlert, Gate, Loaded, NavLink, Needs, PageHeader, SubmissionKey, Workspace, business_time, failed,
+    successes,
 };
+use crate::pages::admin::LinkShownOnce;
 use crate::pages::vendor_forms::{BankFields, VendorBadge, VendorDetailsFields, VendorDocuments, VendorHistory};
 
 /// The vendor portal's pages, as its side navigation lists them.
@@ -21,6 +24,7 @@ pub const VENDOR_NAV: &[NavLink] = &[
     NavLink { href: "/admin/products", label: "Products", needs: Some(Permission::ViewCatalog) },
     NavLink { href: "/admin/stock", label: "Stock", needs: Some(Permission::ViewInventory) },
     NavLink { href: "/vendor/application", label: "Your business", needs: Some(Permission::UseVendorPortal) },
+    NavLink { href: "/vendor/team", label: "Staff", needs: Some(Permission::UseVendorPortal) },
 ];
 
 /// `/vendor`: the vendor portal's home for the signed-in vendor staff.
@@ -65,6 +69,77 @@ fn VendorView(home: VendorHome) -> impl IntoView {
                 <a class="btn btn-secondary" href=format!("/store/{}", market.slug) rel="external">"See the marketplace"</a>
             </div>
         </section>
+    }
+}
+
+/// `/vendor/team`: the vendor's own staff and open invitations; its owner invites more.
+#[component]
+pub fn VendorTeamPage() -> impl IntoView {
+    let invite = ServerAction::<InviteVendorStaff>::new();
+    let invited = successes(invite);
+    let team = Resource::new(move || invited.get(), |_| load_vendor_team());
+    view! {
+        <Title text="Staff" />
+        <Gate needs=Needs::Permission(Permission::UseVendorPortal) let:actor>
+            <Workspace surface="Vendor portal" nav=VENDOR_NAV actor>
+                <PageHeader title="Staff" subtitle="The people who work for your business in this portal." />
+                <Loaded resource=team let:team>
+                    <Team team invite />
+                </Loaded>
+            </Workspace>
+        </Gate>
+    }
+}
+
+#[component]
+fn Team(team: VendorTeam, invite: ServerAction<InviteVendorStaff>) -> impl IntoView {
+    let error = failed(invite);
+    view! {
+        <div class="grid gap-4 lg:grid-cols-[1fr_22rem]">
+            <section class="card min-w-0 p-0">
+                <div class="table-wrap">
+                    <table class="table" data-testid="vendor-team">
+                        <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th><th class="hidden sm:table-cell">"Joined"</th></tr></thead>
+                        <tbody>
+                            {team.members.into_iter().map(|m| view! {
+                                <tr>
+                                    <td class="font-medium">{m.name}{(!m.active).then_some(" (cannot sign in)")}</td>
+                                    <td>{m.email}</td>
+                                    <td>{if m.owner { "Owner" } else { "Staff" }}</td>
+                                    <td class="hidden sm:table-cell">{business_time(m.joined_at)}</td>
+                                </tr>
+                            }).collect_view()}
+                            {team.invitations.into_iter().map(|i| view! {
+                                <tr>
+                                    <td class="text-slate-500">"Invited"</td>
+                                    <td>{i.email}</td>
+                                    <td>"Staff"</td>
+                                    <td class="hidden sm:table-cell">{format!("until {}", business_time(i.expires_at))}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </section>
+            {if team.may_invite {
+                view! {
+                    <section class="card">
+                        <h2 class="font-semibold text-slate-900">"Invite someone"</h2>
+                        <ActionForm action=invite attr:class="mt-3 space-y-3">
+                            <SubmissionKey renew=invite.version() />
+                            <Field label="Email" name="email" kind="email" error />
+                            <FormAlert error beside=&["email"] />
+                            // Held while the invitation is made, so that a second press cannot replace the link shown.
+                            <button type="submit" class="btn btn-primary" disabled=move || invite.pending().get()>"Send invitation"</button>
+                        </ActionForm>
+                        <LinkShownOnce answer=invite.value().into() testid="invitation-link" message="Invitation sent. This link is also in their email; it is shown here this once." />
+                    </section>
+                }
+                .into_any()
+            } else {
+                view! { <p class="card text-sm text-slate-600">"Your business's owner invites its staff."</p> }.into_any()
+            }}
+        </div>
     }
 }
 

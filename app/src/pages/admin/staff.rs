@@ -195,7 +195,7 @@ fn StaffTables(list: StaffList, manage: bool, me: Option<uuid::Uuid>, actions: M
 /// An invitation's link, shown once it is made (it is never shown again), to copy. A second
 /// press of the same form made nothing and has no link: that is said instead.
 #[component]
-fn LinkShownOnce(
+pub(crate) fn LinkShownOnce(
     /// The answer of the form that makes the link: `Some(None)` for a second press.
     answer: Signal<Option<Result<Option<String>, crate::AppError>>>,
     testid: &'static str,

@@ -40,6 +40,7 @@ pub fn VendorsPage() -> impl IntoView {
         <AdminPage title="Vendors" needs=Needs::Permission(Permission::ViewVendors) let:_actor>
             <PageHeader title="Vendors" subtitle="Sellers on your marketplace: review applications, approve, suspend.">
                 <a class="btn btn-secondary" href="/admin/vendors/products">"Products to approve"</a>
+                <a class="btn btn-secondary" href="/admin/vendors/terms">"Terms"</a>
             </PageHeader>
             <nav class="mb-4 flex flex-wrap gap-2" aria-label="Standing">
                 {TABS.into_iter().map(|(code, label)| {
