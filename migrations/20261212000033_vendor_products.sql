@@ -12,44 +12,32 @@ CREATE INDEX locations_of_vendor ON locations (tenant_id, vendor_id) WHERE vendo
 
 -- Every vendor gets its place when it is made, named for it (made unique if a location of the
 -- business has the name already).
-CREATE FUNCTION vendor_location() RETURNS trigger
+CREATE FUNCTION open_vendor_location(p_vendor vendors) RETURNS void
     LANGUAGE plpgsql AS $$
     DECLARE
-        wanted text := left(NEW.name, 110);
+        wanted text := left(p_vendor.name, 110);
         tried text := wanted;
         n integer := 1;
     BEGIN
-        WHILE EXISTS (SELECT 1 FROM locations WHERE tenant_id = NEW.tenant_id AND name = tried) LOOP
+        WHILE EXISTS (SELECT 1 FROM locations WHERE tenant_id = p_vendor.tenant_id AND name = tried) LOOP
             n := n + 1;
             tried := wanted || ' (' || n || ')';
         END LOOP;
         INSERT INTO locations (tenant_id, id, name, kind, city, state, vendor_id)
-        VALUES (NEW.tenant_id, gen_random_uuid(), tried, 'warehouse', NEW.city, NEW.state, NEW.id);
+        VALUES (p_vendor.tenant_id, gen_random_uuid(), tried, 'warehouse', p_vendor.city, p_vendor.state, p_vendor.id);
+    END
+    $$;
+
+CREATE FUNCTION vendor_location() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM open_vendor_location(NEW);
         RETURN NULL;
     END
     $$;
 CREATE TRIGGER vendor_location AFTER INSERT ON vendors FOR EACH ROW EXECUTE FUNCTION vendor_location();
 
-DO $$
-DECLARE
-    v record;
-    wanted text;
-    tried text;
-    n integer;
-BEGIN
-    FOR v IN SELECT * FROM vendors ORDER BY tenant_id, created_at, id LOOP
-        wanted := left(v.name, 110);
-        tried := wanted;
-        n := 1;
-        WHILE EXISTS (SELECT 1 FROM locations WHERE tenant_id = v.tenant_id AND name = tried) LOOP
-            n := n + 1;
-            tried := wanted || ' (' || n || ')';
-        END LOOP;
-        INSERT INTO locations (tenant_id, id, name, kind, city, state, vendor_id)
-        VALUES (v.tenant_id, gen_random_uuid(), tried, 'warehouse', v.city, v.state, v.id);
-    END LOOP;
-END
-$$;
+DO $$ BEGIN PERFORM open_vendor_location(v) FROM vendors v; END $$;
 
 -- A vendor's place holds its own products alone: a level may not be opened there for another's,
 -- and a product stocked at a vendor's place does not pass to another vendor.

@@ -202,3 +202,72 @@ async fn a_vendors_documents_go_only_to_the_vendor_and_the_operator(owner: PgPoo
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM vendor_documents").fetch_one(&owner).await.unwrap();
     assert_eq!(count, 2);
 }
+
+/// A request as a signed-in browser's script sends it to a server function: a form.
+fn rpc_form(path: &str, cookie: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, cookie)
+        .header(header::ORIGIN, "http://127.0.0.1:3000")
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+/// A request to a server function that takes JSON.
+fn rpc(path: &str, cookie: &str, body: &Value) -> Request<Body> {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, cookie)
+        .header(header::ORIGIN, "http://127.0.0.1:3000")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_vendors_staff_reach_nothing_of_another_vendor_or_the_operator_through_the_back_offices_doors(owner: PgPool) {
+    let market = Business::marketplace(&owner, "Gadget Market").await;
+    let app = market_app(&market.db);
+    let theirs = market.member(commerce::base::Role::Vendor).await;
+    let product = commerce::catalog::product::create(
+        &market.db,
+        &theirs,
+        support::builders::single("Infinix Hot 40", "HOT-40", 140_000),
+        None,
+    )
+    .await
+    .unwrap();
+    let me = sign_in(&app, &market.someone(commerce::base::Role::Vendor).await).await;
+
+    // Another vendor's product: not found by the editor's load and save, nor its pictures.
+    let load = send(&app, rpc_form("/rpc/load_product", &me, &format!("id={}", product.id.0))).await;
+    assert_eq!(load.status, StatusCode::NOT_FOUND, "{}", String::from_utf8_lossy(&load.body));
+    let mut input = support::builders::single("Mine now", "HOT-40", 1);
+    input.variants[0].id = Some(product.variants[0].id);
+    let save = send(
+        &app,
+        rpc(
+            "/rpc/save_product",
+            &me,
+            &json!({ "id": product.id.0, "revision": null, "input": input, "submission": "" }),
+        ),
+    )
+    .await;
+    assert_eq!(save.status, StatusCode::NOT_FOUND, "{}", String::from_utf8_lossy(&save.body));
+    let page = send(&app, fetch(&format!("/admin/products/{}", product.id.0), &me)).await;
+    assert!(!String::from_utf8_lossy(&page.body).contains("Infinix Hot 40"), "the editor shows nothing of it");
+    // The operator's pages and files.
+    for path in ["/admin/export/products.csv", "/admin/export/stock.csv", "/admin/export/customers.csv"] {
+        let answer = send(&app, fetch(path, &me)).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let vendors = send(&app, rpc_form("/rpc/load_vendors", &me, "")).await;
+    assert_eq!(vendors.status, StatusCode::FORBIDDEN);
+    let stock = send(&app, rpc_form("/rpc/load_stock", &me, &format!("location={}", market.main.0))).await;
+    // Stock elsewhere lists nothing, and only its own place is offered.
+    let seen: Value = serde_json::from_slice(&stock.body).unwrap();
+    assert_eq!(stock.status, StatusCode::OK, "{seen}");
+    assert_eq!(seen["levels"], json!([]), "{seen}");
+    assert_eq!(seen["locations"].as_array().unwrap().len(), 1, "{seen}");
+    let unchanged = commerce::catalog::product::get(&market.db, &theirs, product.id).await.unwrap();
+    assert_eq!(unchanged.name, "Infinix Hot 40");
+}

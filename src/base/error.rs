@@ -71,6 +71,12 @@ impl Error {
         }
     }
 
+    /// [`Error::field_problems`], owned: to gather the problems of several checks into one
+    /// refusal.
+    pub fn owned_problems(&self) -> Vec<(String, String)> {
+        self.field_problems().into_iter().map(|(f, m)| (f.to_owned(), m.to_owned())).collect()
+    }
+
     /// A `Conflict` of the given kind, with what a person should read.
     pub fn conflict(clash: Clash, message: impl Into<String>) -> Self {
         Self::Conflict { clash, message: message.into() }

@@ -40,11 +40,11 @@ pub async fn apply(
 ) -> Result<(), Error> {
     let tenant = crate::identity::storefront_tenant(db, slug).await?;
     let mut problems: Vec<(String, String)> = Vec::new();
-    let details = vendor::check_details(&form.details).map_err(|e| problems.extend(owned(&e))).ok();
-    let account = vendor::check_bank(&form.bank, keyring).map_err(|e| problems.extend(owned(&e))).ok();
+    let details = vendor::check_details(&form.details).map_err(|e| problems.extend(e.owned_problems())).ok();
+    let account = vendor::check_bank(&form.bank, keyring).map_err(|e| problems.extend(e.owned_problems())).ok();
     let email = form.details.email.trim().to_lowercase();
     if let Err(e) = password::check_new(&form.password, &email, "password") {
-        problems.extend(owned(&e));
+        problems.extend(e.owned_problems());
     }
     Error::invalid_all(problems)?;
     let (Some(details), Some(account)) = (details, account) else { return Err(Error::Internal) };
@@ -255,8 +255,4 @@ fn text_of(details: &serde_json::Value, key: &str) -> String {
 
 fn link_gone() -> Error {
     Error::not_found("application link (it may have expired or been used; apply again)")
-}
-
-fn owned(error: &Error) -> Vec<(String, String)> {
-    error.field_problems().into_iter().map(|(f, m)| (f.to_owned(), m.to_owned())).collect()
 }

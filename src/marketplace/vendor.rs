@@ -305,8 +305,9 @@ pub async fn create(
 ) -> Result<Vendor, Error> {
     let tenant = actor.require(Permission::ManageVendors)?.tenant;
     let mut problems = Vec::new();
-    let checked = check_details(details).map_err(|e| problems.extend(owned(&e))).ok();
-    let account = bank_details.map(|b| check_bank(b, keyring)).transpose().map_err(|e| problems.extend(owned(&e))).ok();
+    let checked = check_details(details).map_err(|e| problems.extend(e.owned_problems())).ok();
+    let account =
+        bank_details.map(|b| check_bank(b, keyring)).transpose().map_err(|e| problems.extend(e.owned_problems())).ok();
     Error::invalid_all(problems)?;
     let (Some(checked), Some(account)) = (checked, account) else { return Err(Error::Internal) };
     idempotency::run(db, tenant, once, async |tx| {
@@ -849,11 +850,6 @@ fn details_json(d: &Checked) -> serde_json::Value {
 /// A stored standing; one the schema does not allow cannot be read.
 fn status_of(code: &str) -> VendorStatus {
     VendorStatus::from_code(code).unwrap_or(VendorStatus::Suspended)
-}
-
-/// An error's field problems, owned.
-fn owned(error: &Error) -> Vec<(String, String)> {
-    error.field_problems().into_iter().map(|(f, m)| (f.to_owned(), m.to_owned())).collect()
 }
 
 #[cfg(test)]

@@ -76,9 +76,9 @@ pub async fn place_for_customer(
     scope.whole_business("place orders for customers")?;
     let tenant = scope.tenant;
     let mut problems: Vec<(String, String)> = Vec::new();
-    let form = check(input).map_err(|e| problems.extend(owned(&e))).ok();
+    let form = check(input).map_err(|e| problems.extend(e.owned_problems())).ok();
     if let Err(e) = check_lines(lines) {
-        problems.extend(owned(&e));
+        problems.extend(e.owned_problems());
     }
     Error::invalid_all(problems)?;
     let form = form.ok_or(Error::Internal)?;
@@ -87,11 +87,6 @@ pub async fn place_for_customer(
         place_in(tx, tenant, actor, &form, number, Source::Lines(lines)).await
     })
     .await
-}
-
-/// An error's field problems, owned.
-fn owned(error: &Error) -> Vec<(String, String)> {
-    error.field_problems().into_iter().map(|(f, m)| (f.to_owned(), m.to_owned())).collect()
 }
 
 /// Refuses an empty list, too many lines, a quantity out of bounds and a variant listed twice.
@@ -177,7 +172,7 @@ fn check(input: &CheckoutInput) -> Result<Form, Error> {
         Some(Fulfilment::Delivery) => match input.address.checked("address") {
             Ok(address) => Some(address),
             Err(error) => {
-                problems.extend(error.field_problems().into_iter().map(|(f, m)| (f.to_owned(), m.to_owned())));
+                problems.extend(error.owned_problems());
                 None
             }
         },

@@ -127,9 +127,7 @@ pub async fn review_vendor(
         .ok_or_else(|| commerce::Error::invalid("to", "choose what to do"))?;
     let once = super::submission(&actor, &submission, "review vendor", &[&id.to_string(), to.code(), &reason])?;
     let change = commerce::marketplace::vendor::VendorChange { status: Some(to), reason, ..Default::default() };
-    commerce::marketplace::vendor::change(db.primary(), &actor, commerce::base::VendorId(id), &change, once.as_ref())
-        .await?;
-    Ok(())
+    change_vendor(&db, &actor, id, &change, once.as_ref()).await
 }
 
 /// Sets whether a vendor's new and changed products wait for approval.
@@ -143,9 +141,7 @@ pub async fn set_vendor_moderation(
     let moderated = moderated.is_some();
     let once = super::submission(&actor, &submission, "vendor moderation", &[&id.to_string(), &moderated.to_string()])?;
     let change = commerce::marketplace::vendor::VendorChange { moderated: Some(moderated), ..Default::default() };
-    commerce::marketplace::vendor::change(db.primary(), &actor, commerce::base::VendorId(id), &change, once.as_ref())
-        .await?;
-    Ok(())
+    change_vendor(&db, &actor, id, &change, once.as_ref()).await
 }
 
 /// Saves a vendor's details: the vendor's own staff for theirs, the operator's for any.
@@ -173,8 +169,19 @@ pub async fn save_vendor_details(
     )?;
     let details = VendorDetails { name, contact_name, email, phone, address, city, state, description, cac_number };
     let change = commerce::marketplace::vendor::VendorChange { details: Some(details), ..Default::default() };
-    commerce::marketplace::vendor::change(db.primary(), &actor, commerce::base::VendorId(id), &change, once.as_ref())
-        .await?;
+    change_vendor(&db, &actor, id, &change, once.as_ref()).await
+}
+
+/// Makes one change to a vendor, for the forms that each change one part of it.
+#[cfg(feature = "ssr")]
+async fn change_vendor(
+    db: &commerce::db::Db,
+    actor: &commerce::base::Actor,
+    id: Uuid,
+    change: &commerce::marketplace::vendor::VendorChange,
+    once: Option<&commerce::idempotency::Once>,
+) -> Result<(), AppError> {
+    commerce::marketplace::vendor::change(db.primary(), actor, commerce::base::VendorId(id), change, once).await?;
     Ok(())
 }
 

@@ -16,7 +16,9 @@ use crate::components::{
     successes,
 };
 use crate::pages::admin::LinkShownOnce;
-use crate::pages::vendor_forms::{BankFields, VendorBadge, VendorDetailsFields, VendorDocuments, VendorHistory};
+use crate::pages::vendor_forms::{
+    BankFields, VendorBadge, VendorDetailsFields, VendorDocuments, VendorHistory, remove_document_button,
+};
 
 /// The vendor portal's pages, as its side navigation lists them.
 pub const VENDOR_NAV: &[NavLink] = &[
@@ -186,18 +188,7 @@ fn Business(vendor: Vendor, actions: Actions) -> impl IntoView {
     let status = vendor.summary.status;
     let open = matches!(status, VendorStatus::Applied | VendorStatus::ChangesRequested);
     let id = vendor.summary.id.0;
-    let remove = open.then(|| {
-        Callback::new(move |document: uuid::Uuid| {
-            view! {
-                <ActionForm action=actions.remove>
-                    <input type="hidden" name="vendor" value=id.to_string() />
-                    <input type="hidden" name="document" value=document.to_string() />
-                    <button type="submit" class="btn btn-secondary btn-sm">"Remove"</button>
-                </ActionForm>
-            }
-            .into_any()
-        })
-    });
+    let remove = open.then(|| remove_document_button(actions.remove, id));
     view! {
         <PageHeader title=vendor.summary.name.clone() subtitle="Your business as the marketplace knows it.">
             <VendorBadge status />

@@ -132,6 +132,23 @@ pub fn VendorDocuments(
     }
 }
 
+/// The button that removes one of a vendor's documents, for [`VendorDocuments`]' `remove`.
+pub fn remove_document_button(
+    action: ServerAction<crate::api::RemoveVendorDocument>,
+    vendor: uuid::Uuid,
+) -> Callback<uuid::Uuid, AnyView> {
+    Callback::new(move |document: uuid::Uuid| {
+        view! {
+            <ActionForm action>
+                <input type="hidden" name="vendor" value=vendor.to_string() />
+                <input type="hidden" name="document" value=document.to_string() />
+                <button type="submit" class="btn btn-secondary btn-sm">"Remove"</button>
+            </ActionForm>
+        }
+        .into_any()
+    })
+}
+
 /// A vendor's history and the review's conversation, oldest first.
 #[component]
 pub fn VendorHistory(events: Vec<VendorEvent>) -> impl IntoView {

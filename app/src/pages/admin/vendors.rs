@@ -17,7 +17,9 @@ use crate::api::{
 use crate::components::{
     EmptyState, FormAlert, Loaded, Needs, PageHeader, SubmissionKey, business_time, failed, successes, ticked,
 };
-use crate::pages::vendor_forms::{BankFields, VendorBadge, VendorDetailsFields, VendorDocuments, VendorHistory};
+use crate::pages::vendor_forms::{
+    BankFields, VendorBadge, VendorDetailsFields, VendorDocuments, VendorHistory, remove_document_button,
+};
 
 /// The standings the list can be narrowed to, as its tabs name them.
 const TABS: [(&str, &str); 6] = [
@@ -150,18 +152,7 @@ pub fn VendorPage() -> impl IntoView {
 fn VendorView(vendor: Vendor, manage: bool, actions: Actions) -> impl IntoView {
     let id = vendor.summary.id.0;
     let base = format!("/admin/vendors/{id}/documents");
-    let remove = manage.then(|| {
-        Callback::new(move |document: uuid::Uuid| {
-            view! {
-                <ActionForm action=actions.remove>
-                    <input type="hidden" name="vendor" value=id.to_string() />
-                    <input type="hidden" name="document" value=document.to_string() />
-                    <button type="submit" class="btn btn-secondary btn-sm">"Remove"</button>
-                </ActionForm>
-            }
-            .into_any()
-        })
-    });
+    let remove = manage.then(|| remove_document_button(actions.remove, id));
     let subtitle = format!(
         "{} · applied {} · {} products",
         vendor.summary.status.label(),
