@@ -926,17 +926,10 @@ mod server {
     }
 
     fn write(out: &mut csv::Writer<Vec<u8>>, cells: impl IntoIterator<Item = String>) -> Result<(), Error> {
-        out.write_record(cells.into_iter().map(|c| neutralise(&c))).map_err(|e| {
+        out.write_record(cells.into_iter().map(|c| crate::base::sheet::safe_cell(&c))).map_err(|e| {
             tracing::error!(%e, "writing CSV failed");
             Error::Internal
         })
-    }
-
-    /// A cell a spreadsheet would run as a formula ("=", "+", "-", "@" first) gets a leading
-    /// apostrophe, so that an exported file cannot carry a formula into someone's spreadsheet.
-    fn neutralise(cell: &str) -> String {
-        let risky = cell.starts_with(['=', '+', '@']) || (cell.starts_with('-') && cell.parse::<f64>().is_err());
-        if risky { format!("'{cell}") } else { cell.to_owned() }
     }
 
     fn finish(out: csv::Writer<Vec<u8>>) -> Result<String, Error> {
@@ -954,13 +947,6 @@ mod server {
             assert!(matches!(refused, Err(Error::Invalid { message, .. }) if message.contains("\"sku\" is missing")));
             let (_, rows) = read_csv("\u{feff}Name,SKU,Price\nRice,R-1,900\n\n", ImportKind::Products).unwrap();
             assert_eq!((rows.len(), rows[0].line, rows[0].get("sku")), (1, 2, "R-1"));
-        }
-
-        #[test]
-        fn cells_that_would_be_formulas_are_neutralised() {
-            assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-            assert_eq!(neutralise("-5"), "-5");
-            assert_eq!(neutralise("Rice"), "Rice");
         }
     }
 }

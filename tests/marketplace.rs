@@ -472,7 +472,7 @@ async fn the_terms_are_checked_and_commission_rules_apply_by_precedence(admin: P
 
     let rules = {
         let mut tx = commerce::db::tenant_tx(&market.db, market.tenant).await.unwrap();
-        terms::rules_in(&mut tx, market.tenant).await.unwrap()
+        commerce::orders::commission::rules_in(&mut tx, market.tenant).await.unwrap()
     };
     let phone = rules.on_line(id, Some(smart), Decimal::from(150_000), 1);
     assert_eq!(phone.amount, Decimal::from(7_500), "the category above it: 5%");

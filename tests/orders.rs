@@ -822,3 +822,16 @@ async fn buying_again_puts_what_can_still_be_had_in_the_cart_and_names_the_rest(
     let nothing = cart::buy_again(&market.db, &market.visitor(), placed.view_key).await;
     assert!(matches!(nothing, Err(Error::NotFound(_))), "{nothing:?}");
 }
+
+#[sqlx::test]
+async fn a_customer_s_name_typed_as_a_formula_leaves_the_export_as_text(owner: PgPool) {
+    let (oja, rice) = shop_with(&owner, 5).await;
+    let shopper = oja.visitor();
+    cart::add(&oja.db, &shopper, rice, 1).await.unwrap();
+    let mut input = delivery("pay_on_delivery");
+    input.name = "=HYPERLINK(\"http://evil.test\",\"Ada\")".into();
+    checkout::place(&oja.db, &shopper, &input, None).await.unwrap();
+    let file = commerce::orders::customer::export_csv(&oja.db, &oja.owner).await.unwrap();
+    let row = file.lines().nth(1).unwrap();
+    assert!(row.starts_with("\"'=HYPERLINK"), "{row}");
+}

@@ -12,6 +12,7 @@ mod ids;
 pub mod money;
 pub mod page;
 pub mod phone;
+pub mod sheet;
 
 pub use access::{Access, Actor, ApiModule, ApiScope, Permission, Role, Scope, Shops, StaffMember};
 pub use clock::Zone;

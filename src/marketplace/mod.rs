@@ -8,14 +8,19 @@
 //! vendor takes its products off the storefront at once and reinstating it puts them back.
 
 pub mod bank;
-pub mod commission;
+
+pub use crate::orders::commission;
 
 #[cfg(feature = "server")]
 pub mod apply;
 #[cfg(feature = "server")]
 pub mod documents;
 #[cfg(feature = "server")]
+pub mod payouts;
+#[cfg(feature = "server")]
 pub mod terms;
+#[cfg(feature = "server")]
+pub mod transfers;
 #[cfg(feature = "server")]
 pub mod vendor;
 
@@ -416,6 +421,133 @@ pub struct PendingApplication {
     pub email: String,
     /// The marketplace it applies to.
     pub marketplace: String,
+}
+
+/// Where a vendor's money stands: its balance (the sum of its ledger), what of it may be
+/// withdrawn now, and what waits for deliveries and holding periods.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Balance {
+    /// The sum of every entry.
+    pub balance: Money,
+    /// What may be withdrawn now: the entries available by now.
+    pub available: Money,
+    /// What waits: for a delivery, a holding period or a rider's cash.
+    pub waiting: Money,
+    /// When the next waiting money becomes available, and how much then.
+    pub next_release: Option<(DateTime<Utc>, Money)>,
+    /// Payouts asked for or under way, not yet settled.
+    pub on_the_way: Money,
+    /// The least a payout may be.
+    pub minimum: Money,
+    /// Whether the vendor has a bank account to be paid at.
+    pub has_bank: bool,
+}
+
+impl Balance {
+    /// Whether a payout may be asked for now: a bank account, nothing on the way, and at least
+    /// the minimum available.
+    pub fn may_request(&self) -> bool {
+        self.has_bank
+            && self.on_the_way.amount.is_zero()
+            && self.available.amount >= self.minimum.amount
+            && self.available.amount > rust_decimal::Decimal::ZERO
+    }
+}
+
+/// Where a payout stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub enum PayoutStatus {
+    /// Asked for (or made by the marketplace's run); its money has left the balance.
+    Requested,
+    /// Sent by Paystack Transfers; waiting for its answer.
+    Sending,
+    /// In the vendor's bank.
+    Paid,
+    /// Refused by the bank or Paystack; its money is back in the balance.
+    Failed,
+    /// Paid, then reversed by the bank; its money is back in the balance.
+    Reversed,
+    /// Called off before it was sent; its money is back in the balance.
+    Cancelled,
+}
+
+impl PayoutStatus {
+    /// Every status.
+    pub const ALL: [Self; 6] =
+        [Self::Requested, Self::Sending, Self::Paid, Self::Failed, Self::Reversed, Self::Cancelled];
+
+    /// The stored value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Requested => "requested",
+            Self::Sending => "sending",
+            Self::Paid => "paid",
+            Self::Failed => "failed",
+            Self::Reversed => "reversed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// As a person reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Requested => "Requested",
+            Self::Sending => "Sending",
+            Self::Paid => "Paid",
+            Self::Failed => "Failed",
+            Self::Reversed => "Reversed",
+            Self::Cancelled => "Cancelled",
+        }
+    }
+
+    /// Whether the payout is still to be settled.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Requested | Self::Sending)
+    }
+}
+
+/// A payout to a vendor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payout {
+    /// Its id.
+    pub id: Uuid,
+    /// The vendor.
+    pub vendor: VendorId,
+    /// The vendor's name.
+    pub vendor_name: String,
+    /// How much.
+    pub amount: Money,
+    /// Where it stands.
+    pub status: PayoutStatus,
+    /// Our reference, which the transfer carries.
+    pub reference: String,
+    /// `manual` or `paystack`, once it is sent or settled.
+    pub method: Option<String>,
+    /// The bank's reference for a payout settled by hand.
+    pub bank_reference: String,
+    /// The bank it goes to.
+    pub bank: String,
+    /// The account's last four digits.
+    pub account_last4: String,
+    /// The name on the account.
+    pub account_name: String,
+    /// Why it failed, was reversed or called off.
+    pub reason: String,
+    /// Who asked for it.
+    pub asked_by: String,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+    /// When it was sent.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// When it was settled (paid, failed, reversed or called off).
+    pub settled_at: Option<DateTime<Utc>>,
 }
 
 #[cfg(test)]

@@ -1,13 +1,13 @@
 //! The marketplace's terms with its vendors, as the operator sets them: the default commission
 //! and whether it is charged on delivery fees, the holding period after delivery, the least a
 //! payout may be, and commission rules for a category or a vendor. Checkout reads them as
-//! [`commission::Rules`] through [`rules_in`].
+//! [`commission::Rules`] through [`commission::rules_in`].
 
 use rust_decimal::Decimal;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::commission::{self, Rate, Rules};
+use super::commission::{self, Rate};
 use super::{CommissionRule, Terms, TermsInput};
 use crate::audit::{self, Change};
 use crate::base::{Actor, Permission, TenantId, VendorId};
@@ -167,32 +167,6 @@ pub enum RuleSubject {
     Category(CategoryId),
     /// A vendor.
     Vendor(VendorId),
-}
-
-/// The step that reads the rules checkout applies, in the caller's transaction.
-pub async fn rules_in(tx: &mut sqlx::PgConnection, tenant: TenantId) -> Result<Rules, Error> {
-    let terms = read(tx, tenant).await?;
-    let parents = sqlx::query!("SELECT id, parent_id FROM categories WHERE tenant_id = $1", tenant.0)
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .map(|r| (CategoryId(r.id), r.parent_id.map(CategoryId)))
-        .collect();
-    let mut rules = Rules {
-        default: Rate { percent: terms.commission_percent, flat_per_item: terms.commission_flat.amount },
-        on_delivery: terms.commission_on_delivery,
-        parents,
-        ..Rules::default()
-    };
-    for rule in terms.rules {
-        let rate = Rate { percent: rule.percent, flat_per_item: rule.flat_per_item.amount };
-        match (rule.category, rule.vendor) {
-            (Some(category), _) => rules.categories.push((category, rule.name, rate)),
-            (None, Some(vendor)) => rules.vendors.push((vendor, rate)),
-            (None, None) => {}
-        }
-    }
-    Ok(rules)
 }
 
 async fn read(tx: &mut sqlx::PgConnection, tenant: TenantId) -> Result<Terms, Error> {

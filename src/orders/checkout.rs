@@ -20,8 +20,8 @@ use super::{
     Address, CheckoutInput, CheckoutOptions, DeliveryZone, Fulfilment, LineInput, OrderStatus, PaymentMethod,
     PickupShop, Placed, cart, order_number, price,
 };
-use crate::base::{Actor, LocationId, Permission, TenantId, phone};
-use crate::catalog::{TaxClass, VariantId, item_name};
+use crate::base::{Actor, LocationId, Permission, TenantId, VendorId, phone};
+use crate::catalog::{CategoryId, TaxClass, VariantId, item_name};
 use crate::idempotency::{self, Once};
 use crate::inventory::reserve::{self, Hold};
 use crate::{Clash, Error, Money};
@@ -187,6 +187,10 @@ fn check(input: &CheckoutInput) -> Result<Form, Error> {
 struct Wanted {
     variant: VariantId,
     product: Uuid,
+    /// Its vendor, for a marketplace vendor's goods.
+    vendor: Option<VendorId>,
+    /// Its product's category, for the commission's rule.
+    category: Option<CategoryId>,
     name: String,
     sku: String,
     price: Decimal,
@@ -236,8 +240,28 @@ async fn place_in(
     };
     let pay_by = (form.method != PaymentMethod::PayOnDelivery).then(|| Utc::now() + hold_for);
 
-    let subtotal: Decimal = wanted.iter().map(|w| w.price * Decimal::from(w.quantity)).sum();
-    let delivery = zone.as_ref().map_or(Decimal::ZERO, |z| z.charge(subtotal));
+    // A cart holding a marketplace vendor's goods is split by seller, each part charged delivery
+    // on its own goods; vendors send their own goods, so such an order is delivered.
+    let in_parts = wanted.iter().any(|w| w.vendor.is_some());
+    if in_parts && form.fulfilment == Fulfilment::Pickup {
+        let sent = wanted.iter().find(|w| w.vendor.is_some()).map(|w| w.name.as_str()).unwrap_or_default();
+        return Err(Error::invalid(
+            "fulfilment",
+            format!("{sent} is sent to you by its seller: choose delivery to an address"),
+        ));
+    }
+    let shelf: Vec<Decimal> = wanted.iter().map(|w| w.price * Decimal::from(w.quantity)).collect();
+    let plans = if in_parts {
+        let sellers: Vec<Option<VendorId>> = wanted.iter().map(|w| w.vendor).collect();
+        super::parts::plan(&sellers, &shelf, zone.as_ref())
+    } else {
+        Vec::new()
+    };
+    let delivery = if in_parts {
+        plans.iter().map(|p| p.fee).sum()
+    } else {
+        zone.as_ref().map_or(Decimal::ZERO, |z| z.charge(shelf.iter().sum()))
+    };
     let inputs: Vec<LineInput> = wanted
         .iter()
         .map(|w| LineInput {
@@ -267,6 +291,23 @@ async fn place_in(
         zone: zone.as_ref(),
     };
     let (order, view_key) = insert_order(tx, tenant, &placing, &totals).await?;
+    let split = if in_parts {
+        let rules = super::commission::rules_in(tx, tenant).await?;
+        let categories: Vec<Option<CategoryId>> = wanted.iter().map(|w| w.category).collect();
+        let quantities: Vec<i32> = wanted.iter().map(|w| w.quantity).collect();
+        let figures =
+            super::parts::figure(&plans, &totals, &categories, &quantities, settings.vat, settings.currency, &rules);
+        let ids = super::parts::insert(tx, tenant, order, &figures).await?;
+        let mut of_line = vec![None; wanted.len()];
+        for (plan, id) in plans.iter().zip(&ids) {
+            for &i in &plan.lines {
+                of_line[i] = Some(*id);
+            }
+        }
+        Split { parts: of_line, commissions: figures.commissions, rules: figures.rules }
+    } else {
+        Split::whole(wanted.len())
+    };
     let payment = super::payment::start(tx, tenant, order, &settings, number, form.method, totals.total).await?;
     let placed_note = match form.method {
         PaymentMethod::PayOnDelivery => "Placed; to be paid on delivery.".to_owned(),
@@ -293,7 +334,7 @@ async fn place_in(
     let place = pickup.as_ref().map(|s| (s.id, s.name.as_str()));
     let sell_now = (form.method == PaymentMethod::PayOnDelivery).then_some(actor);
     let reservations = take_lines(tx, tenant, &wanted, place, hold_for + HOLD_MARGIN, &shown, sell_now).await?;
-    insert_lines(tx, tenant, order, &wanted, &totals, &reservations).await?;
+    insert_lines(tx, tenant, order, &wanted, &totals, &reservations, &split).await?;
     let page = if form.method == PaymentMethod::TestGateway { "pay" } else { "order" };
     let link = format!("/store/{}/{page}/{view_key}", settings.slug);
     Ok(Placed { order, number: shown, view_key, payment, method: form.method, link })
@@ -422,7 +463,22 @@ async fn record_placed(
     Ok(())
 }
 
-/// The step that writes an order's lines, as sold, with their holds, by one statement.
+/// Each line's part of an order split by seller, with its commission and the rule that gave
+/// it (none, zero and empty for an order that is not split).
+struct Split {
+    parts: Vec<Option<Uuid>>,
+    commissions: Vec<Decimal>,
+    rules: Vec<String>,
+}
+
+impl Split {
+    fn whole(lines: usize) -> Self {
+        Self { parts: vec![None; lines], commissions: vec![Decimal::ZERO; lines], rules: vec![String::new(); lines] }
+    }
+}
+
+/// The step that writes an order's lines, as sold, with their holds, parts and commissions, by
+/// one statement.
 async fn insert_lines(
     tx: &mut sqlx::PgConnection,
     tenant: TenantId,
@@ -430,17 +486,20 @@ async fn insert_lines(
     wanted: &[Wanted],
     totals: &super::Totals,
     reservations: &[Option<Uuid>],
+    split: &Split,
 ) -> Result<(), Error> {
     let figures = &totals.lines;
     sqlx::query!(
         "INSERT INTO order_lines (tenant_id, order_id, position, variant_id, product_id, name, sku, unit_price,
-                                  quantity, discount, tax_class, net, vat, total, reservation_id)
+                                  quantity, discount, tax_class, net, vat, total, reservation_id, part_id, commission,
+                                  commission_rule)
          SELECT $1, $2, l.position - 1, l.variant, l.product, l.name, l.sku, l.unit_price, l.quantity, l.discount,
-                l.tax_class, l.net, l.vat, l.total, l.reservation
+                l.tax_class, l.net, l.vat, l.total, l.reservation, l.part, l.commission, l.rule
            FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::numeric[], $8::integer[], $9::numeric[],
-                       $10::text[], $11::numeric[], $12::numeric[], $13::numeric[], $14::uuid[])
+                       $10::text[], $11::numeric[], $12::numeric[], $13::numeric[], $14::uuid[], $15::uuid[],
+                       $16::numeric[], $17::text[])
                 WITH ORDINALITY AS l(variant, product, name, sku, unit_price, quantity, discount, tax_class, net, vat,
-                                     total, reservation, position)",
+                                     total, reservation, part, commission, rule, position)",
         tenant.0,
         order,
         &wanted.iter().map(|w| w.variant.0).collect::<Vec<_>>(),
@@ -455,6 +514,9 @@ async fn insert_lines(
         &figures.iter().map(|f| f.vat).collect::<Vec<_>>(),
         &figures.iter().map(|f| f.total).collect::<Vec<_>>(),
         reservations as &[Option<Uuid>],
+        &split.parts as &[Option<Uuid>],
+        &split.commissions,
+        &split.rules,
     )
     .execute(&mut *tx)
     .await?;
@@ -515,7 +577,7 @@ async fn take_lines(
 async fn wanted(tx: &mut sqlx::PgConnection, tenant: TenantId, cart: Uuid) -> Result<Vec<Wanted>, Error> {
     let rows = sqlx::query!(
         r#"SELECT l.variant_id, v.product_id, p.name, v.option_values, v.sku, v.price, l.quantity, p.tax_class,
-                  p.on_sale AS "on_sale!"
+                  p.on_sale AS "on_sale!", p.vendor_id, p.category_id
              FROM cart_lines l
              JOIN variants v ON v.tenant_id = l.tenant_id AND v.id = l.variant_id
              JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
@@ -538,6 +600,8 @@ async fn wanted(tx: &mut sqlx::PgConnection, tenant: TenantId, cart: Uuid) -> Re
             Ok(Wanted {
                 variant: VariantId(r.variant_id),
                 product: r.product_id,
+                vendor: r.vendor_id.map(VendorId),
+                category: r.category_id.map(CategoryId),
                 name,
                 sku: r.sku,
                 price: r.price,
@@ -558,7 +622,7 @@ async fn given(
     let ids: Vec<Uuid> = lines.iter().map(|(v, _)| v.0).collect();
     let rows = sqlx::query!(
         r#"SELECT v.id, v.product_id, p.name, v.option_values, v.sku, v.price, p.tax_class,
-                  p.on_sale AS "on_sale!"
+                  p.on_sale AS "on_sale!", p.vendor_id, p.category_id
              FROM variants v JOIN products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
             WHERE v.tenant_id = $1 AND v.id = ANY($2)"#,
         tenant.0,
@@ -573,6 +637,8 @@ async fn given(
             Some(r) if r.on_sale => wanted.push(Wanted {
                 variant: *variant,
                 product: r.product_id,
+                vendor: r.vendor_id.map(VendorId),
+                category: r.category_id.map(CategoryId),
                 name: item_name(&r.name, &r.option_values),
                 sku: r.sku.clone(),
                 price: r.price,

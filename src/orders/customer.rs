@@ -393,7 +393,7 @@ pub async fn export_csv(db: &sqlx::PgPool, actor: &Actor) -> Result<String, Erro
         let page = list(db, actor, None, after, 200).await?;
         for c in &page.data {
             let when = |at: Option<DateTime<Utc>>| at.map(|t| t.to_rfc3339()).unwrap_or_default();
-            out.write_record([
+            let cells = [
                 c.name.clone(),
                 c.phone.as_deref().map(phone::for_display).unwrap_or_default(),
                 c.email.clone().unwrap_or_default(),
@@ -405,8 +405,9 @@ pub async fn export_csv(db: &sqlx::PgPool, actor: &Actor) -> Result<String, Erro
                 c.lifetime_value.currency.code().to_owned(),
                 when(c.last_order_at),
                 c.created_at.to_rfc3339(),
-            ])
-            .map_err(|_| Error::Internal)?;
+            ];
+            // A shopper types their own name: it must not reach a spreadsheet as a formula.
+            out.write_record(cells.iter().map(|c| crate::base::sheet::safe_cell(c))).map_err(|_| Error::Internal)?;
         }
         match page.next_cursor {
             Some(_) => after = page.data.last().map(|c| (c.created_at, c.id)),

@@ -6,6 +6,8 @@
 //! the people who buy (`customer`).
 
 pub mod address;
+pub mod commission;
+pub mod ledger;
 mod lgas;
 pub mod pricing;
 pub mod status;
@@ -20,6 +22,8 @@ pub mod cart;
 pub mod checkout;
 #[cfg(feature = "server")]
 pub mod customer;
+#[cfg(feature = "server")]
+pub mod parts;
 #[cfg(feature = "server")]
 pub mod payment;
 #[cfg(feature = "server")]
@@ -355,6 +359,107 @@ pub struct OrderLine {
     pub vat: Money,
     /// With VAT.
     pub total: Money,
+    /// The part of the order it belongs to, when the order is split by seller.
+    #[serde(default)]
+    pub part: Option<Uuid>,
+    /// What the marketplace keeps of it (zero for the marketplace's own goods), as charged
+    /// when the order was placed.
+    #[serde(default)]
+    pub commission: Option<Money>,
+    /// The rule the commission came from ("category Phones", "vendor", "marketplace default").
+    #[serde(default)]
+    pub commission_rule: String,
+}
+
+/// One seller's part of an order split by seller: its own status, delivery fee and timeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrderPart {
+    /// Its id.
+    pub id: Uuid,
+    /// Its number, as people say it ("#1042-2").
+    pub number: String,
+    /// The vendor who sells it; none for the marketplace's own goods.
+    pub vendor: Option<crate::base::VendorId>,
+    /// Who sells it, by name.
+    pub seller: String,
+    /// Where it is in its life.
+    pub status: OrderStatus,
+    /// Whether its money has arrived.
+    pub paid: bool,
+    /// Its lines, with VAT.
+    pub goods: Money,
+    /// Its delivery fee, with VAT.
+    pub delivery: Money,
+    /// What the marketplace keeps of it (for the marketplace's and the vendor's eyes).
+    pub commission: Option<Money>,
+    /// When it was delivered.
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// Who holds the cash collected for it at the door, until it reaches the marketplace.
+    pub cash: Option<CashHeld>,
+}
+
+impl OrderPart {
+    /// Goods and delivery: what the shopper pays for this part.
+    pub fn total(&self) -> Money {
+        Money::new(self.goods.amount + self.delivery.amount, self.goods.currency)
+    }
+}
+
+/// Who collected a part's cash at the door.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CashHolder {
+    /// The rider who delivered it, until they hand it to the marketplace.
+    Rider,
+    /// The vendor, who delivered it with its own hands or rider: it owes the marketplace the cash.
+    Vendor,
+    /// The marketplace itself.
+    Operator,
+}
+
+impl CashHolder {
+    /// Every holder.
+    pub const ALL: [Self; 3] = [Self::Rider, Self::Vendor, Self::Operator];
+
+    /// The stored value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Rider => "rider",
+            Self::Vendor => "vendor",
+            Self::Operator => "operator",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|h| h.code() == code)
+    }
+
+    /// As a person reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Rider => "The rider",
+            Self::Vendor => "The vendor",
+            Self::Operator => "The marketplace",
+        }
+    }
+}
+
+/// Cash collected at the door for a part, and where it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CashHeld {
+    /// How much.
+    pub amount: Money,
+    /// Who took it.
+    pub holder: CashHolder,
+    /// The rider's (or the person's) name.
+    pub holder_name: String,
+    /// When it was taken.
+    pub collected_at: DateTime<Utc>,
+    /// When it reached the marketplace, if it has.
+    pub remitted_at: Option<DateTime<Utc>>,
+    /// The reference it was handed over under (a deposit slip, a transfer).
+    pub reference: String,
 }
 
 /// A change in an order's life.
@@ -370,6 +475,9 @@ pub struct OrderEvent {
     pub to: Option<OrderStatus>,
     /// What was said.
     pub note: String,
+    /// The part it is about ("#1042-2"), when it is about one part of an order in parts.
+    #[serde(default)]
+    pub part: Option<String>,
 }
 
 /// The state of a payment attempt.
@@ -519,6 +627,9 @@ pub struct Order {
     /// Its receipt, tenders and returns, when it was rung at a till.
     #[serde(default)]
     pub till: Option<AtTill>,
+    /// Its parts, one per seller, when it is split by seller (none otherwise).
+    #[serde(default)]
+    pub parts: Vec<OrderPart>,
 }
 
 /// What an order rung at a till carries beyond other orders.
@@ -564,8 +675,17 @@ pub struct TillReturn {
 
 impl Order {
     /// The statuses the merchant may move it to now: those [`status::allowed`] allows, but
-    /// paid, which only a confirmed payment makes it.
+    /// paid, which only a confirmed payment makes it. An order in parts moves by its parts, and
+    /// as a whole only to be called off (when every part still may be).
     pub fn next(&self) -> Vec<OrderStatus> {
+        if !self.parts.is_empty() {
+            let settlement = self.method.settlement();
+            let live = self.parts.iter().filter(|p| p.status != OrderStatus::Cancelled);
+            let mut live = live.peekable();
+            let all_may = live.peek().is_some()
+                && live.all(|p| status::allowed(p.status, OrderStatus::Cancelled, self.fulfilment, settlement));
+            return if all_may { vec![OrderStatus::Cancelled] } else { Vec::new() };
+        }
         let mut next = status::next(self.status, self.fulfilment, self.method.settlement());
         next.retain(|&s| s != OrderStatus::Paid);
         next
@@ -603,6 +723,61 @@ pub struct OrderSummary {
     /// What the shopper pays.
     pub total: Money,
     /// When it was placed.
+    pub placed_at: DateTime<Utc>,
+}
+
+/// A part of an order in a vendor's list (or the operator's list of a vendor's orders).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartSummary {
+    /// The part.
+    pub id: Uuid,
+    /// Its number ("#1042-2").
+    pub number: String,
+    /// Who sells it.
+    pub seller: String,
+    /// Where it is in its life.
+    pub status: OrderStatus,
+    /// How the order is paid.
+    pub method: PaymentMethod,
+    /// Whether its money has arrived.
+    pub paid: bool,
+    /// Who it is for.
+    pub contact_name: String,
+    /// Units in it.
+    pub units: i64,
+    /// Goods and delivery.
+    pub total: Money,
+    /// When the order was placed.
+    pub placed_at: DateTime<Utc>,
+}
+
+/// One part of an order, whole, as its seller works it: who it goes to, its lines, its timeline,
+/// and where it may move next. Nothing of the order's other parts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartView {
+    /// The part.
+    pub part: OrderPart,
+    /// The order it belongs to.
+    pub order: Uuid,
+    /// How it reaches the shopper.
+    pub fulfilment: Fulfilment,
+    /// How it is paid.
+    pub method: PaymentMethod,
+    /// Who it is for.
+    pub contact_name: String,
+    /// Their mobile number.
+    pub contact_phone: String,
+    /// Where it goes.
+    pub shipping_address: Option<Address>,
+    /// The shopper's note.
+    pub note: String,
+    /// Its lines.
+    pub lines: Vec<OrderLine>,
+    /// Its timeline, oldest first.
+    pub events: Vec<OrderEvent>,
+    /// Where it may move next (paid excepted, which only a payment makes it).
+    pub next: Vec<OrderStatus>,
+    /// When the order was placed.
     pub placed_at: DateTime<Utc>,
 }
 

@@ -274,6 +274,7 @@ pub async fn settle_in(
         &format!("{expected} received."),
     )
     .await?;
+    super::parts::paid_in(tx, tenant, order, who).await?;
     work::tell_shopper(tx, tenant, order, "is paid").await?;
     Ok(Outcome::Paid)
 }

@@ -279,12 +279,12 @@ fn hex_bytes(text: &str) -> Result<Vec<u8>, ()> {
 
 /// Who reports for Paystack in the records (the stock it sells, the audit trail): a client of
 /// the business's with no scope, so it can do nothing else.
-fn gateway_actor(tenant: TenantId) -> Actor {
+pub fn gateway_actor(tenant: TenantId) -> Actor {
     Actor::ApiClient { tenant, client: Uuid::nil(), name: "Paystack".to_owned(), scopes: Vec::new() }
 }
 
 /// The business's secret key, opened.
-fn secret_of(keyring: Option<&Keyring>, sealed: Option<&str>) -> Result<String, Error> {
+pub fn secret_of(keyring: Option<&Keyring>, sealed: Option<&str>) -> Result<String, Error> {
     let (Some(keyring), Some(sealed)) = (keyring, sealed) else {
         return Err(Error::conflict(Clash::WrongState, "This store does not take Paystack payments."));
     };
@@ -292,7 +292,7 @@ fn secret_of(keyring: Option<&Keyring>, sealed: Option<&str>) -> Result<String, 
 }
 
 /// An amount in kobo, as Paystack counts.
-fn minor_units(amount: Decimal) -> Result<i64, Error> {
+pub fn minor_units(amount: Decimal) -> Result<i64, Error> {
     let kobo = amount * Decimal::ONE_HUNDRED;
     if kobo.fract() != Decimal::ZERO {
         return Err(Error::Internal);
@@ -318,7 +318,7 @@ fn report_of(answer: &serde_json::Value) -> Result<Option<Report>, Error> {
 }
 
 /// One call to Paystack's API with the secret key, off the async threads (the client blocks).
-async fn call(
+pub async fn call(
     paystack: &Paystack,
     secret: &str,
     method: &'static str,

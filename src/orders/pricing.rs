@@ -143,6 +143,13 @@ pub fn price(lines: &[LineInput], delivery: Decimal, rule: VatRule, currency: Cu
     Ok(Totals { lines: priced, delivery, subtotal, discount, vat, total })
 }
 
+/// A delivery fee's figures under the business's VAT rule: taxed at the standard rate, as
+/// [`price`] taxes an order's delivery.
+pub fn delivery_totals(fee: Decimal, rule: VatRule, currency: Currency) -> LineTotals {
+    let kobo = |amount: Decimal| Money::new(amount, currency).rounded().amount;
+    line_totals(kobo(fee), Decimal::ZERO, TaxClass::Standard, rule, &kobo)
+}
+
 /// One line's figures from its gross and discount, both already exact to the kobo.
 fn line_totals(
     gross: Decimal,

@@ -131,12 +131,35 @@ pub fn next(from: OrderStatus, fulfilment: Fulfilment, settlement: Settlement) -
     OrderStatus::ALL.into_iter().filter(|&to| allowed(from, to, fulfilment, settlement)).collect()
 }
 
+/// The status of an order in parts, from its parts': called off when every part is, and
+/// otherwise as far along as its slowest part still going (a part called off no longer holds
+/// the order back). None for an order without parts.
+pub fn rollup(parts: &[OrderStatus]) -> Option<OrderStatus> {
+    let place = |s: &OrderStatus| OrderStatus::ALL.iter().position(|a| a == s);
+    let live = parts.iter().filter(|&&s| s != OrderStatus::Cancelled);
+    match live.min_by_key(|s| place(s)) {
+        Some(&slowest) => Some(slowest),
+        None => parts.first().map(|_| OrderStatus::Cancelled),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::OrderStatus::{
         AwaitingPayment, Cancelled, Completed, Delivered, Paid, Processing, ReadyForPickup, Shipped,
     };
-    use super::{Fulfilment, OrderStatus, Settlement, allowed, next};
+    use super::{Fulfilment, OrderStatus, Settlement, allowed, next, rollup};
+
+    #[test]
+    fn an_order_in_parts_is_as_far_along_as_its_slowest_part_still_going() {
+        assert_eq!(rollup(&[]), None);
+        assert_eq!(rollup(&[Shipped, Processing]), Some(Processing));
+        assert_eq!(rollup(&[Delivered, Cancelled]), Some(Delivered));
+        assert_eq!(rollup(&[Cancelled, Cancelled]), Some(Cancelled));
+        assert_eq!(rollup(&[Completed, Delivered, Completed]), Some(Delivered));
+        assert_eq!(rollup(&[Completed, Cancelled]), Some(Completed));
+        assert_eq!(rollup(&[AwaitingPayment, Paid]), Some(AwaitingPayment));
+    }
 
     #[test]
     fn every_move_is_allowed_or_refused_as_designed() {

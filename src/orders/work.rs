@@ -44,6 +44,11 @@ impl Who {
     pub fn gateway(name: &str) -> Self {
         Self(name.to_owned())
     }
+
+    /// The name as the timeline shows it.
+    pub fn name(&self) -> &str {
+        &self.0
+    }
 }
 
 /// The step that writes an entry in an order's timeline.
@@ -102,7 +107,7 @@ pub(super) async fn tell_shopper(
 }
 
 /// What a shopper is told when their order reaches `status`; none for a step they need not hear of.
-fn news(status: OrderStatus, fulfilment: Fulfilment) -> Option<&'static str> {
+pub(super) fn news(status: OrderStatus, fulfilment: Fulfilment) -> Option<&'static str> {
     match status {
         OrderStatus::Paid => Some("is paid"),
         OrderStatus::Processing => Some("is being prepared"),
@@ -222,6 +227,15 @@ pub async fn for_shopper(db: &sqlx::PgPool, actor: &Actor, view_key: Uuid) -> Re
     }
     for payment in &mut order.payments {
         payment.flag_reason.clear();
+    }
+    // Nor what the marketplace keeps of each seller's sale.
+    for line in &mut order.lines {
+        line.commission = None;
+        line.commission_rule.clear();
+    }
+    for part in &mut order.parts {
+        part.commission = None;
+        part.cash = None;
     }
     Ok(order)
 }
@@ -381,7 +395,7 @@ pub async fn add_note(
 }
 
 /// A timeline note, trimmed: at most 500 characters.
-fn check_note(note: &str) -> Result<&str, Error> {
+pub(super) fn check_note(note: &str) -> Result<&str, Error> {
     let note = note.trim();
     // Room is left for what the suite adds to it ("Paid on delivery.", a refund to make).
     if note.chars().count() > 400 {
@@ -398,12 +412,16 @@ struct Locked {
     method: PaymentMethod,
     paid: bool,
     shown: String,
+    in_parts: bool,
 }
 
 async fn lock(tx: &mut sqlx::PgConnection, tenant: TenantId, id: Uuid) -> Result<Locked, Error> {
     let row = sqlx::query!(
-        "SELECT status, fulfilment, payment_method, paid, prefix, number FROM orders
-          WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+        r#"SELECT status, fulfilment, payment_method, paid, prefix, number,
+                  EXISTS (SELECT 1 FROM order_parts p WHERE p.tenant_id = o.tenant_id AND p.order_id = o.id)
+                      AS "in_parts!"
+             FROM orders o
+            WHERE tenant_id = $1 AND id = $2 FOR UPDATE"#,
         tenant.0,
         id
     )
@@ -416,6 +434,7 @@ async fn lock(tx: &mut sqlx::PgConnection, tenant: TenantId, id: Uuid) -> Result
         method: PaymentMethod::from_code(&row.payment_method).ok_or(Error::Internal)?,
         paid: row.paid,
         shown: order_number(&row.prefix, row.number),
+        in_parts: row.in_parts,
     })
 }
 
@@ -435,6 +454,12 @@ async fn move_in(
     note: &str,
 ) -> Result<(), Error> {
     let order = lock(tx, tenant, id).await?;
+    if order.in_parts {
+        return Err(Error::conflict(
+            Clash::WrongState,
+            "This order is in parts, one per seller: move each part on its own (or call the whole order off).",
+        ));
+    }
     if to == OrderStatus::Paid {
         return Err(Error::conflict(
             Clash::WrongState,
@@ -518,24 +543,9 @@ pub async fn cancel_in(
     if !status::allowed(order.status, OrderStatus::Cancelled, order.fulfilment, order.method.settlement()) {
         return Err(refused(order.status, OrderStatus::Cancelled));
     }
-    let holds = sqlx::query!(
-        r#"SELECT r.id, r.status
-             FROM order_lines l JOIN stock_reservations r ON r.tenant_id = l.tenant_id AND r.id = l.reservation_id
-            WHERE l.tenant_id = $1 AND l.order_id = $2
-            ORDER BY r.variant_id"#,
-        tenant.0,
-        id
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    let reference = format!("order {} called off", order.shown);
-    for hold in holds {
-        match (hold.status.as_str(), actor) {
-            ("held", _) => reserve::give_back(tx, tenant, hold.id).await?,
-            ("committed", Some(actor)) => reserve::return_sold(tx, tenant, actor, hold.id, &reference).await?,
-            ("committed", None) => return Err(Error::Internal),
-            _ => {}
-        }
+    give_back_lines(tx, tenant, actor, id, None, &format!("order {} called off", order.shown)).await?;
+    if order.in_parts {
+        super::parts::cancel_all_in(tx, tenant, id, who).await?;
     }
     sqlx::query!(
         "UPDATE payments SET status = 'failed', updated_at = now() WHERE tenant_id = $1 AND order_id = $2 AND status = 'pending'",
@@ -567,6 +577,39 @@ pub async fn cancel_in(
     .await?;
     if let Some(actor) = actor {
         audit_move(tx, tenant, actor, id, &order, OrderStatus::Cancelled).await?;
+    }
+    Ok(())
+}
+
+/// The step that gives back the stock of an order's lines (of one part's alone, given a part):
+/// held stock is let go, stock already taken returns to where it left by `actor`'s hand (only
+/// the worker calls this without one, for orders whose stock is only held).
+pub(super) async fn give_back_lines(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    actor: Option<&Actor>,
+    order: Uuid,
+    part: Option<Uuid>,
+    reference: &str,
+) -> Result<(), Error> {
+    let holds = sqlx::query!(
+        r#"SELECT r.id, r.status
+             FROM order_lines l JOIN stock_reservations r ON r.tenant_id = l.tenant_id AND r.id = l.reservation_id
+            WHERE l.tenant_id = $1 AND l.order_id = $2 AND ($3::uuid IS NULL OR l.part_id = $3)
+            ORDER BY r.variant_id"#,
+        tenant.0,
+        order,
+        part
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for hold in holds {
+        match (hold.status.as_str(), actor) {
+            ("held", _) => reserve::give_back(tx, tenant, hold.id).await?,
+            ("committed", Some(actor)) => reserve::return_sold(tx, tenant, actor, hold.id, reference).await?,
+            ("committed", None) => return Err(Error::Internal),
+            _ => {}
+        }
     }
     Ok(())
 }
@@ -605,8 +648,9 @@ async fn load_in(tx: &mut sqlx::PgConnection, tenant: TenantId, key: Key) -> Res
     .ok_or_else(|| Error::not_found("order"))?;
     let currency = Currency::from_code(&o.currency).ok_or(Error::Internal)?;
     let money = |amount: Decimal| Money::new(amount, currency);
-    let lines = lines_of(tx, tenant, o.id, currency).await?;
-    let events = events_of(tx, tenant, o.id).await?;
+    let lines = lines_of(tx, tenant, o.id, None, currency).await?;
+    let events = events_of(tx, tenant, o.id, None).await?;
+    let parts = super::parts::of(tx, tenant, o.id, currency).await?;
     let payments = payments_of(tx, tenant, o.id).await?;
     let till = super::at_till::of(tx, tenant, o.id, currency).await?;
     let address = |value: Option<serde_json::Value>| value.and_then(|v| serde_json::from_value::<Address>(v).ok());
@@ -653,22 +697,69 @@ async fn load_in(tx: &mut sqlx::PgConnection, tenant: TenantId, key: Key) -> Res
         events,
         payments,
         till,
+        parts,
     })
 }
 
-/// An order's lines, in their order.
+/// The step that reads one part of an order as its seller works it: the order's contact and
+/// address, the part's own lines and timeline, nothing of the other parts.
+pub(super) async fn load_part_of(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    order: Uuid,
+    part: Uuid,
+) -> Result<super::PartView, Error> {
+    let o = sqlx::query!(
+        "SELECT fulfilment, payment_method, contact_name, contact_phone, shipping_address, note, placed_at, currency
+           FROM orders WHERE tenant_id = $1 AND id = $2",
+        tenant.0,
+        order
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let currency = Currency::from_code(&o.currency).ok_or(Error::Internal)?;
+    let the_part = super::parts::of(tx, tenant, order, currency)
+        .await?
+        .into_iter()
+        .find(|p| p.id == part)
+        .ok_or_else(|| Error::not_found("order"))?;
+    let fulfilment = Fulfilment::from_code(&o.fulfilment).ok_or(Error::Internal)?;
+    let method = PaymentMethod::from_code(&o.payment_method).ok_or(Error::Internal)?;
+    let mut next = status::next(the_part.status, fulfilment, method.settlement());
+    next.retain(|&s| s != OrderStatus::Paid);
+    Ok(super::PartView {
+        lines: lines_of(tx, tenant, order, Some(part), currency).await?,
+        events: events_of(tx, tenant, order, Some(part)).await?,
+        part: the_part,
+        order,
+        fulfilment,
+        method,
+        contact_name: o.contact_name,
+        contact_phone: o.contact_phone,
+        shipping_address: o.shipping_address.and_then(|v| serde_json::from_value::<Address>(v).ok()),
+        note: o.note,
+        next,
+        placed_at: o.placed_at,
+    })
+}
+
+/// An order's lines (one part's alone, given a part), in their order.
 async fn lines_of(
     tx: &mut sqlx::PgConnection,
     tenant: TenantId,
     order: Uuid,
+    part: Option<Uuid>,
     currency: Currency,
 ) -> Result<Vec<OrderLine>, Error> {
     let money = |amount: Decimal| Money::new(amount, currency);
     let lines = sqlx::query!(
-        "SELECT variant_id, product_id, name, sku, unit_price, quantity, discount, net, vat, total
-           FROM order_lines WHERE tenant_id = $1 AND order_id = $2 ORDER BY position",
+        "SELECT variant_id, product_id, name, sku, unit_price, quantity, discount, net, vat, total, part_id, commission,
+                commission_rule
+           FROM order_lines WHERE tenant_id = $1 AND order_id = $2 AND ($3::uuid IS NULL OR part_id = $3)
+          ORDER BY position",
         tenant.0,
-        order
+        order,
+        part
     )
     .fetch_all(&mut *tx)
     .await?
@@ -684,18 +775,31 @@ async fn lines_of(
         net: money(l.net),
         vat: money(l.vat),
         total: money(l.total),
+        commission: l.part_id.map(|_| money(l.commission)),
+        part: l.part_id,
+        commission_rule: l.commission_rule,
     })
     .collect();
     Ok(lines)
 }
 
-/// An order's timeline, oldest first.
-async fn events_of(tx: &mut sqlx::PgConnection, tenant: TenantId, order: Uuid) -> Result<Vec<OrderEvent>, Error> {
+/// An order's timeline (one part's alone, given a part), oldest first.
+async fn events_of(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    order: Uuid,
+    part: Option<Uuid>,
+) -> Result<Vec<OrderEvent>, Error> {
     let events = sqlx::query!(
-        "SELECT at, who, from_status, to_status, note FROM order_events
-          WHERE tenant_id = $1 AND order_id = $2 ORDER BY at, id",
+        r#"SELECT e.at, e.who, e.from_status, e.to_status, e.note, p.position AS "position?", o.prefix, o.number
+             FROM order_events e
+             JOIN orders o ON o.tenant_id = e.tenant_id AND o.id = e.order_id
+             LEFT JOIN order_parts p ON p.tenant_id = e.tenant_id AND p.id = e.part_id
+            WHERE e.tenant_id = $1 AND e.order_id = $2 AND ($3::uuid IS NULL OR e.part_id = $3)
+            ORDER BY e.at, e.id"#,
         tenant.0,
-        order
+        order,
+        part
     )
     .fetch_all(&mut *tx)
     .await?
@@ -706,6 +810,7 @@ async fn events_of(tx: &mut sqlx::PgConnection, tenant: TenantId, order: Uuid) -
         from: e.from_status.as_deref().and_then(OrderStatus::from_code),
         to: e.to_status.as_deref().and_then(OrderStatus::from_code),
         note: e.note,
+        part: e.position.map(|position| super::parts::part_number(&e.prefix, e.number, position)),
     })
     .collect();
     Ok(events)

@@ -11,7 +11,8 @@
 //! never exceeds what it is charged on. Worked examples are in the tests below.
 //!
 //! The commission is recorded on each order line when the order is placed, with the rule that
-//! gave it, so later changes to the rules alter nothing already sold.
+//! gave it, so later changes to the rules alter nothing already sold. The marketplace sets its
+//! rules on its terms page (`marketplace::terms`); checkout reads them by [`rules_in`].
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -153,6 +154,49 @@ pub fn rate_problem(rate: &Rate) -> Option<(&'static str, &'static str)> {
         return Some(("flat_per_item", "an amount of at least 0, to the kobo, such as 100 or 99.50"));
     }
     None
+}
+
+/// The step that reads the marketplace's rules as checkout applies them, in the caller's
+/// transaction: its default, and the rules for categories (with the category tree, to find a
+/// rule above a product's own category) and for vendors.
+#[cfg(feature = "server")]
+pub async fn rules_in(tx: &mut sqlx::PgConnection, tenant: crate::base::TenantId) -> Result<Rules, crate::Error> {
+    let terms = sqlx::query!(
+        "SELECT commission_percent, commission_flat, commission_on_delivery FROM tenants WHERE id = $1",
+        tenant.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let parents = sqlx::query!("SELECT id, parent_id FROM categories WHERE tenant_id = $1", tenant.0)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|r| (CategoryId(r.id), r.parent_id.map(CategoryId)))
+        .collect();
+    let mut rules = Rules {
+        default: Rate { percent: terms.commission_percent, flat_per_item: terms.commission_flat },
+        on_delivery: terms.commission_on_delivery,
+        parents,
+        ..Rules::default()
+    };
+    let stored = sqlx::query!(
+        r#"SELECT r.category_id, r.vendor_id, r.percent, r.flat_per_item, coalesce(c.name, '') AS "name!"
+             FROM commission_rules r
+             LEFT JOIN categories c ON c.tenant_id = r.tenant_id AND c.id = r.category_id
+            WHERE r.tenant_id = $1"#,
+        tenant.0
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for rule in stored {
+        let rate = Rate { percent: rule.percent, flat_per_item: rule.flat_per_item };
+        match (rule.category_id, rule.vendor_id) {
+            (Some(category), _) => rules.categories.push((CategoryId(category), rule.name, rate)),
+            (None, Some(vendor)) => rules.vendors.push((VendorId(vendor), rate)),
+            (None, None) => {}
+        }
+    }
+    Ok(rules)
 }
 
 #[cfg(test)]

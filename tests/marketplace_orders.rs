@@ -1,0 +1,424 @@
+//! One cart split by seller, against a real database: the parts and their figures, each
+//! vendor working its own part alone, the order's status following its parts, and each vendor's
+//! ledger as parts are paid, delivered, paid at the door and called off.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly on what it did not expect")]
+
+mod support;
+
+use commerce::base::{Actor, Role, StaffMember, VendorId};
+use commerce::catalog::product;
+use commerce::orders::parts::{self, CashInput};
+use commerce::orders::{OrderStatus, cart, checkout, payment, work};
+use commerce::{Clash, Error};
+use rust_decimal::Decimal;
+use sqlx::PgPool;
+use support::{Business, delivery, single, stock_adds_up};
+use uuid::Uuid;
+
+fn vendor_of(actor: &Actor) -> VendorId {
+    match actor {
+        Actor::Staff(StaffMember { vendor: Some(vendor), .. }) => *vendor,
+        other => panic!("not vendor staff: {other:?}"),
+    }
+}
+
+fn d(text: &str) -> Decimal {
+    text.parse().unwrap()
+}
+
+/// A marketplace selling online, two vendors each with a product in stock at its own place
+/// (₦150,000 and ₦20,000), its own product in its shop (₦2,000), and a rule of 5% + ₦50 an
+/// item for the second vendor (the default is 10%).
+struct Market {
+    market: Business,
+    a: Actor,
+    b: Actor,
+    phone: commerce::catalog::VariantId,
+    earbuds: commerce::catalog::VariantId,
+    bag: commerce::catalog::VariantId,
+}
+
+async fn market(admin: &PgPool) -> Market {
+    let market = Business::marketplace(admin, "Gadget Market").await;
+    market.sells_online().await;
+    let (a, b) = (market.member(Role::Vendor).await, market.member(Role::Vendor).await);
+    for vendor in [&a, &b] {
+        sqlx::query("UPDATE vendors SET moderated = false WHERE id = $1")
+            .bind(vendor_of(vendor).0)
+            .execute(admin)
+            .await
+            .unwrap();
+    }
+    sqlx::query(
+        "INSERT INTO commission_rules (tenant_id, id, vendor_id, percent, flat_per_item) VALUES ($1, $2, $3, 5, 50)",
+    )
+    .bind(market.tenant.0)
+    .bind(Uuid::now_v7())
+    .bind(vendor_of(&b).0)
+    .execute(admin)
+    .await
+    .unwrap();
+    let phone = product::create(&market.db, &a, single("Tecno Spark 20", "SPARK-20", 150_000), None).await.unwrap();
+    let earbuds = product::create(&market.db, &b, single("Oraimo earbuds", "ORAIMO-1", 20_000), None).await.unwrap();
+    let bag = market.product("Market tote bag", "TOTE", 2_000).await;
+    let (phone, earbuds, bag) = (phone.variants[0].id, earbuds.variants[0].id, bag.variants[0].id);
+    support::receive(&market.db, &a, market.place_of(vendor_of(&a)).await, phone, 5).await;
+    support::receive(&market.db, &b, market.place_of(vendor_of(&b)).await, earbuds, 10).await;
+    market.receive(market.main, bag, 10).await;
+    Market { market, a, b, phone, earbuds, bag }
+}
+
+/// A vendor's balance: the sum of its entries; and what of it is available now.
+async fn balance(admin: &PgPool, vendor: VendorId) -> (Decimal, Decimal) {
+    sqlx::query_as(
+        "SELECT coalesce(sum(amount), 0), coalesce(sum(amount) FILTER (WHERE available_at <= now()), 0)
+           FROM vendor_ledger WHERE vendor_id = $1",
+    )
+    .bind(vendor.0)
+    .fetch_one(admin)
+    .await
+    .unwrap()
+}
+
+async fn buy(m: &Market, payment: &str) -> commerce::orders::Placed {
+    let shopper = m.market.visitor();
+    cart::add(&m.market.db, &shopper, m.phone, 1).await.unwrap();
+    cart::add(&m.market.db, &shopper, m.earbuds, 2).await.unwrap();
+    cart::add(&m.market.db, &shopper, m.bag, 1).await.unwrap();
+    checkout::place(&m.market.db, &shopper, &delivery(payment), None).await.unwrap()
+}
+
+#[sqlx::test]
+async fn one_checkout_is_split_by_seller_and_each_vendor_works_and_is_paid_for_its_own_part(admin: PgPool) {
+    let m = market(&admin).await;
+    let (db, owner) = (&m.market.db, &m.market.owner);
+    let placed = buy(&m, "bank_transfer").await;
+    let order = work::get(db, owner, placed.order).await.unwrap();
+
+    // Three parts, in the cart's order: each seller's goods, each charged delivery on its own
+    // goods (₦150,000 is over the ₦50,000 free line; ₦40,000 and ₦2,000 are not).
+    assert_eq!(order.parts.len(), 3);
+    let (pa, pb, house) = (&order.parts[0], &order.parts[1], &order.parts[2]);
+    assert_eq!(pa.number, format!("{}-1", order.number));
+    assert_eq!((pa.vendor, pb.vendor, house.vendor), (Some(vendor_of(&m.a)), Some(vendor_of(&m.b)), None));
+    assert_eq!(house.seller, "Gadget Market");
+    assert_eq!((pa.goods.amount, pa.delivery.amount), (d("150000"), d("0")));
+    assert_eq!((pb.goods.amount, pb.delivery.amount), (d("40000"), d("1500")));
+    assert_eq!((house.goods.amount, house.delivery.amount), (d("2000"), d("1500")));
+    let parts_total: Decimal = order.parts.iter().map(|p| p.total().amount).sum();
+    assert_eq!(parts_total, order.total.amount, "the parts add up to what the shopper pays");
+    assert_eq!(order.delivery.amount, d("3000"));
+    // Each line keeps its commission and rule: 10% of ₦150,000; 5% of ₦40,000 + ₦50 × 2.
+    assert_eq!(order.lines[0].commission.as_ref().unwrap().amount, d("15000"));
+    assert_eq!(order.lines[0].commission_rule, "marketplace default (10%)");
+    assert_eq!(order.lines[1].commission.as_ref().unwrap().amount, d("2100"));
+    assert_eq!(order.lines[1].commission_rule, "vendor (5% + ₦50 an item)");
+    assert_eq!(order.lines[2].commission.as_ref().unwrap().amount, d("0"));
+
+    // A later change of the rules alters nothing sold.
+    sqlx::query("UPDATE tenants SET commission_percent = 30 WHERE id = $1")
+        .bind(m.market.tenant.0)
+        .execute(&admin)
+        .await
+        .unwrap();
+
+    // The shopper sees one order with its parts, and nothing of the commissions.
+    let seen = work::for_shopper(db, &m.market.visitor(), placed.view_key).await.unwrap();
+    assert_eq!(seen.parts.len(), 3);
+    assert!(seen.parts.iter().all(|p| p.commission.is_none()) && seen.lines.iter().all(|l| l.commission.is_none()));
+
+    // Each vendor sees its own part alone.
+    let listed = parts::list(db, &m.b, None, None, None, 50).await.unwrap();
+    assert_eq!(listed.data.iter().map(|p| p.id).collect::<Vec<_>>(), [pb.id]);
+    let view = parts::view(db, &m.b, pb.id).await.unwrap();
+    assert_eq!(view.lines.len(), 1);
+    assert_eq!(view.lines[0].name, "Oraimo earbuds");
+    for (who, part) in [(&m.b, pa.id), (&m.b, house.id), (&m.a, pb.id)] {
+        assert!(matches!(parts::view(db, who, part).await, Err(Error::NotFound(_))));
+        let moved = parts::move_part(db, who, part, OrderStatus::Cancelled, "", &CashInput::default(), None).await;
+        assert!(matches!(moved, Err(Error::NotFound(_))), "{moved:?}");
+    }
+    let own_list = parts::list(db, &m.b, Some(vendor_of(&m.a)), None, None, 50).await.unwrap();
+    assert_eq!(own_list.data.len(), 1, "a vendor naming another still sees its own");
+    assert!(matches!(work::get(db, &m.a, order.id).await, Err(Error::Forbidden(_))));
+
+    // Not paid yet: nothing to prepare, and the whole order moves by its parts.
+    let early = parts::move_part(db, &m.a, pa.id, OrderStatus::Processing, "", &CashInput::default(), None).await;
+    assert!(matches!(early, Err(Error::Conflict { clash: Clash::WrongState, .. })), "{early:?}");
+    let whole = work::move_to(db, owner, order.id, OrderStatus::Processing, "", None).await;
+    assert!(matches!(whole, Err(Error::Conflict { clash: Clash::WrongState, .. })), "{whole:?}");
+    assert_eq!(balance(&admin, vendor_of(&m.a)).await, (d("0"), d("0")));
+
+    // Paid: every part is, and each vendor is credited, waiting for delivery.
+    payment::confirm_transfer(db, owner, order.id, None).await.unwrap();
+    let order = work::get(db, owner, order.id).await.unwrap();
+    assert_eq!(order.status, OrderStatus::Paid);
+    assert!(order.parts.iter().all(|p| p.paid && p.status == OrderStatus::Paid));
+    assert_eq!(balance(&admin, vendor_of(&m.a)).await, (d("135000"), d("0")));
+    // ₦40,000 + ₦1,500 delivery − ₦2,100 commission.
+    assert_eq!(balance(&admin, vendor_of(&m.b)).await, (d("39400"), d("0")));
+
+    // Vendor A sends its part; the order waits for the slowest part.
+    for to in [OrderStatus::Processing, OrderStatus::Shipped, OrderStatus::Delivered] {
+        parts::move_part(db, &m.a, pa.id, to, "", &CashInput::default(), None).await.unwrap();
+    }
+    assert_eq!(work::get(db, owner, order.id).await.unwrap().status, OrderStatus::Paid);
+    // Available after the holding period (seven days by default), not before.
+    let (held, now) = balance(&admin, vendor_of(&m.a)).await;
+    assert_eq!((held, now), (d("135000"), d("0")));
+    let waits: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM vendor_ledger WHERE vendor_id = $1
+            AND available_at BETWEEN now() + interval '6 days 23 hours' AND now() + interval '7 days 1 hour'",
+    )
+    .bind(vendor_of(&m.a).0)
+    .fetch_one(&admin)
+    .await
+    .unwrap();
+    assert_eq!(waits, 2, "its sale and commission wait seven days");
+
+    // Vendor B calls its paid part off: the stock comes back and the money goes back.
+    parts::move_part(db, &m.b, pb.id, OrderStatus::Cancelled, "out of stock after all", &CashInput::default(), None)
+        .await
+        .unwrap();
+    assert_eq!(balance(&admin, vendor_of(&m.b)).await, (d("0"), d("0")));
+    let b_view = parts::view(db, &m.b, pb.id).await.unwrap();
+    assert!(b_view.events.iter().any(|e| e.note.contains("refund the shopper ₦41,500.00")), "{:?}", b_view.events);
+
+    // Delivered parts cannot be called off with the order.
+    let whole = work::move_to(db, owner, order.id, OrderStatus::Cancelled, "", None).await;
+    assert!(matches!(&whole, Err(Error::Conflict { message, .. }) if message.contains(&pa.number)), "{whole:?}");
+
+    // The marketplace sends its own part; the order is delivered when every live part is.
+    for to in [OrderStatus::Processing, OrderStatus::Shipped, OrderStatus::Delivered] {
+        parts::move_part(db, owner, house.id, to, "", &CashInput::default(), None).await.unwrap();
+    }
+    let order = work::get(db, owner, order.id).await.unwrap();
+    assert_eq!(order.status, OrderStatus::Delivered);
+    assert!(order.events.iter().any(|e| e.part.as_deref() == Some(pb.number.as_str())));
+
+    // What shoppers paid, less refunds, is the vendors' balances, the marketplace's commission
+    // and its own goods' takings.
+    let (a_balance, _) = balance(&admin, vendor_of(&m.a)).await;
+    let (b_balance, _) = balance(&admin, vendor_of(&m.b)).await;
+    let commission: Decimal = sqlx::query_scalar(
+        "SELECT -coalesce(sum(amount), 0) FROM vendor_ledger WHERE kind = 'commission' AND tenant_id = $1",
+    )
+    .bind(m.market.tenant.0)
+    .fetch_one(&admin)
+    .await
+    .unwrap();
+    assert_eq!(a_balance + b_balance + commission + house.total().amount, order.total.amount - d("41500"));
+    stock_adds_up(&admin).await;
+}
+
+#[sqlx::test]
+async fn cash_taken_at_the_door_is_owed_by_whoever_holds_it_until_it_reaches_the_marketplace(admin: PgPool) {
+    let m = market(&admin).await;
+    let (db, owner) = (&m.market.db, &m.market.owner);
+    let placed = buy(&m, "pay_on_delivery").await;
+    let order = work::get(db, owner, placed.order).await.unwrap();
+    let (pa, pb, house) = (order.parts[0].clone(), order.parts[1].clone(), order.parts[2].clone());
+    for part in [&pa, &pb, &house] {
+        let actor = match part.vendor {
+            Some(v) if v == vendor_of(&m.a) => &m.a,
+            Some(_) => &m.b,
+            None => owner,
+        };
+        for to in [OrderStatus::Processing, OrderStatus::Shipped] {
+            parts::move_part(db, actor, part.id, to, "", &CashInput::default(), None).await.unwrap();
+        }
+    }
+    // Vendor A's own rider took the cash: A owes it, less what A earns.
+    parts::move_part(db, &m.a, pa.id, OrderStatus::Delivered, "", &CashInput::default(), None).await.unwrap();
+    assert_eq!(balance(&admin, vendor_of(&m.a)).await, (d("-15000"), d("-150000")));
+    // A vendor cannot say the marketplace's rider has it.
+    let rider = CashInput { holder: "rider".into(), holder_name: "Musa".into() };
+    let said = parts::move_part(db, &m.b, pb.id, OrderStatus::Delivered, "", &rider, None).await;
+    assert!(matches!(&said, Err(Error::Invalid { field, .. }) if field == "cash_holder"), "{said:?}");
+    // The marketplace's rider took B's cash: B's money waits until the rider hands it over.
+    parts::move_part(db, owner, pb.id, OrderStatus::Delivered, "", &rider, None).await.unwrap();
+    assert_eq!(balance(&admin, vendor_of(&m.b)).await, (d("39400"), d("0")));
+    let waiting: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM vendor_ledger WHERE vendor_id = $1 AND available_at IS NULL")
+            .bind(vendor_of(&m.b).0)
+            .fetch_one(&admin)
+            .await
+            .unwrap();
+    assert_eq!(waiting, 3);
+    let order = work::get(db, owner, order.id).await.unwrap();
+    assert!(!order.paid, "the marketplace's own part is not paid yet");
+    parts::move_part(db, owner, house.id, OrderStatus::Delivered, "", &CashInput::default(), None).await.unwrap();
+    let order = work::get(db, owner, order.id).await.unwrap();
+    assert!(order.paid && order.status == OrderStatus::Delivered);
+    assert_eq!(order.payments[0].amount, order.total, "the payment is what was collected");
+
+    // The rider hands over the cash: B's money counts from its delivery.
+    let by_vendor = parts::remit_cash(db, &m.b, pb.id, "DEP-1", None).await;
+    assert!(matches!(by_vendor, Err(Error::Forbidden(_))), "{by_vendor:?}");
+    parts::remit_cash(db, owner, pb.id, "GTB deposit 3321", None).await.unwrap();
+    let again = parts::remit_cash(db, owner, pb.id, "again", None).await;
+    assert!(matches!(again, Err(Error::Conflict { .. })), "{again:?}");
+    let pending: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM vendor_ledger WHERE vendor_id = $1 AND available_at IS NULL")
+            .bind(vendor_of(&m.b).0)
+            .fetch_one(&admin)
+            .await
+            .unwrap();
+    assert_eq!(pending, 0);
+    // Vendor A hands over its cash: it is owed what it earned.
+    parts::remit_cash(db, owner, pa.id, "transfer from A", None).await.unwrap();
+    assert_eq!(balance(&admin, vendor_of(&m.a)).await.0, d("135000"));
+    let order = work::get(db, owner, order.id).await.unwrap();
+    let cash = order.parts[1].cash.as_ref().unwrap();
+    assert_eq!((cash.holder_name.as_str(), cash.reference.as_str()), ("Musa", "GTB deposit 3321"));
+    assert!(cash.remitted_at.is_some());
+
+    // The ledger is never rewritten.
+    let rewrite = sqlx::query("UPDATE vendor_ledger SET amount = amount * 2 WHERE vendor_id = $1")
+        .bind(vendor_of(&m.a).0)
+        .execute(&admin)
+        .await;
+    assert!(rewrite.is_err(), "{rewrite:?}");
+    stock_adds_up(&admin).await;
+}
+
+#[sqlx::test]
+async fn a_vendors_goods_are_sent_not_collected(admin: PgPool) {
+    let m = market(&admin).await;
+    let shopper = m.market.visitor();
+    cart::add(&m.market.db, &shopper, m.phone, 1).await.unwrap();
+    let mut input = delivery("pay_on_delivery");
+    input.fulfilment = "pickup".into();
+    input.pickup_location = Some(m.market.main.0);
+    let placed = checkout::place(&m.market.db, &shopper, &input, None).await;
+    assert!(matches!(&placed, Err(Error::Invalid { field, .. }) if field == "fulfilment"), "{placed:?}");
+    // A cart of the marketplace's own goods alone is an order as any other, without parts.
+    let other = m.market.visitor();
+    cart::add(&m.market.db, &other, m.bag, 1).await.unwrap();
+    let placed = checkout::place(&m.market.db, &other, &input, None).await.unwrap();
+    let order = work::get(&m.market.db, &m.market.owner, placed.order).await.unwrap();
+    assert!(order.parts.is_empty());
+}
+
+/// Makes `vendor`'s staff member its owner, and gives the vendor a bank account.
+async fn owner_with_bank(admin: &PgPool, actor: &Actor) {
+    sqlx::query("UPDATE memberships SET vendor_owner = true WHERE user_id = $1")
+        .bind(support::user_of(actor))
+        .execute(admin)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE vendors SET bank_code = '058', bank_account_sealed = 'sealed', bank_account_last4 = '4579',
+                bank_account_name = 'SLOT PHONES' WHERE id = $1",
+    )
+    .bind(vendor_of(actor).0)
+    .execute(admin)
+    .await
+    .unwrap();
+}
+
+#[sqlx::test]
+async fn a_vendor_is_paid_out_what_is_available_once_and_its_statement_explains_the_balance(admin: PgPool) {
+    use commerce::marketplace::{PayoutStatus, payouts};
+    let m = market(&admin).await;
+    let (db, owner) = (&m.market.db, &m.market.owner);
+    // No holding period, so a delivery is available at once.
+    sqlx::query("UPDATE tenants SET payout_hold_days = 0, payout_minimum = 5000 WHERE id = $1")
+        .bind(m.market.tenant.0)
+        .execute(&admin)
+        .await
+        .unwrap();
+    let placed = buy(&m, "bank_transfer").await;
+    payment::confirm_transfer(db, owner, placed.order, None).await.unwrap();
+    let order = work::get(db, owner, placed.order).await.unwrap();
+    let (pa, pb) = (order.parts[0].id, order.parts[1].id);
+    for to in [OrderStatus::Processing, OrderStatus::Shipped, OrderStatus::Delivered] {
+        parts::move_part(db, &m.a, pa, to, "", &CashInput::default(), None).await.unwrap();
+    }
+    let (a, b) = (vendor_of(&m.a), vendor_of(&m.b));
+    let before = payouts::balance(db, &m.a, a).await.unwrap();
+    assert_eq!((before.balance.amount, before.available.amount), (d("135000"), d("135000")));
+    assert!(!before.has_bank && !before.may_request());
+
+    // Only the vendor's owner asks, with a bank account, between the minimum and what is available.
+    let asked = payouts::request(db, &m.a, a, "", None).await;
+    assert!(matches!(asked, Err(Error::Forbidden(_))), "{asked:?}");
+    owner_with_bank(&admin, &m.a).await;
+    let asked = payouts::request(db, &m.a, a, "1000", None).await;
+    assert!(matches!(&asked, Err(Error::Invalid { field, .. }) if field == "amount"), "{asked:?}");
+    let asked = payouts::request(db, &m.a, a, "200000", None).await;
+    assert!(matches!(&asked, Err(Error::Invalid { message, .. }) if message.contains("135,000")), "{asked:?}");
+    for wrong in ["abc", "-5", "1.001", "99999999999999"] {
+        let asked = payouts::request(db, &m.a, a, wrong, None).await;
+        assert!(matches!(&asked, Err(Error::Invalid { field, .. }) if field == "amount"), "{wrong}: {asked:?}");
+    }
+    // Another vendor reads and asks nothing of A's.
+    assert!(matches!(payouts::balance(db, &m.b, a).await, Err(Error::NotFound(_))));
+    assert!(matches!(payouts::ledger(db, &m.b, a, None, 50).await, Err(Error::NotFound(_))));
+    assert!(matches!(payouts::statement(db, &m.b, a, None, None).await, Err(Error::NotFound(_))));
+    assert!(matches!(payouts::request(db, &m.b, a, "", None).await, Err(Error::NotFound(_))));
+    assert!(matches!(payouts::list(db, &m.b, Some(a), false, None, 50).await, Err(Error::NotFound(_))));
+
+    let first = payouts::request(db, &m.a, a, "100000", None).await.unwrap();
+    assert_eq!((first.status, first.amount.amount), (PayoutStatus::Requested, d("100000")));
+    let now = payouts::balance(db, &m.a, a).await.unwrap();
+    assert_eq!((now.available.amount, now.on_the_way.amount), (d("35000"), d("100000")));
+    let twice = payouts::request(db, &m.a, a, "10000", None).await;
+    assert!(matches!(twice, Err(Error::Conflict { .. })), "one at a time: {twice:?}");
+    // B cannot call A's payout off; A's owner can, and the money comes back.
+    assert!(matches!(payouts::cancel(db, &m.b, first.id, "", None).await, Err(Error::NotFound(_))));
+    let back = payouts::cancel(db, &m.a, first.id, "wrong amount", None).await.unwrap();
+    assert_eq!(back.status, PayoutStatus::Cancelled);
+    assert_eq!(payouts::balance(db, &m.a, a).await.unwrap().available.amount, d("135000"));
+
+    // The marketplace's run pays every vendor due all it has: A (B's part is not delivered).
+    let run = payouts::run(db, owner, None).await.unwrap();
+    assert_eq!(run.iter().map(|p| (p.vendor, p.amount.amount)).collect::<Vec<_>>(), [(a, d("135000"))]);
+    assert!(matches!(payouts::run(db, &m.a, None).await, Err(Error::Forbidden(_))));
+    let unnamed = payouts::mark_paid(db, owner, run[0].id, " ", None).await;
+    assert!(matches!(&unnamed, Err(Error::Invalid { field, .. }) if field == "bank_reference"), "{unnamed:?}");
+    let paid = payouts::mark_paid(db, owner, run[0].id, "GTB-TRF-99812", None).await.unwrap();
+    assert_eq!((paid.status, paid.method.as_deref()), (PayoutStatus::Paid, Some("manual")));
+    let again = payouts::mark_paid(db, owner, run[0].id, "GTB-TRF-99812", None).await;
+    assert!(matches!(again, Err(Error::Conflict { .. })), "{again:?}");
+    let after = payouts::balance(db, &m.a, a).await.unwrap();
+    assert_eq!((after.balance.amount, after.available.amount), (d("0"), d("0")), "a payout leaves it at zero");
+
+    // The ledger explains the balance line by line, newest first with the balance after each.
+    let entries = payouts::ledger(db, &m.a, a, None, 50).await.unwrap().data;
+    // A sale, its commission (no delivery fee: over the free line), a payout called off and its
+    // money back, and the payout made.
+    assert_eq!(entries.len(), 5, "{entries:#?}");
+    assert_eq!(entries[0].balance.amount, d("0"));
+    let sum: Decimal = entries.iter().map(|e| e.amount.amount).sum();
+    assert_eq!(sum, d("0"));
+    // Its statement, oldest first, from the opening to the closing balance.
+    let file = payouts::statement(db, &m.a, a, None, None).await.unwrap();
+    let rows: Vec<&str> = file.lines().collect();
+    assert_eq!(rows.len(), 1 + 1 + 5 + 1, "{file}");
+    assert!(rows[1].contains("Opening balance") && rows[1].contains(",0.00,"), "{file}");
+    assert!(rows[2].starts_with("20") && rows[2].contains(",Sale,") && rows[2].contains(",150000.00,"), "{file}");
+    assert!(rows[7].contains("Closing balance") && rows[7].contains(",0.00,"), "{file}");
+    let backwards = payouts::statement(
+        db,
+        &m.a,
+        a,
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 9),
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 1),
+    )
+    .await;
+    assert!(matches!(&backwards, Err(Error::Invalid { field, .. }) if field == "from"), "{backwards:?}");
+
+    // An adjustment is the operator's, with a reason the vendor reads.
+    let refused = payouts::adjust(db, &m.a, a, "500", "bonus", None).await;
+    assert!(matches!(refused, Err(Error::Forbidden(_))), "{refused:?}");
+    let wrong = payouts::adjust(db, owner, a, "0", "", None).await;
+    assert!(matches!(&wrong, Err(Error::InvalidFields(_))), "{wrong:?}");
+    assert_eq!(wrong.unwrap_err().field_problems().len(), 2);
+    let adjusted = payouts::adjust(db, owner, b, "-250.50", "Damaged packaging, as agreed", None).await.unwrap();
+    assert_eq!(adjusted.balance.amount, d("39149.50"));
+    let listed = payouts::list(db, owner, None, false, None, 50).await.unwrap();
+    assert_eq!(listed.data.len(), 2);
+    let _ = pb;
+}
