@@ -426,6 +426,7 @@ pub struct PendingApplication {
 /// Where a vendor's money stands: its balance (the sum of its ledger), what of it may be
 /// withdrawn now, and what waits for deliveries and holding periods.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Balance {
     /// The sum of every entry.
     pub balance: Money,
@@ -433,8 +434,10 @@ pub struct Balance {
     pub available: Money,
     /// What waits: for a delivery, a holding period or a rider's cash.
     pub waiting: Money,
-    /// When the next waiting money becomes available, and how much then.
-    pub next_release: Option<(DateTime<Utc>, Money)>,
+    /// When the next waiting money becomes available.
+    pub next_release_at: Option<DateTime<Utc>>,
+    /// How much becomes available then.
+    pub next_release: Option<Money>,
     /// Payouts asked for or under way, not yet settled.
     pub on_the_way: Money,
     /// The least a payout may be.
@@ -515,10 +518,12 @@ impl PayoutStatus {
 
 /// A payout to a vendor.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Payout {
     /// Its id.
     pub id: Uuid,
     /// The vendor.
+    #[cfg_attr(feature = "server", schema(value_type = Uuid))]
     pub vendor: VendorId,
     /// The vendor's name.
     pub vendor_name: String,

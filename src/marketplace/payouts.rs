@@ -19,6 +19,7 @@ use uuid::Uuid;
 use super::vendor::{Side, side, who};
 use super::{Balance, Payout, PayoutStatus, VendorStatus};
 use crate::audit::{self, Change};
+use crate::base::money::exact;
 use crate::base::page::Page;
 use crate::base::{Actor, Permission, TenantId, VendorId};
 use crate::db::tenant_tx;
@@ -38,7 +39,7 @@ pub async fn balance(db: &sqlx::PgPool, actor: &Actor, vendor: VendorId) -> Resu
 /// The step that reads a vendor's balance, in the caller's transaction.
 pub async fn balance_in(tx: &mut sqlx::PgConnection, tenant: TenantId, vendor: VendorId) -> Result<Balance, Error> {
     let currency = crate::identity::currency_in(&mut *tx, tenant).await?;
-    let money = |amount: Decimal| Money::new(amount, currency);
+    let money = |amount: Decimal| Money::new(exact(amount), currency);
     let row = sqlx::query!(
         r#"SELECT coalesce(sum(l.amount), 0) AS "balance!",
                   coalesce(sum(l.amount) FILTER (WHERE l.available_at <= now()), 0) AS "available!",
@@ -67,7 +68,7 @@ pub async fn balance_in(tx: &mut sqlx::PgConnection, tenant: TenantId, vendor: V
             )
             .fetch_one(&mut *tx)
             .await?;
-            Some((at, money(amount)))
+            Some(money(amount))
         }
         None => None,
     };
@@ -75,6 +76,7 @@ pub async fn balance_in(tx: &mut sqlx::PgConnection, tenant: TenantId, vendor: V
         balance: money(row.balance),
         available: money(row.available),
         waiting: money(row.balance - row.available),
+        next_release_at: row.next_at,
         next_release,
         on_the_way: money(row.on_the_way),
         minimum: money(row.minimum),
@@ -120,13 +122,13 @@ impl EntryRow {
         Ok(Entry {
             id: self.id,
             kind: EntryKind::from_code(&self.kind).ok_or(Error::Internal)?,
-            amount: Money::new(self.amount, currency),
+            amount: Money::new(exact(self.amount), currency),
             part: self.part,
             payout: self.payout_id,
             note: self.note,
             at: self.at,
             available_at: self.available_at,
-            balance: Money::new(self.balance, currency),
+            balance: Money::new(exact(self.balance), currency),
         })
     }
 }
@@ -203,7 +205,7 @@ pub async fn statement(
     rows.reverse();
     let opening = rows.first().map_or(Decimal::ZERO, |r| r.balance - r.amount);
     let closing = rows.last().map_or(opening, |r| r.balance);
-    let exact = |amount: Decimal| crate::base::money::exact(amount).to_string();
+    let exact = |amount: Decimal| exact(amount).to_string();
     let mut out = csv::Writer::from_writer(Vec::new());
     let mut write = |cells: [String; 8]| {
         out.write_record(cells.iter().map(|c| crate::base::sheet::safe_cell(c))).map_err(|_| Error::Internal)
@@ -304,7 +306,7 @@ impl PayoutRow {
             id: self.id,
             vendor: VendorId(self.vendor_id),
             vendor_name: self.vendor_name,
-            amount: Money::new(self.amount, currency),
+            amount: Money::new(exact(self.amount), currency),
             status: PayoutStatus::from_code(&self.status).ok_or(Error::Internal)?,
             reference: self.reference,
             method: self.method,

@@ -43,7 +43,9 @@ pub async fn send(
     let answered = transfer(api, keyring, &secret, &start).await;
     in_tenant_tx(db, tenant, async |tx| finish(tx, tenant, actor, &start, &answered).await).await?;
     match answered {
-        Answer::Refused(message) => Err(Error::conflict(Clash::WrongState, format!("Paystack refused it: {message}"))),
+        Answer::Refused { message, .. } => {
+            Err(Error::conflict(Clash::WrongState, format!("Paystack refused it: {message}")))
+        }
         Answer::Unreachable(error) => Err(error),
         Answer::Started { .. } => {
             let mut tx = tenant_tx(db, tenant).await?;
@@ -123,8 +125,8 @@ enum Answer {
     /// It took it: its transfer code, its state (`pending`, `success`, `failed`, …), and the
     /// recipient made for it (when one was).
     Started { code: String, state: String, new_recipient: Option<String> },
-    /// It refused, saying why.
-    Refused(String),
+    /// It refused, saying why (the recipient made before it refused is kept all the same).
+    Refused { message: String, new_recipient: Option<String> },
     /// It could not be reached or answered nothing readable.
     Unreachable(Error),
 }
@@ -147,7 +149,7 @@ async fn transfer(api: &Paystack, keyring: Option<&Keyring>, secret: &str, start
                     new_recipient = Some(data.recipient_code.clone());
                     data.recipient_code
                 }
-                Ok(Answered { message, .. }) => return Answer::Refused(message),
+                Ok(Answered { message, .. }) => return Answer::Refused { message, new_recipient: None },
                 Err(_) => return Answer::Unreachable(unreadable()),
             },
             Err(error) => return Answer::Unreachable(error),
@@ -167,7 +169,7 @@ async fn transfer(api: &Paystack, keyring: Option<&Keyring>, secret: &str, start
             Ok(Answered { status: true, data: Some(data), .. }) => {
                 Answer::Started { code: data.transfer_code, state: data.status, new_recipient }
             }
-            Ok(Answered { message, .. }) => Answer::Refused(message),
+            Ok(Answered { message, .. }) => Answer::Refused { message, new_recipient },
             Err(_) => Answer::Unreachable(unreadable()),
         },
         Err(error) => Answer::Unreachable(error),
@@ -190,18 +192,20 @@ async fn finish(
     answer: &Answer,
 ) -> Result<(), Error> {
     let payout = read_in(tx, tenant, start.payout.id).await?;
+    if let Answer::Started { new_recipient: Some(recipient), .. }
+    | Answer::Refused { new_recipient: Some(recipient), .. } = answer
+    {
+        sqlx::query!(
+            "UPDATE vendors SET paystack_recipient = $3 WHERE tenant_id = $1 AND id = $2",
+            tenant.0,
+            payout.vendor.0,
+            recipient
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     match answer {
-        Answer::Started { code, state, new_recipient } => {
-            if let Some(recipient) = new_recipient {
-                sqlx::query!(
-                    "UPDATE vendors SET paystack_recipient = $3 WHERE tenant_id = $1 AND id = $2",
-                    tenant.0,
-                    payout.vendor.0,
-                    recipient
-                )
-                .execute(&mut *tx)
-                .await?;
-            }
+        Answer::Started { code, state, .. } => {
             sqlx::query!(
                 "UPDATE vendor_payouts SET transfer_code = $3 WHERE tenant_id = $1 AND id = $2",
                 tenant.0,
@@ -213,7 +217,7 @@ async fn finish(
             let reported = Event { event: format!("transfer.{state}"), data: EventData::default() };
             apply(tx, tenant, &payout, &reported, "Paystack").await?;
         }
-        Answer::Refused(message) => {
+        Answer::Refused { message, .. } => {
             if payout.status == PayoutStatus::Sending {
                 let reason: String = format!("Paystack refused it: {message}").chars().take(500).collect();
                 sqlx::query!(

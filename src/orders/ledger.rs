@@ -92,6 +92,7 @@ impl EntryKind {
 
 /// One entry of a vendor's ledger.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Entry {
     /// Its id.
     pub id: Uuid,

@@ -15,6 +15,7 @@ mod locations;
 mod marketplace;
 mod orders;
 mod payments;
+mod payouts;
 mod pos;
 mod problem;
 mod products;
@@ -77,6 +78,12 @@ fn api() -> (Router<AppState>, Document) {
         .routes(routes!(pos::shift_report))
         .routes(routes!(marketplace::list, marketplace::create))
         .routes(routes!(marketplace::show, marketplace::update))
+        .routes(routes!(payouts::balance))
+        .routes(routes!(payouts::ledger))
+        .routes(routes!(payouts::list))
+        .routes(routes!(payouts::run))
+        .routes(routes!(payouts::paid))
+        .routes(routes!(payouts::cancel))
         .merge(inventory::routes())
         .route("/openapi.json", get(docs::openapi_json))
         .fallback(|| async { Problem::from(commerce::Error::not_found("endpoint")) });

@@ -84,7 +84,8 @@ pub async fn list(
     Ok(Json(page.map(PaymentOut::from)))
 }
 
-/// Paystack's webhook: a charge's success or failure, signed with `x-paystack-signature` (the
+/// Paystack's webhook: a charge's success or failure, or a vendor payout's transfer succeeding,
+/// failing or reversed, signed with `x-paystack-signature` (the
 /// HMAC-SHA512 of the raw body under the business's secret key). A bad or missing signature
 /// answers 401 and changes nothing; a repeated or late event changes nothing twice; an amount
 /// or currency that is not the order's is kept and flagged, never marks it paid.
@@ -107,6 +108,11 @@ pub async fn paystack_webhook(
     body: Bytes,
 ) -> Result<StatusCode, Problem> {
     let signature = headers.get("x-paystack-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    orders::paystack::webhook(state.db.primary(), state.secrets.as_ref(), &body, signature).await?;
+    // One address carries every kind of event: a transfer's is a vendor's payout.
+    if commerce::marketplace::transfers::is_transfer_event(&body) {
+        commerce::marketplace::transfers::webhook(state.db.primary(), state.secrets.as_ref(), &body, signature).await?;
+    } else {
+        orders::paystack::webhook(state.db.primary(), state.secrets.as_ref(), &body, signature).await?;
+    }
     Ok(StatusCode::OK)
 }
