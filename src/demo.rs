@@ -45,6 +45,7 @@ pub const LOGINS: &[DemoLogin] = &[
     DemoLogin { who: "Cashier, Oja Fresh Supermarket", email: "cashier@ojafresh.ng" },
     DemoLogin { who: "Owner, Naija Gadget Market", email: "owner@gadgetmarket.ng" },
     DemoLogin { who: "Vendor staff, Slot Phones Hub", email: "vendor@gadgetmarket.ng" },
+    DemoLogin { who: "Vendor owner, Ikeja Accessories Plaza", email: "accessories@gadgetmarket.ng" },
     DemoLogin { who: "Platform admin", email: "admin@sc1.ng" },
 ];
 
@@ -66,6 +67,7 @@ const STEPS: &[&str] = &[
     "2026-12-09 till PINs",
     "2026-12-10 two years of sales",
     "2026-12-12 marketplace vendors",
+    "2026-12-13 a second vendor's login",
 ];
 
 /// Steps that keep files, applied only when a media store is given.
@@ -85,6 +87,7 @@ async fn apply(step: &str, c: &mut PgConnection, media: Option<&dyn MediaStore>)
         "2026-12-09 till PINs" => Ok(till_pins(c).await?),
         "2026-12-10 two years of sales" => two_years_of_sales(c).await,
         "2026-12-12 marketplace vendors" => Ok(marketplace_vendors(c).await?),
+        "2026-12-13 a second vendor's login" => second_vendor_login(c).await,
         _ => Ok(()),
     }
 }
@@ -409,6 +412,31 @@ async fn insert_tenant(
 type Person<'a> = (&'a str, &'a str, Option<(Uuid, &'a str)>, Option<Uuid>);
 
 /// Staff for every role, vendors of the marketplace, a platform admin and a shopper.
+/// Ikeja Accessories Plaza's owner signs in too, so that an order split between two vendors can
+/// be worked by each of them.
+async fn second_vendor_login(c: &mut PgConnection) -> Result<(), Error> {
+    let hash = crate::identity::password::hash(PASSWORD.to_owned()).await?;
+    let user = Uuid::now_v7();
+    sqlx::query!(
+        "INSERT INTO users (id, email, name, password_hash) VALUES ($1, 'accessories@gadgetmarket.ng', 'Chinedu Eze', $2)",
+        user,
+        hash
+    )
+    .execute(&mut *c)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO memberships (tenant_id, user_id, role, vendor_id, vendor_owner)
+         SELECT v.tenant_id, $1, 'vendor', v.id, true
+           FROM vendors v JOIN tenants t ON t.id = v.tenant_id
+          WHERE t.slug = $2 AND v.name = 'Ikeja Accessories Plaza'",
+        user,
+        MARKETPLACE.slug
+    )
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
 async fn people(c: &mut PgConnection) -> Result<(), Error> {
     let hash = crate::identity::password::hash(PASSWORD.to_owned()).await?;
     let tenant = |slug: &'static str| sqlx::query_scalar!("SELECT id FROM tenants WHERE slug = $1", slug);

@@ -188,6 +188,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/vendors") view=pages::VendorsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/vendors/products") view=pages::ProductApprovalsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/vendors/terms") view=pages::MarketplaceTermsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/vendors/payouts") view=pages::PayoutsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/vendors/:id") view=pages::VendorPage ssr=SsrMode::Async />
                 <Route path=path!("/platform") view=pages::PlatformHome ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug") view=pages::StorefrontHome ssr=SsrMode::Async />
@@ -210,6 +211,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/vendor/login") view=pages::LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/application") view=pages::VendorBusinessPage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/team") view=pages::VendorTeamPage ssr=SsrMode::Async />
+                <Route path=path!("/vendor/orders") view=pages::VendorOrdersPage ssr=SsrMode::Async />
+                <Route path=path!("/vendor/orders/:id") view=pages::VendorPartPage ssr=SsrMode::Async />
+                <Route path=path!("/vendor/payouts") view=pages::VendorPayoutsPage ssr=SsrMode::Async />
                 <Route path=path!("/pos") view=pages::PosHome ssr=SsrMode::Async />
             </Routes>
         </Router>

@@ -1,7 +1,67 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { waitForHydration } from "./hydration";
 import { letterTo, linkIn } from "./mail";
 import { signIn } from "./session";
+
+// The marketplace's terms are one for all its vendors: the tests that change them take turns.
+test.describe.configure({ mode: "serial" });
+
+/** Runs one SQL statement on the test database as its owner; answers what it printed. */
+function sql(statement: string): string {
+  const url = process.env.DATABASE_OWNER_URL;
+  if (!url) throw new Error("DATABASE_OWNER_URL must name the test database (scripts/test.sh sets it)");
+  return execFileSync("psql", [url, "-q", "-v", "ON_ERROR_STOP=1", "-Atc", statement], { encoding: "utf8" }).trim();
+}
+
+/** An amount as the pages show it ("₦1,234.50", "−₦20.00") in kobo. */
+function kobo(text: string): number {
+  const negative = /[-−]/.test(text);
+  const digits = text.replace(/[^0-9.]/g, "");
+  const [naira, fraction = "0"] = digits.split(".");
+  const value = Number(naira) * 100 + Number(fraction.padEnd(2, "0").slice(0, 2));
+  return negative ? -value : value;
+}
+
+/** A product of the vendor named, on sale with more than two units free of each of its variants:
+ * its id. */
+function productOf(vendor: string): string {
+  return sql(`
+    SELECT p.id FROM products p
+      JOIN vendors v ON v.tenant_id = p.tenant_id AND v.id = p.vendor_id AND v.name = '${vendor}'
+     WHERE p.on_sale
+       AND (SELECT min(free) FROM (SELECT coalesce(sum(s.on_hand - s.reserved), 0) AS free
+                                     FROM variants va
+                                     LEFT JOIN stock_levels s ON s.tenant_id = va.tenant_id AND s.variant_id = va.id
+                                    WHERE va.tenant_id = p.tenant_id AND va.product_id = p.id
+                                    GROUP BY va.id) f) > 2
+     ORDER BY p.name LIMIT 1`);
+}
+
+/** What a vendor may pay out now, as its payouts page shows it, in kobo. */
+async function available(page: Page): Promise<number> {
+  await page.goto("/vendor/payouts");
+  return kobo((await page.getByTestId("available").textContent())!);
+}
+
+/** A vendor's staff member sends their part of order `number` to the shopper; answers what the
+ * part earns them, in kobo. */
+async function sendPart(page: Page, number: string): Promise<number> {
+  await page.goto("/vendor");
+  await expect(page.getByTestId("desk-to-prepare")).not.toContainText(/^To prepare0$/);
+  await page.goto("/vendor/orders?status=paid");
+  await page.getByRole("link", { name: new RegExp(`^#${number}-\\d$`) }).click();
+  await expect(page.getByTestId("part-detail")).toHaveAttribute("data-status", "paid");
+  await waitForHydration(page);
+  const earns = kobo((await page.getByTestId("part-earns").textContent())!);
+  for (const [label, status] of [["Processing", "processing"], ["Shipped", "shipped"], ["Delivered", "delivered"]]) {
+    await page.getByTestId("part-move-to").selectOption({ label });
+    await page.getByTestId("move-part").click();
+    await expect(page.getByTestId("part-detail")).toHaveAttribute("data-status", status);
+  }
+  return earns;
+}
 
 /** Fills the storefront's "Sell with us" form. */
 async function fillApplication(page: Page, name: string, email: string, account: string) {
@@ -157,4 +217,105 @@ test("the marketplace sets its terms and commissions, and a vendor's owner invit
   await vendor.getByRole("button", { name: "Send invitation" }).click();
   await expect(vendor.getByTestId("invitation-link")).toHaveValue(/\/admin\/invite\/[A-Za-z0-9_-]{43}$/);
   await expect(vendor.getByTestId("vendor-team")).toContainText(`kemi+${stamp}@slotphones.ng`);
+});
+
+test("a shopper buys from two vendors in one checkout, each vendor sends its part, and a payout leaves its balance at zero", async ({
+  browser,
+}) => {
+  // Money delivered may be withdrawn at once, for this test.
+  sql("UPDATE tenants SET payout_hold_days = 0 WHERE slug = 'gadgetmarket'");
+  const phones = await (await browser.newContext()).newPage();
+  await signIn(phones, "vendor@gadgetmarket.ng");
+  const accessories = await (await browser.newContext()).newPage();
+  await signIn(accessories, "accessories@gadgetmarket.ng");
+  const before = [await available(phones), await available(accessories)];
+
+  // One cart, one checkout, one payment, without a script.
+  const shopper = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  for (const vendor of ["Slot Phones Hub", "Ikeja Accessories Plaza"]) {
+    await shopper.goto(`/store/gadgetmarket/p/${productOf(vendor)}`);
+    await expect(shopper.getByTestId("sold-by")).toContainText(vendor);
+    await shopper.getByTestId("add-to-cart").click();
+    await expect(shopper).toHaveURL(/\/cart$/);
+  }
+  await expect(shopper.getByTestId("cart-line")).toHaveCount(2);
+  await shopper.getByTestId("to-checkout").click();
+  await shopper.getByLabel("Your name").fill("Ada Obi");
+  await shopper.getByLabel("Mobile number").fill("0803 123 4567");
+  await shopper.getByLabel("Deliver to me").check();
+  await shopper.getByLabel("Address (house number, street, landmark)").fill("12 Allen Avenue");
+  await shopper.getByLabel("Town or area").fill("Ikeja");
+  await shopper.getByLabel("State").selectOption("Lagos");
+  await shopper.getByLabel(/Bank transfer/).check();
+  await shopper.getByTestId("place-order").click();
+  const parts = shopper.getByTestId("shopper-part");
+  await expect(parts).toHaveCount(2);
+  await expect(parts.first()).toContainText("Slot Phones Hub");
+  await expect(parts.nth(1)).toContainText("Ikeja Accessories Plaza");
+  const number = /#(\d+)-1/.exec((await parts.first().textContent())!)![1];
+  const total = kobo((await shopper.getByTestId("order-total").textContent())!);
+  const partTotals = await Promise.all([0, 1].map(async (i) => kobo((await parts.nth(i).locator(".tabular-nums").textContent())!)));
+  expect(partTotals[0] + partTotals[1]).toBe(total);
+
+  // The marketplace confirms the transfer: every part is paid.
+  const owner = await (await browser.newContext()).newPage();
+  await signIn(owner, "owner@gadgetmarket.ng");
+  await owner.goto(`/admin/orders?q=${number}`);
+  await waitForHydration(owner);
+  await owner.getByRole("link", { name: `#${number}` }).click();
+  await waitForHydration(owner);
+  await owner.getByTestId("confirm-transfer").click();
+  await expect(owner.getByTestId("order-part")).toHaveCount(2);
+  await expect(owner.getByTestId("order-part").filter({ hasText: "Paid" })).toHaveCount(2);
+
+  // Each vendor sends its own part, and sees none of the other's.
+  const earned = [await sendPart(phones, number), await sendPart(accessories, number)];
+  await expect(phones.getByTestId("part-timeline")).toContainText("Shipped → Delivered");
+  await phones.goto("/vendor/orders");
+  await expect(phones.getByTestId("vendor-orders")).not.toContainText(`#${number}-2`);
+  await owner.reload();
+  await expect(owner.getByTestId("admin-order-status")).toHaveText("Delivered");
+  await shopper.reload();
+  await expect(shopper.getByTestId("shopper-part").filter({ hasText: "Delivered" })).toHaveCount(2);
+
+  // What each may withdraw grew by what its part earned, to the kobo.
+  expect(await available(phones)).toBe(before[0] + earned[0]);
+  expect(await available(accessories)).toBe(before[1] + earned[1]);
+  const ledger = phones.getByTestId("ledger-row").filter({ hasText: `#${number}-1` });
+  await expect(ledger.filter({ hasText: "Sale" })).toHaveCount(1);
+  await expect(ledger.filter({ hasText: "Commission" })).toHaveCount(1);
+  const download = phones.waitForEvent("download");
+  await phones.getByRole("button", { name: "Download statement (CSV)" }).click();
+  const statement = readFileSync((await (await download).path())!, "utf8");
+  expect(statement).toContain(`#${number}-1`);
+  expect(statement).toContain("Closing balance");
+
+  // The vendor's owner adds its bank account and asks for all of it; the marketplace pays it
+  // by hand, and the balance is nothing.
+  await phones.goto("/vendor/application");
+  await waitForHydration(phones);
+  await phones.getByText("Change bank account").click();
+  await phones.getByLabel("Bank", { exact: true }).selectOption({ label: "First Bank of Nigeria" });
+  await phones.getByLabel("Account number").fill("0000014579");
+  await phones.getByLabel("Name on the account").fill("SLOT PHONES HUB");
+  await phones.getByRole("button", { name: "Save bank account" }).click();
+  await expect(phones.getByTestId("vendor-bank")).toContainText("····4579");
+  await phones.goto("/vendor/payouts");
+  await waitForHydration(phones);
+  await phones.getByTestId("request-payout").click();
+  await expect(phones.getByTestId("payout-row").first()).toHaveAttribute("data-status", "requested");
+  await expect(phones.getByTestId("available")).toHaveText("₦0.00");
+  await expect(phones.getByTestId("balance")).toHaveText("₦0.00");
+
+  await owner.goto("/admin/vendors/payouts");
+  await waitForHydration(owner);
+  const payout = owner.getByTestId("admin-payout").filter({ hasText: "Slot Phones Hub" });
+  await payout.getByLabel("Bank reference").fill(`FBN-${number}`);
+  await payout.getByTestId("mark-paid").click();
+  await expect(owner.getByTestId("admin-payout").filter({ hasText: "Slot Phones Hub" })).toHaveCount(0);
+  await phones.reload();
+  await expect(phones.getByTestId("payout-row").first()).toHaveAttribute("data-status", "paid");
+  await expect(phones.getByTestId("payout-row").first()).toContainText(`FBN-${number}`);
+  await expect(phones.getByTestId("balance")).toHaveText("₦0.00");
+  sql("UPDATE tenants SET payout_hold_days = 7 WHERE slug = 'gadgetmarket'");
 });

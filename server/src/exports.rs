@@ -1,7 +1,8 @@
 //! Downloads for signed-in staff: `/admin/export/products.csv`, `/admin/export/stock.csv` and
 //! `/admin/export/customers.csv`, one customer's data as JSON (`/admin/export/customers/{id}.json`),
-//! and the templates to fill in, `/admin/export/products-template.csv` and
-//! `/admin/export/stock-template.csv`. Each starts with a byte-order mark, so that a spreadsheet
+//! the templates to fill in, `/admin/export/products-template.csv` and
+//! `/admin/export/stock-template.csv`, and a vendor's statement (`/vendor/statement.csv`, and
+//! `/admin/vendors/{id}/statement.csv` for the operator). Each starts with a byte-order mark, so that a spreadsheet
 //! opens it as UTF-8 ("Nestlé", "₦"); the import skips it.
 
 use axum::Extension;
@@ -55,6 +56,59 @@ pub async fn customer(
             .into_response(),
         Err(error) => failed(&error),
     }
+}
+
+/// The days a statement covers, as its form sends them (`2026-12-01`; empty for no bound).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Period {
+    from: Option<String>,
+    until: Option<String>,
+}
+
+impl Period {
+    fn days(&self) -> Result<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>), commerce::Error> {
+        let day = |text: &Option<String>, field: &str| match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            None => Ok(None),
+            Some(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| commerce::Error::invalid(field, "a day such as 2026-12-01")),
+        };
+        Ok((day(&self.from, "from")?, day(&self.until, "until")?))
+    }
+}
+
+/// The signed-in vendor's statement.
+pub async fn own_statement(
+    State(state): State<AppState>,
+    session: Option<Extension<Resolved>>,
+    axum::extract::Query(period): axum::extract::Query<Period>,
+) -> Response {
+    let Some(Extension(resolved)) = session else { return signed_out() };
+    let file = match (commerce::marketplace::vendor::own_vendor(&resolved.actor), period.days()) {
+        (Ok((_, vendor)), Ok((from, until))) => {
+            commerce::marketplace::payouts::statement(state.db.read(), &resolved.actor, vendor, from, until).await
+        }
+        (Err(error), _) | (_, Err(error)) => Err(error),
+    };
+    download(file, "statement.csv")
+}
+
+/// A vendor's statement, for the operator's staff.
+pub async fn vendor_statement(
+    State(state): State<AppState>,
+    session: Option<Extension<Resolved>>,
+    axum::extract::Path(vendor): axum::extract::Path<uuid::Uuid>,
+    axum::extract::Query(period): axum::extract::Query<Period>,
+) -> Response {
+    let Some(Extension(resolved)) = session else { return signed_out() };
+    let vendor = commerce::base::VendorId(vendor);
+    let file = match period.days() {
+        Ok((from, until)) => {
+            commerce::marketplace::payouts::statement(state.db.read(), &resolved.actor, vendor, from, until).await
+        }
+        Err(error) => Err(error),
+    };
+    download(file, "statement.csv")
 }
 
 /// The product file's columns with two example rows.

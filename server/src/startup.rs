@@ -134,6 +134,8 @@ pub fn router(state: AppState) -> Router {
             post(crate::vendor_files::upload_own).layer(DefaultBodyLimit::max(crate::vendor_files::LARGEST_BODY)),
         )
         .route("/vendor/documents/{id}", get(crate::vendor_files::download_own))
+        .route("/vendor/statement.csv", get(crate::exports::own_statement))
+        .route("/admin/vendors/{vendor}/statement.csv", get(crate::exports::vendor_statement))
         .route(
             "/admin/vendors/{id}/documents",
             post(crate::vendor_files::upload_for).layer(DefaultBodyLimit::max(crate::vendor_files::LARGEST_BODY)),

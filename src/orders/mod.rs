@@ -751,6 +751,21 @@ pub struct PartSummary {
     pub placed_at: DateTime<Utc>,
 }
 
+/// A vendor's orders at a glance, for its portal's home.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VendorDesk {
+    /// Parts paid, or to be paid on delivery, not yet being prepared.
+    pub to_prepare: i64,
+    /// Parts being prepared.
+    pub preparing: i64,
+    /// Parts on their way.
+    pub on_the_way: i64,
+    /// What the vendor's parts placed in the last 30 days came to (called-off ones left out).
+    pub sales_30_days: Money,
+    /// How many parts those were.
+    pub orders_30_days: i64,
+}
+
 /// One part of an order, whole, as its seller works it: who it goes to, its lines, its timeline,
 /// and where it may move next. Nothing of the order's other parts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -29,7 +29,7 @@ use super::pricing::{Totals, VatRule, delivery_totals};
 use super::work::{self, Who};
 use super::{
     CashHeld, CashHolder, DeliveryZone, Fulfilment, OrderPart, OrderStatus, PartSummary, PartView, PaymentMethod,
-    order_number, status,
+    VendorDesk, order_number, status,
 };
 use crate::base::page::Page;
 use crate::base::{Actor, Permission, TenantId, VendorId};
@@ -864,6 +864,35 @@ pub async fn list(
         })
         .collect::<Result<Vec<_>, Error>>()?;
     Ok(Page::from_extra(rows, limit, |p| (p.placed_at, p.id)))
+}
+
+/// The signed-in vendor's orders at a glance (see [`VendorDesk`]).
+pub async fn desk(db: &sqlx::PgPool, actor: &Actor) -> Result<VendorDesk, Error> {
+    let (tenant, vendor) = acting(actor)?;
+    let vendor = vendor.ok_or_else(|| Error::Forbidden(Permission::UseVendorPortal.label().to_owned()))?;
+    let mut tx = tenant_tx(db, tenant).await?;
+    let currency = crate::identity::currency_in(&mut *tx, tenant).await?;
+    let row = sqlx::query!(
+        r#"SELECT count(*) FILTER (WHERE status IN ('paid', 'awaiting_payment')) AS "to_prepare!",
+                  count(*) FILTER (WHERE status = 'processing') AS "preparing!",
+                  count(*) FILTER (WHERE status = 'shipped') AS "on_the_way!",
+                  coalesce(sum(goods + delivery) FILTER (WHERE status <> 'cancelled'
+                                                           AND placed_at > now() - interval '30 days'), 0) AS "sales!",
+                  count(*) FILTER (WHERE status <> 'cancelled' AND placed_at > now() - interval '30 days') AS "orders!"
+             FROM order_parts WHERE tenant_id = $1 AND vendor_id = $2"#,
+        tenant.0,
+        vendor.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(VendorDesk {
+        to_prepare: row.to_prepare,
+        preparing: row.preparing,
+        on_the_way: row.on_the_way,
+        sales_30_days: Money::new(crate::base::money::exact(row.sales), currency),
+        orders_30_days: row.orders,
+    })
 }
 
 /// Who reads parts: a vendor's staff their vendor's, the operator's staff who see orders any.

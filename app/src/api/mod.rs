@@ -25,6 +25,7 @@ mod store_cache;
 mod storefront;
 mod terms;
 mod till;
+mod vendor_money;
 mod vendors;
 
 pub use account::{ChangePassword, EndSession, load_audit, load_audit_entities, load_sessions};
@@ -74,6 +75,10 @@ pub use storefront::{
 pub use terms::{RemoveCommissionRule, SaveTerms, SetCommissionRule, load_terms};
 pub use till::{
     AddRegister, DecideTillDocument, RevokeRegister, SetTillPin, TillsView, load_shift, load_shifts, load_tills,
+};
+pub use vendor_money::{
+    AdjustVendorBalance, CancelPayout, Desk, MarkPayoutPaid, MovePart, RemitCash, RequestPayout, RunPayouts,
+    SendPayout, VendorMoney, load_part, load_payouts, load_vendor_desk, load_vendor_money, load_vendor_parts,
 };
 pub use vendors::{
     ApplyToSell, ConfirmVendorApplication, DecideProduct, InviteVendorStaff, RemoveVendorDocument, ReviewVendor,

@@ -11,11 +11,13 @@ mod store_sell;
 mod store_seller;
 pub(crate) mod vendor;
 mod vendor_forms;
+pub(crate) mod vendor_money;
+pub(crate) mod vendor_orders;
 
 pub use admin::{
     AccountPage, AdminOrderPage, AlertsPage, ApiClientsPage, AuditPageView, CategoriesPage, CountSheetPage, CountsPage,
     CustomerPage, CustomersPage, DashboardPage, ForgotPage, ImportPage, InvitationPage, LoginPage,
-    MarketplaceTermsPage, NewOrderPage, OrderPrintPage, OrdersPage, OutboxPage, ProductApprovalsPage,
+    MarketplaceTermsPage, NewOrderPage, OrderPrintPage, OrdersPage, OutboxPage, PayoutsPage, ProductApprovalsPage,
     ProductEditorPage, ProductsPage, ReceiptPage, ReceiptsPage, RegistersPage, ResetPage, RolesPage, SellingPage,
     SettingsPage, ShiftPage, ShiftsPage, SignUpConfirmPage, SignUpPage, StaffPage, StockPage, TransfersPage,
     VariantStockPage, VendorPage, VendorsPage,
@@ -32,6 +34,8 @@ pub use store_buy::{
 pub use store_sell::{StoreSellConfirmPage, StoreSellPage};
 pub use store_seller::StoreSellerPage;
 pub use vendor::{VendorBusinessPage, VendorHomePage, VendorTeamPage};
+pub use vendor_money::VendorPayoutsPage;
+pub use vendor_orders::{VendorOrdersPage, VendorPartPage};
 
 /// The address of a list's next page: `path?after=…` keeping the filters named in `keep` as the
 /// current address has them.

@@ -468,11 +468,25 @@ fn OrderView(order: ShopOrder) -> impl IntoView {
             </div>
         </section>
         <OrderLines order=order.clone() />
+        {(!order.parts.is_empty()).then(|| view! {
+            <section class="card mt-4" data-testid="shopper-parts">
+                <h2 class="font-semibold">"Your order comes in parts, one from each seller"</h2>
+                <ul class="mt-2 space-y-2 text-sm">
+                    {order.parts.iter().map(|p| view! {
+                        <li class="flex flex-wrap items-center justify-between gap-2" data-testid="shopper-part" data-status=p.status.code()>
+                            <span>{format!("{} · {}", p.number, p.seller)}</span>
+                            <span><span class="badge badge-neutral">{p.status.label()}</span>
+                                <span class="ml-2 tabular-nums">{p.total().to_string()}</span></span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         <section class="card mt-4">
             <h2 class="font-semibold">"What happened"</h2>
             <ol class="mt-2 space-y-1 text-sm">
                 {order.events.iter().map(|e| view! {
-                    <li>{format!("{} — {}{}", crate::components::business_time(e.at), e.to.map(|s| format!("{}. ", s.label())).unwrap_or_default(), e.note)}</li>
+                    <li>{format!("{} — {}{}{}", crate::components::business_time(e.at), e.part.as_ref().map(|p| format!("{p}: ")).unwrap_or_default(), e.to.map(|s| format!("{}. ", s.label())).unwrap_or_default(), e.note)}</li>
                 }).collect_view()}
             </ol>
         </section>
@@ -549,7 +563,10 @@ pub(crate) fn OrderLines(order: Order) -> impl IntoView {
                     <thead><tr><th>"Item"</th><th class="text-right">"Qty"</th><th class="text-right">"Price"</th><th class="text-right">"Total"</th></tr></thead>
                     <tbody>
                         {order.lines.iter().map(|l| view! {
-                            <tr><td>{l.name.clone()}<span class="block text-xs text-slate-500">{l.sku.clone()}</span></td>
+                            <tr><td>{l.name.clone()}<span class="block text-xs text-slate-500">{l.sku.clone()}</span>
+                                {l.part.and_then(|p| order.parts.iter().find(|x| x.id == p)).map(|p| view! {
+                                    <span class="block text-xs text-slate-500">{format!("Sold by {} · {}", p.seller, p.number)}</span>
+                                })}</td>
                                 <td class="text-right tabular-nums">{l.quantity}</td>
                                 <td class="text-right tabular-nums">{l.unit_price.to_string()}</td>
                                 <td class="text-right tabular-nums">{l.total.to_string()}</td></tr>

@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::{
-    InviteVendorStaff, RemoveVendorDocument, ReviewVendor, SaveVendorDetails, SetVendorBank, load_my_vendor,
-    load_vendor_home, load_vendor_team,
+    Desk, InviteVendorStaff, RemoveVendorDocument, ReviewVendor, SaveVendorDetails, SetVendorBank, load_my_vendor,
+    load_vendor_desk, load_vendor_home, load_vendor_team,
 };
 use crate::components::{
     Field, FormAlert, Gate, Loaded, NavLink, Needs, PageHeader, SubmissionKey, Workspace, business_time, failed,
@@ -23,8 +23,10 @@ use crate::pages::vendor_forms::{
 /// The vendor portal's pages, as its side navigation lists them.
 pub const VENDOR_NAV: &[NavLink] = &[
     NavLink { href: "/vendor", label: "Home", needs: Some(Permission::UseVendorPortal) },
+    NavLink { href: "/vendor/orders", label: "Orders", needs: Some(Permission::UseVendorPortal) },
     NavLink { href: "/admin/products", label: "Products", needs: Some(Permission::ViewCatalog) },
     NavLink { href: "/admin/stock", label: "Stock", needs: Some(Permission::ViewInventory) },
+    NavLink { href: "/vendor/payouts", label: "Payouts", needs: Some(Permission::UseVendorPortal) },
     NavLink { href: "/vendor/application", label: "Your business", needs: Some(Permission::UseVendorPortal) },
     NavLink { href: "/vendor/team", label: "Staff", needs: Some(Permission::UseVendorPortal) },
 ];
@@ -34,12 +36,16 @@ pub const VENDOR_NAV: &[NavLink] = &[
 pub fn VendorHomePage() -> impl IntoView {
     // Loaded outside the gate, so that it is loaded once (see `Gate`).
     let home = Resource::new(|| (), |()| load_vendor_home());
+    let desk = Resource::new(|| (), |()| load_vendor_desk());
     view! {
         <Title text="Vendor portal" />
         <Gate needs=Needs::Permission(Permission::UseVendorPortal) let:actor>
             <Workspace surface="Vendor portal" nav=VENDOR_NAV actor>
                 <Loaded resource=home let:home>
                     <VendorView home />
+                </Loaded>
+                <Loaded resource=desk let:desk>
+                    <DeskView desk />
                 </Loaded>
             </Workspace>
         </Gate>
@@ -70,6 +76,30 @@ fn VendorView(home: VendorHome) -> impl IntoView {
                 <a class="btn btn-primary" href="/vendor/application">"Your business"</a>
                 <a class="btn btn-secondary" href=format!("/store/{}", market.slug) rel="external">"See the marketplace"</a>
             </div>
+        </section>
+    }
+}
+
+/// The vendor's orders at a glance and its money, each a link to where it is worked.
+#[component]
+fn DeskView(desk: Desk) -> impl IntoView {
+    let (orders, balance) = (desk.orders, desk.balance);
+    let tile = |label: &'static str, value: String, href: &'static str, testid: &'static str| {
+        view! {
+            <a class="card block hover:border-brand-300" href=href data-testid=testid>
+                <p class="text-sm text-slate-500">{label}</p>
+                <p class="text-lg font-semibold tabular-nums sm:text-2xl">{value}</p>
+            </a>
+        }
+    };
+    view! {
+        <section class="mt-4 grid grid-cols-2 gap-3 lg:grid-cols-3" data-testid="vendor-desk">
+            {tile("To prepare", orders.to_prepare.to_string(), "/vendor/orders", "desk-to-prepare")}
+            {tile("Being prepared", orders.preparing.to_string(), "/vendor/orders?status=processing", "desk-preparing")}
+            {tile("On the way", orders.on_the_way.to_string(), "/vendor/orders?status=shipped", "desk-on-the-way")}
+            {tile("Sales, last 30 days", format!("{} ({})", orders.sales_30_days, orders.orders_30_days), "/vendor/orders", "desk-sales")}
+            {tile("Balance", balance.balance.to_string(), "/vendor/payouts", "desk-balance")}
+            {tile("Available to pay out", balance.available.to_string(), "/vendor/payouts", "desk-available")}
         </section>
     }
 }

@@ -9,8 +9,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::AdminPage;
 use crate::api::{
-    AddOrderNote, ConfirmTransfer, ConfirmTransfers, CreateDraftOrder, MoveOrder, load_order, load_order_options,
-    load_orders,
+    AddOrderNote, ConfirmTransfer, ConfirmTransfers, CreateDraftOrder, MoveOrder, MovePart, RemitCash, load_order,
+    load_order_options, load_orders,
 };
 use crate::components::{
     AddressFields, EmptyState, Field, FieldError, FormAlert, Loaded, Needs, PageHeader, SubmissionKey, business_time,
@@ -167,17 +167,73 @@ pub fn AdminOrderPage() -> impl IntoView {
     let step = ServerAction::<MoveOrder>::new();
     let confirm = ServerAction::<ConfirmTransfer>::new();
     let note = ServerAction::<AddOrderNote>::new();
+    let parts = PartActions { step: ServerAction::new(), remit: ServerAction::new() };
     let (moved, confirmed, noted) = (successes(step), successes(confirm), successes(note));
+    let (part_moved, remitted) = (successes(parts.step), successes(parts.remit));
     let order = Resource::new(
-        move || (params.read().get("id").unwrap_or_default(), moved.get(), confirmed.get(), noted.get()),
-        |(id, ..)| load_order(id),
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                moved.get() + confirmed.get() + noted.get() + part_moved.get() + remitted.get(),
+            )
+        },
+        |(id, _)| load_order(id),
     );
     view! {
         <AdminPage title="Order" needs=Needs::Permission(Permission::ViewOrders) let:actor>
             <Loaded resource=order let:order>
-                <OrderDetail order=order.order page_url=order.page_url can_work=actor.can(Permission::ManageOrders) step confirm note />
+                <OrderDetail order=order.order page_url=order.page_url can_work=actor.can(Permission::ManageOrders) step confirm note parts />
             </Loaded>
         </AdminPage>
+    }
+}
+
+/// The forms of an order's parts.
+#[derive(Clone, Copy)]
+struct PartActions {
+    step: ServerAction<MovePart>,
+    remit: ServerAction<RemitCash>,
+}
+
+/// An order's parts, one per seller, each with its status, figures and (for those who work
+/// orders) its own moves and the cash taken at the door.
+#[component]
+fn Parts(order: Order, can_work: bool, actions: PartActions) -> impl IntoView {
+    use crate::pages::vendor_orders::{PartFigures, PartMoveForm, RemitCashForm};
+    let settlement = order.method.settlement();
+    view! {
+        <section class="mt-4 space-y-3" data-testid="order-parts">
+            <h2 class="font-semibold">"Parts, one per seller"</h2>
+            {order.parts.iter().map(|part| {
+                let next: Vec<OrderStatus> = commerce::orders::status::next(part.status, order.fulfilment, settlement)
+                    .into_iter()
+                    .filter(|s| *s != OrderStatus::Paid)
+                    .collect();
+                let lines: Vec<String> = order.lines.iter().filter(|l| l.part == Some(part.id))
+                    .map(|l| format!("{} × {}", l.quantity, l.name)).collect();
+                view! {
+                    <div class="card grid gap-3 md:grid-cols-[1fr_18rem]" data-testid="order-part" data-status=part.status.code()>
+                        <div>
+                            <p class="font-semibold">{part.number.clone()} " · " {part.seller.clone()}
+                                " " <span class="badge badge-neutral">{part.status.label()}</span>
+                                {part.paid.then(|| view! { " " <span class="badge badge-success">"Paid"</span> })}</p>
+                            <ul class="mt-1 text-sm text-slate-600">{lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+                            <PartFigures part=part.clone() />
+                            {part.cash.clone().map(|c| view! {
+                                <p class="mt-2 text-sm">{format!("Cash {} taken by {}{}", c.amount, c.holder.label().to_lowercase(),
+                                    if c.remitted_at.is_some() { format!(", handed over{}", if c.reference.is_empty() { String::new() } else { format!(" ({})", c.reference) }) } else { ", not yet handed over".to_owned() })}</p>
+                            })}
+                        </div>
+                        {can_work.then(|| view! {
+                            <div class="space-y-3">
+                                <PartMoveForm part=part.clone() next method=order.method operator=true step=actions.step />
+                                <RemitCashForm part=part.clone() remit=actions.remit />
+                            </div>
+                        })}
+                    </div>
+                }
+            }).collect_view()}
+        </section>
     }
 }
 
@@ -189,6 +245,7 @@ fn OrderDetail(
     step: ServerAction<MoveOrder>,
     confirm: ServerAction<ConfirmTransfer>,
     note: ServerAction<AddOrderNote>,
+    parts: PartActions,
 ) -> impl IntoView {
     let (step_error, confirm_error, note_error) = (failed(step), failed(confirm), failed(note));
     let id = order.id.to_string();
@@ -233,6 +290,7 @@ fn OrderDetail(
                     </div>
                 </section>
                 <OrderLines order=order.clone() />
+                {(!order.parts.is_empty()).then(|| view! { <Parts order=order.clone() can_work actions=parts /> })}
                 {order.till.clone().map(|t| view! { <RungAtTill till=t /> })}
                 <section class="card mt-4">
                     <h2 class="font-semibold">"Payments"</h2>
@@ -248,7 +306,8 @@ fn OrderDetail(
                     <h2 class="font-semibold">"Timeline"</h2>
                     <ol class="mt-2 space-y-1 text-sm" data-testid="timeline">
                         {order.events.iter().map(|e| view! {
-                            <li>{format!("{} · {} · {}{}", business_time(e.at), e.who,
+                            <li>{format!("{} · {} · {}{}{}", business_time(e.at), e.who,
+                                e.part.as_ref().map(|p| format!("{p}: ")).unwrap_or_default(),
                                 match (e.from, e.to) { (Some(f), Some(t)) => format!("{} → {}. ", f.label(), t.label()), (None, Some(t)) => format!("{}. ", t.label()), _ => String::new() },
                                 e.note)}</li>
                         }).collect_view()}
@@ -271,7 +330,7 @@ fn OrderDetail(
                             <SubmissionKey renew=step.version() />
                             <input type="hidden" name="id" value=step_id.clone() />
                             <div class="field">
-                                <label class="label" for="to">"Move to"</label>
+                                <label class="label" for="to">{if order.parts.is_empty() { "Move to" } else { "The whole order" }}</label>
                                 <select class="input" id="to" name="to" data-testid="move-to">
                                     {next.iter().map(|s| view! { <option value=s.code()>{if *s == OrderStatus::Cancelled { "Cancel (stock goes back)" } else { s.label() }}</option> }).collect_view()}
                                 </select>

@@ -12,7 +12,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::AdminPage;
 use crate::api::{
     RemoveVendorDocument, ReviewVendor, SaveVendorDetails, SetVendorBank, SetVendorModeration, load_vendor,
-    load_vendors,
+    load_vendor_money, load_vendors,
 };
 use crate::components::{
     EmptyState, FormAlert, Loaded, Needs, PageHeader, SubmissionKey, business_time, failed, successes, ticked,
@@ -20,6 +20,7 @@ use crate::components::{
 use crate::pages::vendor_forms::{
     BankFields, VendorBadge, VendorDetailsFields, VendorDocuments, VendorHistory, remove_document_button,
 };
+use crate::pages::vendor_money::{MoneyForms, VendorMoneySection};
 
 /// The standings the list can be narrowed to, as its tabs name them.
 const TABS: [(&str, &str); 6] = [
@@ -42,6 +43,7 @@ pub fn VendorsPage() -> impl IntoView {
         <AdminPage title="Vendors" needs=Needs::Permission(Permission::ViewVendors) let:_actor>
             <PageHeader title="Vendors" subtitle="Sellers on your marketplace: review applications, approve, suspend.">
                 <a class="btn btn-secondary" href="/admin/vendors/products">"Products to approve"</a>
+                <a class="btn btn-secondary" href="/admin/vendors/payouts">"Payouts"</a>
                 <a class="btn btn-secondary" href="/admin/vendors/terms">"Terms"</a>
             </PageHeader>
             <nav class="mb-4 flex flex-wrap gap-2" aria-label="Standing">
@@ -139,11 +141,25 @@ pub fn VendorPage() -> impl IntoView {
         },
         |(id, _)| load_vendor(id),
     );
+    let forms = MoneyForms::default();
+    let money_changes = forms.changes();
+    let money = Resource::new(
+        move || (params.read().get("id").unwrap_or_default(), money_changes()),
+        |(id, _)| load_vendor_money(Some(id), None),
+    );
     view! {
         <AdminPage title="Vendor" needs=Needs::Permission(Permission::ViewVendors) let:actor>
-            <Loaded resource=vendor let:vendor>
-                <VendorView vendor manage=actor.can(Permission::ManageVendors) actions />
-            </Loaded>
+            {
+                let manage = actor.can(Permission::ManageVendors);
+                view! {
+                    <Loaded resource=vendor let:vendor>
+                        <VendorView vendor manage actions />
+                    </Loaded>
+                    <Loaded resource=money let:money>
+                        <VendorMoneySection money forms manage />
+                    </Loaded>
+                }
+            }
         </AdminPage>
     }
 }
