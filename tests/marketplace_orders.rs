@@ -30,7 +30,7 @@ fn d(text: &str) -> Decimal {
 /// A marketplace selling online, two vendors each with a product in stock at its own place
 /// (₦150,000 and ₦20,000), its own product in its shop (₦2,000), and a rule of 5% + ₦50 an
 /// item for the second vendor (the default is 10%).
-struct Market {
+struct Trading {
     market: Business,
     a: Actor,
     b: Actor,
@@ -39,7 +39,7 @@ struct Market {
     bag: commerce::catalog::VariantId,
 }
 
-async fn market(admin: &PgPool) -> Market {
+async fn market(admin: &PgPool) -> Trading {
     let market = Business::marketplace(admin, "Gadget Market").await;
     market.sells_online().await;
     let (a, b) = (market.member(Role::Vendor).await, market.member(Role::Vendor).await);
@@ -66,7 +66,7 @@ async fn market(admin: &PgPool) -> Market {
     support::receive(&market.db, &a, market.place_of(vendor_of(&a)).await, phone, 5).await;
     support::receive(&market.db, &b, market.place_of(vendor_of(&b)).await, earbuds, 10).await;
     market.receive(market.main, bag, 10).await;
-    Market { market, a, b, phone, earbuds, bag }
+    Trading { market, a, b, phone, earbuds, bag }
 }
 
 /// A vendor's balance: the sum of its entries; and what of it is available now.
@@ -81,7 +81,7 @@ async fn balance(admin: &PgPool, vendor: VendorId) -> (Decimal, Decimal) {
     .unwrap()
 }
 
-async fn buy(m: &Market, payment: &str) -> commerce::orders::Placed {
+async fn buy(m: &Trading, payment: &str) -> commerce::orders::Placed {
     let shopper = m.market.visitor();
     cart::add(&m.market.db, &shopper, m.phone, 1).await.unwrap();
     cart::add(&m.market.db, &shopper, m.earbuds, 2).await.unwrap();
@@ -421,4 +421,174 @@ async fn a_vendor_is_paid_out_what_is_available_once_and_its_statement_explains_
     let listed = payouts::list(db, owner, None, false, None, 50).await.unwrap();
     assert_eq!(listed.data.len(), 2);
     let _ = pb;
+}
+
+/// SplitMix64: a few lines of deterministic randomness, so that a failing mix can be replayed
+/// from its seed.
+struct Dice(u64);
+
+impl Dice {
+    fn roll(&mut self, sides: u64) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) % sides
+    }
+}
+
+#[sqlx::test]
+async fn after_a_random_mix_the_vendors_ledgers_and_the_commission_add_up_to_what_shoppers_paid(admin: PgPool) {
+    use commerce::marketplace::payouts;
+    let m = market(&admin).await;
+    let (db, owner) = (&m.market.db, &m.market.owner);
+    sqlx::query("UPDATE tenants SET payout_hold_days = 0, payout_minimum = 1 WHERE id = $1")
+        .bind(m.market.tenant.0)
+        .execute(&admin)
+        .await
+        .unwrap();
+    for vendor in [&m.a, &m.b] {
+        owner_with_bank(&admin, vendor).await;
+    }
+    support::receive(&m.market.db, &m.a, m.market.place_of(vendor_of(&m.a)).await, m.phone, 200).await;
+    support::receive(&m.market.db, &m.b, m.market.place_of(vendor_of(&m.b)).await, m.earbuds, 200).await;
+    m.market.receive(m.market.main, m.bag, 200).await;
+    let seed = 0x5C1_2026;
+    let mut dice = Dice(seed);
+    let actor_of = |part: &commerce::orders::OrderPart| match part.vendor {
+        Some(v) if v == vendor_of(&m.a) => &m.a,
+        Some(_) => &m.b,
+        None => owner,
+    };
+    for round in 0..24 {
+        let shopper = m.market.visitor();
+        for variant in [m.phone, m.earbuds, m.bag] {
+            let units = i32::try_from(dice.roll(3)).unwrap();
+            if units > 0 {
+                cart::add(db, &shopper, variant, units).await.unwrap();
+            }
+        }
+        cart::add(db, &shopper, m.bag, 1).await.ok();
+        let method = if dice.roll(2) == 0 { "bank_transfer" } else { "pay_on_delivery" };
+        let placed = checkout::place(db, &shopper, &delivery(method), None).await.unwrap();
+        let order = work::get(db, owner, placed.order).await.unwrap();
+        match dice.roll(4) {
+            // Called off before anything moves.
+            0 => {
+                work::move_to(db, owner, order.id, OrderStatus::Cancelled, "", None).await.unwrap();
+                continue;
+            }
+            _ if method == "bank_transfer" => payment::confirm_transfer(db, owner, order.id, None).await.unwrap(),
+            _ => {}
+        }
+        for part in &order.parts {
+            let who = actor_of(part);
+            let fate = dice.roll(5);
+            if fate == 0 {
+                parts::move_part(db, who, part.id, OrderStatus::Cancelled, "", &CashInput::default(), None)
+                    .await
+                    .unwrap();
+                continue;
+            }
+            for to in [OrderStatus::Processing, OrderStatus::Shipped] {
+                parts::move_part(db, who, part.id, to, "", &CashInput::default(), None).await.unwrap();
+            }
+            if fate == 1 {
+                // Came back undelivered.
+                parts::move_part(db, who, part.id, OrderStatus::Cancelled, "", &CashInput::default(), None)
+                    .await
+                    .unwrap();
+                continue;
+            }
+            let holder = ["", "rider", "vendor", "operator"][usize::try_from(dice.roll(4)).unwrap()];
+            let by = if holder.is_empty() { who } else { owner };
+            let cash = CashInput { holder: holder.into(), holder_name: "Musa".into() };
+            parts::move_part(db, by, part.id, OrderStatus::Delivered, "", &cash, None).await.unwrap();
+            if method == "pay_on_delivery" && dice.roll(2) == 0 && holder != "operator" {
+                parts::remit_cash(db, owner, part.id, &format!("DEP-{round}"), None).await.unwrap();
+            }
+        }
+        // Now and then a vendor asks for a payout, which is paid, or called off.
+        if dice.roll(3) == 0 {
+            let vendor = if dice.roll(2) == 0 { &m.a } else { &m.b };
+            if let Ok(payout) = payouts::request(db, vendor, vendor_of(vendor), "", None).await {
+                if dice.roll(2) == 0 {
+                    payouts::mark_paid(db, owner, payout.id, &format!("REF-{round}"), None).await.unwrap();
+                } else {
+                    payouts::cancel(db, owner, payout.id, "", None).await.unwrap();
+                }
+            }
+        }
+    }
+
+    // What shoppers paid, less what was given back: the parts paid and still going.
+    let (paid, house, commission, balances, paid_out, with_vendors): (
+        Decimal,
+        Decimal,
+        Decimal,
+        Decimal,
+        Decimal,
+        Decimal,
+    ) = sqlx::query_as(
+        "SELECT (SELECT coalesce(sum(goods + delivery), 0) FROM order_parts
+                      WHERE tenant_id = $1 AND paid AND status <> 'cancelled'),
+                    (SELECT coalesce(sum(goods + delivery), 0) FROM order_parts
+                      WHERE tenant_id = $1 AND paid AND status <> 'cancelled' AND vendor_id IS NULL),
+                    (SELECT -coalesce(sum(amount), 0) FROM vendor_ledger WHERE tenant_id = $1 AND kind = 'commission'),
+                    (SELECT coalesce(sum(amount), 0) FROM vendor_ledger WHERE tenant_id = $1),
+                    (SELECT -coalesce(sum(amount), 0) FROM vendor_ledger
+                      WHERE tenant_id = $1 AND kind IN ('payout', 'payout_returned')),
+                    (SELECT -coalesce(sum(amount), 0) FROM vendor_ledger
+                      WHERE tenant_id = $1 AND kind IN ('cash_held', 'cash_remitted'))",
+    )
+    .bind(m.market.tenant.0)
+    .fetch_one(&admin)
+    .await
+    .unwrap();
+    assert!(paid > Decimal::ZERO, "seed {seed:#x}: something was sold");
+    // The mix reached every path: refunds, payouts paid and called off, cash with each holder.
+    let (refunds, paid_payouts, cancelled_payouts, riders, vendors_cash): (i64, i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM vendor_ledger WHERE tenant_id = $1 AND kind = 'refund'),
+                (SELECT count(*) FROM vendor_payouts WHERE tenant_id = $1 AND status = 'paid'),
+                (SELECT count(*) FROM vendor_payouts WHERE tenant_id = $1 AND status = 'cancelled'),
+                (SELECT count(*) FROM cash_on_delivery WHERE tenant_id = $1 AND holder = 'rider'),
+                (SELECT count(*) FROM cash_on_delivery WHERE tenant_id = $1 AND holder = 'vendor')",
+    )
+    .bind(m.market.tenant.0)
+    .fetch_one(&admin)
+    .await
+    .unwrap();
+    assert!(
+        refunds > 0 && paid_payouts > 0 && cancelled_payouts > 0 && riders > 0 && vendors_cash > 0,
+        "seed {seed:#x}: {refunds} refunds, {paid_payouts} payouts paid, {cancelled_payouts} called off, \
+         {riders} riders' cash, {vendors_cash} vendors' cash"
+    );
+    assert_eq!(balances + paid_out + with_vendors + commission + house, paid, "seed {seed:#x}");
+    // Each vendor's part: credited as sold while it stands, nothing when it was called off after
+    // being paid, and never credited unpaid.
+    let wrong: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM order_parts p
+          WHERE p.tenant_id = $1 AND p.vendor_id IS NOT NULL
+            AND (SELECT coalesce(sum(amount), 0) FROM vendor_ledger l
+                  WHERE l.part_id = p.id AND l.kind IN ('sale', 'delivery_fee', 'commission', 'refund'))
+                <> CASE WHEN p.paid AND p.status <> 'cancelled' THEN p.goods + p.delivery - p.commission ELSE 0 END",
+    )
+    .bind(m.market.tenant.0)
+    .fetch_one(&admin)
+    .await
+    .unwrap();
+    assert_eq!(wrong, 0, "seed {seed:#x}");
+    // A payout's money left once, and came back once if it did not go.
+    let payouts_wrong: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM vendor_payouts p
+          WHERE p.tenant_id = $1
+            AND (SELECT coalesce(sum(amount), 0) FROM vendor_ledger l WHERE l.payout_id = p.id)
+                <> CASE WHEN p.status IN ('cancelled', 'failed', 'reversed') THEN 0 ELSE -p.amount END",
+    )
+    .bind(m.market.tenant.0)
+    .fetch_one(&admin)
+    .await
+    .unwrap();
+    assert_eq!(payouts_wrong, 0, "seed {seed:#x}");
+    stock_adds_up(&admin).await;
 }

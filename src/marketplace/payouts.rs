@@ -97,7 +97,7 @@ pub async fn ledger(
     let limit = limit.clamp(1, 500);
     let (after_at, after_id) = after.unzip();
     let mut tx = tenant_tx(db, tenant).await?;
-    let currency = crate::identity::currency_in(&mut *tx, tenant).await?;
+    let currency = crate::identity::currency_in(&mut tx, tenant).await?;
     let rows = entries(&mut tx, tenant, vendor, (None, None), (after_at, after_id), limit + 1).await?;
     tx.commit().await?;
     let rows = rows.into_iter().map(|r| r.entry(currency)).collect::<Result<Vec<_>, _>>()?;
@@ -196,7 +196,7 @@ pub async fn statement(
     );
     let start = from.map(|day| zone.start_of(day));
     let end = until.and_then(|day| day.succ_opt()).map(|day| zone.start_of(day));
-    let currency = crate::identity::currency_in(&mut *tx, tenant).await?;
+    let currency = crate::identity::currency_in(&mut tx, tenant).await?;
     let mut rows = entries(&mut tx, tenant, vendor, (start, end), (None, None), MOST_STATEMENT_ROWS + 1).await?;
     tx.commit().await?;
     if rows.len() > usize::try_from(MOST_STATEMENT_ROWS).unwrap_or(usize::MAX) {
@@ -222,7 +222,7 @@ pub async fn statement(
             r.part.clone().unwrap_or_default(),
             r.note.clone(),
             exact(r.amount),
-            r.available_at.map(|at| zone.local(at).format("%Y-%m-%d").to_string()).unwrap_or_else(|| "waiting".into()),
+            r.available_at.map_or_else(|| "waiting".into(), |at| zone.local(at).format("%Y-%m-%d").to_string()),
             exact(r.balance),
             code(),
         ])?;
@@ -609,9 +609,10 @@ pub(super) async fn settle_in(
     .execute(&mut *tx)
     .await?;
     if returned {
-        let note = match reason.is_empty() {
-            true => format!("Payout {}", to.label().to_lowercase()),
-            false => format!("Payout {}: {reason}", to.label().to_lowercase()),
+        let note = if reason.is_empty() {
+            format!("Payout {}", to.label().to_lowercase())
+        } else {
+            format!("Payout {}: {reason}", to.label().to_lowercase())
         };
         let posting = Posting {
             vendor: payout.vendor,

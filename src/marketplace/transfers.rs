@@ -135,9 +135,8 @@ async fn transfer(api: &Paystack, keyring: Option<&Keyring>, secret: &str, start
     let mut new_recipient = None;
     let recipient = if start.recipient.is_empty() {
         let Some(keyring) = keyring else { return Answer::Unreachable(Error::Internal) };
-        let number = match keyring.decrypt(&start.sealed_account).map(String::from_utf8) {
-            Ok(Ok(number)) => number,
-            _ => return Answer::Unreachable(Error::Internal),
+        let Ok(Ok(number)) = keyring.decrypt(&start.sealed_account).map(String::from_utf8) else {
+            return Answer::Unreachable(Error::Internal);
         };
         let body = serde_json::json!({
             "type": "nuban", "name": start.account_name, "account_number": number,

@@ -240,28 +240,7 @@ async fn place_in(
     };
     let pay_by = (form.method != PaymentMethod::PayOnDelivery).then(|| Utc::now() + hold_for);
 
-    // A cart holding a marketplace vendor's goods is split by seller, each part charged delivery
-    // on its own goods; vendors send their own goods, so such an order is delivered.
-    let in_parts = wanted.iter().any(|w| w.vendor.is_some());
-    if in_parts && form.fulfilment == Fulfilment::Pickup {
-        let sent = wanted.iter().find(|w| w.vendor.is_some()).map(|w| w.name.as_str()).unwrap_or_default();
-        return Err(Error::invalid(
-            "fulfilment",
-            format!("{sent} is sent to you by its seller: choose delivery to an address"),
-        ));
-    }
-    let shelf: Vec<Decimal> = wanted.iter().map(|w| w.price * Decimal::from(w.quantity)).collect();
-    let plans = if in_parts {
-        let sellers: Vec<Option<VendorId>> = wanted.iter().map(|w| w.vendor).collect();
-        super::parts::plan(&sellers, &shelf, zone.as_ref())
-    } else {
-        Vec::new()
-    };
-    let delivery = if in_parts {
-        plans.iter().map(|p| p.fee).sum()
-    } else {
-        zone.as_ref().map_or(Decimal::ZERO, |z| z.charge(shelf.iter().sum()))
-    };
+    let (in_parts, plans, delivery) = delivery_by_seller(&wanted, zone.as_ref(), form.fulfilment)?;
     let inputs: Vec<LineInput> = wanted
         .iter()
         .map(|w| LineInput {
@@ -292,19 +271,7 @@ async fn place_in(
     };
     let (order, view_key) = insert_order(tx, tenant, &placing, &totals).await?;
     let split = if in_parts {
-        let rules = super::commission::rules_in(tx, tenant).await?;
-        let categories: Vec<Option<CategoryId>> = wanted.iter().map(|w| w.category).collect();
-        let quantities: Vec<i32> = wanted.iter().map(|w| w.quantity).collect();
-        let figures =
-            super::parts::figure(&plans, &totals, &categories, &quantities, settings.vat, settings.currency, &rules);
-        let ids = super::parts::insert(tx, tenant, order, &figures).await?;
-        let mut of_line = vec![None; wanted.len()];
-        for (plan, id) in plans.iter().zip(&ids) {
-            for &i in &plan.lines {
-                of_line[i] = Some(*id);
-            }
-        }
-        Split { parts: of_line, commissions: figures.commissions, rules: figures.rules }
+        split_in(tx, tenant, order, &plans, &wanted, &totals, &settings).await?
     } else {
         Split::whole(wanted.len())
     };
@@ -461,6 +428,59 @@ async fn record_placed(
         crate::identity::outbox::send_later(tx, tenant, email, &format!("Your order {shown}"), &body).await?;
     }
     Ok(())
+}
+
+/// The parts a cart is split into and the delivery it is charged: a cart holding a marketplace
+/// vendor's goods is split by seller, each part charged delivery on its own goods (vendors send
+/// their own goods, so such an order is delivered, never collected); any other cart is charged
+/// delivery on all its goods.
+fn delivery_by_seller(
+    wanted: &[Wanted],
+    zone: Option<&DeliveryZone>,
+    fulfilment: Fulfilment,
+) -> Result<(bool, Vec<super::parts::Plan>, Decimal), Error> {
+    let in_parts = wanted.iter().any(|w| w.vendor.is_some());
+    if in_parts && fulfilment == Fulfilment::Pickup {
+        let sent = wanted.iter().find(|w| w.vendor.is_some()).map(|w| w.name.as_str()).unwrap_or_default();
+        return Err(Error::invalid(
+            "fulfilment",
+            format!("{sent} is sent to you by its seller: choose delivery to an address"),
+        ));
+    }
+    let shelf: Vec<Decimal> = wanted.iter().map(|w| w.price * Decimal::from(w.quantity)).collect();
+    if !in_parts {
+        return Ok((false, Vec::new(), zone.map_or(Decimal::ZERO, |z| z.charge(shelf.iter().sum()))));
+    }
+    let sellers: Vec<Option<VendorId>> = wanted.iter().map(|w| w.vendor).collect();
+    let plans = super::parts::plan(&sellers, &shelf, zone);
+    let delivery = plans.iter().map(|p| p.fee).sum();
+    Ok((true, plans, delivery))
+}
+
+/// The step that writes an order's parts (see `parts`) and answers each line's part, commission
+/// and rule.
+async fn split_in(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    order: Uuid,
+    plans: &[super::parts::Plan],
+    wanted: &[Wanted],
+    totals: &super::Totals,
+    settings: &selling::Settings,
+) -> Result<Split, Error> {
+    let rules = super::commission::rules_in(tx, tenant).await?;
+    let categories: Vec<Option<CategoryId>> = wanted.iter().map(|w| w.category).collect();
+    let quantities: Vec<i32> = wanted.iter().map(|w| w.quantity).collect();
+    let figures =
+        super::parts::figure(plans, totals, &categories, &quantities, settings.vat, settings.currency, &rules);
+    let ids = super::parts::insert(tx, tenant, order, &figures).await?;
+    let mut of_line = vec![None; wanted.len()];
+    for (plan, id) in plans.iter().zip(&ids) {
+        for &i in &plan.lines {
+            of_line[i] = Some(*id);
+        }
+    }
+    Ok(Split { parts: of_line, commissions: figures.commissions, rules: figures.rules })
 }
 
 /// Each line's part of an order split by seller, with its commission and the rule that gave

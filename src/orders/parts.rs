@@ -622,32 +622,29 @@ pub async fn remit_cash(
         )
         .execute(&mut *tx)
         .await?;
-        match (CashHolder::from_code(&held.holder), locked.vendor) {
-            (Some(CashHolder::Vendor), Some(vendor)) => {
-                let posting = Posting {
-                    vendor,
-                    kind: EntryKind::CashRemitted,
-                    amount: held.amount,
-                    part: Some(part),
-                    payout: None,
-                    note: &join(&format!("Cash for order {} handed over", locked.shown), &reference),
-                    who: who.name(),
-                    available_at: Some(Utc::now()),
-                };
-                ledger::post(tx, tenant, &posting).await?;
-            }
-            _ => {
-                let delivered = sqlx::query_scalar!(
-                    "SELECT delivered_at FROM order_parts WHERE tenant_id = $1 AND id = $2",
-                    tenant.0,
-                    part
-                )
-                .fetch_one(&mut *tx)
-                .await?
-                .unwrap_or_else(Utc::now);
-                let hold = ledger::available_from_now(tx, tenant).await? - Utc::now();
-                ledger::release_part(tx, tenant, part, delivered + hold).await?;
-            }
+        if let (Some(CashHolder::Vendor), Some(vendor)) = (CashHolder::from_code(&held.holder), locked.vendor) {
+            let posting = Posting {
+                vendor,
+                kind: EntryKind::CashRemitted,
+                amount: held.amount,
+                part: Some(part),
+                payout: None,
+                note: &join(&format!("Cash for order {} handed over", locked.shown), &reference),
+                who: who.name(),
+                available_at: Some(Utc::now()),
+            };
+            ledger::post(tx, tenant, &posting).await?;
+        } else {
+            let delivered = sqlx::query_scalar!(
+                "SELECT delivered_at FROM order_parts WHERE tenant_id = $1 AND id = $2",
+                tenant.0,
+                part
+            )
+            .fetch_one(&mut *tx)
+            .await?
+            .unwrap_or_else(Utc::now);
+            let holding = ledger::available_from_now(tx, tenant).await? - Utc::now();
+            ledger::release_part(tx, tenant, part, delivered + holding).await?;
         }
         let note = join("The cash collected at the door reached the marketplace.", &reference);
         event(tx, tenant, locked, &who, None, None, &note).await?;
@@ -822,7 +819,7 @@ pub async fn list(
     let (after_at, after_id) = after.unzip();
     let limit = limit.clamp(1, 200);
     let mut tx = tenant_tx(db, tenant).await?;
-    let currency = crate::identity::currency_in(&mut *tx, tenant).await?;
+    let currency = crate::identity::currency_in(&mut tx, tenant).await?;
     let rows = sqlx::query!(
         r#"SELECT p.id, p.position, p.status, p.paid, p.goods + p.delivery AS "total!", p.placed_at,
                   o.prefix, o.number, o.payment_method, o.contact_name, v.name AS seller,
@@ -871,7 +868,7 @@ pub async fn desk(db: &sqlx::PgPool, actor: &Actor) -> Result<VendorDesk, Error>
     let (tenant, vendor) = acting(actor)?;
     let vendor = vendor.ok_or_else(|| Error::Forbidden(Permission::UseVendorPortal.label().to_owned()))?;
     let mut tx = tenant_tx(db, tenant).await?;
-    let currency = crate::identity::currency_in(&mut *tx, tenant).await?;
+    let currency = crate::identity::currency_in(&mut tx, tenant).await?;
     let row = sqlx::query!(
         r#"SELECT count(*) FILTER (WHERE status IN ('paid', 'awaiting_payment')) AS "to_prepare!",
                   count(*) FILTER (WHERE status = 'processing') AS "preparing!",
