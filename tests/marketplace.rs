@@ -442,20 +442,23 @@ async fn the_terms_are_checked_and_commission_rules_apply_by_precedence(admin: P
         commission_on_delivery: false,
         payout_hold_days: "365".into(),
         payout_minimum: "-5".into(),
+        payout_day: "8".into(),
     };
     let refused = terms::update(&market.db, &market.owner, &wrong, None).await.unwrap_err();
     let mut fields: Vec<&str> = refused.field_problems().into_iter().map(|(f, _)| f).collect();
     fields.sort_unstable();
-    assert_eq!(fields, ["commission_flat", "payout_hold_days", "payout_minimum"], "{refused:?}");
+    assert_eq!(fields, ["commission_flat", "payout_day", "payout_hold_days", "payout_minimum"], "{refused:?}");
     let good = TermsInput {
         commission_percent: "12.5".into(),
         commission_flat: "₦50".into(),
         commission_on_delivery: true,
         payout_hold_days: "14".into(),
         payout_minimum: "10,000".into(),
+        payout_day: "5".into(),
     };
     let saved: Terms = terms::update(&market.db, &market.owner, &good, None).await.unwrap();
     assert_eq!((saved.commission_percent, saved.payout_hold_days), (Decimal::new(125, 1), 14));
+    assert_eq!(saved.payout_day, Some(5), "Fridays");
     assert_eq!(saved.payout_minimum.amount, Decimal::from(10_000));
 
     let phones = commerce::catalog::category::create(&market.db, &market.owner, "Phones", None, None).await.unwrap();

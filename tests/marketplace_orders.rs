@@ -592,3 +592,37 @@ async fn after_a_random_mix_the_vendors_ledgers_and_the_commission_add_up_to_wha
     assert_eq!(payouts_wrong, 0, "seed {seed:#x}");
     stock_adds_up(&admin).await;
 }
+
+#[sqlx::test]
+async fn on_its_payout_day_a_marketplace_pays_every_vendor_due_once(admin: PgPool) {
+    use commerce::marketplace::{PayoutStatus, payouts};
+    let m = market(&admin).await;
+    let (db, owner) = (&m.market.db, &m.market.owner);
+    owner_with_bank(&admin, &m.a).await;
+    owner_with_bank(&admin, &m.b).await;
+    payouts::adjust(db, owner, vendor_of(&m.a), "20000", "Sales carried over", None).await.unwrap();
+    payouts::adjust(db, owner, vendor_of(&m.b), "10", "Below the least payout", None).await.unwrap();
+    // Not its day: nothing runs.
+    sqlx::query(
+        "UPDATE tenants SET payout_day = 1 + (extract(isodow FROM now() AT TIME ZONE time_zone)::int % 7) WHERE id = $1",
+    )
+    .bind(m.market.tenant.0)
+    .execute(&admin)
+    .await
+    .unwrap();
+    assert_eq!(payouts::run_scheduled(&admin).await.unwrap(), 0);
+    // Its day: A is paid out all it has, B is below the least payout; a second run makes nothing.
+    sqlx::query("UPDATE tenants SET payout_day = extract(isodow FROM now() AT TIME ZONE time_zone) WHERE id = $1")
+        .bind(m.market.tenant.0)
+        .execute(&admin)
+        .await
+        .unwrap();
+    assert_eq!(payouts::run_scheduled(db).await.unwrap(), 1);
+    let listed = payouts::list(db, owner, None, true, None, 10).await.unwrap().data;
+    assert_eq!(
+        listed.iter().map(|p| (p.vendor, p.status)).collect::<Vec<_>>(),
+        [(vendor_of(&m.a), PayoutStatus::Requested)]
+    );
+    assert_eq!(listed[0].asked_by, "Scheduled payouts");
+    assert_eq!(payouts::run_scheduled(db).await.unwrap(), 0, "once a day");
+}

@@ -23,7 +23,8 @@ const RELEASE_BATCH: i32 = 500;
 /// Files of removed pictures deleted per round trip.
 const DISCARD_BATCH: i32 = 200;
 
-/// Runs until `stop` turns true: a sweep at start, then one every [`SWEEP_EVERY`]; lapsed
+/// Runs until `stop` turns true: a sweep and the marketplaces' scheduled payouts at start, then
+/// every [`SWEEP_EVERY`]; lapsed
 /// reservations released, unpaid orders called off, and the files of removed pictures deleted,
 /// every [`RELEASE_EVERY`]; sales folded into the dashboard's rollups every [`FOLD_EVERY`].
 pub async fn run(db: Db, media: Media, mail: commerce::mail::Mail, mut stop: watch::Receiver<bool>) {
@@ -39,7 +40,10 @@ pub async fn run(db: Db, media: Media, mail: commerce::mail::Mail, mut stop: wat
     tokio::pin!(stopped);
     loop {
         tokio::select! {
-            _ = ticks.tick() => sweep(&db).await,
+            _ = ticks.tick() => {
+                sweep(&db).await;
+                run_scheduled_payouts(&db).await;
+            }
             _ = folds.tick() => fold_sales(&db).await,
             _ = releases.tick() => {
                 // Orders first: an unpaid order's hold outlasts its window, so it is the order
@@ -88,6 +92,14 @@ async fn call_off_unpaid_orders(db: &Db) {
         Ok(0) => {}
         Ok(n) => tracing::info!(called_off = n, "called off orders not paid in time"),
         Err(error) => tracing::warn!(%error, "calling off unpaid orders failed"),
+    }
+}
+
+async fn run_scheduled_payouts(db: &Db) {
+    match commerce::marketplace::payouts::run_scheduled(db.primary()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(payouts = n, "ran the marketplaces' scheduled payouts"),
+        Err(error) => tracing::warn!(%error, "running scheduled payouts failed"),
     }
 }
 

@@ -376,6 +376,9 @@ pub struct Terms {
     pub payout_hold_days: i32,
     /// The least a payout may be.
     pub payout_minimum: Money,
+    /// The day of the week payouts run by themselves (1 is Monday), if they do.
+    #[serde(default)]
+    pub payout_day: Option<i16>,
     /// Commissions of their own for categories and vendors.
     pub rules: Vec<CommissionRule>,
 }
@@ -410,7 +413,14 @@ pub struct TermsInput {
     pub payout_hold_days: String,
     /// The least payout.
     pub payout_minimum: String,
+    /// The day of the week payouts run by themselves: `1` (Monday) to `7` (Sunday), or empty for
+    /// never (by hand only).
+    #[serde(default)]
+    pub payout_day: String,
 }
+
+/// The days of the week, as a payout schedule names them (ISO: Monday is 1).
+pub const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 /// An application that waits for its email to be confirmed, as its link's page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

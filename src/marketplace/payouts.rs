@@ -423,6 +423,44 @@ pub async fn run_in(
     Ok(made)
 }
 
+/// Runs the payouts of every marketplace whose payout day it is (on its own clock) and whose
+/// payouts have not run today: the worker's job. Several instances may run it at once; each
+/// marketplace's run happens once a day. Answers how many payouts were made.
+pub async fn run_scheduled(db: &sqlx::PgPool) -> Result<usize, Error> {
+    let due = sqlx::query_scalar!(r#"SELECT tenant_id AS "tenant_id!" FROM payout_runs_due()"#).fetch_all(db).await?;
+    let mut made = 0;
+    for tenant in due.into_iter().map(TenantId) {
+        made += crate::db::in_tenant_tx(db, tenant, async |tx| {
+            let still = sqlx::query_scalar!(
+                r#"SELECT (payouts_run_on IS DISTINCT FROM (now() AT TIME ZONE time_zone)::date) AS "due!"
+                     FROM tenants WHERE id = $1 FOR UPDATE SKIP LOCKED"#,
+                tenant.0
+            )
+            .fetch_optional(&mut *tx)
+            .await?;
+            if still != Some(true) {
+                return Ok(0);
+            }
+            let robot = Actor::ApiClient {
+                tenant,
+                client: Uuid::nil(),
+                name: "Scheduled payouts".to_owned(),
+                scopes: Vec::new(),
+            };
+            let payouts = run_in(tx, tenant, Some(&robot), "Scheduled payouts").await?;
+            sqlx::query!(
+                "UPDATE tenants SET payouts_run_on = (now() AT TIME ZONE time_zone)::date WHERE id = $1",
+                tenant.0
+            )
+            .execute(&mut *tx)
+            .await?;
+            Ok(payouts.len())
+        })
+        .await?;
+    }
+    Ok(made)
+}
+
 /// The step that makes a payout of `wanted` (all that is available when none), under the
 /// vendor's lock, by the rules of [`request`].
 async fn make_in(

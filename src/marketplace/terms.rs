@@ -31,7 +31,7 @@ pub async fn update(db: &sqlx::PgPool, actor: &Actor, input: &TermsInput, once: 
         let before = read(tx, tenant).await?;
         sqlx::query!(
             "UPDATE tenants SET commission_percent = $2, commission_flat = $3, commission_on_delivery = $4,
-                                payout_hold_days = $5, payout_minimum = $6
+                                payout_hold_days = $5, payout_minimum = $6, payout_day = $7
               WHERE id = $1",
             tenant.0,
             checked.rate.percent,
@@ -39,6 +39,7 @@ pub async fn update(db: &sqlx::PgPool, actor: &Actor, input: &TermsInput, once: 
             checked.on_delivery,
             checked.hold_days,
             checked.minimum,
+            checked.payout_day,
         )
         .execute(&mut *tx)
         .await?;
@@ -172,7 +173,8 @@ pub enum RuleSubject {
 async fn read(tx: &mut sqlx::PgConnection, tenant: TenantId) -> Result<Terms, Error> {
     let currency = crate::identity::currency_in(&mut *tx, tenant).await?;
     let t = sqlx::query!(
-        "SELECT commission_percent, commission_flat, commission_on_delivery, payout_hold_days, payout_minimum
+        "SELECT commission_percent, commission_flat, commission_on_delivery, payout_hold_days, payout_minimum,
+                payout_day
            FROM tenants WHERE id = $1",
         tenant.0
     )
@@ -206,6 +208,7 @@ async fn read(tx: &mut sqlx::PgConnection, tenant: TenantId) -> Result<Terms, Er
         commission_on_delivery: t.commission_on_delivery,
         payout_hold_days: t.payout_hold_days,
         payout_minimum: Money::new(t.payout_minimum, currency),
+        payout_day: t.payout_day,
         rules,
     })
 }
@@ -216,6 +219,7 @@ struct Checked {
     on_delivery: bool,
     hold_days: i32,
     minimum: Decimal,
+    payout_day: Option<i16>,
 }
 
 fn check(input: &TermsInput) -> Result<Checked, Error> {
@@ -235,6 +239,13 @@ fn check(input: &TermsInput) -> Result<Checked, Error> {
     if hold_days.is_none() {
         problems.push(("payout_hold_days".to_owned(), "from 0 to 90 days".to_owned()));
     }
+    let payout_day = match input.payout_day.trim() {
+        "" => Some(None),
+        day => day.parse::<i16>().ok().filter(|d| (1..=7).contains(d)).map(Some),
+    };
+    if payout_day.is_none() {
+        problems.push(("payout_day".to_owned(), "a day of the week, or never".to_owned()));
+    }
     if let (Some(percent), Some(flat)) = (percent, flat)
         && let Some((field, message)) = commission::rate_problem(&Rate { percent, flat_per_item: flat })
     {
@@ -247,12 +258,13 @@ fn check(input: &TermsInput) -> Result<Checked, Error> {
         problems.push(("payout_minimum".to_owned(), "an amount of at least 0, to the kobo".to_owned()));
     }
     Error::invalid_all(problems)?;
-    match (percent, flat, hold_days, minimum) {
-        (Some(percent), Some(flat), Some(hold_days), Some(minimum)) => Ok(Checked {
+    match (percent, flat, hold_days, minimum, payout_day) {
+        (Some(percent), Some(flat), Some(hold_days), Some(minimum), Some(payout_day)) => Ok(Checked {
             rate: Rate { percent, flat_per_item: flat },
             on_delivery: input.commission_on_delivery,
             hold_days,
             minimum,
+            payout_day,
         }),
         _ => Err(Error::conflict(Clash::WrongState, "The terms could not be read.")),
     }
@@ -265,5 +277,6 @@ fn terms_json(terms: &Terms) -> serde_json::Value {
         "commission_on_delivery": terms.commission_on_delivery,
         "payout_hold_days": terms.payout_hold_days,
         "payout_minimum": crate::base::money::exact(terms.payout_minimum.amount),
+        "payout_day": terms.payout_day,
     })
 }

@@ -19,7 +19,7 @@ pub async fn load_terms() -> Result<(Terms, Vec<Category>, Vec<VendorChoice>), A
     Ok((terms, categories, vendors))
 }
 
-/// Saves the default commission, holding period and least payout.
+/// Saves the default commission, holding period, least payout and payout day.
 #[server(prefix = "/rpc", endpoint = "save_terms")]
 pub async fn save_terms(
     commission_percent: String,
@@ -27,12 +27,19 @@ pub async fn save_terms(
     #[server(default)] commission_on_delivery: Option<String>,
     payout_hold_days: String,
     payout_minimum: String,
+    #[server(default)] payout_day: String,
     #[server(default)] submission: String,
 ) -> Result<(), AppError> {
     let (db, actor) = (super::db()?, crate::session::require_actor()?);
     let on_delivery = commission_on_delivery.is_some();
-    let fields =
-        [commission_percent.as_str(), &commission_flat, &on_delivery.to_string(), &payout_hold_days, &payout_minimum];
+    let fields = [
+        commission_percent.as_str(),
+        &commission_flat,
+        &on_delivery.to_string(),
+        &payout_hold_days,
+        &payout_minimum,
+        &payout_day,
+    ];
     let once = super::submission(&actor, &submission, "save_terms", &fields)?;
     let input = commerce::marketplace::TermsInput {
         commission_percent,
@@ -40,6 +47,7 @@ pub async fn save_terms(
         commission_on_delivery: on_delivery,
         payout_hold_days,
         payout_minimum,
+        payout_day,
     };
     commerce::marketplace::terms::update(db.primary(), &actor, &input, once.as_ref()).await?;
     Ok(())

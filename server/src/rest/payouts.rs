@@ -130,6 +130,7 @@ pub async fn list(
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token lacks marketplace:write", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The first request with this key is still running", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The Idempotency-Key is empty or too long", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn run(State(state): State<AppState>, ApiActor(actor): ApiActor, keyed: Keyed) -> Result<Response, Problem> {

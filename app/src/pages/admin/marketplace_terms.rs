@@ -65,8 +65,19 @@ fn TermsView(
                     </label>
                     <Field label="Days after delivery before money may be withdrawn" name="payout_hold_days" kind="number" value=terms.payout_hold_days.to_string() error />
                     <Field label="Least payout" name="payout_minimum" value=terms.payout_minimum.amount.normalize().to_string() error />
+                    <div class="field sm:col-span-2">
+                        <label class="label" for="payout_day">"Pay vendors every"</label>
+                        <select class="input" id="payout_day" name="payout_day">
+                            <option value="" selected=terms.payout_day.is_none()>"Never by itself: when I run payouts"</option>
+                            {commerce::marketplace::WEEKDAYS.iter().zip(1_i16..).map(|(day, n)| view! {
+                                <option value=n.to_string() selected=terms.payout_day == Some(n)>{*day}</option>
+                            }).collect_view()}
+                        </select>
+                        <p class="field-hint">"On that day every vendor due is paid all it has available, at least the least payout."</p>
+                        <crate::components::FieldError error field="payout_day" />
+                    </div>
                 </fieldset>
-                <FormAlert error beside=&["commission_percent", "commission_flat", "payout_hold_days", "payout_minimum"] />
+                <FormAlert error beside=&["commission_percent", "commission_flat", "payout_hold_days", "payout_minimum", "payout_day"] />
                 {manage.then(|| view! { <button type="submit" class="btn btn-primary">"Save terms"</button> })}
             </ActionForm>
             <section class="card space-y-3">
