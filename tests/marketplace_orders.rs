@@ -149,9 +149,13 @@ async fn one_checkout_is_split_by_seller_and_each_vendor_works_and_is_paid_for_i
     let whole = work::move_to(db, owner, order.id, OrderStatus::Processing, "", None).await;
     assert!(matches!(whole, Err(Error::Conflict { clash: Clash::WrongState, .. })), "{whole:?}");
     assert_eq!(balance(&admin, vendor_of(&m.a)).await, (d("0"), d("0")));
+    assert_eq!(parts::desk(db, &m.a).await.unwrap().to_prepare, 0, "a transfer not yet in is nothing to prepare");
+    assert!(matches!(parts::desk(db, owner).await, Err(Error::Forbidden(_))));
 
     // Paid: every part is, and each vendor is credited, waiting for delivery.
     payment::confirm_transfer(db, owner, order.id, None).await.unwrap();
+    let desk = parts::desk(db, &m.a).await.unwrap();
+    assert_eq!((desk.to_prepare, desk.sales_30_days.amount, desk.orders_30_days), (1, d("150000"), 1));
     let order = work::get(db, owner, order.id).await.unwrap();
     assert_eq!(order.status, OrderStatus::Paid);
     assert!(order.parts.iter().all(|p| p.paid && p.status == OrderStatus::Paid));

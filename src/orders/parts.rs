@@ -863,20 +863,26 @@ pub async fn list(
     Ok(Page::from_extra(rows, limit, |p| (p.placed_at, p.id)))
 }
 
-/// The signed-in vendor's orders at a glance (see [`VendorDesk`]).
+/// The signed-in vendor's orders at a glance (see [`VendorDesk`]): to prepare are the parts paid,
+/// and those to be paid at the door; a part waiting for a transfer or a card is not yet.
 pub async fn desk(db: &sqlx::PgPool, actor: &Actor) -> Result<VendorDesk, Error> {
     let (tenant, vendor) = acting(actor)?;
     let vendor = vendor.ok_or_else(|| Error::Forbidden(Permission::UseVendorPortal.label().to_owned()))?;
     let mut tx = tenant_tx(db, tenant).await?;
     let currency = crate::identity::currency_in(&mut tx, tenant).await?;
     let row = sqlx::query!(
-        r#"SELECT count(*) FILTER (WHERE status IN ('paid', 'awaiting_payment')) AS "to_prepare!",
-                  count(*) FILTER (WHERE status = 'processing') AS "preparing!",
-                  count(*) FILTER (WHERE status = 'shipped') AS "on_the_way!",
-                  coalesce(sum(goods + delivery) FILTER (WHERE status <> 'cancelled'
-                                                           AND placed_at > now() - interval '30 days'), 0) AS "sales!",
-                  count(*) FILTER (WHERE status <> 'cancelled' AND placed_at > now() - interval '30 days') AS "orders!"
-             FROM order_parts WHERE tenant_id = $1 AND vendor_id = $2"#,
+        r#"SELECT count(*) FILTER (WHERE p.status = 'paid'
+                                     OR (p.status = 'awaiting_payment' AND o.payment_method = 'pay_on_delivery'))
+                      AS "to_prepare!",
+                  count(*) FILTER (WHERE p.status = 'processing') AS "preparing!",
+                  count(*) FILTER (WHERE p.status = 'shipped') AS "on_the_way!",
+                  coalesce(sum(p.goods + p.delivery) FILTER (WHERE p.status <> 'cancelled'
+                                                               AND p.placed_at > now() - interval '30 days'), 0)
+                      AS "sales!",
+                  count(*) FILTER (WHERE p.status <> 'cancelled' AND p.placed_at > now() - interval '30 days')
+                      AS "orders!"
+             FROM order_parts p JOIN orders o ON o.tenant_id = p.tenant_id AND o.id = p.order_id
+            WHERE p.tenant_id = $1 AND p.vendor_id = $2"#,
         tenant.0,
         vendor.0
     )
