@@ -427,7 +427,7 @@ async fn a_vendor_is_paid_out_what_is_available_once_and_its_statement_explains_
     let _ = pb;
 }
 
-/// SplitMix64: a few lines of deterministic randomness, so that a failing mix can be replayed
+/// `SplitMix64`: a few lines of deterministic randomness, so that a failing mix can be replayed
 /// from its seed.
 struct Dice(u64);
 

@@ -211,6 +211,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/vendor/login") view=pages::LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/application") view=pages::VendorBusinessPage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/team") view=pages::VendorTeamPage ssr=SsrMode::Async />
+                <Route path=path!("/vendor/api-clients") view=pages::VendorApiClientsPage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/orders") view=pages::VendorOrdersPage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/orders/:id") view=pages::VendorPartPage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/payouts") view=pages::VendorPayoutsPage ssr=SsrMode::Async />

@@ -228,6 +228,9 @@ async fn a_vendors_staff_reach_nothing_of_another_vendor_or_the_operator_through
     let market = Business::marketplace(&owner, "Gadget Market").await;
     let app = market_app(&market.db);
     let theirs = market.member(commerce::base::Role::Vendor).await;
+    let commerce::base::Actor::Staff(commerce::base::StaffMember { vendor: Some(theirs_vendor), .. }) = &theirs else {
+        panic!("vendor staff")
+    };
     let product = commerce::catalog::product::create(
         &market.db,
         &theirs,
@@ -260,14 +263,23 @@ async fn a_vendors_staff_reach_nothing_of_another_vendor_or_the_operator_through
         let answer = send(&app, fetch(path, &me)).await;
         assert_eq!(answer.status, StatusCode::FORBIDDEN, "{path}");
     }
+    // The marketplace's list of vendors holds their own vendor alone.
     let vendors = send(&app, rpc_form("/rpc/load_vendors", &me, "")).await;
-    assert_eq!(vendors.status, StatusCode::FORBIDDEN);
+    let seen: Value = serde_json::from_slice(&vendors.body).unwrap();
+    assert_eq!(vendors.status, StatusCode::OK, "{seen}");
+    assert_eq!(seen["data"].as_array().unwrap().len(), 1, "{seen}");
+    assert!(!seen.to_string().contains(&theirs_vendor.0.to_string()), "{seen}");
     let stock = send(&app, rpc_form("/rpc/load_stock", &me, &format!("location={}", market.main.0))).await;
     // Stock elsewhere lists nothing, and only its own place is offered.
     let seen: Value = serde_json::from_slice(&stock.body).unwrap();
     assert_eq!(stock.status, StatusCode::OK, "{seen}");
     assert_eq!(seen["levels"], json!([]), "{seen}");
     assert_eq!(seen["locations"].as_array().unwrap().len(), 1, "{seen}");
+    // At its own place, another vendor's products are not listed (not even as nothing in stock).
+    let place = seen["locations"][0]["id"].as_str().unwrap().to_owned();
+    let stock = send(&app, rpc_form("/rpc/load_stock", &me, &format!("location={place}"))).await;
+    assert_eq!(stock.status, StatusCode::OK);
+    assert!(!String::from_utf8_lossy(&stock.body).contains("HOT-40"), "{}", String::from_utf8_lossy(&stock.body));
     let unchanged = commerce::catalog::product::get(&market.db, &theirs, product.id).await.unwrap();
     assert_eq!(unchanged.name, "Infinix Hot 40");
 }

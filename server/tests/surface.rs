@@ -304,8 +304,8 @@ async fn the_api_document_states_the_limits_and_answers_of_the_server(db: PgPool
         assert!(doc["components"]["schemas"][name].is_object(), "{name} is named but not defined");
     }
     let paths = doc["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 41, "{:?}", paths.keys().collect::<Vec<_>>());
-    assert_eq!(operations(&doc).len(), 50);
+    assert_eq!(paths.len(), 42, "{:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(operations(&doc).len(), 51);
     let token = &doc["paths"]["/api/v1/oauth/token"]["post"];
     assert!(answers(token).contains(&"415".to_owned()), "a form of another type is a 415");
     let schemas = &doc["components"]["schemas"];

@@ -378,6 +378,13 @@ pub enum Actor {
         name: String,
         /// What its token may touch.
         scopes: Vec<ApiScope>,
+        /// The marketplace vendor the client belongs to, if a vendor's owner made it: it then
+        /// reaches what that vendor's staff reach, and no more (see [`Actor::can`]).
+        #[serde(default)]
+        vendor: Option<VendorId>,
+        /// The locations it reaches: a vendor's client its vendor's own places, any other all.
+        #[serde(default)]
+        shops: Shops,
     },
     /// An administrator of the platform itself.
     PlatformAdmin {
@@ -536,12 +543,48 @@ impl Actor {
         }
     }
 
+    /// Work the system does for a business on its own (a gateway reporting, a scheduled run),
+    /// as the records name it: a client of the business's with no scope, so it can do nothing
+    /// else.
+    pub fn system(tenant: TenantId, name: &str) -> Self {
+        Self::ApiClient {
+            tenant,
+            client: Uuid::nil(),
+            name: name.to_owned(),
+            scopes: Vec::new(),
+            vendor: None,
+            shops: Shops::All,
+        }
+    }
+
+    /// The marketplace vendor this actor works for, if any: a vendor's staff member's, or a
+    /// vendor's API client's. Such an actor is always on the vendor's side: work that has a
+    /// vendor's side and the operator's takes the vendor's for it, and never falls through to
+    /// the operator's.
+    pub fn vendor(&self) -> Option<VendorId> {
+        match self {
+            Self::Staff(member) => member.vendor,
+            Self::ApiClient { vendor, .. } => *vendor,
+            _ => None,
+        }
+    }
+
     /// Whether this actor may do that.
     pub fn can(&self, permission: Permission) -> bool {
         match self {
             Self::Staff(member) => member.role.allows(permission),
-            Self::ApiClient { scopes, .. } => {
+            Self::ApiClient { scopes, vendor: None, .. } => {
                 permission.api_scope().is_some_and(|needed| scopes.iter().any(|s| s.covers(needed)))
+            }
+            // A vendor's client may do what the vendor's staff may, as far as its scopes let
+            // it: its own vendor's side of the marketplace (`UseVendorPortal`) with any scope of
+            // the marketplace's, reading or changing as the request's own scope says.
+            Self::ApiClient { scopes, vendor: Some(_), .. } => {
+                Role::Vendor.allows(permission)
+                    && match permission {
+                        Permission::UseVendorPortal => scopes.iter().any(|s| s.module == ApiModule::Marketplace),
+                        _ => permission.api_scope().is_some_and(|needed| scopes.iter().any(|s| s.covers(needed))),
+                    }
             }
             Self::Visitor { .. } | Self::Shopper { .. } => permission == Permission::Buy,
             Self::PlatformAdmin { .. } => false,
@@ -559,9 +602,10 @@ impl Actor {
             Self::Staff(member) => {
                 Ok(Scope { tenant: member.tenant, vendor: member.vendor, shops: member.shops.clone() })
             }
-            Self::Visitor { tenant, .. } | Self::Shopper { tenant, .. } | Self::ApiClient { tenant, .. } => {
-                Ok(Scope::business(*tenant))
+            Self::ApiClient { tenant, vendor, shops, .. } => {
+                Ok(Scope { tenant: *tenant, vendor: *vendor, shops: shops.clone() })
             }
+            Self::Visitor { tenant, .. } | Self::Shopper { tenant, .. } => Ok(Scope::business(*tenant)),
             Self::PlatformAdmin { .. } => Err(refused()),
         }
     }
@@ -670,11 +714,50 @@ mod tests {
             client: Uuid::nil(),
             name: "ERP".into(),
             scopes: vec![ApiScope::parse("settings:write").unwrap()],
+            vendor: None,
+            shops: Shops::All,
         };
         assert!(client.can(Permission::ViewSettings));
         assert!(client.can(Permission::ManageSettings));
         assert!(!client.can(Permission::ViewAudit));
         assert!(!client.can(Permission::ManageStaff), "staff management is never delegated to a token");
+    }
+
+    #[test]
+    fn a_vendor_s_client_reaches_what_the_vendor_s_staff_reach_as_far_as_its_scopes_go() {
+        let vendor = VendorId(Uuid::from_u128(7));
+        let place = LocationId(Uuid::from_u128(8));
+        let client = |scopes: &[&str]| Actor::ApiClient {
+            tenant: TenantId(Uuid::nil()),
+            client: Uuid::nil(),
+            name: "Shelf sync".into(),
+            scopes: scopes.iter().map(|s| ApiScope::parse(s).unwrap()).collect(),
+            vendor: Some(vendor),
+            shops: Shops::Only(vec![place]),
+        };
+        let every = client(&[
+            "dashboard:read",
+            "settings:write",
+            "staff:read",
+            "audit:read",
+            "products:write",
+            "inventory:write",
+            "orders:write",
+            "marketplace:write",
+        ]);
+        let allowed: Vec<_> = Permission::ALL.into_iter().filter(|p| every.can(*p)).collect();
+        let staff: Vec<_> = Permission::ALL.into_iter().filter(|p| Role::Vendor.allows(*p)).collect();
+        assert_eq!(allowed, staff, "every scope given, a vendor's client still has only the vendor staff's work");
+        let scope = every.require(Permission::ManageCatalog).unwrap();
+        assert_eq!((scope.vendor, scope.shops), (Some(vendor), Shops::Only(vec![place])));
+        assert_eq!(every.vendor(), Some(vendor));
+
+        let products = client(&["products:read"]);
+        assert!(products.can(Permission::ViewCatalog));
+        assert!(!products.can(Permission::ManageCatalog));
+        assert!(!products.can(Permission::UseVendorPortal), "its money and orders need a marketplace scope");
+        assert!(client(&["marketplace:read"]).can(Permission::UseVendorPortal));
+        assert!(!client(&["marketplace:write"]).can(Permission::ManageVendors), "never the operator's work");
     }
 
     #[test]

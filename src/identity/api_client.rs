@@ -6,10 +6,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::base::ApiScope;
+use crate::base::{ApiModule, ApiScope};
 
 /// How long an access token lasts.
 pub const TOKEN_SECONDS: i64 = 3600;
+
+/// What a marketplace vendor's integration may be given: its products, its stock and its side
+/// of the marketplace (its orders and money).
+pub const VENDOR_MODULES: [ApiModule; 3] = [ApiModule::Products, ApiModule::Inventory, ApiModule::Marketplace];
 
 /// An API client as the back office lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +32,9 @@ pub struct ApiClientView {
     pub last_used_at: Option<DateTime<Utc>>,
     /// When it was revoked, if it was.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The marketplace vendor it belongs to, by name, if a vendor's owner made it.
+    #[serde(default)]
+    pub vendor: Option<String>,
 }
 
 /// A client just made: the only time its secret is seen.
@@ -65,10 +72,10 @@ mod server {
     use uuid::Uuid;
 
     use super::super::token;
-    use super::{ApiClientView, IssuedToken, NewClient, TOKEN_SECONDS};
+    use super::{ApiClientView, IssuedToken, NewClient, TOKEN_SECONDS, VENDOR_MODULES};
     use crate::Error;
     use crate::audit::{self, Change};
-    use crate::base::{Actor, ApiScope, Permission, TenantId};
+    use crate::base::{Actor, ApiScope, Permission, Shops, TenantId, VendorId};
     use crate::db::tenant_tx;
     use crate::idempotency::{self, Once};
     use crate::throttle::{self, Limit};
@@ -82,14 +89,41 @@ mod server {
         texts.iter().filter_map(|t| ApiScope::parse(t)).collect()
     }
 
-    /// The business's API clients, newest first.
+    /// Who manages which clients: the business's owner every client of the business (a
+    /// vendor's among them, to revoke), a vendor's staff member the clients of their vendor.
+    /// Only a vendor's owner makes and revokes those (checked where it is done, in the
+    /// transaction).
+    fn managing(actor: &Actor) -> Result<(TenantId, Option<VendorId>), Error> {
+        if actor.vendor().is_some() {
+            let scope = actor.require(Permission::UseVendorPortal)?;
+            let Actor::Staff(_) = actor else {
+                return Err(Error::Forbidden(Permission::ManageApiClients.label().into()));
+            };
+            return Ok((scope.tenant, scope.vendor));
+        }
+        Ok((actor.require(Permission::ManageApiClients)?.tenant, None))
+    }
+
+    /// Refuses a vendor's staff member who does not own their vendor.
+    async fn vendor_owner_only(tx: &mut sqlx::PgConnection, tenant: TenantId, actor: &Actor) -> Result<(), Error> {
+        if actor.vendor().is_some() && !super::super::staff::owns_vendor(tx, tenant, actor.id()).await? {
+            return Err(Error::Forbidden("manage the vendor's integrations: its owner does that".into()));
+        }
+        Ok(())
+    }
+
+    /// The business's API clients (a vendor's staff: their vendor's), newest first.
     pub async fn list(db: &sqlx::PgPool, actor: &Actor) -> Result<Vec<ApiClientView>, Error> {
-        let tenant = actor.require(Permission::ManageApiClients)?.tenant;
+        let (tenant, vendor) = managing(actor)?;
         let mut tx = tenant_tx(db, tenant).await?;
         let rows = sqlx::query!(
-            "SELECT id, client_id, name, scopes, created_at, last_used_at, revoked_at
-               FROM api_clients WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC",
-            tenant.0
+            "SELECT c.id, c.client_id, c.name, c.scopes, c.created_at, c.last_used_at, c.revoked_at,
+                    v.name AS \"vendor?\"
+               FROM api_clients c LEFT JOIN vendors v ON v.tenant_id = c.tenant_id AND v.id = c.vendor_id
+              WHERE c.tenant_id = $1 AND ($2::uuid IS NULL OR c.vendor_id = $2)
+              ORDER BY c.created_at DESC, c.id DESC",
+            tenant.0,
+            vendor.map(|v| v.0),
         )
         .fetch_all(&mut *tx)
         .await?;
@@ -104,13 +138,16 @@ mod server {
                 created_at: r.created_at,
                 last_used_at: r.last_used_at,
                 revoked_at: r.revoked_at,
+                vendor: r.vendor,
             })
             .collect())
     }
 
     /// Makes an API client with these scopes; answers its id and secret, shown this once. With
     /// `once`, a second request with the same key makes no other client and answers `None`: the
-    /// secret is kept only as a hash, and was shown to the first request.
+    /// secret is kept only as a hash, and was shown to the first request. Made by a vendor's
+    /// owner, the client is the vendor's, with scopes of its products, stock and marketplace
+    /// side alone.
     pub async fn create(
         db: &sqlx::PgPool,
         actor: &Actor,
@@ -118,7 +155,7 @@ mod server {
         scopes: &[String],
         once: Option<&Once>,
     ) -> Result<Option<NewClient>, Error> {
-        let tenant = actor.require(Permission::ManageApiClients)?.tenant;
+        let (tenant, vendor) = managing(actor)?;
         let Actor::Staff(member) = actor else {
             return Err(Error::Forbidden(Permission::ManageApiClients.label().into()));
         };
@@ -130,6 +167,12 @@ mod server {
         for text in scopes {
             let scope =
                 ApiScope::parse(text).ok_or_else(|| Error::invalid("scopes", format!("unknown scope {text}")))?;
+            if vendor.is_some() && !VENDOR_MODULES.contains(&scope.module) {
+                return Err(Error::invalid(
+                    "scopes",
+                    format!("{text}: a vendor's integration may reach its products, stock and marketplace alone"),
+                ));
+            }
             if !parsed.contains(&scope) {
                 parsed.push(scope);
             }
@@ -143,9 +186,10 @@ mod server {
         let scope_texts: Vec<String> = parsed.iter().map(ToString::to_string).collect();
         let mut made = false;
         idempotency::run(db, tenant, once, async |tx| {
+            vendor_owner_only(tx, tenant, actor).await?;
             sqlx::query!(
-                "INSERT INTO api_clients (tenant_id, id, client_id, name, secret_hash, scopes, created_by)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO api_clients (tenant_id, id, client_id, name, secret_hash, scopes, created_by, vendor_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 tenant.0,
                 id,
                 client_id,
@@ -153,6 +197,7 @@ mod server {
                 hex(&secret.hash),
                 &scope_texts,
                 member.user,
+                vendor.map(|v| v.0),
             )
             .execute(&mut *tx)
             .await?;
@@ -161,7 +206,9 @@ mod server {
                 entity_id: id.to_string(),
                 action: "created",
                 before: None,
-                after: Some(json!({ "name": name, "client_id": client_id, "scopes": scope_texts })),
+                after: Some(json!({
+                    "name": name, "client_id": client_id, "scopes": scope_texts, "vendor": vendor.map(|v| v.0),
+                })),
             };
             audit::record(tx, tenant, actor, change).await?;
             made = true;
@@ -172,14 +219,18 @@ mod server {
     }
 
     /// Revokes a client: its tokens stop working at once. With `once`, a second request with the
-    /// same key answers the first rather than finding the client gone.
+    /// same key answers the first rather than finding the client gone. A vendor's owner revokes
+    /// their vendor's clients alone; another's read as not found.
     pub async fn revoke(db: &sqlx::PgPool, actor: &Actor, id: Uuid, once: Option<&Once>) -> Result<(), Error> {
-        let tenant = actor.require(Permission::ManageApiClients)?.tenant;
+        let (tenant, vendor) = managing(actor)?;
         idempotency::run(db, tenant, once, async |tx| {
+            vendor_owner_only(tx, tenant, actor).await?;
             let revoked = sqlx::query!(
-                "UPDATE api_clients SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL",
+                "UPDATE api_clients SET revoked_at = now()
+                  WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL AND ($3::uuid IS NULL OR vendor_id = $3)",
                 tenant.0,
-                id
+                id,
+                vendor.map(|v| v.0),
             )
             .execute(&mut *tx)
             .await?
@@ -286,7 +337,7 @@ mod server {
     async fn look_up(db: &sqlx::PgPool, hash: &[u8]) -> Result<Option<(Actor, DateTime<Utc>)>, Error> {
         let row = sqlx::query!(
             r#"SELECT tenant_id AS "tenant_id!", client_id AS "client_id!", client_name AS "client_name!",
-                      scopes AS "scopes!", expires_at AS "expires_at!"
+                      scopes AS "scopes!", expires_at AS "expires_at!", vendor_id, places
                  FROM api_token_by_hash($1)"#,
             hash
         )
@@ -298,6 +349,11 @@ mod server {
                 client: r.client_id,
                 name: r.client_name,
                 scopes: parse_scopes(&r.scopes),
+                vendor: r.vendor_id.map(VendorId),
+                shops: match r.vendor_id {
+                    Some(_) => Shops::of_member(crate::base::Role::Vendor, r.places),
+                    None => Shops::All,
+                },
             };
             (actor, r.expires_at)
         }))

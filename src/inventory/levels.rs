@@ -14,7 +14,8 @@ use crate::{Error, Money};
 pub type LevelCursor = (String, String, Uuid);
 
 /// Stock of every variant at every location (zero where none was ever booked), by product
-/// name, SKU and location; `limit` rows after `after`.
+/// name, SKU and location; `limit` rows after `after`. A vendor's side reads its own products at
+/// its own places.
 pub async fn list(
     db: &sqlx::PgPool,
     actor: &Actor,
@@ -54,6 +55,7 @@ pub async fn list(
               AND (NOT $5 OR coalesce(s.low, false))
               AND ($6::text IS NULL OR (lower(p.name), v.sku, l.id) > ($6, $7, $8))
               AND ($10::uuid[] IS NULL OR l.id = ANY($10))
+              AND ($12::uuid IS NULL OR p.vendor_id = $12)
             ORDER BY lower(p.name), v.sku, l.id
             LIMIT $9"#,
         tenant.0,
@@ -68,6 +70,9 @@ pub async fn list(
         shops.as_deref(),
         // A SKU is found from its start, as the product search finds it.
         search.as_deref().map(|s| format!("{}%", crate::catalog::product::escape_like(s))),
+        // A vendor's staff and clients see their own products' stock alone, not another
+        // vendor's (nor the marketplace's) as zeros at their place.
+        scope.vendor.map(|v| v.0),
     )
     .fetch_all(&mut *tx)
     .await?;

@@ -244,7 +244,7 @@ pub async fn list(
 ) -> Result<Page<Payout>, Error> {
     let (tenant, vendor) = match vendor {
         Some(vendor) => (side(actor, vendor, false)?.0, Some(vendor)),
-        None if actor.can(Permission::UseVendorPortal) => {
+        None if actor.vendor().is_some() => {
             let (tenant, own) = super::vendor::own_vendor(actor)?;
             (tenant, Some(own))
         }
@@ -371,8 +371,7 @@ pub async fn request(
     };
     let asked_by = who(actor);
     idempotency::run(db, tenant, once, async |tx| {
-        let Actor::Staff(member) = actor else { return Err(Error::Internal) };
-        if !crate::identity::owns_vendor(tx, tenant, member.user).await? {
+        if !super::vendor::owner_acts(tx, tenant, actor).await? {
             return Err(Error::Forbidden("ask for a vendor's payout: its owner does that".to_owned()));
         }
         let payout = make_in(tx, tenant, vendor, wanted, &asked_by).await?;
@@ -441,12 +440,7 @@ pub async fn run_scheduled(db: &sqlx::PgPool) -> Result<usize, Error> {
             if still != Some(true) {
                 return Ok(0);
             }
-            let robot = Actor::ApiClient {
-                tenant,
-                client: Uuid::nil(),
-                name: "Scheduled payouts".to_owned(),
-                scopes: Vec::new(),
-            };
+            let robot = Actor::system(tenant, "Scheduled payouts");
             let payouts = run_in(tx, tenant, Some(&robot), "Scheduled payouts").await?;
             sqlx::query!(
                 "UPDATE tenants SET payouts_run_on = (now() AT TIME ZONE time_zone)::date WHERE id = $1",
@@ -587,7 +581,7 @@ pub async fn cancel(
     reason: &str,
     once: Option<&Once>,
 ) -> Result<Payout, Error> {
-    let vendor_side = actor.can(Permission::UseVendorPortal);
+    let vendor_side = actor.vendor().is_some();
     let tenant = if vendor_side {
         super::vendor::own_vendor(actor)?.0
     } else {
@@ -602,11 +596,10 @@ pub async fn cancel(
         let before = read_in(tx, tenant, payout).await?;
         if vendor_side {
             let (_, own) = super::vendor::own_vendor(actor)?;
-            let Actor::Staff(member) = actor else { return Err(Error::Internal) };
             if own != before.vendor {
                 return Err(Error::not_found("payout"));
             }
-            if !crate::identity::owns_vendor(tx, tenant, member.user).await? {
+            if !super::vendor::owner_acts(tx, tenant, actor).await? {
                 return Err(Error::Forbidden("call off a vendor's payout: its owner does that".to_owned()));
             }
         }

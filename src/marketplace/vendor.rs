@@ -34,10 +34,10 @@ pub enum Side {
 }
 
 /// The business and side `actor` acts on `vendor` from: the vendor's own staff for their vendor
-/// alone (another's reads as not found), the operator's with `ViewVendors` (or `ManageVendors`
+/// (and its API clients) alone (another's reads as not found), the operator's with `ViewVendors` (or `ManageVendors`
 /// when `manage`) for any.
 pub fn side(actor: &Actor, vendor: VendorId, manage: bool) -> Result<(TenantId, Side), Error> {
-    if actor.can(Permission::UseVendorPortal) {
+    if actor.vendor().is_some() {
         let scope = actor.require(Permission::UseVendorPortal)?;
         if scope.vendor != Some(vendor) {
             return Err(Error::not_found("vendor"));
@@ -64,7 +64,8 @@ pub fn who(actor: &Actor) -> String {
     }
 }
 
-/// A page of the marketplace's vendors, newest first, narrowed by `filter`.
+/// A page of the marketplace's vendors, newest first, narrowed by `filter`: a vendor's staff
+/// or API client reads its own vendor alone.
 pub async fn list(
     db: &sqlx::PgPool,
     actor: &Actor,
@@ -72,7 +73,10 @@ pub async fn list(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Page<VendorSummary>, Error> {
-    let tenant = actor.require(Permission::ViewVendors)?.tenant;
+    let (tenant, only) = match actor.vendor() {
+        Some(_) => own_vendor(actor).map(|(tenant, vendor)| (tenant, Some(vendor)))?,
+        None => (actor.require(Permission::ViewVendors)?.tenant, None),
+    };
     let after: Option<Uuid> = read_cursor("cursor", after)?;
     let search = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if let Some(words) = search {
@@ -90,6 +94,7 @@ pub async fn list(
               AND ($3::text IS NULL OR v.name ILIKE $3 OR v.contact_name ILIKE $3 OR v.email ILIKE $3
                    OR v.phone ILIKE $3)
               AND ($4::uuid IS NULL OR v.id < $4)
+              AND ($6::uuid IS NULL OR v.id = $6)
             ORDER BY v.id DESC
             LIMIT $5"#,
         tenant.0,
@@ -97,6 +102,7 @@ pub async fn list(
         pattern,
         after,
         limit + 1,
+        only.map(|v| v.0),
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -344,7 +350,7 @@ pub async fn change(
     once: Option<&Once>,
 ) -> Result<Vendor, Error> {
     let operator_parts = change.moderated.is_some() || change.status.is_some_and(|s| s != VendorStatus::Applied);
-    let (tenant, side) = side(actor, vendor, operator_parts || !actor.can(Permission::UseVendorPortal))?;
+    let (tenant, side) = side(actor, vendor, operator_parts || actor.vendor().is_none())?;
     if side == Side::Vendor && change.moderated.is_some() {
         return Err(Error::Forbidden("set how the marketplace moderates products".to_owned()));
     }
@@ -462,8 +468,9 @@ pub async fn set_bank_account(
     .await
 }
 
-/// Whether the acting vendor staff member is their vendor's owner.
-async fn owner_acts(tx: &mut sqlx::PgConnection, tenant: TenantId, actor: &Actor) -> Result<bool, Error> {
+/// Whether the actor is a vendor's owner, signed in (a vendor's API client is not: what only
+/// the owner does is done in person).
+pub(super) async fn owner_acts(tx: &mut sqlx::PgConnection, tenant: TenantId, actor: &Actor) -> Result<bool, Error> {
     let Actor::Staff(member) = actor else { return Ok(false) };
     crate::identity::owns_vendor(tx, tenant, member.user).await
 }

@@ -385,10 +385,10 @@ fn join(first: &str, second: &str) -> String {
     }
 }
 
-/// Who acts on parts: a vendor's staff for their vendor, or the operator's staff who work
+/// Who acts on parts: a vendor's staff (or API client) for their vendor, or the operator's staff who work
 /// orders (the whole business).
 fn acting(actor: &Actor) -> Result<(TenantId, Option<VendorId>), Error> {
-    if actor.can(Permission::UseVendorPortal) {
+    if actor.vendor().is_some() {
         let scope = actor.require(Permission::UseVendorPortal)?;
         let vendor = scope.vendor.ok_or_else(|| Error::Forbidden(Permission::UseVendorPortal.label().to_owned()))?;
         return Ok((scope.tenant, Some(vendor)));
@@ -900,7 +900,7 @@ pub async fn desk(db: &sqlx::PgPool, actor: &Actor) -> Result<VendorDesk, Error>
 
 /// Who reads parts: a vendor's staff their vendor's, the operator's staff who see orders any.
 fn viewing(actor: &Actor) -> Result<(TenantId, Option<VendorId>), Error> {
-    if actor.can(Permission::UseVendorPortal) {
+    if actor.vendor().is_some() {
         return acting(actor);
     }
     let scope = actor.require(Permission::ViewOrders)?;

@@ -277,10 +277,9 @@ fn hex_bytes(text: &str) -> Result<Vec<u8>, ()> {
     (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2).ok_or(())?, 16).map_err(|_| ())).collect()
 }
 
-/// Who reports for Paystack in the records (the stock it sells, the audit trail): a client of
-/// the business's with no scope, so it can do nothing else.
+/// Who reports for Paystack in the records (the stock it sells, the audit trail).
 pub fn gateway_actor(tenant: TenantId) -> Actor {
-    Actor::ApiClient { tenant, client: Uuid::nil(), name: "Paystack".to_owned(), scopes: Vec::new() }
+    Actor::system(tenant, "Paystack")
 }
 
 /// The business's secret key, opened.

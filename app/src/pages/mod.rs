@@ -33,7 +33,7 @@ pub use store_buy::{
 };
 pub use store_sell::{StoreSellConfirmPage, StoreSellPage};
 pub use store_seller::StoreSellerPage;
-pub use vendor::{VendorBusinessPage, VendorHomePage, VendorTeamPage};
+pub use vendor::{VendorApiClientsPage, VendorBusinessPage, VendorHomePage, VendorTeamPage};
 pub use vendor_money::VendorPayoutsPage;
 pub use vendor_orders::{VendorOrdersPage, VendorPartPage};
 

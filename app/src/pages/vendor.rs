@@ -2,20 +2,21 @@
 //! details, bank account and documents up to date, and send an application back for review.
 
 use commerce::base::Permission;
+use commerce::identity::api_client::VENDOR_MODULES;
 use commerce::identity::{VendorHome, VendorTeam};
 use commerce::marketplace::{Vendor, VendorDetails, VendorStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::{
-    Desk, InviteVendorStaff, RemoveVendorDocument, ReviewVendor, SaveVendorDetails, SetVendorBank, load_my_vendor,
-    load_vendor_desk, load_vendor_home, load_vendor_team,
+    CreateApiClient, Desk, InviteVendorStaff, RemoveVendorDocument, ReviewVendor, RevokeApiClient, SaveVendorDetails,
+    SetVendorBank, load_api_clients, load_my_vendor, load_vendor_desk, load_vendor_home, load_vendor_team,
 };
 use crate::components::{
     Field, FormAlert, Gate, Loaded, NavLink, Needs, PageHeader, SubmissionKey, Workspace, business_time, failed,
     successes,
 };
-use crate::pages::admin::LinkShownOnce;
+use crate::pages::admin::{ClientsPanel, LinkShownOnce};
 use crate::pages::vendor_forms::{
     BankFields, VendorBadge, VendorDetailsFields, VendorDocuments, VendorHistory, remove_document_button,
 };
@@ -29,6 +30,7 @@ pub const VENDOR_NAV: &[NavLink] = &[
     NavLink { href: "/vendor/payouts", label: "Payouts", needs: Some(Permission::UseVendorPortal) },
     NavLink { href: "/vendor/application", label: "Your business", needs: Some(Permission::UseVendorPortal) },
     NavLink { href: "/vendor/team", label: "Staff", needs: Some(Permission::UseVendorPortal) },
+    NavLink { href: "/vendor/api-clients", label: "Integrations", needs: Some(Permission::UseVendorPortal) },
 ];
 
 /// `/vendor`: the vendor portal's home for the signed-in vendor staff.
@@ -101,6 +103,27 @@ fn DeskView(desk: Desk) -> impl IntoView {
             {tile("Balance", balance.balance.to_string(), "/vendor/payouts", "desk-balance")}
             {tile("Available to pay out", balance.available.to_string(), "/vendor/payouts", "desk-available")}
         </section>
+    }
+}
+
+/// `/vendor/api-clients`: the vendor's own integrations (a shop system that keeps its products
+/// and stock, an accounting tool that reads its payouts). Its owner makes and revokes them; each
+/// reaches this vendor alone.
+#[component]
+pub fn VendorApiClientsPage() -> impl IntoView {
+    // Loaded outside the gate, so that it is loaded once (see `Gate`).
+    let create = ServerAction::<CreateApiClient>::new();
+    let revoke = ServerAction::<RevokeApiClient>::new();
+    let (created, revoked) = (successes(create), successes(revoke));
+    let clients = Resource::new(move || (created.get(), revoked.get()), |_| load_api_clients());
+    view! {
+        <Title text="Integrations" />
+        <Gate needs=Needs::Permission(Permission::UseVendorPortal) let:actor>
+            <Workspace surface="Vendor portal" nav=VENDOR_NAV actor>
+                <PageHeader title="Integrations" subtitle="Let your own systems keep your products and stock, and read your orders and payouts, through the REST API. They reach your business alone." />
+                <ClientsPanel create revoke clients modules=&VENDOR_MODULES />
+            </Workspace>
+        </Gate>
     }
 }
 

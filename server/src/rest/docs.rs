@@ -23,7 +23,10 @@ use super::problem;
         version = "1",
         description = "REST API of SC-1 Commerce Suite. Get a token from POST /api/v1/oauth/token with an API \
                        client's id and secret (created by the business's owner in the back office), then send it as \
-                       `Authorization: Bearer <token>`. Errors are RFC 9457 problem+json with a stable `type`. A conflict \
+                       `Authorization: Bearer <token>`. A client made by a marketplace vendor's owner in the vendor \
+                       portal belongs to that vendor: with `products`, `inventory` and `marketplace` scopes it reaches \
+                       the vendor's own products, stock at its own places, its orders, balance, ledger and payouts, \
+                       and nothing of another vendor's (another's reads as 404) or of the marketplace's. Errors are RFC 9457 problem+json with a stable `type`. A conflict \
                        (409) also names what it clashes with in `code`, which ends its `type` \
                        (`/problems/conflict/insufficient_stock`): `insufficient_stock`, `version_mismatch` (a 412 \
                        when `If-Match` names an old `ETag`), `idempotency_in_progress`, `stock_history`, `not_empty`, \
@@ -43,7 +46,7 @@ use super::problem;
         (name = "inventory", description = "Stock levels, movements, transfers, reservations and sync"),
         (name = "orders", description = "Orders, their payments, and the customers who place them"),
         (name = "pos", description = "Tills: enrolment, their offline data, the sync of what they made, shifts"),
-        (name = "marketplace", description = "The marketplace's vendors: their details, standing and review"),
+        (name = "marketplace", description = "The marketplace's vendors: their details, standing and review, their orders, balances, ledgers and payouts"),
     )
 )]
 pub struct ApiDoc;

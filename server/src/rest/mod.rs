@@ -78,6 +78,7 @@ fn api() -> (Router<AppState>, Document) {
         .routes(routes!(pos::shift_report))
         .routes(routes!(marketplace::list, marketplace::create))
         .routes(routes!(marketplace::show, marketplace::update))
+        .routes(routes!(payouts::orders))
         .routes(routes!(payouts::balance))
         .routes(routes!(payouts::ledger))
         .routes(routes!(payouts::list))

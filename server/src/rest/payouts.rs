@@ -1,5 +1,6 @@
-//! A vendor's money over the API: its balance, its ledger, and payouts (listed, run, settled by
-//! hand, called off), by the same rules as the back office's pages.
+//! A vendor's orders and money over the API: the parts of orders it sells, its balance, its
+//! ledger, and payouts (listed, run, settled by hand, called off), by the same rules as the back
+//! office's and the vendor portal's pages.
 
 use axum::Json;
 use axum::extract::State;
@@ -9,7 +10,9 @@ use chrono::{DateTime, Utc};
 use commerce::base::VendorId;
 use commerce::marketplace::{Balance, Payout, payouts};
 use commerce::orders::ledger::Entry;
-use serde::Deserialize;
+use commerce::orders::{OrderStatus, PartSummary, parts};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -47,6 +50,100 @@ pub async fn balance(
 async fn exists(state: &AppState, actor: &commerce::base::Actor, id: Uuid) -> Result<(), Problem> {
     commerce::marketplace::vendor::get(state.db.read(), actor, VendorId(id)).await?;
     Ok(())
+}
+
+/// Filters for a vendor's orders.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PartQuery {
+    /// Only parts at this status (`awaiting_payment`, `paid`, `processing`, `shipped`,
+    /// `delivered`, `completed`, `cancelled`, …).
+    pub status: Option<String>,
+}
+
+/// A vendor's part of an order: what it sells in the order, worked by the vendor on its own.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartOut {
+    /// The part's id.
+    pub id: Uuid,
+    /// Its number, the order's and its place in it (`#1042-2`).
+    pub number: String,
+    /// The vendor that sells it.
+    pub seller: String,
+    /// Where it is in its life.
+    #[schema(example = "paid")]
+    pub status: &'static str,
+    /// How the order is paid: `pay_on_delivery`, `bank_transfer`, `paystack` or `test_gateway`.
+    pub payment_method: &'static str,
+    /// Whether its money has arrived.
+    pub paid: bool,
+    /// Who it is for.
+    pub contact_name: String,
+    /// Units in it.
+    pub units: i64,
+    /// Its goods and delivery, a decimal string.
+    #[schema(value_type = String, example = "45000.00")]
+    pub total: Decimal,
+    /// The currency's code.
+    pub currency: &'static str,
+    /// When the order was placed.
+    pub placed_at: DateTime<Utc>,
+}
+
+impl From<PartSummary> for PartOut {
+    fn from(p: PartSummary) -> Self {
+        Self {
+            id: p.id,
+            number: p.number,
+            seller: p.seller,
+            status: p.status.code(),
+            payment_method: p.method.code(),
+            paid: p.paid,
+            contact_name: p.contact_name,
+            units: p.units,
+            total: commerce::base::money::exact(p.total.amount),
+            currency: p.total.currency.code(),
+            placed_at: p.placed_at,
+        }
+    }
+}
+
+/// A vendor's parts of orders, newest first (`sort=-placed_at`). A vendor's own client reads its
+/// own with `marketplace:read`; the operator's needs `orders:read` as well.
+#[utoipa::path(
+    get,
+    path = "/marketplace/vendors/{id}/orders",
+    tag = "marketplace",
+    params(("id" = Uuid, Path, description = "The vendor's id"), ListParams, PartQuery),
+    security(("bearer" = ["marketplace:read", "orders:read"])),
+    responses(
+        (status = 200, description = "A page of the vendor's parts of orders", body = Page<PartOut>),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token lacks marketplace:read, or (the operator's) orders:read", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such vendor in this business", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A bad status, limit, sort or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn orders(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    IdPath(id): IdPath,
+    QueryOf(params): QueryOf<ListParams>,
+    QueryOf(query): QueryOf<PartQuery>,
+) -> Result<Json<Page<PartOut>>, Problem> {
+    let limit = params.limit()?;
+    params.newest_first("placed_at")?;
+    let after: Option<(DateTime<Utc>, Uuid)> = params.cursor()?;
+    let status = match query.status.as_deref() {
+        Some(code) => Some(
+            OrderStatus::from_code(code)
+                .ok_or_else(|| commerce::Error::invalid("status", "not a status orders have"))?,
+        ),
+        None => None,
+    };
+    exists(&state, &actor, id).await?;
+    let page = parts::list(state.db.read(), &actor, Some(VendorId(id)), status, after, limit).await?;
+    Ok(Json(page.map(PartOut::from)))
 }
 
 /// A vendor's ledger, newest first (`sort=-at`): every sale, commission, delivery fee, refund,

@@ -20,16 +20,19 @@ pub fn ApiClientsPage() -> impl IntoView {
     view! {
         <AdminPage title="API clients" needs=Needs::Permission(Permission::ManageApiClients) let:_actor>
             <PageHeader title="API clients" subtitle="Let your other systems (accounting, ERP, delivery partners) use your data through the REST API." />
-            <ClientsPanel create revoke clients />
+            <ClientsPanel create revoke clients modules=&ApiModule::ALL />
         </AdminPage>
     }
 }
 
+/// The form that makes a client with scopes of `modules`, and the clients made: the back
+/// office's, and a vendor's in the vendor portal.
 #[component]
-fn ClientsPanel(
+pub fn ClientsPanel(
     create: ServerAction<CreateApiClient>,
     revoke: ServerAction<RevokeApiClient>,
     clients: Resource<Result<Vec<ApiClientView>, crate::AppError>>,
+    modules: &'static [ApiModule],
 ) -> impl IntoView {
     let error = failed(create);
     let created = move || create.value().get().and_then(Result::ok).flatten();
@@ -46,7 +49,7 @@ fn ClientsPanel(
                 <fieldset>
                     <legend class="label">"What it may use"</legend>
                     <div class="grid gap-2 sm:grid-cols-2">
-                        {ApiModule::ALL.into_iter().enumerate().flat_map(|(i, module)| {
+                        {modules.iter().enumerate().flat_map(|(i, module)| {
                             ["read", "write"].into_iter().enumerate().map(move |(j, access)| {
                                 let scope = format!("{}:{access}", module.code());
                                 let name = format!("scopes[{}]", i * 2 + j);
@@ -106,7 +109,10 @@ fn ClientList(clients: Vec<ApiClientView>, revoke: ServerAction<RevokeApiClient>
                             let label = format!("Revoke {}", c.name);
                             view! {
                                 <tr>
-                                    <td class="font-medium">{c.name}</td>
+                                    <td>
+                                        <span class="font-medium">{c.name}</span>
+                                        {c.vendor.map(|vendor| view! { <span class="block text-xs text-slate-500">{format!("Vendor: {vendor}")}</span> })}
+                                    </td>
                                     <td class="font-mono text-xs">{c.client_id}</td>
                                     <td class="hidden font-mono text-xs md:table-cell">{scopes}</td>
                                     <td>{if live { view! { <Badge tone=BadgeTone::Positive text="Active" /> } } else { view! { <Badge tone=BadgeTone::Neutral text="Revoked" /> } }}</td>

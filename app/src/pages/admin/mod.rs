@@ -36,7 +36,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 pub use account::AccountPage;
-pub use api_clients::ApiClientsPage;
+pub use api_clients::{ApiClientsPage, ClientsPanel};
 pub use audit::AuditPageView;
 pub use categories::CategoriesPage;
 pub use customers::{CustomerPage, CustomersPage};
