@@ -1,3 +1,4 @@
+-- The payout schedule, and the lines of an order's part found by their part.
 -- A marketplace may pay its vendors on a day of the week without anyone pressing a button: on
 -- that day (on the business's clock) the worker runs its payouts once.
 ALTER TABLE tenants
@@ -17,3 +18,6 @@ CREATE FUNCTION payout_runs_due()
            AND extract(isodow FROM now() AT TIME ZONE t.time_zone) = t.payout_day
            AND t.payouts_run_on IS DISTINCT FROM (now() AT TIME ZONE t.time_zone)::date
     $$;
+
+-- A part's lines, for the vendor's list of its orders (how many items each holds).
+CREATE INDEX order_lines_of_part ON order_lines (tenant_id, part_id) WHERE part_id IS NOT NULL;

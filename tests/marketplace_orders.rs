@@ -443,7 +443,9 @@ impl Dice {
 
 #[sqlx::test]
 async fn after_a_random_mix_the_vendors_ledgers_and_the_commission_add_up_to_what_shoppers_paid(admin: PgPool) {
+    use commerce::marketplace::disputes::{self, Decision};
     use commerce::marketplace::payouts;
+    let media = commerce::media::DiskStore::new(std::env::temp_dir().join(format!("sc1-mix-{}", Uuid::now_v7())));
     let m = market(&admin).await;
     let (db, owner) = (&m.market.db, &m.market.owner);
     sqlx::query("UPDATE tenants SET payout_hold_days = 0, payout_minimum = 1 WHERE id = $1")
@@ -464,7 +466,7 @@ async fn after_a_random_mix_the_vendors_ledgers_and_the_commission_add_up_to_wha
         Some(_) => &m.b,
         None => owner,
     };
-    for round in 0..24 {
+    for round in 0..32 {
         let shopper = m.market.visitor();
         for variant in [m.phone, m.earbuds, m.bag] {
             let units = i32::try_from(dice.roll(3)).unwrap();
@@ -508,12 +510,34 @@ async fn after_a_random_mix_the_vendors_ledgers_and_the_commission_add_up_to_wha
             let by = if holder.is_empty() { who } else { owner };
             let cash = CashInput { holder: holder.into(), holder_name: "Musa".into() };
             parts::move_part(db, by, part.id, OrderStatus::Delivered, "", &cash, None).await.unwrap();
-            if method == "pay_on_delivery" && dice.roll(2) == 0 && holder != "operator" {
+            // The marketplace's own goods' cash is with it unless a rider took it.
+            let operator_holds = holder == "operator" || (part.vendor.is_none() && holder != "rider");
+            if method == "pay_on_delivery" && dice.roll(2) == 0 && !operator_holds {
                 parts::remit_cash(db, owner, part.id, &format!("DEP-{round}"), None).await.unwrap();
+            }
+            // Now and then the shopper disputes a part: refused, withdrawn, or some of it given back.
+            if dice.roll(3) == 0 {
+                let input = commerce::marketplace::DisputeInput {
+                    part: part.id,
+                    reason: "damaged".into(),
+                    asked: String::new(),
+                    message: "It came broken.".into(),
+                };
+                let id = disputes::open(db, &media, &shopper, placed.view_key, &input, vec![], None).await.unwrap();
+                match dice.roll(3) {
+                    0 => drop(disputes::decide(db, owner, id, &Decision::Reject, "No proof", None).await.unwrap()),
+                    1 => disputes::withdraw(db, &shopper, placed.view_key, id, None).await.unwrap(),
+                    _ => {
+                        let share = Decimal::from(1 + dice.roll(100)) / Decimal::from(100);
+                        let amount = (part.total().amount * share).round_dp(2).max(d("0.01"));
+                        let decision = Decision::Refund(amount.to_string());
+                        disputes::decide(db, owner, id, &decision, "Broken in transit", None).await.unwrap();
+                    }
+                }
             }
         }
         // Now and then a vendor asks for a payout, which is paid, or called off.
-        if dice.roll(3) == 0 {
+        if dice.roll(2) == 0 {
             let vendor = if dice.roll(2) == 0 { &m.a } else { &m.b };
             if let Ok(payout) = payouts::request(db, vendor, vendor_of(vendor), "", None).await {
                 if dice.roll(2) == 0 {
@@ -535,9 +559,11 @@ async fn after_a_random_mix_the_vendors_ledgers_and_the_commission_add_up_to_wha
         Decimal,
     ) = sqlx::query_as(
         "SELECT (SELECT coalesce(sum(goods + delivery), 0) FROM order_parts
-                      WHERE tenant_id = $1 AND paid AND status <> 'cancelled'),
+                      WHERE tenant_id = $1 AND paid AND status <> 'cancelled')
+                    - (SELECT coalesce(sum(refunded), 0) FROM disputes WHERE tenant_id = $1),
                     (SELECT coalesce(sum(goods + delivery), 0) FROM order_parts
-                      WHERE tenant_id = $1 AND paid AND status <> 'cancelled' AND vendor_id IS NULL),
+                      WHERE tenant_id = $1 AND paid AND status <> 'cancelled' AND vendor_id IS NULL)
+                    - (SELECT coalesce(sum(refunded), 0) FROM disputes WHERE tenant_id = $1 AND vendor_id IS NULL),
                     (SELECT -coalesce(sum(amount), 0) FROM vendor_ledger WHERE tenant_id = $1 AND kind = 'commission'),
                     (SELECT coalesce(sum(amount), 0) FROM vendor_ledger WHERE tenant_id = $1),
                     (SELECT -coalesce(sum(amount), 0) FROM vendor_ledger
@@ -551,21 +577,23 @@ async fn after_a_random_mix_the_vendors_ledgers_and_the_commission_add_up_to_wha
     .unwrap();
     assert!(paid > Decimal::ZERO, "seed {seed:#x}: something was sold");
     // The mix reached every path: refunds, payouts paid and called off, cash with each holder.
-    let (refunds, paid_payouts, cancelled_payouts, riders, vendors_cash): (i64, i64, i64, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM vendor_ledger WHERE tenant_id = $1 AND kind = 'refund'),
+    let (refunds, paid_payouts, cancelled_payouts, riders, vendors_cash, decided): (i64, i64, i64, i64, i64, i64) =
+        sqlx::query_as(
+            "SELECT (SELECT count(*) FROM vendor_ledger WHERE tenant_id = $1 AND kind = 'refund'),
                 (SELECT count(*) FROM vendor_payouts WHERE tenant_id = $1 AND status = 'paid'),
                 (SELECT count(*) FROM vendor_payouts WHERE tenant_id = $1 AND status = 'cancelled'),
                 (SELECT count(*) FROM cash_on_delivery WHERE tenant_id = $1 AND holder = 'rider'),
-                (SELECT count(*) FROM cash_on_delivery WHERE tenant_id = $1 AND holder = 'vendor')",
-    )
-    .bind(m.market.tenant.0)
-    .fetch_one(&admin)
-    .await
-    .unwrap();
+                (SELECT count(*) FROM cash_on_delivery WHERE tenant_id = $1 AND holder = 'vendor'),
+                (SELECT count(DISTINCT status) FROM disputes WHERE tenant_id = $1)",
+        )
+        .bind(m.market.tenant.0)
+        .fetch_one(&admin)
+        .await
+        .unwrap();
     assert!(
-        refunds > 0 && paid_payouts > 0 && cancelled_payouts > 0 && riders > 0 && vendors_cash > 0,
+        refunds > 0 && paid_payouts > 0 && cancelled_payouts > 0 && riders > 0 && vendors_cash > 0 && decided == 3,
         "seed {seed:#x}: {refunds} refunds, {paid_payouts} payouts paid, {cancelled_payouts} called off, \
-         {riders} riders' cash, {vendors_cash} vendors' cash"
+         {riders} riders' cash, {vendors_cash} vendors' cash, disputes ending {decided} ways"
     );
     assert_eq!(balances + paid_out + with_vendors + commission + house, paid, "seed {seed:#x}");
     // Each vendor's part: credited as sold while it stands, nothing when it was called off after
@@ -574,7 +602,8 @@ async fn after_a_random_mix_the_vendors_ledgers_and_the_commission_add_up_to_wha
         "SELECT count(*) FROM order_parts p
           WHERE p.tenant_id = $1 AND p.vendor_id IS NOT NULL
             AND (SELECT coalesce(sum(amount), 0) FROM vendor_ledger l
-                  WHERE l.part_id = p.id AND l.kind IN ('sale', 'delivery_fee', 'commission', 'refund'))
+                  WHERE l.part_id = p.id AND l.kind IN ('sale', 'delivery_fee', 'commission', 'refund')
+                    AND l.note NOT LIKE 'Dispute%')
                 <> CASE WHEN p.paid AND p.status <> 'cancelled' THEN p.goods + p.delivery - p.commission ELSE 0 END",
     )
     .bind(m.market.tenant.0)
@@ -582,6 +611,21 @@ async fn after_a_random_mix_the_vendors_ledgers_and_the_commission_add_up_to_wha
     .await
     .unwrap();
     assert_eq!(wrong, 0, "seed {seed:#x}");
+    // Each dispute's refund left the seller's ledger once, with its commission back, no more.
+    let disputes_wrong: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM order_parts p
+          WHERE p.tenant_id = $1 AND p.vendor_id IS NOT NULL
+            AND ((SELECT coalesce(sum(amount), 0) FROM vendor_ledger l
+                   WHERE l.part_id = p.id AND l.kind = 'refund' AND l.note LIKE 'Dispute%')
+                 <> -(SELECT coalesce(sum(refunded), 0) FROM disputes d WHERE d.part_id = p.id)
+              OR (SELECT coalesce(sum(amount), 0) FROM vendor_ledger l
+                   WHERE l.part_id = p.id AND l.kind = 'commission' AND l.note LIKE 'Dispute%') > p.commission)",
+    )
+    .bind(m.market.tenant.0)
+    .fetch_one(&admin)
+    .await
+    .unwrap();
+    assert_eq!(disputes_wrong, 0, "seed {seed:#x}");
     // A payout's money left once, and came back once if it did not go.
     let payouts_wrong: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM vendor_payouts p
@@ -629,4 +673,170 @@ async fn on_its_payout_day_a_marketplace_pays_every_vendor_due_once(admin: PgPoo
     );
     assert_eq!(listed[0].asked_by, "Scheduled payouts");
     assert_eq!(payouts::run_scheduled(db).await.unwrap(), 0, "once a day");
+}
+
+/// A PNG's first bytes: enough to be told a photo.
+fn photo() -> commerce::marketplace::Photo {
+    let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    bytes.extend_from_slice(&[0; 64]);
+    commerce::marketplace::Photo { bytes }
+}
+
+/// Pays for a bought order and has vendor A deliver its part; answers the order and its parts.
+async fn delivered(m: &Trading) -> (commerce::orders::Placed, commerce::orders::Order) {
+    let (db, owner) = (&m.market.db, &m.market.owner);
+    let placed = buy(m, "bank_transfer").await;
+    payment::confirm_transfer(db, owner, placed.order, None).await.unwrap();
+    let order = work::get(db, owner, placed.order).await.unwrap();
+    for to in [OrderStatus::Processing, OrderStatus::Shipped, OrderStatus::Delivered] {
+        parts::move_part(db, &m.a, order.parts[0].id, to, "", &CashInput::default(), None).await.unwrap();
+    }
+    (placed, order)
+}
+
+fn complaint(part: Uuid, asked: &str) -> commerce::marketplace::DisputeInput {
+    commerce::marketplace::DisputeInput {
+        part,
+        reason: "damaged".into(),
+        asked: asked.into(),
+        message: "The screen came cracked.".into(),
+    }
+}
+
+#[sqlx::test]
+async fn a_dispute_ends_in_a_partial_refund_through_the_sellers_ledger_and_its_thread_is_its_parties_alone(
+    admin: PgPool,
+) {
+    use commerce::marketplace::disputes::{self, Decision};
+    use commerce::marketplace::{DisputeSide, DisputeStatus};
+    let m = market(&admin).await;
+    let (db, owner) = (&m.market.db, &m.market.owner);
+    let media = commerce::media::DiskStore::new(std::env::temp_dir().join(format!("sc1-disputes-{}", Uuid::now_v7())));
+    // Money is available at delivery, so that a dispute's hold on it shows.
+    sqlx::query("UPDATE tenants SET payout_hold_days = 0 WHERE id = $1")
+        .bind(m.market.tenant.0)
+        .execute(&admin)
+        .await
+        .unwrap();
+    let (placed, order) = delivered(&m).await;
+    let (pa, pb) = (&order.parts[0], &order.parts[1]);
+    let a = vendor_of(&m.a);
+    assert_eq!(balance(&admin, a).await, (d("135000"), d("135000")));
+    let shopper = m.market.visitor();
+    let key = placed.view_key;
+
+    // A part not yet sent, more than the part cost, a made-up reason, no words: refused.
+    let early = disputes::open(db, &media, &shopper, key, &complaint(pb.id, ""), vec![], None).await;
+    assert!(matches!(early, Err(Error::Conflict { clash: Clash::WrongState, .. })), "{early:?}");
+    let greedy = disputes::open(db, &media, &shopper, key, &complaint(pa.id, "150000.01"), vec![], None).await;
+    assert!(matches!(&greedy, Err(Error::Invalid { field, .. }) if field == "asked"), "{greedy:?}");
+    let mut odd = complaint(pa.id, "");
+    odd.reason = "bored".into();
+    assert!(matches!(disputes::open(db, &media, &shopper, key, &odd, vec![], None).await, Err(Error::Invalid { .. })));
+    let not_photo = commerce::marketplace::Photo { bytes: b"<script>alert(1)</script>".to_vec() };
+    let refused = disputes::open(db, &media, &shopper, key, &complaint(pa.id, "50000"), vec![not_photo], None).await;
+    assert!(matches!(&refused, Err(Error::Invalid { field, .. }) if field == "photos"), "{refused:?}");
+    // Another order's key does not reach this order's part.
+    let other = buy(&m, "bank_transfer").await;
+    let sideways = disputes::open(db, &media, &shopper, other.view_key, &complaint(pa.id, ""), vec![], None).await;
+    assert!(matches!(&sideways, Err(Error::Invalid { field, .. }) if field == "part"), "{sideways:?}");
+
+    let id = disputes::open(db, &media, &shopper, key, &complaint(pa.id, "50000"), vec![photo()], None).await.unwrap();
+    let again = disputes::open(db, &media, &shopper, key, &complaint(pa.id, "1000"), vec![], None).await;
+    assert!(matches!(again, Err(Error::Conflict { .. })), "one open dispute a part: {again:?}");
+    // While it is open, the part's money is held from payouts.
+    assert_eq!(balance(&admin, a).await.0, d("135000"));
+    let held = commerce::marketplace::payouts::balance(db, owner, a).await.unwrap();
+    assert_eq!(held.available.amount, d("0"), "{held:?}");
+
+    // The seller reads and answers; another seller reaches nothing of it.
+    assert_eq!(disputes::list(db, &m.a, true, None, 50).await.unwrap().data.len(), 1);
+    assert!(disputes::list(db, &m.b, false, None, 50).await.unwrap().data.is_empty());
+    assert!(matches!(disputes::view(db, &m.b, id).await, Err(Error::NotFound(_))));
+    let intruding = disputes::reply(db, &media, &m.b, None, id, "Not mine", vec![], None).await;
+    assert!(matches!(intruding, Err(Error::NotFound(_))), "{intruding:?}");
+    disputes::reply(db, &media, &m.a, None, id, "It left us whole; here is the packing photo.", vec![photo()], None)
+        .await
+        .unwrap();
+    let thread = disputes::view(db, &m.a, id).await.unwrap();
+    assert_eq!(thread.messages.iter().map(|m| m.side).collect::<Vec<_>>(), [DisputeSide::Shopper, DisputeSide::Vendor]);
+    assert!(thread.summary.answered);
+    let picture = thread.messages[1].photos[0];
+    assert!(disputes::photo(db, &media, &m.a, None, id, picture).await.is_ok());
+    assert!(disputes::photo(db, &media, &shopper, Some(key), id, picture).await.is_ok());
+    assert!(matches!(disputes::photo(db, &media, &m.b, None, id, picture).await, Err(Error::NotFound(_))));
+    assert!(disputes::photo(db, &media, &shopper, Some(other.view_key), id, picture).await.is_err());
+
+    // Only the marketplace decides, and never more than is left of the part.
+    disputes::escalate(db, &shopper, Some(key), id, "We do not agree", None).await.unwrap();
+    assert!(matches!(disputes::decide(db, &m.a, id, &Decision::Reject, "no", None).await, Err(Error::Forbidden(_))));
+    let too_much = disputes::decide(db, owner, id, &Decision::Refund("150000.50".into()), "Cracked", None).await;
+    assert!(matches!(&too_much, Err(Error::Invalid { field, .. }) if field == "amount"), "{too_much:?}");
+    let silent = disputes::decide(db, owner, id, &Decision::Refund("40000".into()), " ", None).await;
+    assert!(matches!(&silent, Err(Error::Invalid { field, .. }) if field == "why"), "{silent:?}");
+    let given =
+        disputes::decide(db, owner, id, &Decision::Refund("40000".into()), "Cracked in transit; half the asked", None)
+            .await
+            .unwrap();
+    assert_eq!(given.amount, d("40000"));
+    let decided = disputes::view(db, owner, id).await.unwrap();
+    assert_eq!((decided.summary.status, decided.summary.refunded.amount), (DisputeStatus::Refunded, d("40000")));
+    let closed = disputes::reply(db, &media, &m.a, None, id, "One more thing", vec![], None).await;
+    assert!(matches!(closed, Err(Error::Conflict { .. })), "{closed:?}");
+
+    // The seller's ledger: ₦40,000 out, and 10% of it back as commission, available at once.
+    let kinds: Vec<(String, Decimal)> = sqlx::query_as(
+        "SELECT kind, amount FROM vendor_ledger WHERE vendor_id = $1 AND note LIKE 'Dispute%' ORDER BY kind",
+    )
+    .bind(a.0)
+    .fetch_all(&admin)
+    .await
+    .unwrap();
+    assert_eq!(kinds, [("commission".to_owned(), d("4000")), ("refund".to_owned(), d("-40000"))]);
+    assert_eq!(balance(&admin, a).await, (d("99000"), d("99000")));
+    let free = commerce::marketplace::payouts::balance(db, owner, a).await.unwrap();
+    assert_eq!(free.available.amount, d("99000"), "decided, the rest is free to pay out");
+    let timeline = work::get(db, owner, order.id).await.unwrap();
+    assert!(timeline.events.iter().any(|e| e.note.contains("refund the shopper ₦40,000.00")), "{:?}", timeline.events);
+    // A second dispute may ask for what is left, not more.
+    let rest = disputes::open(db, &media, &shopper, key, &complaint(pa.id, "110000.01"), vec![], None).await;
+    assert!(matches!(&rest, Err(Error::Invalid { field, .. }) if field == "asked"), "{rest:?}");
+}
+
+#[sqlx::test]
+async fn a_seller_that_does_not_answer_in_time_leaves_the_dispute_to_the_marketplace(admin: PgPool) {
+    use commerce::marketplace::DisputeStatus;
+    use commerce::marketplace::disputes;
+    let m = market(&admin).await;
+    let (db, owner) = (&m.market.db, &m.market.owner);
+    let media = commerce::media::DiskStore::new(std::env::temp_dir().join(format!("sc1-disputes-{}", Uuid::now_v7())));
+    let (first, order) = delivered(&m).await;
+    let (second, later) = delivered(&m).await;
+    let shopper = m.market.visitor();
+    let silent = disputes::open(db, &media, &shopper, first.view_key, &complaint(order.parts[0].id, ""), vec![], None)
+        .await
+        .unwrap();
+    let answered =
+        disputes::open(db, &media, &shopper, second.view_key, &complaint(later.parts[0].id, ""), vec![], None)
+            .await
+            .unwrap();
+    disputes::reply(db, &media, &m.a, None, answered, "Please send a photo of the box.", vec![], None).await.unwrap();
+    assert_eq!(disputes::escalate_overdue(db).await.unwrap(), 0, "nobody is late yet");
+    sqlx::query("UPDATE disputes SET answer_by = now() - interval '1 minute'").execute(&admin).await.unwrap();
+    assert_eq!(disputes::escalate_overdue(db).await.unwrap(), 1, "only the seller that did not answer");
+    assert_eq!(disputes::escalate_overdue(db).await.unwrap(), 0, "once");
+    let late = disputes::view(db, owner, silent).await.unwrap();
+    assert_eq!(late.summary.status, DisputeStatus::Escalated);
+    assert!(late.escalated_why.contains("did not answer"), "{}", late.escalated_why);
+    assert_eq!(disputes::view(db, owner, answered).await.unwrap().summary.status, DisputeStatus::Open);
+    // The shopper may withdraw; then it is closed, and a new one may be opened.
+    disputes::withdraw(db, &shopper, second.view_key, answered, None).await.unwrap();
+    let again = disputes::withdraw(db, &shopper, second.view_key, answered, None).await;
+    assert!(matches!(again, Err(Error::Conflict { .. })), "{again:?}");
+    assert_eq!(disputes::view(db, &m.a, answered).await.unwrap().summary.status, DisputeStatus::Withdrawn);
+    assert!(
+        disputes::open(db, &media, &shopper, second.view_key, &complaint(later.parts[0].id, ""), vec![], None)
+            .await
+            .is_ok()
+    );
 }

@@ -189,6 +189,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/vendors/products") view=pages::ProductApprovalsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/vendors/terms") view=pages::MarketplaceTermsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/vendors/payouts") view=pages::PayoutsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/vendors/disputes") view=pages::DisputesPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/vendors/disputes/:id") view=pages::DisputePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/vendors/:id") view=pages::VendorPage ssr=SsrMode::Async />
                 <Route path=path!("/platform") view=pages::PlatformHome ssr=SsrMode::Async />
                 <Route path=path!("/store/:slug") view=pages::StorefrontHome ssr=SsrMode::Async />
@@ -211,6 +213,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/vendor/login") view=pages::LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/application") view=pages::VendorBusinessPage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/team") view=pages::VendorTeamPage ssr=SsrMode::Async />
+                <Route path=path!("/vendor/disputes") view=pages::VendorDisputesPage ssr=SsrMode::Async />
+                <Route path=path!("/vendor/disputes/:id") view=pages::VendorDisputePage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/api-clients") view=pages::VendorApiClientsPage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/orders") view=pages::VendorOrdersPage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/orders/:id") view=pages::VendorPartPage ssr=SsrMode::Async />

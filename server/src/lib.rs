@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod config;
+pub mod dispute_files;
 pub mod exports;
 pub mod forms;
 pub mod guard;

@@ -141,6 +141,25 @@ pub fn router(state: AppState) -> Router {
             post(crate::vendor_files::upload_for).layer(DefaultBodyLimit::max(crate::vendor_files::LARGEST_BODY)),
         )
         .route("/admin/vendors/{vendor}/documents/{id}", get(crate::vendor_files::download_for))
+        .route(
+            "/store/{slug}/order/{key}/disputes",
+            post(crate::dispute_files::open).layer(DefaultBodyLimit::max(crate::dispute_files::LARGEST_BODY)),
+        )
+        .route(
+            "/store/{slug}/order/{key}/disputes/{id}/messages",
+            post(crate::dispute_files::shopper_reply).layer(DefaultBodyLimit::max(crate::dispute_files::LARGEST_BODY)),
+        )
+        .route("/store/{slug}/order/{key}/disputes/{id}/photos/{photo}", get(crate::dispute_files::shopper_photo))
+        .route(
+            "/vendor/disputes/{id}/messages",
+            post(crate::dispute_files::staff_reply).layer(DefaultBodyLimit::max(crate::dispute_files::LARGEST_BODY)),
+        )
+        .route(
+            "/admin/vendors/disputes/{id}/messages",
+            post(crate::dispute_files::staff_reply).layer(DefaultBodyLimit::max(crate::dispute_files::LARGEST_BODY)),
+        )
+        .route("/vendor/disputes/{id}/photos/{photo}", get(crate::dispute_files::staff_photo))
+        .route("/admin/vendors/disputes/{id}/photos/{photo}", get(crate::dispute_files::staff_photo))
         .merge(rest::router())
         .merge(rest::docs_page())
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || shell(leptos.clone()))

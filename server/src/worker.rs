@@ -43,6 +43,7 @@ pub async fn run(db: Db, media: Media, mail: commerce::mail::Mail, mut stop: wat
             _ = ticks.tick() => {
                 sweep(&db).await;
                 run_scheduled_payouts(&db).await;
+                escalate_disputes(&db).await;
             }
             _ = folds.tick() => fold_sales(&db).await,
             _ = releases.tick() => {
@@ -92,6 +93,14 @@ async fn call_off_unpaid_orders(db: &Db) {
         Ok(0) => {}
         Ok(n) => tracing::info!(called_off = n, "called off orders not paid in time"),
         Err(error) => tracing::warn!(%error, "calling off unpaid orders failed"),
+    }
+}
+
+async fn escalate_disputes(db: &Db) {
+    match commerce::marketplace::disputes::escalate_overdue(db.primary()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(disputes = n, "left disputes whose sellers did not answer to the marketplace"),
+        Err(error) => tracing::warn!(%error, "escalating overdue disputes failed"),
     }
 }
 

@@ -283,3 +283,132 @@ async fn a_vendors_staff_reach_nothing_of_another_vendor_or_the_operator_through
     let unchanged = commerce::catalog::product::get(&market.db, &theirs, product.id).await.unwrap();
     assert_eq!(unchanged.name, "Infinix Hot 40");
 }
+
+/// A dispute form as a browser posts it: its words, and photos under `photos`.
+fn dispute_form(path: &str, cookie: Option<&str>, fields: &[(&str, &str)], photos: &[&[u8]]) -> Request<Body> {
+    let boundary = "----sc1dispute";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    for photo in photos {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"box.png\"\r\n\
+                 Content-Type: image/png\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(photo);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let mut request = Request::post(path)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .header(header::ORIGIN, "http://127.0.0.1:3000");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::from(body)).unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_disputes_messages_and_photos_go_through_plain_forms_to_its_parties_alone(owner: PgPool) {
+    use commerce::orders::parts::{self, CashInput};
+    use commerce::orders::{OrderStatus, cart, checkout, payment, work};
+    let market = Business::marketplace(&owner, "Gadget Market").await;
+    market.sells_online().await;
+    let app = market_app(&market.db);
+    let seller = market.member(commerce::base::Role::Vendor).await;
+    let commerce::base::Actor::Staff(commerce::base::StaffMember { vendor: Some(vendor), .. }) = &seller else {
+        panic!("vendor staff")
+    };
+    sqlx::query("UPDATE vendors SET moderated = false WHERE id = $1").bind(vendor.0).execute(&owner).await.unwrap();
+    let phone = commerce::catalog::product::create(
+        &market.db,
+        &seller,
+        support::builders::single("Spark 20", "SPARK-20", 90_000),
+        None,
+    )
+    .await
+    .unwrap();
+    let place = market.place_of(*vendor).await;
+    support::builders::receive(&market.db, &seller, place, phone.variants[0].id, 5).await;
+    let shopper = market.visitor();
+    cart::add(&market.db, &shopper, phone.variants[0].id, 1).await.unwrap();
+    let placed =
+        checkout::place(&market.db, &shopper, &support::builders::delivery("bank_transfer"), None).await.unwrap();
+    payment::confirm_transfer(&market.db, &market.owner, placed.order, None).await.unwrap();
+    let part = work::get(&market.db, &market.owner, placed.order).await.unwrap().parts[0].id;
+    for to in [OrderStatus::Processing, OrderStatus::Shipped, OrderStatus::Delivered] {
+        parts::move_part(&market.db, &seller, part, to, "", &CashInput::default(), None).await.unwrap();
+    }
+    let page = format!("/store/{}/order/{}", market.slug, placed.view_key);
+    let png: &[u8] = &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4];
+    let part_text = part.to_string();
+    let fields = [
+        ("submission", "open-1"),
+        ("part", part_text.as_str()),
+        ("reason", "damaged"),
+        ("asked", ""),
+        ("message", "Cracked screen"),
+    ];
+
+    // A file that is not a photo comes back beside the photos, and opens nothing.
+    let refused = send(&app, dispute_form(&format!("{page}/disputes"), None, &fields, &[b"GIF89a".as_slice()])).await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+    let back = refused.headers[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(back.starts_with(&format!("{page}?dispute_field=photos&dispute_error=")), "{back}");
+    // Opened, and a second press of the same form opens nothing more.
+    for _ in 0..2 {
+        let opened = send(&app, dispute_form(&format!("{page}/disputes"), None, &fields, &[png])).await;
+        assert_eq!(opened.status, StatusCode::SEE_OTHER);
+        assert_eq!(opened.headers[header::LOCATION], format!("{page}?dispute=opened#disputes"));
+    }
+    let (dispute, photo, key): (uuid::Uuid, uuid::Uuid, String) =
+        sqlx::query_as("SELECT dispute_id, id, file_key FROM dispute_photos").fetch_one(&owner).await.unwrap();
+    let disputes: i64 = sqlx::query_scalar("SELECT count(*) FROM disputes").fetch_one(&owner).await.unwrap();
+    assert_eq!(disputes, 1);
+
+    // The photo: to the shopper by their page's key, the seller and the marketplace; to nobody
+    // else, and never at the public media address.
+    let mine =
+        send(&app, Request::get(format!("{page}/disputes/{dispute}/photos/{photo}")).body(Body::empty()).unwrap())
+            .await;
+    assert_eq!((mine.status, mine.body.as_slice()), (StatusCode::OK, png));
+    assert_eq!(mine.headers[header::CACHE_CONTROL], "private, no-store");
+    let guessed = format!("/store/{}/order/{}/disputes/{dispute}/photos/{photo}", market.slug, uuid::Uuid::now_v7());
+    assert_eq!(send(&app, Request::get(guessed).body(Body::empty()).unwrap()).await.status, StatusCode::NOT_FOUND);
+    let public = send(&app, Request::get(format!("/media/{key}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(public.status, StatusCode::NOT_FOUND);
+    let them = sign_in(&app, &market.someone(commerce::base::Role::Vendor).await).await;
+    let me = sign_in(&app, support::builders::email_of(&seller)).await;
+    let operator = sign_in(&app, support::builders::email_of(&market.owner)).await;
+    let at = format!("/vendor/disputes/{dispute}/photos/{photo}");
+    assert_eq!(send(&app, fetch(&at, &me)).await.status, StatusCode::OK);
+    assert_eq!(send(&app, fetch(&at, &them)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(send(&app, Request::get(&at).body(Body::empty()).unwrap()).await.status, StatusCode::UNAUTHORIZED);
+    let admin_at = format!("/admin/vendors/disputes/{dispute}/photos/{photo}");
+    assert_eq!(send(&app, fetch(&admin_at, &operator)).await.status, StatusCode::OK);
+
+    // The seller answers by form; another seller's answer lands nowhere.
+    let reply = [("submission", "r-1"), ("message", "It left us whole.")];
+    let answered =
+        send(&app, dispute_form(&format!("/vendor/disputes/{dispute}/messages"), Some(&me), &reply, &[])).await;
+    assert_eq!(answered.headers[header::LOCATION], format!("/vendor/disputes/{dispute}?dispute=sent#disputes"));
+    let other = [("submission", "r-2"), ("message", "Me too")];
+    let intruded =
+        send(&app, dispute_form(&format!("/vendor/disputes/{dispute}/messages"), Some(&them), &other, &[])).await;
+    assert!(intruded.headers[header::LOCATION].to_str().unwrap().contains("dispute_error="));
+    let messages: Vec<String> =
+        sqlx::query_scalar("SELECT side FROM dispute_messages ORDER BY at, id").fetch_all(&owner).await.unwrap();
+    assert_eq!(messages, ["shopper", "vendor"]);
+    // Its pages, for each side.
+    let seller_page = send(&app, fetch(&format!("/vendor/disputes/{dispute}"), &me)).await;
+    assert!(String::from_utf8_lossy(&seller_page.body).contains("Cracked screen"));
+    let shopper_page =
+        send(&app, Request::get(&page).header(header::ACCEPT, "text/html").body(Body::empty()).unwrap()).await;
+    assert!(String::from_utf8_lossy(&shopper_page.body).contains("It left us whole."));
+}

@@ -14,6 +14,8 @@ pub use crate::orders::commission;
 #[cfg(feature = "server")]
 pub mod apply;
 #[cfg(feature = "server")]
+pub mod disputes;
+#[cfg(feature = "server")]
 pub mod documents;
 #[cfg(feature = "server")]
 pub mod payouts;
@@ -442,7 +444,7 @@ pub struct Balance {
     pub balance: Money,
     /// What may be withdrawn now: the entries available by now.
     pub available: Money,
-    /// What waits: for a delivery, a holding period or a rider's cash.
+    /// What waits: for a delivery, a holding period, a rider's cash or an open dispute.
     pub waiting: Money,
     /// When the next waiting money becomes available.
     pub next_release_at: Option<DateTime<Utc>>,
@@ -563,6 +565,233 @@ pub struct Payout {
     pub sent_at: Option<DateTime<Utc>>,
     /// When it was settled (paid, failed, reversed or called off).
     pub settled_at: Option<DateTime<Utc>>,
+}
+
+/// What a shopper's dispute is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeReason {
+    /// The goods never came.
+    NotReceived,
+    /// They are not what the listing said.
+    NotAsDescribed,
+    /// They came broken.
+    Damaged,
+    /// Something else came.
+    WrongItem,
+    /// Some of them are missing.
+    MissingItems,
+    /// Anything else.
+    Other,
+}
+
+impl DisputeReason {
+    /// Every reason, in the order the form lists them.
+    pub const ALL: [Self; 6] =
+        [Self::NotReceived, Self::NotAsDescribed, Self::Damaged, Self::WrongItem, Self::MissingItems, Self::Other];
+
+    /// The stored value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NotReceived => "not_received",
+            Self::NotAsDescribed => "not_as_described",
+            Self::Damaged => "damaged",
+            Self::WrongItem => "wrong_item",
+            Self::MissingItems => "missing_items",
+            Self::Other => "other",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// As a person reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NotReceived => "It never came",
+            Self::NotAsDescribed => "Not as described",
+            Self::Damaged => "It came damaged",
+            Self::WrongItem => "The wrong item came",
+            Self::MissingItems => "Items are missing",
+            Self::Other => "Something else",
+        }
+    }
+}
+
+/// Where a dispute stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeStatus {
+    /// Waiting for the seller's answer, and the shopper's and seller's words.
+    Open,
+    /// Left to the marketplace to decide: asked for by the shopper or seller, or the seller did
+    /// not answer in time.
+    Escalated,
+    /// Decided: money given back (in full or part).
+    Refunded,
+    /// Decided: nothing given back.
+    Rejected,
+    /// The shopper called it off.
+    Withdrawn,
+}
+
+impl DisputeStatus {
+    /// Every status.
+    pub const ALL: [Self; 5] = [Self::Open, Self::Escalated, Self::Refunded, Self::Rejected, Self::Withdrawn];
+
+    /// The stored value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Escalated => "escalated",
+            Self::Refunded => "refunded",
+            Self::Rejected => "rejected",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// As a person reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Open => "Open",
+            Self::Escalated => "With the marketplace",
+            Self::Refunded => "Refunded",
+            Self::Rejected => "Refused",
+            Self::Withdrawn => "Withdrawn",
+        }
+    }
+
+    /// Whether it is still being argued.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Open | Self::Escalated)
+    }
+}
+
+/// Who speaks in a dispute's thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeSide {
+    /// The shopper who opened it.
+    Shopper,
+    /// The seller of the part.
+    Vendor,
+    /// The marketplace's staff.
+    Marketplace,
+    /// What happened on its own (a deadline passed, a decision).
+    System,
+}
+
+impl DisputeSide {
+    /// The stored value.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Shopper => "shopper",
+            Self::Vendor => "vendor",
+            Self::Marketplace => "marketplace",
+            Self::System => "system",
+        }
+    }
+
+    /// Reads the stored value.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Shopper, Self::Vendor, Self::Marketplace, Self::System].into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// A message in a dispute's thread, with its photos.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisputeMessage {
+    /// Its id.
+    pub id: Uuid,
+    /// Who wrote it.
+    pub side: DisputeSide,
+    /// Their name.
+    pub author: String,
+    /// What it says.
+    pub body: String,
+    /// The ids of its photos.
+    pub photos: Vec<Uuid>,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A dispute in a list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisputeSummary {
+    /// Its id.
+    pub id: Uuid,
+    /// The part's number (`#1042-2`).
+    pub part_number: String,
+    /// The seller's name.
+    pub seller: String,
+    /// The shopper's name.
+    pub shopper: String,
+    /// What it is about.
+    pub reason: DisputeReason,
+    /// Where it stands.
+    pub status: DisputeStatus,
+    /// What the shopper asks back.
+    pub asked: Money,
+    /// What was given back.
+    pub refunded: Money,
+    /// When the seller must answer by.
+    pub answer_by: DateTime<Utc>,
+    /// Whether the seller has answered.
+    pub answered: bool,
+    /// When it was opened.
+    pub opened_at: DateTime<Utc>,
+}
+
+/// A dispute, whole: its thread, and what may still be given back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dispute {
+    /// As listed.
+    pub summary: DisputeSummary,
+    /// The part it is about.
+    pub part: Uuid,
+    /// The order.
+    pub order: Uuid,
+    /// The part's goods and delivery, as paid.
+    pub part_total: Money,
+    /// The most that may be given back now (the part's total less earlier refunds).
+    pub refundable: Money,
+    /// Why it went to the marketplace, if it did.
+    pub escalated_why: String,
+    /// What the marketplace decided, and who.
+    pub decision: String,
+    /// Who decided.
+    pub decided_by: String,
+    /// When.
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The thread, oldest first.
+    pub messages: Vec<DisputeMessage>,
+}
+
+/// What a shopper says opening a dispute.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisputeInput {
+    /// The part.
+    pub part: Uuid,
+    /// `not_received`, `damaged`, … (see [`DisputeReason`]).
+    pub reason: String,
+    /// What they ask back, as typed (empty: all of the part).
+    pub asked: String,
+    /// What happened.
+    pub message: String,
+}
+
+/// A photo sent with a dispute's message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Photo {
+    /// Its bytes.
+    pub bytes: Vec<u8>,
 }
 
 #[cfg(test)]

@@ -42,7 +42,9 @@ pub async fn balance_in(tx: &mut sqlx::PgConnection, tenant: TenantId, vendor: V
     let money = |amount: Decimal| Money::new(exact(amount), currency);
     let row = sqlx::query!(
         r#"SELECT coalesce(sum(l.amount), 0) AS "balance!",
-                  coalesce(sum(l.amount) FILTER (WHERE l.available_at <= now()), 0) AS "available!",
+                  coalesce(sum(l.amount) FILTER (WHERE l.available_at <= now() AND NOT EXISTS (
+                      SELECT 1 FROM disputes d WHERE d.tenant_id = l.tenant_id AND d.part_id = l.part_id
+                         AND d.status IN ('open', 'escalated'))), 0) AS "available!",
                   (SELECT min(n.available_at) FROM vendor_ledger n
                     WHERE n.tenant_id = $1 AND n.vendor_id = $2 AND n.available_at > now()) AS next_at,
                   (SELECT coalesce(sum(p.amount), 0) FROM vendor_payouts p
@@ -404,7 +406,9 @@ pub async fn run_in(
                                WHERE p.tenant_id = v.tenant_id AND p.vendor_id = v.id
                                  AND p.status IN ('requested', 'sending'))
               AND (SELECT coalesce(sum(l.amount), 0) FROM vendor_ledger l
-                    WHERE l.tenant_id = v.tenant_id AND l.vendor_id = v.id AND l.available_at <= now())
+                    WHERE l.tenant_id = v.tenant_id AND l.vendor_id = v.id AND l.available_at <= now()
+                      AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.tenant_id = l.tenant_id AND d.part_id = l.part_id
+                                         AND d.status IN ('open', 'escalated')))
                   >= greatest((SELECT payout_minimum FROM tenants WHERE id = $1), 0.01)
             ORDER BY v.name, v.id"#,
         tenant.0

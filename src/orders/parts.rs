@@ -542,6 +542,52 @@ async fn refund(tx: &mut sqlx::PgConnection, tenant: TenantId, part: &Locked, wh
     Ok(())
 }
 
+/// The step that gives back `amount` of a part's money on a dispute's decision: it goes out of
+/// the seller's ledger as a refund, and the commission on the goods given back comes back to it
+/// in proportion (none on a delivery fee given back). The order's timeline says so, with `note`.
+/// The part and its order are locked as any change of them is.
+pub(crate) async fn refund_in_part(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    order: Uuid,
+    part: Uuid,
+    amount: Decimal,
+    note: &str,
+    who: &Who,
+) -> Result<(), Error> {
+    let parts = lock_all(tx, tenant, order).await?;
+    let part = parts.iter().find(|p| p.id == part).ok_or_else(|| Error::not_found("part of the order"))?;
+    event(tx, tenant, part, who, None, None, note).await?;
+    let Some(vendor) = part.vendor else { return Ok(()) };
+    let back = commission_back(part.commission, part.goods, amount);
+    let said = format!("Dispute on order {}", part.shown);
+    for (kind, amount) in [(EntryKind::Refund, -amount), (EntryKind::Commission, back)] {
+        let posting = Posting {
+            vendor,
+            kind,
+            amount,
+            part: Some(part.id),
+            payout: None,
+            note: &said,
+            who: who.name(),
+            available_at: Some(Utc::now()),
+        };
+        ledger::post(tx, tenant, &posting).await?;
+    }
+    Ok(())
+}
+
+/// The commission that comes back to a seller when `refunded` of a part is given back: the
+/// part's `commission` in the share of its `goods` refunded (the goods first, then the delivery
+/// fee, which bore none), to the kobo.
+pub fn commission_back(commission: Decimal, goods: Decimal, refunded: Decimal) -> Decimal {
+    if goods <= Decimal::ZERO || refunded <= Decimal::ZERO {
+        return Decimal::ZERO;
+    }
+    let share = refunded.min(goods) / goods;
+    (commission * share).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointNearestEven).min(commission)
+}
+
 /// The step that records the cash taken at the door for a part: by the marketplace it is in
 /// hand already; by a rider or the vendor it is owed until handed over. Answers how the
 /// timeline says it.

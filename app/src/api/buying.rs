@@ -88,6 +88,8 @@ pub struct ShopOrder {
     pub bank: Option<commerce::orders::BankAccount>,
     /// The page's own address, whole, to share.
     pub page_url: String,
+    /// Its disputes (an order of a marketplace's sellers), newest first.
+    pub disputes: Vec<commerce::marketplace::Dispute>,
 }
 
 /// An order's own page, by the key the shopper was given.
@@ -97,7 +99,12 @@ pub async fn load_shop_order(slug: String, key: String) -> Result<ShopOrder, App
     let key = uuid::Uuid::parse_str(&key).map_err(|_| commerce::Error::not_found("order"))?;
     let order = commerce::orders::work::for_shopper(db.primary(), &buyer, key).await?;
     let bank = commerce::orders::selling::options(db.primary(), &buyer).await?.bank;
-    Ok(ShopOrder { page_url: order_page(&slug, &order), order, bank })
+    let disputes = if order.parts.is_empty() {
+        Vec::new()
+    } else {
+        commerce::marketplace::disputes::of_order(db.primary(), &buyer, key).await?
+    };
+    Ok(ShopOrder { page_url: order_page(&slug, &order), order, bank, disputes })
 }
 
 /// The test gateway's page for an order.
@@ -173,7 +180,7 @@ pub async fn verify_paystack(slug: String, key: String, reference: String) -> Re
     )
     .await?;
     let order = commerce::orders::work::for_shopper(db.primary(), &buyer, key).await?;
-    Ok(ShopOrder { page_url: order_page(&slug, &order), order, bank: None })
+    Ok(ShopOrder { page_url: order_page(&slug, &order), order, bank: None, disputes: Vec::new() })
 }
 
 /// An order's own page on the store, whole.

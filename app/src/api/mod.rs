@@ -8,6 +8,7 @@ mod catalog;
 mod checkout;
 mod customers;
 mod dashboard;
+mod disputes;
 mod draft_order;
 mod home;
 mod orders;
@@ -43,6 +44,7 @@ pub use catalog::{
 pub use checkout::PlaceOrder;
 pub use customers::{EraseCustomer, load_customer, load_customers};
 pub use dashboard::{ArrangeDashboard, DashboardView, load_dashboard, load_dashboard_layout, load_figures};
+pub use disputes::{DecideDispute, EscalateDispute, EscalateMyDispute, WithdrawDispute, load_dispute, load_disputes};
 pub use draft_order::{CreateDraftOrder, DraftMade};
 pub use home::{load_demo_logins, load_listed_stores, load_outbox, load_vendor_home};
 pub use orders::{

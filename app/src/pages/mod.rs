@@ -1,6 +1,7 @@
 //! One module per surface; each page composes the shared components.
 
 pub(crate) mod admin;
+pub(crate) mod disputes;
 mod landing;
 mod platform;
 mod pos;
@@ -22,6 +23,7 @@ pub use admin::{
     SettingsPage, ShiftPage, ShiftsPage, SignUpConfirmPage, SignUpPage, StaffPage, StockPage, TransfersPage,
     VariantStockPage, VendorPage, VendorsPage,
 };
+pub use disputes::{DisputePage, DisputesPage, VendorDisputePage, VendorDisputesPage};
 pub use landing::Landing;
 pub use platform::PlatformHome;
 pub use pos::PosHome;

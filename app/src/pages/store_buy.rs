@@ -423,7 +423,7 @@ pub fn StorePaystackReturnPage() -> impl IntoView {
 
 #[component]
 fn OrderView(order: ShopOrder) -> impl IntoView {
-    let ShopOrder { order, bank, page_url } = order;
+    let ShopOrder { order, bank, page_url, disputes } = order;
     let pay_now =
         order.status == OrderStatus::AwaitingPayment && order.method == PaymentMethod::Paystack && !order.paid;
     let key = order.view_key.to_string();
@@ -481,6 +481,9 @@ fn OrderView(order: ShopOrder) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             </section>
+        })}
+        {(!order.parts.is_empty()).then(|| view! {
+            <crate::pages::disputes::ShopperDisputes slug=slug() key=order.view_key parts=order.parts.clone() disputes />
         })}
         <section class="card mt-4">
             <h2 class="font-semibold">"What happened"</h2>

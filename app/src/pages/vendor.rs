@@ -28,6 +28,7 @@ pub const VENDOR_NAV: &[NavLink] = &[
     NavLink { href: "/admin/products", label: "Products", needs: Some(Permission::ViewCatalog) },
     NavLink { href: "/admin/stock", label: "Stock", needs: Some(Permission::ViewInventory) },
     NavLink { href: "/vendor/payouts", label: "Payouts", needs: Some(Permission::UseVendorPortal) },
+    NavLink { href: "/vendor/disputes", label: "Disputes", needs: Some(Permission::UseVendorPortal) },
     NavLink { href: "/vendor/application", label: "Your business", needs: Some(Permission::UseVendorPortal) },
     NavLink { href: "/vendor/team", label: "Staff", needs: Some(Permission::UseVendorPortal) },
     NavLink { href: "/vendor/api-clients", label: "Integrations", needs: Some(Permission::UseVendorPortal) },

@@ -92,7 +92,7 @@ pub const ADMIN_NAV: &[NavLink] = &[
 /// content made for the signed-in person.
 /// Like every gated page, it creates its resources before this, never in `children` (see `Gate`).
 #[component]
-fn AdminPage<F, V>(title: &'static str, needs: Needs, children: F) -> impl IntoView
+pub(crate) fn AdminPage<F, V>(title: &'static str, needs: Needs, children: F) -> impl IntoView
 where
     F: Fn(Actor) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,

@@ -44,6 +44,7 @@ pub fn VendorsPage() -> impl IntoView {
             <PageHeader title="Vendors" subtitle="Sellers on your marketplace: review applications, approve, suspend.">
                 <a class="btn btn-secondary" href="/admin/vendors/products">"Products to approve"</a>
                 <a class="btn btn-secondary" href="/admin/vendors/payouts">"Payouts"</a>
+                <a class="btn btn-secondary" href="/admin/vendors/disputes">"Disputes"</a>
                 <a class="btn btn-secondary" href="/admin/vendors/terms">"Terms"</a>
             </PageHeader>
             <nav class="mb-4 flex flex-wrap gap-2" aria-label="Standing">
