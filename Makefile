@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
-.PHONY: run dev test stop build tools lint sqlx-prepare bench-build bench-first-run bench-access bench-inventory bench-downloads bench-orders bench-pos bench-dashboard clean-data
+.PHONY: run dev test stop build tools lint sqlx-prepare bench-build bench-first-run bench-access bench-inventory bench-downloads bench-orders bench-pos bench-dashboard bench-marketplace clean-data
 
 ## Install what is missing, start the private database, migrate, load demo data once, serve :3000,
 ## with the browser's files optimised as shoppers get them.
@@ -73,3 +73,8 @@ bench-dashboard:
 ## What a phone downloads and waits for on 3G, and the server's CPU per wasm download.
 bench-downloads:
 	@bench/downloads.sh
+
+## The marketplace at scale: search over 100,000 vendors' products, a vendor's orders among
+## 100,000, and checkouts across five vendors against one (docs/BENCHMARKS.md).
+bench-marketplace:
+	@bench/marketplace.sh

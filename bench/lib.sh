@@ -31,14 +31,21 @@ bench_serve() {
   fail "the server on $port did not start"
 }
 
-# Signs the demo's owner in at BASE, keeping the session's cookie in the file JAR, and makes an
-# API client with the scopes given after them; prints the client's bearer token.
+# Signs the demo login EMAIL in at BASE, keeping the session's cookie in the file JAR.
+bench_login() {
+  local base=$1 jar=$2 email=$3
+  rm -f "$jar"
+  curl -s -c "$jar" -o /dev/null -H "Origin: $base" -H 'Accept: text/html' \
+    --data-urlencode email="$email" --data-urlencode password=naija-demo-2026 --data-urlencode next= "$base/rpc/log_in"
+}
+
+# Signs the demo's owner (BENCH_EMAIL, or else the grocery's) in at BASE, keeping the session's
+# cookie in the file JAR, and makes an API client with the scopes given after them; prints the
+# client's bearer token.
 bench_token() {
   local base=$1 jar=$2 made id secret token scope n=0
   shift 2
-  rm -f "$jar"
-  curl -s -c "$jar" -o /dev/null -H "Origin: $base" -H 'Accept: text/html' \
-    --data-urlencode email=owner@ojafresh.ng --data-urlencode password=naija-demo-2026 --data-urlencode next= "$base/rpc/log_in"
+  bench_login "$base" "$jar" "${BENCH_EMAIL:-owner@ojafresh.ng}"
   local scopes=()
   for scope in "$@"; do scopes+=(--data-urlencode "scopes[$n]=$scope"); n=$((n + 1)); done
   made=$(curl -s -b "$jar" -H "Origin: $base" -H 'Accept: application/json' --data-urlencode name=bench \

@@ -1,14 +1,16 @@
 // Orders placed through the REST API: WORKERS clients at once, alternating between the two
 // instances, each placing orders one after another (pay on delivery, delivered in Lagos, three
 // lines: three of the given variants, picked at random for each order, or the same three every
-// time when three are given) until TOTAL orders have been placed.
+// time when three are given) until TOTAL orders have been placed. Variants given in groups
+// (groups parted by ";") make orders of a line from each group, picked at random.
 //
 //   node bench/order_rate.mjs <base> <other> <token> <variants, comma-separated> <workers> <total>
 //
 // Prints JSON: orders placed (answered 201), other answers (with the first few), and the
 // orders per second from the first request to the last answer.
 const [base, other, token, variantList, workerCount, totalCount] = process.argv.slice(2);
-const variants = (variantList ?? "").split(",").filter(Boolean);
+const groups = (variantList ?? "").split(";").map((g) => g.split(",").filter(Boolean));
+const variants = groups.flat();
 const workers = Number(workerCount);
 const total = Number(totalCount);
 if (!base || !other || !token || variants.length < 3 || !workers || !total) {
@@ -22,8 +24,9 @@ let next = 0;
 let placed = 0;
 const others = [];
 
-// Three different variants of those given.
-function three() {
+// The lines' variants: three different ones of those given, or one of each group.
+function picked() {
+  if (groups.length > 1) return groups.map((g) => g[Math.floor(Math.random() * g.length)]);
   const left = [...variants];
   return [0, 1, 2].map(() => left.splice(Math.floor(Math.random() * left.length), 1)[0]);
 }
@@ -39,7 +42,7 @@ async function place(host, n) {
       address: { line: `${n} Allen Avenue`, city: "Ikeja", state: "Lagos" },
       payment_method: "pay_on_delivery",
       note: "bench order",
-      lines: three().map((variant_id, i) => ({ variant_id, quantity: 1 + i })),
+      lines: picked().map((variant_id, i) => ({ variant_id, quantity: 1 + i })),
     }),
   });
   const body = await answer.text();

@@ -63,6 +63,31 @@ async function sendPart(page: Page, number: string): Promise<number> {
   return earns;
 }
 
+/** From the cart, checks out to be delivered in Lagos (`where` is "street, town"), paying by
+ * bank transfer. */
+async function checkOut(shopper: Page, name: string, where: string) {
+  const [street, town] = where.split(", ");
+  await shopper.getByTestId("to-checkout").click();
+  await shopper.getByLabel("Your name").fill(name);
+  await shopper.getByLabel("Mobile number").fill("0803 123 4567");
+  await shopper.getByLabel("Deliver to me").check();
+  await shopper.getByLabel("Address (house number, street, landmark)").fill(street);
+  await shopper.getByLabel("Town or area").fill(town);
+  await shopper.getByLabel("State").selectOption("Lagos");
+  await shopper.getByLabel(/Bank transfer/).check();
+  await shopper.getByTestId("place-order").click();
+}
+
+/** The marketplace's owner signs in on `owner` and confirms order `number`'s transfer. */
+async function confirmTransfer(owner: Page, number: string) {
+  await signIn(owner, "owner@gadgetmarket.ng");
+  await owner.goto(`/admin/orders?q=${number}`);
+  await waitForHydration(owner);
+  await owner.getByRole("link", { name: `#${number}` }).click();
+  await waitForHydration(owner);
+  await owner.getByTestId("confirm-transfer").click();
+}
+
 /** Fills the storefront's "Sell with us" form. */
 async function fillApplication(page: Page, name: string, email: string, account: string) {
   await page.getByLabel("Trading name").fill(name);
@@ -239,15 +264,7 @@ test("a shopper buys from two vendors in one checkout, each vendor sends its par
     await expect(shopper).toHaveURL(/\/cart$/);
   }
   await expect(shopper.getByTestId("cart-line")).toHaveCount(2);
-  await shopper.getByTestId("to-checkout").click();
-  await shopper.getByLabel("Your name").fill("Ada Obi");
-  await shopper.getByLabel("Mobile number").fill("0803 123 4567");
-  await shopper.getByLabel("Deliver to me").check();
-  await shopper.getByLabel("Address (house number, street, landmark)").fill("12 Allen Avenue");
-  await shopper.getByLabel("Town or area").fill("Ikeja");
-  await shopper.getByLabel("State").selectOption("Lagos");
-  await shopper.getByLabel(/Bank transfer/).check();
-  await shopper.getByTestId("place-order").click();
+  await checkOut(shopper, "Ada Obi", "12 Allen Avenue, Ikeja");
   const parts = shopper.getByTestId("shopper-part");
   await expect(parts).toHaveCount(2);
   await expect(parts.first()).toContainText("Slot Phones Hub");
@@ -259,12 +276,7 @@ test("a shopper buys from two vendors in one checkout, each vendor sends its par
 
   // The marketplace confirms the transfer: every part is paid.
   const owner = await (await browser.newContext()).newPage();
-  await signIn(owner, "owner@gadgetmarket.ng");
-  await owner.goto(`/admin/orders?q=${number}`);
-  await waitForHydration(owner);
-  await owner.getByRole("link", { name: `#${number}` }).click();
-  await waitForHydration(owner);
-  await owner.getByTestId("confirm-transfer").click();
+  await confirmTransfer(owner, number);
   await expect(owner.getByTestId("order-part")).toHaveCount(2);
   await expect(owner.getByTestId("order-part").filter({ hasText: "Paid" })).toHaveCount(2);
 
@@ -317,5 +329,76 @@ test("a shopper buys from two vendors in one checkout, each vendor sends its par
   await expect(phones.getByTestId("payout-row").first()).toHaveAttribute("data-status", "paid");
   await expect(phones.getByTestId("payout-row").first()).toContainText(`FBN-${number}`);
   await expect(phones.getByTestId("balance")).toHaveText("₦0.00");
+  sql("UPDATE tenants SET payout_hold_days = 7 WHERE slug = 'gadgetmarket'");
+});
+
+test("a shopper disputes a delivered part with a photo, the seller answers, and the marketplace gives part back through the seller's ledger", async ({
+  browser,
+}) => {
+  sql("UPDATE tenants SET payout_hold_days = 0 WHERE slug = 'gadgetmarket'");
+  const phones = await (await browser.newContext()).newPage();
+  await signIn(phones, "vendor@gadgetmarket.ng");
+
+  // Bought without a script, paid by transfer, sent and delivered by the seller.
+  const shopper = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  await shopper.goto(`/store/gadgetmarket/p/${productOf("Slot Phones Hub")}`);
+  await shopper.getByTestId("add-to-cart").click();
+  await checkOut(shopper, "Bola Ade", "3 Awolowo Road, Ikoyi");
+  const number = /#(\d+)-1/.exec((await shopper.getByTestId("shopper-part").first().textContent())!)![1];
+  const orderPage = shopper.url();
+  const owner = await (await browser.newContext()).newPage();
+  await confirmTransfer(owner, number);
+  await expect(owner.getByTestId("order-part").filter({ hasText: "Paid" })).toHaveCount(1);
+  const earned = await sendPart(phones, number);
+  const delivered = await available(phones);
+
+  // The shopper reports the problem with a photo; the part's money is held from payouts.
+  await shopper.goto(orderPage);
+  await shopper.getByText("A problem with your order?").click();
+  await shopper.getByLabel("What is wrong").selectOption({ label: "It came damaged" });
+  await shopper.getByLabel(/What you ask back/).fill("5000");
+  await shopper.getByLabel("What happened").fill("The screen came cracked in the box.");
+  const png = Buffer.from(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+    "base64",
+  );
+  await shopper.getByLabel(/Photos/).setInputFiles({ name: "cracked.png", mimeType: "image/png", buffer: png });
+  await shopper.getByTestId("open-dispute-send").click();
+  await expect(shopper).toHaveURL(/dispute=opened/);
+  const thread = shopper.getByTestId("dispute");
+  await expect(thread.getByTestId("dispute-status")).toHaveAttribute("data-status", "open");
+  await expect(thread.locator("img")).toHaveCount(1);
+  expect(await available(phones)).toBe(delivered - earned);
+
+  // The seller reads it, sees the photo, and answers in the same thread.
+  await phones.goto("/vendor/disputes");
+  await phones.getByRole("link", { name: `#${number}-1` }).click();
+  await expect(phones.getByTestId("dispute-messages")).toContainText("The screen came cracked in the box.");
+  const photo = await phones.getByTestId("dispute").locator("img").getAttribute("src");
+  expect((await phones.request.get(photo!)).status()).toBe(200);
+  await phones.getByLabel("Your message").fill("It left our shop whole; we packed it in foam.");
+  await phones.getByRole("button", { name: "Send" }).click();
+  await expect(phones).toHaveURL(/dispute=sent/);
+  await expect(phones.getByTestId("dispute-messages").locator("li")).toHaveCount(2);
+
+  // The marketplace decides: ₦3,000 back. The thread, the shopper and the seller's ledger say so.
+  await owner.goto("/admin/vendors/disputes");
+  await owner.getByRole("link", { name: `#${number}-1` }).click();
+  await waitForHydration(owner);
+  await expect(owner.getByTestId("dispute-messages")).toContainText("we packed it in foam");
+  await owner.getByLabel(/How much/).fill("3000");
+  await owner.getByLabel(/Why/).fill("Cracked in transit: half the asked, the courier's share.");
+  await owner.getByRole("button", { name: "Decide" }).click();
+  await expect(owner.getByTestId("dispute-status")).toHaveAttribute("data-status", "refunded");
+  await expect(owner.getByTestId("dispute-refunded")).toHaveText("₦3,000.00");
+  await shopper.reload();
+  await expect(shopper.getByTestId("dispute-status")).toHaveAttribute("data-status", "refunded");
+  await expect(shopper.getByTestId("dispute-messages")).toContainText("give back ₦3,000.00");
+  const back = kobo(sql(`SELECT amount FROM vendor_ledger WHERE kind = 'commission' AND note = 'Dispute on order #${number}-1'`));
+  expect(back).toBeGreaterThan(0);
+  expect(await available(phones)).toBe(delivered - 300000 + back);
+  const ledger = phones.getByTestId("ledger-row").filter({ hasText: `Dispute on order #${number}-1` });
+  await expect(ledger.filter({ hasText: "Refund" })).toHaveCount(1);
+  await expect(ledger.filter({ hasText: "Commission" })).toHaveCount(1);
   sql("UPDATE tenants SET payout_hold_days = 7 WHERE slug = 'gadgetmarket'");
 });

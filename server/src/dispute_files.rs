@@ -10,7 +10,7 @@
 
 use axum::Extension;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use commerce::base::Actor;
 use commerce::idempotency::Once;
@@ -94,15 +94,7 @@ async fn read_form(mut form: Multipart) -> Result<Sent, commerce::Error> {
 
 /// Back to the page, with the refusal's field and message for the page to show beside it.
 fn refused(back: &str, error: &commerce::Error) -> Response {
-    let (field, message) = match error.field_problems().first() {
-        Some((field, message)) => ((*field).to_owned(), (*message).to_owned()),
-        None => ("message".to_owned(), error.to_string()),
-    };
-    let query = form_urlencoded::Serializer::new(String::new())
-        .append_pair("dispute_field", &field)
-        .append_pair("dispute_error", &message)
-        .finish();
-    Redirect::to(&format!("{back}?{query}#disputes")).into_response()
+    crate::vendor_files::back_with_problem(back, error, "dispute", "message", "#disputes")
 }
 
 /// The storefront's shopper, or a visitor, of the business at `slug`.
@@ -234,24 +226,5 @@ pub async fn staff_photo(
 }
 
 fn give(found: Result<(Vec<u8>, String), commerce::Error>) -> Response {
-    match found {
-        Ok((bytes, content_type)) => {
-            let mut response = bytes.into_response();
-            let headers = response.headers_mut();
-            for (name, value) in [
-                (header::CONTENT_TYPE, content_type.as_str()),
-                (header::CACHE_CONTROL, "private, no-store"),
-                (header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"),
-                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            ] {
-                if let Ok(value) = HeaderValue::from_str(value) {
-                    headers.insert(name, value);
-                }
-            }
-            response
-        }
-        Err(commerce::Error::Forbidden(_)) => StatusCode::FORBIDDEN.into_response(),
-        Err(commerce::Error::NotFound(_)) => StatusCode::NOT_FOUND.into_response(),
-        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
-    }
+    crate::vendor_files::private_file(found.map(|(bytes, content_type)| (bytes, content_type, None)))
 }

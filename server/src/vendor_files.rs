@@ -88,18 +88,29 @@ async fn upload(state: &AppState, resolved: &Resolved, vendor: VendorId, form: M
 }
 
 async fn download(state: &AppState, resolved: &Resolved, vendor: VendorId, document: Uuid) -> Response {
-    match documents::open(state.db.primary(), &*state.media, &resolved.actor, vendor, document).await {
-        Ok(opened) => {
-            let disposition = format!("attachment; filename=\"{}\"", plain_name(&opened.file_name));
-            let mut response = opened.bytes.into_response();
+    let opened = documents::open(state.db.primary(), &*state.media, &resolved.actor, vendor, document).await;
+    private_file(opened.map(|o| {
+        let disposition = format!("attachment; filename=\"{}\"", plain_name(&o.file_name));
+        (o.bytes, o.content_type, Some(disposition))
+    }))
+}
+
+/// A private file (a vendor's document, a dispute's photo) for one who may see it: never kept
+/// by a cache, never run as a page, with its type and (for a download) its name; or the
+/// refusal's status.
+pub fn private_file(found: Result<(Vec<u8>, String, Option<String>), commerce::Error>) -> Response {
+    match found {
+        Ok((bytes, content_type, disposition)) => {
+            let mut response = bytes.into_response();
             let headers = response.headers_mut();
             for (name, value) in [
-                (header::CONTENT_TYPE, opened.content_type.as_str()),
-                (header::CACHE_CONTROL, "private, no-store"),
-                (header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"),
-                (header::CONTENT_DISPOSITION, disposition.as_str()),
+                (header::CONTENT_TYPE, Some(content_type.as_str())),
+                (header::CACHE_CONTROL, Some("private, no-store")),
+                (header::CONTENT_SECURITY_POLICY, Some("default-src 'none'; sandbox")),
+                (header::X_CONTENT_TYPE_OPTIONS, Some("nosniff")),
+                (header::CONTENT_DISPOSITION, disposition.as_deref()),
             ] {
-                if let Ok(value) = HeaderValue::from_str(value) {
+                if let Some(Ok(value)) = value.map(HeaderValue::from_str) {
                     headers.insert(name, value);
                 }
             }
@@ -141,15 +152,28 @@ async fn read_form(mut form: Multipart) -> Result<Upload, commerce::Error> {
 
 /// Back to the form's page with what was wrong, for it to show beside the field.
 fn refused(back: &str, error: &commerce::Error) -> Response {
+    back_with_problem(back, error, "document", "file", "")
+}
+
+/// Back to the page a plain form was sent from, with the refusal's field (`default_field` for a
+/// refusal of no one field) and message in the address as `<what>_field` and `<what>_error`,
+/// for the page to show beside the field; `anchor` ("#…", or empty) is where the page opens.
+pub fn back_with_problem(
+    back: &str,
+    error: &commerce::Error,
+    what: &str,
+    default_field: &str,
+    anchor: &str,
+) -> Response {
     let (field, message) = match error.field_problems().first() {
         Some((field, message)) => ((*field).to_owned(), (*message).to_owned()),
-        None => ("file".to_owned(), error.to_string()),
+        None => (default_field.to_owned(), error.to_string()),
     };
     let query = form_urlencoded::Serializer::new(String::new())
-        .append_pair("document_field", &field)
-        .append_pair("document_error", &message)
+        .append_pair(&format!("{what}_field"), &field)
+        .append_pair(&format!("{what}_error"), &message)
         .finish();
-    Redirect::to(&format!("{back}?{query}")).into_response()
+    Redirect::to(&format!("{back}?{query}{anchor}")).into_response()
 }
 
 /// A file name safe in a header: printable ASCII without quotes or backslashes.
