@@ -801,6 +801,31 @@ async fn a_dispute_ends_in_a_partial_refund_through_the_sellers_ledger_and_its_t
     // A second dispute may ask for what is left, not more.
     let rest = disputes::open(db, &media, &shopper, key, &complaint(pa.id, "110000.01"), vec![], None).await;
     assert!(matches!(&rest, Err(Error::Invalid { field, .. }) if field == "asked"), "{rest:?}");
+
+    // A part on its way, disputed as never come: it is not called off while the dispute is
+    // open; once some was given back, calling it off gives back the rest, not the whole again.
+    for to in [OrderStatus::Processing, OrderStatus::Shipped] {
+        parts::move_part(db, &m.b, pb.id, to, "", &CashInput::default(), None).await.unwrap();
+    }
+    let mut lost = complaint(pb.id, "");
+    lost.reason = "not_received".into();
+    let lost = disputes::open(db, &media, &shopper, key, &lost, vec![], None).await.unwrap();
+    let early = parts::move_part(db, &m.b, pb.id, OrderStatus::Cancelled, "", &CashInput::default(), None).await;
+    assert!(matches!(&early, Err(Error::Conflict { message, .. }) if message.contains("dispute")), "{early:?}");
+    let whole = work::move_to(db, owner, order.id, OrderStatus::Cancelled, "", None).await;
+    assert!(whole.is_err(), "{whole:?}");
+    disputes::decide(db, owner, lost, &Decision::Refund("10000".into()), "Courier lost half", None).await.unwrap();
+    parts::move_part(db, &m.b, pb.id, OrderStatus::Cancelled, "came back", &CashInput::default(), None).await.unwrap();
+    let refunded: Decimal =
+        sqlx::query_scalar("SELECT -sum(amount) FROM vendor_ledger WHERE part_id = $1 AND kind = 'refund'")
+            .bind(pb.id)
+            .fetch_one(&admin)
+            .await
+            .unwrap();
+    assert_eq!(refunded, pb.total().amount, "given back once in all: ₦10,000 by the dispute, the rest when called off");
+    assert_eq!(balance(&admin, vendor_of(&m.b)).await.0, d("0"), "nothing left with the seller, nor owed by it");
+    let b_view = parts::view(db, &m.b, pb.id).await.unwrap();
+    assert!(b_view.events.iter().any(|e| e.note.contains("refund the shopper ₦31,500.00")), "{:?}", b_view.events);
 }
 
 #[sqlx::test]

@@ -254,6 +254,9 @@ pub(super) async fn cancel_all_in(
             ),
         ));
     }
+    for part in &live {
+        refuse_while_disputed(tx, tenant, part).await?;
+    }
     for part in live {
         set_status(tx, tenant, part, OrderStatus::Cancelled, part.paid).await?;
         event(tx, tenant, part, who, Some(part.status), Some(OrderStatus::Cancelled), "").await?;
@@ -326,6 +329,9 @@ pub async fn move_part(
                 ),
             ));
         }
+        if to == OrderStatus::Cancelled {
+            refuse_while_disputed(tx, tenant, locked).await?;
+        }
         let at_door = locked.method == PaymentMethod::PayOnDelivery
             && !locked.paid
             && matches!(to, OrderStatus::Delivered | OrderStatus::Completed);
@@ -342,9 +348,9 @@ pub async fn move_part(
             )
             .await?;
             if locked.paid {
-                refund(tx, tenant, locked, &who).await?;
-                said =
-                    join(&said, &format!("It was paid: refund the shopper {}.", money_of(tx, tenant, locked).await?));
+                let left = refund(tx, tenant, locked, &who).await?;
+                let currency = crate::identity::currency_in(&mut *tx, tenant).await?;
+                said = join(&said, &format!("It was paid: refund the shopper {}.", Money::new(left, currency)));
             }
         }
         if at_door {
@@ -518,15 +524,49 @@ async fn credit(
     Ok(())
 }
 
+/// Refuses to call off a part while a dispute about it is open: the marketplace decides it
+/// first (what it gives back is then not given again).
+async fn refuse_while_disputed(tx: &mut sqlx::PgConnection, tenant: TenantId, part: &Locked) -> Result<(), Error> {
+    let open = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM disputes WHERE tenant_id = $1 AND part_id = $2
+                           AND status IN ('open', 'escalated')) AS "open!""#,
+        tenant.0,
+        part.id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if open {
+        return Err(Error::conflict(
+            Clash::WrongState,
+            format!("A dispute about part {} is open: the marketplace decides it first.", part.shown),
+        ));
+    }
+    Ok(())
+}
+
+/// What disputes already gave back of a part.
+async fn given_back(tx: &mut sqlx::PgConnection, tenant: TenantId, part: Uuid) -> Result<Decimal, Error> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT coalesce(sum(refunded), 0) AS "given!" FROM disputes WHERE tenant_id = $1 AND part_id = $2"#,
+        tenant.0,
+        part
+    )
+    .fetch_one(&mut *tx)
+    .await?)
+}
+
 /// The step that gives a paid part's money back: its entries are settled now (whatever their
-/// holding period), the goods and fee go out as a refund and the commission comes back.
-async fn refund(tx: &mut sqlx::PgConnection, tenant: TenantId, part: &Locked, who: &Who) -> Result<(), Error> {
-    let Some(vendor) = part.vendor else { return Ok(()) };
+/// holding period), the goods and fee go out as a refund and the commission comes back; less
+/// what its disputes gave back already (and their commission). Answers what is given back now.
+async fn refund(tx: &mut sqlx::PgConnection, tenant: TenantId, part: &Locked, who: &Who) -> Result<Decimal, Error> {
+    let given = given_back(tx, tenant, part.id).await?;
+    let left = part.goods + part.delivery - given;
+    let Some(vendor) = part.vendor else { return Ok(left) };
     let now = Utc::now();
     ledger::release_part(tx, tenant, part.id, now).await?;
     let note = format!("Order {} called off", part.shown);
-    for (kind, amount) in [(EntryKind::Refund, -(part.goods + part.delivery)), (EntryKind::Commission, part.commission)]
-    {
+    let commission = part.commission - commission_back(part.commission, part.goods, given);
+    for (kind, amount) in [(EntryKind::Refund, -left), (EntryKind::Commission, commission)] {
         let posting = Posting {
             vendor,
             kind,
@@ -539,7 +579,7 @@ async fn refund(tx: &mut sqlx::PgConnection, tenant: TenantId, part: &Locked, wh
         };
         ledger::post(tx, tenant, &posting).await?;
     }
-    Ok(())
+    Ok(left)
 }
 
 /// The step that gives back `amount` of a part's money on a dispute's decision: it goes out of
@@ -787,11 +827,6 @@ async fn seller_name(tx: &mut sqlx::PgConnection, tenant: TenantId, vendor: Opti
         }
         None => Ok(sqlx::query_scalar!("SELECT name FROM tenants WHERE id = $1", tenant.0).fetch_one(&mut *tx).await?),
     }
-}
-
-async fn money_of(tx: &mut sqlx::PgConnection, tenant: TenantId, part: &Locked) -> Result<Money, Error> {
-    let currency = crate::identity::currency_in(&mut *tx, tenant).await?;
-    Ok(Money::new(part.goods + part.delivery, currency))
 }
 
 /// The step that reads an order's parts, in their order, with who sells each and the cash taken
