@@ -564,22 +564,37 @@ async fn refund(tx: &mut sqlx::PgConnection, tenant: TenantId, part: &Locked, wh
     let Some(vendor) = part.vendor else { return Ok(left) };
     let now = Utc::now();
     ledger::release_part(tx, tenant, part.id, now).await?;
-    let note = format!("Order {} called off", part.shown);
     let commission = part.commission - commission_back(part.commission, part.goods, given);
-    for (kind, amount) in [(EntryKind::Refund, -left), (EntryKind::Commission, commission)] {
+    let note = format!("Order {} called off", part.shown);
+    give_back(tx, tenant, (vendor, part.id), left, commission, &note, who).await?;
+    Ok(left)
+}
+
+/// The step that writes money given back of a vendor's part into its ledger, available at once:
+/// `refunded` out as a refund, `commission` back to the vendor.
+async fn give_back(
+    tx: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    (vendor, part): (VendorId, Uuid),
+    refunded: Decimal,
+    commission: Decimal,
+    note: &str,
+    who: &Who,
+) -> Result<(), Error> {
+    for (kind, amount) in [(EntryKind::Refund, -refunded), (EntryKind::Commission, commission)] {
         let posting = Posting {
             vendor,
             kind,
             amount,
-            part: Some(part.id),
+            part: Some(part),
             payout: None,
-            note: &note,
+            note,
             who: who.name(),
-            available_at: Some(now),
+            available_at: Some(Utc::now()),
         };
         ledger::post(tx, tenant, &posting).await?;
     }
-    Ok(left)
+    Ok(())
 }
 
 /// The step that gives back `amount` of a part's money on a dispute's decision: it goes out of
@@ -601,20 +616,7 @@ pub(crate) async fn refund_in_part(
     let Some(vendor) = part.vendor else { return Ok(()) };
     let back = commission_back(part.commission, part.goods, amount);
     let said = format!("Dispute on order {}", part.shown);
-    for (kind, amount) in [(EntryKind::Refund, -amount), (EntryKind::Commission, back)] {
-        let posting = Posting {
-            vendor,
-            kind,
-            amount,
-            part: Some(part.id),
-            payout: None,
-            note: &said,
-            who: who.name(),
-            available_at: Some(Utc::now()),
-        };
-        ledger::post(tx, tenant, &posting).await?;
-    }
-    Ok(())
+    give_back(tx, tenant, (vendor, part.id), amount, back, &said, who).await
 }
 
 /// The commission that comes back to a seller when `refunded` of a part is given back: the
