@@ -13,6 +13,7 @@ pub mod inventory;
 pub mod marketplace;
 pub mod orders;
 pub mod pos;
+pub mod reviews;
 
 #[cfg(feature = "server")]
 pub mod db;

@@ -30,8 +30,8 @@ const LAYERS: [&[&str]; 11] = [
     // marketplace: its vendors, their standing, documents and money.
     &["pos", "marketplace"],
     // Files of products and stock, in and out; the dashboard's figures, read from what orders,
-    // the till and stock keep.
-    &["files", "dashboard"],
+    // the till and stock keep; reviews of what orders bought, and of the marketplace's sellers.
+    &["files", "dashboard", "reviews"],
     // The demonstration data, made through all of the above.
     &["demo"],
 ];

@@ -865,3 +865,109 @@ async fn a_seller_that_does_not_answer_in_time_leaves_the_dispute_to_the_marketp
             .is_ok()
     );
 }
+
+fn review(product: Option<Uuid>, seller: Option<VendorId>, rating: &str, body: &str) -> commerce::reviews::ReviewInput {
+    commerce::reviews::ReviewInput {
+        product: product.map(|p| p.to_string()).unwrap_or_default(),
+        seller: seller.map(|v| v.0.to_string()).unwrap_or_default(),
+        rating: rating.into(),
+        title: String::new(),
+        body: body.into(),
+    }
+}
+
+#[sqlx::test]
+async fn a_buyer_reviews_what_reached_them_and_the_seller_answers_and_the_marketplace_hides_abuse(admin: PgPool) {
+    use commerce::reviews::{self, ReviewFilter};
+    let m = market(&admin).await;
+    let (db, owner) = (&m.market.db, &m.market.owner);
+    let (placed, order) = delivered(&m).await;
+    let shopper = m.market.visitor();
+    let (a, b) = (vendor_of(&m.a), vendor_of(&m.b));
+    let phone = order.lines.iter().find(|l| l.part == Some(order.parts[0].id)).unwrap().product;
+    let earbuds = order.lines.iter().find(|l| l.part == Some(order.parts[1].id)).unwrap().product;
+
+    // What may be reviewed: the products, then the sellers; vendor A's part alone has arrived.
+    let open = reviews::to_review(db, &shopper, placed.view_key).await.unwrap();
+    let ready: Vec<(String, bool)> = open.iter().map(|t| (t.name.clone(), t.ready)).collect();
+    assert_eq!(
+        ready,
+        [
+            ("Tecno Spark 20".to_owned(), true),
+            ("Oraimo earbuds".to_owned(), false),
+            ("Market tote bag".to_owned(), false),
+            (order.parts[0].seller.clone(), true),
+            (order.parts[1].seller.clone(), false),
+        ]
+    );
+
+    // Not yet received, not bought here, not this order's seller, or no order at all: refused,
+    // and nothing written.
+    let early = reviews::write(db, &shopper, placed.view_key, &review(Some(earbuds.0), None, "5", "")).await;
+    assert!(matches!(early, Err(Error::Conflict { clash: Clash::WrongState, .. })), "{early:?}");
+    let stranger = reviews::write(db, &shopper, Uuid::now_v7(), &review(Some(phone.0), None, "5", "")).await;
+    assert!(matches!(stranger, Err(Error::NotFound(_))), "{stranger:?}");
+    let other = reviews::write(db, &shopper, placed.view_key, &review(Some(Uuid::now_v7()), None, "5", "")).await;
+    assert!(matches!(other, Err(Error::Invalid { ref field, .. }) if field == "product"), "{other:?}");
+    let bad = reviews::write(db, &shopper, placed.view_key, &review(Some(phone.0), None, "6", "a\0b")).await;
+    assert!(matches!(bad, Err(Error::InvalidFields(ref p)) if p.len() == 2), "{bad:?}");
+    let seller_b = reviews::write(db, &shopper, placed.view_key, &review(None, Some(b), "1", "")).await;
+    assert!(matches!(seller_b, Err(Error::Conflict { .. })), "{seller_b:?}");
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM reviews").fetch_one(&admin).await.unwrap();
+    assert_eq!(count, 0);
+
+    // The product and its seller reviewed; writing again changes the review, not adds one.
+    let first = reviews::write(db, &shopper, placed.view_key, &review(Some(phone.0), None, "3", "Fine")).await.unwrap();
+    let again =
+        reviews::write(db, &shopper, placed.view_key, &review(Some(phone.0), None, "4", "Good phone")).await.unwrap();
+    assert_eq!(first, again);
+    let of_seller = reviews::write(db, &shopper, placed.view_key, &review(None, Some(a), "5", "Fast")).await.unwrap();
+    let on_page = reviews::of_product(db, &shopper, phone, None, 20).await.unwrap();
+    assert_eq!(on_page.rating.count, 1);
+    assert_eq!(on_page.rating.average, Some(d("4.0")));
+    assert_eq!(on_page.page.data[0].body, "Good phone");
+    assert!(on_page.page.data[0].order_number.is_empty(), "the store shows no order number");
+
+    // A second buyer of the same seller: its rating is the average, with its count.
+    let (second, _) = delivered(&m).await;
+    reviews::write(db, &shopper, second.view_key, &review(None, Some(a), "2", "Slow to answer")).await.unwrap();
+    let seller = reviews::of_seller(db, &shopper, a, None, 20).await.unwrap();
+    assert_eq!((seller.rating.count, seller.rating.average), (2, Some(d("3.5"))));
+    assert_eq!(seller.rating.stars, [0, 1, 0, 0, 1]);
+
+    // The seller answers its own reviews alone; another vendor does not reach them, and the
+    // marketplace does not answer for a seller.
+    reviews::reply(db, &m.a, of_seller, "Thank you, Ada!").await.unwrap();
+    let theirs = reviews::reply(db, &m.b, of_seller, "Mine now").await;
+    assert!(matches!(theirs, Err(Error::NotFound(_))), "{theirs:?}");
+    let operator = reviews::reply(db, owner, of_seller, "We answer").await;
+    assert!(matches!(operator, Err(Error::Conflict { .. })), "{operator:?}");
+    assert!(reviews::list(db, &m.b, ReviewFilter::All, None, 50).await.unwrap().data.is_empty());
+    assert_eq!(reviews::list(db, &m.a, ReviewFilter::All, None, 50).await.unwrap().data.len(), 3);
+
+    // The seller reports the unkind one; the marketplace hides it, and it leaves the page and
+    // the rating. A vendor cannot hide.
+    let slow = reviews::list(db, &m.a, ReviewFilter::All, None, 50).await.unwrap().data[0].id;
+    reviews::report(db, &m.a, slow, "It names our staff").await.unwrap();
+    let refused = reviews::hide(db, &m.a, slow, Some("Abusive")).await;
+    assert!(matches!(refused, Err(Error::Forbidden(_))), "{refused:?}");
+    let reported = reviews::list(db, owner, ReviewFilter::Reported, None, 50).await.unwrap();
+    assert_eq!(reported.data.iter().map(|r| r.id).collect::<Vec<_>>(), [slow]);
+    reviews::hide(db, owner, slow, Some("Names a member of staff")).await.unwrap();
+    let seller = reviews::of_seller(db, &shopper, a, None, 20).await.unwrap();
+    assert_eq!((seller.rating.count, seller.rating.average), (1, Some(d("5.0"))));
+    assert_eq!(seller.page.data[0].reply, "Thank you, Ada!");
+    assert_eq!(reviews::list(db, owner, ReviewFilter::Hidden, None, 50).await.unwrap().data.len(), 1);
+    reviews::hide(db, owner, slow, None).await.unwrap();
+    assert_eq!(reviews::of_seller(db, &shopper, a, None, 20).await.unwrap().rating.count, 2);
+
+    // The seller's page shows the rating; another business reads none of it.
+    assert_eq!(reviews::seller_rating(db, &shopper, a).await.unwrap().count, 2);
+    let elsewhere = support::Business::marketplace(&admin, "Other Market").await;
+    let outside = reviews::of_seller(&elsewhere.db, &elsewhere.visitor(), a, None, 20).await.unwrap();
+    assert_eq!(outside.rating.count, 0);
+    let reach =
+        reviews::write(&elsewhere.db, &elsewhere.visitor(), placed.view_key, &review(Some(phone.0), None, "1", ""))
+            .await;
+    assert!(matches!(reach, Err(Error::NotFound(_))), "{reach:?}");
+}

@@ -835,3 +835,36 @@ async fn a_customer_s_name_typed_as_a_formula_leaves_the_export_as_text(owner: P
     let row = file.lines().nth(1).unwrap();
     assert!(row.starts_with("\"'=HYPERLINK"), "{row}");
 }
+
+#[sqlx::test]
+async fn in_a_single_store_a_product_is_reviewed_once_the_order_reached_the_shopper(owner: PgPool) {
+    use commerce::reviews::{self, ReviewInput};
+    let (oja, rice) = shop_with(&owner, 10).await;
+    let guest = oja.visitor();
+    cart::add(&oja.db, &guest, rice, 1).await.unwrap();
+    let placed = checkout::place(&oja.db, &guest, &delivery("pay_on_delivery"), None).await.unwrap();
+    let order = work::for_shopper(&oja.db, &guest, placed.view_key).await.unwrap();
+    let product = order.lines[0].product;
+    let input = ReviewInput { product: product.0.to_string(), rating: "5".into(), ..ReviewInput::default() };
+
+    // No parts, no sellers: the order's own status says whether it reached the shopper.
+    let open = reviews::to_review(&oja.db, &guest, placed.view_key).await.unwrap();
+    assert_eq!(open.iter().map(|t| (t.product, t.ready)).collect::<Vec<_>>(), [(Some(product), false)]);
+    let early = reviews::write(&oja.db, &guest, placed.view_key, &input).await;
+    assert!(matches!(early, Err(Error::Conflict { clash: Clash::WrongState, .. })), "{early:?}");
+    for to in [OrderStatus::Processing, OrderStatus::Shipped, OrderStatus::Delivered] {
+        work::move_to(&oja.db, &oja.owner, order.id, to, "", None).await.unwrap();
+    }
+    let id = reviews::write(&oja.db, &guest, placed.view_key, &input).await.unwrap();
+
+    // The shop answers its own goods' reviews; its rating is the one review.
+    reviews::reply(&oja.db, &oja.owner, id, "Thank you!").await.unwrap();
+    let shown = reviews::of_product(&oja.db, &guest, product, None, 10).await.unwrap();
+    assert_eq!((shown.rating.count, shown.page.data[0].reply.as_str()), (1, "Thank you!"));
+    // A seller's report is a vendor's: the shop hides instead.
+    let report = reviews::report(&oja.db, &oja.owner, id, "rude").await;
+    assert!(matches!(report, Err(Error::Conflict { .. })), "{report:?}");
+    let cashier = oja.member(Role::Cashier).await;
+    let hide = reviews::hide(&oja.db, &cashier, id, Some("rude")).await;
+    assert!(matches!(hide, Err(Error::Forbidden(_))), "{hide:?}");
+}

@@ -177,6 +177,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/products/import") view=pages::ImportPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/products/:id") view=pages::ProductEditorPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/categories") view=pages::CategoriesPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/reviews") view=pages::ReviewsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/stock") view=pages::StockPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/stock/variant/:id") view=pages::VariantStockPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/stock/receipts") view=pages::ReceiptsPage ssr=SsrMode::Async />
@@ -214,6 +215,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/vendor/application") view=pages::VendorBusinessPage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/team") view=pages::VendorTeamPage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/disputes") view=pages::VendorDisputesPage ssr=SsrMode::Async />
+                <Route path=path!("/vendor/reviews") view=pages::VendorReviewsPage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/disputes/:id") view=pages::VendorDisputePage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/api-clients") view=pages::VendorApiClientsPage ssr=SsrMode::Async />
                 <Route path=path!("/vendor/orders") view=pages::VendorOrdersPage ssr=SsrMode::Async />

@@ -402,3 +402,107 @@ test("a shopper disputes a delivered part with a photo, the seller answers, and 
   await expect(ledger.filter({ hasText: "Commission" })).toHaveCount(1);
   sql("UPDATE tenants SET payout_hold_days = 7 WHERE slug = 'gadgetmarket'");
 });
+
+test("a verified buyer reviews a product and its seller, an unverified one cannot, the seller answers and the marketplace hides abuse", async ({
+  browser,
+}) => {
+  // Each run's words are its own, so a run again on the same database finds its reviews alone.
+  const stamp = Date.now().toString(36);
+  const said = `Battery lasts two days (${stamp}).`;
+  const praise = `Answered my calls, sent it the same day (${stamp}).`;
+  const product = productOf("Slot Phones Hub");
+  const seller = sql("SELECT slug FROM vendors WHERE name = 'Slot Phones Hub'");
+  const phones = await (await browser.newContext()).newPage();
+  await signIn(phones, "vendor@gadgetmarket.ng");
+
+  // Two shoppers buy the same phone; the first one's part is delivered, the second's is not.
+  const buyer = await (await browser.newContext()).newPage();
+  await buyer.goto(`/store/gadgetmarket/p/${product}`);
+  await waitForHydration(buyer);
+  await buyer.getByTestId("add-to-cart").click();
+  await expect(buyer).toHaveURL(/\/cart/);
+  await checkOut(buyer, "Ngozi Eze", "5 Adeola Odeku Street, Victoria Island");
+  await expect(buyer.getByTestId("shopper-part")).toHaveCount(1);
+  const number = /#(\d+)-1/.exec((await buyer.getByTestId("shopper-part").first().textContent())!)![1];
+  const owner = await (await browser.newContext()).newPage();
+  await confirmTransfer(owner, number);
+  await expect(owner.getByTestId("order-part").filter({ hasText: "Paid" })).toHaveCount(1);
+  await sendPart(phones, number);
+
+  const waiting = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  await waiting.goto(`/store/gadgetmarket/p/${product}`);
+  await waiting.getByTestId("add-to-cart").click();
+  await checkOut(waiting, "Femi Bello", "9 Allen Avenue, Ikeja");
+  const waitingKey = /\/order\/([0-9a-f-]{36})/.exec(waiting.url())![1];
+
+  // The shopper whose goods have not come sees why they cannot review yet, and no form; a form
+  // sent anyway is refused and writes nothing. Nor does the product's page offer one.
+  const notYet = waiting.getByTestId("review-item").filter({ hasText: "once it has reached you" });
+  await expect(notYet).toHaveCount(2);
+  await expect(waiting.getByRole("button", { name: "Post your review" })).toHaveCount(0);
+  const forged = await waiting.request.post("/rpc/write_review", {
+    form: { slug: "gadgetmarket", key: waitingKey, product, seller: "", rating: "1", title: "", body: "Never came" },
+    headers: { Accept: "text/html", Referer: waiting.url() },
+    maxRedirects: 0,
+  });
+  expect(forged.status()).toBe(303);
+  expect(forged.headers()["location"]).toContain("__err");
+  expect(sql(`SELECT count(*) FROM reviews r JOIN orders o ON o.id = r.order_id WHERE o.view_key = '${waitingKey}'`)).toBe("0");
+  await waiting.goto(`/store/gadgetmarket/p/${product}`);
+  await expect(waiting.getByTestId("store-reviews")).toContainText("Only shoppers who received their order review it");
+  await expect(waiting.getByRole("button", { name: /review/ })).toHaveCount(0);
+
+  // The verified buyer: a review without stars is refused beside the stars; then the phone
+  // gets four stars and the seller five.
+  await buyer.reload();
+  await waitForHydration(buyer);
+  const phoneForm = buyer.getByTestId("review-item").filter({ hasNotText: "Seller:" });
+  await phoneForm.getByLabel("Your review (optional)").fill(said);
+  await phoneForm.getByRole("button", { name: "Post your review" }).click();
+  await expect(phoneForm.getByRole("alert").filter({ hasText: "choose from 1 to 5 stars" })).toBeVisible();
+  await phoneForm.getByLabel("4 stars", { exact: true }).check();
+  await phoneForm.getByLabel("Headline (optional)").fill("Good value");
+  await phoneForm.getByRole("button", { name: "Post your review" }).click();
+  await expect(buyer.getByText("Thank you! Your review is posted.")).toBeVisible();
+  await expect(phoneForm.getByTestId("my-rating")).toHaveText("★★★★☆");
+  const sellerForm = buyer.getByTestId("review-item").filter({ hasText: "Seller: Slot Phones Hub" });
+  await sellerForm.getByLabel("5 stars", { exact: true }).check();
+  await sellerForm.getByLabel("Your review (optional)").fill(praise);
+  await sellerForm.getByRole("button", { name: "Post your review" }).click();
+  await expect(sellerForm.getByTestId("my-rating")).toHaveText("★★★★★");
+
+  // The store shows both, as a verified purchase with the shopper's first name and initial.
+  await waiting.goto(`/store/gadgetmarket/p/${product}`);
+  const onProduct = waiting.getByTestId("review").filter({ hasText: said });
+  await expect(onProduct).toContainText("Ngozi E.");
+  await expect(onProduct).toContainText("Verified purchase");
+  await expect(onProduct).not.toContainText("Eze");
+
+  // The seller answers in public from its portal; its desk shows its rating.
+  await phones.goto("/vendor/reviews?show=unanswered");
+  await waitForHydration(phones);
+  const toAnswer = phones.getByTestId("staff-review").filter({ hasText: said });
+  await toAnswer.getByLabel("Your public answer").fill("Thank you, Ngozi. Bring it in for a free camera check.");
+  await toAnswer.getByRole("button", { name: "Answer" }).click();
+  await expect(phones.getByTestId("staff-review").filter({ hasText: said })).toHaveCount(0);
+  await waiting.reload();
+  await expect(onProduct.getByTestId("review-reply")).toContainText("Answer from Slot Phones Hub");
+  await phones.goto("/vendor");
+  const rating = sql(`SELECT round(avg(rating), 1) || ' out of 5 (' || count(*) || CASE count(*) WHEN 1 THEN ' review)' ELSE ' reviews)' END
+                        FROM reviews r JOIN vendors v ON v.id = r.vendor_id
+                       WHERE v.name = 'Slot Phones Hub' AND r.product_id IS NULL AND r.hidden_at IS NULL`);
+  await expect(phones.getByTestId("desk-rating")).toContainText(rating);
+
+  // The marketplace hides the seller's review; it leaves the seller's page and its rating, and
+  // its writer reads why.
+  await owner.goto("/admin/reviews");
+  await waitForHydration(owner);
+  const abusive = owner.getByTestId("staff-review").filter({ hasText: praise });
+  await abusive.getByLabel("Why you hide it").fill("Test of the rules: hidden on purpose.");
+  await abusive.getByRole("button", { name: "Hide" }).click();
+  await expect(owner.getByTestId("staff-review").filter({ hasText: praise })).toHaveAttribute("data-hidden", "true");
+  await waiting.goto(`/store/gadgetmarket/sellers/${seller}`);
+  await expect(waiting.getByTestId("review").filter({ hasText: praise })).toHaveCount(0);
+  await buyer.reload();
+  await expect(buyer.getByText("Your review is hidden from the store: Test of the rules: hidden on purpose.")).toBeVisible();
+});

@@ -90,6 +90,8 @@ pub struct ShopOrder {
     pub page_url: String,
     /// Its disputes (an order of a marketplace's sellers), newest first.
     pub disputes: Vec<commerce::marketplace::Dispute>,
+    /// What its shopper may review of it, and what they wrote.
+    pub reviews: Vec<commerce::reviews::ToReview>,
 }
 
 /// An order's own page, by the key the shopper was given.
@@ -104,7 +106,8 @@ pub async fn load_shop_order(slug: String, key: String) -> Result<ShopOrder, App
     } else {
         commerce::marketplace::disputes::of_order(db.primary(), &buyer, key).await?
     };
-    Ok(ShopOrder { page_url: order_page(&slug, &order), order, bank, disputes })
+    let reviews = commerce::reviews::to_review(db.primary(), &buyer, key).await?;
+    Ok(ShopOrder { page_url: order_page(&slug, &order), order, bank, disputes, reviews })
 }
 
 /// The test gateway's page for an order.
@@ -180,7 +183,7 @@ pub async fn verify_paystack(slug: String, key: String, reference: String) -> Re
     )
     .await?;
     let order = commerce::orders::work::for_shopper(db.primary(), &buyer, key).await?;
-    Ok(ShopOrder { page_url: order_page(&slug, &order), order, bank: None, disputes: Vec::new() })
+    Ok(ShopOrder { page_url: order_page(&slug, &order), order, bank: None, disputes: Vec::new(), reviews: Vec::new() })
 }
 
 /// An order's own page on the store, whole.

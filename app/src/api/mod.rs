@@ -14,6 +14,7 @@ mod home;
 mod orders;
 mod platform;
 mod reset;
+mod reviews;
 mod save_selling;
 mod selling;
 mod settings;
@@ -52,6 +53,9 @@ pub use orders::{
 };
 pub use platform::{SetBusinessStatus, load_platform_overview};
 pub use reset::{RequestPasswordReset, ResetPassword};
+pub use reviews::{
+    HideReview, ReplyReview, ReportReview, WriteReview, load_product_reviews, load_reviews, load_seller_reviews,
+};
 pub use save_selling::SaveSelling;
 pub use selling::{AddDeliveryZone, RemoveDeliveryZone, SetPaystackKey, load_selling};
 pub use settings::{AddLocation, SaveListing, SaveSettings, load_settings};

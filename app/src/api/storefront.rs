@@ -106,7 +106,7 @@ pub async fn load_seller(
     slug: String,
     seller: String,
     after: Option<String>,
-) -> Result<(commerce::marketplace::SellerPage, Shelf), AppError> {
+) -> Result<(commerce::marketplace::SellerPage, Shelf, commerce::reviews::Rating), AppError> {
     let db = super::db()?;
     let store = store(&db, &slug).await?;
     let visitor = commerce::base::Actor::Visitor { tenant: store.tenant.id, visit: uuid::Uuid::nil() };
@@ -118,7 +118,8 @@ pub async fn load_seller(
     };
     let from: Option<(String, uuid::Uuid)> = super::after(after.as_deref());
     let shelf = kept_shelf(&db, &store, filter, from, SHELF).await?;
-    Ok((page, shelf))
+    let rating = commerce::reviews::seller_rating(db.read(), &visitor, page.id).await?;
+    Ok((page, shelf, rating))
 }
 
 /// The most products the home page features.

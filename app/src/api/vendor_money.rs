@@ -33,6 +33,8 @@ pub struct Desk {
     pub orders: commerce::orders::VendorDesk,
     /// Its money.
     pub balance: Balance,
+    /// Its rating from shoppers' reviews of it.
+    pub rating: commerce::reviews::Rating,
 }
 
 /// The signed-in vendor's desk, for its portal's home.
@@ -42,7 +44,8 @@ pub async fn load_vendor_desk() -> Result<Desk, AppError> {
     let (_, vendor) = commerce::marketplace::vendor::own_vendor(&actor)?;
     let orders = commerce::orders::parts::desk(db.read(), &actor).await?;
     let balance = commerce::marketplace::payouts::balance(db.read(), &actor, vendor).await?;
-    Ok(Desk { orders, balance })
+    let rating = commerce::reviews::own_rating(db.read(), &actor).await?;
+    Ok(Desk { orders, balance, rating })
 }
 
 /// One part of an order, as its seller works it.

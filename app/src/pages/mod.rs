@@ -5,6 +5,7 @@ pub(crate) mod disputes;
 mod landing;
 mod platform;
 mod pos;
+pub(crate) mod reviews;
 pub(crate) mod store;
 mod store_account;
 pub(crate) mod store_buy;
@@ -27,6 +28,7 @@ pub use disputes::{DisputePage, DisputesPage, VendorDisputePage, VendorDisputesP
 pub use landing::Landing;
 pub use platform::PlatformHome;
 pub use pos::PosHome;
+pub use reviews::{ReviewsPage, VendorReviewsPage};
 pub use store::StorefrontHome;
 pub use store_account::{StoreAccountPage, StoreConfirmEmailPage, StoreForgotPage, StoreResetPage};
 pub use store_buy::{

@@ -49,10 +49,12 @@ fn param(name: &str) -> String {
 #[component]
 pub fn StoreProductPage() -> impl IntoView {
     let product = Resource::new(slug_and("id"), |(slug, id)| load_shop_product(slug, id));
+    let reviews = crate::pages::reviews::store_reviews(crate::pages::reviews::Subject::Product);
     view! {
         <StorePage title="Product">
             <Loaded resource=product let:product>
                 <ProductView product />
+                <crate::pages::reviews::StoreReviews reviews />
             </Loaded>
         </StorePage>
     }
@@ -390,7 +392,13 @@ fn CheckoutForm(page: CheckoutPage) -> impl IntoView {
 /// transfer), where it is, and what it holds.
 #[component]
 pub fn StoreOrderPage() -> impl IntoView {
-    let order = Resource::new(slug_and("key"), |(slug, key)| load_shop_order(slug, key));
+    // A review written comes back here with its id in the address (`reviewed`): the order is
+    // read again to show it.
+    let query = leptos_router::hooks::use_query_map();
+    let order = Resource::new(
+        move || (slug(), param("key"), query.read().get("reviewed")),
+        |(slug, key, _)| load_shop_order(slug, key),
+    );
     view! {
         <StorePage title="Your order">
             <Loaded resource=order let:order>
@@ -423,7 +431,7 @@ pub fn StorePaystackReturnPage() -> impl IntoView {
 
 #[component]
 fn OrderView(order: ShopOrder) -> impl IntoView {
-    let ShopOrder { order, bank, page_url, disputes } = order;
+    let ShopOrder { order, bank, page_url, disputes, reviews } = order;
     let pay_now =
         order.status == OrderStatus::AwaitingPayment && order.method == PaymentMethod::Paystack && !order.paid;
     let key = order.view_key.to_string();
@@ -484,6 +492,9 @@ fn OrderView(order: ShopOrder) -> impl IntoView {
         })}
         {(!order.parts.is_empty()).then(|| view! {
             <crate::pages::disputes::ShopperDisputes slug=slug() key=order.view_key parts=order.parts.clone() disputes />
+        })}
+        {(status != OrderStatus::Cancelled && !reviews.is_empty()).then(|| view! {
+            <crate::pages::reviews::OrderReviews slug=slug() key=order.view_key items=reviews />
         })}
         <section class="card mt-4">
             <h2 class="font-semibold">"What happened"</h2>

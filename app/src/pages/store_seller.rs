@@ -25,13 +25,14 @@ pub fn StoreSellerPage() -> impl IntoView {
         },
         |(slug, seller, after)| load_seller(slug, seller, after),
     );
+    let reviews = crate::pages::reviews::store_reviews(crate::pages::reviews::Subject::Seller);
     view! {
         <Loaded resource=store let:store>
             <StoreHeader slug=store.tenant.slug.clone() name=store.tenant.name.clone() shopper=store.shopper.clone() />
             <main class="mx-auto max-w-6xl px-4 py-8 sm:px-6">
                 <Loaded resource=seller let:found>
                     {
-                        let (page, shelf) = found;
+                        let (page, shelf, rating) = found;
                         let slug = store.tenant.slug.clone();
                         let here = format!("/store/{slug}/sellers/{}", page.slug);
                         let more = shelf.next.map(|next| crate::pages::next_page_link(&here, &next, &[]));
@@ -42,6 +43,10 @@ pub fn StoreSellerPage() -> impl IntoView {
                                 <h1 class="text-2xl font-bold text-slate-900">{page.name.clone()}</h1>
                                 <p class="mt-1 text-sm text-slate-600">
                                     {format!("{}{}Selling on {} since {} · {} products", place, if place.is_empty() { "" } else { " · " }, store.tenant.name, business_time(page.since), page.products)}
+                                </p>
+                                <p class="mt-2 text-sm" data-testid="seller-rating">
+                                    <span class="text-amber-500" aria-hidden="true">{commerce::reviews::stars(rating.whole_stars())}</span>
+                                    " " {rating.label()}
                                 </p>
                                 {(!page.description.is_empty()).then(|| view! { <p class="mt-3 whitespace-pre-line">{page.description.clone()}</p> })}
                             </section>
@@ -59,6 +64,7 @@ pub fn StoreSellerPage() -> impl IntoView {
                         }
                     }
                 </Loaded>
+                <crate::pages::reviews::StoreReviews reviews />
             </main>
         </Loaded>
     }

@@ -29,6 +29,7 @@ pub const VENDOR_NAV: &[NavLink] = &[
     NavLink { href: "/admin/stock", label: "Stock", needs: Some(Permission::ViewInventory) },
     NavLink { href: "/vendor/payouts", label: "Payouts", needs: Some(Permission::UseVendorPortal) },
     NavLink { href: "/vendor/disputes", label: "Disputes", needs: Some(Permission::UseVendorPortal) },
+    NavLink { href: "/vendor/reviews", label: "Reviews", needs: Some(Permission::UseVendorPortal) },
     NavLink { href: "/vendor/application", label: "Your business", needs: Some(Permission::UseVendorPortal) },
     NavLink { href: "/vendor/team", label: "Staff", needs: Some(Permission::UseVendorPortal) },
     NavLink { href: "/vendor/api-clients", label: "Integrations", needs: Some(Permission::UseVendorPortal) },
@@ -86,7 +87,7 @@ fn VendorView(home: VendorHome) -> impl IntoView {
 /// The vendor's orders at a glance and its money, each a link to where it is worked.
 #[component]
 fn DeskView(desk: Desk) -> impl IntoView {
-    let (orders, balance) = (desk.orders, desk.balance);
+    let (orders, balance, rating) = (desk.orders, desk.balance, desk.rating);
     let tile = |label: &'static str, value: String, href: &'static str, testid: &'static str| {
         view! {
             <a class="card block hover:border-brand-300" href=href data-testid=testid>
@@ -103,6 +104,7 @@ fn DeskView(desk: Desk) -> impl IntoView {
             {tile("Sales, last 30 days", format!("{} ({})", orders.sales_30_days, orders.orders_30_days), "/vendor/orders", "desk-sales")}
             {tile("Balance", balance.balance.to_string(), "/vendor/payouts", "desk-balance")}
             {tile("Available to pay out", balance.available.to_string(), "/vendor/payouts", "desk-available")}
+            {tile("Rating", rating.label(), "/vendor/reviews", "desk-rating")}
         </section>
     }
 }

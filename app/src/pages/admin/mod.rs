@@ -76,6 +76,7 @@ pub const ADMIN_NAV: &[NavLink] = &[
     NavLink { href: "/admin/shifts", label: "Till shifts", needs: Some(Permission::ViewOrders) },
     NavLink { href: "/admin/products", label: "Products", needs: Some(Permission::ViewCatalog) },
     NavLink { href: "/admin/stock", label: "Stock", needs: Some(Permission::ViewInventory) },
+    NavLink { href: "/admin/reviews", label: "Reviews", needs: Some(Permission::ViewCatalog) },
     NavLink { href: "/admin/vendors", label: "Vendors", needs: Some(Permission::ViewVendors) },
     NavLink { href: "/admin/settings", label: "Settings", needs: Some(Permission::ViewSettings) },
     NavLink { href: "/admin/selling", label: "Selling online", needs: Some(Permission::ViewSettings) },
