@@ -30,12 +30,11 @@ CREATE TABLE reviews (
     FOREIGN KEY (tenant_id, order_id) REFERENCES orders (tenant_id, id),
     FOREIGN KEY (tenant_id, product_id) REFERENCES products (tenant_id, id),
     FOREIGN KEY (tenant_id, vendor_id) REFERENCES vendors (tenant_id, id),
+    -- One review of each product (whose seller the order fixes), and of each seller, an order.
+    UNIQUE NULLS NOT DISTINCT (tenant_id, order_id, product_id, vendor_id),
     CHECK (product_id IS NOT NULL OR vendor_id IS NOT NULL),
     CHECK ((hidden_at IS NULL) = (hidden_why = ''))
 );
--- One review of each product, and of each seller, an order.
-CREATE UNIQUE INDEX reviews_one_product ON reviews (tenant_id, order_id, product_id) WHERE product_id IS NOT NULL;
-CREATE UNIQUE INDEX reviews_one_seller ON reviews (tenant_id, order_id, vendor_id) WHERE product_id IS NULL;
 -- A product's shown reviews, newest first, and its rating.
 CREATE INDEX reviews_of_product ON reviews (tenant_id, product_id, created_at DESC, id DESC) INCLUDE (rating)
     WHERE hidden_at IS NULL AND product_id IS NOT NULL;

@@ -584,6 +584,31 @@ async fn every_shelf_order_pages_through_every_product_once(owner: PgPool) {
         every(ShelfFilter { search: Some("rice".into()), order: ShelfOrder::Relevance, ..Default::default() }).await;
     assert_eq!(rice.len(), 3, "{rice:?}");
     assert_eq!(every(by(ShelfOrder::Relevance)).await, by_name);
+    // A word misspelt finds the names it is close to, when no name has the word itself; a
+    // search narrowed further, or of words nothing has, finds nothing.
+    let search = |words: &str| ShelfFilter { search: Some(words.into()), ..Default::default() };
+    assert_eq!(every(search("zobbo")).await, ["Zobo drink"]);
+    assert_eq!(every(search("garri")).await, ["Garri 2kg"]);
+    let narrowed = ShelfFilter { max_price: Some(Decimal::from(1000)), ..search("rice") };
+    assert_eq!(every(narrowed).await, ["Rice cakes"]);
+    assert!(every(search("xylophone")).await.is_empty());
+    // Another business's goods are never found, however the words match them.
+    let other = Business::open(&owner, "Other Oja").await;
+    other.sells_online().await;
+    other.product("Zobo concentrate", "ZOBO-C", 900).await;
+    assert_eq!(every(search("zobo")).await, ["Zobo drink"]);
+    let theirs = product::for_sale(&other.db, &other.visitor(), &search("zobo drink"), None, 10).await.unwrap();
+    assert!(theirs.iter().all(|(item, _)| item.name == "Zobo concentrate"), "{theirs:?}");
+    // The search's own function, run as the owner, keeps to the business of the transaction,
+    // and finds nothing for none.
+    let mut tx = commerce::db::tenant_tx(&other.db, other.tenant).await.unwrap();
+    let found: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM products_matching('zobo')").fetch_one(&mut *tx).await.unwrap();
+    assert_eq!(found, 1);
+    tx.rollback().await.unwrap();
+    let nobody: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM products_matching('zobo')").fetch_one(&other.db).await.unwrap();
+    assert_eq!(nobody, 0);
     // A key of another order starts from the beginning rather than failing.
     let first = product::for_sale(&oja.db, &oja.visitor(), &by(ShelfOrder::Name), None, 1).await.unwrap();
     let named_key = first[0].1.clone();

@@ -191,9 +191,7 @@ pub async fn for_sale(
     let order = if by_relevance && search.is_none() { super::ShelfOrder::Name } else { filter.order };
     let start = ShelfStart::read(order, after);
     let mut tx = tenant_tx(db, tenant).await?;
-    if search.is_some() {
-        forgive_typos(&mut tx).await?;
-    }
+    let matching = matching(&mut tx, search).await?;
     let rows = sqlx::query_as!(
         ShelfRow,
         r#"WITH found AS (
@@ -208,7 +206,7 @@ pub async fn for_sale(
                  FROM products p
                 WHERE p.tenant_id = $1 AND p.on_sale
                   AND EXISTS (SELECT 1 FROM variants v WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id)
-                  AND ($2::text IS NULL OR p.search @@ websearch_to_tsquery('simple', $2) OR lower($2) <% lower(p.name))
+                  AND ($16::uuid[] IS NULL OR p.id = ANY ($16))
                   AND ($6::uuid IS NULL OR p.category_id IN (
                         WITH RECURSIVE below AS (
                             SELECT id FROM categories WHERE tenant_id = $1 AND id = $6
@@ -275,12 +273,24 @@ pub async fn for_sale(
         start.score,
         filter.featured,
         filter.vendor.map(|v| v.0),
+        matching.as_deref(),
     )
     .fetch_all(&mut *tx)
     .await?;
     let currency = crate::identity::currency_in(&mut tx, tenant).await?;
     tx.commit().await?;
     Ok(rows.into_iter().map(|r| r.into_item(order, currency)).collect())
+}
+
+/// The step that finds the on-sale products whose names or words match a search (none without
+/// words), by the indexes, as the table's owner (see the `products_matching` function: under the
+/// row policy no index serves a search), in the transaction's business.
+async fn matching(tx: &mut PgConnection, words: Option<&str>) -> Result<Option<Vec<Uuid>>, Error> {
+    let Some(words) = words else { return Ok(None) };
+    forgive_typos(&mut *tx).await?;
+    let found =
+        sqlx::query_scalar!(r#"SELECT id AS "id!" FROM products_matching($1)"#, words).fetch_all(&mut *tx).await?;
+    Ok(Some(found))
 }
 
 /// A product on a shelf's page, as its query reads it.
@@ -818,9 +828,17 @@ async fn save_variants(
 }
 
 /// Lets a name match a search with a typo or two: `pg_trgm`'s word similarity at 0.5 rather than
-/// its default 0.6 ("mamas prid" finds "Mama's Pride rice"), for this transaction only.
+/// its default 0.6 ("mamas prid" finds "Mama's Pride rice"), for this transaction only. Each
+/// statement of the search is planned for the values it is given (which words, which
+/// narrowing), never by a plan kept for any values: one plan cannot serve both a search that
+/// finds three products and one that finds thousands.
 pub(crate) async fn forgive_typos(tx: &mut PgConnection) -> Result<(), Error> {
-    sqlx::query!("SET LOCAL pg_trgm.word_similarity_threshold = 0.5").execute(&mut *tx).await?;
+    sqlx::query!(
+        r#"SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', true) AS "similarity!",
+                  set_config('plan_cache_mode', 'force_custom_plan', true) AS "planning!""#
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     Ok(())
 }
 

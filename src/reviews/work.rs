@@ -138,51 +138,26 @@ pub async fn write(db: &sqlx::PgPool, actor: &Actor, key: Uuid, input: &ReviewIn
     }
     let author = super::shown_name(&contact);
     let vendor = vendor.map(|v| v.0);
-    // One review of each product (or seller) an order: the partial unique indexes hold it, so
-    // a second write changes the first.
-    let id = match product {
-        Some(product) => {
-            sqlx::query_scalar!(
-                "INSERT INTO reviews (tenant_id, id, order_id, product_id, vendor_id, rating, title, body, author)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                 ON CONFLICT (tenant_id, order_id, product_id) WHERE product_id IS NOT NULL
-                 DO UPDATE SET rating = EXCLUDED.rating, title = EXCLUDED.title, body = EXCLUDED.body,
-                               updated_at = now()
-                 RETURNING id",
-                tenant.0,
-                Uuid::now_v7(),
-                order,
-                product,
-                vendor,
-                stars,
-                title,
-                body,
-                author
-            )
-            .fetch_one(&mut *tx)
-            .await?
-        }
-        None => {
-            sqlx::query_scalar!(
-                "INSERT INTO reviews (tenant_id, id, order_id, product_id, vendor_id, rating, title, body, author)
-                 VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, $8)
-                 ON CONFLICT (tenant_id, order_id, vendor_id) WHERE product_id IS NULL
-                 DO UPDATE SET rating = EXCLUDED.rating, title = EXCLUDED.title, body = EXCLUDED.body,
-                               updated_at = now()
-                 RETURNING id",
-                tenant.0,
-                Uuid::now_v7(),
-                order,
-                vendor,
-                stars,
-                title,
-                body,
-                author
-            )
-            .fetch_one(&mut *tx)
-            .await?
-        }
-    };
+    // One review of each product (or seller) an order: the table's unique key holds it, so a
+    // second write changes the first.
+    let id = sqlx::query_scalar!(
+        "INSERT INTO reviews (tenant_id, id, order_id, product_id, vendor_id, rating, title, body, author)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (tenant_id, order_id, product_id, vendor_id)
+         DO UPDATE SET rating = EXCLUDED.rating, title = EXCLUDED.title, body = EXCLUDED.body, updated_at = now()
+         RETURNING id",
+        tenant.0,
+        Uuid::now_v7(),
+        order,
+        product,
+        vendor,
+        stars,
+        title,
+        body,
+        author
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     let after =
         json!({ "order": order, "product": product, "vendor": vendor, "rating": stars, "title": title, "body": body });
     note(&mut tx, tenant, actor, id, "review.write", after).await?;
